@@ -1,0 +1,60 @@
+package io.npflua.lua.sandbox;
+
+/**
+ * The per-call step budget of one script call, shared by the VM's instruction hook and by library code that does
+ * unbounded work inside one VM instruction (the pattern matcher, {@code rep}, {@code format}).
+ *
+ * <p>Each thread that runs scripts has one current budget ({@link #current()}); a worker arms it before each call
+ * ({@link #arm(long)}) and library code charges it with {@link #charge(long)}. Exceeding it throws
+ * {@link BudgetExceededError}, an {@link Error}, so that neither LuaJ's {@code pcall} (which catches
+ * {@code LuaError} and {@code Exception}) nor a script can swallow it.
+ *
+ * <p>Not thread-safe by design: a budget belongs to the thread that runs the call.
+ */
+public final class InstructionBudget {
+    /** Steps allowed when a caller has armed no budget: effectively unlimited. */
+    public static final long UNLIMITED = Long.MAX_VALUE / 4;
+
+    private static final ThreadLocal<InstructionBudget> CURRENT = ThreadLocal.withInitial(InstructionBudget::new);
+
+    private long remaining = UNLIMITED;
+    private long limit = UNLIMITED;
+
+    /** The budget of the calling thread (one per thread, created on first use). */
+    public static InstructionBudget current() {
+        return CURRENT.get();
+    }
+
+    /** Starts a call with {@code steps} allowed. Allocates nothing. */
+    public void arm(long steps) {
+        limit = steps <= 0 ? UNLIMITED : steps;
+        remaining = limit;
+    }
+
+    /** Lifts the limit (outside script calls, e.g. while a script's top-level chunk is loaded without a cap). */
+    public void disarm() {
+        limit = UNLIMITED;
+        remaining = UNLIMITED;
+    }
+
+    /**
+     * Charges {@code steps}; throws {@link BudgetExceededError} once the budget is spent. Allocates nothing on the
+     * non-throwing path.
+     */
+    public void charge(long steps) {
+        if ((remaining -= steps) < 0) {
+            remaining = 0;
+            throw new BudgetExceededError(limit);
+        }
+    }
+
+    /** Steps left in the current call. */
+    public long remaining() {
+        return remaining;
+    }
+
+    /** The limit the current call was armed with. */
+    public long limit() {
+        return limit;
+    }
+}
