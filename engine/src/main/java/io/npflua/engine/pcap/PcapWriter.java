@@ -36,14 +36,18 @@ public final class PcapWriter implements AutoCloseable {
     public static final int DEFAULT_BUFFER_SIZE = 1 << 20;
 
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
+    // Constant layouts let the JIT inline the accesses; the file's byte order is applied by reversing bytes.
+    private static final ValueLayout.OfInt INT_LE =
+        ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfShort SHORT_LE =
+        ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     private final FileChannel channel;
     private final String target;
     private final Arena arena;
     private final MemorySegment buffer;
     private final ByteBuffer bufferView;
-    private final ValueLayout.OfInt intLayout;
-    private final ValueLayout.OfShort shortLayout;
+    private final boolean bigEndian;
     private final int snapLength;
     private final boolean nanoseconds;
     private long bufferedBytes;
@@ -56,8 +60,7 @@ public final class PcapWriter implements AutoCloseable {
         this.target = builder.path.toString();
         this.snapLength = builder.snapLength;
         this.nanoseconds = builder.precision == TimestampPrecision.NANOSECONDS;
-        this.intLayout = ValueLayout.JAVA_INT_UNALIGNED.withOrder(builder.byteOrder);
-        this.shortLayout = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(builder.byteOrder);
+        this.bigEndian = builder.byteOrder == ByteOrder.BIG_ENDIAN;
         // Room for the largest record so that one record never needs two buffers.
         long capacity = Math.max(builder.bufferSize, PcapDescriptor.RECORD_HEADER_LENGTH + (long) snapLength);
         // Shared: the writer may be called from any worker thread.
@@ -84,14 +87,14 @@ public final class PcapWriter implements AutoCloseable {
 
     private void writeFileHeader(int linkType) throws IOException {
         MemorySegment b = buffer;
-        b.set(intLayout, PcapDescriptor.MAGIC_OFFSET,
+        putInt(b, PcapDescriptor.MAGIC_OFFSET,
             nanoseconds ? PcapDescriptor.MAGIC_NANOSECONDS : PcapDescriptor.MAGIC_MICROSECONDS);
-        b.set(shortLayout, PcapDescriptor.VERSION_MAJOR_OFFSET, (short) PcapDescriptor.VERSION_MAJOR);
-        b.set(shortLayout, PcapDescriptor.VERSION_MINOR_OFFSET, (short) PcapDescriptor.VERSION_MINOR);
-        b.set(intLayout, PcapDescriptor.THISZONE_OFFSET, 0);
-        b.set(intLayout, PcapDescriptor.SIGFIGS_OFFSET, 0);
-        b.set(intLayout, PcapDescriptor.SNAPLEN_OFFSET, snapLength);
-        b.set(intLayout, PcapDescriptor.LINKTYPE_OFFSET, linkType);
+        putShort(b, PcapDescriptor.VERSION_MAJOR_OFFSET, (short) PcapDescriptor.VERSION_MAJOR);
+        putShort(b, PcapDescriptor.VERSION_MINOR_OFFSET, (short) PcapDescriptor.VERSION_MINOR);
+        putInt(b, PcapDescriptor.THISZONE_OFFSET, 0);
+        putInt(b, PcapDescriptor.SIGFIGS_OFFSET, 0);
+        putInt(b, PcapDescriptor.SNAPLEN_OFFSET, snapLength);
+        putInt(b, PcapDescriptor.LINKTYPE_OFFSET, linkType);
         bufferedBytes = PcapDescriptor.FILE_HEADER_LENGTH;
         drain();
     }
@@ -122,13 +125,21 @@ public final class PcapWriter implements AutoCloseable {
         long fractionNs = Math.floorMod(timestampNs, NANOS_PER_SECOND);
         MemorySegment b = buffer;
         long at = bufferedBytes;
-        b.set(intLayout, at + PcapDescriptor.TS_SECONDS_OFFSET, (int) seconds);
-        b.set(intLayout, at + PcapDescriptor.TS_FRACTION_OFFSET, (int) (nanoseconds ? fractionNs : fractionNs / 1000));
-        b.set(intLayout, at + PcapDescriptor.CAPTURED_LENGTH_OFFSET, captured);
-        b.set(intLayout, at + PcapDescriptor.WIRE_LENGTH_OFFSET, wireLength);
+        putInt(b, at + PcapDescriptor.TS_SECONDS_OFFSET, (int) seconds);
+        putInt(b, at + PcapDescriptor.TS_FRACTION_OFFSET, (int) (nanoseconds ? fractionNs : fractionNs / 1000));
+        putInt(b, at + PcapDescriptor.CAPTURED_LENGTH_OFFSET, captured);
+        putInt(b, at + PcapDescriptor.WIRE_LENGTH_OFFSET, wireLength);
         MemorySegment.copy(source, offset, b, at + PcapDescriptor.RECORD_HEADER_LENGTH, captured);
         bufferedBytes = at + need;
         recordsWritten++;
+    }
+
+    private void putInt(MemorySegment b, long offset, int value) {
+        b.set(INT_LE, offset, bigEndian ? Integer.reverseBytes(value) : value);
+    }
+
+    private void putShort(MemorySegment b, long offset, short value) {
+        b.set(SHORT_LE, offset, bigEndian ? Short.reverseBytes(value) : value);
     }
 
     /** Appends the frame a reader's record describes, with its timestamp and wire length. Allocates nothing. */
