@@ -56,6 +56,10 @@ import java.util.Arrays;
  *
  * <p>Threads: one thread walks a reader. A reader from {@link #open(Path)} maps the file in a shared arena, so the
  * segment a record points into may be read by other threads (workers) until {@link #close()}.
+ *
+ * <p>The mapping is taken at open: a file that grows afterwards is read up to its size at open; a file truncated
+ * by another process while mapped makes access fault (the JVM raises {@link InternalError}), as with any mapped
+ * file, so do not replay a capture that something else is rewriting.
  */
 public final class PcapReader implements AutoCloseable {
     private static final ValueLayout.OfInt INT_LE =
