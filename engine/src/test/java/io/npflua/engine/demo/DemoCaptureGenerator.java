@@ -29,7 +29,7 @@ import static io.npflua.engine.frames.FrameBuilder.TCP_SYN;
  *
  * <p>Regenerate (from the repository root, after {@code mvn -pl engine -am test-compile}):
  * <pre>
- * java -cp engine/target/classes:engine/target/test-classes io.npflua.engine.demo.DemoCaptureGenerator \
+ * $JAVA_HOME/bin/java -cp engine/target/classes:engine/target/test-classes io.npflua.engine.demo.DemoCaptureGenerator \
  *     engine/src/main/resources/io/npflua/engine/demo
  * </pre>
  * then rerun the reference verdicts (engine/src/test/resources/golden/README.md).
