@@ -17,19 +17,23 @@ final class DataMethods {
     static final LuaTable FRAME = new LuaTable();
 
     static {
-        LibFunction[] generic = {
-            new Layout(), new Segment(), new Copy(), new Find(), new Match(), new Gmatch(), new ByteFn(), new Sub(),
-        };
-        for (LibFunction f : generic) {
-            VIEW.rawset(f.name(), f);
-            FRAME.rawset(f.name(), f);
-        }
+        both("layout", new Layout());
+        both("segment", new Segment());
+        both("copy", new Copy());
+        both("find", new Find());
+        both("match", new Match());
+        both("gmatch", new Gmatch());
+        both("byte", new ByteFn());
+        both("sub", new Sub());
         for (int kind = Header.ETH; kind <= Header.PAYLOAD; kind++) {
-            Header h = new Header(kind);
-            FRAME.rawset(h.name(), h);
+            FRAME.rawset(Header.NAMES[kind], new Header(kind));
         }
-        Checksum c = new Checksum();
-        FRAME.rawset(c.name(), c);
+        FRAME.rawset("checksum", new Checksum());
+    }
+
+    private static void both(String name, LibFunction f) {
+        VIEW.rawset(name, f);
+        FRAME.rawset(name, f);
     }
 
     private DataMethods() {
@@ -239,7 +243,7 @@ final class DataMethods {
         static final int UDP = 4;
         static final int ICMP = 5;
         static final int PAYLOAD = 6;
-        private static final String[] NAMES = {"eth", "vlan", "ip", "tcp", "udp", "icmp", "payload"};
+        static final String[] NAMES = {"eth", "vlan", "ip", "tcp", "udp", "icmp", "payload"};
 
         private final int kind;
 
