@@ -4,8 +4,6 @@ import org.luaj.vm2.LuaError;
 import org.luaj.vm2.LuaString;
 import org.luaj.vm2.LuaTable;
 import org.luaj.vm2.LuaValue;
-import org.luaj.vm2.Varargs;
-import org.luaj.vm2.lib.LibFunction;
 import org.luaj.vm2.lib.OneArgFunction;
 import org.luaj.vm2.lib.TwoArgFunction;
 
@@ -95,7 +93,7 @@ public final class DataLib extends TwoArgFunction {
     }
 
     /** {@code data.layout(t)}: compiles {@code t} in place and returns it; nil for a non-table. */
-    static final class Compile extends LibFunction {
+    static final class Compile extends OneArgFunction {
         Compile() {
             this.name = "layout";
         }
@@ -103,11 +101,6 @@ public final class DataLib extends TwoArgFunction {
         @Override
         public LuaValue call(LuaValue t) {
             return t.istable() ? Layouts.compile((LuaTable) t) : NIL;
-        }
-
-        @Override
-        public Varargs invoke(Varargs args) {
-            return call(args.arg1());
         }
     }
 }

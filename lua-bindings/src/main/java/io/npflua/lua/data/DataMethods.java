@@ -6,6 +6,7 @@ import org.luaj.vm2.LuaTable;
 import org.luaj.vm2.LuaValue;
 import org.luaj.vm2.Varargs;
 import org.luaj.vm2.lib.LibFunction;
+import org.luaj.vm2.lib.VarArgFunction;
 
 /**
  * The methods of data objects. Two JVM-wide, never-modified tables: {@link #VIEW} (every data object) and
@@ -131,7 +132,7 @@ final class DataMethods {
         }
     }
 
-    static final class Find extends LibFunction {
+    static final class Find extends VarArgFunction {
         Find() {
             this.name = "find";
         }
@@ -142,7 +143,7 @@ final class DataMethods {
         }
     }
 
-    static final class Match extends LibFunction {
+    static final class Match extends VarArgFunction {
         Match() {
             this.name = "match";
         }
@@ -153,7 +154,7 @@ final class DataMethods {
         }
     }
 
-    static final class Gmatch extends LibFunction {
+    static final class Gmatch extends VarArgFunction {
         Gmatch() {
             this.name = "gmatch";
         }
