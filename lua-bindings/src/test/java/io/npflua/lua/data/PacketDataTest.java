@@ -276,4 +276,57 @@ class PacketDataTest {
             assertArrayEquals(expected, actual, hex);
         }
     }
+
+    @Test
+    void shouldStartEachCallWithoutTheLayoutOfThePreviousOne() {
+        Globals g = LuaStates.withData();
+        LuaStates.run(g, """
+                function first(pkt) assert(pkt:layout{b0 = {0, 8}} == pkt); return pkt.b0 end
+                function second(pkt) return pkt.b0 end
+                """);
+        PacketData pkt = new PacketData();
+        assertEquals(2, call(g.get("first"), pkt, nativeFrame(RTP0), false).toint());
+        assertTrue(call(g.get("second"), pkt, nativeFrame(RTP0), false).isnil());
+    }
+
+    @Test
+    void shouldGiveEachStateItsOwnPredefinedLayouts() {
+        Globals a = LuaStates.withData();
+        Globals b = LuaStates.withData();
+        LuaStates.run(a, "data.layouts.ipv4.ttl = nil; data.layouts.udp.extra = {0, 8}");
+        assertTrue(LuaStates.run(b, "return data.layouts.ipv4.ttl").isuserdata(), "other state untouched");
+        LuaStates.run(a, "function f(pkt) return pkt:ip().ttl end");
+        assertEquals(64, call(a.get("f"), new PacketData(), nativeFrame(RTP0), false).toint(),
+                "header views do not use the script-visible tables");
+        assertTrue(LuaStates.run(b, "return rawequal(data.layouts.vlan, data.layouts.ieee8021q)").toboolean());
+    }
+
+    @Test
+    void shouldGiveHeaderViewsOnlyTheGenericMethods() {
+        Globals g = LuaStates.withData();
+        LuaStates.run(g, """
+                function f(pkt)
+                  local ip = pkt:ip()
+                  assert(ip.tcp == nil and ip.payload == nil and ip.checksum == nil)
+                  assert(type(ip.segment) == 'function' and type(ip.find) == 'function')
+                  assert(pkt:udp().checksum == 0x7fff, 'the UDP checksum field')
+                  return type(pkt.checksum) == 'function'
+                end
+                """);
+        assertTrue(call(g.get("f"), new PacketData(), nativeFrame(RTP0), false).toboolean());
+    }
+
+    @Test
+    void shouldStopAtNonFirstIpv6FragmentsAndShortIpv4TotalLength() {
+        Globals g = LuaStates.withData();
+        LuaStates.run(g, "function f(pkt) return pkt:ip() ~= nil and pkt:udp() == nil and pkt:payload() == nil end");
+        PacketData pkt = new PacketData();
+        // IPv6 + fragment header (offset 8, i.e. not the first fragment) + UDP bytes
+        String v6frag = "02000000000202000000000186dd60000000001a2c4020010db8000000000000000000000001"
+                + "20010db8000000000000000000000002" + "11000041deadbeef" + "0035003500120000" + "61626364656667686970";
+        assertTrue(call(g.get("f"), pkt, nativeFrame(v6frag), false).toboolean());
+        MemorySegment shortTotal = nativeFrame(RTP0);
+        shortTotal.set(Field.BE16, 16 + 14 + 2, (short) 12); // total length < header length
+        assertTrue(call(g.get("f"), pkt, shortTotal, false).toboolean());
+    }
 }
