@@ -56,7 +56,7 @@ public final class DataLib extends TwoArgFunction {
                 checkSize(s.m_length);
                 byte[] b = new byte[s.m_length];
                 System.arraycopy(s.m_bytes, s.m_offset, b, 0, b.length);
-                return DataObject.of(b);
+                return DataObject.owning(b);
             }
             if (arg.isnumber()) {
                 double n = Math.floor(arg.todouble());

@@ -230,7 +230,7 @@ final class DataMethods {
             if (from > to) {
                 return EMPTYSTRING;
             }
-            return LuaString.valueOf(d.bytes((int) from - 1, (int) (to - from + 1)));
+            return LuaString.valueUsing(d.bytes((int) from - 1, (int) (to - from + 1)));
         }
     }
 

@@ -70,6 +70,11 @@ public class DataObject extends LuaUserdata implements SegmentBytes {
         return new DataObject(MemorySegment.ofArray(bytes.clone()), 0, bytes.length, Lifetime.OWNED, 0, true);
     }
 
+    /** A frame object that takes ownership of {@code bytes} (no copy). */
+    static DataObject owning(byte[] bytes) {
+        return new DataObject(MemorySegment.ofArray(bytes), 0, bytes.length, Lifetime.OWNED, 0, true);
+    }
+
     /** A zero-filled frame object of {@code n} bytes on the heap. */
     static DataObject allocate(int n) {
         return new DataObject(MemorySegment.ofArray(new byte[n]), 0, n, Lifetime.OWNED, 0, true);
@@ -173,7 +178,7 @@ public class DataObject extends LuaUserdata implements SegmentBytes {
     @Override
     public final LuaValue tostring() {
         checkValid();
-        return LuaString.valueOf(bytes(0, len));
+        return LuaString.valueUsing(bytes(0, len));
     }
 
     @Override

@@ -39,6 +39,6 @@ final class DataStrings {
         byte[] b = new byte[self.length()];
         java.lang.foreign.MemorySegment.copy(seg, java.lang.foreign.ValueLayout.JAVA_BYTE, self.offset(), b, 0,
                 b.length);
-        return LuaString.valueOf(b);
+        return LuaString.valueUsing(b);
     }
 }

@@ -168,11 +168,11 @@ final class Field extends LuaUserdata {
      * min(#s, length) bytes. Does nothing when the field does not fit. Allocation-free for numbers.
      */
     void write(MemorySegment seg, long base, int lengthBytes, LuaValue value) {
-        if (kind == STRING) {
+        if (string) {
             if (!value.isstring()) {
                 throw new LuaError("field '" + name + "' is a string field; got a " + value.typename());
             }
-            if (endBit > ((long) lengthBytes << 3)) {
+            if (kind == NEVER || endBit > ((long) lengthBytes << 3)) {
                 return;
             }
             LuaString s = value.strvalue();
@@ -223,7 +223,7 @@ final class Field extends LuaUserdata {
     private LuaValue readString(MemorySegment seg, long at) {
         byte[] b = new byte[width];
         MemorySegment.copy(seg, ValueLayout.JAVA_BYTE, at, b, 0, width);
-        return LuaString.valueOf(b);
+        return LuaString.valueUsing(b);
     }
 
     private long readBits(MemorySegment seg, long at) {
