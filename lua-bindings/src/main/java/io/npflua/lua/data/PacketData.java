@@ -30,6 +30,8 @@ public final class PacketData extends DataObject {
      * Points this object at {@code [offset, offset + length)} of {@code segment} for one call. {@code writable} is
      * true only for the inline bridge; in tap mode field writes and {@code pkt:checksum()} raise
      * {@value DataObject#READ_ONLY}. Any view of the previous frame expires. Clears the layout. Allocation-free.
+     *
+     * @throws IndexOutOfBoundsException if the range is not inside {@code segment}
      */
     public void bind(MemorySegment segment, long offset, int length, boolean writable) {
         Objects.checkFromIndexSize(offset, length, segment.byteSize());
