@@ -1,0 +1,348 @@
+package io.npflua.lua.data;
+
+import org.luaj.vm2.LuaError;
+import org.luaj.vm2.LuaString;
+import org.luaj.vm2.LuaTable;
+import org.luaj.vm2.LuaValue;
+import org.luaj.vm2.Varargs;
+import org.luaj.vm2.lib.LibFunction;
+import org.luaj.vm2.lib.VarArgFunction;
+
+/**
+ * The methods of data objects. Two JVM-wide, never-modified tables: {@link #VIEW} (every data object) and
+ * {@link #FRAME} (frames additionally: the packet methods). Scripts cannot reach these tables (data objects have no
+ * metatable), so sharing them between states shares nothing mutable.
+ */
+final class DataMethods {
+    static final LuaTable VIEW = new LuaTable();
+    static final LuaTable FRAME = new LuaTable();
+
+    static {
+        both("layout", new Layout());
+        both("segment", new Segment());
+        both("copy", new Copy());
+        both("find", new Find());
+        both("match", new Match());
+        both("gmatch", new Gmatch());
+        both("byte", new ByteFn());
+        both("sub", new Sub());
+        for (int kind = Header.ETH; kind <= Header.PAYLOAD; kind++) {
+            FRAME.rawset(Header.NAMES[kind], new Header(kind));
+        }
+        FRAME.rawset("checksum", new Checksum());
+    }
+
+    private static void both(String name, LibFunction f) {
+        VIEW.rawset(name, f);
+        FRAME.rawset(name, f);
+    }
+
+    private DataMethods() {
+    }
+
+    static DataObject self(LuaValue v, String method) {
+        if (v instanceof DataObject d) {
+            d.checkValid();
+            return d;
+        }
+        throw new LuaError("bad self to '" + method + "' (data object expected, got " + v.typename()
+                + "; call it as d:" + method + "(...))");
+    }
+
+    /** Base of the fixed-arity methods: LuaJ calls call(a, b, c) for up to three arguments without a Varargs. */
+    private abstract static class Method extends LibFunction {
+        Method(String name) {
+            this.name = name;
+        }
+
+        abstract Varargs run(LuaValue self, LuaValue a, LuaValue b, LuaValue c);
+
+        @Override
+        public LuaValue call() {
+            return run(NIL, NIL, NIL, NIL).arg1();
+        }
+
+        @Override
+        public LuaValue call(LuaValue self) {
+            return run(self, NIL, NIL, NIL).arg1();
+        }
+
+        @Override
+        public LuaValue call(LuaValue self, LuaValue a) {
+            return run(self, a, NIL, NIL).arg1();
+        }
+
+        @Override
+        public LuaValue call(LuaValue self, LuaValue a, LuaValue b) {
+            return run(self, a, b, NIL).arg1();
+        }
+
+        @Override
+        public Varargs invoke(Varargs args) {
+            return run(args.arg1(), args.arg(2), args.arg(3), args.arg(4));
+        }
+    }
+
+    /** {@code d:layout(t)}: compiles {@code t} in place unless compiled, applies it, returns d. Allocation-free for
+     * a compiled layout. */
+    static final class Layout extends Method {
+        Layout() {
+            super("layout");
+        }
+
+        @Override
+        Varargs run(LuaValue self, LuaValue t, LuaValue unused1, LuaValue unused2) {
+            DataObject d = self(self, "layout");
+            if (!t.istable()) {
+                throw new LuaError("bad argument #1 to 'layout' (table expected, got " + t.typename() + ")");
+            }
+            d.applyLayout(Layouts.compile((LuaTable) t));
+            return d;
+        }
+    }
+
+    /** {@code d:segment([offset [, length]])}: a sub-view sharing memory and lifetime, no layout; nil when out of
+     * bounds. */
+    static final class Segment extends Method {
+        Segment() {
+            super("segment");
+        }
+
+        @Override
+        Varargs run(LuaValue self, LuaValue offset, LuaValue length, LuaValue unused) {
+            DataObject d = self(self, "segment");
+            long off = offset.isnil() ? 0 : offset.checklong();
+            long n = length.isnil() ? d.len - off : length.checklong();
+            if (off < 0 || n < 0 || off + n > d.len) {
+                return NIL;
+            }
+            return d.view((int) off, (int) n);
+        }
+    }
+
+    /** {@code d:copy()}: an owned copy that stays valid after the call. */
+    static final class Copy extends Method {
+        Copy() {
+            super("copy");
+        }
+
+        @Override
+        Varargs run(LuaValue self, LuaValue a, LuaValue b, LuaValue c) {
+            return self(self, "copy").copyOwned();
+        }
+    }
+
+    static final class Find extends VarArgFunction {
+        Find() {
+            this.name = "find";
+        }
+
+        @Override
+        public Varargs invoke(Varargs args) {
+            return DataStrings.find(self(args.arg1(), "find"), args.subargs(2));
+        }
+    }
+
+    static final class Match extends VarArgFunction {
+        Match() {
+            this.name = "match";
+        }
+
+        @Override
+        public Varargs invoke(Varargs args) {
+            return DataStrings.match(self(args.arg1(), "match"), args.subargs(2));
+        }
+    }
+
+    static final class Gmatch extends VarArgFunction {
+        Gmatch() {
+            this.name = "gmatch";
+        }
+
+        @Override
+        public Varargs invoke(Varargs args) {
+            return DataStrings.gmatch(self(args.arg1(), "gmatch"), args.subargs(2));
+        }
+    }
+
+    /** {@code d:byte([i [, j]])}: the bytes i..j as numbers (string.byte rules). Allocation-free for one byte. */
+    static final class ByteFn extends Method {
+        ByteFn() {
+            super("byte");
+        }
+
+        @Override
+        Varargs run(LuaValue self, LuaValue i, LuaValue j, LuaValue unused) {
+            DataObject d = self(self, "byte");
+            long n = d.len;
+            long from = i.isnil() ? 1 : i.checklong();
+            long to = j.isnil() ? from : j.checklong();
+            if (from < 0) {
+                from = Math.max(n + from + 1, 0);
+            }
+            if (to < 0) {
+                to = n + to + 1;
+            }
+            if (from < 1) {
+                from = 1;
+            }
+            if (to > n) {
+                to = n;
+            }
+            if (from > to) {
+                return NONE;
+            }
+            if (from == to) {
+                return LuaInts.of(d.byteAt((int) from - 1));
+            }
+            LuaValue[] v = new LuaValue[(int) (to - from + 1)];
+            for (int k = 0; k < v.length; k++) {
+                v[k] = LuaInts.of(d.byteAt((int) from - 1 + k));
+            }
+            return varargsOf(v);
+        }
+    }
+
+    /** {@code d:sub(i [, j])}: bytes i..j as a Lua string (string.sub rules); copies only that slice. */
+    static final class Sub extends Method {
+        Sub() {
+            super("sub");
+        }
+
+        @Override
+        Varargs run(LuaValue self, LuaValue i, LuaValue j, LuaValue unused) {
+            DataObject d = self(self, "sub");
+            long n = d.len;
+            long from = i.isnil() ? 1 : i.checklong();
+            long to = j.isnil() ? -1 : j.checklong();
+            if (from > 0) {
+                // as is
+            } else if (from == 0 || from < -n) {
+                from = 1;
+            } else {
+                from = n + from + 1;
+            }
+            if (to > n) {
+                to = n;
+            } else if (to < 0) {
+                to = to < -n ? 0 : n + to + 1;
+            }
+            if (from > to) {
+                return EMPTYSTRING;
+            }
+            return LuaString.valueUsing(d.bytes((int) from - 1, (int) (to - from + 1)));
+        }
+    }
+
+    /** {@code pkt:eth()} ... {@code pkt:payload()}: the located header as a cached view with its layout applied,
+     * or nil. Allocation-free after the first call on a frame object. */
+    static final class Header extends Method {
+        static final int ETH = 0;
+        static final int VLAN = 1;
+        static final int IP = 2;
+        static final int TCP = 3;
+        static final int UDP = 4;
+        static final int ICMP = 5;
+        static final int PAYLOAD = 6;
+        static final String[] NAMES = {"eth", "vlan", "ip", "tcp", "udp", "icmp", "payload"};
+
+        private final int kind;
+
+        Header(int kind) {
+            super(NAMES[kind]);
+            this.kind = kind;
+        }
+
+        @Override
+        Varargs run(LuaValue self, LuaValue a, LuaValue b, LuaValue c) {
+            DataObject d = self(self, name);
+            FrameHeaders h = d.headers();
+            h.locate(d);
+            int n = d.len;
+            switch (kind) {
+                case ETH -> {
+                    if (n < 14) {
+                        return NIL;
+                    }
+                    if (h.eth == null) {
+                        h.eth = d.view(0, 0);
+                    }
+                    return h.eth.rebind(d, 0, 14, Layouts.ETHERNET_LAYOUT);
+                }
+                case VLAN -> {
+                    if (h.vlanOffset < 0) {
+                        return NIL;
+                    }
+                    if (h.vlan == null) {
+                        h.vlan = d.view(0, 0);
+                    }
+                    return h.vlan.rebind(d, h.vlanOffset, 4, Layouts.VLAN_LAYOUT);
+                }
+                case IP -> {
+                    if (h.l3Offset < 0) {
+                        return NIL;
+                    }
+                    if (h.ip == null) {
+                        h.ip = d.view(0, 0);
+                    }
+                    return h.ip.rebind(d, h.l3Offset, h.l4End(n) - h.l3Offset,
+                            h.ipVersion == 4 ? Layouts.IPV4_LAYOUT : Layouts.IPV6_LAYOUT);
+                }
+                case TCP -> {
+                    if (h.l4Protocol != FrameHeaders.PROTO_TCP) {
+                        return NIL;
+                    }
+                    if (h.tcp == null) {
+                        h.tcp = d.view(0, 0);
+                    }
+                    return h.tcp.rebind(d, h.l4Offset, h.l4End(n) - h.l4Offset, Layouts.TCP_LAYOUT);
+                }
+                case UDP -> {
+                    if (h.l4Protocol != FrameHeaders.PROTO_UDP) {
+                        return NIL;
+                    }
+                    if (h.udp == null) {
+                        h.udp = d.view(0, 0);
+                    }
+                    return h.udp.rebind(d, h.l4Offset, h.l4End(n) - h.l4Offset, Layouts.UDP_LAYOUT);
+                }
+                case ICMP -> {
+                    if (h.l4Protocol != FrameHeaders.PROTO_ICMP && h.l4Protocol != FrameHeaders.PROTO_ICMPV6) {
+                        return NIL;
+                    }
+                    if (h.icmp == null) {
+                        h.icmp = d.view(0, 0);
+                    }
+                    return h.icmp.rebind(d, h.l4Offset, h.l4End(n) - h.l4Offset,
+                            h.l4Protocol == FrameHeaders.PROTO_ICMP ? Layouts.ICMP_LAYOUT : Layouts.ICMPV6_LAYOUT);
+                }
+                default -> {
+                    if (h.payloadOffset < 0) {
+                        return NIL;
+                    }
+                    if (h.payload == null) {
+                        h.payload = d.view(0, 0);
+                    }
+                    return h.payload.rebind(d, h.payloadOffset, h.payloadEnd - h.payloadOffset, null);
+                }
+            }
+        }
+    }
+
+    /** {@code pkt:checksum()}: recomputes the IPv4 header and TCP/UDP/ICMP/ICMPv6 checksums in place; returns how
+     * many were written. Allocation-free. */
+    static final class Checksum extends Method {
+        Checksum() {
+            super("checksum");
+        }
+
+        @Override
+        Varargs run(LuaValue self, LuaValue a, LuaValue b, LuaValue c) {
+            DataObject d = self(self, "checksum");
+            d.checkWritable();
+            FrameHeaders h = d.headers();
+            h.locate(d);
+            return LuaInts.of(Checksums.fix(d, h));
+        }
+    }
+}

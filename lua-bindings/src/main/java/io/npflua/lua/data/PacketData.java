@@ -1,0 +1,55 @@
+package io.npflua.lua.data;
+
+import java.lang.foreign.MemorySegment;
+import java.util.Objects;
+
+/**
+ * The reusable per-worker packet object handed to {@code filter(pkt)}: a frame object re-pointed at each frame.
+ *
+ * <pre>{@code
+ * pkt.bind(ringSlice, offset, length, inline);   // before the call
+ * LuaValue verdict = filter.call(pkt);
+ * pkt.release();                                 // after it, before the frame goes back to the kernel
+ * }</pre>
+ *
+ * <p>Every view derived during a call ({@code pkt:ip()}, {@code pkt:payload()}, {@code pkt:segment()}) shares this
+ * object's lifetime: {@link #release()} and the next {@link #bind} expire all of them at once (a generation counter,
+ * checked on each access), so a reference kept in a global can only ever see the frame of the current call: this
+ * object itself (re-bound to the current frame) or nothing. {@code pkt:copy()} is the way to keep bytes.
+ *
+ * <p>Not thread-safe: one per worker thread and Lua state. Binding and releasing allocate nothing.
+ */
+public final class PacketData extends DataObject {
+    /** A packet object bound to nothing yet (expired until the first {@link #bind}). */
+    public PacketData() {
+        super(MemorySegment.NULL, 0, 0, new Lifetime(false), -1, true);
+        headers();
+    }
+
+    /**
+     * Points this object at {@code [offset, offset + length)} of {@code segment} for one call. {@code writable} is
+     * true only for the inline bridge; in tap mode field writes and {@code pkt:checksum()} raise
+     * {@value DataObject#READ_ONLY}. Any view of the previous frame expires. Clears the layout. Allocation-free.
+     *
+     * @throws IndexOutOfBoundsException if the range is not inside {@code segment}
+     */
+    public void bind(MemorySegment segment, long offset, int length, boolean writable) {
+        Objects.checkFromIndexSize(offset, length, segment.byteSize());
+        Lifetime l = lifetime;
+        l.generation++;
+        l.writable = writable;
+        generation = l.generation;
+        seg = segment;
+        base = offset;
+        len = length;
+        layout = null;
+    }
+
+    /** Ends the call: this object and every view derived from it expire. Allocation-free. */
+    public void release() {
+        lifetime.generation++;
+        seg = MemorySegment.NULL;
+        base = 0;
+        len = 0;
+    }
+}
