@@ -42,7 +42,7 @@ public final class LabTraffic
     }
 
     /**
-     * Offers every frame to the TX ring, kicking and waiting (bounded) when it is full, then flushes.
+     * Offers every frame to the TX ring, kicking and waiting (bounded) when it is full, then kicks until all went out.
      *
      * @param tx     the ring.
      * @param frames the frames.
@@ -70,6 +70,11 @@ public final class LabTraffic
             }
         }
         tx.flush();
+        // The kernel stops a kick early when the device pushes back; kick until every frame went out.
+        if (!awaitDrained(tx))
+        {
+            throw new IllegalStateException("TX ring still has " + tx.inFlight() + " frames in flight after 5 s");
+        }
     }
 
     /**

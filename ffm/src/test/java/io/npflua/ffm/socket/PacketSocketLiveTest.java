@@ -91,11 +91,11 @@ class PacketSocketLiveTest
             final List<byte[]> sent = frames(1000, 0);
             final long before = nowNs();
             LabTraffic.send(tx.txRing(), sent, 64);
+            assertTrue(LabTraffic.awaitDrained(tx.txRing()), "TX ring drained");
             final LabTraffic.Received received = LabTraffic.receive(rx, sent.size(), 2000);
             final long after = nowNs();
             assertSameFrames(sent, received);
             assertTimestampsWithin(received, before - 1_000_000, after);
-            assertTrue(LabTraffic.awaitDrained(tx.txRing()));
             final PacketStatistics stats = rx.statistics();
             assertEquals(1000, stats.packets());
             assertEquals(0, stats.drops());
