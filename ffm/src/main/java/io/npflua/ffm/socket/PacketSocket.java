@@ -371,6 +371,10 @@ public final class PacketSocket implements AutoCloseable
      */
     public int poll(final FrameHandler handler, final int limit)
     {
+        if (rxRing == null)
+        {
+            throw new IllegalStateException(NO_RX_RING);
+        }
         return rxRing.poll(handler, limit);
     }
 
@@ -382,6 +386,10 @@ public final class PacketSocket implements AutoCloseable
      */
     public boolean offer(final PacketFrame frame)
     {
+        if (txRing == null)
+        {
+            throw new IllegalStateException("this socket has no TX ring (PacketSocketOptions.txRing)");
+        }
         return txRing.offer(frame);
     }
 

@@ -286,34 +286,40 @@ class PacketSocketLiveTest
     }
 
     @Test
-    void shouldSendStraightFromAnotherRingsFrame(final VethLab lab)
+    void shouldBridgeFramesFromOnePortsRxRingToTheOthersTxRing(final VethLab lab)
     {
         final VethLab.VethPair in = lab.addPair();
         final VethLab.VethPair out = lab.addPair();
-        try (PacketSocket source = PacketSocket.open(PacketSocketOptions.builder(in.b())
-                .rxRing(RingVersion.V2, RingGeometry.frames(2048, 256, PAGE)).filter(TEST_FRAMES_ONLY).build());
-             PacketSocket forward = txSocket(out.a());
+        final RingGeometry rxFrames = RingGeometry.frames(2048, 256, PAGE);
+        final RingGeometry txFrames = RingGeometry.frames(2048, 256, PAGE);
+        try (PacketSocket west = PacketSocket.open(PacketSocketOptions.bridgePort(in.b(), rxFrames, txFrames).filter(TEST_FRAMES_ONLY).build());
+             PacketSocket east = PacketSocket.open(PacketSocketOptions.bridgePort(out.a(), rxFrames, txFrames).filter(TEST_FRAMES_ONLY).build());
              PacketSocket sink = v3Socket(out.b());
              PacketSocket inject = txSocket(in.a()))
         {
             final List<byte[]> sent = frames(100, 700);
             LabTraffic.send(inject.txRing(), sent, 0);
             final int[] forwarded = new int[1];
+            final int[] echoed = new int[1];
             final long deadline = System.nanoTime() + 10_000_000_000L;
             while (forwarded[0] < sent.size() && System.nanoTime() < deadline)
             {
-                source.poll(frame ->
+                west.poll(frame ->
                 {
                     assertTrue(frame.segment().isNative());
-                    assertTrue(forward.offer(frame));
+                    assertTrue(east.offer(frame));
                     forwarded[0]++;
                 }, 64);
-                forward.txRing().flush();
-                source.await(10);
+                east.txRing().flush();
+                west.await(10);
             }
+            assertTrue(LabTraffic.awaitDrained(east.txRing()));
             final LabTraffic.Received received = LabTraffic.receive(sink, sent.size(), 2000);
             assertSameFrames(sent, received);
             assertEquals(PacketConstants.PACKET_OTHERHOST, (int)received.packetTypes.get(0));
+            // A socket does not see the frames it sends itself: the east port's RX ring stays empty.
+            east.poll(frame -> echoed[0]++, 1000);
+            assertEquals(0, echoed[0]);
         }
     }
 }
