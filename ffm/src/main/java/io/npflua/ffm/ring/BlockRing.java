@@ -2,14 +2,12 @@ package io.npflua.ffm.ring;
 
 import io.npflua.ffm.layout.BlockDescriptor;
 import io.npflua.ffm.layout.PacketConstants;
-import io.npflua.ffm.layout.SockaddrLlDescriptor;
 import io.npflua.ffm.layout.Tpacket3HeaderDescriptor;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.VarHandle;
 
-import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
@@ -30,7 +28,7 @@ public final class BlockRing implements RxRing
     private final RingGeometry geometry;
     private final SliceScope scope;
     private final boolean reinsertVlan;
-    private final PacketFrame frame = new PacketFrame();
+    private final PacketFrame frame = new PacketFrame(RingVersion.V3);
 
     private int blockIndex;
     private long blockOffset;
@@ -163,33 +161,25 @@ public final class BlockRing implements RxRing
         int snaplen = ring.get(JAVA_INT, record + Tpacket3HeaderDescriptor.SNAPLEN_OFFSET);
         int len = ring.get(JAVA_INT, record + Tpacket3HeaderDescriptor.LEN_OFFSET);
         long data = record + mac;
-        final int tci = ring.get(JAVA_INT, record + Tpacket3HeaderDescriptor.VLAN_TCI_OFFSET) & 0xFFFF;
-        final int tpid = Short.toUnsignedInt(ring.get(JAVA_SHORT, record + Tpacket3HeaderDescriptor.VLAN_TPID_OFFSET));
         boolean inserted = false;
         if (reinsertVlan && (status & PacketConstants.TP_STATUS_VLAN_VALID) != 0 && snaplen >= 12
             && mac >= HEADROOM_FLOOR + VlanTags.TAG_LENGTH)
         {
-            VlanTags.reinsert(ring, data, (status & PacketConstants.TP_STATUS_VLAN_TPID_VALID) != 0 ? tpid : 0, tci);
+            final int tci = ring.get(JAVA_INT, record + Tpacket3HeaderDescriptor.VLAN_TCI_OFFSET) & 0xFFFF;
+            final int tpid = (status & PacketConstants.TP_STATUS_VLAN_TPID_VALID) != 0
+                ? Short.toUnsignedInt(ring.get(JAVA_SHORT, record + Tpacket3HeaderDescriptor.VLAN_TPID_OFFSET)) : 0;
+            VlanTags.reinsert(ring, data, tpid, tci);
             data -= VlanTags.TAG_LENGTH;
             snaplen += VlanTags.TAG_LENGTH;
             len += VlanTags.TAG_LENGTH;
             inserted = true;
         }
-        final long sll = record + Tpacket3HeaderDescriptor.SOCKADDR_LL_OFFSET;
         frame.headerOffset = record - viewBase;
         frame.dataOffset = data - viewBase;
         frame.capturedLength = snaplen;
         frame.wireLength = len;
         frame.status = status;
-        frame.timestampNs = Integer.toUnsignedLong(ring.get(JAVA_INT, record + Tpacket3HeaderDescriptor.SEC_OFFSET)) * 1_000_000_000L
-            + Integer.toUnsignedLong(ring.get(JAVA_INT, record + Tpacket3HeaderDescriptor.NSEC_OFFSET));
-        frame.vlanTci = tci;
-        frame.vlanTpid = tpid;
         frame.vlanTagInData = inserted;
-        frame.rxHash = ring.get(JAVA_INT, record + Tpacket3HeaderDescriptor.RXHASH_OFFSET);
-        frame.ifindex = ring.get(JAVA_INT, sll + SockaddrLlDescriptor.IFINDEX_OFFSET);
-        frame.packetType = Byte.toUnsignedInt(ring.get(JAVA_BYTE, sll + SockaddrLlDescriptor.PKTTYPE_OFFSET));
-        frame.protocol = Short.toUnsignedInt(Short.reverseBytes(ring.get(JAVA_SHORT, sll + SockaddrLlDescriptor.PROTOCOL_OFFSET)));
         recordOffset = record + Integer.toUnsignedLong(ring.get(JAVA_INT, record + Tpacket3HeaderDescriptor.NEXT_OFFSET_OFFSET));
     }
 

@@ -1,14 +1,12 @@
 package io.npflua.ffm.ring;
 
 import io.npflua.ffm.layout.PacketConstants;
-import io.npflua.ffm.layout.SockaddrLlDescriptor;
 import io.npflua.ffm.layout.Tpacket2HeaderDescriptor;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.VarHandle;
 
-import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
@@ -31,7 +29,7 @@ public final class FrameRing implements RxRing
     private final boolean reinsertVlan;
     private final int frameCount;
     private final int framesPerBlock;
-    private final PacketFrame frame = new PacketFrame();
+    private final PacketFrame frame = new PacketFrame(RingVersion.V2);
 
     private int frameIndex;
 
@@ -159,32 +157,24 @@ public final class FrameRing implements RxRing
         int snaplen = ring.get(JAVA_INT, offset + Tpacket2HeaderDescriptor.SNAPLEN_OFFSET);
         int len = ring.get(JAVA_INT, offset + Tpacket2HeaderDescriptor.LEN_OFFSET);
         long data = offset + mac;
-        final int tci = Short.toUnsignedInt(ring.get(JAVA_SHORT, offset + Tpacket2HeaderDescriptor.VLAN_TCI_OFFSET));
-        final int tpid = Short.toUnsignedInt(ring.get(JAVA_SHORT, offset + Tpacket2HeaderDescriptor.VLAN_TPID_OFFSET));
         boolean inserted = false;
         if (reinsertVlan && (status & PacketConstants.TP_STATUS_VLAN_VALID) != 0 && snaplen >= 12
             && mac >= HEADROOM_FLOOR + VlanTags.TAG_LENGTH)
         {
-            VlanTags.reinsert(ring, data, (status & PacketConstants.TP_STATUS_VLAN_TPID_VALID) != 0 ? tpid : 0, tci);
+            final int tci = Short.toUnsignedInt(ring.get(JAVA_SHORT, offset + Tpacket2HeaderDescriptor.VLAN_TCI_OFFSET));
+            final int tpid = (status & PacketConstants.TP_STATUS_VLAN_TPID_VALID) != 0
+                ? Short.toUnsignedInt(ring.get(JAVA_SHORT, offset + Tpacket2HeaderDescriptor.VLAN_TPID_OFFSET)) : 0;
+            VlanTags.reinsert(ring, data, tpid, tci);
             data -= VlanTags.TAG_LENGTH;
             snaplen += VlanTags.TAG_LENGTH;
             len += VlanTags.TAG_LENGTH;
             inserted = true;
         }
-        final long sll = offset + Tpacket2HeaderDescriptor.SOCKADDR_LL_OFFSET;
         frame.headerOffset = offset;
         frame.dataOffset = data;
         frame.capturedLength = snaplen;
         frame.wireLength = len;
         frame.status = status;
-        frame.timestampNs = Integer.toUnsignedLong(ring.get(JAVA_INT, offset + Tpacket2HeaderDescriptor.SEC_OFFSET)) * 1_000_000_000L
-            + Integer.toUnsignedLong(ring.get(JAVA_INT, offset + Tpacket2HeaderDescriptor.NSEC_OFFSET));
-        frame.vlanTci = tci;
-        frame.vlanTpid = tpid;
         frame.vlanTagInData = inserted;
-        frame.rxHash = 0;
-        frame.ifindex = ring.get(JAVA_INT, sll + SockaddrLlDescriptor.IFINDEX_OFFSET);
-        frame.packetType = Byte.toUnsignedInt(ring.get(JAVA_BYTE, sll + SockaddrLlDescriptor.PKTTYPE_OFFSET));
-        frame.protocol = Short.toUnsignedInt(Short.reverseBytes(ring.get(JAVA_SHORT, sll + SockaddrLlDescriptor.PROTOCOL_OFFSET)));
     }
 }

@@ -2,13 +2,22 @@ package io.npflua.ffm.ring;
 
 import io.npflua.ffm.layout.PacketConstants;
 
+import io.npflua.ffm.layout.SockaddrLlDescriptor;
+import io.npflua.ffm.layout.Tpacket2HeaderDescriptor;
+import io.npflua.ffm.layout.Tpacket3HeaderDescriptor;
+
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+
 /**
  * Flyweight over one received frame in a ring: the packet bytes stay where the kernel wrote them
- * ({@link #segment()} at {@link #dataOffset()}, {@link #capturedLength()} bytes) and the metadata is copied out of
- * the ring header into fields. One instance per ring, reused for every frame: nothing is allocated per packet.
+ * ({@link #segment()} at {@link #dataOffset()}, {@link #capturedLength()} bytes). Lengths and status are read by the
+ * walker; the other metadata (timestamp, VLAN, sockaddr_ll fields) is read from the ring header on demand, through
+ * the same scoped segment. One instance per ring, reused for every frame: nothing is allocated per packet.
  *
  * <p>Zero-copy contract: read the bytes as {@code segment().get(layout, dataOffset() + i)} for
  * {@code 0 <= i < capturedLength()}. With {@link SliceScope#BLOCK}, {@code segment()} is closed (access throws
@@ -22,19 +31,29 @@ import java.lang.foreign.ValueLayout;
 public final class PacketFrame
 {
     MemorySegment segment = MemorySegment.NULL;
-    long dataOffset;
     long headerOffset;
+    long dataOffset;
     int capturedLength;
     int wireLength;
-    long timestampNs;
     int status;
-    int vlanTci;
-    int vlanTpid;
-    int packetType;
-    int ifindex;
-    int protocol;
-    int rxHash;
     boolean vlanTagInData;
+
+    private final boolean v3;
+    private final long secOffset;
+    private final long nsecOffset;
+    private final long tciOffset;
+    private final long tpidOffset;
+    private final long sllOffset;
+
+    PacketFrame(final RingVersion version)
+    {
+        v3 = version == RingVersion.V3;
+        secOffset = v3 ? Tpacket3HeaderDescriptor.SEC_OFFSET : Tpacket2HeaderDescriptor.SEC_OFFSET;
+        nsecOffset = v3 ? Tpacket3HeaderDescriptor.NSEC_OFFSET : Tpacket2HeaderDescriptor.NSEC_OFFSET;
+        tciOffset = v3 ? Tpacket3HeaderDescriptor.VLAN_TCI_OFFSET : Tpacket2HeaderDescriptor.VLAN_TCI_OFFSET;
+        tpidOffset = v3 ? Tpacket3HeaderDescriptor.VLAN_TPID_OFFSET : Tpacket2HeaderDescriptor.VLAN_TPID_OFFSET;
+        sllOffset = v3 ? Tpacket3HeaderDescriptor.SOCKADDR_LL_OFFSET : Tpacket2HeaderDescriptor.SOCKADDR_LL_OFFSET;
+    }
 
     /** @return the segment holding the packet: the block or batch view, or the whole ring ({@link SliceScope}). */
     public MemorySegment segment()
@@ -60,10 +79,17 @@ public final class PacketFrame
         return wireLength;
     }
 
+    /** @return where the ring header ({@code tpacket3_hdr} or {@code tpacket2_hdr}) of this frame is in {@link #segment()}. */
+    public long headerOffset()
+    {
+        return headerOffset;
+    }
+
     /** @return the kernel's receive timestamp, nanoseconds since the epoch. */
     public long timestampNs()
     {
-        return timestampNs;
+        return Integer.toUnsignedLong(segment.get(JAVA_INT, headerOffset + secOffset)) * 1_000_000_000L
+            + Integer.toUnsignedLong(segment.get(JAVA_INT, headerOffset + nsecOffset));
     }
 
     /** @return the raw {@code tp_status} bits (TP_STATUS_* in {@link PacketConstants}). */
@@ -87,13 +113,13 @@ public final class PacketFrame
     /** @return the stripped tag's TCI (PCP, DEI, VID), when {@link #vlanValid()}. */
     public int vlanTci()
     {
-        return vlanTci;
+        return Short.toUnsignedInt(segment.get(JAVA_SHORT, headerOffset + tciOffset));
     }
 
     /** @return the stripped tag's TPID (0x8100 802.1Q, 0x88a8 802.1ad), when {@link #vlanTpidValid()}. */
     public int vlanTpid()
     {
-        return vlanTpid;
+        return Short.toUnsignedInt(segment.get(JAVA_SHORT, headerOffset + tpidOffset));
     }
 
     /** @return true when the stripped tag was written back into the packet bytes (VLAN re-insertion is on). */
@@ -111,31 +137,31 @@ public final class PacketFrame
     /** @return the packet type from {@code sockaddr_ll} (PACKET_HOST 0 ... PACKET_OUTGOING 4). */
     public int packetType()
     {
-        return packetType;
+        return Byte.toUnsignedInt(segment.get(JAVA_BYTE, headerOffset + sllOffset + SockaddrLlDescriptor.PKTTYPE_OFFSET));
     }
 
     /** @return true for frames this host sent ({@code PACKET_OUTGOING}). */
     public boolean outgoing()
     {
-        return packetType == PacketConstants.PACKET_OUTGOING;
+        return packetType() == PacketConstants.PACKET_OUTGOING;
     }
 
     /** @return the interface index the packet was seen on. */
     public int ifindex()
     {
-        return ifindex;
+        return segment.get(JAVA_INT, headerOffset + sllOffset + SockaddrLlDescriptor.IFINDEX_OFFSET);
     }
 
     /** @return the link-layer protocol (EtherType, host order) from {@code sockaddr_ll}. */
     public int protocol()
     {
-        return protocol;
+        return Short.toUnsignedInt(Short.reverseBytes(segment.get(JAVA_SHORT, headerOffset + sllOffset + SockaddrLlDescriptor.PROTOCOL_OFFSET)));
     }
 
     /** @return the kernel's flow hash ({@code tp_rxhash}, V3 only; 0 otherwise). */
     public int rxHash()
     {
-        return rxHash;
+        return v3 ? segment.get(JAVA_INT, headerOffset + Tpacket3HeaderDescriptor.RXHASH_OFFSET) : 0;
     }
 
     /**
@@ -158,8 +184,7 @@ public final class PacketFrame
     @Override
     public String toString()
     {
-        return "PacketFrame{caplen=" + capturedLength + ", len=" + wireLength + ", tsNs=" + timestampNs
-            + ", status=0x" + Integer.toHexString(status) + ", vlanTci=" + vlanTci + ", vlanTpid=0x"
-            + Integer.toHexString(vlanTpid) + ", pkttype=" + packetType + ", ifindex=" + ifindex + '}';
+        return "PacketFrame{caplen=" + capturedLength + ", len=" + wireLength 
+            + ", status=0x" + Integer.toHexString(status) + '}';
     }
 }
