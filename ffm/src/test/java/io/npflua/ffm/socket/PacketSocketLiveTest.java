@@ -322,4 +322,39 @@ class PacketSocketLiveTest
             assertEquals(0, echoed[0]);
         }
     }
+
+    @Test
+    void shouldSeeOutgoingFramesOnlyWithoutTheIgnoreOutgoingFanoutFlag(final VethLab lab)
+    {
+        final VethLab.VethPair pair = lab.addPair();
+        final RingGeometry small = RingGeometry.blocks(1 << 16, 4, 5);
+        try (PacketSocket plain = PacketSocket.open(PacketSocketOptions.capture(pair.a(), small).filter(TEST_FRAMES_ONLY)
+                .fanout(Fanout.of(31001, FanoutMode.HASH)).build());
+             PacketSocket ignoring = PacketSocket.open(PacketSocketOptions.capture(pair.a(), small).filter(TEST_FRAMES_ONLY)
+                 .fanout(Fanout.of(31002, FanoutMode.HASH, FanoutFlag.IGNORE_OUTGOING)).build());
+             PacketSocket tx = txSocket(pair.a()))
+        {
+            LabTraffic.send(tx.txRing(), frames(10, 0), 0);
+            final LabTraffic.Received seen = LabTraffic.receive(plain, 10, 2000);
+            assertEquals(10, seen.frames.size());
+            assertEquals(PacketConstants.PACKET_OUTGOING, (int)seen.packetTypes.get(0));
+            assertEquals(0, LabTraffic.receive(ignoring, 1, 200).frames.size());
+        }
+    }
+
+    @Test
+    void shouldSendThroughTheTxRingBypassingTheQdisc(final VethLab lab)
+    {
+        final VethLab.VethPair pair = lab.addPair();
+        lab.offloadsOff(pair);
+        try (PacketSocket rx = v3Socket(pair.b());
+             PacketSocket tx = PacketSocket.open(PacketSocketOptions.builder(pair.a()).txRing(RingGeometry.frames(2048, 64, PAGE))
+                 .qdiscBypass(true).txBatchSize(8).build()))
+        {
+            final List<byte[]> sent = frames(200, 0);
+            LabTraffic.send(tx.txRing(), sent, 32);
+            assertSameFrames(sent, LabTraffic.receive(rx, sent.size(), 2000));
+            assertEquals(0, rx.statistics().drops());
+        }
+    }
 }
