@@ -70,14 +70,16 @@ public final class BlockRing implements RxRing
             {
                 break;
             }
-            if (remaining == 0)
+            // Inner loop over the open block's records; the fields are written before each handler call so that a
+            // handler that throws leaves the walker at the next record.
+            int left = remaining;
+            while (left > 0 && handled < limit)
             {
-                continue;
+                readRecord();
+                remaining = --left;
+                handled++;
+                handler.onFrame(frame);
             }
-            readRecord();
-            remaining--;
-            handled++;
-            handler.onFrame(frame);
         }
         if (blockOpen && remaining == 0)
         {
