@@ -1,7 +1,6 @@
 package io.npflua.ffm.ring;
 
 import io.npflua.ffm.layout.PacketConstants;
-
 import io.npflua.ffm.layout.SockaddrLlDescriptor;
 import io.npflua.ffm.layout.Tpacket2HeaderDescriptor;
 import io.npflua.ffm.layout.Tpacket3HeaderDescriptor;

@@ -17,16 +17,26 @@ public final class LiveTestCondition implements ExecutionCondition
     @Override
     public ConditionEvaluationResult evaluateExecutionCondition(final ExtensionContext context)
     {
-        final String reason = unavailability();
-        if (reason == null)
+        return decide(unavailability(), System.getenv("CI"));
+    }
+
+    /**
+     * @param unavailableReason null when the lab can be built, otherwise why not.
+     * @param ciVariable        the value of the {@code CI} environment variable, or null.
+     * @return enabled, or disabled with the reason.
+     * @throws IllegalStateException when the lab is unavailable under {@code CI=true}: the test fails instead.
+     */
+    static ConditionEvaluationResult decide(final String unavailableReason, final String ciVariable)
+    {
+        if (unavailableReason == null)
         {
             return ConditionEvaluationResult.enabled("live lab available (root, ip netns)");
         }
-        if ("true".equalsIgnoreCase(System.getenv("CI")))
+        if ("true".equalsIgnoreCase(ciVariable))
         {
-            throw new IllegalStateException("CI=true but live tests cannot run: " + reason + " (CI must run them as root)");
+            throw new IllegalStateException("CI=true but live tests cannot run: " + unavailableReason + " (CI must run them as root)");
         }
-        return ConditionEvaluationResult.disabled("live test skipped: " + reason + " (run as root to include it)");
+        return ConditionEvaluationResult.disabled("live test skipped: " + unavailableReason + " (run as root to include it)");
     }
 
     /**
