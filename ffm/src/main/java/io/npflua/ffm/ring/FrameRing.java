@@ -31,7 +31,12 @@ public final class FrameRing implements RxRing
     private final int framesPerBlock;
     private final PacketFrame frame = new PacketFrame(RingVersion.V2);
 
+    private final int frameSize;
+    private final long blockStride;
+    // Cursor over the next frame: index, slot in its block and byte offset (kept incrementally: no division per frame).
     private int frameIndex;
+    private int slot;
+    private long frameOffset;
 
     /**
      * @param ring         the ring memory, {@code geometry.sizeBytes()} long.
@@ -51,19 +56,24 @@ public final class FrameRing implements RxRing
         this.reinsertVlan = reinsertVlan;
         this.frameCount = geometry.frameCount();
         this.framesPerBlock = geometry.framesPerBlock();
+        this.frameSize = geometry.frameSize();
+        // From the last frame of a block to the first of the next one.
+        this.blockStride = geometry.blockSize() - (long)(framesPerBlock - 1) * frameSize;
     }
 
     @Override
     public int poll(final FrameHandler handler, final int limit)
     {
-        final int first = frameIndex;
+        final int firstIndex = frameIndex;
+        final int firstSlot = slot;
+        final long firstOffset = frameOffset;
         int handled = 0;
         Arena batch = null;
         try
         {
             while (handled < limit)
             {
-                final long offset = frameOffset(frameIndex);
+                final long offset = frameOffset;
                 // Acquire: the kernel writes the frame, then its status; seeing TP_STATUS_USER must imply the bytes.
                 final int status = (int)INT_HANDLE.getAcquire(ring, offset + Tpacket2HeaderDescriptor.STATUS_OFFSET);
                 if ((status & PacketConstants.TP_STATUS_USER) == 0)
@@ -83,7 +93,7 @@ public final class FrameRing implements RxRing
                     frame.segment = ring;
                 }
                 readFrame(offset, status);
-                frameIndex = frameIndex + 1 == frameCount ? 0 : frameIndex + 1;
+                advance();
                 handled++;
                 try
                 {
@@ -106,23 +116,63 @@ public final class FrameRing implements RxRing
                 // Close first: slices kept by the handler must fail before the kernel may overwrite the frames.
                 batch.close();
                 frame.segment = MemorySegment.NULL;
-                int index = first;
-                for (int i = 0; i < handled; i++)
-                {
-                    // Release: our reads of the frame happen-before the kernel reuses it.
-                    INT_HANDLE.setRelease(ring, frameOffset(index) + Tpacket2HeaderDescriptor.STATUS_OFFSET, PacketConstants.TP_STATUS_KERNEL);
-                    index = index + 1 == frameCount ? 0 : index + 1;
-                }
+                releaseBatch(firstIndex, firstSlot, firstOffset, handled);
             }
         }
         return handled;
+    }
+
+    private void releaseBatch(final int firstIndex, final int firstSlot, final long firstOffset, final int count)
+    {
+        int index = firstIndex;
+        int s = firstSlot;
+        long offset = firstOffset;
+        for (int i = 0; i < count; i++)
+        {
+            // Release: our reads of the frame happen-before the kernel reuses it.
+            INT_HANDLE.setRelease(ring, offset + Tpacket2HeaderDescriptor.STATUS_OFFSET, PacketConstants.TP_STATUS_KERNEL);
+            if (++index == frameCount)
+            {
+                index = 0;
+                s = 0;
+                offset = 0;
+            }
+            else if (++s == framesPerBlock)
+            {
+                s = 0;
+                offset += blockStride;
+            }
+            else
+            {
+                offset += frameSize;
+            }
+        }
+    }
+
+    private void advance()
+    {
+        if (++frameIndex == frameCount)
+        {
+            frameIndex = 0;
+            slot = 0;
+            frameOffset = 0;
+        }
+        else if (++slot == framesPerBlock)
+        {
+            slot = 0;
+            frameOffset += blockStride;
+        }
+        else
+        {
+            frameOffset += frameSize;
+        }
     }
 
     @Override
     public boolean isReadable()
     {
         // Acquire: pairs with the kernel's release of the frame; a hint only, poll() loads again.
-        final int status = (int)INT_HANDLE.getAcquire(ring, frameOffset(frameIndex) + Tpacket2HeaderDescriptor.STATUS_OFFSET);
+        final int status = (int)INT_HANDLE.getAcquire(ring, frameOffset + Tpacket2HeaderDescriptor.STATUS_OFFSET);
         return (status & PacketConstants.TP_STATUS_USER) != 0;
     }
 
@@ -142,11 +192,6 @@ public final class FrameRing implements RxRing
     public void releaseAll()
     {
         // Frames are never held between polls.
-    }
-
-    private long frameOffset(final int index)
-    {
-        return (long)(index / framesPerBlock) * geometry.blockSize() + (long)(index % framesPerBlock) * geometry.frameSize();
     }
 
     private void readFrame(final long offset, final int status)

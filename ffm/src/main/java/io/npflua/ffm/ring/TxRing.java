@@ -40,7 +40,12 @@ public final class TxRing
     private final int framesPerBlock;
     private final int maxFrameLength;
 
+    private final int frameSize;
+    private final long blockStride;
+    // Cursor over the next frame to fill, kept incrementally (no division per packet).
     private int frameIndex;
+    private int slot;
+    private long nextOffset;
     private int pending;
     private long offered;
     private long oversize;
@@ -69,6 +74,8 @@ public final class TxRing
         this.frameCount = geometry.frameCount();
         this.framesPerBlock = geometry.framesPerBlock();
         this.maxFrameLength = geometry.frameSize() - Tpacket2HeaderDescriptor.TX_DATA_OFFSET;
+        this.frameSize = geometry.frameSize();
+        this.blockStride = geometry.blockSize() - (long)(framesPerBlock - 1) * frameSize;
     }
 
     /**
@@ -88,7 +95,7 @@ public final class TxRing
             oversize++;
             return false;
         }
-        final long frame = frameOffset(frameIndex);
+        final long frame = nextOffset;
         // Acquire: the kernel's last read of this frame (and its status store) happens-before we overwrite it.
         final int status = (int)INT_HANDLE.getAcquire(ring, frame + Tpacket2HeaderDescriptor.STATUS_OFFSET);
         if (status != PacketConstants.TP_STATUS_AVAILABLE)
@@ -104,7 +111,7 @@ public final class TxRing
         ring.set(JAVA_INT, frame + Tpacket2HeaderDescriptor.LEN_OFFSET, length);
         // Release: the bytes and tp_len must be visible to the kernel before it sees SEND_REQUEST.
         INT_HANDLE.setRelease(ring, frame + Tpacket2HeaderDescriptor.STATUS_OFFSET, PacketConstants.TP_STATUS_SEND_REQUEST);
-        frameIndex = frameIndex + 1 == frameCount ? 0 : frameIndex + 1;
+        advance();
         offered++;
         if (++pending >= batchSize)
         {
@@ -189,6 +196,25 @@ public final class TxRing
     public RingGeometry geometry()
     {
         return geometry;
+    }
+
+    private void advance()
+    {
+        if (++frameIndex == frameCount)
+        {
+            frameIndex = 0;
+            slot = 0;
+            nextOffset = 0;
+        }
+        else if (++slot == framesPerBlock)
+        {
+            slot = 0;
+            nextOffset += blockStride;
+        }
+        else
+        {
+            nextOffset += frameSize;
+        }
     }
 
     private long frameOffset(final int index)

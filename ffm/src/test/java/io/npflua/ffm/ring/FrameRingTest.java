@@ -129,4 +129,33 @@ class FrameRingTest
         assertEquals(PacketConstants.TP_STATUS_KERNEL, ring.get(JAVA_INT, GEOMETRY.frameOffset(0) + Tpacket2HeaderDescriptor.STATUS_OFFSET));
         assertFalse(walker.isReadable());
     }
+
+    @Test
+    void shouldWalkFramesThatDoNotFillTheirBlocks()
+    {
+        final RingGeometry uneven = RingGeometry.frames(1504, 6, 4096);
+        assertEquals(2, uneven.framesPerBlock());
+        final MemorySegment memory = arena.allocate(uneven.sizeBytes(), 4096);
+        final FrameRingEmulator kernel = new FrameRingEmulator(memory, uneven, 0);
+        final FrameRing walker = new FrameRing(memory, uneven, SliceScope.BLOCK, false);
+        final List<Integer> sequences = new ArrayList<>();
+        for (int round = 0; round < 3; round++)
+        {
+            for (int i = 0; i < 5; i++)
+            {
+                final byte[] f = TestFrames.frame(round * 10 + i, 100);
+                kernel.add(MemorySegment.ofArray(f), 0, f.length, 0, -1, 0, 0, 1);
+            }
+            walker.poll(frame -> sequences.add(TestFrames.sequenceOf(frame.toByteArray())), 100);
+        }
+        assertEquals(List.of(0, 1, 2, 3, 4, 10, 11, 12, 13, 14, 20, 21, 22, 23, 24), sequences);
+        final MemorySegment txMemory = arena.allocate(uneven.sizeBytes(), 4096);
+        final TxRing filler = new TxRing(txMemory, uneven, () -> 0, 100);
+        for (int i = 0; i < 6; i++)
+        {
+            assertEquals(true, filler.offer(MemorySegment.ofArray(TestFrames.frame(i, 64)), 0, 64));
+            assertArrayEquals(TestFrames.frame(i, 64), txMemory.asSlice(uneven.frameOffset(i) + 32, 64).toArray(JAVA_BYTE));
+        }
+        assertFalse(filler.offer(MemorySegment.ofArray(TestFrames.frame(6, 64)), 0, 64));
+    }
 }
