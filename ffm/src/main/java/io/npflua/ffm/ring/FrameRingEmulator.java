@@ -25,6 +25,7 @@ public final class FrameRingEmulator
     private final MemorySegment ring;
     private final RingGeometry geometry;
     private final int macOffset;
+    private final long[] frameOffsets;
     private int frameIndex;
 
     /**
@@ -37,6 +38,11 @@ public final class FrameRingEmulator
         this.ring = ring;
         this.geometry = geometry;
         this.macOffset = PacketConstants.tpacketAlign(Tpacket2HeaderDescriptor.HDRLEN + 16) + reserve - ETH_HLEN;
+        this.frameOffsets = new long[geometry.frameCount()];
+        for (int i = 0; i < frameOffsets.length; i++)
+        {
+            frameOffsets[i] = geometry.frameOffset(i);
+        }
     }
 
     /**
@@ -55,7 +61,7 @@ public final class FrameRingEmulator
     public boolean add(final MemorySegment packet, final long offset, final int length, final long tsNs,
         final int vlanTci, final int vlanTpid, final int pktType, final int ifindex)
     {
-        final long frame = geometry.frameOffset(frameIndex);
+        final long frame = frameOffsets[frameIndex];
         // Acquire: pairs with the reader's release of the frame.
         if ((((int)INT_HANDLE.getAcquire(ring, frame + Tpacket2HeaderDescriptor.STATUS_OFFSET)) & PacketConstants.TP_STATUS_USER) != 0)
         {
@@ -99,9 +105,9 @@ public final class FrameRingEmulator
      */
     public void handOverAll()
     {
-        for (int i = 0; i < geometry.frameCount(); i++)
+        for (final long frame : frameOffsets)
         {
-            final long status = geometry.frameOffset(i) + Tpacket2HeaderDescriptor.STATUS_OFFSET;
+            final long status = frame + Tpacket2HeaderDescriptor.STATUS_OFFSET;
             // Release: as add(); keeps the VLAN bits the frame was written with.
             INT_HANDLE.setRelease(ring, status, ring.get(JAVA_INT, status) | PacketConstants.TP_STATUS_USER);
         }
