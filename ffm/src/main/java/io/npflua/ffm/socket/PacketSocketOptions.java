@@ -258,6 +258,11 @@ public final class PacketSocketOptions
             {
                 throw new IllegalArgumentException("fanout needs a receiving socket: add an RX ring");
             }
+            if (fanout != null && ignoreOutgoing)
+            {
+                // The kernel accepts PACKET_IGNORE_OUTGOING on a fanout member but ignores it.
+                throw new IllegalArgumentException("ignore-outgoing has no effect inside a fanout group: use FanoutFlag.IGNORE_OUTGOING");
+            }
             return new PacketSocketOptions(this);
         }
     }
