@@ -24,6 +24,7 @@ import io.npflua.ffm.sys.Syscalls;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.concurrent.locks.LockSupport;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
@@ -40,7 +41,10 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
  *
  * <p>Threads: one worker thread owns the socket: it polls the rings ({@link #poll(FrameHandler, int)}), waits
  * ({@link #await(int)}), sends and finally closes. {@link #wakeup()} and {@link #statistics()} may be called from any
- * thread. Close the socket from the worker after it stopped polling: closing unmaps the rings.
+ * thread. To stop, call {@link #wakeup()} from the control thread and let the worker leave its loop and call
+ * {@link #close()}. {@code close()} from another thread wakes a blocked {@code await} and waits (up to 1 s) for it
+ * to return, but must not race a running {@code poll}: closing unmaps the rings under a V3 block the worker may still
+ * be reading.
  */
 public final class PacketSocket implements AutoCloseable
 {
@@ -614,7 +618,7 @@ public final class PacketSocket implements AutoCloseable
         }
         try
         {
-            arena.close();
+            closeArena();
         }
         finally
         {
@@ -627,6 +631,33 @@ public final class PacketSocket implements AutoCloseable
             {
                 Syscalls.close(wakeFd);
                 wakeFd = -1;
+            }
+        }
+    }
+
+    private void closeArena()
+    {
+        for (int attempt = 0; ; attempt++)
+        {
+            if (wakeFd >= 0 && wakeValue != null)
+            {
+                // Ends a wait another thread may be blocked in: its poll(2) holds the arena until it returns.
+                Syscalls.write(wakeFd, wakeValue, Long.BYTES);
+            }
+            try
+            {
+                arena.close();
+                return;
+            }
+            catch (final IllegalStateException busy)
+            {
+                // A downcall on another thread (wait, wakeup, statistics) still holds a segment of the arena.
+                if (attempt == 1000)
+                {
+                    throw new IllegalStateException("cannot unmap the ring of " + interfaceName
+                        + ": another thread keeps using the socket; stop it before close()", busy);
+                }
+                LockSupport.parkNanos(1_000_000L);
             }
         }
     }

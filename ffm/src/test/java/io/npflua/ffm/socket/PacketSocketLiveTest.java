@@ -357,4 +357,30 @@ class PacketSocketLiveTest
             assertEquals(0, rx.statistics().drops());
         }
     }
+
+    @Test
+    void shouldCloseWithoutHangingWhileAnotherThreadWaits(final VethLab lab) throws Exception
+    {
+        final VethLab.VethPair pair = lab.addPair();
+        final PacketSocket rx = v3Socket(pair.b());
+        final java.util.concurrent.CompletableFuture<String> worker = java.util.concurrent.CompletableFuture.supplyAsync(() ->
+        {
+            try
+            {
+                while (!rx.isClosed())
+                {
+                    rx.await(-1);
+                }
+                return "stopped";
+            }
+            catch (final IllegalStateException closedUnderneath)
+            {
+                return "stopped: " + closedUnderneath.getMessage();
+            }
+        });
+        LabTraffic.sleepMs(50);
+        rx.close();
+        assertTrue(worker.get(10, java.util.concurrent.TimeUnit.SECONDS).startsWith("stopped"));
+        assertTrue(rx.isClosed());
+    }
 }
