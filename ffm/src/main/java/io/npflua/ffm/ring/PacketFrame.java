@@ -1,0 +1,189 @@
+package io.npflua.ffm.ring;
+
+import io.npflua.ffm.layout.PacketConstants;
+import io.npflua.ffm.layout.SockaddrLlDescriptor;
+import io.npflua.ffm.layout.Tpacket2HeaderDescriptor;
+import io.npflua.ffm.layout.Tpacket3HeaderDescriptor;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+
+/**
+ * Flyweight over one received frame in a ring: the packet bytes stay where the kernel wrote them
+ * ({@link #segment()} at {@link #dataOffset()}, {@link #capturedLength()} bytes). Lengths and status are read by the
+ * walker; the other metadata (timestamp, VLAN, sockaddr_ll fields) is read from the ring header on demand, through
+ * the same scoped segment. One instance per ring, reused for every frame: nothing is allocated per packet.
+ *
+ * <p>Zero-copy contract: read the bytes as {@code segment().get(layout, dataOffset() + i)} for
+ * {@code 0 <= i < capturedLength()}. With {@link SliceScope#BLOCK}, {@code segment()} is closed (access throws
+ * {@link IllegalStateException}) as soon as the frame's block (V3) or poll batch (V2) goes back to the kernel.
+ * {@link #slice()} is a convenience that allocates one segment object.
+ *
+ * <p>When VLAN re-insertion is on and the kernel had stripped a tag ({@link #vlanValid()}), the tag has already
+ * been written back in front of the EtherType: the bytes, {@link #capturedLength()} and {@link #wireLength()} are
+ * those on the wire, and {@link #vlanTagInData()} is true.
+ */
+public final class PacketFrame
+{
+    MemorySegment segment = MemorySegment.NULL;
+    long headerOffset;
+    long dataOffset;
+    int capturedLength;
+    int wireLength;
+    int status;
+    boolean vlanTagInData;
+
+    private final boolean v3;
+    private final long secOffset;
+    private final long nsecOffset;
+    private final long tciOffset;
+    private final long tpidOffset;
+    private final long sllOffset;
+
+    PacketFrame(final RingVersion version)
+    {
+        v3 = version == RingVersion.V3;
+        secOffset = v3 ? Tpacket3HeaderDescriptor.SEC_OFFSET : Tpacket2HeaderDescriptor.SEC_OFFSET;
+        nsecOffset = v3 ? Tpacket3HeaderDescriptor.NSEC_OFFSET : Tpacket2HeaderDescriptor.NSEC_OFFSET;
+        tciOffset = v3 ? Tpacket3HeaderDescriptor.VLAN_TCI_OFFSET : Tpacket2HeaderDescriptor.VLAN_TCI_OFFSET;
+        tpidOffset = v3 ? Tpacket3HeaderDescriptor.VLAN_TPID_OFFSET : Tpacket2HeaderDescriptor.VLAN_TPID_OFFSET;
+        sllOffset = v3 ? Tpacket3HeaderDescriptor.SOCKADDR_LL_OFFSET : Tpacket2HeaderDescriptor.SOCKADDR_LL_OFFSET;
+    }
+
+    /** @return the segment holding the packet: the block or batch view, or the whole ring ({@link SliceScope}). */
+    public MemorySegment segment()
+    {
+        return segment;
+    }
+
+    /** @return where the packet's first (link-layer) byte is in {@link #segment()}. */
+    public long dataOffset()
+    {
+        return dataOffset;
+    }
+
+    /** @return bytes of the packet present in the ring ({@code tp_snaplen}, plus 4 if a tag was re-inserted). */
+    public int capturedLength()
+    {
+        return capturedLength;
+    }
+
+    /** @return bytes the packet had on the wire ({@code tp_len}, plus 4 if a tag was re-inserted). */
+    public int wireLength()
+    {
+        return wireLength;
+    }
+
+    /** @return where the ring header ({@code tpacket3_hdr} or {@code tpacket2_hdr}) of this frame is in {@link #segment()}. */
+    public long headerOffset()
+    {
+        return headerOffset;
+    }
+
+    /** @return the kernel's receive timestamp, nanoseconds since the epoch. */
+    public long timestampNs()
+    {
+        return Integer.toUnsignedLong(segment.get(JAVA_INT, headerOffset + secOffset)) * 1_000_000_000L
+            + Integer.toUnsignedLong(segment.get(JAVA_INT, headerOffset + nsecOffset));
+    }
+
+    /** @return the raw {@code tp_status} bits (TP_STATUS_* in {@link PacketConstants}). */
+    public int status()
+    {
+        return status;
+    }
+
+    /** @return true when the kernel stripped a VLAN tag ({@code TP_STATUS_VLAN_VALID}): {@link #vlanTci()} is set. */
+    public boolean vlanValid()
+    {
+        return (status & PacketConstants.TP_STATUS_VLAN_VALID) != 0;
+    }
+
+    /** @return true when {@link #vlanTpid()} is reported by the kernel ({@code TP_STATUS_VLAN_TPID_VALID}). */
+    public boolean vlanTpidValid()
+    {
+        return (status & PacketConstants.TP_STATUS_VLAN_TPID_VALID) != 0;
+    }
+
+    /** @return the stripped tag's TCI (PCP, DEI, VID), when {@link #vlanValid()}. */
+    public int vlanTci()
+    {
+        return Short.toUnsignedInt(segment.get(JAVA_SHORT, headerOffset + tciOffset));
+    }
+
+    /** @return the stripped tag's TPID (0x8100 802.1Q, 0x88a8 802.1ad), when {@link #vlanTpidValid()}. */
+    public int vlanTpid()
+    {
+        return Short.toUnsignedInt(segment.get(JAVA_SHORT, headerOffset + tpidOffset));
+    }
+
+    /** @return true when the stripped tag was written back into the packet bytes (VLAN re-insertion is on). */
+    public boolean vlanTagInData()
+    {
+        return vlanTagInData;
+    }
+
+    /** @return true when the packet was truncated to the snap length ({@code TP_STATUS_COPY} or snaplen < len). */
+    public boolean truncated()
+    {
+        return capturedLength < wireLength;
+    }
+
+    /** @return the packet type from {@code sockaddr_ll} (PACKET_HOST 0 ... PACKET_OUTGOING 4). */
+    public int packetType()
+    {
+        return Byte.toUnsignedInt(segment.get(JAVA_BYTE, headerOffset + sllOffset + SockaddrLlDescriptor.PKTTYPE_OFFSET));
+    }
+
+    /** @return true for frames this host sent ({@code PACKET_OUTGOING}). */
+    public boolean outgoing()
+    {
+        return packetType() == PacketConstants.PACKET_OUTGOING;
+    }
+
+    /** @return the interface index the packet was seen on. */
+    public int ifindex()
+    {
+        return segment.get(JAVA_INT, headerOffset + sllOffset + SockaddrLlDescriptor.IFINDEX_OFFSET);
+    }
+
+    /** @return the link-layer protocol (EtherType, host order) from {@code sockaddr_ll}. */
+    public int protocol()
+    {
+        return Short.toUnsignedInt(Short.reverseBytes(segment.get(JAVA_SHORT, headerOffset + sllOffset + SockaddrLlDescriptor.PROTOCOL_OFFSET)));
+    }
+
+    /** @return the kernel's flow hash ({@code tp_rxhash}, V3 only; 0 otherwise). */
+    public int rxHash()
+    {
+        return v3 ? segment.get(JAVA_INT, headerOffset + Tpacket3HeaderDescriptor.RXHASH_OFFSET) : 0;
+    }
+
+    /**
+     * A segment of exactly the packet bytes. Allocates one segment object: prefer {@link #segment()} +
+     * {@link #dataOffset()} on the per-packet path. The slice has the lifetime of {@link #segment()}.
+     *
+     * @return the packet bytes, zero-copy.
+     */
+    public MemorySegment slice()
+    {
+        return segment.asSlice(dataOffset, capturedLength);
+    }
+
+    /** @return a heap copy of the packet bytes (allocates; for tests and diagnostics). */
+    public byte[] toByteArray()
+    {
+        return segment.asSlice(dataOffset, capturedLength).toArray(ValueLayout.JAVA_BYTE);
+    }
+
+    @Override
+    public String toString()
+    {
+        return "PacketFrame{caplen=" + capturedLength + ", len=" + wireLength 
+            + ", status=0x" + Integer.toHexString(status) + '}';
+    }
+}

@@ -1,0 +1,224 @@
+package io.npflua.ffm.ring;
+
+import io.npflua.ffm.layout.PacketConstants;
+import io.npflua.ffm.layout.Tpacket2HeaderDescriptor;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.VarHandle;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
+/**
+ * A TPACKET_V2 transmit ring: frames are filled strictly in ring order, marked TP_STATUS_SEND_REQUEST with a release
+ * store, and the kernel is kicked ({@code send(fd, NULL, 0, MSG_DONTWAIT)}) once per batch or on {@link #flush()}.
+ * The kernel sets a frame back to TP_STATUS_AVAILABLE when it is done with it. With PACKET_LOSS on (the socket's
+ * default), a frame the kernel rejects is skipped instead of stalling the ring.
+ *
+ * <p>Single producer: one thread offers and flushes.
+ */
+public final class TxRing
+{
+    /**
+     * Tells the kernel to send every frame marked SEND_REQUEST.
+     */
+    @FunctionalInterface
+    public interface Kick
+    {
+        /**
+         * @return bytes queued by the kernel, or 0 when nothing could be queued now.
+         */
+        long kick();
+    }
+
+    private static final VarHandle INT_HANDLE = JAVA_INT.varHandle();
+
+    private final MemorySegment ring;
+    private final RingGeometry geometry;
+    private final Kick kick;
+    private final int batchSize;
+    private final int frameCount;
+    private final int framesPerBlock;
+    private final int maxFrameLength;
+
+    private final int frameSize;
+    private final long blockStride;
+    // Cursor over the next frame to fill, kept incrementally (no division per packet).
+    private int frameIndex;
+    private int slot;
+    private long nextOffset;
+    private int pending;
+    private long offered;
+    private long oversize;
+    private long wrongFormat;
+
+    /**
+     * @param ring      the TX ring memory, {@code geometry.sizeBytes()} long.
+     * @param geometry  its validated geometry.
+     * @param kick      how to kick the kernel.
+     * @param batchSize offers between automatic kicks (1 = kick on every frame).
+     */
+    public TxRing(final MemorySegment ring, final RingGeometry geometry, final Kick kick, final int batchSize)
+    {
+        if (ring.byteSize() < geometry.sizeBytes())
+        {
+            throw new IllegalArgumentException("ring segment of " + ring.byteSize() + " B is smaller than " + geometry.describe());
+        }
+        if (batchSize < 1)
+        {
+            throw new IllegalArgumentException("TX batch size must be >= 1, got " + batchSize);
+        }
+        this.ring = ring;
+        this.geometry = geometry;
+        this.kick = kick;
+        this.batchSize = batchSize;
+        this.frameCount = geometry.frameCount();
+        this.framesPerBlock = geometry.framesPerBlock();
+        this.maxFrameLength = geometry.frameSize() - Tpacket2HeaderDescriptor.TX_DATA_OFFSET;
+        this.frameSize = geometry.frameSize();
+        this.blockStride = geometry.blockSize() - (long)(framesPerBlock - 1) * frameSize;
+    }
+
+    /**
+     * Copies a packet into the next frame (native to native when {@code source} is native) and marks it for sending;
+     * kicks the kernel every {@code batchSize} frames. Allocation-free.
+     *
+     * @param source the packet's segment, e.g. {@link PacketFrame#segment()} of another ring.
+     * @param offset where the packet starts in {@code source}.
+     * @param length bytes to send.
+     * @return true when queued; false when the ring is full (the next frame is still the kernel's) or the packet is
+     *         longer than {@link #maxFrameLength()} (counted in {@link #oversizeCount()}).
+     */
+    public boolean offer(final MemorySegment source, final long offset, final int length)
+    {
+        if (length > maxFrameLength || length < 0)
+        {
+            oversize++;
+            return false;
+        }
+        final long frame = nextOffset;
+        // Acquire: the kernel's last read of this frame (and its status store) happens-before we overwrite it.
+        final int status = (int)INT_HANDLE.getAcquire(ring, frame + Tpacket2HeaderDescriptor.STATUS_OFFSET);
+        if (status != PacketConstants.TP_STATUS_AVAILABLE)
+        {
+            if ((status & PacketConstants.TP_STATUS_WRONG_FORMAT) == 0)
+            {
+                return false;
+            }
+            // Without PACKET_LOSS the kernel parks a rejected frame as WRONG_FORMAT: count it and reuse the slot.
+            wrongFormat++;
+        }
+        MemorySegment.copy(source, offset, ring, frame + Tpacket2HeaderDescriptor.TX_DATA_OFFSET, length);
+        ring.set(JAVA_INT, frame + Tpacket2HeaderDescriptor.LEN_OFFSET, length);
+        // Release: the bytes and tp_len must be visible to the kernel before it sees SEND_REQUEST.
+        INT_HANDLE.setRelease(ring, frame + Tpacket2HeaderDescriptor.STATUS_OFFSET, PacketConstants.TP_STATUS_SEND_REQUEST);
+        advance();
+        offered++;
+        if (++pending >= batchSize)
+        {
+            flush();
+        }
+        return true;
+    }
+
+    /**
+     * Sends a received frame as it is (its bytes as exposed, VLAN tag included when re-inserted). Allocation-free.
+     *
+     * @param frame a frame from an {@link RxRing}, during its handler call.
+     * @return as {@link #offer(MemorySegment, long, int)}.
+     */
+    public boolean offer(final PacketFrame frame)
+    {
+        return offer(frame.segment(), frame.dataOffset(), frame.capturedLength());
+    }
+
+    /**
+     * Kicks the kernel to send every frame marked so far, without waiting.
+     *
+     * @return bytes the kernel queued (0 if it could not take any now).
+     */
+    public long flush()
+    {
+        pending = 0;
+        return kick.kick();
+    }
+
+    /** @return frames offered but not yet kicked. */
+    public int pending()
+    {
+        return pending;
+    }
+
+    /** @return the largest packet a frame holds. */
+    public int maxFrameLength()
+    {
+        return maxFrameLength;
+    }
+
+    /** @return packets accepted by {@link #offer} since creation. */
+    public long offeredCount()
+    {
+        return offered;
+    }
+
+    /** @return packets refused because they were longer than {@link #maxFrameLength()}. */
+    public long oversizeCount()
+    {
+        return oversize;
+    }
+
+    /** @return frames found parked as TP_STATUS_WRONG_FORMAT (only without PACKET_LOSS). */
+    public long wrongFormatCount()
+    {
+        return wrongFormat;
+    }
+
+    /**
+     * Scans the whole ring (not for the per-packet path).
+     *
+     * @return how many frames the kernel has not finished with yet (SEND_REQUEST or SENDING).
+     */
+    public int inFlight()
+    {
+        int count = 0;
+        for (int i = 0; i < frameCount; i++)
+        {
+            // Acquire: pairs with the kernel's store of TP_STATUS_AVAILABLE.
+            final int status = (int)INT_HANDLE.getAcquire(ring, frameOffset(i) + Tpacket2HeaderDescriptor.STATUS_OFFSET);
+            if ((status & (PacketConstants.TP_STATUS_SEND_REQUEST | PacketConstants.TP_STATUS_SENDING)) != 0)
+            {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    /** @return the ring's geometry. */
+    public RingGeometry geometry()
+    {
+        return geometry;
+    }
+
+    private void advance()
+    {
+        if (++frameIndex == frameCount)
+        {
+            frameIndex = 0;
+            slot = 0;
+            nextOffset = 0;
+        }
+        else if (++slot == framesPerBlock)
+        {
+            slot = 0;
+            nextOffset += blockStride;
+        }
+        else
+        {
+            nextOffset += frameSize;
+        }
+    }
+
+    private long frameOffset(final int index)
+    {
+        return (long)(index / framesPerBlock) * geometry.blockSize() + (long)(index % framesPerBlock) * geometry.frameSize();
+    }
+}
