@@ -290,6 +290,14 @@ public final class Engine implements AutoCloseable {
         }
     }
 
+    /** The script loaded as {@code name} (its current source, entry, policy and budget), or null. */
+    public ScriptSpec script(String name) {
+        synchronized (changeLock) {
+            int i = indexOf(name);
+            return i < 0 ? null : entries.get(i).spec;
+        }
+    }
+
     /** The loaded rules in chain order. */
     public List<RuleInfo> list() {
         synchronized (changeLock) {
