@@ -96,6 +96,7 @@ public final class Worker {
         this.statsIntervalNs = statsIntervalNs;
         this.awaitTimeoutNs = awaitTimeoutNs;
         this.maxRestarts = maxRestarts;
+        this.nextStatsNs = System.nanoTime();
     }
 
     /** Starts the worker's thread. */
@@ -133,9 +134,10 @@ public final class Worker {
 
     /**
      * One duty cycle: adopt a newly published chain, poll every source, read kernel stats when due. Returns the
-     * number of frames handled. Allocates nothing.
+     * number of frames handled. Allocates nothing. Called by the worker's own thread; call it directly only on a
+     * worker that was never started (benchmarks, an external agent runner).
      */
-    int doWork() {
+    public int doWork() {
         final ChainBoard.Version v = board.current();
         if (v.number() != chainVersion) {
             // Between two frames: the chain was fully built before it was published.
