@@ -240,6 +240,30 @@ class EngineTest {
     }
 
     @Test
+    void shouldStopPollingASourceWhoseInterfaceIsGoneWithoutRestarting() throws Exception {
+        AtomicInteger polls = new AtomicInteger();
+        MemorySourceFactory sources = new MemorySourceFactory(LAB, 10, MemoryFrameSourceEndless.PASSES, 0,
+                inner -> new ForwardingSource(inner) {
+                    @Override
+                    public int poll(FrameConsumer consumer, int limit) {
+                        if (inner.name().startsWith("veth-c") && polls.incrementAndGet() > 3) {
+                            throw new io.npflua.engine.source.SourceGoneException("interface veth-c was deleted");
+                        }
+                        return super.poll(consumer, limit);
+                    }
+                });
+        Engine engine = builder(sources).tap("veth-a", "veth-c").build().start();
+        waitForFrames(engine, 10_000);
+        EngineSnapshot s = engine.closeAndReport();
+        assertEquals(0, s.restarts());
+        assertTrue(errors.workerErrors.stream().anyMatch(e -> e.contains("veth-c#0 is gone")), errors.workerErrors.toString());
+        assertEquals(3L * 64, sources.opened.get(1).handedOut(), "three polls of a 64-frame batch before it vanished");
+        assertTrue(sources.opened.get(0).handedOut() > 10_000, "the other interface kept flowing");
+        assertEquals(sources.handedOut(), s.frames());
+        assertBalanced(s);
+    }
+
+    @Test
     void shouldCountAThrowingSinkAsAnOutputErrorAndKeepGoing() throws Exception {
         MemorySourceFactory sources = new MemorySourceFactory(LAB, 10, 10, 0);
         AtomicInteger written = new AtomicInteger();

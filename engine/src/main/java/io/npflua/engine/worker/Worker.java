@@ -6,6 +6,7 @@ import io.npflua.engine.output.VerdictSink;
 import io.npflua.engine.source.Frame;
 import io.npflua.engine.source.FrameConsumer;
 import io.npflua.engine.source.FrameSource;
+import io.npflua.engine.source.SourceGoneException;
 import io.npflua.engine.source.SourceStats;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -17,7 +18,8 @@ import java.util.concurrent.TimeUnit;
  * adopt a new chain if one was published → poll each source (up to {@code batch} frames) → read kernel stats every
  * {@code statsIntervalNs} → idle when there was no work.
  *
- * <p>Faults: rule failures are counted by the chain; a sink or forwarder that throws is counted as an output error
+ * <p>Faults: a source that throws {@link SourceGoneException} (its interface was deleted) is reported and no longer
+ * polled; when no source is left the worker ends cleanly. Rule failures are counted by the chain; a sink or forwarder that throws is counted as an output error
  * and reported; anything else (a bug in a source, an {@code Error}) kills the thread, and the worker restarts on a
  * fresh thread with the same sources, chain and counters (the frame in hand, if any, is counted as seen, blocked and
  * aborted so that the totals still balance). More than {@code maxRestarts} crashes in a row without a frame in
@@ -49,6 +51,7 @@ public final class Worker {
     private final int index;
     private final Route[] routes;
     private final RouteConsumer[] consumers;
+    private final boolean[] gone;
     private final VerdictSink passedSink;
     private final VerdictSink blockedSink;
     private final ChainBoard board;
@@ -83,6 +86,7 @@ public final class Worker {
         this.index = index;
         this.routes = routes.clone();
         this.consumers = new RouteConsumer[routes.length];
+        this.gone = new boolean[routes.length];
         for (int i = 0; i < routes.length; i++) {
             consumers[i] = new RouteConsumer(routes[i].forwarder());
         }
@@ -148,10 +152,17 @@ public final class Worker {
         }
         int work = 0;
         for (int i = 0; i < routes.length; i++) {
+            if (gone[i]) {
+                continue;
+            }
             final Route route = routes[i];
             final int n;
             try {
                 n = route.source().poll(consumers[i], batch);
+            } catch (SourceGoneException e) {
+                gone[i] = true;
+                report("source " + route.source().name() + " is gone; the worker stops polling it", e, false);
+                continue;
             } catch (RuntimeException e) {
                 counters.increment(WorkerCounters.SOURCE_ERRORS);
                 throw e;
@@ -188,8 +199,8 @@ public final class Worker {
     }
 
     private boolean allEnded() {
-        for (Route r : routes) {
-            if (!r.source().endOfStream()) {
+        for (int i = 0; i < routes.length; i++) {
+            if (!gone[i] && !routes[i].source().endOfStream()) {
                 return false;
             }
         }
@@ -199,7 +210,12 @@ public final class Worker {
     private void readStats() {
         stats.clear();
         for (Route r : routes) {
-            r.source().readStats(stats);
+            try {
+                r.source().readStats(stats);
+            } catch (RuntimeException e) {
+                // A gone interface's socket may refuse; its last counts are lost, which the report says.
+                report("reading kernel stats of " + r.source().name() + " failed", e, false);
+            }
         }
         counters.add(WorkerCounters.KERNEL_PACKETS, stats.packets());
         counters.add(WorkerCounters.KERNEL_DROPS, stats.drops());
@@ -322,7 +338,11 @@ public final class Worker {
     }
 
     private void finish(State end) {
-        for (Route r : routes) {
+        for (int i = 0; i < routes.length; i++) {
+            Route r = routes[i];
+            if (gone[i]) {
+                continue;
+            }
             try {
                 r.source().quiesce();
             } catch (RuntimeException e) {
@@ -336,7 +356,9 @@ public final class Worker {
             do {
                 n = 0;
                 for (int i = 0; i < routes.length; i++) {
-                    n += routes[i].source().poll(consumers[i], batch);
+                    if (!gone[i]) {
+                        n += routes[i].source().poll(consumers[i], batch);
+                    }
                 }
                 drained += n;
             } while (n > 0 && drained < DRAIN_LIMIT);
