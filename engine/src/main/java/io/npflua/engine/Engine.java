@@ -75,7 +75,8 @@ public final class Engine implements AutoCloseable {
     private final ChainBoard board;
     private final Worker[] workers;
     private final WorkerCounters[] workerCounters;
-    private final List<FrameSource> openedSources = new ArrayList<>();
+    // Everything start() opened, closed again if start() fails half-way.
+    private final List<AutoCloseable> opened = new ArrayList<>();
     private long unloadedErrors;
     private volatile long startNs;
     private volatile long endNs;
@@ -142,12 +143,17 @@ public final class Engine implements AutoCloseable {
                     workers[w] = newWorker(w);
                 }
             } catch (RuntimeException e) {
-                for (FrameSource s : openedSources) {
-                    s.close();
+                for (AutoCloseable c : opened) {
+                    try {
+                        c.close();
+                    } catch (Exception suppressed) {
+                        e.addSuppressed(suppressed);
+                    }
                 }
-                openedSources.clear();
+                opened.clear();
                 throw e instanceof EngineException ? e : new EngineException("cannot start: " + e.getMessage(), e);
             }
+            opened.clear();
             startNs = System.nanoTime();
             started = true;
             for (Worker worker : workers) {
@@ -171,7 +177,13 @@ public final class Engine implements AutoCloseable {
             }
         }
         VerdictSink passed = b.passedSinks == null ? null : b.passedSinks.open(w);
+        if (passed != null) {
+            opened.add(passed);
+        }
         VerdictSink blocked = b.blockedSinks == null ? null : b.blockedSinks.open(w);
+        if (blocked != null) {
+            opened.add(blocked);
+        }
         return new Worker(w, routes.toArray(Worker.Route[]::new), passed, blocked, board, b.idleStrategy.get(),
                 b.errorHandler, workerCounters[w], b.batch, b.statsIntervalNs, b.awaitTimeoutNs, b.maxRestarts);
     }
@@ -180,7 +192,7 @@ public final class Engine implements AutoCloseable {
         try {
             FrameSource s = config.sourceFactory.open(
                     new SourceRequest(name, worker, workerCount, config.fanout, inline, config.snapLength));
-            openedSources.add(s);
+            opened.add(s);
             return s;
         } catch (RuntimeException e) {
             throw new EngineException("cannot open " + name + " for worker " + worker + ": " + e.getMessage(), e);
@@ -191,7 +203,14 @@ public final class Engine implements AutoCloseable {
         if (config.forwarderFactory == null) {
             throw new EngineException("inline bridge needs a forwarder factory (Engine.builder().forwarders(...))");
         }
-        return config.forwarderFactory.open(egress, worker);
+        try {
+            Forwarder f = config.forwarderFactory.open(egress, worker);
+            opened.add(f);
+            return f;
+        } catch (RuntimeException e) {
+            throw new EngineException("cannot open " + egress + " for sending (worker " + worker + "): "
+                    + e.getMessage(), e);
+        }
     }
 
     /**

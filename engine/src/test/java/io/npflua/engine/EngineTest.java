@@ -332,6 +332,33 @@ class EngineTest {
         assertEquals(0, sources.opened.size(), "nothing was opened by a failed validation");
     }
 
+    @Test
+    void shouldCloseWhatItOpenedWhenStartFailsHalfWay() {
+        MemorySourceFactory memory = new MemorySourceFactory(LAB, 10, 1, 0);
+        io.npflua.engine.source.FrameSourceFactory failing = new io.npflua.engine.source.FrameSourceFactory() {
+            @Override
+            public void validate(String name) {
+                memory.validate(name);
+            }
+
+            @Override
+            public FrameSource open(io.npflua.engine.source.SourceRequest request) {
+                if (request.workerIndex() == 1) {
+                    throw new IllegalStateException("setsockopt(PACKET_RX_RING) failed: Cannot allocate memory");
+                }
+                return memory.open(request);
+            }
+        };
+        Engine engine = Engine.builder().tap("veth-a").workers(2).sources(failing).errorHandler(errors).build();
+        EngineException e = assertThrows(EngineException.class, engine::start);
+        assertTrue(e.getMessage().contains("cannot open veth-a for worker 1: setsockopt(PACKET_RX_RING) failed"),
+                e.getMessage());
+        assertEquals(1, memory.opened.size());
+        assertThrows(IllegalStateException.class, () -> memory.opened.get(0).poll(f -> { }, 1),
+                "worker 0's source was closed again");
+        engine.close();
+    }
+
     private static void waitForFrames(Engine engine, long frames) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (engine.stats().frames() < frames) {

@@ -3,7 +3,7 @@ package io.npflua.engine.counter;
 /**
  * One worker's counters at one moment.
  *
- * @param state the worker's state: {@code new}, {@code running}, {@code restarting}, {@code ended} (its finite sources
+ * @param state the worker's state: {@code new}, {@code running}, {@code ended} (its finite sources
  *              are exhausted), {@code stopped} or {@code failed} (too many crashes)
  */
 public record WorkerSnapshot(int index, String state, long seen, long passed, long blocked, long forwarded,

@@ -31,7 +31,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Worker {
     /** States, as reported in snapshots. */
-    public enum State { NEW, RUNNING, RESTARTING, ENDED, STOPPED, FAILED }
+    public enum State { NEW, RUNNING, ENDED, STOPPED, FAILED }
 
     /** A source and where its passed frames go (null forwarder: capture only). */
     public record Route(FrameSource source, Forwarder forwarder) {
@@ -323,9 +323,7 @@ public final class Worker {
         boolean restart = running && ++crashesInARow <= maxRestarts;
         report("worker thread died", t, restart);
         if (restart) {
-            state = State.RESTARTING;
             // Starting the new thread publishes everything this thread wrote (Thread.start happens-before).
-            state = State.RUNNING;
             launch();
         } else {
             try {
