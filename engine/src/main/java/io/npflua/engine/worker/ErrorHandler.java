@@ -11,7 +11,10 @@ public interface ErrorHandler {
     /** A rule failed on a frame ({@code kind} is one of the error outcomes); {@code suppressed} reports were skipped. */
     void onRuleError(int worker, String rule, RuleOutcome kind, String message, long suppressed);
 
-    /** A sink, forwarder or source threw, or a worker crashed ({@code restarting} says whether it comes back). */
+    /**
+     * A sink, forwarder or source threw, or a worker crashed ({@code restarting} says whether it comes back).
+     * {@code worker} is -1 for engine-level problems (a chain swap that timed out, the control socket).
+     */
     void onWorkerError(int worker, String what, Throwable cause, boolean restarting);
 
     /** Writes every report to standard error, one line each. */

@@ -179,6 +179,10 @@ public final class Worker {
         if (now - nextStatsNs >= 0) {
             nextStatsNs = now + statsIntervalNs;
             readStats();
+            if (sinksDirty) {
+                // Under constant traffic the worker never idles: flush outputs on the stats clock as well.
+                flushSinks();
+            }
         }
         return work;
     }
