@@ -22,6 +22,8 @@ public final class Frame {
     public static final int DIRECTION_INBOUND = 1;
     /** Sent by this host (PACKET_OUTGOING). */
     public static final int DIRECTION_OUTBOUND = 2;
+    /** {@link #vlanTci()} when the kernel stripped no VLAN tag. */
+    public static final int NO_VLAN = -1;
 
     private MemorySegment segment = MemorySegment.NULL;
     private long offset;
@@ -31,6 +33,8 @@ public final class Frame {
     private int ifindex;
     private int direction;
     private boolean writable;
+    private int vlanTci = NO_VLAN;
+    private int vlanTpid;
 
     /**
      * Points this flyweight at a frame. Allocates nothing.
@@ -55,7 +59,30 @@ public final class Frame {
         this.ifindex = ifindex;
         this.direction = direction;
         this.writable = writable;
+        this.vlanTci = NO_VLAN;
+        this.vlanTpid = 0;
         return this;
+    }
+
+    /**
+     * Records the VLAN tag the kernel stripped from the frame ({@code TP_STATUS_VLAN_VALID}: {@code tp_vlan_tci},
+     * and {@code tp_vlan_tpid} when {@code TP_STATUS_VLAN_TPID_VALID}, else 0x8100). Call after {@link #wrap}, which
+     * clears it. Allocates nothing.
+     */
+    public Frame vlan(int tci, int tpid) {
+        this.vlanTci = tci & 0xffff;
+        this.vlanTpid = tpid == 0 ? 0x8100 : tpid & 0xffff;
+        return this;
+    }
+
+    /** The stripped VLAN tag's TCI (priority, DEI, VLAN id), or {@link #NO_VLAN}. */
+    public int vlanTci() {
+        return vlanTci;
+    }
+
+    /** The stripped VLAN tag's TPID (0x8100, 0x88a8), or 0 when there is none. */
+    public int vlanTpid() {
+        return vlanTpid;
     }
 
     /** The backing region (not a slice: read within {@code [offset(), offset() + capturedLength())}). */
