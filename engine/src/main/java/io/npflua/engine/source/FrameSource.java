@@ -4,8 +4,11 @@ package io.npflua.engine.source;
  * Where a worker's frames come from: one AF_PACKET ring, a mapped pcap file, or an in-memory buffer in tests.
  *
  * <p>A source is owned by exactly one worker thread, which calls {@link #poll} in its duty cycle. Implementations
- * allocate nothing per frame. If the consumer throws, the source must still give back whatever it holds (a ring block
- * or slot) before the exception leaves {@code poll}, so that the next poll starts clean.
+ * allocate nothing per frame. Every frame is handed out exactly once. If the consumer throws, the frame it was given
+ * counts as taken (the worker accounts for it) and the exception leaves {@code poll}; the source keeps its place, so
+ * the next poll continues with the following frame, losing and repeating nothing (a V2 slot is given back at once; a
+ * V3 block is given back when its last frame was handed out). The abstract test {@code FrameSourceContract} (engine
+ * test-jar) checks this for every implementation.
  */
 public interface FrameSource extends AutoCloseable {
     /**
