@@ -213,7 +213,12 @@ public final class ControlServer implements AutoCloseable {
                             write(key, c);
                         }
                     } catch (IOException | RuntimeException e) {
-                        drop(key);
+                        if (key.channel() == server) {
+                            // accept failed (e.g. out of file descriptors): keep listening, say why.
+                            errors.onWorkerError(-1, "control socket accept failed", e, false);
+                        } else {
+                            drop(key);
+                        }
                     }
                 }
                 expireIdle();

@@ -113,6 +113,52 @@ class ControlServerTest {
     }
 
     @Test
+    void shouldTurnAwayClientsBeyondTheLimitAndSurviveAFloodOfGarbage() throws Exception {
+        List<SocketChannel> held = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < ControlServer.MAX_CONNECTIONS; i++) {
+                held.add(SocketChannel.open(UnixDomainSocketAddress.of(socket)));
+            }
+            try (ControlClient extra = ControlClient.connect(socket)) {
+                ControlException busy = assertThrows(ControlException.class, extra::ping);
+                assertTrue(busy.getMessage().contains("too many control connections")
+                        || busy.getMessage().contains("closed the connection"), busy.getMessage());
+            }
+        } finally {
+            for (SocketChannel ch : held) {
+                ch.close();
+            }
+        }
+        java.util.Random random = new java.util.Random(7);
+        for (int i = 0; i < 200; i++) {
+            byte[] junk = new byte[1 + random.nextInt(4096)];
+            random.nextBytes(junk);
+            junk[junk.length - 1] = '\n';
+            try (SocketChannel ch = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
+                write(ch, junk);
+            } catch (IOException e) {
+                // The server may hang up first; that is fine.
+            }
+        }
+        long frames = engine.stats().frames();
+        EngineFixtures.awaitFrames(engine, frames + 1000);
+        assertEquals(0, engine.stats().restarts());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (true) {
+            try (ControlClient c = ControlClient.connect(socket)) {
+                assertEquals(Boolean.TRUE, c.ping().get("ok"));
+                break;
+            } catch (ControlException e) {
+                // Closed connections are reaped on the server's next select; retry briefly.
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(10);
+            }
+        }
+    }
+
+    @Test
     void shouldRefuseToReplaceALiveSocketOrAFile() throws Exception {
         IOException live = assertThrows(IOException.class,
                 () -> ControlServer.start(socket, line -> "{}", ErrorHandler.STDERR));
