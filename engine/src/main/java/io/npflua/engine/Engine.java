@@ -630,6 +630,15 @@ public final class Engine implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Adds a Java handler shared by all workers (it must be thread-safe when workers > 1), named {@code java-N}
+         * after its position among the handlers added so (1-based).
+         */
+        public Builder handler(PacketHandler handler) {
+            long handlers = rules.stream().filter(r -> r instanceof HandlerRuleSpec).count();
+            return handler("java-" + (handlers + 1), handler);
+        }
+
         /** Adds a Java handler shared by all workers (it must be thread-safe when workers > 1). */
         public Builder handler(String name, PacketHandler handler) {
             Objects.requireNonNull(handler);

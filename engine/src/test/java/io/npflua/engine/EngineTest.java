@@ -79,7 +79,7 @@ class EngineTest {
         AtomicLong javaCalls = new AtomicLong();
         Engine engine = builder(sources).tap("veth-a")
                 .script(ScriptSpec.of("first", "block-odd"))
-                .handler("second", frame -> {
+                .handler(frame -> {
                     javaCalls.incrementAndGet();
                     return Verdict.PASS;
                 })
@@ -88,7 +88,8 @@ class EngineTest {
         EngineSnapshot s = engine.closeAndReport();
         assertEquals(5, s.blocked());
         assertEquals(5, javaCalls.get(), "the second rule sees only frames the first passed");
-        assertEquals(5, s.script("second").calls());
+        assertEquals(5, s.script("java-1").calls());
+        assertEquals("java", s.script("java-1").kind());
         assertBalanced(s);
     }
 
