@@ -119,10 +119,10 @@ class ControlServerTest {
             for (int i = 0; i < ControlServer.MAX_CONNECTIONS; i++) {
                 held.add(SocketChannel.open(UnixDomainSocketAddress.of(socket)));
             }
-            try (ControlClient extra = ControlClient.connect(socket)) {
-                ControlException busy = assertThrows(ControlException.class, extra::ping);
-                assertTrue(busy.getMessage().contains("too many control connections")
-                        || busy.getMessage().contains("closed the connection"), busy.getMessage());
+            try (SocketChannel extra = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
+                // The server answers at once and hangs up; read without writing so no EPIPE can interfere.
+                String answer = readLine(extra);
+                assertEquals("busy", code(answer), answer);
             }
         } finally {
             for (SocketChannel ch : held) {
