@@ -43,7 +43,7 @@ import java.util.function.Supplier;
  *         .sources(liveFactory).ruleFactory(luaFactory)
  *         .script(ScriptSpec.of("ssh", sshSource))
  *         .handler("count", frame -> Verdict.PASS)
- *         .onPassed(pcapWriter)
+ *         .onPassed(pcapWriter)               // or onPassedPerWorker(worker -> ...)
  *         .build()) {
  *     engine.start();
  *     engine.reload("ssh", newSource);
@@ -653,25 +653,25 @@ public final class Engine implements AutoCloseable {
         }
 
         /** Passed frames go to a sink per worker (e.g. a pcap writer). */
-        public Builder onPassed(VerdictSinkFactory sinks) {
+        public Builder onPassedPerWorker(VerdictSinkFactory sinks) {
             this.passedSinks = sinks;
             return this;
         }
 
         /** Passed frames go to {@code sink}, shared by all workers (must be thread-safe when workers > 1). */
         public Builder onPassed(VerdictSink sink) {
-            return onPassed(VerdictSinkFactory.shared(sink));
+            return onPassedPerWorker(VerdictSinkFactory.shared(sink));
         }
 
         /** Blocked frames go to a sink per worker. */
-        public Builder onBlocked(VerdictSinkFactory sinks) {
+        public Builder onBlockedPerWorker(VerdictSinkFactory sinks) {
             this.blockedSinks = sinks;
             return this;
         }
 
         /** Blocked frames go to {@code sink}, shared by all workers (must be thread-safe when workers > 1). */
         public Builder onBlocked(VerdictSink sink) {
-            return onBlocked(VerdictSinkFactory.shared(sink));
+            return onBlockedPerWorker(VerdictSinkFactory.shared(sink));
         }
 
         /** Where failures are reported. Default: standard error. */

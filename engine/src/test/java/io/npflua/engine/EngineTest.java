@@ -274,7 +274,7 @@ class EngineTest {
                         throw new IllegalStateException("disk full");
                     }
                 })
-                .onBlocked((VerdictSink) frame -> { })
+                .onBlocked(frame -> { })
                 .build().start();
         assertTrue(engine.awaitEnd(10, TimeUnit.SECONDS));
         EngineSnapshot s = engine.closeAndReport();

@@ -144,6 +144,7 @@ public final class ControlServer implements AutoCloseable {
         }
     }
 
+    @SuppressWarnings("try") // the probe connection is only opened to see whether anyone listens
     private static void clearStale(Path path) throws IOException {
         if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
             return;
