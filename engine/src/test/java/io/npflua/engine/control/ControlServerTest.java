@@ -85,6 +85,24 @@ class ControlServerTest {
     }
 
     @Test
+    void shouldReloadOverTheSocketUnderLoadWithoutLosingAFrame() throws Exception {
+        try (ControlClient c = ControlClient.connect(socket)) {
+            c.load("flip", "block-odd", null, null, 0);
+            for (int i = 0; i < 50; i++) {
+                long before = engine.stats().frames();
+                c.reload("flip", i % 2 == 0 ? "block-even" : "block-odd");
+                EngineFixtures.awaitFrames(engine, before + 100);
+            }
+        }
+        EngineSnapshot s = engine.closeAndReport();
+        assertEquals(51, s.script("flip").generation());
+        assertTrue(s.script("flip").calls() > 50 * 100, "the script saw the frames after its load");
+        assertEquals(s.frames(), s.passed() + s.blocked());
+        assertEquals(s.kernelPackets(), s.frames() + s.kernelDrops());
+        assertEquals(0, s.script("flip").errors());
+    }
+
+    @Test
     void shouldAnswerGarbageOversizedAndTruncatedRequestsWithErrorsAndKeepCapturing() throws Exception {
         long restartsBefore = engine.stats().restarts();
         assertEquals("malformed", code(send("this is not json\n", false)));
