@@ -483,11 +483,6 @@ public final class Engine implements AutoCloseable {
         return true;
     }
 
-    /** The worker objects (for the control plane and tests); empty before {@link #start()}. */
-    List<Worker> workers() {
-        return started ? List.of(workers) : List.of();
-    }
-
     /**
      * Stops cleanly: every worker finishes its current batch, quiesces and drains its sources, reads final kernel
      * stats and closes its outputs and sources; then rule instances are closed. Returns the final counters, on which
