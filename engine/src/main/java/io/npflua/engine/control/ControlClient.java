@@ -1,0 +1,183 @@
+package io.npflua.engine.control;
+
+import io.npflua.engine.json.JsonReader;
+import io.npflua.engine.json.JsonWriter;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * The CLI's side of the control socket: one connection, one request at a time, blocking.
+ *
+ * <pre>{@code
+ * try (ControlClient c = ControlClient.connect(Path.of("/run/npflua.sock"))) {
+ *     c.load("ssh", Files.readString(file), "filter", "pass", 0);
+ *     Map<String, Object> stats = c.stats();
+ * }
+ * }</pre>
+ * Every command method returns the parsed response object (with {@code "ok": true}) or throws
+ * {@link ControlException} carrying the engine's error code and message.
+ */
+public final class ControlClient implements AutoCloseable {
+    // Stats of many rules and workers fit easily; this only bounds a misbehaving server.
+    private static final int MAX_RESPONSE_BYTES = 64 << 20;
+
+    private final SocketChannel channel;
+    private final ByteBuffer buffer = ByteBuffer.allocate(8192);
+    private final ByteArrayOutputStream line = new ByteArrayOutputStream();
+
+    private ControlClient(SocketChannel channel) {
+        this.channel = channel;
+        buffer.flip();
+    }
+
+    /** Connects to the engine's socket; the exception says whether it is missing or forbidden. */
+    public static ControlClient connect(Path socket) throws ControlException {
+        try {
+            return new ControlClient(SocketChannel.open(UnixDomainSocketAddress.of(socket)));
+        } catch (java.nio.file.AccessDeniedException | SecurityException e) {
+            throw new ControlException("io", "permission denied on " + socket + ": the control socket is for root"
+                    + " and the engine's user only", e);
+        } catch (IOException e) {
+            String why = String.valueOf(e.getMessage());
+            String hint = why.contains("Permission denied")
+                    ? ": the control socket is for root and the engine's user only"
+                    : why.contains("No such file") || why.contains("Connection refused")
+                    ? ": is an engine running with --control " + socket + "?" : "";
+            throw new ControlException("io", "cannot connect to " + socket + ": " + why + hint, e);
+        }
+    }
+
+    /** Sends one raw request line (no newline) and returns the raw response line. */
+    public String exchange(String request) throws ControlException {
+        if (request.indexOf('\n') >= 0) {
+            throw new IllegalArgumentException("a request is one line; JSON-escape newlines inside strings");
+        }
+        try {
+            ByteBuffer out = ByteBuffer.wrap((request + "\n").getBytes(StandardCharsets.UTF_8));
+            while (out.hasRemaining()) {
+                channel.write(out);
+            }
+            return readLine();
+        } catch (IOException e) {
+            throw new ControlException("io", "control socket failed: " + e.getMessage(), e);
+        }
+    }
+
+    private String readLine() throws IOException, ControlException {
+        line.reset();
+        while (true) {
+            while (buffer.hasRemaining()) {
+                byte b = buffer.get();
+                if (b == '\n') {
+                    return line.toString(StandardCharsets.UTF_8);
+                }
+                line.write(b);
+                if (line.size() > MAX_RESPONSE_BYTES) {
+                    throw new ControlException("io", "response longer than " + MAX_RESPONSE_BYTES + " bytes");
+                }
+            }
+            buffer.clear();
+            int n = channel.read(buffer);
+            buffer.flip();
+            if (n < 0) {
+                throw new ControlException("io", "the engine closed the connection without a complete answer");
+            }
+        }
+    }
+
+    /** Sends a request object and returns the response when {@code ok}, else throws with its error. */
+    public Map<String, Object> call(JsonWriter request) throws ControlException {
+        String response = exchange(request.toString());
+        Map<String, Object> map;
+        try {
+            map = JsonReader.parseObject(response);
+        } catch (JsonReader.JsonException e) {
+            throw new ControlException("io", "unreadable response from the engine: " + e.getMessage());
+        }
+        if (!Boolean.TRUE.equals(map.get("ok"))) {
+            throw new ControlException(String.valueOf(map.get("code")), String.valueOf(map.get("error")));
+        }
+        return map;
+    }
+
+    /** Loads a script; {@code entry} and {@code onError} may be null, {@code maxInstructions} 0 for defaults. */
+    public Map<String, Object> load(String name, String source, String entry, String onError, long maxInstructions)
+            throws ControlException {
+        JsonWriter w = new JsonWriter().beginObject().field("cmd", "load").field("name", name)
+                .field("source", source);
+        if (entry != null) {
+            w.field("entry", entry);
+        }
+        if (onError != null) {
+            w.field("on_error", onError);
+        }
+        if (maxInstructions > 0) {
+            w.field("max_instructions", maxInstructions);
+        }
+        return call(w.endObject());
+    }
+
+    /** Reloads a script with new source, or recompiles its current source when {@code source} is null. */
+    public Map<String, Object> reload(String name, String source) throws ControlException {
+        JsonWriter w = new JsonWriter().beginObject().field("cmd", "reload").field("name", name);
+        if (source != null) {
+            w.field("source", source);
+        }
+        return call(w.endObject());
+    }
+
+    /** Unloads a rule. */
+    public Map<String, Object> unload(String name) throws ControlException {
+        return call(new JsonWriter().beginObject().field("cmd", "unload").field("name", name).endObject());
+    }
+
+    /** The loaded rules: the response's {@code rules} array. */
+    public Map<String, Object> list() throws ControlException {
+        return call(new JsonWriter().beginObject().field("cmd", "list").endObject());
+    }
+
+    /** The counters: the response's {@code stats} object (see {@code SnapshotJson}). */
+    public Map<String, Object> stats() throws ControlException {
+        return call(new JsonWriter().beginObject().field("cmd", "stats").endObject());
+    }
+
+    /** Checks that the engine answers. */
+    public Map<String, Object> ping() throws ControlException {
+        return call(new JsonWriter().beginObject().field("cmd", "ping").endObject());
+    }
+
+    @Override
+    public void close() {
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // Nothing useful to do.
+        }
+    }
+
+    /**
+     * A minimal command line for scripted checks: {@code ControlClient SOCKET 'JSON-REQUEST'} prints the response
+     * line; exit 0 when ok, 1 when the engine refused, 2 on a socket failure.
+     */
+    public static void main(String[] args) {
+        if (args.length != 2) {
+            System.err.println("usage: ControlClient SOCKET REQUEST-JSON");
+            System.exit(2);
+        }
+        try (ControlClient c = connect(Path.of(args[0]))) {
+            String response = c.exchange(args[1]);
+            System.out.println(response);
+            System.exit(response.startsWith("{\"ok\":true") ? 0 : 1);
+        } catch (ControlException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+        }
+    }
+}

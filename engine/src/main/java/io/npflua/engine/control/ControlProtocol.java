@@ -1,0 +1,214 @@
+package io.npflua.engine.control;
+
+import io.npflua.engine.Engine;
+import io.npflua.engine.RuleInfo;
+import io.npflua.engine.counter.SnapshotJson;
+import io.npflua.engine.json.JsonReader;
+import io.npflua.engine.json.JsonWriter;
+import io.npflua.engine.rule.ErrorPolicy;
+import io.npflua.engine.rule.RuleRejectedException;
+import io.npflua.engine.rule.ScriptSpec;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Turns one request line into one response line, against an {@link Engine}. Transport-free (the
+ * {@link ControlServer} feeds it), so every command and every error can be tested directly. The format is documented
+ * in {@code docs/control-protocol.md}.
+ *
+ * <p>Any failure becomes an error response; nothing a client sends can throw out of {@link #handle(String)}, and a
+ * script is compiled before the engine's chain is touched (the engine's load and reload guarantee that).
+ */
+public final class ControlProtocol {
+    /** Protocol version reported by {@code ping}. */
+    public static final int VERSION = 1;
+
+    private static final Set<String> LOAD_KEYS = Set.of("cmd", "id", "name", "source", "entry", "on_error",
+            "max_instructions");
+    private static final Set<String> NAME_KEYS = Set.of("cmd", "id", "name");
+    private static final Set<String> BARE_KEYS = Set.of("cmd", "id");
+
+    private final Engine engine;
+
+    /** A protocol handler for {@code engine}. */
+    public ControlProtocol(Engine engine) {
+        this.engine = engine;
+    }
+
+    /** Handles one request (without its newline) and returns the response (without newline). */
+    public String handle(String line) {
+        Map<String, Object> request;
+        try {
+            request = JsonReader.parseObject(line);
+        } catch (JsonReader.JsonException e) {
+            return error(null, "malformed", e.getMessage());
+        }
+        Object id = request.get("id");
+        if (id != null && !(id instanceof String) && !(id instanceof Long)) {
+            return error(null, "bad_request", "\"id\" must be a string or an integer");
+        }
+        try {
+            Object cmd = request.get("cmd");
+            if (!(cmd instanceof String command)) {
+                return error(id, "bad_request", "missing \"cmd\": one of load, reload, unload, list, stats, ping");
+            }
+            return switch (command) {
+                case "load" -> load(id, request);
+                case "reload" -> reload(id, request);
+                case "unload" -> unload(id, request);
+                case "list" -> list(id, request);
+                case "stats" -> stats(id, request);
+                case "ping" -> ping(id, request);
+                default -> error(id, "unknown_command", "unknown command '" + command
+                        + "': use load, reload, unload, list, stats or ping");
+            };
+        } catch (BadRequest e) {
+            return error(id, "bad_request", e.getMessage());
+        } catch (RuleRejectedException e) {
+            return error(id, "rejected", e.getMessage());
+        } catch (IllegalArgumentException e) {
+            return error(id, "bad_request", e.getMessage());
+        } catch (IllegalStateException e) {
+            return error(id, "unavailable", e.getMessage());
+        } catch (RuntimeException e) {
+            return error(id, "internal", "internal error: " + e);
+        }
+    }
+
+    private String load(Object id, Map<String, Object> r) throws BadRequest, RuleRejectedException {
+        only(r, LOAD_KEYS);
+        ScriptSpec spec = new ScriptSpec(string(r, "name", true), string(r, "source", true),
+                string(r, "entry", false), policy(r, null), count(r, "max_instructions", 0));
+        return rule(id, engine.load(spec));
+    }
+
+    private String reload(Object id, Map<String, Object> r) throws BadRequest, RuleRejectedException {
+        only(r, LOAD_KEYS);
+        String name = string(r, "name", true);
+        ScriptSpec current = engine.script(name);
+        if (current == null) {
+            throw new RuleRejectedException(engine.list().stream().anyMatch(i -> i.name().equals(name))
+                    ? "rule '" + name + "' is a Java handler and cannot be reloaded"
+                    : "no script named '" + name + "' is loaded");
+        }
+        String source = string(r, "source", false);
+        String entry = string(r, "entry", false);
+        ScriptSpec spec = new ScriptSpec(name, source == null ? current.source() : source,
+                entry == null ? current.entry() : entry, policy(r, current.onError()),
+                count(r, "max_instructions", current.maxInstructions()));
+        return rule(id, engine.reload(spec));
+    }
+
+    private String unload(Object id, Map<String, Object> r) throws BadRequest, RuleRejectedException {
+        only(r, NAME_KEYS);
+        String name = string(r, "name", true);
+        engine.unload(name);
+        JsonWriter w = ok(id);
+        w.field("unloaded", name);
+        return w.endObject().toString();
+    }
+
+    private String list(Object id, Map<String, Object> r) throws BadRequest {
+        only(r, BARE_KEYS);
+        JsonWriter w = ok(id);
+        w.name("rules").beginArray();
+        for (RuleInfo info : engine.list()) {
+            writeRule(w, info);
+        }
+        return w.endArray().endObject().toString();
+    }
+
+    private String stats(Object id, Map<String, Object> r) throws BadRequest {
+        only(r, BARE_KEYS);
+        JsonWriter w = ok(id);
+        w.name("stats");
+        SnapshotJson.write(engine.stats(), w);
+        return w.endObject().toString();
+    }
+
+    private String ping(Object id, Map<String, Object> r) throws BadRequest {
+        only(r, BARE_KEYS);
+        return ok(id).field("version", VERSION).field("workers", engine.workerCount()).endObject().toString();
+    }
+
+    private static String rule(Object id, RuleInfo info) {
+        JsonWriter w = ok(id);
+        w.name("rule");
+        writeRule(w, info);
+        return w.endObject().toString();
+    }
+
+    private static void writeRule(JsonWriter w, RuleInfo info) {
+        w.beginObject().field("name", info.name()).field("kind", info.kind()).field("entry", info.entry())
+                .field("on_error", info.onError()).field("generation", info.generation())
+                .field("max_instructions", info.maxInstructions()).endObject();
+    }
+
+    private static JsonWriter ok(Object id) {
+        JsonWriter w = new JsonWriter().beginObject().field("ok", true);
+        id(w, id);
+        return w;
+    }
+
+    /** An error response line. */
+    static String error(Object id, String code, String message) {
+        JsonWriter w = new JsonWriter().beginObject().field("ok", false);
+        id(w, id);
+        return w.field("code", code).field("error", message).endObject().toString();
+    }
+
+    private static void id(JsonWriter w, Object id) {
+        if (id instanceof Long n) {
+            w.field("id", n);
+        } else if (id != null) {
+            w.field("id", (String) id);
+        }
+    }
+
+    private static void only(Map<String, Object> r, Set<String> allowed) throws BadRequest {
+        for (String key : r.keySet()) {
+            if (!allowed.contains(key)) {
+                throw new BadRequest("unknown field \"" + key + "\" for " + r.get("cmd") + "; allowed: "
+                        + allowed.stream().sorted().toList());
+            }
+        }
+    }
+
+    private static String string(Map<String, Object> r, String key, boolean required) throws BadRequest {
+        Object v = r.get(key);
+        if (v == null) {
+            if (required) {
+                throw new BadRequest("missing \"" + key + "\"");
+            }
+            return null;
+        }
+        if (!(v instanceof String s)) {
+            throw new BadRequest("\"" + key + "\" must be a string");
+        }
+        return s;
+    }
+
+    private static long count(Map<String, Object> r, String key, long fallback) throws BadRequest {
+        Object v = r.get(key);
+        if (v == null) {
+            return fallback;
+        }
+        if (!(v instanceof Long n) || n < 0) {
+            throw new BadRequest("\"" + key + "\" must be a non-negative integer");
+        }
+        return n;
+    }
+
+    private static ErrorPolicy policy(Map<String, Object> r, ErrorPolicy fallback) throws BadRequest {
+        String s = string(r, "on_error", false);
+        return s == null ? fallback : ErrorPolicy.parse(s);
+    }
+
+    private static final class BadRequest extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        BadRequest(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,45 @@
+package io.npflua.engine.counter;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/**
+ * A fixed set of single-writer {@code long} counters: one thread (a worker) writes them with opaque stores, any
+ * thread reads them with opaque loads. No atomics or fences on the writer's path: an increment is a load and a
+ * store, as cheap as a plain field. Values never tear (64-bit opaque access) and each counter only grows, but two
+ * counters read one after the other may belong to slightly different moments; totals balance exactly once the writer
+ * has stopped (e.g. after {@code Engine.close()}).
+ *
+ * <p>The array is padded at both ends so that counters of different workers never share a cache line.
+ */
+public class CounterSet {
+    private static final VarHandle LONGS = MethodHandles.arrayElementVarHandle(long[].class);
+    // 64 bytes of padding on each side: one cache line on x86-64.
+    private static final int PAD = 8;
+
+    private final long[] values;
+    private final int size;
+
+    /** A set of {@code size} counters, all zero. */
+    protected CounterSet(int size) {
+        this.size = size;
+        this.values = new long[PAD + size + PAD];
+    }
+
+    /** Adds one to counter {@code index}. Writer thread only. Allocates nothing. */
+    public final void increment(int index) {
+        final int i = PAD + index;
+        LONGS.setOpaque(values, i, values[i] + 1);
+    }
+
+    /** Adds {@code delta} to counter {@code index}. Writer thread only. Allocates nothing. */
+    public final void add(int index, long delta) {
+        final int i = PAD + index;
+        LONGS.setOpaque(values, i, values[i] + delta);
+    }
+
+    /** Reads counter {@code index} from any thread. */
+    public final long get(int index) {
+        return (long) LONGS.getOpaque(values, PAD + java.util.Objects.checkIndex(index, size));
+    }
+}

@@ -1,0 +1,74 @@
+package io.npflua.engine.counter;
+
+import java.util.List;
+
+/**
+ * The engine's counters at one moment: totals, per worker and per rule (in chain order).
+ *
+ * @param elapsedNs wall time since the engine started (up to close when closed)
+ * @param final_    true when taken after close: every invariant holds exactly
+ * @param unloadedErrors rule failures counted by rules that have since been unloaded (kept in {@link #errors()})
+ */
+public record EngineSnapshot(long elapsedNs, boolean final_, List<WorkerSnapshot> workers,
+                             List<ScriptSnapshot> scripts, long unloadedErrors) {
+    /** Frames seen by all workers. */
+    public long frames() {
+        return workers.stream().mapToLong(WorkerSnapshot::seen).sum();
+    }
+
+    /** Frames passed by the whole chain. */
+    public long passed() {
+        return workers.stream().mapToLong(WorkerSnapshot::passed).sum();
+    }
+
+    /** Frames blocked. */
+    public long blocked() {
+        return workers.stream().mapToLong(WorkerSnapshot::blocked).sum();
+    }
+
+    /** Passed frames forwarded (inline). */
+    public long forwarded() {
+        return workers.stream().mapToLong(WorkerSnapshot::forwarded).sum();
+    }
+
+    /** Rule failures of all kinds, over all rules, including rules unloaded since. */
+    public long errors() {
+        return unloadedErrors + scripts.stream().mapToLong(ScriptSnapshot::errors).sum();
+    }
+
+    /** Kernel packet count (includes drops). */
+    public long kernelPackets() {
+        return workers.stream().mapToLong(WorkerSnapshot::kernelPackets).sum();
+    }
+
+    /** Kernel drops. */
+    public long kernelDrops() {
+        return workers.stream().mapToLong(WorkerSnapshot::kernelDrops).sum();
+    }
+
+    /** Ring freezes. */
+    public long freezes() {
+        return workers.stream().mapToLong(WorkerSnapshot::freezes).sum();
+    }
+
+    /** Worker restarts. */
+    public long restarts() {
+        return workers.stream().mapToLong(WorkerSnapshot::restarts).sum();
+    }
+
+    /** Wall time per frame (elapsed ÷ frames), or -1 before the first frame. */
+    public long nsPerFrame() {
+        long frames = frames();
+        return frames == 0 ? -1 : elapsedNs / frames;
+    }
+
+    /** The rule called {@code name}, or null. */
+    public ScriptSnapshot script(String name) {
+        for (ScriptSnapshot s : scripts) {
+            if (s.name().equals(name)) {
+                return s;
+            }
+        }
+        return null;
+    }
+}

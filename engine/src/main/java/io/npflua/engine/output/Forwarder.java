@@ -1,0 +1,25 @@
+package io.npflua.engine.output;
+
+import io.npflua.engine.source.Frame;
+
+/**
+ * Sends a passed frame out of the other interface of an inline bridge: the ffm TX path plugs in here at merge, copying
+ * the bytes native-to-native from the RX slot into a TX slot. One instance per worker and direction, used only by
+ * that worker's thread. Never sees a blocked frame.
+ */
+public interface Forwarder extends AutoCloseable {
+    /**
+     * Queues the frame for transmission; returns false when it cannot (TX ring full, interface down), which is
+     * counted as {@code forward_failed}. Allocates nothing.
+     */
+    boolean forward(Frame frame);
+
+    /** Kicks the kernel to send what was queued (e.g. {@code sendto} with {@code MSG_DONTWAIT}); called per batch. */
+    default void flush() {
+    }
+
+    /** Releases the TX ring. */
+    @Override
+    default void close() {
+    }
+}

@@ -1,0 +1,416 @@
+package io.npflua.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.npflua.engine.counter.EngineSnapshot;
+import io.npflua.engine.counter.ScriptSnapshot;
+import io.npflua.engine.counter.WorkerSnapshot;
+import io.npflua.engine.output.Forwarder;
+import io.npflua.engine.output.VerdictSink;
+import io.npflua.engine.rule.ErrorPolicy;
+import io.npflua.engine.rule.RuleRejectedException;
+import io.npflua.engine.rule.ScriptSpec;
+import io.npflua.engine.rule.Verdict;
+import io.npflua.engine.source.Frame;
+import io.npflua.engine.source.FrameConsumer;
+import io.npflua.engine.source.FrameSource;
+import io.npflua.engine.source.SourceStats;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class EngineTest {
+    private static final Set<String> LAB = Set.of("veth-a", "veth-b", "veth-c");
+    private final TestRuleFactory rules = new TestRuleFactory();
+    private final RecordingErrors errors = new RecordingErrors();
+
+    private Engine.Builder builder(MemorySourceFactory sources) {
+        return Engine.builder().sources(sources).ruleFactory(rules).errorHandler(errors);
+    }
+
+    private static void assertBalanced(EngineSnapshot s) {
+        assertEquals(s.frames(), s.passed() + s.blocked(), "seen = passed + blocked");
+        assertEquals(s.kernelPackets(), s.frames() + s.kernelDrops(), "kernel packets = seen + drops");
+        for (WorkerSnapshot w : s.workers()) {
+            assertEquals(w.seen(), w.passed() + w.blocked(), "worker " + w.index() + ": seen = passed + blocked");
+            assertEquals(w.kernelPackets(), w.seen() + w.kernelDrops(), "worker " + w.index() + ": kernel balance");
+        }
+        for (ScriptSnapshot r : s.scripts()) {
+            assertEquals(r.calls(), r.passed() + r.blocked() + r.errors(), r.name() + ": calls add up");
+        }
+    }
+
+    @ParameterizedTest(name = "{0} worker(s)")
+    @ValueSource(ints = {1, 2})
+    void shouldBalanceCountersAfterAllFramesWentThroughTheWorkers(int workers) throws Exception {
+        MemorySourceFactory sources = new MemorySourceFactory(LAB, 100, 50, 7);
+        Engine engine = builder(sources).tap("veth-a").workers(workers)
+                .script(ScriptSpec.of("odd", "block-odd")).build().start();
+        assertTrue(engine.awaitEnd(30, TimeUnit.SECONDS), "finite sources end");
+        EngineSnapshot s = engine.closeAndReport();
+
+        long frames = 100L * 50 * workers;
+        assertEquals(frames, s.frames());
+        assertEquals(frames / 2, s.blocked());
+        assertEquals(frames / 2, s.passed());
+        assertEquals(7L * workers, s.kernelDrops());
+        assertEquals(frames + 7L * workers, s.kernelPackets());
+        ScriptSnapshot odd = s.script("odd");
+        assertEquals(frames, odd.calls());
+        assertEquals(frames / 2, odd.blocked());
+        assertEquals(workers, s.workers().size());
+        s.workers().forEach(w -> assertEquals("ended", w.state()));
+        assertTrue(s.final_());
+        assertBalanced(s);
+    }
+
+    @Test
+    void shouldEndTheChainAtTheFirstBlock() throws Exception {
+        MemorySourceFactory sources = new MemorySourceFactory(LAB, 10, 1, 0);
+        AtomicLong javaCalls = new AtomicLong();
+        Engine engine = builder(sources).tap("veth-a")
+                .script(ScriptSpec.of("first", "block-odd"))
+                .handler(frame -> {
+                    javaCalls.incrementAndGet();
+                    return Verdict.PASS;
+                })
+                .build().start();
+        engine.awaitEnd(10, TimeUnit.SECONDS);
+        EngineSnapshot s = engine.closeAndReport();
+        assertEquals(5, s.blocked());
+        assertEquals(5, javaCalls.get(), "the second rule sees only frames the first passed");
+        assertEquals(5, s.script("java-1").calls());
+        assertEquals("java", s.script("java-1").kind());
+        assertBalanced(s);
+    }
+
+    @Test
+    void shouldRejectAScriptThatFailsToCompileAndKeepTheRunningChain() throws Exception {
+        MemorySourceFactory sources = new MemorySourceFactory(LAB, 10, MemoryFrameSourceEndless.PASSES, 0);
+        try (Engine engine = builder(sources).tap("veth-a").script(ScriptSpec.of("ssh", "block")).build().start()) {
+            RuleRejectedException e = assertThrows(RuleRejectedException.class,
+                    () -> engine.reload("ssh", "function filter("));
+            assertTrue(e.getMessage().contains("ssh.lua:1: syntax error"), e.getMessage());
+            assertThrows(RuleRejectedException.class, () -> engine.load(ScriptSpec.of("other", "(((")));
+            assertEquals(List.of("ssh"), engine.list().stream().map(RuleInfo::name).toList());
+            assertEquals(1, engine.list().get(0).generation());
+            waitForFrames(engine, 1000);
+            EngineSnapshot s = engine.stats();
+            assertEquals(0, s.passed(), "the old 'block' script is still in charge");
+        }
+    }
+
+    @Test
+    void shouldAccountForEveryFrameAcrossAHundredReloadsUnderLoad() throws Exception {
+        MemorySourceFactory sources = new MemorySourceFactory(LAB, 256, MemoryFrameSourceEndless.PASSES, 0);
+        Engine engine = builder(sources).tap("veth-a").workers(2)
+                .script(ScriptSpec.of("flip", "block-odd"))
+                .build().start();
+        waitForFrames(engine, 10_000);
+        for (int i = 0; i < 100; i++) {
+            long before = engine.stats().frames();
+            engine.reload("flip", i % 2 == 0 ? "block-even" : "block-odd");
+            if (i % 10 == 0) {
+                engine.load(ScriptSpec.of("extra", "pass"));
+                engine.unload("extra");
+            }
+            waitForFrames(engine, before + 100);
+        }
+        EngineSnapshot s = engine.closeAndReport();
+
+        assertEquals(sources.handedOut(), s.frames(), "every frame handed out was seen");
+        assertEquals(s.frames(), s.script("flip").calls(), "every frame went through the script");
+        assertEquals(0, s.script("flip").errors(), "no rule instance was used after it was closed");
+        assertEquals(101, s.script("flip").generation());
+        assertTrue(s.workers().stream().allMatch(w -> w.chainSwaps() >= 2));
+        assertTrue(s.workers().stream().allMatch(w -> w.restarts() == 0));
+        assertEquals(rules.instances.get(), rules.closed.get(), "every instance built was closed");
+        assertBalanced(s);
+    }
+
+    @Test
+    void shouldNeverForwardABlockedFrame() throws Exception {
+        MemorySourceFactory sources = new MemorySourceFactory(LAB, 64, 20, 0);
+        ConcurrentLinkedQueue<String> sent = new ConcurrentLinkedQueue<>();
+        AtomicInteger oddForwarded = new AtomicInteger();
+        Engine engine = builder(sources).bridge("veth-a", "veth-b").workers(2)
+                .forwarders((egress, worker) -> new Forwarder() {
+                    @Override
+                    public boolean forward(Frame frame) {
+                        assertTrue(frame.writable(), "inline frames are writable");
+                        if ((frame.byteAt(0) & 1) != 0) {
+                            oddForwarded.incrementAndGet();
+                        }
+                        sent.add(egress);
+                        return true;
+                    }
+                })
+                .script(ScriptSpec.of("odd", "block-odd")).build().start();
+        assertTrue(engine.awaitEnd(30, TimeUnit.SECONDS));
+        EngineSnapshot s = engine.closeAndReport();
+
+        assertEquals(0, oddForwarded.get(), "no blocked frame reached a forwarder");
+        assertEquals(s.passed(), s.forwarded());
+        assertEquals(s.forwarded(), sent.size());
+        // Each worker bridges both ways: frames of A go out of B and frames of B out of A.
+        assertEquals(sent.size() / 2, sent.stream().filter("veth-b"::equals).count());
+        assertEquals(2L * 2 * 64 * 20, s.frames());
+        assertBalanced(s);
+    }
+
+    @Test
+    void shouldCountAThrowingJavaHandlerWithoutStoppingTheWorker() throws Exception {
+        MemorySourceFactory sources = new MemorySourceFactory(LAB, 30, 10, 0);
+        Engine engine = builder(sources).tap("veth-a")
+                .handler("boom", () -> frame -> {
+                    if (frame.byteAt(0) % 3 == 0) {
+                        throw new IllegalStateException("boom on " + frame.byteAt(0));
+                    }
+                    return Verdict.PASS;
+                }, ErrorPolicy.BLOCK)
+                .build().start();
+        assertTrue(engine.awaitEnd(10, TimeUnit.SECONDS));
+        EngineSnapshot s = engine.closeAndReport();
+        assertEquals(300, s.frames());
+        assertEquals(100, s.script("boom").handlerErrors());
+        assertEquals(100, s.blocked(), "the block policy blocked the frames the handler failed on");
+        assertEquals(100, s.errors());
+        assertEquals(0, s.restarts());
+        assertTrue(s.script("boom").lastError().contains("boom on"), s.script("boom").lastError());
+        assertTrue(!errors.ruleErrors.isEmpty() && errors.ruleErrors.size() < 100, "reports are rate-limited");
+        assertBalanced(s);
+    }
+
+    @Test
+    void shouldPassFramesWhoseScriptFailsUnderTheDefaultPolicyAndCountErrorsByKind() throws Exception {
+        MemorySourceFactory sources = new MemorySourceFactory(LAB, 10, 10, 0);
+        Engine engine = builder(sources).tap("veth-a")
+                .script(ScriptSpec.of("lua", "error-odd"))
+                .script(new ScriptSpec("slow", "budget", null, ErrorPolicy.PASS, 1000))
+                .build().start();
+        assertTrue(engine.awaitEnd(10, TimeUnit.SECONDS));
+        EngineSnapshot s = engine.closeAndReport();
+        assertEquals(100, s.passed());
+        assertEquals(50, s.script("lua").luaErrors());
+        assertEquals(100, s.script("slow").budgetErrors());
+        assertEquals(150, s.errors());
+        assertBalanced(s);
+    }
+
+    @Test
+    void shouldRestartAWorkerWhoseThreadDiedAndKeepCounting() throws Exception {
+        AtomicInteger polls = new AtomicInteger();
+        MemorySourceFactory sources = new MemorySourceFactory(LAB, 10, 100, 0, inner -> new ForwardingSource(inner) {
+            @Override
+            public int poll(FrameConsumer consumer, int limit) {
+                if (polls.incrementAndGet() == 5) {
+                    throw new IllegalStateException("bug in a source adapter");
+                }
+                return super.poll(consumer, limit);
+            }
+        });
+        AtomicInteger calls = new AtomicInteger();
+        Engine engine = builder(sources).tap("veth-a")
+                .handler("oom", frame -> {
+                    if (calls.incrementAndGet() == 77) {
+                        throw new OutOfMemoryError("simulated: an Error the chain does not contain");
+                    }
+                    return Verdict.PASS;
+                }).build().start();
+        assertTrue(engine.awaitEnd(10, TimeUnit.SECONDS));
+        EngineSnapshot s = engine.closeAndReport();
+
+        WorkerSnapshot w = s.workers().get(0);
+        assertEquals(2, w.restarts());
+        assertEquals(1, w.sourceErrors());
+        assertEquals(1, w.aborted(), "the frame in hand when the thread died");
+        assertEquals(1000, s.frames(), "every frame handed out is accounted for");
+        assertEquals(1, s.blocked(), "the aborted frame is counted as blocked: it went nowhere");
+        assertEquals("ended", w.state());
+        assertEquals(2, errors.workerErrors.stream().filter(e -> e.endsWith(":true")).count());
+        assertBalanced(s);
+    }
+
+    @Test
+    void shouldStopPollingASourceWhoseInterfaceIsGoneWithoutRestarting() throws Exception {
+        AtomicInteger polls = new AtomicInteger();
+        MemorySourceFactory sources = new MemorySourceFactory(LAB, 10, MemoryFrameSourceEndless.PASSES, 0,
+                inner -> new ForwardingSource(inner) {
+                    @Override
+                    public int poll(FrameConsumer consumer, int limit) {
+                        if (inner.name().startsWith("veth-c") && polls.incrementAndGet() > 3) {
+                            throw new io.npflua.engine.source.SourceGoneException("interface veth-c was deleted");
+                        }
+                        return super.poll(consumer, limit);
+                    }
+                });
+        Engine engine = builder(sources).tap("veth-a", "veth-c").build().start();
+        waitForFrames(engine, 10_000);
+        EngineSnapshot s = engine.closeAndReport();
+        assertEquals(0, s.restarts());
+        assertTrue(errors.workerErrors.stream().anyMatch(e -> e.contains("veth-c#0 is gone")), errors.workerErrors.toString());
+        assertEquals(3L * 64, sources.opened.get(1).handedOut(), "three polls of a 64-frame batch before it vanished");
+        assertTrue(sources.opened.get(0).handedOut() > 10_000, "the other interface kept flowing");
+        assertEquals(sources.handedOut(), s.frames());
+        assertBalanced(s);
+    }
+
+    @Test
+    void shouldCountAThrowingSinkAsAnOutputErrorAndKeepGoing() throws Exception {
+        MemorySourceFactory sources = new MemorySourceFactory(LAB, 10, 10, 0);
+        AtomicInteger written = new AtomicInteger();
+        Engine engine = builder(sources).tap("veth-a")
+                .onPassed(frame -> {
+                    if (written.incrementAndGet() % 10 == 0) {
+                        throw new IllegalStateException("disk full");
+                    }
+                })
+                .onBlocked(frame -> { })
+                .build().start();
+        assertTrue(engine.awaitEnd(10, TimeUnit.SECONDS));
+        EngineSnapshot s = engine.closeAndReport();
+        assertEquals(100, s.passed());
+        assertEquals(10, s.workers().get(0).outputErrors());
+        assertEquals(0, s.restarts());
+        assertBalanced(s);
+    }
+
+    @Test
+    void shouldStopCleanlyWhileFramesFlowAndBalanceTheFinalCounters() throws Exception {
+        MemorySourceFactory sources = new MemorySourceFactory(LAB, 100, MemoryFrameSourceEndless.PASSES, 3);
+        Engine engine = builder(sources).tap("veth-a", "veth-c").workers(2)
+                .script(ScriptSpec.of("odd", "block-odd")).build().start();
+        waitForFrames(engine, 5_000);
+        EngineSnapshot s = engine.closeAndReport();
+        assertTrue(s.final_());
+        assertEquals(sources.handedOut(), s.frames());
+        assertEquals(4 * 3, s.kernelDrops(), "two interfaces on two workers, 3 drops each");
+        s.workers().forEach(w -> assertEquals("stopped", w.state()));
+        assertEquals(s, engine.stats(), "stats after close are the final counters");
+        assertBalanced(s);
+        assertThrows(IllegalStateException.class, () -> engine.load(ScriptSpec.of("late", "pass")));
+    }
+
+    @Test
+    void shouldKeepCountersAcrossReloadAndDropThemAtUnload() throws Exception {
+        MemorySourceFactory sources = new MemorySourceFactory(LAB, 10, 1, 0);
+        Engine engine = builder(sources).tap("veth-a").script(ScriptSpec.of("x", "error-odd")).build();
+        engine.reload("x", "pass");
+        assertEquals(2, engine.list().get(0).generation());
+        engine.start();
+        assertTrue(engine.awaitEnd(10, TimeUnit.SECONDS));
+        assertEquals(10, engine.stats().script("x").calls());
+        engine.unload("x");
+        assertNull(engine.stats().script("x"));
+        engine.load(ScriptSpec.of("x", "pass"));
+        assertEquals(0, engine.stats().script("x").calls(), "a fresh load starts at zero");
+        engine.close();
+    }
+
+    @Test
+    void shouldFailValidationBeforeCapturingWithAClearMessage() {
+        MemorySourceFactory sources = new MemorySourceFactory(LAB, 10, 1, 0);
+        EngineException missing = assertThrows(EngineException.class,
+                () -> builder(sources).tap("eth9").build());
+        assertTrue(missing.getMessage().contains("eth9 does not exist"), missing.getMessage());
+        EngineException broken = assertThrows(EngineException.class,
+                () -> builder(sources).tap("veth-a").script(ScriptSpec.of("bad", "%%")).build());
+        assertTrue(broken.getMessage().contains("rule 'bad' rejected: bad.lua:1: syntax error"), broken.getMessage());
+        EngineException dup = assertThrows(EngineException.class, () -> builder(sources).tap("veth-a")
+                .script(ScriptSpec.of("a", "pass")).script(ScriptSpec.of("a", "pass")).build());
+        assertTrue(dup.getMessage().contains("already loaded"), dup.getMessage());
+        assertThrows(EngineException.class, () -> Engine.builder().tap("veth-a").build());
+        assertThrows(EngineException.class, () -> builder(sources).bridge("veth-a", "veth-b").build());
+        assertEquals(0, sources.opened.size(), "nothing was opened by a failed validation");
+    }
+
+    @Test
+    void shouldCloseWhatItOpenedWhenStartFailsHalfWay() {
+        MemorySourceFactory memory = new MemorySourceFactory(LAB, 10, 1, 0);
+        io.npflua.engine.source.FrameSourceFactory failing = new io.npflua.engine.source.FrameSourceFactory() {
+            @Override
+            public void validate(String name) {
+                memory.validate(name);
+            }
+
+            @Override
+            public FrameSource open(io.npflua.engine.source.SourceRequest request) {
+                if (request.workerIndex() == 1) {
+                    throw new IllegalStateException("setsockopt(PACKET_RX_RING) failed: Cannot allocate memory");
+                }
+                return memory.open(request);
+            }
+        };
+        Engine engine = Engine.builder().tap("veth-a").workers(2).sources(failing).errorHandler(errors).build();
+        EngineException e = assertThrows(EngineException.class, engine::start);
+        assertTrue(e.getMessage().contains("cannot open veth-a for worker 1: setsockopt(PACKET_RX_RING) failed"),
+                e.getMessage());
+        assertEquals(1, memory.opened.size());
+        assertThrows(IllegalStateException.class, () -> memory.opened.get(0).poll(f -> { }, 1),
+                "worker 0's source was closed again");
+        engine.close();
+    }
+
+    private static void waitForFrames(Engine engine, long frames) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (engine.stats().frames() < frames) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("frames did not flow: " + engine.stats());
+            }
+            Thread.sleep(1);
+        }
+    }
+
+    /** Pass count for sources that run until the engine stops. */
+    static final class MemoryFrameSourceEndless {
+        static final long PASSES = io.npflua.engine.source.MemoryFrameSource.ENDLESS;
+    }
+
+    /** Delegates everything to another source; tests override what they break. */
+    static class ForwardingSource implements FrameSource {
+        private final FrameSource inner;
+
+        ForwardingSource(FrameSource inner) {
+            this.inner = inner;
+        }
+
+        @Override
+        public int poll(FrameConsumer consumer, int limit) {
+            return inner.poll(consumer, limit);
+        }
+
+        @Override
+        public void readStats(SourceStats into) {
+            inner.readStats(into);
+        }
+
+        @Override
+        public boolean endOfStream() {
+            return inner.endOfStream();
+        }
+
+        @Override
+        public void quiesce() {
+            inner.quiesce();
+        }
+
+        @Override
+        public String name() {
+            return inner.name();
+        }
+
+        @Override
+        public void close() {
+            inner.close();
+        }
+    }
+}

@@ -1,0 +1,22 @@
+package io.npflua.engine;
+
+import io.npflua.engine.rule.RuleOutcome;
+import io.npflua.engine.worker.ErrorHandler;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/** An error handler that keeps every report, for assertions. */
+final class RecordingErrors implements ErrorHandler {
+    final List<String> ruleErrors = new CopyOnWriteArrayList<>();
+    final List<String> workerErrors = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void onRuleError(int worker, String rule, RuleOutcome kind, String message, long suppressed) {
+        ruleErrors.add(rule + ":" + kind + ":" + message);
+    }
+
+    @Override
+    public void onWorkerError(int worker, String what, Throwable cause, boolean restarting) {
+        workerErrors.add(worker + ":" + what + ":" + cause + ":" + restarting);
+    }
+}
