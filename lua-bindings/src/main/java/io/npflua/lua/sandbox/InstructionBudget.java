@@ -19,6 +19,8 @@ public final class InstructionBudget {
 
     private long remaining = UNLIMITED;
     private long limit = UNLIMITED;
+    /** The hook of the state whose call is running on this thread: told where the budget ran out. */
+    private BudgetHook hook;
 
     /** The budget of the calling thread (one per thread, created on first use). */
     public static InstructionBudget current() {
@@ -43,9 +45,22 @@ public final class InstructionBudget {
      */
     public void charge(long steps) {
         if ((remaining -= steps) < 0) {
-            remaining = 0;
-            throw new BudgetExceededError(limit);
+            exceeded();
         }
+    }
+
+    private void exceeded() {
+        remaining = 0;
+        BudgetHook h = hook;
+        if (h != null) {
+            h.recordExhaustion();
+        }
+        throw new BudgetExceededError(limit);
+    }
+
+    /** Binds the state hook of the call about to run (null outside calls). */
+    void bind(BudgetHook hook) {
+        this.hook = hook;
     }
 
     /** Steps left in the current call. */
