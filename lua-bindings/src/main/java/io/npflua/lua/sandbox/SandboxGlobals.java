@@ -62,6 +62,7 @@ final class SandboxGlobals {
             g.rawset(absent, LuaValue.NIL);
         }
         g.rawset("print", new Print(scriptName, printSink, tostring));
+        g.rawset("error", new ErrorFunction(g.rawget("error")));
         g.rawset("load", new Load(g));
         g.rawset("collectgarbage", new CollectGarbage());
         g.rawset("require", new Require(g, loaded, modules, scriptName));
@@ -72,7 +73,7 @@ final class SandboxGlobals {
         g.load(new JseMathLib());
         g.load(new Bit32Lib());
 
-        LuaTable scratch = new LuaTable();
+        Globals scratch = new Globals();
         LuaTable scratchPkg = new LuaTable();
         scratchPkg.rawset("loaded", new LuaTable());
         scratch.rawset("package", scratchPkg);
@@ -150,6 +151,23 @@ final class SandboxGlobals {
             }
             sink.print(scriptName, line.toString());
             return NONE;
+        }
+    }
+
+    /** {@code error(v [, level])}: LuaJ's, except that {@code error(nil)} raises nil (LuaJ raises "null"). */
+    private static final class ErrorFunction extends VarArgFunction {
+        private final LuaValue stock;
+
+        ErrorFunction(LuaValue stock) {
+            this.stock = stock;
+        }
+
+        @Override
+        public Varargs invoke(Varargs args) {
+            if (args.arg1().isnil()) {
+                throw new LuaError(NIL);
+            }
+            return stock.invoke(args);
         }
     }
 
@@ -268,7 +286,13 @@ final class SandboxGlobals {
             long total = 0;
             for (long k = i; k <= j; k++) {
                 LuaValue v = t.rawget((int) k);
-                total += v instanceof LuaString s ? s.m_length : 32;
+                if (v instanceof LuaString s) {
+                    total += s.m_length;
+                } else if (v.type() == LuaValue.TNUMBER) {
+                    total += 32;
+                } else {
+                    break; // not concatenable: the stock function raises Lua's error for it
+                }
                 if (k < j) {
                     total += sep.m_length;
                 }

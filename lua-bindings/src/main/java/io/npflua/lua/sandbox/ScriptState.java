@@ -67,7 +67,9 @@ public final class ScriptState implements AutoCloseable {
         try {
             chunk = SandboxGlobals.compile(g, options.source().getBytes(StandardCharsets.UTF_8), name, g);
         } catch (LuaError e) {
-            throw new ScriptLoadException("script '" + name + "' does not compile: " + clean(e.getMessage()), e);
+            // LuaJ's lexer quotes the chunk name Lua-style ([string "name"]); runtime errors use the bare name.
+            String message = clean(e.getMessage()).replace("[string \"" + name + "\"]", name);
+            throw new ScriptLoadException("script '" + name + "' does not compile: " + message, e);
         }
         InstructionBudget b = InstructionBudget.current();
         b.arm(options.loadBudget());
@@ -164,12 +166,11 @@ public final class ScriptState implements AutoCloseable {
      */
     static String describe(LuaError e) {
         LuaValue object = e.getMessageObject();
-        if (object == null || object.isstring()) {
+        if (object != null && object.isstring()) {
             return clean(e.getMessage());
         }
-        String where = e.getMessage();
-        return "(error object is a " + object.typename() + " value)"
-                + (where == null || where.isBlank() ? "" : " " + clean(where));
+        String type = object == null ? "nil" : object.typename();
+        return "(error object is a " + type + " value)";
     }
 
     private static String clean(String message) {
