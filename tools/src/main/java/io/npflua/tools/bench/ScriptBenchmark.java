@@ -1,0 +1,97 @@
+package io.npflua.tools.bench;
+
+import io.npflua.lua.sandbox.CallOutcome;
+import io.npflua.lua.sandbox.ScriptErrorListener;
+import io.npflua.lua.sandbox.ScriptLoadException;
+import io.npflua.lua.sandbox.ScriptOptions;
+import io.npflua.lua.sandbox.ScriptState;
+import org.luaj.vm2.Globals;
+import org.luaj.vm2.LuaTable;
+import org.luaj.vm2.LuaValue;
+import org.luaj.vm2.compiler.LuaC;
+import org.luaj.vm2.lib.BaseLib;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The cost of calling a script through the sandbox ({@link ScriptState#call}: budget armed, VM hook counting every
+ * instruction, outcome counted) against calling the same closure in a bare LuaJ state without any hook.
+ * <pre>
+ * java --enable-native-access=ALL-UNNAMED -jar tools/target/npflua-benchmarks.jar ScriptBenchmark -prof gc
+ * </pre>
+ * {@code emptyFilter*}: the fixed cost per call. {@code arithmeticLoop*}: 100 iterations of a small loop (about 500
+ * VM instructions), whose ratio is the budget's per-instruction overhead.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Fork(value = 1, jvmArgsAppend = "--enable-native-access=ALL-UNNAMED")
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+public class ScriptBenchmark {
+    private static final String EMPTY = "function filter(pkt) return true end";
+    private static final String LOOP = "function filter(pkt)\n"
+            + "  local n = 0\n"
+            + "  for i = 1, 100 do n = n + i * 2 end\n"
+            + "  return n > 0\n"
+            + "end";
+
+    private ScriptState emptySandboxed;
+    private ScriptState loopSandboxed;
+    private LuaValue emptyBare;
+    private LuaValue loopBare;
+    private final LuaValue pkt = new LuaTable();
+
+    @Setup
+    public void setUp() throws ScriptLoadException {
+        emptySandboxed = ScriptState.load(ScriptOptions.of("empty.lua", EMPTY)
+                .withErrorListener(ScriptErrorListener.STDERR));
+        loopSandboxed = ScriptState.load(ScriptOptions.of("loop.lua", LOOP)
+                .withErrorListener(ScriptErrorListener.STDERR));
+        emptyBare = bare(EMPTY);
+        loopBare = bare(LOOP);
+        if (emptySandboxed.call(pkt) != CallOutcome.PASS || loopSandboxed.call(pkt) != CallOutcome.PASS
+                || !emptyBare.call(pkt).toboolean() || !loopBare.call(pkt).toboolean()) {
+            throw new IllegalStateException("benchmark scripts must pass");
+        }
+    }
+
+    /** The entry function of {@code source} in a bare LuaJ state: no sandbox, no hook, no budget. */
+    private static LuaValue bare(String source) {
+        Globals g = new Globals();
+        g.load(new BaseLib());
+        LuaC.install(g);
+        g.load(source, "bare.lua").call();
+        return g.get("filter");
+    }
+
+    @Benchmark
+    public CallOutcome emptyFilterSandboxed() {
+        return emptySandboxed.call(pkt);
+    }
+
+    @Benchmark
+    public boolean emptyFilterBareLuaJ() {
+        return emptyBare.call(pkt).toboolean();
+    }
+
+    @Benchmark
+    public CallOutcome arithmeticLoopSandboxed() {
+        return loopSandboxed.call(pkt);
+    }
+
+    @Benchmark
+    public boolean arithmeticLoopBareLuaJ() {
+        return loopBare.call(pkt).toboolean();
+    }
+}
