@@ -17,36 +17,56 @@ import java.util.Arrays;
  * <p>LuaJ 3.0.1's interpreter ({@code LuaClosure.execute}) calls, when {@code globals.debuglib} is non-null,
  * {@code onCall(closure, varargs, stack)} on entry of every Lua function, {@code onInstruction(pc, varargs, top)}
  * before every VM instruction, and {@code onReturn()} in a {@code finally} on every exit (normal, tail call or
- * throw); {@code pcall} brackets its callee with {@code onCall(function)} / {@code onReturn()}. The stock
- * DebugLib keeps a call stack of frame objects there and costs 5–13 ns per instruction; this subclass does only:
+ * throw); {@code pcall} brackets its callee with {@code onCall(function)} / {@code onReturn()}. The stock DebugLib
+ * keeps a stack of frame objects there and costs 5–13 ns per instruction. This subclass:
  * <ul>
- *   <li>charge one step of the thread's {@link InstructionBudget} per instruction;</li>
- *   <li>track the current frame's code and register array (plain array stores, no allocation), so that before an
- *       {@code OP_CONCAT} executes it can add up its operands' lengths and refuse a result above
- *       {@link SandboxLimits#MAX_STRING_BYTES} before any byte is allocated;</li>
- *   <li>limit call nesting ({@link CallDepthError}) well before the Java stack overflows.</li>
+ *   <li>charges one step of the thread's {@link InstructionBudget} per instruction;</li>
+ *   <li>limits call nesting ({@link CallDepthError}) well before the Java stack overflows;</li>
+ *   <li>before an {@code OP_CONCAT} executes, adds up its operands' lengths and refuses a result above
+ *       {@link SandboxLimits#MAX_STRING_BYTES} before any byte is allocated. For that it tracks the register
+ *       array of frames whose code contains {@code OP_CONCAT} ({@link CheckedPrototype}); other frames cost
+ *       only int stores (no reference store, so no GC write barrier on the call path).</li>
  * </ul>
+ * Functions compiled at run time by {@code load} are not adopted; their frames are tracked by reference.
  * When the interpreter catches a LuaError it asks the hook for a traceback; this one returns none (the message
  * already carries script name and line), so error handling stays cheap too.
  */
 final class BudgetHook extends DebugLib {
-    /** A number operand of {@code ..} becomes at most this many bytes ("%.14g"-style or Java's double form). */
+    /** Frame kind of a pcall/xpcall frame: no code of its own. */
+    private static final int PCALL = 0;
+    /** Frame kind of a function compiled at run time (not adopted): tracked by reference. */
+    private static final int DYNAMIC = Integer.MIN_VALUE;
+    /** A number operand of {@code ..} becomes at most this many bytes. */
     private static final int MAX_NUMBER_STRING = 32;
 
     private final int maxCallDepth;
-    private Prototype[] protos;
+    private Prototype[] registry = new Prototype[16];
+    private int registered = 1; // index 0 is PCALL
+    private int[] kinds;
+    private Prototype[] dynamic;
     private LuaValue[][] stacks;
     private int depth;
-    private int[] code;
-    private LuaValue[] registers;
+    private int kind;
     private int pc;
     private String exhaustedAt;
     private InstructionBudget budget = InstructionBudget.current();
 
     BudgetHook(int maxCallDepth) {
         this.maxCallDepth = maxCallDepth;
-        this.protos = new Prototype[maxCallDepth + 2];
+        this.kinds = new int[maxCallDepth + 2];
+        this.dynamic = new Prototype[maxCallDepth + 2];
         this.stacks = new LuaValue[maxCallDepth + 2][];
+    }
+
+    int nextIndex() {
+        return registered;
+    }
+
+    void register(CheckedPrototype p) {
+        if (registered == registry.length) {
+            registry = Arrays.copyOf(registry, registered * 2);
+        }
+        registry[registered++] = p;
     }
 
     /** Starts a call on the thread that owns {@code budget}. Allocates nothing. */
@@ -54,53 +74,63 @@ final class BudgetHook extends DebugLib {
         this.budget = budget;
         if (depth != 0) {
             // A previous call was cut off mid-unwind (Java stack overflow, out of memory): start clean.
-            Arrays.fill(protos, null);
+            Arrays.fill(dynamic, null);
             Arrays.fill(stacks, null);
             depth = 0;
         }
-        code = null;
-        registers = null;
+        kind = PCALL;
     }
 
+    /** Runs on entry of every Lua function. Allocates nothing. */
     @Override
     public void onCall(LuaClosure c, Varargs varargs, LuaValue[] stack) {
         int d = depth + 1;
         if (d > maxCallDepth) {
             throw new CallDepthError(maxCallDepth);
         }
-        push(d, c.p, stack);
+        int k;
+        if (c.p instanceof CheckedPrototype cp && cp.hook == this) {
+            k = cp.kind;
+            if (k < 0) {
+                stacks[d] = stack;
+            }
+        } else {
+            k = DYNAMIC;
+            dynamic[d] = c.p;
+            stacks[d] = stack;
+        }
+        kinds[d] = k;
+        kind = k;
+        depth = d;
     }
 
+    /** A pcall/xpcall frame; never refused (its onReturn follows in a finally). */
     @Override
     public void onCall(LuaFunction f) {
-        // pcall/xpcall frames: no code of their own, never refused (onReturn follows in a finally).
-        push(depth + 1, null, null);
-    }
-
-    private void push(int d, Prototype p, LuaValue[] stack) {
-        if (d >= protos.length) {
-            protos = Arrays.copyOf(protos, protos.length * 2);
+        int d = depth + 1;
+        if (d >= kinds.length) {
+            kinds = Arrays.copyOf(kinds, kinds.length * 2);
+            dynamic = Arrays.copyOf(dynamic, dynamic.length * 2);
             stacks = Arrays.copyOf(stacks, stacks.length * 2);
         }
+        kinds[d] = PCALL;
+        kind = PCALL;
         depth = d;
-        protos[d] = p;
-        stacks[d] = stack;
-        code = p == null ? null : p.code;
-        registers = stack;
     }
 
+    /** Runs on every exit of a Lua function or pcall frame. Allocates nothing. */
     @Override
     public void onReturn() {
         int d = depth;
         if (d <= 0) {
             return;
         }
-        protos[d] = null;
-        stacks[d] = null;
+        if (kind < 0) {
+            stacks[d] = null;
+            dynamic[d] = null;
+        }
         depth = --d;
-        Prototype p = protos[d];
-        code = p == null ? null : p.code;
-        registers = stacks[d];
+        kind = kinds[d];
     }
 
     /** Runs before every VM instruction. Allocates nothing unless it throws. */
@@ -108,16 +138,23 @@ final class BudgetHook extends DebugLib {
     public void onInstruction(int pc, Varargs v, int top) {
         budget.charge(1);
         this.pc = pc;
-        int i = code[pc];
-        if ((i & 0x3f) == Lua.OP_CONCAT) {
-            checkConcat(i);
+        if (kind < 0) {
+            checkInstruction(pc);
         }
     }
 
-    private void checkConcat(int instruction) {
+    private void checkInstruction(int pc) {
+        int d = depth;
+        Prototype p = kind == DYNAMIC ? dynamic[d] : registry[-kind];
+        int i = p.code[pc];
+        if ((i & 0x3f) == Lua.OP_CONCAT) {
+            checkConcat(i, stacks[d]);
+        }
+    }
+
+    private static void checkConcat(int instruction, LuaValue[] r) {
         int b = instruction >>> 23;
         int c = (instruction >> 14) & 0x1ff;
-        LuaValue[] r = registers;
         long total = 0;
         for (int k = b; k <= c; k++) {
             LuaValue v = r[k];
@@ -143,8 +180,9 @@ final class BudgetHook extends DebugLib {
      */
     void recordExhaustion() {
         Prototype p = null;
-        for (int d = depth; d > 0 && p == null; d--) {
-            p = protos[d];
+        for (int d = Math.min(depth, kinds.length - 1); d > 0 && p == null; d--) {
+            int k = kinds[d];
+            p = k == PCALL ? null : k == DYNAMIC ? dynamic[d] : registry[Math.abs(k)];
         }
         if (p == null) {
             exhaustedAt = null;

@@ -1,10 +1,12 @@
 package io.npflua.lua.sandbox;
 
 import org.luaj.vm2.Globals;
+import org.luaj.vm2.LuaClosure;
 import org.luaj.vm2.LuaError;
 import org.luaj.vm2.LuaString;
 import org.luaj.vm2.LuaTable;
 import org.luaj.vm2.LuaValue;
+import org.luaj.vm2.Prototype;
 import org.luaj.vm2.Varargs;
 import org.luaj.vm2.compiler.LuaC;
 import org.luaj.vm2.lib.BaseLib;
@@ -17,6 +19,7 @@ import org.luaj.vm2.lib.jse.JseMathLib;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.util.Set;
 
 /**
@@ -110,12 +113,31 @@ final class SandboxGlobals {
         return g;
     }
 
-    /** Compiles {@code source} as a text chunk (refusing binary chunks) in {@code g}. */
-    static LuaValue compile(Globals g, byte[] source, String chunkName, LuaValue env) {
+    /**
+     * Compiles {@code source} as a text chunk (refusing binary chunks) into a function of state {@code g} whose
+     * global environment is {@code env}. With a non-null {@code hook} the compiled functions are adopted by it
+     * (the script's own source); without, they are tracked dynamically (chunks compiled by {@code load}).
+     */
+    static LuaClosure compile(Globals g, byte[] source, String chunkName, LuaValue env, BudgetHook hook) {
         if (source.length > 0 && source[0] == 0x1b) {
             throw new LuaError("binary (precompiled) chunks are refused by the npflua sandbox; load Lua source text");
         }
-        return g.load(new ByteArrayInputStream(source), chunkName, "t", env);
+        Prototype p;
+        try {
+            p = g.compilePrototype(new ByteArrayInputStream(source), chunkName);
+        } catch (IOException e) {
+            throw new LuaError(e);
+        }
+        if (hook != null) {
+            p = CheckedPrototype.adopt(hook, p);
+        }
+        // The interpreter calls the hook only for closures whose environment is the Globals object itself, so the
+        // closure is created with g and a different environment is set into its _ENV upvalue afterwards.
+        LuaClosure f = new LuaClosure(p, g);
+        if (env != g && f.upValues.length > 0) {
+            f.upValues[0].setValue(env);
+        }
+        return f;
     }
 
     /** {@code print(...)}: one line to the sink, prefixed by the sink with the script's name. */
@@ -208,7 +230,7 @@ final class SandboxGlobals {
             // Compiling is work inside one instruction: charge it (about one step per 8 bytes of source).
             InstructionBudget.current().charge(1 + source.length / 8);
             try {
-                return compile(globals, source, chunkName, env);
+                return compile(globals, source, chunkName, env, null);
             } catch (LuaError e) {
                 return varargsOf(NIL, valueOf(String.valueOf(e.getMessage()).strip()));
             }

@@ -65,7 +65,7 @@ public final class ScriptState implements AutoCloseable {
         }
         LuaValue chunk;
         try {
-            chunk = SandboxGlobals.compile(g, options.source().getBytes(StandardCharsets.UTF_8), name, g);
+            chunk = SandboxGlobals.compile(g, options.source().getBytes(StandardCharsets.UTF_8), name, g, hook);
         } catch (LuaError e) {
             // LuaJ's lexer quotes the chunk name Lua-style ([string "name"]); runtime errors use the bare name.
             String message = clean(e.getMessage()).replace("[string \"" + name + "\"]", name);

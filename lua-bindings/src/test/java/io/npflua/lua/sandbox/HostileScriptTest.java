@@ -170,6 +170,28 @@ class HostileScriptTest {
     }
 
     @Test
+    void shouldKeepBudgetForChunksLoadedWithOwnEnvironment() throws Exception {
+        ScriptState s = fx.load("function filter(p)\n"
+                + "  if p == 'ok' then return load('return x', 'env', 't', {x = 5})() == 5 end\n"
+                + "  load('while true do end', 'env', 't', {})()\nend");
+        assertEquals(CallOutcome.PASS, s.call(LuaValue.valueOf("ok")), fx.lastError());
+        assertEquals(CallOutcome.BUDGET_EXCEEDED, s.call(LuaValue.valueOf("attack")));
+    }
+
+    @Test
+    void shouldCapConcatenationInLoadedChunks() throws Exception {
+        ScriptState s = hostile("  load('local s = \\'x\\' while true do s = s .. s end')()");
+        assertStoppedAndAlive(s, CallOutcome.SIZE_LIMIT, "exceeds the sandbox limit");
+    }
+
+    @Test
+    void shouldCapConcatenationInNestedFunctions() throws Exception {
+        ScriptState s = fx.load("local function grow(s) return s .. s end\n"
+                + "function filter(p) if p == 'ok' then return true end local s = 'x' while true do s = grow(s) end end");
+        assertStoppedAndAlive(s, CallOutcome.SIZE_LIMIT, "exceeds the sandbox limit");
+    }
+
+    @Test
     void shouldReportErrorWithTableValue() throws Exception {
         assertStoppedAndAlive(hostile("  error({})"), CallOutcome.LUA_ERROR, "error object is a table value");
     }
