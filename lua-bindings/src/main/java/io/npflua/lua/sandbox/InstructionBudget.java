@@ -21,6 +21,7 @@ public final class InstructionBudget {
     private long limit = UNLIMITED;
     /** The hook of the state whose call is running on this thread: told where the budget ran out. */
     private BudgetHook hook;
+    private boolean exhausted;
 
     /** The budget of the calling thread (one per thread, created on first use). */
     public static InstructionBudget current() {
@@ -31,12 +32,22 @@ public final class InstructionBudget {
     public void arm(long steps) {
         limit = steps <= 0 ? UNLIMITED : steps;
         remaining = limit;
+        exhausted = false;
     }
 
     /** Lifts the limit (outside script calls, e.g. while a script's top-level chunk is loaded without a cap). */
     public void disarm() {
         limit = UNLIMITED;
         remaining = UNLIMITED;
+        exhausted = false;
+    }
+
+    /**
+     * True once the budget ran out since {@link #arm}: stays true even if some library code swallowed the
+     * {@link BudgetExceededError} (LuaJ runs an {@code xpcall} message handler inside {@code catch (Throwable)}).
+     */
+    public boolean exhausted() {
+        return exhausted;
     }
 
     /**
@@ -50,7 +61,8 @@ public final class InstructionBudget {
     }
 
     private void exceeded() {
-        remaining = 0;
+        remaining = 0; // stays spent: every later step throws again
+        exhausted = true;
         BudgetHook h = hook;
         if (h != null) {
             h.recordExhaustion();

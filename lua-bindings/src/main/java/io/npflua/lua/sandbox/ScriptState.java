@@ -116,15 +116,19 @@ public final class ScriptState implements AutoCloseable {
         b.bind(hook);
         hook.begin(b);
         try {
-            if (entry.call(pkt).toboolean()) {
+            boolean pass = entry.call(pkt).toboolean();
+            if (b.exhausted()) {
+                // The error was swallowed by library code and the call still returned: the verdict is void.
+                return exhaustedCall();
+            }
+            if (pass) {
                 counters.countPass();
                 return CallOutcome.PASS;
             }
             counters.countBlock();
             return CallOutcome.BLOCK;
         } catch (BudgetExceededError e) {
-            String site = hook.takeExhaustionSite();
-            return fail(CallOutcome.BUDGET_EXCEEDED, (site == null ? name : site) + ": " + e.getMessage());
+            return exhaustedCall();
         } catch (SizeLimitError e) {
             return fail(CallOutcome.SIZE_LIMIT, describe(e));
         } catch (CallDepthError e) {
@@ -146,6 +150,12 @@ public final class ScriptState implements AutoCloseable {
             b.disarm();
             b.bind(null);
         }
+    }
+
+    private CallOutcome exhaustedCall() {
+        String site = hook.takeExhaustionSite();
+        return fail(CallOutcome.BUDGET_EXCEEDED, (site == null ? name : site) + ": instruction budget exceeded ("
+                + callBudget + " steps per call)");
     }
 
     private CallOutcome fail(CallOutcome outcome, String message) {

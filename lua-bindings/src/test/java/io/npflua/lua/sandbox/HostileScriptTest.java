@@ -38,6 +38,20 @@ class HostileScriptTest {
     }
 
     @Test
+    void shouldCutOffEndlessLoopInXpcallMessageHandler() throws Exception {
+        // LuaJ runs the handler inside catch (Throwable): the exhausted budget stays at zero, so the next
+        // instruction after the swallowed error aborts the call anyway.
+        ScriptState s = hostile("  xpcall(function() error('x') end, function() while true do end end)\n  return 'escaped'");
+        assertStoppedAndAlive(s, CallOutcome.BUDGET_EXCEEDED, "instruction budget exceeded");
+    }
+
+    @Test
+    void shouldVoidVerdictWhenExhaustionWasSwallowedInTailPosition() throws Exception {
+        ScriptState s = hostile("  return xpcall(function() error('x') end, function() while true do end end)");
+        assertStoppedAndAlive(s, CallOutcome.BUDGET_EXCEEDED, "instruction budget exceeded");
+    }
+
+    @Test
     void shouldCutOffPcallRetryLoop() throws Exception {
         ScriptState s = hostile("  while true do pcall(error, 'x') end");
         assertStoppedAndAlive(s, CallOutcome.BUDGET_EXCEEDED, "instruction budget exceeded");
