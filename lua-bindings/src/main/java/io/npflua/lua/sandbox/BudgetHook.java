@@ -71,7 +71,9 @@ final class BudgetHook extends DebugLib {
 
     /** Starts a call on the thread that owns {@code budget}. Allocates nothing. */
     void begin(InstructionBudget budget) {
-        this.budget = budget;
+        if (this.budget != budget) {
+            this.budget = budget; // only on a thread change: reference stores cost a GC barrier
+        }
         if (depth != 0) {
             // A previous call was cut off mid-unwind (Java stack overflow, out of memory): start clean.
             Arrays.fill(dynamic, null);

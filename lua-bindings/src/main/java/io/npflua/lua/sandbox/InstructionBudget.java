@@ -70,9 +70,14 @@ public final class InstructionBudget {
         throw new BudgetExceededError(limit);
     }
 
-    /** Binds the state hook of the call about to run (null outside calls). */
+    /**
+     * Binds the state hook of the call about to run. Stores only on change: a reference store into this long-lived
+     * object costs a GC write barrier, and a worker calls the same few states over and over.
+     */
     void bind(BudgetHook hook) {
-        this.hook = hook;
+        if (this.hook != hook) {
+            this.hook = hook;
+        }
     }
 
     /** Steps left in the current call. */

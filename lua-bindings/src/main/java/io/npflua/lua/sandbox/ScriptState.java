@@ -148,7 +148,6 @@ public final class ScriptState implements AutoCloseable {
             return fail(CallOutcome.JAVA_EXCEPTION, name + ": " + e);
         } finally {
             b.disarm();
-            b.bind(null);
         }
     }
 
