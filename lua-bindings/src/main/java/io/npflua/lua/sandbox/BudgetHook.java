@@ -150,11 +150,12 @@ final class BudgetHook extends DebugLib {
         Prototype p = kind == DYNAMIC ? dynamic[d] : registry[-kind];
         int i = p.code[pc];
         if ((i & 0x3f) == Lua.OP_CONCAT) {
-            checkConcat(i, stacks[d]);
+            budget.charge(checkConcat(i, stacks[d]) / SandboxLimits.BYTES_PER_STEP);
         }
     }
 
-    private static void checkConcat(int instruction, LuaValue[] r) {
+    /** Returns the most bytes the concatenation can produce; throws if above the cap. */
+    private static long checkConcat(int instruction, LuaValue[] r) {
         int b = instruction >>> 23;
         int c = (instruction >> 14) & 0x1ff;
         long total = 0;
@@ -169,6 +170,7 @@ final class BudgetHook extends DebugLib {
         if (total > SandboxLimits.MAX_STRING_BYTES) {
             throw SandboxLimits.stringTooLarge(total);
         }
+        return total;
     }
 
     @Override

@@ -73,6 +73,7 @@ final class SandboxGlobals {
         g.load(new TableLib());
         LuaTable table = g.rawget("table").checktable();
         table.rawset("concat", new CappedConcat(table.rawget("concat")));
+        table.rawset("unpack", new CappedUnpack(table.rawget("unpack")));
         g.load(new JseMathLib());
         g.load(new Bit32Lib());
 
@@ -325,6 +326,32 @@ final class SandboxGlobals {
                 if ((k & 1023) == 0) {
                     InstructionBudget.current().charge(1024);
                 }
+            }
+            SandboxLimits.chargeBytes(total);
+            return stock.invoke(args);
+        }
+    }
+
+    /** {@code table.unpack} limited to {@link SandboxLimits#MAX_RESULTS} values, one step per value. */
+    private static final class CappedUnpack extends VarArgFunction {
+        private final LuaValue stock;
+
+        CappedUnpack(LuaValue stock) {
+            this.stock = stock;
+        }
+
+        @Override
+        public Varargs invoke(Varargs args) {
+            LuaTable t = args.checktable(1);
+            double i = args.isnoneornil(2) ? 1 : args.checkdouble(2);
+            double j = args.isnoneornil(3) ? t.length() : args.checkdouble(3);
+            double n = j - i + 1;
+            if (n > SandboxLimits.MAX_RESULTS) {
+                throw new LuaError("too many results to unpack (" + (long) n + ", at most "
+                        + SandboxLimits.MAX_RESULTS + ")");
+            }
+            if (n > 0) {
+                InstructionBudget.current().charge((long) n);
             }
             return stock.invoke(args);
         }

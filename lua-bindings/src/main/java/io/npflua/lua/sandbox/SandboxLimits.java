@@ -26,7 +26,29 @@ public final class SandboxLimits {
      */
     public static final int DEFAULT_MAX_CALL_DEPTH = 200;
 
+    /**
+     * Bytes of string a library function may build per budget step. Building strings is work done inside one VM
+     * instruction, so it is charged to the instruction budget: with the default budget a call can build at most
+     * 64 MiB of strings in total, however it goes about it (without this, {@code t[i] = s:rep(n)} in a loop
+     * could allocate a 16 MiB string every six instructions).
+     */
+    public static final int BYTES_PER_STEP = 64;
+
+    /**
+     * Most values one call may produce or receive as multiple results ({@code table.unpack}, {@code string.byte}),
+     * Lua's own {@code LUAI_MAXSTACK}: beyond it Lua raises "too many results".
+     */
+    public static final int MAX_RESULTS = 1_000_000;
+
     private SandboxLimits() {
+    }
+
+    /**
+     * Charges the calling thread's budget for building {@code bytes} bytes of string ({@link #BYTES_PER_STEP}).
+     * Call before allocating; throws {@link BudgetExceededError} when the budget is spent.
+     */
+    public static void chargeBytes(long bytes) {
+        InstructionBudget.current().charge(bytes / BYTES_PER_STEP);
     }
 
     /**

@@ -17,7 +17,9 @@ import org.luaj.vm2.lib.VarArgFunction;
  * {@code string.upper = nil} raise an error instead.
  *
  * <p><b>Install point for the string library.</b> Until the project's own library is wired in, the stock LuaJ
- * functions are used, minus {@code dump}, with {@code rep} capped at {@link SandboxLimits#MAX_STRING_BYTES}. The
+ * functions are used, minus {@code dump}, with {@code rep} capped at {@link SandboxLimits#MAX_STRING_BYTES} and
+ * charged per byte ({@link SandboxLimits#chargeBytes}); the stock {@code format}, {@code gsub} and {@code byte}
+ * are neither capped nor charged. The
  * new library replaces them with one call, before any state is created:
  * <pre>{@code StringMetatable.install(ourStringFunctions); // a LuaTable name -> function}</pre>
  * {@code install} drops {@code dump} whatever the table holds.
@@ -91,7 +93,9 @@ public final class StringMetatable {
             public Varargs invoke(Varargs args) {
                 LuaString s = args.checkstring(1);
                 int n = args.checkint(2);
-                SandboxLimits.checkStringLength((long) s.m_length * Math.max(n, 0));
+                long length = (long) s.m_length * Math.max(n, 0);
+                SandboxLimits.checkStringLength(length);
+                SandboxLimits.chargeBytes(length);
                 return rep.invoke(args);
             }
         });

@@ -125,6 +125,26 @@ class HostileScriptTest {
     }
 
     @Test
+    void shouldStopHeapGrowthByManyCappedStrings() throws Exception {
+        // Each string is under the cap, but building them is charged to the budget: ~64 MiB per call at most.
+        ScriptState s = hostile("  local t = {} for i = 1, 1e6 do t[i] = ('x'):rep(16 * 1024 * 1024) end");
+        assertStoppedAndAlive(s, CallOutcome.BUDGET_EXCEEDED, "instruction budget exceeded");
+    }
+
+    @Test
+    void shouldStopHeapGrowthByManyConcatenations() throws Exception {
+        ScriptState s = hostile("  local big = ('x'):rep(8 * 1024 * 1024) local t = {}\n"
+                + "  for i = 1, 1e6 do t[i] = big .. i end");
+        assertStoppedAndAlive(s, CallOutcome.BUDGET_EXCEEDED, "instruction budget exceeded");
+    }
+
+    @Test
+    void shouldRefuseUnpackOfHugeRange() throws Exception {
+        ScriptState s = hostile("  return select('#', table.unpack({}, 1, 2^31 - 1))");
+        assertStoppedAndAlive(s, CallOutcome.LUA_ERROR, "too many results to unpack");
+    }
+
+    @Test
     void shouldStopUnboundedTableGrowth() throws Exception {
         ScriptState s = hostile("  local t = {} local i = 0 while true do i = i + 1 t[i] = {i} end");
         assertStoppedAndAlive(s, CallOutcome.BUDGET_EXCEEDED, "instruction budget exceeded");
