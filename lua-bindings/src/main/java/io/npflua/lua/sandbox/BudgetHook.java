@@ -47,7 +47,6 @@ final class BudgetHook extends DebugLib {
     private LuaValue[][] stacks;
     private int depth;
     private int kind;
-    private int pc;
     private String exhaustedAt;
     private InstructionBudget budget = InstructionBudget.current();
 
@@ -138,8 +137,10 @@ final class BudgetHook extends DebugLib {
     /** Runs before every VM instruction. Allocates nothing unless it throws. */
     @Override
     public void onInstruction(int pc, Varargs v, int top) {
-        budget.charge(1);
-        this.pc = pc;
+        InstructionBudget b = budget;
+        if (--b.remaining < 0) {
+            b.exceeded(pc);
+        }
         if (kind < 0) {
             checkInstruction(pc);
         }
@@ -150,7 +151,10 @@ final class BudgetHook extends DebugLib {
         Prototype p = kind == DYNAMIC ? dynamic[d] : registry[-kind];
         int i = p.code[pc];
         if ((i & 0x3f) == Lua.OP_CONCAT) {
-            budget.charge(checkConcat(i, stacks[d]) / SandboxLimits.BYTES_PER_STEP);
+            InstructionBudget b = budget;
+            if ((b.remaining -= checkConcat(i, stacks[d]) / SandboxLimits.BYTES_PER_STEP) < 0) {
+                b.exceeded(pc);
+            }
         }
     }
 
@@ -179,10 +183,10 @@ final class BudgetHook extends DebugLib {
     }
 
     /**
-     * Remembers where the budget ran out ({@code chunk:line}), before the unwinding frames pop the hook's stack.
-     * Runs once per exhausted call; allocates.
+     * Remembers where the budget ran out ({@code chunk:line}, or {@code chunk (in a library function)} when
+     * {@code pc < 0}), before the unwinding frames pop the hook's stack. Runs once per exhausted call; allocates.
      */
-    void recordExhaustion() {
+    void recordExhaustion(int pc) {
         Prototype p = null;
         for (int d = Math.min(depth, kinds.length - 1); d > 0 && p == null; d--) {
             int k = kinds[d];
@@ -193,8 +197,9 @@ final class BudgetHook extends DebugLib {
             return;
         }
         String source = p.source == null ? "?" : p.source.tojstring();
-        String line = p.lineinfo != null && pc >= 0 && pc < p.lineinfo.length ? String.valueOf(p.lineinfo[pc]) : "?";
-        exhaustedAt = source + ":" + line;
+        exhaustedAt = p.lineinfo != null && pc >= 0 && pc < p.lineinfo.length
+                ? source + ":" + p.lineinfo[pc]
+                : source + " (in a library function)";
     }
 
     /** Where the last exhausted call was cut off ({@code chunk:line}), or null; clears it. */

@@ -17,7 +17,8 @@ public final class InstructionBudget {
 
     private static final ThreadLocal<InstructionBudget> CURRENT = ThreadLocal.withInitial(InstructionBudget::new);
 
-    private long remaining = UNLIMITED;
+    /** Package-private: the VM hook decrements it inline, once per instruction. */
+    long remaining = UNLIMITED;
     private long limit = UNLIMITED;
     /** The hook of the state whose call is running on this thread: told where the budget ran out. */
     private BudgetHook hook;
@@ -56,16 +57,17 @@ public final class InstructionBudget {
      */
     public void charge(long steps) {
         if ((remaining -= steps) < 0) {
-            exceeded();
+            exceeded(-1);
         }
     }
 
-    private void exceeded() {
+    /** Marks the budget spent and throws; {@code pc} is the VM instruction that ran out, or -1 for library code. */
+    void exceeded(int pc) {
         remaining = 0; // stays spent: every later step throws again
         exhausted = true;
         BudgetHook h = hook;
         if (h != null) {
-            h.recordExhaustion();
+            h.recordExhaustion(pc);
         }
         throw new BudgetExceededError(limit);
     }
