@@ -5,11 +5,14 @@ import io.npflua.lua.sandbox.ScriptErrorListener;
 import io.npflua.lua.sandbox.ScriptLoadException;
 import io.npflua.lua.sandbox.ScriptOptions;
 import io.npflua.lua.sandbox.ScriptState;
+import io.npflua.lua.sandbox.StringMetatable;
 import org.luaj.vm2.Globals;
 import org.luaj.vm2.LuaTable;
 import org.luaj.vm2.LuaValue;
 import org.luaj.vm2.compiler.LuaC;
 import org.luaj.vm2.lib.BaseLib;
+import org.luaj.vm2.lib.PackageLib;
+import org.luaj.vm2.lib.StringLib;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -31,7 +34,8 @@ import java.util.concurrent.TimeUnit;
  * </pre>
  * {@code emptyFilter*}: the fixed cost per call. {@code arithmeticLoop*}: 100 iterations of a small loop (about 500
  * VM instructions; values stay in LuaJ's small-integer cache, so nothing is allocated but the frame), whose ratio
- * is the budget's per-instruction overhead. LuaJ allocates each Lua call's register array (24 B here), in the bare
+ * is the budget's per-instruction overhead in the worst case (nothing but VM instructions). {@code stringFind*}: a
+ * plain {@code find} over a 1400-byte payload, a filter whose time goes to a library call. LuaJ allocates each Lua call's register array (24 B here), in the bare
  * state as in the sandbox.
  */
 @State(Scope.Thread)
@@ -48,7 +52,13 @@ public class ScriptBenchmark {
             + "  return n == 0\n"
             + "end";
 
+    private static final String FIND = "function filter(pkt) return pkt:find('SSH-', 1, true) == nil end";
+
     private ScriptState emptySandboxed;
+    private ScriptState findSandboxed;
+    private LuaValue findBare;
+    /** A 1400-byte payload without the needle: the library call does most of the work. */
+    private final LuaValue payload = LuaValue.valueOf("x".repeat(1400));
     private ScriptState loopSandboxed;
     private LuaValue emptyBare;
     private LuaValue loopBare;
@@ -60,10 +70,14 @@ public class ScriptBenchmark {
                 .withErrorListener(ScriptErrorListener.STDERR));
         loopSandboxed = ScriptState.load(ScriptOptions.of("loop.lua", LOOP)
                 .withErrorListener(ScriptErrorListener.STDERR));
+        findSandboxed = ScriptState.load(ScriptOptions.of("find.lua", FIND)
+                .withErrorListener(ScriptErrorListener.STDERR));
+        findBare = bare(FIND);
         emptyBare = bare(EMPTY);
         loopBare = bare(LOOP);
         if (emptySandboxed.call(pkt) != CallOutcome.PASS || loopSandboxed.call(pkt) != CallOutcome.PASS
-                || !emptyBare.call(pkt).toboolean() || !loopBare.call(pkt).toboolean()) {
+                || !emptyBare.call(pkt).toboolean() || !loopBare.call(pkt).toboolean()
+                || findSandboxed.call(payload) != CallOutcome.PASS || !findBare.call(payload).toboolean()) {
             throw new IllegalStateException("benchmark scripts must pass");
         }
     }
@@ -72,6 +86,9 @@ public class ScriptBenchmark {
     private static LuaValue bare(String source) {
         Globals g = new Globals();
         g.load(new BaseLib());
+        g.load(new PackageLib());
+        g.load(new StringLib());
+        StringMetatable.pin(); // the stock StringLib must not replace the sandbox's string metatable
         LuaC.install(g);
         g.load(source, "bare.lua").call();
         return g.get("filter");
@@ -85,6 +102,16 @@ public class ScriptBenchmark {
     @Benchmark
     public boolean emptyFilterBareLuaJ() {
         return emptyBare.call(pkt).toboolean();
+    }
+
+    @Benchmark
+    public CallOutcome stringFindSandboxed() {
+        return findSandboxed.call(payload);
+    }
+
+    @Benchmark
+    public boolean stringFindBareLuaJ() {
+        return findBare.call(payload).toboolean();
     }
 
     @Benchmark
