@@ -95,6 +95,44 @@ class ScriptStateTest {
     }
 
     @Test
+    void shouldKeepWorkingWhenCalledFromAnotherThread() throws Exception {
+        ScriptState s = fx.load("function filter(p) if p then while true do end end return true end");
+        assertEquals(CallOutcome.BUDGET_EXCEEDED, s.call(LuaValue.TRUE));
+        CallOutcome[] onOther = new CallOutcome[2];
+        Thread t = new Thread(() -> {
+            onOther[0] = s.call(LuaValue.FALSE);
+            onOther[1] = s.call(LuaValue.TRUE);
+        });
+        t.start();
+        t.join();
+        assertEquals(CallOutcome.PASS, onOther[0]);
+        assertEquals(CallOutcome.BUDGET_EXCEEDED, onOther[1]);
+        assertEquals(CallOutcome.PASS, s.call(LuaValue.FALSE));
+    }
+
+    @Test
+    void shouldNotLetOneStateExhaustTheBudgetOfAnotherOnTheSameThread() throws Exception {
+        ScriptState looping = fx.load("function filter() while true do end end");
+        ScriptState counting = ScriptState.load(fx.options("count.lua",
+                "function filter() local n = 0 for i = 1, 1000 do n = n + 1 end return n == 1000 end")
+                .withCallBudget(10_000));
+        for (int i = 0; i < 3; i++) {
+            assertEquals(CallOutcome.BUDGET_EXCEEDED, looping.call(LuaValue.NIL));
+            assertEquals(CallOutcome.PASS, counting.call(LuaValue.NIL), fx.lastError());
+        }
+        assertEquals(3, counting.counters().passed());
+    }
+
+    @Test
+    void shouldApplyTheConfiguredCallBudget() throws Exception {
+        String loop = "function filter() local n = 0 for i = 1, 1000 do n = n + 1 end return true end";
+        assertEquals(CallOutcome.BUDGET_EXCEEDED,
+                ScriptState.load(fx.options("small.lua", loop).withCallBudget(500)).call(LuaValue.NIL));
+        assertEquals(CallOutcome.PASS,
+                ScriptState.load(fx.options("big.lua", loop).withCallBudget(50_000)).call(LuaValue.NIL));
+    }
+
+    @Test
     void shouldFailCallsAfterClose() throws Exception {
         ScriptState s = fx.load("function filter() return true end");
         s.close();
