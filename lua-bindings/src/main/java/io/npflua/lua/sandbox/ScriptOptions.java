@@ -20,7 +20,8 @@ import java.util.Objects;
  *                      (default {@link SandboxLimits#DEFAULT_LOAD_BUDGET})
  * @param maxCallDepth  nested Lua calls allowed (default {@link SandboxLimits#DEFAULT_MAX_CALL_DEPTH})
  * @param printSink     where {@code print} writes (default {@link PrintSink#STDERR})
- * @param errorListener told about every failed call (default {@link ScriptErrorListener#STDERR})
+ * @param errorListener told about every failed call (default: {@link ScriptErrorListener#STDERR}, at most one
+ *                      report per script and second, see {@link ThrottledErrorListener})
  * @param modules       modules {@code require} can return (default {@link ModuleRegistry#standard()})
  */
 public record ScriptOptions(String name, String source, String entry, long callBudget, long loadBudget,
@@ -28,6 +29,9 @@ public record ScriptOptions(String name, String source, String entry, long callB
                             ModuleRegistry modules) {
     /** The default entry function name. */
     public static final String DEFAULT_ENTRY = "filter";
+
+    private static final ScriptErrorListener DEFAULT_ERROR_LISTENER =
+            new ThrottledErrorListener(ScriptErrorListener.STDERR, 1_000_000_000L, System::nanoTime);
 
     public ScriptOptions {
         Objects.requireNonNull(name, "name");
@@ -49,7 +53,7 @@ public record ScriptOptions(String name, String source, String entry, long callB
     public static ScriptOptions of(String name, String source) {
         return new ScriptOptions(name, source, DEFAULT_ENTRY, SandboxLimits.DEFAULT_CALL_BUDGET,
                 SandboxLimits.DEFAULT_LOAD_BUDGET, SandboxLimits.DEFAULT_MAX_CALL_DEPTH, PrintSink.STDERR,
-                ScriptErrorListener.STDERR, ModuleRegistry.standard());
+                DEFAULT_ERROR_LISTENER, ModuleRegistry.standard());
     }
 
     public ScriptOptions withEntry(String entry) {
