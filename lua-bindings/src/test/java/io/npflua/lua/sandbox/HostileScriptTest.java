@@ -226,6 +226,15 @@ class HostileScriptTest {
     }
 
     @Test
+    void shouldSurviveCompileBombInLoad() throws Exception {
+        ScriptState s = hostile("  local f, e = load(('('):rep(100000) .. '1' .. (')'):rep(100000))\n"
+                + "  if f then f() end\n  error(e)");
+        CallOutcome o = s.call(LuaValue.valueOf("attack"));
+        assertTrue(o.isError(), String.valueOf(o));
+        assertEquals(CallOutcome.PASS, s.call(LuaValue.valueOf("ok")));
+    }
+
+    @Test
     void shouldReportErrorWithTableValue() throws Exception {
         assertStoppedAndAlive(hostile("  error({})"), CallOutcome.LUA_ERROR, "error object is a table value");
     }
