@@ -147,7 +147,8 @@ public final class ScriptState implements AutoCloseable {
         } catch (RuntimeException e) {
             return fail(CallOutcome.JAVA_EXCEPTION, name + ": " + e);
         } finally {
-            b.disarm();
+            // Library code running outside script calls (tests, Java callers) must not hit this call's leftovers.
+            b.remaining = InstructionBudget.UNLIMITED;
         }
     }
 
