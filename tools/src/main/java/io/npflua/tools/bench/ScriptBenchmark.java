@@ -80,6 +80,17 @@ public class ScriptBenchmark {
                 || findSandboxed.call(payload) != CallOutcome.PASS || !findBare.call(payload).toboolean()) {
             throw new IllegalStateException("benchmark scripts must pass");
         }
+        // Every fork runs every variant before measuring, so that LuaJ's interpreter loop is JIT-compiled from the
+        // same profile (hook present and absent) in each fork; otherwise fork-to-fork compilation differences
+        // (seen up to 6x on the bare find) swamp the sandbox's overhead.
+        for (int i = 0; i < 20_000; i++) {
+            emptySandboxed.call(pkt);
+            emptyBare.call(pkt);
+            loopSandboxed.call(pkt);
+            loopBare.call(pkt);
+            findSandboxed.call(payload);
+            findBare.call(payload);
+        }
     }
 
     /** The entry function of {@code source} in a bare LuaJ state: no sandbox, no hook, no budget. */
