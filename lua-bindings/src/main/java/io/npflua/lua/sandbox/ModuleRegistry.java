@@ -1,5 +1,6 @@
 package io.npflua.lua.sandbox;
 
+import io.npflua.lua.data.DataLib;
 import io.npflua.lua.shared.SharedModule;
 import io.npflua.lua.shared.SharedTables;
 
@@ -20,6 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class ModuleRegistry {
     private static final ModuleRegistry STANDARD = new ModuleRegistry()
+            .register("data", (globals, scriptName) -> DataLib.newModule())
             .register(SharedModule.NAME, new SharedModule(SharedTables.global()));
 
     private final Map<String, ModuleLoader> loaders = new ConcurrentHashMap<>();
@@ -28,7 +30,7 @@ public final class ModuleRegistry {
     public ModuleRegistry() {
     }
 
-    /** The JVM's default registry, which states use unless told otherwise; holds {@code shared} from the start. */
+    /** The JVM's default registry, which states use unless told otherwise: {@code data} and {@code shared}. */
     public static ModuleRegistry standard() {
         return STANDARD;
     }
