@@ -63,13 +63,28 @@ public class EngineFactories {
         throw notWired("the control socket", "controlServer");
     }
 
+    /**
+     * The Lua rule factory when scripts are to be loaded; without scripts a missing factory is no reason to fail,
+     * so this falls back to {@link RuleFactory#NONE} (which rejects a later {@code load} with a clear message).
+     */
+    RuleFactory luaRulesIfWired(boolean needed) {
+        try {
+            return luaRules();
+        } catch (UnsupportedOperationException e) {
+            if (needed || !isNotWired(e)) {
+                throw e;
+            }
+            return RuleFactory.NONE;
+        }
+    }
+
     /** True when {@code e} is the "not wired yet" signal of this class. */
     public static boolean isNotWired(Throwable e) {
         return e instanceof UnsupportedOperationException && String.valueOf(e.getMessage()).contains("not wired yet");
     }
 
     private static UnsupportedOperationException notWired(String what, String method) {
-        return new UnsupportedOperationException(what + " is not wired yet in this build (EngineFactories."
+        return new UnsupportedOperationException(what + ": not wired yet in this build (EngineFactories."
                 + method + " is filled in when the modules are merged)");
     }
 }

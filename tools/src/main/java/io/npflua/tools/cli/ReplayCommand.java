@@ -68,7 +68,7 @@ final class ReplayCommand extends BaseCommand {
         List<ScriptPlan> plans = ScriptPlan.of(scripts.scripts);
         EngineFactories f = factories();
         Engine.Builder b = Engine.builder().workers(n).sources(f.pcapSources(List.copyOf(files), repeat))
-                .ruleFactory(f.luaRules());
+                .ruleFactory(f.luaRulesIfWired(!plans.isEmpty()));
         for (Path file : files) {
             b.tap(file.toString());
         }

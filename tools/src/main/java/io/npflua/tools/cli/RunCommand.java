@@ -92,7 +92,7 @@ final class RunCommand extends BaseCommand {
         EngineFactories f = factories();
 
         Engine.Builder b = Engine.builder().workers(plan.workers).fanout(plan.fanout).snapLength(plan.snapLength)
-                .ruleFactory(f.luaRules());
+                .ruleFactory(f.luaRulesIfWired(!plan.scripts.isEmpty()));
         if (plan.bridge != null) {
             b.bridge(plan.bridge.get(0), plan.bridge.get(1)).sources(f.liveSources(plan.bpf))
                     .forwarders(f.liveForwarders());

@@ -79,13 +79,14 @@ final class ScriptFiles {
 
     /**
      * Rewrites a script error so that it starts with {@code file:line:} as compilers print it, whatever chunk name
-     * the sandbox used ({@code name}, {@code name.lua} or {@code [string "name"]}); without a line number the result
+     * the sandbox used ({@code name}, {@code name.lua} or {@code [string "name"]}; LuaJ omits the colon after the
+     * line of a runtime error, {@code name.lua:3 attempt to ...}); without a line number the result
      * is {@code file: message}.
      */
     static String locate(String message, String name, Path file) {
         String msg = message == null ? "unknown error" : message;
         String n = Pattern.quote(name);
-        Pattern p = Pattern.compile("(?:\\[string \"" + n + "(?:\\.lua)?\"\\]|@?" + n + "(?:\\.lua)?):(\\d+):\\s*");
+        Pattern p = Pattern.compile("(?:\\[string \"" + n + "(?:\\.lua)?\"\\]|@?" + n + "(?:\\.lua)?):(\\d+)(?::|\\s)\\s*");
         Matcher m = p.matcher(msg);
         if (m.find()) {
             String rest = (msg.substring(0, m.start()) + msg.substring(m.end())).trim();
