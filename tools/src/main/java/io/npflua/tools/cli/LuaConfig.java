@@ -67,15 +67,31 @@ final class LuaConfig {
 
     private RunConfig evaluate(String source) {
         Globals g = sandbox();
-        LuaTable env = new LuaTable();
-        LuaTable meta = new LuaTable();
-        meta.rawset(LuaValue.INDEX, g);
-        env.setmetatable(meta);
+        // The chunk runs with the Globals as its environment: LuaJ calls the instruction hook only for closures
+        // whose environment is a Globals. The settings are then the globals the chunk added.
+        LuaTable before = new LuaTable();
+        copy(g, before);
         LuaValue settings;
         try {
-            LuaValue chunk = g.load(source, file.getFileName().toString(), env);
+            LuaValue chunk = g.load(source, "@" + file.getFileName());
             Varargs result = chunk.invoke();
-            settings = result.arg1().istable() ? result.arg1() : env;
+            if (result.arg1().istable()) {
+                settings = result.arg1();
+            } else {
+                LuaTable added = new LuaTable();
+                LuaValue k = LuaValue.NIL;
+                while (true) {
+                    Varargs n = g.next(k);
+                    k = n.arg1();
+                    if (k.isnil()) {
+                        break;
+                    }
+                    if (!before.rawget(k).raweq(n.arg(2))) {
+                        added.rawset(k, n.arg(2));
+                    }
+                }
+                settings = added;
+            }
         } catch (LuaError e) {
             throw fail(String.valueOf(e.getMessage()), "fix the configuration");
         } catch (Budget e) {
@@ -85,6 +101,18 @@ final class LuaConfig {
             throw fail("stack overflow (unbounded recursion)", "fix the configuration");
         }
         return settings((LuaTable) settings);
+    }
+
+    private static void copy(LuaTable from, LuaTable to) {
+        LuaValue k = LuaValue.NIL;
+        while (true) {
+            Varargs n = from.next(k);
+            k = n.arg1();
+            if (k.isnil()) {
+                return;
+            }
+            to.rawset(k, n.arg(2));
+        }
     }
 
     private RunConfig settings(LuaTable t) {
@@ -291,6 +319,10 @@ final class LuaConfig {
     /** Base, table, string and math, with every way to reach files, code loading or the host removed. */
     private static Globals sandbox() {
         Globals g = new Globals();
+        // The stock libraries register themselves in package.loaded; the table is removed again below.
+        LuaTable pkg = new LuaTable();
+        pkg.rawset("loaded", new LuaTable());
+        g.rawset("package", pkg);
         g.load(new BaseLib());
         g.load(new TableLib());
         // StringLib sets the JVM-wide string metatable only if none is set; the script sandbox re-pins its own.
