@@ -32,9 +32,9 @@ final class Frames {
         ByteBuffer b = ByteBuffer.allocate(14 + 40 + 8);
         ether(b, 0x86dd);
         b.putInt(0x60000000).putShort((short) 8).put((byte) 58).put((byte) 64);
-        b.putShort((short) 0x2001).putShort((short) 0x0db8).putLong(0).putShort((short) 0).putShort((short) 0)
+        b.putShort((short) 0x2001).putShort((short) 0x0db8).putLong(0).putShort((short) 0)
                 .putShort((short) 1);
-        b.putShort((short) 0x2001).putShort((short) 0x0db8).putLong(0).putShort((short) 0).putShort((short) 0)
+        b.putShort((short) 0x2001).putShort((short) 0x0db8).putLong(0).putShort((short) 0)
                 .putShort((short) 2);
         b.put((byte) 128).put((byte) 0).putShort((short) 0).putInt(0);
         return b.array();
