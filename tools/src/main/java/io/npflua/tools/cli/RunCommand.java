@@ -117,6 +117,12 @@ final class RunCommand extends BaseCommand {
                 services.add(MetricsExporter.start(engine, plan.metricsPort));
             }
             engine.start();
+            // Like tcpdump's "listening on ...": on standard error, so --json output stays one object.
+            err().println("npflua: " + (plan.bridge != null ? "bridging " + String.join(" <-> ", plan.bridge)
+                    : "listening on " + String.join(", ", plan.interfaces)) + " (" + plan.workers + " worker"
+                    + (plan.workers == 1 ? "" : "s") + ", fanout " + plan.fanout.name().toLowerCase() + ", "
+                    + plan.scripts.size() + " script" + (plan.scripts.size() == 1 ? "" : "s") + "); Ctrl-C stops");
+            err().flush();
             StatusLine status = StatusLine.onTerminal() ? new StatusLine(err()) : null;
             long durationNs = plan.durationSeconds == null ? 0 : (long) (plan.durationSeconds * 1e9);
             new EngineRunner(engine, plan.count == null ? 0 : plan.count, durationNs, status)

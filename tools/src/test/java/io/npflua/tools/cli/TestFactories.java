@@ -63,6 +63,30 @@ class TestFactories extends EngineFactories {
         };
     }
 
+    /**
+     * "Live" interfaces named {@code test*}: each worker's source hands out an SSH banner frame and a SYN for ever,
+     * at full speed; other names are rejected like a missing interface.
+     */
+    @Override
+    public FrameSourceFactory liveSources(String bpf) {
+        return new FrameSourceFactory() {
+            @Override
+            public void validate(String name) {
+                if (!name.startsWith("test")) {
+                    throw new IllegalArgumentException("interface " + name + " does not exist (see ip link)");
+                }
+            }
+
+            @Override
+            public FrameSource open(SourceRequest r) {
+                return MemoryFrameSource.builder(r.name() + "#" + r.workerIndex()).passes(MemoryFrameSource.ENDLESS)
+                        .add(Frames.tcp4("198.18.1.22", 22, "198.18.0.10", 50122, 0x18, "SSH-2.0-OpenSSH_6.4\r\n"))
+                        .add(Frames.tcp4("198.18.0.10", 50122, "198.18.1.22", 22, 0x02, ""))
+                        .build();
+            }
+        };
+    }
+
     @Override
     public VerdictSinkFactory pcapSink(Path file) {
         return w -> frame -> written.add(frame.toByteArray());
