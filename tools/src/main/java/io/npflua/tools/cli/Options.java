@@ -92,10 +92,14 @@ final class Options {
         }
     }
 
+    /** The two interfaces of {@code --bridge A,B}. */
+    record Bridge(List<String> interfaces) {
+    }
+
     /** Parses {@code A,B} (two different interface names). */
-    static final class BridgeConverter implements ITypeConverter<List<String>> {
+    static final class BridgeConverter implements ITypeConverter<Bridge> {
         @Override
-        public List<String> convert(String value) {
+        public Bridge convert(String value) {
             String[] parts = value.split(",", -1);
             if (parts.length != 2 || parts[0].isBlank() || parts[1].isBlank()) {
                 throw new TypeConversionException("a bridge is two interfaces separated by a comma, e.g."
@@ -105,7 +109,7 @@ final class Options {
                 throw new TypeConversionException("a bridge needs two different interfaces, got " + parts[0]
                         + " twice");
             }
-            return List.of(parts[0].trim(), parts[1].trim());
+            return new Bridge(List.of(parts[0].trim(), parts[1].trim()));
         }
     }
 }

@@ -32,7 +32,7 @@ final class RunCommand extends BaseCommand {
 
     @Option(names = "--bridge", paramLabel = "IFACE_A,IFACE_B", converter = Options.BridgeConverter.class,
             description = "Inline bridge: frames that pass go from A out of B and back; blocked frames do not.")
-    List<String> bridge;
+    Options.Bridge bridge;
 
     @Mixin
     Options.Scripts scripts;
@@ -189,7 +189,7 @@ final class RunCommand extends BaseCommand {
 
     Plan plan(RunConfig cfg) {
         List<String> ifs = interfaces;
-        List<String> br = bridge;
+        List<String> br = bridge == null ? null : bridge.interfaces();
         if (!ifs.isEmpty() && br != null) {
             throw CliFailure.usage("-i and --bridge together", "capture (-i) and inline bridge (--bridge) are"
                     + " different modes", "choose one");

@@ -149,6 +149,15 @@ class ConfigTest {
         assertTrue(plan.controlExplicit());
     }
 
+    @Test
+    void shouldTakeTheBridgeFromTheCommandLineOverConfiguredInterfaces() {
+        RunCommand run = parseRun("--bridge", "veth1,veth2", "--workers", "4");
+        RunCommand.Plan plan = run.plan(LuaConfig.parse(dir.resolve("c.lua"), "interfaces = { 'eth0' }"));
+        assertEquals(List.of("veth1", "veth2"), plan.bridge());
+        assertEquals(List.of(), plan.interfaces());
+        assertEquals(4, plan.workers());
+    }
+
     private RunCommand parseRun(String... args) {
         CommandLine cl = Main.commandLine(new EngineFactories());
         String[] all = new String[args.length + 1];
