@@ -66,6 +66,22 @@ class ConfigTest {
     }
 
     @Test
+    void shouldParseTheExamplesOfDocsConfigMd() throws Exception {
+        Path doc = Path.of(System.getProperty("user.dir")).resolveSibling("docs").resolve("config.md");
+        String text = Files.readString(doc);
+        int blocks = 0;
+        for (String part : text.split("```lua\n")) {
+            if (blocks++ == 0) {
+                continue;
+            }
+            String lua = part.substring(0, part.indexOf("```"));
+            RunConfig c = LuaConfig.parse(dir.resolve("npflua.lua"), lua);
+            assertTrue(!c.interfaces().isEmpty(), "the example sets interfaces: " + lua);
+        }
+        assertEquals(3, blocks, "two Lua examples in docs/config.md");
+    }
+
+    @Test
     void shouldAcceptAReturnedTableAndComputedValues() {
         RunConfig c = LuaConfig.parse(dir.resolve("c.lua"), """
                 local n = 0
