@@ -120,7 +120,7 @@ final class DemoCommand extends BaseCommand {
             plans.add(new ScriptPlan(s.name(), Path.of(s.name() + ".lua"), null, null, null));
         }
         Engine engine = EngineSetup.build(b, plans);
-        engine.start();
+        EngineSetup.start(engine);
         EngineSnapshot[] last = new EngineSnapshot[1];
         Thread injector = null;
         RuntimeException[] injectFailure = new RuntimeException[1];

@@ -69,6 +69,20 @@ final class EngineSetup {
         }
     }
 
+    /** Starts the engine, turning a source that cannot be opened into an actionable message. */
+    static void start(Engine engine) {
+        try {
+            engine.start();
+        } catch (EngineException e) {
+            engine.closeAndReport();
+            if (EngineFactories.isNotWired(e.getCause())) {
+                throw (UnsupportedOperationException) e.getCause();
+            }
+            throw new CliFailure("cannot start the engine", e.getMessage(), hint(e.getMessage()),
+                    privileged(e.getMessage()) ? ExitCodes.NEEDS_ROOT : ExitCodes.FAILURE, e);
+        }
+    }
+
     /** A spec check that turns the record's validation into a usage error. */
     static ScriptSpec spec(String name, String source, String entry, ErrorPolicy policy, long max) {
         try {

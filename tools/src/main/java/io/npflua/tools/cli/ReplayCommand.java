@@ -80,7 +80,7 @@ final class ReplayCommand extends BaseCommand {
         }
         EngineSetup.addScripts(b, plans, scripts.onError, scripts.maxInstructions);
         Engine engine = EngineSetup.build(b, plans);
-        engine.start();
+        EngineSetup.start(engine);
         new EngineRunner(engine, 0, 0, null).run(true, this::report);
         return ExitCodes.OK;
     }

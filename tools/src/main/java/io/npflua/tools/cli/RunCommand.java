@@ -116,7 +116,7 @@ final class RunCommand extends BaseCommand {
             if (plan.metricsPort != null) {
                 services.add(MetricsExporter.start(engine, plan.metricsPort));
             }
-            engine.start();
+            EngineSetup.start(engine);
             // Like tcpdump's "listening on ...": on standard error, so --json output stays one object.
             err().println("npflua: " + (plan.bridge != null ? "bridging " + String.join(" <-> ", plan.bridge)
                     : "listening on " + String.join(", ", plan.interfaces)) + " (" + plan.workers + " worker"

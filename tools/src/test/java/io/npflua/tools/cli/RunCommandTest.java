@@ -63,6 +63,31 @@ class RunCommandTest {
     }
 
     @Test
+    void shouldExplainASourceThatCannotBeOpenedAtStart() {
+        TestFactories f = new TestFactories() {
+            @Override
+            public io.npflua.engine.source.FrameSourceFactory liveSources(String bpf) {
+                io.npflua.engine.source.FrameSourceFactory real = super.liveSources(bpf);
+                return new io.npflua.engine.source.FrameSourceFactory() {
+                    @Override
+                    public void validate(String name) {
+                        real.validate(name);
+                    }
+
+                    @Override
+                    public io.npflua.engine.source.FrameSource open(io.npflua.engine.source.SourceRequest r) {
+                        throw new IllegalStateException("socket(AF_PACKET) failed: Operation not permitted");
+                    }
+                };
+            }
+        };
+        Cli.Result r = Cli.run(f, "run", "-i", "test0", "--no-control");
+        assertEquals(ExitCodes.NEEDS_ROOT, r.code(), r.err());
+        assertTrue(r.err().startsWith("npflua: cannot start the engine: cannot open test0 for worker 0: socket("
+                + "AF_PACKET) failed: Operation not permitted; run as root, or grant"), r.err());
+    }
+
+    @Test
     void shouldFailWhenAnExplicitControlSocketCannotBeServedAndOnlyNoteItOtherwise() throws Exception {
         Cli.Result explicit = Cli.run(new TestFactories(), "run", "-i", "test0", "-c", "10", "--control",
                 dir.resolve("c.sock").toString());
