@@ -110,8 +110,8 @@ final class DemoCommand extends BaseCommand {
                            long timeoutNs, Runnable afterStart) {
         BlockAttribution attribution = new BlockAttribution(factories().luaRules());
         Recorder recorder = new Recorder(attribution);
-        Engine.Builder b = Engine.builder().tap(name).workers(1).sources(sources).ruleFactory(attribution)
-                .onPassed(recorder.passed()).onBlocked(recorder.blocked());
+        Engine.Builder b = Engine.builder().tap(name).workers(1).sources(sources).ruleFactory(attribution);
+        EngineSetup.outputs(b, recorder.passed(), recorder.blocked());
         for (ScriptSpec s : scripts) {
             b.script(s);
         }

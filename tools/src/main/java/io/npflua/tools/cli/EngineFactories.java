@@ -32,9 +32,18 @@ public class EngineFactories {
         throw notWired("live AF_PACKET capture", "liveSources");
     }
 
-    /** Transmission for the inline bridge: one TX path per worker and egress interface. */
-    public ForwarderFactory liveForwarders() {
-        throw notWired("inline forwarding", "liveForwarders");
+    /**
+     * The inline bridge: receive and transmit ports per worker and interface. The two halves usually are one object
+     * (the same socket receives and transmits), hence one method returning both.
+     *
+     * @param bpf a kernel prefilter expression, or null
+     */
+    public LiveBridge liveBridge(String bpf) {
+        throw notWired("the inline bridge", "liveBridge");
+    }
+
+    /** Sources and forwarders of an inline bridge (typically the same object twice). */
+    public record LiveBridge(FrameSourceFactory sources, ForwarderFactory forwarders) {
     }
 
     /**
@@ -45,7 +54,10 @@ public class EngineFactories {
         throw notWired("reading pcap files", "pcapSources");
     }
 
-    /** A pcap writer for {@code file} shared by all workers (original time stamps and wire lengths). */
+    /**
+     * A pcap writer for {@code file} (original time stamps and wire lengths), one sink per worker onto one file that
+     * is closed with the last worker.
+     */
     public VerdictSinkFactory pcapSink(Path file) {
         throw notWired("writing pcap files", "pcapSink");
     }

@@ -2,6 +2,7 @@ package io.npflua.tools.cli;
 
 import io.npflua.engine.Engine;
 import io.npflua.engine.EngineException;
+import io.npflua.engine.output.VerdictSinkFactory;
 import io.npflua.engine.rule.ErrorPolicy;
 import io.npflua.engine.rule.RuleRejectedException;
 import io.npflua.engine.rule.ScriptSpec;
@@ -36,6 +37,20 @@ final class EngineSetup {
                 .equals(blocked.toAbsolutePath().normalize())) {
             throw CliFailure.usage("-w and --write-blocked name the same file " + passed, "each needs its own file",
                     "choose two paths");
+        }
+    }
+
+    /**
+     * Attaches per-worker sinks for passed and blocked frames (either may be null). The one place that calls the
+     * builder's per-worker sink methods: on the engine branch they are named {@code onPassedPerWorker} /
+     * {@code onBlockedPerWorker} since commit 0c9456b; rename these two calls when merging.
+     */
+    static void outputs(Engine.Builder b, VerdictSinkFactory passed, VerdictSinkFactory blocked) {
+        if (passed != null) {
+            b.onPassed(passed);
+        }
+        if (blocked != null) {
+            b.onBlocked(blocked);
         }
     }
 

@@ -72,12 +72,8 @@ final class ReplayCommand extends BaseCommand {
         for (Path file : files) {
             b.tap(file.toString());
         }
-        if (passedPcap != null) {
-            b.onPassed(f.pcapSink(passedPcap));
-        }
-        if (blockedPcap != null) {
-            b.onBlocked(f.pcapSink(blockedPcap));
-        }
+        EngineSetup.outputs(b, passedPcap == null ? null : f.pcapSink(passedPcap),
+                blockedPcap == null ? null : f.pcapSink(blockedPcap));
         EngineSetup.addScripts(b, plans, scripts.onError, scripts.maxInstructions);
         Engine engine = EngineSetup.build(b, plans);
         EngineSetup.start(engine);

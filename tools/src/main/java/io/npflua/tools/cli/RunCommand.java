@@ -94,17 +94,13 @@ final class RunCommand extends BaseCommand {
         Engine.Builder b = Engine.builder().workers(plan.workers).fanout(plan.fanout).snapLength(plan.snapLength)
                 .ruleFactory(f.luaRulesIfWired(!plan.scripts.isEmpty()));
         if (plan.bridge != null) {
-            b.bridge(plan.bridge.get(0), plan.bridge.get(1)).sources(f.liveSources(plan.bpf))
-                    .forwarders(f.liveForwarders());
+            EngineFactories.LiveBridge ports = f.liveBridge(plan.bpf);
+            b.bridge(plan.bridge.get(0), plan.bridge.get(1)).sources(ports.sources()).forwarders(ports.forwarders());
         } else {
             b.tap(plan.interfaces.toArray(String[]::new)).sources(f.liveSources(plan.bpf));
         }
-        if (plan.passed != null) {
-            b.onPassed(f.pcapSink(plan.passed));
-        }
-        if (plan.blocked != null) {
-            b.onBlocked(f.pcapSink(plan.blocked));
-        }
+        EngineSetup.outputs(b, plan.passed == null ? null : f.pcapSink(plan.passed),
+                plan.blocked == null ? null : f.pcapSink(plan.blocked));
         EngineSetup.addScripts(b, plan.scripts, plan.onError, plan.maxInstructions);
         Engine engine = EngineSetup.build(b, plan.scripts);
 
