@@ -45,6 +45,14 @@ final class EngineRunner {
      * signal's shutdown completes). Returns the final snapshot.
      */
     EngineSnapshot run(boolean handleSignals, Consumer<EngineSnapshot> report) {
+        return run(handleSignals, () -> { }, report);
+    }
+
+    /**
+     * As {@link #run(boolean, Consumer)}, calling {@code running} once the signal hook is in place (so that a
+     * "listening" message tells the truth: from then on Ctrl-C prints the final counters).
+     */
+    EngineSnapshot run(boolean handleSignals, Runnable running, Consumer<EngineSnapshot> report) {
         CountDownLatch reported = new CountDownLatch(1);
         Thread hook = null;
         if (handleSignals) {
@@ -59,6 +67,7 @@ final class EngineRunner {
             Runtime.getRuntime().addShutdownHook(hook);
         }
         try {
+            running.run();
             long start = System.nanoTime();
             long pollMs = maxFrames > 0 ? 5 : 100;
             long nextStatus = start + TimeUnit.SECONDS.toNanos(1);

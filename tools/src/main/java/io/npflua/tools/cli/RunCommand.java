@@ -113,16 +113,10 @@ final class RunCommand extends BaseCommand {
                 services.add(MetricsExporter.start(engine, plan.metricsPort));
             }
             EngineSetup.start(engine);
-            // Like tcpdump's "listening on ...": on standard error, so --json output stays one object.
-            err().println("npflua: " + (plan.bridge != null ? "bridging " + String.join(" <-> ", plan.bridge)
-                    : "listening on " + String.join(", ", plan.interfaces)) + " (" + plan.workers + " worker"
-                    + (plan.workers == 1 ? "" : "s") + ", fanout " + plan.fanout.name().toLowerCase() + ", "
-                    + plan.scripts.size() + " script" + (plan.scripts.size() == 1 ? "" : "s") + "); Ctrl-C stops");
-            err().flush();
             StatusLine status = StatusLine.onTerminal() ? new StatusLine(err()) : null;
             long durationNs = plan.durationSeconds == null ? 0 : (long) (plan.durationSeconds * 1e9);
             new EngineRunner(engine, plan.count == null ? 0 : plan.count, durationNs, status)
-                    .run(true, this::report);
+                    .run(true, () -> listening(plan), this::report);
         } catch (RuntimeException | Error e) {
             engine.closeAndReport();
             throw e;
@@ -165,6 +159,15 @@ final class RunCommand extends BaseCommand {
             throw new CliFailure("cannot open the control socket " + socket, String.valueOf(e.getMessage()),
                     "pass another --control PATH, or --no-control", ExitCodes.FAILURE, e);
         }
+    }
+
+    /** Like tcpdump's "listening on ...": on standard error, so that --json output stays one object. */
+    private void listening(Plan plan) {
+        err().println("npflua: " + (plan.bridge != null ? "bridging " + String.join(" <-> ", plan.bridge)
+                : "listening on " + String.join(", ", plan.interfaces)) + " (" + plan.workers + " worker"
+                + (plan.workers == 1 ? "" : "s") + ", fanout " + plan.fanout.name().toLowerCase() + ", "
+                + plan.scripts.size() + " script" + (plan.scripts.size() == 1 ? "" : "s") + "); Ctrl-C stops");
+        err().flush();
     }
 
     private void report(EngineSnapshot s) {
