@@ -17,6 +17,18 @@ import java.util.List;
  * <p>The parts come from modules that are joined at merge time; until a method is wired it throws
  * {@link UnsupportedOperationException} with a message that names it, and the commands that need it fail with that
  * message (exit 1) instead of pretending.
+ *
+ * <p>Bodies at merge (checked by compiling and running this branch merged with {@code wiring} in a scratch clone;
+ * the live run, control socket, replay and pcap output then worked end to end):
+ * <pre>{@code
+ * liveSources(bpf)        return EngineSources.live(options(bpf));
+ * liveBridge(bpf)         BridgePorts p = EngineSources.bridge(options(bpf)); return new LiveBridge(p, p);
+ * pcapSources(f, passes)  return EngineSources.pcap(passes);
+ * pcapSink(file)          return EngineSources.pcapSink(file).perWorker();   // IOException -> CliFailure
+ * controlServer(e, s, h)  return ControlServer.start(s, new ControlProtocol(e)::handle, h);
+ * luaRules()              the Lua RuleFactory (sandbox ScriptState + data module), not written yet
+ * options(bpf)            LiveCaptureOptions.defaults(), .withFilter(BpfProgram.compileWithTcpdump(bpf)) if bpf
+ * }</pre>
  */
 public class EngineFactories {
     /** The factories of this build. */
