@@ -56,10 +56,10 @@ final class CheckCommand extends BaseCommand {
             try {
                 PreparedRule prepared = rules.prepare(spec);
                 // One instance, as a worker would get: some failures only show when a state is built.
-                try (Rule rule = prepared.newInstance(0)) {
-                    if (!quiet) {
-                        out().println(file + ": OK");
-                    }
+                Rule rule = prepared.newInstance(0);
+                rule.close();
+                if (!quiet) {
+                    out().println(file + ": OK");
                 }
             } catch (RuleRejectedException e) {
                 err().println(ScriptFiles.locate(e.getMessage(), name, file));
