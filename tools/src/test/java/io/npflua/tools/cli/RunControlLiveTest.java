@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -24,6 +26,50 @@ import org.junit.jupiter.api.io.TempDir;
 class RunControlLiveTest {
     @TempDir
     Path dir;
+
+    private Path classPathCopy;
+
+    @org.junit.jupiter.api.AfterEach
+    void removeClassPathCopy() throws Exception {
+        if (classPathCopy != null) {
+            try (var walk = Files.walk(classPathCopy)) {
+                for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
+    }
+
+    /** The test class path copied where user nobody can read it (the Maven repository under /root is private). */
+    private String readableClassPath() throws Exception {
+        Path copy = Files.createTempDirectory("npflua-cp-");
+        classPathCopy = copy;
+        java.util.List<String> entries = new java.util.ArrayList<>();
+        int i = 0;
+        for (String e : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+            Path src = Path.of(e);
+            if (!Files.exists(src)) {
+                continue;
+            }
+            Path dst = copy.resolve(i++ + (Files.isDirectory(src) ? "" : ".jar"));
+            try (var walk = Files.walk(src)) {
+                for (Path p : (Iterable<Path>) walk::iterator) {
+                    Path t = dst.resolve(src.relativize(p).toString());
+                    if (Files.isDirectory(p)) {
+                        Files.createDirectories(t);
+                    } else {
+                        Files.copy(p, t);
+                    }
+                    t.toFile().setReadable(true, false);
+                    t.toFile().setExecutable(true, false);
+                }
+            }
+            entries.add(dst.toString());
+        }
+        copy.toFile().setReadable(true, false);
+        copy.toFile().setExecutable(true, false);
+        return String.join(java.io.File.pathSeparator, entries);
+    }
 
     @Test
     @SuppressWarnings("unchecked")
@@ -44,14 +90,19 @@ class RunControlLiveTest {
             Assumptions.assumeTrue(in != null, "live test waits for the merge: no demo capture in the build");
             Files.write(capture, in.readAllBytes());
         }
+        // The control socket must be reachable by path for nobody, so that the refusal comes from the socket's
+        // mode and the server's SO_PEERCRED check, not from a private temporary directory.
+        Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
         Path ssh = dir.resolve("ssh.lua");
         Files.writeString(ssh, "function filter(pkt) return true end\n");
         Path ssh2 = dir.resolve("ssh2.lua");
         Files.writeString(ssh2, "function filter(pkt) return tostring(pkt):find('OpenSSH_6.4', 1, true) == nil end\n");
         Path socket = dir.resolve("npflua.sock");
+        // Own threads: the common pool may have a single thread on a small machine, which would serialize the two.
+        ExecutorService threads = Executors.newCachedThreadPool();
         try (DemoLab lab = DemoLab.create()) {
             CompletableFuture<Cli.Result> run = CompletableFuture.supplyAsync(() -> Cli.run(real, "run", "-i",
-                    lab.captureInterface(), "--control", socket.toString(), "--duration", "12", "--json"));
+                    lab.captureInterface(), "--control", socket.toString(), "--duration", "12", "--json"), threads);
             for (int i = 0; i < 200 && !Files.exists(socket); i++) {
                 Thread.sleep(50);
             }
@@ -60,7 +111,7 @@ class RunControlLiveTest {
                 for (int i = 0; i < 5; i++) {
                     lab.inject(capture);
                 }
-            });
+            }, threads);
             String sock = socket.toString();
             assertEquals(ExitCodes.OK, Cli.run(real, "load", "ssh", ssh.toString(), "--control", sock).code());
             Cli.Result list = Cli.run(real, "list", "--json", "--control", sock);
@@ -75,7 +126,7 @@ class RunControlLiveTest {
             assertTrue((Long) s.get("blocked") > 0, "the reloaded script blocks the OpenSSH_6.4 banner");
             ProcessBuilder asNobody = new ProcessBuilder("runuser", "-u", "nobody", "--",
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-                    System.getProperty("java.class.path"), TestMain.class.getName(), "list", "--control", sock);
+                    readableClassPath(), Main.class.getName(), "list", "--control", sock);
             Process p = asNobody.redirectErrorStream(true).start();
             String said = new String(p.getInputStream().readAllBytes());
             assertTrue(p.waitFor(30, TimeUnit.SECONDS));
@@ -86,6 +137,8 @@ class RunControlLiveTest {
             Map<String, Object> last = JsonReader.parseObject(end.out().trim());
             assertEquals(last.get("frames"), (Long) last.get("passed") + (Long) last.get("blocked"));
             assertEquals(last.get("kernel_packets"), (Long) last.get("frames") + (Long) last.get("kernel_drops"));
+        } finally {
+            threads.shutdownNow();
         }
     }
 }
