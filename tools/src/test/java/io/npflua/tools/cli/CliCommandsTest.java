@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -108,10 +109,15 @@ class CliCommandsTest {
 
     @Test
     void shouldSayWhatIsNotWiredInsteadOfPretending() throws Exception {
+        // Meaningful until the merge wires the factories; afterwards each part is skipped.
+        EngineFactories build = new EngineFactories();
         Path script = write("a.lua", "function filter(pkt) return true end\n");
-        Cli.Result r = Cli.run("check", script.toString());
-        assertEquals(ExitCodes.FAILURE, r.code());
-        assertTrue(r.err().startsWith("npflua: check: Lua scripts: not wired yet"), r.err());
+        if (notWired(build::luaRules)) {
+            Cli.Result r = Cli.run("check", script.toString());
+            assertEquals(ExitCodes.FAILURE, r.code());
+            assertTrue(r.err().startsWith("npflua: check: Lua scripts: not wired yet"), r.err());
+        }
+        Assumptions.assumeTrue(notWired(() -> build.pcapSources(List.of(), 1)), "pcap sources are wired");
         Path pcap = dir.resolve("x.pcap");
         TestFactories.PcapFiles.write(pcap, List.of(Frames.tcp4("198.18.0.1", 1, "198.18.0.2", 2, 2, "")));
         Cli.Result replay = Cli.run("replay", pcap.toString());
@@ -230,6 +236,15 @@ class CliCommandsTest {
         assertEquals(ExitCodes.OK, completion.code());
         assertTrue(completion.out().contains("complete -F _complete_npflua"), completion.out());
         assertTrue(completion.out().contains("--rules-dir"), "completion knows run's options");
+    }
+
+    private static boolean notWired(Runnable probe) {
+        try {
+            probe.run();
+            return false;
+        } catch (UnsupportedOperationException e) {
+            return EngineFactories.isNotWired(e);
+        }
     }
 
     private Path sshCapture() {

@@ -88,11 +88,30 @@ class RunCommandTest {
     }
 
     @Test
-    void shouldFailWhenAnExplicitControlSocketCannotBeServedAndOnlyNoteItOtherwise() throws Exception {
-        Cli.Result explicit = Cli.run(new TestFactories(), "run", "-i", "test0", "-c", "10", "--control",
+    void shouldFailWhenAnExplicitControlSocketCannotBeServedAndOnlyNoteAMissingDefaultOne() throws Exception {
+        TestFactories busy = new TestFactories() {
+            @Override
+            public AutoCloseable controlServer(io.npflua.engine.Engine engine, Path socket,
+                                               io.npflua.engine.worker.ErrorHandler errors) throws Exception {
+                throw new java.io.IOException("another engine is listening on " + socket);
+            }
+        };
+        Cli.Result explicit = Cli.run(busy, "run", "-i", "test0", "-c", "10", "--control",
                 dir.resolve("c.sock").toString());
         assertEquals(ExitCodes.FAILURE, explicit.code());
-        assertTrue(explicit.err().contains("the control socket: not wired yet"), explicit.err());
+        assertTrue(explicit.err().startsWith("npflua: cannot open the control socket " + dir.resolve("c.sock")
+                + ": another engine is listening"), explicit.err());
+        TestFactories unwired = new TestFactories() {
+            @Override
+            public AutoCloseable controlServer(io.npflua.engine.Engine engine, Path socket,
+                                               io.npflua.engine.worker.ErrorHandler errors) {
+                throw new UnsupportedOperationException("the control socket: not wired yet in this build");
+            }
+        };
+        Cli.Result implicit = Cli.run(unwired, "run", "-i", "test0", "-c", "10");
+        assertEquals(ExitCodes.OK, implicit.code(), implicit.err());
+        assertTrue(implicit.err().contains("npflua: note: no control socket: the control socket: not wired yet"),
+                implicit.err());
     }
 
     @Test
