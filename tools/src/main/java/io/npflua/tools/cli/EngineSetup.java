@@ -113,7 +113,8 @@ final class EngineSetup {
     }
 
     private static String hint(String message) {
-        return privileged(message) ? "run as root, or grant the JDK's java binary cap_net_raw,cap_net_admin with"
+        // The ffm layer's errno text may already carry the advice; say it once.
+        return privileged(message) && !String.valueOf(message).contains("setcap") ? "run as root, or grant the JDK's java binary cap_net_raw,cap_net_admin with"
                 + " setcap" : null;
     }
 }
