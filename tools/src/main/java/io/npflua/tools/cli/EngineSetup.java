@@ -40,17 +40,13 @@ final class EngineSetup {
         }
     }
 
-    /**
-     * Attaches per-worker sinks for passed and blocked frames (either may be null). The one place that calls the
-     * builder's per-worker sink methods: on the engine branch they are named {@code onPassedPerWorker} /
-     * {@code onBlockedPerWorker} since commit 0c9456b; rename these two calls when merging.
-     */
+    /** Attaches per-worker sinks for passed and blocked frames (either may be null). */
     static void outputs(Engine.Builder b, VerdictSinkFactory passed, VerdictSinkFactory blocked) {
         if (passed != null) {
-            b.onPassed(passed);
+            b.onPassedPerWorker(passed);
         }
         if (blocked != null) {
-            b.onBlocked(blocked);
+            b.onBlockedPerWorker(blocked);
         }
     }
 
