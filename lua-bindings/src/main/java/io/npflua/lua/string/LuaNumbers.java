@@ -168,11 +168,14 @@ public final class LuaNumbers {
                 long kept = mant >>> drop;
                 long rest = mant & ((1L << drop) - 1);
                 long half = 1L << (drop - 1);
-                if (rest > half || (rest == half && (kept & 1) != 0)) {
-                    kept++;
-                    if (prec == 0 ? kept > 0 : (kept >>> (prec * 4)) != 0) {
+                // Ties go to the even last kept digit; with no fraction digits that digit is the leading one.
+                long lastKept = prec == 0 ? lead : kept;
+                if (rest > half || (rest == half && (lastKept & 1) != 0)) {
+                    if (prec == 0) {
                         lead++;
-                        kept = prec == 0 ? 0 : kept & ((1L << (prec * 4)) - 1);
+                    } else if ((++kept >>> (prec * 4)) != 0) {
+                        lead++;
+                        kept &= (1L << (prec * 4)) - 1;
                     }
                 }
                 frac = prec == 0 ? "" : String.format("%0" + prec + "x", kept);

@@ -328,6 +328,11 @@ final class PatternMatcher {
             case 'u' -> f = UPPER;
             case 'w' -> f = ALPHA | DIGIT;
             case 'x' -> f = XDIGIT;
+            case 'z' -> {
+                // Deprecated since 5.2 but still accepted by 5.4: the zero byte.
+                boolean zero = c == 0;
+                return (cl & 0x20) == 0 ? !zero : zero;
+            }
             default -> {
                 return cl == c;
             }

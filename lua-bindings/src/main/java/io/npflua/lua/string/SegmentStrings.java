@@ -88,7 +88,7 @@ public final class SegmentStrings {
                 try {
                     m.subject(seg, self.offset(), self.length());
                     Varargs r = PatternCalls.gmatchStep(m, p, state);
-                    return r == null ? LuaValue.NIL : r;
+                    return r == null ? LuaValue.NONE : r;
                 } finally {
                     m.release();
                 }

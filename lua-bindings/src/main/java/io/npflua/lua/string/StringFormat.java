@@ -53,7 +53,7 @@ final class StringFormat {
             String form = "%" + new String(f, specStart, Math.min(i + 1, end) - specStart,
                     java.nio.charset.StandardCharsets.ISO_8859_1);
             if (specLen >= MAX_SPEC) {
-                throw new LuaError("invalid format string to 'format'");
+                throw new LuaError("invalid format (too long)");
             }
             i++;
             switch (conv) {

@@ -217,7 +217,7 @@ final class StringFunctions {
                 try {
                     m.subject(s);
                     Varargs r = PatternCalls.gmatchStep(m, p, state);
-                    return r == null ? LuaValue.NIL : r;
+                    return r == null ? LuaValue.NONE : r;
                 } finally {
                     m.release();
                 }

@@ -148,7 +148,7 @@ final class StringPack {
             }
             switch (f.kind) {
                 case INT -> {
-                    long n = LuaArgs.checkInteger(args, ++arg, "pack");
+                    long n = checkInteger(args, ++arg);
                     if (f.size < 8) {
                         long lim = 1L << (f.size * 8 - 1);
                         if (n < -lim || n >= lim) {
@@ -158,22 +158,22 @@ final class StringPack {
                     packInt(out, n, f.little, f.size, n < 0);
                 }
                 case UINT -> {
-                    long n = LuaArgs.checkInteger(args, ++arg, "pack");
+                    long n = checkInteger(args, ++arg);
                     if (f.size < 8 && Long.compareUnsigned(n, 1L << (f.size * 8)) >= 0) {
                         throw LuaArgs.argError(arg, "pack", "unsigned overflow");
                     }
                     packInt(out, n, f.little, f.size, false);
                 }
                 case FLOAT -> {
-                    double d = LuaArgs.checkNumber(args, ++arg, "pack");
+                    double d = checkNumber(args, ++arg);
                     packInt(out, Float.floatToRawIntBits((float) d) & 0xFFFFFFFFL, f.little, 4, false);
                 }
                 case DOUBLE -> {
-                    double d = LuaArgs.checkNumber(args, ++arg, "pack");
+                    double d = checkNumber(args, ++arg);
                     packInt(out, Double.doubleToRawLongBits(d), f.little, 8, false);
                 }
                 case CHAR -> {
-                    LuaString s = LuaArgs.checkString(args, ++arg, "pack");
+                    LuaString s = checkString(args, ++arg);
                     if (s.m_length > f.size) {
                         throw LuaArgs.argError(arg, "pack", "string longer than given size");
                     }
@@ -183,7 +183,7 @@ final class StringPack {
                     }
                 }
                 case STRING -> {
-                    LuaString s = LuaArgs.checkString(args, ++arg, "pack");
+                    LuaString s = checkString(args, ++arg);
                     if (f.size < 8 && s.m_length >= (1L << (f.size * 8))) {
                         throw LuaArgs.argError(arg, "pack", "string length does not fit in given size");
                     }
@@ -192,7 +192,7 @@ final class StringPack {
                     total += s.m_length;
                 }
                 case ZSTR -> {
-                    LuaString s = LuaArgs.checkString(args, ++arg, "pack");
+                    LuaString s = checkString(args, ++arg);
                     for (int k = 0; k < s.m_length; k++) {
                         if (s.m_bytes[s.m_offset + k] == 0) {
                             throw LuaArgs.argError(arg, "pack", "string contains zeros");
@@ -207,6 +207,28 @@ final class StringPack {
             }
         }
         return out.toLuaString();
+    }
+
+    // pack() in Lua 5.4 pushes a nil right after its arguments, so the first missing one is reported as "got nil".
+    private static void checkPresent(Varargs args, int arg, String expected) {
+        if (arg == args.narg() + 1) {
+            throw LuaArgs.argError(arg, "pack", expected + " expected, got nil");
+        }
+    }
+
+    private static long checkInteger(Varargs args, int arg) {
+        checkPresent(args, arg, "number");
+        return LuaArgs.checkInteger(args, arg, "pack");
+    }
+
+    private static double checkNumber(Varargs args, int arg) {
+        checkPresent(args, arg, "number");
+        return LuaArgs.checkNumber(args, arg, "pack");
+    }
+
+    private static LuaString checkString(Varargs args, int arg) {
+        checkPresent(args, arg, "string");
+        return LuaArgs.checkString(args, arg, "pack");
     }
 
     private static void packInt(ByteBuilder out, long n, boolean little, int size, boolean negative) {
