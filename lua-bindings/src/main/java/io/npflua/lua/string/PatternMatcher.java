@@ -94,9 +94,32 @@ final class PatternMatcher {
     /** Index in pattern[] where matching starts (after a '^' anchor). */
     private int matchStart;
     /** Literal prefix: pattern[matchStart, matchStart + prefixPatternLength) encodes prefix[0, prefixLength). */
-    private final byte[] prefix = new byte[32];
+    private byte[] prefix;
     private int prefixLength;
     private int prefixPatternLength;
+    /** Sets as 256-bit maps: setBits[4 * (p - patternStart) ..] for each '[' at p with isSet[p - patternStart]. */
+    private long[] setBits;
+    private boolean[] isSet;
+
+    /** What {@link #pattern(LuaString, boolean)} derives from a pattern, kept for the pattern string's identity. */
+    private static final class Compiled {
+        LuaString key;
+        boolean honourAnchor;
+        boolean anchored;
+        int matchStart;
+        final byte[] prefix = new byte[32];
+        int prefixLength;
+        int prefixPatternLength;
+        long[] setBits = new long[0];
+        boolean[] isSet = new boolean[0];
+    }
+
+    /**
+     * Recently used patterns, by identity: a script's pattern constants are the same LuaString on every call, so a
+     * filter that uses a few patterns per packet compiles each once per thread and allocates nothing afterwards.
+     */
+    private final Compiled[] cache = {new Compiled(), new Compiled(), new Compiled(), new Compiled()};
+    private int cacheNext;
 
     int level;
     private final int[] captureStart = new int[MAX_CAPTURES];
@@ -149,9 +172,95 @@ final class PatternMatcher {
         pattern = p.m_bytes;
         patternStart = p.m_offset;
         patternEnd = p.m_offset + p.m_length;
-        anchored = honourAnchor && p.m_length > 0 && pattern[patternStart] == '^';
-        matchStart = anchored ? patternStart + 1 : patternStart;
-        computePrefix();
+        Compiled c = null;
+        for (Compiled e : cache) {
+            if (e.key == p && e.honourAnchor == honourAnchor) {
+                c = e;
+                break;
+            }
+        }
+        if (c == null) {
+            c = cache[cacheNext];
+            cacheNext = (cacheNext + 1) & (cache.length - 1);
+            compile(c, p, honourAnchor);
+        }
+        anchored = c.anchored;
+        matchStart = c.matchStart;
+        prefix = c.prefix;
+        prefixLength = c.prefixLength;
+        prefixPatternLength = c.prefixPatternLength;
+        setBits = c.setBits;
+        isSet = c.isSet;
+    }
+
+    private void compile(Compiled c, LuaString p, boolean honourAnchor) {
+        c.key = null;
+        c.honourAnchor = honourAnchor;
+        c.anchored = honourAnchor && p.m_length > 0 && pattern[patternStart] == '^';
+        c.matchStart = c.anchored ? patternStart + 1 : patternStart;
+        computePrefix(c);
+        compileSets(c, p.m_length);
+        c.key = p;
+    }
+
+    /**
+     * Precomputes a bit map for every well-formed set, walking the pattern as the matcher would. A malformed
+     * piece stops the walk without an error: the matcher reports it when (and only if) it reaches it, as Lua does.
+     */
+    private void compileSets(Compiled c, int length) {
+        if (c.isSet.length < length) {
+            c.isSet = new boolean[length];
+            c.setBits = new long[4 * length];
+        } else {
+            java.util.Arrays.fill(c.isSet, false);
+        }
+        int p = c.matchStart;
+        while (p < patternEnd) {
+            byte b = pattern[p];
+            if (b == '%') {
+                if (p + 1 >= patternEnd) {
+                    return;
+                }
+                p += pattern[p + 1] == 'b' ? 4 : 2;
+            } else if (b == '[') {
+                int ep = setEnd(p);
+                if (ep < 0) {
+                    return;
+                }
+                int slot = p - patternStart;
+                int base = 4 * slot;
+                for (int k = 0; k < 4; k++) {
+                    c.setBits[base + k] = 0;
+                }
+                for (int ch = 0; ch < 256; ch++) {
+                    if (setMatchesSlow(ch, p, ep - 1)) {
+                        c.setBits[base + (ch >>> 6)] |= 1L << ch;
+                    }
+                }
+                c.isSet[slot] = true;
+                p = ep;
+            } else {
+                p++;
+            }
+        }
+    }
+
+    /** The index after the set starting at {@code p}, or -1 when it is malformed. */
+    private int setEnd(int p) {
+        p++;
+        if (p < patternEnd && pattern[p] == '^') {
+            p++;
+        }
+        do {
+            if (p >= patternEnd) {
+                return -1;
+            }
+            byte cc = pattern[p++];
+            if (cc == '%' && p < patternEnd) {
+                p++;
+            }
+        } while (p >= patternEnd || pattern[p] != ']');
+        return p + 1;
     }
 
     /** Lua 5.4's "no specials" test: a pattern without any of {@code ^$*+?.([%-} is searched as plain text. */
@@ -169,8 +278,9 @@ final class PatternMatcher {
         return true;
     }
 
-    private void computePrefix() {
-        int p = matchStart;
+    private void computePrefix(Compiled comp) {
+        byte[] prefix = comp.prefix;
+        int p = comp.matchStart;
         int n = 0;
         while (p < patternEnd && n < prefix.length) {
             int c = pattern[p] & 0xff;
@@ -203,8 +313,8 @@ final class PatternMatcher {
             prefix[n++] = (byte) c;
             p = next;
         }
-        prefixLength = n;
-        prefixPatternLength = p - matchStart;
+        comp.prefixLength = n;
+        comp.prefixPatternLength = p - comp.matchStart;
     }
 
     int at(int i) {
@@ -221,33 +331,45 @@ final class PatternMatcher {
             return s;
         }
         int last = subjectLength - k;
-        byte first = prefix[0];
-        int scanned = 0;
-        try {
-            if (array != null) {
-                byte[] a = array;
-                int base = arrayBase;
-                for (int i = s; i <= last; i++) {
-                    if (a[base + i] == first && regionMatches(i, k)) {
-                        scanned = i - s;
-                        return i;
-                    }
+        int first = prefix[0] & 0xff;
+        long pattern8 = first * 0x0101010101010101L;
+        int i = s;
+        while (i <= last) {
+            if (i + 8 <= subjectLength) {
+                // Eight bytes at a time: the lowest byte equal to 'first' (SWAR zero-byte test; exact for the
+                // lowest match, which is the only one used).
+                long x = read8(i) ^ pattern8;
+                long t = (x - 0x0101010101010101L) & ~x & 0x8080808080808080L;
+                if (t == 0) {
+                    i += 8;
+                    continue;
                 }
-            } else {
-                MemorySegment seg = segment;
-                long base = segmentBase;
-                for (int i = s; i <= last; i++) {
-                    if (seg.get(ValueLayout.JAVA_BYTE, base + i) == first && regionMatches(i, k)) {
-                        scanned = i - s;
-                        return i;
-                    }
+                i += Long.numberOfTrailingZeros(t) >>> 3;
+                if (i > last) {
+                    break;
                 }
+            } else if (at(i) != first) {
+                i++;
+                continue;
             }
-            scanned = Math.max(0, last + 1 - s);
-            return -1;
-        } finally {
-            countSteps(scanned >>> 3);
+            if (regionMatches(i, k)) {
+                countSteps((i - s) >>> 3);
+                return i;
+            }
+            i++;
         }
+        countSteps((Math.max(i, s) - s) >>> 3);
+        return -1;
+    }
+
+    private static final java.lang.invoke.VarHandle LONG_LE =
+            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfLong SEGMENT_LONG_LE =
+            ValueLayout.JAVA_LONG_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
+
+    /** Subject bytes [i, i + 8) as a little-endian long (byte i in the low bits). */
+    private long read8(int i) {
+        return array != null ? (long) LONG_LE.get(array, arrayBase + i) : segment.get(SEGMENT_LONG_LE, segmentBase + i);
     }
 
     private boolean regionMatches(int i, int k) {
@@ -343,6 +465,14 @@ final class PatternMatcher {
 
     /** Set membership; {@code p} is the '[' and {@code ec} the closing ']'. */
     private boolean setMatches(int c, int p, int ec) {
+        int slot = p - patternStart;
+        if (isSet[slot]) {
+            return (setBits[4 * slot + (c >>> 6)] & (1L << c)) != 0;
+        }
+        return setMatchesSlow(c, p, ec);
+    }
+
+    private boolean setMatchesSlow(int c, int p, int ec) {
         boolean member = true;
         p++;
         if (pattern[p] == '^') {

@@ -727,4 +727,32 @@ add[[string.match(string.rep("(", 100) .. string.rep(")", 100), "%b()") == strin
 add[[string.find(string.rep("x", 1400), "SSH%-[^-%G]+%-([^-%G]+)")]]
 add[[string.find(string.rep("x", 1400) .. "SSH-2.0-y\r\n", "SSH%-[^-%G]+%-([^-%G]+)")]]
 
+-- The literal-prefix scan: prefixes at every offset around 8-byte words, cut off at the end, repeated.
+for n = 0, 17 do
+  add("string.find(string.rep('x', " .. n .. ") .. 'SSH-2', 'SSH%-%d')")
+  add("string.find(string.rep('S', " .. n .. ") .. 'SSH-2', 'SSH%-(%d)')")
+  add("string.find(string.rep('xy', " .. n .. "), 'yx', " .. n .. ")")
+end
+add[[string.find(string.rep('x', 20) .. 'SS', 'SSH')]]
+add[[string.find(string.rep('x', 20) .. 'SS', 'SS%a')]]
+add[[string.find("SSSSH-", "SSH%-")]]
+add[[string.find("\0\0\0\0\0\0\0\0\0a", "\0a")]]
+add[[string.find("\255\255\255\255\255\255\255\255\255\254", "\255\254")]]
+add[[string.find("xyz", "a[")]]
+add[[string.find("xaz", "a[")]]
+add[[string.find("xaz", "a%")]]
+add[[string.find("ab", "ab*c?")]]
+add[[string.find("aab", "a+b")]]
+add[[string.find("a.b", "a%.b")]]
+add[[string.find("a%b", "a%%b")]]
+add[[string.find("a]b", "a]b")]]
+add[[(function() local p = "[%d]+" local a = string.match("ab12", p) local r = {} for w in string.gmatch("1a22b333", p) do r[#r+1] = w end return a, table.concat(r, ",") end)()]]
+add[[(function() local r = {} for _, p in ipairs({"%d", "[%a]", "[^%s]+", "%d", "x[yz]", "[%a]"}) do r[#r+1] = string.match("  abc 123 xz", p) end return table.concat(r, ",") end)()]]
+add[[string.match("a-b", "[%-]")]]
+add[[string.match("a-b", "[a-]+")]]
+add[[string.match("a]b", "[]a]+")]]
+add[[string.match("^a", "[^^a]")]]
+add[[string.match("x", "[%]")]]
+add[[string.match("x%", "[x%%]+")]]
+
 return C
