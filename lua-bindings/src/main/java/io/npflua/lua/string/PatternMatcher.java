@@ -743,9 +743,35 @@ final class PatternMatcher {
         if (array != null) {
             return LuaString.valueOf(array, arrayBase + start, len);
         }
+        return copyOf(segment, segmentBase + start, len, scratch);
+    }
+
+    /** Longest string that LuaJ's short-string cache may return without allocating (its RECENT_STRINGS_MAX_LENGTH). */
+    private static final int SHORT_STRING = 32;
+    private final byte[] scratch = new byte[SHORT_STRING];
+
+    /**
+     * Bytes of native memory as a Lua string. A short one goes through a scratch buffer into LuaJ's recent-strings
+     * cache (which copies), so a repeated capture such as a banner's version allocates nothing.
+     */
+    static LuaString copyOf(MemorySegment seg, long offset, int len, byte[] scratch) {
+        if (len <= SHORT_STRING) {
+            MemorySegment.copy(seg, ValueLayout.JAVA_BYTE, offset, scratch, 0, len);
+            return LuaString.valueOf(scratch, 0, len);
+        }
         byte[] copy = new byte[len];
-        MemorySegment.copy(segment, ValueLayout.JAVA_BYTE, segmentBase + start, copy, 0, len);
+        MemorySegment.copy(seg, ValueLayout.JAVA_BYTE, offset, copy, 0, len);
         return LuaString.valueUsing(copy);
+    }
+
+    /** {@link #copyOf(MemorySegment, long, int, byte[])} with the calling thread's scratch buffer. */
+    static LuaString copyOf(MemorySegment seg, long offset, int len) {
+        PatternMatcher m = acquire();
+        try {
+            return copyOf(seg, offset, len, m.scratch);
+        } finally {
+            m.release();
+        }
     }
 
     /** Capture {@code i} of the match [s, e): a string, a position, or the whole match if there are no captures. */

@@ -69,7 +69,7 @@ public final class SegmentStrings {
      * one kept past the packet's call fails with the data object's error.
      */
     public static LuaValue gmatch(SegmentBytes self, Varargs args) {
-        MemorySegment first = self.segment();
+        self.segment();
         LuaString p = LuaArgs.checkString(args, 1, "gmatch", 1);
         int len = self.length();
         long init = LuaArgs.startPosition(args.isnoneornil(2) ? 1 : LuaArgs.checkInteger(args, 2, "gmatch", 1), len);
@@ -77,9 +77,6 @@ public final class SegmentStrings {
             init = len + 1L;
         }
         int[] state = {(int) init - 1, -1};
-        if (first == null) {
-            return LuaValue.NIL;
-        }
         return new VarArgFunction() {
             @Override
             public Varargs invoke(Varargs ignored) {
@@ -118,7 +115,10 @@ public final class SegmentStrings {
         return LuaValue.varargsOf(v);
     }
 
-    /** {@code d:sub(i [, j])}, like {@code string.sub}: copies only the returned slice. */
+    /**
+     * {@code d:sub(i [, j])}, like {@code string.sub}: copies only the returned slice (a slice of 32 bytes or less
+     * that LuaJ's short-string cache already holds allocates nothing).
+     */
     public static LuaString sub(SegmentBytes self, Varargs args) {
         MemorySegment seg = self.segment();
         int len = self.length();
@@ -127,9 +127,6 @@ public final class SegmentStrings {
         if (start > end) {
             return LuaValue.EMPTYSTRING;
         }
-        int n = (int) (end - start + 1);
-        byte[] copy = new byte[n];
-        MemorySegment.copy(seg, ValueLayout.JAVA_BYTE, self.offset() + start - 1, copy, 0, n);
-        return LuaString.valueUsing(copy);
+        return PatternMatcher.copyOf(seg, self.offset() + start - 1, (int) (end - start + 1));
     }
 }
