@@ -100,6 +100,8 @@ final class PatternMatcher {
     /** Sets as 256-bit maps: setBits[4 * (p - patternStart) ..] for each '[' at p with isSet[p - patternStart]. */
     private long[] setBits;
     private boolean[] isSet;
+    /** classEnds[p - patternStart]: the end of the single-character class at p, once computed (0 = not yet). */
+    private int[] classEnds;
 
     /** What {@link #pattern(LuaString, boolean)} derives from a pattern, kept for the pattern string's identity. */
     private static final class Compiled {
@@ -112,6 +114,7 @@ final class PatternMatcher {
         int prefixPatternLength;
         long[] setBits = new long[0];
         boolean[] isSet = new boolean[0];
+        int[] classEnds = new int[0];
     }
 
     /**
@@ -191,6 +194,7 @@ final class PatternMatcher {
         prefixPatternLength = c.prefixPatternLength;
         setBits = c.setBits;
         isSet = c.isSet;
+        classEnds = c.classEnds;
     }
 
     private void compile(Compiled c, LuaString p, boolean honourAnchor) {
@@ -211,8 +215,10 @@ final class PatternMatcher {
         if (c.isSet.length < length) {
             c.isSet = new boolean[length];
             c.setBits = new long[4 * length];
+            c.classEnds = new int[length];
         } else {
             java.util.Arrays.fill(c.isSet, false);
+            java.util.Arrays.fill(c.classEnds, 0);
         }
         int p = c.matchStart;
         while (p < patternEnd) {
@@ -411,6 +417,16 @@ final class PatternMatcher {
     }
 
     private int classEnd(int p) {
+        int slot = p - patternStart;
+        int e = classEnds[slot];
+        if (e == 0) {
+            e = classEndSlow(p);
+            classEnds[slot] = e;
+        }
+        return e;
+    }
+
+    private int classEndSlow(int p) {
         byte c = pattern[p++];
         if (c == '%') {
             if (p >= patternEnd) {
