@@ -20,7 +20,8 @@ import org.luaj.vm2.lib.jse.JsePlatform;
 /**
  * Runs corpus.lua through a LuaJ state with our string library and compares every case with golden.txt, the
  * output of the same runner under the reference lua5.4 (regenerate with
- * {@code lua5.4 run-corpus.lua corpus.lua > golden.txt} in this test's resource directory).
+ * {@code lua5.4 run-corpus.lua corpus.lua > golden.txt} in this test's resource directory); likewise
+ * corpus-random.lua (seeded random format specs and patterns) against golden-random.txt.
  */
 class StringCorpusTest {
     private static byte[] resourceBytes(String name) throws IOException {
@@ -41,11 +42,11 @@ class StringCorpusTest {
         return g.load(new ByteArrayInputStream(resourceBytes(name)), name, "t", g);
     }
 
-    static List<String> runCorpus() throws IOException {
+    static List<String> runCorpus(String corpus) throws IOException {
         Globals g = JsePlatform.standardGlobals();
         LuaStrings.install(g);
         List<String> lines = new ArrayList<>();
-        g.set("CORPUS", chunk(g, "corpus.lua").call());
+        g.set("CORPUS", chunk(g, corpus).call());
         g.set("EMIT", new OneArgFunction() {
             @Override
             public LuaValue call(LuaValue line) {
@@ -59,9 +60,18 @@ class StringCorpusTest {
 
     @Test
     void shouldAgreeWithLua54OnEveryCorpusCase() throws IOException {
-        List<String> golden = resource("golden.txt").lines().toList();
-        List<String> ours = runCorpus();
-        assertTrue(golden.size() > 500, "golden file has " + golden.size() + " cases");
+        assertAgreement("corpus.lua", "golden.txt", 700);
+    }
+
+    @Test
+    void shouldAgreeWithLua54OnEveryRandomFormatAndPatternCase() throws IOException {
+        assertAgreement("corpus-random.lua", "golden-random.txt", 1000);
+    }
+
+    private static void assertAgreement(String corpus, String goldenFile, int minCases) throws IOException {
+        List<String> golden = resource(goldenFile).lines().toList();
+        List<String> ours = runCorpus(corpus);
+        assertTrue(golden.size() >= minCases, goldenFile + " has " + golden.size() + " cases");
         assertEquals(golden.size(), ours.size(), "number of cases run");
         StringBuilder mismatches = new StringBuilder();
         int count = 0;
@@ -73,7 +83,7 @@ class StringCorpusTest {
             }
         }
         if (count > 0) {
-            fail(count + " of " + golden.size() + " cases differ from lua5.4:" + mismatches);
+            fail(count + " of " + golden.size() + " cases of " + corpus + " differ from lua5.4:" + mismatches);
         }
     }
 }
