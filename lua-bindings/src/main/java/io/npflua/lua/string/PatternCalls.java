@@ -38,7 +38,7 @@ final class PatternCalls {
             if (start < 0) {
                 return LuaValue.NIL;
             }
-            int e = m.matchAt(start);
+            int e = anchored ? m.matchAt(start) : m.matchAtCandidate(start);
             if (e >= 0) {
                 if (!find) {
                     return m.captures(start, e, true);
@@ -77,7 +77,7 @@ final class PatternCalls {
             if (start < 0) {
                 break;
             }
-            int e = m.matchAt(start);
+            int e = m.matchAtCandidate(start);
             if (e >= 0 && e != state[1]) {
                 state[0] = e;
                 state[1] = e;

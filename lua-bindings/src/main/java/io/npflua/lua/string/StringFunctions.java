@@ -253,7 +253,7 @@ final class StringFunctions {
                 }
                 out.append(src.m_bytes, src.m_offset + pos, start - pos);
                 pos = start;
-                int e = m.matchAt(pos);
+                int e = anchored ? m.matchAt(pos) : m.matchAtCandidate(pos);
                 if (e >= 0 && e != lastMatch) {
                     n++;
                     addValue(m, out, src, pos, e, repl);
