@@ -69,6 +69,34 @@ class LuaStringsTest {
         LuaStrings.pinStringMetatable();
         assertSame(first, LuaString.s_metatable);
         assertSame(LuaStrings.sharedMethods(), first.get(LuaValue.INDEX));
+        JsePlatform.standardGlobals();
+        assertSame(first, LuaString.s_metatable, "a later stock Globals must not replace the pinned metatable");
+    }
+
+    @Test
+    void shouldGiveCorrectResultsWhenStatesOnManyThreadsShareTheFunctions() throws Exception {
+        int threads = 4;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        try {
+            java.util.List<java.util.concurrent.Future<String>> results = new java.util.ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int id = t;
+                results.add(pool.submit(() -> {
+                    Globals g = newState();
+                    return eval(g, "local n = 0 for i = 1, 2000 do "
+                            + "local s = 'id" + id + "-' .. i "
+                            + "local a, b = s:match('^id(%d+)%-(%d+)$') "
+                            + "if tonumber(a) == " + id + " and tonumber(b) == i and "
+                            + "(s:gsub('%d', function(d) return s:match('^(i)') end)) ~= s then n = n + 1 end end "
+                            + "return n").tojstring();
+                }));
+            }
+            for (java.util.concurrent.Future<String> f : results) {
+                assertEquals("2000", f.get());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test
