@@ -180,11 +180,11 @@ final class StringFunctions {
         LuaString s = LuaArgs.checkString(args, 1, "rep");
         long n = LuaArgs.checkInteger(args, 2, "rep");
         LuaString sep = LuaArgs.optString(args, 3, "rep", LuaValue.EMPTYSTRING);
-        if (n <= 0) {
+        long total = s.m_length + sep.m_length;
+        if (n <= 0 || total == 0) {
             return LuaValue.EMPTYSTRING;
         }
-        long total = s.m_length + sep.m_length;
-        if (total != 0 && n > (LuaStrings.MAX_STRING_BYTES + (long) sep.m_length) / total) {
+        if (n > (LuaStrings.MAX_STRING_BYTES + (long) sep.m_length) / total) {
             throw ByteBuilder.tooLarge();
         }
         total = total * n - sep.m_length;

@@ -128,6 +128,12 @@ class LuaStringsTest {
     }
 
     @Test
+    void shouldRepeatAnEmptyStringAnyNumberOfTimesAtOnce() {
+        // Lua 5.4 loops n times here (1e18 iterations of nothing); we return at once.
+        assertEquals("", eval(newState(), "return string.rep('', 1e18, '')").tojstring());
+    }
+
+    @Test
     void shouldCutOffAPatternBombWithTheCallBudget() {
         Globals g = newState();
         InstructionBudget.current().arm(100_000);
