@@ -73,6 +73,13 @@ class SegmentStringsTest {
         {"\u0080\u00ffab", "[\u0080-\u00ff]+"},
         {"aaa", "a-$"},
         {"zzab", "a"},
+        // Long subjects: prefix scans over whole words, reads near the end of the view.
+        {"S-".repeat(200) + "SSH-2.0-OpenSSH_6.4\r\n", "SSH%-[^-%G]+%-([^-%G]+)"},
+        {"word ".repeat(80) + "(a(b)c)", "%b()"},
+        {"word ".repeat(80) + "end", "%f[%a]%a+"},
+        {"ab".repeat(200), "(a)(b)%1"},
+        {"\u00ff".repeat(300) + "x", "[^\u00ff]"},
+        {"x".repeat(300), "x*$"},
     };
 
     private static String render(Varargs v) {
@@ -116,7 +123,7 @@ class SegmentStringsTest {
 
     private static String gmatchAll(LuaValue iterator) {
         StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < 100; i++) {
+        for (int i = 0; i < 1000; i++) {
             Varargs r = iterator.invoke(LuaValue.NONE);
             if (r.arg1().isnil()) {
                 return sb.toString();
