@@ -170,7 +170,10 @@ final class PatternMatcher {
         subjectLength = length;
     }
 
-    /** Sets the pattern; {@code honourAnchor} is false for gmatch, where 5.4 treats a leading '^' literally. */
+    /**
+     * Sets the pattern; {@code honourAnchor} is false for gmatch, where 5.4 treats a leading '^' literally.
+     * Allocates nothing when the pattern string is among the thread's last four.
+     */
     void pattern(LuaString p, boolean honourAnchor) {
         pattern = p.m_bytes;
         patternStart = p.m_offset;
@@ -329,7 +332,7 @@ final class PatternMatcher {
 
     /**
      * The first position {@code >= s} where a match may start: with a literal prefix, the next occurrence of it
-     * (or -1 when there is none); otherwise {@code s} itself.
+     * (or -1 when there is none); otherwise {@code s} itself. Allocates nothing.
      */
     int nextCandidate(int s) {
         int k = prefixLength;
@@ -398,7 +401,7 @@ final class PatternMatcher {
 
     /**
      * Tries one match starting at subject position {@code s}; returns the end position or -1. Resets captures.
-     * {@code s} must come from {@link #nextCandidate(int)} when the pattern has a literal prefix.
+     * Allocates nothing.
      */
     int matchAt(int s) {
         int k = prefixLength;
@@ -408,7 +411,10 @@ final class PatternMatcher {
         return matchAtCandidate(s);
     }
 
-    /** {@link #matchAt(int)} at a position where the literal prefix is known to occur ({@link #nextCandidate}). */
+    /**
+     * {@link #matchAt(int)} at a position where the literal prefix is known to occur ({@link #nextCandidate}).
+     * Allocates nothing.
+     */
     int matchAtCandidate(int s) {
         level = 0;
         depth = MAX_DEPTH;
