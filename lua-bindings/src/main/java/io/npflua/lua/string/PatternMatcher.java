@@ -97,6 +97,11 @@ final class PatternMatcher {
     private byte[] prefix;
     private int prefixLength;
     private int prefixPatternLength;
+    /**
+     * Bytes every match starts with, searched for before the pattern is tried: the literal prefix, or one byte
+     * when the pattern starts with {@code %bxy} or a literal followed by '+' (then nothing is consumed).
+     */
+    private int scanLength;
     /** Sets as 256-bit maps: setBits[4 * (p - patternStart) ..] for each '[' at p with isSet[p - patternStart]. */
     private long[] setBits;
     private boolean[] isSet;
@@ -112,6 +117,7 @@ final class PatternMatcher {
         final byte[] prefix = new byte[32];
         int prefixLength;
         int prefixPatternLength;
+        int scanLength;
         long[] setBits = new long[0];
         boolean[] isSet = new boolean[0];
         int[] classEnds = new int[0];
@@ -195,6 +201,7 @@ final class PatternMatcher {
         prefix = c.prefix;
         prefixLength = c.prefixLength;
         prefixPatternLength = c.prefixPatternLength;
+        scanLength = c.scanLength;
         setBits = c.setBits;
         isSet = c.isSet;
         classEnds = c.classEnds;
@@ -324,6 +331,18 @@ final class PatternMatcher {
         }
         comp.prefixLength = n;
         comp.prefixPatternLength = p - comp.matchStart;
+        comp.scanLength = n;
+        int q = comp.matchStart;
+        if (n == 0 && q < patternEnd) {
+            int c = pattern[q] & 0xff;
+            if (c == '%' && q + 3 < patternEnd && pattern[q + 1] == 'b') {
+                prefix[0] = pattern[q + 2];
+                comp.scanLength = 1;
+            } else if (q + 1 < patternEnd && pattern[q + 1] == '+' && "^$*+?.()[]%-".indexOf(c) < 0) {
+                prefix[0] = (byte) c;
+                comp.scanLength = 1;
+            }
+        }
     }
 
     int at(int i) {
@@ -335,7 +354,7 @@ final class PatternMatcher {
      * (or -1 when there is none); otherwise {@code s} itself. Allocates nothing.
      */
     int nextCandidate(int s) {
-        int k = prefixLength;
+        int k = scanLength;
         if (k == 0) {
             return s;
         }

@@ -755,4 +755,17 @@ add[[string.match("^a", "[^^a]")]]
 add[[string.match("x", "[%]")]]
 add[[string.match("x%", "[x%%]+")]]
 
+add[[string.find("xx(a)yy(b(c))", "%b()", 5)]]
+add[[string.gsub("xx(a)yy(b(c))zz", "%b()", "")]]
+add[[string.find("abc", "%b()[")]]
+add[[string.find("ab(c", "%b()[")]]
+add[[string.find("ab(c)", "%b()[")]]
+add[[string.gsub("baaac aab", "a+", "-")]]
+add[[string.find("xyz", "a+[")]]
+add[[string.find("xaz", "a+[")]]
+add[[string.find(string.rep("x", 100) .. "aab", "a+b")]]
+add[[(function() local r = {} for w in string.gmatch("x(1) (2)(3(4))", "%b()") do r[#r+1] = w end return table.concat(r, ",") end)()]]
+add[[string.find("%%b", "%%+b")]]
+add[[string.find("..+", ".+")]]
+
 return C
