@@ -102,9 +102,14 @@ final class PatternMatcher {
      * when the pattern starts with {@code %bxy} or a literal followed by '+' (then nothing is consumed).
      */
     private int scanLength;
-    /** Sets as 256-bit maps: setBits[4 * (p - patternStart) ..] for each '[' at p with isSet[p - patternStart]. */
+    /**
+     * Sets as 256-bit maps at setBits[4 * (p - patternStart) ..] for the '[' at p. setState[p - patternStart]
+     * counts interpreted uses (0..{@link #SET_USES_BEFORE_MAP}) and is -1 once the map is built: a set used a
+     * few times (a one-off pattern) is interpreted, a hot one gets its map; building it is charged to the budget.
+     */
     private long[] setBits;
-    private boolean[] isSet;
+    private byte[] setState;
+    private static final int SET_USES_BEFORE_MAP = 16;
     /** classEnds[p - patternStart]: the end of the single-character class at p, once computed (0 = not yet). */
     private int[] classEnds;
 
@@ -119,7 +124,7 @@ final class PatternMatcher {
         int prefixPatternLength;
         int scanLength;
         long[] setBits = new long[0];
-        boolean[] isSet = new boolean[0];
+        byte[] setState = new byte[0];
         int[] classEnds = new int[0];
     }
 
@@ -203,7 +208,7 @@ final class PatternMatcher {
         prefixPatternLength = c.prefixPatternLength;
         scanLength = c.scanLength;
         setBits = c.setBits;
-        isSet = c.isSet;
+        setState = c.setState;
         classEnds = c.classEnds;
     }
 
@@ -217,66 +222,17 @@ final class PatternMatcher {
         c.key = p;
     }
 
-    /**
-     * Precomputes a bit map for every well-formed set, walking the pattern as the matcher would. A malformed
-     * piece stops the walk without an error: the matcher reports it when (and only if) it reaches it, as Lua does.
-     */
+    /** Resets the per-position caches of a compiled pattern (bit maps and class ends are filled in lazily). */
     private void compileSets(Compiled c, int length) {
-        if (c.isSet.length < length) {
-            c.isSet = new boolean[length];
+        if (c.setState.length < length) {
+            c.setState = new byte[length];
             c.setBits = new long[4 * length];
             c.classEnds = new int[length];
         } else {
-            java.util.Arrays.fill(c.isSet, false);
+            java.util.Arrays.fill(c.setState, (byte) 0);
             java.util.Arrays.fill(c.classEnds, 0);
         }
-        int p = c.matchStart;
-        while (p < patternEnd) {
-            byte b = pattern[p];
-            if (b == '%') {
-                if (p + 1 >= patternEnd) {
-                    return;
-                }
-                p += pattern[p + 1] == 'b' ? 4 : 2;
-            } else if (b == '[') {
-                int ep = setEnd(p);
-                if (ep < 0) {
-                    return;
-                }
-                int slot = p - patternStart;
-                int base = 4 * slot;
-                for (int k = 0; k < 4; k++) {
-                    c.setBits[base + k] = 0;
-                }
-                for (int ch = 0; ch < 256; ch++) {
-                    if (setMatchesSlow(ch, p, ep - 1)) {
-                        c.setBits[base + (ch >>> 6)] |= 1L << ch;
-                    }
-                }
-                c.isSet[slot] = true;
-                p = ep;
-            } else {
-                p++;
-            }
-        }
-    }
-
-    /** The index after the set starting at {@code p}, or -1 when it is malformed. */
-    private int setEnd(int p) {
-        p++;
-        if (p < patternEnd && pattern[p] == '^') {
-            p++;
-        }
-        do {
-            if (p >= patternEnd) {
-                return -1;
-            }
-            byte cc = pattern[p++];
-            if (cc == '%' && p < patternEnd) {
-                p++;
-            }
-        } while (p >= patternEnd || pattern[p] != ']');
-        return p + 1;
+        countSteps(length >>> 6);
     }
 
     /** Lua 5.4's "no specials" test: a pattern without any of {@code ^$*+?.([%-} is searched as plain text. */
@@ -518,10 +474,29 @@ final class PatternMatcher {
     /** Set membership; {@code p} is the '[' and {@code ec} the closing ']'. */
     private boolean setMatches(int c, int p, int ec) {
         int slot = p - patternStart;
-        if (isSet[slot]) {
-            return (setBits[4 * slot + (c >>> 6)] & (1L << c)) != 0;
+        int state = setState[slot];
+        if (state >= 0) {
+            if (state < SET_USES_BEFORE_MAP) {
+                setState[slot] = (byte) (state + 1);
+                return setMatchesSlow(c, p, ec);
+            }
+            buildSetMap(slot, p, ec);
         }
-        return setMatchesSlow(c, p, ec);
+        return (setBits[4 * slot + (c >>> 6)] & (1L << c)) != 0;
+    }
+
+    private void buildSetMap(int slot, int p, int ec) {
+        int base = 4 * slot;
+        for (int k = 0; k < 4; k++) {
+            setBits[base + k] = 0;
+        }
+        for (int ch = 0; ch < 256; ch++) {
+            if (setMatchesSlow(ch, p, ec)) {
+                setBits[base + (ch >>> 6)] |= 1L << ch;
+            }
+        }
+        setState[slot] = -1;
+        countSteps(4 * (ec - p));
     }
 
     private boolean setMatchesSlow(int c, int p, int ec) {
@@ -681,7 +656,7 @@ final class PatternMatcher {
     }
 
     private int maxExpand(int s, int p, int ep) {
-        int i = pattern[p] == '[' && isSet[p - patternStart] ? setRun(s, 4 * (p - patternStart)) : 0;
+        int i = pattern[p] == '[' && setState[p - patternStart] < 0 ? setRun(s, 4 * (p - patternStart)) : 0;
         if (i == 0) {
             while (singleMatches(s + i, p, ep)) {
                 i++;
