@@ -218,12 +218,12 @@ final class PatternMatcher {
         c.anchored = honourAnchor && p.m_length > 0 && pattern[patternStart] == '^';
         c.matchStart = c.anchored ? patternStart + 1 : patternStart;
         computePrefix(c);
-        compileSets(c, p.m_length);
+        resetPositionCaches(c, p.m_length);
         c.key = p;
     }
 
     /** Resets the per-position caches of a compiled pattern (bit maps and class ends are filled in lazily). */
-    private void compileSets(Compiled c, int length) {
+    private void resetPositionCaches(Compiled c, int length) {
         if (c.setState.length < length) {
             c.setState = new byte[length];
             c.setBits = new long[4 * length];
