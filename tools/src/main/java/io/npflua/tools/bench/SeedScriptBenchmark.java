@@ -1,12 +1,12 @@
 package io.npflua.tools.bench;
 
+import io.npflua.engine.frames.FrameBuilder;
 import io.npflua.lua.data.PacketData;
 import io.npflua.lua.sandbox.CallOutcome;
 import io.npflua.lua.sandbox.ScriptErrorListener;
 import io.npflua.lua.sandbox.ScriptLoadException;
 import io.npflua.lua.sandbox.ScriptOptions;
 import io.npflua.lua.sandbox.ScriptState;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.foreign.Arena;
@@ -132,21 +132,9 @@ public class SeedScriptBenchmark {
     }
 
     private static byte[] frame(int proto, int sport, int dport, byte[] payload) {
-        ByteArrayOutputStream b = new ByteArrayOutputStream();
-        b.writeBytes(new byte[] {2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1, 0x08, 0x00});
-        int l4 = proto == 6 ? 20 : 8;
-        int total = 20 + l4 + payload.length;
-        b.writeBytes(new byte[] {0x45, 0, (byte) (total >> 8), (byte) total, 0, 1, 0x40, 0, 64, (byte) proto, 0, 0,
-            (byte) 198, 18, 0, 1, (byte) 198, 18, 0, 2});
-        if (proto == 6) {
-            b.writeBytes(new byte[] {(byte) (sport >> 8), (byte) sport, (byte) (dport >> 8), (byte) dport,
-                0, 0, 0, 1, 0, 0, 0, 0, 0x50, 0x18, (byte) 0xff, (byte) 0xff, 0, 0, 0, 0});
-        } else {
-            int ulen = 8 + payload.length;
-            b.writeBytes(new byte[] {(byte) (sport >> 8), (byte) sport, (byte) (dport >> 8), (byte) dport,
-                (byte) (ulen >> 8), (byte) ulen, 0, 0});
-        }
-        b.writeBytes(payload);
-        return b.toByteArray();
+        FrameBuilder f = FrameBuilder.ethernet("02:00:00:00:00:01", "02:00:00:00:00:02").ipv4("198.18.0.1", "198.18.0.2");
+        f = proto == FrameBuilder.PROTOCOL_TCP ? f.tcp(sport, dport, 1, 0, FrameBuilder.TCP_PSH | FrameBuilder.TCP_ACK)
+                : f.udp(sport, dport);
+        return f.payload(payload).build();
     }
 }
