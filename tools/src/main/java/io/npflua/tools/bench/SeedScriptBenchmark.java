@@ -3,10 +3,12 @@ package io.npflua.tools.bench;
 import io.npflua.engine.frames.FrameBuilder;
 import io.npflua.lua.data.PacketData;
 import io.npflua.lua.sandbox.CallOutcome;
+import io.npflua.lua.sandbox.SandboxLimits;
 import io.npflua.lua.sandbox.ScriptErrorListener;
 import io.npflua.lua.sandbox.ScriptLoadException;
 import io.npflua.lua.sandbox.ScriptOptions;
 import io.npflua.lua.sandbox.ScriptState;
+import io.npflua.lua.sandbox.StringMetatable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.foreign.Arena;
@@ -27,6 +29,13 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.luaj.vm2.Globals;
+import org.luaj.vm2.LuaString;
+import org.luaj.vm2.LuaValue;
+import org.luaj.vm2.compiler.LuaC;
+import org.luaj.vm2.lib.BaseLib;
+import org.luaj.vm2.lib.PackageLib;
+import org.luaj.vm2.lib.StringLib;
 
 /**
  * The seed work's two scripts, verbatim (the examples bundled in the jar), as the engine runs them: a sandboxed
@@ -40,6 +49,15 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@code plain1400} = 1400 bytes of non-SSH payload (passed). The SSH filter's own {@code tostring(pkt)} copies the
  * frame into a Lua string (the script asks for it): that copy is its B/op. The RTP filter and the empty filter
  * allocate nothing.
+ *
+ * <p>Variants: {@code sshFilterUnboundedBudget} loads the SSH filter with a call budget of {@code Long.MAX_VALUE}
+ * (the budget can never run out; the hook still counts, since an unlimited budget is not offered): the difference
+ * to {@code sshFilter} is what arming and checking the default budget costs. {@code chainRtpThenSsh} runs two
+ * sandboxed scripts on the same frame as a rule chain does (the RTP filter passes the TCP frame, then the SSH filter
+ * decides). {@code sshFilterStockLuaJ} is the same filter logic in a bare LuaJ state with LuaJ's stock string
+ * library and no sandbox, over a Lua string copied from the frame per call (what {@code tostring(pkt)} does): the
+ * reference for "LuaJ as shipped". Stock LuaJ does not know {@code %G}, so it returns nil on the banner (wrong
+ * verdict: pass) — it is timed anyway, as the cost a user of stock LuaJ would pay.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -58,6 +76,9 @@ public class SeedScriptBenchmark {
     private ScriptState ssh;
     private ScriptState rtp;
     private ScriptState empty;
+    private ScriptState sshUnbounded;
+    private LuaValue sshStock;
+    private byte[] tcpBytes;
 
     @Setup(Level.Trial)
     public void setUp() throws IOException, ScriptLoadException {
@@ -67,7 +88,8 @@ public class SeedScriptBenchmark {
             case "banner40" -> "SSH-2.0-OpenSSH_9.6p1 Debian-3ubuntu13\r\n".getBytes(StandardCharsets.US_ASCII);
             default -> "GET /index.html HTTP/1.1\r\n".repeat(60).substring(0, 1400).getBytes(StandardCharsets.US_ASCII);
         };
-        tcpFrame = copy(frame(6, 22, 40000, p));
+        tcpBytes = frame(6, 22, 40000, p);
+        tcpFrame = copy(tcpBytes);
         byte[] rtpPayload = new byte[172];
         rtpPayload[0] = (byte) 0x80;
         rtpPayload[1] = (byte) 34;
@@ -76,9 +98,12 @@ public class SeedScriptBenchmark {
         rtp = load("rtp-h263.lua");
         empty = ScriptState.load(ScriptOptions.of("empty.lua", "function filter(pkt) return true end")
                 .withErrorListener(ScriptErrorListener.STDERR));
+        sshUnbounded = load("ssh-version.lua", Long.MAX_VALUE);
+        sshStock = stockLuaJ(STOCK_SSH);
         CallOutcome expectSsh = payload.equals("banner") ? CallOutcome.BLOCK : CallOutcome.PASS;
         if (call(ssh, tcpFrame) != expectSsh || call(rtp, rtpFrame) != CallOutcome.BLOCK
-                || call(empty, tcpFrame) != CallOutcome.PASS) {
+                || call(empty, tcpFrame) != CallOutcome.PASS || call(sshUnbounded, tcpFrame) != expectSsh
+                || chainRtpThenSsh() != expectSsh || !sshFilterStockLuaJ()) {
             throw new IllegalStateException("wrong verdict in set-up: " + ssh.lastError() + " " + rtp.lastError());
         }
     }
@@ -106,6 +131,50 @@ public class SeedScriptBenchmark {
         return call(empty, tcpFrame);
     }
 
+    /** The SSH filter loaded with a budget that cannot run out; same allocation as {@link #sshFilter()}. */
+    @Benchmark
+    public CallOutcome sshFilterUnboundedBudget() {
+        return call(sshUnbounded, tcpFrame);
+    }
+
+    /**
+     * A chain of two sandboxed scripts on one frame, as a worker's rule chain runs them: RTP (passes a TCP frame),
+     * then SSH. Allocates only the SSH filter's tostring copy.
+     */
+    @Benchmark
+    public CallOutcome chainRtpThenSsh() {
+        CallOutcome first = call(rtp, tcpFrame);
+        return first == CallOutcome.PASS ? call(ssh, tcpFrame) : first;
+    }
+
+    /**
+     * The SSH filter's logic in a bare LuaJ state with the stock string library (no sandbox, no budget), over a
+     * Lua string copied from the frame's bytes per call; allocates that copy plus LuaJ's own call frames.
+     */
+    @Benchmark
+    public boolean sshFilterStockLuaJ() {
+        return sshStock.call(LuaString.valueOf(tcpBytes.clone())).toboolean();
+    }
+
+    /** The seed's SSH filter with the stock library reached as locals, so that the pinned metatable is bypassed. */
+    private static final String STOCK_SSH = "local match = string.match\n"
+            + "function filter(str)\n"
+            + "  local software_version = match(str, 'SSH%-[^-%G]+%-([^-%G]+)')\n"
+            + "  if software_version == 'OpenSSH_6.4' then return false end\n"
+            + "  return true\n"
+            + "end";
+
+    private static LuaValue stockLuaJ(String source) {
+        Globals g = new Globals();
+        g.load(new BaseLib());
+        g.load(new PackageLib()); // StringLib registers itself in package.loaded
+        g.load(new StringLib());
+        StringMetatable.pin(); // the stock StringLib must not replace the sandbox's string metatable
+        LuaC.install(g);
+        g.load(source, "stock-ssh.lua").call();
+        return g.get("filter");
+    }
+
     private CallOutcome call(ScriptState s, MemorySegment frame) {
         pkt.bind(frame, 0, (int) frame.byteSize(), false);
         try {
@@ -122,12 +191,17 @@ public class SeedScriptBenchmark {
     }
 
     private static ScriptState load(String name) throws IOException, ScriptLoadException {
+        return load(name, SandboxLimits.DEFAULT_CALL_BUDGET);
+    }
+
+    private static ScriptState load(String name, long callBudget) throws IOException, ScriptLoadException {
         try (InputStream in = SeedScriptBenchmark.class.getResourceAsStream("/io/npflua/tools/demo/" + name)) {
             if (in == null) {
                 throw new IOException("example " + name + " is not bundled in the jar");
             }
             String source = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            return ScriptState.load(ScriptOptions.of(name, source).withErrorListener(ScriptErrorListener.STDERR));
+            return ScriptState.load(ScriptOptions.of(name, source).withCallBudget(callBudget)
+                    .withErrorListener(ScriptErrorListener.STDERR));
         }
     }
 
