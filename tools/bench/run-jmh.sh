@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# Runs the whole JMH suite (or the benchmarks matching REGEX) with settings that fit a 2-core machine in under
+# 15 minutes, writes JSON results and prints a summary table.
+#   tools/bench/run-jmh.sh [REGEX] [extra JMH options...]
+# Output: tools/bench/results/jmh-<UTC date-time>.json (JMH's own JSON) and .meta.json next to it (machine, JDK,
+# load average before and after, the exact command). Regenerate docs/benchmarks.md with tools/bench/report.py.
+# Prerequisites: a JDK 25 (found like ./npflua finds it), Maven (only to build the jar when it is missing or stale),
+# /usr/bin/python3 for the summary.
+set -euo pipefail
+
+NEED=25
+ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." && pwd)"
+JAR="$ROOT/tools/target/npflua-benchmarks.jar"
+OUT="$ROOT/tools/bench/results"
+
+java_major() { # the feature version of the java binary $1, or nothing
+  "$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = \([0-9]*\).*/\1/p' | head -1
+}
+
+find_jdk() {
+  local cand=() c v
+  [[ -n "${JAVA_HOME:-}" ]] && cand+=("$JAVA_HOME")
+  if command -v java >/dev/null 2>&1; then
+    c="$(readlink -f "$(command -v java)")"; cand+=("${c%/bin/java}")
+  fi
+  for c in /usr/lib/jvm/* /usr/local/lib/jvm/* /opt/java/* /opt/jdk*; do
+    [[ -d "$c" ]] && cand+=("$c")
+  done
+  for c in "${cand[@]}"; do
+    [[ -x "$c/bin/java" && -x "$c/bin/javac" ]] || continue
+    v="$(java_major "$c/bin/java")"
+    if [[ -n "$v" && "$v" -ge "$NEED" ]]; then echo "$c"; return 0; fi
+  done
+  return 1
+}
+
+if ! JDK="$(find_jdk)"; then
+  echo "run-jmh: needs a JDK $NEED or newer; looked at JAVA_HOME (${JAVA_HOME:-unset}), java on PATH and" \
+       "/usr/lib/jvm/*. Install one (e.g. Temurin 25) and set JAVA_HOME to it." >&2
+  exit 1
+fi
+export JAVA_HOME="$JDK"
+JAVA="$JDK/bin/java"
+
+stale() {
+  [[ ! -f "$JAR" ]] && return 0
+  [[ -n "$(find "$ROOT" -path "$ROOT/.git" -prune -o \( -name '*.java' -o -name 'pom.xml' -o -path '*/src/main/resources/*' \) \
+      -newer "$JAR" -print -quit 2>/dev/null)" ]]
+}
+if stale; then
+  echo "run-jmh: building $JAR with $JDK..." >&2
+  (cd "$ROOT" && mvn -q -B -DskipTests -Dmaven.test.skip=true package -pl tools -am) >&2
+fi
+
+REGEX="${1:-io.npflua.tools.bench}"
+[[ $# -gt 0 ]] && shift
+mkdir -p "$OUT"
+STAMP="$(date -u +%Y%m%d-%H%M)"
+RESULT="$OUT/jmh-$STAMP.json"
+META="$OUT/jmh-$STAMP.meta.json"
+LOG="$OUT/jmh-$STAMP.log"
+
+# -f 1 -wi 3 -w 1 -i 3 -r 1: about 8 s per benchmark and parameter set (7 s measured + fork start-up), ~70 sets.
+# -jvm: the forks must run the same JDK 25 as this launcher, whatever java is first on PATH.
+CMD=("$JAVA" --enable-native-access=ALL-UNNAMED -jar "$JAR" "$REGEX"
+     -f 1 -wi 3 -w 1 -i 3 -r 1 -prof gc
+     -jvm "$JAVA" -jvmArgsAppend --enable-native-access=ALL-UNNAMED
+     -rf json -rff "$RESULT" "$@")
+
+LOAD_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg)"
+STARTED="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+echo "run-jmh: ${CMD[*]}" >&2
+echo "run-jmh: load average before: $LOAD_BEFORE (numbers under load are indicative)" >&2
+"${CMD[@]}" | tee "$LOG" | grep -E '^# Run progress|^Benchmark|^[A-Z][A-Za-z0-9]*\.[A-Za-z0-9]+' >&2 || true
+[[ -s "$RESULT" ]] || { echo "run-jmh: JMH wrote no results; see $LOG" >&2; exit 1; }
+LOAD_AFTER="$(cut -d' ' -f1-3 /proc/loadavg)"
+
+JDK_VERSION="$("$JAVA" -version 2>&1 | head -1)"
+MODEL="$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)"
+/usr/bin/python3 - "$META" <<PY
+import json, sys
+json.dump({"started": "$STARTED", "finished": "$(date -u +%Y-%m-%dT%H:%M:%SZ)",
+           "load_before": "$LOAD_BEFORE", "load_after": "$LOAD_AFTER",
+           "nproc": $(nproc), "cpu_model": """$MODEL""", "kernel": "$(uname -r)",
+           "jdk": """$JDK_VERSION""", "command": """${CMD[*]}""".replace("$ROOT/", "")},
+          open(sys.argv[1], "w"), indent=1)
+PY
+# The same SSH filter under the stock interpreters, for the per-payload comparison (docs/img/ssh-filter-cost.png).
+LUA_RESULT="$OUT/lua-$STAMP.json"
+{
+  echo "{"
+  sep=""
+  for interp in lua5.4 luajit; do
+    if command -v "$interp" >/dev/null 2>&1; then
+      printf '%s"%s": ' "$sep" "$interp"
+      (cd "$ROOT" && "$interp" tools/bench/lua/ssh_bench.lua "${LUA_ITERATIONS:-1000000}")
+      sep=","
+    else
+      echo "run-jmh: $interp not found (Debian package lua5.4 / luajit); skipped" >&2
+    fi
+  done
+  echo "}"
+} > "$LUA_RESULT"
+
+echo "run-jmh: results in $RESULT (log $LOG); load average after: $LOAD_AFTER" >&2
+/usr/bin/python3 "$ROOT/tools/bench/report.py" summary "$RESULT"
