@@ -13,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
 
@@ -22,6 +21,7 @@ import static io.npflua.engine.frames.FrameBuilder.TCP_PSH;
 import static io.npflua.engine.frames.FrameBuilder.TCP_SYN;
 import static io.npflua.lua.sandbox.CallOutcome.PASS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
@@ -107,6 +107,20 @@ class MssClampExampleTest {
             }
         }
         assertEquals(String.join("\n", expected), String.join("\n", actual));
+    }
+
+    @Test
+    void shouldFailOnlyTheFramesItWouldRewriteWhenRunInTapMode() throws Exception {
+        List<Case> cases = cases();
+        Scenario s = new Scenario();
+        for (int i = 0; i < cases.size(); i++) {
+            boolean rewrites = cases.get(i).in() != cases.get(i).expected();
+            s.at(i, cases.get(i).in(), rewrites ? CallOutcome.LUA_ERROR : PASS, cases.get(i).what());
+        }
+        ExampleRunner runner = new ExampleRunner();
+        ScriptState script = runner.load("mss-clamp.lua");
+        assertEquals(s.expected(), s.lines(runner.replay(s.write(dir.resolve("syn.pcap")), script)));
+        assertTrue(script.lastError().contains("packet data is read-only in tap mode"), script.lastError());
     }
 
     @Test
