@@ -1,21 +1,22 @@
 -- dns-block.lua: drops DNS queries for listed names and every name under them.
 --
--- A query (QR bit 0) to UDP port 53, or to TCP port 53 when the segment starts a DNS message, is blocked when
--- one of its question names is a listed name or a subdomain of one: with 'example.com' listed, 'example.com',
--- 'WWW.Example.COM' and 'a.b.example.com' are blocked, 'notexample.com' and 'example.com.net' are not.
--- Comparison is case-insensitive for ASCII letters only, as DNS (RFC 4343). Responses and everything else pass.
+-- A query (QR bit 0) to UDP or TCP port 53 is blocked when one of its question names is a listed name or a
+-- subdomain of one: with 'example.com' listed, 'example.com', 'WWW.Example.COM' and 'a.b.example.com' are
+-- blocked, 'notexample.com' and 'example.com.net' are not. Comparison is case-insensitive for ASCII letters only,
+-- as in DNS (RFC 4343). Responses and everything else pass.
 --
 -- The question is parsed from the bytes: a 12-byte header (layout), then per name a run of labels, each a
 -- length byte (1..63) and that many bytes, ended by a zero byte. Every read is checked against the payload's
 -- length and the loops are bounded (a name is at most 255 bytes, at most 8 questions are read).
 --
--- Malformed queries PASS (MALFORMED_PASSES below): a label running past the end, a label length of 64..255
--- (compression pointers 0xC0.. and the reserved 0x40/0x80 forms, which a query's question does not use), a
--- name over 255 bytes, a truncated header. A conforming resolver answers such a query with FORMERR and resolves
--- nothing, so letting it through leaks no name and does not break odd traffic that happens to use port 53.
--- Set MALFORMED_PASSES = false to fail closed instead (stricter, for resolvers known to be lenient).
--- DNS over TCP: each segment with data is read as the 2-byte length and a message; a query split across
--- segments (rare: queries are small) is judged as malformed.
+-- Malformed queries PASS (MALFORMED_PASSES below): a label running past the end, a length byte of 64..255, a
+-- name over 255 bytes, a header or question cut short. Resolvers answer those with FORMERR and resolve nothing,
+-- and odd non-DNS traffic on port 53 is not broken. The one grey case is a compression pointer (0xC0..): legal
+-- in principle, but before a query's first question there is only the header to point into, so clients do not
+-- use it. Set MALFORMED_PASSES = false to fail closed (for a resolver you do not trust to be strict).
+--
+-- DNS over TCP: each segment with data is read as the 2-byte length and a message; only its first message is
+-- checked, and a query split across segments (rare: queries are small) is judged as malformed.
 --
 -- Mode: tap or inline (inline enforces; tap counts).
 --   sudo npflua run --bridge eth1,eth2 -s examples/dns-block.lua

@@ -2,9 +2,10 @@
 --
 -- A TCP option MSS (kind 2, length 4) larger than MAX_MSS is rewritten to MAX_MSS, and the IPv4 header and TCP
 -- checksums are recomputed with pkt:checksum(). Use it on a link with a smaller MTU than the hosts think (a
--- tunnel, PPPoE, IPsec) when ICMP "fragmentation needed" does not get through: 1360 leaves room for 40 bytes of
--- IPv6 or IPv4+tunnel overhead below a 1400-byte path. Segments without the option, or with an MSS already at
--- or below MAX_MSS, are not touched. Every frame passes.
+-- tunnel, PPPoE, IPsec) when ICMP "fragmentation needed" does not get through. MSS = path MTU - 40 for IPv4,
+-- - 60 for IPv6; one MAX_MSS serves both, so 1360 fits a 1400-byte path for IPv4, and 1340 fits it for IPv6
+-- too. Segments without the option, or with an MSS already at or below MAX_MSS, are not touched. Every frame
+-- passes.
 --
 -- The options are walked safely: only inside the header the data offset declares, at most 40 bytes, each
 -- option's length checked (>= 2 and inside the header) before it is used; a malformed option list stops the
