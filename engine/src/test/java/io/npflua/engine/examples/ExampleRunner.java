@@ -44,7 +44,7 @@ final class ExampleRunner {
     /** Loads {@code examples/<file>} into a new state (one "worker") of this runner. */
     ScriptState load(String file) throws IOException, ScriptLoadException {
         Path path = ROOT.resolve("examples").resolve(file);
-        return ScriptState.load(ScriptOptions.of(file, Files.readString(path)).withModules(modules));
+        return ScriptState.load(options(file, Files.readString(path)));
     }
 
     /**
@@ -56,7 +56,13 @@ final class ExampleRunner {
         if (!source.contains(setting)) {
             throw new IllegalArgumentException(file + " has no line '" + setting + "'");
         }
-        return ScriptState.load(ScriptOptions.of(file, source.replace(setting, replacement)).withModules(modules));
+        return ScriptState.load(options(file, source.replace(setting, replacement)));
+    }
+
+    /** Errors are counted and kept as {@link ScriptState#lastError()} for the tests; nothing is printed. */
+    private ScriptOptions options(String name, String source) {
+        return ScriptOptions.of(name, source).withModules(modules).withErrorListener((script, outcome, message) -> {
+        });
     }
 
     /** Runs {@code capture} through {@code workers} (frame i on worker i mod n), read-only as in tap mode. */
