@@ -34,8 +34,6 @@ local blocked = {}
 for _, name in ipairs(BLOCKED_NAMES) do blocked[name:lower()] = true end
 
 local header = data.layout{qr = {16, 1}, qdcount = {32, 16}}
-local LOWER = {}                    -- 'A'..'Z' -> 'a'..'z'; other bytes are left alone
-for b = 65, 90 do LOWER[string.char(b)] = string.char(b + 32) end
 
 -- The name starting at byte `at` (1-based) of `msg`, lowercased and dot-separated ('' for the root),
 -- and the position after it; nil when malformed.
@@ -47,7 +45,7 @@ local function read_name(msg, at)
     local len = msg:byte(at)
     if len == 0 then return table.concat(labels, '.'), at + 1 end
     if len > 63 or at + len > size then return nil end   -- pointer/reserved form, or past the end
-    labels[#labels + 1] = msg:sub(at + 1, at + len):gsub('[A-Z]', LOWER)
+    labels[#labels + 1] = msg:sub(at + 1, at + len):lower()   -- ASCII letters only
     wire = wire + len + 1
     at = at + len + 1
   end

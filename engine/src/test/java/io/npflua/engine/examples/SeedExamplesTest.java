@@ -2,7 +2,6 @@ package io.npflua.engine.examples;
 
 import io.npflua.lua.sandbox.CallOutcome;
 import io.npflua.lua.sandbox.ScriptState;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -29,8 +28,6 @@ class SeedExamplesTest {
     }
 
     @Test
-    @Disabled("needs the Lua 5.4 string library (%G) in the sandbox: io.npflua.lua.string is merged but the sandbox"
-        + " still installs LuaJ's stock string functions; remove when StringMetatable installs LuaStrings")
     void shouldGiveTheGoldenVerdictsForSshVersionOverTheDemoCapture() throws Exception {
         assertEquals(golden("demo-ssh"), verdicts("ssh-version.lua"));
     }
