@@ -12,7 +12,8 @@
 -- keeps talking to port 22, and closes after OPEN_IDLE seconds of silence. Knocks of one source arriving on two
 -- workers within the same microsecond may race; real knock clients space them out.
 --
--- Mode: tap or inline. Tap mode only counts what would be blocked; inline (--bridge) enforces it.
+-- Mode: tap or inline. Tap mode only counts what would be blocked; inline (--bridge) enforces it. The window
+-- runs on the engine's clock: in `npflua replay` the time between a capture's frames does not count.
 --   sudo npflua run --bridge eth1,eth2 -s examples/port-knocking.lua --workers 2
 --   npflua replay capture.pcap -s examples/port-knocking.lua --write-blocked refused.pcap
 -- Knock from a client with e.g.: for p in 7000 8000 9000; do nc -z -w1 SERVER $p; done; ssh SERVER
