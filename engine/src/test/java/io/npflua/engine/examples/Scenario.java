@@ -37,11 +37,6 @@ final class Scenario {
         return file;
     }
 
-    /** The frames as written, in order. */
-    List<byte[]> frames() {
-        return steps.stream().map(Step::frame).toList();
-    }
-
     /** One line per frame: number, expected outcome, description. */
     String expected() {
         List<CallOutcome> outcomes = steps.stream().map(Step::expected).toList();
