@@ -111,11 +111,18 @@ public final class RingFrameSource implements FrameSource {
         if (result == WaitResult.READY) {
             return true;
         }
-        checkFaults(result);
-        return false;
+        // A gone interface is reported by the next poll (the worker handles SourceGoneException only there).
+        return noteFaults(result);
     }
 
     private void checkFaults(WaitResult result) {
+        if (noteFaults(result)) {
+            throw new SourceGoneException(goneReason);
+        }
+    }
+
+    /** Records what a wait saw; true when the interface is gone. */
+    private boolean noteFaults(WaitResult result) {
         switch (result) {
             case INTERFACE_GONE -> goneReason = "interface " + socket.interfaceName() + " was deleted ("
                     + describe(socket.lastError()) + "); " + name + " stops";
@@ -125,9 +132,7 @@ public final class RingFrameSource implements FrameSource {
                 // TIMEOUT, WAKEUP; ERROR is re-examined at the next check.
             }
         }
-        if (goneReason != null) {
-            throw new SourceGoneException(goneReason);
-        }
+        return goneReason != null;
     }
 
     private static String describe(String error) {
