@@ -153,7 +153,7 @@ class LiveBridgeTest {
 
             BridgePorts ports = EngineSources.bridge(LiveCaptureOptions.defaults());
             try (Engine engine = Engine.builder().bridge(left.a(), right.a()).workers(workers)
-                    .fanout(FanoutMode.HASH).sources(ports).forwarders(ports)
+                    .fanout(FanoutMode.HASH).sources(ports).forwarders(ports).idleStrategy(ports.idleStrategies())
                     .handler("bridge-rule", LiveBridgeTest::bridgeRule).build()) {
                 engine.start();
                 String ping = echo(hostA, hostB.namespace(), B, 6000);
