@@ -17,8 +17,12 @@ public final class InstructionBudget {
 
     private static final ThreadLocal<InstructionBudget> CURRENT = ThreadLocal.withInitial(InstructionBudget::new);
 
-    private long remaining = UNLIMITED;
+    /** Package-private: the VM hook decrements it inline, once per instruction. */
+    long remaining = UNLIMITED;
     private long limit = UNLIMITED;
+    /** The hook of the state whose call is running on this thread: told where the budget ran out. */
+    private BudgetHook hook;
+    private boolean exhausted;
 
     /** The budget of the calling thread (one per thread, created on first use). */
     public static InstructionBudget current() {
@@ -29,12 +33,22 @@ public final class InstructionBudget {
     public void arm(long steps) {
         limit = steps <= 0 ? UNLIMITED : steps;
         remaining = limit;
+        exhausted = false;
     }
 
     /** Lifts the limit (outside script calls, e.g. while a script's top-level chunk is loaded without a cap). */
     public void disarm() {
         limit = UNLIMITED;
         remaining = UNLIMITED;
+        exhausted = false;
+    }
+
+    /**
+     * True once the budget ran out since {@link #arm}: stays true even if some library code swallowed the
+     * {@link BudgetExceededError} (LuaJ runs an {@code xpcall} message handler inside {@code catch (Throwable)}).
+     */
+    public boolean exhausted() {
+        return exhausted;
     }
 
     /**
@@ -43,8 +57,28 @@ public final class InstructionBudget {
      */
     public void charge(long steps) {
         if ((remaining -= steps) < 0) {
-            remaining = 0;
-            throw new BudgetExceededError(limit);
+            exceeded(-1);
+        }
+    }
+
+    /** Marks the budget spent and throws; {@code pc} is the VM instruction that ran out, or -1 for library code. */
+    void exceeded(int pc) {
+        remaining = 0; // stays spent: every later step throws again
+        exhausted = true;
+        BudgetHook h = hook;
+        if (h != null) {
+            h.recordExhaustion(pc);
+        }
+        throw new BudgetExceededError(limit);
+    }
+
+    /**
+     * Binds the state hook of the call about to run. Stores only on change: a reference store into this long-lived
+     * object costs a GC write barrier, and a worker calls the same few states over and over.
+     */
+    void bind(BudgetHook hook) {
+        if (this.hook != hook) {
+            this.hook = hook;
         }
     }
 

@@ -1,0 +1,359 @@
+package io.npflua.lua.sandbox;
+
+import org.luaj.vm2.Globals;
+import org.luaj.vm2.LuaClosure;
+import org.luaj.vm2.LuaError;
+import org.luaj.vm2.LuaString;
+import org.luaj.vm2.LuaTable;
+import org.luaj.vm2.LuaValue;
+import org.luaj.vm2.Prototype;
+import org.luaj.vm2.Varargs;
+import org.luaj.vm2.compiler.LuaC;
+import org.luaj.vm2.lib.BaseLib;
+import org.luaj.vm2.lib.Bit32Lib;
+import org.luaj.vm2.lib.OneArgFunction;
+import org.luaj.vm2.lib.OsLib;
+import org.luaj.vm2.lib.TableLib;
+import org.luaj.vm2.lib.VarArgFunction;
+import org.luaj.vm2.lib.jse.JseMathLib;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.Set;
+
+/**
+ * Builds the globals of one sandboxed state: what a script can reach, and nothing else.
+ *
+ * <p>Present: base functions ({@code assert error getmetatable ipairs next pairs pcall rawequal rawget rawlen
+ * rawset select setmetatable tonumber tostring type xpcall _G _VERSION}), {@code load} of text chunks only,
+ * {@code collectgarbage("count")} (other options are no-ops), {@code print} to the engine's {@link PrintSink},
+ * {@code require} of registered modules only, {@code string} (read-only, see {@link StringMetatable}),
+ * {@code table} (with {@code concat} capped), {@code math}, {@code bit32}, {@code os.time/clock/date}, a
+ * {@code package} table holding only {@code loaded}, and every module of the {@link ModuleRegistry}.
+ * Absent: {@code io}, {@code debug}, {@code luajava}, {@code coroutine}, {@code dofile}, {@code loadfile},
+ * {@code package.loadlib}/{@code path}/{@code searchers}, {@code string.dump}, the rest of {@code os}.
+ */
+final class SandboxGlobals {
+    private static final int MAX_PRINT_CHARS = 4096;
+    private static final Set<String> RESERVED = Set.of("_G", "_VERSION", "assert", "collectgarbage", "error",
+            "getmetatable", "ipairs", "load", "next", "pairs", "pcall", "print", "rawequal", "rawget", "rawlen",
+            "rawset", "require", "select", "setmetatable", "tonumber", "tostring", "type", "xpcall", "string",
+            "table", "math", "bit32", "os", "package", "io", "debug", "coroutine", "luajava", "dofile", "loadfile",
+            "unpack", "loadstring", "module");
+
+    private SandboxGlobals() {
+    }
+
+    static boolean isReservedName(String name) {
+        return RESERVED.contains(name);
+    }
+
+    /** Creates the globals of a new state; {@code hook} becomes its {@code debuglib} (never visible to scripts). */
+    static Globals create(String scriptName, PrintSink printSink, ModuleRegistry modules, BudgetHook hook) {
+        StringMetatable.pin();
+        Globals g = new Globals();
+        LuaTable loaded = new LuaTable();
+        LuaTable pkg = new LuaTable();
+        pkg.rawset("loaded", loaded);
+        g.rawset("package", pkg);
+
+        g.load(new BaseLib());
+        g.finder = name -> null;
+        LuaValue tostring = g.rawget("tostring");
+        for (String absent : new String[] {"dofile", "loadfile", "loadstring", "print", "load", "collectgarbage"}) {
+            g.rawset(absent, LuaValue.NIL);
+        }
+        g.rawset("print", new Print(scriptName, printSink, tostring));
+        g.rawset("error", new ErrorFunction(g.rawget("error")));
+        g.rawset("load", new Load(g));
+        g.rawset("collectgarbage", new CollectGarbage());
+        g.rawset("require", new Require(g, loaded, modules, scriptName));
+
+        g.load(new TableLib());
+        LuaTable table = g.rawget("table").checktable();
+        table.rawset("concat", new CappedConcat(table.rawget("concat")));
+        table.rawset("unpack", new CappedUnpack(table.rawget("unpack")));
+        g.load(new JseMathLib());
+        g.load(new Bit32Lib());
+
+        Globals scratch = new Globals();
+        LuaTable scratchPkg = new LuaTable();
+        scratchPkg.rawset("loaded", new LuaTable());
+        scratch.rawset("package", scratchPkg);
+        LuaTable fullOs = new OsLib().call(LuaValue.valueOf("os"), scratch).checktable();
+        LuaTable os = new LuaTable();
+        for (String f : new String[] {"time", "clock", "date"}) {
+            os.rawset(f, fullOs.rawget(f));
+        }
+        g.rawset("os", os);
+
+        LuaTable string = StringMetatable.functions();
+        g.rawset("string", string);
+
+        // The libraries registered themselves in package.loaded; keep only what the sandbox offers.
+        for (String lib : new String[] {"_G", "table", "math", "bit32"}) {
+            loaded.rawset(lib, g.rawget(lib));
+        }
+        loaded.rawset("string", string);
+        loaded.rawset("os", os);
+        for (String other : new String[] {"io", "debug", "coroutine", "luajava", "package"}) {
+            loaded.rawset(other, LuaValue.NIL);
+        }
+
+        for (String name : modules.names()) {
+            LuaValue module = modules.find(name).open(g, scriptName);
+            loaded.rawset(name, module);
+            g.rawset(name, module);
+        }
+
+        LuaC.install(g);
+        g.undumper = null; // no binary chunks, ever (kern.lua.bytecode=0)
+        g.debuglib = hook;
+        StringMetatable.pin();
+        return g;
+    }
+
+    /**
+     * Compiles {@code source} as a text chunk (refusing binary chunks) into a function of state {@code g} whose
+     * global environment is {@code env}. With a non-null {@code hook} the compiled functions are adopted by it
+     * (the script's own source); without, they are tracked dynamically (chunks compiled by {@code load}).
+     */
+    static LuaClosure compile(Globals g, byte[] source, String chunkName, LuaValue env, BudgetHook hook) {
+        if (source.length > 0 && source[0] == 0x1b) {
+            throw new LuaError("binary (precompiled) chunks are refused by the npflua sandbox; load Lua source text");
+        }
+        Prototype p;
+        try {
+            p = g.compilePrototype(new ByteArrayInputStream(source), chunkName);
+        } catch (IOException e) {
+            throw new LuaError(e);
+        }
+        if (hook != null) {
+            p = CheckedPrototype.adopt(hook, p);
+        }
+        // The interpreter calls the hook only for closures whose environment is the Globals object itself, so the
+        // closure is created with g and a different environment is set into its _ENV upvalue afterwards.
+        LuaClosure f = new LuaClosure(p, g);
+        if (env != g && f.upValues.length > 0) {
+            f.upValues[0].setValue(env);
+        }
+        return f;
+    }
+
+    /** {@code print(...)}: one line to the sink, prefixed by the sink with the script's name. */
+    private static final class Print extends VarArgFunction {
+        private final String scriptName;
+        private final PrintSink sink;
+        private final LuaValue tostring;
+
+        Print(String scriptName, PrintSink sink, LuaValue tostring) {
+            this.scriptName = scriptName;
+            this.sink = sink;
+            this.tostring = tostring;
+        }
+
+        @Override
+        public Varargs invoke(Varargs args) {
+            StringBuilder line = new StringBuilder();
+            for (int i = 1, n = args.narg(); i <= n && line.length() <= MAX_PRINT_CHARS; i++) {
+                if (i > 1) {
+                    line.append('\t');
+                }
+                line.append(tostring.call(args.arg(i)).tojstring());
+            }
+            if (line.length() > MAX_PRINT_CHARS) {
+                line.setLength(MAX_PRINT_CHARS);
+                line.append("... (truncated)");
+            }
+            for (int i = 0; i < line.length(); i++) {
+                char c = line.charAt(i);
+                if (c == '\n' || c == '\r') {
+                    line.setCharAt(i, ' '); // one line per call: the log stays parseable
+                }
+            }
+            sink.print(scriptName, line.toString());
+            return NONE;
+        }
+    }
+
+    /** {@code error(v [, level])}: LuaJ's, except that {@code error(nil)} raises nil (LuaJ raises "null"). */
+    private static final class ErrorFunction extends VarArgFunction {
+        private final LuaValue stock;
+
+        ErrorFunction(LuaValue stock) {
+            this.stock = stock;
+        }
+
+        @Override
+        public Varargs invoke(Varargs args) {
+            if (args.arg1().isnil()) {
+                throw new LuaError(NIL);
+            }
+            return stock.invoke(args);
+        }
+    }
+
+    /** {@code load(chunk [, chunkname [, mode [, env]]])} for text chunks only. */
+    private static final class Load extends VarArgFunction {
+        private final Globals globals;
+
+        Load(Globals globals) {
+            this.globals = globals;
+        }
+
+        @Override
+        public Varargs invoke(Varargs args) {
+            LuaValue chunk = args.arg1();
+            String chunkName = args.optjstring(2, "(load)");
+            String mode = args.optjstring(3, "bt");
+            LuaValue env = args.optvalue(4, globals);
+            if (mode.indexOf('t') < 0) {
+                return varargsOf(NIL, valueOf("attempt to load a text chunk (mode is '" + mode
+                        + "'): the npflua sandbox loads text chunks only"));
+            }
+            byte[] source;
+            if (chunk.isstring()) {
+                LuaString s = chunk.checkstring();
+                source = new byte[s.m_length];
+                s.copyInto(0, source, 0, s.m_length);
+            } else if (chunk.isfunction()) {
+                ByteArrayOutputStream out = new ByteArrayOutputStream();
+                for (LuaValue piece = chunk.call(); !piece.isnil() && piece.length() > 0; piece = chunk.call()) {
+                    LuaString s = piece.checkstring();
+                    SandboxLimits.checkStringLength((long) out.size() + s.m_length);
+                    out.write(s.m_bytes, s.m_offset, s.m_length);
+                }
+                source = out.toByteArray();
+            } else {
+                return argerror(1, "string or function expected");
+            }
+            // Compiling is work inside one instruction: charge it (about one step per 8 bytes of source).
+            InstructionBudget.current().charge(1 + source.length / 8);
+            try {
+                return compile(globals, source, chunkName, env, null);
+            } catch (LuaError e) {
+                return varargsOf(NIL, valueOf(String.valueOf(e.getMessage()).strip()));
+            }
+        }
+    }
+
+    /** {@code collectgarbage(opt)}: "count" reports; collection requests are no-ops on a shared JVM. */
+    private static final class CollectGarbage extends VarArgFunction {
+        @Override
+        public Varargs invoke(Varargs args) {
+            String opt = args.optjstring(1, "collect");
+            switch (opt) {
+                case "count": {
+                    Runtime rt = Runtime.getRuntime();
+                    return valueOf((rt.totalMemory() - rt.freeMemory()) / 1024.0);
+                }
+                case "isrunning":
+                    return TRUE;
+                case "collect", "step", "stop", "restart", "incremental", "generational", "setpause",
+                     "setstepmul":
+                    // A full GC per packet would stall every worker of the JVM: collection stays the JVM's call.
+                    return ZERO;
+                default:
+                    return argerror(1, "invalid option '" + opt + "'");
+            }
+        }
+    }
+
+    /** {@code require(name)}: the registered modules, nothing from the file system. */
+    private static final class Require extends OneArgFunction {
+        private final Globals globals;
+        private final LuaTable loaded;
+        private final ModuleRegistry modules;
+        private final String scriptName;
+
+        Require(Globals globals, LuaTable loaded, ModuleRegistry modules, String scriptName) {
+            this.globals = globals;
+            this.loaded = loaded;
+            this.modules = modules;
+            this.scriptName = scriptName;
+        }
+
+        @Override
+        public LuaValue call(LuaValue arg) {
+            String name = arg.checkjstring();
+            LuaValue value = loaded.rawget(name);
+            if (!value.isnil()) {
+                return value;
+            }
+            ModuleLoader loader = modules.find(name);
+            if (loader == null) {
+                throw new LuaError("module '" + name + "' not found: npflua scripts can require only the engine's "
+                        + "modules " + modules.names() + " and the standard libraries string, table, math, bit32, os");
+            }
+            value = loader.open(globals, scriptName);
+            loaded.rawset(name, value);
+            return value;
+        }
+    }
+
+    /** {@code table.concat} that refuses a result above {@link SandboxLimits#MAX_STRING_BYTES} before building it. */
+    private static final class CappedConcat extends VarArgFunction {
+        private final LuaValue stock;
+
+        CappedConcat(LuaValue stock) {
+            this.stock = stock;
+        }
+
+        @Override
+        public Varargs invoke(Varargs args) {
+            LuaTable t = args.checktable(1);
+            LuaString sep = args.optstring(2, LuaValue.EMPTYSTRING);
+            int i = args.optint(3, 1);
+            int j = args.isnoneornil(4) ? t.length() : args.checkint(4);
+            long total = 0;
+            for (long k = i; k <= j; k++) {
+                LuaValue v = t.rawget((int) k);
+                if (v instanceof LuaString s) {
+                    total += s.m_length;
+                } else if (v.type() == LuaValue.TNUMBER) {
+                    total += 32;
+                } else {
+                    break; // not concatenable: the stock function raises Lua's error for it
+                }
+                if (k < j) {
+                    total += sep.m_length;
+                }
+                if (total > SandboxLimits.MAX_STRING_BYTES) {
+                    throw SandboxLimits.stringTooLarge(total);
+                }
+                // Each element is a step of work inside this one instruction.
+                if ((k & 1023) == 0) {
+                    InstructionBudget.current().charge(1024);
+                }
+            }
+            SandboxLimits.chargeBytes(total);
+            return stock.invoke(args);
+        }
+    }
+
+    /** {@code table.unpack} limited to {@link SandboxLimits#MAX_RESULTS} values, one step per value. */
+    private static final class CappedUnpack extends VarArgFunction {
+        private final LuaValue stock;
+
+        CappedUnpack(LuaValue stock) {
+            this.stock = stock;
+        }
+
+        @Override
+        public Varargs invoke(Varargs args) {
+            LuaTable t = args.checktable(1);
+            double i = args.isnoneornil(2) ? 1 : args.checkdouble(2);
+            double j = args.isnoneornil(3) ? t.length() : args.checkdouble(3);
+            double n = j - i + 1;
+            if (n > SandboxLimits.MAX_RESULTS) {
+                throw new LuaError("too many results to unpack (" + (long) n + ", at most "
+                        + SandboxLimits.MAX_RESULTS + ")");
+            }
+            if (n > 0) {
+                InstructionBudget.current().charge((long) n);
+            }
+            return stock.invoke(args);
+        }
+    }
+}

@@ -1,0 +1,241 @@
+package io.npflua.lua.sandbox;
+
+import org.luaj.vm2.Globals;
+import org.luaj.vm2.LuaError;
+import org.luaj.vm2.LuaTable;
+import org.luaj.vm2.LuaValue;
+import org.luaj.vm2.Varargs;
+import org.luaj.vm2.lib.OneArgFunction;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * One sandboxed Lua state running one script: created per (worker, script), called once per frame by the thread
+ * that owns it, never shared between threads at the same time.
+ *
+ * <pre>{@code
+ * ScriptState state = ScriptState.load(ScriptOptions.of("ssh.lua", source));   // throws ScriptLoadException
+ * CallOutcome outcome = state.call(pkt);        // PASS, BLOCK or an error kind; never throws
+ * state.counters().passed();                    // from any thread
+ * state.close();
+ * }</pre>
+ *
+ * <p>Loading compiles the source as a text chunk, runs its top-level chunk under the load budget, and finds the
+ * entry function; any failure is a {@link ScriptLoadException} whose message says what to fix. A call runs the
+ * entry function under the call budget; every error (Lua error, budget exceeded, call depth, size cap, Java
+ * exception, Java stack overflow, out of memory) is caught, counted, reported to the {@link ScriptErrorListener}
+ * with script name and line, and leaves the state ready for the next call.
+ */
+public final class ScriptState implements AutoCloseable {
+    private final String name;
+    private final Globals globals;
+    private final BudgetHook hook;
+    private final long callBudget;
+    private final ScriptErrorListener errorListener;
+    private final ScriptCounters counters = new ScriptCounters();
+    private LuaValue entry;
+    private Thread owner;
+    private InstructionBudget budget;
+    private volatile String lastError;
+
+    private ScriptState(String name, Globals globals, BudgetHook hook, long callBudget,
+                        ScriptErrorListener errorListener, LuaValue entry) {
+        this.name = name;
+        this.globals = globals;
+        this.hook = hook;
+        this.callBudget = callBudget;
+        this.errorListener = errorListener;
+        this.entry = entry;
+    }
+
+    /**
+     * Creates a state and loads the script into it: compile (text only), run the top-level chunk (under
+     * {@link ScriptOptions#loadBudget()}), find the entry function.
+     *
+     * @throws ScriptLoadException with a message naming the script and what to fix
+     */
+    public static ScriptState load(ScriptOptions options) throws ScriptLoadException {
+        String name = options.name();
+        BudgetHook hook = new BudgetHook(options.maxCallDepth());
+        Globals g;
+        try {
+            g = SandboxGlobals.create(name, options.printSink(), options.modules(), hook);
+        } catch (RuntimeException e) {
+            throw new ScriptLoadException("script '" + name + "': a module failed to open: " + e, e);
+        }
+        LuaValue chunk;
+        try {
+            chunk = SandboxGlobals.compile(g, options.source().getBytes(StandardCharsets.UTF_8), name, g, hook);
+        } catch (LuaError e) {
+            // LuaJ's lexer quotes the chunk name Lua-style ([string "name"]); runtime errors use the bare name.
+            String message = clean(e.getMessage()).replace("[string \"" + name + "\"]", name);
+            throw new ScriptLoadException("script '" + name + "' does not compile: " + message, e);
+        }
+        InstructionBudget b = InstructionBudget.current();
+        b.arm(options.loadBudget());
+        b.bind(hook);
+        hook.begin(b);
+        try {
+            chunk.call();
+        } catch (BudgetExceededError e) {
+            String site = hook.takeExhaustionSite();
+            throw new ScriptLoadException("script '" + name + "': the top-level chunk did not finish within "
+                    + options.loadBudget() + " instructions" + (site == null ? "" : " (cut off at " + site + ")")
+                    + "; the chunk must return: put per-packet work in function " + options.entry() + "(pkt)", e);
+        } catch (LuaError e) {
+            throw new ScriptLoadException("script '" + name + "' failed while loading: " + describe(e), e);
+        } catch (StackOverflowError | OutOfMemoryError e) {
+            throw new ScriptLoadException("script '" + name + "' failed while loading: " + e, e);
+        } catch (RuntimeException e) {
+            throw new ScriptLoadException("script '" + name + "' failed while loading: " + e, e);
+        } finally {
+            b.disarm();
+            b.bind(null);
+        }
+        LuaValue entry = g.rawget(options.entry());
+        if (!entry.isfunction()) {
+            throw new ScriptLoadException("script '" + name + "' defines no function '" + options.entry()
+                    + "' (found " + entry.typename() + "): the engine calls " + options.entry()
+                    + "(pkt) for each frame; define it as a global function");
+        }
+        return new ScriptState(name, g, hook, options.callBudget(), options.errorListener(), entry);
+    }
+
+    /**
+     * Calls the entry function with {@code pkt}. Never throws: errors are counted, reported and returned as an
+     * outcome. Allocates nothing itself (what the script does may allocate).
+     */
+    public CallOutcome call(LuaValue pkt) {
+        Thread t = Thread.currentThread();
+        InstructionBudget b = budget;
+        if (owner != t) {
+            owner = t;
+            budget = b = InstructionBudget.current();
+        }
+        b.arm(callBudget);
+        b.bind(hook);
+        hook.begin(b);
+        try {
+            boolean pass = entry.call(pkt).toboolean();
+            if (b.exhausted()) {
+                // The error was swallowed by library code and the call still returned: the verdict is void.
+                return exhaustedCall();
+            }
+            if (pass) {
+                counters.countPass();
+                return CallOutcome.PASS;
+            }
+            counters.countBlock();
+            return CallOutcome.BLOCK;
+        } catch (BudgetExceededError e) {
+            return exhaustedCall();
+        } catch (SizeLimitError e) {
+            return fail(CallOutcome.SIZE_LIMIT, describe(e));
+        } catch (CallDepthError e) {
+            return fail(CallOutcome.STACK_OVERFLOW, describe(e));
+        } catch (LuaError e) {
+            Throwable cause = e.getCause();
+            if (cause != null && !(cause instanceof LuaError)) {
+                return fail(CallOutcome.JAVA_EXCEPTION, describe(e));
+            }
+            return fail(CallOutcome.LUA_ERROR, describe(e));
+        } catch (StackOverflowError e) {
+            return fail(CallOutcome.STACK_OVERFLOW, name + ": Java stack overflow (recursion through library "
+                    + "functions or metamethods)");
+        } catch (OutOfMemoryError e) {
+            return fail(CallOutcome.OUT_OF_MEMORY, name + ": the JVM ran out of heap during the call");
+        } catch (RuntimeException e) {
+            return fail(CallOutcome.JAVA_EXCEPTION, name + ": " + e);
+        } finally {
+            // Library code running outside script calls (tests, Java callers) must not hit this call's leftovers.
+            b.remaining = InstructionBudget.UNLIMITED;
+        }
+    }
+
+    private CallOutcome exhaustedCall() {
+        String site = hook.takeExhaustionSite();
+        return fail(CallOutcome.BUDGET_EXCEEDED, (site == null ? name : site) + ": instruction budget exceeded ("
+                + callBudget + " steps per call)");
+    }
+
+    private CallOutcome fail(CallOutcome outcome, String message) {
+        counters.countError(outcome);
+        lastError = message;
+        try {
+            errorListener.onError(name, outcome, message);
+        } catch (RuntimeException ignored) {
+            // A listener must not throw; if it does, the call's outcome still stands.
+        }
+        return outcome;
+    }
+
+    /**
+     * The text of a Lua error with script name and line. Error objects that are not strings or numbers are not
+     * converted through {@code __tostring} (that would run script code outside any budget); they are described by
+     * type, as the standalone {@code lua} interpreter does.
+     */
+    static String describe(LuaError e) {
+        LuaValue object = e.getMessageObject();
+        if (object != null && object.isstring()) {
+            return clean(e.getMessage());
+        }
+        String type = object == null ? "nil" : object.typename();
+        return "(error object is a " + type + " value)";
+    }
+
+    private static String clean(String message) {
+        return message == null ? "(no message)" : message.strip();
+    }
+
+    /** The script's name. */
+    public String name() {
+        return name;
+    }
+
+    /** This state's counters (readable from any thread). */
+    public ScriptCounters counters() {
+        return counters;
+    }
+
+    /** The message of the most recent failed call, or null. */
+    public String lastError() {
+        return lastError;
+    }
+
+    /**
+     * The state's globals, for bindings that need to create values in this state. Never hand them to another
+     * state or to a script of another state.
+     */
+    public Globals globals() {
+        return globals;
+    }
+
+    /**
+     * Releases the state: later calls fail with a counted Lua error ("script ... is closed") instead of running
+     * the script. Call from the thread that owns the state, or after it stopped calling.
+     */
+    @Override
+    public void close() {
+        String closedName = name;
+        entry = new OneArgFunction() {
+            @Override
+            public LuaValue call(LuaValue arg) {
+                throw new LuaError("script '" + closedName + "' is closed");
+            }
+        };
+        LuaValue k = LuaValue.NIL;
+        LuaTable g = globals;
+        while (true) {
+            Varargs n = g.next(k);
+            if ((k = n.arg1()).isnil()) {
+                break;
+            }
+            g.rawset(k, LuaValue.NIL);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "ScriptState[" + name + ", " + counters + "]";
+    }
+}

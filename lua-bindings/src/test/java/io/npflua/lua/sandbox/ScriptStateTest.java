@@ -1,0 +1,150 @@
+package io.npflua.lua.sandbox;
+
+import org.junit.jupiter.api.Test;
+import org.luaj.vm2.LuaValue;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ScriptStateTest {
+    private final ScriptFixture fx = new ScriptFixture();
+
+    @Test
+    void shouldPassOnTruthyResultAndBlockOnFalseOrNil() throws Exception {
+        ScriptState s = fx.load("function filter(p) if p == 1 then return 0 elseif p == 2 then return false end end");
+        assertEquals(CallOutcome.PASS, s.call(LuaValue.valueOf(1)), "0 is true in Lua");
+        assertEquals(CallOutcome.BLOCK, s.call(LuaValue.valueOf(2)));
+        assertEquals(CallOutcome.BLOCK, s.call(LuaValue.valueOf(3)), "nil blocks");
+        assertEquals(3, s.counters().calls());
+        assertEquals(1, s.counters().passed());
+        assertEquals(2, s.counters().blocked());
+        assertEquals(0, s.counters().errors());
+    }
+
+    @Test
+    void shouldCallTheConfiguredEntryFunction() throws Exception {
+        ScriptState s = ScriptState.load(fx.options("x.lua", "function accept() return true end").withEntry("accept"));
+        assertEquals(CallOutcome.PASS, s.call(LuaValue.NIL));
+    }
+
+    @Test
+    void shouldRejectScriptWithoutEntryFunction() {
+        ScriptLoadException e = assertThrows(ScriptLoadException.class, () -> fx.load("function filtre() end"));
+        assertTrue(e.getMessage().contains("defines no function 'filter'"), e.getMessage());
+        assertTrue(e.getMessage().contains("test.lua"), e.getMessage());
+    }
+
+    @Test
+    void shouldRejectScriptThatDoesNotCompileWithNameAndLine() {
+        ScriptLoadException e = assertThrows(ScriptLoadException.class,
+                () -> fx.load("function filter(p)\n  return p +\nend"));
+        assertTrue(e.getMessage().contains("does not compile"), e.getMessage());
+        assertTrue(e.getMessage().contains("test.lua:3"), e.getMessage());
+    }
+
+    @Test
+    void shouldRejectTopLevelChunkThatRaises() {
+        ScriptLoadException e = assertThrows(ScriptLoadException.class,
+                () -> fx.load("local x = nil\nx.y = 1\nfunction filter() end"));
+        assertTrue(e.getMessage().contains("failed while loading"), e.getMessage());
+        assertTrue(e.getMessage().contains("test.lua:2"), e.getMessage());
+    }
+
+    @Test
+    void shouldCutOffTopLevelChunkThatNeverReturns() {
+        ScriptLoadException e = assertThrows(ScriptLoadException.class,
+                () -> ScriptState.load(fx.options("loop.lua", "function filter() end\nwhile true do end")
+                        .withLoadBudget(100_000)));
+        assertTrue(e.getMessage().contains("did not finish within 100000 instructions"), e.getMessage());
+        assertTrue(e.getMessage().contains("loop.lua:2"), e.getMessage());
+    }
+
+    @Test
+    void shouldRefuseBinaryChunkAsScript() {
+        ScriptLoadException e = assertThrows(ScriptLoadException.class, () -> fx.load("\u001bLua\u0052\u0000"));
+        assertTrue(e.getMessage().contains("binary"), e.getMessage());
+    }
+
+    @Test
+    void shouldReportRuntimeErrorWithScriptNameAndLineAndKeepWorking() throws Exception {
+        ScriptState s = fx.load("function filter(p)\n  if p then\n    error('boom')\n  end\n  return true\nend");
+        assertEquals(CallOutcome.LUA_ERROR, s.call(LuaValue.TRUE));
+        assertTrue(fx.lastError().contains("test.lua:3"), fx.lastError());
+        assertTrue(fx.lastError().contains("boom"), fx.lastError());
+        assertEquals(fx.lastError(), s.lastError());
+        assertEquals(CallOutcome.PASS, s.call(LuaValue.FALSE));
+        assertEquals(1, s.counters().errors(CallOutcome.LUA_ERROR));
+        assertEquals(2, s.counters().calls());
+    }
+
+    @Test
+    void shouldReportIndexingNilWithLine() throws Exception {
+        ScriptState s = fx.load("function filter(p)\n  return p.x.y\nend");
+        assertEquals(CallOutcome.LUA_ERROR, s.call(LuaValue.tableOf()));
+        assertTrue(fx.lastError().contains("test.lua:2"), fx.lastError());
+    }
+
+    @Test
+    void shouldGiveEachCallItsOwnBudget() throws Exception {
+        // ~5 instructions per iteration: 150k iterations need ~750k steps, under 1M per call, far over 1M in total.
+        ScriptState s = fx.load("function filter() local n = 0 for i = 1, 150000 do n = n + i end return n > 0 end");
+        for (int i = 0; i < 5; i++) {
+            assertEquals(CallOutcome.PASS, s.call(LuaValue.NIL), fx.lastError());
+        }
+    }
+
+    @Test
+    void shouldKeepWorkingWhenCalledFromAnotherThread() throws Exception {
+        ScriptState s = fx.load("function filter(p) if p then while true do end end return true end");
+        assertEquals(CallOutcome.BUDGET_EXCEEDED, s.call(LuaValue.TRUE));
+        CallOutcome[] onOther = new CallOutcome[2];
+        Thread t = new Thread(() -> {
+            onOther[0] = s.call(LuaValue.FALSE);
+            onOther[1] = s.call(LuaValue.TRUE);
+        });
+        t.start();
+        t.join();
+        assertEquals(CallOutcome.PASS, onOther[0]);
+        assertEquals(CallOutcome.BUDGET_EXCEEDED, onOther[1]);
+        assertEquals(CallOutcome.PASS, s.call(LuaValue.FALSE));
+    }
+
+    @Test
+    void shouldNotLetOneStateExhaustTheBudgetOfAnotherOnTheSameThread() throws Exception {
+        ScriptState looping = fx.load("function filter() while true do end end");
+        ScriptState counting = ScriptState.load(fx.options("count.lua",
+                "function filter() local n = 0 for i = 1, 1000 do n = n + 1 end return n == 1000 end")
+                .withCallBudget(10_000));
+        for (int i = 0; i < 3; i++) {
+            assertEquals(CallOutcome.BUDGET_EXCEEDED, looping.call(LuaValue.NIL));
+            assertEquals(CallOutcome.PASS, counting.call(LuaValue.NIL), fx.lastError());
+        }
+        assertEquals(3, counting.counters().passed());
+    }
+
+    @Test
+    void shouldApplyTheConfiguredCallBudget() throws Exception {
+        String loop = "function filter() local n = 0 for i = 1, 1000 do n = n + 1 end return true end";
+        assertEquals(CallOutcome.BUDGET_EXCEEDED,
+                ScriptState.load(fx.options("small.lua", loop).withCallBudget(500)).call(LuaValue.NIL));
+        assertEquals(CallOutcome.PASS,
+                ScriptState.load(fx.options("big.lua", loop).withCallBudget(50_000)).call(LuaValue.NIL));
+    }
+
+    @Test
+    void shouldFailCallsAfterClose() throws Exception {
+        ScriptState s = fx.load("function filter() return true end");
+        s.close();
+        assertEquals(CallOutcome.LUA_ERROR, s.call(LuaValue.NIL));
+        assertTrue(fx.lastError().contains("closed"), fx.lastError());
+    }
+
+    @Test
+    void shouldPrintOneLinePerCallPrefixedWithScriptName() throws Exception {
+        ScriptState s = fx.load("print('loaded', 1, nil, true)\nfunction filter() print('a\\nb') return true end");
+        s.call(LuaValue.NIL);
+        assertEquals("test.lua: loaded\t1\tnil\ttrue", fx.printed.get(0));
+        assertEquals("test.lua: a b", fx.printed.get(1));
+    }
+}
