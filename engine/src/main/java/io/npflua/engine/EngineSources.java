@@ -2,6 +2,8 @@ package io.npflua.engine;
 
 import io.npflua.engine.output.bridge.BridgePorts;
 import io.npflua.engine.output.pcap.PcapVerdictSink;
+import io.npflua.engine.rule.RuleFactory;
+import io.npflua.engine.rule.lua.LuaRuleFactory;
 import io.npflua.engine.source.FrameSourceFactory;
 import io.npflua.engine.source.pcap.PcapSourceFactory;
 import io.npflua.engine.source.ring.LiveCaptureOptions;
@@ -18,9 +20,11 @@ import java.nio.file.Path;
  * Engine.builder().tap("eth0").workers(2).sources(EngineSources.live(LiveCaptureOptions.defaults()))
  * // inline bridge
  * BridgePorts ports = EngineSources.bridge(LiveCaptureOptions.defaults());
- * Engine.builder().bridge("eth1", "eth2").sources(ports).forwarders(ports)
+ * Engine.builder().bridge("eth1", "eth2").sources(ports).forwarders(ports).idleStrategy(ports.idleStrategies())
  * // offline, each file read 3 times
  * Engine.builder().tap("a.pcap", "b.pcap").sources(EngineSources.pcap(3))
+ * // Lua scripts (any mode)
+ * builder.ruleFactory(EngineSources.lua()).script(ScriptSpec.of("ssh", source))
  * // outputs (any mode)
  * PcapVerdictSink passed = EngineSources.pcapSink(Path.of("passed.pcap"));
  * builder.onPassedPerWorker(passed.perWorker());  // closed with the last worker
@@ -43,6 +47,11 @@ public final class EngineSources {
     /** Offline: the engine's "interfaces" are capture file paths, each read {@code passes} times (at least 1). */
     public static FrameSourceFactory pcap(long passes) {
         return new PcapSourceFactory(passes);
+    }
+
+    /** Lua scripts in the sandbox, one isolated state per worker and script; print to standard error. */
+    public static RuleFactory lua() {
+        return new LuaRuleFactory();
     }
 
     /** A pcap file of frames (nanosecond timestamps, wire lengths kept), shared by all workers. */

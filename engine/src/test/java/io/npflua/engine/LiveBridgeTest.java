@@ -256,4 +256,59 @@ class LiveBridgeTest {
         assertEquals("ready", line, "helper did not start");
         return out;
     }
+
+    /** The Lua way: block UDP to 7777, move UDP to 5004 onto port 5002 and fix the checksums with pkt:checksum(). */
+    static final String LUA_BRIDGE_SCRIPT = String.join("\n",
+            "function filter(pkt)",
+            "  local u = pkt:udp()",
+            "  if u == nil then return true end",
+            "  if u.dst_port == 7777 then return false end",
+            "  if u.dst_port == 5004 then",
+            "    u.dst_port = 5002",
+            "    pkt:checksum()",
+            "  end",
+            "  return true",
+            "end");
+
+    @org.junit.jupiter.api.Test
+    void shouldApplyALuaScriptsVerdictsAndRewritesInline() throws Exception {
+        try (VethLab hostA = VethLab.create(); VethLab hostB = VethLab.create()) {
+            VethLab.VethPair left = hostA.addPair(true);
+            VethLab.VethPair right = hostB.addPair(true);
+            hostA.offloadsOff(left);
+            hostB.offloadsOff(right);
+            LiveFrames.run("ip", "netns", "exec", hostB.namespace(), "ethtool", "-K", right.b(), "rx", "off");
+            hostA.addAddress(left.b(), hostA.namespace(), A + "/24");
+            hostB.addAddress(right.b(), hostB.namespace(), B + "/24");
+            BridgePorts ports = EngineSources.bridge(LiveCaptureOptions.defaults());
+            try (Engine engine = Engine.builder().bridge(left.a(), right.a()).workers(2).sources(ports)
+                    .forwarders(ports).idleStrategy(ports.idleStrategies()).ruleFactory(EngineSources.lua())
+                    .script(io.npflua.engine.rule.ScriptSpec.of("bridge", LUA_BRIDGE_SCRIPT)).build()) {
+                engine.start();
+                assertEquals("1000000", transferTcp(hostA, hostB, 1_000_000), "TCP crosses the bridge");
+                assertEquals("50 a", udp(hostA, hostB, 5000, 50), "UDP passes unchanged");
+                assertEquals("0 -", udp(hostA, hostB, BLOCKED, 50), "frames the script blocks never reach B");
+                assertEquals("50 a", udpRedirected(hostA, hostB, 5004, 5002, 50),
+                        "datagrams the script moved to port 5002 arrive there with valid checksums");
+                EngineSnapshot s = engine.closeAndReport();
+                assertEquals(0, s.errors(), "no script errors: " + s.script("bridge").lastError());
+                assertEquals(s.frames(), s.passed() + s.blocked());
+                assertEquals(s.kernelPackets(), s.frames() + s.kernelDrops());
+                assertTrue(s.blocked() >= 50);
+            }
+        }
+    }
+
+    private static String udpRedirected(VethLab a, VethLab b, int sentTo, int listenOn, int count) throws Exception {
+        Process receiver = startIn(b.namespace(), UDP_RECEIVER, B, Integer.toString(listenOn));
+        try {
+            BufferedReader out = awaitReady(receiver);
+            a.execInNamespace("python3", "-c", UDP_SENDER, B, Integer.toString(sentTo), Integer.toString(count));
+            String line = out.readLine();
+            receiver.waitFor(10, TimeUnit.SECONDS);
+            return line == null ? "?" : line.trim();
+        } finally {
+            receiver.destroyForcibly();
+        }
+    }
 }
