@@ -1,6 +1,7 @@
 package io.npflua.lua.sandbox;
 
 import org.luaj.vm2.Globals;
+import org.luaj.vm2.LuaClosure;
 import org.luaj.vm2.LuaError;
 import org.luaj.vm2.LuaTable;
 import org.luaj.vm2.LuaValue;
@@ -34,6 +35,8 @@ public final class ScriptState implements AutoCloseable {
     private final ScriptErrorListener errorListener;
     private final ScriptCounters counters = new ScriptCounters();
     private LuaValue entry;
+    /** The entry with reused registers when it is a Lua function (null once closed or for Java functions). */
+    private ReusedRegistersClosure fastEntry;
     private Thread owner;
     private InstructionBudget budget;
     private volatile String lastError;
@@ -46,6 +49,7 @@ public final class ScriptState implements AutoCloseable {
         this.callBudget = callBudget;
         this.errorListener = errorListener;
         this.entry = entry;
+        this.fastEntry = entry instanceof LuaClosure c ? new ReusedRegistersClosure(c, globals) : null;
     }
 
     /**
@@ -116,7 +120,8 @@ public final class ScriptState implements AutoCloseable {
         b.bind(hook);
         hook.begin(b);
         try {
-            boolean pass = entry.call(pkt).toboolean();
+            ReusedRegistersClosure fast = fastEntry;
+            boolean pass = (fast != null ? fast.callWith(pkt) : entry.call(pkt)).toboolean();
             if (b.exhausted()) {
                 // The error was swallowed by library code and the call still returned: the verdict is void.
                 return exhaustedCall();
@@ -217,6 +222,7 @@ public final class ScriptState implements AutoCloseable {
     @Override
     public void close() {
         String closedName = name;
+        fastEntry = null;
         entry = new OneArgFunction() {
             @Override
             public LuaValue call(LuaValue arg) {

@@ -23,6 +23,28 @@ class ScriptStateTest {
     }
 
     @Test
+    void shouldKeepClosuresMadeInEarlierCallsIntactAlthoughRegistersAreReused() throws Exception {
+        // Each call captures its own local in a closure kept in a global; the entry's register array is reused
+        // across calls, so this fails if an upvalue still pointed into it after the call returned.
+        ScriptState s = fx.load("""
+                kept = {}
+                function filter(p)
+                  local mine = p * 10
+                  kept[#kept + 1] = function() return mine end
+                  local sum = 0
+                  for i = 1, #kept do sum = sum + kept[i]() end
+                  return sum == 10 * (#kept * (#kept + 1) / 2)
+                end
+                """);
+        for (int i = 1; i <= 20; i++) {
+            assertEquals(CallOutcome.PASS, s.call(LuaValue.valueOf(i)), "call " + i);
+        }
+        ScriptState vararg = fx.load("function filter(...) local a = ... ; return a == 7 and select('#', ...) == 1 end");
+        assertEquals(CallOutcome.PASS, vararg.call(LuaValue.valueOf(7)));
+        assertEquals(CallOutcome.BLOCK, vararg.call(LuaValue.valueOf(8)));
+    }
+
+    @Test
     void shouldCallTheConfiguredEntryFunction() throws Exception {
         ScriptState s = ScriptState.load(fx.options("x.lua", "function accept() return true end").withEntry("accept"));
         assertEquals(CallOutcome.PASS, s.call(LuaValue.NIL));
