@@ -1,0 +1,87 @@
+package io.npflua.tools.cli;
+
+import io.npflua.engine.counter.EngineSnapshot;
+import io.npflua.engine.counter.SnapshotJson;
+import io.npflua.engine.json.JsonReader;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Counters for people: a totals line, a table of scripts and, with several workers, a table of workers. Works on the
+ * JSON form ({@link SnapshotJson}), so the local engine's counters and those read over the control socket print
+ * alike.
+ */
+final class CounterText {
+    private CounterText() {
+    }
+
+    /** Parses a snapshot's JSON form. */
+    static Map<String, Object> asMap(EngineSnapshot snapshot) {
+        try {
+            return JsonReader.parseObject(SnapshotJson.render(snapshot));
+        } catch (JsonReader.JsonException e) {
+            throw new IllegalStateException("SnapshotJson wrote invalid JSON: " + e.getMessage(), e);
+        }
+    }
+
+    /** Prints {@code stats} (the JSON form of a snapshot). */
+    @SuppressWarnings("unchecked")
+    static void print(Map<String, Object> stats, PrintWriter out) {
+        long frames = JsonValues.number(stats, "frames");
+        StringBuilder head = new StringBuilder();
+        head.append(frames).append(" frames: ").append(JsonValues.number(stats, "passed")).append(" passed, ")
+                .append(JsonValues.number(stats, "blocked")).append(" blocked, ")
+                .append(JsonValues.number(stats, "errors")).append(" script errors");
+        long forwarded = JsonValues.number(stats, "forwarded");
+        if (forwarded > 0) {
+            head.append(", ").append(forwarded).append(" forwarded");
+        }
+        out.println(head);
+        long elapsedNs = JsonValues.number(stats, "elapsed_ns");
+        out.println("kernel: " + JsonValues.number(stats, "kernel_packets") + " packets, "
+                + JsonValues.number(stats, "kernel_drops") + " dropped, " + JsonValues.number(stats, "freezes")
+                + " ring freezes; " + JsonValues.number(stats, "restarts") + " worker restarts; "
+                + duration(elapsedNs) + (stats.containsKey("ns_per_frame")
+                ? ", " + JsonValues.number(stats, "ns_per_frame") + " ns/frame" : ""));
+        List<Object> scripts = (List<Object>) stats.getOrDefault("scripts", List.of());
+        if (!scripts.isEmpty()) {
+            int width = 6;
+            for (Object o : scripts) {
+                width = Math.max(width, JsonValues.text((Map<String, Object>) o, "name").length());
+            }
+            String fmt = "%-" + width + "s %12s %12s %12s %8s  %s%n";
+            out.printf(fmt, "script", "calls", "passed", "blocked", "errors", "last error");
+            for (Object o : scripts) {
+                Map<String, Object> s = (Map<String, Object>) o;
+                Object last = s.get("last_error");
+                out.printf(fmt, JsonValues.text(s, "name"), JsonValues.number(s, "calls"),
+                        JsonValues.number(s, "passed"), JsonValues.number(s, "blocked"),
+                        JsonValues.number(s, "errors"), last == null ? "" : last);
+            }
+        }
+        List<Object> workers = (List<Object>) stats.getOrDefault("workers", List.of());
+        if (workers.size() > 1) {
+            String fmt = "%-6s %-10s %12s %12s %12s %12s%n";
+            out.printf(fmt, "worker", "state", "frames", "passed", "blocked", "kernel drops");
+            for (Object o : workers) {
+                Map<String, Object> w = (Map<String, Object>) o;
+                out.printf(fmt, JsonValues.number(w, "index"), JsonValues.text(w, "state"),
+                        JsonValues.number(w, "frames"), JsonValues.number(w, "passed"),
+                        JsonValues.number(w, "blocked"), JsonValues.number(w, "kernel_drops"));
+            }
+        }
+        out.flush();
+    }
+
+    /** {@code 1.234 s}, {@code 12.3 ms} or {@code 456 µs}. */
+    static String duration(long ns) {
+        if (ns >= 1_000_000_000L) {
+            return String.format("%.3f s", ns / 1e9);
+        }
+        if (ns >= 1_000_000L) {
+            return String.format("%.1f ms", ns / 1e6);
+        }
+        return (ns / 1000) + " µs";
+    }
+}

@@ -1,0 +1,115 @@
+package io.npflua.tools.cli;
+
+import io.npflua.engine.rule.ErrorPolicy;
+import io.npflua.engine.source.FanoutMode;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.TypeConversionException;
+
+/** The option groups several subcommands share, as picocli mixins, and their value converters. */
+final class Options {
+    private Options() {
+    }
+
+    /** {@code --control PATH}: the engine's control socket. */
+    static final class Control {
+        @Option(names = "--control", paramLabel = "PATH",
+                description = "Control socket of the engine (default: /run/npflua/npflua.sock as root, else under"
+                        + " $XDG_RUNTIME_DIR or /tmp; or $NPFLUA_CONTROL).")
+        Path path;
+
+        /** The given path or the default one. */
+        Path socket() {
+            return path != null ? path : ControlPaths.defaultPath();
+        }
+    }
+
+    /** {@code --json}: machine-readable output on standard output. */
+    static final class Json {
+        @Option(names = "--json", description = "Print the result as one JSON object on standard output.")
+        boolean json;
+    }
+
+    /** {@code --workers N}. */
+    static final class Workers {
+        @Option(names = "--workers", paramLabel = "N", description = "Worker threads, each with its own sockets"
+                + " and Lua states (default 1).")
+        Integer workers;
+    }
+
+    /** {@code -s [NAME=]FILE.lua} (repeatable), {@code --on-error}, {@code --max-instructions}. */
+    static final class Scripts {
+        @Option(names = {"-s", "--script"}, paramLabel = "[NAME=]FILE.lua", converter = ScriptArgConverter.class,
+                description = "A script to run on every frame, in order (repeatable). NAME defaults to the file's"
+                        + " base name.")
+        List<ScriptArgument> scripts = new ArrayList<>();
+
+        @Option(names = "--on-error", paramLabel = "pass|block", converter = PolicyConverter.class,
+                description = "What happens to a frame when a script fails on it (default pass: fail open).")
+        ErrorPolicy onError;
+
+        @Option(names = "--max-instructions", paramLabel = "N", description = "Instruction budget per script call"
+                + " (default: the sandbox's).")
+        Long maxInstructions;
+    }
+
+    /** Parses {@code [NAME=]FILE}. */
+    static final class ScriptArgConverter implements ITypeConverter<ScriptArgument> {
+        @Override
+        public ScriptArgument convert(String value) {
+            try {
+                return ScriptArgument.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
+    /** Parses {@code pass|block}. */
+    static final class PolicyConverter implements ITypeConverter<ErrorPolicy> {
+        @Override
+        public ErrorPolicy convert(String value) {
+            try {
+                return ErrorPolicy.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
+    /** Parses {@code hash|lb|cpu|qm|rollover}. */
+    static final class FanoutConverter implements ITypeConverter<FanoutMode> {
+        @Override
+        public FanoutMode convert(String value) {
+            try {
+                return FanoutMode.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
+    /** The two interfaces of {@code --bridge A,B}. */
+    record Bridge(List<String> interfaces) {
+    }
+
+    /** Parses {@code A,B} (two different interface names). */
+    static final class BridgeConverter implements ITypeConverter<Bridge> {
+        @Override
+        public Bridge convert(String value) {
+            String[] parts = value.split(",", -1);
+            if (parts.length != 2 || parts[0].isBlank() || parts[1].isBlank()) {
+                throw new TypeConversionException("a bridge is two interfaces separated by a comma, e.g."
+                        + " --bridge eth1,eth2; got '" + value + "'");
+            }
+            if (parts[0].equals(parts[1])) {
+                throw new TypeConversionException("a bridge needs two different interfaces, got " + parts[0]
+                        + " twice");
+            }
+            return new Bridge(List.of(parts[0].trim(), parts[1].trim()));
+        }
+    }
+}

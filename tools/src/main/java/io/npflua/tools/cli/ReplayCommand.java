@@ -1,0 +1,92 @@
+package io.npflua.tools.cli;
+
+import io.npflua.engine.Engine;
+import io.npflua.engine.counter.EngineSnapshot;
+import io.npflua.engine.counter.SnapshotJson;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code npflua replay FILE.pcap ... -s SCRIPT ...}: the offline mode. The files go through the same workers and rule
+ * chains as live capture, as fast as possible, then the counters are printed ({@code --json} adds
+ * {@code ns_per_frame}: wall time of the run ÷ frames).
+ */
+@Command(name = "replay", description = {"Run scripts over pcap/pcapng files (offline mode), as fast as possible,"
+        + " and print the counters.",
+        "Use --repeat to time scripts on a small capture, -w/--write-blocked to split a capture by verdict."})
+final class ReplayCommand extends BaseCommand {
+    @Parameters(arity = "1..*", paramLabel = "FILE.pcap", description = "Captures to read (pcap or pcapng).")
+    List<Path> files = new ArrayList<>();
+
+    @Mixin
+    Options.Scripts scripts;
+
+    @Mixin
+    Options.Workers workers;
+
+    @Option(names = "-w", paramLabel = "PASS.pcap", description = "Write passed frames here.")
+    Path passedPcap;
+
+    @Option(names = "--write-blocked", paramLabel = "BLOCKED.pcap", description = "Write blocked frames here.")
+    Path blockedPcap;
+
+    @Option(names = "--repeat", paramLabel = "N", defaultValue = "1",
+            description = "Run the captures N times in a row in-process (default 1).")
+    long repeat;
+
+    @Mixin
+    Options.Json json;
+
+    @Override
+    public Integer call() {
+        if (repeat < 1) {
+            throw CliFailure.usage("--repeat " + repeat, "must be at least 1", null);
+        }
+        int n = workers.workers == null ? 1 : workers.workers;
+        if (n < 1 || n > 256) {
+            throw CliFailure.usage("--workers " + n, "must be 1..256", null);
+        }
+        for (Path f : files) {
+            if (!Files.isRegularFile(f) || !Files.isReadable(f)) {
+                throw new CliFailure("cannot read capture " + f, Files.exists(f) ? "not a readable file"
+                        : "no such file", "check the path");
+            }
+        }
+        EngineSetup.checkDistinct(passedPcap, blockedPcap);
+        if (passedPcap != null) {
+            EngineSetup.checkWritable(passedPcap, "-w");
+        }
+        if (blockedPcap != null) {
+            EngineSetup.checkWritable(blockedPcap, "--write-blocked");
+        }
+        List<ScriptPlan> plans = ScriptPlan.of(scripts.scripts);
+        EngineFactories f = factories();
+        Engine.Builder b = Engine.builder().workers(n).sources(f.pcapSources(List.copyOf(files), repeat))
+                .ruleFactory(f.luaRulesIfWired(!plans.isEmpty()));
+        for (Path file : files) {
+            b.tap(file.toString());
+        }
+        EngineSetup.outputs(b, passedPcap == null ? null : f.pcapSink(passedPcap),
+                blockedPcap == null ? null : f.pcapSink(blockedPcap));
+        EngineSetup.addScripts(b, plans, scripts.onError, scripts.maxInstructions);
+        Engine engine = EngineSetup.build(b, plans);
+        EngineSetup.start(engine);
+        new EngineRunner(engine, 0, 0, null).run(true, this::report);
+        return ExitCodes.OK;
+    }
+
+    private void report(EngineSnapshot s) {
+        if (json.json) {
+            out().println(SnapshotJson.render(s));
+            out().flush();
+        } else {
+            CounterText.print(CounterText.asMap(s), out());
+        }
+    }
+}

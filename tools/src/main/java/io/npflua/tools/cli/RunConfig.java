@@ -1,0 +1,29 @@
+package io.npflua.tools.cli;
+
+import io.npflua.engine.rule.ErrorPolicy;
+import io.npflua.engine.source.FanoutMode;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * What a {@code --config} file says; every field is null (or empty) when the file does not set it, so that
+ * command-line flags can override field by field. Paths are already resolved against the file's directory.
+ *
+ * @param interfaces tap interfaces (empty when not set)
+ * @param bridge     the two bridged interfaces, or null
+ * @param scripts    scripts in load order (empty when not set)
+ * @param onError    default error policy for scripts that set none ({@code limits.on_error})
+ * @param maxInstructions default instruction budget ({@code limits.max_instructions})
+ * @param count      stop after this many frames ({@code limits.count})
+ * @param durationSeconds stop after this long ({@code limits.duration})
+ */
+record RunConfig(Path file, List<String> interfaces, List<String> bridge, Integer workers, FanoutMode fanout,
+                 Integer snapLength, String bpf, List<ScriptPlan> scripts, Path rulesDir, ErrorPolicy onError,
+                 Long maxInstructions, Long count, Double durationSeconds, Path passedPcap, Path blockedPcap,
+                 Integer metricsPort, Path control) {
+    /** A configuration that sets nothing (no {@code --config}). */
+    static RunConfig empty() {
+        return new RunConfig(null, List.of(), null, null, null, null, null, List.of(), null, null, null, null, null,
+                null, null, null, null);
+    }
+}

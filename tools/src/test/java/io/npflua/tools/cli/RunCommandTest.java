@@ -1,0 +1,143 @@
+package io.npflua.tools.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.npflua.engine.json.JsonReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code run} over the test factories' endless in-memory "interfaces": stop conditions, signals, validation. */
+class RunCommandTest {
+    @TempDir
+    Path dir;
+
+    private Path sshScript() throws Exception {
+        Path p = dir.resolve("ssh.lua");
+        Files.writeString(p, "function filter(pkt) return not pkt:find('OpenSSH_6.4', 1, true) end");
+        return p;
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void shouldStopAfterCountFramesAndPrintFinalCountersAsJson() throws Exception {
+        Cli.Result r = Cli.run(new TestFactories(), "run", "-i", "test0", "-s", sshScript().toString(), "-c", "1000",
+                "--json", "--no-control", "--workers", "2");
+        assertEquals(ExitCodes.OK, r.code(), r.err());
+        Map<String, Object> json = JsonReader.parseObject(r.out().trim());
+        long frames = (Long) json.get("frames");
+        assertTrue(frames >= 1000, "stopped after at least 1000 frames: " + frames);
+        assertEquals(frames, (Long) json.get("passed") + (Long) json.get("blocked"), "counters add up");
+        assertEquals(Boolean.TRUE, json.get("final"));
+        Map<String, Object> ssh = (Map<String, Object>) ((List<Object>) json.get("scripts")).get(0);
+        assertEquals("ssh", ssh.get("name"));
+        assertEquals(2, ((List<Object>) json.get("workers")).size());
+    }
+
+    @Test
+    void shouldStopAfterDurationAndPrintTextCountersOnStandardError() throws Exception {
+        Cli.Result r = Cli.run(new TestFactories(), "run", "-i", "test0", "--duration", "0.2", "--no-control");
+        assertEquals(ExitCodes.OK, r.code(), r.err());
+        assertEquals("", r.out());
+        assertTrue(r.err().contains(" frames: ") && r.err().contains(" passed, 0 blocked"), r.err());
+    }
+
+    @Test
+    void shouldValidateInterfacesAndScriptsBeforeCapturing() throws Exception {
+        Cli.Result noIface = Cli.run(new TestFactories(), "run", "-i", "eth-missing", "--no-control");
+        assertEquals(ExitCodes.FAILURE, noIface.code());
+        assertTrue(noIface.err().startsWith("npflua: cannot start the engine: interface eth-missing does not exist"),
+                noIface.err());
+        Path bad = dir.resolve("bad.lua");
+        Files.writeString(bad, "function filter(pkt)\n  retur true\nend");
+        Cli.Result badScript = Cli.run(new TestFactories(), "run", "-i", "test0", "-s", bad.toString(),
+                "--no-control");
+        assertEquals(ExitCodes.FAILURE, badScript.code());
+        assertTrue(badScript.err().contains(bad + ":2:"), badScript.err());
+    }
+
+    @Test
+    void shouldExplainASourceThatCannotBeOpenedAtStart() {
+        TestFactories f = new TestFactories() {
+            @Override
+            public io.npflua.engine.source.FrameSourceFactory liveSources(String bpf) {
+                io.npflua.engine.source.FrameSourceFactory real = super.liveSources(bpf);
+                return new io.npflua.engine.source.FrameSourceFactory() {
+                    @Override
+                    public void validate(String name) {
+                        real.validate(name);
+                    }
+
+                    @Override
+                    public io.npflua.engine.source.FrameSource open(io.npflua.engine.source.SourceRequest r) {
+                        throw new IllegalStateException("socket(AF_PACKET) failed: Operation not permitted");
+                    }
+                };
+            }
+        };
+        Cli.Result r = Cli.run(f, "run", "-i", "test0", "--no-control");
+        assertEquals(ExitCodes.NEEDS_ROOT, r.code(), r.err());
+        assertTrue(r.err().startsWith("npflua: cannot start the engine: cannot open test0 for worker 0: socket("
+                + "AF_PACKET) failed: Operation not permitted; run as root, or grant"), r.err());
+    }
+
+    @Test
+    void shouldFailWhenAnExplicitControlSocketCannotBeServedAndOnlyNoteAMissingDefaultOne() throws Exception {
+        TestFactories busy = new TestFactories() {
+            @Override
+            public AutoCloseable controlServer(io.npflua.engine.Engine engine, Path socket,
+                                               io.npflua.engine.worker.ErrorHandler errors) throws Exception {
+                throw new java.io.IOException("another engine is listening on " + socket);
+            }
+        };
+        Cli.Result explicit = Cli.run(busy, "run", "-i", "test0", "-c", "10", "--control",
+                dir.resolve("c.sock").toString());
+        assertEquals(ExitCodes.FAILURE, explicit.code());
+        assertTrue(explicit.err().startsWith("npflua: cannot open the control socket " + dir.resolve("c.sock")
+                + ": another engine is listening"), explicit.err());
+        TestFactories unwired = new TestFactories() {
+            @Override
+            public AutoCloseable controlServer(io.npflua.engine.Engine engine, Path socket,
+                                               io.npflua.engine.worker.ErrorHandler errors) {
+                throw new UnsupportedOperationException("the control socket: not wired yet in this build");
+            }
+        };
+        Cli.Result implicit = Cli.run(unwired, "run", "-i", "test0", "-c", "10");
+        assertEquals(ExitCodes.OK, implicit.code(), implicit.err());
+        assertTrue(implicit.err().contains("npflua: note: no control socket: the control socket: not wired yet"),
+                implicit.err());
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void shouldPrintFinalJsonCountersOnSigint() throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder pb = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp",
+                System.getProperty("java.class.path"), TestMain.class.getName(), "run", "-i", "test0", "-s",
+                sshScript().toString(), "--json", "--no-control");
+        Process p = pb.start();
+        try {
+            // The engine says when it listens; the shutdown hook is in place by then.
+            var err = new java.io.BufferedReader(new java.io.InputStreamReader(p.getErrorStream(),
+                    StandardCharsets.UTF_8));
+            String line = err.readLine();
+            assertTrue(line != null && line.startsWith("npflua: listening on test0 (1 worker, fanout hash, 1 script)"),
+                    String.valueOf(line));
+            new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor();
+            assertTrue(p.waitFor(30, TimeUnit.SECONDS), "the process ends after SIGINT");
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            Map<String, Object> json = JsonReader.parseObject(out);
+            assertEquals(Boolean.TRUE, json.get("final"), out);
+            assertEquals(json.get("frames"), (Long) json.get("passed") + (Long) json.get("blocked"));
+            assertEquals(130, p.exitValue(), "128 + SIGINT");
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+}
