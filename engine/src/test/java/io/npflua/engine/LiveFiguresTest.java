@@ -70,12 +70,12 @@ class LiveFiguresTest {
     @Test
     void shouldMeasureDeliveryDelayOfV3BlocksAndV2Frames() throws Exception {
         assumeTrue(Boolean.getBoolean("npflua.figures"), "figures run with -Dnpflua.figures=true");
-        for (String ring : new String[] {"V3/1ms", "V3/4ms", "V2"}) {
+        for (String ring : new String[] {"V3/1ms", "V3/2ms", "V3/4ms", "V2"}) {
             try (VethLab lab = VethLab.create()) {
                 VethLab.VethPair pair = lab.addPair();
                 SourceRequest request = new SourceRequest(pair.a(), 0, 1, FanoutMode.HASH, ring.equals("V2"), 0);
                 LiveCaptureOptions options = LiveCaptureOptions.defaults().withFilter(LiveFrames.UDP_ONLY)
-                        .withBlocks(1 << 20, 16, ring.equals("V3/1ms") ? 1 : 4);
+                        .withBlocks(1 << 20, 16, Integer.parseInt(ring.equals("V2") ? "4" : ring.substring(3, 4)));
                 BridgePorts ports = new BridgePorts(options);
                 List<Long> delaysUs = Collections.synchronizedList(new ArrayList<>());
                 try (FrameSource source = ring.equals("V2") ? ports.open(request)
