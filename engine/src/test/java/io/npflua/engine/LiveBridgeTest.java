@@ -311,4 +311,40 @@ class LiveBridgeTest {
             receiver.destroyForcibly();
         }
     }
+
+    @ParameterizedTest(name = "{0} worker(s)")
+    @ValueSource(ints = {1, 2})
+    void shouldForwardEachPassedFrameOnceAndNeverRecaptureItsOwnFrames(int workers) throws Exception {
+        try (VethLab lab = VethLab.create()) {
+            VethLab.VethPair left = lab.addPair();
+            VethLab.VethPair right = lab.addPair();
+            java.util.List<byte[]> frames = LiveFrames.udpFrames(2000);
+            // The receiver is read only after sending: a long block timeout keeps its V3 ring from filling with
+            // nearly empty timed-out blocks (blockCount x timeout is its buffering at low rates).
+            BridgePorts ports = EngineSources.bridge(LiveCaptureOptions.defaults().withFilter(LiveFrames.UDP_ONLY));
+            try (io.npflua.ffm.socket.PacketSocket receiver = io.npflua.ffm.socket.PacketSocket.open(
+                    io.npflua.ffm.socket.PacketSocketOptions.capture(right.b(),
+                            io.npflua.ffm.ring.RingGeometry.blocks(1 << 20, 8, 1000)).filter(LiveFrames.UDP_ONLY).build());
+                 Engine engine = Engine.builder().bridge(left.a(), right.a()).workers(workers).sources(ports)
+                         .forwarders(ports).idleStrategy(ports.idleStrategies())
+                         .handler("udp-port", LiveFrames::decide).build();
+                 io.npflua.ffm.socket.PacketSocket tx = LiveFrames.txSocket(left.b())) {
+                engine.start();
+                LiveFrames.send(tx, frames);
+                io.npflua.ffm.lab.LabTraffic.Received got = io.npflua.ffm.lab.LabTraffic.receive(receiver, 1500, 3000);
+                EngineSnapshot s = engine.closeAndReport();
+                assertEquals(2000, s.kernelPackets(), "each injected frame counted once: none of our own came back");
+                assertEquals(2000, s.frames());
+                assertEquals(500, s.blocked());
+                assertEquals(1500, s.forwarded(), "every passed frame went out of the other port");
+                assertEquals(1500, got.frames.size(), "B's side received exactly the passed frames");
+                java.util.Set<Integer> seqs = new java.util.TreeSet<>();
+                for (byte[] f : got.frames) {
+                    seqs.add(LiveFrames.sequenceOf(f));
+                }
+                assertEquals(1500, seqs.size(), "no duplicates");
+                assertTrue(seqs.stream().allMatch(q -> q % 4 != 0), "no blocked frame reached B");
+            }
+        }
+    }
 }
