@@ -143,15 +143,22 @@ class LiveTapTest {
         }
     }
 
-    @Test
-    void shouldAccountForEveryFrameAcross100ReloadsUnderTraffic() throws Exception {
+    @ParameterizedTest(name = "{0} rules")
+    @ValueSource(strings = {"word", "lua"})
+    void shouldAccountForEveryFrameAcross100ReloadsUnderTraffic(String kind) throws Exception {
+        boolean lua = kind.equals("lua");
+        String[] versions = lua
+                ? new String[] {"function filter(p) local u = p:udp() return u == nil or u.dst_port ~= 7777 end",
+                                "function filter(p) return true end"}
+                : new String[] {"block-odd", "pass"};
         try (VethLab lab = VethLab.create()) {
             VethLab.VethPair pair = lab.addPair();
             AtomicBoolean sending = new AtomicBoolean(true);
             long[] sentCount = new long[1];
             try (Engine engine = Engine.builder().tap(pair.a()).workers(2).fanout(FanoutMode.HASH)
                     .sources(EngineSources.live(LiveCaptureOptions.defaults().withFilter(LiveFrames.UDP_ONLY)))
-                    .ruleFactory(new TestRuleFactory()).script(ScriptSpec.of("flip", "pass")).build()) {
+                    .ruleFactory(lua ? EngineSources.lua() : new TestRuleFactory())
+                    .script(ScriptSpec.of("flip", versions[1])).build()) {
                 engine.start();
                 List<byte[]> batch = LiveFrames.udpFrames(400);
                 Thread sender = new Thread(() -> {
@@ -165,19 +172,20 @@ class LiveTapTest {
                 }, "reload-traffic");
                 sender.start();
                 for (int i = 0; i < 100; i++) {
-                    engine.reload("flip", i % 2 == 0 ? "block-odd" : "pass");
+                    engine.reload("flip", versions[i % 2]);
                 }
                 sending.set(false);
                 sender.join(30_000);
                 long sent = sentCount[0];
                 LiveFrames.awaitCount(() -> engine.stats().kernelPackets(), sent);
                 EngineSnapshot end = engine.closeAndReport();
-                System.out.printf("100 reloads: %d frames sent, %d seen, %d kernel drops, script calls %d%n", sent,
+                System.out.printf("100 reloads (" + kind + "): %d frames sent, %d seen, %d kernel drops, script calls %d%n", sent,
                         end.frames(), end.kernelDrops(), end.script("flip").calls());
                 assertEquals(sent, end.kernelPackets(), "the kernel counted every frame sent");
                 assertEquals(end.kernelPackets(), end.frames() + end.kernelDrops(), "kernel packets = seen + drops");
                 assertEquals(end.frames(), end.passed() + end.blocked(), "seen = passed + blocked");
                 assertEquals(end.frames(), end.script("flip").calls(), "every seen frame went through the script");
+                assertEquals(0, end.errors(), "no rule errors across the swaps");
                 assertEquals(101, end.script("flip").generation());
                 assertTrue(end.frames() > 0);
             }
