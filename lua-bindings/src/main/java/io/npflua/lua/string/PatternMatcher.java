@@ -1,0 +1,899 @@
+package io.npflua.lua.string;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+import io.npflua.lua.sandbox.InstructionBudget;
+import org.luaj.vm2.LuaError;
+import org.luaj.vm2.LuaInteger;
+import org.luaj.vm2.LuaString;
+import org.luaj.vm2.LuaValue;
+
+/**
+ * The Lua 5.4 pattern matcher, written from the reference manual's semantics (§6.4.1), over a subject that is
+ * either a Java byte array (a {@link LuaString}) or a {@link MemorySegment} (a data object). One instance per thread
+ * is reused ({@link #acquire()}); a nested use on the same thread (a {@code gsub} callback that matches again)
+ * gets a fresh instance.
+ *
+ * <p>The pattern is interpreted directly from its bytes, as C Lua does, with the same recursion structure, so the
+ * same patterns hit "pattern too complex" ({@link #MAX_DEPTH} nested calls). Every step is charged to the thread's
+ * {@link InstructionBudget} in batches of {@link #STEP_BATCH}, so a pattern bomb is cut off by the call's budget.
+ *
+ * <p>Character classes are byte-wise in the C locale: bytes 128..255 belong to no class but their complements.
+ */
+final class PatternMatcher {
+    static final int MAX_CAPTURES = 32;
+    /** Nested matcher calls allowed; C Lua's MAXCCALLS, so the same patterns are "too complex". */
+    static final int MAX_DEPTH = 200;
+    /** Steps counted locally before they are charged to the budget (one thread-local-free call per batch). */
+    static final int STEP_BATCH = 64;
+
+    private static final int CAP_UNFINISHED = -1;
+    private static final int CAP_POSITION = -2;
+
+    private static final int ALPHA = 1;
+    private static final int DIGIT = 2;
+    private static final int LOWER = 4;
+    private static final int UPPER = 8;
+    private static final int SPACE = 16;
+    private static final int CNTRL = 32;
+    private static final int PUNCT = 64;
+    private static final int XDIGIT = 128;
+    private static final int GRAPH = 256;
+    private static final int[] CLASSES = new int[256];
+
+    static {
+        for (int c = 0; c < 256; c++) {
+            int f = 0;
+            if (c >= 'a' && c <= 'z') {
+                f |= ALPHA | LOWER;
+            }
+            if (c >= 'A' && c <= 'Z') {
+                f |= ALPHA | UPPER;
+            }
+            if (c >= '0' && c <= '9') {
+                f |= DIGIT;
+            }
+            if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')) {
+                f |= XDIGIT;
+            }
+            if (c == ' ' || (c >= 9 && c <= 13)) {
+                f |= SPACE;
+            }
+            if (c < 32 || c == 127) {
+                f |= CNTRL;
+            }
+            if (c > 32 && c < 127) {
+                f |= GRAPH;
+                if ((f & (ALPHA | DIGIT)) == 0) {
+                    f |= PUNCT;
+                }
+            }
+            CLASSES[c] = f;
+        }
+    }
+
+    private static final ThreadLocal<PatternMatcher> CURRENT = ThreadLocal.withInitial(PatternMatcher::new);
+
+    private final InstructionBudget budget = InstructionBudget.current();
+    private boolean busy;
+
+    // Subject: exactly one of array / segment is set.
+    private byte[] array;
+    private int arrayBase;
+    private MemorySegment segment;
+    private long segmentBase;
+    int subjectLength;
+
+    // Pattern: bytes [patternStart, patternEnd) of pattern[].
+    private byte[] pattern;
+    private int patternStart;
+    private int patternEnd;
+    /** True when the pattern starts with '^' (find, match, gsub; gmatch treats '^' as a literal). */
+    boolean anchored;
+    /** Index in pattern[] where matching starts (after a '^' anchor). */
+    private int matchStart;
+    /** Literal prefix: pattern[matchStart, matchStart + prefixPatternLength) encodes prefix[0, prefixLength). */
+    private byte[] prefix;
+    private int prefixLength;
+    private int prefixPatternLength;
+    /**
+     * Bytes every match starts with, searched for before the pattern is tried: the literal prefix, or one byte
+     * when the pattern starts with {@code %bxy} or a literal followed by '+' (then nothing is consumed).
+     */
+    private int scanLength;
+    /**
+     * Sets as 256-bit maps at setBits[4 * (p - patternStart) ..] for the '[' at p. setState[p - patternStart]
+     * counts interpreted uses (0..{@link #SET_USES_BEFORE_MAP}) and is -1 once the map is built: a set used a
+     * few times (a one-off pattern) is interpreted, a hot one gets its map; building it is charged to the budget.
+     */
+    private long[] setBits;
+    private byte[] setState;
+    private static final int SET_USES_BEFORE_MAP = 16;
+    /** classEnds[p - patternStart]: the end of the single-character class at p, once computed (0 = not yet). */
+    private int[] classEnds;
+
+    /** What {@link #pattern(LuaString, boolean)} derives from a pattern, kept for the pattern string's identity. */
+    private static final class Compiled {
+        LuaString key;
+        boolean honourAnchor;
+        boolean anchored;
+        int matchStart;
+        final byte[] prefix = new byte[32];
+        int prefixLength;
+        int prefixPatternLength;
+        int scanLength;
+        long[] setBits = new long[0];
+        byte[] setState = new byte[0];
+        int[] classEnds = new int[0];
+    }
+
+    /**
+     * Recently used patterns, by identity: a script's pattern constants are the same LuaString on every call, so a
+     * filter that uses a few patterns per packet compiles each once per thread and allocates nothing afterwards.
+     */
+    private final Compiled[] cache = {new Compiled(), new Compiled(), new Compiled(), new Compiled()};
+    private int cacheNext;
+
+    int level;
+    private final int[] captureStart = new int[MAX_CAPTURES];
+    private final int[] captureLength = new int[MAX_CAPTURES];
+    private int depth;
+    private int steps;
+
+    private PatternMatcher() {
+    }
+
+    /** The calling thread's matcher, or a fresh one if it is in use further up the stack. Release with {@link #release()}. */
+    static PatternMatcher acquire() {
+        PatternMatcher m = CURRENT.get();
+        if (m.busy) {
+            m = new PatternMatcher();
+        }
+        m.busy = true;
+        return m;
+    }
+
+    /** Charges the uncharged steps and makes the matcher available again; call in a finally block. */
+    void release() {
+        busy = false;
+        array = null;
+        segment = null;
+        pattern = null;
+        int s = steps;
+        steps = 0;
+        if (s > 0) {
+            budget.charge(s);
+        }
+    }
+
+    void subject(LuaString s) {
+        array = s.m_bytes;
+        arrayBase = s.m_offset;
+        segment = null;
+        subjectLength = s.m_length;
+    }
+
+    void subject(MemorySegment seg, long offset, int length) {
+        array = null;
+        segment = seg;
+        segmentBase = offset;
+        subjectLength = length;
+    }
+
+    /**
+     * Sets the pattern; {@code honourAnchor} is false for gmatch, where 5.4 treats a leading '^' literally.
+     * Allocates nothing when the pattern string is among the thread's last four.
+     */
+    void pattern(LuaString p, boolean honourAnchor) {
+        pattern = p.m_bytes;
+        patternStart = p.m_offset;
+        patternEnd = p.m_offset + p.m_length;
+        Compiled c = null;
+        for (Compiled e : cache) {
+            if (e.key == p && e.honourAnchor == honourAnchor) {
+                c = e;
+                break;
+            }
+        }
+        if (c == null) {
+            c = cache[cacheNext];
+            cacheNext = (cacheNext + 1) & (cache.length - 1);
+            compile(c, p, honourAnchor);
+        }
+        anchored = c.anchored;
+        matchStart = c.matchStart;
+        prefix = c.prefix;
+        prefixLength = c.prefixLength;
+        prefixPatternLength = c.prefixPatternLength;
+        scanLength = c.scanLength;
+        setBits = c.setBits;
+        setState = c.setState;
+        classEnds = c.classEnds;
+    }
+
+    private void compile(Compiled c, LuaString p, boolean honourAnchor) {
+        c.key = null;
+        c.honourAnchor = honourAnchor;
+        c.anchored = honourAnchor && p.m_length > 0 && pattern[patternStart] == '^';
+        c.matchStart = c.anchored ? patternStart + 1 : patternStart;
+        computePrefix(c);
+        resetPositionCaches(c, p.m_length);
+        c.key = p;
+    }
+
+    /** Resets the per-position caches of a compiled pattern (bit maps and class ends are filled in lazily). */
+    private void resetPositionCaches(Compiled c, int length) {
+        if (c.setState.length < length) {
+            c.setState = new byte[length];
+            c.setBits = new long[4 * length];
+            c.classEnds = new int[length];
+        } else {
+            java.util.Arrays.fill(c.setState, (byte) 0);
+            java.util.Arrays.fill(c.classEnds, 0);
+        }
+        countSteps(length >>> 6);
+    }
+
+    /** Lua 5.4's "no specials" test: a pattern without any of {@code ^$*+?.([%-} is searched as plain text. */
+    static boolean hasNoSpecials(LuaString p) {
+        byte[] b = p.m_bytes;
+        for (int i = p.m_offset, end = p.m_offset + p.m_length; i < end; i++) {
+            switch (b[i]) {
+                case '^', '$', '*', '+', '?', '.', '(', '[', '%', '-' -> {
+                    return false;
+                }
+                default -> {
+                }
+            }
+        }
+        return true;
+    }
+
+    private void computePrefix(Compiled comp) {
+        byte[] prefix = comp.prefix;
+        int p = comp.matchStart;
+        int n = 0;
+        while (p < patternEnd && n < prefix.length) {
+            int c = pattern[p] & 0xff;
+            int width = 1;
+            switch (c) {
+                case '^', '$', '*', '+', '?', '.', '(', ')', '[', '-' -> {
+                    c = -1;
+                }
+                case '%' -> {
+                    if (p + 1 < patternEnd && (CLASSES[pattern[p + 1] & 0xff] & (ALPHA | DIGIT)) == 0) {
+                        c = pattern[p + 1] & 0xff;
+                        width = 2;
+                    } else {
+                        c = -1;
+                    }
+                }
+                default -> {
+                }
+            }
+            if (c < 0) {
+                break;
+            }
+            int next = p + width;
+            if (next < patternEnd) {
+                byte q = pattern[next];
+                if (q == '*' || q == '?' || q == '-' || q == '+') {
+                    break;
+                }
+            }
+            prefix[n++] = (byte) c;
+            p = next;
+        }
+        comp.prefixLength = n;
+        comp.prefixPatternLength = p - comp.matchStart;
+        comp.scanLength = n;
+        int q = comp.matchStart;
+        if (n == 0 && q < patternEnd) {
+            int c = pattern[q] & 0xff;
+            if (c == '%' && q + 3 < patternEnd && pattern[q + 1] == 'b') {
+                prefix[0] = pattern[q + 2];
+                comp.scanLength = 1;
+            } else if (q + 1 < patternEnd && pattern[q + 1] == '+' && "^$*+?.()[]%-".indexOf(c) < 0) {
+                prefix[0] = (byte) c;
+                comp.scanLength = 1;
+            }
+        }
+    }
+
+    int at(int i) {
+        return array != null ? array[arrayBase + i] & 0xff : segment.get(ValueLayout.JAVA_BYTE, segmentBase + i) & 0xff;
+    }
+
+    /**
+     * The first position {@code >= s} where a match may start: with a literal prefix, the next occurrence of it
+     * (or -1 when there is none); otherwise {@code s} itself. Allocates nothing.
+     */
+    int nextCandidate(int s) {
+        int k = scanLength;
+        if (k == 0) {
+            return s;
+        }
+        int last = subjectLength - k;
+        int first = prefix[0] & 0xff;
+        long first8 = first * 0x0101010101010101L;
+        // With two or more literal bytes, words are tested for the first two at once: far fewer false candidates
+        // in text where the first byte alone is common.
+        long second8 = k >= 2 ? (prefix[1] & 0xff) * 0x0101010101010101L : 0;
+        int i = s;
+        while (i <= last) {
+            if (i + 9 <= subjectLength) {
+                long t = equalBytes(read8(i), first8);
+                if (k >= 2) {
+                    t &= equalBytes(read8(i + 1), second8);
+                }
+                if (t == 0) {
+                    i += 8;
+                    continue;
+                }
+                i += Long.numberOfTrailingZeros(t) >>> 3;
+                if (i > last) {
+                    break;
+                }
+            } else if (at(i) != first) {
+                i++;
+                continue;
+            }
+            if (regionMatches(i, k)) {
+                countSteps((i - s) >>> 3);
+                return i;
+            }
+            i++;
+        }
+        countSteps((Math.max(i, s) - s) >>> 3);
+        return -1;
+    }
+
+    /** 0x80 in each byte of the result where {@code word}'s byte equals {@code pattern8}'s (exact, no carries). */
+    private static long equalBytes(long word, long pattern8) {
+        long x = word ^ pattern8;
+        return ~(((x & 0x7F7F7F7F7F7F7F7FL) + 0x7F7F7F7F7F7F7F7FL) | x | 0x7F7F7F7F7F7F7F7FL);
+    }
+
+    private static final java.lang.invoke.VarHandle LONG_LE =
+            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfLong SEGMENT_LONG_LE =
+            ValueLayout.JAVA_LONG_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
+
+    /** Subject bytes [i, i + 8) as a little-endian long (byte i in the low bits). */
+    private long read8(int i) {
+        return array != null ? (long) LONG_LE.get(array, arrayBase + i) : segment.get(SEGMENT_LONG_LE, segmentBase + i);
+    }
+
+    private boolean regionMatches(int i, int k) {
+        for (int j = 1; j < k; j++) {
+            if (at(i + j) != (prefix[j] & 0xff)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Tries one match starting at subject position {@code s}; returns the end position or -1. Resets captures.
+     * Allocates nothing.
+     */
+    int matchAt(int s) {
+        int k = prefixLength;
+        if (k > 0 && (s + k > subjectLength || at(s) != (prefix[0] & 0xff) || !regionMatches(s, k))) {
+            return -1;
+        }
+        return matchAtCandidate(s);
+    }
+
+    /**
+     * {@link #matchAt(int)} at a position where the literal prefix is known to occur ({@link #nextCandidate}).
+     * Allocates nothing.
+     */
+    int matchAtCandidate(int s) {
+        level = 0;
+        depth = MAX_DEPTH;
+        return match(s + prefixLength, matchStart + prefixPatternLength);
+    }
+
+    private void countSteps(int n) {
+        if ((steps += n) >= STEP_BATCH) {
+            int s = steps;
+            steps = 0;
+            budget.charge(s);
+        }
+    }
+
+    private static LuaError error(String msg) {
+        return new LuaError(msg);
+    }
+
+    private int classEnd(int p) {
+        int slot = p - patternStart;
+        int e = classEnds[slot];
+        if (e == 0) {
+            e = classEndSlow(p);
+            classEnds[slot] = e;
+        }
+        return e;
+    }
+
+    private int classEndSlow(int p) {
+        byte c = pattern[p++];
+        if (c == '%') {
+            if (p >= patternEnd) {
+                throw error("malformed pattern (ends with '%')");
+            }
+            return p + 1;
+        }
+        if (c == '[') {
+            if (p < patternEnd && pattern[p] == '^') {
+                p++;
+            }
+            // The first byte of a set is always a member, so "[]]" and "[^]]" are sets containing ']'.
+            do {
+                if (p >= patternEnd) {
+                    throw error("malformed pattern (missing ']')");
+                }
+                byte cc = pattern[p++];
+                if (cc == '%' && p < patternEnd) {
+                    p++;
+                }
+            } while (p >= patternEnd || pattern[p] != ']');
+            return p + 1;
+        }
+        return p;
+    }
+
+    private static boolean classMatches(int c, int cl) {
+        int f;
+        switch (cl | 0x20) {
+            case 'a' -> f = ALPHA;
+            case 'c' -> f = CNTRL;
+            case 'd' -> f = DIGIT;
+            case 'g' -> f = GRAPH;
+            case 'l' -> f = LOWER;
+            case 'p' -> f = PUNCT;
+            case 's' -> f = SPACE;
+            case 'u' -> f = UPPER;
+            case 'w' -> f = ALPHA | DIGIT;
+            case 'x' -> f = XDIGIT;
+            case 'z' -> {
+                // Deprecated since 5.2 but still accepted by 5.4: the zero byte.
+                boolean zero = c == 0;
+                return (cl & 0x20) == 0 ? !zero : zero;
+            }
+            default -> {
+                return cl == c;
+            }
+        }
+        boolean res = (CLASSES[c] & f) != 0;
+        return (cl & 0x20) == 0 ? !res : res;
+    }
+
+    /** Set membership; {@code p} is the '[' and {@code ec} the closing ']'. */
+    private boolean setMatches(int c, int p, int ec) {
+        int slot = p - patternStart;
+        int state = setState[slot];
+        if (state >= 0) {
+            if (state < SET_USES_BEFORE_MAP) {
+                setState[slot] = (byte) (state + 1);
+                return setMatchesSlow(c, p, ec);
+            }
+            buildSetMap(slot, p, ec);
+        }
+        return (setBits[4 * slot + (c >>> 6)] & (1L << c)) != 0;
+    }
+
+    private void buildSetMap(int slot, int p, int ec) {
+        int base = 4 * slot;
+        for (int k = 0; k < 4; k++) {
+            setBits[base + k] = 0;
+        }
+        for (int ch = 0; ch < 256; ch++) {
+            if (setMatchesSlow(ch, p, ec)) {
+                setBits[base + (ch >>> 6)] |= 1L << ch;
+            }
+        }
+        setState[slot] = -1;
+        countSteps(4 * (ec - p));
+    }
+
+    private boolean setMatchesSlow(int c, int p, int ec) {
+        boolean member = true;
+        p++;
+        if (pattern[p] == '^') {
+            member = false;
+            p++;
+        }
+        while (p < ec) {
+            int b = pattern[p] & 0xff;
+            if (b == '%') {
+                p++;
+                if (classMatches(c, pattern[p] & 0xff)) {
+                    return member;
+                }
+                p++;
+            } else if (p + 2 < ec && pattern[p + 1] == '-') {
+                if (b <= c && c <= (pattern[p + 2] & 0xff)) {
+                    return member;
+                }
+                p += 3;
+            } else {
+                if (b == c) {
+                    return member;
+                }
+                p++;
+            }
+        }
+        return !member;
+    }
+
+    private boolean singleMatches(int s, int p, int ep) {
+        if (s >= subjectLength) {
+            return false;
+        }
+        int c = at(s);
+        return switch (pattern[p]) {
+            case '.' -> true;
+            case '%' -> classMatches(c, pattern[p + 1] & 0xff);
+            case '[' -> setMatches(c, p, ep - 1);
+            default -> (pattern[p] & 0xff) == c;
+        };
+    }
+
+    private int match(int s, int p) {
+        if (depth-- == 0) {
+            throw error("pattern too complex");
+        }
+        if (++steps >= STEP_BATCH) {
+            countSteps(0);
+        }
+        int result;
+        loop:
+        while (true) {
+            if (p == patternEnd) {
+                result = s;
+                break;
+            }
+            switch (pattern[p]) {
+                case '(' -> {
+                    if (p + 1 < patternEnd && pattern[p + 1] == ')') {
+                        result = startCapture(s, p + 2, CAP_POSITION);
+                    } else {
+                        result = startCapture(s, p + 1, CAP_UNFINISHED);
+                    }
+                    break loop;
+                }
+                case ')' -> {
+                    result = endCapture(s, p + 1);
+                    break loop;
+                }
+                case '$' -> {
+                    if (p + 1 == patternEnd) {
+                        result = s == subjectLength ? s : -1;
+                        break loop;
+                    }
+                }
+                case '%' -> {
+                    if (p + 1 < patternEnd) {
+                        byte n = pattern[p + 1];
+                        if (n == 'b') {
+                            s = matchBalance(s, p + 2);
+                            if (s != -1) {
+                                p += 4;
+                                continue;
+                            }
+                            result = -1;
+                            break loop;
+                        } else if (n == 'f') {
+                            p += 2;
+                            if (p >= patternEnd || pattern[p] != '[') {
+                                throw error("missing '[' after '%f' in pattern");
+                            }
+                            int ep = classEnd(p);
+                            int prev = s == 0 ? 0 : at(s - 1);
+                            int cur = s < subjectLength ? at(s) : 0;
+                            if (!setMatches(prev, p, ep - 1) && setMatches(cur, p, ep - 1)) {
+                                p = ep;
+                                continue;
+                            }
+                            result = -1;
+                            break loop;
+                        } else if (n >= '0' && n <= '9') {
+                            s = matchCapture(s, n);
+                            if (s != -1) {
+                                p += 2;
+                                continue;
+                            }
+                            result = -1;
+                            break loop;
+                        }
+                    }
+                }
+                default -> {
+                }
+            }
+            // A single-character class, possibly followed by a quantifier.
+            int ep = classEnd(p);
+            boolean m = singleMatches(s, p, ep);
+            if (ep < patternEnd) {
+                switch (pattern[ep]) {
+                    case '?' -> {
+                        int r;
+                        if (m && (r = match(s + 1, ep + 1)) != -1) {
+                            result = r;
+                            break loop;
+                        }
+                        p = ep + 1;
+                        continue;
+                    }
+                    case '+' -> {
+                        result = m ? maxExpand(s + 1, p, ep) : -1;
+                        break loop;
+                    }
+                    case '*' -> {
+                        result = maxExpand(s, p, ep);
+                        break loop;
+                    }
+                    case '-' -> {
+                        result = minExpand(s, p, ep);
+                        break loop;
+                    }
+                    default -> {
+                    }
+                }
+            }
+            if (!m) {
+                result = -1;
+                break;
+            }
+            s++;
+            p = ep;
+        }
+        depth++;
+        return result;
+    }
+
+    private int maxExpand(int s, int p, int ep) {
+        int i = pattern[p] == '[' && setState[p - patternStart] < 0 ? setRun(s, 4 * (p - patternStart)) : 0;
+        if (i == 0) {
+            while (singleMatches(s + i, p, ep)) {
+                i++;
+            }
+        }
+        countSteps(i);
+        while (i >= 0) {
+            int r = match(s + i, ep + 1);
+            if (r != -1) {
+                return r;
+            }
+            i--;
+        }
+        return -1;
+    }
+
+    /** Length of the run of subject bytes from {@code s} that belong to the set whose bit map starts at {@code base}. */
+    private int setRun(int s, int base) {
+        long[] bits = setBits;
+        int n = subjectLength - s;
+        int i = 0;
+        if (array != null) {
+            byte[] a = array;
+            int off = arrayBase + s;
+            while (i < n) {
+                int c = a[off + i] & 0xff;
+                if ((bits[base + (c >>> 6)] & (1L << c)) == 0) {
+                    break;
+                }
+                i++;
+            }
+        } else {
+            MemorySegment seg = segment;
+            long off = segmentBase + s;
+            while (i < n) {
+                int c = seg.get(ValueLayout.JAVA_BYTE, off + i) & 0xff;
+                if ((bits[base + (c >>> 6)] & (1L << c)) == 0) {
+                    break;
+                }
+                i++;
+            }
+        }
+        return i;
+    }
+
+    private int minExpand(int s, int p, int ep) {
+        while (true) {
+            int r = match(s, ep + 1);
+            if (r != -1) {
+                return r;
+            }
+            if (singleMatches(s, p, ep)) {
+                s++;
+            } else {
+                return -1;
+            }
+        }
+    }
+
+    private int matchBalance(int s, int p) {
+        if (p + 1 >= patternEnd) {
+            throw error("malformed pattern (missing arguments to '%b')");
+        }
+        if (s >= subjectLength || at(s) != (pattern[p] & 0xff)) {
+            return -1;
+        }
+        int open = pattern[p] & 0xff;
+        int close = pattern[p + 1] & 0xff;
+        int depthCount = 1;
+        int start = s;
+        try {
+            while (++s < subjectLength) {
+                int c = at(s);
+                if (c == close) {
+                    if (--depthCount == 0) {
+                        return s + 1;
+                    }
+                } else if (c == open) {
+                    depthCount++;
+                }
+            }
+            return -1;
+        } finally {
+            countSteps((s - start) >>> 2);
+        }
+    }
+
+    private int startCapture(int s, int p, int what) {
+        if (level >= MAX_CAPTURES) {
+            throw error("too many captures");
+        }
+        captureStart[level] = s;
+        captureLength[level] = what;
+        level++;
+        int r = match(s, p);
+        if (r == -1) {
+            level--;
+        }
+        return r;
+    }
+
+    private int endCapture(int s, int p) {
+        int l = captureToClose();
+        captureLength[l] = s - captureStart[l];
+        int r = match(s, p);
+        if (r == -1) {
+            captureLength[l] = CAP_UNFINISHED;
+        }
+        return r;
+    }
+
+    private int captureToClose() {
+        for (int l = level - 1; l >= 0; l--) {
+            if (captureLength[l] == CAP_UNFINISHED) {
+                return l;
+            }
+        }
+        throw error("invalid pattern capture");
+    }
+
+    private int matchCapture(int s, int digit) {
+        int l = digit - '1';
+        if (l < 0 || l >= level || captureLength[l] == CAP_UNFINISHED) {
+            throw error("invalid capture index %" + (l + 1));
+        }
+        int len = captureLength[l];
+        if (len < 0 || subjectLength - s < len) {
+            return -1;
+        }
+        int start = captureStart[l];
+        for (int i = 0; i < len; i++) {
+            if (at(start + i) != at(s + i)) {
+                return -1;
+            }
+        }
+        countSteps(len >>> 3);
+        return s + len;
+    }
+
+    /** Bytes [start, start + len) of the subject as a new Lua string (a copy for a segment). */
+    LuaString substring(int start, int len) {
+        if (array != null) {
+            return LuaString.valueOf(array, arrayBase + start, len);
+        }
+        return copyOf(segment, segmentBase + start, len, scratch);
+    }
+
+    /** Longest string that LuaJ's short-string cache may return without allocating (its RECENT_STRINGS_MAX_LENGTH). */
+    private static final int SHORT_STRING = 32;
+    private final byte[] scratch = new byte[SHORT_STRING];
+
+    /**
+     * Bytes of native memory as a Lua string. A short one goes through a scratch buffer into LuaJ's recent-strings
+     * cache (which copies), so a repeated capture such as a banner's version allocates nothing.
+     */
+    static LuaString copyOf(MemorySegment seg, long offset, int len, byte[] scratch) {
+        if (len <= SHORT_STRING) {
+            MemorySegment.copy(seg, ValueLayout.JAVA_BYTE, offset, scratch, 0, len);
+            return LuaString.valueOf(scratch, 0, len);
+        }
+        byte[] copy = new byte[len];
+        MemorySegment.copy(seg, ValueLayout.JAVA_BYTE, offset, copy, 0, len);
+        return LuaString.valueUsing(copy);
+    }
+
+    /** {@link #copyOf(MemorySegment, long, int, byte[])} with the calling thread's scratch buffer. */
+    static LuaString copyOf(MemorySegment seg, long offset, int len) {
+        PatternMatcher m = acquire();
+        try {
+            return copyOf(seg, offset, len, m.scratch);
+        } finally {
+            m.release();
+        }
+    }
+
+    /** Capture {@code i} of the match [s, e): a string, a position, or the whole match if there are no captures. */
+    LuaValue capture(int i, int s, int e) {
+        if (i >= level) {
+            if (i != 0) {
+                throw error("invalid capture index %" + (i + 1));
+            }
+            return substring(s, e - s);
+        }
+        int l = captureLength[i];
+        if (l == CAP_UNFINISHED) {
+            throw error("unfinished capture");
+        }
+        if (l == CAP_POSITION) {
+            return LuaInteger.valueOf(captureStart[i] + 1);
+        }
+        return substring(captureStart[i], l);
+    }
+
+    /** Number of values a match yields: its captures, or the whole match when the pattern has none. */
+    int captureCount(boolean wholeIfNone) {
+        return (level == 0 && wholeIfNone) ? 1 : level;
+    }
+
+    /** The match's values: captures (or the whole match), as {@code string.match} and {@code gmatch} return them. */
+    org.luaj.vm2.Varargs captures(int s, int e, boolean wholeIfNone) {
+        int n = captureCount(wholeIfNone);
+        if (n == 1) {
+            return capture(0, s, e);
+        }
+        if (n == 0) {
+            return LuaValue.NONE;
+        }
+        LuaValue[] v = new LuaValue[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = capture(i, s, e);
+        }
+        return LuaValue.varargsOf(v);
+    }
+
+    /** Plain search for {@code p} in the subject from position {@code init} (0-based); -1 if absent. */
+    int indexOf(LuaString p, int init) {
+        int k = p.m_length;
+        if (k == 0) {
+            return init;
+        }
+        byte[] pb = p.m_bytes;
+        int po = p.m_offset;
+        int last = subjectLength - k;
+        int first = pb[po] & 0xff;
+        for (int i = init; i <= last; i++) {
+            if (at(i) == first) {
+                int j = 1;
+                while (j < k && at(i + j) == (pb[po + j] & 0xff)) {
+                    j++;
+                }
+                if (j == k) {
+                    countSteps((i - init) >>> 3);
+                    return i;
+                }
+            }
+        }
+        countSteps(Math.max(0, last - init) >>> 3);
+        return -1;
+    }
+}

@@ -1,0 +1,132 @@
+package io.npflua.lua.string;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+import org.luaj.vm2.LuaInteger;
+import org.luaj.vm2.LuaString;
+import org.luaj.vm2.LuaValue;
+import org.luaj.vm2.Varargs;
+import org.luaj.vm2.lib.VarArgFunction;
+
+/**
+ * The string functions over bytes that live in a {@link MemorySegment} (data objects): the same matcher and the
+ * same results as {@code string.find/match/gmatch/byte/sub} on a Lua string with those bytes, without copying the
+ * subject. Only returned captures and slices are copied.
+ *
+ * <p>{@code args} are the Lua call's arguments after {@code self}: for {@code d:find(p, init, plain)},
+ * {@code args} is {@code (p, init, plain)}. Argument errors number arguments as {@code string.find(s, ...)}
+ * would (the pattern is #2). Each call reads {@link SegmentBytes#segment()} first, so an expired packet raises its
+ * error before any byte is read.
+ */
+public final class SegmentStrings {
+    private SegmentStrings() {
+    }
+
+    /** {@code d:find(pattern [, init [, plain]])}. Allocates only the returned values. */
+    public static Varargs find(SegmentBytes self, Varargs args) {
+        return findOrMatch(self, args, true);
+    }
+
+    /** {@code d:match(pattern [, init])}. Allocates only the returned captures. */
+    public static Varargs match(SegmentBytes self, Varargs args) {
+        return findOrMatch(self, args, false);
+    }
+
+    /**
+     * {@code d:match(pattern)} with one result, for callers that have the pattern at hand (no argument list).
+     * Allocates only the returned capture.
+     */
+    public static LuaValue match(SegmentBytes self, LuaValue pattern) {
+        MemorySegment seg = self.segment();
+        LuaString p = pattern instanceof LuaString s ? s : LuaArgs.checkString(pattern, 1, "match");
+        PatternMatcher m = PatternMatcher.acquire();
+        try {
+            m.subject(seg, self.offset(), self.length());
+            return PatternCalls.findOrMatch(m, p, 1, false, false).arg1();
+        } finally {
+            m.release();
+        }
+    }
+
+    private static Varargs findOrMatch(SegmentBytes self, Varargs args, boolean find) {
+        String name = find ? "find" : "match";
+        MemorySegment seg = self.segment();
+        LuaString p = LuaArgs.checkString(args, 1, name, 1);
+        long init = args.isnoneornil(2) ? 1 : LuaArgs.checkInteger(args, 2, name, 1);
+        boolean plain = find && args.toboolean(3);
+        PatternMatcher m = PatternMatcher.acquire();
+        try {
+            m.subject(seg, self.offset(), self.length());
+            return PatternCalls.findOrMatch(m, p, init, plain, find);
+        } finally {
+            m.release();
+        }
+    }
+
+    /**
+     * {@code d:gmatch(pattern [, init])}: an iterator that re-checks {@link SegmentBytes#segment()} on every step, so
+     * one kept past the packet's call fails with the data object's error.
+     */
+    public static LuaValue gmatch(SegmentBytes self, Varargs args) {
+        self.segment();
+        LuaString p = LuaArgs.checkString(args, 1, "gmatch", 1);
+        int len = self.length();
+        long init = LuaArgs.startPosition(args.isnoneornil(2) ? 1 : LuaArgs.checkInteger(args, 2, "gmatch", 1), len);
+        if (init > len + 1L) {
+            init = len + 1L;
+        }
+        int[] state = {(int) init - 1, -1};
+        return new VarArgFunction() {
+            @Override
+            public Varargs invoke(Varargs ignored) {
+                MemorySegment seg = self.segment();
+                PatternMatcher m = PatternMatcher.acquire();
+                try {
+                    m.subject(seg, self.offset(), self.length());
+                    Varargs r = PatternCalls.gmatchStep(m, p, state);
+                    return r == null ? LuaValue.NONE : r;
+                } finally {
+                    m.release();
+                }
+            }
+        };
+    }
+
+    /** {@code d:byte([i [, j]])}, like {@code string.byte}. Allocates only for several results or values > 255. */
+    public static Varargs byteAt(SegmentBytes self, Varargs args) {
+        MemorySegment seg = self.segment();
+        int len = self.length();
+        long base = self.offset();
+        long pi = args.isnoneornil(1) ? 1 : LuaArgs.checkInteger(args, 1, "byte", 1);
+        long posi = LuaArgs.startPosition(pi, len);
+        long pose = LuaArgs.endPosition(args.isnoneornil(2) ? pi : LuaArgs.checkInteger(args, 2, "byte", 1), len);
+        if (posi > pose) {
+            return LuaValue.NONE;
+        }
+        int n = (int) (pose - posi + 1);
+        if (n == 1) {
+            return LuaInteger.valueOf(seg.get(ValueLayout.JAVA_BYTE, base + posi - 1) & 0xff);
+        }
+        LuaValue[] v = new LuaValue[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = LuaInteger.valueOf(seg.get(ValueLayout.JAVA_BYTE, base + posi - 1 + i) & 0xff);
+        }
+        return LuaValue.varargsOf(v);
+    }
+
+    /**
+     * {@code d:sub(i [, j])}, like {@code string.sub}: copies only the returned slice (a slice of 32 bytes or less
+     * that LuaJ's short-string cache already holds allocates nothing).
+     */
+    public static LuaString sub(SegmentBytes self, Varargs args) {
+        MemorySegment seg = self.segment();
+        int len = self.length();
+        long start = LuaArgs.startPosition(LuaArgs.checkInteger(args, 1, "sub", 1), len);
+        long end = LuaArgs.endPosition(args.isnoneornil(2) ? -1 : LuaArgs.checkInteger(args, 2, "sub", 1), len);
+        if (start > end) {
+            return LuaValue.EMPTYSTRING;
+        }
+        return PatternMatcher.copyOf(seg, self.offset() + start - 1, (int) (end - start + 1));
+    }
+}

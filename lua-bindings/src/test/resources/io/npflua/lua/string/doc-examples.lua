@@ -1,0 +1,27 @@
+local s = "SSH-2.0-OpenSSH_6.4\r\n"
+print(s:match('SSH%-[^-%G]+%-([^-%G]+)'))
+print(("THE (quick) fox"):gsub("%f[%a]%a+", "<%0>"))
+print(("f(a(b)c) d"):match("%b()"))
+print(("hello hello"):match("(h%a+) %1"))
+print(("abc"):find("()b()"))
+for k, v in ("a=1, b=2"):gmatch("(%w+)=(%w+)") do print(k, v) end
+print(("abc"):gsub("", "-"))
+print(pcall(string.find, "abc", "[a"))
+print(string.format("%5.2f|%-6d|%05d|%+d", 3.14159, 42, 42, 7))
+print(string.format("%x %X %#o %d", 255, -1, 8, 2^53))
+print(string.format("%.3e %g %g %a", 12345.678, 1e-5, 100000, 1))
+print(string.format("%q", 'a "b"\n\0'))
+print(string.format("%10.3s|", "abcdef"))
+local hdr = string.pack(">I2 I2 I4", 80, 443, 1)
+print(#hdr, string.unpack(">I2 I2 I4", hdr))
+print(string.unpack(">BBBB", "\192\168\1\20"))
+print(string.packsize("!4 i1 d"))
+print(string.unpack("z s1", "abc\0\3xyz"))
+print(string.rep(0.1, 2))
+print(pcall(function() return string.format("%d", 1.5) end))
+-- npflua only (Lua 5.4 shares one string table): a state's own 'string' table is separate from method syntax.
+string.upper = nil
+print(("abc"):upper())
+print(pcall(function() getmetatable("").__index.upper = print end))
+print(getmetatable("").__index == string)
+print(tostring(1/3), 0.1, 2.5e-10)
