@@ -1,5 +1,6 @@
 package io.npflua.lua.sandbox;
 
+import io.npflua.lua.string.LuaStrings;
 import org.luaj.vm2.Globals;
 import org.luaj.vm2.LuaClosure;
 import org.luaj.vm2.LuaError;
@@ -60,6 +61,7 @@ final class SandboxGlobals {
 
         g.load(new BaseLib());
         g.finder = name -> null;
+        LuaStrings.install(g); // our string library; also a tostring that prints numbers as Lua does
         LuaValue tostring = g.rawget("tostring");
         for (String absent : new String[] {"dofile", "loadfile", "loadstring", "print", "load", "collectgarbage"}) {
             g.rawset(absent, LuaValue.NIL);
@@ -88,7 +90,7 @@ final class SandboxGlobals {
         }
         g.rawset("os", os);
 
-        LuaTable string = StringMetatable.functions();
+        LuaTable string = StringMetatable.newStateTable();
         g.rawset("string", string);
 
         // The libraries registered themselves in package.loaded; keep only what the sandbox offers.

@@ -16,7 +16,7 @@ final class ByteBuilder {
 
     /** The error every builder raises at the cap. */
     static LuaError tooLarge() {
-        return new LuaError("resulting string too large (limit " + (LuaStrings.MAX_STRING_BYTES >> 20) + " MiB)");
+        return new io.npflua.lua.sandbox.SizeLimitError("resulting string too large (limit " + (LuaStrings.MAX_STRING_BYTES >> 20) + " MiB)");
     }
 
     /** Throws {@link #tooLarge()} if a string of {@code n} bytes would exceed the cap. */
