@@ -16,8 +16,6 @@ import io.npflua.lua.sandbox.ScriptErrorListener;
 import io.npflua.lua.sandbox.ScriptLoadException;
 import io.npflua.lua.sandbox.ScriptOptions;
 import io.npflua.lua.sandbox.ScriptState;
-import io.npflua.lua.sandbox.StringMetatable;
-import io.npflua.lua.string.LuaStrings;
 
 import java.util.Objects;
 
@@ -27,19 +25,10 @@ import java.util.Objects;
  * {@link RuleRejectedException} with the sandbox's message otherwise; each {@link PreparedRule#newInstance(int)} loads
  * a fresh isolated state for one worker, with one reusable {@link PacketData}.
  *
- * <p>Loading this class installs the project's string library ({@code io.npflua.lua.string.LuaStrings}) as the
- * sandbox's {@code string} table and string metatable (JVM-wide, read-only).
- *
  * <p>Errors are reported by the engine (its {@code ErrorHandler}, throttled per rule), so the states get a listener
  * that ignores them; {@code print} goes to the given sink.
  */
 public final class LuaRuleFactory implements RuleFactory {
-    static {
-        // The project's Lua 5.4 string library (patterns with %g/%G, format, pack, charged to the budget) replaces
-        // LuaJ's stock one for every state and for s:method() calls; must happen before the first state exists.
-        StringMetatable.install(LuaStrings.newStringTable());
-    }
-
     private final PrintSink printSink;
     private final ModuleRegistry modules;
 
