@@ -14,15 +14,17 @@ public enum FanoutMode {
     /** By the NIC's receive queue. */
     QM,
     /** Fill one socket, move on when it is full. */
-    ROLLOVER;
+    ROLLOVER,
+    /** Random. */
+    RND;
 
-    /** Parses {@code hash|lb|cpu|qm|rollover} (any case); throws with the accepted names otherwise. */
+    /** Parses {@code hash|lb|cpu|qm|rollover|rnd} (any case); throws with the accepted names otherwise. */
     public static FanoutMode parse(String text) {
         for (FanoutMode mode : values()) {
             if (mode.name().equalsIgnoreCase(text)) {
                 return mode;
             }
         }
-        throw new IllegalArgumentException("unknown fanout mode '" + text + "': use hash, lb, cpu, qm or rollover");
+        throw new IllegalArgumentException("unknown fanout mode '" + text + "': use hash, lb, cpu, qm, rollover or rnd");
     }
 }

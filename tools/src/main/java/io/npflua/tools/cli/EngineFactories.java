@@ -1,11 +1,18 @@
 package io.npflua.tools.cli;
 
 import io.npflua.engine.Engine;
+import io.npflua.engine.EngineSources;
+import io.npflua.engine.control.ControlProtocol;
+import io.npflua.engine.control.ControlServer;
+import io.npflua.engine.output.bridge.BridgePorts;
 import io.npflua.engine.output.ForwarderFactory;
 import io.npflua.engine.output.VerdictSinkFactory;
 import io.npflua.engine.rule.RuleFactory;
 import io.npflua.engine.source.FrameSourceFactory;
+import io.npflua.engine.source.ring.LiveCaptureOptions;
 import io.npflua.engine.worker.ErrorHandler;
+import io.npflua.ffm.socket.BpfProgram;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -14,21 +21,9 @@ import java.util.List;
  * sources and writers, the Lua rule factory and the control server. Every command asks this class, so a test (or an
  * embedding program) can pass a subclass to {@link Main#commandLine(EngineFactories)}.
  *
- * <p>The parts come from modules that are joined at merge time; until a method is wired it throws
- * {@link UnsupportedOperationException} with a message that names it, and the commands that need it fail with that
- * message (exit 1) instead of pretending.
- *
- * <p>Bodies at merge (checked by compiling and running this branch merged with {@code wiring} in a scratch clone;
- * the live run, control socket, replay and pcap output then worked end to end):
- * <pre>{@code
- * liveSources(bpf)        return EngineSources.live(options(bpf));
- * liveBridge(bpf)         BridgePorts p = EngineSources.bridge(options(bpf)); return new LiveBridge(p, p);
- * pcapSources(f, passes)  return EngineSources.pcap(passes);
- * pcapSink(file)          return EngineSources.pcapSink(file).perWorker();   // IOException -> CliFailure
- * controlServer(e, s, h)  return ControlServer.start(s, new ControlProtocol(e)::handle, h);
- * luaRules()              the Lua RuleFactory (sandbox ScriptState + data module), not written yet
- * options(bpf)            LiveCaptureOptions.defaults(), .withFilter(BpfProgram.compileWithTcpdump(bpf)) if bpf
- * }</pre>
+ * <p>Wired to the engine's adapters ({@link EngineSources}: live V3 tap sources, V2 bridge ports, mapped pcap
+ * sources, the shared pcap writer, the Lua sandbox) and the control server. {@link #isNotWired} stays for subclasses
+ * (tests) that leave a part out on purpose.
  */
 public class EngineFactories {
     /** The factories of this build. */
@@ -41,7 +36,20 @@ public class EngineFactories {
      * @param bpf a tcpdump-style filter expression to attach as a kernel prefilter, or null for none
      */
     public FrameSourceFactory liveSources(String bpf) {
-        throw notWired("live AF_PACKET capture", "liveSources");
+        return EngineSources.live(captureOptions(bpf));
+    }
+
+    /** Default ring shapes, promiscuous, with {@code bpf} compiled by tcpdump as a kernel prefilter when given. */
+    static LiveCaptureOptions captureOptions(String bpf) {
+        LiveCaptureOptions options = LiveCaptureOptions.defaults();
+        if (bpf == null || bpf.isBlank()) {
+            return options;
+        }
+        try {
+            return options.withFilter(BpfProgram.compileWithTcpdump(bpf));
+        } catch (IllegalArgumentException e) {
+            throw CliFailure.usage("filter '" + bpf + "'", e.getMessage(), "check the pcap filter syntax (man pcap-filter)");
+        }
     }
 
     /**
@@ -51,7 +59,8 @@ public class EngineFactories {
      * @param bpf a kernel prefilter expression, or null
      */
     public LiveBridge liveBridge(String bpf) {
-        throw notWired("the inline bridge", "liveBridge");
+        BridgePorts ports = EngineSources.bridge(captureOptions(bpf));
+        return new LiveBridge(ports, ports);
     }
 
     /** Sources and forwarders of an inline bridge (typically the same object twice). */
@@ -63,7 +72,7 @@ public class EngineFactories {
      * {@code replay --repeat}). The engine names each file as one "interface" ({@code Engine.Builder.tap(file)}).
      */
     public FrameSourceFactory pcapSources(List<Path> files, long passes) {
-        throw notWired("reading pcap files", "pcapSources");
+        return EngineSources.pcap(passes);
     }
 
     /**
@@ -71,12 +80,17 @@ public class EngineFactories {
      * is closed with the last worker.
      */
     public VerdictSinkFactory pcapSink(Path file) {
-        throw notWired("writing pcap files", "pcapSink");
+        try {
+            return EngineSources.pcapSink(file).perWorker();
+        } catch (IOException e) {
+            throw new CliFailure("cannot write " + file, String.valueOf(e.getMessage()),
+                    "check that the directory exists and is writable", ExitCodes.FAILURE, e);
+        }
     }
 
     /** The Lua rule factory: the sandbox with the data module, the shared table module and the string library. */
     public RuleFactory luaRules() {
-        throw notWired("Lua scripts", "luaRules");
+        return EngineSources.lua();
     }
 
     /**
@@ -84,7 +98,7 @@ public class EngineFactories {
      * checked); closing the result stops serving and removes the socket.
      */
     public AutoCloseable controlServer(Engine engine, Path socket, ErrorHandler errors) throws Exception {
-        throw notWired("the control socket", "controlServer");
+        return ControlServer.start(socket, new ControlProtocol(engine)::handle, errors);
     }
 
     /**

@@ -3,6 +3,7 @@ package io.npflua.tools.cli;
 import io.npflua.engine.Engine;
 import io.npflua.engine.counter.EngineSnapshot;
 import io.npflua.engine.counter.SnapshotJson;
+import io.npflua.engine.output.bridge.BridgePorts;
 import io.npflua.engine.rule.ErrorPolicy;
 import io.npflua.engine.source.FanoutMode;
 import io.npflua.engine.worker.ErrorHandler;
@@ -96,6 +97,10 @@ final class RunCommand extends BaseCommand {
         if (plan.bridge != null) {
             EngineFactories.LiveBridge ports = f.liveBridge(plan.bpf);
             b.bridge(plan.bridge.get(0), plan.bridge.get(1)).sources(ports.sources()).forwarders(ports.forwarders());
+            if (ports.sources() instanceof BridgePorts bridgePorts) {
+                // Wake on a frame from either port instead of parking up to 1 ms (docs/engine.md, inline latency).
+                b.idleStrategy(bridgePorts.idleStrategies());
+            }
         } else {
             b.tap(plan.interfaces.toArray(String[]::new)).sources(f.liveSources(plan.bpf));
         }

@@ -1,0 +1,112 @@
+package io.npflua.engine.rule.lua;
+
+import io.npflua.engine.rule.PreparedRule;
+import io.npflua.engine.rule.Rule;
+import io.npflua.engine.rule.RuleFactory;
+import io.npflua.engine.rule.RuleOutcome;
+import io.npflua.engine.rule.RuleRejectedException;
+import io.npflua.engine.rule.ScriptSpec;
+import io.npflua.engine.source.Frame;
+import io.npflua.lua.data.PacketData;
+import io.npflua.lua.sandbox.CallOutcome;
+import io.npflua.lua.sandbox.ModuleRegistry;
+import io.npflua.lua.sandbox.PrintSink;
+import io.npflua.lua.sandbox.SandboxLimits;
+import io.npflua.lua.sandbox.ScriptErrorListener;
+import io.npflua.lua.sandbox.ScriptLoadException;
+import io.npflua.lua.sandbox.ScriptOptions;
+import io.npflua.lua.sandbox.ScriptState;
+
+import java.util.Objects;
+
+/**
+ * Turns Lua scripts into rules through the sandbox ({@link ScriptState}): {@link #prepare} loads the script once in a
+ * scratch state (compile, top-level chunk under the load budget, entry function present) and throws
+ * {@link RuleRejectedException} with the sandbox's message otherwise; each {@link PreparedRule#newInstance(int)} loads
+ * a fresh isolated state for one worker, with one reusable {@link PacketData}.
+ *
+ * <p>Errors are reported by the engine (its {@code ErrorHandler}, throttled per rule), so the states get a listener
+ * that ignores them; {@code print} goes to the given sink.
+ */
+public final class LuaRuleFactory implements RuleFactory {
+    private final PrintSink printSink;
+    private final ModuleRegistry modules;
+
+    /** Scripts print to standard error and see the standard modules ({@code data}, {@code shared}). */
+    public LuaRuleFactory() {
+        this(PrintSink.STDERR, ModuleRegistry.standard());
+    }
+
+    /** Scripts print to {@code printSink} and can require the modules of {@code modules}. */
+    public LuaRuleFactory(PrintSink printSink, ModuleRegistry modules) {
+        this.printSink = Objects.requireNonNull(printSink);
+        this.modules = Objects.requireNonNull(modules);
+    }
+
+    @Override
+    public PreparedRule prepare(ScriptSpec spec) throws RuleRejectedException {
+        ScriptOptions options = options(spec);
+        load(options).close();
+        return worker -> new LuaRule(load(options));
+    }
+
+    private ScriptOptions options(ScriptSpec spec) {
+        String chunk = spec.name().endsWith(".lua") ? spec.name() : spec.name() + ".lua";
+        long budget = spec.maxInstructions() > 0 ? spec.maxInstructions() : SandboxLimits.DEFAULT_CALL_BUDGET;
+        return ScriptOptions.of(chunk, spec.source()).withEntry(spec.entry()).withCallBudget(budget)
+                .withPrintSink(printSink).withErrorListener(ScriptErrorListener.IGNORE).withModules(modules);
+    }
+
+    private static ScriptState load(ScriptOptions options) throws RuleRejectedException {
+        try {
+            return ScriptState.load(options);
+        } catch (ScriptLoadException e) {
+            throw new RuleRejectedException(e.getMessage(), e);
+        }
+    }
+
+    /** Maps a sandbox outcome to the engine's; every failure other than the budget counts as a Lua error. */
+    static RuleOutcome outcome(CallOutcome o) {
+        return switch (o) {
+            case PASS -> RuleOutcome.PASS;
+            case BLOCK -> RuleOutcome.BLOCK;
+            case BUDGET_EXCEEDED -> RuleOutcome.BUDGET_EXCEEDED;
+            case LUA_ERROR, STACK_OVERFLOW, SIZE_LIMIT, OUT_OF_MEMORY, JAVA_EXCEPTION -> RuleOutcome.LUA_ERROR;
+        };
+    }
+
+    /** One worker's state of one script. Used by that worker's thread only; closed on the control thread. */
+    static final class LuaRule implements Rule {
+        private final ScriptState state;
+        private final PacketData pkt = new PacketData();
+
+        LuaRule(ScriptState state) {
+            this.state = state;
+        }
+
+        /**
+         * Binds the packet object to the frame (writable on an inline bridge only), calls the entry function under
+         * this thread's instruction budget (armed by {@link ScriptState#call}), and releases the object before the
+         * frame goes back to the kernel. Allocates nothing of its own.
+         */
+        @Override
+        public RuleOutcome evaluate(Frame frame) {
+            pkt.bind(frame.segment(), frame.offset(), frame.capturedLength(), frame.writable());
+            try {
+                return outcome(state.call(pkt));
+            } finally {
+                pkt.release();
+            }
+        }
+
+        @Override
+        public String lastError() {
+            return state.lastError();
+        }
+
+        @Override
+        public void close() {
+            state.close();
+        }
+    }
+}

@@ -1,0 +1,219 @@
+package io.npflua.engine.source.ring;
+
+import io.npflua.engine.source.Frame;
+import io.npflua.engine.source.FrameConsumer;
+import io.npflua.engine.source.FrameSource;
+import io.npflua.engine.source.SourceGoneException;
+import io.npflua.engine.source.SourceStats;
+import io.npflua.ffm.layout.PacketConstants;
+import io.npflua.ffm.ring.FrameHandler;
+import io.npflua.ffm.ring.PacketFrame;
+import io.npflua.ffm.socket.BpfInstruction;
+import io.npflua.ffm.socket.BpfProgram;
+import io.npflua.ffm.socket.PacketSocket;
+import io.npflua.ffm.socket.PacketStatistics;
+import io.npflua.ffm.socket.WaitResult;
+
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A {@link FrameSource} over the RX ring of one {@link PacketSocket}: TPACKET_V3 for capture, TPACKET_V2 for a bridge
+ * port. Owned by one worker thread, which polls, waits and finally closes; any thread may call {@link #wakeup()}.
+ *
+ * <p><b>Zero copy, zero allocation.</b> The socket is opened with {@code SliceScope.RING}: {@link Frame#segment()} is
+ * the whole ring mapping and {@link Frame#offset()} the frame's place in it, so handing a frame out allocates nothing
+ * (no per-block arena). Lifetime is enforced by the consumer instead: the frame is valid only during
+ * {@link FrameConsumer#onFrame}, and the Lua {@code data} object bound to it is released when the call returns
+ * (further access raises an error), so no script can read a slot the kernel is rewriting.
+ *
+ * <p><b>Faults.</b> When a poll finds nothing, the source looks at the socket's error state at most every
+ * {@value #FAULT_CHECK_MS} ms (a zero-timeout poll(2)): an interface that is down just yields no frames and the same
+ * socket resumes when it is up; a deleted interface makes {@link #poll} throw {@link SourceGoneException}.
+ *
+ * <p><b>Stats.</b> {@link #readStats} adds the deltas of {@code PACKET_STATISTICS} (cleared on read by the kernel;
+ * {@code tp_packets} includes {@code tp_drops}). {@link #quiesce()} attaches a drop-all classic BPF program (packets
+ * a filter rejects are not counted in {@code tp_packets}) and waits for the kernel to retire the open V3 block, so that
+ * the worker's final drain sees every frame the kernel counted.
+ */
+public final class RingFrameSource implements FrameSource {
+    /** How often (at most) an idle source checks whether its interface went down or away. */
+    static final long FAULT_CHECK_MS = 100;
+    private static final long FAULT_CHECK_NS = TimeUnit.MILLISECONDS.toNanos(FAULT_CHECK_MS);
+    private static final BpfProgram DROP_ALL = BpfProgram.of(BpfInstruction.RET_K, 0, 0, 0);
+
+    private final PacketSocket socket;
+    private final String name;
+    private final boolean writable;
+    private final long quiesceWaitMs;
+    private final Runnable onClose;
+    private final Frame frame = new Frame();
+    private final Adapter adapter = new Adapter();
+
+    private FrameConsumer consumer;
+    private long nextFaultCheckNs;
+    private long reportedPackets;
+    private long reportedDrops;
+    private long reportedFreezes;
+    private String goneReason;
+    private boolean down;
+    private boolean closed;
+
+    /**
+     * @param socket        an open socket with an RX ring in {@code SliceScope.RING}; this source closes it (through
+     *                      {@code onClose} when given, e.g. a bridge port shared with a forwarder)
+     * @param name          for messages, e.g. {@code eth0#1}
+     * @param writable      whether rules may modify frames (inline bridge)
+     * @param quiesceWaitMs how long {@link #quiesce()} waits for the kernel to hand over frames it already counted
+     *                      (twice the V3 block timeout plus a little; 1 ms for V2)
+     * @param onClose       what closing does, or null to close the socket
+     */
+    public RingFrameSource(PacketSocket socket, String name, boolean writable, long quiesceWaitMs, Runnable onClose) {
+        this.socket = socket;
+        this.name = name;
+        this.writable = writable;
+        this.quiesceWaitMs = quiesceWaitMs;
+        this.onClose = onClose != null ? onClose : socket::close;
+        this.nextFaultCheckNs = System.nanoTime() + FAULT_CHECK_NS;
+    }
+
+    /** Hands up to {@code limit} frames from the ring to {@code consumer}. Allocates nothing. */
+    @Override
+    public int poll(FrameConsumer consumer, int limit) {
+        if (closed) {
+            throw new IllegalStateException("source " + name + " is closed");
+        }
+        if (goneReason != null) {
+            throw new SourceGoneException(goneReason);
+        }
+        this.consumer = consumer;
+        final int n = socket.poll(adapter, limit);
+        if (n == 0) {
+            final long now = System.nanoTime();
+            if (now - nextFaultCheckNs >= 0) {
+                nextFaultCheckNs = now + FAULT_CHECK_NS;
+                checkFaults(socket.await(0));
+            }
+        } else {
+            down = false;
+        }
+        return n;
+    }
+
+    /** Waits in poll(2) until frames are ready, a wakeup, or the timeout. Allocates nothing on the normal path. */
+    @Override
+    public boolean await(long timeoutNs) {
+        if (closed) {
+            return false;
+        }
+        final int ms = (int) Math.max(1, Math.min(Integer.MAX_VALUE, TimeUnit.NANOSECONDS.toMillis(timeoutNs)));
+        final WaitResult result = socket.await(ms);
+        if (result == WaitResult.READY) {
+            return true;
+        }
+        // A gone interface is reported by the next poll (the worker handles SourceGoneException only there).
+        return noteFaults(result);
+    }
+
+    private void checkFaults(WaitResult result) {
+        if (noteFaults(result)) {
+            throw new SourceGoneException(goneReason);
+        }
+    }
+
+    /** Records what a wait saw; true when the interface is gone. */
+    private boolean noteFaults(WaitResult result) {
+        switch (result) {
+            case INTERFACE_GONE -> goneReason = "interface " + socket.interfaceName() + " was deleted ("
+                    + describe(socket.lastError()) + "); " + name + " stops";
+            case INTERFACE_DOWN -> down = true;
+            case READY -> down = false;
+            default -> {
+                // TIMEOUT, WAKEUP; ERROR is re-examined at the next check.
+            }
+        }
+        return goneReason != null;
+    }
+
+    private static String describe(String error) {
+        return error == null ? "no such device" : error;
+    }
+
+    @Override
+    public boolean canAwait() {
+        return true;
+    }
+
+    /** True while the last fault check saw the interface down (diagnostics). */
+    public boolean interfaceDown() {
+        return down;
+    }
+
+    /** Adds the kernel's counters since the previous call. Called on the worker's thread. */
+    @Override
+    public void readStats(SourceStats into) {
+        // PacketSocket accumulates the cleared-on-read kernel counters; report the part not yet reported.
+        final PacketStatistics total = socket.statistics();
+        into.add(total.packets() - reportedPackets, total.drops() - reportedDrops, total.freezes() - reportedFreezes);
+        reportedPackets = total.packets();
+        reportedDrops = total.drops();
+        reportedFreezes = total.freezes();
+    }
+
+    /**
+     * Attaches a drop-all filter, then waits {@code quiesceWaitMs}: frames that passed the old filter on another CPU
+     * reach the ring, and the kernel retires the V3 block it was filling, so the drain that follows sees them.
+     */
+    @Override
+    public void quiesce() {
+        if (closed || goneReason != null) {
+            return;
+        }
+        socket.attachFilter(DROP_ALL);
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(quiesceWaitMs));
+    }
+
+    /** Makes a concurrent {@link #await} return early. Any thread. */
+    public void wakeup() {
+        socket.wakeup();
+    }
+
+    /** The socket behind this source (for a forwarder sharing a bridge port, and diagnostics). */
+    public PacketSocket socket() {
+        return socket;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    /** Releases the ring and the socket (or the share of a bridge port). Idempotent; on the worker's thread. */
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            onClose.run();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "RingFrameSource[" + name + ']';
+    }
+
+    /** Re-points the engine's frame at the ring's frame; the ring keeps its place if the consumer throws. */
+    private final class Adapter implements FrameHandler {
+        @Override
+        public void onFrame(PacketFrame f) {
+            final int packetType = f.packetType();
+            frame.wrap(f.segment(), f.dataOffset(), f.capturedLength(), f.wireLength(), f.timestampNs(), f.ifindex(),
+                    packetType == PacketConstants.PACKET_OUTGOING ? Frame.DIRECTION_OUTBOUND : Frame.DIRECTION_INBOUND,
+                    writable);
+            if (f.vlanValid() && !f.vlanTagInData()) {
+                frame.vlan(f.vlanTci(), f.vlanTpidValid() ? f.vlanTpid() : 0);
+            }
+            consumer.onFrame(frame);
+        }
+    }
+}
