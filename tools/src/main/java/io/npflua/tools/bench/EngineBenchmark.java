@@ -5,14 +5,10 @@ import io.npflua.engine.counter.WorkerCounters;
 import io.npflua.engine.rule.ErrorPolicy;
 import io.npflua.engine.rule.HandlerRule;
 import io.npflua.engine.rule.Rule;
-import io.npflua.engine.rule.RuleOutcome;
+import io.npflua.engine.rule.RuleRejectedException;
+import io.npflua.engine.rule.ScriptSpec;
+import io.npflua.engine.rule.lua.LuaRuleFactory;
 import io.npflua.engine.frames.FrameBuilder;
-import io.npflua.engine.source.Frame;
-import io.npflua.lua.data.PacketData;
-import io.npflua.lua.sandbox.ScriptErrorListener;
-import io.npflua.lua.sandbox.ScriptLoadException;
-import io.npflua.lua.sandbox.ScriptOptions;
-import io.npflua.lua.sandbox.ScriptState;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -41,8 +37,8 @@ import org.openjdk.jmh.annotations.TearDown;
  * Per-frame cost of the engine's worker loop (chain swap check, poll, chain, verdict counters, stats timer) over an
  * in-memory source of 1024 Ethernet/IPv4/TCP frames (64 to about 1460 bytes; one in 16 carries the banner
  * "SSH-2.0-OpenSSH_6.4"), with {@code chain} = {@code empty}, {@code java1} / {@code java2} (one or two trivial Java
- * rules that read a byte), or {@code ssh} (the seed's SSH filter, examples/ssh-version.lua, in a sandboxed state
- * bound to each frame through a reusable data object, as the engine's Lua rules do). One operation = one frame.
+ * rules that read a byte), or {@code ssh} (the seed's SSH filter, examples/ssh-version.lua, made a rule by the
+ * engine's {@link LuaRuleFactory}, as {@code npflua run -s} does). One operation = one frame.
  * Run with {@code -prof gc}: {@code gc.alloc.rate.norm} must be 0 B/op for the empty and Java chains; with the SSH
  * script it is the Lua string its {@code tostring(pkt)} asks for (the frame's length plus LuaJ's string header).
  *
@@ -65,7 +61,7 @@ public class EngineBenchmark {
     private Worker worker;
 
     @Setup(Level.Trial)
-    public void setUp() throws IOException, ScriptLoadException {
+    public void setUp() throws IOException, RuleRejectedException {
         MemoryFrameSource.Builder b = MemoryFrameSource.builder("bench").passes(MemoryFrameSource.ENDLESS);
         byte[] filler = "GET /index.html HTTP/1.1\r\n".repeat(60).getBytes(StandardCharsets.US_ASCII);
         byte[] banner = "SSH-2.0-OpenSSH_6.4\r\n".getBytes(StandardCharsets.US_ASCII);
@@ -87,7 +83,7 @@ public class EngineBenchmark {
         ErrorPolicy[] policies = new ErrorPolicy[rules];
         for (int i = 0; i < rules; i++) {
             final int at = 12 + i;
-            rs[i] = chain.equals("ssh") ? new SandboxRule(sshScript())
+            rs[i] = chain.equals("ssh") ? sshScript()
                     : new HandlerRule(frame -> frame.byteAt(at) == 0x7f ? Verdict.BLOCK : Verdict.PASS);
             names[i] = chain + i;
             counters[i] = new ScriptCounters();
@@ -119,46 +115,13 @@ public class EngineBenchmark {
         return worker.doWork();
     }
 
-    private static ScriptState sshScript() throws IOException, ScriptLoadException {
+    private static Rule sshScript() throws IOException, RuleRejectedException {
         try (InputStream in = EngineBenchmark.class.getResourceAsStream("/io/npflua/tools/demo/ssh-version.lua")) {
             if (in == null) {
                 throw new IOException("example ssh-version.lua is not bundled in the jar");
             }
-            return ScriptState.load(ScriptOptions.of("ssh-version.lua", new String(in.readAllBytes(),
-                    StandardCharsets.UTF_8)).withErrorListener(ScriptErrorListener.STDERR));
-        }
-    }
-
-    /**
-     * A sandboxed script as a rule: binds one reusable data object to the frame, calls the entry, releases the
-     * object. Stands in for the engine's Lua rule factory until that is wired; allocates nothing of its own.
-     */
-    private static final class SandboxRule implements Rule {
-        private final ScriptState state;
-        private final PacketData pkt = new PacketData();
-
-        SandboxRule(ScriptState state) {
-            this.state = state;
-        }
-
-        @Override
-        public RuleOutcome evaluate(Frame frame) {
-            pkt.bind(frame.segment(), frame.offset(), frame.capturedLength(), frame.writable());
-            try {
-                return switch (state.call(pkt)) {
-                    case PASS -> RuleOutcome.PASS;
-                    case BLOCK -> RuleOutcome.BLOCK;
-                    case BUDGET_EXCEEDED -> RuleOutcome.BUDGET_EXCEEDED;
-                    default -> RuleOutcome.LUA_ERROR;
-                };
-            } finally {
-                pkt.release();
-            }
-        }
-
-        @Override
-        public String lastError() {
-            return state.lastError();
+            String source = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            return new LuaRuleFactory().prepare(ScriptSpec.of("ssh-version.lua", source)).newInstance(0);
         }
     }
 }
