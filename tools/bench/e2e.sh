@@ -1,0 +1,367 @@
+#!/usr/bin/env bash
+# End-to-end figures for docs/benchmarks.md, on a veth lab built here (see ../shared/LAB.md rules: namespaces with
+# names unique to this run, only 198.18.0.0/15 and 02:... MACs, bounded traffic, everything deleted on exit).
+# Run by hand as root from anywhere (not in CI):
+#   sudo tools/bench/e2e.sh [--rounds N] [--frames N] [--sections capture,inline,offline] [--repeat N]
+# Output: tools/bench/results/e2e-<UTC date-time>.json; then /usr/bin/python3 tools/bench/report.py docs.
+# Prerequisites (Debian): iproute2, ethtool, netsniff-ng (trafgen, netsniff-ng), tcpdump, iperf3, lua5.4, python3;
+# a JDK 25 (./npflua finds it and builds the jar on first use).
+#
+# Sections (each contender is run once per round, rounds alternate the contenders A/B/A/B so drift cancels):
+#   capture  trafgen (one process pinned to CPU 0, no rate limit: the sending core's top rate) sends --frames TCP
+#            frames carrying an SSH banner from namespace TX; in namespace RX the capturer listens on the peer veth:
+#            tcpdump -w /dev/null, netsniff-ng --out /dev/null, npflua run (1 and 2 workers) without a script and
+#            with examples/ssh-version.lua. Measured: frames captured, kernel drops (the capturer's own report),
+#            CPU seconds (utime+stime of the capturing process, /proc/PID/stat, from "listening" to "traffic done"
+#            plus 1 s) per million frames sent.
+#   inline   iperf3 TCP (-t 5) from namespace A to namespace B through namespace BR, which forwards with a Linux
+#            bridge, with npflua run --bridge, or with npflua run --bridge -s examples/ssh-version.lua.
+#   offline  npflua replay --repeat N --json -s examples/ssh-version.lua FILE.pcap (ns_per_frame) vs
+#            lua5.4 tools/reference/run.lua examples/ssh-version.lua FILE.pcap N, over a pcap of 3,000 frames
+#            (the three payloads of the JMH SSH benchmark, 1,000 each) written by this script.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." && pwd)"
+OUT="$ROOT/tools/bench/results"
+NPFLUA="$ROOT/npflua"
+SSH_SCRIPT="$ROOT/examples/ssh-version.lua"
+ROUNDS=3
+FRAMES=5000000
+REPEAT=500
+SECTIONS="capture,inline,offline"
+
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --rounds) ROUNDS="$2"; shift 2 ;;
+    --frames) FRAMES="$2"; shift 2 ;;
+    --repeat) REPEAT="$2"; shift 2 ;;
+    --sections) SECTIONS="$2"; shift 2 ;;
+    -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
+    *) echo "e2e: unknown option $1 (see --help)" >&2; exit 2 ;;
+  esac
+done
+
+if [[ $EUID -ne 0 ]]; then
+  echo "e2e: needs root (network namespaces, veth, AF_PACKET); run: sudo $0" >&2
+  exit 3
+fi
+for tool in ip ethtool trafgen netsniff-ng tcpdump iperf3 lua5.4 taskset; do
+  command -v "$tool" >/dev/null || { echo "e2e: $tool is missing (Debian: iproute2 ethtool netsniff-ng tcpdump" \
+    "iperf3 lua5.4 util-linux)" >&2; exit 1; }
+done
+has() { [[ ",$SECTIONS," == *",$1,"* ]]; }
+
+# Names unique to this run (interface names stay within 15 characters).
+ID="nb$(printf '%04x' $((RANDOM)))"
+NS_TX="${ID}tx" NS_RX="${ID}rx" NS_A="${ID}a" NS_B="${ID}b" NS_BR="${ID}br"
+TMP="$(mktemp -d /tmp/npflua-e2e.XXXXXX)"
+ROWS="$TMP/rows.jsonl"
+: > "$ROWS"
+PIDS=()
+
+cleanup() {
+  local p
+  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+  for ns in "$NS_TX" "$NS_RX" "$NS_A" "$NS_B" "$NS_BR"; do ip netns del "$ns" 2>/dev/null || true; done
+  rm -rf "$TMP"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+HZ="$(getconf CLK_TCK)"
+cpu_ticks() { # utime + stime of process $1 (all its threads), in clock ticks
+  awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"
+}
+row() { echo "$1" >> "$ROWS"; }
+
+# (never background in_ns: the pid would be a subshell's; background "ip netns exec" itself, which execs)
+in_ns() { local ns="$1"; shift; ip netns exec "$ns" "$@"; }
+
+quiet_ns() { # a namespace with lo up and no IPv6 chatter (router solicitations would add frames)
+  ip netns add "$1"
+  in_ns "$1" ip link set lo up
+  in_ns "$1" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+}
+
+offloads_off() { in_ns "$1" ethtool -K "$2" tso off gso off gro off tx off >/dev/null 2>&1 || true; }
+
+# Waits until the capturer $1 (a pid) prints its ready line or dies; returns 1 when it died.
+wait_ready() {
+  local pid="$1" log="$2" pattern="$3" i
+  for i in $(seq 1 300); do
+    kill -0 "$pid" 2>/dev/null || return 1
+    grep -q -- "$pattern" "$log" 2>/dev/null && { sleep 0.5; return 0; }
+    sleep 0.1
+  done
+  return 1
+}
+
+stop() { # SIGINT (tcpdump, netsniff-ng) or SIGTERM (npflua) then wait
+  kill "-$2" "$1" 2>/dev/null || true
+  wait "$1" 2>/dev/null || true
+}
+
+# ---------------------------------------------------------------------------------------------------------------
+# capture
+# ---------------------------------------------------------------------------------------------------------------
+capture_lab() {
+  quiet_ns "$NS_TX"; quiet_ns "$NS_RX"
+  ip link add "${ID}t" netns "$NS_TX" address 02:00:00:00:01:01 type veth \
+     peer name "${ID}r" netns "$NS_RX" address 02:00:00:00:01:02
+  in_ns "$NS_TX" ip link set "${ID}t" up
+  in_ns "$NS_RX" ip link set "${ID}r" up promisc on
+  offloads_off "$NS_TX" "${ID}t"; offloads_off "$NS_RX" "${ID}r"
+  # TCP 198.18.0.1:39936..40191 (256 flows, so that fanout hash spreads them) -> 198.18.0.2:22 carrying a
+  # banner the SSH filter parses (and passes), addressed to a MAC
+  # nobody owns: the receiving stack drops it as PACKET_OTHERHOST after the taps, so no reply traffic.
+  cat > "$TMP/ssh.trafgen" <<'CFG'
+{
+  0x02, 0x00, 0x00, 0x00, 0x01, 0x99,  0x02, 0x00, 0x00, 0x00, 0x01, 0x01,  c16(0x0800),
+  0x45, 0x00, c16(80), c16(1), 0x40, 0x00, 64, 6, csumip(14, 33),
+  198, 18, 0, 1,  198, 18, 0, 2,
+  0x9c, dinc(0, 255), c16(22), c32(1), c32(0), 0x50, 0x18, c16(65535), c16(0), c16(0),
+  "SSH-2.0-OpenSSH_9.6p1 Debian-3ubuntu13", 0x0d, 0x0a
+}
+CFG
+}
+
+# One capture measurement: $1 tool, $2 workers, $3 script ("" for none), $4 round.
+capture_once() {
+  local tool="$1" workers="$2" script="$3" round="$4" log="$TMP/cap.log" out="$TMP/cap.out" pid ready sig
+  local t0 t1 s0 s1 sent="$FRAMES" json
+  : > "$log"; : > "$out"
+  case "$tool" in
+    tcpdump)
+      ip netns exec "$NS_RX" tcpdump -n -i "${ID}r" -w /dev/null >"$out" 2>"$log" & pid=$!
+      ready="listening on"; sig=INT ;;
+    netsniff-ng)
+      # netsniff-ng prints its banner and "Running!" once the ring is set up.
+      ip netns exec "$NS_RX" netsniff-ng --in "${ID}r" --out /dev/null --silent >"$log" 2>&1 & pid=$!
+      ready="Running"; sig=INT ;;
+    npflua)
+      local args=(run -i "${ID}r" --json --no-control --workers "$workers" -c $((FRAMES * 4)))
+      [[ -n "$script" ]] && args+=(-s "$script")
+      ip netns exec "$NS_RX" "$NPFLUA" "${args[@]}" >"$out" 2>"$log" & pid=$!
+      ready="listening on"; sig=TERM ;;
+  esac
+  PIDS+=("$pid")
+  local name="$tool" sname=""
+  [[ -n "$script" ]] && sname="$(basename "$script")"
+  if ! wait_ready "$pid" "$log" "$ready"; then
+    stop "$pid" KILL
+    local why; why="$(grep -v '^WARNING' "$log" | tail -1 | tr -d '"\\' )"
+    row "{\"section\":\"capture\",\"tool\":\"$name\",\"workers\":$workers,\"script\":${sname:+\"$sname\"}${sname:-null},\"round\":$round,\"error\":\"did not start: ${why:-no output}\"}"
+    echo "e2e: capture $name: did not start: ${why:-no output}" >&2
+    return 0
+  fi
+  s0="$(cpu_ticks "$pid")"
+  t0="$(date +%s.%N)"
+  in_ns "$NS_TX" taskset -c 0 trafgen --dev "${ID}t" --conf "$TMP/ssh.trafgen" -n "$FRAMES" -P 1 --no-sock-mem --notouch-irq -C \
+      >"$TMP/trafgen.log" 2>&1 || { stop "$pid" KILL; echo "e2e: trafgen failed:" >&2; tail -5 "$TMP/trafgen.log" >&2;
+                                   exit 1; }
+  t1="$(date +%s.%N)"
+  sleep 1
+  s1="$(cpu_ticks "$pid")"
+  stop "$pid" "$sig"
+  local captured drops
+  case "$tool" in
+    tcpdump)
+      captured="$(sed -n 's/^\([0-9]*\) packets\? captured.*/\1/p' "$log" | tail -1)"
+      drops="$(sed -n 's/^\([0-9]*\) packets\? dropped by kernel.*/\1/p' "$log" | tail -1)" ;;
+    netsniff-ng)
+      # exit report: "N packets incoming (M unread on exit)", "N packets passed filter",
+      # "N packets failed filter (out of space)"
+      captured="$(tr '\r' '\n' < "$log" | sed -n 's/^ *\([0-9]*\) *packets passed filter.*/\1/p' | tail -1)"
+      drops="$(tr '\r' '\n' < "$log" | sed -n 's/^ *\([0-9]*\) *packets failed filter.*/\1/p' | tail -1)" ;;
+    npflua)
+      json="$(grep '^{' "$out" | tail -1)"
+      captured="$(printf '%s' "$json" | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["frames"])' 2>/dev/null || true)"
+      drops="$(printf '%s' "$json" | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["kernel_drops"])' 2>/dev/null || true)" ;;
+  esac
+  if [[ -z "$captured" ]]; then
+    row "{\"section\":\"capture\",\"tool\":\"$name\",\"workers\":$workers,\"script\":${sname:+\"$sname\"}${sname:-null},\"round\":$round,\"error\":\"no counters in its output\"}"
+    echo "e2e: capture $name: no counters in its output ($log)" >&2
+    return 0
+  fi
+  /usr/bin/python3 - "$name" "$workers" "$sname" "$round" "$sent" "$captured" "${drops:-0}" "$s0" "$s1" "$HZ" \
+      "$t0" "$t1" >> "$ROWS" <<'PY'
+import json, sys
+name, workers, script, rnd, sent, captured, drops, s0, s1, hz, t0, t1 = sys.argv[1:]
+cpu = (int(s1) - int(s0)) / int(hz)
+sent, captured = int(sent), int(captured)
+print(json.dumps({"section": "capture", "tool": name, "workers": int(workers), "script": script or None,
+                  "round": int(rnd), "sent": sent, "captured": captured, "captured_ratio": captured / sent,
+                  "drops": int(drops), "cpu_s": cpu, "cpu_s_per_mframe": cpu / (sent / 1e6),
+                  "send_pps": sent / (float(t1) - float(t0))}))
+PY
+  tail -1 "$ROWS" >&2
+}
+
+run_capture() {
+  capture_lab
+  local r
+  for r in $(seq 1 "$ROUNDS"); do
+    capture_once tcpdump 1 "" "$r"
+    capture_once npflua 1 "" "$r"
+    capture_once netsniff-ng 1 "" "$r"
+    capture_once npflua 2 "" "$r"
+    capture_once npflua 1 "$SSH_SCRIPT" "$r"
+    capture_once npflua 2 "$SSH_SCRIPT" "$r"
+  done
+}
+
+# ---------------------------------------------------------------------------------------------------------------
+# inline
+# ---------------------------------------------------------------------------------------------------------------
+inline_lab() {
+  quiet_ns "$NS_A"; quiet_ns "$NS_B"; quiet_ns "$NS_BR"
+  ip link add "${ID}a0" netns "$NS_A" address 02:00:00:00:02:01 type veth \
+     peer name "${ID}a1" netns "$NS_BR" address 02:00:00:00:02:11
+  ip link add "${ID}b0" netns "$NS_B" address 02:00:00:00:02:02 type veth \
+     peer name "${ID}b1" netns "$NS_BR" address 02:00:00:00:02:12
+  in_ns "$NS_A" ip addr add 198.18.1.1/24 dev "${ID}a0"
+  in_ns "$NS_B" ip addr add 198.18.1.2/24 dev "${ID}b0"
+  local i
+  for i in a0 b0; do
+    local ns="$NS_A"; [[ $i == b0 ]] && ns="$NS_B"
+    in_ns "$ns" ip link set "${ID}$i" up
+    offloads_off "$ns" "${ID}$i"
+  done
+  for i in a1 b1; do
+    in_ns "$NS_BR" ip link set "${ID}$i" up promisc on
+    offloads_off "$NS_BR" "${ID}$i"
+  done
+}
+
+# One inline measurement: $1 path (kernel-bridge | npflua | npflua+ssh), $2 round.
+inline_once() {
+  local path="$1" round="$2" pid="" log="$TMP/br.log" srv json
+  : > "$log"
+  case "$path" in
+    kernel-bridge)
+      in_ns "$NS_BR" ip link add "${ID}br" type bridge
+      in_ns "$NS_BR" ip link set "${ID}a1" master "${ID}br"
+      in_ns "$NS_BR" ip link set "${ID}b1" master "${ID}br"
+      in_ns "$NS_BR" ip link set "${ID}br" up ;;
+    npflua|npflua+ssh)
+      local args=(run --bridge "${ID}a1,${ID}b1" --no-control)
+      [[ "$path" == npflua+ssh ]] && args+=(-s "$SSH_SCRIPT")
+      ip netns exec "$NS_BR" "$NPFLUA" "${args[@]}" >/dev/null 2>"$log" & pid=$!
+      PIDS+=("$pid")
+      if ! wait_ready "$pid" "$log" "listening on\|bridging"; then
+        stop "$pid" KILL
+        local why; why="$(grep -v '^WARNING' "$log" | tail -1 | tr -d '"\\')"
+        row "{\"section\":\"inline\",\"path\":\"$path\",\"round\":$round,\"error\":\"did not start: ${why:-no output}\"}"
+        echo "e2e: inline $path: did not start: ${why:-no output}" >&2
+        return 0
+      fi ;;
+  esac
+  # Learning/ARP settle, then a bounded run; the server serves one client and exits.
+  ip netns exec "$NS_B" timeout 30 iperf3 -s -1 -B 198.18.1.2 >/dev/null 2>&1 & srv=$!
+  PIDS+=("$srv")
+  sleep 0.5
+  in_ns "$NS_A" ping -c 1 -W 2 198.18.1.2 >/dev/null 2>&1 || true
+  json="$(in_ns "$NS_A" timeout 30 iperf3 -c 198.18.1.2 -t 5 -J 2>/dev/null || true)"
+  wait "$srv" 2>/dev/null || true
+  [[ -n "$pid" ]] && stop "$pid" TERM
+  if [[ "$path" == kernel-bridge ]]; then in_ns "$NS_BR" ip link del "${ID}br"; fi
+  /usr/bin/python3 - "$path" "$round" >> "$ROWS" <<PY || row "{\"section\":\"inline\",\"path\":\"$path\",\"round\":$round,\"error\":\"iperf3 gave no result\"}"
+import json, sys
+r = json.loads('''$json''')
+mbps = r["end"]["sum_received"]["bits_per_second"] / 1e6
+print(json.dumps({"section": "inline", "path": sys.argv[1], "round": int(sys.argv[2]), "mbps": mbps,
+                  "retransmits": r["end"]["sum_sent"].get("retransmits")}))
+PY
+  tail -1 "$ROWS" >&2
+}
+
+run_inline() {
+  inline_lab
+  local r
+  for r in $(seq 1 "$ROUNDS"); do
+    inline_once kernel-bridge "$r"
+    inline_once npflua "$r"
+    inline_once npflua+ssh "$r"
+  done
+}
+
+# ---------------------------------------------------------------------------------------------------------------
+# offline
+# ---------------------------------------------------------------------------------------------------------------
+write_pcap() { # the three payloads of the JMH SSH benchmark, 1,000 frames each, interleaved
+  /usr/bin/python3 - "$1" <<'PY'
+import struct, sys
+payloads = [b"SSH-2.0-OpenSSH_6.4\r\n", b"SSH-2.0-OpenSSH_9.6p1 Debian-3ubuntu13\r\n",
+            (b"GET /index.html HTTP/1.1\r\n" * 60)[:1400]]
+def csum(b):
+    s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
+    while s >> 16:
+        s = (s & 0xffff) + (s >> 16)
+    return ~s & 0xffff
+with open(sys.argv[1], "wb") as f:
+    f.write(struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1))
+    for i in range(3000):
+        p = payloads[i % 3]
+        tcp = struct.pack("!HHIIBBHHH", 40000 + i % 500, 22, 1, 0, 0x50, 0x18, 65535, 0, 0)
+        ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 40 + len(p), i & 0xffff, 0x4000, 64, 6, 0,
+                         bytes([198, 18, 0, 1]), bytes([198, 18, 0, 2]))
+        ip = ip[:10] + struct.pack("!H", csum(ip)) + ip[12:]
+        frame = bytes.fromhex("020000000102020000000101") + b"\x08\x00" + ip + tcp + p
+        f.write(struct.pack("<IIII", 1700000000 + i // 1000, i % 1000 * 1000, len(frame), len(frame)))
+        f.write(frame)
+PY
+}
+
+run_offline() {
+  local pcap="$TMP/ssh-mix.pcap" r out ns
+  write_pcap "$pcap"
+  for r in $(seq 1 "$ROUNDS"); do
+    out="$("$NPFLUA" replay --repeat "$REPEAT" --json -s "$SSH_SCRIPT" "$pcap" 2>"$TMP/replay.err" || true)"
+    ns="$(printf '%s' "$out" | grep '^{' | tail -1 | /usr/bin/python3 -c \
+      'import json,sys; d=json.load(sys.stdin); print(d.get("ns_per_frame") or d["elapsed_ns"] / d["frames"])' \
+      2>/dev/null || true)"
+    if [[ -n "$ns" ]]; then
+      row "{\"section\":\"offline\",\"tool\":\"npflua replay\",\"round\":$r,\"repeat\":$REPEAT,\"frames\":3000,\"ns_per_frame\":$ns}"
+    else
+      row "{\"section\":\"offline\",\"tool\":\"npflua replay\",\"round\":$r,\"error\":\"$(tail -1 "$TMP/replay.err" | tr -d '"\\')\"}"
+    fi
+    tail -1 "$ROWS" >&2
+    (cd "$ROOT" && lua5.4 tools/reference/run.lua "$SSH_SCRIPT" "$pcap" "$REPEAT" >/dev/null 2>"$TMP/lua.err") || true
+    ns="$(sed -n 's/.*, \([0-9.]*\) ns\/frame.*/\1/p' "$TMP/lua.err" | tail -1)"
+    if [[ -n "$ns" ]]; then
+      row "{\"section\":\"offline\",\"tool\":\"lua5.4\",\"round\":$r,\"repeat\":$REPEAT,\"frames\":3000,\"ns_per_frame\":$ns}"
+    else
+      row "{\"section\":\"offline\",\"tool\":\"lua5.4\",\"round\":$r,\"error\":\"$(tail -1 "$TMP/lua.err" | tr -d '"\\')\"}"
+    fi
+    tail -1 "$ROWS" >&2
+  done
+}
+
+# ---------------------------------------------------------------------------------------------------------------
+STAMP="$(date -u +%Y%m%d-%H%M)"
+STARTED="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+LOAD_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg)"
+# Build the jar before anything is timed (./npflua builds on first use).
+"$NPFLUA" --version >/dev/null
+echo "e2e: lab $ID, $ROUNDS rounds, $FRAMES frames per capture run, sections $SECTIONS" >&2
+has capture && run_capture
+has inline && run_inline
+has offline && run_offline
+
+mkdir -p "$OUT"
+RESULT="$OUT/e2e-$STAMP.json"
+/usr/bin/python3 - "$ROWS" "$RESULT" <<PY
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+out = {"meta": {"started": "$STARTED", "finished": "$(date -u +%Y-%m-%dT%H:%M:%SZ)",
+                "load_before": "$LOAD_BEFORE", "load_after": "$(cut -d' ' -f1-3 /proc/loadavg)",
+                "nproc": $(nproc), "cpu_model": "$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)",
+                "kernel": "$(uname -r)", "rounds": $ROUNDS, "frames_per_capture_run": $FRAMES,
+                "replay_repeat": $REPEAT, "trafgen": "$(trafgen -v 2>&1 | head -1)",
+                "tcpdump": "$(tcpdump --version 2>&1 | head -1)", "iperf3": "$(iperf3 --version 2>&1 | head -1)",
+                "command": "tools/bench/e2e.sh --rounds $ROUNDS --frames $FRAMES --repeat $REPEAT --sections $SECTIONS"}}
+for sec in ("capture", "inline", "offline"):
+    out[sec] = [r for r in rows if r["section"] == sec]
+json.dump(out, open(sys.argv[2], "w"), indent=1)
+PY
+echo "e2e: results in $RESULT" >&2
