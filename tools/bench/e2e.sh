@@ -16,7 +16,8 @@
 #            plus 1 s) per million frames sent.
 #   inline   iperf3 TCP (-t 5) from namespace A to namespace B through namespace BR, which forwards with a Linux
 #            bridge, with npflua run --bridge, or with npflua run --bridge -s examples/ssh-version.lua.
-#   offline  npflua replay --repeat N --json -s examples/ssh-version.lua FILE.pcap (ns_per_frame) vs
+#   offline  npflua replay --repeat N --json -s examples/ssh-version.lua FILE.pcap (its ns_per_frame, wall clock, and
+#            the JVM's CPU seconds per frame, start-up included) vs
 #            lua5.4 tools/reference/run.lua examples/ssh-version.lua FILE.pcap N, over a pcap of 3,000 frames
 #            (the three payloads of the JMH SSH benchmark, 1,000 each) written by this script.
 set -euo pipefail
@@ -316,12 +317,21 @@ run_offline() {
   local pcap="$TMP/ssh-mix.pcap" r out ns
   write_pcap "$pcap"
   for r in $(seq 1 "$ROUNDS"); do
-    out="$("$NPFLUA" replay --repeat "$REPEAT" --json -s "$SSH_SCRIPT" "$pcap" 2>"$TMP/replay.err" || true)"
-    ns="$(printf '%s' "$out" | grep '^{' | tail -1 | /usr/bin/python3 -c \
+    # CPU seconds of the whole JVM (start-up, JIT and GC threads included) next to replay's own wall-clock figure:
+    # lua5.4's figure is CPU time, and on a loaded machine wall time also counts the waits for a core.
+    cpu="$(/usr/bin/python3 - "$TMP/replay.out" "$TMP/replay.err" "$NPFLUA" replay --repeat "$REPEAT" --json \
+        -s "$SSH_SCRIPT" "$pcap" <<'PY'
+import resource, subprocess, sys
+subprocess.run(sys.argv[3:], stdout=open(sys.argv[1], "w"), stderr=open(sys.argv[2], "w"))
+r = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(r.ru_utime + r.ru_stime)
+PY
+)"
+    ns="$(grep '^{' "$TMP/replay.out" | tail -1 | /usr/bin/python3 -c \
       'import json,sys; d=json.load(sys.stdin); print(d.get("ns_per_frame") or d["elapsed_ns"] / d["frames"])' \
       2>/dev/null || true)"
     if [[ -n "$ns" ]]; then
-      row "{\"section\":\"offline\",\"tool\":\"npflua replay\",\"round\":$r,\"repeat\":$REPEAT,\"frames\":3000,\"ns_per_frame\":$ns}"
+      row "{\"section\":\"offline\",\"tool\":\"npflua replay\",\"round\":$r,\"repeat\":$REPEAT,\"frames\":3000,\"ns_per_frame\":$ns,\"cpu_ns_per_frame\":$(/usr/bin/python3 -c "print(round($cpu * 1e9 / (3000 * $REPEAT)))")}"
     else
       row "{\"section\":\"offline\",\"tool\":\"npflua replay\",\"round\":$r,\"error\":\"$(tail -1 "$TMP/replay.err" | tr -d '"\\')\"}"
     fi
@@ -329,7 +339,7 @@ run_offline() {
     (cd "$ROOT" && lua5.4 tools/reference/run.lua "$SSH_SCRIPT" "$pcap" "$REPEAT" >/dev/null 2>"$TMP/lua.err") || true
     ns="$(sed -n 's/.*, \([0-9.]*\) ns\/frame.*/\1/p' "$TMP/lua.err" | tail -1)"
     if [[ -n "$ns" ]]; then
-      row "{\"section\":\"offline\",\"tool\":\"lua5.4\",\"round\":$r,\"repeat\":$REPEAT,\"frames\":3000,\"ns_per_frame\":$ns}"
+      row "{\"section\":\"offline\",\"tool\":\"lua5.4\",\"round\":$r,\"repeat\":$REPEAT,\"frames\":3000,\"ns_per_frame\":$ns,\"cpu_ns_per_frame\":$ns}"
     else
       row "{\"section\":\"offline\",\"tool\":\"lua5.4\",\"round\":$r,\"error\":\"$(tail -1 "$TMP/lua.err" | tr -d '"\\')\"}"
     fi

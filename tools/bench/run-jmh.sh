@@ -71,7 +71,7 @@ LOAD_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg)"
 STARTED="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
 echo "run-jmh: ${CMD[*]}" >&2
 echo "run-jmh: load average before: $LOAD_BEFORE (numbers under load are indicative)" >&2
-"${CMD[@]}" | tee "$LOG" | grep -E '^# Run progress|^Benchmark|^[A-Z][A-Za-z0-9]*\.[A-Za-z0-9]+' >&2 || true
+"${CMD[@]}" | tee "$LOG" | grep --line-buffered -E '^# Run progress|^Benchmark|^[A-Z][A-Za-z0-9]*\.[A-Za-z0-9]+' >&2 || true
 [[ -s "$RESULT" ]] || { echo "run-jmh: JMH wrote no results; see $LOG" >&2; exit 1; }
 LOAD_AFTER="$(cut -d' ' -f1-3 /proc/loadavg)"
 
