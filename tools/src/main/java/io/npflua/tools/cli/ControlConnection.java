@@ -76,11 +76,18 @@ final class ControlConnection implements AutoCloseable {
     }
 
     private String exchange(String request) {
+        IOException writeFailed = null;
         try {
             ByteBuffer out = ByteBuffer.wrap((request + "\n").getBytes(StandardCharsets.UTF_8));
             while (out.hasRemaining()) {
                 channel.write(out);
             }
+        } catch (IOException e) {
+            // The server may answer at once and hang up (denied, busy, too large) before reading the whole request;
+            // its answer is still waiting to be read and says more than "Broken pipe".
+            writeFailed = e;
+        }
+        try {
             line.reset();
             while (true) {
                 while (buffer.hasRemaining()) {
@@ -97,6 +104,10 @@ final class ControlConnection implements AutoCloseable {
                 buffer.clear();
                 int n = channel.read(buffer);
                 buffer.flip();
+                if (n < 0 && writeFailed != null) {
+                    throw new CliFailure("control socket " + socket + " failed", String.valueOf(writeFailed.getMessage()),
+                            null, ExitCodes.FAILURE, writeFailed);
+                }
                 if (n < 0) {
                     throw new CliFailure("no answer from the engine at " + socket,
                             "it closed the connection" + (line.size() > 0 ? " mid-answer" : ""),
@@ -104,8 +115,9 @@ final class ControlConnection implements AutoCloseable {
                 }
             }
         } catch (IOException e) {
-            throw new CliFailure("control socket " + socket + " failed", String.valueOf(e.getMessage()), null,
-                    ExitCodes.FAILURE, e);
+            IOException cause = writeFailed != null ? writeFailed : e;
+            throw new CliFailure("control socket " + socket + " failed", String.valueOf(cause.getMessage()), null,
+                    ExitCodes.FAILURE, cause);
         }
     }
 
