@@ -42,7 +42,10 @@ class PacketSocketLiveTest
 
     static PacketSocket v3Socket(final String link)
     {
-        return PacketSocket.open(PacketSocketOptions.capture(link, RingGeometry.blocks(1 << 20, 8, 5)).filter(TEST_FRAMES_ONLY).build());
+        // The kernel retires a part-filled block every timeout (5 ms) while frames flow, so the ring holds
+        // blocks x timeout of traffic before it freezes: 128 x 5 ms = 640 ms, enough for a loaded CI machine to
+        // finish sending before the test starts draining.
+        return PacketSocket.open(PacketSocketOptions.capture(link, RingGeometry.blocks(1 << 17, 128, 5)).filter(TEST_FRAMES_ONLY).build());
     }
 
     static List<byte[]> frames(final int count, final int base)
