@@ -72,7 +72,7 @@ class PcapReaderFuzzTest {
         byte[] file;
         switch (in.below(5)) {
             case 0 -> {
-                file = in.bytes(in.below(300));
+                file = in.bytes(in.below(2048));
                 written = null;
             }
             case 1, 2 -> file = classic(in, written);
