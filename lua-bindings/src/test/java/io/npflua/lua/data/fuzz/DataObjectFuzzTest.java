@@ -148,6 +148,11 @@ class DataObjectFuzzTest {
         }
         checkReads(target, decls, methods, model, base, length);
         checkByteAndSub(in, target, model, base, length);
+        LuaString bytes = LuaString.valueOf(Arrays.copyOfRange(model, base, base + length));
+        assertEquals(bytes, target.tostring(), "tostring(d)");
+        LuaValue copy = target.method("copy");
+        assertEquals(bytes, copy.tostring(), "tostring(d:copy())");
+        copy.set(LuaValue.valueOf(in.pick(NAMES)), LuaValue.valueOf(in.i32()));
         assertArrayEquals(model, backing, "bytes at the end");
     }
 

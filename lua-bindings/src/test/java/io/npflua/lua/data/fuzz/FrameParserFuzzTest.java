@@ -98,11 +98,37 @@ class FrameParserFuzzTest {
         }
         assertArrayEquals(before, backing, "reading changed bytes");
 
+        // a field write through a header view: read-only frames refuse it, writable ones change only that view
+        int m = in.below(METHODS.length);
+        if (views[m] != null && views[m].layoutTable() != null) {
+            DataObject view = views[m];
+            String name = FIELDS[in.below(FIELDS.length)];
+            boolean declared = !view.layoutTable().rawget(name).isnil();
+            try {
+                view.set(LuaValue.valueOf(name), LuaValue.valueOf(in.i32()));
+                assertTrue(writable || !declared, "writing " + name + " to a read-only frame must raise");
+            } catch (LuaError e) {
+                assertTrue(!writable && declared && e.getMessage().contains(DataObject.READ_ONLY), e.getMessage());
+            }
+            int from = (int) view.offset();
+            int to = from + view.length();
+            for (int i = 0; i < backing.length; i++) {
+                if (i < from || i >= to) {
+                    assertEquals(before[i], backing[i], "a write to pkt:" + METHODS[m] + "()." + name
+                        + " changed byte " + (i - GUARD) + " outside the view");
+                }
+            }
+        }
+
         if (in.bool()) {
+            // the write above may have changed any header: parse the frame as it is now
+            frame = Arrays.copyOfRange(backing, GUARD, GUARD + n);
+            ref = new Reference(frame);
             try {
                 LuaValue written = pkt.method("checksum");
                 assertTrue(writable, "checksum() on a read-only frame must raise");
                 assertEquals(ref.checksums(), written.toint(), "checksums written: " + hex(frame));
+                ref.verifyChecksums(Arrays.copyOfRange(backing, GUARD, GUARD + n));
                 SEEN[METHODS.length + written.toint()]++;
             } catch (LuaError e) {
                 assertTrue(!writable && e.getMessage().contains(DataObject.READ_ONLY), e.getMessage());
@@ -269,6 +295,11 @@ class FrameParserFuzzTest {
         int[] payload;
         private boolean ipv4;
         private boolean transportChecksum;
+        private int l3;
+        private int l3HeaderLength;
+        private int l4;
+        private int l4End;
+        private int l4Protocol;
         private final byte[] f;
 
         Reference(byte[] frame) {
@@ -278,6 +309,36 @@ class FrameParserFuzzTest {
 
         int checksums() {
             return (ipv4 ? 1 : 0) + (transportChecksum ? 1 : 0);
+        }
+
+        /** Checks that the checksums {@code checksums()} promised are now valid in {@code now} (RFC 1071). */
+        void verifyChecksums(byte[] now) {
+            if (ipv4) {
+                assertEquals(0xFFFF, sum(now, l3, l3HeaderLength, 0), "IPv4 header checksum: " + hex(now));
+            }
+            if (transportChecksum) {
+                long pseudo = 0;
+                int length = l4End - l4;
+                if (l4Protocol != 1) {
+                    pseudo = ipv4 ? sum(now, l3 + 12, 8, 0) : sum(now, l3 + 8, 32, 0);
+                    pseudo += length + l4Protocol;
+                }
+                assertEquals(0xFFFF, sum(now, l4, length, pseudo), "transport checksum: " + hex(now));
+            }
+        }
+
+        /** The ones' complement sum of 16-bit big-endian words, folded. */
+        private static int sum(byte[] b, int from, int length, long start) {
+            long s = start;
+            for (int i = 0; i < length; i += 2) {
+                int hi = b[from + i] & 0xFF;
+                int lo = i + 1 < length ? b[from + i + 1] & 0xFF : 0;
+                s += (hi << 8) | lo;
+            }
+            while ((s >>> 16) != 0) {
+                s = (s & 0xFFFF) + (s >>> 16);
+            }
+            return (int) s;
         }
 
         private int u8(int at) {
@@ -322,6 +383,8 @@ class FrameParserFuzzTest {
                     return;
                 }
                 ipv4 = true;
+                l3 = at;
+                l3HeaderLength = hl;
                 int total = u16(at + 2);
                 if (total < hl) {
                     ip = new int[] {at, hl};
@@ -346,6 +409,7 @@ class FrameParserFuzzTest {
                 end = jumbo ? n : at + 40 + plen;
                 clipped = jumbo || end > n;
                 ip = new int[] {at, Math.min(end, n) - at};
+                l3 = at;
                 int limit = Math.min(end, n);
                 proto = u8(at + 6);
                 at += 40;
@@ -378,6 +442,9 @@ class FrameParserFuzzTest {
             }
             int segmentEnd = Math.min(end, n);
             int avail = segmentEnd - at;
+            l4 = at;
+            l4End = segmentEnd;
+            l4Protocol = proto;
             int headerLength;
             if (proto == 6) {
                 if (avail < 20) {
