@@ -15,12 +15,16 @@ import java.util.Arrays;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
+import org.luaj.vm2.LuaValue;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 
+import io.npflua.engine.frames.FrameBuilder;
 import io.npflua.engine.pcap.PcapFormatException;
 import io.npflua.engine.pcap.PcapReader;
 import io.npflua.engine.pcap.PcapRecord;
+import io.npflua.lua.data.DataObject;
+import io.npflua.lua.data.PacketData;
 
 /**
  * Fuzzes {@link PcapReader#of(MemorySegment, String)} with raw bytes and with classic pcap and pcapng files built
@@ -28,16 +32,20 @@ import io.npflua.engine.pcap.PcapRecord;
  * options, enhanced, simple, obsolete and unknown blocks), then corrupted: lengths replaced by interesting values,
  * bit flips, truncation. The file is a heap segment of exactly its size, so any read past it throws.
  *
+ * Record data is random or a frame from the engine's {@link FrameBuilder}; every delivered record is bound to a
+ * {@link PacketData} as the engine does, and its header views are taken.
+ *
  * <p>Invariants: opening and every {@code next()} either succeed or throw {@link PcapFormatException} with a message,
  * never another exception; every delivered record has {@code 0 < capturedLength <= wireLength} and
  * {@code [dataOffset, dataOffset + capturedLength)} inside the file after its record header; the walk ends within
- * one step per 12 bytes of file (no hang); a {@code rewind()} replays exactly the same records and outcome; and an
+ * one step per 12 bytes of file (no hang); every header view of a record lies inside that record; a {@code rewind()} replays exactly the same records and outcome; and an
  * undamaged generated file yields exactly the records written into it.
  */
 class PcapReaderFuzzTest {
     private static final int[] INTERESTING = {0, 1, 4, 11, 12, 13, 16, 28, 32, 0x7FFF_FFFF, 0x8000_0000, 0xFFFF_FFFF,
         16 << 20, (16 << 20) + 4, 262_144, 262_145, 0x0A0D_0D0A, 0x1A2B_3C4D, 0x4D3C_2B1A};
     private static final int[] BLOCK_TYPES = {6, 6, 6, 3, 2, 1, 4, 5, 0x0BAD, 0x40000BAD, 0x0A0D0D0A};
+    private static final String[] HEADER_METHODS = {"eth", "vlan", "ip", "tcp", "udp", "icmp", "payload"};
     private static final int[] TSRESOL = {-1, 6, 9, 3, 0x80 | 20, 0x80 | 63, 0x80, 18, 0, 19, 0x80 | 64, 0xFF};
 
     @FuzzTest(maxDuration = "5m")
@@ -116,6 +124,7 @@ class PcapReaderFuzzTest {
 
     private static Walk walk(PcapReader reader, byte[] file) {
         List<Seen> records = new ArrayList<>();
+        PacketData pkt = new PacketData();
         long maxSteps = file.length / 12 + 2;
         long lastFrame = 0;
         try {
@@ -132,6 +141,7 @@ class PcapReaderFuzzTest {
                 assertEquals(r.capturedLength(), slice.byteSize());
                 assertArrayEquals(Arrays.copyOfRange(file, (int) r.dataOffset(),
                     (int) r.dataOffset() + r.capturedLength()), slice.toArray(ValueLayout.JAVA_BYTE));
+                checkPacketViews(pkt, r);
                 records.add(new Seen(r.recordOffset(), r.dataOffset(), r.capturedLength(), r.wireLength(),
                     r.timestampNs(), r.interfaceIndex(), r.linkType(), r.frameNumber()));
             }
@@ -163,13 +173,14 @@ class PcapReaderFuzzTest {
         out.writeBytes(h.array());
         int records = in.below(7);
         for (int i = 0; i < records; i++) {
-            int length = 1 + in.below(80);
+            byte[] data = frameData(in);
+            int length = data.length;
             ByteBuffer r = ByteBuffer.allocate(16).order(order);
             r.putInt(in.i32()).putInt(in.below(1_000_000));
             r.putInt(length).putInt(in.below(4) == 0 ? length : length + in.below(1500));
             written.add(new long[] {out.size() + 16L, length});
             out.writeBytes(r.array());
-            out.writeBytes(in.bytes(length));
+            out.writeBytes(data);
         }
         if (!clean) {
             written.clear();
@@ -221,8 +232,8 @@ class PcapReaderFuzzTest {
             int blocks = in.below(6);
             for (int b = 0; b < blocks; b++) {
                 int type = in.pick(BLOCK_TYPES);
-                int length = 1 + in.below(80);
-                byte[] data = in.bytes(length);
+                byte[] data = frameData(in);
+                int length = data.length;
                 int padded = (length + 3) & ~3;
                 if (type == 6 || type == 2) {
                     int iface = in.below(8) == 0 ? in.below(6) : interfaces == 0 ? 0 : in.below(interfaces);
@@ -269,6 +280,51 @@ class PcapReaderFuzzTest {
             written.add(null);
         }
         return out.toByteArray();
+    }
+
+    private static final String[] MACS = {"02:00:00:00:00:01", "02:00:00:00:00:02"};
+
+    /** Record data: random bytes, or a valid frame from the engine's FrameBuilder (sometimes cut short). */
+    private static byte[] frameData(FuzzInput in) {
+        if (in.below(3) == 0) {
+            return in.bytes(1 + in.below(80));
+        }
+        FrameBuilder b = FrameBuilder.ethernet(MACS[0], MACS[1]);
+        switch (in.below(4)) {
+            case 0 -> b.vlan(in.below(4095));
+            case 1 -> b.qinq(in.below(4095), in.below(4095));
+            default -> {
+            }
+        }
+        boolean v6 = in.bool();
+        if (v6) {
+            b.ipv6("2001:db8::1", "2001:db8::2");
+        } else {
+            b.ipv4("198.18.0.1", "198.18.1.1");
+        }
+        switch (in.below(3)) {
+            case 0 -> b.tcp(in.u16(), in.u16(), in.i32() & 0xFFFF_FFFFL, 0, FrameBuilder.TCP_ACK);
+            case 1 -> b.udp(in.u16(), in.u16());
+            default -> b.echo(true, in.u16(), in.u16());
+        }
+        byte[] frame = b.payload(in.bytes(in.below(40))).padToMinimum(in.bool()).build();
+        return in.below(4) == 0 ? Arrays.copyOf(frame, 1 + in.below(frame.length)) : frame;
+    }
+
+    /** Hands each record to the Lua packet object as the engine does and checks its views stay in the record. */
+    private static void checkPacketViews(PacketData pkt, PcapRecord r) {
+        pkt.bind(r.segment(), r.dataOffset(), r.capturedLength(), false);
+        for (String method : HEADER_METHODS) {
+            LuaValue v = pkt.method(method);
+            if (v instanceof DataObject view) {
+                assertTrue(view.offset() >= r.dataOffset()
+                    && view.offset() + view.length() <= r.dataOffset() + r.capturedLength(),
+                    "pkt:" + method + "() lies outside record " + r);
+            } else {
+                assertTrue(v.isnil(), "pkt:" + method + "() returned " + v);
+            }
+        }
+        pkt.release();
     }
 
     private static void block(ByteArrayOutputStream out, ByteOrder order, int type, ByteBuffer body) {
