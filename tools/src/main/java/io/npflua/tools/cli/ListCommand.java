@@ -1,6 +1,6 @@
 package io.npflua.tools.cli;
 
-import io.npflua.engine.json.JsonWriter;
+import io.npflua.engine.control.ControlClient;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
@@ -18,17 +18,10 @@ final class ListCommand extends BaseCommand {
     @Override
     @SuppressWarnings("unchecked")
     public Integer call() {
-        Map<String, Object> reply;
-        try (ControlConnection c = ControlConnection.open(control.socket())) {
-            reply = c.call(new JsonWriter().beginObject().field("cmd", "list").endObject());
-        }
-        List<Object> rules = (List<Object>) reply.getOrDefault("rules", List.of());
-        if (json.json) {
-            out().println(JsonValues.render(Map.of("rules", rules)));
-            out().flush();
-        } else {
-            RuleText.printList(rules, out());
-        }
+        List<Object> rules = (List<Object>) ControlCalls.send(control.socket(), ControlClient::list)
+                .getOrDefault("rules", List.of());
+        printJsonOrText(json.json, () -> JsonValues.render(Map.of("rules", rules)),
+                () -> RuleText.printList(rules, out()));
         return ExitCodes.OK;
     }
 }

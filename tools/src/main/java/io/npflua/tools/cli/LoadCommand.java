@@ -1,6 +1,5 @@
 package io.npflua.tools.cli;
 
-import io.npflua.engine.json.JsonWriter;
 import io.npflua.engine.rule.ErrorPolicy;
 import java.nio.file.Path;
 import java.util.Map;
@@ -41,21 +40,10 @@ final class LoadCommand extends BaseCommand {
         // Validated here too so that a typo is a usage error, not an engine refusal.
         ScriptFiles.spec(name, file, entry, onError, maxInstructions == null ? 0 : maxInstructions);
         String source = ScriptFiles.read(file);
-        JsonWriter w = new JsonWriter().beginObject().field("cmd", "load").field("name", name)
-                .field("source", source);
-        if (entry != null) {
-            w.field("entry", entry);
-        }
-        if (onError != null) {
-            w.field("on_error", onError.label());
-        }
-        if (maxInstructions != null && maxInstructions > 0) {
-            w.field("max_instructions", maxInstructions);
-        }
-        try (ControlConnection c = ControlConnection.open(control.socket())) {
-            Map<String, Object> reply = c.call(w.endObject());
-            RuleText.printRule("loaded", reply, json.json, out());
-        }
+        String policy = onError == null ? null : onError.label();
+        long max = maxInstructions == null ? 0 : maxInstructions;
+        Map<String, Object> reply = ControlCalls.send(control.socket(), c -> c.load(name, source, entry, policy, max));
+        RuleText.printRule("loaded", reply, json.json, out());
         return ExitCodes.OK;
     }
 }

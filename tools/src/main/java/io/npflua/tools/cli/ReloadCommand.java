@@ -1,6 +1,5 @@
 package io.npflua.tools.cli;
 
-import io.npflua.engine.json.JsonWriter;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -26,13 +25,9 @@ final class ReloadCommand extends BaseCommand {
 
     @Override
     public Integer call() {
-        JsonWriter w = new JsonWriter().beginObject().field("cmd", "reload").field("name", name);
-        if (file != null) {
-            w.field("source", ScriptFiles.read(file));
-        }
-        try (ControlConnection c = ControlConnection.open(control.socket())) {
-            RuleText.printRule("reloaded", c.call(w.endObject()), json.json, out());
-        }
+        String source = file == null ? null : ScriptFiles.read(file);
+        RuleText.printRule("reloaded", ControlCalls.send(control.socket(), c -> c.reload(name, source)), json.json,
+                out());
         return ExitCodes.OK;
     }
 }
