@@ -4,17 +4,10 @@ import io.npflua.engine.control.ControlClient;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 
 /** {@code npflua list}. */
 @Command(name = "list", description = "Show the rules of a running engine in chain order.")
-final class ListCommand extends BaseCommand {
-    @Mixin
-    Options.Control control;
-
-    @Mixin
-    Options.Json json;
-
+final class ListCommand extends ControlCommand {
     @Override
     @SuppressWarnings("unchecked")
     public Integer call() {

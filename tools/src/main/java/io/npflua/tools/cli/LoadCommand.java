@@ -4,7 +4,6 @@ import io.npflua.engine.rule.ErrorPolicy;
 import java.nio.file.Path;
 import java.util.Map;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -12,7 +11,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "load", description = {"Load a script into a running engine, at the end of its chain.",
         "The file is read here and its source sent over the control socket; the engine compiles it and runs its"
                 + " top-level chunk before it touches the running chain, so a broken script changes nothing."})
-final class LoadCommand extends BaseCommand {
+final class LoadCommand extends ControlCommand {
     @Parameters(index = "0", paramLabel = "NAME", description = "Name of the rule (letters, digits, _ . : -).")
     String name;
 
@@ -28,12 +27,6 @@ final class LoadCommand extends BaseCommand {
 
     @Option(names = "--max-instructions", paramLabel = "N", description = "Instruction budget per call.")
     Long maxInstructions;
-
-    @Mixin
-    Options.Control control;
-
-    @Mixin
-    Options.Json json;
 
     @Override
     public Integer call() {

@@ -2,7 +2,6 @@ package io.npflua.tools.cli;
 
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /** {@code npflua reload NAME [FILE]}. */
@@ -10,18 +9,12 @@ import picocli.CommandLine.Parameters;
         + " a frame; its counters carry on.",
         "With FILE the new source is read here and sent; without it the engine recompiles the source it has (which"
                 + " resets the script's state). A script that fails to compile leaves the old one running."})
-final class ReloadCommand extends BaseCommand {
+final class ReloadCommand extends ControlCommand {
     @Parameters(index = "0", paramLabel = "NAME", description = "The rule to replace.")
     String name;
 
     @Parameters(index = "1", arity = "0..1", paramLabel = "FILE.lua", description = "The new source.")
     Path file;
-
-    @Mixin
-    Options.Control control;
-
-    @Mixin
-    Options.Json json;
 
     @Override
     public Integer call() {

@@ -3,17 +3,10 @@ package io.npflua.tools.cli;
 import io.npflua.engine.control.ControlClient;
 import java.util.Map;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 
 /** {@code npflua stats}. */
 @Command(name = "stats", description = "Show a running engine's counters: totals, per script, per worker.")
-final class StatsCommand extends BaseCommand {
-    @Mixin
-    Options.Control control;
-
-    @Mixin
-    Options.Json json;
-
+final class StatsCommand extends ControlCommand {
     @Override
     @SuppressWarnings("unchecked")
     public Integer call() {

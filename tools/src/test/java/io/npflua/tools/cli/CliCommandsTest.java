@@ -231,12 +231,17 @@ class CliCommandsTest {
     }
 
     @Test
-    void shouldRefuseLiveDemoWithoutRootWithExitThree() {
-        if (ControlPaths.isRoot()) {
-            return; // The check is for other users; as root demo --live really builds a lab (see DemoLiveTest).
+    void shouldRefuseLiveDemoWithoutRootWithExitThree() throws Exception {
+        if (!ControlPaths.isRoot()) {
+            Cli.Result r = Cli.run("demo", "--live");
+            assertEquals(ExitCodes.NEEDS_ROOT, r.code(), r.err());
+            return;
         }
-        Cli.Result r = Cli.run("demo", "--live");
-        assertEquals(ExitCodes.NEEDS_ROOT, r.code());
+        try (NobodyProcess nobody = NobodyProcess.prepare()) {
+            NobodyProcess.Result r = nobody.run("demo", "--live");
+            assertEquals(ExitCodes.NEEDS_ROOT, r.code(), r.output());
+            assertTrue(r.output().startsWith("npflua: demo --live: "), r.output());
+        }
     }
 
     @Test
