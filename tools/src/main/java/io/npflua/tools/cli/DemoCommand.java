@@ -77,7 +77,7 @@ final class DemoCommand extends BaseCommand {
                         + " through the replay path");
             }
             EngineFactories f = factories();
-            Result offline = runOnce(f.pcapSources(List.of(file), 1), file.toString(), scripts, 0, 0, null);
+            Result offline = runOnce(f.pcapSources(1), file.toString(), scripts, 0, 0, null);
             print(OFFLINE, offline);
             if (live) {
                 try (DemoLab lab = DemoLab.create()) {

@@ -14,7 +14,6 @@ import io.npflua.engine.worker.ErrorHandler;
 import io.npflua.ffm.socket.BpfProgram;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.List;
 
 /**
  * The one place where the CLI chooses the engine's pluggable parts: live AF_PACKET sources and forwarders, pcap
@@ -67,10 +66,11 @@ public class EngineFactories {
     }
 
     /**
-     * Offline sources: the given pcap/pcapng files, each handed out {@code passes} times in a row (for
-     * {@code replay --repeat}). The engine names each file as one "interface" ({@code Engine.Builder.tap(file)}).
+     * Offline sources: pcap/pcapng files, each read {@code passes} times in a row (for {@code replay --repeat}). The
+     * files are named to the engine as "interfaces" ({@code Engine.Builder.tap(file)}); the factory opens what it is
+     * given.
      */
-    public FrameSourceFactory pcapSources(List<Path> files, long passes) {
+    public FrameSourceFactory pcapSources(long passes) {
         return EngineSources.pcap(passes);
     }
 

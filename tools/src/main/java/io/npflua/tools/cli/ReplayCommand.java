@@ -67,7 +67,7 @@ final class ReplayCommand extends BaseCommand {
         }
         List<ScriptPlan> plans = ScriptPlan.of(scripts.scripts);
         EngineFactories f = factories();
-        Engine.Builder b = Engine.builder().workers(n).sources(f.pcapSources(List.copyOf(files), repeat))
+        Engine.Builder b = Engine.builder().workers(n).sources(f.pcapSources(repeat))
                 .ruleFactory(f.luaRules());
         for (Path file : files) {
             b.tap(file.toString());
