@@ -27,7 +27,8 @@ final class ControlCalls {
             return request.send(client);
         } catch (ControlException e) {
             if ("io".equals(e.code())) {
-                throw new CliFailure("no answer from the engine at " + socket, e.getMessage(),
+                // The socket failed, the engine hung up mid-answer, or the answer was not one JSON line.
+                throw new CliFailure("no usable answer from the engine at " + socket, e.getMessage(),
                         "see the engine's standard error for why", ExitCodes.FAILURE, e);
             }
             int exit = "denied".equals(e.code()) ? ExitCodes.NEEDS_ROOT : ExitCodes.FAILURE;
