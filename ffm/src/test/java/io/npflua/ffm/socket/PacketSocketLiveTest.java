@@ -42,7 +42,10 @@ class PacketSocketLiveTest
 
     static PacketSocket v3Socket(final String link)
     {
-        return PacketSocket.open(PacketSocketOptions.capture(link, RingGeometry.blocks(1 << 20, 8, 5)).filter(TEST_FRAMES_ONLY).build());
+        // The kernel retires a part-filled block every timeout (5 ms) while frames flow, so the ring holds
+        // blocks x timeout of traffic before it freezes: 128 x 5 ms = 640 ms, enough for a loaded CI machine to
+        // finish sending before the test starts draining.
+        return PacketSocket.open(PacketSocketOptions.capture(link, RingGeometry.blocks(1 << 17, 128, 5)).filter(TEST_FRAMES_ONLY).build());
     }
 
     static List<byte[]> frames(final int count, final int base)
@@ -132,7 +135,9 @@ class PacketSocketLiveTest
     {
         final VethLab.VethPair pair = lab.addPair();
         final Fanout group = Fanout.of((int)(ProcessHandle.current().pid() & 0xFFFF), FanoutMode.LB);
-        final PacketSocketOptions options = PacketSocketOptions.capture(pair.b(), RingGeometry.blocks(1 << 20, 4, 5))
+        // 64 blocks x 5 ms: each member holds 320 ms of retired blocks while the test drains the other one, so a
+        // loaded CI machine cannot freeze a queue (4 blocks froze one in 20 ms).
+        final PacketSocketOptions options = PacketSocketOptions.capture(pair.b(), RingGeometry.blocks(1 << 16, 64, 5))
             .filter(TEST_FRAMES_ONLY).fanout(group).build();
         try (PacketSocket first = PacketSocket.open(options); PacketSocket second = PacketSocket.open(options); PacketSocket tx = txSocket(pair.a()))
         {
@@ -143,8 +148,8 @@ class PacketSocketLiveTest
             final long deadline = System.nanoTime() + 10_000_000_000L;
             while (one.frames.size() + two.frames.size() < sent.size() && System.nanoTime() < deadline)
             {
-                LabTraffic.receiveInto(first, one, one.frames.size() + 1, 20);
-                LabTraffic.receiveInto(second, two, two.frames.size() + 1, 20);
+                LabTraffic.receiveInto(first, one, one.frames.size() + 1, 2);
+                LabTraffic.receiveInto(second, two, two.frames.size() + 1, 2);
             }
             final Set<Integer> seen = new HashSet<>();
             for (final byte[] frame : one.frames)

@@ -113,7 +113,8 @@ final class DataMethods {
             DataObject d = self(self, "segment");
             long off = offset.isnil() ? 0 : offset.checklong();
             long n = length.isnil() ? d.len - off : length.checklong();
-            if (off < 0 || n < 0 || off + n > d.len) {
+            // off > len - n, not off + n > len: huge arguments (2^63 saturates) must not overflow into range
+            if (off < 0 || n < 0 || off > d.len - n) {
                 return NIL;
             }
             return d.view((int) off, (int) n);

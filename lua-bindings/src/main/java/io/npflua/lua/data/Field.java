@@ -72,7 +72,8 @@ final class Field extends LuaUserdata {
         this.hiddenOnFrames = hiddenOnFrames;
         this.hiddenOnViews = hiddenOnViews;
         if (string) {
-            boolean fits = offset >= 0 && length > 0 && offset + length <= Integer.MAX_VALUE;
+            // length <= MAX - offset, not offset + length <= MAX: a huge offset (2^63 saturates) must not wrap
+            boolean fits = offset >= 0 && length > 0 && length <= Integer.MAX_VALUE - offset;
             kind = fits ? STRING : NEVER;
             byteOffset = fits ? offset : 0;
             endBit = fits ? (offset + length) << 3 : Long.MAX_VALUE;

@@ -72,7 +72,8 @@ public final class ScriptState implements AutoCloseable {
             chunk = SandboxGlobals.compile(g, options.source().getBytes(StandardCharsets.UTF_8), name, g, hook);
         } catch (LuaError e) {
             // LuaJ's lexer quotes the chunk name Lua-style ([string "name"]); runtime errors use the bare name.
-            String message = clean(e.getMessage()).replace("[string \"" + name + "\"]", name);
+            String message = SyntaxMessages.luaWording(clean(e.getMessage()).replace("[string \"" + name + "\"]",
+                    name));
             throw new ScriptLoadException("script '" + name + "' does not compile: " + message, e);
         }
         InstructionBudget b = InstructionBudget.current();

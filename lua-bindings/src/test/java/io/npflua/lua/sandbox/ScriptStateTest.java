@@ -66,6 +66,26 @@ class ScriptStateTest {
     }
 
     @Test
+    void shouldNameTheOffendingTokenInLuasWordingNotLuajsTokenCode() {
+        String[][] cases = {
+                {"function filter(pkt)\n return pkt:foo(\nend", "test.lua:3: unexpected symbol near 'end'"},
+                {"x = = 1", "test.lua:1: unexpected symbol near '='"},
+                {"return ..", "test.lua:1: unexpected symbol near '..'"},
+                {"x = ~= 1", "test.lua:1: unexpected symbol near '~='"},
+                {"return ::", "test.lua:1: unexpected symbol near '::'"},
+                {"x = 1 +", "test.lua:1: unexpected symbol near <eof>"},
+                {"x = )", "test.lua:1: unexpected symbol near ')'"},
+                {"return 1 2", "test.lua:1: <eof> expected"},
+                {"local = 3", "test.lua:1: <name> expected"},
+                {"if x then", "test.lua:1: 'end' expected"},
+        };
+        for (String[] c : cases) {
+            ScriptLoadException e = assertThrows(ScriptLoadException.class, () -> fx.load(c[0]), c[0]);
+            assertEquals("script 'test.lua' does not compile: " + c[1], e.getMessage(), c[0]);
+        }
+    }
+
+    @Test
     void shouldRejectTopLevelChunkThatRaises() {
         ScriptLoadException e = assertThrows(ScriptLoadException.class,
                 () -> fx.load("local x = nil\nx.y = 1\nfunction filter() end"));

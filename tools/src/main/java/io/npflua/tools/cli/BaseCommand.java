@@ -2,6 +2,7 @@ package io.npflua.tools.cli;
 
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
@@ -27,5 +28,15 @@ abstract class BaseCommand implements Callable<Integer> {
     /** Standard error (captured in tests). */
     PrintWriter err() {
         return spec.commandLine().getErr();
+    }
+
+    /** With {@code --json} one JSON object on standard output, else {@code text} prints the human form. */
+    void printJsonOrText(boolean json, Supplier<String> jsonText, Runnable text) {
+        if (json) {
+            out().println(jsonText.get());
+            out().flush();
+        } else {
+            text.run();
+        }
     }
 }

@@ -4,20 +4,21 @@ import io.npflua.engine.counter.EngineSnapshot;
 import io.npflua.engine.counter.SnapshotJson;
 import io.npflua.engine.json.JsonReader;
 import java.io.PrintWriter;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Counters for people: a totals line, a table of scripts and, with several workers, a table of workers. Works on the
- * JSON form ({@link SnapshotJson}), so the local engine's counters and those read over the control socket print
- * alike.
+ * Counters for people: a totals line, a source line, a table of scripts and, with several workers, a table of
+ * workers. Works on the JSON form ({@link SnapshotJson}), so the local engine's counters and those read over the
+ * control socket print alike. {@code ns_per_frame} (wall time ÷ frames) is kept for offline runs only.
  */
 final class CounterText {
     private CounterText() {
     }
 
-    /** Parses a snapshot's JSON form. */
-    static Map<String, Object> asMap(EngineSnapshot snapshot) {
+    /** A snapshot's JSON form as counted offline (replay, demo): with {@code ns_per_frame}. */
+    static Map<String, Object> offline(EngineSnapshot snapshot) {
         try {
             return JsonReader.parseObject(SnapshotJson.render(snapshot));
         } catch (JsonReader.JsonException e) {
@@ -25,9 +26,24 @@ final class CounterText {
         }
     }
 
-    /** Prints {@code stats} (the JSON form of a snapshot). */
+    /** A snapshot's JSON form as counted live: {@code ns_per_frame} left out (wall time ÷ frames means nothing there). */
+    static Map<String, Object> live(EngineSnapshot snapshot) {
+        return live(offline(snapshot));
+    }
+
+    /** {@code stats} (a snapshot's JSON form) without {@code ns_per_frame}, for a live engine. */
+    static Map<String, Object> live(Map<String, Object> stats) {
+        Map<String, Object> copy = new LinkedHashMap<>(stats);
+        copy.remove("ns_per_frame");
+        return copy;
+    }
+
+    /**
+     * Prints {@code stats} (the JSON form of a snapshot). Offline the second line counts the records read and the
+     * time per frame; live it shows what the kernel counted and dropped, and ring freezes.
+     */
     @SuppressWarnings("unchecked")
-    static void print(Map<String, Object> stats, PrintWriter out) {
+    static void print(Map<String, Object> stats, boolean offline, PrintWriter out) {
         long frames = JsonValues.number(stats, "frames");
         StringBuilder head = new StringBuilder();
         head.append(frames).append(" frames: ").append(JsonValues.number(stats, "passed")).append(" passed, ")
@@ -39,10 +55,13 @@ final class CounterText {
         }
         out.println(head);
         long elapsedNs = JsonValues.number(stats, "elapsed_ns");
-        out.println("kernel: " + JsonValues.number(stats, "kernel_packets") + " packets, "
+        String source = offline
+                ? "read: " + JsonValues.number(stats, "kernel_packets") + " records"
+                : "kernel: " + JsonValues.number(stats, "kernel_packets") + " packets, "
                 + JsonValues.number(stats, "kernel_drops") + " dropped, " + JsonValues.number(stats, "freezes")
-                + " ring freezes; " + JsonValues.number(stats, "restarts") + " worker restarts; "
-                + duration(elapsedNs) + (stats.containsKey("ns_per_frame")
+                + " ring freezes";
+        out.println(source + "; " + JsonValues.number(stats, "restarts") + " worker restarts; " + duration(elapsedNs)
+                + (offline && stats.containsKey("ns_per_frame")
                 ? ", " + JsonValues.number(stats, "ns_per_frame") + " ns/frame" : ""));
         List<Object> scripts = (List<Object>) stats.getOrDefault("scripts", List.of());
         if (!scripts.isEmpty()) {

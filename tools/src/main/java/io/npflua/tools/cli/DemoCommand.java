@@ -2,7 +2,6 @@ package io.npflua.tools.cli;
 
 import io.npflua.engine.Engine;
 import io.npflua.engine.counter.EngineSnapshot;
-import io.npflua.engine.counter.SnapshotJson;
 import io.npflua.engine.output.VerdictSink;
 import io.npflua.engine.output.VerdictSinkFactory;
 import io.npflua.engine.rule.ScriptSpec;
@@ -15,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -36,6 +36,7 @@ final class DemoCommand extends BaseCommand {
     static final String SCRIPT_RESOURCES = "/io/npflua/tools/demo/";
     /** The scripts, in chain order. */
     static final List<String> SCRIPTS = List.of("ssh-version", "rtp-h263");
+    private static final String OFFLINE = "offline";
     /** How long the live part waits for the injected frames. */
     private static final long LIVE_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(15);
 
@@ -47,9 +48,6 @@ final class DemoCommand extends BaseCommand {
 
     @Mixin
     Options.Json json;
-
-    // Tests point this at their own resources.
-    String scriptResources = SCRIPT_RESOURCES;
 
     /** A blocked frame as the demo prints it. */
     record Blocked(long index, String reason, String summary) {
@@ -79,8 +77,8 @@ final class DemoCommand extends BaseCommand {
                         + " through the replay path");
             }
             EngineFactories f = factories();
-            Result offline = runOnce(f.pcapSources(List.of(file), 1), file.toString(), scripts, 0, 0, null);
-            print("offline", offline);
+            Result offline = runOnce(f.pcapSources(1), file.toString(), scripts, 0, 0, null);
+            print(OFFLINE, offline);
             if (live) {
                 try (DemoLab lab = DemoLab.create()) {
                     if (!json.json) {
@@ -164,7 +162,7 @@ final class DemoCommand extends BaseCommand {
                 sb.append("{\"frame\":").append(b.index()).append(",\"blocked_by\":").append(reason)
                         .append(",\"summary\":").append(summary).append('}');
             }
-            sb.append("],\"counters\":").append(SnapshotJson.render(r.snapshot)).append('}');
+            sb.append("],\"counters\":").append(JsonValues.render(counters(label, r))).append('}');
             out().println(sb);
             out().flush();
             return;
@@ -173,13 +171,17 @@ final class DemoCommand extends BaseCommand {
         for (Blocked b : r.blocked) {
             out().printf("  #%-4d %-12s %s%n", b.index(), b.reason(), b.summary());
         }
-        CounterText.print(CounterText.asMap(r.snapshot), out());
+        CounterText.print(counters(label, r), OFFLINE.equals(label), out());
+    }
+
+    private static Map<String, Object> counters(String label, Result r) {
+        return OFFLINE.equals(label) ? CounterText.offline(r.snapshot) : CounterText.live(r.snapshot);
     }
 
     private List<ScriptSpec> loadScripts() {
         List<ScriptSpec> specs = new ArrayList<>();
         for (String name : SCRIPTS) {
-            String path = scriptResources + name + ".lua";
+            String path = SCRIPT_RESOURCES + name + ".lua";
             try (InputStream in = DemoCommand.class.getResourceAsStream(path)) {
                 if (in == null) {
                     throw new CliFailure("demo script " + name + ".lua is missing from this build",

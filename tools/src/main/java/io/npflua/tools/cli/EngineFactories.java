@@ -14,7 +14,6 @@ import io.npflua.engine.worker.ErrorHandler;
 import io.npflua.ffm.socket.BpfProgram;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.List;
 
 /**
  * The one place where the CLI chooses the engine's pluggable parts: live AF_PACKET sources and forwarders, pcap
@@ -22,8 +21,7 @@ import java.util.List;
  * embedding program) can pass a subclass to {@link Main#commandLine(EngineFactories)}.
  *
  * <p>Wired to the engine's adapters ({@link EngineSources}: live V3 tap sources, V2 bridge ports, mapped pcap
- * sources, the shared pcap writer, the Lua sandbox) and the control server. {@link #isNotWired} stays for subclasses
- * (tests) that leave a part out on purpose.
+ * sources, the shared pcap writer, the Lua sandbox) and the control server.
  */
 public class EngineFactories {
     /** The factories of this build. */
@@ -68,10 +66,11 @@ public class EngineFactories {
     }
 
     /**
-     * Offline sources: the given pcap/pcapng files, each handed out {@code passes} times in a row (for
-     * {@code replay --repeat}). The engine names each file as one "interface" ({@code Engine.Builder.tap(file)}).
+     * Offline sources: pcap/pcapng files, each read {@code passes} times in a row (for {@code replay --repeat}). The
+     * files are named to the engine as "interfaces" ({@code Engine.Builder.tap(file)}); the factory opens what it is
+     * given.
      */
-    public FrameSourceFactory pcapSources(List<Path> files, long passes) {
+    public FrameSourceFactory pcapSources(long passes) {
         return EngineSources.pcap(passes);
     }
 
@@ -99,30 +98,5 @@ public class EngineFactories {
      */
     public AutoCloseable controlServer(Engine engine, Path socket, ErrorHandler errors) throws Exception {
         return ControlServer.start(socket, new ControlProtocol(engine)::handle, errors);
-    }
-
-    /**
-     * The Lua rule factory when scripts are to be loaded; without scripts a missing factory is no reason to fail,
-     * so this falls back to {@link RuleFactory#NONE} (which rejects a later {@code load} with a clear message).
-     */
-    RuleFactory luaRulesIfWired(boolean needed) {
-        try {
-            return luaRules();
-        } catch (UnsupportedOperationException e) {
-            if (needed || !isNotWired(e)) {
-                throw e;
-            }
-            return RuleFactory.NONE;
-        }
-    }
-
-    /** True when {@code e} is the "not wired yet" signal of this class. */
-    public static boolean isNotWired(Throwable e) {
-        return e instanceof UnsupportedOperationException && String.valueOf(e.getMessage()).contains("not wired yet");
-    }
-
-    private static UnsupportedOperationException notWired(String what, String method) {
-        return new UnsupportedOperationException(what + ": not wired yet in this build (EngineFactories."
-                + method + " is filled in when the modules are merged)");
     }
 }

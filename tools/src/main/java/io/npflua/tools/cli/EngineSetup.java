@@ -72,9 +72,6 @@ final class EngineSetup {
                     }
                 }
             }
-            if (EngineFactories.isNotWired(e.getCause())) {
-                throw (UnsupportedOperationException) e.getCause();
-            }
             throw new CliFailure("cannot start the engine", e.getMessage(), hint(e.getMessage()),
                     privileged(e.getMessage()) ? ExitCodes.NEEDS_ROOT : ExitCodes.FAILURE, e);
         }
@@ -86,9 +83,6 @@ final class EngineSetup {
             engine.start();
         } catch (EngineException e) {
             engine.closeAndReport();
-            if (EngineFactories.isNotWired(e.getCause())) {
-                throw (UnsupportedOperationException) e.getCause();
-            }
             throw new CliFailure("cannot start the engine", e.getMessage(), hint(e.getMessage()),
                     privileged(e.getMessage()) ? ExitCodes.NEEDS_ROOT : ExitCodes.FAILURE, e);
         }

@@ -1,11 +1,9 @@
 package io.npflua.tools.cli;
 
-import io.npflua.engine.json.JsonWriter;
 import io.npflua.engine.rule.ErrorPolicy;
 import java.nio.file.Path;
 import java.util.Map;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -13,7 +11,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "load", description = {"Load a script into a running engine, at the end of its chain.",
         "The file is read here and its source sent over the control socket; the engine compiles it and runs its"
                 + " top-level chunk before it touches the running chain, so a broken script changes nothing."})
-final class LoadCommand extends BaseCommand {
+final class LoadCommand extends ControlCommand {
     @Parameters(index = "0", paramLabel = "NAME", description = "Name of the rule (letters, digits, _ . : -).")
     String name;
 
@@ -30,32 +28,15 @@ final class LoadCommand extends BaseCommand {
     @Option(names = "--max-instructions", paramLabel = "N", description = "Instruction budget per call.")
     Long maxInstructions;
 
-    @Mixin
-    Options.Control control;
-
-    @Mixin
-    Options.Json json;
-
     @Override
     public Integer call() {
         // Validated here too so that a typo is a usage error, not an engine refusal.
         ScriptFiles.spec(name, file, entry, onError, maxInstructions == null ? 0 : maxInstructions);
         String source = ScriptFiles.read(file);
-        JsonWriter w = new JsonWriter().beginObject().field("cmd", "load").field("name", name)
-                .field("source", source);
-        if (entry != null) {
-            w.field("entry", entry);
-        }
-        if (onError != null) {
-            w.field("on_error", onError.label());
-        }
-        if (maxInstructions != null && maxInstructions > 0) {
-            w.field("max_instructions", maxInstructions);
-        }
-        try (ControlConnection c = ControlConnection.open(control.socket())) {
-            Map<String, Object> reply = c.call(w.endObject());
-            RuleText.printRule("loaded", reply, json.json, out());
-        }
+        String policy = onError == null ? null : onError.label();
+        long max = maxInstructions == null ? 0 : maxInstructions;
+        Map<String, Object> reply = ControlCalls.send(control.socket(), c -> c.load(name, source, entry, policy, max));
+        RuleText.printRule("loaded", reply, json.json, out());
         return ExitCodes.OK;
     }
 }

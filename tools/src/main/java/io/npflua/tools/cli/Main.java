@@ -69,11 +69,6 @@ public final class Main implements Callable<Integer> {
             return f.exitCode();
         }
         String name = cmd.getCommandName();
-        if (EngineFactories.isNotWired(e)) {
-            err.println("npflua: " + name + ": " + e.getMessage() + "; use a build in which the modules are merged");
-            err.flush();
-            return ExitCodes.FAILURE;
-        }
         err.println("npflua: " + name + ": unexpected error: " + e + "; this is a bug, please report it with the"
                 + " stack trace below");
         e.printStackTrace(err);
@@ -96,12 +91,18 @@ public final class Main implements Callable<Integer> {
         System.exit(code);
     }
 
-    /** Prints the version, the Java runtime and the library versions. */
+    /**
+     * Prints the version, then what it runs on (like {@code tcpdump --version} naming libpcap): the JDK (vendor,
+     * version, VM) and the kernel, whose release decides which AF_PACKET features exist, and the library versions.
+     */
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
             return new String[] {"npflua " + VERSION,
-                    "Java " + Runtime.version() + " (" + System.getProperty("java.vm.name") + ")",
+                    "JDK " + Runtime.version() + " (" + System.getProperty("java.vendor") + ", "
+                            + System.getProperty("java.vm.name") + ")",
+                    "kernel " + System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
+                            + System.getProperty("os.arch"),
                     "LuaJ 3.0.1, picocli " + CommandLine.VERSION};
         }
     }

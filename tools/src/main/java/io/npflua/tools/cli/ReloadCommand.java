@@ -1,9 +1,7 @@
 package io.npflua.tools.cli;
 
-import io.npflua.engine.json.JsonWriter;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /** {@code npflua reload NAME [FILE]}. */
@@ -11,28 +9,18 @@ import picocli.CommandLine.Parameters;
         + " a frame; its counters carry on.",
         "With FILE the new source is read here and sent; without it the engine recompiles the source it has (which"
                 + " resets the script's state). A script that fails to compile leaves the old one running."})
-final class ReloadCommand extends BaseCommand {
+final class ReloadCommand extends ControlCommand {
     @Parameters(index = "0", paramLabel = "NAME", description = "The rule to replace.")
     String name;
 
     @Parameters(index = "1", arity = "0..1", paramLabel = "FILE.lua", description = "The new source.")
     Path file;
 
-    @Mixin
-    Options.Control control;
-
-    @Mixin
-    Options.Json json;
-
     @Override
     public Integer call() {
-        JsonWriter w = new JsonWriter().beginObject().field("cmd", "reload").field("name", name);
-        if (file != null) {
-            w.field("source", ScriptFiles.read(file));
-        }
-        try (ControlConnection c = ControlConnection.open(control.socket())) {
-            RuleText.printRule("reloaded", c.call(w.endObject()), json.json, out());
-        }
+        String source = file == null ? null : ScriptFiles.read(file);
+        RuleText.printRule("reloaded", ControlCalls.send(control.socket(), c -> c.reload(name, source)), json.json,
+                out());
         return ExitCodes.OK;
     }
 }

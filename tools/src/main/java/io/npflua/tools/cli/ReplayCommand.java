@@ -67,8 +67,8 @@ final class ReplayCommand extends BaseCommand {
         }
         List<ScriptPlan> plans = ScriptPlan.of(scripts.scripts);
         EngineFactories f = factories();
-        Engine.Builder b = Engine.builder().workers(n).sources(f.pcapSources(List.copyOf(files), repeat))
-                .ruleFactory(f.luaRulesIfWired(!plans.isEmpty()));
+        Engine.Builder b = Engine.builder().workers(n).sources(f.pcapSources(repeat))
+                .ruleFactory(f.luaRules());
         for (Path file : files) {
             b.tap(file.toString());
         }
@@ -82,11 +82,7 @@ final class ReplayCommand extends BaseCommand {
     }
 
     private void report(EngineSnapshot s) {
-        if (json.json) {
-            out().println(SnapshotJson.render(s));
-            out().flush();
-        } else {
-            CounterText.print(CounterText.asMap(s), out());
-        }
+        printJsonOrText(json.json, () -> SnapshotJson.render(s),
+                () -> CounterText.print(CounterText.offline(s), true, out()));
     }
 }

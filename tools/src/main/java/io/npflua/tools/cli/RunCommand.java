@@ -2,7 +2,6 @@ package io.npflua.tools.cli;
 
 import io.npflua.engine.Engine;
 import io.npflua.engine.counter.EngineSnapshot;
-import io.npflua.engine.counter.SnapshotJson;
 import io.npflua.engine.output.bridge.BridgePorts;
 import io.npflua.engine.rule.ErrorPolicy;
 import io.npflua.engine.source.FanoutMode;
@@ -13,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -93,7 +93,7 @@ final class RunCommand extends BaseCommand {
         EngineFactories f = factories();
 
         Engine.Builder b = Engine.builder().workers(plan.workers).fanout(plan.fanout).snapLength(plan.snapLength)
-                .ruleFactory(f.luaRulesIfWired(!plan.scripts.isEmpty()));
+                .ruleFactory(f.luaRules());
         if (plan.bridge != null) {
             EngineFactories.LiveBridge ports = f.liveBridge(plan.bpf);
             b.bridge(plan.bridge.get(0), plan.bridge.get(1)).sources(ports.sources()).forwarders(ports.forwarders());
@@ -112,7 +112,7 @@ final class RunCommand extends BaseCommand {
         List<AutoCloseable> services = new ArrayList<>();
         try {
             if (plan.control != null) {
-                services.add(startControl(f, engine, plan.control, plan.controlExplicit));
+                services.add(startControl(f, engine, plan.control));
             }
             if (plan.metricsPort != null) {
                 services.add(MetricsExporter.start(engine, plan.metricsPort));
@@ -133,7 +133,7 @@ final class RunCommand extends BaseCommand {
         return ExitCodes.OK;
     }
 
-    private AutoCloseable startControl(EngineFactories f, Engine engine, Path socket, boolean explicit)
+    private AutoCloseable startControl(EngineFactories f, Engine engine, Path socket)
             throws Exception {
         try {
             Path dir = socket.toAbsolutePath().getParent();
@@ -153,13 +153,6 @@ final class RunCommand extends BaseCommand {
                 err().flush();
             }
             return server;
-        } catch (UnsupportedOperationException e) {
-            if (explicit || !EngineFactories.isNotWired(e)) {
-                throw e;
-            }
-            err().println("npflua: note: no control socket: " + e.getMessage());
-            err().flush();
-            return () -> { };
         } catch (IOException e) {
             throw new CliFailure("cannot open the control socket " + socket, String.valueOf(e.getMessage()),
                     "pass another --control PATH, or --no-control", ExitCodes.FAILURE, e);
@@ -176,19 +169,15 @@ final class RunCommand extends BaseCommand {
     }
 
     private void report(EngineSnapshot s) {
-        if (json.json) {
-            out().println(SnapshotJson.render(s));
-            out().flush();
-        } else {
-            CounterText.print(CounterText.asMap(s), err());
-        }
+        Map<String, Object> counters = CounterText.live(s);
+        printJsonOrText(json.json, () -> JsonValues.render(counters),
+                () -> CounterText.print(counters, false, err()));
     }
 
     /** The merged settings: command line over configuration over defaults, validated. */
     record Plan(List<String> interfaces, List<String> bridge, int workers, FanoutMode fanout, int snapLength,
                 String bpf, List<ScriptPlan> scripts, ErrorPolicy onError, Long maxInstructions, Long count,
-                Double durationSeconds, Path passed, Path blocked, Integer metricsPort, Path control,
-                boolean controlExplicit) {
+                Double durationSeconds, Path passed, Path blocked, Integer metricsPort, Path control) {
     }
 
     Plan plan(RunConfig cfg) {
@@ -258,14 +247,13 @@ final class RunCommand extends BaseCommand {
         if (blocked != null) {
             EngineSetup.checkWritable(blocked, "--write-blocked");
         }
-        boolean explicit = control.path != null || cfg.control() != null;
         Path socket = noControl ? null : control.path != null ? control.path
                 : cfg.control() != null ? cfg.control() : ControlPaths.defaultPath();
         return new Plan(List.copyOf(ifs), br == null ? null : List.copyOf(br), w,
                 fanout != null ? fanout : cfg.fanout() != null ? cfg.fanout() : FanoutMode.HASH, snap,
                 bpf != null ? bpf : cfg.bpf(), List.copyOf(plans),
                 scripts.onError != null ? scripts.onError : cfg.onError(), max, cnt, dur, passed, blocked, port,
-                socket, explicit);
+                socket);
     }
 
     private static int pick(Integer flag, Integer cfg, int dflt) {

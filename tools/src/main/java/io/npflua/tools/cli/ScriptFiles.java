@@ -84,8 +84,10 @@ final class ScriptFiles {
      * is {@code file: message}.
      */
     static String locate(String message, String name, Path file) {
-        String msg = message == null ? "unknown error" : message;
         String n = Pattern.quote(name);
+        // The path printed in front says which script; the sandbox's own "script 'x.lua' ...: " prefix only repeats it.
+        String msg = message == null ? "unknown error" : message.replaceFirst("^script '" + n
+                + "(?:\\.lua)?' (?:does not compile|failed while loading): ", "");
         Pattern p = Pattern.compile("(?:\\[string \"" + n + "(?:\\.lua)?\"\\]|@?" + n + "(?:\\.lua)?):(\\d+)(?::|\\s)\\s*");
         Matcher m = p.matcher(msg);
         if (m.find()) {

@@ -1,6 +1,5 @@
 package io.npflua.tools.cli;
 
-import io.npflua.engine.json.JsonWriter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
@@ -16,9 +15,7 @@ final class UnloadCommand extends BaseCommand {
 
     @Override
     public Integer call() {
-        try (ControlConnection c = ControlConnection.open(control.socket())) {
-            c.call(new JsonWriter().beginObject().field("cmd", "unload").field("name", name).endObject());
-        }
+        ControlCalls.send(control.socket(), c -> c.unload(name));
         out().println("unloaded " + name);
         out().flush();
         return ExitCodes.OK;

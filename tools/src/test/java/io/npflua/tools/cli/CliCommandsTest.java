@@ -6,12 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.npflua.engine.json.JsonReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Assumptions;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** Every subcommand through {@code CommandLine.execute}, with captured output and exit codes. */
 class CliCommandsTest {
@@ -41,6 +43,11 @@ class CliCommandsTest {
             assertEquals(ExitCodes.OK, r.code(), c + " --version");
             assertTrue(r.out().startsWith("npflua " + Main.VERSION), r.out());
         }
+        List<String> lines = Cli.run("--version").out().lines().toList();
+        assertEquals("npflua " + Main.VERSION, lines.get(0));
+        assertTrue(lines.get(1).startsWith("JDK " + Runtime.version() + " ("), lines.get(1));
+        assertEquals("kernel Linux " + System.getProperty("os.version") + " " + System.getProperty("os.arch"),
+                lines.get(2));
     }
 
     @Test
@@ -82,143 +89,159 @@ class CliCommandsTest {
     @Test
     void shouldPrintFileAndLineForBrokenScriptsAndExitOne() throws Exception {
         Path good = write("good.lua", "function filter(pkt) return true end\n");
-        Path syntax = write("syntax.lua", "function filter(pkt)\n  return = 1\nend\n");
+        Path syntax = write("syntax.lua", "function filter(pkt)\n  return pkt:foo(\nend\n");
         Path runtime = write("runtime.lua", "local x = nil\n\nlocal y = x.field\nfunction filter() end\n");
         Path noEntry = write("noentry.lua", "local a = 1\n");
-        Cli.Result r = Cli.run(new TestFactories(), "check", good.toString(), syntax.toString(), runtime.toString(),
-                noEntry.toString(), dir.resolve("missing.lua").toString());
+        Path binary = dir.resolve("binary.lua");
+        Files.write(binary, new byte[] {0x1b, 'L', 'u', 'a', 0x52, 0, 1, 4, 4, 4, 8, 0});
+        Cli.Result r = Cli.run("check", good.toString(), syntax.toString(), runtime.toString(), noEntry.toString(),
+                binary.toString(), dir.resolve("missing.lua").toString());
         assertEquals(ExitCodes.FAILURE, r.code(), r.err());
-        assertTrue(r.out().contains(good + ": OK"), r.out());
-        assertTrue(r.err().contains(syntax + ":2: "), r.err());
-        assertTrue(r.err().contains(runtime + ":3: "), r.err());
-        assertTrue(r.err().contains(noEntry + ": script 'noentry' defines no function 'filter'"), r.err());
-        assertTrue(r.err().contains("missing.lua: no such file"), r.err());
-        assertTrue(r.err().contains("4 of 5 scripts failed"), r.err());
+        assertEquals(good + ": OK\n", r.out());
+        List<String> lines = r.err().lines().toList();
+        assertEquals(List.of(
+                syntax + ":3: unexpected symbol near 'end'",
+                runtime + ":3: attempt to index ? (a nil value)",
+                noEntry + ": script 'noentry.lua' defines no function 'filter' (found nil): the engine calls"
+                        + " filter(pkt) for each frame; define it as a global function",
+                binary + ": binary (precompiled) chunks are refused by the npflua sandbox; load Lua source text",
+                dir.resolve("missing.lua") + ": no such file (check the path)",
+                "npflua: check: 5 of 6 scripts failed; fix the lines shown above"), lines, r.err());
     }
 
     @Test
     void shouldExitZeroWhenEveryScriptChecksOut() throws Exception {
         Path good = write("a.lua", "function filter(pkt) return true end\n");
         Path other = write("b.lua", "function inspect(pkt) return false end\n");
-        Cli.Result r = Cli.run(new TestFactories(), "check", "--call", "inspect", other.toString());
+        Cli.Result r = Cli.run("check", "--call", "inspect", other.toString());
         assertEquals(ExitCodes.OK, r.code(), r.err());
-        Cli.Result q = Cli.run(new TestFactories(), "check", "-q", good.toString());
-        assertEquals(ExitCodes.OK, q.code());
+        Cli.Result q = Cli.run("check", "-q", good.toString(), DemoCapture.example(dir, "ssh-version").toString(),
+                DemoCapture.example(dir, "rtp-h263").toString());
+        assertEquals(ExitCodes.OK, q.code(), q.err());
         assertEquals("", q.out());
     }
 
     @Test
-    void shouldSayWhatIsNotWiredInsteadOfPretending() throws Exception {
-        // Meaningful until the merge wires the factories; afterwards each part is skipped.
-        EngineFactories build = new EngineFactories();
-        Path script = write("a.lua", "function filter(pkt) return true end\n");
-        if (notWired(build::luaRules)) {
-            Cli.Result r = Cli.run("check", script.toString());
-            assertEquals(ExitCodes.FAILURE, r.code());
-            assertTrue(r.err().startsWith("npflua: check: Lua scripts: not wired yet"), r.err());
-        }
-        Assumptions.assumeTrue(notWired(() -> build.pcapSources(List.of(), 1)), "pcap sources are wired");
-        Path pcap = dir.resolve("x.pcap");
-        TestFactories.PcapFiles.write(pcap, List.of(Frames.tcp4("198.18.0.1", 1, "198.18.0.2", 2, 2, "")));
-        Cli.Result replay = Cli.run("replay", pcap.toString());
-        assertEquals(ExitCodes.FAILURE, replay.code());
-        assertTrue(replay.err().contains("reading pcap files: not wired yet"), replay.err());
-    }
-
-    @Test
     @SuppressWarnings("unchecked")
-    void shouldReplayCaptureAndReportCountersAsJson() throws Exception {
-        Path pcap = sshCapture();
-        Path ssh = write("ssh-version.lua", "function filter(pkt) return not pkt:find('OpenSSH_6.4', 1, true) end");
-        Path all = write("count.lua", "function filter(pkt) return true end");
-        TestFactories f = new TestFactories();
-        Cli.Result r = Cli.run(f, "replay", pcap.toString(), "-s", ssh.toString(), "-s", "counter=" + all,
-                "--repeat", "3", "--json", "-w", dir.resolve("pass.pcap").toString(), "--write-blocked",
-                dir.resolve("blocked.pcap").toString());
+    void shouldReplayTheDemoCaptureWithTheGoldenVerdictsCountsAsJson() throws Exception {
+        TreeSet<Long> ssh = DemoCapture.goldenBlocked("ssh-version");
+        TreeSet<Long> rtp = DemoCapture.goldenBlocked("rtp-h263");
+        assertEquals(3, ssh.size(), "golden SSH verdicts");
+        assertEquals(6, rtp.size(), "golden RTP verdicts");
+        Path pcap = DemoCapture.extract(dir);
+        Path pass = dir.resolve("pass.pcap");
+        Path blocked = dir.resolve("blocked.pcap");
+        Cli.Result r = Cli.run("replay", pcap.toString(), "-s", DemoCapture.example(dir, "ssh-version").toString(),
+                "-s", DemoCapture.example(dir, "rtp-h263").toString(), "--json", "-w", pass.toString(),
+                "--write-blocked", blocked.toString());
         assertEquals(ExitCodes.OK, r.code(), r.err());
         Map<String, Object> json = JsonReader.parseObject(r.out().trim());
-        assertEquals(12L, json.get("frames"));
-        assertEquals(9L, json.get("passed"));
-        assertEquals(3L, json.get("blocked"));
+        long frames = DemoCapture.FRAMES;
+        assertEquals(frames, json.get("frames"));
+        assertEquals(frames - 9, json.get("passed"));
+        assertEquals(9L, json.get("blocked"));
         assertEquals(0L, json.get("errors"));
-        assertEquals(12L, json.get("kernel_packets"));
+        assertEquals(frames, json.get("kernel_packets"), "offline, every record read counts as a packet");
         assertEquals(0L, json.get("kernel_drops"));
-        assertTrue(((Long) json.get("ns_per_frame")) > 0);
+        assertTrue(((Long) json.get("ns_per_frame")) > 0, r.out());
         List<Object> scripts = (List<Object>) json.get("scripts");
         Map<String, Object> first = (Map<String, Object>) scripts.get(0);
         Map<String, Object> second = (Map<String, Object>) scripts.get(1);
         assertEquals("ssh-version", first.get("name"));
-        assertEquals(12L, first.get("calls"));
+        assertEquals(frames, first.get("calls"));
         assertEquals(3L, first.get("blocked"));
-        assertEquals("counter", second.get("name"));
-        assertEquals(9L, second.get("calls"), "a blocked frame ends the chain");
-        assertEquals(12, f.written.size(), "every frame went to -w or --write-blocked");
+        assertEquals("rtp-h263", second.get("name"));
+        assertEquals(frames - 3, second.get("calls"), "a blocked frame ends the chain");
+        assertEquals(6L, second.get("blocked"));
+
+        List<String> all = DemoCapture.timestamps(pcap);
+        List<String> expectBlocked = new ArrayList<>();
+        List<String> expectPassed = new ArrayList<>();
+        for (int i = 0; i < all.size(); i++) {
+            long n = i + 1;
+            (ssh.contains(n) || rtp.contains(n) ? expectBlocked : expectPassed).add(all.get(i));
+        }
+        assertEquals(expectBlocked, DemoCapture.timestamps(blocked), "tshark reads the golden blocked frames");
+        assertEquals(expectPassed, DemoCapture.timestamps(pass), "tshark reads every other frame as passed");
     }
 
     @Test
-    void shouldReplayWithReadableTextCounters() throws Exception {
-        Path pcap = sshCapture();
-        Path ssh = write("ssh.lua", "function filter(pkt) return not pkt:find('OpenSSH_6.4', 1, true) end");
-        Cli.Result r = Cli.run(new TestFactories(), "replay", pcap.toString(), "-s", ssh.toString());
+    void shouldReplayTheDemoCaptureWithReadableCountersAndRepeat() throws Exception {
+        Path pcap = DemoCapture.extract(dir);
+        Cli.Result r = Cli.run("replay", pcap.toString(), "-s", DemoCapture.example(dir, "ssh-version").toString(),
+                "-s", "rtp=" + DemoCapture.example(dir, "rtp-h263"), "--repeat", "3");
         assertEquals(ExitCodes.OK, r.code(), r.err());
-        assertTrue(r.out().startsWith("4 frames: 3 passed, 1 blocked, 0 script errors"), r.out());
-        assertTrue(r.out().contains("ssh "), r.out());
+        List<String> lines = r.out().lines().toList();
+        assertEquals("192 frames: 165 passed, 27 blocked, 0 script errors", lines.get(0), r.out());
+        assertTrue(lines.get(1).startsWith("read: 192 records; "), r.out());
+        assertTrue(lines.get(1).contains(" ns/frame"), r.out());
+        assertTrue(lines.stream().anyMatch(l -> l.matches("ssh-version +192 +183 +9 +0 +")), r.out());
+        assertTrue(lines.stream().anyMatch(l -> l.matches("rtp +183 +165 +18 +0 +")), r.out());
     }
 
     @Test
     void shouldRejectBrokenScriptBeforeReplayingAndPointAtItsLine() throws Exception {
-        Path pcap = sshCapture();
+        Path pcap = DemoCapture.extract(dir);
         Path bad = write("bad.lua", "function filter(pkt)\n  return ((\nend\n");
-        Cli.Result r = Cli.run(new TestFactories(), "replay", pcap.toString(), "-s", bad.toString());
+        Cli.Result r = Cli.run("replay", pcap.toString(), "-s", bad.toString());
         assertEquals(ExitCodes.FAILURE, r.code());
-        assertTrue(r.err().startsWith("npflua: script " + bad + " rejected: " + bad + ":3:"), r.err());
+        assertTrue(r.err().startsWith("npflua: script " + bad + " rejected: " + bad + ":3: unexpected symbol near"
+                + " 'end'"), r.err());
     }
 
     @Test
     void shouldRefuseUnwritableOutputsBeforeStarting() throws Exception {
-        Path pcap = sshCapture();
-        Cli.Result r = Cli.run(new TestFactories(), "replay", pcap.toString(), "-w",
-                dir.resolve("no/such/dir/x.pcap").toString());
+        Path pcap = DemoCapture.extract(dir);
+        Cli.Result r = Cli.run("replay", pcap.toString(), "-w", dir.resolve("no/such/dir/x.pcap").toString());
         assertEquals(ExitCodes.FAILURE, r.code());
         assertTrue(r.err().contains("does not exist"), r.err());
-        Cli.Result same = Cli.run(new TestFactories(), "replay", pcap.toString(), "-w", "a.pcap",
-                "--write-blocked", "a.pcap");
+        Cli.Result same = Cli.run("replay", pcap.toString(), "-w", "a.pcap", "--write-blocked", "a.pcap");
         assertEquals(ExitCodes.USAGE, same.code());
     }
 
     @Test
-    void shouldShowBlockedDemoFramesWithTheScriptThatBlockedThem() throws Exception {
-        byte[] rtp = new byte[20];
-        rtp[0] = (byte) 0x80;
-        rtp[1] = 34;
-        rtp[3] = 7;
-        Path pcap = dir.resolve("demo.pcap");
-        TestFactories.PcapFiles.write(pcap, List.of(
-                Frames.tcp4("198.18.1.22", 22, "198.18.0.10", 50122, 0x18, "SSH-2.0-OpenSSH_6.4\r\n"),
-                Frames.tcp4("198.18.1.23", 22, "198.18.0.11", 50444, 0x18, "SSH-2.0-OpenSSH_9.6p1\r\n"),
-                Frames.udp4("198.18.0.30", 16384, "198.18.1.30", 16386, rtp)));
-        CommandLine cl = Main.commandLine(new TestFactories());
-        ((DemoCommand) cl.getSubcommands().get("demo").getCommand()).scriptResources = "/io/npflua/tools/demo-test/";
-        var out = new java.io.StringWriter();
-        var err = new java.io.StringWriter();
-        cl.setOut(new java.io.PrintWriter(out, true));
-        cl.setErr(new java.io.PrintWriter(err, true));
-        int code = cl.execute("demo", "--pcap", pcap.toString());
-        assertEquals(ExitCodes.OK, code, err.toString());
-        String text = out.toString();
-        assertTrue(text.contains("2 blocked frames:"), text);
-        assertTrue(text.contains("#1    ssh-version  ") && text.contains("SSH banner \"SSH-2.0-OpenSSH_6.4\""), text);
-        assertTrue(text.contains("#3    rtp-h263     ") && text.contains("RTP? PT 34 seq 7"), text);
-        assertTrue(text.contains("3 frames: 1 passed, 2 blocked"), text);
+    void shouldListExactlyTheGoldenBlockedFramesInTheDemo() throws Exception {
+        TreeSet<Long> ssh = DemoCapture.goldenBlocked("ssh-version");
+        TreeSet<Long> rtp = DemoCapture.goldenBlocked("rtp-h263");
+        Cli.Result r = Cli.run("demo");
+        assertEquals(ExitCodes.OK, r.code(), r.err());
+        TreeSet<Long> shownSsh = new TreeSet<>();
+        TreeSet<Long> shownRtp = new TreeSet<>();
+        Matcher m = Pattern.compile("(?m)^  #(\\d+) +(\\S+) +(.*)$").matcher(r.out());
+        while (m.find()) {
+            long frame = Long.parseLong(m.group(1));
+            switch (m.group(2)) {
+                case "ssh-version" -> {
+                    shownSsh.add(frame);
+                    assertTrue(m.group(3).contains("OpenSSH_6.4\""), m.group());
+                }
+                case "rtp-h263" -> {
+                    shownRtp.add(frame);
+                    assertTrue(m.group(3).contains("PT 34"), m.group());
+                }
+                default -> throw new AssertionError("blocked by an unknown rule: " + m.group());
+            }
+        }
+        assertEquals(ssh, shownSsh, r.out());
+        assertEquals(rtp, shownRtp, r.out());
+        assertTrue(r.out().contains("9 blocked frames:"), r.out());
+        assertTrue(r.out().contains("64 frames: 55 passed, 9 blocked, 0 script errors"), r.out());
+        assertTrue(r.out().contains("read: 64 records; "), r.out());
+        assertTrue(!r.out().contains("kernel"), "offline there is no kernel: " + r.out());
     }
 
     @Test
-    void shouldRefuseLiveDemoWithoutRootWithExitThree() {
-        if (ControlPaths.isRoot()) {
-            return; // The check is for other users; as root demo --live really builds a lab (see DemoLiveTest).
+    void shouldRefuseLiveDemoWithoutRootWithExitThree() throws Exception {
+        if (!ControlPaths.isRoot()) {
+            Cli.Result r = Cli.run("demo", "--live");
+            assertEquals(ExitCodes.NEEDS_ROOT, r.code(), r.err());
+            return;
         }
-        Cli.Result r = Cli.run("demo", "--live");
-        assertEquals(ExitCodes.NEEDS_ROOT, r.code());
+        try (NobodyProcess nobody = NobodyProcess.prepare()) {
+            NobodyProcess.Result r = nobody.run("demo", "--live");
+            assertEquals(ExitCodes.NEEDS_ROOT, r.code(), r.output());
+            assertTrue(r.output().startsWith("npflua: demo --live: "), r.output());
+        }
     }
 
     @Test
@@ -236,25 +259,6 @@ class CliCommandsTest {
         assertEquals(ExitCodes.OK, completion.code());
         assertTrue(completion.out().contains("complete -F _complete_npflua"), completion.out());
         assertTrue(completion.out().contains("--rules-dir"), "completion knows run's options");
-    }
-
-    private static boolean notWired(Runnable probe) {
-        try {
-            probe.run();
-            return false;
-        } catch (UnsupportedOperationException e) {
-            return EngineFactories.isNotWired(e);
-        }
-    }
-
-    private Path sshCapture() {
-        Path pcap = dir.resolve("ssh.pcap");
-        TestFactories.PcapFiles.write(pcap, List.of(
-                Frames.tcp4("198.18.0.10", 50122, "198.18.1.22", 22, 0x02, ""),
-                Frames.tcp4("198.18.1.22", 22, "198.18.0.10", 50122, 0x18, "SSH-2.0-OpenSSH_6.4\r\n"),
-                Frames.tcp4("198.18.0.10", 50122, "198.18.1.22", 22, 0x18, "SSH-2.0-PuTTY_Release_0.80\r\n"),
-                Frames.tcp4("198.18.1.23", 22, "198.18.0.11", 50444, 0x18, "SSH-2.0-OpenSSH_9.6p1\r\n")));
-        return pcap;
     }
 
     private Path write(String name, String text) throws Exception {

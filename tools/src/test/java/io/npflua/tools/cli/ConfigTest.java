@@ -162,7 +162,6 @@ class ConfigTest {
         assertEquals(FanoutMode.QM, plan.fanout());
         assertEquals(1, plan.workers());
         assertEquals(Path.of("/tmp/x.sock"), plan.control());
-        assertTrue(plan.controlExplicit());
     }
 
     @Test

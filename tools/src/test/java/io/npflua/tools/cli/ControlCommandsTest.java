@@ -166,6 +166,20 @@ class ControlCommandsTest {
     }
 
     @Test
+    void shouldExplainASocketLeftBehindByAStoppedEngine() throws Exception {
+        Path stale = dir.resolve("stale.sock");
+        try (ServerSocketChannel gone = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            gone.bind(UnixDomainSocketAddress.of(stale));
+        }
+        assertTrue(Files.exists(stale), "closing a bound Unix socket leaves its file");
+        Cli.Result r = Cli.run("stats", "--control", stale.toString());
+        assertEquals(ExitCodes.FAILURE, r.code());
+        assertEquals("npflua: cannot reach the engine at " + stale + ": nobody is listening (a socket left behind by"
+                + " an engine that stopped); start the engine again or pass the --control PATH of the running one\n",
+                r.err());
+    }
+
+    @Test
     void shouldReadTheScriptBeforeConnecting() {
         Cli.Result r = Cli.run("load", "x", dir.resolve("absent.lua").toString(), "--control",
                 dir.resolve("none.sock").toString());

@@ -1,6 +1,7 @@
 package io.npflua.tools.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.npflua.engine.json.JsonReader;
@@ -20,74 +21,21 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The issue's live control-plane test: {@code run} captures on a veth while the demo capture is replayed into it;
  * {@code load}, {@code list}, {@code reload}, {@code unload} and {@code stats} go over the control socket meanwhile;
- * a client running as {@code nobody} is refused. Needs root and this build's real factories (live capture, Lua
- * rules, control server, demo capture); until they are wired at merge it is skipped with the reason.
+ * a client running as {@code nobody} is refused. Runs the real factories (live capture, Lua rules, control server);
+ * needs root for the network namespace and AF_PACKET, and is skipped with that reason otherwise.
  */
 class RunControlLiveTest {
     @TempDir
     Path dir;
 
-    private Path classPathCopy;
-
-    @org.junit.jupiter.api.AfterEach
-    void removeClassPathCopy() throws Exception {
-        if (classPathCopy != null) {
-            try (var walk = Files.walk(classPathCopy)) {
-                for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    Files.delete(p);
-                }
-            }
-        }
-    }
-
-    /** The test class path copied where user nobody can read it (the Maven repository under /root is private). */
-    private String readableClassPath() throws Exception {
-        Path copy = Files.createTempDirectory("npflua-cp-");
-        classPathCopy = copy;
-        java.util.List<String> entries = new java.util.ArrayList<>();
-        int i = 0;
-        for (String e : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
-            Path src = Path.of(e);
-            if (!Files.exists(src)) {
-                continue;
-            }
-            Path dst = copy.resolve(i++ + (Files.isDirectory(src) ? "" : ".jar"));
-            try (var walk = Files.walk(src)) {
-                for (Path p : (Iterable<Path>) walk::iterator) {
-                    Path t = dst.resolve(src.relativize(p).toString());
-                    if (Files.isDirectory(p)) {
-                        Files.createDirectories(t);
-                    } else {
-                        Files.copy(p, t);
-                    }
-                    t.toFile().setReadable(true, false);
-                    t.toFile().setExecutable(true, false);
-                }
-            }
-            entries.add(dst.toString());
-        }
-        copy.toFile().setReadable(true, false);
-        copy.toFile().setExecutable(true, false);
-        return String.join(java.io.File.pathSeparator, entries);
-    }
 
     @Test
     @SuppressWarnings("unchecked")
     void shouldLoadListReloadUnloadAndReadStatsWhileTrafficFlows() throws Exception {
         Assumptions.assumeTrue(ControlPaths.isRoot(), "live test: needs root (network namespaces, AF_PACKET)");
-        EngineFactories real = new EngineFactories();
-        try {
-            real.liveSources(null);
-            real.luaRules();
-            real.controlServer(null, dir.resolve("probe.sock"), null).close();
-        } catch (UnsupportedOperationException e) {
-            Assumptions.abort("live test waits for the merge: " + e.getMessage());
-        } catch (Exception e) {
-            // controlServer(null, ...) may reject the null engine: that means it is wired.
-        }
         Path capture = dir.resolve("demo.pcap");
         try (InputStream in = DemoCommand.class.getResourceAsStream(DemoCommand.CAPTURE_RESOURCE)) {
-            Assumptions.assumeTrue(in != null, "live test waits for the merge: no demo capture in the build");
+            assertNotNull(in, "the engine jar bundles the demo capture at " + DemoCommand.CAPTURE_RESOURCE);
             Files.write(capture, in.readAllBytes());
         }
         // The control socket must be reachable by path for nobody, so that the refusal comes from the socket's
@@ -101,7 +49,7 @@ class RunControlLiveTest {
         // Own threads: the common pool may have a single thread on a small machine, which would serialize the two.
         ExecutorService threads = Executors.newCachedThreadPool();
         try (DemoLab lab = DemoLab.create()) {
-            CompletableFuture<Cli.Result> run = CompletableFuture.supplyAsync(() -> Cli.run(real, "run", "-i",
+            CompletableFuture<Cli.Result> run = CompletableFuture.supplyAsync(() -> Cli.run("run", "-i",
                     lab.captureInterface(), "--control", socket.toString(), "--duration", "12", "--json"), threads);
             for (int i = 0; i < 200 && !Files.exists(socket); i++) {
                 Thread.sleep(50);
@@ -113,25 +61,23 @@ class RunControlLiveTest {
                 }
             }, threads);
             String sock = socket.toString();
-            assertEquals(ExitCodes.OK, Cli.run(real, "load", "ssh", ssh.toString(), "--control", sock).code());
-            Cli.Result list = Cli.run(real, "list", "--json", "--control", sock);
+            assertEquals(ExitCodes.OK, Cli.run("load", "ssh", ssh.toString(), "--control", sock).code());
+            Cli.Result list = Cli.run("list", "--json", "--control", sock);
             List<Object> rules = (List<Object>) JsonReader.parseObject(list.out().trim()).get("rules");
             assertEquals("ssh", ((Map<String, Object>) rules.get(0)).get("name"));
-            Cli.Result reload = Cli.run(real, "reload", "ssh", ssh2.toString(), "--json", "--control", sock);
+            Cli.Result reload = Cli.run("reload", "ssh", ssh2.toString(), "--json", "--control", sock);
             assertEquals(2L, JsonReader.parseObject(reload.out().trim()).get("generation"), reload.err());
             traffic.get(60, TimeUnit.SECONDS);
-            Cli.Result stats = Cli.run(real, "stats", "--json", "--control", sock);
+            Cli.Result stats = Cli.run("stats", "--json", "--control", sock);
             Map<String, Object> s = JsonReader.parseObject(stats.out().trim());
             assertTrue((Long) s.get("frames") > 0, stats.out());
             assertTrue((Long) s.get("blocked") > 0, "the reloaded script blocks the OpenSSH_6.4 banner");
-            ProcessBuilder asNobody = new ProcessBuilder("runuser", "-u", "nobody", "--",
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-                    readableClassPath(), Main.class.getName(), "list", "--control", sock);
-            Process p = asNobody.redirectErrorStream(true).start();
-            String said = new String(p.getInputStream().readAllBytes());
-            assertTrue(p.waitFor(30, TimeUnit.SECONDS));
-            assertEquals(ExitCodes.NEEDS_ROOT, p.exitValue(), said);
-            assertEquals(ExitCodes.OK, Cli.run(real, "unload", "ssh", "--control", sock).code());
+            try (NobodyProcess nobody = NobodyProcess.prepare()) {
+                NobodyProcess.Result refused = nobody.run("list", "--control", sock);
+                assertEquals(ExitCodes.NEEDS_ROOT, refused.code(), refused.output());
+                assertTrue(refused.output().contains("permission denied"), refused.output());
+            }
+            assertEquals(ExitCodes.OK, Cli.run("unload", "ssh", "--control", sock).code());
             Cli.Result end = run.get(60, TimeUnit.SECONDS);
             assertEquals(ExitCodes.OK, end.code(), end.err());
             Map<String, Object> last = JsonReader.parseObject(end.out().trim());
