@@ -324,7 +324,8 @@ def docs(args):
         header = ["benchmark", "params", "ns/op", "B/op"]
         for cls, name in (("RingBenchmark", "jmh-ring"), ("DataBenchmark", "jmh-data"),
                           ("ScriptBenchmark", "jmh-script"), ("SeedScriptBenchmark", "jmh-seed"),
-                          ("EngineBenchmark", "jmh-engine"), ("PcapBenchmark", "jmh-pcap")):
+                          ("EngineBenchmark", "jmh-engine"), ("AdapterBenchmark", "jmh-adapter"),
+                          ("PcapBenchmark", "jmh-pcap")):
             rows = jmh_rows(jmh, cls)
             if rows:
                 blocks[name] = table(header, rows)
