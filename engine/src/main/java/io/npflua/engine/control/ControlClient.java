@@ -59,13 +59,26 @@ public final class ControlClient implements AutoCloseable {
         if (request.indexOf('\n') >= 0) {
             throw new IllegalArgumentException("a request is one line; JSON-escape newlines inside strings");
         }
+        IOException writeFailed = null;
         try {
             ByteBuffer out = ByteBuffer.wrap((request + "\n").getBytes(StandardCharsets.UTF_8));
             while (out.hasRemaining()) {
                 channel.write(out);
             }
-            return readLine();
         } catch (IOException e) {
+            // The server may answer at once and hang up (denied, busy, too large) before reading the whole request:
+            // read that answer rather than report "Broken pipe".
+            writeFailed = e;
+        }
+        try {
+            return readLine();
+        } catch (IOException | ControlException e) {
+            if (writeFailed != null) {
+                throw new ControlException("io", "control socket failed: " + writeFailed.getMessage(), writeFailed);
+            }
+            if (e instanceof ControlException ce) {
+                throw ce;
+            }
             throw new ControlException("io", "control socket failed: " + e.getMessage(), e);
         }
     }

@@ -39,6 +39,8 @@ public final class Worker {
 
     private static final VarHandle ADOPTED;
     private static final long DRAIN_LIMIT = 1 << 20;
+    /** How long the final drain waits for frames the kernel counted but has not handed over (a late retire timer). */
+    private static final long FINAL_DRAIN_NS = TimeUnit.MILLISECONDS.toNanos(500);
 
     static {
         try {
@@ -353,19 +355,22 @@ public final class Worker {
         }
         if (end != State.FAILED) {
             // Frames the kernel queued (and counted in tp_packets) before quiescing are still seen.
-            long drained = 0;
-            int n;
-            do {
-                n = 0;
-                for (int i = 0; i < routes.length; i++) {
-                    if (!gone[i]) {
-                        n += routes[i].source().poll(consumers[i], batch);
-                    }
-                }
+            long drained = drain(0);
+            readStats();
+            // Under heavy load the kernel's V3 retire timer can fire later than quiesce() waited, leaving frames it
+            // already counted in an open block: keep draining (bounded) until the kernel's count is accounted for.
+            long deadline = System.nanoTime() + FINAL_DRAIN_NS;
+            while (unaccounted() > 0 && drained < DRAIN_LIMIT && System.nanoTime() - deadline < 0) {
+                long n = drain(drained) - drained;
                 drained += n;
-            } while (n > 0 && drained < DRAIN_LIMIT);
+                if (n == 0) {
+                    java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+                }
+                readStats();
+            }
+        } else {
+            readStats();
         }
-        readStats();
         closeQuietly(passedSink);
         closeQuietly(blockedSink);
         for (Route r : routes) {
@@ -373,6 +378,27 @@ public final class Worker {
             closeQuietly(r.source());
         }
         state = end;
+    }
+
+    /** Polls every live source until a round yields nothing or {@link #DRAIN_LIMIT}; returns the new total. */
+    private long drain(long drained) {
+        int n;
+        do {
+            n = 0;
+            for (int i = 0; i < routes.length; i++) {
+                if (!gone[i]) {
+                    n += routes[i].source().poll(consumers[i], batch);
+                }
+            }
+            drained += n;
+        } while (n > 0 && drained < DRAIN_LIMIT);
+        return drained;
+    }
+
+    /** Frames the kernel counted that were neither seen nor dropped (yet). */
+    private long unaccounted() {
+        return counters.get(WorkerCounters.KERNEL_PACKETS) - counters.get(WorkerCounters.SEEN)
+                - counters.get(WorkerCounters.KERNEL_DROPS);
     }
 
     private void closeQuietly(AutoCloseable c) {
