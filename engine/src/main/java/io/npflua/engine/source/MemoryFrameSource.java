@@ -16,11 +16,10 @@ import java.util.List;
  *
  * <p>Owned by one worker thread, like every source.
  */
-public final class MemoryFrameSource implements FrameSource {
+public final class MemoryFrameSource extends ReplayFrameSource {
     /** Pass count meaning "never end". */
     public static final long ENDLESS = Long.MAX_VALUE;
 
-    private final String name;
     private final MemorySegment segment;
     private final long[] offsets;
     private final int[] capturedLengths;
@@ -30,17 +29,11 @@ public final class MemoryFrameSource implements FrameSource {
     private final int direction;
     private final boolean writable;
     private final Arena arena;
-    private final Frame frame = new Frame();
 
-    private long passesLeft;
     private int cursor;
-    private long unreportedPackets;
-    private long unreportedDrops;
-    private long handedOut;
-    private boolean closed;
 
     private MemoryFrameSource(Builder b, Arena arena, MemorySegment segment, long[] offsets) {
-        this.name = b.name;
+        super(b.name, b.frames.isEmpty() ? 0 : b.passes);
         this.arena = arena;
         this.segment = segment;
         this.offsets = offsets;
@@ -56,7 +49,6 @@ public final class MemoryFrameSource implements FrameSource {
         this.ifindex = b.ifindex;
         this.direction = b.direction;
         this.writable = b.writable;
-        this.passesLeft = n == 0 ? 0 : b.passes;
         this.unreportedDrops = b.kernelDrops;
         this.unreportedPackets = b.kernelDrops;
     }
@@ -69,9 +61,7 @@ public final class MemoryFrameSource implements FrameSource {
     /** Hands out up to {@code limit} frames. Allocates nothing. */
     @Override
     public int poll(FrameConsumer consumer, int limit) {
-        if (closed) {
-            throw new IllegalStateException("source " + name + " is closed");
-        }
+        ensureOpen();
         int count = 0;
         while (count < limit && passesLeft > 0) {
             final int i = cursor;
@@ -93,46 +83,16 @@ public final class MemoryFrameSource implements FrameSource {
         return count;
     }
 
-    @Override
-    public void readStats(SourceStats into) {
-        into.add(unreportedPackets, unreportedDrops, 0);
-        unreportedPackets = 0;
-        unreportedDrops = 0;
-    }
-
-    @Override
-    public boolean endOfStream() {
-        return passesLeft == 0;
-    }
-
-    /** Stops handing out frames: the source is at its end. */
-    @Override
-    public void quiesce() {
-        passesLeft = 0;
-    }
-
-    /** Frames handed out so far (for tests). */
-    public long handedOut() {
-        return handedOut;
-    }
-
     /** Number of distinct frames in one pass. */
     public int framesPerPass() {
         return offsets.length;
     }
 
+    /** Frees the frames' arena. */
     @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public void close() {
-        if (!closed) {
-            closed = true;
-            if (arena != null) {
-                arena.close();
-            }
+    protected void release() {
+        if (arena != null) {
+            arena.close();
         }
     }
 

@@ -22,7 +22,6 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 public final class BlockRing implements RxRing
 {
     private static final VarHandle INT_HANDLE = JAVA_INT.varHandle();
-    private static final int HEADROOM_FLOOR = Tpacket3HeaderDescriptor.HDRLEN;
 
     private final MemorySegment ring;
     private final RingGeometry geometry;
@@ -46,11 +45,7 @@ public final class BlockRing implements RxRing
      */
     public BlockRing(final MemorySegment ring, final RingGeometry geometry, final SliceScope scope, final boolean reinsertVlan)
     {
-        if (ring.byteSize() < geometry.sizeBytes())
-        {
-            throw new IllegalArgumentException("ring segment of " + ring.byteSize() + " B is smaller than " + geometry.describe());
-        }
-        this.ring = ring;
+        this.ring = geometry.requireFits(ring);
         this.geometry = geometry;
         this.scope = scope;
         this.reinsertVlan = reinsertVlan;
@@ -157,31 +152,12 @@ public final class BlockRing implements RxRing
     {
         final MemorySegment ring = this.ring;
         final long record = recordOffset;
-        final PacketFrame frame = this.frame;
-        final int status = ring.get(JAVA_INT, record + Tpacket3HeaderDescriptor.STATUS_OFFSET);
-        final int mac = Short.toUnsignedInt(ring.get(JAVA_SHORT, record + Tpacket3HeaderDescriptor.MAC_OFFSET));
-        int snaplen = ring.get(JAVA_INT, record + Tpacket3HeaderDescriptor.SNAPLEN_OFFSET);
-        int len = ring.get(JAVA_INT, record + Tpacket3HeaderDescriptor.LEN_OFFSET);
-        long data = record + mac;
-        boolean inserted = false;
-        if (reinsertVlan && (status & PacketConstants.TP_STATUS_VLAN_VALID) != 0 && snaplen >= 12
-            && mac >= HEADROOM_FLOOR + VlanTags.TAG_LENGTH)
-        {
-            final int tci = ring.get(JAVA_INT, record + Tpacket3HeaderDescriptor.VLAN_TCI_OFFSET) & 0xFFFF;
-            final int tpid = (status & PacketConstants.TP_STATUS_VLAN_TPID_VALID) != 0
-                ? Short.toUnsignedInt(ring.get(JAVA_SHORT, record + Tpacket3HeaderDescriptor.VLAN_TPID_OFFSET)) : 0;
-            VlanTags.reinsert(ring, data, tpid, tci);
-            data -= VlanTags.TAG_LENGTH;
-            snaplen += VlanTags.TAG_LENGTH;
-            len += VlanTags.TAG_LENGTH;
-            inserted = true;
-        }
-        frame.headerOffset = record - viewBase;
-        frame.dataOffset = data - viewBase;
-        frame.capturedLength = snaplen;
-        frame.wireLength = len;
-        frame.status = status;
-        frame.vlanTagInData = inserted;
+        frame.load(ring, record, viewBase,
+            ring.get(JAVA_INT, record + Tpacket3HeaderDescriptor.STATUS_OFFSET),
+            Short.toUnsignedInt(ring.get(JAVA_SHORT, record + Tpacket3HeaderDescriptor.MAC_OFFSET)),
+            ring.get(JAVA_INT, record + Tpacket3HeaderDescriptor.SNAPLEN_OFFSET),
+            ring.get(JAVA_INT, record + Tpacket3HeaderDescriptor.LEN_OFFSET),
+            reinsertVlan);
         recordOffset = record + Integer.toUnsignedLong(ring.get(JAVA_INT, record + Tpacket3HeaderDescriptor.NEXT_OFFSET_OFFSET));
     }
 

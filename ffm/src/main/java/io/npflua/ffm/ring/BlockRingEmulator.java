@@ -104,12 +104,7 @@ public final class BlockRingEmulator
         ring.set(JAVA_SHORT, record + Tpacket3HeaderDescriptor.MAC_OFFSET, (short)macOffset);
         ring.set(JAVA_SHORT, record + Tpacket3HeaderDescriptor.NET_OFFSET, (short)(macOffset + ETH_HLEN));
         final long sll = record + Tpacket3HeaderDescriptor.SOCKADDR_LL_OFFSET;
-        ring.set(JAVA_SHORT, sll + SockaddrLlDescriptor.FAMILY_OFFSET, (short)PacketConstants.AF_PACKET);
-        ring.set(JAVA_SHORT, sll + SockaddrLlDescriptor.PROTOCOL_OFFSET, snaplen >= ETH_HLEN ? packet.get(JAVA_SHORT_UNALIGNED, offset + 12) : 0);
-        ring.set(JAVA_INT, sll + SockaddrLlDescriptor.IFINDEX_OFFSET, ifindex);
-        ring.set(JAVA_SHORT, sll + SockaddrLlDescriptor.HATYPE_OFFSET, (short)1);
-        ring.set(JAVA_BYTE, sll + SockaddrLlDescriptor.PKTTYPE_OFFSET, (byte)pktType);
-        ring.set(JAVA_BYTE, sll + SockaddrLlDescriptor.HALEN_OFFSET, (byte)6);
+        FrameRingEmulator.writeSockaddrLl(ring, sll, packet, offset, snaplen, pktType, ifindex);
         if (snaplen >= 12)
         {
             MemorySegment.copy(packet, offset + 6, ring, sll + SockaddrLlDescriptor.ADDR_OFFSET, 6);

@@ -21,22 +21,15 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 public final class FrameRing implements RxRing
 {
     private static final VarHandle INT_HANDLE = JAVA_INT.varHandle();
-    private static final int HEADROOM_FLOOR = Tpacket2HeaderDescriptor.HDRLEN;
 
     private final MemorySegment ring;
     private final RingGeometry geometry;
     private final SliceScope scope;
     private final boolean reinsertVlan;
-    private final int frameCount;
-    private final int framesPerBlock;
     private final PacketFrame frame = new PacketFrame(RingVersion.V2);
-
-    private final int frameSize;
-    private final long blockStride;
-    // Cursor over the next frame: index, slot in its block and byte offset (kept incrementally: no division per frame).
-    private int frameIndex;
-    private int slot;
-    private long frameOffset;
+    // The next frame to read, and the first frame of the current BLOCK-scope batch (released when the poll ends).
+    private final FrameCursor next;
+    private final FrameCursor batchStart;
 
     /**
      * @param ring         the ring memory, {@code geometry.sizeBytes()} long.
@@ -46,34 +39,25 @@ public final class FrameRing implements RxRing
      */
     public FrameRing(final MemorySegment ring, final RingGeometry geometry, final SliceScope scope, final boolean reinsertVlan)
     {
-        if (ring.byteSize() < geometry.sizeBytes())
-        {
-            throw new IllegalArgumentException("ring segment of " + ring.byteSize() + " B is smaller than " + geometry.describe());
-        }
-        this.ring = ring;
+        this.ring = geometry.requireFits(ring);
         this.geometry = geometry;
         this.scope = scope;
         this.reinsertVlan = reinsertVlan;
-        this.frameCount = geometry.frameCount();
-        this.framesPerBlock = geometry.framesPerBlock();
-        this.frameSize = geometry.frameSize();
-        // From the last frame of a block to the first of the next one.
-        this.blockStride = geometry.blockSize() - (long)(framesPerBlock - 1) * frameSize;
+        this.next = new FrameCursor(geometry);
+        this.batchStart = new FrameCursor(geometry);
     }
 
     @Override
     public int poll(final FrameHandler handler, final int limit)
     {
-        final int firstIndex = frameIndex;
-        final int firstSlot = slot;
-        final long firstOffset = frameOffset;
+        batchStart.moveTo(next);
         int handled = 0;
         Arena batch = null;
         try
         {
             while (handled < limit)
             {
-                final long offset = frameOffset;
+                final long offset = next.offset();
                 // Acquire: the kernel writes the frame, then its status; seeing TP_STATUS_USER must imply the bytes.
                 final int status = (int)INT_HANDLE.getAcquire(ring, offset + Tpacket2HeaderDescriptor.STATUS_OFFSET);
                 if ((status & PacketConstants.TP_STATUS_USER) == 0)
@@ -93,7 +77,7 @@ public final class FrameRing implements RxRing
                     frame.segment = ring;
                 }
                 readFrame(offset, status);
-                advance();
+                next.advance();
                 handled++;
                 try
                 {
@@ -116,55 +100,20 @@ public final class FrameRing implements RxRing
                 // Close first: slices kept by the handler must fail before the kernel may overwrite the frames.
                 batch.close();
                 frame.segment = MemorySegment.NULL;
-                releaseBatch(firstIndex, firstSlot, firstOffset, handled);
+                releaseBatch(handled);
             }
         }
         return handled;
     }
 
-    private void releaseBatch(final int firstIndex, final int firstSlot, final long firstOffset, final int count)
+    private void releaseBatch(final int count)
     {
-        int index = firstIndex;
-        int s = firstSlot;
-        long offset = firstOffset;
+        final FrameCursor cursor = batchStart;
         for (int i = 0; i < count; i++)
         {
             // Release: our reads of the frame happen-before the kernel reuses it.
-            INT_HANDLE.setRelease(ring, offset + Tpacket2HeaderDescriptor.STATUS_OFFSET, PacketConstants.TP_STATUS_KERNEL);
-            if (++index == frameCount)
-            {
-                index = 0;
-                s = 0;
-                offset = 0;
-            }
-            else if (++s == framesPerBlock)
-            {
-                s = 0;
-                offset += blockStride;
-            }
-            else
-            {
-                offset += frameSize;
-            }
-        }
-    }
-
-    private void advance()
-    {
-        if (++frameIndex == frameCount)
-        {
-            frameIndex = 0;
-            slot = 0;
-            frameOffset = 0;
-        }
-        else if (++slot == framesPerBlock)
-        {
-            slot = 0;
-            frameOffset += blockStride;
-        }
-        else
-        {
-            frameOffset += frameSize;
+            INT_HANDLE.setRelease(ring, cursor.offset() + Tpacket2HeaderDescriptor.STATUS_OFFSET, PacketConstants.TP_STATUS_KERNEL);
+            cursor.advance();
         }
     }
 
@@ -172,7 +121,7 @@ public final class FrameRing implements RxRing
     public boolean isReadable()
     {
         // Acquire: pairs with the kernel's release of the frame; a hint only, poll() loads again.
-        final int status = (int)INT_HANDLE.getAcquire(ring, frameOffset + Tpacket2HeaderDescriptor.STATUS_OFFSET);
+        final int status = (int)INT_HANDLE.getAcquire(ring, next.offset() + Tpacket2HeaderDescriptor.STATUS_OFFSET);
         return (status & PacketConstants.TP_STATUS_USER) != 0;
     }
 
@@ -197,29 +146,10 @@ public final class FrameRing implements RxRing
     private void readFrame(final long offset, final int status)
     {
         final MemorySegment ring = this.ring;
-        final PacketFrame frame = this.frame;
-        final int mac = Short.toUnsignedInt(ring.get(JAVA_SHORT, offset + Tpacket2HeaderDescriptor.MAC_OFFSET));
-        int snaplen = ring.get(JAVA_INT, offset + Tpacket2HeaderDescriptor.SNAPLEN_OFFSET);
-        int len = ring.get(JAVA_INT, offset + Tpacket2HeaderDescriptor.LEN_OFFSET);
-        long data = offset + mac;
-        boolean inserted = false;
-        if (reinsertVlan && (status & PacketConstants.TP_STATUS_VLAN_VALID) != 0 && snaplen >= 12
-            && mac >= HEADROOM_FLOOR + VlanTags.TAG_LENGTH)
-        {
-            final int tci = Short.toUnsignedInt(ring.get(JAVA_SHORT, offset + Tpacket2HeaderDescriptor.VLAN_TCI_OFFSET));
-            final int tpid = (status & PacketConstants.TP_STATUS_VLAN_TPID_VALID) != 0
-                ? Short.toUnsignedInt(ring.get(JAVA_SHORT, offset + Tpacket2HeaderDescriptor.VLAN_TPID_OFFSET)) : 0;
-            VlanTags.reinsert(ring, data, tpid, tci);
-            data -= VlanTags.TAG_LENGTH;
-            snaplen += VlanTags.TAG_LENGTH;
-            len += VlanTags.TAG_LENGTH;
-            inserted = true;
-        }
-        frame.headerOffset = offset;
-        frame.dataOffset = data;
-        frame.capturedLength = snaplen;
-        frame.wireLength = len;
-        frame.status = status;
-        frame.vlanTagInData = inserted;
+        frame.load(ring, offset, 0, status,
+            Short.toUnsignedInt(ring.get(JAVA_SHORT, offset + Tpacket2HeaderDescriptor.MAC_OFFSET)),
+            ring.get(JAVA_INT, offset + Tpacket2HeaderDescriptor.SNAPLEN_OFFSET),
+            ring.get(JAVA_INT, offset + Tpacket2HeaderDescriptor.LEN_OFFSET),
+            reinsertVlan);
     }
 }

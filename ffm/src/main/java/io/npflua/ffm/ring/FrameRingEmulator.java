@@ -86,13 +86,7 @@ public final class FrameRingEmulator
         {
             status |= PacketConstants.TP_STATUS_COPY;
         }
-        final long sll = frame + Tpacket2HeaderDescriptor.SOCKADDR_LL_OFFSET;
-        ring.set(JAVA_SHORT, sll + SockaddrLlDescriptor.FAMILY_OFFSET, (short)PacketConstants.AF_PACKET);
-        ring.set(JAVA_SHORT, sll + SockaddrLlDescriptor.PROTOCOL_OFFSET, snaplen >= ETH_HLEN ? packet.get(JAVA_SHORT_UNALIGNED, offset + 12) : 0);
-        ring.set(JAVA_INT, sll + SockaddrLlDescriptor.IFINDEX_OFFSET, ifindex);
-        ring.set(JAVA_SHORT, sll + SockaddrLlDescriptor.HATYPE_OFFSET, (short)1);
-        ring.set(JAVA_BYTE, sll + SockaddrLlDescriptor.PKTTYPE_OFFSET, (byte)pktType);
-        ring.set(JAVA_BYTE, sll + SockaddrLlDescriptor.HALEN_OFFSET, (byte)6);
+        writeSockaddrLl(ring, frame + Tpacket2HeaderDescriptor.SOCKADDR_LL_OFFSET, packet, offset, snaplen, pktType, ifindex);
         MemorySegment.copy(packet, offset, ring, frame + macOffset, snaplen);
         // Release: the frame's bytes and header are visible before TP_STATUS_USER.
         INT_HANDLE.setRelease(ring, frame + Tpacket2HeaderDescriptor.STATUS_OFFSET, status);
@@ -111,5 +105,28 @@ public final class FrameRingEmulator
             // Release: as add(); keeps the VLAN bits the frame was written with.
             INT_HANDLE.setRelease(ring, status, ring.get(JAVA_INT, status) | PacketConstants.TP_STATUS_USER);
         }
+    }
+
+    /**
+     * Writes the {@code sockaddr_ll} the kernel puts after a ring frame's header (family, the frame's EtherType as
+     * protocol, ifindex, ARPHRD_ETHER, packet type, address length 6); shared with {@link BlockRingEmulator}.
+     *
+     * @param ring    the ring memory.
+     * @param sll     where the {@code sockaddr_ll} starts in {@code ring}.
+     * @param packet  the packet's bytes.
+     * @param offset  where the packet starts in {@code packet}.
+     * @param snaplen bytes of the packet copied into the ring.
+     * @param pktType PACKET_HOST ... PACKET_OUTGOING.
+     * @param ifindex interface index.
+     */
+    static void writeSockaddrLl(final MemorySegment ring, final long sll, final MemorySegment packet, final long offset,
+        final int snaplen, final int pktType, final int ifindex)
+    {
+        ring.set(JAVA_SHORT, sll + SockaddrLlDescriptor.FAMILY_OFFSET, (short)PacketConstants.AF_PACKET);
+        ring.set(JAVA_SHORT, sll + SockaddrLlDescriptor.PROTOCOL_OFFSET, snaplen >= ETH_HLEN ? packet.get(JAVA_SHORT_UNALIGNED, offset + 12) : 0);
+        ring.set(JAVA_INT, sll + SockaddrLlDescriptor.IFINDEX_OFFSET, ifindex);
+        ring.set(JAVA_SHORT, sll + SockaddrLlDescriptor.HATYPE_OFFSET, (short)1);
+        ring.set(JAVA_BYTE, sll + SockaddrLlDescriptor.PKTTYPE_OFFSET, (byte)pktType);
+        ring.set(JAVA_BYTE, sll + SockaddrLlDescriptor.HALEN_OFFSET, (byte)6);
     }
 }

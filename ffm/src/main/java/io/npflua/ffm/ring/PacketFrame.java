@@ -43,6 +43,7 @@ public final class PacketFrame
     private final long tciOffset;
     private final long tpidOffset;
     private final long sllOffset;
+    private final int headroomFloor;
 
     PacketFrame(final RingVersion version)
     {
@@ -52,6 +53,46 @@ public final class PacketFrame
         tciOffset = v3 ? Tpacket3HeaderDescriptor.VLAN_TCI_OFFSET : Tpacket2HeaderDescriptor.VLAN_TCI_OFFSET;
         tpidOffset = v3 ? Tpacket3HeaderDescriptor.VLAN_TPID_OFFSET : Tpacket2HeaderDescriptor.VLAN_TPID_OFFSET;
         sllOffset = v3 ? Tpacket3HeaderDescriptor.SOCKADDR_LL_OFFSET : Tpacket2HeaderDescriptor.SOCKADDR_LL_OFFSET;
+        headroomFloor = v3 ? Tpacket3HeaderDescriptor.HDRLEN : Tpacket2HeaderDescriptor.HDRLEN;
+    }
+
+    /**
+     * Points this view at the frame whose header is at {@code header} in {@code ring}, first writing a stripped VLAN
+     * tag back into the packet bytes when {@code reinsertVlan} is on, the kernel reported a tag and the headroom holds
+     * it. The walker has read the header words; {@link #segment} is already set. Allocation-free (per-packet path).
+     *
+     * @param ring         the ring mapping.
+     * @param header       the frame header's offset in {@code ring}.
+     * @param viewBase     the offset in {@code ring} at which {@link #segment} starts (0 when it is the whole ring).
+     * @param status       {@code tp_status}.
+     * @param mac          {@code tp_mac}: from the header to the packet's first byte.
+     * @param snaplen      {@code tp_snaplen}.
+     * @param len          {@code tp_len}.
+     * @param reinsertVlan whether VLAN re-insertion is on (the socket has PACKET_RESERVE >= 4).
+     */
+    void load(final MemorySegment ring, final long header, final long viewBase, final int status, final int mac,
+        final int snaplen, final int len, final boolean reinsertVlan)
+    {
+        long data = header + mac;
+        boolean inserted = false;
+        if (reinsertVlan && (status & PacketConstants.TP_STATUS_VLAN_VALID) != 0 && snaplen >= 12
+            && mac >= headroomFloor + VlanTags.TAG_LENGTH)
+        {
+            // tp_vlan_tci is a __u32 in tpacket3_hdr and a __u16 in tpacket2_hdr.
+            final int tci = v3 ? ring.get(JAVA_INT, header + tciOffset) & 0xFFFF : Short.toUnsignedInt(ring.get(JAVA_SHORT, header + tciOffset));
+            final int tpid = (status & PacketConstants.TP_STATUS_VLAN_TPID_VALID) != 0
+                ? Short.toUnsignedInt(ring.get(JAVA_SHORT, header + tpidOffset)) : 0;
+            VlanTags.reinsert(ring, data, tpid, tci);
+            data -= VlanTags.TAG_LENGTH;
+            inserted = true;
+        }
+        final int added = inserted ? VlanTags.TAG_LENGTH : 0;
+        headerOffset = header - viewBase;
+        dataOffset = data - viewBase;
+        capturedLength = snaplen + added;
+        wireLength = len + added;
+        this.status = status;
+        vlanTagInData = inserted;
     }
 
     /** @return the segment holding the packet: the block or batch view, or the whole ring ({@link SliceScope}). */

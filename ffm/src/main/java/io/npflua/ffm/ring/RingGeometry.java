@@ -5,6 +5,8 @@ import io.npflua.ffm.layout.PacketConstants;
 import io.npflua.ffm.layout.Tpacket2HeaderDescriptor;
 import io.npflua.ffm.layout.Tpacket3HeaderDescriptor;
 
+import java.lang.foreign.MemorySegment;
+
 /**
  * The shape of a packet ring: {@code blockCount} blocks of {@code blockSize} bytes, each cut into
  * {@code blockSize / frameSize} frames. TPACKET_V3 fills whole blocks with variable-size records (the frame size is
@@ -82,6 +84,22 @@ public record RingGeometry(int blockSize, int blockCount, int frameSize, int fra
     {
         final int framesPerBlock = blockSize / frameSize;
         return (long)(index / framesPerBlock) * blockSize + (long)(index % framesPerBlock) * frameSize;
+    }
+
+    /**
+     * Checks that a ring segment is large enough for this geometry (every ring walker's first step).
+     *
+     * @param ring the ring memory.
+     * @return {@code ring}.
+     * @throws IllegalArgumentException when the segment is shorter than {@link #sizeBytes()}.
+     */
+    public MemorySegment requireFits(final MemorySegment ring)
+    {
+        if (ring.byteSize() < sizeBytes())
+        {
+            throw new IllegalArgumentException("ring segment of " + ring.byteSize() + " B is smaller than " + describe());
+        }
+        return ring;
     }
 
     /**

@@ -36,16 +36,9 @@ public final class TxRing
     private final RingGeometry geometry;
     private final Kick kick;
     private final int batchSize;
-    private final int frameCount;
-    private final int framesPerBlock;
     private final int maxFrameLength;
-
-    private final int frameSize;
-    private final long blockStride;
-    // Cursor over the next frame to fill, kept incrementally (no division per packet).
-    private int frameIndex;
-    private int slot;
-    private long nextOffset;
+    // The next frame to fill.
+    private final FrameCursor next;
     private int pending;
     private long offered;
     private long oversize;
@@ -59,10 +52,7 @@ public final class TxRing
      */
     public TxRing(final MemorySegment ring, final RingGeometry geometry, final Kick kick, final int batchSize)
     {
-        if (ring.byteSize() < geometry.sizeBytes())
-        {
-            throw new IllegalArgumentException("ring segment of " + ring.byteSize() + " B is smaller than " + geometry.describe());
-        }
+        geometry.requireFits(ring);
         if (batchSize < 1)
         {
             throw new IllegalArgumentException("TX batch size must be >= 1, got " + batchSize);
@@ -71,11 +61,8 @@ public final class TxRing
         this.geometry = geometry;
         this.kick = kick;
         this.batchSize = batchSize;
-        this.frameCount = geometry.frameCount();
-        this.framesPerBlock = geometry.framesPerBlock();
         this.maxFrameLength = geometry.frameSize() - Tpacket2HeaderDescriptor.TX_DATA_OFFSET;
-        this.frameSize = geometry.frameSize();
-        this.blockStride = geometry.blockSize() - (long)(framesPerBlock - 1) * frameSize;
+        this.next = new FrameCursor(geometry);
     }
 
     /**
@@ -95,7 +82,7 @@ public final class TxRing
             oversize++;
             return false;
         }
-        final long frame = nextOffset;
+        final long frame = next.offset();
         // Acquire: the kernel's last read of this frame (and its status store) happens-before we overwrite it.
         final int status = (int)INT_HANDLE.getAcquire(ring, frame + Tpacket2HeaderDescriptor.STATUS_OFFSET);
         if (status != PacketConstants.TP_STATUS_AVAILABLE)
@@ -111,7 +98,7 @@ public final class TxRing
         ring.set(JAVA_INT, frame + Tpacket2HeaderDescriptor.LEN_OFFSET, length);
         // Release: the bytes and tp_len must be visible to the kernel before it sees SEND_REQUEST.
         INT_HANDLE.setRelease(ring, frame + Tpacket2HeaderDescriptor.STATUS_OFFSET, PacketConstants.TP_STATUS_SEND_REQUEST);
-        advance();
+        next.advance();
         offered++;
         if (++pending >= batchSize)
         {
@@ -180,10 +167,10 @@ public final class TxRing
     public int inFlight()
     {
         int count = 0;
-        for (int i = 0; i < frameCount; i++)
+        for (int i = 0; i < geometry.frameCount(); i++)
         {
             // Acquire: pairs with the kernel's store of TP_STATUS_AVAILABLE.
-            final int status = (int)INT_HANDLE.getAcquire(ring, frameOffset(i) + Tpacket2HeaderDescriptor.STATUS_OFFSET);
+            final int status = (int)INT_HANDLE.getAcquire(ring, geometry.frameOffset(i) + Tpacket2HeaderDescriptor.STATUS_OFFSET);
             if ((status & (PacketConstants.TP_STATUS_SEND_REQUEST | PacketConstants.TP_STATUS_SENDING)) != 0)
             {
                 count++;
@@ -196,29 +183,5 @@ public final class TxRing
     public RingGeometry geometry()
     {
         return geometry;
-    }
-
-    private void advance()
-    {
-        if (++frameIndex == frameCount)
-        {
-            frameIndex = 0;
-            slot = 0;
-            nextOffset = 0;
-        }
-        else if (++slot == framesPerBlock)
-        {
-            slot = 0;
-            nextOffset += blockStride;
-        }
-        else
-        {
-            nextOffset += frameSize;
-        }
-    }
-
-    private long frameOffset(final int index)
-    {
-        return (long)(index / framesPerBlock) * geometry.blockSize() + (long)(index % framesPerBlock) * geometry.frameSize();
     }
 }

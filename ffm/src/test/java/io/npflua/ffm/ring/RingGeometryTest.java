@@ -2,6 +2,8 @@ package io.npflua.ffm.ring;
 
 import org.junit.jupiter.api.Test;
 
+import java.lang.foreign.MemorySegment;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -64,5 +66,20 @@ class RingGeometryTest
     void shouldRefuseRingsOverFourGibibytes()
     {
         assertThrows(IllegalArgumentException.class, () -> RingGeometry.blocks(1 << 30, 8, 10).validate(RingVersion.V3, 0, PAGE));
+    }
+
+    @Test
+    void shouldRefuseARingSegmentShorterThanItsGeometryInEveryWalker()
+    {
+        final RingGeometry frames = RingGeometry.frames(2048, 4, PAGE);
+        final RingGeometry blocks = RingGeometry.blocks(PAGE, 2, 10);
+        final MemorySegment short4k = MemorySegment.ofArray(new byte[PAGE]);
+        final String expected = "ring segment of 4096 B is smaller than block 4 KiB x 2 = 8 KiB, frame 2048 B";
+        assertEquals(expected, assertThrows(IllegalArgumentException.class,
+            () -> new FrameRing(short4k, frames, SliceScope.RING, false)).getMessage());
+        assertEquals(expected, assertThrows(IllegalArgumentException.class,
+            () -> new TxRing(short4k, frames, () -> 0, 1)).getMessage());
+        assertEquals(expected, assertThrows(IllegalArgumentException.class,
+            () -> new BlockRing(short4k, blocks, SliceScope.RING, false)).getMessage());
     }
 }

@@ -7,7 +7,7 @@ import io.npflua.engine.source.FlowHash;
 import io.npflua.engine.source.Frame;
 import io.npflua.engine.source.FrameConsumer;
 import io.npflua.engine.source.FrameSource;
-import io.npflua.engine.source.SourceStats;
+import io.npflua.engine.source.ReplayFrameSource;
 
 import java.io.UncheckedIOException;
 
@@ -23,16 +23,10 @@ import java.io.UncheckedIOException;
  *
  * <p>Owned by one worker thread.
  */
-public final class PcapFrameSource implements FrameSource {
+public final class PcapFrameSource extends ReplayFrameSource {
     private final PcapReader reader;
-    private final String name;
     private final int workerIndex;
     private final int workerCount;
-    private final Frame frame = new Frame();
-    private long passesLeft;
-    private long handedOut;
-    private long unreported;
-    private boolean closed;
 
     /**
      * @param reader      the reader (owned: closed with this source)
@@ -42,22 +36,23 @@ public final class PcapFrameSource implements FrameSource {
      * @param passes      how many times to read the file (at least 1)
      */
     public PcapFrameSource(PcapReader reader, String name, int workerIndex, int workerCount, long passes) {
+        super(name, requireOnePass(passes));
+        this.reader = reader;
+        this.workerIndex = workerIndex;
+        this.workerCount = workerCount;
+    }
+
+    private static long requireOnePass(long passes) {
         if (passes < 1) {
             throw new IllegalArgumentException("passes must be >= 1, got " + passes);
         }
-        this.reader = reader;
-        this.name = name;
-        this.workerIndex = workerIndex;
-        this.workerCount = workerCount;
-        this.passesLeft = passes;
+        return passes;
     }
 
     /** Hands up to {@code limit} of this worker's records to {@code consumer}. Allocates nothing. */
     @Override
     public int poll(FrameConsumer consumer, int limit) {
-        if (closed) {
-            throw new IllegalStateException("source " + name + " is closed");
-        }
+        ensureOpen();
         int count = 0;
         // Bounds the records skipped for other workers in one call, so a poll stays short.
         int budget = limit * Math.max(1, workerCount) * 4;
@@ -80,7 +75,7 @@ public final class PcapFrameSource implements FrameSource {
                 // The reader has already moved past this record: a consumer that throws has taken it.
                 count++;
                 handedOut++;
-                unreported++;
+                unreportedPackets++;
                 consumer.onFrame(frame);
             }
         } catch (PcapFormatException e) {
@@ -89,48 +84,14 @@ public final class PcapFrameSource implements FrameSource {
         return count;
     }
 
-    @Override
-    public void readStats(SourceStats into) {
-        into.add(unreported, 0, 0);
-        unreported = 0;
-    }
-
-    @Override
-    public boolean endOfStream() {
-        return passesLeft == 0;
-    }
-
-    /** Stops at the current record: the source then reports its end. */
-    @Override
-    public void quiesce() {
-        passesLeft = 0;
-    }
-
-    /** Frames handed out so far. */
-    public long handedOut() {
-        return handedOut;
-    }
-
     /** Records the reader skipped as malformed in the current pass (see {@link PcapReader#skippedRecords()}). */
     public long skippedRecords() {
         return reader.skippedRecords();
     }
 
+    /** Unmaps the file. */
     @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public void close() {
-        if (!closed) {
-            closed = true;
-            reader.close();
-        }
-    }
-
-    @Override
-    public String toString() {
-        return "PcapFrameSource[" + name + ']';
+    protected void release() {
+        reader.close();
     }
 }

@@ -1,5 +1,6 @@
 package io.npflua.engine.source.ring;
 
+import io.npflua.engine.source.AbstractFrameSource;
 import io.npflua.engine.source.Frame;
 import io.npflua.engine.source.FrameConsumer;
 import io.npflua.engine.source.FrameSource;
@@ -36,18 +37,16 @@ import java.util.concurrent.locks.LockSupport;
  * a filter rejects are not counted in {@code tp_packets}) and waits for the kernel to retire the open V3 block, so that
  * the worker's final drain sees every frame the kernel counted.
  */
-public final class RingFrameSource implements FrameSource {
+public final class RingFrameSource extends AbstractFrameSource {
     /** How often (at most) an idle source checks whether its interface went down or away. */
     static final long FAULT_CHECK_MS = 100;
     private static final long FAULT_CHECK_NS = TimeUnit.MILLISECONDS.toNanos(FAULT_CHECK_MS);
     private static final BpfProgram DROP_ALL = BpfProgram.of(BpfInstruction.RET_K, 0, 0, 0);
 
     private final PacketSocket socket;
-    private final String name;
     private final boolean writable;
     private final long quiesceWaitMs;
     private final Runnable onClose;
-    private final Frame frame = new Frame();
     private final Adapter adapter = new Adapter();
 
     private FrameConsumer consumer;
@@ -57,7 +56,6 @@ public final class RingFrameSource implements FrameSource {
     private long reportedFreezes;
     private String goneReason;
     private boolean down;
-    private boolean closed;
 
     /**
      * @param socket        an open socket with an RX ring in {@code SliceScope.RING}; this source closes it (through
@@ -69,8 +67,8 @@ public final class RingFrameSource implements FrameSource {
      * @param onClose       what closing does, or null to close the socket
      */
     public RingFrameSource(PacketSocket socket, String name, boolean writable, long quiesceWaitMs, Runnable onClose) {
+        super(name);
         this.socket = socket;
-        this.name = name;
         this.writable = writable;
         this.quiesceWaitMs = quiesceWaitMs;
         this.onClose = onClose != null ? onClose : socket::close;
@@ -80,9 +78,7 @@ public final class RingFrameSource implements FrameSource {
     /** Hands up to {@code limit} frames from the ring to {@code consumer}. Allocates nothing. */
     @Override
     public int poll(FrameConsumer consumer, int limit) {
-        if (closed) {
-            throw new IllegalStateException("source " + name + " is closed");
-        }
+        ensureOpen();
         if (goneReason != null) {
             throw new SourceGoneException(goneReason);
         }
@@ -103,7 +99,7 @@ public final class RingFrameSource implements FrameSource {
     /** Waits in poll(2) until frames are ready, a wakeup, or the timeout. Allocates nothing on the normal path. */
     @Override
     public boolean await(long timeoutNs) {
-        if (closed) {
+        if (isClosed()) {
             return false;
         }
         final int ms = (int) Math.max(1, Math.min(Integer.MAX_VALUE, TimeUnit.NANOSECONDS.toMillis(timeoutNs)));
@@ -166,7 +162,7 @@ public final class RingFrameSource implements FrameSource {
      */
     @Override
     public void quiesce() {
-        if (closed || goneReason != null) {
+        if (isClosed() || goneReason != null) {
             return;
         }
         socket.attachFilter(DROP_ALL);
@@ -183,23 +179,10 @@ public final class RingFrameSource implements FrameSource {
         return socket;
     }
 
+    /** Releases the ring and the socket (or the share of a bridge port), once; on the worker's thread. */
     @Override
-    public String name() {
-        return name;
-    }
-
-    /** Releases the ring and the socket (or the share of a bridge port). Idempotent; on the worker's thread. */
-    @Override
-    public void close() {
-        if (!closed) {
-            closed = true;
-            onClose.run();
-        }
-    }
-
-    @Override
-    public String toString() {
-        return "RingFrameSource[" + name + ']';
+    protected void release() {
+        onClose.run();
     }
 
     /** Re-points the engine's frame at the ring's frame; the ring keeps its place if the consumer throws. */
