@@ -100,7 +100,35 @@ public final class VethLab implements AutoCloseable
         disableIpv6(b, pair.bNamespace());
         Shell.check("ip", "link", "set", a, "up");
         inNamespace(pair.bNamespace(), "ip", "link", "set", b, "up");
+        awaitOperUp(a, null);
+        awaitOperUp(b, pair.bNamespace());
         return pair;
+    }
+
+    /**
+     * Waits (at most 5 s) until the kernel reports {@code link} operationally up: "ip link set up" returns before
+     * the veth carrier is on, and frames sent in that window are dropped by the sender without an error, which a
+     * loaded machine made visible as a test receiving 0 of 500 frames.
+     */
+    private static void awaitOperUp(final String link, final String namespace)
+    {
+        final long deadline = System.nanoTime() + 5_000_000_000L;
+        while (!inNamespace(namespace, "ip", "-o", "link", "show", "dev", link).contains("state UP"))
+        {
+            if (System.nanoTime() > deadline)
+            {
+                throw new IllegalStateException("lab link " + link + " did not come up within 5 s");
+            }
+            try
+            {
+                Thread.sleep(10);
+            }
+            catch (final InterruptedException e)
+            {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for " + link, e);
+            }
+        }
     }
 
     /**
