@@ -17,6 +17,7 @@ import org.luaj.vm2.lib.jse.JsePlatform;
  */
 final class PatternEngine {
     private final LuaValue runCase;
+    private final LuaValue loadCase;
 
     PatternEngine() {
         Globals g = JsePlatform.standardGlobals();
@@ -32,6 +33,7 @@ final class PatternEngine {
             throw new UncheckedIOException(e);
         }
         runCase = g.get("RUN_CASE");
+        loadCase = g.get("LOAD_CASE");
     }
 
     /** The driver's result line for {@code caseLine}, under whatever budget the caller armed. */
@@ -40,14 +42,32 @@ final class PatternEngine {
     }
 
     /**
+     * The result line after running the case's chunk {@code times} times (the same pattern string objects each
+     * time, so the matcher's per-pattern cache and set maps come into play); "unstable: ..." if the runs differ.
+     */
+    String runRepeated(String caseLine, int times) {
+        return runCase.call(LuaValue.valueOf(caseLine), LuaValue.valueOf(times)).tojstring();
+    }
+
+    /** The case compiled once: each {@code call()} returns its result line, over the same pattern strings. */
+    LuaValue load(String caseLine) {
+        return loadCase.call(LuaValue.valueOf(caseLine));
+    }
+
+    /**
      * The result line with {@code steps} of budget; "budget exceeded" if the budget ran out. The budget is lifted
      * again before returning.
      */
     String run(String caseLine, long steps) {
+        return run(caseLine, 1, steps);
+    }
+
+    /** {@link #runRepeated} with {@code steps} of budget for all runs together; "budget exceeded" if it ran out. */
+    String run(String caseLine, int times, long steps) {
         InstructionBudget budget = InstructionBudget.current();
         budget.arm(steps);
         try {
-            return run(caseLine);
+            return runRepeated(caseLine, times);
         } catch (io.npflua.lua.sandbox.BudgetExceededError e) {
             return "budget exceeded";
         } finally {

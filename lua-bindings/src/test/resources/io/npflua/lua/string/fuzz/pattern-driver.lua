@@ -1,7 +1,7 @@
 -- Runs pattern-engine fuzz cases and prints one result line per case. Reference run:
 --   lua5.4 pattern-driver.lua cases.txt > golden.txt
 -- Under LuaJ the caller sets CASES (a table of case lines) and EMIT (a line sink) before running this chunk;
--- the chunk also leaves RUN_CASE, which maps one case line to its result line.
+-- the chunk also leaves RUN_CASE, which maps one case line to its result line, and LOAD_CASE.
 -- A case is one Lua expression over the helpers below: F/M (find/match), G (gmatch, collected), S (gsub with a
 -- replacement from R). Written in the Lua 5.2 subset LuaJ parses; results print numbers by value, so the integer
 -- and float subtypes of Lua 5.4 do not show.
@@ -97,11 +97,24 @@ local function results(ok, ...)
   return "ok " .. select("#", ...) .. ": " .. list(select("#", ...), ...)
 end
 
-local function run(code)
+-- One case's result line. With times > 1 the same chunk (thus the same pattern string objects) runs that often
+-- and the last result is returned, marked if any run differed: this reaches an engine's per-pattern caches.
+local function run(code, times)
   local f, err = load("return " .. code, "=case", "t", env)
   if not f then return "load error: " .. escape(err) end
-  return results(pcall(f))
+  local first = results(pcall(f))
+  for _ = 2, times or 1 do
+    local again = results(pcall(f))
+    if again ~= first then return "unstable: " .. first .. " then " .. again end
+  end
+  return first
 end
 RUN_CASE = run
+-- The case compiled once, as a function returning its result line: each call uses the same pattern strings.
+LOAD_CASE = function(code)
+  local f, err = load("return " .. code, "=case", "t", env)
+  if not f then error(err) end
+  return function() return results(pcall(f)) end
+end
 
 for _, code in ipairs(cases) do emit(run(code)) end
