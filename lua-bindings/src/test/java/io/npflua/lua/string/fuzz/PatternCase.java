@@ -11,16 +11,18 @@ package io.npflua.lua.string.fuzz;
  * @param init    the init argument, or null for none
  * @param repl    gsub's replacement index into the driver's table R (1-based)
  * @param max     gsub's maximum number of replacements, or null for none
+ * @param sliced  subject and pattern are passed as slices of longer strings ({@code W(...)} in the driver), which
+ *                LuaJ shares with a non-zero offset into the longer string's bytes
  */
-record PatternCase(char op, byte[] subject, byte[] pattern, Integer init, int repl, Integer max) {
+record PatternCase(char op, byte[] subject, byte[] pattern, Integer init, int repl, Integer max, boolean sliced) {
     /** Number of replacement values in pattern-driver.lua's table R. */
     static final int REPLACEMENTS = 24;
 
     /** The case as one line of Lua for the driver. */
     String toLua() {
         StringBuilder b = new StringBuilder(32 + 4 * (subject.length + pattern.length));
-        String s = literal(subject);
-        String p = literal(pattern);
+        String s = sliced ? "W(" + literal(subject) + ")" : literal(subject);
+        String p = sliced ? "W(" + literal(pattern) + ")" : literal(pattern);
         String i = init == null ? "nil" : init.toString();
         switch (op) {
             case 'F' -> b.append("F(").append(s).append(',').append(p).append(',').append(i).append(')');
@@ -35,11 +37,11 @@ record PatternCase(char op, byte[] subject, byte[] pattern, Integer init, int re
     }
 
     PatternCase withSubject(byte[] s) {
-        return new PatternCase(op, s, pattern, init, repl, max);
+        return new PatternCase(op, s, pattern, init, repl, max, sliced);
     }
 
     PatternCase withPattern(byte[] p) {
-        return new PatternCase(op, subject, p, init, repl, max);
+        return new PatternCase(op, subject, p, init, repl, max, sliced);
     }
 
     /** A Lua string literal of {@code bytes}: printable ASCII as is, anything else as a 3-digit decimal escape. */

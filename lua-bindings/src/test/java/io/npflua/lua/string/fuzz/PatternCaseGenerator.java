@@ -65,7 +65,7 @@ final class PatternCaseGenerator {
         }
         int repl = 1 + r.nextInt(PatternCase.REPLACEMENTS);
         Integer max = r.nextInt(4) == 0 ? r.nextInt(5) - 1 : null;
-        return new PatternCase(op, subject, p.pattern(), op == 'S' ? null : init, repl, max);
+        return new PatternCase(op, subject, p.pattern(), op == 'S' ? null : init, repl, max, r.nextInt(5) == 0);
     }
 
     Pattern pattern() {
@@ -294,6 +294,9 @@ final class PatternCaseGenerator {
     }
 
     private byte[] subject(byte[] sample) {
+        if (r.nextInt(8) == 0) {
+            return longSubject(sample);
+        }
         ByteArrayOutputStream s = new ByteArrayOutputStream();
         int pieces = r.nextInt(4);
         for (int i = 0; i <= pieces; i++) {
@@ -312,6 +315,25 @@ final class PatternCaseGenerator {
         }
         byte[] b = s.toByteArray();
         return b.length > 40 && sample.length <= 40 ? java.util.Arrays.copyOf(b, 40) : b;
+    }
+
+    /**
+     * 60..700 bytes of noise with the sample at random places (often near the end): reaches the word-at-a-time
+     * scans for a pattern's first bytes and their tails.
+     */
+    private byte[] longSubject(byte[] sample) {
+        int n = 60 + r.nextInt(640);
+        byte[] b = new byte[n];
+        byte fill = ALPHABET[r.nextInt(ALPHABET.length)];
+        for (int i = 0; i < n; i++) {
+            b[i] = r.nextInt(3) == 0 ? ALPHABET[r.nextInt(ALPHABET.length)] : r.nextInt(20) == 0 ? randomByte() : fill;
+        }
+        for (int k = r.nextInt(3); k >= 0 && sample.length < n; k--) {
+            int at = r.nextBoolean() ? n - sample.length - r.nextInt(Math.min(17, n - sample.length + 1))
+                    : r.nextInt(n - sample.length + 1);
+            System.arraycopy(sample, 0, b, Math.max(0, at), sample.length);
+        }
+        return b;
     }
 
     private byte randomByte() {

@@ -25,7 +25,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class PatternFuzzCampaign {
     /** Our engine's budget per case in a campaign: generous, it only keeps a runaway case from hanging the run. */
-    private static final long CAMPAIGN_STEPS = 50_000_000L;
+    private static final long CAMPAIGN_STEPS = 500_000_000L;
 
     /** Runs of one case's chunk in the hot check: more than the 16 interpreted uses before a set gets its map. */
     private static final int HOT_RUNS = 20;
@@ -67,20 +67,22 @@ public final class PatternFuzzCampaign {
                 String mine = c.ours.run(lines.get(i), CAMPAIGN_STEPS);
                 if (mine.equals(reference.get(i))) {
                     // hot: the same pattern objects again and again reach the cached compilation and set maps
-                    mine = c.ours.run(lines.get(i), HOT_RUNS, CAMPAIGN_STEPS);
+                    mine = c.ours.run(lines.get(i), HOT_RUNS, HOT_RUNS * CAMPAIGN_STEPS);
                 }
                 String kind = kindOf(reference.get(i));
                 kinds.merge(kind, 1, Integer::sum);
                 cases++;
                 if (!mine.equals(reference.get(i))) {
                     mismatches++;
+                    out.println("mismatch " + lines.get(i) + "\n    lua5.4: " + reference.get(i) + "\n    ours:   "
+                            + mine);
                     if (minimised.size() < 40) {
                         // deleting bytes from a long quantifier chain can make a backtracking bomb for lua5.4
                         PatternCase min = batch.get(i).pattern().length > 64 ? batch.get(i) : c.minimise(batch.get(i));
                         String line = min.toLua();
                         String again = c.reference(List.of(line)).get(0);
                         minimised.putIfAbsent(line, "lua5.4: " + again + "\n    ours:   "
-                                + c.ours.run(line, CAMPAIGN_STEPS) + "\n    hot:    " + c.ours.run(line, HOT_RUNS, CAMPAIGN_STEPS)
+                                + c.ours.run(line, CAMPAIGN_STEPS) + "\n    hot:    " + c.ours.run(line, HOT_RUNS, HOT_RUNS * CAMPAIGN_STEPS)
                                 + "\n    from:   " + lines.get(i));
                     }
                 }
@@ -108,15 +110,20 @@ public final class PatternFuzzCampaign {
 
     /** lua5.4's result lines for {@code lines}, from one process. */
     List<String> reference(List<String> lines) throws IOException, InterruptedException {
+        return reference(lines, 600);
+    }
+
+    private List<String> reference(List<String> lines, int timeoutSeconds) throws IOException, InterruptedException {
         Path cases = workDir.resolve("cases.txt");
         Files.write(cases, lines, StandardCharsets.ISO_8859_1);
+        Path results = workDir.resolve("results.txt");
         Process p = new ProcessBuilder("lua5.4", driver.toString(), cases.toString())
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        byte[] bytes = p.getInputStream().readAllBytes();
-        if (!p.waitFor(600, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                .redirectError(ProcessBuilder.Redirect.INHERIT).redirectOutput(results.toFile()).start();
+        if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS) || p.exitValue() != 0) {
             p.destroyForcibly();
-            throw new IOException("lua5.4 failed on a batch");
+            throw new IOException("lua5.4 failed or took over " + timeoutSeconds + " s on a batch");
         }
+        byte[] bytes = Files.readAllBytes(results);
         List<String> result = new String(bytes, StandardCharsets.ISO_8859_1).lines().toList();
         if (result.size() != lines.size()) {
             throw new IOException("lua5.4 printed " + result.size() + " lines for " + lines.size() + " cases");
@@ -137,19 +144,24 @@ public final class PatternFuzzCampaign {
                 candidates.add(c.withPattern(without(c.pattern(), i)));
             }
             if (c.init() != null && c.init() != 1) {
-                candidates.add(new PatternCase(c.op(), c.subject(), c.pattern(), null, c.repl(), c.max()));
+                candidates.add(new PatternCase(c.op(), c.subject(), c.pattern(), null, c.repl(), c.max(), c.sliced()));
             }
             if (c.max() != null) {
-                candidates.add(new PatternCase(c.op(), c.subject(), c.pattern(), c.init(), c.repl(), null));
+                candidates.add(new PatternCase(c.op(), c.subject(), c.pattern(), c.init(), c.repl(), null, c.sliced()));
             }
             if (candidates.isEmpty()) {
                 break;
             }
             List<String> lines = candidates.stream().map(PatternCase::toLua).toList();
-            List<String> ref = reference(lines);
+            List<String> ref;
+            try {
+                ref = reference(lines, 20);
+            } catch (IOException e) {
+                break; // a deletion made a backtracking bomb for lua5.4: keep what we have
+            }
             for (int i = 0; i < lines.size(); i++) {
                 if (!ours.run(lines.get(i), CAMPAIGN_STEPS).equals(ref.get(i))
-                        || !ours.run(lines.get(i), HOT_RUNS, CAMPAIGN_STEPS).equals(ref.get(i))) {
+                        || !ours.run(lines.get(i), HOT_RUNS, HOT_RUNS * CAMPAIGN_STEPS).equals(ref.get(i))) {
                     c = candidates.get(i);
                     progress = true;
                     break;

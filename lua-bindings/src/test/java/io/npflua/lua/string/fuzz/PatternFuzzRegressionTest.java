@@ -12,8 +12,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * Replays a fixed set of differential-fuzzer cases (pattern-cases.txt, the first batch of
- * {@code PatternFuzzCampaign 3000 ...}) against lua5.4's results for them (pattern-golden.txt, made by
+ * Replays a fixed set of differential-fuzzer cases (pattern-cases.txt: the first 4,000 cases of
+ * {@code PatternFuzzCampaign 6000 1 5000 <outDir>}) against lua5.4's results for them (pattern-golden.txt, made by
  * pattern-driver.lua under lua5.4), so CI checks them without lua5.4. Each case runs once (a cold pattern) and
  * then 20 times over the same pattern strings (cached compilation, set bit maps).
  */

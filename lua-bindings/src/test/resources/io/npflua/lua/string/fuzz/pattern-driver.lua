@@ -76,6 +76,8 @@ local R = {
 }
 
 local env = setmetatable({}, {__index = _G})
+-- s as a slice of a longer string (LuaJ then shares the longer string's bytes at an offset; C Lua copies).
+function env.W(s) return ("\255%" .. s .. "\0("):sub(3, -3) end
 function env.F(s, p, i, plain) return string.find(s, p, i, plain) end
 function env.M(s, p, i) return string.match(s, p, i) end
 function env.G(s, p, i)
