@@ -82,7 +82,8 @@ public final class PatternFuzzCampaign {
                         String line = min.toLua();
                         String again = c.reference(List.of(line)).get(0);
                         minimised.putIfAbsent(line, "lua5.4: " + again + "\n    ours:   "
-                                + c.ours.run(line, CAMPAIGN_STEPS) + "\n    hot:    " + c.ours.run(line, HOT_RUNS, HOT_RUNS * CAMPAIGN_STEPS)
+                                + c.ours.run(line, CAMPAIGN_STEPS) + "\n    hot:    "
+                                + c.ours.run(line, HOT_RUNS, HOT_RUNS * CAMPAIGN_STEPS)
                                 + "\n    from:   " + lines.get(i));
                     }
                 }

@@ -102,7 +102,8 @@ class SegmentPatternPropertyTest {
             for (int i = 1; i <= v.narg(); i++) {
                 LuaValue x = v.arg(i);
                 // LuaJ's tojstring decodes UTF-8 and fails on some byte strings: render the bytes themselves
-                String text = x.isstring() && !x.isnumber() ? PatternCase.literal(bytes(x.checkstring())) : x.tojstring();
+                String text = x.isstring() && !x.isnumber() ? PatternCase.literal(bytes(x.checkstring()))
+                        : x.tojstring();
                 b.append(' ').append(x.typename()).append(':').append(text);
             }
             return b.toString();
