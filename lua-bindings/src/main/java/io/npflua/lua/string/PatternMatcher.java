@@ -618,7 +618,14 @@ final class PatternMatcher {
             int ep = classEnd(p);
             boolean m = singleMatches(s, p, ep);
             if (ep < patternEnd) {
-                switch (pattern[ep]) {
+                byte q = pattern[ep];
+                if (!m && (q == '*' || q == '?' || q == '-')) {
+                    // An empty repetition continues in this frame, as in C Lua: recursing here would count
+                    // towards "pattern too complex" where lua5.4 does not (e.g. string.rep('a*', 300) on "b").
+                    p = ep + 1;
+                    continue;
+                }
+                switch (q) {
                     case '?' -> {
                         int r;
                         if (m && (r = match(s + 1, ep + 1)) != -1) {

@@ -74,7 +74,7 @@ public final class SegmentStrings {
         int len = self.length();
         long init = LuaArgs.startPosition(args.isnoneornil(2) ? 1 : LuaArgs.checkInteger(args, 2, "gmatch", 1), len);
         if (init > len + 1L) {
-            init = len + 1L;
+            init = len + 2L; // Lua 5.4: past the end + 1 there is no match, not even an empty one
         }
         int[] state = {(int) init - 1, -1};
         return new VarArgFunction() {

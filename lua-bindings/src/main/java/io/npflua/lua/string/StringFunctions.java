@@ -207,7 +207,7 @@ final class StringFunctions {
         LuaString p = LuaArgs.checkString(args, 2, "gmatch");
         long init = LuaArgs.startPosition(LuaArgs.optInteger(args, 3, "gmatch", 1), s.m_length);
         if (init > s.m_length + 1L) {
-            init = s.m_length + 1L;
+            init = s.m_length + 2L; // Lua 5.4: past the end + 1 there is no match, not even an empty one
         }
         int[] state = {(int) init - 1, -1};
         return new VarArgFunction() {

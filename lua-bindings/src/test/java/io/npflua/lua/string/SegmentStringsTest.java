@@ -155,6 +155,19 @@ class SegmentStringsTest {
     }
 
     @Test
+    void shouldYieldOnlyTheEmptyEndMatchFromGmatchStartingAtLengthPlusOneAndNothingPastIt() {
+        try (Arena arena = Arena.ofConfined()) {
+            View view = new View(arena, "abc".getBytes(StandardCharsets.ISO_8859_1));
+            assertEquals("[string:]", gmatchAll(SegmentStrings.gmatch(view,
+                    LuaValue.varargsOf(lua(""), LuaValue.valueOf(4)))));
+            for (int init : new int[] {5, 6, 40}) {
+                assertEquals("", gmatchAll(SegmentStrings.gmatch(view,
+                        LuaValue.varargsOf(lua("()c?"), LuaValue.valueOf(init)))), "init " + init);
+            }
+        }
+    }
+
+    @Test
     void shouldFailCleanlyWhenTheViewExpiredBetweenGmatchSteps() {
         try (Arena arena = Arena.ofConfined()) {
             View view = new View(arena, "a b c".getBytes(StandardCharsets.ISO_8859_1));

@@ -768,4 +768,20 @@ add[[(function() local r = {} for w in string.gmatch("x(1) (2)(3(4))", "%b()") d
 add[[string.find("%%b", "%%+b")]]
 add[[string.find("..+", ".+")]]
 
+-- Found by the differential pattern fuzzer (io.npflua.lua.string.fuzz, docs/fuzzing.md).
+-- gmatch with init past the end + 1 yields nothing; at the end + 1 it yields one empty match.
+add[[(function() local r = {} for w in string.gmatch("", "", 8) do r[#r+1] = "[" .. w .. "]" end return #r, table.concat(r) end)()]]
+add[[(function() local r = {} for w in string.gmatch("abc", "", 5) do r[#r+1] = "[" .. w .. "]" end return #r, table.concat(r) end)()]]
+add[[(function() local r = {} for w in string.gmatch("abc", "", 4) do r[#r+1] = "[" .. w .. "]" end return #r, table.concat(r) end)()]]
+add[[(function() local r = {} for w in string.gmatch("abc", "()c?", 40) do r[#r+1] = w end return #r end)()]]
+-- An empty repetition (*, -, ?) does not nest the matcher: only 200 nested calls are "too complex".
+add[[string.find("b", string.rep("a*", 300))]]
+add[[string.find("b", string.rep("a-", 300))]]
+add[[string.find("aaaa", string.rep("a*", 300))]]
+add[[string.find("aaaa", string.rep("a?", 300))]]
+add[[string.find("\tb0", string.rep("a-", 250))]]
+add[[string.find("aaaa", string.rep("a-", 199))]]
+add[[string.find("aaaa", string.rep("a-", 200))]]
+add[[string.gsub("xyz", string.rep("%d*", 260), "-")]]
+
 return C
