@@ -15,16 +15,12 @@ import io.npflua.engine.source.ring.LiveCaptureOptions;
 import io.npflua.engine.worker.ErrorHandler;
 import io.npflua.ffm.lab.LiveTest;
 import io.npflua.ffm.lab.VethLab;
-import java.io.File;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -46,44 +42,21 @@ import org.junit.jupiter.api.Test;
 class ControlSecurityLiveTest {
     private static final String RULE = "function filter(p) return true end\n";
     private static Path shared;
-    private static String classPath;
+    private static NobodyProcess nobody;
 
-    /** A directory everyone may enter, holding the socket, the scripts and a copy of the class path. */
+    /** A directory everyone may enter, holding the socket and the scripts; the class path copy is NobodyProcess's. */
     @BeforeAll
     static void shareWithNobody() throws Exception {
         shared = Files.createTempDirectory(Path.of("/tmp"), "npflua-sec-");
         Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxr-xr-x"));
-        // The Maven repository under /root is private: copy the class path where nobody can read it.
-        Path copy = Files.createDirectory(shared.resolve("cp"));
-        List<String> entries = new ArrayList<>();
-        int i = 0;
-        for (String e : System.getProperty("java.class.path").split(File.pathSeparator)) {
-            Path src = Path.of(e);
-            if (!Files.exists(src)) {
-                continue;
-            }
-            Path dst = copy.resolve(i++ + (Files.isDirectory(src) ? "" : ".jar"));
-            try (var walk = Files.walk(src)) {
-                for (Path p : (Iterable<Path>) walk::iterator) {
-                    Path t = dst.resolve(src.relativize(p).toString());
-                    if (Files.isDirectory(p)) {
-                        Files.createDirectories(t);
-                    } else {
-                        Files.copy(p, t);
-                    }
-                    t.toFile().setReadable(true, false);
-                    t.toFile().setExecutable(true, false);
-                }
-            }
-            entries.add(dst.toString());
-        }
-        copy.toFile().setReadable(true, false);
-        copy.toFile().setExecutable(true, false);
-        classPath = String.join(File.pathSeparator, entries);
+        nobody = NobodyProcess.prepare();
     }
 
     @AfterAll
     static void removeShared() throws Exception {
+        if (nobody != null) {
+            nobody.close();
+        }
         if (shared != null) {
             try (var walk = Files.walk(shared)) {
                 for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
@@ -97,14 +70,8 @@ class ControlSecurityLiveTest {
     }
 
     private static Outcome asNobody(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("/usr/bin/setpriv", "--reuid=nobody", "--regid=nogroup",
-                "--clear-groups", Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-cp", classPath, Main.class.getName()));
-        cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).directory(shared.toFile()).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the CLI as nobody finished");
-        return new Outcome(p.exitValue(), out);
+        NobodyProcess.Result r = nobody.runIn(shared, args);
+        return new Outcome(r.code(), r.output());
     }
 
     private static Engine engine(VethLab.VethPair pair) {

@@ -60,11 +60,20 @@ final class NobodyProcess implements AutoCloseable {
 
     /** Runs {@code npflua args...} as nobody:nogroup with no supplementary groups and waits for it. */
     Result run(String... args) throws IOException, InterruptedException {
+        return runIn(null, args);
+    }
+
+    /** {@link #run} with {@code workingDirectory} (null: this process's) as the child's working directory. */
+    Result runIn(Path workingDirectory, String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of("setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
                 "--", Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED", "-cp", classPath, Main.class.getName()));
         cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        if (workingDirectory != null) {
+            pb.directory(workingDirectory.toFile());
+        }
+        Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(60, TimeUnit.SECONDS)) {
             p.destroyForcibly();

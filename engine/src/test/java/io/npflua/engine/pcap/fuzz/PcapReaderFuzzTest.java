@@ -1,5 +1,7 @@
 package io.npflua.engine.pcap.fuzz;
 
+import io.npflua.lua.data.fuzz.FuzzInput;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
