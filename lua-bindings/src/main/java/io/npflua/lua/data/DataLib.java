@@ -92,7 +92,8 @@ public final class DataLib extends TwoArgFunction {
         }
     }
 
-    /** {@code data.layout(t)}: compiles {@code t} in place and returns it; nil for a non-table. */
+    /** {@code data.layout(t)}: compiles {@code t} in place and returns a compiled copy ({@link LayoutTable}); nil for a
+     * non-table. */
     static final class Compile extends OneArgFunction {
         Compile() {
             this.name = "layout";
@@ -100,7 +101,7 @@ public final class DataLib extends TwoArgFunction {
 
         @Override
         public LuaValue call(LuaValue t) {
-            return t.istable() ? Layouts.compile((LuaTable) t) : NIL;
+            return t.istable() ? Layouts.copy(Layouts.compile((LuaTable) t)) : NIL;
         }
     }
 }

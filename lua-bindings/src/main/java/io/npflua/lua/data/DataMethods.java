@@ -1,5 +1,7 @@
 package io.npflua.lua.data;
 
+import io.npflua.lua.string.CanonicalStrings;
+import io.npflua.lua.string.NameTable;
 import org.luaj.vm2.LuaError;
 import org.luaj.vm2.LuaString;
 import org.luaj.vm2.LuaTable;
@@ -27,14 +29,18 @@ final class DataMethods {
         both("byte", new ByteFn());
         both("sub", new Sub());
         for (int kind = Header.ETH; kind <= Header.PAYLOAD; kind++) {
-            FRAME.rawset(Header.NAMES[kind], new Header(kind));
+            FRAME.rawset(CanonicalStrings.of(Header.NAMES[kind]), new Header(kind));
         }
-        FRAME.rawset("checksum", new Checksum());
+        FRAME.rawset(CanonicalStrings.of("checksum"), new Checksum());
     }
 
+    /** {@link #VIEW} and {@link #FRAME} as the fast tables that {@link DataObject#get} looks methods up in. */
+    static final NameTable VIEW_NAMES = NameTable.of(VIEW);
+    static final NameTable FRAME_NAMES = NameTable.of(FRAME);
+
     private static void both(String name, LibFunction f) {
-        VIEW.rawset(name, f);
-        FRAME.rawset(name, f);
+        VIEW.rawset(CanonicalStrings.of(name), f);
+        FRAME.rawset(CanonicalStrings.of(name), f);
     }
 
     private DataMethods() {
@@ -96,7 +102,14 @@ final class DataMethods {
             if (!t.istable()) {
                 throw new LuaError("bad argument #1 to 'layout' (table expected, got " + t.typename() + ")");
             }
-            d.applyLayout(Layouts.compile((LuaTable) t));
+            LuaTable table = (LuaTable) t;
+            // A table once compiled stays compiled (stamped): re-applying the one this object compiled last skips
+            // even the stamp lookup, which matters to filters that apply a layout to every frame's payload view.
+            if (table != d.lastCompiled) {
+                Layouts.compile(table);
+                d.lastCompiled = table;
+            }
+            d.applyLayout(table);
             return d;
         }
     }

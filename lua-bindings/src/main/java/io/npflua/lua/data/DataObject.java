@@ -42,6 +42,8 @@ public class DataObject extends LuaUserdata implements SegmentBytes {
     Lifetime lifetime;
     int generation;
     LuaTable layout;
+    /** The layout table this object compiled (or found compiled) last; see {@code d:layout}. */
+    LuaTable lastCompiled;
     final boolean frame;
     private FrameHeaders headers;
 
@@ -146,7 +148,7 @@ public class DataObject extends LuaUserdata implements SegmentBytes {
                 return f.read(seg, base, len);
             }
         }
-        return (frame ? DataMethods.FRAME : DataMethods.VIEW).rawget(key);
+        return (frame ? DataMethods.FRAME_NAMES : DataMethods.VIEW_NAMES).get(key);
     }
 
     /** {@code d.key = v}: writes a layout field; ignored for unknown keys, methods and out-of-bounds fields.

@@ -2,6 +2,7 @@ package io.npflua.lua.data;
 
 import java.nio.ByteOrder;
 
+import io.npflua.lua.string.CanonicalStrings;
 import org.luaj.vm2.LuaError;
 import org.luaj.vm2.LuaString;
 import org.luaj.vm2.LuaTable;
@@ -98,8 +99,12 @@ public final class Layouts {
         return t;
     }
 
-    private static LuaTable copy(LuaTable compiled) {
-        LuaTable t = new LuaTable();
+    /**
+     * A {@link LayoutTable} holding the entries of {@code compiled} (the same field objects): what
+     * {@code data.layout} returns, as luadata's does a new table.
+     */
+    static LuaTable copy(LuaTable compiled) {
+        LuaTable t = new LayoutTable();
         LuaValue k = LuaValue.NIL;
         while (true) {
             Varargs n = compiled.next(k);
@@ -112,11 +117,12 @@ public final class Layouts {
     }
 
     private static LuaTable build(Object[][] spec) {
-        LuaTable t = new LuaTable();
+        LuaTable t = new LayoutTable();
         for (Object[] f : spec) {
             String name = (String) f[0];
             boolean string = f.length > 3 && "s".equals(f[3]);
-            t.rawset(name, newField(LuaString.valueOf(name), (Integer) f[1], (Integer) f[2], string, false));
+            LuaString key = CanonicalStrings.of(name);
+            t.rawset(key, newField(key, (Integer) f[1], (Integer) f[2], string, false));
         }
         t.rawset(STAMP, LuaValue.TRUE);
         return t;

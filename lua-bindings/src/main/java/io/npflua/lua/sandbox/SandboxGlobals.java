@@ -1,5 +1,6 @@
 package io.npflua.lua.sandbox;
 
+import io.npflua.lua.string.CanonicalStrings;
 import io.npflua.lua.string.LuaStrings;
 import org.luaj.vm2.Globals;
 import org.luaj.vm2.LuaClosure;
@@ -109,11 +110,27 @@ final class SandboxGlobals {
             g.rawset(name, module);
         }
 
+        adoptLibraryKeys(g);
         LuaC.install(g);
         g.undumper = null; // no binary chunks, ever (kern.lua.bytecode=0)
         g.debuglib = hook;
         StringMetatable.pin();
         return g;
+    }
+
+    /** Makes the names of the globals and of each library table canonical ({@link CanonicalStrings}). */
+    private static void adoptLibraryKeys(Globals g) {
+        CanonicalStrings.adoptKeys(g);
+        LuaValue k = LuaValue.NIL;
+        while (true) {
+            Varargs next = g.next(k);
+            if ((k = next.arg1()).isnil()) {
+                break;
+            }
+            if (next.arg(2) instanceof LuaTable lib && lib != g) {
+                CanonicalStrings.adoptKeys(lib);
+            }
+        }
     }
 
     /**
@@ -131,6 +148,7 @@ final class SandboxGlobals {
         } catch (IOException e) {
             throw new LuaError(e);
         }
+        CanonicalStrings.adoptConstants(p);
         if (hook != null) {
             p = CheckedPrototype.adopt(hook, p);
         }

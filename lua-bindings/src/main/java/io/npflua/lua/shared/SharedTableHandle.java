@@ -1,5 +1,6 @@
 package io.npflua.lua.shared;
 
+import io.npflua.lua.string.CanonicalStrings;
 import org.luaj.vm2.LuaError;
 import org.luaj.vm2.LuaString;
 import org.luaj.vm2.LuaTable;
@@ -23,13 +24,13 @@ final class SharedTableHandle extends LuaUserdata {
     private static final LuaTable METHODS = new LuaTable();
 
     static {
-        METHODS.rawset("get", new Method() {
+        METHODS.rawset(CanonicalStrings.of("get"), new Method() {
             @Override
             Varargs run(SharedTableHandle t, Varargs args) {
                 return t.read(args.arg(2));
             }
         });
-        METHODS.rawset("set", new Method() {
+        METHODS.rawset(CanonicalStrings.of("set"), new Method() {
             @Override
             Varargs run(SharedTableHandle t, Varargs args) {
                 LuaValue ttl = args.arg(4);
@@ -37,14 +38,14 @@ final class SharedTableHandle extends LuaUserdata {
                 return NONE;
             }
         });
-        METHODS.rawset("delete", new Method() {
+        METHODS.rawset(CanonicalStrings.of("delete"), new Method() {
             @Override
             Varargs run(SharedTableHandle t, Varargs args) {
                 t.table.remove(t.key(args.arg(2)));
                 return NONE;
             }
         });
-        METHODS.rawset("incr", new Method() {
+        METHODS.rawset(CanonicalStrings.of("incr"), new Method() {
             @Override
             Varargs run(SharedTableHandle t, Varargs args) {
                 double n = args.optdouble(3, 1);
@@ -52,7 +53,7 @@ final class SharedTableHandle extends LuaUserdata {
                 return valueOf(t.table.increment(t.key(args.arg(2)), n, ttl.isnil() ? -1 : ttlToNs(ttl, "incr: ttl")));
             }
         });
-        METHODS.rawset("count", new Method() {
+        METHODS.rawset(CanonicalStrings.of("count"), new Method() {
             @Override
             Varargs run(SharedTableHandle t, Varargs args) {
                 return valueOf(t.table.count());

@@ -1,6 +1,7 @@
 package io.npflua.lua.string;
 
 import org.luaj.vm2.LuaError;
+import org.luaj.vm2.LuaString;
 import org.luaj.vm2.LuaTable;
 import org.luaj.vm2.LuaValue;
 
@@ -18,7 +19,21 @@ final class ReadOnlyTable extends LuaTable {
 
     ReadOnlyTable freeze() {
         frozen = true;
+        names = NameTable.of(this);
         return this;
+    }
+
+    /** Once frozen, string keys are looked up here ({@code s:match} goes through two of these tables). */
+    private NameTable names;
+
+    /** Allocation-free. */
+    @Override
+    public LuaValue rawget(LuaValue key) {
+        NameTable n = names;
+        if (n != null && key instanceof LuaString) {
+            return n.get(key);
+        }
+        return super.rawget(key);
     }
 
     private void refuse() {

@@ -25,7 +25,7 @@ final class StringFunctions {
     /** A new table holding every function (the same function objects each time). */
     static void fill(LuaTable t) {
         for (int i = 0; i < NAMES.length; i++) {
-            t.rawset(NAMES[i], FUNCTIONS[i]);
+            t.rawset(CanonicalStrings.of(NAMES[i]), FUNCTIONS[i]);
         }
     }
 

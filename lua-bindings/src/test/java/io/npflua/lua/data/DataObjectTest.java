@@ -183,17 +183,38 @@ class DataObjectTest {
     }
 
     @Test
+    void shouldSeeEditsOfTheReturnedLayoutTableOnTheNextRead() {
+        Globals g = LuaStates.withData();
+        lua(g, """
+                local l = data.layout{a = {0, 8}, b = {8, 8}}
+                local d = data.new{7, 9}:layout(l)
+                assert(d.a == 7 and d.b == 9 and d.c == nil)
+                l.b = nil                                     -- removing a field
+                assert(d.b == nil and d.a == 7, 'removed field reads nil')
+                l.c = l.a                                     -- adding a compiled field under a new name
+                assert(d.c == 7, 'added field reads')
+                rawset(l, 'a', nil)
+                assert(d.a == nil, 'rawset is seen too')
+                local ip = data.new(20):layout(data.layouts.ipv4)
+                data.layouts.ipv4.ttl = nil
+                assert(ip.ttl == nil and ip.version == 0, 'the predefined copies are live tables too')
+                """);
+    }
+
+    @Test
     void shouldCompileLayoutsInPlaceAcceptingNamedEntries() {
         Globals g = LuaStates.withData();
         lua(g, """
                 local t = {a = {offset = 4, length = 4}, b = {0, 16, endian = 'little'}, z = {0, 0},
                            s = {offset = 0, length = 2, type = 'string'}, old = {0, 16, 'little'}}
                 local l = data.layout(t)
-                assert(l == t, 'in place')
-                assert(type(t.a) == 'userdata' and t.z == nil, 'entries replaced, zero length removed')
-                assert(data.layout(t) == t, 'compiling twice is harmless')
-                local d = data.new{0x12, 0x34}:layout(t)
-                assert(d.a == 2 and d.b == 0x3412 and d.s == '\\18\\52' and d.old == 0x3412)
+                assert(l ~= t and l.a == t.a, 'a new table holding the same compiled fields, as luadata returns')
+                assert(type(t.a) == 'userdata' and t.z == nil, 'entries replaced in place, zero length removed')
+                assert(data.layout(t).a == t.a, 'compiling twice is harmless')
+                for _, layout in ipairs{t, l} do
+                  local d = data.new{0x12, 0x34}:layout(layout)
+                  assert(d.a == 2 and d.b == 0x3412 and d.s == '\\18\\52' and d.old == 0x3412)
+                end
                 assert(data.layout(5) == nil)
                 """);
         LuaError e = org.junit.jupiter.api.Assertions.assertThrows(LuaError.class,
