@@ -1,67 +1,51 @@
 package io.npflua.lua.data;
 
-import io.npflua.lua.string.NameTable;
+import io.npflua.lua.string.NameMirror;
 import org.luaj.vm2.LuaString;
 import org.luaj.vm2.LuaTable;
 import org.luaj.vm2.LuaValue;
 
 /**
  * A layout table made by the library ({@code data.layout}'s result, {@code data.layouts.*}, the header views'
- * layouts): an ordinary Lua table to scripts, whose string keys are also mirrored in a {@link NameTable} so that
- * {@code d.field} costs an array probe instead of LuaJ's chained hash lookup.
- *
- * <p>The mirror is exact: every write to the table drops it, and the next read rebuilds it (once; that allocates).
- * A script that edits its layout table therefore sees its edits, as with any table.
+ * layouts): an ordinary Lua table to scripts, whose names are mirrored ({@link NameMirror}) so that {@code d.field}
+ * costs an array probe instead of LuaJ's chained hash lookup. Edits by scripts are seen on the next read.
  */
 final class LayoutTable extends LuaTable {
-    private NameTable names;
+    private final NameMirror mirror = new NameMirror();
 
-    /** Allocation-free while the table is not written to. */
+    /** Builds the mirror now: for the JVM-wide header layouts, published by class initialisation, never written. */
+    LayoutTable prime() {
+        mirror.prime(this);
+        return this;
+    }
+
+    /** Allocation-free while the table's set of names does not change. */
     @Override
     public LuaValue rawget(LuaValue key) {
-        if (key instanceof LuaString) {
-            NameTable n = names;
-            if (n == null) {
-                names = n = NameTable.of(this);
+        if (key instanceof LuaString s) {
+            LuaValue v = mirror.get(this, s);
+            if (v != null) {
+                return v;
             }
-            return n.get(key);
         }
         return super.rawget(key);
     }
 
     @Override
     public void rawset(LuaValue key, LuaValue value) {
-        names = null;
         super.rawset(key, value);
-    }
-
-    @Override
-    public void rawset(int key, LuaValue value) {
-        names = null;
-        super.rawset(key, value);
+        mirror.written(key, value);
     }
 
     @Override
     public void hashset(LuaValue key, LuaValue value) {
-        names = null;
         super.hashset(key, value);
-    }
-
-    @Override
-    public void set(LuaValue key, LuaValue value) {
-        names = null;
-        super.set(key, value);
-    }
-
-    @Override
-    public void set(int key, LuaValue value) {
-        names = null;
-        super.set(key, value);
+        mirror.written(key, value);
     }
 
     @Override
     public LuaValue setmetatable(LuaValue metatable) {
-        names = null;
+        mirror.stop();
         return super.setmetatable(metatable);
     }
 }

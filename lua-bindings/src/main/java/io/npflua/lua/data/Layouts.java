@@ -125,7 +125,7 @@ public final class Layouts {
             t.rawset(key, newField(key, (Integer) f[1], (Integer) f[2], string, false));
         }
         t.rawset(STAMP, LuaValue.TRUE);
-        return t;
+        return ((LayoutTable) t).prime();
     }
 
     /** True when {@code t} has been compiled by {@link #compile}. */

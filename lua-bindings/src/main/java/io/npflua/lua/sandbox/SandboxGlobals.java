@@ -54,7 +54,7 @@ final class SandboxGlobals {
     /** Creates the globals of a new state; {@code hook} becomes its {@code debuglib} (never visible to scripts). */
     static Globals create(String scriptName, PrintSink printSink, ModuleRegistry modules, BudgetHook hook) {
         StringMetatable.pin();
-        Globals g = new Globals();
+        Globals g = new MirroredGlobals();
         LuaTable loaded = new LuaTable();
         LuaTable pkg = new LuaTable();
         pkg.rawset("loaded", loaded);

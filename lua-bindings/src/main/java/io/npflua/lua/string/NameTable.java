@@ -19,16 +19,20 @@ public final class NameTable {
     private final LuaValue[] values;
     private final int mask;
 
-    private NameTable(int capacity) {
-        keys = new LuaString[capacity];
-        values = new LuaValue[capacity];
-        mask = capacity - 1;
+    private NameTable(LuaString[] keys, LuaValue[] values) {
+        this.keys = keys;
+        this.values = values;
+        this.mask = keys.length - 1;
     }
 
-    /** A snapshot of the string keys of {@code t} (other keys are left out), made canonical. */
+    /**
+     * A snapshot of the string keys of {@code t} (other keys are left out), made canonical. Safe to publish to
+     * other threads through a final or volatile field, or by class initialisation.
+     */
     public static NameTable of(LuaTable t) {
-        int n = t.keyCount();
-        NameTable table = new NameTable(Integer.highestOneBit(Math.max(4, n * 4) - 1) << 1);
+        int capacity = Integer.highestOneBit(Math.max(4, t.keyCount() * 4) - 1) << 1;
+        LuaString[] keys = new LuaString[capacity];
+        LuaValue[] values = new LuaValue[capacity];
         LuaValue k = LuaValue.NIL;
         while (true) {
             Varargs next = t.next(k);
@@ -36,19 +40,47 @@ public final class NameTable {
                 break;
             }
             if (k instanceof LuaString s) {
-                table.put(CanonicalStrings.canonical(s), next.arg(2));
+                LuaString key = CanonicalStrings.canonical(s);
+                int i = key.hashCode() & (capacity - 1);
+                while (keys[i] != null) {
+                    i = (i + 1) & (capacity - 1);
+                }
+                keys[i] = key;
+                values[i] = next.arg(2);
             }
         }
-        return table;
+        return new NameTable(keys, values);
     }
 
-    private void put(LuaString key, LuaValue value) {
-        int i = key.hashCode() & mask;
-        while (keys[i] != null) {
+    /**
+     * Sets the value of a key already present and returns true; returns false (changing nothing) when absent.
+     * Only for tables owned by one thread ({@link NameMirror}).
+     */
+    boolean replace(LuaString key, LuaValue value) {
+        int i = slot(key);
+        if (i < 0) {
+            return false;
+        }
+        values[i] = value;
+        return true;
+    }
+
+    private int slot(LuaString s) {
+        LuaString[] k = keys;
+        int i = s.hashCode() & mask;
+        while (true) {
+            LuaString e = k[i];
+            if (e == s) {
+                return i;
+            }
+            if (e == null) {
+                return -1;
+            }
+            if (e.raweq(s)) {
+                return i;
+            }
             i = (i + 1) & mask;
         }
-        keys[i] = key;
-        values[i] = value;
     }
 
     /** The value of {@code key}, or {@code NIL}. Allocation-free. */
