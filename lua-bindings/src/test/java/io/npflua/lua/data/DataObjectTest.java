@@ -187,15 +187,20 @@ class DataObjectTest {
         Globals g = LuaStates.withData();
         lua(g, """
                 local l = data.layout{a = {0, 8}, b = {8, 8}}
+                local function reads(d) for _ = 1, 100 do local _ = d.a, d.b, d.c, d.ttl end end -- (re)build mirrors
                 local d = data.new{7, 9}:layout(l)
+                reads(d)
                 assert(d.a == 7 and d.b == 9 and d.c == nil)
                 l.b = nil                                     -- removing a field
                 assert(d.b == nil and d.a == 7, 'removed field reads nil')
+                reads(d)
                 l.c = l.a                                     -- adding a compiled field under a new name
                 assert(d.c == 7, 'added field reads')
+                reads(d)
                 rawset(l, 'a', nil)
                 assert(d.a == nil, 'rawset is seen too')
                 local ip = data.new(20):layout(data.layouts.ipv4)
+                reads(ip)
                 data.layouts.ipv4.ttl = nil
                 assert(ip.ttl == nil and ip.version == 0, 'the predefined copies are live tables too')
                 """);

@@ -45,6 +45,29 @@ class ScriptStateTest {
     }
 
     @Test
+    void shouldSeeEveryKindOfGlobalWriteOnTheNextRead() throws Exception {
+        // Globals are read through a mirror of their names: writes of existing names, new names, removals, rawset
+        // and growth past the rebuild threshold must all be visible exactly as in a plain table.
+        ScriptState s = fx.load("""
+                n = 0
+                function filter(p)
+                  for _ = 1, 100 do local _ = n, fresh, g7 end   -- enough reads that the mirror is (re)built
+                  n = n + 1
+                  if p == 1 then return n == 1 end
+                  if p == 2 then fresh = 'x'; return fresh == 'x' end
+                  if p == 3 then fresh = nil; return fresh == nil end
+                  if p == 4 then rawset(_G, 'tostring', nil); return tostring == nil end
+                  if p == 5 then for i = 1, 200 do _G['g' .. i] = i end; return g1 == 1 and g200 == 200 and n == 5 end
+                  if p == 6 then setmetatable(_G, {__index = function(_, k) return 'default' end})
+                    return missing == 'default' and g7 == 7 end
+                  return false
+                end""");
+        for (int p = 1; p <= 6; p++) {
+            assertEquals(CallOutcome.PASS, s.call(LuaValue.valueOf(p)), "step " + p + ": " + s.lastError());
+        }
+    }
+
+    @Test
     void shouldCallTheConfiguredEntryFunction() throws Exception {
         ScriptState s = ScriptState.load(fx.options("x.lua", "function accept() return true end").withEntry("accept"));
         assertEquals(CallOutcome.PASS, s.call(LuaValue.NIL));
