@@ -47,8 +47,29 @@ final class FrameHeaders {
     DataObject icmp;
     DataObject payload;
 
-    /** Parses {@code frame} from its first byte. Allocation-free. */
+    /** The {@link PacketData#binding} whose read-only frame the fields describe; 0 = none. */
+    private long locatedBinding;
+
+    /**
+     * Parses {@code frame} from its first byte, or does nothing when the fields already describe it: a packet
+     * frame in tap mode cannot change during its call, so {@code pkt:ip()}, {@code pkt:udp()}, {@code pkt:payload()}
+     * in one call parse once. A writable frame (inline mode, owned data) is parsed on every call, since a field
+     * write may have changed a header. Allocation-free.
+     */
     void locate(DataObject frame) {
+        if (frame instanceof PacketData p && !p.lifetime.writable) {
+            if (p.binding == locatedBinding) {
+                return;
+            }
+            locateFields(frame);
+            locatedBinding = p.binding;
+        } else {
+            locatedBinding = 0;
+            locateFields(frame);
+        }
+    }
+
+    private void locateFields(DataObject frame) {
         vlanOffset = -1;
         l3Offset = -1;
         ipVersion = 0;

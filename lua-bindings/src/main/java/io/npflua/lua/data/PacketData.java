@@ -20,6 +20,9 @@ import java.util.Objects;
  * <p>Not thread-safe: one per worker thread and Lua state. Binding and releasing allocate nothing.
  */
 public final class PacketData extends DataObject {
+    /** Counts binds (never wraps in practice): identifies the frame a {@link FrameHeaders} parse belongs to. */
+    long binding;
+
     /** A packet object bound to nothing yet (expired until the first {@link #bind}). */
     public PacketData() {
         super(MemorySegment.NULL, 0, 0, new Lifetime(false), -1, true);
@@ -38,6 +41,7 @@ public final class PacketData extends DataObject {
         Lifetime l = lifetime;
         l.generation++;
         l.writable = writable;
+        binding++;
         generation = l.generation;
         seg = segment;
         base = offset;

@@ -151,6 +151,34 @@ class PacketDataTest {
     }
 
     @Test
+    void shouldParseEachFrameAfreshAndSeeInlineHeaderEdits() {
+        // Tap mode parses a frame once per call; the next frame must be parsed again, and in inline mode a write to
+        // a header must change what the header helpers find.
+        Globals g = LuaStates.withData();
+        LuaStates.run(g, """
+                function kind(pkt)
+                  if pkt:tcp() then return 'tcp' elseif pkt:udp() then return 'udp' end
+                  return pkt:icmp() and 'icmp' or 'none'
+                end
+                function flip(pkt)
+                  local before = kind(pkt)
+                  pkt:ip().protocol = 17      -- TCP -> UDP in place
+                  return before .. '>' .. kind(pkt)
+                end
+                """);
+        PacketData pkt = new PacketData();
+        MemorySegment tcp = nativeFrame(VLAN_TCP);
+        MemorySegment udp = nativeFrame(RTP34);
+        MemorySegment icmp = nativeFrame(V4_ICMP);
+        for (int round = 0; round < 3; round++) {
+            assertEquals("tcp", call(g.get("kind"), pkt, tcp, false).tojstring());
+            assertEquals("udp", call(g.get("kind"), pkt, udp, false).tojstring());
+            assertEquals("icmp", call(g.get("kind"), pkt, icmp, false).tojstring());
+        }
+        assertEquals("tcp>udp", call(g.get("flip"), pkt, tcp, true).tojstring());
+    }
+
+    @Test
     void shouldRaiseBeforeTheFirstBind() {
         PacketData pkt = new PacketData();
         assertEquals(0, pkt.length());
