@@ -2,6 +2,7 @@ package io.npflua.lua.data;
 
 import io.npflua.lua.string.CanonicalStrings;
 import io.npflua.lua.string.NameTable;
+import io.npflua.lua.string.SegmentStrings;
 import org.luaj.vm2.LuaError;
 import org.luaj.vm2.LuaString;
 import org.luaj.vm2.LuaTable;
@@ -179,7 +180,8 @@ final class DataMethods {
         }
     }
 
-    /** {@code d:byte([i [, j]])}: the bytes i..j as numbers (string.byte rules). Allocation-free for one byte. */
+    /** {@code d:byte([i [, j]])}: the bytes i..j as numbers, by {@code string.byte}'s rules. Allocation-free for one
+     * byte. */
     static final class ByteFn extends Method {
         ByteFn() {
             super("byte");
@@ -187,37 +189,11 @@ final class DataMethods {
 
         @Override
         Varargs run(LuaValue self, LuaValue i, LuaValue j, LuaValue unused) {
-            DataObject d = self(self, "byte");
-            long n = d.len;
-            long from = i.isnil() ? 1 : i.checklong();
-            long to = j.isnil() ? from : j.checklong();
-            if (from < 0) {
-                from = Math.max(n + from + 1, 0);
-            }
-            if (to < 0) {
-                to = n + to + 1;
-            }
-            if (from < 1) {
-                from = 1;
-            }
-            if (to > n) {
-                to = n;
-            }
-            if (from > to) {
-                return NONE;
-            }
-            if (from == to) {
-                return LuaInts.of(d.byteAt((int) from - 1));
-            }
-            LuaValue[] v = new LuaValue[(int) (to - from + 1)];
-            for (int k = 0; k < v.length; k++) {
-                v[k] = LuaInts.of(d.byteAt((int) from - 1 + k));
-            }
-            return varargsOf(v);
+            return SegmentStrings.byteAt(self(self, "byte"), i, j);
         }
     }
 
-    /** {@code d:sub(i [, j])}: bytes i..j as a Lua string (string.sub rules); copies only that slice. */
+    /** {@code d:sub(i [, j])}: bytes i..j as a Lua string, by {@code string.sub}'s rules; copies only that slice. */
     static final class Sub extends Method {
         Sub() {
             super("sub");
@@ -225,26 +201,7 @@ final class DataMethods {
 
         @Override
         Varargs run(LuaValue self, LuaValue i, LuaValue j, LuaValue unused) {
-            DataObject d = self(self, "sub");
-            long n = d.len;
-            long from = i.isnil() ? 1 : i.checklong();
-            long to = j.isnil() ? -1 : j.checklong();
-            if (from > 0) {
-                // as is
-            } else if (from == 0 || from < -n) {
-                from = 1;
-            } else {
-                from = n + from + 1;
-            }
-            if (to > n) {
-                to = n;
-            } else if (to < 0) {
-                to = to < -n ? 0 : n + to + 1;
-            }
-            if (from > to) {
-                return EMPTYSTRING;
-            }
-            return LuaString.valueUsing(d.bytes((int) from - 1, (int) (to - from + 1)));
+            return SegmentStrings.sub(self(self, "sub"), i, j);
         }
     }
 

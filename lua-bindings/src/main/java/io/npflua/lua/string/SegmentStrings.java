@@ -93,14 +93,22 @@ public final class SegmentStrings {
         };
     }
 
-    /** {@code d:byte([i [, j]])}, like {@code string.byte}. Allocates only for several results or values > 255. */
+    /** {@code d:byte([i [, j]])}, like {@code string.byte}. Allocates only for several results. */
     public static Varargs byteAt(SegmentBytes self, Varargs args) {
+        return byteAt(self, args.arg1(), args.arg(2));
+    }
+
+    /**
+     * {@code d:byte(i, j)} with the arguments at hand (nil for absent ones), as a method with fixed arity calls it.
+     * Allocation-free for one result.
+     */
+    public static Varargs byteAt(SegmentBytes self, LuaValue i, LuaValue j) {
         MemorySegment seg = self.segment();
         int len = self.length();
         long base = self.offset();
-        long pi = args.isnoneornil(1) ? 1 : LuaArgs.checkInteger(args, 1, "byte", 1);
+        long pi = i.isnil() ? 1 : LuaArgs.checkInteger(i, 1, "byte", 1);
         long posi = LuaArgs.startPosition(pi, len);
-        long pose = LuaArgs.endPosition(args.isnoneornil(2) ? pi : LuaArgs.checkInteger(args, 2, "byte", 1), len);
+        long pose = LuaArgs.endPosition(j.isnil() ? pi : LuaArgs.checkInteger(j, 1, "byte", 2), len);
         if (posi > pose) {
             return LuaValue.NONE;
         }
@@ -109,8 +117,8 @@ public final class SegmentStrings {
             return LuaInteger.valueOf(seg.get(ValueLayout.JAVA_BYTE, base + posi - 1) & 0xff);
         }
         LuaValue[] v = new LuaValue[n];
-        for (int i = 0; i < n; i++) {
-            v[i] = LuaInteger.valueOf(seg.get(ValueLayout.JAVA_BYTE, base + posi - 1 + i) & 0xff);
+        for (int k = 0; k < n; k++) {
+            v[k] = LuaInteger.valueOf(seg.get(ValueLayout.JAVA_BYTE, base + posi - 1 + k) & 0xff);
         }
         return LuaValue.varargsOf(v);
     }
@@ -120,10 +128,15 @@ public final class SegmentStrings {
      * that LuaJ's short-string cache already holds allocates nothing).
      */
     public static LuaString sub(SegmentBytes self, Varargs args) {
+        return sub(self, args.arg1(), args.arg(2));
+    }
+
+    /** {@code d:sub(i, j)} with the arguments at hand (nil for an absent j). Allocates only the slice. */
+    public static LuaString sub(SegmentBytes self, LuaValue i, LuaValue j) {
         MemorySegment seg = self.segment();
         int len = self.length();
-        long start = LuaArgs.startPosition(LuaArgs.checkInteger(args, 1, "sub", 1), len);
-        long end = LuaArgs.endPosition(args.isnoneornil(2) ? -1 : LuaArgs.checkInteger(args, 2, "sub", 1), len);
+        long start = LuaArgs.startPosition(LuaArgs.checkInteger(i, 1, "sub", 1), len);
+        long end = LuaArgs.endPosition(j.isnil() ? -1 : LuaArgs.checkInteger(j, 1, "sub", 2), len);
         if (start > end) {
             return LuaValue.EMPTYSTRING;
         }

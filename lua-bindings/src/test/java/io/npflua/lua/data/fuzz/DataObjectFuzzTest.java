@@ -2,6 +2,7 @@ package io.npflua.lua.data.fuzz;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.foreign.MemorySegment;
@@ -407,6 +408,20 @@ class DataObjectFuzzTest {
             if (sub && i.isnil()) {
                 i = LuaValue.ONE;
             }
+            if (!integral(i) || !integral(j)) {
+                // string.byte / string.sub rules: a position must have an integer representation
+                LuaValue fi = i;
+                LuaValue fj = j;
+                LuaError e = assertThrows(LuaError.class, () -> {
+                    if (sub) {
+                        target.method("sub", fi, fj);
+                    } else {
+                        target.invokemethod("byte", LuaValue.varargsOf(fi, fj));
+                    }
+                }, (sub ? "d:sub(" : "d:byte(") + i + ", " + j + ") must raise");
+                assertTrue(e.getMessage().contains("number has no integer representation"), e.getMessage());
+                continue;
+            }
             long from = i.isnil() ? 1 : truncated(i);
             long to = j.isnil() ? (sub ? -1 : from) : truncated(j);
             from = relative(from, n);
@@ -425,6 +440,15 @@ class DataObjectFuzzTest {
                 }
             }
         }
+    }
+
+    /** Nil, or a number with an exact 64-bit integer value (what string positions accept). */
+    private static boolean integral(LuaValue v) {
+        if (v.isnil() || v instanceof LuaInteger) {
+            return true;
+        }
+        double d = v.todouble();
+        return d == Math.rint(d) && d >= -0x1p63 && d < 0x1p63;
     }
 
     /** Lua's posrelat: negative positions count from the end; beyond the start gives 0. */
