@@ -211,10 +211,6 @@ public class DataObject extends LuaUserdata implements SegmentBytes {
         return b;
     }
 
-    final int byteAt(int index) {
-        return seg.get(ValueLayout.JAVA_BYTE, base + index) & 0xFF;
-    }
-
     /** A view of {@code [from, from + count)} sharing this object's memory and lifetime, without a layout. */
     final DataObject view(int from, int count) {
         return new DataObject(seg, base + from, count, lifetime, generation, false);
