@@ -29,7 +29,9 @@ import io.npflua.engine.worker.JitWarmup;
 import io.npflua.engine.worker.RuleChain;
 import io.npflua.engine.worker.Worker;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -178,33 +180,58 @@ public final class Engine implements AutoCloseable {
         }
         RuleFactory factory = config.ruleFactory.warmupFactory();
         List<String> names = new ArrayList<>();
-        List<Rule> rules = new ArrayList<>();
+        List<PreparedRule> prepared = new ArrayList<>();
         List<ErrorPolicy> policies = new ArrayList<>();
-        try {
-            for (Entry e : entries) {
-                if (e.spec == null || factory == null) {
-                    continue;
-                }
-                try {
-                    rules.add(factory.prepare(e.spec).newInstance(0));
-                    names.add(e.name);
-                    policies.add(e.policy);
-                } catch (RuleRejectedException | RuntimeException skipped) {
-                    // It loaded once for real; the warm-up just goes without it.
-                }
+        for (Entry e : entries) {
+            if (e.spec == null || factory == null) {
+                continue;
             }
-            ScriptCounters[] counters = new ScriptCounters[rules.size()];
-            for (int i = 0; i < counters.length; i++) {
-                counters[i] = new ScriptCounters();
-            }
-            RuleChain chain = new RuleChain(0, names.toArray(String[]::new), rules.toArray(Rule[]::new), counters,
-                    policies.toArray(ErrorPolicy[]::new), config.timingSampleEvery, JitWarmup.SILENT);
-            return JitWarmup.run(chain, config.warmupFrames, config.warmupMaxNs);
-        } finally {
-            for (Rule r : rules) {
-                closeRule(r);
+            try {
+                prepared.add(factory.prepare(e.spec));
+                names.add(e.name);
+                policies.add(e.policy);
+            } catch (RuleRejectedException | RuntimeException skipped) {
+                // It loaded once for real; the warm-up just goes without it.
             }
         }
+        Map<RuleChain, Rule[]> open = new IdentityHashMap<>();
+        JitWarmup.ChainSource chains = new JitWarmup.ChainSource() {
+            @Override
+            public RuleChain newChain() {
+                List<Rule> rules = new ArrayList<>();
+                List<String> n = new ArrayList<>();
+                List<ErrorPolicy> p = new ArrayList<>();
+                for (int i = 0; i < prepared.size(); i++) {
+                    try {
+                        rules.add(prepared.get(i).newInstance(0));
+                        n.add(names.get(i));
+                        p.add(policies.get(i));
+                    } catch (RuleRejectedException | RuntimeException skipped) {
+                        // As above: this round goes without it.
+                    }
+                }
+                ScriptCounters[] counters = new ScriptCounters[rules.size()];
+                for (int i = 0; i < counters.length; i++) {
+                    counters[i] = new ScriptCounters();
+                }
+                Rule[] r = rules.toArray(Rule[]::new);
+                RuleChain chain = new RuleChain(0, n.toArray(String[]::new), r, counters,
+                        p.toArray(ErrorPolicy[]::new), config.timingSampleEvery, JitWarmup.SILENT);
+                open.put(chain, r);
+                return chain;
+            }
+
+            @Override
+            public void close(RuleChain chain) {
+                Rule[] r = open.remove(chain);
+                if (r != null) {
+                    for (Rule rule : r) {
+                        closeRule(rule);
+                    }
+                }
+            }
+        };
+        return JitWarmup.run(chains, config.warmupFrames, config.warmupMaxNs);
     }
 
     /** What the JIT warm-up at {@link #start()} did ({@link JitWarmup.Result#NONE} before start or when off). */

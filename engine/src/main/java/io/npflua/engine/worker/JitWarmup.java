@@ -35,6 +35,8 @@ public final class JitWarmup {
     private static final long QUIET_NS = TimeUnit.MILLISECONDS.toNanos(60);
     private static final long CHECK_NS = TimeUnit.MILLISECONDS.toNanos(20);
     private static final int BATCH = 64;
+    /** Rounds of a warm-up, each with fresh states, worker and thread (see {@link #run}). */
+    static final int ROUNDS = 40;
 
     /** An error handler that reports nothing: the warm-up's rule failures say nothing about the real traffic. */
     public static final ErrorHandler SILENT = new ErrorHandler() {
@@ -50,38 +52,70 @@ public final class JitWarmup {
     private JitWarmup() {
     }
 
+    /** Makes the throwaway chains of a warm-up, one per round, and frees them again. */
+    public interface ChainSource {
+        /** A chain of fresh throwaway rule instances. */
+        RuleChain newChain();
+
+        /** Frees the instances of a chain {@link #newChain()} made. */
+        void close(RuleChain chain);
+    }
+
     /**
-     * Runs {@code chain} over the {@link #frames() synthetic frames}, round after round, until {@code frames} were
-     * handled or {@code maxNs} passed, on the calling thread; then waits for a quiet compiler.
+     * Runs chains from {@code chains} over the {@link #frames() synthetic frames} until {@code frames} were handled or
+     * {@code maxNs} passed, then waits for a quiet compiler. The frames are spread over {@value #ROUNDS} rounds, each
+     * with a fresh chain (fresh Lua states) and a fresh worker on a fresh thread: the branches a state, a worker or a
+     * thread takes only on its first frames (binding the instruction budget to the thread, first use of a thread
+     * local, first call of a closure) are then in the JIT's profile too. Compiled without them, the real workers'
+     * first frames would hit "never taken" branches and send the hottest methods (the Lua interpreter loop, the
+     * pattern matcher) back to the interpreter for a recompile, under full load.
      *
-     * @param chain  a chain of throwaway rule instances (it is not closed here)
-     * @param frames how many frames to run (0: do nothing)
+     * @param chains makes the throwaway chains
+     * @param frames how many frames to run in all (0: do nothing)
      * @param maxNs  the most time the frames may take
      * @return frames run and time spent
      */
-    public static Result run(RuleChain chain, long frames, long maxNs) {
+    public static Result run(ChainSource chains, long frames, long maxNs) {
         if (frames <= 0) {
             return Result.NONE;
         }
         final long start = System.nanoTime();
-        final WorkerCounters counters = new WorkerCounters();
-        MemoryFrameSource.Builder source = MemoryFrameSource.builder("warm-up").passes(MemoryFrameSource.ENDLESS);
+        final long deadline = start + maxNs;
+        final long perRound = Math.max(1, frames / ROUNDS);
+        long done = 0;
+        MemoryFrameSource.Builder builder = MemoryFrameSource.builder("warm-up").passes(MemoryFrameSource.ENDLESS);
         for (byte[] f : frames()) {
-            source.add(f);
+            builder.add(f);
         }
-        try (MemoryFrameSource s = source.build()) {
-            Worker worker = new Worker(0, new Worker.Route[] {new Worker.Route(s, null)}, null, null,
-                    new ChainBoard(new RuleChain[] {chain}), new BackoffIdleStrategy(), SILENT, counters, BATCH,
-                    Long.MAX_VALUE / 4, TimeUnit.MILLISECONDS.toNanos(10), 0);
-            while (counters.get(WorkerCounters.SEEN) < frames && System.nanoTime() - start < maxNs) {
-                worker.doWork();
+        try (MemoryFrameSource source = builder.build()) {
+            while (done < frames && System.nanoTime() - deadline < 0) {
+                final long target = Math.min(perRound, frames - done);
+                final RuleChain chain = chains.newChain();
+                final WorkerCounters counters = new WorkerCounters();
+                try {
+                    final Worker worker = new Worker(0, new Worker.Route[] {new Worker.Route(source, null)}, null,
+                            null, new ChainBoard(new RuleChain[] {chain}), new BackoffIdleStrategy(), SILENT, counters,
+                            BATCH, Long.MAX_VALUE / 4, TimeUnit.MILLISECONDS.toNanos(10), 0);
+                    Thread t = new Thread(() -> {
+                        while (counters.get(WorkerCounters.SEEN) < target && System.nanoTime() - deadline < 0) {
+                            worker.doWork();
+                        }
+                    }, "npflua-warmup");
+                    t.start();
+                    t.join();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                } finally {
+                    chains.close(chain);
+                }
+                done += counters.get(WorkerCounters.SEEN);
             }
         }
-        final long framesDone = counters.get(WorkerCounters.SEEN);
         final long waitStart = System.nanoTime();
         awaitQuietCompiler(MAX_COMPILE_WAIT_NS);
         final long end = System.nanoTime();
-        return new Result(framesDone, end - start, end - waitStart);
+        return new Result(done, end - start, end - waitStart);
     }
 
     /** Waits until the JIT's total compile time has not grown for a while, at most {@code maxNs}. */
