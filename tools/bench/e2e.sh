@@ -17,7 +17,8 @@
 #            to "traffic done" plus 1 s, per million frames sent) and, after a pause, a "steady" phase (CPU between
 #            two /proc samples of the warm process). Frames captured and kernel drops per phase (npflua: its control
 #            socket; tcpdump: SIGUSR1; netsniff-ng: totals at exit only), and per-thread CPU of each phase grouped as
-#            worker / jit (C1, C2) / gc_vm / other.
+#            worker / jit (C1, C2) / gc_vm / other, and how long the capturing threads waited for a CPU while
+#            runnable (schedstat: other load on the machine shows up there, and explains drops).
 #   inline   iperf3 TCP (-t 5) from namespace A to namespace B through namespace BR, which forwards with a Linux
 #            bridge, with npflua run --bridge, or with npflua run --bridge -s examples/ssh-version.lua.
 #   offline  npflua replay --repeat N --json -s examples/ssh-version.lua FILE.pcap (its ns_per_frame, wall clock, and
@@ -132,11 +133,14 @@ capture_lab() {
 CFG
 }
 
-# Per-thread CPU ticks of process $1, one "comm ticks" line per thread (comm may contain spaces).
+# Per-thread CPU ticks of process $1 and the ns its threads waited for a CPU while runnable (schedstat field 2),
+# one "comm<TAB>ticks<TAB>wait_ns" line per thread (comm may contain spaces).
 thread_ticks() {
   local t
   for t in /proc/"$1"/task/*; do
-    printf '%s\t%s\n' "$(cat "$t/comm" 2>/dev/null)" "$(awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "$t/stat" 2>/dev/null)"
+    printf '%s\t%s\t%s\n' "$(cat "$t/comm" 2>/dev/null)" \
+      "$(awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "$t/stat" 2>/dev/null)" \
+      "$(awk '{ print $2 }' "$t/schedstat" 2>/dev/null)"
   done
 }
 
@@ -251,14 +255,19 @@ base, sent, captured, drops, mid, hz, pps_cold, pps_steady = sys.argv[1:9]
 t0, t1, t2, t3 = sys.argv[9:13]
 sent, captured, drops, hz = int(sent), int(captured), int(drops), int(hz)
 
-def ticks(path):
+def ticks(path, field=1):
     out = {}
     for line in open(path):
-        comm, _, v = line.rstrip("\n").rpartition("\t")
-        if v:
-            out.setdefault(comm, 0)
-            out[comm] += int(v)
+        parts = line.rstrip("\n").split("\t")
+        if len(parts) == 3 and parts[field]:
+            out[parts[0]] = out.get(parts[0], 0) + int(parts[field])
     return out
+
+def waited(a, b):
+    # seconds the capturing threads (npflua: its workers; others: all threads) spent runnable but not running
+    workers = [c for c in b if c.startswith("npflua-worker")]
+    keys = workers or list(b)
+    return round(sum(b.get(c, 0) - a.get(c, 0) for c in keys) / 1e9, 3)
 
 def kind(comm):
     if comm.startswith("npflua-worker"):
@@ -279,6 +288,7 @@ def split(a, b):
     return res
 
 a0, a1, a2, a3 = (ticks(p) for p in (t0, t1, t2, t3))
+w0, w1, w2, w3 = (ticks(p, 2) for p in (t0, t1, t2, t3))
 cpu_cold = (sum(a1.values()) - sum(a0.values())) / hz
 cpu_steady = (sum(a3.values()) - sum(a2.values())) / hz
 row = json.loads("{" + base + "}")
@@ -292,11 +302,12 @@ row.update({
     "sent": sent, "captured": cold_captured, "drops": cold_drops,
     "captured_ratio": None if cold_captured is None else cold_captured / sent,
     "cpu_s": cpu_cold, "cpu_s_per_mframe": cpu_cold / (sent / 1e6), "send_pps": float(pps_cold),
-    "cpu_threads": split(a0, a1),
+    "cpu_threads": split(a0, a1), "runq_wait_s": waited(w0, w1),
     # steady phase: the same traffic again, CPU between two samples of the warm process
     "captured_steady": steady_captured, "drops_steady": steady_drops,
     "cpu_s_steady": cpu_steady, "cpu_s_per_mframe_steady": cpu_steady / (sent / 1e6),
     "send_pps_steady": float(pps_steady), "cpu_threads_steady": split(a2, a3),
+    "runq_wait_s_steady": waited(w2, w3),
     # both phases, from the tool's exit report
     "sent_total": 2 * sent, "captured_total": captured, "drops_total": drops,
 })

@@ -3,8 +3,15 @@ package io.npflua.engine.worker;
 import io.npflua.engine.counter.WorkerCounters;
 import io.npflua.engine.frames.FrameBuilder;
 import io.npflua.engine.rule.RuleOutcome;
-import io.npflua.engine.source.MemoryFrameSource;
+import io.npflua.engine.source.ring.RingFrameSource;
+import io.npflua.ffm.layout.PacketConstants;
+import io.npflua.ffm.ring.BlockRing;
+import io.npflua.ffm.ring.BlockRingEmulator;
+import io.npflua.ffm.ring.RingGeometry;
+import io.npflua.ffm.ring.SliceScope;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.util.List;
@@ -83,39 +90,80 @@ public final class JitWarmup {
         final long deadline = start + maxNs;
         final long perRound = Math.max(1, frames / ROUNDS);
         long done = 0;
-        MemoryFrameSource.Builder builder = MemoryFrameSource.builder("warm-up").passes(MemoryFrameSource.ENDLESS);
-        for (byte[] f : frames()) {
-            builder.add(f);
-        }
-        try (MemoryFrameSource source = builder.build()) {
-            while (done < frames && System.nanoTime() - deadline < 0) {
-                final long target = Math.min(perRound, frames - done);
-                final RuleChain chain = chains.newChain();
-                final WorkerCounters counters = new WorkerCounters();
-                try {
-                    final Worker worker = new Worker(0, new Worker.Route[] {new Worker.Route(source, null)}, null,
-                            null, new ChainBoard(new RuleChain[] {chain}), new BackoffIdleStrategy(), SILENT, counters,
-                            BATCH, Long.MAX_VALUE / 4, TimeUnit.MILLISECONDS.toNanos(10), 0);
-                    Thread t = new Thread(() -> {
-                        while (counters.get(WorkerCounters.SEEN) < target && System.nanoTime() - deadline < 0) {
-                            worker.doWork();
-                        }
-                    }, "npflua-warmup");
-                    t.start();
-                    t.join();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    break;
-                } finally {
-                    chains.close(chain);
+        try (Arena arena = Arena.ofShared()) {
+            final SyntheticRing synthetic = new SyntheticRing(arena);
+            try (RingFrameSource source = synthetic.source()) {
+                while (done < frames && System.nanoTime() - deadline < 0) {
+                    final long target = Math.min(perRound, frames - done);
+                    final RuleChain chain = chains.newChain();
+                    final WorkerCounters counters = new WorkerCounters();
+                    try {
+                        final Worker worker = new Worker(0, new Worker.Route[] {new Worker.Route(source, null)}, null,
+                                null, new ChainBoard(new RuleChain[] {chain}), new BackoffIdleStrategy(), SILENT,
+                                counters, BATCH, Long.MAX_VALUE / 4, TimeUnit.MILLISECONDS.toNanos(10), 0);
+                        Thread t = new Thread(() -> {
+                            while (counters.get(WorkerCounters.SEEN) < target && System.nanoTime() - deadline < 0) {
+                                if (worker.doWork() == 0) {
+                                    synthetic.refill();
+                                }
+                            }
+                        }, "npflua-warmup");
+                        t.start();
+                        t.join();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        break;
+                    } finally {
+                        chains.close(chain);
+                    }
+                    done += counters.get(WorkerCounters.SEEN);
                 }
-                done += counters.get(WorkerCounters.SEEN);
             }
         }
         final long waitStart = System.nanoTime();
         awaitQuietCompiler(MAX_COMPILE_WAIT_NS);
         final long end = System.nanoTime();
         return new Result(done, end - start, end - waitStart);
+    }
+
+    /**
+     * A small TPACKET_V3 ring in memory, filled once with the synthetic frames the way the kernel packs them, walked
+     * by the same {@link BlockRing} and {@link RingFrameSource} code as a live capture socket (VLAN re-insertion on,
+     * the whole ring as the frames' segment), and handed back to the walker whenever it has read everything.
+     */
+    private static final class SyntheticRing {
+        private static final int BLOCK_SIZE = 1 << 16;
+        private static final int BLOCKS = 4;
+        // PACKET_RESERVE of a live capture socket with VLAN re-insertion.
+        private static final int RESERVE = 4;
+
+        private final BlockRing ring;
+        private final BlockRingEmulator kernel;
+
+        SyntheticRing(Arena arena) {
+            RingGeometry geometry = RingGeometry.blocks(BLOCK_SIZE, BLOCKS, 1);
+            MemorySegment memory = arena.allocate(geometry.sizeBytes(), BLOCK_SIZE);
+            ring = new BlockRing(memory, geometry, SliceScope.RING, true);
+            kernel = new BlockRingEmulator(memory, geometry, RESERVE);
+            List<MemorySegment> packets = frames().stream().map(MemorySegment::ofArray).toList();
+            long ts = System.currentTimeMillis() * 1_000_000L;
+            for (int i = 0; ; i++) {
+                MemorySegment p = packets.get(i % packets.size());
+                int len = (int) p.byteSize();
+                if (!kernel.add(p, 0, len, len, ts + i, -1, 0, PacketConstants.PACKET_OTHERHOST, 1)) {
+                    break;
+                }
+            }
+        }
+
+        RingFrameSource source() {
+            return RingFrameSource.overRing(ring, "warm-up", false, null);
+        }
+
+        /** Gives every block to the walker again (after it released them all). */
+        void refill() {
+            kernel.handOverAll();
+        }
     }
 
     /** Waits until the JIT's total compile time has not grown for a while, at most {@code maxNs}. */
