@@ -20,7 +20,8 @@
 #            worker / jit (C1, C2) / gc_vm / other, and how long the capturing threads waited for a CPU while
 #            runnable (schedstat: other load on the machine shows up there, and explains drops).
 #   inline   iperf3 TCP (-t 5) from namespace A to namespace B through namespace BR, which forwards with a Linux
-#            bridge, with npflua run --bridge, or with npflua run --bridge -s examples/ssh-version.lua.
+#            bridge, with npflua run --bridge, or with npflua run --bridge -s examples/ssh-version.lua (--ab-warmup:
+#            also with --warmup 0).
 #   offline  npflua replay --repeat N --json -s examples/ssh-version.lua FILE.pcap (its ns_per_frame, wall clock, and
 #            the JVM's CPU seconds per frame, start-up included) vs
 #            lua5.4 tools/reference/run.lua examples/ssh-version.lua FILE.pcap N, over a pcap of 3,000 frames
@@ -367,9 +368,10 @@ inline_once() {
       in_ns "$NS_BR" ip link set "${ID}a1" master "${ID}br"
       in_ns "$NS_BR" ip link set "${ID}b1" master "${ID}br"
       in_ns "$NS_BR" ip link set "${ID}br" up ;;
-    npflua|npflua+ssh)
+    npflua|npflua+ssh|npflua+ssh-nowarmup)
       local args=(run --bridge "${ID}a1,${ID}b1" --no-control)
-      [[ "$path" == npflua+ssh ]] && args+=(-s "$SSH_SCRIPT")
+      [[ "$path" == npflua+ssh* ]] && args+=(-s "$SSH_SCRIPT")
+      [[ "$path" == *-nowarmup ]] && args+=(--warmup 0)
       ip netns exec "$NS_BR" "$NPFLUA" "${args[@]}" >/dev/null 2>"$log" & pid=$!
       PIDS+=("$pid")
       if ! wait_ready "$pid" "$log" "listening on\|bridging"; then
@@ -385,16 +387,21 @@ inline_once() {
   PIDS+=("$srv")
   sleep 0.5
   in_ns "$NS_A" ping -c 1 -W 2 198.18.1.2 >/dev/null 2>&1 || true
+  local c0=0 c1=0
+  [[ -n "$pid" ]] && c0="$(cpu_ticks "$pid" 2>/dev/null || echo 0)"
   json="$(in_ns "$NS_A" timeout 30 iperf3 -c 198.18.1.2 -t 5 -J 2>/dev/null || true)"
+  [[ -n "$pid" ]] && c1="$(cpu_ticks "$pid" 2>/dev/null || echo 0)"
   wait "$srv" 2>/dev/null || true
-  [[ -n "$pid" ]] && stop "$pid" TERM
+  if [[ -n "$pid" ]]; then stop "$pid" TERM; fi
   if [[ "$path" == kernel-bridge ]]; then in_ns "$NS_BR" ip link del "${ID}br"; fi
-  /usr/bin/python3 - "$path" "$round" >> "$ROWS" <<PY || row "{\"section\":\"inline\",\"path\":\"$path\",\"round\":$round,\"error\":\"iperf3 gave no result\"}"
+  /usr/bin/python3 - "$path" "$round" "$c0" "$c1" "$HZ" >> "$ROWS" <<PY || row "{\"section\":\"inline\",\"path\":\"$path\",\"round\":$round,\"error\":\"iperf3 gave no result\"}"
 import json, sys
 r = json.loads('''$json''')
 mbps = r["end"]["sum_received"]["bits_per_second"] / 1e6
+# CPU seconds of the bridging process during the iperf3 run (null for the kernel bridge: softirq, no process)
+cpu = (int(sys.argv[4]) - int(sys.argv[3])) / int(sys.argv[5]) if sys.argv[1] != "kernel-bridge" else None
 print(json.dumps({"section": "inline", "path": sys.argv[1], "round": int(sys.argv[2]), "mbps": mbps,
-                  "retransmits": r["end"]["sum_sent"].get("retransmits")}))
+                  "retransmits": r["end"]["sum_sent"].get("retransmits"), "bridge_cpu_s": cpu}))
 PY
   tail -1 "$ROWS" >&2
 }
@@ -406,6 +413,7 @@ run_inline() {
     inline_once kernel-bridge "$r"
     inline_once npflua "$r"
     inline_once npflua+ssh "$r"
+    if [[ $AB_WARMUP -eq 1 ]]; then inline_once npflua+ssh-nowarmup "$r"; fi
   done
 }
 

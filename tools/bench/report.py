@@ -234,9 +234,11 @@ def e2e_sections(e2e):
         mbps = median_by(inl, ("path",), "mbps")
         base = mbps.get(("kernel-bridge",))
         plain = mbps.get(("npflua",))
-        rows = [[k[0], f"{v:,.0f}", ratio(v, base), ratio(v, plain)] for k, v in sorted(mbps.items())]
-        out["e2e-inline"] = table(["path", "iperf3 TCP Mbit/s (median)", "vs kernel bridge", "vs npflua without script"],
-                                  rows)
+        bcpu = median_by(inl, ("path",), "bridge_cpu_s")
+        rows = [[k[0], f"{v:,.0f}", ratio(v, base), ratio(v, plain),
+                 f"{bcpu[k]:.2f}" if bcpu.get(k) is not None else "–"] for k, v in sorted(mbps.items())]
+        out["e2e-inline"] = table(["path", "iperf3 TCP Mbit/s (median)", "vs kernel bridge", "vs npflua without script",
+                                   "bridge process CPU s per 5 s run"], rows)
     off = [r for r in e2e.get("offline", []) if not r.get("error")]
     if off:
         ns = median_by(off, ("tool",), "ns_per_frame")
