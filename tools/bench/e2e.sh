@@ -484,7 +484,7 @@ STARTED="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
 LOAD_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg)"
 # Build the jar before anything is timed (./npflua builds on first use).
 "$NPFLUA" --version >/dev/null
-echo "e2e: lab $ID, $ROUNDS rounds, $FRAMES frames per capture run, sections $SECTIONS" >&2
+echo "e2e: lab $ID, $ROUNDS rounds, $FRAMES frames per capture phase (cold, then steady), sections $SECTIONS" >&2
 has capture && run_capture
 has inline && run_inline
 has offline && run_offline
@@ -498,6 +498,7 @@ out = {"meta": {"started": "$STARTED", "finished": "$(date -u +%Y-%m-%dT%H:%M:%S
                 "load_before": "$LOAD_BEFORE", "load_after": "$(cut -d' ' -f1-3 /proc/loadavg)",
                 "nproc": $(nproc), "cpu_model": "$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)",
                 "kernel": "$(uname -r)", "rounds": $ROUNDS, "frames_per_capture_run": $FRAMES,
+                "capture_phases": "cold (from the ready line) then steady (warm process), frames_per_capture_run each",
                 "replay_repeat": $REPEAT, "trafgen": "$(trafgen -v 2>&1 | head -1)",
                 "tcpdump": "$(tcpdump --version 2>&1 | head -1)", "iperf3": "$(iperf3 --version 2>&1 | head -1)",
                 "command": "tools/bench/e2e.sh --rounds $ROUNDS --frames $FRAMES --repeat $REPEAT --sections $SECTIONS$([[ $AB_WARMUP -eq 1 ]] && echo ' --ab-warmup')"}}
