@@ -2,7 +2,7 @@
 # End-to-end figures for docs/benchmarks.md, on a veth lab built here (see ../shared/LAB.md rules: namespaces with
 # names unique to this run, only 198.18.0.0/15 and 02:... MACs, bounded traffic, everything deleted on exit).
 # Run by hand as root from anywhere (not in CI):
-#   sudo tools/bench/e2e.sh [--rounds N] [--frames N] [--sections capture,inline,offline] [--repeat N]
+#   sudo tools/bench/e2e.sh [--rounds N] [--frames N] [--sections capture,inline,offline] [--repeat N] [--ab-warmup]
 # Output: tools/bench/results/e2e-<UTC date-time>.json; then /usr/bin/python3 tools/bench/report.py docs.
 # Prerequisites (Debian): iproute2, ethtool, netsniff-ng (trafgen, netsniff-ng), tcpdump, iperf3, lua5.4, python3;
 # a JDK 25 (./npflua finds it and builds the jar on first use).
@@ -11,11 +11,17 @@
 #   capture  trafgen (one process pinned to CPU 0, no rate limit: the sending core's top rate) sends --frames TCP
 #            frames carrying an SSH banner from namespace TX; in namespace RX the capturer listens on the peer veth:
 #            tcpdump -w /dev/null, netsniff-ng --out /dev/null, npflua run (1 and 2 workers) without a script and
-#            with examples/ssh-version.lua. Measured: frames captured, kernel drops (the capturer's own report),
-#            CPU seconds (utime+stime of the capturing process, /proc/PID/stat, from "listening" to "traffic done"
-#            plus 1 s) per million frames sent.
+#            with examples/ssh-version.lua (npflua with its default JIT warm-up; --ab-warmup adds the two script
+#            runs with --warmup 0). Each run sends --frames twice: a "cold" phase from the ready line on (the
+#            figure as first defined: CPU seconds, utime+stime of the capturing process from /proc, from "listening"
+#            to "traffic done" plus 1 s, per million frames sent) and, after a pause, a "steady" phase (CPU between
+#            two /proc samples of the warm process). Frames captured and kernel drops per phase (npflua: its control
+#            socket; tcpdump: SIGUSR1; netsniff-ng: totals at exit only), and per-thread CPU of each phase grouped as
+#            worker / jit (C1, C2) / gc_vm / other, and how long the capturing threads waited for a CPU while
+#            runnable (schedstat: other load on the machine shows up there, and explains drops).
 #   inline   iperf3 TCP (-t 5) from namespace A to namespace B through namespace BR, which forwards with a Linux
-#            bridge, with npflua run --bridge, or with npflua run --bridge -s examples/ssh-version.lua.
+#            bridge, with npflua run --bridge, or with npflua run --bridge -s examples/ssh-version.lua (--ab-warmup:
+#            also with --warmup 0).
 #   offline  npflua replay --repeat N --json -s examples/ssh-version.lua FILE.pcap (its ns_per_frame, wall clock, and
 #            the JVM's CPU seconds per frame, start-up included) vs
 #            lua5.4 tools/reference/run.lua examples/ssh-version.lua FILE.pcap N, over a pcap of 3,000 frames
@@ -30,6 +36,7 @@ ROUNDS=3
 FRAMES=5000000
 REPEAT=500
 SECTIONS="capture,inline,offline"
+AB_WARMUP=0
 
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -37,7 +44,8 @@ while [[ $# -gt 0 ]]; do
     --frames) FRAMES="$2"; shift 2 ;;
     --repeat) REPEAT="$2"; shift 2 ;;
     --sections) SECTIONS="$2"; shift 2 ;;
-    -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
+    --ab-warmup) AB_WARMUP=1; shift ;;
+    -h|--help) sed -n '2,30p' "$0"; exit 0 ;;
     *) echo "e2e: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -126,11 +134,57 @@ capture_lab() {
 CFG
 }
 
-# One capture measurement: $1 tool, $2 workers, $3 script ("" for none), $4 round.
+# Per-thread CPU ticks of process $1 and the ns its threads waited for a CPU while runnable (schedstat field 2),
+# one "comm<TAB>ticks<TAB>wait_ns" line per thread (comm may contain spaces).
+thread_ticks() {
+  local t
+  for t in /proc/"$1"/task/*; do
+    printf '%s\t%s\t%s\n' "$(cat "$t/comm" 2>/dev/null)" \
+      "$(awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "$t/stat" 2>/dev/null)" \
+      "$(awk '{ print $2 }' "$t/schedstat" 2>/dev/null)"
+  done
+}
+
+send_frames() { # trafgen at the sending core's top rate; prints the send rate in frames/s
+  local t0 t1
+  t0="$(date +%s.%N)"
+  in_ns "$NS_TX" taskset -c 0 trafgen --dev "${ID}t" --conf "$TMP/ssh.trafgen" -n "$FRAMES" -P 1 --no-sock-mem --notouch-irq -C \
+      >"$TMP/trafgen.log" 2>&1 || { echo "e2e: trafgen failed:" >&2; tail -5 "$TMP/trafgen.log" >&2; return 1; }
+  t1="$(date +%s.%N)"
+  /usr/bin/python3 -c "print($FRAMES / ($t1 - $t0))"
+}
+
+# npflua's counters through its control socket (newline-delimited JSON, docs/control-protocol.md), as
+# "frames kernel_drops"; cheap (no JVM) so that the capturing process is not disturbed.
+npflua_counts() {
+  /usr/bin/python3 - "$1" <<'PY'
+import json, socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.settimeout(5)
+s.connect(sys.argv[1])
+s.sendall(b'{"cmd":"stats"}\n')
+buf = b""
+while not buf.endswith(b"\n"):
+    chunk = s.recv(65536)
+    if not chunk:
+        break
+    buf += chunk
+d = json.loads(buf)
+d = d.get("stats", d)
+print(d["frames"], d["kernel_drops"])
+PY
+}
+
+# One capture measurement: $1 tool, $2 workers, $3 script ("" for none), $4 round, $5 npflua --warmup frames.
+# Two phases of --frames each, at the sender's top rate:
+#   cold    from "listening" on: the figure as the issue defines it (start-up after the ready line, JIT included);
+#   steady  after the cold phase and a pause, the same traffic again: CPU between two /proc samples of a warm process.
+# Frames and drops are split by phase where the tool can say so mid-run (npflua: control socket; tcpdump: SIGUSR1);
+# netsniff-ng only reports totals at exit (its cold/steady split is null).
 capture_once() {
-  local tool="$1" workers="$2" script="$3" round="$4" log="$TMP/cap.log" out="$TMP/cap.out" pid ready sig
-  local t0 t1 s0 s1 sent="$FRAMES" json
-  : > "$log"; : > "$out"
+  local tool="$1" workers="$2" script="$3" round="$4" warmup="${5:-}" log="$TMP/cap.log" out="$TMP/cap.out"
+  local pid ready sig ctl="$TMP/ctl.sock" json s0 s1 s2 s3 pps_cold pps_steady mid=""
+  : > "$log"; : > "$out"; rm -f "$ctl"
   case "$tool" in
     tcpdump)
       ip netns exec "$NS_RX" tcpdump -n -i "${ID}r" -w /dev/null >"$out" 2>"$log" & pid=$!
@@ -140,33 +194,44 @@ capture_once() {
       ip netns exec "$NS_RX" netsniff-ng --in "${ID}r" --out /dev/null --silent >"$log" 2>&1 & pid=$!
       ready="Running"; sig=INT ;;
     npflua)
-      local args=(run -i "${ID}r" --json --no-control --workers "$workers" -c $((FRAMES * 4)))
+      local args=(run -i "${ID}r" --json --control "$ctl" --workers "$workers" -c $((FRAMES * 8)))
       [[ -n "$script" ]] && args+=(-s "$script")
+      [[ -n "$warmup" ]] && args+=(--warmup "$warmup")
       ip netns exec "$NS_RX" "$NPFLUA" "${args[@]}" >"$out" 2>"$log" & pid=$!
       ready="listening on"; sig=TERM ;;
   esac
   PIDS+=("$pid")
   local name="$tool" sname=""
   [[ -n "$script" ]] && sname="$(basename "$script")"
+  local sjson=null
+  [[ -n "$sname" ]] && sjson="\"$sname\""
+  local base="\"section\":\"capture\",\"tool\":\"$name\",\"workers\":$workers,\"script\":$sjson,\"warmup\":${warmup:-null},\"round\":$round"
   if ! wait_ready "$pid" "$log" "$ready"; then
     stop "$pid" KILL
     local why; why="$(grep -v '^WARNING' "$log" | tail -1 | tr -d '"\\' )"
-    row "{\"section\":\"capture\",\"tool\":\"$name\",\"workers\":$workers,\"script\":${sname:+\"$sname\"}${sname:-null},\"round\":$round,\"error\":\"did not start: ${why:-no output}\"}"
+    row "{$base,\"error\":\"did not start: ${why:-no output}\"}"
     echo "e2e: capture $name: did not start: ${why:-no output}" >&2
     return 0
   fi
-  s0="$(cpu_ticks "$pid")"
-  t0="$(date +%s.%N)"
-  in_ns "$NS_TX" taskset -c 0 trafgen --dev "${ID}t" --conf "$TMP/ssh.trafgen" -n "$FRAMES" -P 1 --no-sock-mem --notouch-irq -C \
-      >"$TMP/trafgen.log" 2>&1 || { stop "$pid" KILL; echo "e2e: trafgen failed:" >&2; tail -5 "$TMP/trafgen.log" >&2;
-                                   exit 1; }
-  t1="$(date +%s.%N)"
+  thread_ticks "$pid" > "$TMP/t0"
+  pps_cold="$(send_frames)" || { stop "$pid" KILL; exit 1; }
   sleep 1
-  s1="$(cpu_ticks "$pid")"
+  thread_ticks "$pid" > "$TMP/t1"
+  case "$tool" in
+    npflua) mid="$(npflua_counts "$ctl" 2>/dev/null || true)" ;;
+    tcpdump) kill -USR1 "$pid" 2>/dev/null || true ;;
+  esac
+  sleep 0.5
+  thread_ticks "$pid" > "$TMP/t2"
+  pps_steady="$(send_frames)" || { stop "$pid" KILL; exit 1; }
+  sleep 1
+  thread_ticks "$pid" > "$TMP/t3"
   stop "$pid" "$sig"
   local captured drops
   case "$tool" in
     tcpdump)
+      # SIGUSR1 line: "tcpdump: N packets captured, M packets received by filter, D packets dropped by kernel"
+      mid="$(sed -n 's/^tcpdump: [0-9]* packets\? captured, \([0-9]*\) packets\? received by filter, \([0-9]*\) packets\? dropped by kernel.*/\1 \2/p' "$log" | head -1 | awk '{ print $1 - $2, $2 }')"
       captured="$(sed -n 's/^\([0-9]*\) packets\? captured.*/\1/p' "$log" | tail -1)"
       drops="$(sed -n 's/^\([0-9]*\) packets\? dropped by kernel.*/\1/p' "$log" | tail -1)" ;;
     netsniff-ng)
@@ -180,20 +245,74 @@ capture_once() {
       drops="$(printf '%s' "$json" | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["kernel_drops"])' 2>/dev/null || true)" ;;
   esac
   if [[ -z "$captured" ]]; then
-    row "{\"section\":\"capture\",\"tool\":\"$name\",\"workers\":$workers,\"script\":${sname:+\"$sname\"}${sname:-null},\"round\":$round,\"error\":\"no counters in its output\"}"
+    row "{$base,\"error\":\"no counters in its output\"}"
     echo "e2e: capture $name: no counters in its output ($log)" >&2
     return 0
   fi
-  /usr/bin/python3 - "$name" "$workers" "$sname" "$round" "$sent" "$captured" "${drops:-0}" "$s0" "$s1" "$HZ" \
-      "$t0" "$t1" >> "$ROWS" <<'PY'
+  /usr/bin/python3 - "$base" "$FRAMES" "$captured" "${drops:-0}" "$mid" "$HZ" "$pps_cold" "$pps_steady" \
+      "$TMP/t0" "$TMP/t1" "$TMP/t2" "$TMP/t3" >> "$ROWS" <<'PY'
 import json, sys
-name, workers, script, rnd, sent, captured, drops, s0, s1, hz, t0, t1 = sys.argv[1:]
-cpu = (int(s1) - int(s0)) / int(hz)
-sent, captured = int(sent), int(captured)
-print(json.dumps({"section": "capture", "tool": name, "workers": int(workers), "script": script or None,
-                  "round": int(rnd), "sent": sent, "captured": captured, "captured_ratio": captured / sent,
-                  "drops": int(drops), "cpu_s": cpu, "cpu_s_per_mframe": cpu / (sent / 1e6),
-                  "send_pps": sent / (float(t1) - float(t0))}))
+base, sent, captured, drops, mid, hz, pps_cold, pps_steady = sys.argv[1:9]
+t0, t1, t2, t3 = sys.argv[9:13]
+sent, captured, drops, hz = int(sent), int(captured), int(drops), int(hz)
+
+def ticks(path, field=1):
+    out = {}
+    for line in open(path):
+        parts = line.rstrip("\n").split("\t")
+        if len(parts) == 3 and parts[field]:
+            out[parts[0]] = out.get(parts[0], 0) + int(parts[field])
+    return out
+
+def waited(a, b):
+    # seconds the capturing threads (npflua: its workers; others: all threads) spent runnable but not running
+    workers = [c for c in b if c.startswith("npflua-worker")]
+    keys = workers or list(b)
+    return round(sum(b.get(c, 0) - a.get(c, 0) for c in keys) / 1e9, 3)
+
+def kind(comm):
+    if comm.startswith("npflua-worker"):
+        return "worker"
+    if comm.startswith(("C1 ", "C2 ")):
+        return "jit"
+    if comm.startswith(("GC ", "G1 ")) or comm in ("VM Thread", "VM Periodic Tas"):
+        return "gc_vm"
+    return "other"
+
+def split(a, b):
+    # threads that started or ended between the samples count from/to zero
+    res = {}
+    for comm in set(a) | set(b):
+        d = b.get(comm, 0) - a.get(comm, 0)
+        if d > 0:
+            res[kind(comm)] = round(res.get(kind(comm), 0) + d / hz, 3)
+    return res
+
+a0, a1, a2, a3 = (ticks(p) for p in (t0, t1, t2, t3))
+w0, w1, w2, w3 = (ticks(p, 2) for p in (t0, t1, t2, t3))
+cpu_cold = (sum(a1.values()) - sum(a0.values())) / hz
+cpu_steady = (sum(a3.values()) - sum(a2.values())) / hz
+row = json.loads("{" + base + "}")
+cold_captured = cold_drops = steady_captured = steady_drops = None
+if mid.strip():
+    c, d = (int(x) for x in mid.split())
+    cold_captured, cold_drops = c, d
+    steady_captured, steady_drops = captured - c, drops - d
+row.update({
+    # cold phase: the figure as defined so far (from the ready line, start-up and JIT included)
+    "sent": sent, "captured": cold_captured, "drops": cold_drops,
+    "captured_ratio": None if cold_captured is None else cold_captured / sent,
+    "cpu_s": cpu_cold, "cpu_s_per_mframe": cpu_cold / (sent / 1e6), "send_pps": float(pps_cold),
+    "cpu_threads": split(a0, a1), "runq_wait_s": waited(w0, w1),
+    # steady phase: the same traffic again, CPU between two samples of the warm process
+    "captured_steady": steady_captured, "drops_steady": steady_drops,
+    "cpu_s_steady": cpu_steady, "cpu_s_per_mframe_steady": cpu_steady / (sent / 1e6),
+    "send_pps_steady": float(pps_steady), "cpu_threads_steady": split(a2, a3),
+    "runq_wait_s_steady": waited(w2, w3),
+    # both phases, from the tool's exit report
+    "sent_total": 2 * sent, "captured_total": captured, "drops_total": drops,
+})
+print(json.dumps(row))
 PY
   tail -1 "$ROWS" >&2
 }
@@ -208,6 +327,11 @@ run_capture() {
     capture_once npflua 2 "" "$r"
     capture_once npflua 1 "$SSH_SCRIPT" "$r"
     capture_once npflua 2 "$SSH_SCRIPT" "$r"
+    if [[ $AB_WARMUP -eq 1 ]]; then
+      # the same runs without the JIT warm-up (npflua run --warmup 0), for the A/B of that feature
+      capture_once npflua 1 "$SSH_SCRIPT" "$r" 0
+      capture_once npflua 2 "$SSH_SCRIPT" "$r" 0
+    fi
   done
 }
 
@@ -244,9 +368,10 @@ inline_once() {
       in_ns "$NS_BR" ip link set "${ID}a1" master "${ID}br"
       in_ns "$NS_BR" ip link set "${ID}b1" master "${ID}br"
       in_ns "$NS_BR" ip link set "${ID}br" up ;;
-    npflua|npflua+ssh)
+    npflua|npflua+ssh|npflua+ssh-nowarmup)
       local args=(run --bridge "${ID}a1,${ID}b1" --no-control)
-      [[ "$path" == npflua+ssh ]] && args+=(-s "$SSH_SCRIPT")
+      [[ "$path" == npflua+ssh* ]] && args+=(-s "$SSH_SCRIPT")
+      [[ "$path" == *-nowarmup ]] && args+=(--warmup 0)
       ip netns exec "$NS_BR" "$NPFLUA" "${args[@]}" >/dev/null 2>"$log" & pid=$!
       PIDS+=("$pid")
       if ! wait_ready "$pid" "$log" "listening on\|bridging"; then
@@ -262,16 +387,21 @@ inline_once() {
   PIDS+=("$srv")
   sleep 0.5
   in_ns "$NS_A" ping -c 1 -W 2 198.18.1.2 >/dev/null 2>&1 || true
+  local c0=0 c1=0
+  [[ -n "$pid" ]] && c0="$(cpu_ticks "$pid" 2>/dev/null || echo 0)"
   json="$(in_ns "$NS_A" timeout 30 iperf3 -c 198.18.1.2 -t 5 -J 2>/dev/null || true)"
+  [[ -n "$pid" ]] && c1="$(cpu_ticks "$pid" 2>/dev/null || echo 0)"
   wait "$srv" 2>/dev/null || true
-  [[ -n "$pid" ]] && stop "$pid" TERM
+  if [[ -n "$pid" ]]; then stop "$pid" TERM; fi
   if [[ "$path" == kernel-bridge ]]; then in_ns "$NS_BR" ip link del "${ID}br"; fi
-  /usr/bin/python3 - "$path" "$round" >> "$ROWS" <<PY || row "{\"section\":\"inline\",\"path\":\"$path\",\"round\":$round,\"error\":\"iperf3 gave no result\"}"
+  /usr/bin/python3 - "$path" "$round" "$c0" "$c1" "$HZ" >> "$ROWS" <<PY || row "{\"section\":\"inline\",\"path\":\"$path\",\"round\":$round,\"error\":\"iperf3 gave no result\"}"
 import json, sys
 r = json.loads('''$json''')
 mbps = r["end"]["sum_received"]["bits_per_second"] / 1e6
+# CPU seconds of the bridging process during the iperf3 run (null for the kernel bridge: softirq, no process)
+cpu = (int(sys.argv[4]) - int(sys.argv[3])) / int(sys.argv[5]) if sys.argv[1] != "kernel-bridge" else None
 print(json.dumps({"section": "inline", "path": sys.argv[1], "round": int(sys.argv[2]), "mbps": mbps,
-                  "retransmits": r["end"]["sum_sent"].get("retransmits")}))
+                  "retransmits": r["end"]["sum_sent"].get("retransmits"), "bridge_cpu_s": cpu}))
 PY
   tail -1 "$ROWS" >&2
 }
@@ -283,6 +413,7 @@ run_inline() {
     inline_once kernel-bridge "$r"
     inline_once npflua "$r"
     inline_once npflua+ssh "$r"
+    if [[ $AB_WARMUP -eq 1 ]]; then inline_once npflua+ssh-nowarmup "$r"; fi
   done
 }
 
@@ -353,7 +484,7 @@ STARTED="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
 LOAD_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg)"
 # Build the jar before anything is timed (./npflua builds on first use).
 "$NPFLUA" --version >/dev/null
-echo "e2e: lab $ID, $ROUNDS rounds, $FRAMES frames per capture run, sections $SECTIONS" >&2
+echo "e2e: lab $ID, $ROUNDS rounds, $FRAMES frames per capture phase (cold, then steady), sections $SECTIONS" >&2
 has capture && run_capture
 has inline && run_inline
 has offline && run_offline
@@ -367,9 +498,10 @@ out = {"meta": {"started": "$STARTED", "finished": "$(date -u +%Y-%m-%dT%H:%M:%S
                 "load_before": "$LOAD_BEFORE", "load_after": "$(cut -d' ' -f1-3 /proc/loadavg)",
                 "nproc": $(nproc), "cpu_model": "$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)",
                 "kernel": "$(uname -r)", "rounds": $ROUNDS, "frames_per_capture_run": $FRAMES,
+                "capture_phases": "cold (from the ready line) then steady (warm process), frames_per_capture_run each",
                 "replay_repeat": $REPEAT, "trafgen": "$(trafgen -v 2>&1 | head -1)",
                 "tcpdump": "$(tcpdump --version 2>&1 | head -1)", "iperf3": "$(iperf3 --version 2>&1 | head -1)",
-                "command": "tools/bench/e2e.sh --rounds $ROUNDS --frames $FRAMES --repeat $REPEAT --sections $SECTIONS"}}
+                "command": "tools/bench/e2e.sh --rounds $ROUNDS --frames $FRAMES --repeat $REPEAT --sections $SECTIONS$([[ $AB_WARMUP -eq 1 ]] && echo ' --ab-warmup')"}}
 for sec in ("capture", "inline", "offline"):
     out[sec] = [r for r in rows if r["section"] == sec]
 json.dump(out, open(sys.argv[2], "w"), indent=1)

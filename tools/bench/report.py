@@ -188,36 +188,57 @@ def e2e_sections(e2e):
     out = {}
     cap = [r for r in e2e.get("capture", []) if not r.get("error")]
     if cap:
-        keys = ("tool", "script", "workers")
-        cpu = median_by(cap, keys, "cpu_s_per_mframe")
-        got = median_by(cap, keys, "captured_ratio")
-        drops = median_by(cap, keys, "drops")
-        sent = median_by(cap, keys, "sent")
-        pps = median_by(cap, keys, "send_pps")
+        for r in cap:
+            # older result files have no phase split: their figures are the cold phase's
+            r.setdefault("warmup", None)
+            r["jit_s"] = (r.get("cpu_threads") or {}).get("jit")
+            r["jit_s_steady"] = (r.get("cpu_threads_steady") or {}).get("jit")
+        keys = ("tool", "script", "workers", "warmup")
+        m = {v: median_by(cap, keys, v) for v in ("cpu_s_per_mframe", "captured_ratio", "drops", "sent", "send_pps",
+                                                  "cpu_s_per_mframe_steady", "drops_steady", "jit_s",
+                                                  "runq_wait_s", "runq_wait_s_steady", "send_pps_steady")}
+        cpu, steady = m["cpu_s_per_mframe"], m["cpu_s_per_mframe_steady"]
         rounds = {}
         for r in cap:
             rounds[tuple(r.get(k) for k in keys)] = rounds.get(tuple(r.get(k) for k in keys), 0) + 1
-        base = cpu.get(("tcpdump", None, 1))
+        base, sbase = cpu.get(("tcpdump", None, 1, None)), steady.get(("tcpdump", None, 1, None))
+
+        def opt(table_, k, f):
+            v = table_.get(k)
+            return "–" if v is None else f(v)
+
         for section, with_script in (("e2e-capture", False), ("e2e-capture-ssh", True)):
             rows = []
-            for k in sorted(cpu, key=lambda k: (k[0] != "tcpdump", k[0], k[2] or 0)):
+            for k in sorted(cpu, key=lambda k: (k[0] != "tcpdump", k[0], k[2] or 0, -(k[3] if k[3] is not None else 1))):
                 if bool(k[1]) != with_script:
                     continue
-                rows.append([k[0] + (f" + {k[1]}" if k[1] else ""), k[2] or "–", f"{sent.get(k, 0):,.0f}",
-                             f"{pps.get(k, 0) / 1e6:.2f}",
-                             f"{100 * got.get(k, 0):.1f} %", f"{drops.get(k, 0):,.0f}", f"{cpu[k]:.2f}",
-                             ratio(cpu[k], base), rounds[k]])
+                name = k[0] + (f" + {k[1]}" if k[1] else "") + (f" --warmup {k[3]}" if k[3] is not None else "")
+                rows.append([name, k[2] or "–", f"{m['sent'].get(k, 0):,.0f}",
+                             f"{m['send_pps'].get(k, 0) / 1e6:.2f}",
+                             opt(m["captured_ratio"], k, lambda v: f"{100 * v:.1f} %"),
+                             opt(m["drops"], k, lambda v: f"{v:,.0f}"), f"{cpu[k]:.3f}", ratio(cpu[k], base),
+                             opt(m["jit_s"], k, lambda v: f"{v:.2f}"),
+                             opt(m["drops_steady"], k, lambda v: f"{v:,.0f}"),
+                             opt(steady, k, lambda v: f"{v:.3f}"),
+                             ratio(steady[k], sbase) if steady.get(k) is not None and sbase else "–",
+                             opt(m["runq_wait_s"], k, lambda v: f"{v:.2f}"),
+                             opt(m["runq_wait_s_steady"], k, lambda v: f"{v:.2f}"), rounds[k]])
             if rows:
-                out[section] = table(["capturer", "workers", "frames sent (median)", "sender Mpps", "captured", "kernel drops",
-                                      "CPU s / Mframe", "CPU vs tcpdump", "rounds"], rows)
+                out[section] = table(["capturer", "workers", "frames sent per phase", "sender Mpps",
+                                      "captured (cold)", "kernel drops (cold)", "CPU s / Mframe (cold)",
+                                      "cold vs tcpdump", "JIT s in cold phase", "kernel drops (steady)",
+                                      "CPU s / Mframe (steady)", "steady vs tcpdump", "CPU wait s (cold)",
+                                      "CPU wait s (steady)", "rounds"], rows)
     inl = [r for r in e2e.get("inline", []) if not r.get("error")]
     if inl:
         mbps = median_by(inl, ("path",), "mbps")
         base = mbps.get(("kernel-bridge",))
         plain = mbps.get(("npflua",))
-        rows = [[k[0], f"{v:,.0f}", ratio(v, base), ratio(v, plain)] for k, v in sorted(mbps.items())]
-        out["e2e-inline"] = table(["path", "iperf3 TCP Mbit/s (median)", "vs kernel bridge", "vs npflua without script"],
-                                  rows)
+        bcpu = median_by(inl, ("path",), "bridge_cpu_s")
+        rows = [[k[0], f"{v:,.0f}", ratio(v, base), ratio(v, plain),
+                 f"{bcpu[k]:.2f}" if bcpu.get(k) is not None else "–"] for k, v in sorted(mbps.items())]
+        out["e2e-inline"] = table(["path", "iperf3 TCP Mbit/s (median)", "vs kernel bridge", "vs npflua without script",
+                                   "bridge process CPU s per 5 s run"], rows)
     off = [r for r in e2e.get("offline", []) if not r.get("error")]
     if off:
         ns = median_by(off, ("tool",), "ns_per_frame")
@@ -265,14 +286,26 @@ def targets(jmh, e2e):
                  verdict(None if rtp is None else rtp <= 60 and (rtpb or 0) < 0.5)])
     sec = e2e_sections(e2e) if e2e else {}
     cap = [r for r in (e2e or {}).get("capture", []) if not r.get("error")]
-    cpu = median_by(cap, ("tool", "script", "workers"), "cpu_s_per_mframe")
-    drops = median_by(cap, ("tool", "script", "workers"), "drops")
-    t, n1 = cpu.get(("tcpdump", None, 1)), cpu.get(("npflua", None, 1))
-    rows.append(["capture CPU per frame (npflua 1 worker, no script)", "≤ 0.8× tcpdump",
-                 ratio(n1, t) if n1 and t else "not measured", verdict(None if not (n1 and t) else n1 / t <= 0.8)])
-    d = drops.get(("npflua", "ssh-version.lua", 2))
-    rows.append(["kernel drops, SSH script, 2 workers, sender's top rate", "0",
-                 f"{d:,.0f}" if d is not None else "not measured", verdict(None if d is None else d == 0)])
+    keys = ("tool", "script", "workers", "warmup")
+    for r in cap:
+        r.setdefault("warmup", None)
+    cpu = median_by(cap, keys, "cpu_s_per_mframe")
+    cpus = median_by(cap, keys, "cpu_s_per_mframe_steady")
+    drops = median_by(cap, keys, "drops")
+    dropss = median_by(cap, keys, "drops_steady")
+    t, n1 = cpu.get(("tcpdump", None, 1, None)), cpu.get(("npflua", None, 1, None))
+    ts, n1s = cpus.get(("tcpdump", None, 1, None)), cpus.get(("npflua", None, 1, None))
+    got = f"{ratio(n1, t)} cold (from the ready line)" if n1 and t else "not measured"
+    if n1s and ts:
+        got += f"; {ratio(n1s, ts)} steady (warm process)"
+    rows.append(["capture CPU per frame (npflua 1 worker, no script)", "≤ 0.8× tcpdump", got,
+                 verdict(None if not (n1 and t) else n1 / t <= 0.8)])
+    d, ds = drops.get(("npflua", "ssh-version.lua", 2, None)), dropss.get(("npflua", "ssh-version.lua", 2, None))
+    got = f"{d:,.0f} cold" if d is not None else "not measured"
+    if ds is not None:
+        got += f"; {ds:,.0f} steady"
+    rows.append(["kernel drops, SSH script, 2 workers, sender's top rate", "0", got,
+                 verdict(None if d is None else d == 0 and not ds)])
     inl = median_by([r for r in (e2e or {}).get("inline", []) if not r.get("error")], ("path",), "mbps")
     a, s = inl.get(("npflua",)), inl.get(("npflua+ssh",))
     rows.append(["inline throughput with SSH script", "≥ 0.97× without", ratio(s, a) if a and s else "not measured",

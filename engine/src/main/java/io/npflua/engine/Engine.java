@@ -25,10 +25,13 @@ import io.npflua.engine.worker.BackoffIdleStrategy;
 import io.npflua.engine.worker.ChainBoard;
 import io.npflua.engine.worker.ErrorHandler;
 import io.npflua.engine.worker.IdleStrategy;
+import io.npflua.engine.worker.JitWarmup;
 import io.npflua.engine.worker.RuleChain;
 import io.npflua.engine.worker.Worker;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -83,6 +86,7 @@ public final class Engine implements AutoCloseable {
     private volatile boolean started;
     private volatile boolean closed;
     private EngineSnapshot finalSnapshot;
+    private volatile JitWarmup.Result warmup = JitWarmup.Result.NONE;
 
     /** One loaded rule: its description, the per-worker instances in use, and its per-worker counters. */
     private static final class Entry {
@@ -138,6 +142,8 @@ public final class Engine implements AutoCloseable {
             if (started || closed) {
                 throw new IllegalStateException(closed ? "engine is closed" : "engine already started");
             }
+            // Before any socket exists: frames the kernel would queue during the warm-up would only wait or drop.
+            warmup = warmUp();
             try {
                 for (int w = 0; w < workerCount; w++) {
                     workers[w] = newWorker(w);
@@ -161,6 +167,76 @@ public final class Engine implements AutoCloseable {
             }
             return this;
         }
+    }
+
+    /**
+     * Runs the loaded scripts' chain on synthetic frames in throwaway instances ({@link RuleFactory#warmupFactory()})
+     * so that the JIT has compiled the hot path before the first real frame. Java handlers are not run (their
+     * instances may share state with the real ones). A script that cannot be instantiated again is left out.
+     */
+    private JitWarmup.Result warmUp() {
+        if (config.warmupFrames <= 0) {
+            return JitWarmup.Result.NONE;
+        }
+        RuleFactory factory = config.ruleFactory.warmupFactory();
+        List<String> names = new ArrayList<>();
+        List<PreparedRule> prepared = new ArrayList<>();
+        List<ErrorPolicy> policies = new ArrayList<>();
+        for (Entry e : entries) {
+            if (e.spec == null || factory == null) {
+                continue;
+            }
+            try {
+                prepared.add(factory.prepare(e.spec));
+                names.add(e.name);
+                policies.add(e.policy);
+            } catch (RuleRejectedException | RuntimeException skipped) {
+                // It loaded once for real; the warm-up just goes without it.
+            }
+        }
+        Map<RuleChain, Rule[]> open = new IdentityHashMap<>();
+        JitWarmup.ChainSource chains = new JitWarmup.ChainSource() {
+            @Override
+            public RuleChain newChain() {
+                List<Rule> rules = new ArrayList<>();
+                List<String> n = new ArrayList<>();
+                List<ErrorPolicy> p = new ArrayList<>();
+                for (int i = 0; i < prepared.size(); i++) {
+                    try {
+                        rules.add(prepared.get(i).newInstance(0));
+                        n.add(names.get(i));
+                        p.add(policies.get(i));
+                    } catch (RuleRejectedException | RuntimeException skipped) {
+                        // As above: this round goes without it.
+                    }
+                }
+                ScriptCounters[] counters = new ScriptCounters[rules.size()];
+                for (int i = 0; i < counters.length; i++) {
+                    counters[i] = new ScriptCounters();
+                }
+                Rule[] r = rules.toArray(Rule[]::new);
+                RuleChain chain = new RuleChain(0, n.toArray(String[]::new), r, counters,
+                        p.toArray(ErrorPolicy[]::new), config.timingSampleEvery, JitWarmup.SILENT);
+                open.put(chain, r);
+                return chain;
+            }
+
+            @Override
+            public void close(RuleChain chain) {
+                Rule[] r = open.remove(chain);
+                if (r != null) {
+                    for (Rule rule : r) {
+                        closeRule(rule);
+                    }
+                }
+            }
+        };
+        return JitWarmup.run(chains, config.warmupFrames, config.warmupMaxNs);
+    }
+
+    /** What the JIT warm-up at {@link #start()} did ({@link JitWarmup.Result#NONE} before start or when off). */
+    public JitWarmup.Result warmup() {
+        return warmup;
     }
 
     private Worker newWorker(int w) {
@@ -428,6 +504,18 @@ public final class Engine implements AutoCloseable {
         }
     }
 
+    /**
+     * Frames the workers have taken through the chain so far (the {@code frames} of {@link #stats()}), read without
+     * a lock or a snapshot: cheap enough for a thread that watches a frame limit. Any thread; allocates nothing.
+     */
+    public long framesSeen() {
+        long sum = 0;
+        for (WorkerCounters c : workerCounters) {
+            sum += c.get(WorkerCounters.SEEN);
+        }
+        return sum;
+    }
+
     /** The counters now (or the final ones after {@link #close()}). */
     public EngineSnapshot stats() {
         synchronized (changeLock) {
@@ -555,6 +643,8 @@ public final class Engine implements AutoCloseable {
         private long awaitTimeoutNs = TimeUnit.MILLISECONDS.toNanos(10);
         private int maxRestarts = 10;
         private int timingSampleEvery = 64;
+        private long warmupFrames;
+        private long warmupMaxNs = TimeUnit.SECONDS.toNanos(5);
 
         private record HandlerRuleSpec(String name, Supplier<? extends PacketHandler> perWorker,
                                        ErrorPolicy onError) {
@@ -678,6 +768,20 @@ public final class Engine implements AutoCloseable {
         /** Idle strategy per worker. Default {@link BackoffIdleStrategy}. */
         public Builder idleStrategy(Supplier<? extends IdleStrategy> perWorker) {
             this.idleStrategy = Objects.requireNonNull(perWorker);
+            return this;
+        }
+
+        /**
+         * Before opening any socket, {@link #start()} runs the scripts on {@code frames} synthetic frames in
+         * throwaway states (see {@link JitWarmup}), for at most {@code maxTime}, so that capture starts with compiled
+         * code instead of dropping while the JIT works. 0 frames (the default) turns it off.
+         */
+        public Builder warmup(long frames, long maxTime, TimeUnit unit) {
+            if (frames < 0 || maxTime < 0) {
+                throw new IllegalArgumentException("warm-up frames and time must be >= 0");
+            }
+            this.warmupFrames = frames;
+            this.warmupMaxNs = unit.toNanos(maxTime);
             return this;
         }
 

@@ -14,6 +14,15 @@ public interface RuleFactory {
     /** Validates and prepares {@code spec}; throws with the error text when it cannot run. */
     PreparedRule prepare(ScriptSpec spec) throws RuleRejectedException;
 
+    /**
+     * A factory for throwaway instances that warm up the JIT before capture starts ({@code Engine.Builder.warmup}):
+     * their states must have no effect the real instances or the user can see (own globals, own {@code shared}
+     * tables, {@code print} to nowhere). Null (the default): rules of this factory are not run during warm-up.
+     */
+    default RuleFactory warmupFactory() {
+        return null;
+    }
+
     /** A factory that rejects every script, for engines built without Lua support. */
     RuleFactory NONE = spec -> {
         throw new RuleRejectedException("script '" + spec.name() + "' cannot be loaded: this engine has no Lua rule"

@@ -54,6 +54,13 @@ class RunCommandTest {
     }
 
     @Test
+    void shouldRefuseANegativeWarmup() {
+        Cli.Result r = Cli.run(new TestFactories(), "run", "-i", "test0", "--warmup", "-1", "--no-control");
+        assertEquals(ExitCodes.USAGE, r.code(), r.err());
+        assertTrue(r.err().contains("--warmup must be 0 or more frames, got -1"), r.err());
+    }
+
+    @Test
     void shouldValidateInterfacesAndScriptsBeforeCapturing() throws Exception {
         Cli.Result noIface = Cli.run(new TestFactories(), "run", "-i", "eth-missing", "--no-control");
         assertEquals(ExitCodes.FAILURE, noIface.code());

@@ -16,6 +16,8 @@ import io.npflua.lua.sandbox.ScriptErrorListener;
 import io.npflua.lua.sandbox.ScriptLoadException;
 import io.npflua.lua.sandbox.ScriptOptions;
 import io.npflua.lua.sandbox.ScriptState;
+import io.npflua.lua.shared.SharedModule;
+import io.npflua.lua.shared.SharedTables;
 
 import java.util.Objects;
 
@@ -41,6 +43,21 @@ public final class LuaRuleFactory implements RuleFactory {
     public LuaRuleFactory(PrintSink printSink, ModuleRegistry modules) {
         this.printSink = Objects.requireNonNull(printSink);
         this.modules = Objects.requireNonNull(modules);
+    }
+
+    /**
+     * Throwaway states for the JIT warm-up: {@code print} goes nowhere and {@code shared} is a private registry of
+     * the warm-up (the other modules are the same loaders as here), so a warm-up leaves no table, entry or line
+     * behind.
+     */
+    @Override
+    public RuleFactory warmupFactory() {
+        ModuleRegistry isolated = new ModuleRegistry();
+        for (String name : modules.names()) {
+            isolated.register(name, name.equals(SharedModule.NAME)
+                    ? new SharedModule(new SharedTables(System::nanoTime)) : modules.find(name));
+        }
+        return new LuaRuleFactory((scriptName, line) -> { }, isolated);
     }
 
     @Override

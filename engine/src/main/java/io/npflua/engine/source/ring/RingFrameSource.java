@@ -9,6 +9,7 @@ import io.npflua.engine.source.SourceStats;
 import io.npflua.ffm.layout.PacketConstants;
 import io.npflua.ffm.ring.FrameHandler;
 import io.npflua.ffm.ring.PacketFrame;
+import io.npflua.ffm.ring.RxRing;
 import io.npflua.ffm.socket.BpfInstruction;
 import io.npflua.ffm.socket.BpfProgram;
 import io.npflua.ffm.socket.PacketSocket;
@@ -44,6 +45,7 @@ public final class RingFrameSource extends AbstractFrameSource {
     private static final BpfProgram DROP_ALL = BpfProgram.of(BpfInstruction.RET_K, 0, 0, 0);
 
     private final PacketSocket socket;
+    private final RxRing ring;
     private final boolean writable;
     private final long quiesceWaitMs;
     private final Runnable onClose;
@@ -69,10 +71,30 @@ public final class RingFrameSource extends AbstractFrameSource {
     public RingFrameSource(PacketSocket socket, String name, boolean writable, long quiesceWaitMs, Runnable onClose) {
         super(name);
         this.socket = socket;
+        this.ring = socket.rxRing();
         this.writable = writable;
         this.quiesceWaitMs = quiesceWaitMs;
         this.onClose = onClose != null ? onClose : socket::close;
         this.nextFaultCheckNs = System.nanoTime() + FAULT_CHECK_NS;
+    }
+
+    /**
+     * A source over a ring without a socket (a synthetic ring filled by {@code BlockRingEmulator}): the same frame
+     * walk and hand-out code as a live source, for the JIT warm-up and tests. It never waits, has no kernel counters
+     * and no faults; closing it runs {@code onClose} (or nothing).
+     */
+    public static RingFrameSource overRing(RxRing ring, String name, boolean writable, Runnable onClose) {
+        return new RingFrameSource(ring, name, writable, onClose);
+    }
+
+    private RingFrameSource(RxRing ring, String name, boolean writable, Runnable onClose) {
+        super(name);
+        this.socket = null;
+        this.ring = ring;
+        this.writable = writable;
+        this.quiesceWaitMs = 0;
+        this.onClose = onClose != null ? onClose : () -> { };
+        this.nextFaultCheckNs = Long.MAX_VALUE;
     }
 
     /** Hands up to {@code limit} frames from the ring to {@code consumer}. Allocates nothing. */
@@ -83,8 +105,8 @@ public final class RingFrameSource extends AbstractFrameSource {
             throw new SourceGoneException(goneReason);
         }
         this.consumer = consumer;
-        final int n = socket.poll(adapter, limit);
-        if (n == 0) {
+        final int n = ring.poll(adapter, limit);
+        if (n == 0 && socket != null) {
             final long now = System.nanoTime();
             if (now - nextFaultCheckNs >= 0) {
                 nextFaultCheckNs = now + FAULT_CHECK_NS;
@@ -99,7 +121,7 @@ public final class RingFrameSource extends AbstractFrameSource {
     /** Waits in poll(2) until frames are ready, a wakeup, or the timeout. Allocates nothing on the normal path. */
     @Override
     public boolean await(long timeoutNs) {
-        if (isClosed()) {
+        if (isClosed() || socket == null) {
             return false;
         }
         final int ms = (int) Math.max(1, Math.min(Integer.MAX_VALUE, TimeUnit.NANOSECONDS.toMillis(timeoutNs)));
@@ -137,7 +159,7 @@ public final class RingFrameSource extends AbstractFrameSource {
 
     @Override
     public boolean canAwait() {
-        return true;
+        return socket != null;
     }
 
     /** True while the last fault check saw the interface down (diagnostics). */
@@ -148,6 +170,9 @@ public final class RingFrameSource extends AbstractFrameSource {
     /** Adds the kernel's counters since the previous call. Called on the worker's thread. */
     @Override
     public void readStats(SourceStats into) {
+        if (socket == null) {
+            return;
+        }
         // PacketSocket accumulates the cleared-on-read kernel counters; report the part not yet reported.
         final PacketStatistics total = socket.statistics();
         into.add(total.packets() - reportedPackets, total.drops() - reportedDrops, total.freezes() - reportedFreezes);
@@ -162,7 +187,7 @@ public final class RingFrameSource extends AbstractFrameSource {
      */
     @Override
     public void quiesce() {
-        if (isClosed() || goneReason != null) {
+        if (isClosed() || goneReason != null || socket == null) {
             return;
         }
         socket.attachFilter(DROP_ALL);
@@ -171,10 +196,12 @@ public final class RingFrameSource extends AbstractFrameSource {
 
     /** Makes a concurrent {@link #await} return early. Any thread. */
     public void wakeup() {
-        socket.wakeup();
+        if (socket != null) {
+            socket.wakeup();
+        }
     }
 
-    /** The socket behind this source (for a forwarder sharing a bridge port, and diagnostics). */
+    /** The socket behind this source (for a forwarder sharing a bridge port, and diagnostics); null over a bare ring. */
     public PacketSocket socket() {
         return socket;
     }

@@ -1,0 +1,241 @@
+package io.npflua.engine.worker;
+
+import io.npflua.engine.counter.WorkerCounters;
+import io.npflua.engine.frames.FrameBuilder;
+import io.npflua.engine.rule.RuleOutcome;
+import io.npflua.engine.source.ring.RingFrameSource;
+import io.npflua.ffm.layout.PacketConstants;
+import io.npflua.ffm.ring.BlockRing;
+import io.npflua.ffm.ring.BlockRingEmulator;
+import io.npflua.ffm.ring.RingGeometry;
+import io.npflua.ffm.ring.SliceScope;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Runs a throwaway worker over synthetic frames before capture starts, so that the JIT compiles the shared hot code
+ * (the worker loop, the rule chain, the Lua interpreter, the {@code data} object, the pattern matcher) while no kernel
+ * ring is filling. Without it the first second of a live run is interpreted and compiled under load: at 1.5 Mpps with
+ * the SSH filter that cost about 0.6 s of C2 time on the capturing core and 10 % kernel drops with one worker.
+ *
+ * <p>The chain given here must be made of throwaway instances (their own Lua states, their own {@code shared} tables,
+ * {@code print} to nowhere, see {@code RuleFactory.warmupFactory()}); nothing of the warm-up is counted in the
+ * engine's counters. After the frames, it waits (bounded) until the JIT's compile time stops growing, so that
+ * compilations the warm-up queued do not land in the first seconds of capture either.
+ */
+public final class JitWarmup {
+    /** What a warm-up did. */
+    public record Result(long frames, long elapsedNs, long compileWaitNs) {
+        /** Nothing was done. */
+        public static final Result NONE = new Result(0, 0, 0);
+    }
+
+    /** How long the wait for a quiet compiler lasts at most. */
+    static final long MAX_COMPILE_WAIT_NS = TimeUnit.SECONDS.toNanos(2);
+    /** How long the JIT's total compile time must stay unchanged to count as quiet. */
+    private static final long QUIET_NS = TimeUnit.MILLISECONDS.toNanos(60);
+    private static final long CHECK_NS = TimeUnit.MILLISECONDS.toNanos(20);
+    private static final int BATCH = 64;
+    /** Rounds of a warm-up, each with fresh states, worker and thread (see {@link #run}). */
+    static final int ROUNDS = 40;
+
+    /** An error handler that reports nothing: the warm-up's rule failures say nothing about the real traffic. */
+    public static final ErrorHandler SILENT = new ErrorHandler() {
+        @Override
+        public void onRuleError(int worker, String rule, RuleOutcome kind, String message, long suppressed) {
+        }
+
+        @Override
+        public void onWorkerError(int worker, String what, Throwable cause, boolean restarting) {
+        }
+    };
+
+    private JitWarmup() {
+    }
+
+    /** Makes the throwaway chains of a warm-up, one per round, and frees them again. */
+    public interface ChainSource {
+        /** A chain of fresh throwaway rule instances. */
+        RuleChain newChain();
+
+        /** Frees the instances of a chain {@link #newChain()} made. */
+        void close(RuleChain chain);
+    }
+
+    /**
+     * Runs chains from {@code chains} over the {@link #frames() synthetic frames} until {@code frames} were handled or
+     * {@code maxNs} passed, then waits for a quiet compiler. The frames are spread over {@value #ROUNDS} rounds, each
+     * with a fresh chain (fresh Lua states) and a fresh worker on a fresh thread: the branches a state, a worker or a
+     * thread takes only on its first frames (binding the instruction budget to the thread, first use of a thread
+     * local, first call of a closure) are then in the JIT's profile too. Compiled without them, the real workers'
+     * first frames would hit "never taken" branches and send the hottest methods (the Lua interpreter loop, the
+     * pattern matcher) back to the interpreter for a recompile, under full load.
+     *
+     * @param chains makes the throwaway chains
+     * @param frames how many frames to run in all (0: do nothing)
+     * @param maxNs  the most time the frames may take
+     * @return frames run and time spent
+     */
+    public static Result run(ChainSource chains, long frames, long maxNs) {
+        if (frames <= 0) {
+            return Result.NONE;
+        }
+        final long start = System.nanoTime();
+        final long deadline = start + maxNs;
+        final long perRound = Math.max(1, frames / ROUNDS);
+        long done = 0;
+        try (Arena arena = Arena.ofShared()) {
+            final SyntheticRing synthetic = new SyntheticRing(arena);
+            try (RingFrameSource source = synthetic.source()) {
+                while (done < frames && System.nanoTime() - deadline < 0) {
+                    final long target = Math.min(perRound, frames - done);
+                    final RuleChain chain = chains.newChain();
+                    final WorkerCounters counters = new WorkerCounters();
+                    try {
+                        final Worker worker = new Worker(0, new Worker.Route[] {new Worker.Route(source, null)}, null,
+                                null, new ChainBoard(new RuleChain[] {chain}), new BackoffIdleStrategy(), SILENT,
+                                counters, BATCH, Long.MAX_VALUE / 4, TimeUnit.MILLISECONDS.toNanos(10), 0);
+                        Thread t = new Thread(() -> {
+                            while (counters.get(WorkerCounters.SEEN) < target && System.nanoTime() - deadline < 0) {
+                                if (worker.doWork() == 0) {
+                                    synthetic.refill();
+                                }
+                            }
+                        }, "npflua-warmup");
+                        t.start();
+                        t.join();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        break;
+                    } finally {
+                        chains.close(chain);
+                    }
+                    done += counters.get(WorkerCounters.SEEN);
+                }
+            }
+        }
+        final long waitStart = System.nanoTime();
+        awaitQuietCompiler(MAX_COMPILE_WAIT_NS);
+        final long end = System.nanoTime();
+        return new Result(done, end - start, end - waitStart);
+    }
+
+    /**
+     * A small TPACKET_V3 ring in memory, filled once with the synthetic frames the way the kernel packs them, walked
+     * by the same {@link BlockRing} and {@link RingFrameSource} code as a live capture socket (VLAN re-insertion on,
+     * the whole ring as the frames' segment), and handed back to the walker whenever it has read everything.
+     */
+    private static final class SyntheticRing {
+        private static final int BLOCK_SIZE = 1 << 16;
+        private static final int BLOCKS = 4;
+        // PACKET_RESERVE of a live capture socket with VLAN re-insertion.
+        private static final int RESERVE = 4;
+
+        private final BlockRing ring;
+        private final BlockRingEmulator kernel;
+
+        SyntheticRing(Arena arena) {
+            RingGeometry geometry = RingGeometry.blocks(BLOCK_SIZE, BLOCKS, 1);
+            MemorySegment memory = arena.allocate(geometry.sizeBytes(), BLOCK_SIZE);
+            ring = new BlockRing(memory, geometry, SliceScope.RING, true);
+            kernel = new BlockRingEmulator(memory, geometry, RESERVE);
+            List<MemorySegment> packets = frames().stream().map(MemorySegment::ofArray).toList();
+            long ts = System.currentTimeMillis() * 1_000_000L;
+            for (int i = 0; ; i++) {
+                MemorySegment p = packets.get(i % packets.size());
+                int len = (int) p.byteSize();
+                if (!kernel.add(p, 0, len, len, ts + i, -1, 0, PacketConstants.PACKET_OTHERHOST, 1)) {
+                    break;
+                }
+            }
+        }
+
+        RingFrameSource source() {
+            return RingFrameSource.overRing(ring, "warm-up", false, null);
+        }
+
+        /** Gives every block to the walker again (after it released them all). */
+        void refill() {
+            kernel.handOverAll();
+        }
+    }
+
+    /** Waits until the JIT's total compile time has not grown for a while, at most {@code maxNs}. */
+    static void awaitQuietCompiler(long maxNs) {
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        if (jit == null || !jit.isCompilationTimeMonitoringSupported()) {
+            return;
+        }
+        final long deadline = System.nanoTime() + maxNs;
+        long last = jit.getTotalCompilationTime();
+        long quietSince = System.nanoTime();
+        while (System.nanoTime() - deadline < 0) {
+            LockSupport.parkNanos(CHECK_NS);
+            long now = jit.getTotalCompilationTime();
+            if (now != last) {
+                last = now;
+                quietSince = System.nanoTime();
+            } else if (System.nanoTime() - quietSince >= QUIET_NS) {
+                return;
+            }
+        }
+    }
+
+    /**
+     * The synthetic traffic: SSH banners (one a filter would pass, one it would block), a 1400-byte HTTP segment, DNS
+     * and RTP over UDP, TCP over IPv6, a VLAN-tagged ping and an ARP request; lab addresses only.
+     */
+    public static List<byte[]> frames() {
+        String a = "02:00:00:00:00:01";
+        String b = "02:00:00:00:00:02";
+        byte[] http = ("GET /index.html HTTP/1.1\r\n".repeat(60)).substring(0, 1400).getBytes();
+        byte[] rtp = new byte[172];
+        rtp[0] = (byte) 0x80;
+        rtp[1] = 0x00;
+        byte[] dns = new byte[40];
+        dns[2] = 0x01;
+        dns[5] = 0x01;
+        return List.of(
+                FrameBuilder.ethernet(a, b).ipv4("198.18.0.1", "198.18.0.2")
+                        .tcp(40000, 22, 1, 1, FrameBuilder.TCP_PSH | FrameBuilder.TCP_ACK)
+                        .payload("SSH-2.0-OpenSSH_9.6p1 Debian-3ubuntu13\r\n").build(),
+                FrameBuilder.ethernet(a, b).ipv4("198.18.0.3", "198.18.0.2")
+                        .tcp(40001, 22, 1, 1, FrameBuilder.TCP_PSH | FrameBuilder.TCP_ACK)
+                        .payload("SSH-2.0-OpenSSH_6.4\r\n").build(),
+                FrameBuilder.ethernet(a, b).ipv4("198.18.0.1", "198.18.0.2")
+                        .tcp(40002, 80, 1, 1, FrameBuilder.TCP_PSH | FrameBuilder.TCP_ACK).payload(http).build(),
+                FrameBuilder.ethernet(a, b).ipv4("198.18.0.1", "198.18.0.2").udp(40003, 53).payload(dns).build(),
+                FrameBuilder.ethernet(a, b).ipv4("198.18.0.1", "198.18.0.2").udp(40004, 5004).payload(rtp).build(),
+                FrameBuilder.ethernet(a, b).ipv6("2001:db8::1", "2001:db8::2")
+                        .tcp(40005, 443, 1, 1, FrameBuilder.TCP_ACK).payload(new byte[100]).build(),
+                FrameBuilder.ethernet(a, b).vlan(100).ipv4("198.18.0.1", "198.18.0.2")
+                        .echo(true, 1, 1).payload(new byte[56]).build(),
+                arpRequest());
+    }
+
+    /** An ARP who-has 198.18.0.2 from 198.18.0.1, padded to the Ethernet minimum. */
+    private static byte[] arpRequest() {
+        byte[] f = new byte[FrameBuilder.ETHERNET_MIN_LENGTH];
+        for (int i = 0; i < 6; i++) {
+            f[i] = (byte) 0xff;
+        }
+        byte[] mac = {0x02, 0, 0, 0, 0, 0x01};
+        System.arraycopy(mac, 0, f, 6, 6);
+        f[12] = 0x08;
+        f[13] = 0x06;
+        byte[] arp = {0, 1, 0x08, 0, 6, 4, 0, 1};
+        System.arraycopy(arp, 0, f, 14, arp.length);
+        System.arraycopy(mac, 0, f, 22, 6);
+        byte[] spa = {(byte) 198, 18, 0, 1};
+        System.arraycopy(spa, 0, f, 28, 4);
+        byte[] tpa = {(byte) 198, 18, 0, 2};
+        System.arraycopy(tpa, 0, f, 38, 4);
+        return f;
+    }
+}

@@ -1,0 +1,113 @@
+package io.npflua.engine;
+
+import io.npflua.engine.counter.EngineSnapshot;
+import io.npflua.engine.rule.RuleFactory;
+import io.npflua.engine.rule.ScriptSpec;
+import io.npflua.engine.rule.lua.LuaRuleFactory;
+import io.npflua.engine.worker.JitWarmup;
+import io.npflua.lua.sandbox.ModuleRegistry;
+import io.npflua.lua.sandbox.PrintSink;
+import io.npflua.lua.shared.SharedModule;
+import io.npflua.lua.shared.SharedTables;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The JIT warm-up at {@link Engine#start()} runs the scripts on synthetic frames in throwaway states: the real states,
+ * the real {@code shared} tables, the user's {@code print} output and the engine's counters see none of it.
+ */
+class EngineWarmupTest {
+    private static final String SCRIPT = """
+            local t = shared.table("warm")
+            calls = 0
+            function filter(p)
+              calls = calls + 1
+              t:incr("frames", 1)
+              print("call " .. calls)
+              return true
+            end
+            """;
+
+    @TempDir
+    Path dir;
+
+    private final List<String> printed = new CopyOnWriteArrayList<>();
+    private final SharedTables tables = new SharedTables(System::nanoTime);
+
+    private RuleFactory factory() {
+        PrintSink sink = (script, line) -> printed.add(line);
+        ModuleRegistry modules = new ModuleRegistry()
+                .register("data", ModuleRegistry.standard().find("data"))
+                .register(SharedModule.NAME, new SharedModule(tables));
+        return new LuaRuleFactory(sink, modules);
+    }
+
+    private Engine run(long warmupFrames, int realFrames) throws Exception {
+        Path file = dir.resolve("frames.pcap");
+        LiveFrames.write(file, LiveFrames.udpFrames(realFrames));
+        Engine engine = Engine.builder().tap(file.toString()).sources(EngineSources.pcap(1)).ruleFactory(factory())
+                .script(ScriptSpec.of("count", SCRIPT)).warmup(warmupFrames, 10, TimeUnit.SECONDS).build();
+        engine.start();
+        assertTrue(engine.awaitEnd(20, TimeUnit.SECONDS), "the capture file should be read to its end");
+        return engine;
+    }
+
+    @Test
+    void shouldRunTheRequestedWarmupFramesBeforeStart() throws Exception {
+        Engine engine = run(5_000, 3);
+        JitWarmup.Result w = engine.warmup();
+        engine.closeAndReport();
+        // Each round's throwaway worker stops between batches of 64 frames.
+        assertTrue(w.frames() >= 5_000 && w.frames() < 5_000 + 40 * 64, "warm-up frames: " + w.frames());
+        assertTrue(w.elapsedNs() > 0);
+    }
+
+    @Test
+    void shouldLeaveRealStatesSharedTablesPrintAndCountersUntouchedByWarmup() throws Exception {
+        Engine engine = run(5_000, 3);
+        EngineSnapshot s = engine.closeAndReport();
+        assertEquals(3, s.frames(), "only the real frames are counted");
+        assertEquals(3, s.scripts().get(0).calls(), "only the real frames reach the real state");
+        // The real state's global counter started at 0: the last line printed is the third call.
+        assertEquals(List.of("call 1", "call 2", "call 3"), printed, "warm-up prints go nowhere");
+        assertNotNull(tables.find("warm"));
+        assertEquals(3.0, ((Number) tables.find("warm").get("frames")).doubleValue(),
+                "the warm-up has its own shared tables");
+    }
+
+    @Test
+    void shouldSkipWarmupWhenOff() throws Exception {
+        Engine engine = run(0, 1);
+        engine.closeAndReport();
+        assertEquals(JitWarmup.Result.NONE, engine.warmup());
+    }
+
+    @Test
+    void shouldGiveLuaWarmupStatesTheirOwnSharedTablesAndSilentPrint() throws Exception {
+        RuleFactory warm = factory().warmupFactory();
+        assertNotNull(warm);
+        var rule = warm.prepare(ScriptSpec.of("count", SCRIPT)).newInstance(0);
+        try {
+            for (byte[] f : JitWarmup.frames()) {
+                var frame = new io.npflua.engine.source.Frame();
+                var seg = java.lang.foreign.MemorySegment.ofArray(f);
+                frame.wrap(seg, 0, f.length, f.length, 0, 1, io.npflua.engine.source.Frame.DIRECTION_INBOUND, false);
+                rule.evaluate(frame);
+            }
+        } finally {
+            rule.close();
+        }
+        assertTrue(printed.isEmpty(), "warm-up states print to nowhere");
+        assertNull(tables.find("warm"), "warm-up states use a private shared registry");
+    }
+}
