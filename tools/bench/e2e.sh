@@ -22,8 +22,9 @@
 #   inline   iperf3 TCP (-t 5) from namespace A to namespace B through namespace BR, which forwards with a Linux
 #            bridge, with npflua run --bridge, or with npflua run --bridge -s examples/ssh-version.lua (--ab-warmup:
 #            also with --warmup 0).
-#   offline  npflua replay --repeat N --json -s examples/ssh-version.lua FILE.pcap (its ns_per_frame, wall clock, and
-#            the JVM's CPU seconds per frame, start-up included) vs
+#   offline  npflua replay --warmup 200000 --repeat N --json -s examples/ssh-version.lua FILE.pcap (its ns_per_frame,
+#            wall clock after the JIT warm-up, and the JVM's CPU seconds per frame, start-up and warm-up included),
+#            the same with --warmup 0, vs
 #            lua5.4 tools/reference/run.lua examples/ssh-version.lua FILE.pcap N, over a pcap of 3,000 frames
 #            (the three payloads of the JMH SSH benchmark, 1,000 each) written by this script.
 set -euo pipefail
@@ -35,6 +36,7 @@ SSH_SCRIPT="$ROOT/examples/ssh-version.lua"
 ROUNDS=3
 FRAMES=5000000
 REPEAT=500
+REPLAY_WARMUP=200000
 SECTIONS="capture,inline,offline"
 AB_WARMUP=0
 
@@ -445,28 +447,34 @@ PY
 }
 
 run_offline() {
-  local pcap="$TMP/ssh-mix.pcap" r out ns
+  local pcap="$TMP/ssh-mix.pcap" r out ns tool warm
   write_pcap "$pcap"
   for r in $(seq 1 "$ROUNDS"); do
-    # CPU seconds of the whole JVM (start-up, JIT and GC threads included) next to replay's own wall-clock figure:
-    # lua5.4's figure is CPU time, and on a loaded machine wall time also counts the waits for a core.
-    cpu="$(/usr/bin/python3 - "$TMP/replay.out" "$TMP/replay.err" "$NPFLUA" replay --repeat "$REPEAT" --json \
-        -s "$SSH_SCRIPT" "$pcap" <<'PY'
+    # "npflua replay" warms the JIT up first (--warmup, as `run` does by default; its wall-clock figure starts after
+    # the warm-up); "npflua replay --warmup 0" times the cold JVM. Both report CPU seconds of the whole JVM too
+    # (start-up, warm-up, JIT and GC threads included): lua5.4's figure is CPU time, and on a loaded machine wall
+    # time also counts the waits for a core.
+    for warm in "$REPLAY_WARMUP" 0; do
+      tool="npflua replay"
+      [[ "$warm" == 0 ]] && tool="npflua replay --warmup 0"
+      cpu="$(/usr/bin/python3 - "$TMP/replay.out" "$TMP/replay.err" "$NPFLUA" replay --warmup "$warm" \
+          --repeat "$REPEAT" --json -s "$SSH_SCRIPT" "$pcap" <<'PY'
 import resource, subprocess, sys
 subprocess.run(sys.argv[3:], stdout=open(sys.argv[1], "w"), stderr=open(sys.argv[2], "w"))
 r = resource.getrusage(resource.RUSAGE_CHILDREN)
 print(r.ru_utime + r.ru_stime)
 PY
 )"
-    ns="$(grep '^{' "$TMP/replay.out" | tail -1 | /usr/bin/python3 -c \
-      'import json,sys; d=json.load(sys.stdin); print(d.get("ns_per_frame") or d["elapsed_ns"] / d["frames"])' \
-      2>/dev/null || true)"
-    if [[ -n "$ns" ]]; then
-      row "{\"section\":\"offline\",\"tool\":\"npflua replay\",\"round\":$r,\"repeat\":$REPEAT,\"frames\":3000,\"ns_per_frame\":$ns,\"cpu_ns_per_frame\":$(/usr/bin/python3 -c "print(round($cpu * 1e9 / (3000 * $REPEAT)))")}"
-    else
-      row "{\"section\":\"offline\",\"tool\":\"npflua replay\",\"round\":$r,\"error\":\"$(tail -1 "$TMP/replay.err" | tr -d '"\\')\"}"
-    fi
-    tail -1 "$ROWS" >&2
+      ns="$(grep '^{' "$TMP/replay.out" | tail -1 | /usr/bin/python3 -c \
+        'import json,sys; d=json.load(sys.stdin); print(d.get("ns_per_frame") or d["elapsed_ns"] / d["frames"])' \
+        2>/dev/null || true)"
+      if [[ -n "$ns" ]]; then
+        row "{\"section\":\"offline\",\"tool\":\"$tool\",\"round\":$r,\"repeat\":$REPEAT,\"warmup\":$warm,\"frames\":3000,\"ns_per_frame\":$ns,\"cpu_ns_per_frame\":$(/usr/bin/python3 -c "print(round($cpu * 1e9 / (3000 * $REPEAT)))")}"
+      else
+        row "{\"section\":\"offline\",\"tool\":\"$tool\",\"round\":$r,\"error\":\"$(tail -1 "$TMP/replay.err" | tr -d '"\\')\"}"
+      fi
+      tail -1 "$ROWS" >&2
+    done
     (cd "$ROOT" && lua5.4 tools/reference/run.lua "$SSH_SCRIPT" "$pcap" "$REPEAT" >/dev/null 2>"$TMP/lua.err") || true
     ns="$(sed -n 's/.*, \([0-9.]*\) ns\/frame.*/\1/p' "$TMP/lua.err" | tail -1)"
     if [[ -n "$ns" ]]; then

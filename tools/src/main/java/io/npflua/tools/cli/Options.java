@@ -1,10 +1,12 @@
 package io.npflua.tools.cli;
 
+import io.npflua.engine.Engine;
 import io.npflua.engine.rule.ErrorPolicy;
 import io.npflua.engine.source.FanoutMode;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.TypeConversionException;
@@ -31,6 +33,35 @@ final class Options {
     static final class Json {
         @Option(names = "--json", description = "Print the result as one JSON object on standard output.")
         boolean json;
+    }
+
+    /**
+     * {@code --warmup FRAMES}: the JIT warm-up before the first real frame ({@code Engine.Builder.warmup}). The
+     * default depends on the command: {@code run} warms up (a live ring must not drop while the JIT works),
+     * {@code replay} does not unless asked (a short replay should not wait for it; timing runs with
+     * {@code --repeat} ask for it to measure compiled code).
+     */
+    static final class Warmup {
+        /** Frames of the JIT warm-up by default for {@code run}: enough for C2 to compile the SSH filter's path. */
+        static final long RUN_DEFAULT_FRAMES = 200_000;
+        /** The most time the warm-up frames may take. */
+        static final int MAX_SECONDS = 5;
+
+        @Option(names = "--warmup", paramLabel = "FRAMES", description = "Before the first real frame, run the"
+                + " scripts on this many synthetic frames in throwaway states so that the JIT has compiled them"
+                + " (run: default " + RUN_DEFAULT_FRAMES + "; replay: default 0; 0 = off; at most " + MAX_SECONDS
+                + " s plus up to 2 s for the JIT).")
+        Long frames;
+
+        /** Applies the warm-up ({@code defaultFrames} when the option is absent); refuses a negative count. */
+        Engine.Builder applyTo(Engine.Builder b, long defaultFrames) {
+            long n = frames == null ? defaultFrames : frames;
+            if (n < 0) {
+                throw CliFailure.usage("--warmup must be 0 or more frames, got " + n, null,
+                        "pass --warmup 0 to start without warm-up");
+            }
+            return b.warmup(n, MAX_SECONDS, TimeUnit.SECONDS);
+        }
     }
 
     /** {@code --workers N}. */

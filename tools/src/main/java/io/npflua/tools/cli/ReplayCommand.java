@@ -41,6 +41,9 @@ final class ReplayCommand extends BaseCommand {
     long repeat;
 
     @Mixin
+    Options.Warmup warmup;
+
+    @Mixin
     Options.Json json;
 
     @Override
@@ -69,6 +72,7 @@ final class ReplayCommand extends BaseCommand {
         EngineFactories f = factories();
         Engine.Builder b = Engine.builder().workers(n).sources(f.pcapSources(repeat))
                 .ruleFactory(f.luaRules());
+        warmup.applyTo(b, 0);
         for (Path file : files) {
             b.tap(file.toString());
         }

@@ -13,7 +13,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -29,11 +28,6 @@ import picocli.CommandLine.Option;
 @Command(name = "run", description = {"Capture on interfaces (or bridge two) and run scripts on every frame.",
         "Stops on Ctrl-C / SIGTERM, after -c frames or --duration seconds, and prints the final counters."})
 final class RunCommand extends BaseCommand {
-    /** Frames of the JIT warm-up by default: enough for C2 to compile the SSH filter's path (docs/engine.md). */
-    static final long DEFAULT_WARMUP_FRAMES = 200_000;
-    /** The most time the warm-up frames may take. */
-    static final int WARMUP_MAX_S = 5;
-
     @Option(names = {"-i", "--interface"}, paramLabel = "IFACE", description = "Capture on IFACE (repeatable).")
     List<String> interfaces = new ArrayList<>();
 
@@ -71,10 +65,8 @@ final class RunCommand extends BaseCommand {
             + " rejects never reach the scripts.")
     String bpf;
 
-    @Option(names = "--warmup", paramLabel = "FRAMES", description = "Before opening the sockets, run the scripts"
-            + " on this many synthetic frames in throwaway states so that capture starts with compiled code"
-            + " (default ${DEFAULT-VALUE}; 0 = off; at most " + WARMUP_MAX_S + " s plus up to 2 s for the JIT).")
-    long warmupFrames = DEFAULT_WARMUP_FRAMES;
+    @Mixin
+    Options.Warmup warmup;
 
     @Mixin
     Options.Control control;
@@ -103,12 +95,9 @@ final class RunCommand extends BaseCommand {
         Plan plan = plan(cfg);
         EngineFactories f = factories();
 
-        if (warmupFrames < 0) {
-            throw CliFailure.usage("--warmup must be 0 or more frames, got " + warmupFrames, null,
-                    "pass --warmup 0 to start without warm-up");
-        }
         Engine.Builder b = Engine.builder().workers(plan.workers).fanout(plan.fanout).snapLength(plan.snapLength)
-                .ruleFactory(f.luaRules()).warmup(warmupFrames, WARMUP_MAX_S, TimeUnit.SECONDS);
+                .ruleFactory(f.luaRules());
+        warmup.applyTo(b, Options.Warmup.RUN_DEFAULT_FRAMES);
         if (plan.bridge != null) {
             EngineFactories.LiveBridge ports = f.liveBridge(plan.bpf);
             b.bridge(plan.bridge.get(0), plan.bridge.get(1)).sources(ports.sources()).forwarders(ports.forwarders());
