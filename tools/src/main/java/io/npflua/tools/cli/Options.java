@@ -53,14 +53,19 @@ final class Options {
                 + " s plus up to 2 s for the JIT).")
         Long frames;
 
-        /** Applies the warm-up ({@code defaultFrames} when the option is absent); refuses a negative count. */
-        Engine.Builder applyTo(Engine.Builder b, long defaultFrames) {
+        /** The frames to warm up with ({@code defaultFrames} when the option is absent); refuses a negative count. */
+        long frames(long defaultFrames) {
             long n = frames == null ? defaultFrames : frames;
             if (n < 0) {
                 throw CliFailure.usage("--warmup must be 0 or more frames, got " + n, null,
                         "pass --warmup 0 to start without warm-up");
             }
-            return b.warmup(n, MAX_SECONDS, TimeUnit.SECONDS);
+            return n;
+        }
+
+        /** Applies {@link #frames(long)} to {@code b}. */
+        Engine.Builder applyTo(Engine.Builder b, long defaultFrames) {
+            return b.warmup(frames(defaultFrames), MAX_SECONDS, TimeUnit.SECONDS);
         }
     }
 

@@ -51,6 +51,7 @@ final class ReplayCommand extends BaseCommand {
         if (repeat < 1) {
             throw CliFailure.usage("--repeat " + repeat, "must be at least 1", null);
         }
+        warmup.frames(0);
         int n = workers.workers == null ? 1 : workers.workers;
         if (n < 1 || n > 256) {
             throw CliFailure.usage("--workers " + n, "must be 1..256", null);

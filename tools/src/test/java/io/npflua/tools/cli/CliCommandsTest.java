@@ -64,6 +64,7 @@ class CliCommandsTest {
                 {"run", "-i", "eth0", "--count", "many"},
                 {"replay"},
                 {"replay", "x.pcap", "--repeat", "0"},
+                {"replay", "x.pcap", "--warmup", "-1"},
                 {"load", "only-a-name"},
                 {"unload"},
                 {"check"},
@@ -177,6 +178,19 @@ class CliCommandsTest {
         assertTrue(lines.get(1).contains(" ns/frame"), r.out());
         assertTrue(lines.stream().anyMatch(l -> l.matches("ssh-version +192 +183 +9 +0 +")), r.out());
         assertTrue(lines.stream().anyMatch(l -> l.matches("rtp +183 +165 +18 +0 +")), r.out());
+    }
+
+    @Test
+    void shouldLeaveNoTraceOfTheWarmupInTheReplayCounters() throws Exception {
+        // The warm-up runs the same scripts on synthetic frames (SSH banners among them) in throwaway states: the
+        // counters and verdicts of the replay must be those of the capture alone.
+        Path pcap = DemoCapture.extract(dir);
+        Cli.Result r = Cli.run("replay", pcap.toString(), "-s", DemoCapture.example(dir, "ssh-version").toString(),
+                "-s", "rtp=" + DemoCapture.example(dir, "rtp-h263"), "--warmup", "20000");
+        assertEquals(ExitCodes.OK, r.code(), r.err());
+        List<String> lines = r.out().lines().toList();
+        assertEquals("64 frames: 55 passed, 9 blocked, 0 script errors", lines.get(0), r.out());
+        assertTrue(lines.stream().anyMatch(l -> l.matches("ssh-version +64 +61 +3 +0 +")), r.out());
     }
 
     @Test
