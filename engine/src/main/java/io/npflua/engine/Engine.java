@@ -24,6 +24,7 @@ import io.npflua.engine.source.SourceRequest;
 import io.npflua.engine.worker.BackoffIdleStrategy;
 import io.npflua.engine.worker.ChainBoard;
 import io.npflua.engine.worker.ErrorHandler;
+import io.npflua.engine.worker.FrameQuota;
 import io.npflua.engine.worker.IdleStrategy;
 import io.npflua.engine.worker.JitWarmup;
 import io.npflua.engine.worker.RuleChain;
@@ -87,6 +88,8 @@ public final class Engine implements AutoCloseable {
     private volatile boolean closed;
     private EngineSnapshot finalSnapshot;
     private volatile JitWarmup.Result warmup = JitWarmup.Result.NONE;
+    /** The frames the workers may still take ({@code -c}), or null for no limit. */
+    private final FrameQuota frameQuota;
 
     /** One loaded rule: its description, the per-worker instances in use, and its per-worker counters. */
     private static final class Entry {
@@ -126,6 +129,7 @@ public final class Engine implements AutoCloseable {
         }
         this.board = new ChainBoard(empty);
         this.workers = new Worker[workerCount];
+        this.frameQuota = b.frameLimit > 0 ? new FrameQuota(b.frameLimit) : null;
     }
 
     /** A builder with defaults: one worker, hash fanout, no rules, backoff idling, errors to standard error. */
@@ -234,6 +238,14 @@ public final class Engine implements AutoCloseable {
         return JitWarmup.run(chains, config.warmupFrames, config.warmupMaxNs);
     }
 
+    /**
+     * True once the frame limit ({@link Builder#frameLimit}) is used up: every frame of it has been handed to a worker
+     * (those still in a chain finish). False without a limit. Any thread; allocates nothing.
+     */
+    public boolean frameLimitReached() {
+        return frameQuota != null && frameQuota.left() == 0;
+    }
+
     /** What the JIT warm-up at {@link #start()} did ({@link JitWarmup.Result#NONE} before start or when off). */
     public JitWarmup.Result warmup() {
         return warmup;
@@ -261,7 +273,8 @@ public final class Engine implements AutoCloseable {
             opened.add(blocked);
         }
         return new Worker(w, routes.toArray(Worker.Route[]::new), passed, blocked, board, b.idleStrategy.get(),
-                b.errorHandler, workerCounters[w], b.batch, b.statsIntervalNs, b.awaitTimeoutNs, b.maxRestarts);
+                b.errorHandler, workerCounters[w], b.batch, b.statsIntervalNs, b.awaitTimeoutNs, b.maxRestarts)
+                .quota(frameQuota);
     }
 
     private FrameSource open(String name, int worker, boolean inline) {
@@ -644,6 +657,7 @@ public final class Engine implements AutoCloseable {
         private int maxRestarts = 10;
         private int timingSampleEvery = 64;
         private long warmupFrames;
+        private long frameLimit;
         private long warmupMaxNs = TimeUnit.SECONDS.toNanos(5);
 
         private record HandlerRuleSpec(String name, Supplier<? extends PacketHandler> perWorker,
@@ -782,6 +796,19 @@ public final class Engine implements AutoCloseable {
             }
             this.warmupFrames = frames;
             this.warmupMaxNs = unit.toNanos(maxTime);
+            return this;
+        }
+
+        /**
+         * Hands exactly {@code frames} frames to the chains, then no more (0, the default: no limit): the workers
+         * claim them in batches from one shared {@link FrameQuota}; later frames stay in the ring. Stopping the engine
+         * is the caller's ({@link Engine#frameLimitReached()} says when).
+         */
+        public Builder frameLimit(long frames) {
+            if (frames < 0) {
+                throw new IllegalArgumentException("frame limit must be >= 0, got " + frames);
+            }
+            this.frameLimit = frames;
             return this;
         }
 

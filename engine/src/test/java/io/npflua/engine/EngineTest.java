@@ -360,6 +360,28 @@ class EngineTest {
         engine.close();
     }
 
+    @ParameterizedTest
+    @ValueSource(ints = {1, 3})
+    void shouldHandExactlyTheFrameLimitToTheChainsWhateverTheWorkers(int workers) throws Exception {
+        // Endless sources: without the limit the workers would go on; with it, exactly 1,001 frames (not a multiple
+        // of the batch) reach the chains and the passed-frame output, and later frames stay in the sources.
+        MemorySourceFactory sources = new MemorySourceFactory(LAB, 10, Long.MAX_VALUE, 0);
+        AtomicLong written = new AtomicLong();
+        VerdictSink counting = frame -> written.incrementAndGet();
+        Engine engine = builder(sources).tap("veth-a").workers(workers).batch(64).frameLimit(1001)
+                .onPassed(counting).build().start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!engine.frameLimitReached() && System.nanoTime() < deadline) {
+            Thread.sleep(1);
+        }
+        assertTrue(engine.frameLimitReached(), "the limit is used up");
+        Thread.sleep(50); // the workers keep polling: nothing more may get through
+        EngineSnapshot s = engine.closeAndReport();
+        assertEquals(1001, s.frames());
+        assertEquals(1001, written.get());
+        assertBalanced(s);
+    }
+
     private static void waitForFrames(Engine engine, long frames) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (engine.stats().frames() < frames) {

@@ -72,11 +72,27 @@ public final class Worker {
     private long adoptedVersion = -1;
     private long nextStatsNs;
     private boolean inHand;
+    /** Frames handed to a consumer in the current poll (what a quota claim used). */
+    private int handed;
+    /** The engine's frame limit, or null; set before {@link #start()}. */
+    private FrameQuota quota;
     private boolean sinksDirty;
     private int crashesInARow;
     private volatile boolean running;
     private volatile State state = State.NEW;
     private volatile Thread thread;
+
+    /**
+     * Shares the engine's frame limit ({@code -c}) with this worker: it then claims frames from {@code q} before each
+     * poll and stops taking frames when it is used up. Call before {@link #start()}.
+     */
+    public Worker quota(FrameQuota q) {
+        if (state != State.NEW) {
+            throw new IllegalStateException("set the quota before the worker starts");
+        }
+        this.quota = q;
+        return this;
+    }
 
     /** Builds a worker; nothing runs until {@link #start()}. */
     public Worker(int index, Route[] routes, VerdictSink passedSink, VerdictSink blockedSink, ChainBoard board,
@@ -158,9 +174,15 @@ public final class Worker {
                 continue;
             }
             final Route route = routes[i];
+            final FrameQuota q = quota;
+            final int want = q == null ? batch : q.claim(batch);
+            if (want == 0) {
+                continue; // the quota (-c) is used up: frames stay in the ring until the engine stops
+            }
+            handed = 0;
             final int n;
             try {
-                n = route.source().poll(consumers[i], batch);
+                n = route.source().poll(consumers[i], want);
             } catch (SourceGoneException e) {
                 gone[i] = true;
                 report("source " + route.source().name() + " is gone; the worker stops polling it", e, false);
@@ -168,6 +190,10 @@ public final class Worker {
             } catch (RuntimeException e) {
                 counters.increment(WorkerCounters.SOURCE_ERRORS);
                 throw e;
+            } finally {
+                if (q != null) {
+                    q.giveBack(want - handed); // also right when a consumer threw part-way through the batch
+                }
             }
             work += n;
             if (n > 0 && route.forwarder() != null) {
@@ -238,6 +264,7 @@ public final class Worker {
 
         @Override
         public void onFrame(Frame frame) {
+            handed++;
             inHand = true;
             if (chain.evaluate(frame)) {
                 counters.increment(WorkerCounters.PASSED);

@@ -26,8 +26,8 @@ final class EngineRunner {
     private volatile boolean signalled;
 
     /**
-     * @param maxFrames  stop once this many frames were seen (0 = no limit). The engine stops between batches, so a
-     *                   few more frames than asked may be handled (at most workers × batch).
+     * @param maxFrames  stop once this many frames were seen (0 = no limit); give the engine the same frame limit
+     *                   ({@code Engine.Builder.frameLimit}) so that no worker takes more than that between two looks
      * @param durationNs stop after this long (0 = no limit)
      * @param status     the live line, or null
      */
@@ -101,7 +101,9 @@ final class EngineRunner {
                 }
                 if (maxFrames > 0) {
                     long seen = engine.framesSeen();
-                    if (seen >= maxFrames) {
+                    // The engine hands out exactly maxFrames (its frame limit); a frame whose chain failed is not
+                    // counted as seen, so a used-up limit with no progress since the last look also ends the run.
+                    if (seen >= maxFrames || engine.frameLimitReached() && seen == lastSeen) {
                         break;
                     }
                     pollMs = nextPollMs(maxFrames - seen, seen - lastSeen, now - lastNs);

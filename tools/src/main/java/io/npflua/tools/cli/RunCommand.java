@@ -98,6 +98,9 @@ final class RunCommand extends BaseCommand {
         Engine.Builder b = Engine.builder().workers(plan.workers).fanout(plan.fanout).snapLength(plan.snapLength)
                 .ruleFactory(f.luaRules());
         warmup.applyTo(b, Options.Warmup.RUN_DEFAULT_FRAMES);
+        if (plan.count != null && plan.count > 0) {
+            b.frameLimit(plan.count); // exactly -c frames reach the scripts and the outputs, as with tcpdump -c
+        }
         if (plan.bridge != null) {
             EngineFactories.LiveBridge ports = f.liveBridge(plan.bpf);
             b.bridge(plan.bridge.get(0), plan.bridge.get(1)).sources(ports.sources()).forwarders(ports.forwarders());

@@ -26,13 +26,13 @@ class RunCommandTest {
 
     @Test
     @SuppressWarnings("unchecked")
-    void shouldStopAfterCountFramesAndPrintFinalCountersAsJson() throws Exception {
+    void shouldStopAfterExactlyCountFramesAndPrintFinalCountersAsJson() throws Exception {
         Cli.Result r = Cli.run(new TestFactories(), "run", "-i", "test0", "-s", sshScript().toString(), "-c", "1000",
                 "--json", "--no-control", "--workers", "2");
         assertEquals(ExitCodes.OK, r.code(), r.err());
         Map<String, Object> json = JsonReader.parseObject(r.out().trim());
         long frames = (Long) json.get("frames");
-        assertTrue(frames >= 1000, "stopped after at least 1000 frames: " + frames);
+        assertEquals(1000L, frames, "exactly -c frames, as tcpdump -c, with two workers sharing the limit");
         assertEquals(frames, (Long) json.get("passed") + (Long) json.get("blocked"), "counters add up");
         assertTrue((Long) json.get("blocked") > 0, "the real ssh-version.lua blocks the OpenSSH_6.4 banners");
         assertTrue(json.containsKey("kernel_packets") && json.containsKey("kernel_drops"), r.out());
@@ -40,6 +40,7 @@ class RunCommandTest {
         assertEquals(Boolean.TRUE, json.get("final"));
         Map<String, Object> ssh = (Map<String, Object>) ((List<Object>) json.get("scripts")).get(0);
         assertEquals("ssh", ssh.get("name"));
+        assertEquals(1000L, ssh.get("calls"), "no frame past the limit reaches a script");
         assertEquals(2, ((List<Object>) json.get("workers")).size());
     }
 
