@@ -147,7 +147,7 @@ public final class Engine implements AutoCloseable {
                 throw new IllegalStateException(closed ? "engine is closed" : "engine already started");
             }
             // Before any socket exists: frames the kernel would queue during the warm-up would only wait or drop.
-            warmup = warmUp();
+            warmup = warmUp(scriptsToWarm());
             try {
                 for (int w = 0; w < workerCount; w++) {
                     workers[w] = newWorker(w);
@@ -173,27 +173,39 @@ public final class Engine implements AutoCloseable {
         }
     }
 
+    /** A script to warm up: what the warm-up needs of an entry. */
+    private record WarmupScript(String name, ScriptSpec spec, ErrorPolicy policy) {
+    }
+
+    /** The loaded scripts (Java handlers left out: their instances may share state with the real ones). */
+    private List<WarmupScript> scriptsToWarm() {
+        List<WarmupScript> scripts = new ArrayList<>();
+        for (Entry e : entries) {
+            if (e.spec != null) {
+                scripts.add(new WarmupScript(e.name, e.spec, e.policy));
+            }
+        }
+        return scripts;
+    }
+
     /**
-     * Runs the loaded scripts' chain on synthetic frames in throwaway instances ({@link RuleFactory#warmupFactory()})
-     * so that the JIT has compiled the hot path before the first real frame. Java handlers are not run (their
-     * instances may share state with the real ones). A script that cannot be instantiated again is left out.
+     * Runs a chain of {@code scripts} on synthetic frames in throwaway instances ({@link RuleFactory#warmupFactory()})
+     * so that the JIT has compiled the hot path before the first real frame. A script that cannot be instantiated
+     * again is left out.
      */
-    private JitWarmup.Result warmUp() {
-        if (config.warmupFrames <= 0) {
+    private JitWarmup.Result warmUp(List<WarmupScript> scripts) {
+        RuleFactory factory = config.ruleFactory.warmupFactory();
+        if (config.warmupFrames <= 0 || factory == null || scripts.isEmpty()) {
             return JitWarmup.Result.NONE;
         }
-        RuleFactory factory = config.ruleFactory.warmupFactory();
         List<String> names = new ArrayList<>();
         List<PreparedRule> prepared = new ArrayList<>();
         List<ErrorPolicy> policies = new ArrayList<>();
-        for (Entry e : entries) {
-            if (e.spec == null || factory == null) {
-                continue;
-            }
+        for (WarmupScript script : scripts) {
             try {
-                prepared.add(factory.prepare(e.spec));
-                names.add(e.name);
-                policies.add(e.policy);
+                prepared.add(factory.prepare(script.spec()));
+                names.add(script.name());
+                policies.add(script.policy());
             } catch (RuleRejectedException | RuntimeException skipped) {
                 // It loaded once for real; the warm-up just goes without it.
             }
@@ -304,11 +316,22 @@ public final class Engine implements AutoCloseable {
 
     /**
      * Loads a new script at the end of the chain. Compiles and validates it first; on failure throws
-     * {@link RuleRejectedException} with the error text and the running chain is unchanged.
+     * {@link RuleRejectedException} with the error text and the running chain is unchanged. In a running engine
+     * whose start had no script to warm up ({@link Builder#warmup}), the first script loaded is warmed up before it
+     * goes live: the call then takes about a second longer.
      */
     public RuleInfo load(ScriptSpec spec) throws RuleRejectedException {
         Objects.requireNonNull(spec, "spec");
         PreparedRule prepared = config.ruleFactory.prepare(spec);
+        if (started && !closed && warmup.frames() == 0) {
+            // The first script of an engine that started without one (npflua run, then npflua load): warm it up
+            // before it goes live, on this (control) thread, so that the workers do not drop frames while the JIT
+            // compiles the interpreter and the script's libraries under full traffic.
+            JitWarmup.Result r = warmUp(List.of(new WarmupScript(spec.name(), spec, spec.onError())));
+            if (r.frames() > 0) {
+                warmup = r;
+            }
+        }
         return add(spec.name(), "lua", spec, spec.onError(), prepared);
     }
 

@@ -86,6 +86,30 @@ class EngineWarmupTest {
     }
 
     @Test
+    void shouldWarmUpTheFirstScriptLoadedIntoAnEngineThatStartedWithoutOne() throws Exception {
+        // npflua run with no script, then npflua load: the first load is warmed up before it goes live, without a
+        // trace in the real state or the counters; later loads are not (the code is compiled by then).
+        MemorySourceFactory sources = new MemorySourceFactory(java.util.Set.of("veth-a"), 10, Long.MAX_VALUE, 0);
+        Engine engine = Engine.builder().tap("veth-a").sources(sources).ruleFactory(factory())
+                .warmup(5_000, 10, TimeUnit.SECONDS).build().start();
+        try {
+            assertEquals(JitWarmup.Result.NONE, engine.warmup(), "nothing to warm up at start");
+            engine.load(ScriptSpec.of("count", SCRIPT));
+            JitWarmup.Result first = engine.warmup();
+            assertTrue(first.frames() >= 5_000, "the first runtime load was warmed up: " + first);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (printed.isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(1);
+            }
+            assertEquals("call 1", printed.get(0), "the real state starts from its own first call");
+            engine.load(ScriptSpec.of("second", "function filter(p) return true end"));
+            assertEquals(first, engine.warmup(), "a later load is not warmed up again");
+        } finally {
+            engine.closeAndReport();
+        }
+    }
+
+    @Test
     void shouldSkipWarmupWhenOff() throws Exception {
         Engine engine = run(0, 1);
         engine.closeAndReport();
