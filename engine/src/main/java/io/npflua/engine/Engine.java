@@ -88,6 +88,8 @@ public final class Engine implements AutoCloseable {
     private volatile boolean closed;
     private EngineSnapshot finalSnapshot;
     private volatile JitWarmup.Result warmup = JitWarmup.Result.NONE;
+    /** True once a warm-up has run a script (at start, or for the first script loaded at run time). */
+    private volatile boolean scriptsWarmed;
     /** The frames the workers may still take ({@code -c}), or null for no limit. */
     private final FrameQuota frameQuota;
 
@@ -147,7 +149,9 @@ public final class Engine implements AutoCloseable {
                 throw new IllegalStateException(closed ? "engine is closed" : "engine already started");
             }
             // Before any socket exists: frames the kernel would queue during the warm-up would only wait or drop.
-            warmup = warmUp(scriptsToWarm());
+            List<WarmupScript> scripts = scriptsToWarm();
+            warmup = warmUp(scripts);
+            scriptsWarmed = !scripts.isEmpty() && warmup.frames() > 0;
             try {
                 for (int w = 0; w < workerCount; w++) {
                     workers[w] = newWorker(w);
@@ -194,14 +198,16 @@ public final class Engine implements AutoCloseable {
      * again is left out.
      */
     private JitWarmup.Result warmUp(List<WarmupScript> scripts) {
-        RuleFactory factory = config.ruleFactory.warmupFactory();
-        if (config.warmupFrames <= 0 || factory == null || scripts.isEmpty()) {
+        if (config.warmupFrames <= 0) {
             return JitWarmup.Result.NONE;
         }
+        // Without scripts (or without a warm-up factory) the chain is empty: the ring walk and the worker loop are
+        // still worth compiling before the first frame.
+        RuleFactory factory = config.ruleFactory.warmupFactory();
         List<String> names = new ArrayList<>();
         List<PreparedRule> prepared = new ArrayList<>();
         List<ErrorPolicy> policies = new ArrayList<>();
-        for (WarmupScript script : scripts) {
+        for (WarmupScript script : factory == null ? List.<WarmupScript>of() : scripts) {
             try {
                 prepared.add(factory.prepare(script.spec()));
                 names.add(script.name());
@@ -323,13 +329,14 @@ public final class Engine implements AutoCloseable {
     public RuleInfo load(ScriptSpec spec) throws RuleRejectedException {
         Objects.requireNonNull(spec, "spec");
         PreparedRule prepared = config.ruleFactory.prepare(spec);
-        if (started && !closed && warmup.frames() == 0) {
+        if (started && !closed && !scriptsWarmed && config.warmupFrames > 0) {
             // The first script of an engine that started without one (npflua run, then npflua load): warm it up
             // before it goes live, on this (control) thread, so that the workers do not drop frames while the JIT
             // compiles the interpreter and the script's libraries under full traffic.
             JitWarmup.Result r = warmUp(List.of(new WarmupScript(spec.name(), spec, spec.onError())));
             if (r.frames() > 0) {
                 warmup = r;
+                scriptsWarmed = true;
             }
         }
         return add(spec.name(), "lua", spec, spec.onError(), prepared);

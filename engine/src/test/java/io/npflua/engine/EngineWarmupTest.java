@@ -93,10 +93,11 @@ class EngineWarmupTest {
         Engine engine = Engine.builder().tap("veth-a").sources(sources).ruleFactory(factory())
                 .warmup(5_000, 10, TimeUnit.SECONDS).build().start();
         try {
-            assertEquals(JitWarmup.Result.NONE, engine.warmup(), "nothing to warm up at start");
+            JitWarmup.Result atStart = engine.warmup();
+            assertTrue(atStart.frames() >= 5_000, "the worker loop alone is warmed up at start: " + atStart);
             engine.load(ScriptSpec.of("count", SCRIPT));
             JitWarmup.Result first = engine.warmup();
-            assertTrue(first.frames() >= 5_000, "the first runtime load was warmed up: " + first);
+            assertTrue(first != atStart && first.frames() >= 5_000, "the first runtime load was warmed up: " + first);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
             while (printed.isEmpty() && System.nanoTime() < deadline) {
                 Thread.sleep(1);
