@@ -196,7 +196,8 @@ capture_once() {
       ip netns exec "$NS_RX" netsniff-ng --in "${ID}r" --out /dev/null --silent >"$log" 2>&1 & pid=$!
       ready="Running"; sig=INT ;;
     npflua)
-      local args=(run -i "${ID}r" --json --control "$ctl" --workers "$workers" -c $((FRAMES * 8)))
+      # --duration only bounds a run that SIGTERM failed to stop (not -c: its shared count would be measured too)
+      local args=(run -i "${ID}r" --json --control "$ctl" --workers "$workers" --duration 900)
       [[ -n "$script" ]] && args+=(-s "$script")
       [[ -n "$warmup" ]] && args+=(--warmup "$warmup")
       ip netns exec "$NS_RX" "$NPFLUA" "${args[@]}" >"$out" 2>"$log" & pid=$!

@@ -4,9 +4,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The number of frames an engine may still hand to its chains ({@code npflua run -c N}), shared by its workers:
- * before each poll a worker claims up to a batch, and gives back what the source did not hand out, so exactly N
- * frames reach the scripts and the outputs, whatever the number of workers. Frames beyond it stay in the ring.
- * Thread-safe; one compare-and-set per batch, none per frame. Allocation-free.
+ * a worker claims a share before it polls, hands out no more than it holds, and gives back what it holds when a poll
+ * finds nothing, so exactly N frames reach the scripts and the outputs, whatever the number of workers. Frames beyond
+ * it stay in the ring. Thread-safe; allocation-free.
  */
 public final class FrameQuota {
     private final AtomicLong left;

@@ -76,6 +76,13 @@ public final class Worker {
     private int handed;
     /** The engine's frame limit, or null; set before {@link #start()}. */
     private FrameQuota quota;
+    /**
+     * Frames of the quota this worker has claimed and not yet handed out: claimed {@value #RESERVE_BATCHES} batches
+     * at a time so that a limit costs one compare-and-set per that many frames, not two atomics per poll; given back
+     * whenever a poll finds nothing, so that a worker without traffic never holds frames another could take.
+     */
+    private int reserved;
+    private static final int RESERVE_BATCHES = 16;
     private boolean sinksDirty;
     private int crashesInARow;
     private volatile boolean running;
@@ -175,9 +182,15 @@ public final class Worker {
             }
             final Route route = routes[i];
             final FrameQuota q = quota;
-            final int want = q == null ? batch : q.claim(batch);
-            if (want == 0) {
-                continue; // the quota (-c) is used up: frames stay in the ring until the engine stops
+            int want = batch;
+            if (q != null) {
+                if (reserved < batch) {
+                    reserved += q.claim(RESERVE_BATCHES * batch - reserved);
+                }
+                want = Math.min(batch, reserved);
+                if (want == 0) {
+                    continue; // the quota (-c) is used up: frames stay in the ring until the engine stops
+                }
             }
             handed = 0;
             final int n;
@@ -192,7 +205,12 @@ public final class Worker {
                 throw e;
             } finally {
                 if (q != null) {
-                    q.giveBack(want - handed); // also right when a consumer threw part-way through the batch
+                    reserved -= handed; // also right when a consumer threw part-way through the batch
+                    if (handed == 0) {
+                        // Nothing came: let the other workers have this worker's share before idling.
+                        q.giveBack(reserved);
+                        reserved = 0;
+                    }
                 }
             }
             work += n;

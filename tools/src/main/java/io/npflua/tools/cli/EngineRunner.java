@@ -15,6 +15,8 @@ import java.util.function.Consumer;
 final class EngineRunner {
     /** How long the shutdown hook waits for the final report before the JVM goes down anyway. */
     private static final long REPORT_TIMEOUT_S = 30;
+    /** How long a used-up frame limit may see no progress before the run ends anyway. */
+    private static final long STALL_NS = TimeUnit.SECONDS.toNanos(1);
     /** Shortest and longest wait between two looks at the frame count (-c) or the status line. */
     static final long MIN_POLL_MS = 5;
     static final long MAX_POLL_MS = 100;
@@ -91,6 +93,7 @@ final class EngineRunner {
             long nextStatus = start + TimeUnit.SECONDS.toNanos(1);
             long lastSeen = 0;
             long lastNs = start;
+            long lastProgressNs = start;
             while (!signalled) {
                 if (engine.awaitEnd(pollMs, TimeUnit.MILLISECONDS)) {
                     break;
@@ -101,9 +104,13 @@ final class EngineRunner {
                 }
                 if (maxFrames > 0) {
                     long seen = engine.framesSeen();
+                    if (seen != lastSeen) {
+                        lastProgressNs = now;
+                    }
                     // The engine hands out exactly maxFrames (its frame limit); a frame whose chain failed is not
-                    // counted as seen, so a used-up limit with no progress since the last look also ends the run.
-                    if (seen >= maxFrames || engine.frameLimitReached() && seen == lastSeen) {
+                    // counted as seen, so a used-up limit with no progress for a second (longer than any script's
+                    // budget lets one call run) also ends the run.
+                    if (seen >= maxFrames || engine.frameLimitReached() && now - lastProgressNs > STALL_NS) {
                         break;
                     }
                     pollMs = nextPollMs(maxFrames - seen, seen - lastSeen, now - lastNs);
