@@ -72,8 +72,6 @@ public final class Worker {
     private long adoptedVersion = -1;
     private long nextStatsNs;
     private boolean inHand;
-    /** Frames handed to a consumer in the current poll (what a quota claim used). */
-    private int handed;
     /** The engine's frame limit, or null; set before {@link #start()}. */
     private FrameQuota quota;
     /**
@@ -192,8 +190,7 @@ public final class Worker {
                     continue; // the quota (-c) is used up: frames stay in the ring until the engine stops
                 }
             }
-            handed = 0;
-            final int n;
+            int n = -1;
             try {
                 n = route.source().poll(consumers[i], want);
             } catch (SourceGoneException e) {
@@ -205,8 +202,11 @@ public final class Worker {
                 throw e;
             } finally {
                 if (q != null) {
-                    reserved -= handed; // also right when a consumer threw part-way through the batch
-                    if (handed == 0) {
+                    // A poll that threw may have handed out part of the batch: count all of it, so that the limit
+                    // is never exceeded (a crash may end the run a few frames short instead).
+                    final int used = n < 0 ? want : n;
+                    reserved -= used;
+                    if (used == 0) {
                         // Nothing came: let the other workers have this worker's share before idling.
                         q.giveBack(reserved);
                         reserved = 0;
@@ -282,7 +282,6 @@ public final class Worker {
 
         @Override
         public void onFrame(Frame frame) {
-            handed++;
             inHand = true;
             if (chain.evaluate(frame)) {
                 counters.increment(WorkerCounters.PASSED);
