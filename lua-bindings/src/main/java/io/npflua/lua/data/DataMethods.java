@@ -103,14 +103,7 @@ final class DataMethods {
             if (!t.istable()) {
                 throw new LuaError("bad argument #1 to 'layout' (table expected, got " + t.typename() + ")");
             }
-            LuaTable table = (LuaTable) t;
-            // A table once compiled stays compiled (stamped): re-applying the one this object compiled last skips
-            // even the stamp lookup, which matters to filters that apply a layout to every frame's payload view.
-            if (table != d.lastCompiled) {
-                Layouts.compile(table);
-                d.lastCompiled = table;
-            }
-            d.applyLayout(table);
+            d.applyLayout(Layouts.compile((LuaTable) t));
             return d;
         }
     }

@@ -42,8 +42,6 @@ public class DataObject extends LuaUserdata implements SegmentBytes {
     Lifetime lifetime;
     int generation;
     LuaTable layout;
-    /** The layout table this object compiled (or found compiled) last; see {@code d:layout}. */
-    LuaTable lastCompiled;
     final boolean frame;
     private FrameHeaders headers;
 

@@ -1,5 +1,6 @@
 package io.npflua.lua.sandbox;
 
+import java.util.Arrays;
 import org.luaj.vm2.Globals;
 import org.luaj.vm2.LuaClosure;
 import org.luaj.vm2.LuaValue;
@@ -24,12 +25,7 @@ final class ReusedRegistersClosure extends LuaClosure {
     /** Same result as {@code entry.call(arg)}; allocates nothing itself. */
     LuaValue callWith(LuaValue arg) {
         LuaValue[] r = registers;
-        LuaValue nil = LuaValue.NIL;
-        for (int i = 0; i < r.length; i++) {
-            if (r[i] != nil) {
-                r[i] = nil; // only dirty slots: each reference store costs a GC barrier
-            }
-        }
+        Arrays.fill(r, LuaValue.NIL);
         if (p.numparams == 0) {
             return execute(r, arg).arg1();
         }

@@ -14,8 +14,8 @@ import org.luaj.vm2.Varargs;
  * {@link LuaString#raweq(LuaString)}'s identity test instead of comparing bytes.
  *
  * <p>LuaJ gives no such guarantee: its compiler shares equal strings only within one chunk, and its
- * recent-strings cache (128 slots) forgets. Measured on the seed RTP filter, the byte comparisons of five method
- * and field lookups per frame were a third of its time.
+ * recent-strings cache (128 slots) forgets. Together with {@link NameTable} this took the seed RTP filter from 139
+ * to about 110 ns ({@code SeedScriptBenchmark.rtpFilter}; docs/benchmarks.md, "Profiles").
  *
  * <p>Only names registered by library code ({@link #of(String)}, {@link #adoptKeys(LuaTable)}) become canonical, so
  * the set is bounded by what the libraries define; script constants are swapped for the canonical instance when one

@@ -9,8 +9,8 @@ import org.luaj.vm2.LuaValue;
  * that reads by name cost an array probe instead of LuaJ's chained hash lookup. The owning table subclass calls
  * {@link #get} from {@code rawget} and {@link #written} from every write.
  *
- * <p>Exact: a write to a name already present updates the copy in place (a script that counts in a global every
- * packet allocates nothing); a write of a new name drops the copy, and reads go to the table itself until enough of
+ * <p>Exact: a write to a name already present updates the copy in place (no rebuild, no allocation for a
+ * script that updates its own globals every packet); a write of a new name drops the copy, and reads go to the table itself until enough of
  * them have happened to pay for a rebuild ({@value #READS_PER_REBUILD} per rebuild), so a table that keeps growing
  * never rebuilds per packet. A metatable on the table (weak keys or values could vanish) ends mirroring for good.
  * One thread only: the thread that owns the Lua state.

@@ -79,6 +79,7 @@ public class DataBenchmark {
     private final LuaString tcpName = LuaString.valueOf("tcp");
     private final LuaString payloadName = LuaString.valueOf("payload");
     private final LuaString type = LuaString.valueOf("type");
+    private final LuaString byteName = LuaString.valueOf("byte");
     private final LuaValue thirtyFour = LuaValue.valueOf(34);
     private final LuaValue fourteen = LuaValue.valueOf(14);
     private final LuaValue twenty = LuaValue.valueOf(20);
@@ -214,6 +215,28 @@ public class DataBenchmark {
     @Benchmark
     public LuaValue pktPayload() {
         pkt.bind(tcp1500, 0, 1500, false);
+        LuaValue v = pkt.get(payloadName).call(pkt);
+        pkt.release();
+        return v;
+    }
+
+    /** bind + pkt:byte(20) + release: one byte as a number by string.byte's rules; 0 B/op. */
+    @Benchmark
+    public LuaValue byteOne() {
+        pkt.bind(tcp1500, 0, 1500, false);
+        LuaValue v = pkt.get(byteName).call(pkt, twenty);
+        pkt.release();
+        return v;
+    }
+
+    /**
+     * bind + pkt:ip() + pkt:payload() + release: the second header helper of a call finds the frame already parsed
+     * (compare with {@link #pktIp()} and {@link #pktPayload()}); 0 B/op.
+     */
+    @Benchmark
+    public LuaValue pktIpThenPayload() {
+        pkt.bind(tcp1500, 0, 1500, false);
+        pkt.get(ipName).call(pkt);
         LuaValue v = pkt.get(payloadName).call(pkt);
         pkt.release();
         return v;

@@ -1,6 +1,7 @@
 package io.npflua.engine.pcap.fuzz;
 
 import io.npflua.lua.data.fuzz.FuzzInput;
+import io.npflua.lua.data.fuzz.RandomInputs;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -8,11 +8,11 @@ import java.util.function.Consumer;
  * {@code mvn verify} covers thousands of cases deterministically (the Jazzer regression run only replays the committed
  * inputs). A failure names the seed and the case, and the input in hex, to replay it or to commit it as a Jazzer input.
  */
-final class RandomInputs {
+public final class RandomInputs {
     private RandomInputs() {
     }
 
-    static void run(long seed, int cases, int maxLength, Consumer<byte[]> target) {
+    public static void run(long seed, int cases, int maxLength, Consumer<byte[]> target) {
         SplittableRandom random = new SplittableRandom(seed);
         for (int i = 0; i < cases; i++) {
             byte[] input = new byte[random.nextInt(maxLength + 1)];
