@@ -382,6 +382,36 @@ class EngineTest {
         assertBalanced(s);
     }
 
+    @Test
+    void shouldNeverExceedTheFrameLimitWhenAPollThrowsPartWayThrough() throws Exception {
+        // A poll that hands out half a batch and then throws: the worker cannot know how many of its claim were used,
+        // so it counts the whole claim; the limit ends 32 frames short, never over, also after the final drain.
+        AtomicInteger polls = new AtomicInteger();
+        MemorySourceFactory sources = new MemorySourceFactory(LAB, 10, Long.MAX_VALUE, 0,
+                inner -> new ForwardingSource(inner) {
+                    @Override
+                    public int poll(FrameConsumer consumer, int limit) {
+                        boolean fail = polls.incrementAndGet() == 5;
+                        int n = super.poll(consumer, fail ? limit / 2 : limit);
+                        if (fail) {
+                            throw new IllegalStateException("adapter bug after " + n + " frames");
+                        }
+                        return n;
+                    }
+                });
+        Engine engine = builder(sources).tap("veth-a").batch(64).frameLimit(1000).build().start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!engine.frameLimitReached() && System.nanoTime() < deadline) {
+            Thread.sleep(1);
+        }
+        assertTrue(engine.frameLimitReached(), "the limit is used up");
+        Thread.sleep(50);
+        EngineSnapshot s = engine.closeAndReport();
+        assertEquals(1, s.workers().get(0).sourceErrors());
+        assertEquals(1000 - 32, s.frames());
+        assertBalanced(s);
+    }
+
     private static void waitForFrames(Engine engine, long frames) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (engine.stats().frames() < frames) {

@@ -30,6 +30,10 @@ import java.util.concurrent.TimeUnit;
  * own thread.
  */
 public final class Worker {
+    private boolean limitUsedUp() {
+        return quota != null && quota.left() == 0 && reserved == 0;
+    }
+
     /** States, as reported in snapshots. */
     public enum State { NEW, RUNNING, ENDED, STOPPED, FAILED }
 
@@ -179,20 +183,9 @@ public final class Worker {
                 continue;
             }
             final Route route = routes[i];
-            final FrameQuota q = quota;
-            int want = batch;
-            if (q != null) {
-                if (reserved < batch) {
-                    reserved += q.claim(RESERVE_BATCHES * batch - reserved);
-                }
-                want = Math.min(batch, reserved);
-                if (want == 0) {
-                    continue; // the quota (-c) is used up: frames stay in the ring until the engine stops
-                }
-            }
-            int n = -1;
+            final int n;
             try {
-                n = route.source().poll(consumers[i], want);
+                n = pollWithinLimit(i);
             } catch (SourceGoneException e) {
                 gone[i] = true;
                 report("source " + route.source().name() + " is gone; the worker stops polling it", e, false);
@@ -200,18 +193,6 @@ public final class Worker {
             } catch (RuntimeException e) {
                 counters.increment(WorkerCounters.SOURCE_ERRORS);
                 throw e;
-            } finally {
-                if (q != null) {
-                    // A poll that threw may have handed out part of the batch: count all of it, so that the limit
-                    // is never exceeded (a crash may end the run a few frames short instead).
-                    final int used = n < 0 ? want : n;
-                    reserved -= used;
-                    if (used == 0) {
-                        // Nothing came: let the other workers have this worker's share before idling.
-                        q.giveBack(reserved);
-                        reserved = 0;
-                    }
-                }
             }
             work += n;
             if (n > 0 && route.forwarder() != null) {
@@ -404,7 +385,8 @@ public final class Worker {
             // Under heavy load the kernel's V3 retire timer can fire later than quiesce() waited, leaving frames it
             // already counted in an open block: keep draining (bounded) until the kernel's count is accounted for.
             long deadline = System.nanoTime() + FINAL_DRAIN_NS;
-            while (unaccounted() > 0 && drained < DRAIN_LIMIT && System.nanoTime() - deadline < 0) {
+            // (Not once a frame limit is used up: the frames it left behind are counted by the kernel, never seen.)
+            while (unaccounted() > 0 && !limitUsedUp() && drained < DRAIN_LIMIT && System.nanoTime() - deadline < 0) {
                 long n = drain(drained) - drained;
                 drained += n;
                 if (n == 0) {
@@ -424,6 +406,40 @@ public final class Worker {
         state = end;
     }
 
+    /**
+     * Polls route {@code i} for up to a batch, within the frame limit when there is one: claims a share of the
+     * limit first, counts what the poll used, and gives the share back when the poll found nothing. Returns the frames
+     * handed out. Allocation-free.
+     */
+    private int pollWithinLimit(int i) {
+        final FrameQuota q = quota;
+        if (q == null) {
+            return routes[i].source().poll(consumers[i], batch);
+        }
+        if (reserved < batch) {
+            reserved += q.claim(RESERVE_BATCHES * batch - reserved);
+        }
+        final int want = Math.min(batch, reserved);
+        if (want == 0) {
+            return 0; // the limit (-c) is used up: frames stay in the ring until the engine stops
+        }
+        int n = -1;
+        try {
+            n = routes[i].source().poll(consumers[i], want);
+            return n;
+        } finally {
+            // A poll that threw may have handed out part of the batch: count all of it, so that the limit is never
+            // exceeded (a crash may end the run a few frames short instead).
+            final int used = n < 0 ? want : n;
+            reserved -= used;
+            if (used == 0) {
+                // Nothing came: let the other workers have this worker's share before idling.
+                q.giveBack(reserved);
+                reserved = 0;
+            }
+        }
+    }
+
     /** Polls every live source until a round yields nothing or {@link #DRAIN_LIMIT}; returns the new total. */
     private long drain(long drained) {
         int n;
@@ -431,7 +447,7 @@ public final class Worker {
             n = 0;
             for (int i = 0; i < routes.length; i++) {
                 if (!gone[i]) {
-                    n += routes[i].source().poll(consumers[i], batch);
+                    n += pollWithinLimit(i); // the final drain stays within the frame limit too
                 }
             }
             drained += n;

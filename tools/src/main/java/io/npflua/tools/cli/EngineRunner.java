@@ -107,9 +107,9 @@ final class EngineRunner {
                     if (seen != lastSeen) {
                         lastProgressNs = now;
                     }
-                    // The engine hands out exactly maxFrames (its frame limit); a frame whose chain failed is not
-                    // counted as seen, so a used-up limit with no progress for a second (longer than any script's
-                    // budget lets one call run) also ends the run.
+                    // The engine hands out at most maxFrames (its frame limit); a source that failed part-way
+                    // through a poll has its whole claim counted as used, so a used-up limit with no progress for a
+                    // second (longer than any script's budget lets one call run) also ends the run.
                     if (seen >= maxFrames || engine.frameLimitReached() && now - lastProgressNs > STALL_NS) {
                         break;
                     }

@@ -1,8 +1,20 @@
 package io.npflua.tools.cli;
 
+import io.npflua.engine.Engine;
+import io.npflua.engine.counter.EngineSnapshot;
+import io.npflua.engine.source.FrameConsumer;
+import io.npflua.engine.source.FrameSource;
+import io.npflua.engine.source.FrameSourceFactory;
+import io.npflua.engine.source.MemoryFrameSource;
+import io.npflua.engine.source.SourceRequest;
+import io.npflua.engine.source.SourceStats;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class EngineRunnerTest {
     private static final long MS = 1_000_000L;
@@ -27,5 +39,54 @@ class EngineRunnerTest {
     @Test
     void shouldLookOftenWhenTheLimitIsNear() {
         assertEquals(EngineRunner.MIN_POLL_MS, EngineRunner.nextPollMs(1_000, 100_000, 100 * MS));
+    }
+
+    @Test
+    void shouldEndARunWhoseFrameLimitIsUsedUpShortOfTheCount() throws Exception {
+        // A source whose fifth poll hands out half a batch and throws: the worker counts its whole claim as used, so
+        // the engine's limit is used up 32 frames short of -c. The run must still end (after a second without
+        // progress), not wait for frames that will never be counted.
+        AtomicInteger polls = new AtomicInteger();
+        FrameSourceFactory sources = new FrameSourceFactory() {
+            @Override
+            public void validate(String name) {
+            }
+
+            @Override
+            public FrameSource open(SourceRequest r) {
+                FrameSource inner = MemoryFrameSource.builder(r.name()).passes(MemoryFrameSource.ENDLESS)
+                        .add(Frames.tcp4("198.18.0.1", 1, "198.18.0.2", 2, 0x02, "")).build();
+                return new FrameSource() {
+                    @Override
+                    public int poll(FrameConsumer consumer, int limit) {
+                        boolean fail = polls.incrementAndGet() == 5;
+                        int n = inner.poll(consumer, fail ? limit / 2 : limit);
+                        if (fail) {
+                            throw new IllegalStateException("adapter bug after " + n + " frames");
+                        }
+                        return n;
+                    }
+
+                    @Override
+                    public void readStats(SourceStats into) {
+                        inner.readStats(into);
+                    }
+
+                    @Override
+                    public String name() {
+                        return inner.name();
+                    }
+
+                    @Override
+                    public void close() {
+                        inner.close();
+                    }
+                };
+            }
+        };
+        Engine engine = Engine.builder().tap("test0").sources(sources).batch(64).frameLimit(1000).build().start();
+        EngineSnapshot last = CompletableFuture.supplyAsync(() -> new EngineRunner(engine, 1000, 0, null)
+                .run(false, s -> { })).get(20, TimeUnit.SECONDS);
+        assertEquals(1000 - 32, last.frames(), "the frames of the failed poll's claim are counted as used");
     }
 }
