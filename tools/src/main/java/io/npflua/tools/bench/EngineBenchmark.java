@@ -18,6 +18,7 @@ import io.npflua.engine.source.MemoryFrameSource;
 import io.npflua.engine.worker.BackoffIdleStrategy;
 import io.npflua.engine.worker.ChainBoard;
 import io.npflua.engine.worker.ErrorHandler;
+import io.npflua.engine.worker.FrameQuota;
 import io.npflua.engine.worker.RuleChain;
 import io.npflua.engine.worker.Worker;
 import java.util.concurrent.TimeUnit;
@@ -36,7 +37,8 @@ import org.openjdk.jmh.annotations.TearDown;
 /**
  * Per-frame cost of the engine's worker loop (chain swap check, poll, chain, verdict counters, stats timer) over an
  * in-memory source of 1024 Ethernet/IPv4/TCP frames (64 to about 1460 bytes; one in 16 carries the banner
- * "SSH-2.0-OpenSSH_6.4"), with {@code chain} = {@code empty}, {@code java1} / {@code java2} (one or two trivial Java
+ * "SSH-2.0-OpenSSH_6.4"), with {@code chain} = {@code empty}, {@code empty-limit} (the same with a frame limit,
+ * {@code -c}, that is never reached: what the shared count costs), {@code java1} / {@code java2} (one or two trivial Java
  * rules that read a byte), or {@code ssh} (the seed's SSH filter, examples/ssh-version.lua, made a rule by the
  * engine's {@link LuaRuleFactory}, as {@code npflua run -s} does). One operation = one frame.
  * Run with {@code -prof gc}: {@code gc.alloc.rate.norm} must be 0 B/op for the empty and Java chains; with the SSH
@@ -54,7 +56,7 @@ public class EngineBenchmark {
     private static final int BATCH = 64;
 
     /** The chain: empty, 1 or 2 trivial Java rules that read a byte, or the seed's SSH script. */
-    @Param({"empty", "java1", "java2", "ssh"})
+    @Param({"empty", "empty-limit", "java1", "java2", "ssh"})
     public String chain;
 
     private MemoryFrameSource source;
@@ -72,7 +74,7 @@ public class EngineBenchmark {
         }
         source = b.build();
         int rules = switch (chain) {
-            case "empty" -> 0;
+            case "empty", "empty-limit" -> 0;
             case "java1", "ssh" -> 1;
             case "java2" -> 2;
             default -> throw new IllegalArgumentException("unknown chain " + chain);
@@ -94,6 +96,9 @@ public class EngineBenchmark {
         worker = new Worker(0, new Worker.Route[] {new Worker.Route(source, null)}, null, null, board,
                 new BackoffIdleStrategy(), ErrorHandler.STDERR, new WorkerCounters(), BATCH,
                 TimeUnit.MILLISECONDS.toNanos(100), TimeUnit.MILLISECONDS.toNanos(10), 10);
+        if (chain.equals("empty-limit")) {
+            worker.quota(new FrameQuota(Long.MAX_VALUE)); // -c with a count never reached: the limit's own cost
+        }
     }
 
     @TearDown(Level.Trial)
