@@ -17,6 +17,7 @@ import io.npflua.engine.rule.Verdict;
 import io.npflua.engine.source.Frame;
 import io.npflua.engine.source.FrameConsumer;
 import io.npflua.engine.source.FrameSource;
+import io.npflua.engine.source.ForwardingSource;
 import io.npflua.engine.source.SourceStats;
 import java.util.List;
 import java.util.Set;
@@ -425,44 +426,5 @@ class EngineTest {
     /** Pass count for sources that run until the engine stops. */
     static final class MemoryFrameSourceEndless {
         static final long PASSES = io.npflua.engine.source.MemoryFrameSource.ENDLESS;
-    }
-
-    /** Delegates everything to another source; tests override what they break. */
-    static class ForwardingSource implements FrameSource {
-        private final FrameSource inner;
-
-        ForwardingSource(FrameSource inner) {
-            this.inner = inner;
-        }
-
-        @Override
-        public int poll(FrameConsumer consumer, int limit) {
-            return inner.poll(consumer, limit);
-        }
-
-        @Override
-        public void readStats(SourceStats into) {
-            inner.readStats(into);
-        }
-
-        @Override
-        public boolean endOfStream() {
-            return inner.endOfStream();
-        }
-
-        @Override
-        public void quiesce() {
-            inner.quiesce();
-        }
-
-        @Override
-        public String name() {
-            return inner.name();
-        }
-
-        @Override
-        public void close() {
-            inner.close();
-        }
     }
 }

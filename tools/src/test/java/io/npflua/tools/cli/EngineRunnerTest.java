@@ -5,9 +5,9 @@ import io.npflua.engine.counter.EngineSnapshot;
 import io.npflua.engine.source.FrameConsumer;
 import io.npflua.engine.source.FrameSource;
 import io.npflua.engine.source.FrameSourceFactory;
+import io.npflua.engine.source.ForwardingSource;
 import io.npflua.engine.source.MemoryFrameSource;
 import io.npflua.engine.source.SourceRequest;
-import io.npflua.engine.source.SourceStats;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -56,30 +56,15 @@ class EngineRunnerTest {
             public FrameSource open(SourceRequest r) {
                 FrameSource inner = MemoryFrameSource.builder(r.name()).passes(MemoryFrameSource.ENDLESS)
                         .add(Frames.tcp4("198.18.0.1", 1, "198.18.0.2", 2, 0x02, "")).build();
-                return new FrameSource() {
+                return new ForwardingSource(inner) {
                     @Override
                     public int poll(FrameConsumer consumer, int limit) {
                         boolean fail = polls.incrementAndGet() == 5;
-                        int n = inner.poll(consumer, fail ? limit / 2 : limit);
+                        int n = super.poll(consumer, fail ? limit / 2 : limit);
                         if (fail) {
                             throw new IllegalStateException("adapter bug after " + n + " frames");
                         }
                         return n;
-                    }
-
-                    @Override
-                    public void readStats(SourceStats into) {
-                        inner.readStats(into);
-                    }
-
-                    @Override
-                    public String name() {
-                        return inner.name();
-                    }
-
-                    @Override
-                    public void close() {
-                        inner.close();
                     }
                 };
             }
