@@ -1,0 +1,42 @@
+package io.npflua.lua.compiler;
+
+import org.luaj.vm2.LuaValue;
+import org.luaj.vm2.Prototype;
+
+/**
+ * What compiled code tells the state that runs it: entry and exit of every compiled function (call depth and the
+ * site of a budget error), the steps of each basic block, and the operands of each {@code ..} (the size cap).
+ * The sandbox's hook implements it; {@link #NONE} runs without limits.
+ */
+public interface CompiledHook {
+    /** No limits: for compiled code outside a sandbox (tests of the compiler itself). */
+    CompiledHook NONE = new CompiledHook() {
+        @Override
+        public void enter(Prototype p) {
+        }
+
+        @Override
+        public void exit() {
+        }
+
+        @Override
+        public void steps(int n, int pc) {
+        }
+
+        @Override
+        public void concat(LuaValue[] stack, int from, int to) {
+        }
+    };
+
+    /** On entry of a compiled function; may throw to refuse the call (too deep). */
+    void enter(Prototype p);
+
+    /** On every exit of a compiled function (return, tail call or throw). */
+    void exit();
+
+    /** Charges {@code n} steps, the instructions of the basic block that starts at {@code pc}; may throw. */
+    void steps(int n, int pc);
+
+    /** Before {@code R(from) .. ... .. R(to)}: may refuse a result above the size cap, and charge for its bytes. */
+    void concat(LuaValue[] stack, int from, int to);
+}
