@@ -15,13 +15,19 @@ final class InterpreterRunner implements LuaRunner {
     /** Generous: the big generated functions run tens of thousands of instructions, a bug's runaway loop no more. */
     static final long LOAD_BUDGET = 200_000_000L;
 
+    private final long loadBudget;
+
+    InterpreterRunner(long loadBudget) {
+        this.loadBudget = loadBudget;
+    }
+
     @Override
     public String run(String name, String source) {
         List<String> out = new ArrayList<>();
         ScriptOptions options = ScriptOptions.of(name, source)
                 .withPrintSink((script, line) -> out.add(line))
                 .withErrorListener((script, kind, message) -> { })
-                .withLoadBudget(LOAD_BUDGET);
+                .withLoadBudget(loadBudget);
         try (ScriptState state = ScriptState.load(options)) {
             return DifferentialHarness.okOutput(out);
         } catch (RuntimeException e) {

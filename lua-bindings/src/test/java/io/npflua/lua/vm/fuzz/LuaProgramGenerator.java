@@ -129,9 +129,10 @@ final class LuaProgramGenerator {
         block = new Block(null, frame);
         frame.locals = 3;
         int size = switch (r.nextInt(10)) {
-            case 0, 1, 2 -> 4 + r.nextInt(4);
-            case 3, 4, 5, 6 -> 8 + r.nextInt(8);
-            default -> 16 + r.nextInt(16);
+            case 0, 1, 2 -> 2 + r.nextInt(4);
+            case 3, 4, 5, 6 -> 5 + r.nextInt(6);
+            case 7, 8 -> 10 + r.nextInt(8);
+            default -> 16 + r.nextInt(14);
         };
         declareNum(true);
         declareNum(true);
@@ -169,10 +170,15 @@ final class LuaProgramGenerator {
     }
 
     private void close(String line) {
+        leave();
+        emit(line);
+    }
+
+    /** Ends the current block's scope without writing anything (the next branch of an {@code if} follows). */
+    private void leave() {
         frame.locals -= block.declared;
         block = block.outer;
         indent--;
-        emit(line);
     }
 
     private void openFunction(String line, boolean vararg) {
@@ -180,6 +186,16 @@ final class LuaProgramGenerator {
         indent++;
         frame = new Frame(frame, vararg);
         block = new Block(block, frame);
+    }
+
+    /**
+     * For expressions written into the body of a one-line function without {@code ...}: returns the current frame
+     * to restore afterwards.
+     */
+    private Frame enterInlineFunction() {
+        Frame outer = frame;
+        frame = new Frame(outer, false);
+        return outer;
     }
 
     private void closeFunction() {
@@ -363,7 +379,7 @@ final class LuaProgramGenerator {
             case 19 -> frame.vararg ? new Num("select('#', ...)", 20, true) : leaf();
             case 20 -> {
                 Str s = str(depth - 1);
-                yield new Num(r.nextBoolean() ? "#" + s.text() : "(" + s.text() + "):len()", s.length(), true);
+                yield new Num((r.nextBoolean() ? "#(" + s.text() + ")" : "(" + s.text() + "):len()"), s.length(), true);
             }
             case 21 -> new Num("(\"" + pickWord(1) + "\"):byte(" + (1 + r.nextInt(1)) + ")", 255, true);
             case 22 -> {
@@ -401,7 +417,7 @@ final class LuaProgramGenerator {
         Fn f = pick(fs);
         StringBuilder b = new StringBuilder(f.name()).append('(');
         for (int i = 0; i < f.arity(); i++) {
-            b.append(i == 0 ? "" : ", ").append(integral(num(1)));
+            b.append(i == 0 ? "" : ", ").append(reduce(num(1), true)); // parameters are assumed modest
         }
         cost += f.cost() + 2;
         return new Num(b.append(')').toString(), 10007, true);
@@ -546,15 +562,13 @@ final class LuaProgramGenerator {
         statements(1 + r.nextInt(3), depth + 1);
         int elseifs = r.nextInt(3);
         for (int i = 0; i < elseifs; i++) {
-            close("elseif " + cond(2) + " then");
-            indent++;
-            block = new Block(block, frame);
+            leave();
+            open("elseif " + cond(2) + " then"); // the condition sees none of the previous branch's locals
             statements(1 + r.nextInt(2), depth + 1);
         }
         if (r.nextBoolean()) {
-            close("else");
-            indent++;
-            block = new Block(block, frame);
+            leave();
+            open("else");
             statements(1 + r.nextInt(2), depth + 1);
         }
         close("end");
@@ -720,7 +734,7 @@ final class LuaProgramGenerator {
         for (int i = 0; i < calls; i++) {
             List<String> args = new ArrayList<>();
             for (int a = 0; a < arity; a++) {
-                args.add(integral(num(1)));
+                args.add(reduce(num(1), true));
             }
             for (int a = vararg ? r.nextInt(3) : 0; a > 0; a--) {
                 args.add(Integer.toString(r.nextInt(10)));
@@ -823,7 +837,7 @@ final class LuaProgramGenerator {
         emit("  local function get() return c end");
         emit("  return inc, get, function(v) c = v end");
         emit("end");
-        emit("local " + inc + ", " + get + ", " + reset + " = " + mk + "(" + integral(num(1)) + ")");
+        emit("local " + inc + ", " + get + ", " + reset + " = " + mk + "(" + reduce(num(1), true) + ")");
         local(4);
         int calls = 1 + r.nextInt(4);
         for (int i = 0; i < calls; i++) {
@@ -923,9 +937,11 @@ final class LuaProgramGenerator {
         String mr = fresh("mr");
         int n = r.nextInt(5);
         List<String> vals = new ArrayList<>();
+        Frame outer = enterInlineFunction();
         for (int i = 0; i < n; i++) {
             vals.add(r.nextInt(4) == 0 ? str(1).text() : shown(num(1)));
         }
+        frame = outer;
         emit("local function " + mr + "() return " + String.join(", ", vals) + " end");
         local(1);
         String t = fresh("t");
@@ -1162,10 +1178,12 @@ final class LuaProgramGenerator {
 
     private void errors() {
         String f = fresh("err");
+        Frame outer = enterInlineFunction();
         String[] values = {"\"boom\"", "\"bad \" .. " + reduce(num(1), true), "{code = " + r.nextInt(99) + "}", "nil",
                 Integer.toString(r.nextInt(99)), "\"lvl0\", 0", "\"lvl2\", 2", "setmetatable({code = 3}, {})"};
         emit("local function " + f + "(x) if x > " + r.nextInt(5) + " then error(" + values[r.nextInt(values.length)]
                 + ") end return x, \"fine\" end");
+        frame = outer;
         local(1);
         int n = 2 + r.nextInt(3);
         for (int i = 0; i < n; i++) {
