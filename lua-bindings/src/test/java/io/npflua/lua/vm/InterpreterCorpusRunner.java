@@ -1,9 +1,5 @@
 package io.npflua.lua.vm;
 
-import java.util.ArrayList;
-import java.util.List;
-
-import io.npflua.lua.sandbox.ScriptLoadException;
 import io.npflua.lua.sandbox.ScriptOptions;
 import io.npflua.lua.sandbox.ScriptState;
 
@@ -15,30 +11,18 @@ import io.npflua.lua.sandbox.ScriptState;
 public final class InterpreterCorpusRunner implements CorpusRunner {
     @Override
     public String run(String name, String source) {
-        List<String> lines = new ArrayList<>();
-        ScriptOptions options = ScriptOptions.of(name, source).withPrintSink((script, line) -> lines.add(line));
-        try {
-            ScriptState.load(options).close(); // the top-level chunk runs at load
-        } catch (ScriptLoadException e) {
-            lines.add(loadFailure(name, e.getMessage()));
-        }
+        SandboxRun run = SandboxRun.of(name, source, ScriptOptions.of(name, source).loadBudget());
         StringBuilder out = new StringBuilder();
-        for (String line : lines) {
+        for (String line : run.printed()) {
             out.append(line).append('\n');
         }
+        if (run.failure() != null) {
+            String syntax = run.syntaxError();
+            String error = run.runtimeError();
+            out.append(syntax != null ? "!syntax: " + syntax : "!error: " + (error != null ? error : run.failure()))
+                    .append('\n');
+        }
         return out.toString();
-    }
-
-    private static String loadFailure(String name, String message) {
-        String failed = "script '" + name + "' failed while loading: ";
-        String syntax = "script '" + name + "' does not compile: ";
-        if (message.startsWith(failed)) {
-            return "!error: " + message.substring(failed.length());
-        }
-        if (message.startsWith(syntax)) {
-            return "!syntax: " + message.substring(syntax.length());
-        }
-        return "!error: " + message;
     }
 
     @Override

@@ -1,11 +1,7 @@
 package io.npflua.lua.vm.fuzz;
 
-import java.util.ArrayList;
-import java.util.List;
-
-import io.npflua.lua.sandbox.ScriptLoadException;
-import io.npflua.lua.sandbox.ScriptOptions;
 import io.npflua.lua.sandbox.ScriptState;
+import io.npflua.lua.vm.SandboxRun;
 
 /**
  * Runs a program in a fresh sandbox {@link ScriptState} (the LuaJ interpreter): the top-level chunk runs at load,
@@ -23,21 +19,11 @@ final class InterpreterRunner implements LuaRunner {
 
     @Override
     public String run(String name, String source) {
-        List<String> out = new ArrayList<>();
-        ScriptOptions options = ScriptOptions.of(name, source)
-                .withPrintSink((script, line) -> out.add(line))
-                .withErrorListener((script, kind, message) -> { })
-                .withLoadBudget(loadBudget);
-        try (ScriptState state = ScriptState.load(options)) {
-            return DifferentialHarness.okOutput(out);
-        } catch (RuntimeException e) {
-            // not a Lua error: LuaJ itself failed (its compiler throws NullPointerException past some limits)
-            return DifferentialHarness.errorOutput(out, "LuaJ threw " + e);
-        } catch (ScriptLoadException e) {
-            String prefix = "script '" + name + "' failed while loading: ";
-            String message = e.getMessage();
-            return DifferentialHarness.errorOutput(out, message.startsWith(prefix)
-                    ? message.substring(prefix.length()) : message);
+        SandboxRun run = SandboxRun.of(name, source, loadBudget);
+        if (run.failure() == null) {
+            return DifferentialHarness.okOutput(run.printed());
         }
+        String error = run.runtimeError();
+        return DifferentialHarness.errorOutput(run.printed(), error != null ? error : run.failure());
     }
 }
