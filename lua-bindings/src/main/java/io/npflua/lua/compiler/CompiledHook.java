@@ -24,7 +24,7 @@ public interface CompiledHook {
         }
 
         @Override
-        public void concat(LuaValue[] stack, int from, int to) {
+        public void concat(LuaValue[] stack, int from, int to, int pc) {
         }
     };
 
@@ -37,6 +37,9 @@ public interface CompiledHook {
     /** Charges {@code n} steps, the instructions of the basic block that starts at {@code pc}; may throw. */
     void steps(int n, int pc);
 
-    /** Before {@code R(from) .. ... .. R(to)}: may refuse a result above the size cap, and charge for its bytes. */
-    void concat(LuaValue[] stack, int from, int to);
+    /**
+     * Before {@code R(from) .. ... .. R(to)} at {@code pc}: may refuse a result above the size cap, and charge for
+     * its bytes.
+     */
+    void concat(LuaValue[] stack, int from, int to, int pc);
 }

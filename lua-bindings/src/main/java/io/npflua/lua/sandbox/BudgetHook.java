@@ -1,5 +1,6 @@
 package io.npflua.lua.sandbox;
 
+import io.npflua.lua.compiler.CompiledHook;
 import org.luaj.vm2.Lua;
 import org.luaj.vm2.LuaClosure;
 import org.luaj.vm2.LuaFunction;
@@ -28,10 +29,12 @@ import java.util.Arrays;
  *       only int stores (no reference store, so no GC write barrier on the call path).</li>
  * </ul>
  * Functions compiled at run time by {@code load} are not adopted; their frames are tracked by reference.
+ * Compiled functions ({@link CompiledHook}) share the same frame stack and budget: they charge a basic block at a
+ * time ({@link #steps}) and announce each {@code ..} ({@link #concat}), so their frames need no register tracking.
  * When the interpreter catches a LuaError it asks the hook for a traceback; this one returns none (the message
  * already carries script name and line), so error handling stays cheap too.
  */
-final class BudgetHook extends DebugLib {
+final class BudgetHook extends DebugLib implements CompiledHook {
     /** Frame kind of a pcall/xpcall frame: no code of its own. */
     private static final int PCALL = 0;
     /** Frame kind of a function compiled at run time (not adopted): tracked by reference. */
@@ -134,6 +137,57 @@ final class BudgetHook extends DebugLib {
         kind = kinds[d];
     }
 
+    /** Entry of a compiled function: the same depth limit and frame record as {@link #onCall}. */
+    @Override
+    public void enter(Prototype p) {
+        int d = depth + 1;
+        if (d > maxCallDepth) {
+            throw new CallDepthError(maxCallDepth);
+        }
+        int k;
+        if (p instanceof CheckedPrototype cp && cp.hook == this) {
+            k = Math.abs(cp.kind); // compiled code reports its own concatenations: no register tracking
+        } else {
+            k = DYNAMIC;
+            dynamic[d] = p;
+        }
+        kinds[d] = k;
+        kind = k;
+        depth = d;
+    }
+
+    /** Exit of a compiled function, on every path. */
+    @Override
+    public void exit() {
+        int d = depth;
+        if (d <= 0) {
+            return;
+        }
+        if (kind == DYNAMIC) {
+            dynamic[d] = null;
+        }
+        depth = --d;
+        kind = kinds[d];
+    }
+
+    /** The steps of one basic block of compiled code, starting at {@code pc}. Allocates nothing unless it throws. */
+    @Override
+    public void steps(int n, int pc) {
+        InstructionBudget b = budget;
+        if ((b.remaining -= n) < 0) {
+            b.exceeded(pc);
+        }
+    }
+
+    /** Before a compiled {@code R(from) .. ... .. R(to)}: the size cap and the charge for its bytes. */
+    @Override
+    public void concat(LuaValue[] stack, int from, int to, int pc) {
+        InstructionBudget b = budget;
+        if ((b.remaining -= checkConcat(stack, from, to) / SandboxLimits.BYTES_PER_STEP) < 0) {
+            b.exceeded(pc);
+        }
+    }
+
     /** Runs before every VM instruction. Allocates nothing unless it throws. */
     @Override
     public void onInstruction(int pc, Varargs v, int top) {
@@ -152,16 +206,15 @@ final class BudgetHook extends DebugLib {
         int i = p.code[pc];
         if ((i & 0x3f) == Lua.OP_CONCAT) {
             InstructionBudget b = budget;
-            if ((b.remaining -= checkConcat(i, stacks[d]) / SandboxLimits.BYTES_PER_STEP) < 0) {
+            if ((b.remaining -= checkConcat(stacks[d], i >>> 23, (i >> 14) & 0x1ff) / SandboxLimits.BYTES_PER_STEP)
+                    < 0) {
                 b.exceeded(pc);
             }
         }
     }
 
     /** Returns the most bytes the concatenation can produce; throws if above the cap. */
-    private static long checkConcat(int instruction, LuaValue[] r) {
-        int b = instruction >>> 23;
-        int c = (instruction >> 14) & 0x1ff;
+    private static long checkConcat(LuaValue[] r, int b, int c) {
         long total = 0;
         for (int k = b; k <= c; k++) {
             LuaValue v = r[k];

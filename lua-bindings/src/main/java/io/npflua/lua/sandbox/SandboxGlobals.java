@@ -1,10 +1,12 @@
 package io.npflua.lua.sandbox;
 
+import io.npflua.lua.compiler.LuaCompiler;
 import io.npflua.lua.string.CanonicalStrings;
 import io.npflua.lua.string.LuaStrings;
 import org.luaj.vm2.Globals;
 import org.luaj.vm2.LuaClosure;
 import org.luaj.vm2.LuaError;
+import org.luaj.vm2.LuaFunction;
 import org.luaj.vm2.LuaString;
 import org.luaj.vm2.LuaTable;
 import org.luaj.vm2.LuaValue;
@@ -22,6 +24,7 @@ import org.luaj.vm2.lib.jse.JseMathLib;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -133,12 +136,18 @@ final class SandboxGlobals {
         }
     }
 
+    /** A compiled chunk's main function and how each of its functions runs. */
+    record Chunk(LuaFunction function, List<LuaCompiler.FunctionReport> functions) {
+    }
+
     /**
      * Compiles {@code source} as a text chunk (refusing binary chunks) into a function of state {@code g} whose
      * global environment is {@code env}. With a non-null {@code hook} the compiled functions are adopted by it
-     * (the script's own source); without, they are tracked dynamically (chunks compiled by {@code load}).
+     * (the script's own source) and run as {@code model} says; without, they are tracked dynamically and
+     * interpreted (chunks compiled by {@code load}).
      */
-    static LuaClosure compile(Globals g, byte[] source, String chunkName, LuaValue env, BudgetHook hook) {
+    static Chunk compile(Globals g, byte[] source, String chunkName, LuaValue env, BudgetHook hook,
+                         ExecutionModel model) {
         if (source.length > 0 && source[0] == 0x1b) {
             throw new LuaError("binary (precompiled) chunks are refused by the npflua sandbox; load Lua source text");
         }
@@ -147,10 +156,18 @@ final class SandboxGlobals {
             p = g.compilePrototype(new ByteArrayInputStream(source), chunkName);
         } catch (IOException e) {
             throw new LuaError(e);
+        } catch (RuntimeException e) {
+            // LuaJ's compiler throws NullPointerException and others past its limits (about 200 locals).
+            throw new LuaError(chunkName + ": the Lua compiler failed (" + e.getClass().getSimpleName()
+                    + "): the chunk is past one of its limits (too many local variables or upvalues in a function?)");
         }
         CanonicalStrings.adoptConstants(p);
         if (hook != null) {
             p = CheckedPrototype.adopt(hook, p);
+        }
+        if (hook != null && model == ExecutionModel.COMPILED) {
+            LuaCompiler.Chunk chunk = LuaCompiler.compile(p, g, hook, true);
+            return new Chunk(chunk.function(env), chunk.functions());
         }
         // The interpreter calls the hook only for closures whose environment is the Globals object itself, so the
         // closure is created with g and a different environment is set into its _ENV upvalue afterwards.
@@ -158,7 +175,8 @@ final class SandboxGlobals {
         if (env != g && f.upValues.length > 0) {
             f.upValues[0].setValue(env);
         }
-        return f;
+        return new Chunk(f, List.of(new LuaCompiler.FunctionReport("main chunk", false,
+                hook == null ? "a chunk of load()" : "interpreter chosen by option", 0)));
     }
 
     /** {@code print(...)}: one line to the sink, prefixed by the sink with the script's name. */
@@ -251,7 +269,7 @@ final class SandboxGlobals {
             // Compiling is work inside one instruction: charge it (about one step per 8 bytes of source).
             InstructionBudget.current().charge(1 + source.length / 8);
             try {
-                return compile(globals, source, chunkName, env, null);
+                return compile(globals, source, chunkName, env, null, ExecutionModel.INTERPRETED).function();
             } catch (LuaError e) {
                 return varargsOf(NIL, valueOf(String.valueOf(e.getMessage()).strip()));
             }

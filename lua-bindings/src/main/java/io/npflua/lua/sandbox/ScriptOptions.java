@@ -23,10 +23,11 @@ import java.util.Objects;
  * @param errorListener told about every failed call (default: {@link ScriptErrorListener#STDERR}, at most one
  *                      report per script and second, see {@link ThrottledErrorListener})
  * @param modules       modules {@code require} can return (default {@link ModuleRegistry#standard()})
+ * @param executionModel compiled to JVM bytecode or interpreted (default {@link ExecutionModel#defaultModel()})
  */
 public record ScriptOptions(String name, String source, String entry, long callBudget, long loadBudget,
                             int maxCallDepth, PrintSink printSink, ScriptErrorListener errorListener,
-                            ModuleRegistry modules) {
+                            ModuleRegistry modules, ExecutionModel executionModel) {
     /** The default entry function name. */
     public static final String DEFAULT_ENTRY = "filter";
 
@@ -40,6 +41,7 @@ public record ScriptOptions(String name, String source, String entry, long callB
         Objects.requireNonNull(printSink, "printSink");
         Objects.requireNonNull(errorListener, "errorListener");
         Objects.requireNonNull(modules, "modules");
+        Objects.requireNonNull(executionModel, "executionModel");
         if (callBudget <= 0 || loadBudget <= 0) {
             throw new IllegalArgumentException("instruction budgets must be positive (got call=" + callBudget
                     + ", load=" + loadBudget + "); an unlimited budget is not offered");
@@ -53,41 +55,46 @@ public record ScriptOptions(String name, String source, String entry, long callB
     public static ScriptOptions of(String name, String source) {
         return new ScriptOptions(name, source, DEFAULT_ENTRY, SandboxLimits.DEFAULT_CALL_BUDGET,
                 SandboxLimits.DEFAULT_LOAD_BUDGET, SandboxLimits.DEFAULT_MAX_CALL_DEPTH, PrintSink.STDERR,
-                DEFAULT_ERROR_LISTENER, ModuleRegistry.standard());
+                DEFAULT_ERROR_LISTENER, ModuleRegistry.standard(), ExecutionModel.defaultModel());
     }
 
     public ScriptOptions withEntry(String entry) {
         return new ScriptOptions(name, source, entry, callBudget, loadBudget, maxCallDepth, printSink, errorListener,
-                modules);
+                modules, executionModel);
     }
 
     public ScriptOptions withCallBudget(long callBudget) {
         return new ScriptOptions(name, source, entry, callBudget, loadBudget, maxCallDepth, printSink, errorListener,
-                modules);
+                modules, executionModel);
     }
 
     public ScriptOptions withLoadBudget(long loadBudget) {
         return new ScriptOptions(name, source, entry, callBudget, loadBudget, maxCallDepth, printSink, errorListener,
-                modules);
+                modules, executionModel);
     }
 
     public ScriptOptions withMaxCallDepth(int maxCallDepth) {
         return new ScriptOptions(name, source, entry, callBudget, loadBudget, maxCallDepth, printSink, errorListener,
-                modules);
+                modules, executionModel);
     }
 
     public ScriptOptions withPrintSink(PrintSink printSink) {
         return new ScriptOptions(name, source, entry, callBudget, loadBudget, maxCallDepth, printSink, errorListener,
-                modules);
+                modules, executionModel);
     }
 
     public ScriptOptions withErrorListener(ScriptErrorListener errorListener) {
         return new ScriptOptions(name, source, entry, callBudget, loadBudget, maxCallDepth, printSink, errorListener,
-                modules);
+                modules, executionModel);
     }
 
     public ScriptOptions withModules(ModuleRegistry modules) {
         return new ScriptOptions(name, source, entry, callBudget, loadBudget, maxCallDepth, printSink, errorListener,
-                modules);
+                modules, executionModel);
+    }
+
+    public ScriptOptions withExecutionModel(ExecutionModel executionModel) {
+        return new ScriptOptions(name, source, entry, callBudget, loadBudget, maxCallDepth, printSink, errorListener,
+                modules, executionModel);
     }
 }

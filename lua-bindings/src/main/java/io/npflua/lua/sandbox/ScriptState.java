@@ -1,5 +1,7 @@
 package io.npflua.lua.sandbox;
 
+import io.npflua.lua.compiler.CompiledFunction;
+import io.npflua.lua.compiler.LuaCompiler;
 import org.luaj.vm2.Globals;
 import org.luaj.vm2.LuaClosure;
 import org.luaj.vm2.LuaError;
@@ -9,6 +11,7 @@ import org.luaj.vm2.Varargs;
 import org.luaj.vm2.lib.OneArgFunction;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
  * One sandboxed Lua state running one script: created per (worker, script), called once per frame by the thread
@@ -37,12 +40,17 @@ public final class ScriptState implements AutoCloseable {
     private LuaValue entry;
     /** The entry with reused registers when it is a Lua function (null once closed or for Java functions). */
     private ReusedRegistersClosure fastEntry;
+    /** The entry when it is compiled, and its register array reused across calls (see ReusedRegistersClosure). */
+    private CompiledFunction compiledEntry;
+    private final LuaValue[] registers;
+    private final List<LuaCompiler.FunctionReport> functions;
     private Thread owner;
     private InstructionBudget budget;
     private volatile String lastError;
 
     private ScriptState(String name, Globals globals, BudgetHook hook, long callBudget,
-                        ScriptErrorListener errorListener, LuaValue entry) {
+                        ScriptErrorListener errorListener, LuaValue entry,
+                        List<LuaCompiler.FunctionReport> functions) {
         this.name = name;
         this.globals = globals;
         this.hook = hook;
@@ -50,6 +58,9 @@ public final class ScriptState implements AutoCloseable {
         this.errorListener = errorListener;
         this.entry = entry;
         this.fastEntry = entry instanceof LuaClosure c ? new ReusedRegistersClosure(c, globals) : null;
+        this.compiledEntry = entry instanceof CompiledFunction f ? f : null;
+        this.registers = compiledEntry != null ? new LuaValue[compiledEntry.frameSize()] : null;
+        this.functions = functions;
     }
 
     /**
@@ -68,8 +79,12 @@ public final class ScriptState implements AutoCloseable {
             throw new ScriptLoadException("script '" + name + "': a module failed to open: " + e, e);
         }
         LuaValue chunk;
+        List<LuaCompiler.FunctionReport> functions;
         try {
-            chunk = SandboxGlobals.compile(g, options.source().getBytes(StandardCharsets.UTF_8), name, g, hook);
+            SandboxGlobals.Chunk compiled = SandboxGlobals.compile(g, options.source().getBytes(
+                    StandardCharsets.UTF_8), name, g, hook, options.executionModel());
+            chunk = compiled.function();
+            functions = compiled.functions();
         } catch (LuaError e) {
             // LuaJ's lexer quotes the chunk name Lua-style ([string "name"]); runtime errors use the bare name.
             String message = SyntaxMessages.luaWording(clean(e.getMessage()).replace("[string \"" + name + "\"]",
@@ -103,7 +118,7 @@ public final class ScriptState implements AutoCloseable {
                     + "' (found " + entry.typename() + "): the engine calls " + options.entry()
                     + "(pkt) for each frame; define it as a global function");
         }
-        return new ScriptState(name, g, hook, options.callBudget(), options.errorListener(), entry);
+        return new ScriptState(name, g, hook, options.callBudget(), options.errorListener(), entry, functions);
     }
 
     /**
@@ -121,8 +136,11 @@ public final class ScriptState implements AutoCloseable {
         b.bind(hook);
         hook.begin(b);
         try {
+            CompiledFunction compiled = compiledEntry;
             ReusedRegistersClosure fast = fastEntry;
-            boolean pass = (fast != null ? fast.callWith(pkt) : entry.call(pkt)).toboolean();
+            LuaValue result = compiled != null ? compiled.callWithRegisters(registers, pkt)
+                    : fast != null ? fast.callWith(pkt) : entry.call(pkt);
+            boolean pass = result.toboolean();
             if (b.exhausted()) {
                 // The error was swallowed by library code and the call still returned: the verdict is void.
                 return exhaustedCall();
@@ -203,6 +221,14 @@ public final class ScriptState implements AutoCloseable {
         return counters;
     }
 
+    /**
+     * How each function of the script runs (compiled or interpreted, and why), outermost first: what
+     * {@code npflua check} reports.
+     */
+    public List<LuaCompiler.FunctionReport> functions() {
+        return functions;
+    }
+
     /** The message of the most recent failed call, or null. */
     public String lastError() {
         return lastError;
@@ -224,6 +250,7 @@ public final class ScriptState implements AutoCloseable {
     public void close() {
         String closedName = name;
         fastEntry = null;
+        compiledEntry = null;
         entry = new OneArgFunction() {
             @Override
             public LuaValue call(LuaValue arg) {

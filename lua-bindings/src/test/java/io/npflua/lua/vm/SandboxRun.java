@@ -3,6 +3,7 @@ package io.npflua.lua.vm;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.npflua.lua.sandbox.ExecutionModel;
 import io.npflua.lua.sandbox.ScriptLoadException;
 import io.npflua.lua.sandbox.ScriptOptions;
 import io.npflua.lua.sandbox.ScriptState;
@@ -18,13 +19,17 @@ public record SandboxRun(List<String> printed, String failure) {
     private static final String FAILED = "' failed while loading: ";
     private static final String SYNTAX = "' does not compile: ";
 
-    /** Runs {@code source} as a script named {@code name} whose top-level chunk may take {@code loadBudget} steps. */
-    public static SandboxRun of(String name, String source, long loadBudget) {
+    /**
+     * Runs {@code source} as a script named {@code name} whose top-level chunk may take {@code loadBudget} steps,
+     * under execution model {@code model}.
+     */
+    public static SandboxRun of(String name, String source, long loadBudget, ExecutionModel model) {
         List<String> printed = new ArrayList<>();
         ScriptOptions options = ScriptOptions.of(name, source)
                 .withPrintSink((script, line) -> printed.add(line))
                 .withErrorListener((script, kind, message) -> { })
-                .withLoadBudget(loadBudget);
+                .withLoadBudget(loadBudget)
+                .withExecutionModel(model);
         try {
             ScriptState.load(options).close(); // the top-level chunk runs at load
             return new SandboxRun(printed, null);

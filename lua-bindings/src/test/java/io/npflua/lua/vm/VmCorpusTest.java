@@ -18,6 +18,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
+import io.npflua.lua.sandbox.ExecutionModel;
 import org.junit.jupiter.api.DynamicContainer;
 import org.junit.jupiter.api.DynamicNode;
 import org.junit.jupiter.api.DynamicTest;
@@ -45,7 +46,8 @@ class VmCorpusTest {
     static final String FILTER = "\nfunction filter(pkt) return true end\n";
     private static final Pattern CASE = Pattern.compile("^-- case: (\\S+)\\s*$");
 
-    private static final List<CorpusRunner> RUNNERS = List.of(new InterpreterCorpusRunner());
+    private static final List<CorpusRunner> RUNNERS = List.of(
+            new SandboxCorpusRunner(ExecutionModel.INTERPRETED), new SandboxCorpusRunner(ExecutionModel.COMPILED));
 
     /** One case: its name, source (as run, with the filter function appended) and golden output. */
     record Case(String file, String name, String source, String golden) {

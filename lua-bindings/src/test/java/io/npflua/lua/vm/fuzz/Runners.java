@@ -1,5 +1,7 @@
 package io.npflua.lua.vm.fuzz;
 
+import io.npflua.lua.sandbox.ExecutionModel;
+
 /** The runners of the differential test, by name: {@code interp}, {@code compiled}, {@code lua52}. */
 public final class Runners {
     /** Instruction budget of the quick interpreter: plenty for any generated program, a runaway loop stops soon. */
@@ -11,13 +13,12 @@ public final class Runners {
 
     /** The LuaJ interpreter inside the npflua sandbox. */
     public static LuaRunner interpreter() {
-        return new InterpreterRunner(InterpreterRunner.LOAD_BUDGET);
+        return new SandboxRunner(SandboxRunner.LOAD_BUDGET, ExecutionModel.INTERPRETED);
     }
 
     /** The engine under test: programs compiled to JVM bytecode, run in the sandbox. */
     public static LuaRunner compiled() {
-        // TODO compiled runner: replaced when io.npflua.lua.compiler lands
-        return new InterpreterRunner(InterpreterRunner.LOAD_BUDGET);
+        return new SandboxRunner(SandboxRunner.LOAD_BUDGET, ExecutionModel.COMPILED);
     }
 
     /** The reference C interpreter, {@code lua5.2} on the PATH (by hand only, never in CI). */
@@ -42,7 +43,8 @@ public final class Runners {
      */
     static LuaRunner quick(String name) {
         return switch (name) {
-            case "interp" -> new InterpreterRunner(QUICK_BUDGET);
+            case "interp" -> new SandboxRunner(QUICK_BUDGET, ExecutionModel.INTERPRETED);
+            case "compiled" -> new SandboxRunner(QUICK_BUDGET, ExecutionModel.COMPILED);
             case "lua52" -> new ProcessRunner("lua5.2", QUICK_TIMEOUT_SECONDS);
             default -> byName(name);
         };

@@ -1,0 +1,176 @@
+package io.npflua.lua.compiler;
+
+import org.luaj.vm2.Buffer;
+import org.luaj.vm2.LuaClosure;
+import org.luaj.vm2.LuaError;
+import org.luaj.vm2.LuaValue;
+import org.luaj.vm2.Prototype;
+import org.luaj.vm2.TailcallVarargs;
+import org.luaj.vm2.UpValue;
+import org.luaj.vm2.Varargs;
+
+/**
+ * What generated code calls for the instructions that are too long to emit inline. Each method does exactly what
+ * LuaJ's interpreter ({@code LuaClosure.execute}) does for the instruction it is named after, so that both
+ * execution models give the same answers; where they differ on purpose the method says so.
+ */
+final class CompiledSupport {
+    private CompiledSupport() {
+    }
+
+    /**
+     * The open upvalue of register {@code index}, created on first capture. Open upvalues are kept by register, so
+     * two closures that capture one local share one upvalue (the interpreter searches a list for the same result).
+     */
+    static UpValue findUpValue(LuaValue[] stack, int index, UpValue[] open) {
+        UpValue u = open[index];
+        if (u == null) {
+            open[index] = u = new UpValue(stack, index);
+        }
+        return u;
+    }
+
+    /** Closes the open upvalues of registers {@code from} and above ({@code OP_JMP} with A &gt; 0). */
+    static void closeFrom(UpValue[] open, int from) {
+        for (int r = open.length; --r >= from; ) {
+            UpValue u = open[r];
+            if (u != null) {
+                u.close();
+                open[r] = null;
+            }
+        }
+    }
+
+    /** Closes every open upvalue on the way out of a call: nothing may see the registers after it. */
+    static void closeAll(UpValue[] open) {
+        for (int r = open.length; --r >= 0; ) {
+            UpValue u = open[r];
+            if (u != null) {
+                u.close();
+            }
+        }
+    }
+
+    /** {@code dest[offset .. offset+n)} := the first {@code n} values of {@code v}, nil past its end. */
+    static void copyTo(Varargs v, LuaValue[] dest, int offset, int n) {
+        for (int i = 0; i < n; i++) {
+            dest[offset + i] = v.arg(i + 1);
+        }
+    }
+
+    /** The values of {@code v} in storage of their own (results kept while the registers change). */
+    static Varargs dealias(Varargs v) {
+        int n = v.narg();
+        switch (n) {
+            case 0:
+                return LuaValue.NONE;
+            case 1:
+                return v.arg1();
+            case 2:
+                return LuaValue.varargsOf(v.arg1(), v.arg(2));
+            default:
+                LuaValue[] copy = new LuaValue[n];
+                copyTo(v, copy, 0, n);
+                return LuaValue.varargsOf(copy);
+        }
+    }
+
+    /** {@code R(b) .. ... .. R(c)} with the interpreter's association (right to left through one buffer). */
+    static LuaValue concat(LuaValue[] stack, int b, int c) {
+        if (c > b + 1) {
+            Buffer sb = stack[c].buffer();
+            while (--c >= b) {
+                sb = stack[c].concat(sb);
+            }
+            return sb.value();
+        }
+        return stack[c - 1].concat(stack[c]);
+    }
+
+    /**
+     * A tail call for the caller's trampoline. A callee that is not a function is resolved through its
+     * {@code __call} metamethod here, so that a chain of tail calls through {@code __call} does not nest Java frames
+     * (LuaJ's interpreter nests one per call and overflows the Java stack after some thousands).
+     */
+    static Varargs tailcall(LuaValue f, Varargs args) {
+        if (!f.isfunction()) {
+            LuaValue h = f.metatag(LuaValue.CALL);
+            if (h.isfunction()) {
+                return new TailcallVarargs(h, LuaValue.varargsOf(f, args));
+            }
+        }
+        return new TailcallVarargs(f, args);
+    }
+
+    /** {@code OP_FORPREP}: checks the loop's numbers and pre-decrements the index. */
+    static void forPrep(LuaValue[] stack, int a) {
+        LuaValue init = stack[a].checknumber("'for' initial value must be a number");
+        LuaValue limit = stack[a + 1].checknumber("'for' limit must be a number");
+        LuaValue step = stack[a + 2].checknumber("'for' step must be a number");
+        stack[a] = init.sub(step);
+        stack[a + 1] = limit;
+        stack[a + 2] = step;
+    }
+
+    /** {@code OP_FORLOOP}: steps the index; true if the loop goes on (then the index is also in R(a+3)). */
+    static boolean forLoop(LuaValue[] stack, int a) {
+        LuaValue limit = stack[a + 1];
+        LuaValue step = stack[a + 2];
+        LuaValue idx = step.add(stack[a]);
+        if (step.gt_b(0) ? idx.lteq_b(limit) : idx.gteq_b(limit)) {
+            stack[a] = idx;
+            stack[a + 3] = idx;
+            return true;
+        }
+        return false;
+    }
+
+    /** {@code OP_TFORCALL}: R(a+3) .. R(a+2+c) := R(a)(R(a+1), R(a+2)). */
+    static void tforCall(LuaValue[] stack, int a, int c) {
+        Varargs v = stack[a].invoke(LuaValue.varargsOf(stack[a + 1], stack[a + 2]));
+        while (--c >= 0) {
+            stack[a + 3 + c] = v.arg(c + 1);
+        }
+    }
+
+    /** {@code OP_SETLIST} with B &gt; 0. */
+    static void setList(LuaValue[] stack, int a, int b, int offset) {
+        LuaValue o = stack[a];
+        o.presize(offset + b);
+        for (int j = 1; j <= b; j++) {
+            o.set(offset + j, stack[a + j]);
+        }
+    }
+
+    /** {@code OP_SETLIST} with B = 0: the registers up to {@code top}, the last of them a multiple result. */
+    static void setListToTop(LuaValue[] stack, int a, int offset, int top, Varargs v) {
+        LuaValue o = stack[a];
+        int b = top - a - 1;
+        int m = b - v.narg();
+        int j = 1;
+        for (; j <= m; j++) {
+            o.set(offset + j, stack[a + j]);
+        }
+        for (; j <= b; j++) {
+            o.set(offset + j, v.arg(j - m));
+        }
+    }
+
+    /**
+     * What a compiled frame throws for {@code t} raised at {@code pc}: a {@link LuaError} stamped with its position
+     * (once, by the innermost Lua frame, as the interpreter does), any other {@link Exception} wrapped in one, and
+     * {@link Error}s (budget, call depth, stack overflow) unchanged.
+     */
+    static Throwable failure(Throwable t, LuaClosure carrier, Prototype p, int pc) {
+        if (t instanceof LuaError e) {
+            LuaJAccess.stamp(e, carrier, p, pc);
+            return e;
+        }
+        if (t instanceof Exception e) {
+            LuaError le = new LuaError(e);
+            LuaJAccess.stamp(le, carrier, p, pc);
+            return le;
+        }
+        return t;
+    }
+}

@@ -1,0 +1,728 @@
+package io.npflua.lua.compiler;
+
+import static java.lang.constant.ConstantDescs.CD_Throwable;
+import static java.lang.constant.ConstantDescs.CD_boolean;
+import static java.lang.constant.ConstantDescs.CD_int;
+import static java.lang.constant.ConstantDescs.CD_void;
+
+import java.lang.classfile.ClassFile;
+import java.lang.classfile.CodeBuilder;
+import java.lang.classfile.Label;
+import java.lang.constant.ClassDesc;
+import java.lang.constant.ConstantDescs;
+import java.lang.constant.DynamicConstantDesc;
+import java.lang.constant.MethodTypeDesc;
+import java.lang.reflect.AccessFlag;
+import java.util.ArrayList;
+import java.util.List;
+import org.luaj.vm2.Lua;
+import org.luaj.vm2.Prototype;
+
+/**
+ * Translates one Lua 5.2 function prototype (LuaJ's register bytecode) into the bytes of a JVM class extending
+ * {@link CompiledFunction}. One JVM label per Lua instruction; registers stay in the frame's {@code LuaValue[]}
+ * exactly as the interpreter keeps them; every instruction does what {@code LuaClosure.execute} does for it.
+ *
+ * <p>What the class needs at run time (the hook, the prototype, constants, child functions) is its class data, a
+ * list read through {@code ldc} of dynamic constants ({@code MethodHandles.classDataAt}), so HotSpot sees each as a
+ * constant of the compiled code. Indexes into that list are fixed here: see {@link #classData}.
+ *
+ * <p>The budget: each basic block starts with {@code hook.steps(instructions in the block, pc)}, so the count of a
+ * call equals the interpreter's (which charges per instruction) whenever the block runs to its end.
+ */
+final class FunctionCompiler {
+    static final ClassDesc CD_LUA_VALUE = ClassDesc.of("org.luaj.vm2.LuaValue");
+    static final ClassDesc CD_VARARGS = ClassDesc.of("org.luaj.vm2.Varargs");
+    static final ClassDesc CD_UPVALUE = ClassDesc.of("org.luaj.vm2.UpValue");
+    static final ClassDesc CD_LUA_TABLE = ClassDesc.of("org.luaj.vm2.LuaTable");
+    static final ClassDesc CD_LUA_BOOLEAN = ClassDesc.of("org.luaj.vm2.LuaBoolean");
+    static final ClassDesc CD_LUA_CLOSURE = ClassDesc.of("org.luaj.vm2.LuaClosure");
+    static final ClassDesc CD_PROTOTYPE = ClassDesc.of("org.luaj.vm2.Prototype");
+    static final ClassDesc CD_COMPILED = ClassDesc.of(CompiledFunction.class.getName());
+    static final ClassDesc CD_HOOK = ClassDesc.of(CompiledHook.class.getName());
+    static final ClassDesc CD_SUPPORT = ClassDesc.of(CompiledSupport.class.getName());
+
+    private static final ClassDesc CD_VALUES = CD_LUA_VALUE.arrayType();
+    private static final ClassDesc CD_UPVALUES = CD_UPVALUE.arrayType();
+    private static final MethodTypeDesc MT_EXECUTE = MethodTypeDesc.of(CD_VARARGS, CD_VALUES, CD_VARARGS);
+    private static final MethodTypeDesc MT_V_V = MethodTypeDesc.of(CD_LUA_VALUE, CD_LUA_VALUE);
+    private static final MethodTypeDesc MT_V = MethodTypeDesc.of(CD_LUA_VALUE);
+    private static final MethodTypeDesc MT_B_V = MethodTypeDesc.of(CD_boolean, CD_LUA_VALUE);
+
+    /** Class data slots; constants follow at {@link #K_BASE}, then one slot per child prototype. */
+    static final int HOOK = 0;
+    static final int PROTOTYPE = 1;
+    static final int CARRIER = 2;
+    static final int GLOBALS = 3;
+    static final int K_BASE = 4;
+
+    // Locals of execute().
+    private static final int THIS = 0;
+    private static final int STACK = 1;
+    private static final int VARARGS = 2;
+    private static final int V = 3;
+    private static final int TOP = 4;
+    private static final int OPEN = 5;
+    private static final int PC = 6;
+    private static final int UPS = 7;
+    private static final int TMP = 8;
+    private static final int TMP_VARARGS = 9;
+    private static final int TMP_THROWN = 10;
+
+    private final Prototype p;
+    private final ClassDesc thisClass;
+    private final boolean[] compiledChildren;
+    private final boolean budget;
+    private final int[] code;
+    private final boolean hasOpen;
+    private Label[] labels;
+
+    /**
+     * @param compiledChildren for each child prototype, whether it is compiled (class data holds a template
+     *                         {@link CompiledFunction}) or interpreted (class data holds its {@link Prototype})
+     * @param budget           false only to measure what the budget costs: no {@code steps} calls
+     */
+    FunctionCompiler(Prototype p, ClassDesc thisClass, boolean[] compiledChildren, boolean budget) {
+        this.p = p;
+        this.thisClass = thisClass;
+        this.compiledChildren = compiledChildren;
+        this.budget = budget;
+        this.code = p.code;
+        this.hasOpen = p.p != null && p.p.length > 0;
+    }
+
+    /** The class data list matching the indexes this compiler emits. */
+    static List<Object> classData(CompiledHook hook, Prototype p, Object carrier, Object globals,
+                                  List<Object> children) {
+        List<Object> data = new ArrayList<>(K_BASE + p.k.length + children.size());
+        data.add(hook);
+        data.add(p);
+        data.add(carrier);
+        data.add(globals);
+        for (var k : p.k) {
+            data.add(k);
+        }
+        data.addAll(children);
+        return data;
+    }
+
+    /** Why this prototype cannot be compiled, or null if it can. */
+    static String refusal(Prototype p) {
+        int[] code = p.code;
+        for (int pc = 0; pc < code.length; pc++) {
+            int op = code[pc] & 0x3f;
+            if (op == Lua.OP_SETLIST && ((code[pc] >> 14) & 0x1ff) == 0) {
+                pc++; // the next word is data
+            } else if (op == Lua.OP_LOADKX || op == Lua.OP_EXTRAARG) {
+                return "more than 262,143 constants (OP_LOADKX)";
+            } else if (op > Lua.OP_EXTRAARG) {
+                return "unknown opcode " + op;
+            }
+        }
+        return null;
+    }
+
+    byte[] generate(ClassFile classFile) {
+        return classFile.build(thisClass, cb -> {
+            cb.withFlags(AccessFlag.FINAL, AccessFlag.SYNTHETIC);
+            cb.withSuperclass(CD_COMPILED);
+            cb.withMethodBody("<init>", MethodTypeDesc.of(CD_void), ClassFile.ACC_PUBLIC, c -> {
+                c.aload(0);
+                constant(c, PROTOTYPE, CD_PROTOTYPE);
+                c.invokespecial(CD_COMPILED, "<init>", MethodTypeDesc.of(CD_void, CD_PROTOTYPE));
+                c.return_();
+            });
+            cb.withMethodBody("fresh", MethodTypeDesc.of(CD_COMPILED), ClassFile.ACC_PUBLIC, c -> {
+                c.new_(thisClass);
+                c.dup();
+                c.invokespecial(thisClass, "<init>", MethodTypeDesc.of(CD_void));
+                c.areturn();
+            });
+            cb.withMethodBody("execute", MT_EXECUTE, ClassFile.ACC_PROTECTED | ClassFile.ACC_FINAL, this::body);
+        });
+    }
+
+    private void body(CodeBuilder c) {
+        labels = new Label[code.length + 1];
+        for (int i = 0; i < labels.length; i++) {
+            labels[i] = c.newLabel();
+        }
+        boolean[] leader = leaders();
+        int[] blockLength = blockLengths(leader);
+
+        // Prologue, as the interpreter's: open upvalues only if the function makes closures, then the entry hook.
+        c.getstatic(CD_LUA_VALUE, "NONE", CD_LUA_VALUE);
+        c.astore(V);
+        c.iconst_0();
+        c.istore(TOP);
+        c.iconst_0();
+        c.istore(PC);
+        if (hasOpen) {
+            c.loadConstant(code.length == 0 ? 1 : p.maxstacksize);
+            c.anewarray(CD_UPVALUE);
+        } else {
+            c.aconst_null();
+        }
+        c.astore(OPEN);
+        c.aload(THIS);
+        c.getfield(CD_COMPILED, "upValues", CD_UPVALUES);
+        c.astore(UPS);
+        constant(c, HOOK, CD_HOOK);
+        constant(c, PROTOTYPE, CD_PROTOTYPE);
+        c.invokeinterface(CD_HOOK, "enter", MethodTypeDesc.of(CD_void, CD_PROTOTYPE));
+
+        Label start = c.newLabel();
+        Label end = c.newLabel();
+        Label handler = c.newLabel();
+        c.labelBinding(start);
+        for (int pc = 0; pc < code.length; pc++) {
+            c.labelBinding(labels[pc]);
+            if (leader[pc] && budget) {
+                constant(c, HOOK, CD_HOOK);
+                c.loadConstant(blockLength[pc]);
+                c.loadConstant(pc);
+                c.invokeinterface(CD_HOOK, "steps", MethodTypeDesc.of(CD_void, CD_int, CD_int));
+            }
+            int i = code[pc];
+            if ((i & 0x3f) == Lua.OP_SETLIST && ((i >> 14) & 0x1ff) == 0) {
+                instruction(c, pc, i);
+                pc++;
+                c.labelBinding(labels[pc]); // the data word: nothing jumps here
+                continue;
+            }
+            instruction(c, pc, i);
+        }
+        c.labelBinding(labels[code.length]);
+        // Falling off the end cannot happen (Lua functions end in OP_RETURN); keep the verifier content.
+        c.aconst_null();
+        c.athrow();
+        c.labelBinding(end);
+
+        c.labelBinding(handler);
+        c.astore(TMP_THROWN);
+        c.aload(TMP_THROWN);
+        constant(c, CARRIER, CD_LUA_CLOSURE);
+        constant(c, PROTOTYPE, CD_PROTOTYPE);
+        c.iload(PC);
+        c.invokestatic(CD_SUPPORT, "failure",
+                MethodTypeDesc.of(CD_Throwable, CD_Throwable, CD_LUA_CLOSURE, CD_PROTOTYPE, CD_int));
+        c.astore(TMP_THROWN);
+        leave(c);
+        c.aload(TMP_THROWN);
+        c.athrow();
+        c.exceptionCatchAll(start, end, handler);
+    }
+
+    /** The exit work of every path out: close open upvalues, then tell the hook. */
+    private void leave(CodeBuilder c) {
+        if (hasOpen) {
+            c.aload(OPEN);
+            c.invokestatic(CD_SUPPORT, "closeAll", MethodTypeDesc.of(CD_void, CD_UPVALUES));
+        }
+        constant(c, HOOK, CD_HOOK);
+        c.invokeinterface(CD_HOOK, "exit", MethodTypeDesc.of(CD_void));
+    }
+
+    private boolean[] leaders() {
+        boolean[] leader = new boolean[code.length + 2];
+        if (code.length > 0) {
+            leader[0] = true;
+        }
+        for (int pc = 0; pc < code.length; pc++) {
+            int i = code[pc];
+            int op = i & 0x3f;
+            int target = pc + 1 + ((i >>> 14) - 0x1ffff);
+            switch (op) {
+                case Lua.OP_JMP, Lua.OP_FORLOOP, Lua.OP_FORPREP, Lua.OP_TFORLOOP -> {
+                    leader[target] = true;
+                    leader[pc + 1] = true;
+                }
+                case Lua.OP_EQ, Lua.OP_LT, Lua.OP_LE, Lua.OP_TEST, Lua.OP_TESTSET -> {
+                    leader[pc + 1] = true;
+                    leader[pc + 2] = true;
+                }
+                case Lua.OP_LOADBOOL -> {
+                    if (((i >> 14) & 0x1ff) != 0) {
+                        leader[pc + 1] = true;
+                        leader[pc + 2] = true;
+                    }
+                }
+                case Lua.OP_RETURN, Lua.OP_TAILCALL -> leader[pc + 1] = true;
+                case Lua.OP_SETLIST -> {
+                    if (((i >> 14) & 0x1ff) == 0) {
+                        pc++;
+                    }
+                }
+                default -> {
+                }
+            }
+        }
+        return leader;
+    }
+
+    /** For each leader, the instructions the interpreter would execute in its block (data words excluded). */
+    private int[] blockLengths(boolean[] leader) {
+        int[] length = new int[code.length];
+        int current = -1;
+        for (int pc = 0; pc < code.length; pc++) {
+            if (leader[pc]) {
+                current = pc;
+            }
+            if (current >= 0) {
+                length[current]++;
+            }
+            int i = code[pc];
+            if ((i & 0x3f) == Lua.OP_SETLIST && ((i >> 14) & 0x1ff) == 0) {
+                pc++;
+            }
+        }
+        return length;
+    }
+
+    private void instruction(CodeBuilder c, int pc, int i) {
+        int op = i & 0x3f;
+        int a = (i >> 6) & 0xff;
+        int b = i >>> 23;
+        int cc = (i >> 14) & 0x1ff;
+        int bx = i >>> 14;
+        int sbx = bx - 0x1ffff;
+        switch (op) {
+            case Lua.OP_MOVE -> {
+                storeStart(c, a);
+                reg(c, b);
+                c.aastore();
+            }
+            case Lua.OP_LOADK -> {
+                storeStart(c, a);
+                constant(c, K_BASE + bx, CD_LUA_VALUE);
+                c.aastore();
+            }
+            case Lua.OP_LOADBOOL -> {
+                storeStart(c, a);
+                c.getstatic(CD_LUA_VALUE, b != 0 ? "TRUE" : "FALSE", CD_LUA_BOOLEAN);
+                c.aastore();
+                if (cc != 0) {
+                    c.goto_(labels[pc + 2]);
+                }
+            }
+            case Lua.OP_LOADNIL -> {
+                for (int r = a; r <= a + b; r++) {
+                    storeStart(c, r);
+                    c.getstatic(CD_LUA_VALUE, "NIL", CD_LUA_VALUE);
+                    c.aastore();
+                }
+            }
+            case Lua.OP_GETUPVAL -> {
+                storeStart(c, a);
+                upValue(c, b);
+                c.invokevirtual(CD_UPVALUE, "getValue", MT_V);
+                c.aastore();
+            }
+            case Lua.OP_GETTABUP -> {
+                at(c, pc);
+                storeStart(c, a);
+                upValue(c, b);
+                c.invokevirtual(CD_UPVALUE, "getValue", MT_V);
+                rk(c, cc);
+                c.invokevirtual(CD_LUA_VALUE, "get", MT_V_V);
+                c.aastore();
+            }
+            case Lua.OP_GETTABLE -> {
+                at(c, pc);
+                storeStart(c, a);
+                reg(c, b);
+                rk(c, cc);
+                c.invokevirtual(CD_LUA_VALUE, "get", MT_V_V);
+                c.aastore();
+            }
+            case Lua.OP_SETTABUP -> {
+                at(c, pc);
+                upValue(c, a);
+                c.invokevirtual(CD_UPVALUE, "getValue", MT_V);
+                rk(c, b);
+                rk(c, cc);
+                c.invokevirtual(CD_LUA_VALUE, "set", MethodTypeDesc.of(CD_void, CD_LUA_VALUE, CD_LUA_VALUE));
+            }
+            case Lua.OP_SETUPVAL -> {
+                upValue(c, b);
+                reg(c, a);
+                c.invokevirtual(CD_UPVALUE, "setValue", MethodTypeDesc.of(CD_void, CD_LUA_VALUE));
+            }
+            case Lua.OP_SETTABLE -> {
+                at(c, pc);
+                reg(c, a);
+                rk(c, b);
+                rk(c, cc);
+                c.invokevirtual(CD_LUA_VALUE, "set", MethodTypeDesc.of(CD_void, CD_LUA_VALUE, CD_LUA_VALUE));
+            }
+            case Lua.OP_NEWTABLE -> {
+                at(c, pc);
+                storeStart(c, a);
+                c.new_(CD_LUA_TABLE);
+                c.dup();
+                c.loadConstant(b);
+                c.loadConstant(cc);
+                c.invokespecial(CD_LUA_TABLE, "<init>", MethodTypeDesc.of(CD_void, CD_int, CD_int));
+                c.aastore();
+            }
+            case Lua.OP_SELF -> {
+                at(c, pc);
+                reg(c, b);
+                c.astore(TMP);
+                storeStart(c, a + 1);
+                c.aload(TMP);
+                c.aastore();
+                storeStart(c, a);
+                c.aload(TMP);
+                rk(c, cc);
+                c.invokevirtual(CD_LUA_VALUE, "get", MT_V_V);
+                c.aastore();
+            }
+            case Lua.OP_ADD, Lua.OP_SUB, Lua.OP_MUL, Lua.OP_DIV, Lua.OP_MOD, Lua.OP_POW -> {
+                at(c, pc);
+                storeStart(c, a);
+                rk(c, b);
+                rk(c, cc);
+                c.invokevirtual(CD_LUA_VALUE, arith(op), MT_V_V);
+                c.aastore();
+            }
+            case Lua.OP_UNM, Lua.OP_NOT, Lua.OP_LEN -> {
+                at(c, pc);
+                storeStart(c, a);
+                reg(c, b);
+                c.invokevirtual(CD_LUA_VALUE, op == Lua.OP_UNM ? "neg" : op == Lua.OP_NOT ? "not" : "len", MT_V);
+                c.aastore();
+            }
+            case Lua.OP_CONCAT -> {
+                at(c, pc);
+                constant(c, HOOK, CD_HOOK);
+                c.aload(STACK);
+                c.loadConstant(b);
+                c.loadConstant(cc);
+                c.loadConstant(pc);
+                c.invokeinterface(CD_HOOK, "concat", MethodTypeDesc.of(CD_void, CD_VALUES, CD_int, CD_int, CD_int));
+                storeStart(c, a);
+                c.aload(STACK);
+                c.loadConstant(b);
+                c.loadConstant(cc);
+                c.invokestatic(CD_SUPPORT, "concat", MethodTypeDesc.of(CD_LUA_VALUE, CD_VALUES, CD_int, CD_int));
+                c.aastore();
+            }
+            case Lua.OP_JMP -> {
+                if (a > 0 && hasOpen) {
+                    c.aload(OPEN);
+                    c.loadConstant(a - 1);
+                    c.invokestatic(CD_SUPPORT, "closeFrom", MethodTypeDesc.of(CD_void, CD_UPVALUES, CD_int));
+                }
+                c.goto_(labels[pc + 1 + sbx]);
+            }
+            case Lua.OP_EQ, Lua.OP_LT, Lua.OP_LE -> {
+                at(c, pc);
+                rk(c, b);
+                rk(c, cc);
+                c.invokevirtual(CD_LUA_VALUE, op == Lua.OP_EQ ? "eq_b" : op == Lua.OP_LT ? "lt_b" : "lteq_b", MT_B_V);
+                skipUnless(c, pc, a != 0);
+            }
+            case Lua.OP_TEST -> {
+                reg(c, a);
+                c.invokevirtual(CD_LUA_VALUE, "toboolean", MethodTypeDesc.of(CD_boolean));
+                skipUnless(c, pc, cc != 0);
+            }
+            case Lua.OP_TESTSET -> {
+                reg(c, b);
+                c.astore(TMP);
+                c.aload(TMP);
+                c.invokevirtual(CD_LUA_VALUE, "toboolean", MethodTypeDesc.of(CD_boolean));
+                skipUnless(c, pc, cc != 0);
+                storeStart(c, a);
+                c.aload(TMP);
+                c.aastore();
+            }
+            case Lua.OP_CALL -> call(c, pc, a, b, cc);
+            case Lua.OP_TAILCALL -> {
+                at(c, pc);
+                reg(c, a);
+                arguments(c, a, b);
+                c.invokestatic(CD_SUPPORT, "tailcall", MethodTypeDesc.of(CD_VARARGS, CD_LUA_VALUE, CD_VARARGS));
+                returnTmp(c);
+            }
+            case Lua.OP_RETURN -> {
+                switch (b) {
+                    case 0 -> rangeToTop(c, a);
+                    case 1 -> c.getstatic(CD_LUA_VALUE, "NONE", CD_LUA_VALUE);
+                    case 2 -> reg(c, a);
+                    default -> range(c, a, b - 1);
+                }
+                returnTmp(c);
+            }
+            case Lua.OP_FORLOOP -> {
+                at(c, pc);
+                c.aload(STACK);
+                c.loadConstant(a);
+                c.invokestatic(CD_SUPPORT, "forLoop", MethodTypeDesc.of(CD_boolean, CD_VALUES, CD_int));
+                c.ifne(labels[pc + 1 + sbx]);
+            }
+            case Lua.OP_FORPREP -> {
+                at(c, pc);
+                c.aload(STACK);
+                c.loadConstant(a);
+                c.invokestatic(CD_SUPPORT, "forPrep", MethodTypeDesc.of(CD_void, CD_VALUES, CD_int));
+                c.goto_(labels[pc + 1 + sbx]);
+            }
+            case Lua.OP_TFORCALL -> {
+                at(c, pc);
+                c.aload(STACK);
+                c.loadConstant(a);
+                c.loadConstant(cc);
+                c.invokestatic(CD_SUPPORT, "tforCall", MethodTypeDesc.of(CD_void, CD_VALUES, CD_int, CD_int));
+                c.getstatic(CD_LUA_VALUE, "NONE", CD_LUA_VALUE);
+                c.astore(V);
+            }
+            case Lua.OP_TFORLOOP -> {
+                Label done = c.newLabel();
+                reg(c, a + 1);
+                c.invokevirtual(CD_LUA_VALUE, "isnil", MethodTypeDesc.of(CD_boolean));
+                c.ifne(done);
+                storeStart(c, a);
+                reg(c, a + 1);
+                c.aastore();
+                c.goto_(labels[pc + 1 + sbx]);
+                c.labelBinding(done);
+            }
+            case Lua.OP_SETLIST -> {
+                at(c, pc);
+                int block = cc == 0 ? code[pc + 1] : cc;
+                int offset = (block - 1) * Lua.LFIELDS_PER_FLUSH;
+                c.aload(STACK);
+                c.loadConstant(a);
+                if (b == 0) {
+                    c.loadConstant(offset);
+                    c.iload(TOP);
+                    c.aload(V);
+                    c.invokestatic(CD_SUPPORT, "setListToTop",
+                            MethodTypeDesc.of(CD_void, CD_VALUES, CD_int, CD_int, CD_int, CD_VARARGS));
+                } else {
+                    c.loadConstant(b);
+                    c.loadConstant(offset);
+                    c.invokestatic(CD_SUPPORT, "setList", MethodTypeDesc.of(CD_void, CD_VALUES, CD_int, CD_int,
+                            CD_int));
+                }
+            }
+            case Lua.OP_CLOSURE -> closure(c, pc, a, bx);
+            case Lua.OP_VARARG -> {
+                if (b == 0) {
+                    c.aload(VARARGS);
+                    c.invokevirtual(CD_VARARGS, "narg", MethodTypeDesc.of(CD_int));
+                    c.loadConstant(a);
+                    c.iadd();
+                    c.istore(TOP);
+                    c.aload(VARARGS);
+                    c.astore(V);
+                } else {
+                    c.aload(VARARGS);
+                    c.aload(STACK);
+                    c.loadConstant(a);
+                    c.loadConstant(b - 1);
+                    c.invokestatic(CD_SUPPORT, "copyTo",
+                            MethodTypeDesc.of(CD_void, CD_VARARGS, CD_VALUES, CD_int, CD_int));
+                }
+            }
+            default -> throw new IllegalArgumentException("opcode " + op + " at pc " + pc);
+        }
+    }
+
+    private void call(CodeBuilder c, int pc, int a, int b, int cc) {
+        at(c, pc);
+        if (b >= 1 && b <= 4 && (cc == 1 || cc == 2)) {
+            // The interpreter's fast paths: call(...) with no Varargs, one result or none.
+            if (cc == 2) {
+                storeStart(c, a);
+            }
+            reg(c, a);
+            MethodTypeDesc type;
+            switch (b) {
+                case 1 -> type = MethodTypeDesc.of(CD_LUA_VALUE);
+                case 2 -> {
+                    reg(c, a + 1);
+                    type = MT_V_V;
+                }
+                case 3 -> {
+                    reg(c, a + 1);
+                    reg(c, a + 2);
+                    type = MethodTypeDesc.of(CD_LUA_VALUE, CD_LUA_VALUE, CD_LUA_VALUE);
+                }
+                default -> {
+                    reg(c, a + 1);
+                    reg(c, a + 2);
+                    reg(c, a + 3);
+                    type = MethodTypeDesc.of(CD_LUA_VALUE, CD_LUA_VALUE, CD_LUA_VALUE, CD_LUA_VALUE);
+                }
+            }
+            c.invokevirtual(CD_LUA_VALUE, "call", type);
+            if (cc == 2) {
+                c.aastore();
+            } else {
+                c.pop();
+            }
+            return;
+        }
+        reg(c, a);
+        arguments(c, a, b);
+        c.invokevirtual(CD_LUA_VALUE, "invoke", MethodTypeDesc.of(CD_VARARGS, CD_VARARGS));
+        if (cc > 0) {
+            c.aload(STACK);
+            c.loadConstant(a);
+            c.loadConstant(cc - 1);
+            c.invokestatic(CD_SUPPORT, "copyTo", MethodTypeDesc.of(CD_void, CD_VARARGS, CD_VALUES, CD_int, CD_int));
+            c.getstatic(CD_LUA_VALUE, "NONE", CD_LUA_VALUE);
+            c.astore(V);
+        } else {
+            c.astore(TMP_VARARGS);
+            c.aload(TMP_VARARGS);
+            c.invokevirtual(CD_VARARGS, "narg", MethodTypeDesc.of(CD_int));
+            c.loadConstant(a);
+            c.iadd();
+            c.istore(TOP);
+            c.aload(TMP_VARARGS);
+            c.invokestatic(CD_SUPPORT, "dealias", MethodTypeDesc.of(CD_VARARGS, CD_VARARGS));
+            c.astore(V);
+        }
+    }
+
+    /** Pushes the arguments R(a+1) .. R(a+b-1) (or up to top when b = 0) as one Varargs. */
+    private void arguments(CodeBuilder c, int a, int b) {
+        switch (b) {
+            case 0 -> rangeToTop(c, a + 1);
+            case 1 -> c.getstatic(CD_LUA_VALUE, "NONE", CD_LUA_VALUE);
+            case 2 -> reg(c, a + 1);
+            case 3 -> {
+                reg(c, a + 1);
+                reg(c, a + 2);
+                c.invokestatic(CD_LUA_VALUE, "varargsOf", MethodTypeDesc.of(CD_VARARGS, CD_LUA_VALUE, CD_VARARGS));
+            }
+            default -> range(c, a + 1, b - 1);
+        }
+    }
+
+    /** Pushes {@code varargsOf(stack, from, n)}. */
+    private void range(CodeBuilder c, int from, int n) {
+        c.aload(STACK);
+        c.loadConstant(from);
+        c.loadConstant(n);
+        c.invokestatic(CD_LUA_VALUE, "varargsOf", MethodTypeDesc.of(CD_VARARGS, CD_VALUES, CD_int, CD_int));
+    }
+
+    /** Pushes {@code varargsOf(stack, from, top - v.narg() - from, v)}: registers from {@code from}, then v. */
+    private void rangeToTop(CodeBuilder c, int from) {
+        c.aload(STACK);
+        c.loadConstant(from);
+        c.iload(TOP);
+        c.aload(V);
+        c.invokevirtual(CD_VARARGS, "narg", MethodTypeDesc.of(CD_int));
+        c.isub();
+        c.loadConstant(from);
+        c.isub();
+        c.aload(V);
+        c.invokestatic(CD_LUA_VALUE, "varargsOf",
+                MethodTypeDesc.of(CD_VARARGS, CD_VALUES, CD_int, CD_int, CD_VARARGS));
+    }
+
+    /** The value on the operand stack is the function's result: leave, then return it. */
+    private void returnTmp(CodeBuilder c) {
+        c.astore(TMP_VARARGS);
+        leave(c);
+        c.aload(TMP_VARARGS);
+        c.areturn();
+    }
+
+    private void closure(CodeBuilder c, int pc, int a, int bx) {
+        Prototype child = p.p[bx];
+        int slot = K_BASE + p.k.length + bx;
+        storeStart(c, a);
+        ClassDesc upOwner;
+        if (compiledChildren[bx]) {
+            constant(c, slot, CD_COMPILED);
+            c.invokevirtual(CD_COMPILED, "fresh", MethodTypeDesc.of(CD_COMPILED));
+            upOwner = CD_COMPILED;
+        } else {
+            c.new_(CD_LUA_CLOSURE);
+            c.dup();
+            constant(c, slot, CD_PROTOTYPE);
+            constant(c, GLOBALS, CD_LUA_VALUE);
+            c.invokespecial(CD_LUA_CLOSURE, "<init>", MethodTypeDesc.of(CD_void, CD_PROTOTYPE, CD_LUA_VALUE));
+            upOwner = CD_LUA_CLOSURE;
+        }
+        var uv = child.upvalues;
+        for (int j = 0; j < uv.length; j++) {
+            c.dup();
+            c.getfield(upOwner, "upValues", CD_UPVALUES);
+            c.loadConstant(j);
+            if (uv[j].instack) {
+                c.aload(STACK);
+                c.loadConstant(uv[j].idx & 0xff);
+                c.aload(OPEN);
+                c.invokestatic(CD_SUPPORT, "findUpValue",
+                        MethodTypeDesc.of(CD_UPVALUE, CD_VALUES, CD_int, CD_UPVALUES));
+            } else {
+                upValue(c, uv[j].idx & 0xff);
+            }
+            c.aastore();
+        }
+        c.aastore();
+    }
+
+    /** Records the pc for the error handler (only before instructions that can raise a Lua error). */
+    private void at(CodeBuilder c, int pc) {
+        c.loadConstant(pc);
+        c.istore(PC);
+    }
+
+    /** After a boolean on the stack: skip the next instruction unless it equals {@code expected}. */
+    private void skipUnless(CodeBuilder c, int pc, boolean expected) {
+        if (expected) {
+            c.ifeq(labels[pc + 2]);
+        } else {
+            c.ifne(labels[pc + 2]);
+        }
+    }
+
+    private void storeStart(CodeBuilder c, int r) {
+        c.aload(STACK);
+        c.loadConstant(r);
+    }
+
+    private void reg(CodeBuilder c, int r) {
+        c.aload(STACK);
+        c.loadConstant(r);
+        c.aaload();
+    }
+
+    private void rk(CodeBuilder c, int x) {
+        if (x > 0xff) {
+            constant(c, K_BASE + (x & 0xff), CD_LUA_VALUE);
+        } else {
+            reg(c, x);
+        }
+    }
+
+    private void upValue(CodeBuilder c, int index) {
+        c.aload(UPS);
+        c.loadConstant(index);
+        c.aaload();
+    }
+
+    private static String arith(int op) {
+        return switch (op) {
+            case Lua.OP_ADD -> "add";
+            case Lua.OP_SUB -> "sub";
+            case Lua.OP_MUL -> "mul";
+            case Lua.OP_DIV -> "div";
+            case Lua.OP_MOD -> "mod";
+            default -> "pow";
+        };
+    }
+
+    private static void constant(CodeBuilder c, int index, ClassDesc type) {
+        c.ldc(DynamicConstantDesc.ofNamed(ConstantDescs.BSM_CLASS_DATA_AT, ConstantDescs.DEFAULT_NAME, type, index));
+    }
+}

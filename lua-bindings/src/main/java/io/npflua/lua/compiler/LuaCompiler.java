@@ -1,0 +1,200 @@
+package io.npflua.lua.compiler;
+
+import java.lang.classfile.Attributes;
+import java.lang.classfile.ClassFile;
+import java.lang.classfile.ClassHierarchyResolver;
+import java.lang.classfile.ClassModel;
+import java.lang.classfile.MethodModel;
+import java.lang.constant.ClassDesc;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.luaj.vm2.Globals;
+import org.luaj.vm2.LuaClosure;
+import org.luaj.vm2.LuaFunction;
+import org.luaj.vm2.LuaValue;
+import org.luaj.vm2.Prototype;
+import org.luaj.vm2.UpValue;
+
+/**
+ * Compiles a chunk's prototypes to JVM classes, one hidden class per function, and says which functions it
+ * compiled. A function it refuses (see {@link #compile}) runs in LuaJ's interpreter, and so do the functions nested
+ * in it; everything else runs compiled. Classes are defined as hidden, non-strong classes: they unload with the last
+ * closure, constant and state that refers to them.
+ *
+ * <pre>{@code
+ * LuaCompiler.Chunk chunk = LuaCompiler.compile(prototype, globals, hook, true);
+ * LuaFunction f = chunk.function(globals);          // the chunk's main function, environment globals
+ * chunk.functions();                                // which function runs how, and why
+ * }</pre>
+ */
+public final class LuaCompiler {
+    /**
+     * HotSpot does not JIT-compile a method whose bytecode is longer than this ({@code -XX:-DontCompileHugeMethods}
+     * is off by default): such a function would run in the JVM's own interpreter, slower than LuaJ's. They stay in
+     * LuaJ's interpreter instead.
+     */
+    public static final int HUGE_METHOD_BYTES = 8000;
+
+    private static final MethodHandles.Lookup LOOKUP = MethodHandles.lookup();
+    private static final ClassHierarchyResolver RESOLVER = ClassHierarchyResolver.defaultResolver()
+            .orElse(ClassHierarchyResolver.ofClassLoading(LuaCompiler.class.getClassLoader()))
+            .cached(ConcurrentHashMap::new);
+    private static final AtomicLong SEQUENCE = new AtomicLong();
+
+    private LuaCompiler() {
+    }
+
+    /**
+     * How one function of a chunk runs.
+     *
+     * @param function {@code source:line} of its definition ({@code main chunk} for the chunk itself)
+     * @param compiled true if it runs as JVM bytecode
+     * @param reason   why it runs in the interpreter (null when compiled)
+     * @param bytes    length of its compiled body in JVM bytecode (0 if never generated)
+     */
+    public record FunctionReport(String function, boolean compiled, String reason, int bytes) {
+    }
+
+    /** A compiled chunk: makes its main function, says how each function runs. */
+    public static final class Chunk {
+        private final Prototype root;
+        private final Globals globals;
+        private final CompiledFunction template;
+        private final List<FunctionReport> functions;
+
+        private Chunk(Prototype root, Globals globals, CompiledFunction template, List<FunctionReport> functions) {
+            this.root = root;
+            this.globals = globals;
+            this.template = template;
+            this.functions = functions;
+        }
+
+        /** A new closure of the main function whose environment ({@code _ENV}) is {@code env}. */
+        public LuaFunction function(LuaValue env) {
+            if (template != null) {
+                CompiledFunction f = template.fresh();
+                if (f.upValues.length > 0) {
+                    f.upValues[0] = new UpValue(new LuaValue[] {env}, 0);
+                }
+                return f;
+            }
+            // The interpreter calls its hook only for closures made with the Globals object itself.
+            LuaClosure f = new LuaClosure(root, globals);
+            if (env != globals && f.upValues.length > 0) {
+                f.upValues[0].setValue(env);
+            }
+            return f;
+        }
+
+        /** Every function of the chunk, outermost first, in source order. */
+        public List<FunctionReport> functions() {
+            return functions;
+        }
+
+        /** True if every function runs compiled. */
+        public boolean fullyCompiled() {
+            return functions.stream().allMatch(FunctionReport::compiled);
+        }
+    }
+
+    /**
+     * Compiles {@code root} and the functions nested in it. Refused (run by the interpreter, with the reason in
+     * the report): a function with more than 262,143 constants ({@code OP_LOADKX}, which LuaJ's interpreter cannot
+     * run either), one whose body would pass {@link #HUGE_METHOD_BYTES}, and every function nested in a refused one.
+     *
+     * @param hook   told about entries, exits, block steps and concatenations of compiled code
+     * @param budget false only to measure the budget's cost: compiled code then never calls {@code hook.steps}
+     */
+    public static Chunk compile(Prototype root, Globals globals, CompiledHook hook, boolean budget) {
+        LuaClosure carrier = LuaJAccess.hookCarrier(globals);
+        List<FunctionReport> reports = new ArrayList<>();
+        Plan plan = plan(root, true, budget, reports, "main chunk");
+        CompiledFunction template = plan.bytes == null ? null : define(plan, hook, carrier, globals);
+        return new Chunk(root, globals, template, Collections.unmodifiableList(reports));
+    }
+
+    /** What to do with one prototype: its class bytes (null: interpreted) and the plans of its children. */
+    private record Plan(Prototype p, byte[] bytes, Plan[] children) {
+    }
+
+    private static Plan plan(Prototype p, boolean parentCompiled, boolean budget, List<FunctionReport> reports,
+                             String name) {
+        int reportIndex = reports.size();
+        reports.add(null);
+        Prototype[] nested = p.p == null ? new Prototype[0] : p.p;
+        String reason = parentCompiled ? FunctionCompiler.refusal(p) : "nested in an interpreted function";
+        byte[] bytes = null;
+        int length = 0;
+        Plan[] children = new Plan[nested.length];
+        if (reason == null) {
+            int mark = reports.size();
+            boolean[] compiledChildren = new boolean[nested.length];
+            for (int i = 0; i < nested.length; i++) {
+                children[i] = plan(nested[i], true, budget, reports, functionName(nested[i]));
+                compiledChildren[i] = children[i].bytes != null;
+            }
+            ClassDesc name0 = ClassDesc.of(LuaCompiler.class.getPackageName() + ".Lua$" + p.linedefined + "$"
+                    + SEQUENCE.incrementAndGet());
+            ClassFile cf = ClassFile.of(ClassFile.ClassHierarchyResolverOption.of(
+                    ClassHierarchyResolver.of(List.of(), Map.of(name0, FunctionCompiler.CD_COMPILED))
+                            .orElse(RESOLVER)));
+            try {
+                bytes = new FunctionCompiler(p, name0, compiledChildren, budget).generate(cf);
+                length = executeLength(cf.parse(bytes));
+                if (length > HUGE_METHOD_BYTES) {
+                    reason = "too large to compile well: " + length + " bytes of JVM bytecode, above HotSpot's "
+                            + HUGE_METHOD_BYTES + "-byte limit for JIT compilation";
+                }
+            } catch (IllegalArgumentException | IllegalStateException e) {
+                reason = "the JVM class could not be built: " + e.getMessage();
+            }
+            if (reason != null) {
+                bytes = null;
+                reports.subList(mark, reports.size()).clear();
+            }
+        }
+        if (reason != null) {
+            for (int i = 0; i < nested.length; i++) {
+                children[i] = plan(nested[i], false, budget, reports, functionName(nested[i]));
+            }
+        }
+        reports.set(reportIndex, new FunctionReport(name, reason == null, reason, length));
+        return new Plan(p, bytes, children);
+    }
+
+    private static String functionName(Prototype p) {
+        return (p.source == null ? "?" : p.source.tojstring()) + ":" + p.linedefined;
+    }
+
+    private static int executeLength(ClassModel model) {
+        for (MethodModel m : model.methods()) {
+            if (m.methodName().equalsString("execute")) {
+                return m.findAttribute(Attributes.code()).map(code -> code.codeLength()).orElse(0);
+            }
+        }
+        return 0;
+    }
+
+    private static CompiledFunction define(Plan plan, CompiledHook hook, LuaClosure carrier, Globals globals) {
+        List<Object> children = new ArrayList<>(plan.children.length);
+        for (Plan child : plan.children) {
+            children.add(child.bytes != null ? define(child, hook, carrier, globals) : child.p);
+        }
+        List<Object> data = FunctionCompiler.classData(hook, plan.p, carrier, globals, children);
+        try {
+            MethodHandles.Lookup lookup = LOOKUP.defineHiddenClassWithClassData(plan.bytes, data, true);
+            return (CompiledFunction) lookup.findConstructor(lookup.lookupClass(), MethodType.methodType(void.class))
+                    .invoke();
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException("cannot define the class of " + functionName(plan.p), t);
+        }
+    }
+}
