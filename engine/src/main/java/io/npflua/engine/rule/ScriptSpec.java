@@ -1,14 +1,17 @@
 package io.npflua.engine.rule;
 
+import io.npflua.lua.sandbox.ExecutionModel;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
  * A script as the user gave it: a name (unique in the chain), its Lua source, the entry function to call per frame
- * (default {@code filter}), the policy when it fails on a frame (default {@link ErrorPolicy#PASS}), and the
- * instruction budget per call (0 = the factory's default).
+ * (default {@code filter}), the policy when it fails on a frame (default {@link ErrorPolicy#PASS}), the
+ * instruction budget per call (0 = the factory's default), and how it runs (compiled to JVM bytecode or
+ * interpreted; null = the factory's default).
  */
-public record ScriptSpec(String name, String source, String entry, ErrorPolicy onError, long maxInstructions) {
+public record ScriptSpec(String name, String source, String entry, ErrorPolicy onError, long maxInstructions,
+                         ExecutionModel execution) {
     /** The entry function called when none is named. */
     public static final String DEFAULT_ENTRY = "filter";
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
@@ -28,6 +31,11 @@ public record ScriptSpec(String name, String source, String entry, ErrorPolicy o
         }
     }
 
+    /** A script that runs as the factory's default says. */
+    public ScriptSpec(String name, String source, String entry, ErrorPolicy onError, long maxInstructions) {
+        this(name, source, entry, onError, maxInstructions, null);
+    }
+
     /** A script with the default entry, policy and budget. */
     public static ScriptSpec of(String name, String source) {
         return new ScriptSpec(name, source, null, null, 0);
@@ -35,7 +43,12 @@ public record ScriptSpec(String name, String source, String entry, ErrorPolicy o
 
     /** Same script with another source (for reload). */
     public ScriptSpec withSource(String newSource) {
-        return new ScriptSpec(name, newSource, entry, onError, maxInstructions);
+        return new ScriptSpec(name, newSource, entry, onError, maxInstructions, execution);
+    }
+
+    /** Same script run as {@code model} says (null: the factory's default). */
+    public ScriptSpec withExecution(ExecutionModel model) {
+        return new ScriptSpec(name, source, entry, onError, maxInstructions, model);
     }
 
     /** Throws {@link IllegalArgumentException} unless {@code name} is 1..64 of {@code A-Z a-z 0-9 _ . : -}. */

@@ -56,11 +56,15 @@ public abstract class CompiledFunction extends LuaFunction {
 
     /**
      * Runs the function with {@code stack} as its registers, {@code arg} as its first argument, and returns the
-     * first result. The array must be {@link #frameSize()} long; the caller may reuse it across calls (nothing
-     * keeps it after the call: every open upvalue is closed on the way out).
+     * first result. The array must be {@link #frameSize()} long and filled with non-null values (nil) before its
+     * first use; the caller may then reuse it across calls without clearing it: nothing keeps it after a call
+     * (every open upvalue is closed on the way out), and Lua bytecode writes every register before it reads it
+     * (LuaJ's own {@code LuaClosure.call()} leaves all but the parameters null). Allocates nothing itself.
      */
     public final LuaValue callWithRegisters(LuaValue[] stack, LuaValue arg) {
-        Arrays.fill(stack, NIL);
+        for (int i = 1; i < numParams; i++) {
+            stack[i] = NIL;
+        }
         if (numParams == 0) {
             return execute(stack, vararg ? arg : NONE).arg1();
         }

@@ -1,7 +1,7 @@
 package io.npflua.lua.compiler;
 
 import org.luaj.vm2.Buffer;
-import org.luaj.vm2.LuaClosure;
+import org.luaj.vm2.Globals;
 import org.luaj.vm2.LuaError;
 import org.luaj.vm2.LuaValue;
 import org.luaj.vm2.Prototype;
@@ -102,6 +102,17 @@ final class CompiledSupport {
         return new TailcallVarargs(f, args);
     }
 
+    /**
+     * {@code tostring(x)} at a site where the result is only matched (see {@code FunctionCompiler}): {@code x}
+     * itself when {@code f} is still the builtin and {@code x} an in-place string, else the ordinary call.
+     */
+    static LuaValue tostringInPlace(LuaValue f, LuaValue x, LuaValue builtin) {
+        if (f == builtin && x instanceof InPlaceString s && s.inPlaceValid()) {
+            return x;
+        }
+        return f.call(x);
+    }
+
     /** {@code OP_FORPREP}: checks the loop's numbers and pre-decrements the index. */
     static void forPrep(LuaValue[] stack, int a) {
         LuaValue init = stack[a].checknumber("'for' initial value must be a number");
@@ -157,18 +168,18 @@ final class CompiledSupport {
     }
 
     /**
-     * What a compiled frame throws for {@code t} raised at {@code pc}: a {@link LuaError} stamped with its position
-     * (once, by the innermost Lua frame, as the interpreter does), any other {@link Exception} wrapped in one, and
-     * {@link Error}s (budget, call depth, stack overflow) unchanged.
+     * What a compiled frame throws for {@code t} raised at {@code pc}: a {@link LuaError} given its position and
+     * final value as Lua gives them ({@link LuaJAccess#stamp}), any other {@link Exception} wrapped in one first,
+     * and {@link Error}s (budget, call depth, stack overflow) unchanged.
      */
-    static Throwable failure(Throwable t, LuaClosure carrier, Prototype p, int pc) {
+    static Throwable failure(Throwable t, Globals globals, Prototype p, int pc) {
         if (t instanceof LuaError e) {
-            LuaJAccess.stamp(e, carrier, p, pc);
+            LuaJAccess.stamp(e, globals, p, pc);
             return e;
         }
         if (t instanceof Exception e) {
             LuaError le = new LuaError(e);
-            LuaJAccess.stamp(le, carrier, p, pc);
+            LuaJAccess.stamp(le, globals, p, pc);
             return le;
         }
         return t;

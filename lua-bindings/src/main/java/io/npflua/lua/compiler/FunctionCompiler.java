@@ -15,7 +15,9 @@ import java.lang.constant.MethodTypeDesc;
 import java.lang.reflect.AccessFlag;
 import java.util.ArrayList;
 import java.util.List;
+import org.luaj.vm2.LocVars;
 import org.luaj.vm2.Lua;
+import org.luaj.vm2.LuaString;
 import org.luaj.vm2.Prototype;
 
 /**
@@ -38,6 +40,7 @@ final class FunctionCompiler {
     static final ClassDesc CD_LUA_BOOLEAN = ClassDesc.of("org.luaj.vm2.LuaBoolean");
     static final ClassDesc CD_LUA_CLOSURE = ClassDesc.of("org.luaj.vm2.LuaClosure");
     static final ClassDesc CD_PROTOTYPE = ClassDesc.of("org.luaj.vm2.Prototype");
+    static final ClassDesc CD_GLOBALS = ClassDesc.of("org.luaj.vm2.Globals");
     static final ClassDesc CD_COMPILED = ClassDesc.of(CompiledFunction.class.getName());
     static final ClassDesc CD_HOOK = ClassDesc.of(CompiledHook.class.getName());
     static final ClassDesc CD_SUPPORT = ClassDesc.of(CompiledSupport.class.getName());
@@ -52,8 +55,9 @@ final class FunctionCompiler {
     /** Class data slots; constants follow at {@link #K_BASE}, then one slot per child prototype. */
     static final int HOOK = 0;
     static final int PROTOTYPE = 1;
-    static final int CARRIER = 2;
-    static final int GLOBALS = 3;
+    static final int GLOBALS = 2;
+    /** The state's builtin {@code tostring}, or nil when in-place strings are off. */
+    static final int TOSTRING = 3;
     static final int K_BASE = 4;
 
     // Locals of execute().
@@ -75,15 +79,21 @@ final class FunctionCompiler {
     private final boolean budget;
     private final int[] code;
     private final boolean hasOpen;
+    /** Whether class data slot {@link #TOSTRING} holds the state's builtin tostring (in-place strings allowed). */
+    private final boolean inPlace;
     private Label[] labels;
+    private boolean[] leader;
+    private int inPlaceSites;
 
     /**
      * @param compiledChildren for each child prototype, whether it is compiled (class data holds a template
      *                         {@link CompiledFunction}) or interpreted (class data holds its {@link Prototype})
      * @param budget           false only to measure what the budget costs: no {@code steps} calls
      */
-    FunctionCompiler(Prototype p, ClassDesc thisClass, boolean[] compiledChildren, boolean budget) {
+    FunctionCompiler(Prototype p, ClassDesc thisClass, boolean[] compiledChildren, boolean budget,
+                     boolean inPlace) {
         this.p = p;
+        this.inPlace = inPlace;
         this.thisClass = thisClass;
         this.compiledChildren = compiledChildren;
         this.budget = budget;
@@ -92,13 +102,13 @@ final class FunctionCompiler {
     }
 
     /** The class data list matching the indexes this compiler emits. */
-    static List<Object> classData(CompiledHook hook, Prototype p, Object carrier, Object globals,
+    static List<Object> classData(CompiledHook hook, Prototype p, Object globals, Object tostring,
                                   List<Object> children) {
         List<Object> data = new ArrayList<>(K_BASE + p.k.length + children.size());
         data.add(hook);
         data.add(p);
-        data.add(carrier);
         data.add(globals);
+        data.add(tostring);
         for (var k : p.k) {
             data.add(k);
         }
@@ -120,6 +130,11 @@ final class FunctionCompiler {
             }
         }
         return null;
+    }
+
+    /** After {@link #generate}: the {@code tostring(x):match(...)} sites that run in place. */
+    int inPlaceSites() {
+        return inPlaceSites;
     }
 
     byte[] generate(ClassFile classFile) {
@@ -147,7 +162,7 @@ final class FunctionCompiler {
         for (int i = 0; i < labels.length; i++) {
             labels[i] = c.newLabel();
         }
-        boolean[] leader = leaders();
+        leader = leaders();
         int[] blockLength = blockLengths(leader);
 
         // Prologue, as the interpreter's: open upvalues only if the function makes closures, then the entry hook.
@@ -201,11 +216,11 @@ final class FunctionCompiler {
         c.labelBinding(handler);
         c.astore(TMP_THROWN);
         c.aload(TMP_THROWN);
-        constant(c, CARRIER, CD_LUA_CLOSURE);
+        constant(c, GLOBALS, CD_GLOBALS);
         constant(c, PROTOTYPE, CD_PROTOTYPE);
         c.iload(PC);
         c.invokestatic(CD_SUPPORT, "failure",
-                MethodTypeDesc.of(CD_Throwable, CD_Throwable, CD_LUA_CLOSURE, CD_PROTOTYPE, CD_int));
+                MethodTypeDesc.of(CD_Throwable, CD_Throwable, CD_GLOBALS, CD_PROTOTYPE, CD_int));
         c.astore(TMP_THROWN);
         leave(c);
         c.aload(TMP_THROWN);
@@ -224,6 +239,7 @@ final class FunctionCompiler {
     }
 
     private boolean[] leaders() {
+        // (also read by the in-place analysis)
         boolean[] leader = new boolean[code.length + 2];
         if (code.length > 0) {
             leader[0] = true;
@@ -438,7 +454,22 @@ final class FunctionCompiler {
                 c.aload(TMP);
                 c.aastore();
             }
-            case Lua.OP_CALL -> call(c, pc, a, b, cc);
+            case Lua.OP_CALL -> {
+                if (inPlace && b == 2 && cc == 2 && inPlaceToString(pc, a)) {
+                    inPlaceSites++;
+                    // R(a) := tostring(R(a+1)), or R(a+1) itself when it is an InPlaceString (see the analysis)
+                    at(c, pc);
+                    storeStart(c, a);
+                    reg(c, a);
+                    reg(c, a + 1);
+                    constant(c, TOSTRING, CD_LUA_VALUE);
+                    c.invokestatic(CD_SUPPORT, "tostringInPlace",
+                            MethodTypeDesc.of(CD_LUA_VALUE, CD_LUA_VALUE, CD_LUA_VALUE, CD_LUA_VALUE));
+                    c.aastore();
+                } else {
+                    call(c, pc, a, b, cc);
+                }
+            }
             case Lua.OP_TAILCALL -> {
                 at(c, pc);
                 reg(c, a);
@@ -529,6 +560,133 @@ final class FunctionCompiler {
             }
             default -> throw new IllegalArgumentException("opcode " + op + " at pc " + pc);
         }
+    }
+
+    /**
+     * Whether {@code R(a) := R(a)(R(a+1))} at {@code pc} is {@code tostring(x)} whose result is only the receiver
+     * of one {@code :match} or {@code :find} right after it, so that it may be {@code x} itself when {@code x} is
+     * an {@link InPlaceString}: the function register was just read from the global {@code tostring}; until the
+     * method lookup only constants, moves and upvalue reads run (nothing can write the frame or see the string),
+     * with no jump into them; and the result is never read again (a temporary the lookup overwrites, or a named
+     * local read nowhere else in its scope). The run-time guard checks that the global is the builtin.
+     */
+    private boolean inPlaceToString(int pc, int a) {
+        // The function: R(a) := _ENV.tostring, within this basic block.
+        int def = -1;
+        for (int q = pc - 1; q >= 0 && q >= pc - 3; q--) {
+            int i = code[q];
+            if ((i & 0x3f) == Lua.OP_GETTABUP && ((i >> 6) & 0xff) == a) {
+                def = q;
+                break;
+            }
+            if (leader[q]) {
+                return false;
+            }
+        }
+        if (def < 0 || !isEnvGlobal(code[def], "tostring")) {
+            return false;
+        }
+        for (int q = def + 1; q < pc; q++) {
+            if (leader[q] || !harmless(code[q], a)) {
+                return false;
+            }
+        }
+        // The use: SELF A' a K("match"|"find"), after harmless instructions only.
+        int use = pc + 1;
+        while (use < code.length && (code[use] & 0x3f) != Lua.OP_SELF) {
+            if (leader[use] || !harmless(code[use], a)) {
+                return false;
+            }
+            use++;
+        }
+        if (use >= code.length || leader[use]) {
+            return false;
+        }
+        int self = code[use];
+        int selfA = (self >> 6) & 0xff;
+        int key = (self >> 14) & 0x1ff;
+        if ((self >>> 23) != a || key <= 0xff || !(p.k[key & 0xff] instanceof LuaString name)
+                || !(name.tojstring().equals("match") || name.tojstring().equals("find"))) {
+            return false;
+        }
+        if (selfA == a) {
+            return true; // a temporary: the lookup overwrites it
+        }
+        // A named local: no other read of it in its scope.
+        if (p.locvars == null) {
+            return false;
+        }
+        for (var lv : p.locvars) {
+            if (lv != null && lv.startpc == pc + 1 && registerOf(lv, pc + 1) == a) {
+                for (int q = use + 1; q < lv.endpc && q < code.length; q++) {
+                    if (mayRead(code[q], a)) {
+                        return false;
+                    }
+                }
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The register of local {@code lv}: the number of locals active at {@code pc} declared before it. */
+    private int registerOf(LocVars lv, int pc) {
+        int r = 0;
+        for (var other : p.locvars) {
+            if (other == lv) {
+                return r;
+            }
+            if (other != null && other.startpc <= pc && pc < other.endpc) {
+                r++;
+            }
+        }
+        return -1;
+    }
+
+    private boolean isEnvGlobal(int i, String name) {
+        int b = i >>> 23;
+        int key = (i >> 14) & 0x1ff;
+        return p.upvalues != null && b < p.upvalues.length && p.upvalues[b].name != null
+                && p.upvalues[b].name.tojstring().equals("_ENV") && key > 0xff
+                && p.k[key & 0xff] instanceof org.luaj.vm2.LuaString s && s.tojstring().equals(name);
+    }
+
+    /** An instruction that cannot write a frame, raise, or read or write register {@code r}. */
+    private static boolean harmless(int i, int r) {
+        int a = (i >> 6) & 0xff;
+        int b = i >>> 23;
+        return switch (i & 0x3f) {
+            case Lua.OP_LOADK, Lua.OP_LOADBOOL, Lua.OP_GETUPVAL -> a != r;
+            case Lua.OP_MOVE -> a != r && b != r;
+            case Lua.OP_LOADNIL -> r < a || r > a + b;
+            default -> false;
+        };
+    }
+
+    /** Whether instruction {@code i} may read register {@code r} (conservative: ranges count as reads). */
+    private boolean mayRead(int i, int r) {
+        int a = (i >> 6) & 0xff;
+        int b = i >>> 23;
+        int c = (i >> 14) & 0x1ff;
+        return switch (i & 0x3f) {
+            case Lua.OP_LOADK, Lua.OP_LOADKX, Lua.OP_LOADBOOL, Lua.OP_LOADNIL, Lua.OP_GETUPVAL, Lua.OP_JMP,
+                 Lua.OP_VARARG, Lua.OP_EXTRAARG -> false;
+            case Lua.OP_MOVE, Lua.OP_UNM, Lua.OP_NOT, Lua.OP_LEN, Lua.OP_TESTSET -> b == r;
+            case Lua.OP_GETTABUP -> c == r;
+            case Lua.OP_SETTABUP -> b == r || c == r;
+            case Lua.OP_SETUPVAL, Lua.OP_TEST -> a == r;
+            case Lua.OP_GETTABLE, Lua.OP_SELF, Lua.OP_ADD, Lua.OP_SUB, Lua.OP_MUL, Lua.OP_DIV, Lua.OP_MOD, Lua.OP_POW,
+                 Lua.OP_EQ, Lua.OP_LT, Lua.OP_LE -> b == r || c == r;
+            case Lua.OP_SETTABLE -> a == r || b == r || c == r;
+            case Lua.OP_CONCAT -> b <= r && r <= c;
+            case Lua.OP_FORLOOP, Lua.OP_FORPREP -> a <= r && r <= a + 3;
+            case Lua.OP_TFORCALL, Lua.OP_TFORLOOP -> a <= r && r <= a + 2;
+            case Lua.OP_CLOSURE -> true; // may capture it
+            case Lua.OP_CALL, Lua.OP_TAILCALL -> b == 0 ? r >= a : a <= r && r < a + b;
+            case Lua.OP_RETURN -> b == 0 ? r >= a : a <= r && r < a + b - 1;
+            case Lua.OP_SETLIST -> b == 0 ? r >= a : a <= r && r <= a + b;
+            default -> true;
+        };
     }
 
     private void call(CodeBuilder c, int pc, int a, int b, int cc) {

@@ -57,8 +57,9 @@ public final class LuaCompiler {
      * @param compiled true if it runs as JVM bytecode
      * @param reason   why it runs in the interpreter (null when compiled)
      * @param bytes    length of its compiled body in JVM bytecode (0 if never generated)
+     * @param inPlaceSites {@code tostring(x):match(...)} sites that match on {@code x} in place, without a copy
      */
-    public record FunctionReport(String function, boolean compiled, String reason, int bytes) {
+    public record FunctionReport(String function, boolean compiled, String reason, int bytes, int inPlaceSites) {
     }
 
     /** A compiled chunk: makes its main function, says how each function runs. */
@@ -112,10 +113,20 @@ public final class LuaCompiler {
      * @param budget false only to measure the budget's cost: compiled code then never calls {@code hook.steps}
      */
     public static Chunk compile(Prototype root, Globals globals, CompiledHook hook, boolean budget) {
-        LuaClosure carrier = LuaJAccess.hookCarrier(globals);
+        return compile(root, globals, hook, budget, null);
+    }
+
+    /**
+     * As {@link #compile(Prototype, Globals, CompiledHook, boolean)}; with a non-null {@code tostring} (the state's
+     * builtin), {@code tostring(pkt):match(p)} runs on the packet in place where nothing else could see the
+     * string (see {@link InPlaceString}).
+     */
+    public static Chunk compile(Prototype root, Globals globals, CompiledHook hook, boolean budget,
+                                LuaValue tostring) {
         List<FunctionReport> reports = new ArrayList<>();
-        Plan plan = plan(root, true, budget, reports, "main chunk");
-        CompiledFunction template = plan.bytes == null ? null : define(plan, hook, carrier, globals);
+        Plan plan = plan(root, true, budget, tostring != null, reports, "main chunk");
+        CompiledFunction template = plan.bytes == null ? null
+                : define(plan, hook, globals, tostring == null ? LuaValue.NIL : tostring);
         return new Chunk(root, globals, template, Collections.unmodifiableList(reports));
     }
 
@@ -123,20 +134,21 @@ public final class LuaCompiler {
     private record Plan(Prototype p, byte[] bytes, Plan[] children) {
     }
 
-    private static Plan plan(Prototype p, boolean parentCompiled, boolean budget, List<FunctionReport> reports,
-                             String name) {
+    private static Plan plan(Prototype p, boolean parentCompiled, boolean budget, boolean inPlace,
+                             List<FunctionReport> reports, String name) {
         int reportIndex = reports.size();
         reports.add(null);
         Prototype[] nested = p.p == null ? new Prototype[0] : p.p;
         String reason = parentCompiled ? FunctionCompiler.refusal(p) : "nested in an interpreted function";
         byte[] bytes = null;
         int length = 0;
+        int sites = 0;
         Plan[] children = new Plan[nested.length];
         if (reason == null) {
             int mark = reports.size();
             boolean[] compiledChildren = new boolean[nested.length];
             for (int i = 0; i < nested.length; i++) {
-                children[i] = plan(nested[i], true, budget, reports, functionName(nested[i]));
+                children[i] = plan(nested[i], true, budget, inPlace, reports, functionName(nested[i]));
                 compiledChildren[i] = children[i].bytes != null;
             }
             ClassDesc name0 = ClassDesc.of(LuaCompiler.class.getPackageName() + ".Lua$" + p.linedefined + "$"
@@ -145,7 +157,9 @@ public final class LuaCompiler {
                     ClassHierarchyResolver.of(List.of(), Map.of(name0, FunctionCompiler.CD_COMPILED))
                             .orElse(RESOLVER)));
             try {
-                bytes = new FunctionCompiler(p, name0, compiledChildren, budget).generate(cf);
+                FunctionCompiler fc = new FunctionCompiler(p, name0, compiledChildren, budget, inPlace);
+                bytes = fc.generate(cf);
+                sites = fc.inPlaceSites();
                 length = executeLength(cf.parse(bytes));
                 if (length > HUGE_METHOD_BYTES) {
                     reason = "too large to compile well: " + length + " bytes of JVM bytecode, above HotSpot's "
@@ -161,10 +175,10 @@ public final class LuaCompiler {
         }
         if (reason != null) {
             for (int i = 0; i < nested.length; i++) {
-                children[i] = plan(nested[i], false, budget, reports, functionName(nested[i]));
+                children[i] = plan(nested[i], false, budget, inPlace, reports, functionName(nested[i]));
             }
         }
-        reports.set(reportIndex, new FunctionReport(name, reason == null, reason, length));
+        reports.set(reportIndex, new FunctionReport(name, reason == null, reason, length, reason == null ? sites : 0));
         return new Plan(p, bytes, children);
     }
 
@@ -181,12 +195,13 @@ public final class LuaCompiler {
         return 0;
     }
 
-    private static CompiledFunction define(Plan plan, CompiledHook hook, LuaClosure carrier, Globals globals) {
+    private static CompiledFunction define(Plan plan, CompiledHook hook, Globals globals,
+                                           LuaValue tostring) {
         List<Object> children = new ArrayList<>(plan.children.length);
         for (Plan child : plan.children) {
-            children.add(child.bytes != null ? define(child, hook, carrier, globals) : child.p);
+            children.add(child.bytes != null ? define(child, hook, globals, tostring) : child.p);
         }
-        List<Object> data = FunctionCompiler.classData(hook, plan.p, carrier, globals, children);
+        List<Object> data = FunctionCompiler.classData(hook, plan.p, globals, tostring, children);
         try {
             MethodHandles.Lookup lookup = LOOKUP.defineHiddenClassWithClassData(plan.bytes, data, true);
             return (CompiledFunction) lookup.findConstructor(lookup.lookupClass(), MethodType.methodType(void.class))

@@ -1,5 +1,6 @@
 package io.npflua.lua.data;
 
+import io.npflua.lua.compiler.InPlaceString;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Objects;
@@ -28,7 +29,7 @@ import io.npflua.lua.string.SegmentBytes;
  * ({@code eth}, {@code ip}, {@code tcp}, ...); header views, payloads and segments carry the generic methods only.
  * Not thread-safe: a data object belongs to the Lua state (the worker thread) that made it.
  */
-public class DataObject extends LuaUserdata implements SegmentBytes {
+public class DataObject extends LuaUserdata implements SegmentBytes, InPlaceString {
     /** The message of the error raised when an expired view is used. */
     public static final String EXPIRED = "packet data is no longer valid";
     /** The message of the error raised on a write to a frame captured in tap (read-only) mode. */
@@ -172,6 +173,12 @@ public class DataObject extends LuaUserdata implements SegmentBytes {
     @Override
     public final LuaValue len() {
         return LuaInts.of(length());
+    }
+
+    /** For compiled code: {@code tostring(d):match(p)} may run as {@code d:match(p)} while this holds. */
+    @Override
+    public final boolean inPlaceValid() {
+        return lifetime.generation == generation;
     }
 
     /** {@code tostring(d)}: the bytes as a Lua string (a copy). */

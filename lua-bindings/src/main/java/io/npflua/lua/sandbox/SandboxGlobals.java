@@ -156,6 +156,8 @@ final class SandboxGlobals {
             p = g.compilePrototype(new ByteArrayInputStream(source), chunkName);
         } catch (IOException e) {
             throw new LuaError(e);
+        } catch (LuaError e) {
+            throw e;
         } catch (RuntimeException e) {
             // LuaJ's compiler throws NullPointerException and others past its limits (about 200 locals).
             throw new LuaError(chunkName + ": the Lua compiler failed (" + e.getClass().getSimpleName()
@@ -166,7 +168,7 @@ final class SandboxGlobals {
             p = CheckedPrototype.adopt(hook, p);
         }
         if (hook != null && model == ExecutionModel.COMPILED) {
-            LuaCompiler.Chunk chunk = LuaCompiler.compile(p, g, hook, true);
+            LuaCompiler.Chunk chunk = LuaCompiler.compile(p, g, hook, true, g.rawget("tostring"));
             return new Chunk(chunk.function(env), chunk.functions());
         }
         // The interpreter calls the hook only for closures whose environment is the Globals object itself, so the
@@ -176,7 +178,7 @@ final class SandboxGlobals {
             f.upValues[0].setValue(env);
         }
         return new Chunk(f, List.of(new LuaCompiler.FunctionReport("main chunk", false,
-                hook == null ? "a chunk of load()" : "interpreter chosen by option", 0)));
+                hook == null ? "a chunk of load()" : "interpreter chosen by option", 0, 0)));
     }
 
     /** {@code print(...)}: one line to the sink, prefixed by the sink with the script's name. */
@@ -215,7 +217,10 @@ final class SandboxGlobals {
         }
     }
 
-    /** {@code error(v [, level])}: LuaJ's, except that {@code error(nil)} raises nil (LuaJ raises "null"). */
+    /**
+     * {@code error(v [, level])}: LuaJ's, except that {@code error(nil)} raises nil (LuaJ raises "null") and a number
+     * is raised as the number (LuaJ turns it into a string with a position).
+     */
     private static final class ErrorFunction extends VarArgFunction {
         private final LuaValue stock;
 
@@ -225,8 +230,9 @@ final class SandboxGlobals {
 
         @Override
         public Varargs invoke(Varargs args) {
-            if (args.arg1().isnil()) {
-                throw new LuaError(NIL);
+            LuaValue v = args.arg1();
+            if (v.isnil() || v.type() == TNUMBER) {
+                throw new LuaError(v); // the value itself, never converted (Lua 5.3+: error(42) raises 42)
             }
             return stock.invoke(args);
         }

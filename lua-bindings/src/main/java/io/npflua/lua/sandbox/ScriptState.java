@@ -11,6 +11,7 @@ import org.luaj.vm2.Varargs;
 import org.luaj.vm2.lib.OneArgFunction;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -60,6 +61,9 @@ public final class ScriptState implements AutoCloseable {
         this.fastEntry = entry instanceof LuaClosure c ? new ReusedRegistersClosure(c, globals) : null;
         this.compiledEntry = entry instanceof CompiledFunction f ? f : null;
         this.registers = compiledEntry != null ? new LuaValue[compiledEntry.frameSize()] : null;
+        if (registers != null) {
+            Arrays.fill(registers, LuaValue.NIL);
+        }
         this.functions = functions;
     }
 

@@ -89,6 +89,23 @@ class ScriptStateTest {
     }
 
     @Test
+    void shouldRejectAFunctionWithTooManyLocalsWithALuaErrorNotAJavaException() throws Exception {
+        // LuaJ's compiler throws NullPointerException past about 200 locals; it must stay a load error, in the
+        // script and through load() inside a script.
+        StringBuilder many = new StringBuilder();
+        for (int i = 0; i < 260; i++) {
+            many.append("local v").append(i).append(" = ").append(i).append('\n');
+        }
+        ScriptLoadException e = assertThrows(ScriptLoadException.class,
+                () -> fx.load(many + "function filter(p) return true end"));
+        assertTrue(e.getMessage().contains("does not compile") && e.getMessage().contains("local variables"),
+                e.getMessage());
+        ScriptState s = fx.load("src = ...\nfunction filter(p)\n  local f, msg = load(p)\n"
+                + "  return f == nil and msg:find('local variables', 1, true) ~= nil\nend");
+        assertEquals(CallOutcome.PASS, s.call(LuaValue.valueOf(many.toString())), String.valueOf(fx.lastError()));
+    }
+
+    @Test
     void shouldNameTheOffendingTokenInLuasWordingNotLuajsTokenCode() {
         String[][] cases = {
                 {"function filter(pkt)\n return pkt:foo(\nend", "test.lua:3: unexpected symbol near 'end'"},

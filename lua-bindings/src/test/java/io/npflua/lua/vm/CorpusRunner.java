@@ -17,8 +17,9 @@ public interface CorpusRunner {
     String name();
 
     /**
-     * Whether the cases of {@code known-differences.txt} are expected to differ from the golden output under this
-     * runner (true for LuaJ's interpreter only; a runner that returns false must match every golden output).
+     * Whether the cases of {@code known-differences.txt} that name this runner ({@link #name()}, or {@code both})
+     * are expected to differ from the golden output under it; a runner that returns false must match every golden
+     * output.
      */
     default boolean hasKnownDifferences() {
         return false;

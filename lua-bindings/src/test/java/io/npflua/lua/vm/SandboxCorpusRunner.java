@@ -39,6 +39,6 @@ public final class SandboxCorpusRunner implements CorpusRunner {
 
     @Override
     public boolean hasKnownDifferences() {
-        return model == ExecutionModel.INTERPRETED;
+        return true;
     }
 }

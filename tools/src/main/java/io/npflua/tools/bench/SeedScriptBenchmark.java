@@ -6,6 +6,7 @@ import io.npflua.lua.sandbox.CallOutcome;
 import io.npflua.lua.sandbox.SandboxLimits;
 import io.npflua.lua.sandbox.ScriptErrorListener;
 import io.npflua.lua.sandbox.ScriptLoadException;
+import io.npflua.lua.sandbox.ExecutionModel;
 import io.npflua.lua.sandbox.ScriptOptions;
 import io.npflua.lua.sandbox.ScriptState;
 import io.npflua.lua.sandbox.StringMetatable;
@@ -69,6 +70,10 @@ public class SeedScriptBenchmark {
     @Param({"banner", "banner40", "plain1400"})
     public String payload;
 
+    /** How the sandboxed scripts run: compiled to JVM bytecode or in LuaJ's interpreter. */
+    @Param({"compiled", "interpreted"})
+    public String model;
+
     private Arena arena;
     private MemorySegment tcpFrame;
     private MemorySegment rtpFrame;
@@ -94,11 +99,12 @@ public class SeedScriptBenchmark {
         rtpPayload[0] = (byte) 0x80;
         rtpPayload[1] = (byte) 34;
         rtpFrame = copy(frame(17, 5004, 5004, rtpPayload));
-        ssh = load("ssh-version.lua");
-        rtp = load("rtp-h263.lua");
+        ExecutionModel m = ExecutionModel.parse(model);
+        ssh = load("ssh-version.lua", SandboxLimits.DEFAULT_CALL_BUDGET, m);
+        rtp = load("rtp-h263.lua", SandboxLimits.DEFAULT_CALL_BUDGET, m);
         empty = ScriptState.load(ScriptOptions.of("empty.lua", "function filter(pkt) return true end")
-                .withErrorListener(ScriptErrorListener.STDERR));
-        sshUnbounded = load("ssh-version.lua", Long.MAX_VALUE);
+                .withErrorListener(ScriptErrorListener.STDERR).withExecutionModel(m));
+        sshUnbounded = load("ssh-version.lua", Long.MAX_VALUE, m);
         sshStock = stockLuaJ(STOCK_SSH);
         CallOutcome expectSsh = payload.equals("banner") ? CallOutcome.BLOCK : CallOutcome.PASS;
         if (call(ssh, tcpFrame) != expectSsh || call(rtp, rtpFrame) != CallOutcome.BLOCK
@@ -190,18 +196,15 @@ public class SeedScriptBenchmark {
         return seg;
     }
 
-    private static ScriptState load(String name) throws IOException, ScriptLoadException {
-        return load(name, SandboxLimits.DEFAULT_CALL_BUDGET);
-    }
-
-    private static ScriptState load(String name, long callBudget) throws IOException, ScriptLoadException {
+    private static ScriptState load(String name, long callBudget, ExecutionModel model)
+            throws IOException, ScriptLoadException {
         try (InputStream in = SeedScriptBenchmark.class.getResourceAsStream("/io/npflua/tools/demo/" + name)) {
             if (in == null) {
                 throw new IOException("example " + name + " is not bundled in the jar");
             }
             String source = new String(in.readAllBytes(), StandardCharsets.UTF_8);
             return ScriptState.load(ScriptOptions.of(name, source).withCallBudget(callBudget)
-                    .withErrorListener(ScriptErrorListener.STDERR));
+                    .withErrorListener(ScriptErrorListener.STDERR).withExecutionModel(model));
         }
     }
 

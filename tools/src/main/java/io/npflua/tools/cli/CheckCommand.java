@@ -5,6 +5,7 @@ import io.npflua.engine.rule.Rule;
 import io.npflua.engine.rule.RuleFactory;
 import io.npflua.engine.rule.RuleRejectedException;
 import io.npflua.engine.rule.ScriptSpec;
+import io.npflua.lua.sandbox.ExecutionModel;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,7 +19,8 @@ import picocli.CommandLine.Parameters;
  * engine.
  */
 @Command(name = "check", description = {"Compile scripts in the sandbox and run their top-level chunk, as load"
-        + " would; print file:line: message on standard error for each error, or FILE: OK on standard output.",
+        + " would; print file:line: message on standard error for each error, or FILE: OK on standard output"
+        + " followed by how its functions run (compiled, or interpreted and why).",
         "Exit 1 if any script has an error."})
 final class CheckCommand extends BaseCommand {
     @Parameters(arity = "1..*", paramLabel = "FILE.lua", description = "Scripts to check.")
@@ -33,9 +35,13 @@ final class CheckCommand extends BaseCommand {
     @Option(names = {"-q", "--quiet"}, description = "Print only errors.")
     boolean quiet;
 
+    @Option(names = "--lua-execution", paramLabel = "compiled|interpreted", converter = Options.ExecutionConverter.class,
+            description = "Check as the scripts would run: compiled to JVM bytecode (default) or interpreted.")
+    ExecutionModel execution;
+
     @Override
     public Integer call() {
-        RuleFactory rules = factories().luaRules();
+        RuleFactory rules = factories().luaRules(execution);
         int failed = 0;
         for (Path file : files) {
             String name = ScriptArgument.safeName(file);
@@ -60,6 +66,9 @@ final class CheckCommand extends BaseCommand {
                 rule.close();
                 if (!quiet) {
                     out().println(file + ": OK");
+                    for (String note : prepared.notes()) {
+                        out().println(file + ": " + note);
+                    }
                 }
             } catch (RuleRejectedException e) {
                 err().println(ScriptFiles.locate(e.getMessage(), name, file));

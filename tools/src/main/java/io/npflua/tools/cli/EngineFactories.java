@@ -4,14 +4,16 @@ import io.npflua.engine.Engine;
 import io.npflua.engine.EngineSources;
 import io.npflua.engine.control.ControlProtocol;
 import io.npflua.engine.control.ControlServer;
-import io.npflua.engine.output.bridge.BridgePorts;
 import io.npflua.engine.output.ForwarderFactory;
 import io.npflua.engine.output.VerdictSinkFactory;
+import io.npflua.engine.output.bridge.BridgePorts;
 import io.npflua.engine.rule.RuleFactory;
+import io.npflua.engine.rule.lua.LuaRuleFactory;
 import io.npflua.engine.source.FrameSourceFactory;
 import io.npflua.engine.source.ring.LiveCaptureOptions;
 import io.npflua.engine.worker.ErrorHandler;
 import io.npflua.ffm.socket.BpfProgram;
+import io.npflua.lua.sandbox.ExecutionModel;
 import java.io.IOException;
 import java.nio.file.Path;
 
@@ -90,6 +92,15 @@ public class EngineFactories {
     /** The Lua rule factory: the sandbox with the data module, the shared table module and the string library. */
     public RuleFactory luaRules() {
         return EngineSources.lua();
+    }
+
+    /**
+     * The Lua rule factory with scripts run as {@code execution} says ({@link #luaRules()} when null: compiled
+     * unless {@code -Dnpflua.lua.execution} says otherwise).
+     */
+    public RuleFactory luaRules(ExecutionModel execution) {
+        RuleFactory rules = luaRules();
+        return execution != null && rules instanceof LuaRuleFactory lua ? lua.withExecution(execution) : rules;
     }
 
     /**

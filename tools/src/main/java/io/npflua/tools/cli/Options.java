@@ -3,6 +3,7 @@ package io.npflua.tools.cli;
 import io.npflua.engine.Engine;
 import io.npflua.engine.rule.ErrorPolicy;
 import io.npflua.engine.source.FanoutMode;
+import io.npflua.lua.sandbox.ExecutionModel;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -90,6 +91,22 @@ final class Options {
         @Option(names = "--max-instructions", paramLabel = "N", description = "Instruction budget per script call"
                 + " (default: the sandbox's).")
         Long maxInstructions;
+
+        @Option(names = "--lua-execution", paramLabel = "compiled|interpreted", converter = ExecutionConverter.class,
+                description = "How scripts run: compiled to JVM bytecode (default) or in LuaJ's interpreter.")
+        ExecutionModel execution;
+    }
+
+    /** Parses {@code compiled|interpreted}. */
+    static final class ExecutionConverter implements ITypeConverter<ExecutionModel> {
+        @Override
+        public ExecutionModel convert(String value) {
+            try {
+                return ExecutionModel.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
     }
 
     /** Parses {@code [NAME=]FILE}. */

@@ -7,8 +7,10 @@ import io.npflua.engine.rule.RuleOutcome;
 import io.npflua.engine.rule.RuleRejectedException;
 import io.npflua.engine.rule.ScriptSpec;
 import io.npflua.engine.source.Frame;
+import io.npflua.lua.compiler.LuaCompiler;
 import io.npflua.lua.data.PacketData;
 import io.npflua.lua.sandbox.CallOutcome;
+import io.npflua.lua.sandbox.ExecutionModel;
 import io.npflua.lua.sandbox.ModuleRegistry;
 import io.npflua.lua.sandbox.PrintSink;
 import io.npflua.lua.sandbox.SandboxLimits;
@@ -19,6 +21,8 @@ import io.npflua.lua.sandbox.ScriptState;
 import io.npflua.lua.shared.SharedModule;
 import io.npflua.lua.shared.SharedTables;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -33,6 +37,7 @@ import java.util.Objects;
 public final class LuaRuleFactory implements RuleFactory {
     private final PrintSink printSink;
     private final ModuleRegistry modules;
+    private final ExecutionModel execution;
 
     /** Scripts print to standard error and see the standard modules ({@code data}, {@code shared}). */
     public LuaRuleFactory() {
@@ -41,8 +46,22 @@ public final class LuaRuleFactory implements RuleFactory {
 
     /** Scripts print to {@code printSink} and can require the modules of {@code modules}. */
     public LuaRuleFactory(PrintSink printSink, ModuleRegistry modules) {
+        this(printSink, modules, ExecutionModel.defaultModel());
+    }
+
+    /**
+     * As {@link #LuaRuleFactory(PrintSink, ModuleRegistry)}, with scripts that name no execution model run as
+     * {@code execution} says.
+     */
+    public LuaRuleFactory(PrintSink printSink, ModuleRegistry modules, ExecutionModel execution) {
         this.printSink = Objects.requireNonNull(printSink);
         this.modules = Objects.requireNonNull(modules);
+        this.execution = Objects.requireNonNull(execution);
+    }
+
+    /** This factory with scripts run as {@code model} says unless they name a model themselves. */
+    public LuaRuleFactory withExecution(ExecutionModel model) {
+        return new LuaRuleFactory(printSink, modules, model);
     }
 
     /**
@@ -57,21 +76,50 @@ public final class LuaRuleFactory implements RuleFactory {
             isolated.register(name, name.equals(SharedModule.NAME)
                     ? new SharedModule(new SharedTables(System::nanoTime)) : modules.find(name));
         }
-        return new LuaRuleFactory((scriptName, line) -> { }, isolated);
+        return new LuaRuleFactory((scriptName, line) -> { }, isolated, execution);
     }
 
     @Override
     public PreparedRule prepare(ScriptSpec spec) throws RuleRejectedException {
         ScriptOptions options = options(spec);
-        load(options).close();
-        return worker -> new LuaRule(load(options));
+        ScriptState scratch = load(options);
+        List<String> notes = notes(scratch);
+        scratch.close();
+        return new PreparedRule() {
+            @Override
+            public Rule newInstance(int worker) throws RuleRejectedException {
+                return new LuaRule(load(options));
+            }
+
+            @Override
+            public List<String> notes() {
+                return notes;
+            }
+        };
+    }
+
+    /** How the script's functions run: one line per function that the compiler left to the interpreter. */
+    private static List<String> notes(ScriptState state) {
+        List<String> notes = new ArrayList<>();
+        int compiled = 0;
+        for (LuaCompiler.FunctionReport f : state.functions()) {
+            if (f.compiled()) {
+                compiled++;
+            } else {
+                notes.add(f.function() + " runs in the interpreter: " + f.reason());
+            }
+        }
+        notes.add(0, compiled + " of " + state.functions().size() + " function" + (state.functions().size() == 1
+                ? "" : "s") + " compiled to JVM bytecode");
+        return List.copyOf(notes);
     }
 
     private ScriptOptions options(ScriptSpec spec) {
         String chunk = spec.name().endsWith(".lua") ? spec.name() : spec.name() + ".lua";
         long budget = spec.maxInstructions() > 0 ? spec.maxInstructions() : SandboxLimits.DEFAULT_CALL_BUDGET;
         return ScriptOptions.of(chunk, spec.source()).withEntry(spec.entry()).withCallBudget(budget)
-                .withPrintSink(printSink).withErrorListener(ScriptErrorListener.IGNORE).withModules(modules);
+                .withPrintSink(printSink).withErrorListener(ScriptErrorListener.IGNORE).withModules(modules)
+                .withExecutionModel(spec.execution() != null ? spec.execution() : execution);
     }
 
     private static ScriptState load(ScriptOptions options) throws RuleRejectedException {

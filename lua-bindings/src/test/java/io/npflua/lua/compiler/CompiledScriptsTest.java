@@ -1,0 +1,126 @@
+package io.npflua.lua.compiler;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.npflua.lua.data.PacketData;
+import io.npflua.lua.sandbox.CallOutcome;
+import io.npflua.lua.sandbox.ExecutionModel;
+import io.npflua.lua.sandbox.ScriptLoadException;
+import io.npflua.lua.sandbox.ScriptOptions;
+import io.npflua.lua.sandbox.ScriptState;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.luaj.vm2.LuaValue;
+
+/**
+ * What the compiler does beyond running the corpus the interpreter's way: which functions it compiles, the
+ * in-place {@code tostring(pkt):match} specialisation and its guards, tail calls that do not grow the Java stack.
+ */
+class CompiledScriptsTest {
+    private static final String SSH = """
+            local data = require'data'
+            function filter(pkt)
+              local str = tostring(pkt)
+              local software_version = str:match('SSH%-[^-%G]+%-([^-%G]+)')
+              if software_version == 'OpenSSH_6.4' then return false end   -- reject
+              return true                                                   -- accept
+            end
+            """;
+
+    private final List<String> errors = new ArrayList<>();
+
+    private ScriptState load(String source, ExecutionModel model) throws ScriptLoadException {
+        return ScriptState.load(ScriptOptions.of("t.lua", source).withExecutionModel(model)
+                .withErrorListener((s, kind, msg) -> errors.add(msg)).withPrintSink((s, line) -> { }));
+    }
+
+    private static CallOutcome run(ScriptState s, String payload) {
+        byte[] bytes = ("\0\0\0\0\0\0\0\0\0\0\0\0\0\0" + payload).getBytes(StandardCharsets.ISO_8859_1);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment seg = arena.allocate(bytes.length);
+            MemorySegment.copy(bytes, 0, seg, ValueLayout.JAVA_BYTE, 0, bytes.length);
+            PacketData pkt = new PacketData();
+            pkt.bind(seg, 0, bytes.length, false);
+            try {
+                return s.call(pkt);
+            } finally {
+                pkt.release();
+            }
+        }
+    }
+
+    private static int inPlaceSites(ScriptState s) {
+        return s.functions().stream().mapToInt(LuaCompiler.FunctionReport::inPlaceSites).sum();
+    }
+
+    @Test
+    void shouldRunTheSeedSshFilterWithoutCopyingThePacket() throws Exception {
+        ScriptState compiled = load(SSH, ExecutionModel.COMPILED);
+        assertTrue(compiled.functions().stream().allMatch(LuaCompiler.FunctionReport::compiled));
+        assertEquals(1, inPlaceSites(compiled), "tostring(pkt) feeds only :match: matched in place");
+        ScriptState interpreted = load(SSH, ExecutionModel.INTERPRETED);
+        for (String payload : List.of("SSH-2.0-OpenSSH_6.4\r\n", "SSH-2.0-OpenSSH_9.6\r\n", "GET / HTTP/1.1\r\n",
+                "xx SSH-1.99-OpenSSH_6.4 yy", "")) {
+            assertEquals(run(interpreted, payload), run(compiled, payload), payload);
+        }
+        assertEquals(CallOutcome.BLOCK, run(compiled, "SSH-2.0-OpenSSH_6.4\r\n"));
+        assertEquals(CallOutcome.PASS, run(compiled, "SSH-2.0-OpenSSH_7.4\r\n"));
+    }
+
+    @Test
+    void shouldTakeTheGeneralPathWhenTheStringCanBeSeenOrTostringIsRebound() throws Exception {
+        String escapes = "kept = nil\nfunction filter(pkt)\n  local str = tostring(pkt)\n"
+                + "  local v = str:match('SSH%-[^-]+%-(%S+)')\n  kept = str\n  return type(kept) == 'string'\nend";
+        ScriptState s = load(escapes, ExecutionModel.COMPILED);
+        assertEquals(0, inPlaceSites(s), "the string escapes into a global");
+        assertEquals(CallOutcome.PASS, run(s, "SSH-2.0-OpenSSH_6.4\r\n"));
+
+        String rebound = "local calls = 0\nlocal real = tostring\ntostring = function(x) calls = calls + 1;"
+                + " return real(x) end\nfunction filter(pkt)\n  local v = tostring(pkt):match('SSH%-')\n"
+                + "  return calls == 1 and v == 'SSH-'\nend";
+        ScriptState r = load(rebound, ExecutionModel.COMPILED);
+        assertEquals(1, inPlaceSites(r), "the site is specialised, guarded by the builtin's identity");
+        assertEquals(CallOutcome.PASS, run(r, "SSH-2.0-x"), String.valueOf(errors));
+
+        String notPacket = "function filter(x)\n  local s = tostring(x):find('3')\n  return s == 3\nend";
+        ScriptState n = load(notPacket, ExecutionModel.COMPILED);
+        assertEquals(1, inPlaceSites(n));
+        assertEquals(CallOutcome.PASS, n.call(LuaValue.valueOf(1234)), "a number is converted, not matched in place");
+    }
+
+    @Test
+    void shouldRunDeepTailCallsIncludingThroughCallMetamethodsWithoutGrowingTheStack() throws Exception {
+        String source = """
+                local function count(n, acc) if n == 0 then return acc end return count(n - 1, acc + 1) end
+                local callable = setmetatable({}, {__call = function(self, n)
+                  if n == 0 then return 'done' end
+                  return self(n - 1)
+                end})
+                result = count(100000, 0) == 100000 and callable(100000) == 'done'
+                function filter(pkt) return result end
+                """;
+        ScriptState s = ScriptState.load(ScriptOptions.of("t.lua", source).withExecutionModel(ExecutionModel.COMPILED)
+                .withLoadBudget(50_000_000));
+        assertEquals(CallOutcome.PASS, s.call(LuaValue.NIL));
+    }
+
+    @Test
+    void shouldReportEveryFunctionAndKeepTheInterpreterWhenAsked() throws Exception {
+        String source = "local function a() return function() return 1 end end\nfunction filter(p) return a()() end";
+        ScriptState compiled = load(source, ExecutionModel.COMPILED);
+        assertEquals(List.of("main chunk", "t.lua:1", "t.lua:1", "t.lua:2"),
+                compiled.functions().stream().map(LuaCompiler.FunctionReport::function).toList());
+        assertTrue(compiled.functions().stream().allMatch(f -> f.compiled() && f.bytes() > 0));
+        ScriptState interpreted = load(source, ExecutionModel.INTERPRETED);
+        assertFalse(interpreted.functions().get(0).compiled());
+        assertEquals(CallOutcome.PASS, compiled.call(LuaValue.NIL));
+        assertEquals(CallOutcome.PASS, interpreted.call(LuaValue.NIL));
+    }
+}
