@@ -1,8 +1,10 @@
 package io.npflua.lua.compiler;
 
+import io.npflua.lua.string.LuaNumbers;
 import org.luaj.vm2.Buffer;
 import org.luaj.vm2.Globals;
 import org.luaj.vm2.LuaError;
+import org.luaj.vm2.LuaString;
 import org.luaj.vm2.LuaValue;
 import org.luaj.vm2.Prototype;
 import org.luaj.vm2.TailcallVarargs;
@@ -75,8 +77,103 @@ final class CompiledSupport {
         }
     }
 
-    /** {@code R(b) .. ... .. R(c)} with the interpreter's association (right to left through one buffer). */
+    /**
+     * {@code R(b) .. ... .. R(c)}. When every operand is a string or a number the result is built here, numbers
+     * converted as Lua converts them ({@code %.14g}: {@code 1700000000.25}, not LuaJ's {@code 1.7E9}); otherwise
+     * ({@code __concat}) LuaJ's own pairwise evaluation from the right, as the interpreter does it.
+     */
     static LuaValue concat(LuaValue[] stack, int b, int c) {
+        int total = 0;
+        for (int k = b; k <= c; k++) {
+            LuaValue v = stack[k];
+            if (v instanceof LuaString s) {
+                total += s.m_length;
+            } else if (v.type() == LuaValue.TNUMBER) {
+                total = -1;
+                break; // numbers need formatting: the general loop below
+            } else {
+                return luajConcat(stack, b, c);
+            }
+        }
+        if (total >= 0) {
+            byte[] out = new byte[total];
+            int at = 0;
+            for (int k = b; k <= c; k++) {
+                LuaString s = (LuaString) stack[k];
+                System.arraycopy(s.m_bytes, s.m_offset, out, at, s.m_length);
+                at += s.m_length;
+            }
+            return LuaString.valueUsing(out);
+        }
+        LuaString[] parts = new LuaString[c - b + 1];
+        total = 0;
+        for (int k = b; k <= c; k++) {
+            LuaValue v = stack[k];
+            LuaString s = v instanceof LuaString str ? str
+                    : v.type() == LuaValue.TNUMBER ? LuaNumbers.toLuaString(v.todouble()) : null;
+            if (s == null) {
+                return luajConcat(stack, b, c);
+            }
+            parts[k - b] = s;
+            total += s.m_length;
+        }
+        byte[] out = new byte[total];
+        int at = 0;
+        for (LuaString s : parts) {
+            System.arraycopy(s.m_bytes, s.m_offset, out, at, s.m_length);
+            at += s.m_length;
+        }
+        return LuaString.valueUsing(out);
+    }
+
+    /** {@code a < b} as Lua 5.4: strings by unsigned bytes, {@code __lt} also with a number or string on the left. */
+    static boolean lt(LuaValue a, LuaValue b) {
+        if (a instanceof LuaString x && b instanceof LuaString y) {
+            return compareBytes(x, y) < 0;
+        }
+        if (metamethodOnRight(a, b, LuaValue.LT)) {
+            return a.comparemt(LuaValue.LT, b).toboolean();
+        }
+        return a.lt_b(b);
+    }
+
+    /** {@code a <= b}: as {@link #lt} with {@code __le}. */
+    static boolean le(LuaValue a, LuaValue b) {
+        if (a instanceof LuaString x && b instanceof LuaString y) {
+            return compareBytes(x, y) <= 0;
+        }
+        if (metamethodOnRight(a, b, LuaValue.LE) || metamethodOnRight(a, b, LuaValue.LT)) {
+            return a.comparemt(LuaValue.LE, b).toboolean();
+        }
+        return a.lteq_b(b);
+    }
+
+    /** LuaJ's numbers and strings refuse to compare with a table or userdata even when it has the metamethod. */
+    private static boolean metamethodOnRight(LuaValue a, LuaValue b, LuaValue tag) {
+        int ta = a.type();
+        int tb = b.type();
+        return (ta == LuaValue.TNUMBER || ta == LuaValue.TSTRING)
+                && (tb == LuaValue.TTABLE || tb == LuaValue.TUSERDATA) && !b.metatag(tag).isnil();
+    }
+
+    /** Byte-wise unsigned comparison, as C Lua's {@code strcoll} in the C locale. */
+    static int compareBytes(LuaString x, LuaString y) {
+        int n = Math.min(x.m_length, y.m_length);
+        byte[] xb = x.m_bytes;
+        byte[] yb = y.m_bytes;
+        int xo = x.m_offset;
+        int yo = y.m_offset;
+        for (int i = 0; i < n; i++) {
+            int d = (xb[xo + i] & 0xff) - (yb[yo + i] & 0xff);
+            if (d != 0) {
+                return d;
+            }
+        }
+        return x.m_length - y.m_length;
+    }
+
+    /** The interpreter's {@code OP_CONCAT}: pairwise from the right through one buffer ({@code __concat}). */
+    private static LuaValue luajConcat(LuaValue[] stack, int b, int c) {
         if (c > b + 1) {
             Buffer sb = stack[c].buffer();
             while (--c >= b) {

@@ -436,7 +436,12 @@ final class FunctionCompiler {
                 at(c, pc);
                 rk(c, b);
                 rk(c, cc);
-                c.invokevirtual(CD_LUA_VALUE, op == Lua.OP_EQ ? "eq_b" : op == Lua.OP_LT ? "lt_b" : "lteq_b", MT_B_V);
+                if (op == Lua.OP_EQ) {
+                    c.invokevirtual(CD_LUA_VALUE, "eq_b", MT_B_V);
+                } else {
+                    c.invokestatic(CD_SUPPORT, op == Lua.OP_LT ? "lt" : "le",
+                            MethodTypeDesc.of(CD_boolean, CD_LUA_VALUE, CD_LUA_VALUE));
+                }
                 skipUnless(c, pc, a != 0);
             }
             case Lua.OP_TEST -> {

@@ -2,6 +2,7 @@ package io.npflua.lua.sandbox;
 
 import io.npflua.lua.compiler.LuaCompiler;
 import io.npflua.lua.string.CanonicalStrings;
+import io.npflua.lua.string.LuaNumbers;
 import io.npflua.lua.string.LuaStrings;
 import org.luaj.vm2.Globals;
 import org.luaj.vm2.LuaClosure;
@@ -82,6 +83,7 @@ final class SandboxGlobals {
         table.rawset("unpack", new CappedUnpack(table.rawget("unpack")));
         g.load(new JseMathLib());
         g.load(new Bit32Lib());
+        LuaCompat.install(g);
 
         Globals scratch = new Globals();
         LuaTable scratchPkg = new LuaTable();
@@ -351,6 +353,7 @@ final class SandboxGlobals {
             int i = args.optint(3, 1);
             int j = args.isnoneornil(4) ? t.length() : args.checkint(4);
             long total = 0;
+            boolean allConcatenable = true;
             for (long k = i; k <= j; k++) {
                 LuaValue v = t.rawget((int) k);
                 if (v instanceof LuaString s) {
@@ -358,6 +361,7 @@ final class SandboxGlobals {
                 } else if (v.type() == LuaValue.TNUMBER) {
                     total += 32;
                 } else {
+                    allConcatenable = false;
                     break; // not concatenable: the stock function raises Lua's error for it
                 }
                 if (k < j) {
@@ -372,7 +376,20 @@ final class SandboxGlobals {
                 }
             }
             SandboxLimits.chargeBytes(total);
-            return stock.invoke(args);
+            if (!allConcatenable) {
+                return stock.invoke(args); // raises Lua's error for the element that is not a string or number
+            }
+            // Built here so that numbers read as Lua prints them (1700000000.25, not LuaJ's 1.7E9).
+            ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.min(total, 1 << 16));
+            for (long k = i; k <= j; k++) {
+                LuaValue v = t.rawget((int) k);
+                LuaString s = v instanceof LuaString str ? str : LuaNumbers.toLuaString(v.todouble());
+                out.write(s.m_bytes, s.m_offset, s.m_length);
+                if (k < j) {
+                    out.write(sep.m_bytes, sep.m_offset, sep.m_length);
+                }
+            }
+            return LuaString.valueUsing(out.toByteArray());
         }
     }
 

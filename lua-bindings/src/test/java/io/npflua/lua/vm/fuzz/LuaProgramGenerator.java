@@ -26,10 +26,11 @@ final class LuaProgramGenerator {
     static final String PRELUDE = """
             local function errtext(e)
               local t = type(e)
-              if t == "string" then
-                e = string.gsub(e, "^[^:]*:%d+:? ?", "")
+              if t == "string" or t == "number" then
+                -- error(7) raises the number in Lua 5.3+ (and npflua), the string "chunk:line: 7" in Lua 5.2
+                e = string.gsub(tostring(e), "^[^:]*:%d+:? ?", "")
                 e = string.gsub(e, "%s+$", "")
-                return t .. ":" .. e
+                return "string:" .. e
               elseif t == "table" then
                 return t .. ":" .. tostring(rawget(e, "code"))
               end
