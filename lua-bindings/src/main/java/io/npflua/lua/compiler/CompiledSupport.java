@@ -195,6 +195,10 @@ final class CompiledSupport {
             if (h.isfunction()) {
                 return new TailcallVarargs(h, LuaValue.varargsOf(f, args));
             }
+            if (h.isnil()) {
+                // Raised here, in the calling frame, so that the error has its position (Lua raises it at the call).
+                throw new LuaError("attempt to call " + f.typename());
+            }
         }
         return new TailcallVarargs(f, args);
     }
@@ -269,8 +273,15 @@ final class CompiledSupport {
      * final value as Lua gives them ({@link LuaJAccess#stamp}), any other {@link Exception} wrapped in one first,
      * and {@link Error}s (budget, call depth, stack overflow) unchanged.
      */
-    static Throwable failure(Throwable t, Globals globals, Prototype p, int pc) {
+    static Throwable failure(Throwable t, Globals globals, Prototype p, int pc, LuaValue[] stack) {
         if (t instanceof LuaError e) {
+            if (LuaJAccess.isFresh(e)) {
+                // Raised by this instruction itself: Lua 5.4's wording, with the variable's name.
+                String message = VmErrors.describe(p, pc, stack);
+                if (message != null) {
+                    e = new LuaError(message);
+                }
+            }
             LuaJAccess.stamp(e, globals, p, pc);
             return e;
         }

@@ -219,8 +219,9 @@ final class FunctionCompiler {
         constant(c, GLOBALS, CD_GLOBALS);
         constant(c, PROTOTYPE, CD_PROTOTYPE);
         c.iload(PC);
+        c.aload(STACK);
         c.invokestatic(CD_SUPPORT, "failure",
-                MethodTypeDesc.of(CD_Throwable, CD_Throwable, CD_GLOBALS, CD_PROTOTYPE, CD_int));
+                MethodTypeDesc.of(CD_Throwable, CD_Throwable, CD_GLOBALS, CD_PROTOTYPE, CD_int, CD_VALUES));
         c.astore(TMP_THROWN);
         leave(c);
         c.aload(TMP_THROWN);

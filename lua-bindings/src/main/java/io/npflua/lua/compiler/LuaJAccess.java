@@ -88,6 +88,14 @@ final class LuaJAccess {
         TRACEBACK.set(e, value.tojstring());
     }
 
+    /**
+     * True for an error no frame has finished yet, raised with a plain message at level 1 (as LuaJ's VM operations
+     * raise theirs).
+     */
+    static boolean isFresh(LuaError e) {
+        return TRACEBACK.get(e) == null && OBJECT.get(e) == null && (int) LEVEL.get(e) == 1 && e.getCause() == null;
+    }
+
     /** {@code chunk:line} of {@code pc} in {@code p}, {@code ?} for what the debug information lacks. */
     static String position(Prototype p, int pc) {
         String source = p.source != null ? p.source.tojstring() : "?";

@@ -155,7 +155,7 @@ final class SandboxGlobals {
         }
         Prototype p;
         try {
-            p = g.compilePrototype(new ByteArrayInputStream(source), chunkName);
+            p = g.compilePrototype(new ByteArrayInputStream(UnicodeEscapes.rewrite(source)), chunkName);
         } catch (IOException e) {
             throw new LuaError(e);
         } catch (LuaError e) {

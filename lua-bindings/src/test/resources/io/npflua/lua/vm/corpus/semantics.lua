@@ -99,3 +99,17 @@ print(('ab'):rep(1, ','), ('ab'):rep(0, ','), ('ab'):rep(-1, ','))
 print(-0.0 .. '', (-0.0 .. '') == tostring(-0.0))
 -- case: sem_hex_float_literal_tostring
 print(0x10, 0xA, 0x.8, 0x1p-1)
+-- case: sem_msg_index_nil_global
+print(pcall(function() return undefined_table_xyz.field end))
+-- case: sem_msg_call_nil_field
+local t = {}
+print(pcall(function() t.nothing() end))
+-- case: sem_msg_arith_nil_local
+print(pcall(function() local n; return n + 1 end))
+-- case: sem_msg_concat_table_upvalue
+local up = {}
+print(pcall(function() return 'x' .. up end))
+-- case: sem_msg_length_of_nil_local
+print(pcall(function() local s; return #s end))
+-- case: sem_msg_call_method_of_string
+print(pcall(function() local s = 'abc'; return s:nomethod() end))
