@@ -1,7 +1,7 @@
 package io.npflua.lua.sandbox;
 
 /**
- * Thrown when a script call exceeds its instruction budget. An {@link Error} on purpose: LuaJ's {@code pcall}
+ * Thrown when a script call exceeds its instruction budget, or its time or allocation limit. An {@link Error} on purpose: LuaJ's {@code pcall}
  * catches {@code LuaError} and {@code Exception} only, so a script cannot swallow it. No stack trace is filled in.
  */
 public final class BudgetExceededError extends Error {
@@ -10,7 +10,12 @@ public final class BudgetExceededError extends Error {
     private final long limit;
 
     public BudgetExceededError(long limit) {
-        super("instruction budget exceeded (" + limit + " steps per call)", null, false, false);
+        this("instruction budget exceeded (" + limit + " steps per call)", limit);
+    }
+
+    /** A call cut off by another limit of the budget (time, allocation); {@code limit} is its step budget. */
+    public BudgetExceededError(String message, long limit) {
+        super(message, null, false, false);
         this.limit = limit;
     }
 

@@ -1,5 +1,7 @@
 package io.npflua.lua.sandbox;
 
+import java.lang.management.ManagementFactory;
+
 /**
  * The per-call step budget of one script call, shared by the VM's instruction hook and by library code that does
  * unbounded work inside one VM instruction (the pattern matcher, {@code rep}, {@code format}).
@@ -15,11 +17,38 @@ public final class InstructionBudget {
     /** Steps allowed when a caller has armed no budget: effectively unlimited. */
     public static final long UNLIMITED = Long.MAX_VALUE / 4;
 
+    /**
+     * Steps handed out at a time when a call also has a time or allocation limit: those limits are checked each time
+     * a slice is spent, never on the per-instruction path. One slice is some tens of microseconds of script work.
+     */
+    static final int SLICE = 10_000;
+
     private static final ThreadLocal<InstructionBudget> CURRENT = ThreadLocal.withInitial(InstructionBudget::new);
+    private static final com.sun.management.ThreadMXBean THREADS =
+            (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+
+    /** Which limit a call ran out of. */
+    public enum Limit {
+        /** The instruction budget (steps). */
+        STEPS,
+        /** The time limit of one call. */
+        TIME,
+        /** The allocation limit of one call. */
+        ALLOCATION
+    }
 
     /** Package-private: the VM hook decrements it inline, once per instruction. */
     long remaining = UNLIMITED;
     private long limit = UNLIMITED;
+    /** Steps of the limit not yet handed out to {@link #remaining} (slices). */
+    private long unissued;
+    private long timeLimitNanos;
+    private long allocationLimitBytes;
+    /** Clock and allocation counter at the first slice boundary of the call (0 before it). */
+    private long startNanos;
+    private long startAllocated;
+    private boolean started;
+    private Limit exceededLimit;
     /** The hook of the state whose call is running on this thread: told where the budget ran out. */
     private BudgetHook hook;
     private boolean exhausted;
@@ -33,14 +62,33 @@ public final class InstructionBudget {
     public void arm(long steps) {
         limit = steps <= 0 ? UNLIMITED : steps;
         remaining = limit;
+        unissued = 0;
+        timeLimitNanos = 0;
+        allocationLimitBytes = 0;
         exhausted = false;
+    }
+
+    /**
+     * Starts a call with {@code steps} allowed, at most {@code timeLimitNanos} of wall-clock time and
+     * {@code allocationLimitBytes} of heap allocated by this thread (0 = no such limit). Both are measured from the
+     * call's first slice of {@link #SLICE} steps on and checked at each slice boundary, so they cost nothing per
+     * instruction and nothing at all for a call shorter than a slice. Allocates nothing.
+     */
+    public void arm(long steps, long timeLimitNanos, long allocationLimitBytes) {
+        arm(steps);
+        if (timeLimitNanos > 0 || allocationLimitBytes > 0) {
+            this.timeLimitNanos = timeLimitNanos;
+            this.allocationLimitBytes = allocationLimitBytes;
+            long first = Math.min(limit, SLICE);
+            unissued = limit - first;
+            remaining = first;
+            started = false;
+        }
     }
 
     /** Lifts the limit (outside script calls, e.g. while a script's top-level chunk is loaded without a cap). */
     public void disarm() {
-        limit = UNLIMITED;
-        remaining = UNLIMITED;
-        exhausted = false;
+        arm(UNLIMITED);
     }
 
     /**
@@ -63,13 +111,68 @@ public final class InstructionBudget {
 
     /** Marks the budget spent and throws; {@code pc} is the VM instruction that ran out, or -1 for library code. */
     void exceeded(int pc) {
+        while (remaining < 0 && unissued > 0) {
+            checkTimeAndAllocation(pc);
+            long give = Math.min(unissued, SLICE);
+            unissued -= give;
+            remaining += give;
+        }
+        if (remaining >= 0) {
+            return; // a new slice: the call goes on
+        }
+        fail(pc, Limit.STEPS);
+    }
+
+    private void checkTimeAndAllocation(int pc) {
+        long now = System.nanoTime();
+        long allocated = allocationLimitBytes > 0 ? THREADS.getCurrentThreadAllocatedBytes() : 0;
+        if (!started) {
+            started = true;
+            startNanos = now;
+            startAllocated = allocated;
+            return;
+        }
+        if (timeLimitNanos > 0 && now - startNanos > timeLimitNanos) {
+            fail(pc, Limit.TIME);
+        }
+        if (allocationLimitBytes > 0 && allocated - startAllocated > allocationLimitBytes) {
+            fail(pc, Limit.ALLOCATION);
+        }
+    }
+
+    private void fail(int pc, Limit which) {
         remaining = 0; // stays spent: every later step throws again
+        unissued = 0;
         exhausted = true;
+        exceededLimit = which;
         BudgetHook h = hook;
         if (h != null) {
             h.recordExhaustion(pc);
         }
-        throw new BudgetExceededError(limit);
+        throw switch (which) {
+            case STEPS -> new BudgetExceededError(limit);
+            case TIME -> new BudgetExceededError("time limit exceeded (" + timeLimitNanos / 1_000_000.0
+                    + " ms per call)", limit);
+            case ALLOCATION -> new BudgetExceededError("allocation limit exceeded (" + allocationLimitBytes
+                    + " bytes per call)", limit);
+        };
+    }
+
+    /** The limit the last exhausted call ran out of (null if none since {@link #arm}). */
+    public Limit exceededLimit() {
+        return exhausted ? exceededLimit : null;
+    }
+
+    /** What the last exhausted call ran out of, as a phrase for an error message. */
+    String exhaustion() {
+        Limit l = exceededLimit();
+        if (l == Limit.TIME) {
+            return "time limit exceeded (" + timeLimitNanos / 1_000_000.0 + " ms per call)";
+        }
+        if (l == Limit.ALLOCATION) {
+            return "allocation limit exceeded (" + allocationLimitBytes + " bytes per call)";
+        }
+        return "instruction budget exceeded (" + limit + " steps per call)";
     }
 
     /**
@@ -84,7 +187,7 @@ public final class InstructionBudget {
 
     /** Steps left in the current call. */
     public long remaining() {
-        return remaining;
+        return remaining + unissued;
     }
 
     /** The limit the current call was armed with. */

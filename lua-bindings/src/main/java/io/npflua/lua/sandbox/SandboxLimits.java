@@ -16,6 +16,19 @@ public final class SandboxLimits {
     /** Default instruction budget of one call of the entry function. */
     public static final long DEFAULT_CALL_BUDGET = 1_000_000L;
 
+    /**
+     * Default wall-clock limit of one call (100 ms): far above what a filter needs per frame (microseconds, or some
+     * milliseconds for a first call whose code the JIT has not compiled yet), low enough that a call that builds
+     * strings or tables within its step budget cannot stall a worker for long.
+     */
+    public static final long DEFAULT_CALL_TIME_LIMIT_NANOS = 100_000_000L;
+
+    /**
+     * Default heap one call may allocate (32 MiB): a frame is at most 64 KiB, so honest per-frame work stays far
+     * below; a call filling a table with a million entries or building 100,000 strings of 10 KiB is cut off.
+     */
+    public static final long DEFAULT_CALL_ALLOCATION_LIMIT_BYTES = 32L << 20;
+
     /** Default instruction budget of a script's top-level chunk (run once at load time). */
     public static final long DEFAULT_LOAD_BUDGET = 10_000_000L;
 

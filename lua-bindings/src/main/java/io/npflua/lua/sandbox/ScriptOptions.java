@@ -24,10 +24,15 @@ import java.util.Objects;
  *                      report per script and second, see {@link ThrottledErrorListener})
  * @param modules       modules {@code require} can return (default {@link ModuleRegistry#standard()})
  * @param executionModel compiled to JVM bytecode or interpreted (default {@link ExecutionModel#defaultModel()})
+ * @param callTimeLimitNanos   wall-clock time one call may take, 0 = none
+ *                             (default {@link SandboxLimits#DEFAULT_CALL_TIME_LIMIT_NANOS})
+ * @param callAllocationLimitBytes heap one call may allocate, 0 = none
+ *                             (default {@link SandboxLimits#DEFAULT_CALL_ALLOCATION_LIMIT_BYTES})
  */
 public record ScriptOptions(String name, String source, String entry, long callBudget, long loadBudget,
                             int maxCallDepth, PrintSink printSink, ScriptErrorListener errorListener,
-                            ModuleRegistry modules, ExecutionModel executionModel) {
+                            ModuleRegistry modules, ExecutionModel executionModel, long callTimeLimitNanos,
+                            long callAllocationLimitBytes) {
     /** The default entry function name. */
     public static final String DEFAULT_ENTRY = "filter";
 
@@ -46,6 +51,10 @@ public record ScriptOptions(String name, String source, String entry, long callB
             throw new IllegalArgumentException("instruction budgets must be positive (got call=" + callBudget
                     + ", load=" + loadBudget + "); an unlimited budget is not offered");
         }
+        if (callTimeLimitNanos < 0 || callAllocationLimitBytes < 0) {
+            throw new IllegalArgumentException("time and allocation limits must be >= 0 (0 = none), got "
+                    + callTimeLimitNanos + " ns and " + callAllocationLimitBytes + " bytes");
+        }
         if (maxCallDepth < 1) {
             throw new IllegalArgumentException("maxCallDepth must be at least 1, got " + maxCallDepth);
         }
@@ -55,46 +64,57 @@ public record ScriptOptions(String name, String source, String entry, long callB
     public static ScriptOptions of(String name, String source) {
         return new ScriptOptions(name, source, DEFAULT_ENTRY, SandboxLimits.DEFAULT_CALL_BUDGET,
                 SandboxLimits.DEFAULT_LOAD_BUDGET, SandboxLimits.DEFAULT_MAX_CALL_DEPTH, PrintSink.STDERR,
-                DEFAULT_ERROR_LISTENER, ModuleRegistry.standard(), ExecutionModel.defaultModel());
+                DEFAULT_ERROR_LISTENER, ModuleRegistry.standard(), ExecutionModel.defaultModel(),
+                SandboxLimits.DEFAULT_CALL_TIME_LIMIT_NANOS, SandboxLimits.DEFAULT_CALL_ALLOCATION_LIMIT_BYTES);
     }
 
     public ScriptOptions withEntry(String entry) {
         return new ScriptOptions(name, source, entry, callBudget, loadBudget, maxCallDepth, printSink, errorListener,
-                modules, executionModel);
+                modules, executionModel, callTimeLimitNanos, callAllocationLimitBytes);
     }
 
     public ScriptOptions withCallBudget(long callBudget) {
         return new ScriptOptions(name, source, entry, callBudget, loadBudget, maxCallDepth, printSink, errorListener,
-                modules, executionModel);
+                modules, executionModel, callTimeLimitNanos, callAllocationLimitBytes);
     }
 
     public ScriptOptions withLoadBudget(long loadBudget) {
         return new ScriptOptions(name, source, entry, callBudget, loadBudget, maxCallDepth, printSink, errorListener,
-                modules, executionModel);
+                modules, executionModel, callTimeLimitNanos, callAllocationLimitBytes);
     }
 
     public ScriptOptions withMaxCallDepth(int maxCallDepth) {
         return new ScriptOptions(name, source, entry, callBudget, loadBudget, maxCallDepth, printSink, errorListener,
-                modules, executionModel);
+                modules, executionModel, callTimeLimitNanos, callAllocationLimitBytes);
     }
 
     public ScriptOptions withPrintSink(PrintSink printSink) {
         return new ScriptOptions(name, source, entry, callBudget, loadBudget, maxCallDepth, printSink, errorListener,
-                modules, executionModel);
+                modules, executionModel, callTimeLimitNanos, callAllocationLimitBytes);
     }
 
     public ScriptOptions withErrorListener(ScriptErrorListener errorListener) {
         return new ScriptOptions(name, source, entry, callBudget, loadBudget, maxCallDepth, printSink, errorListener,
-                modules, executionModel);
+                modules, executionModel, callTimeLimitNanos, callAllocationLimitBytes);
     }
 
     public ScriptOptions withModules(ModuleRegistry modules) {
         return new ScriptOptions(name, source, entry, callBudget, loadBudget, maxCallDepth, printSink, errorListener,
-                modules, executionModel);
+                modules, executionModel, callTimeLimitNanos, callAllocationLimitBytes);
     }
 
     public ScriptOptions withExecutionModel(ExecutionModel executionModel) {
         return new ScriptOptions(name, source, entry, callBudget, loadBudget, maxCallDepth, printSink, errorListener,
-                modules, executionModel);
+                modules, executionModel, callTimeLimitNanos, callAllocationLimitBytes);
+    }
+
+    public ScriptOptions withCallTimeLimitNanos(long callTimeLimitNanos) {
+        return new ScriptOptions(name, source, entry, callBudget, loadBudget, maxCallDepth, printSink, errorListener,
+                modules, executionModel, callTimeLimitNanos, callAllocationLimitBytes);
+    }
+
+    public ScriptOptions withCallAllocationLimitBytes(long callAllocationLimitBytes) {
+        return new ScriptOptions(name, source, entry, callBudget, loadBudget, maxCallDepth, printSink, errorListener,
+                modules, executionModel, callTimeLimitNanos, callAllocationLimitBytes);
     }
 }

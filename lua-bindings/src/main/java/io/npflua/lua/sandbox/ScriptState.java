@@ -36,6 +36,8 @@ public final class ScriptState implements AutoCloseable {
     private final Globals globals;
     private final BudgetHook hook;
     private final long callBudget;
+    private final long callTimeLimitNanos;
+    private final long callAllocationLimitBytes;
     private final ScriptErrorListener errorListener;
     private final ScriptCounters counters = new ScriptCounters();
     private LuaValue entry;
@@ -49,14 +51,15 @@ public final class ScriptState implements AutoCloseable {
     private InstructionBudget budget;
     private volatile String lastError;
 
-    private ScriptState(String name, Globals globals, BudgetHook hook, long callBudget,
-                        ScriptErrorListener errorListener, LuaValue entry,
+    private ScriptState(String name, Globals globals, BudgetHook hook, ScriptOptions options, LuaValue entry,
                         List<LuaCompiler.FunctionReport> functions) {
+        this.callTimeLimitNanos = options.callTimeLimitNanos();
+        this.callAllocationLimitBytes = options.callAllocationLimitBytes();
         this.name = name;
         this.globals = globals;
         this.hook = hook;
-        this.callBudget = callBudget;
-        this.errorListener = errorListener;
+        this.callBudget = options.callBudget();
+        this.errorListener = options.errorListener();
         this.entry = entry;
         this.fastEntry = entry instanceof LuaClosure c ? new ReusedRegistersClosure(c, globals) : null;
         this.compiledEntry = entry instanceof CompiledFunction f ? f : null;
@@ -122,7 +125,7 @@ public final class ScriptState implements AutoCloseable {
                     + "' (found " + entry.typename() + "): the engine calls " + options.entry()
                     + "(pkt) for each frame; define it as a global function");
         }
-        return new ScriptState(name, g, hook, options.callBudget(), options.errorListener(), entry, functions);
+        return new ScriptState(name, g, hook, options, entry, functions);
     }
 
     /**
@@ -136,7 +139,7 @@ public final class ScriptState implements AutoCloseable {
             owner = t;
             budget = b = InstructionBudget.current();
         }
-        b.arm(callBudget);
+        b.arm(callBudget, callTimeLimitNanos, callAllocationLimitBytes);
         b.bind(hook);
         hook.begin(b);
         try {
@@ -182,8 +185,7 @@ public final class ScriptState implements AutoCloseable {
 
     private CallOutcome exhaustedCall() {
         String site = hook.takeExhaustionSite();
-        return fail(CallOutcome.BUDGET_EXCEEDED, (site == null ? name : site) + ": instruction budget exceeded ("
-                + callBudget + " steps per call)");
+        return fail(CallOutcome.BUDGET_EXCEEDED, (site == null ? name : site) + ": " + budget.exhaustion());
     }
 
     private CallOutcome fail(CallOutcome outcome, String message) {

@@ -34,7 +34,7 @@ class HostileScriptTest {
     @Test
     void shouldCutOffEndlessLoopInsidePcall() throws Exception {
         ScriptState s = hostile("  local ok = pcall(function() while true do end end)\n  return 'swallowed'");
-        assertStoppedAndAlive(s, CallOutcome.BUDGET_EXCEEDED, "instruction budget exceeded");
+        assertStoppedAndAlive(s, CallOutcome.BUDGET_EXCEEDED, "exceeded (");
     }
 
     @Test
@@ -42,19 +42,19 @@ class HostileScriptTest {
         // LuaJ runs the handler inside catch (Throwable): the exhausted budget stays at zero, so the next
         // instruction after the swallowed error aborts the call anyway.
         ScriptState s = hostile("  xpcall(function() error('x') end, function() while true do end end)\n  return 'escaped'");
-        assertStoppedAndAlive(s, CallOutcome.BUDGET_EXCEEDED, "instruction budget exceeded");
+        assertStoppedAndAlive(s, CallOutcome.BUDGET_EXCEEDED, "exceeded (");
     }
 
     @Test
     void shouldVoidVerdictWhenExhaustionWasSwallowedInTailPosition() throws Exception {
         ScriptState s = hostile("  return xpcall(function() error('x') end, function() while true do end end)");
-        assertStoppedAndAlive(s, CallOutcome.BUDGET_EXCEEDED, "instruction budget exceeded");
+        assertStoppedAndAlive(s, CallOutcome.BUDGET_EXCEEDED, "exceeded (");
     }
 
     @Test
     void shouldCutOffPcallRetryLoop() throws Exception {
         ScriptState s = hostile("  while true do pcall(error, 'x') end");
-        assertStoppedAndAlive(s, CallOutcome.BUDGET_EXCEEDED, "instruction budget exceeded");
+        assertStoppedAndAlive(s, CallOutcome.BUDGET_EXCEEDED, "exceeded (");
     }
 
     @Test
@@ -128,14 +128,14 @@ class HostileScriptTest {
     void shouldStopHeapGrowthByManyCappedStrings() throws Exception {
         // Each string is under the cap, but building them is charged to the budget: ~64 MiB per call at most.
         ScriptState s = hostile("  local t = {} for i = 1, 1e6 do t[i] = ('x'):rep(16 * 1024 * 1024) end");
-        assertStoppedAndAlive(s, CallOutcome.BUDGET_EXCEEDED, "instruction budget exceeded");
+        assertStoppedAndAlive(s, CallOutcome.BUDGET_EXCEEDED, "exceeded (");
     }
 
     @Test
     void shouldStopHeapGrowthByManyConcatenations() throws Exception {
         ScriptState s = hostile("  local big = ('x'):rep(8 * 1024 * 1024) local t = {}\n"
                 + "  for i = 1, 1e6 do t[i] = big .. i end");
-        assertStoppedAndAlive(s, CallOutcome.BUDGET_EXCEEDED, "instruction budget exceeded");
+        assertStoppedAndAlive(s, CallOutcome.BUDGET_EXCEEDED, "exceeded (");
     }
 
     @Test
@@ -147,7 +147,7 @@ class HostileScriptTest {
     @Test
     void shouldStopUnboundedTableGrowth() throws Exception {
         ScriptState s = hostile("  local t = {} local i = 0 while true do i = i + 1 t[i] = {i} end");
-        assertStoppedAndAlive(s, CallOutcome.BUDGET_EXCEEDED, "instruction budget exceeded");
+        assertStoppedAndAlive(s, CallOutcome.BUDGET_EXCEEDED, "exceeded (");
     }
 
     @Test
@@ -299,5 +299,31 @@ class HostileScriptTest {
                 return TRUE;
             }
         } : LuaValue.NIL));
+    }
+
+    @Test
+    void shouldCutOffACallThatTakesTooLongWithinItsStepBudget() throws Exception {
+        ScriptState s = ScriptState.load(fx.options("test.lua", "function filter(p)\n  local t = {}\n"
+                + "  for i = 1, 1e12 do t[i % 1000] = tostring(i) end\nend")
+                .withCallBudget(1_000_000_000_000L).withCallTimeLimitNanos(20_000_000L)
+                .withCallAllocationLimitBytes(0));
+        long start = System.nanoTime();
+        assertEquals(CallOutcome.BUDGET_EXCEEDED, s.call(LuaValue.NIL));
+        assertTrue(fx.lastError().contains("time limit exceeded (20.0 ms per call)"), fx.lastError());
+        assertTrue(System.nanoTime() - start < 5_000_000_000L, "cut off long before the step budget");
+        assertEquals(CallOutcome.BUDGET_EXCEEDED, s.call(LuaValue.NIL), "the next call gets its own limit");
+        assertEquals(2, s.counters().errors());
+    }
+
+    @Test
+    void shouldCutOffACallThatAllocatesTooMuchAndKeepTheStateUsable() throws Exception {
+        ScriptState s = ScriptState.load(fx.options("test.lua", "function filter(p)\n"
+                + "  if p == 'ok' then return true end\n  local t = {}\n"
+                + "  for i = 1, 1e9 do t[i] = ('x'):rep(100) .. i end\nend")
+                .withCallBudget(1_000_000_000_000L).withCallTimeLimitNanos(0)
+                .withCallAllocationLimitBytes(8L << 20));
+        assertEquals(CallOutcome.BUDGET_EXCEEDED, s.call(LuaValue.NIL));
+        assertTrue(fx.lastError().contains("allocation limit exceeded (8388608 bytes per call)"), fx.lastError());
+        assertEquals(CallOutcome.PASS, s.call(LuaValue.valueOf("ok")), "the state still answers");
     }
 }
