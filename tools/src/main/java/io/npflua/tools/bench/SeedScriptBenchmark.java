@@ -70,8 +70,11 @@ public class SeedScriptBenchmark {
     @Param({"banner", "banner40", "plain1400"})
     public String payload;
 
-    /** How the sandboxed scripts run: compiled to JVM bytecode or in LuaJ's interpreter. */
-    @Param({"compiled", "interpreted"})
+    /**
+     * How the sandboxed scripts run: compiled to JVM bytecode, in LuaJ's interpreter, or compiled without the budget
+     * checks ({@code unmetered}: what the budget costs; never a production setting).
+     */
+    @Param({"compiled", "interpreted", "unmetered"})
     public String model;
 
     private Arena arena;
@@ -99,7 +102,8 @@ public class SeedScriptBenchmark {
         rtpPayload[0] = (byte) 0x80;
         rtpPayload[1] = (byte) 34;
         rtpFrame = copy(frame(17, 5004, 5004, rtpPayload));
-        ExecutionModel m = ExecutionModel.parse(model);
+        System.setProperty("npflua.lua.compiler.unmetered", String.valueOf(model.equals("unmetered")));
+        ExecutionModel m = model.equals("unmetered") ? ExecutionModel.COMPILED : ExecutionModel.parse(model);
         ssh = load("ssh-version.lua", SandboxLimits.DEFAULT_CALL_BUDGET, m);
         rtp = load("rtp-h263.lua", SandboxLimits.DEFAULT_CALL_BUDGET, m);
         empty = ScriptState.load(ScriptOptions.of("empty.lua", "function filter(pkt) return true end")

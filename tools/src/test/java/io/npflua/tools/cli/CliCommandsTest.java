@@ -98,16 +98,30 @@ class CliCommandsTest {
         Cli.Result r = Cli.run("check", good.toString(), syntax.toString(), runtime.toString(), noEntry.toString(),
                 binary.toString(), dir.resolve("missing.lua").toString());
         assertEquals(ExitCodes.FAILURE, r.code(), r.err());
-        assertEquals(good + ": OK\n", r.out());
+        assertEquals(good + ": OK\n" + good + ": 2 of 2 functions compiled to JVM bytecode\n", r.out());
         List<String> lines = r.err().lines().toList();
         assertEquals(List.of(
                 syntax + ":3: unexpected symbol near 'end'",
-                runtime + ":3: attempt to index ? (a nil value)",
+                runtime + ":3: attempt to index a nil value (local 'x')",
                 noEntry + ": script 'noentry.lua' defines no function 'filter' (found nil): the engine calls"
                         + " filter(pkt) for each frame; define it as a global function",
                 binary + ": binary (precompiled) chunks are refused by the npflua sandbox; load Lua source text",
                 dir.resolve("missing.lua") + ": no such file (check the path)",
                 "npflua: check: 5 of 6 scripts failed; fix the lines shown above"), lines, r.err());
+    }
+
+    @Test
+    void shouldSayHowFunctionsRunAndKeepTheInterpreterWhenAsked() throws Exception {
+        Path script = write("two.lua", "local function helper(x) return x end\nfunction filter(pkt) return helper(true) end\n");
+        Cli.Result compiled = Cli.run("check", script.toString());
+        assertEquals(ExitCodes.OK, compiled.code(), compiled.err());
+        assertEquals(script + ": OK\n" + script + ": 3 of 3 functions compiled to JVM bytecode\n", compiled.out());
+        Cli.Result interpreted = Cli.run("check", "--lua-execution", "interpreted", script.toString());
+        assertEquals(ExitCodes.OK, interpreted.code(), interpreted.err());
+        assertTrue(interpreted.out().contains("0 of 1 function compiled to JVM bytecode"), interpreted.out());
+        assertTrue(interpreted.out().contains("interpreter chosen by option"), interpreted.out());
+        Cli.Result bad = Cli.run("check", "--lua-execution", "jit-please", script.toString());
+        assertEquals(ExitCodes.USAGE, bad.code(), bad.err());
     }
 
     @Test
