@@ -77,7 +77,9 @@ final class LuaJAccess {
             running.errorfunc = null; // an error inside the handler does not call it again
             try {
                 value = handler.call(value);
-            } catch (LuaError | StackOverflowError inHandler) {
+            } catch (Throwable inHandler) {
+                // As LuaJ's own error hook: whatever the handler raised (a spent budget included: the budget stays
+                // spent and the call is reported as cut off) becomes this message, and the frame unwinds normally.
                 value = LuaValue.valueOf("error in error handling");
             } finally {
                 running.errorfunc = handler;

@@ -2,6 +2,7 @@ package io.npflua.tools.cli;
 
 import io.npflua.engine.rule.ErrorPolicy;
 import io.npflua.engine.source.FanoutMode;
+import io.npflua.lua.sandbox.ExecutionModel;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,7 +35,8 @@ final class LuaConfig {
 
     private static final Set<String> TOP = Set.of("interfaces", "bridge", "workers", "fanout", "snaplen", "bpf",
             "scripts", "rules_dir", "limits", "outputs");
-    private static final Set<String> SCRIPT = Set.of("name", "file", "entry", "on_error", "max_instructions");
+    private static final Set<String> SCRIPT = Set.of("name", "file", "entry", "on_error", "max_instructions",
+            "execution");
     private static final Set<String> LIMITS = Set.of("on_error", "max_instructions", "count", "duration");
     private static final Set<String> OUTPUTS = Set.of("passed", "blocked", "metrics_port", "control");
 
@@ -217,7 +219,8 @@ final class LuaConfig {
             }
             plans.add(new ScriptPlan(name, p, string(s.rawget("entry"), where + ".entry"),
                     policy(s.rawget("on_error"), where + ".on_error"),
-                    integer(s.rawget("max_instructions"), where + ".max_instructions", 0)));
+                    integer(s.rawget("max_instructions"), where + ".max_instructions", 0),
+                    execution(s.rawget("execution"), where + ".execution")));
         }
         ScriptPlan.checkUnique(plans, "in " + file);
         return plans;
@@ -302,6 +305,18 @@ final class LuaConfig {
         }
         try {
             return ErrorPolicy.parse(s);
+        } catch (IllegalArgumentException e) {
+            throw fail(key + ": " + e.getMessage(), null);
+        }
+    }
+
+    private ExecutionModel execution(LuaValue v, String key) {
+        String s = string(v, key);
+        if (s == null) {
+            return null;
+        }
+        try {
+            return ExecutionModel.parse(s);
         } catch (IllegalArgumentException e) {
             throw fail(key + ": " + e.getMessage(), null);
         }

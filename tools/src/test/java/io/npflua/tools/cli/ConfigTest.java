@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.npflua.engine.rule.ErrorPolicy;
 import io.npflua.engine.source.FanoutMode;
+import io.npflua.lua.sandbox.ExecutionModel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -29,7 +30,7 @@ class ConfigTest {
             bpf = "tcp or udp"
             scripts = {
               { name = "ssh", file = "ssh-version.lua", on_error = "block", max_instructions = 200000 },
-              { file = "rtp-h263.lua", entry = "check" },
+              { file = "rtp-h263.lua", entry = "check", execution = "interpreted" },
               "extra.lua",
             }
             rules_dir = rules
@@ -55,6 +56,8 @@ class ConfigTest {
         assertEquals(200000L, ssh.maxInstructions());
         assertEquals("rtp-h263", c.scripts().get(1).name());
         assertEquals("check", c.scripts().get(1).entry());
+        assertEquals(ExecutionModel.INTERPRETED, c.scripts().get(1).execution());
+        assertNull(ssh.execution(), "the command line's (or the default) model");
         assertEquals("extra", c.scripts().get(2).name());
         assertEquals(Path.of("/etc/npflua/rules.d"), c.rulesDir());
         assertEquals(ErrorPolicy.PASS, c.onError());
