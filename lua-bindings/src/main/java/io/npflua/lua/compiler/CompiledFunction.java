@@ -1,6 +1,7 @@
 package io.npflua.lua.compiler;
 
 import java.util.Arrays;
+import org.luaj.vm2.Globals;
 import org.luaj.vm2.LuaFunction;
 import org.luaj.vm2.LuaValue;
 import org.luaj.vm2.Prototype;
@@ -21,12 +22,31 @@ public abstract class CompiledFunction extends LuaFunction {
 
     /** This closure's upvalues, filled in by the code that creates it ({@code OP_CLOSURE}). */
     protected final UpValue[] upValues;
+    /** The state's prototype of this function (what the hook knows it by; positions for errors). */
+    protected final Prototype proto;
+    /** The state's hook: budget, call depth, concatenation cap. */
+    protected final CompiledHook hook;
+    /** The state's globals (for closures of interpreted children and for error handlers). */
+    protected final Globals globals;
+    /** The state's builtin {@code tostring} (nil when in-place matching is off). */
+    protected final LuaValue tostring;
+    /** Per child prototype: a template {@link CompiledFunction} of this state, or the {@link Prototype} to interpret. */
+    protected final Object[] children;
     private final Prototype p;
     private final int frameSize;
     private final int numParams;
     private final boolean vararg;
 
-    protected CompiledFunction(Prototype p) {
+    /**
+     * A closure of one state. The class is shared by every state that runs the same source; what differs per state
+     * comes in here.
+     */
+    protected CompiledFunction(Prototype p, CompiledHook hook, Globals globals, LuaValue tostring, Object[] children) {
+        this.proto = p;
+        this.hook = hook;
+        this.globals = globals;
+        this.tostring = tostring;
+        this.children = children;
         this.p = p;
         int n = p.upvalues == null ? 0 : p.upvalues.length;
         this.upValues = n == 0 ? NO_UPVALUES : new UpValue[n];

@@ -51,14 +51,11 @@ final class FunctionCompiler {
     private static final MethodTypeDesc MT_V_V = MethodTypeDesc.of(CD_LUA_VALUE, CD_LUA_VALUE);
     private static final MethodTypeDesc MT_V = MethodTypeDesc.of(CD_LUA_VALUE);
     private static final MethodTypeDesc MT_B_V = MethodTypeDesc.of(CD_boolean, CD_LUA_VALUE);
-
-    /** Class data slots; constants follow at {@link #K_BASE}, then one slot per child prototype. */
-    static final int HOOK = 0;
-    static final int PROTOTYPE = 1;
-    static final int GLOBALS = 2;
-    /** The state's builtin {@code tostring}, or nil when in-place strings are off. */
-    static final int TOSTRING = 3;
-    static final int K_BASE = 4;
+    private static final ClassDesc CD_OBJECTS = ClassDesc.of("java.lang.Object").arrayType();
+    /** (prototype, hook, globals, builtin tostring, children): what each state gives its closures. */
+    static final MethodTypeDesc MT_INIT = MethodTypeDesc.of(CD_void, ClassDesc.of("org.luaj.vm2.Prototype"),
+            ClassDesc.of(CompiledHook.class.getName()), ClassDesc.of("org.luaj.vm2.Globals"),
+            ClassDesc.of("org.luaj.vm2.LuaValue"), ClassDesc.of("java.lang.Object").arrayType());
 
     // Locals of execute().
     private static final int THIS = 0;
@@ -72,6 +69,7 @@ final class FunctionCompiler {
     private static final int TMP = 8;
     private static final int TMP_VARARGS = 9;
     private static final int TMP_THROWN = 10;
+    private static final int HOOK_LOCAL = 11;
 
     private final Prototype p;
     private final ClassDesc thisClass;
@@ -79,15 +77,16 @@ final class FunctionCompiler {
     private final boolean budget;
     private final int[] code;
     private final boolean hasOpen;
-    /** Whether class data slot {@link #TOSTRING} holds the state's builtin tostring (in-place strings allowed). */
+    /** Whether in-place strings are allowed (the closures' {@code tostring} field is the state's builtin). */
     private final boolean inPlace;
     private Label[] labels;
     private boolean[] leader;
     private int inPlaceSites;
 
     /**
-     * @param compiledChildren for each child prototype, whether it is compiled (class data holds a template
-     *                         {@link CompiledFunction}) or interpreted (class data holds its {@link Prototype})
+     * @param compiledChildren for each child prototype, whether it is compiled (the closure's {@code children}
+     *                         holds a template {@link CompiledFunction}) or interpreted (it holds its
+     *                         {@link Prototype})
      * @param budget           false only to measure what the budget costs: no {@code steps} calls
      */
     FunctionCompiler(Prototype p, ClassDesc thisClass, boolean[] compiledChildren, boolean budget,
@@ -101,18 +100,12 @@ final class FunctionCompiler {
         this.hasOpen = p.p != null && p.p.length > 0;
     }
 
-    /** The class data list matching the indexes this compiler emits. */
-    static List<Object> classData(CompiledHook hook, Prototype p, Object globals, Object tostring,
-                                  List<Object> children) {
-        List<Object> data = new ArrayList<>(K_BASE + p.k.length + children.size());
-        data.add(hook);
-        data.add(p);
-        data.add(globals);
-        data.add(tostring);
+    /** Class data: the prototype's constants, {@code k[0..n)}, shared by every state that runs the same source. */
+    static List<Object> classData(Prototype p) {
+        List<Object> data = new ArrayList<>(p.k.length);
         for (var k : p.k) {
             data.add(k);
         }
-        data.addAll(children);
         return data;
     }
 
@@ -141,20 +134,42 @@ final class FunctionCompiler {
         return classFile.build(thisClass, cb -> {
             cb.withFlags(AccessFlag.FINAL, AccessFlag.SYNTHETIC);
             cb.withSuperclass(CD_COMPILED);
-            cb.withMethodBody("<init>", MethodTypeDesc.of(CD_void), ClassFile.ACC_PUBLIC, c -> {
+            cb.withMethodBody("<init>", MT_INIT, ClassFile.ACC_PUBLIC, c -> {
                 c.aload(0);
-                constant(c, PROTOTYPE, CD_PROTOTYPE);
-                c.invokespecial(CD_COMPILED, "<init>", MethodTypeDesc.of(CD_void, CD_PROTOTYPE));
+                for (int i = 1; i <= 5; i++) {
+                    c.aload(i);
+                }
+                c.invokespecial(CD_COMPILED, "<init>", MT_INIT);
                 c.return_();
             });
             cb.withMethodBody("fresh", MethodTypeDesc.of(CD_COMPILED), ClassFile.ACC_PUBLIC, c -> {
                 c.new_(thisClass);
                 c.dup();
-                c.invokespecial(thisClass, "<init>", MethodTypeDesc.of(CD_void));
+                for (String field : new String[] {"proto", "hook", "globals", "tostring", "children"}) {
+                    c.aload(0);
+                    c.getfield(CD_COMPILED, field, fieldType(field));
+                }
+                c.invokespecial(thisClass, "<init>", MT_INIT);
                 c.areturn();
             });
             cb.withMethodBody("execute", MT_EXECUTE, ClassFile.ACC_PROTECTED | ClassFile.ACC_FINAL, this::body);
         });
+    }
+
+    private static ClassDesc fieldType(String field) {
+        return switch (field) {
+            case "proto" -> CD_PROTOTYPE;
+            case "hook" -> CD_HOOK;
+            case "globals" -> CD_GLOBALS;
+            case "tostring" -> CD_LUA_VALUE;
+            default -> CD_OBJECTS;
+        };
+    }
+
+    /** Pushes a per-state field of this closure ({@code proto}, {@code globals}, {@code tostring}). */
+    private static void field(CodeBuilder c, String name) {
+        c.aload(THIS);
+        c.getfield(CD_COMPILED, name, fieldType(name));
     }
 
     private void body(CodeBuilder c) {
@@ -182,8 +197,10 @@ final class FunctionCompiler {
         c.aload(THIS);
         c.getfield(CD_COMPILED, "upValues", CD_UPVALUES);
         c.astore(UPS);
-        constant(c, HOOK, CD_HOOK);
-        constant(c, PROTOTYPE, CD_PROTOTYPE);
+        field(c, "hook");
+        c.astore(HOOK_LOCAL);
+        c.aload(HOOK_LOCAL);
+        field(c, "proto");
         c.invokeinterface(CD_HOOK, "enter", MethodTypeDesc.of(CD_void, CD_PROTOTYPE));
 
         Label start = c.newLabel();
@@ -193,7 +210,7 @@ final class FunctionCompiler {
         for (int pc = 0; pc < code.length; pc++) {
             c.labelBinding(labels[pc]);
             if (leader[pc] && budget) {
-                constant(c, HOOK, CD_HOOK);
+                c.aload(HOOK_LOCAL);
                 c.loadConstant(blockLength[pc]);
                 c.loadConstant(pc);
                 c.invokeinterface(CD_HOOK, "steps", MethodTypeDesc.of(CD_void, CD_int, CD_int));
@@ -216,8 +233,8 @@ final class FunctionCompiler {
         c.labelBinding(handler);
         c.astore(TMP_THROWN);
         c.aload(TMP_THROWN);
-        constant(c, GLOBALS, CD_GLOBALS);
-        constant(c, PROTOTYPE, CD_PROTOTYPE);
+        field(c, "globals");
+        field(c, "proto");
         c.iload(PC);
         c.aload(STACK);
         c.invokestatic(CD_SUPPORT, "failure",
@@ -235,7 +252,7 @@ final class FunctionCompiler {
             c.aload(OPEN);
             c.invokestatic(CD_SUPPORT, "closeAll", MethodTypeDesc.of(CD_void, CD_UPVALUES));
         }
-        constant(c, HOOK, CD_HOOK);
+        c.aload(HOOK_LOCAL);
         c.invokeinterface(CD_HOOK, "exit", MethodTypeDesc.of(CD_void));
     }
 
@@ -311,7 +328,7 @@ final class FunctionCompiler {
             }
             case Lua.OP_LOADK -> {
                 storeStart(c, a);
-                constant(c, K_BASE + bx, CD_LUA_VALUE);
+                constant(c, bx, CD_LUA_VALUE);
                 c.aastore();
             }
             case Lua.OP_LOADBOOL -> {
@@ -412,7 +429,7 @@ final class FunctionCompiler {
             }
             case Lua.OP_CONCAT -> {
                 at(c, pc);
-                constant(c, HOOK, CD_HOOK);
+                c.aload(HOOK_LOCAL);
                 c.aload(STACK);
                 c.loadConstant(b);
                 c.loadConstant(cc);
@@ -468,7 +485,7 @@ final class FunctionCompiler {
                     storeStart(c, a);
                     reg(c, a);
                     reg(c, a + 1);
-                    constant(c, TOSTRING, CD_LUA_VALUE);
+                    field(c, "tostring");
                     c.invokestatic(CD_SUPPORT, "tostringInPlace",
                             MethodTypeDesc.of(CD_LUA_VALUE, CD_LUA_VALUE, CD_LUA_VALUE, CD_LUA_VALUE));
                     c.aastore();
@@ -801,18 +818,23 @@ final class FunctionCompiler {
 
     private void closure(CodeBuilder c, int pc, int a, int bx) {
         Prototype child = p.p[bx];
-        int slot = K_BASE + p.k.length + bx;
         storeStart(c, a);
         ClassDesc upOwner;
         if (compiledChildren[bx]) {
-            constant(c, slot, CD_COMPILED);
+            field(c, "children");
+            c.loadConstant(bx);
+            c.aaload();
+            c.checkcast(CD_COMPILED);
             c.invokevirtual(CD_COMPILED, "fresh", MethodTypeDesc.of(CD_COMPILED));
             upOwner = CD_COMPILED;
         } else {
             c.new_(CD_LUA_CLOSURE);
             c.dup();
-            constant(c, slot, CD_PROTOTYPE);
-            constant(c, GLOBALS, CD_LUA_VALUE);
+            field(c, "children");
+            c.loadConstant(bx);
+            c.aaload();
+            c.checkcast(CD_PROTOTYPE);
+            field(c, "globals");
             c.invokespecial(CD_LUA_CLOSURE, "<init>", MethodTypeDesc.of(CD_void, CD_PROTOTYPE, CD_LUA_VALUE));
             upOwner = CD_LUA_CLOSURE;
         }
@@ -863,7 +885,7 @@ final class FunctionCompiler {
 
     private void rk(CodeBuilder c, int x) {
         if (x > 0xff) {
-            constant(c, K_BASE + (x & 0xff), CD_LUA_VALUE);
+            constant(c, x & 0xff, CD_LUA_VALUE);
         } else {
             reg(c, x);
         }

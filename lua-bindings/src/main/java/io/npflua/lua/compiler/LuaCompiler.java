@@ -6,6 +6,8 @@ import java.lang.classfile.ClassHierarchyResolver;
 import java.lang.classfile.ClassModel;
 import java.lang.classfile.MethodModel;
 import java.lang.constant.ClassDesc;
+import java.lang.ref.WeakReference;
+import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.util.ArrayList;
@@ -62,18 +64,21 @@ public final class LuaCompiler {
     public record FunctionReport(String function, boolean compiled, String reason, int bytes, int inPlaceSites) {
     }
 
-    /** A compiled chunk: makes its main function, says how each function runs. */
+    /**
+     * A compiled chunk of one state: makes its main function, says how each function runs. It keeps the chunk's
+     * classes (shared with every other state of the same source) alive while the state lives.
+     */
     public static final class Chunk {
         private final Prototype root;
         private final Globals globals;
         private final CompiledFunction template;
-        private final List<FunctionReport> functions;
+        private final Shape shape;
 
-        private Chunk(Prototype root, Globals globals, CompiledFunction template, List<FunctionReport> functions) {
+        private Chunk(Prototype root, Globals globals, CompiledFunction template, Shape shape) {
             this.root = root;
             this.globals = globals;
             this.template = template;
-            this.functions = functions;
+            this.shape = shape;
         }
 
         /** A new closure of the main function whose environment ({@code _ENV}) is {@code env}. */
@@ -95,14 +100,25 @@ public final class LuaCompiler {
 
         /** Every function of the chunk, outermost first, in source order. */
         public List<FunctionReport> functions() {
-            return functions;
+            return shape.reports;
         }
 
         /** True if every function runs compiled. */
         public boolean fullyCompiled() {
-            return functions.stream().allMatch(FunctionReport::compiled);
+            return shape.reports.stream().allMatch(FunctionReport::compiled);
         }
     }
+
+    /** The classes of one source, shared by its states: per prototype, its class's constructor (null: interpreted). */
+    private record Node(MethodHandle constructor, Node[] children) {
+    }
+
+    /** A compiled source: the tree of classes and what the report says about them. */
+    private record Shape(Node root, List<FunctionReport> reports) {
+    }
+
+    /** Compiled sources by key, held weakly: the states of a source keep its shape (and its classes) alive. */
+    private static final ConcurrentHashMap<String, WeakReference<Shape>> SHAPES = new ConcurrentHashMap<>();
 
     /**
      * Compiles {@code root} and the functions nested in it. Refused (run by the interpreter, with the reason in
@@ -113,21 +129,54 @@ public final class LuaCompiler {
      * @param budget false only to measure the budget's cost: compiled code then never calls {@code hook.steps}
      */
     public static Chunk compile(Prototype root, Globals globals, CompiledHook hook, boolean budget) {
-        return compile(root, globals, hook, budget, null);
+        return compile(root, globals, hook, budget, null, null);
     }
 
     /**
      * As {@link #compile(Prototype, Globals, CompiledHook, boolean)}; with a non-null {@code tostring} (the state's
      * builtin), {@code tostring(pkt):match(p)} runs on the packet in place where nothing else could see the
-     * string (see {@link InPlaceString}).
+     * string (see {@link InPlaceString}). With a non-null {@code sourceKey} (chunk name and source text: what makes
+     * LuaJ's compiler produce the same prototypes) the classes are shared with every state compiled with the same
+     * key while one of them lives, so that all workers' states, and the warm-up's, run (and JIT-compile) one copy.
      */
     public static Chunk compile(Prototype root, Globals globals, CompiledHook hook, boolean budget,
-                                LuaValue tostring) {
-        List<FunctionReport> reports = new ArrayList<>();
-        Plan plan = plan(root, true, budget, tostring != null, reports, "main chunk");
-        CompiledFunction template = plan.bytes == null ? null
-                : define(plan, hook, globals, tostring == null ? LuaValue.NIL : tostring);
-        return new Chunk(root, globals, template, Collections.unmodifiableList(reports));
+                                LuaValue tostring, String sourceKey) {
+        boolean inPlace = tostring != null;
+        String key = sourceKey == null ? null : budget + "/" + inPlace + "/" + sourceKey;
+        Shape shape = null;
+        if (key != null) {
+            WeakReference<Shape> ref = SHAPES.get(key);
+            shape = ref == null ? null : ref.get();
+        }
+        if (shape == null) {
+            List<FunctionReport> reports = new ArrayList<>();
+            Plan plan = plan(root, true, budget, inPlace, reports, "main chunk");
+            shape = new Shape(define(plan), Collections.unmodifiableList(reports));
+            if (key != null) {
+                SHAPES.put(key, new WeakReference<>(shape));
+                SHAPES.values().removeIf(r -> r.get() == null);
+            }
+        }
+        CompiledFunction template = shape.root.constructor == null ? null
+                : instantiate(shape.root, root, hook, globals, tostring == null ? LuaValue.NIL : tostring);
+        return new Chunk(root, globals, template, shape);
+    }
+
+    /** This state's template closure of {@code node} (prototype {@code p}), its children's first. */
+    private static CompiledFunction instantiate(Node node, Prototype p, CompiledHook hook, Globals globals,
+                                                LuaValue tostring) {
+        Object[] children = new Object[node.children.length];
+        for (int i = 0; i < children.length; i++) {
+            Node child = node.children[i];
+            children[i] = child.constructor != null ? instantiate(child, p.p[i], hook, globals, tostring) : p.p[i];
+        }
+        try {
+            return (CompiledFunction) node.constructor.invoke(p, hook, globals, tostring, children);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException("cannot instantiate the class of " + functionName(p), t);
+        }
     }
 
     /** What to do with one prototype: its class bytes (null: interpreted) and the plans of its children. */
@@ -195,21 +244,24 @@ public final class LuaCompiler {
         return 0;
     }
 
-    private static CompiledFunction define(Plan plan, CompiledHook hook, Globals globals,
-                                           LuaValue tostring) {
-        List<Object> children = new ArrayList<>(plan.children.length);
-        for (Plan child : plan.children) {
-            children.add(child.bytes != null ? define(child, hook, globals, tostring) : child.p);
+    private static final MethodType CONSTRUCTOR = MethodType.methodType(void.class, Prototype.class,
+            CompiledHook.class, Globals.class, LuaValue.class, Object[].class);
+
+    /** Defines the classes of a plan, children first. */
+    private static Node define(Plan plan) {
+        Node[] children = new Node[plan.children.length];
+        for (int i = 0; i < children.length; i++) {
+            children[i] = define(plan.children[i]);
         }
-        List<Object> data = FunctionCompiler.classData(hook, plan.p, globals, tostring, children);
+        if (plan.bytes == null) {
+            return new Node(null, children);
+        }
         try {
-            MethodHandles.Lookup lookup = LOOKUP.defineHiddenClassWithClassData(plan.bytes, data, true);
-            return (CompiledFunction) lookup.findConstructor(lookup.lookupClass(), MethodType.methodType(void.class))
-                    .invoke();
-        } catch (RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new IllegalStateException("cannot define the class of " + functionName(plan.p), t);
+            MethodHandles.Lookup lookup = LOOKUP.defineHiddenClassWithClassData(plan.bytes,
+                    FunctionCompiler.classData(plan.p), true);
+            return new Node(lookup.findConstructor(lookup.lookupClass(), CONSTRUCTOR), children);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot define the class of " + functionName(plan.p), e);
         }
     }
 }

@@ -25,6 +25,7 @@ import org.luaj.vm2.lib.jse.JseMathLib;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Set;
 
@@ -143,8 +144,11 @@ final class SandboxGlobals {
         }
     }
 
-    /** A compiled chunk's main function and how each of its functions runs. */
-    record Chunk(LuaFunction function, List<LuaCompiler.FunctionReport> functions) {
+    /**
+     * A compiled chunk's main function and how each of its functions runs; {@code classes} keeps the compiled
+     * classes (shared with the other states of the same script) alive while the state holds it.
+     */
+    record Chunk(LuaFunction function, List<LuaCompiler.FunctionReport> functions, Object classes) {
     }
 
     /**
@@ -175,9 +179,10 @@ final class SandboxGlobals {
             p = CheckedPrototype.adopt(hook, p);
         }
         if (hook != null && model == ExecutionModel.COMPILED) {
+            String sourceKey = chunkName + "\n" + new String(source, StandardCharsets.ISO_8859_1);
             LuaCompiler.Chunk chunk = LuaCompiler.compile(p, g, hook, !Boolean.getBoolean(UNMETERED_PROPERTY),
-                    g.rawget("tostring"));
-            return new Chunk(chunk.function(env), chunk.functions());
+                    g.rawget("tostring"), sourceKey);
+            return new Chunk(chunk.function(env), chunk.functions(), chunk);
         }
         // The interpreter calls the hook only for closures whose environment is the Globals object itself, so the
         // closure is created with g and a different environment is set into its _ENV upvalue afterwards.
@@ -186,7 +191,7 @@ final class SandboxGlobals {
             f.upValues[0].setValue(env);
         }
         return new Chunk(f, List.of(new LuaCompiler.FunctionReport("main chunk", false,
-                hook == null ? "a chunk of load()" : "interpreter chosen by option", 0, 0)));
+                hook == null ? "a chunk of load()" : "interpreter chosen by option", 0, 0)), null);
     }
 
     /** {@code print(...)}: one line to the sink, prefixed by the sink with the script's name. */

@@ -47,12 +47,16 @@ public final class ScriptState implements AutoCloseable {
     private CompiledFunction compiledEntry;
     private final LuaValue[] registers;
     private final List<LuaCompiler.FunctionReport> functions;
+    /** Keeps this script's compiled classes (shared with its other states) from unloading while this state lives. */
+    @SuppressWarnings("unused")
+    private final Object classes;
     private Thread owner;
     private InstructionBudget budget;
     private volatile String lastError;
 
     private ScriptState(String name, Globals globals, BudgetHook hook, ScriptOptions options, LuaValue entry,
-                        List<LuaCompiler.FunctionReport> functions) {
+                        List<LuaCompiler.FunctionReport> functions, Object classes) {
+        this.classes = classes;
         this.callTimeLimitNanos = options.callTimeLimitNanos();
         this.callAllocationLimitBytes = options.callAllocationLimitBytes();
         this.name = name;
@@ -87,11 +91,13 @@ public final class ScriptState implements AutoCloseable {
         }
         LuaValue chunk;
         List<LuaCompiler.FunctionReport> functions;
+        Object classes;
         try {
             SandboxGlobals.Chunk compiled = SandboxGlobals.compile(g, options.source().getBytes(
                     StandardCharsets.UTF_8), name, g, hook, options.executionModel());
             chunk = compiled.function();
             functions = compiled.functions();
+            classes = compiled.classes();
         } catch (LuaError e) {
             // LuaJ's lexer quotes the chunk name Lua-style ([string "name"]); runtime errors use the bare name.
             String message = SyntaxMessages.luaWording(clean(e.getMessage()).replace("[string \"" + name + "\"]",
@@ -125,7 +131,7 @@ public final class ScriptState implements AutoCloseable {
                     + "' (found " + entry.typename() + "): the engine calls " + options.entry()
                     + "(pkt) for each frame; define it as a global function");
         }
-        return new ScriptState(name, g, hook, options, entry, functions);
+        return new ScriptState(name, g, hook, options, entry, functions, classes);
     }
 
     /**

@@ -123,4 +123,21 @@ class CompiledScriptsTest {
         assertEquals(CallOutcome.PASS, compiled.call(LuaValue.NIL));
         assertEquals(CallOutcome.PASS, interpreted.call(LuaValue.NIL));
     }
+
+    @Test
+    void shouldShareOneSetOfClassesBetweenTheStatesOfOneScriptButNotTheirState() throws Exception {
+        String source = "local n = 0\nfunction filter(p) n = n + 1; return n end\nfunction count() return n end";
+        ScriptState a = load(source, ExecutionModel.COMPILED);
+        ScriptState b = load(source, ExecutionModel.COMPILED);
+        LuaValue fa = a.globals().rawget("filter");
+        LuaValue fb = b.globals().rawget("filter");
+        assertEquals(fa.getClass(), fb.getClass(), "one hidden class for both workers' states: one JIT profile");
+        a.call(LuaValue.NIL);
+        a.call(LuaValue.NIL);
+        b.call(LuaValue.NIL);
+        assertEquals(2, a.globals().rawget("count").call().toint(), "upvalues stay per state");
+        assertEquals(1, b.globals().rawget("count").call().toint());
+        ScriptState other = load(source + "\n-- changed", ExecutionModel.COMPILED);
+        assertFalse(other.globals().rawget("filter").getClass() == fa.getClass(), "another source, other classes");
+    }
 }
