@@ -126,50 +126,14 @@ final class CompiledSupport {
         return LuaString.valueUsing(out);
     }
 
-    /** {@code a < b} as Lua 5.4: strings by unsigned bytes, {@code __lt} also with a number or string on the left. */
+    /** {@code a < b}: {@link LuaOrder#lessThan}. */
     static boolean lt(LuaValue a, LuaValue b) {
-        if (a instanceof LuaString x && b instanceof LuaString y) {
-            return compareBytes(x, y) < 0;
-        }
-        if (metamethodOnRight(a, b, LuaValue.LT)) {
-            return a.comparemt(LuaValue.LT, b).toboolean();
-        }
-        return a.lt_b(b);
+        return LuaOrder.lessThan(a, b);
     }
 
-    /** {@code a <= b}: as {@link #lt} with {@code __le}. */
+    /** {@code a <= b}: {@link LuaOrder#lessOrEqual}. */
     static boolean le(LuaValue a, LuaValue b) {
-        if (a instanceof LuaString x && b instanceof LuaString y) {
-            return compareBytes(x, y) <= 0;
-        }
-        if (metamethodOnRight(a, b, LuaValue.LE) || metamethodOnRight(a, b, LuaValue.LT)) {
-            return a.comparemt(LuaValue.LE, b).toboolean();
-        }
-        return a.lteq_b(b);
-    }
-
-    /** LuaJ's numbers and strings refuse to compare with a table or userdata even when it has the metamethod. */
-    private static boolean metamethodOnRight(LuaValue a, LuaValue b, LuaValue tag) {
-        int ta = a.type();
-        int tb = b.type();
-        return (ta == LuaValue.TNUMBER || ta == LuaValue.TSTRING)
-                && (tb == LuaValue.TTABLE || tb == LuaValue.TUSERDATA) && !b.metatag(tag).isnil();
-    }
-
-    /** Byte-wise unsigned comparison, as C Lua's {@code strcoll} in the C locale. */
-    static int compareBytes(LuaString x, LuaString y) {
-        int n = Math.min(x.m_length, y.m_length);
-        byte[] xb = x.m_bytes;
-        byte[] yb = y.m_bytes;
-        int xo = x.m_offset;
-        int yo = y.m_offset;
-        for (int i = 0; i < n; i++) {
-            int d = (xb[xo + i] & 0xff) - (yb[yo + i] & 0xff);
-            if (d != 0) {
-                return d;
-            }
-        }
-        return x.m_length - y.m_length;
+        return LuaOrder.lessOrEqual(a, b);
     }
 
     /** The interpreter's {@code OP_CONCAT}: pairwise from the right through one buffer ({@code __concat}). */

@@ -25,9 +25,10 @@ import org.luaj.vm2.Prototype;
  * {@link CompiledFunction}. One JVM label per Lua instruction; registers stay in the frame's {@code LuaValue[]}
  * exactly as the interpreter keeps them; every instruction does what {@code LuaClosure.execute} does for it.
  *
- * <p>What the class needs at run time (the hook, the prototype, constants, child functions) is its class data, a
- * list read through {@code ldc} of dynamic constants ({@code MethodHandles.classDataAt}), so HotSpot sees each as a
- * constant of the compiled code. Indexes into that list are fixed here: see {@link #classData}.
+ * <p>The prototype's constants are the class's data, read through {@code ldc} of dynamic constants
+ * ({@code MethodHandles.classDataAt}), so HotSpot sees each as a constant of the compiled code. What differs between
+ * the states that share the class (hook, prototype, globals, builtin {@code tostring}, child templates) are final
+ * fields of each closure ({@link CompiledFunction}); the hook is read once per call into a local.
  *
  * <p>The budget: each basic block starts with {@code hook.steps(instructions in the block, pc)}, so the count of a
  * call equals the interpreter's (which charges per instruction) whenever the block runs to its end.

@@ -1,5 +1,6 @@
 package io.npflua.lua.sandbox;
 
+import io.npflua.lua.compiler.LuaOrder;
 import org.luaj.vm2.LuaError;
 import org.luaj.vm2.LuaString;
 import org.luaj.vm2.LuaTable;
@@ -12,7 +13,8 @@ import org.luaj.vm2.lib.VarArgFunction;
  * Base and math functions as Lua 5.4 answers them where LuaJ 3.0.1's differ and a script can tell: {@code pairs}
  * honours {@code __pairs}, {@code ipairs} reads through {@code __index}, {@code assert} raises its message value
  * unchanged, {@code math.log} takes a base, and {@code tonumber} parses as Lua does (signed and fractional hex,
- * no Java exceptions). They serve both execution models: they are library functions.
+ * no Java exceptions), and {@code table.sort} orders as Lua 5.4 does (its algorithm, so equal elements end where
+ * C Lua puts them; strings by unsigned bytes). They serve both execution models: they are library functions.
  */
 final class LuaCompat {
     private static final LuaString ASSERTION_FAILED = LuaValue.valueOf("assertion failed!");
@@ -33,6 +35,7 @@ final class LuaCompat {
         g.rawset("assert", new Assert());
         g.rawset("tonumber", new ToNumber());
         g.rawget("math").rawset("log", new Log());
+        g.rawget("table").rawset("sort", new Sort());
     }
 
     /** {@code pairs(t)}: {@code __pairs(t)}'s first three results when the metamethod exists, else LuaJ's. */
@@ -326,6 +329,109 @@ final class LuaCompat {
             // Unsigned mantissa scaled by 2^exponent.
             double m = mantissa >= 0 ? (double) mantissa : (double) (mantissa >>> 1) * 2.0;
             return Math.scalb(m, exponent);
+        }
+    }
+
+    /** {@code table.sort(t [, comp])}: Lua 5.4's quicksort ({@code ltablib.c}'s auxsort), without its random pivots. */
+    private static final class Sort extends VarArgFunction {
+        Sort() {
+            this.name = "sort";
+        }
+
+        @Override
+        public Varargs invoke(Varargs args) {
+            LuaTable t = args.checktable(1);
+            LuaValue comp = args.arg(2);
+            if (!comp.isnil() && !comp.isfunction()) {
+                throw argError(2, "sort", "function expected, got " + comp.typename());
+            }
+            int n = t.length();
+            if (n < 2) {
+                return NONE;
+            }
+            LuaValue[] a = new LuaValue[n + 1];
+            for (int i = 1; i <= n; i++) {
+                a[i] = t.get(i);
+            }
+            new Sorter(a, comp.isnil() ? null : comp).sort(1, n);
+            for (int i = 1; i <= n; i++) {
+                t.set(i, a[i]);
+            }
+            return NONE;
+        }
+    }
+
+    private static final class Sorter {
+        private final LuaValue[] a;
+        private final LuaValue comp;
+        private final InstructionBudget budget = InstructionBudget.current();
+
+        Sorter(LuaValue[] a, LuaValue comp) {
+            this.a = a;
+            this.comp = comp;
+        }
+
+        private boolean less(LuaValue x, LuaValue y) {
+            budget.charge(1);
+            return comp == null ? LuaOrder.lessThan(x, y) : comp.call(x, y).toboolean();
+        }
+
+        private void swap(int i, int j) {
+            LuaValue v = a[i];
+            a[i] = a[j];
+            a[j] = v;
+        }
+
+        void sort(int lo, int up) {
+            while (lo < up) {
+                if (less(a[up], a[lo])) {
+                    swap(lo, up);
+                }
+                if (up - lo == 1) {
+                    break;
+                }
+                int p = lo + (up - lo) / 2;
+                if (less(a[p], a[lo])) {
+                    swap(p, lo);
+                } else if (less(a[up], a[p])) {
+                    swap(p, up);
+                }
+                if (up - lo == 2) {
+                    break;
+                }
+                LuaValue pivot = a[p];
+                swap(p, up - 1);
+                p = partition(lo, up, pivot);
+                if (p - lo < up - p) {
+                    sort(lo, p - 1);
+                    lo = p + 1;
+                } else {
+                    sort(p + 1, up);
+                    up = p - 1;
+                }
+            }
+        }
+
+        private int partition(int lo, int up, LuaValue pivot) {
+            int i = lo;
+            int j = up - 1;
+            while (true) {
+                while (less(a[++i], pivot)) {
+                    if (i == up - 1) {
+                        throw new LuaError("invalid order function for sorting");
+                    }
+                }
+                while (less(pivot, a[--j])) {
+                    if (j < i) {
+                        throw new LuaError("invalid order function for sorting");
+                    }
+                }
+                if (j < i) {
+                    swap(up - 1, i);
+                    return i;
+                }
+                swap(i, j);
+            }
         }
     }
 }

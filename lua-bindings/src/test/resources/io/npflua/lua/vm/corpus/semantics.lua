@@ -113,3 +113,19 @@ print(pcall(function() return 'x' .. up end))
 print(pcall(function() local s; return #s end))
 -- case: sem_msg_call_method_of_string
 print(pcall(function() local s = 'abc'; return s:nomethod() end))
+-- case: sem_sort_binary_strings_unsigned
+local t = {'\200', 'a', '\127', 'b', '\255', 'A'}
+table.sort(t)
+local out = {}
+for i, v in ipairs(t) do out[i] = v:byte() end
+print(table.concat(out, ' '))
+-- case: sem_sort_equal_keys_order
+local t = {}
+for i = 1, 20 do t[i] = {k = i % 4, id = i} end
+table.sort(t, function(a, b) return a.k < b.k end)
+local out = {}
+for i, v in ipairs(t) do out[i] = v.k .. ':' .. v.id end
+print(table.concat(out, ' '))
+-- case: sem_sort_invalid_order_function
+local ok, e = pcall(table.sort, {3, 1, 2, 5, 4, 9, 8, 7, 6}, function(a, b) return true end)
+print(ok, (tostring(e):gsub('^[^:]*:%d+: ', '')))
