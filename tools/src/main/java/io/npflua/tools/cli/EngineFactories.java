@@ -14,6 +14,7 @@ import io.npflua.engine.source.ring.LiveCaptureOptions;
 import io.npflua.engine.worker.ErrorHandler;
 import io.npflua.ffm.socket.BpfProgram;
 import io.npflua.lua.sandbox.ExecutionModel;
+import io.npflua.lua.sandbox.SandboxLimits;
 import java.io.IOException;
 import java.nio.file.Path;
 
@@ -101,6 +102,26 @@ public class EngineFactories {
     public RuleFactory luaRules(ExecutionModel execution) {
         RuleFactory rules = luaRules();
         return execution != null && rules instanceof LuaRuleFactory lua ? lua.withExecution(execution) : rules;
+    }
+
+    /**
+     * The Lua rule factory as the script options of {@code run} and {@code replay} say: execution model and the
+     * per-call time and allocation limits (each null: the default).
+     */
+    RuleFactory luaRules(Options.Scripts scripts) {
+        RuleFactory rules = luaRules(scripts.execution);
+        if ((scripts.maxCallMillis == null && scripts.maxCallMegabytes == null)
+                || !(rules instanceof LuaRuleFactory lua)) {
+            return rules;
+        }
+        long ms = scripts.maxCallMillis != null ? scripts.maxCallMillis
+                : SandboxLimits.DEFAULT_CALL_TIME_LIMIT_NANOS / 1_000_000;
+        long mb = scripts.maxCallMegabytes != null ? scripts.maxCallMegabytes
+                : SandboxLimits.DEFAULT_CALL_ALLOCATION_LIMIT_BYTES >> 20;
+        if (ms < 0 || mb < 0) {
+            throw CliFailure.usage("--max-call-ms / --max-call-mb", "must be >= 0 (0 = no limit)", null);
+        }
+        return lua.withCallLimits(ms * 1_000_000, mb << 20);
     }
 
     /**

@@ -95,6 +95,14 @@ final class Options {
         @Option(names = "--lua-execution", paramLabel = "compiled|interpreted", converter = ExecutionConverter.class,
                 description = "How scripts run: compiled to JVM bytecode (default) or in LuaJ's interpreter.")
         ExecutionModel execution;
+
+        @Option(names = "--max-call-ms", paramLabel = "MS", description = "Wall-clock time one script call may take,"
+                + " 0 = no limit (default 100).")
+        Long maxCallMillis;
+
+        @Option(names = "--max-call-mb", paramLabel = "MB", description = "Heap one script call may allocate,"
+                + " 0 = no limit (default 32).")
+        Long maxCallMegabytes;
     }
 
     /** Parses {@code compiled|interpreted}. */

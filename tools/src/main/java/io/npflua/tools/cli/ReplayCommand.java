@@ -72,7 +72,7 @@ final class ReplayCommand extends BaseCommand {
         List<ScriptPlan> plans = ScriptPlan.of(scripts.scripts);
         EngineFactories f = factories();
         Engine.Builder b = Engine.builder().workers(n).sources(f.pcapSources(repeat))
-                .ruleFactory(f.luaRules(scripts.execution));
+                .ruleFactory(f.luaRules(scripts));
         warmup.applyTo(b, 0);
         for (Path file : files) {
             b.tap(file.toString());

@@ -96,7 +96,7 @@ final class RunCommand extends BaseCommand {
         EngineFactories f = factories();
 
         Engine.Builder b = Engine.builder().workers(plan.workers).fanout(plan.fanout).snapLength(plan.snapLength)
-                .ruleFactory(f.luaRules(scripts.execution));
+                .ruleFactory(f.luaRules(scripts));
         warmup.applyTo(b, Options.Warmup.RUN_DEFAULT_FRAMES);
         if (plan.count != null && plan.count > 0) {
             b.frameLimit(plan.count); // exactly -c frames reach the scripts and the outputs, as with tcpdump -c

@@ -137,6 +137,26 @@ class CliCommandsTest {
     }
 
     @Test
+    void shouldCutOffScriptCallsAtTheAllocationLimitGivenOnTheCommandLineInBothModels() throws Exception {
+        Path pcap = DemoCapture.extract(dir);
+        Path hog = write("hog.lua", "function filter(pkt)\n  local t = {}\n"
+                + "  for i = 1, 1e5 do t[i] = tostring(i) .. 'x' end\n  return true\nend\n");
+        Cli.Result free = Cli.run("replay", pcap.toString(), "-s", hog.toString(), "--json",
+                "--max-instructions", "100000000", "--max-call-ms", "0");
+        assertEquals(0L, JsonReader.parseObject(free.out().trim()).get("errors"), "some MB per call pass: " + free.out());
+        for (String model : List.of("compiled", "interpreted")) {
+            Cli.Result limited = Cli.run("replay", pcap.toString(), "-s", hog.toString(), "--json",
+                    "--max-instructions", "100000000", "--max-call-ms", "0", "--max-call-mb", "1",
+                    "--lua-execution", model);
+            assertEquals(ExitCodes.OK, limited.code(), limited.err());
+            Map<String, Object> json = JsonReader.parseObject(limited.out().trim());
+            assertEquals((long) DemoCapture.FRAMES, json.get("errors"), model + ": every call cut off: " + limited.out());
+        }
+        Cli.Result bad = Cli.run("replay", pcap.toString(), "-s", hog.toString(), "--max-call-mb", "-1");
+        assertEquals(ExitCodes.USAGE, bad.code(), bad.err());
+    }
+
+    @Test
     @SuppressWarnings("unchecked")
     void shouldReplayTheDemoCaptureWithTheGoldenVerdictsCountsAsJson() throws Exception {
         TreeSet<Long> ssh = DemoCapture.goldenBlocked("ssh-version");

@@ -38,6 +38,8 @@ public final class LuaRuleFactory implements RuleFactory {
     private final PrintSink printSink;
     private final ModuleRegistry modules;
     private final ExecutionModel execution;
+    private final long callTimeLimitNanos;
+    private final long callAllocationLimitBytes;
 
     /** Scripts print to standard error and see the standard modules ({@code data}, {@code shared}). */
     public LuaRuleFactory() {
@@ -54,14 +56,34 @@ public final class LuaRuleFactory implements RuleFactory {
      * {@code execution} says.
      */
     public LuaRuleFactory(PrintSink printSink, ModuleRegistry modules, ExecutionModel execution) {
+        this(printSink, modules, execution, SandboxLimits.DEFAULT_CALL_TIME_LIMIT_NANOS,
+                SandboxLimits.DEFAULT_CALL_ALLOCATION_LIMIT_BYTES);
+    }
+
+    private LuaRuleFactory(PrintSink printSink, ModuleRegistry modules, ExecutionModel execution,
+                           long callTimeLimitNanos, long callAllocationLimitBytes) {
         this.printSink = Objects.requireNonNull(printSink);
         this.modules = Objects.requireNonNull(modules);
         this.execution = Objects.requireNonNull(execution);
+        this.callTimeLimitNanos = callTimeLimitNanos;
+        this.callAllocationLimitBytes = callAllocationLimitBytes;
     }
 
     /** This factory with scripts run as {@code model} says unless they name a model themselves. */
     public LuaRuleFactory withExecution(ExecutionModel model) {
-        return new LuaRuleFactory(printSink, modules, model);
+        return new LuaRuleFactory(printSink, modules, model, callTimeLimitNanos, callAllocationLimitBytes);
+    }
+
+    /**
+     * This factory with every call limited to {@code timeNanos} of wall-clock time and {@code allocationBytes} of
+     * heap (0 = no limit; defaults {@link SandboxLimits#DEFAULT_CALL_TIME_LIMIT_NANOS} and
+     * {@link SandboxLimits#DEFAULT_CALL_ALLOCATION_LIMIT_BYTES}).
+     */
+    public LuaRuleFactory withCallLimits(long timeNanos, long allocationBytes) {
+        if (timeNanos < 0 || allocationBytes < 0) {
+            throw new IllegalArgumentException("call limits must be >= 0 (0 = none)");
+        }
+        return new LuaRuleFactory(printSink, modules, execution, timeNanos, allocationBytes);
     }
 
     /**
@@ -76,7 +98,8 @@ public final class LuaRuleFactory implements RuleFactory {
             isolated.register(name, name.equals(SharedModule.NAME)
                     ? new SharedModule(new SharedTables(System::nanoTime)) : modules.find(name));
         }
-        return new LuaRuleFactory((scriptName, line) -> { }, isolated, execution);
+        return new LuaRuleFactory((scriptName, line) -> { }, isolated, execution, callTimeLimitNanos,
+                callAllocationLimitBytes);
     }
 
     @Override
@@ -119,7 +142,8 @@ public final class LuaRuleFactory implements RuleFactory {
         long budget = spec.maxInstructions() > 0 ? spec.maxInstructions() : SandboxLimits.DEFAULT_CALL_BUDGET;
         return ScriptOptions.of(chunk, spec.source()).withEntry(spec.entry()).withCallBudget(budget)
                 .withPrintSink(printSink).withErrorListener(ScriptErrorListener.IGNORE).withModules(modules)
-                .withExecutionModel(spec.execution() != null ? spec.execution() : execution);
+                .withExecutionModel(spec.execution() != null ? spec.execution() : execution)
+                .withCallTimeLimitNanos(callTimeLimitNanos).withCallAllocationLimitBytes(callAllocationLimitBytes);
     }
 
     private static ScriptState load(ScriptOptions options) throws RuleRejectedException {
