@@ -150,8 +150,13 @@ public final class LuaCompiler {
         }
         if (shape == null) {
             List<FunctionReport> reports = new ArrayList<>();
-            Plan plan = plan(root, true, budget, inPlace, reports, "main chunk");
-            shape = new Shape(define(plan), Collections.unmodifiableList(reports));
+            try {
+                Plan plan = plan(root, true, budget, inPlace, reports, "main chunk");
+                shape = new Shape(define(plan), Collections.unmodifiableList(reports));
+            } catch (RuntimeException | LinkageError e) {
+                // A class the JVM refuses is a compiler bug: the script still runs, in the interpreter, and says so.
+                shape = interpreted(root, "compiler error (please report): " + e);
+            }
             if (key != null) {
                 SHAPES.put(key, new WeakReference<>(shape));
                 SHAPES.values().removeIf(r -> r.get() == null);
@@ -160,6 +165,23 @@ public final class LuaCompiler {
         CompiledFunction template = shape.root.constructor == null ? null
                 : instantiate(shape.root, root, hook, globals, tostring == null ? LuaValue.NIL : tostring);
         return new Chunk(root, globals, template, shape);
+    }
+
+    /** A shape that runs every function of {@code root} in the interpreter, for {@code reason}. */
+    private static Shape interpreted(Prototype root, String reason) {
+        List<FunctionReport> reports = new ArrayList<>();
+        Node node = interpretedNode(root, reports, "main chunk", reason);
+        return new Shape(node, Collections.unmodifiableList(reports));
+    }
+
+    private static Node interpretedNode(Prototype p, List<FunctionReport> reports, String name, String reason) {
+        reports.add(new FunctionReport(name, false, reason, 0, 0));
+        Prototype[] nested = p.p == null ? new Prototype[0] : p.p;
+        Node[] children = new Node[nested.length];
+        for (int i = 0; i < nested.length; i++) {
+            children[i] = interpretedNode(nested[i], reports, functionName(nested[i]), reason);
+        }
+        return new Node(null, children);
     }
 
     /** This state's template closure of {@code node} (prototype {@code p}), its children's first. */
