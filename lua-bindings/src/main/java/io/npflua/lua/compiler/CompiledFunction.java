@@ -32,7 +32,6 @@ public abstract class CompiledFunction extends LuaFunction {
     protected final LuaValue tostring;
     /** Per child prototype: a template {@link CompiledFunction} of this state, or the {@link Prototype} to interpret. */
     protected final Object[] children;
-    private final Prototype p;
     private final int frameSize;
     private final int numParams;
     private final boolean vararg;
@@ -47,7 +46,6 @@ public abstract class CompiledFunction extends LuaFunction {
         this.globals = globals;
         this.tostring = tostring;
         this.children = children;
-        this.p = p;
         int n = p.upvalues == null ? 0 : p.upvalues.length;
         this.upValues = n == 0 ? NO_UPVALUES : new UpValue[n];
         this.frameSize = p.maxstacksize;
@@ -66,7 +64,7 @@ public abstract class CompiledFunction extends LuaFunction {
 
     /** The prototype this function was compiled from. */
     public final Prototype prototype() {
-        return p;
+        return proto;
     }
 
     /** This closure's upvalue {@code i}, for the code that creates closures and for tests. */
@@ -172,6 +170,6 @@ public abstract class CompiledFunction extends LuaFunction {
 
     @Override
     public String tojstring() {
-        return "function: " + p;
+        return "function: " + proto;
     }
 }
