@@ -14,6 +14,8 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -24,15 +26,10 @@ import org.luaj.vm2.LuaValue;
  * in-place {@code tostring(pkt):match} specialisation and its guards, tail calls that do not grow the Java stack.
  */
 class CompiledScriptsTest {
-    private static final String SSH = """
-            local data = require'data'
-            function filter(pkt)
-              local str = tostring(pkt)
-              local software_version = str:match('SSH%-[^-%G]+%-([^-%G]+)')
-              if software_version == 'OpenSSH_6.4' then return false end   -- reject
-              return true                                                   -- accept
-            end
-            """;
+    /** The seed's SSH filter, verbatim from examples/. */
+    private static String ssh() throws Exception {
+        return Files.readString(Path.of("..", "examples", "ssh-version.lua"));
+    }
 
     private final List<String> errors = new ArrayList<>();
 
@@ -62,10 +59,10 @@ class CompiledScriptsTest {
 
     @Test
     void shouldRunTheSeedSshFilterWithoutCopyingThePacket() throws Exception {
-        ScriptState compiled = load(SSH, ExecutionModel.COMPILED);
+        ScriptState compiled = load(ssh(), ExecutionModel.COMPILED);
         assertTrue(compiled.functions().stream().allMatch(LuaCompiler.FunctionReport::compiled));
         assertEquals(1, inPlaceSites(compiled), "tostring(pkt) feeds only :match: matched in place");
-        ScriptState interpreted = load(SSH, ExecutionModel.INTERPRETED);
+        ScriptState interpreted = load(ssh(), ExecutionModel.INTERPRETED);
         for (String payload : List.of("SSH-2.0-OpenSSH_6.4\r\n", "SSH-2.0-OpenSSH_9.6\r\n", "GET / HTTP/1.1\r\n",
                 "xx SSH-1.99-OpenSSH_6.4 yy", "")) {
             assertEquals(run(interpreted, payload), run(compiled, payload), payload);
