@@ -35,6 +35,8 @@ public abstract class CompiledFunction extends LuaFunction {
     private final int frameSize;
     private final int numParams;
     private final boolean vararg;
+    /** The inline caches of this closure's constant-name sites ({@link IndexCache}), made on first use. */
+    private IndexCache[] caches;
 
     /**
      * A closure of one state. The class is shared by every state that runs the same source; what differs per state
@@ -88,6 +90,22 @@ public abstract class CompiledFunction extends LuaFunction {
         }
         stack[0] = arg;
         return execute(stack, NONE).arg1();
+    }
+
+    /**
+     * The inline cache of constant-name site {@code site} of this closure's {@code sites}; allocates only the first
+     * time a site is used.
+     */
+    final IndexCache cache(int site, int sites) {
+        IndexCache[] c = caches;
+        if (c == null) {
+            caches = c = new IndexCache[sites];
+        }
+        IndexCache e = c[site];
+        if (e == null) {
+            c[site] = e = new IndexCache();
+        }
+        return e;
     }
 
     /** The register array length one call needs. */

@@ -178,6 +178,23 @@ final class CompiledSupport {
         return f.call(x);
     }
 
+    /**
+     * {@code x.name} for a constant string {@code key} at inline-cache site {@code site} of {@code f} (one of
+     * {@code sites}): through the cache when {@code o} offers one ({@link ConstantIndexed}), else {@code o.get(key)}.
+     */
+    static LuaValue indexConstant(LuaValue o, LuaValue key, CompiledFunction f, int site, int sites) {
+        return o instanceof ConstantIndexed d ? d.indexConstant(key, f.cache(site, sites)) : o.get(key);
+    }
+
+    /** {@code x.name = v} for a constant string {@code key}, as {@link #indexConstant} reads. */
+    static void assignConstant(LuaValue o, LuaValue key, LuaValue v, CompiledFunction f, int site, int sites) {
+        if (o instanceof ConstantIndexed d) {
+            d.assignConstant(key, v, f.cache(site, sites));
+        } else {
+            o.set(key, v);
+        }
+    }
+
     /** {@code OP_FORPREP}: checks the loop's numbers and pre-decrements the index. */
     static void forPrep(LuaValue[] stack, int a) {
         LuaValue init = stack[a].checknumber("'for' initial value must be a number");
@@ -190,15 +207,19 @@ final class CompiledSupport {
 
     /** {@code OP_FORLOOP}: steps the index; true if the loop goes on (then the index is also in R(a+3)). */
     static boolean forLoop(LuaValue[] stack, int a) {
-        LuaValue limit = stack[a + 1];
-        LuaValue step = stack[a + 2];
-        LuaValue idx = step.add(stack[a]);
-        if (step.gt_b(0) ? idx.lteq_b(limit) : idx.gteq_b(limit)) {
+        LuaValue idx = forNext(stack[a], stack[a + 1], stack[a + 2]);
+        if (idx != null) {
             stack[a] = idx;
             stack[a + 3] = idx;
             return true;
         }
         return false;
+    }
+
+    /** {@code OP_FORLOOP} on values: the next index, or null when the loop ends. */
+    static LuaValue forNext(LuaValue index, LuaValue limit, LuaValue step) {
+        LuaValue idx = step.add(index);
+        return (step.gt_b(0) ? idx.lteq_b(limit) : idx.gteq_b(limit)) ? idx : null;
     }
 
     /** {@code OP_TFORCALL}: R(a+3) .. R(a+2+c) := R(a)(R(a+1), R(a+2)). */

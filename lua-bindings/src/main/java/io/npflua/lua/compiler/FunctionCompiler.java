@@ -71,6 +71,8 @@ final class FunctionCompiler {
     private static final int TMP_VARARGS = 9;
     private static final int TMP_THROWN = 10;
     private static final int HOOK_LOCAL = 11;
+    /** With scalar registers: register r is local {@code REGISTERS + r}. */
+    private static final int REGISTERS = 12;
 
     private final Prototype p;
     private final ClassDesc thisClass;
@@ -78,11 +80,23 @@ final class FunctionCompiler {
     private final boolean budget;
     private final int[] code;
     private final boolean hasOpen;
+    /**
+     * Registers as JVM locals instead of the frame's array (no array stores, bounds or store checks, no GC barrier
+     * per register write): for functions that make no closures, so that no upvalue can alias a register. Ops that
+     * work on register ranges (calls with many arguments, varargs, SETLIST, CONCAT) copy the range to the array
+     * and back around themselves; the error handler copies every register so that messages can name values.
+     */
+    private final boolean scalar;
+    /** The registers of the stores begun by {@link #storeStart} and not yet ended. */
+    private final java.util.ArrayDeque<Integer> pending = new java.util.ArrayDeque<>();
     /** Whether in-place strings are allowed (the closures' {@code tostring} field is the state's builtin). */
     private final boolean inPlace;
     private Label[] labels;
     private boolean[] leader;
     private int inPlaceSites;
+    /** Per pc: the inline-cache site of a constant-name GETTABLE, SELF or SETTABLE, or -1. */
+    private int[] site;
+    private int sites;
 
     /**
      * @param compiledChildren for each child prototype, whether it is compiled (the closure's {@code children}
@@ -99,6 +113,7 @@ final class FunctionCompiler {
         this.budget = budget;
         this.code = p.code;
         this.hasOpen = p.p != null && p.p.length > 0;
+        this.scalar = !hasOpen && !Boolean.getBoolean("npflua.lua.compiler.arrayRegisters");
     }
 
     /** Class data: the prototype's constants, {@code k[0..n)}, shared by every state that runs the same source. */
@@ -180,6 +195,7 @@ final class FunctionCompiler {
         }
         leader = leaders();
         int[] blockLength = blockLengths(leader);
+        numberSites();
 
         // Prologue, as the interpreter's: open upvalues only if the function makes closures, then the entry hook.
         c.getstatic(CD_LUA_VALUE, "NONE", CD_LUA_VALUE);
@@ -203,6 +219,18 @@ final class FunctionCompiler {
         c.aload(HOOK_LOCAL);
         field(c, "proto");
         c.invokeinterface(CD_HOOK, "enter", MethodTypeDesc.of(CD_void, CD_PROTOTYPE));
+        if (scalar) {
+            for (int r = 0; r < p.maxstacksize; r++) {
+                if (r < p.numparams) {
+                    c.aload(STACK);
+                    c.loadConstant(r);
+                    c.aaload();
+                } else {
+                    c.getstatic(CD_LUA_VALUE, "NIL", CD_LUA_VALUE);
+                }
+                c.astore(REGISTERS + r);
+            }
+        }
 
         Label start = c.newLabel();
         Label end = c.newLabel();
@@ -224,6 +252,9 @@ final class FunctionCompiler {
                 continue;
             }
             instruction(c, pc, i);
+            if (!pending.isEmpty()) {
+                throw new IllegalStateException("unfinished register store at pc " + pc);
+            }
         }
         c.labelBinding(labels[code.length]);
         // Falling off the end cannot happen (Lua functions end in OP_RETURN); keep the verifier content.
@@ -233,6 +264,7 @@ final class FunctionCompiler {
 
         c.labelBinding(handler);
         c.astore(TMP_THROWN);
+        spill(c, 0, p.maxstacksize);
         c.aload(TMP_THROWN);
         field(c, "globals");
         field(c, "proto");
@@ -325,17 +357,17 @@ final class FunctionCompiler {
             case Lua.OP_MOVE -> {
                 storeStart(c, a);
                 reg(c, b);
-                c.aastore();
+                storeEnd(c);
             }
             case Lua.OP_LOADK -> {
                 storeStart(c, a);
                 constant(c, bx, CD_LUA_VALUE);
-                c.aastore();
+                storeEnd(c);
             }
             case Lua.OP_LOADBOOL -> {
                 storeStart(c, a);
                 c.getstatic(CD_LUA_VALUE, b != 0 ? "TRUE" : "FALSE", CD_LUA_BOOLEAN);
-                c.aastore();
+                storeEnd(c);
                 if (cc != 0) {
                     c.goto_(labels[pc + 2]);
                 }
@@ -344,14 +376,14 @@ final class FunctionCompiler {
                 for (int r = a; r <= a + b; r++) {
                     storeStart(c, r);
                     c.getstatic(CD_LUA_VALUE, "NIL", CD_LUA_VALUE);
-                    c.aastore();
+                    storeEnd(c);
                 }
             }
             case Lua.OP_GETUPVAL -> {
                 storeStart(c, a);
                 upValue(c, b);
                 c.invokevirtual(CD_UPVALUE, "getValue", MT_V);
-                c.aastore();
+                storeEnd(c);
             }
             case Lua.OP_GETTABUP -> {
                 at(c, pc);
@@ -360,15 +392,15 @@ final class FunctionCompiler {
                 c.invokevirtual(CD_UPVALUE, "getValue", MT_V);
                 rk(c, cc);
                 c.invokevirtual(CD_LUA_VALUE, "get", MT_V_V);
-                c.aastore();
+                storeEnd(c);
             }
             case Lua.OP_GETTABLE -> {
                 at(c, pc);
                 storeStart(c, a);
                 reg(c, b);
                 rk(c, cc);
-                c.invokevirtual(CD_LUA_VALUE, "get", MT_V_V);
-                c.aastore();
+                index(c, pc);
+                storeEnd(c);
             }
             case Lua.OP_SETTABUP -> {
                 at(c, pc);
@@ -388,7 +420,13 @@ final class FunctionCompiler {
                 reg(c, a);
                 rk(c, b);
                 rk(c, cc);
-                c.invokevirtual(CD_LUA_VALUE, "set", MethodTypeDesc.of(CD_void, CD_LUA_VALUE, CD_LUA_VALUE));
+                if (site[pc] >= 0) {
+                    siteArguments(c, pc);
+                    c.invokestatic(CD_SUPPORT, "assignConstant", MethodTypeDesc.of(CD_void, CD_LUA_VALUE,
+                            CD_LUA_VALUE, CD_LUA_VALUE, CD_COMPILED, CD_int, CD_int));
+                } else {
+                    c.invokevirtual(CD_LUA_VALUE, "set", MethodTypeDesc.of(CD_void, CD_LUA_VALUE, CD_LUA_VALUE));
+                }
             }
             case Lua.OP_NEWTABLE -> {
                 at(c, pc);
@@ -398,7 +436,7 @@ final class FunctionCompiler {
                 c.loadConstant(b);
                 c.loadConstant(cc);
                 c.invokespecial(CD_LUA_TABLE, "<init>", MethodTypeDesc.of(CD_void, CD_int, CD_int));
-                c.aastore();
+                storeEnd(c);
             }
             case Lua.OP_SELF -> {
                 at(c, pc);
@@ -406,12 +444,12 @@ final class FunctionCompiler {
                 c.astore(TMP);
                 storeStart(c, a + 1);
                 c.aload(TMP);
-                c.aastore();
+                storeEnd(c);
                 storeStart(c, a);
                 c.aload(TMP);
                 rk(c, cc);
-                c.invokevirtual(CD_LUA_VALUE, "get", MT_V_V);
-                c.aastore();
+                index(c, pc);
+                storeEnd(c);
             }
             case Lua.OP_ADD, Lua.OP_SUB, Lua.OP_MUL, Lua.OP_DIV, Lua.OP_MOD, Lua.OP_POW -> {
                 at(c, pc);
@@ -419,17 +457,18 @@ final class FunctionCompiler {
                 rk(c, b);
                 rk(c, cc);
                 c.invokevirtual(CD_LUA_VALUE, arith(op), MT_V_V);
-                c.aastore();
+                storeEnd(c);
             }
             case Lua.OP_UNM, Lua.OP_NOT, Lua.OP_LEN -> {
                 at(c, pc);
                 storeStart(c, a);
                 reg(c, b);
                 c.invokevirtual(CD_LUA_VALUE, op == Lua.OP_UNM ? "neg" : op == Lua.OP_NOT ? "not" : "len", MT_V);
-                c.aastore();
+                storeEnd(c);
             }
             case Lua.OP_CONCAT -> {
                 at(c, pc);
+                spill(c, b, cc + 1);
                 c.aload(HOOK_LOCAL);
                 c.aload(STACK);
                 c.loadConstant(b);
@@ -441,7 +480,7 @@ final class FunctionCompiler {
                 c.loadConstant(b);
                 c.loadConstant(cc);
                 c.invokestatic(CD_SUPPORT, "concat", MethodTypeDesc.of(CD_LUA_VALUE, CD_VALUES, CD_int, CD_int));
-                c.aastore();
+                storeEnd(c);
             }
             case Lua.OP_JMP -> {
                 if (a > 0 && hasOpen) {
@@ -476,7 +515,7 @@ final class FunctionCompiler {
                 skipUnless(c, pc, cc != 0);
                 storeStart(c, a);
                 c.aload(TMP);
-                c.aastore();
+                storeEnd(c);
             }
             case Lua.OP_CALL -> {
                 if (inPlace && b == 2 && cc == 2 && inPlaceToString(pc, a)) {
@@ -489,7 +528,7 @@ final class FunctionCompiler {
                     field(c, "tostring");
                     c.invokestatic(CD_SUPPORT, "tostringInPlace",
                             MethodTypeDesc.of(CD_LUA_VALUE, CD_LUA_VALUE, CD_LUA_VALUE, CD_LUA_VALUE));
-                    c.aastore();
+                    storeEnd(c);
                 } else {
                     call(c, pc, a, b, cc);
                 }
@@ -512,24 +551,47 @@ final class FunctionCompiler {
             }
             case Lua.OP_FORLOOP -> {
                 at(c, pc);
-                c.aload(STACK);
-                c.loadConstant(a);
-                c.invokestatic(CD_SUPPORT, "forLoop", MethodTypeDesc.of(CD_boolean, CD_VALUES, CD_int));
-                c.ifne(labels[pc + 1 + sbx]);
+                if (scalar) {
+                    // idx := forNext(R(a), R(a+1), R(a+2)); null when the loop ends, else R(a) = R(a+3) = idx
+                    Label done = c.newLabel();
+                    reg(c, a);
+                    reg(c, a + 1);
+                    reg(c, a + 2);
+                    c.invokestatic(CD_SUPPORT, "forNext",
+                            MethodTypeDesc.of(CD_LUA_VALUE, CD_LUA_VALUE, CD_LUA_VALUE, CD_LUA_VALUE));
+                    c.astore(TMP);
+                    c.aload(TMP);
+                    c.ifnull(done);
+                    c.aload(TMP);
+                    c.astore(REGISTERS + a);
+                    c.aload(TMP);
+                    c.astore(REGISTERS + a + 3);
+                    c.goto_(labels[pc + 1 + sbx]);
+                    c.labelBinding(done);
+                } else {
+                    c.aload(STACK);
+                    c.loadConstant(a);
+                    c.invokestatic(CD_SUPPORT, "forLoop", MethodTypeDesc.of(CD_boolean, CD_VALUES, CD_int));
+                    c.ifne(labels[pc + 1 + sbx]);
+                }
             }
             case Lua.OP_FORPREP -> {
                 at(c, pc);
+                spill(c, a, a + 3);
                 c.aload(STACK);
                 c.loadConstant(a);
                 c.invokestatic(CD_SUPPORT, "forPrep", MethodTypeDesc.of(CD_void, CD_VALUES, CD_int));
+                reload(c, a, a + 3);
                 c.goto_(labels[pc + 1 + sbx]);
             }
             case Lua.OP_TFORCALL -> {
                 at(c, pc);
+                spill(c, a, a + 3);
                 c.aload(STACK);
                 c.loadConstant(a);
                 c.loadConstant(cc);
                 c.invokestatic(CD_SUPPORT, "tforCall", MethodTypeDesc.of(CD_void, CD_VALUES, CD_int, CD_int));
+                reload(c, a + 3, a + 3 + cc);
                 c.getstatic(CD_LUA_VALUE, "NONE", CD_LUA_VALUE);
                 c.astore(V);
             }
@@ -540,7 +602,7 @@ final class FunctionCompiler {
                 c.ifne(done);
                 storeStart(c, a);
                 reg(c, a + 1);
-                c.aastore();
+                storeEnd(c);
                 c.goto_(labels[pc + 1 + sbx]);
                 c.labelBinding(done);
             }
@@ -548,6 +610,7 @@ final class FunctionCompiler {
                 at(c, pc);
                 int block = cc == 0 ? code[pc + 1] : cc;
                 int offset = (block - 1) * Lua.LFIELDS_PER_FLUSH;
+                spill(c, a, b == 0 ? p.maxstacksize : a + b + 1);
                 c.aload(STACK);
                 c.loadConstant(a);
                 if (b == 0) {
@@ -580,6 +643,7 @@ final class FunctionCompiler {
                     c.loadConstant(b - 1);
                     c.invokestatic(CD_SUPPORT, "copyTo",
                             MethodTypeDesc.of(CD_void, CD_VARARGS, CD_VALUES, CD_int, CD_int));
+                    reload(c, a, a + b - 1);
                 }
             }
             default -> throw new IllegalArgumentException("opcode " + op + " at pc " + pc);
@@ -742,7 +806,7 @@ final class FunctionCompiler {
             }
             c.invokevirtual(CD_LUA_VALUE, "call", type);
             if (cc == 2) {
-                c.aastore();
+                storeEnd(c);
             } else {
                 c.pop();
             }
@@ -756,6 +820,7 @@ final class FunctionCompiler {
             c.loadConstant(a);
             c.loadConstant(cc - 1);
             c.invokestatic(CD_SUPPORT, "copyTo", MethodTypeDesc.of(CD_void, CD_VARARGS, CD_VALUES, CD_int, CD_int));
+            reload(c, a, a + cc - 1);
             c.getstatic(CD_LUA_VALUE, "NONE", CD_LUA_VALUE);
             c.astore(V);
         } else {
@@ -788,6 +853,7 @@ final class FunctionCompiler {
 
     /** Pushes {@code varargsOf(stack, from, n)}. */
     private void range(CodeBuilder c, int from, int n) {
+        spill(c, from, from + n);
         c.aload(STACK);
         c.loadConstant(from);
         c.loadConstant(n);
@@ -796,6 +862,7 @@ final class FunctionCompiler {
 
     /** Pushes {@code varargsOf(stack, from, top - v.narg() - from, v)}: registers from {@code from}, then v. */
     private void rangeToTop(CodeBuilder c, int from) {
+        spill(c, from, p.maxstacksize);
         c.aload(STACK);
         c.loadConstant(from);
         c.iload(TOP);
@@ -855,10 +922,47 @@ final class FunctionCompiler {
             }
             c.aastore();
         }
-        c.aastore();
+        storeEnd(c);
     }
 
     /** Records the pc for the error handler (only before instructions that can raise a Lua error). */
+    /**
+     * Numbers the sites that index by a constant string (GETTABLE and SELF with a constant key, SETTABLE with a
+     * constant name): each gets an inline cache of its own in every closure ({@link IndexCache}).
+     */
+    private void numberSites() {
+        site = new int[code.length];
+        sites = 0;
+        for (int pc = 0; pc < code.length; pc++) {
+            int i = code[pc];
+            int op = i & 0x3f;
+            int key = op == Lua.OP_SETTABLE ? (i >>> 23) & 0x1ff : (i >> 14) & 0x1ff;
+            boolean named = (op == Lua.OP_GETTABLE || op == Lua.OP_SELF || op == Lua.OP_SETTABLE)
+                    && key > 0xff && p.k[key & 0xff] instanceof LuaString;
+            site[pc] = named ? sites++ : -1;
+            if (op == Lua.OP_SETLIST && ((i >> 14) & 0x1ff) == 0 && pc + 1 < code.length) {
+                site[++pc] = -1; // the data word
+            }
+        }
+    }
+
+    /** After the receiver and the key on the stack: the value, through the site's inline cache if it has one. */
+    private void index(CodeBuilder c, int pc) {
+        if (site[pc] >= 0) {
+            siteArguments(c, pc);
+            c.invokestatic(CD_SUPPORT, "indexConstant", MethodTypeDesc.of(CD_LUA_VALUE, CD_LUA_VALUE, CD_LUA_VALUE,
+                    CD_COMPILED, CD_int, CD_int));
+        } else {
+            c.invokevirtual(CD_LUA_VALUE, "get", MT_V_V);
+        }
+    }
+
+    private void siteArguments(CodeBuilder c, int pc) {
+        c.aload(THIS);
+        c.loadConstant(site[pc]);
+        c.loadConstant(sites);
+    }
+
     private void at(CodeBuilder c, int pc) {
         c.loadConstant(pc);
         c.istore(PC);
@@ -873,15 +977,57 @@ final class FunctionCompiler {
         }
     }
 
+    /** Begins a store to register {@code r}: push the value next, then {@link #storeEnd}. */
     private void storeStart(CodeBuilder c, int r) {
-        c.aload(STACK);
-        c.loadConstant(r);
+        pending.push(r);
+        if (!scalar) {
+            c.aload(STACK);
+            c.loadConstant(r);
+        }
+    }
+
+    /** Ends the store begun last: the value on the operand stack goes to its register. */
+    private void storeEnd(CodeBuilder c) {
+        int r = pending.pop();
+        if (scalar) {
+            c.astore(REGISTERS + r);
+        } else {
+            c.aastore();
+        }
     }
 
     private void reg(CodeBuilder c, int r) {
-        c.aload(STACK);
-        c.loadConstant(r);
-        c.aaload();
+        if (scalar) {
+            c.aload(REGISTERS + r);
+        } else {
+            c.aload(STACK);
+            c.loadConstant(r);
+            c.aaload();
+        }
+    }
+
+    /** With scalar registers: copies registers [from, to) to the frame's array (for helpers that read ranges). */
+    private void spill(CodeBuilder c, int from, int to) {
+        if (scalar) {
+            for (int r = from; r < Math.min(to, p.maxstacksize); r++) {
+                c.aload(STACK);
+                c.loadConstant(r);
+                c.aload(REGISTERS + r);
+                c.aastore();
+            }
+        }
+    }
+
+    /** With scalar registers: copies registers [from, to) back from the frame's array (after helpers wrote them). */
+    private void reload(CodeBuilder c, int from, int to) {
+        if (scalar) {
+            for (int r = from; r < Math.min(to, p.maxstacksize); r++) {
+                c.aload(STACK);
+                c.loadConstant(r);
+                c.aaload();
+                c.astore(REGISTERS + r);
+            }
+        }
     }
 
     private void rk(CodeBuilder c, int x) {

@@ -1,6 +1,8 @@
 package io.npflua.lua.data;
 
+import io.npflua.lua.compiler.ConstantIndexed;
 import io.npflua.lua.compiler.InPlaceString;
+import io.npflua.lua.compiler.IndexCache;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Objects;
@@ -29,7 +31,7 @@ import io.npflua.lua.string.SegmentBytes;
  * ({@code eth}, {@code ip}, {@code tcp}, ...); header views, payloads and segments carry the generic methods only.
  * Not thread-safe: a data object belongs to the Lua state (the worker thread) that made it.
  */
-public class DataObject extends LuaUserdata implements SegmentBytes, InPlaceString {
+public class DataObject extends LuaUserdata implements SegmentBytes, InPlaceString, ConstantIndexed {
     /** The message of the error raised when an expired view is used. */
     public static final String EXPIRED = "packet data is no longer valid";
     /** The message of the error raised on a write to a frame captured in tap (read-only) mode. */
@@ -137,29 +139,72 @@ public class DataObject extends LuaUserdata implements SegmentBytes, InPlaceStri
      * numbers 0..65535. */
     @Override
     public final LuaValue get(LuaValue key) {
-        LuaTable l = layout;
-        if (l != null) {
-            LuaValue e = l.rawget(key);
-            if (e instanceof Field f && !(frame ? f.hiddenOnFrames : f.hiddenOnViews)) {
-                if (lifetime.generation != generation) {
-                    return NIL;
-                }
-                return f.read(seg, base, len);
-            }
-        }
-        return (frame ? DataMethods.FRAME_NAMES : DataMethods.VIEW_NAMES).get(key);
+        return read(resolve(key));
     }
 
     /** {@code d.key = v}: writes a layout field; ignored for unknown keys, methods and out-of-bounds fields.
      * Allocation-free for numbers. */
     @Override
     public final void set(LuaValue key, LuaValue value) {
+        write(resolve(key), value);
+    }
+
+    /**
+     * {@link #get} for compiled code with a constant name: the name's resolution (field or method) is kept in
+     * {@code cache} for as long as this object's layout table, its write count and the frame/view kind are the
+     * same, so a layout field read costs the field's bit arithmetic. Only library layout tables
+     * ({@link LayoutTable}, which count their writes) are cached; a plain table compiled in place resolves every time.
+     */
+    @Override
+    public final LuaValue indexConstant(LuaValue key, IndexCache cache) {
+        return read(resolveCached(key, cache));
+    }
+
+    /** {@link #set} for compiled code with a constant name, cached as {@link #indexConstant} is. */
+    @Override
+    public final void assignConstant(LuaValue key, LuaValue value, IndexCache cache) {
+        write(resolveCached(key, cache), value);
+    }
+
+    private LuaValue resolveCached(LuaValue key, IndexCache c) {
         LuaTable l = layout;
-        if (l == null) {
-            return;
+        if (c.filled && c.guard == l && c.kind == frame && (l == null || ((LayoutTable) l).writes == c.version)) {
+            return (LuaValue) c.value;
         }
-        LuaValue e = l.rawget(key);
-        if (e instanceof Field f && !(frame ? f.hiddenOnFrames : f.hiddenOnViews)) {
+        LuaValue v = resolve(key);
+        if (l == null || l instanceof LayoutTable t && t.cacheable()) {
+            c.guard = l;
+            c.version = l == null ? 0 : ((LayoutTable) l).writes;
+            c.kind = frame;
+            c.value = v;
+            c.filled = true;
+        } else {
+            c.filled = false;
+        }
+        return v;
+    }
+
+    /** What {@code key} names on this object: a visible layout {@link Field}, else a method (or nil). */
+    private LuaValue resolve(LuaValue key) {
+        LuaTable l = layout;
+        if (l != null) {
+            LuaValue e = l.rawget(key);
+            if (e instanceof Field f && !(frame ? f.hiddenOnFrames : f.hiddenOnViews)) {
+                return f;
+            }
+        }
+        return (frame ? DataMethods.FRAME_NAMES : DataMethods.VIEW_NAMES).get(key);
+    }
+
+    private LuaValue read(LuaValue resolved) {
+        if (resolved instanceof Field f) {
+            return lifetime.generation != generation ? NIL : f.read(seg, base, len);
+        }
+        return resolved;
+    }
+
+    private void write(LuaValue resolved, LuaValue value) {
+        if (resolved instanceof Field f) {
             if (lifetime.generation != generation) {
                 return;
             }

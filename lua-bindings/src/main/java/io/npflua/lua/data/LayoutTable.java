@@ -12,6 +12,8 @@ import org.luaj.vm2.LuaValue;
  */
 final class LayoutTable extends LuaTable {
     private final NameMirror mirror = new NameMirror();
+    /** Writes of any key and metatable changes so far: the version that inline caches of field names check. */
+    int writes;
 
     /** Builds the mirror now: for the JVM-wide header layouts, published by class initialisation, never written. */
     LayoutTable prime() {
@@ -35,17 +37,25 @@ final class LayoutTable extends LuaTable {
     public void rawset(LuaValue key, LuaValue value) {
         super.rawset(key, value);
         mirror.written(key, value);
+        writes++;
     }
 
     @Override
     public void hashset(LuaValue key, LuaValue value) {
         super.hashset(key, value);
         mirror.written(key, value);
+        writes++;
     }
 
     @Override
     public LuaValue setmetatable(LuaValue metatable) {
         mirror.stop();
+        writes++;
         return super.setmetatable(metatable);
+    }
+
+    /** True while names may be cached: no metatable (weak keys or values could vanish without a write). */
+    boolean cacheable() {
+        return m_metatable == null;
     }
 }
