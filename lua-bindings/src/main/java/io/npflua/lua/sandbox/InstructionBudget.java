@@ -53,6 +53,11 @@ public final class InstructionBudget {
     private BudgetHook hook;
     private boolean exhausted;
 
+    /** Bytes the calling thread has allocated so far (the JVM's per-thread counter). */
+    static long threadAllocatedBytes() {
+        return THREADS.getCurrentThreadAllocatedBytes();
+    }
+
     /** The budget of the calling thread (one per thread, created on first use). */
     public static InstructionBudget current() {
         return CURRENT.get();

@@ -29,6 +29,17 @@ public final class SandboxLimits {
      */
     public static final long DEFAULT_CALL_ALLOCATION_LIMIT_BYTES = 32L << 20;
 
+    /**
+     * Default limit of what one state keeps across calls (64 MiB): tables, strings and closures reachable from its
+     * globals. A worker runs a few states; a script that keeps growing a table (a flow cache without expiry, a
+     * log it never trims) must not take the worker's heap with it. Measured, not enforced per allocation: see
+     * {@link StateMemory}.
+     */
+    public static final long DEFAULT_STATE_MEMORY_LIMIT_BYTES = 64L << 20;
+
+    /** Calls between two reads of the thread's allocation counter for the state memory limit. */
+    public static final int MEMORY_SAMPLE_CALLS = 64;
+
     /** Default instruction budget of a script's top-level chunk (run once at load time). */
     public static final long DEFAULT_LOAD_BUDGET = 10_000_000L;
 

@@ -28,11 +28,14 @@ import java.util.Objects;
  *                             (default {@link SandboxLimits#DEFAULT_CALL_TIME_LIMIT_NANOS})
  * @param callAllocationLimitBytes heap one call may allocate, 0 = none
  *                             (default {@link SandboxLimits#DEFAULT_CALL_ALLOCATION_LIMIT_BYTES})
+ * @param stateMemoryLimitBytes what the state may keep across calls (reachable from its globals), 0 = none
+ *                             (default {@link SandboxLimits#DEFAULT_STATE_MEMORY_LIMIT_BYTES}); see
+ *                             {@link ScriptState#call}
  */
 public record ScriptOptions(String name, String source, String entry, long callBudget, long loadBudget,
                             int maxCallDepth, PrintSink printSink, ScriptErrorListener errorListener,
                             ModuleRegistry modules, ExecutionModel executionModel, long callTimeLimitNanos,
-                            long callAllocationLimitBytes) {
+                            long callAllocationLimitBytes, long stateMemoryLimitBytes) {
     /** The default entry function name. */
     public static final String DEFAULT_ENTRY = "filter";
 
@@ -51,9 +54,10 @@ public record ScriptOptions(String name, String source, String entry, long callB
             throw new IllegalArgumentException("instruction budgets must be positive (got call=" + callBudget
                     + ", load=" + loadBudget + "); an unlimited budget is not offered");
         }
-        if (callTimeLimitNanos < 0 || callAllocationLimitBytes < 0) {
-            throw new IllegalArgumentException("time and allocation limits must be >= 0 (0 = none), got "
-                    + callTimeLimitNanos + " ns and " + callAllocationLimitBytes + " bytes");
+        if (callTimeLimitNanos < 0 || callAllocationLimitBytes < 0 || stateMemoryLimitBytes < 0) {
+            throw new IllegalArgumentException("time, allocation and memory limits must be >= 0 (0 = none), got "
+                    + callTimeLimitNanos + " ns, " + callAllocationLimitBytes + " and " + stateMemoryLimitBytes
+                    + " bytes");
         }
         if (maxCallDepth < 1) {
             throw new IllegalArgumentException("maxCallDepth must be at least 1, got " + maxCallDepth);
@@ -65,56 +69,62 @@ public record ScriptOptions(String name, String source, String entry, long callB
         return new ScriptOptions(name, source, DEFAULT_ENTRY, SandboxLimits.DEFAULT_CALL_BUDGET,
                 SandboxLimits.DEFAULT_LOAD_BUDGET, SandboxLimits.DEFAULT_MAX_CALL_DEPTH, PrintSink.STDERR,
                 DEFAULT_ERROR_LISTENER, ModuleRegistry.standard(), ExecutionModel.defaultModel(),
-                SandboxLimits.DEFAULT_CALL_TIME_LIMIT_NANOS, SandboxLimits.DEFAULT_CALL_ALLOCATION_LIMIT_BYTES);
+                SandboxLimits.DEFAULT_CALL_TIME_LIMIT_NANOS, SandboxLimits.DEFAULT_CALL_ALLOCATION_LIMIT_BYTES,
+                SandboxLimits.DEFAULT_STATE_MEMORY_LIMIT_BYTES);
     }
 
     public ScriptOptions withEntry(String entry) {
         return new ScriptOptions(name, source, entry, callBudget, loadBudget, maxCallDepth, printSink, errorListener,
-                modules, executionModel, callTimeLimitNanos, callAllocationLimitBytes);
+                modules, executionModel, callTimeLimitNanos, callAllocationLimitBytes, stateMemoryLimitBytes);
     }
 
     public ScriptOptions withCallBudget(long callBudget) {
         return new ScriptOptions(name, source, entry, callBudget, loadBudget, maxCallDepth, printSink, errorListener,
-                modules, executionModel, callTimeLimitNanos, callAllocationLimitBytes);
+                modules, executionModel, callTimeLimitNanos, callAllocationLimitBytes, stateMemoryLimitBytes);
     }
 
     public ScriptOptions withLoadBudget(long loadBudget) {
         return new ScriptOptions(name, source, entry, callBudget, loadBudget, maxCallDepth, printSink, errorListener,
-                modules, executionModel, callTimeLimitNanos, callAllocationLimitBytes);
+                modules, executionModel, callTimeLimitNanos, callAllocationLimitBytes, stateMemoryLimitBytes);
     }
 
     public ScriptOptions withMaxCallDepth(int maxCallDepth) {
         return new ScriptOptions(name, source, entry, callBudget, loadBudget, maxCallDepth, printSink, errorListener,
-                modules, executionModel, callTimeLimitNanos, callAllocationLimitBytes);
+                modules, executionModel, callTimeLimitNanos, callAllocationLimitBytes, stateMemoryLimitBytes);
     }
 
     public ScriptOptions withPrintSink(PrintSink printSink) {
         return new ScriptOptions(name, source, entry, callBudget, loadBudget, maxCallDepth, printSink, errorListener,
-                modules, executionModel, callTimeLimitNanos, callAllocationLimitBytes);
+                modules, executionModel, callTimeLimitNanos, callAllocationLimitBytes, stateMemoryLimitBytes);
     }
 
     public ScriptOptions withErrorListener(ScriptErrorListener errorListener) {
         return new ScriptOptions(name, source, entry, callBudget, loadBudget, maxCallDepth, printSink, errorListener,
-                modules, executionModel, callTimeLimitNanos, callAllocationLimitBytes);
+                modules, executionModel, callTimeLimitNanos, callAllocationLimitBytes, stateMemoryLimitBytes);
     }
 
     public ScriptOptions withModules(ModuleRegistry modules) {
         return new ScriptOptions(name, source, entry, callBudget, loadBudget, maxCallDepth, printSink, errorListener,
-                modules, executionModel, callTimeLimitNanos, callAllocationLimitBytes);
+                modules, executionModel, callTimeLimitNanos, callAllocationLimitBytes, stateMemoryLimitBytes);
     }
 
     public ScriptOptions withExecutionModel(ExecutionModel executionModel) {
         return new ScriptOptions(name, source, entry, callBudget, loadBudget, maxCallDepth, printSink, errorListener,
-                modules, executionModel, callTimeLimitNanos, callAllocationLimitBytes);
+                modules, executionModel, callTimeLimitNanos, callAllocationLimitBytes, stateMemoryLimitBytes);
     }
 
     public ScriptOptions withCallTimeLimitNanos(long callTimeLimitNanos) {
         return new ScriptOptions(name, source, entry, callBudget, loadBudget, maxCallDepth, printSink, errorListener,
-                modules, executionModel, callTimeLimitNanos, callAllocationLimitBytes);
+                modules, executionModel, callTimeLimitNanos, callAllocationLimitBytes, stateMemoryLimitBytes);
     }
 
     public ScriptOptions withCallAllocationLimitBytes(long callAllocationLimitBytes) {
         return new ScriptOptions(name, source, entry, callBudget, loadBudget, maxCallDepth, printSink, errorListener,
-                modules, executionModel, callTimeLimitNanos, callAllocationLimitBytes);
+                modules, executionModel, callTimeLimitNanos, callAllocationLimitBytes, stateMemoryLimitBytes);
+    }
+
+    public ScriptOptions withStateMemoryLimitBytes(long stateMemoryLimitBytes) {
+        return new ScriptOptions(name, source, entry, callBudget, loadBudget, maxCallDepth, printSink, errorListener,
+                modules, executionModel, callTimeLimitNanos, callAllocationLimitBytes, stateMemoryLimitBytes);
     }
 }

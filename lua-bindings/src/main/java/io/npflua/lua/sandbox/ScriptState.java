@@ -33,8 +33,8 @@ import java.util.List;
  */
 public final class ScriptState implements AutoCloseable {
     private final String name;
-    private final Globals globals;
-    private final BudgetHook hook;
+    private Globals globals;
+    private BudgetHook hook;
     private final long callBudget;
     private final long callTimeLimitNanos;
     private final long callAllocationLimitBytes;
@@ -45,11 +45,24 @@ public final class ScriptState implements AutoCloseable {
     private ReusedRegistersClosure fastEntry;
     /** The entry when it is compiled, and its register array reused across calls (see ReusedRegistersClosure). */
     private CompiledFunction compiledEntry;
-    private final LuaValue[] registers;
-    private final List<LuaCompiler.FunctionReport> functions;
+    private LuaValue[] registers;
+    private List<LuaCompiler.FunctionReport> functions;
     /** Keeps this script's compiled classes (shared with its other states) from unloading while this state lives. */
     @SuppressWarnings("unused")
-    private final Object classes;
+    private Object classes;
+    /** How this state was made: a state over its memory limit is made again from them. */
+    private final ScriptOptions options;
+    private final long stateMemoryLimitBytes;
+    /** Whether the last call ran more than {@link InstructionBudget#SLICE} steps. */
+    private boolean lastCallLong;
+    /** Calls since the thread's allocation counter was last read. */
+    private int callsSinceSample;
+    /** The thread's allocation counter at the last sample (0 = not read yet on this thread). */
+    private long lastAllocated;
+    /** Bytes the owning thread allocated, as sampled, since the state's memory was last measured. */
+    private long allocatedSinceWalk;
+    private long lastRetained = -1;
+    private long resets;
     private Thread owner;
     private InstructionBudget budget;
     private volatile String lastError;
@@ -57,6 +70,8 @@ public final class ScriptState implements AutoCloseable {
     private ScriptState(String name, Globals globals, BudgetHook hook, ScriptOptions options, LuaValue entry,
                         List<LuaCompiler.FunctionReport> functions, Object classes) {
         this.classes = classes;
+        this.options = options;
+        this.stateMemoryLimitBytes = options.stateMemoryLimitBytes();
         this.callTimeLimitNanos = options.callTimeLimitNanos();
         this.callAllocationLimitBytes = options.callAllocationLimitBytes();
         this.name = name;
@@ -144,6 +159,13 @@ public final class ScriptState implements AutoCloseable {
         if (owner != t) {
             owner = t;
             budget = b = InstructionBudget.current();
+            lastAllocated = 0;
+        }
+        if (stateMemoryLimitBytes > 0 && (lastCallLong || ++callsSinceSample >= SandboxLimits.MEMORY_SAMPLE_CALLS)) {
+            callsSinceSample = 0;
+            if (overMemoryLimit()) {
+                return memoryLimitExceeded();
+            }
         }
         b.arm(callBudget, callTimeLimitNanos, callAllocationLimitBytes);
         b.bind(hook);
@@ -184,9 +206,72 @@ public final class ScriptState implements AutoCloseable {
         } catch (RuntimeException e) {
             return fail(CallOutcome.JAVA_EXCEPTION, name + ": " + e);
         } finally {
+            // A call of more than one slice of steps may have allocated much: the next call samples the counter.
+            lastCallLong = b.remaining() < b.limit() - InstructionBudget.SLICE;
             // Library code running outside script calls (tests, Java callers) must not hit this call's leftovers.
             b.remaining = InstructionBudget.UNLIMITED;
         }
+    }
+
+    /**
+     * Every {@value SandboxLimits#MEMORY_SAMPLE_CALLS} calls, and after every call of more than one slice of steps
+     * (a call shorter than that allocates little: strings and tables cost steps): reads the thread's allocation
+     * counter, and once a
+     * quarter of the memory limit (at least 1 MiB) has been allocated since the last measurement, measures what the
+     * state keeps ({@link StateMemory}). Between measurements this costs one counter read per that many calls.
+     */
+    private boolean overMemoryLimit() {
+        long now = InstructionBudget.threadAllocatedBytes();
+        long before = lastAllocated;
+        lastAllocated = now;
+        if (before == 0) {
+            return false;
+        }
+        allocatedSinceWalk += now - before;
+        if (allocatedSinceWalk < Math.max(stateMemoryLimitBytes / 4, 1L << 20)) {
+            return false;
+        }
+        allocatedSinceWalk = 0;
+        lastRetained = StateMemory.retained(globals, stateMemoryLimitBytes);
+        lastAllocated = InstructionBudget.threadAllocatedBytes(); // the walk's own allocation is not the script's
+        return lastRetained > stateMemoryLimitBytes;
+    }
+
+    /**
+     * The state keeps more than its limit: this call fails (counted as {@link CallOutcome#OUT_OF_MEMORY}) and the
+     * state is made again from its source, as at load time, so that it is usable and small again. What the script
+     * kept is dropped; {@code shared} tables are not the state's and stay.
+     */
+    private CallOutcome memoryLimitExceeded() {
+        String what = name + ": state memory limit exceeded (the script keeps about " + (lastRetained >> 20)
+                + " MiB across calls, limit " + (stateMemoryLimitBytes >> 20) + " MiB)";
+        try {
+            ScriptState fresh = load(options);
+            globals = fresh.globals;
+            hook = fresh.hook;
+            entry = fresh.entry;
+            fastEntry = fresh.fastEntry;
+            compiledEntry = fresh.compiledEntry;
+            registers = fresh.registers;
+            functions = fresh.functions;
+            classes = fresh.classes;
+            resets++;
+            what += "; the state was reset (loaded again from its source)";
+        } catch (ScriptLoadException e) {
+            what += "; reloading it failed, the state goes on as it is: " + e.getMessage();
+        }
+        lastAllocated = InstructionBudget.threadAllocatedBytes();
+        return fail(CallOutcome.OUT_OF_MEMORY, what);
+    }
+
+    /** How many times the state was reset for passing its memory limit. */
+    public long memoryResets() {
+        return resets;
+    }
+
+    /** What the state kept at its last measurement (bytes, estimated), or -1 before the first. */
+    public long lastMeasuredRetainedBytes() {
+        return lastRetained;
     }
 
     private CallOutcome exhaustedCall() {

@@ -326,4 +326,39 @@ class HostileScriptTest {
         assertTrue(fx.lastError().contains("allocation limit exceeded (8388608 bytes per call)"), fx.lastError());
         assertEquals(CallOutcome.PASS, s.call(LuaValue.valueOf("ok")), "the state still answers");
     }
+
+    @Test
+    void shouldResetAStateThatKeepsGrowingAcrossCallsAndGoOn() throws Exception {
+        // Each call keeps 2,000 new strings of about 100 bytes: within every per-call limit, unbounded over calls.
+        ScriptState s = ScriptState.load(fx.options("grow.lua", "kept = {}\nfunction filter(p)\n"
+                + "  if p == 'ok' then return true end\n"
+                + "  for i = 1, 2000 do kept[#kept + 1] = ('x'):rep(100) .. #kept end\n  return true\nend")
+                .withStateMemoryLimitBytes(4L << 20));
+        int calls = 0;
+        while (s.counters().errors(CallOutcome.OUT_OF_MEMORY) == 0 && calls < 2_000) {
+            s.call(LuaValue.NIL);
+            calls++;
+        }
+        assertEquals(1, s.counters().errors(CallOutcome.OUT_OF_MEMORY), "cut off after " + calls + " calls");
+        assertTrue(fx.lastError().contains("state memory limit exceeded") && fx.lastError().contains("reset"),
+                fx.lastError());
+        assertTrue(s.lastMeasuredRetainedBytes() > 4L << 20, "measured " + s.lastMeasuredRetainedBytes());
+        assertEquals(1, s.memoryResets());
+        assertEquals(0, s.globals().get("kept").length(), "the reset state starts from its source again");
+        assertEquals(CallOutcome.PASS, s.call(LuaValue.NIL), "and serves calls");
+        assertEquals(2000, s.globals().get("kept").length());
+    }
+
+    @Test
+    void shouldNotResetAStateThatAllocatesMuchButKeepsLittle() throws Exception {
+        ScriptState s = ScriptState.load(fx.options("churn.lua", "last = nil\nfunction filter(p)\n"
+                + "  local t = {}\n  for i = 1, 2000 do t[i] = ('y'):rep(100) .. i end\n  last = t[1]\n"
+                + "  return true\nend").withStateMemoryLimitBytes(4L << 20));
+        for (int i = 0; i < 1_000; i++) {
+            assertEquals(CallOutcome.PASS, s.call(LuaValue.NIL), fx.lastError());
+        }
+        assertTrue(s.lastMeasuredRetainedBytes() >= 0, "about 300 MB allocated in all: the state was measured");
+        assertTrue(s.lastMeasuredRetainedBytes() < 1L << 20, "keeps little: " + s.lastMeasuredRetainedBytes());
+        assertEquals(0, s.memoryResets());
+    }
 }

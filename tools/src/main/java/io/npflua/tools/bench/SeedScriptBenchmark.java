@@ -84,6 +84,7 @@ public class SeedScriptBenchmark {
     private ScriptState ssh;
     private ScriptState rtp;
     private ScriptState empty;
+    private ScriptState emptyNoLimits;
     private ScriptState sshUnbounded;
     private LuaValue sshStock;
     private byte[] tcpBytes;
@@ -108,6 +109,9 @@ public class SeedScriptBenchmark {
         rtp = load("rtp-h263.lua", SandboxLimits.DEFAULT_CALL_BUDGET, m);
         empty = ScriptState.load(ScriptOptions.of("empty.lua", "function filter(pkt) return true end")
                 .withErrorListener(ScriptErrorListener.STDERR).withExecutionModel(m));
+        emptyNoLimits = ScriptState.load(ScriptOptions.of("empty.lua", "function filter(pkt) return true end")
+                .withErrorListener(ScriptErrorListener.STDERR).withExecutionModel(m).withCallTimeLimitNanos(0)
+                .withCallAllocationLimitBytes(0).withStateMemoryLimitBytes(0));
         sshUnbounded = load("ssh-version.lua", Long.MAX_VALUE, m);
         sshStock = stockLuaJ(STOCK_SSH);
         CallOutcome expectSsh = payload.equals("banner") ? CallOutcome.BLOCK : CallOutcome.PASS;
@@ -139,6 +143,15 @@ public class SeedScriptBenchmark {
     @Benchmark
     public CallOutcome emptyFilter() {
         return call(empty, tcpFrame);
+    }
+
+    /**
+     * The empty filter without the time, allocation and state-memory limits (the instruction budget stays): what
+     * those checks cost on a short call, against {@link #emptyFilter()}.
+     */
+    @Benchmark
+    public CallOutcome emptyFilterWithoutLimits() {
+        return call(emptyNoLimits, tcpFrame);
     }
 
     /** The SSH filter loaded with a budget that cannot run out; same allocation as {@link #sshFilter()}. */

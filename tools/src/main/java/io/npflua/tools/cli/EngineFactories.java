@@ -110,7 +110,7 @@ public class EngineFactories {
      */
     RuleFactory luaRules(Options.Scripts scripts) {
         RuleFactory rules = luaRules(scripts.execution);
-        if ((scripts.maxCallMillis == null && scripts.maxCallMegabytes == null)
+        if ((scripts.maxCallMillis == null && scripts.maxCallMegabytes == null && scripts.maxStateMegabytes == null)
                 || !(rules instanceof LuaRuleFactory lua)) {
             return rules;
         }
@@ -118,10 +118,13 @@ public class EngineFactories {
                 : SandboxLimits.DEFAULT_CALL_TIME_LIMIT_NANOS / 1_000_000;
         long mb = scripts.maxCallMegabytes != null ? scripts.maxCallMegabytes
                 : SandboxLimits.DEFAULT_CALL_ALLOCATION_LIMIT_BYTES >> 20;
-        if (ms < 0 || mb < 0) {
-            throw CliFailure.usage("--max-call-ms / --max-call-mb", "must be >= 0 (0 = no limit)", null);
+        long stateMb = scripts.maxStateMegabytes != null ? scripts.maxStateMegabytes
+                : SandboxLimits.DEFAULT_STATE_MEMORY_LIMIT_BYTES >> 20;
+        if (ms < 0 || mb < 0 || stateMb < 0) {
+            throw CliFailure.usage("--max-call-ms / --max-call-mb / --max-state-mb", "must be >= 0 (0 = no limit)",
+                    null);
         }
-        return lua.withCallLimits(ms * 1_000_000, mb << 20);
+        return lua.withCallLimits(ms * 1_000_000, mb << 20).withStateMemoryLimit(stateMb << 20);
     }
 
     /**

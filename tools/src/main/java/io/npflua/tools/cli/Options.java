@@ -103,6 +103,11 @@ final class Options {
         @Option(names = "--max-call-mb", paramLabel = "MB", description = "Heap one script call may allocate,"
                 + " 0 = no limit (default 32).")
         Long maxCallMegabytes;
+
+        @Option(names = "--max-state-mb", paramLabel = "MB", description = "What one script state may keep across"
+                + " calls (tables, strings in its globals); a state over it is reset from its source and the call"
+                + " counts as an error. 0 = no limit (default 64).")
+        Long maxStateMegabytes;
     }
 
     /** Parses {@code compiled|interpreted}. */

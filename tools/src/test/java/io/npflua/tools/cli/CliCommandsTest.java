@@ -157,6 +157,28 @@ class CliCommandsTest {
     }
 
     @Test
+    void shouldResetAScriptStateOverTheMemoryLimitGivenOnTheCommandLine() throws Exception {
+        Path pcap = DemoCapture.extract(dir);
+        // keeps about 1.4 MB per frame in a global: over 1 MiB within a few frames, never over a per-call limit
+        Path keeper = write("keeper.lua", "kept = {}\nfunction filter(pkt)\n"
+                + "  for i = 1, 10000 do kept[#kept + 1] = ('k'):rep(100) .. #kept end\n  return true\nend\n");
+        for (String model : List.of("compiled", "interpreted")) {
+            Cli.Result limited = Cli.run("replay", pcap.toString(), "-s", keeper.toString(), "--json", "--repeat", "20",
+                    "--max-instructions", "100000000", "--max-call-ms", "0", "--max-state-mb", "1",
+                    "--lua-execution", model);
+            assertEquals(ExitCodes.OK, limited.code(), limited.err());
+            long errors = (Long) JsonReader.parseObject(limited.out().trim()).get("errors");
+            assertTrue(errors > 0 && errors < 20L * DemoCapture.FRAMES, model + ": some calls found the state over its"
+                    + " limit, and the reset states served the others: " + limited.out());
+        }
+        Cli.Result unlimited = Cli.run("replay", pcap.toString(), "-s", keeper.toString(), "--json",
+                "--max-instructions", "100000000", "--max-call-ms", "0", "--max-state-mb", "0");
+        assertEquals(0L, JsonReader.parseObject(unlimited.out().trim()).get("errors"), unlimited.out());
+        Cli.Result bad = Cli.run("replay", pcap.toString(), "-s", keeper.toString(), "--max-state-mb", "-1");
+        assertEquals(ExitCodes.USAGE, bad.code(), bad.err());
+    }
+
+    @Test
     @SuppressWarnings("unchecked")
     void shouldReplayTheDemoCaptureWithTheGoldenVerdictsCountsAsJson() throws Exception {
         TreeSet<Long> ssh = DemoCapture.goldenBlocked("ssh-version");

@@ -40,6 +40,7 @@ public final class LuaRuleFactory implements RuleFactory {
     private final ExecutionModel execution;
     private final long callTimeLimitNanos;
     private final long callAllocationLimitBytes;
+    private final long stateMemoryLimitBytes;
 
     /** Scripts print to standard error and see the standard modules ({@code data}, {@code shared}). */
     public LuaRuleFactory() {
@@ -57,21 +58,23 @@ public final class LuaRuleFactory implements RuleFactory {
      */
     public LuaRuleFactory(PrintSink printSink, ModuleRegistry modules, ExecutionModel execution) {
         this(printSink, modules, execution, SandboxLimits.DEFAULT_CALL_TIME_LIMIT_NANOS,
-                SandboxLimits.DEFAULT_CALL_ALLOCATION_LIMIT_BYTES);
+                SandboxLimits.DEFAULT_CALL_ALLOCATION_LIMIT_BYTES, SandboxLimits.DEFAULT_STATE_MEMORY_LIMIT_BYTES);
     }
 
     private LuaRuleFactory(PrintSink printSink, ModuleRegistry modules, ExecutionModel execution,
-                           long callTimeLimitNanos, long callAllocationLimitBytes) {
+                           long callTimeLimitNanos, long callAllocationLimitBytes, long stateMemoryLimitBytes) {
         this.printSink = Objects.requireNonNull(printSink);
         this.modules = Objects.requireNonNull(modules);
         this.execution = Objects.requireNonNull(execution);
         this.callTimeLimitNanos = callTimeLimitNanos;
         this.callAllocationLimitBytes = callAllocationLimitBytes;
+        this.stateMemoryLimitBytes = stateMemoryLimitBytes;
     }
 
     /** This factory with scripts run as {@code model} says unless they name a model themselves. */
     public LuaRuleFactory withExecution(ExecutionModel model) {
-        return new LuaRuleFactory(printSink, modules, model, callTimeLimitNanos, callAllocationLimitBytes);
+        return new LuaRuleFactory(printSink, modules, model, callTimeLimitNanos, callAllocationLimitBytes,
+                stateMemoryLimitBytes);
     }
 
     /**
@@ -83,7 +86,19 @@ public final class LuaRuleFactory implements RuleFactory {
         if (timeNanos < 0 || allocationBytes < 0) {
             throw new IllegalArgumentException("call limits must be >= 0 (0 = none)");
         }
-        return new LuaRuleFactory(printSink, modules, execution, timeNanos, allocationBytes);
+        return new LuaRuleFactory(printSink, modules, execution, timeNanos, allocationBytes, stateMemoryLimitBytes);
+    }
+
+    /**
+     * This factory with each script state limited to {@code bytes} of what it keeps across calls (0 = no limit;
+     * default {@link SandboxLimits#DEFAULT_STATE_MEMORY_LIMIT_BYTES}): a state over it is reset, and the call that
+     * found it counts as a Lua error (see {@code ScriptState.call}).
+     */
+    public LuaRuleFactory withStateMemoryLimit(long bytes) {
+        if (bytes < 0) {
+            throw new IllegalArgumentException("the state memory limit must be >= 0 (0 = none)");
+        }
+        return new LuaRuleFactory(printSink, modules, execution, callTimeLimitNanos, callAllocationLimitBytes, bytes);
     }
 
     /**
@@ -99,7 +114,7 @@ public final class LuaRuleFactory implements RuleFactory {
                     ? new SharedModule(new SharedTables(System::nanoTime)) : modules.find(name));
         }
         return new LuaRuleFactory((scriptName, line) -> { }, isolated, execution, callTimeLimitNanos,
-                callAllocationLimitBytes);
+                callAllocationLimitBytes, stateMemoryLimitBytes);
     }
 
     @Override
@@ -143,7 +158,8 @@ public final class LuaRuleFactory implements RuleFactory {
         return ScriptOptions.of(chunk, spec.source()).withEntry(spec.entry()).withCallBudget(budget)
                 .withPrintSink(printSink).withErrorListener(ScriptErrorListener.IGNORE).withModules(modules)
                 .withExecutionModel(spec.execution() != null ? spec.execution() : execution)
-                .withCallTimeLimitNanos(callTimeLimitNanos).withCallAllocationLimitBytes(callAllocationLimitBytes);
+                .withCallTimeLimitNanos(callTimeLimitNanos).withCallAllocationLimitBytes(callAllocationLimitBytes)
+                .withStateMemoryLimitBytes(stateMemoryLimitBytes);
     }
 
     private static ScriptState load(ScriptOptions options) throws RuleRejectedException {
