@@ -37,7 +37,8 @@ final class LuaConfig {
             "scripts", "rules_dir", "limits", "outputs");
     private static final Set<String> SCRIPT = Set.of("name", "file", "entry", "on_error", "max_instructions",
             "execution");
-    private static final Set<String> LIMITS = Set.of("on_error", "max_instructions", "count", "duration");
+    private static final Set<String> LIMITS = Set.of("on_error", "max_instructions", "count", "duration",
+            "max_call_ms", "max_call_mb", "max_state_mb");
     private static final Set<String> OUTPUTS = Set.of("passed", "blocked", "metrics_port", "control");
 
     private final Path file;
@@ -148,11 +149,17 @@ final class LuaConfig {
         Long max = null;
         Long count = null;
         Double duration = null;
+        Long callMillis = null;
+        Long callMegabytes = null;
+        Long stateMegabytes = null;
         if (limits != null) {
             checkKeys((LuaTable) limits, LIMITS, "limits field", false);
             onError = policy(limits.rawget("on_error"), "limits.on_error");
             max = integer(limits.rawget("max_instructions"), "limits.max_instructions", 0);
             count = integer(limits.rawget("count"), "limits.count", 0);
+            callMillis = integer(limits.rawget("max_call_ms"), "limits.max_call_ms", 0);
+            callMegabytes = integer(limits.rawget("max_call_mb"), "limits.max_call_mb", 0);
+            stateMegabytes = integer(limits.rawget("max_state_mb"), "limits.max_state_mb", 0);
             LuaValue d = limits.rawget("duration");
             if (!d.isnil()) {
                 if (!d.isnumber() || d.todouble() < 0) {
@@ -181,7 +188,8 @@ final class LuaConfig {
         Long snaplen = integer(t.rawget("snaplen"), "snaplen", 0);
         return new RunConfig(file, interfaces, bridge, workers == null ? null : workers.intValue(), fanout,
                 snaplen == null ? null : snaplen.intValue(), string(t.rawget("bpf"), "bpf"), scripts,
-                path(rulesDir), onError, max, count, duration, passed, blocked, metrics, control);
+                path(rulesDir), onError, max, count, duration, passed, blocked, metrics, control, callMillis,
+                callMegabytes, stateMegabytes);
     }
 
     private List<ScriptPlan> scripts(LuaValue v) {

@@ -94,6 +94,16 @@ final class RunCommand extends BaseCommand {
         RunConfig cfg = config == null ? RunConfig.empty() : LuaConfig.read(config);
         Plan plan = plan(cfg);
         EngineFactories f = factories();
+        // The configuration's limits apply where the command line sets none.
+        if (scripts.maxCallMillis == null) {
+            scripts.maxCallMillis = cfg.maxCallMillis();
+        }
+        if (scripts.maxCallMegabytes == null) {
+            scripts.maxCallMegabytes = cfg.maxCallMegabytes();
+        }
+        if (scripts.maxStateMegabytes == null) {
+            scripts.maxStateMegabytes = cfg.maxStateMegabytes();
+        }
 
         Engine.Builder b = Engine.builder().workers(plan.workers).fanout(plan.fanout).snapLength(plan.snapLength)
                 .ruleFactory(f.luaRules(scripts));

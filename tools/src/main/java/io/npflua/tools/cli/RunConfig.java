@@ -16,14 +16,18 @@ import java.util.List;
  * @param maxInstructions default instruction budget ({@code limits.max_instructions})
  * @param count      stop after this many frames ({@code limits.count})
  * @param durationSeconds stop after this long ({@code limits.duration})
+ * @param maxCallMillis   wall-clock limit per script call ({@code limits.max_call_ms})
+ * @param maxCallMegabytes allocation limit per script call ({@code limits.max_call_mb})
+ * @param maxStateMegabytes what a script state may keep across calls ({@code limits.max_state_mb})
  */
 record RunConfig(Path file, List<String> interfaces, List<String> bridge, Integer workers, FanoutMode fanout,
                  Integer snapLength, String bpf, List<ScriptPlan> scripts, Path rulesDir, ErrorPolicy onError,
                  Long maxInstructions, Long count, Double durationSeconds, Path passedPcap, Path blockedPcap,
-                 Integer metricsPort, Path control) {
+                 Integer metricsPort, Path control, Long maxCallMillis, Long maxCallMegabytes,
+                 Long maxStateMegabytes) {
     /** A configuration that sets nothing (no {@code --config}). */
     static RunConfig empty() {
         return new RunConfig(null, List.of(), null, null, null, null, null, List.of(), null, null, null, null, null,
-                null, null, null, null);
+                null, null, null, null, null, null, null);
     }
 }

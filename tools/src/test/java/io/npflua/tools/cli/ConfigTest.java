@@ -34,7 +34,8 @@ class ConfigTest {
               "extra.lua",
             }
             rules_dir = rules
-            limits = { on_error = "pass", max_instructions = 1000000, count = 0, duration = 3600 }
+            limits = { on_error = "pass", max_instructions = 1000000, count = 0, duration = 3600,
+                       max_call_ms = 5, max_call_mb = 8, max_state_mb = 0 }
             outputs = { passed = "out/pass.pcap", blocked = "blocked.pcap", metrics_port = 9100,
                         control = "/run/npflua/npflua.sock" }
             """;
@@ -63,6 +64,9 @@ class ConfigTest {
         assertEquals(ErrorPolicy.PASS, c.onError());
         assertEquals(1000000L, c.maxInstructions());
         assertEquals(3600.0, c.durationSeconds());
+        assertEquals(5L, c.maxCallMillis());
+        assertEquals(8L, c.maxCallMegabytes());
+        assertEquals(0L, c.maxStateMegabytes(), "0 = no limit");
         assertEquals(dir.resolve("out/pass.pcap"), c.passedPcap());
         assertEquals(9100, c.metricsPort());
         assertEquals(Path.of("/run/npflua/npflua.sock"), c.control());
@@ -108,6 +112,7 @@ class ConfigTest {
         assertMessage("scripts = { { file = 'a.lua', on_eror = 'block' } }", "unknown scripts[1] field 'on_eror'");
         assertMessage("scripts = { 'a.lua', { name = 'a', file = 'b.lua' } }", "two scripts named 'a'");
         assertMessage("limits = { on_error = 'ignore' }", "unknown error policy 'ignore'");
+        assertMessage("limits = { max_state_mb = -1 }", "limits.max_state_mb must be a whole number >= 0");
         assertMessage("outputs = { metrics_port = 70000 }", "1..65535");
         assertMessage("workers = ", "c.lua:1");
     }
