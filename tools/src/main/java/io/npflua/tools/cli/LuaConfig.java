@@ -1,6 +1,7 @@
 package io.npflua.tools.cli;
 
 import io.npflua.engine.rule.ErrorPolicy;
+import io.npflua.engine.rule.ScriptLimits;
 import io.npflua.engine.source.FanoutMode;
 import io.npflua.lua.sandbox.ExecutionModel;
 import java.nio.file.Path;
@@ -36,7 +37,7 @@ final class LuaConfig {
     private static final Set<String> TOP = Set.of("interfaces", "bridge", "workers", "fanout", "snaplen", "bpf",
             "scripts", "rules_dir", "limits", "outputs");
     private static final Set<String> SCRIPT = Set.of("name", "file", "entry", "on_error", "max_instructions",
-            "execution");
+            "execution", "max_call_ms", "max_call_mb", "max_state_mb");
     private static final Set<String> LIMITS = Set.of("on_error", "max_instructions", "count", "duration",
             "max_call_ms", "max_call_mb", "max_state_mb");
     private static final Set<String> OUTPUTS = Set.of("passed", "blocked", "metrics_port", "control");
@@ -228,7 +229,10 @@ final class LuaConfig {
             plans.add(new ScriptPlan(name, p, string(s.rawget("entry"), where + ".entry"),
                     policy(s.rawget("on_error"), where + ".on_error"),
                     integer(s.rawget("max_instructions"), where + ".max_instructions", 0),
-                    execution(s.rawget("execution"), where + ".execution")));
+                    execution(s.rawget("execution"), where + ".execution"),
+                    new ScriptLimits(integer(s.rawget("max_call_ms"), where + ".max_call_ms", 0),
+                            integer(s.rawget("max_call_mb"), where + ".max_call_mb", 0),
+                            integer(s.rawget("max_state_mb"), where + ".max_state_mb", 0))));
         }
         ScriptPlan.checkUnique(plans, "in " + file);
         return plans;

@@ -1,6 +1,7 @@
 package io.npflua.tools.cli;
 
 import io.npflua.engine.rule.ErrorPolicy;
+import io.npflua.engine.rule.ScriptLimits;
 import io.npflua.engine.rule.ScriptSpec;
 import io.npflua.lua.sandbox.ExecutionModel;
 import java.nio.file.Path;
@@ -9,21 +10,22 @@ import java.util.List;
 
 /**
  * A script the engine is to load at start: where it comes from and how it runs. Null {@code entry}, {@code onError},
- * {@code maxInstructions} and {@code execution} mean "the defaults" (command-line or configuration defaults, else
+ * {@code maxInstructions}, {@code execution} and {@code limits} mean "the defaults" (command-line or configuration defaults, else
  * the engine's).
  */
 record ScriptPlan(String name, Path file, String entry, ErrorPolicy onError, Long maxInstructions,
-                  ExecutionModel execution) {
+                  ExecutionModel execution, ScriptLimits limits) {
     /** A plan that runs as the command line (or the default) says. */
     ScriptPlan(String name, Path file, String entry, ErrorPolicy onError, Long maxInstructions) {
-        this(name, file, entry, onError, maxInstructions, null);
+        this(name, file, entry, onError, maxInstructions, null, null);
     }
 
     /** The spec, with the file read and defaults applied where this plan has none. */
     ScriptSpec toSpec(ErrorPolicy defaultPolicy, Long defaultMax) {
         ErrorPolicy policy = onError != null ? onError : defaultPolicy;
         Long max = maxInstructions != null ? maxInstructions : defaultMax;
-        return ScriptFiles.spec(name, file, entry, policy, max == null ? 0 : max).withExecution(execution);
+        return ScriptFiles.spec(name, file, entry, policy, max == null ? 0 : max).withExecution(execution)
+                .withLimits(limits);
     }
 
     /** Plans for {@code -s} arguments (no per-script settings). */

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.npflua.engine.rule.ErrorPolicy;
+import io.npflua.engine.rule.ScriptLimits;
 import io.npflua.engine.source.FanoutMode;
 import io.npflua.lua.sandbox.ExecutionModel;
 import java.nio.file.Files;
@@ -29,7 +30,8 @@ class ConfigTest {
             snaplen = 2048
             bpf = "tcp or udp"
             scripts = {
-              { name = "ssh", file = "ssh-version.lua", on_error = "block", max_instructions = 200000 },
+              { name = "ssh", file = "ssh-version.lua", on_error = "block", max_instructions = 200000,
+                max_call_ms = 2, max_state_mb = 16 },
               { file = "rtp-h263.lua", entry = "check", execution = "interpreted" },
               "extra.lua",
             }
@@ -59,6 +61,7 @@ class ConfigTest {
         assertEquals("check", c.scripts().get(1).entry());
         assertEquals(ExecutionModel.INTERPRETED, c.scripts().get(1).execution());
         assertNull(ssh.execution(), "the command line's (or the default) model");
+        assertEquals(new ScriptLimits(2L, null, 16L), ssh.limits(), "its own limits; unset ones are the global's");
         assertEquals("extra", c.scripts().get(2).name());
         assertEquals(Path.of("/etc/npflua/rules.d"), c.rulesDir());
         assertEquals(ErrorPolicy.PASS, c.onError());

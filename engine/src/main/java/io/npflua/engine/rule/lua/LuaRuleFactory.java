@@ -5,6 +5,7 @@ import io.npflua.engine.rule.Rule;
 import io.npflua.engine.rule.RuleFactory;
 import io.npflua.engine.rule.RuleOutcome;
 import io.npflua.engine.rule.RuleRejectedException;
+import io.npflua.engine.rule.ScriptLimits;
 import io.npflua.engine.rule.ScriptSpec;
 import io.npflua.engine.source.Frame;
 import io.npflua.lua.compiler.LuaCompiler;
@@ -155,11 +156,15 @@ public final class LuaRuleFactory implements RuleFactory {
     private ScriptOptions options(ScriptSpec spec) {
         String chunk = spec.name().endsWith(".lua") ? spec.name() : spec.name() + ".lua";
         long budget = spec.maxInstructions() > 0 ? spec.maxInstructions() : SandboxLimits.DEFAULT_CALL_BUDGET;
+        ScriptLimits own = spec.limits();
         return ScriptOptions.of(chunk, spec.source()).withEntry(spec.entry()).withCallBudget(budget)
                 .withPrintSink(printSink).withErrorListener(ScriptErrorListener.IGNORE).withModules(modules)
                 .withExecutionModel(spec.execution() != null ? spec.execution() : execution)
-                .withCallTimeLimitNanos(callTimeLimitNanos).withCallAllocationLimitBytes(callAllocationLimitBytes)
-                .withStateMemoryLimitBytes(stateMemoryLimitBytes);
+                .withCallTimeLimitNanos(own.callMillis() != null ? own.callMillis() * 1_000_000 : callTimeLimitNanos)
+                .withCallAllocationLimitBytes(own.callMegabytes() != null ? own.callMegabytes() << 20
+                        : callAllocationLimitBytes)
+                .withStateMemoryLimitBytes(own.stateMegabytes() != null ? own.stateMegabytes() << 20
+                        : stateMemoryLimitBytes);
     }
 
     private static ScriptState load(ScriptOptions options) throws RuleRejectedException {
