@@ -110,7 +110,9 @@ public class DataObject extends LuaUserdata implements SegmentBytes, InPlaceStri
 
     /** Applies a compiled layout (or none with null). */
     final void applyLayout(LuaTable compiled) {
-        layout = compiled;
+        if (layout != compiled) { // usually the same table every frame: no write barrier then
+            layout = compiled;
+        }
     }
 
     // --- SegmentBytes ---------------------------------------------------------------------------------------
@@ -268,12 +270,20 @@ public class DataObject extends LuaUserdata implements SegmentBytes, InPlaceStri
 
     /** Re-points this view (a cached header view) at {@code [from, from + count)} of {@code parent}. */
     final DataObject rebind(DataObject parent, int from, int count, LuaTable compiledLayout) {
-        seg = parent.seg;
+        // The reference fields usually keep their values from frame to frame (one ring, one lifetime, one layout):
+        // storing only on change skips the collector's write barrier on these long-lived objects.
+        if (seg != parent.seg) {
+            seg = parent.seg;
+        }
+        if (lifetime != parent.lifetime) {
+            lifetime = parent.lifetime;
+        }
+        if (layout != compiledLayout) {
+            layout = compiledLayout;
+        }
         base = parent.base + from;
         len = count;
-        lifetime = parent.lifetime;
         generation = parent.generation;
-        layout = compiledLayout;
         return this;
     }
 

@@ -15,6 +15,25 @@ final class LayoutTable extends LuaTable {
     /** Writes of any key and metatable changes so far: the version that inline caches of field names check. */
     int writes;
 
+    /** Whether the stamp was set when last looked up, and {@link #writes} at that time. */
+    private boolean stampSeen;
+    private int stampedAt;
+
+    /**
+     * True when the table carries the compiled-layout stamp: one compare while nothing was written since it was last
+     * seen (a script can remove the stamp only by a write, which moves {@link #writes}). {@code d:layout(t)} with a
+     * compiled table costs this instead of a name lookup per call.
+     */
+    boolean stamped() {
+        if (stampSeen && stampedAt == writes) {
+            return true;
+        }
+        boolean set = rawget(Layouts.STAMP).toboolean();
+        stampSeen = set;
+        stampedAt = writes;
+        return set;
+    }
+
     /** Builds the mirror now: for the JVM-wide header layouts, published by class initialisation, never written. */
     LayoutTable prime() {
         mirror.prime(this);

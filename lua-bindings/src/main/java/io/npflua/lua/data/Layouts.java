@@ -130,6 +130,9 @@ public final class Layouts {
 
     /** True when {@code t} has been compiled by {@link #compile}. */
     static boolean isCompiled(LuaTable t) {
+        if (t instanceof LayoutTable l) {
+            return l.stamped();
+        }
         return t.rawget(STAMP).toboolean();
     }
 

@@ -207,6 +207,25 @@ class DataObjectTest {
     }
 
     @Test
+    void shouldCompileAgainOnlyWhenTheStampIsGone() {
+        Globals g = LuaStates.withData();
+        lua(g, """
+                local l = data.layout{a = {0, 8}}
+                local d = data.new{7, 9, 11}
+                for _ = 1, 100 do d:layout(l) end             -- the stamp answer is remembered
+                l.b = {8, 8}                                  -- a raw entry in a stamped table stays raw
+                assert(d:layout(l).b == nil and type(l.b) == 'table', 'stamped: not compiled again')
+                l.__layout = nil                              -- a script may remove the stamp
+                assert(d:layout(l).b == 9 and type(l.b) == 'userdata', 'unstamped: compiled on the next use')
+                assert(l.__layout == true, 'stamped again')
+                l.c = {16, 8}
+                assert(d:layout(l).c == nil, 'stamped again: raw entries stay raw')
+                rawset(l, '__layout', nil)
+                assert(d:layout(l).c == 11, 'a stamp removed by rawset is seen too')
+                """);
+    }
+
+    @Test
     void shouldCompileLayoutsInPlaceAcceptingNamedEntries() {
         Globals g = LuaStates.withData();
         lua(g, """
