@@ -2,6 +2,7 @@ package io.npflua.ffm.socket;
 
 import io.npflua.ffm.layout.IfreqDescriptor;
 import io.npflua.ffm.sys.Errno;
+import io.npflua.ffm.sys.Operation;
 import io.npflua.ffm.sys.Syscalls;
 
 /**
@@ -25,7 +26,7 @@ public final class NetworkInterfaces
         final int index = Syscalls.ifNameToIndex(name);
         if (index == 0)
         {
-            throw Errno.exception("if_nametoindex(" + name + ")", Syscalls.errno(), name);
+            throw Errno.exception(Operation.INTERFACE, "if_nametoindex(" + name + ")", Syscalls.errno(), name);
         }
         return index;
     }

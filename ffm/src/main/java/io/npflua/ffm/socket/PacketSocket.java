@@ -19,6 +19,7 @@ import io.npflua.ffm.ring.RxRing;
 import io.npflua.ffm.ring.TxRing;
 import io.npflua.ffm.sys.Errno;
 import io.npflua.ffm.sys.ErrnoException;
+import io.npflua.ffm.sys.Operation;
 import io.npflua.ffm.sys.Syscalls;
 
 import java.lang.foreign.Arena;
@@ -137,7 +138,7 @@ public final class PacketSocket implements AutoCloseable
     {
         // Protocol 0: no packet is queued before bind() names the interface and ETH_P_ALL.
         fd = (int)Syscalls.check(Syscalls.socket(PacketConstants.AF_PACKET, PacketConstants.SOCK_RAW | Syscalls.SOCK_CLOEXEC, 0),
-            "socket(AF_PACKET, SOCK_RAW)", null);
+            Operation.SOCKET, "socket(AF_PACKET, SOCK_RAW)", null);
     }
 
     private void configure()
@@ -199,7 +200,7 @@ public final class PacketSocket implements AutoCloseable
             prog.set(JAVA_SHORT, SockFilterDescriptor.PROG_LEN_OFFSET, (short)count);
             prog.set(ValueLayout.ADDRESS, SockFilterDescriptor.PROG_FILTER_OFFSET, code);
             Syscalls.check(Syscalls.setsockopt(fd, PacketConstants.SOL_SOCKET, PacketConstants.SO_ATTACH_FILTER, prog),
-                "setsockopt(SO_ATTACH_FILTER)", count + " instructions");
+                Operation.FILTER, "setsockopt(SO_ATTACH_FILTER)", count + " instructions");
         }
     }
 
@@ -237,7 +238,7 @@ public final class PacketSocket implements AutoCloseable
                 req.set(JAVA_INT, TpacketReqDescriptor.FRAME_SIZE_OFFSET, g.frameSize());
                 req.set(JAVA_INT, TpacketReqDescriptor.FRAME_NR_OFFSET, g.frameCount());
             }
-            Syscalls.check(Syscalls.setsockopt(fd, PacketConstants.SOL_PACKET, name, req), call, g.describe());
+            Syscalls.check(Syscalls.setsockopt(fd, PacketConstants.SOL_PACKET, name, req), Operation.RING, call, g.describe());
         }
     }
 
@@ -253,7 +254,7 @@ public final class PacketSocket implements AutoCloseable
         final long address = Syscalls.mmap(size, fd);
         if (address == -1L)
         {
-            throw Errno.exception("mmap(packet ring)", Syscalls.errno(), size + " B");
+            throw Errno.exception(Operation.MAP, "mmap(packet ring)", Syscalls.errno(), size + " B");
         }
         // The mapping lives as long as the socket's arena; closing it unmaps (also when a later setup step fails).
         mapping = MemorySegment.ofAddress(address).reinterpret(size, arena, segment -> Syscalls.munmap(segment.address(), size));
@@ -278,7 +279,8 @@ public final class PacketSocket implements AutoCloseable
         address.set(JAVA_SHORT, SockaddrLlDescriptor.PROTOCOL_OFFSET,
             (short)(options.rxGeometry != null ? PacketConstants.ETH_P_ALL_BE : 0));
         address.set(JAVA_INT, SockaddrLlDescriptor.IFINDEX_OFFSET, ifindex);
-        Syscalls.check(Syscalls.bind(fd, address, (int)SockaddrLlDescriptor.LAYOUT.byteSize()), "bind(" + interfaceName + ")", interfaceName);
+        Syscalls.check(Syscalls.bind(fd, address, (int)SockaddrLlDescriptor.LAYOUT.byteSize()), Operation.BIND,
+            "bind(" + interfaceName + ")", interfaceName);
         destination = address;
     }
 
@@ -287,7 +289,8 @@ public final class PacketSocket implements AutoCloseable
         if (options.fanout != null)
         {
             final Fanout fanout = options.fanout;
-            setInt(PacketConstants.SOL_PACKET, PacketConstants.PACKET_FANOUT, fanout.socketOptionValue(), "setsockopt(PACKET_FANOUT)",
+            setInt(PacketConstants.SOL_PACKET, PacketConstants.PACKET_FANOUT, fanout.socketOptionValue(), Operation.FANOUT,
+                "setsockopt(PACKET_FANOUT)",
                 "group " + fanout.groupId() + ", " + fanout.mode() + (fanout.flags().isEmpty() ? "" : " " + fanout.flags()));
         }
     }
@@ -302,14 +305,14 @@ public final class PacketSocket implements AutoCloseable
                 mreq.set(JAVA_INT, PacketMreqDescriptor.IFINDEX_OFFSET, ifindex);
                 mreq.set(JAVA_SHORT, PacketMreqDescriptor.TYPE_OFFSET, (short)PacketConstants.PACKET_MR_PROMISC);
                 Syscalls.check(Syscalls.setsockopt(fd, PacketConstants.SOL_PACKET, PacketConstants.PACKET_ADD_MEMBERSHIP, mreq),
-                    "setsockopt(PACKET_ADD_MEMBERSHIP, promiscuous)", interfaceName);
+                    Operation.MEMBERSHIP, "setsockopt(PACKET_ADD_MEMBERSHIP, promiscuous)", interfaceName);
             }
         }
     }
 
     private void openWakeup()
     {
-        wakeFd = (int)Syscalls.check(Syscalls.eventfd(0, Syscalls.EFD_NONBLOCK_CLOEXEC), "eventfd", null);
+        wakeFd = (int)Syscalls.check(Syscalls.eventfd(0, Syscalls.EFD_NONBLOCK_CLOEXEC), Operation.OTHER, "eventfd", null);
         pollFds = arena.allocate(PollfdDescriptor.LAYOUT, 2);
         pollFds.set(JAVA_INT, PollfdDescriptor.FD_OFFSET, fd);
         pollFds.set(JAVA_SHORT, PollfdDescriptor.EVENTS_OFFSET, (short)(Syscalls.POLLIN | Syscalls.POLLERR));
@@ -324,25 +327,22 @@ public final class PacketSocket implements AutoCloseable
 
     private void setInt(final int level, final int name, final int value, final String call, final String context)
     {
+        setInt(level, name, value, Operation.SOCKET_OPTION, call, context);
+    }
+
+    private void setInt(final int level, final int name, final int value, final Operation operation, final String call,
+        final String context)
+    {
         try (Arena scratch = Arena.ofConfined())
         {
-            Syscalls.check(Syscalls.setsockopt(fd, level, name, scratch.allocateFrom(JAVA_INT, value)), call, context);
+            Syscalls.check(Syscalls.setsockopt(fd, level, name, scratch.allocateFrom(JAVA_INT, value)), operation, call, context);
         }
     }
 
     private long kickTx()
     {
-        final long sent = Syscalls.send(fd, MemorySegment.NULL, 0, PacketConstants.MSG_DONTWAIT);
-        if (sent < 0)
-        {
-            final int errno = Syscalls.errno();
-            if (errno == Errno.EAGAIN || errno == Errno.ENOBUFS || errno == Errno.EINTR)
-            {
-                return 0;
-            }
-            throw Errno.exception("send(PACKET_TX_RING, " + interfaceName + ")", errno, null);
-        }
-        return sent;
+        return Errno.ioResult(Syscalls.send(fd, MemorySegment.NULL, 0, PacketConstants.MSG_DONTWAIT), Operation.SEND,
+            "send(PACKET_TX_RING, " + interfaceName + ")", null);
     }
 
     /** @return the RX ring (V3 {@link BlockRing} or V2 {@link FrameRing}). */
@@ -421,12 +421,8 @@ public final class PacketSocket implements AutoCloseable
         }
         if (ready < 0)
         {
-            final int errno = Syscalls.errno();
-            if (errno == Errno.EINTR)
-            {
-                return WaitResult.TIMEOUT;
-            }
-            throw Errno.exception("poll(" + interfaceName + ")", errno, null);
+            Errno.ioResult(ready, Operation.POLL, "poll(" + interfaceName + ")", null); // throws unless retryable
+            return WaitResult.TIMEOUT;
         }
         final short wakeEvents = pollFds.get(JAVA_SHORT, stride + PollfdDescriptor.REVENTS_OFFSET);
         if ((wakeEvents & Syscalls.POLLIN) != 0)
@@ -464,7 +460,7 @@ public final class PacketSocket implements AutoCloseable
             final MemorySegment value = scratch.allocate(JAVA_INT);
             final MemorySegment length = scratch.allocateFrom(JAVA_INT, Integer.BYTES);
             Syscalls.check(Syscalls.getsockopt(fd, PacketConstants.SOL_SOCKET, PacketConstants.SO_ERROR, value, length),
-                "getsockopt(SO_ERROR)", null);
+                Operation.SOCKET_OPTION, "getsockopt(SO_ERROR)", null);
             return value.get(JAVA_INT, 0);
         }
     }
@@ -529,7 +525,7 @@ public final class PacketSocket implements AutoCloseable
             statsLength.set(JAVA_INT, 0, (int)TpacketStatsV3Descriptor.LAYOUT.byteSize());
             statsBuffer.fill((byte)0);
             Syscalls.check(Syscalls.getsockopt(fd, PacketConstants.SOL_PACKET, PacketConstants.PACKET_STATISTICS, statsBuffer, statsLength),
-                "getsockopt(PACKET_STATISTICS)", interfaceName);
+                Operation.SOCKET_OPTION, "getsockopt(PACKET_STATISTICS)", interfaceName);
             packets += Integer.toUnsignedLong(statsBuffer.get(JAVA_INT, TpacketStatsV3Descriptor.PACKETS_OFFSET));
             drops += Integer.toUnsignedLong(statsBuffer.get(JAVA_INT, TpacketStatsV3Descriptor.DROPS_OFFSET));
             freezes += Integer.toUnsignedLong(statsBuffer.get(JAVA_INT, TpacketStatsV3Descriptor.FREEZE_Q_CNT_OFFSET));
@@ -562,17 +558,8 @@ public final class PacketSocket implements AutoCloseable
             MemorySegment.copy(source, offset, sendBuffer, 0, length);
             buffer = sendBuffer;
         }
-        final long sent = Syscalls.sendto(fd, buffer, length, 0, destination, (int)SockaddrLlDescriptor.LAYOUT.byteSize());
-        if (sent < 0)
-        {
-            final int errno = Syscalls.errno();
-            if (errno == Errno.EAGAIN || errno == Errno.ENOBUFS)
-            {
-                return 0;
-            }
-            throw Errno.exception("sendto(" + interfaceName + ")", errno, length + " B");
-        }
-        return sent;
+        return Errno.ioResult(Syscalls.sendto(fd, buffer, length, 0, destination, (int)SockaddrLlDescriptor.LAYOUT.byteSize()),
+            Operation.SEND, "sendto(" + interfaceName + ")", length + " B");
     }
 
     /** @return the interface name. */

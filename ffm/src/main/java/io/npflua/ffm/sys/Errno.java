@@ -36,16 +36,17 @@ public final class Errno
     /**
      * Builds the exception for a failed call. This is the only place in npflua where errno becomes an exception.
      *
-     * @param call    the call as a person reads it, e.g. {@code bind(eth0)} or {@code setsockopt(PACKET_RX_RING)}.
-     * @param errno   the errno captured right after the call.
-     * @param context what was asked for, e.g. {@code block 4 MiB x 64}, or {@code null}; for ENODEV it is taken as
-     *                the interface name.
+     * @param operation what the call was doing: it chooses the advice.
+     * @param call      the call as a person reads it, e.g. {@code bind(eth0)} or {@code setsockopt(PACKET_RX_RING)}.
+     * @param errno     the errno captured right after the call.
+     * @param context   what was asked for, e.g. {@code block 4 MiB x 64}, or {@code null}; for ENODEV it is taken as
+     *                  the interface name.
      * @return the exception to throw.
      */
-    public static ErrnoException exception(final String call, final int errno, final String context)
+    public static ErrnoException exception(final Operation operation, final String call, final int errno, final String context)
     {
         final StringBuilder message = new StringBuilder(96).append(call).append(" failed: ").append(describe(errno));
-        final String advice = advice(call, errno, context);
+        final String advice = operation.advice(errno, context);
         if (context != null && !context.isEmpty() && errno != ENODEV)
         {
             message.append(" (").append(context).append(')');
@@ -54,7 +55,44 @@ public final class Errno
         {
             message.append(": ").append(advice);
         }
-        return new ErrnoException(call, errno, message.toString());
+        return new ErrnoException(operation, call, errno, message.toString());
+    }
+
+    /**
+     * True for the errnos that mean "not now": the call may succeed if tried again (EAGAIN/EWOULDBLOCK, EINTR, and
+     * ENOBUFS, which a packet socket returns when the device queue is full). The one place that decides it, as
+     * Netty's {@code Errors.ioResult} does.
+     *
+     * @param errno a Linux errno value.
+     * @return whether the caller should treat the failure as "nothing done, try later".
+     */
+    public static boolean retryable(final int errno)
+    {
+        return errno == EAGAIN || errno == EINTR || errno == ENOBUFS;
+    }
+
+    /**
+     * The result of a call that may be retried: {@code result} when it is not negative, 0 when this thread's errno is
+     * {@link #retryable}, and otherwise the exception for it.
+     *
+     * @param result    the C result.
+     * @param operation what the call was doing.
+     * @param call      the call as a person reads it.
+     * @param context   what was asked for, or {@code null}.
+     * @return {@code result}, or 0 for "try again".
+     */
+    public static long ioResult(final long result, final Operation operation, final String call, final String context)
+    {
+        if (result >= 0)
+        {
+            return result;
+        }
+        final int errno = Syscalls.errno();
+        if (retryable(errno))
+        {
+            return 0;
+        }
+        throw exception(operation, call, errno, context);
     }
 
     /**
@@ -64,64 +102,5 @@ public final class Errno
     public static String describe(final int errno)
     {
         return Syscalls.strerror(errno);
-    }
-
-    private static String advice(final String call, final int errno, final String context)
-    {
-        switch (errno)
-        {
-            case EPERM, EACCES ->
-            {
-                return "needs root or CAP_NET_RAW (run as root, or grant it: setcap cap_net_raw,cap_net_admin+ep on the java binary)";
-            }
-            case ENODEV, ENXIO ->
-            {
-                return "no such interface: " + (context == null ? "?" : context) + " (list them with `ip link`)";
-            }
-            case ENOMEM ->
-            {
-                if (call.contains("RING") || call.startsWith("mmap"))
-                {
-                    return "the kernel could not allocate the ring; try a smaller ring (--ring-size), smaller blocks or fewer of them";
-                }
-                return "out of memory";
-            }
-            case EBUSY ->
-            {
-                if (call.startsWith("setsockopt"))
-                {
-                    return "this option must be set before the ring is created (socket setup order)";
-                }
-                return null;
-            }
-            case EINVAL ->
-            {
-                if (call.contains("PACKET_FANOUT"))
-                {
-                    return "the fanout group exists with another mode, flags or interface, or the kernel lacks a flag (ignore-outgoing needs Linux 6.2)";
-                }
-                if (call.contains("RING"))
-                {
-                    return "the kernel rejected the ring geometry";
-                }
-                return null;
-            }
-            case ENETDOWN ->
-            {
-                return "the interface is down (ip link set IFACE up)";
-            }
-            case ENOPROTOOPT ->
-            {
-                return "this kernel does not support the option";
-            }
-            case EAFNOSUPPORT ->
-            {
-                return "AF_PACKET sockets are not available in this kernel";
-            }
-            default ->
-            {
-                return null;
-            }
-        }
     }
 }

@@ -20,7 +20,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  *
  * <p>Every method returns the raw C result; when it is negative (or {@link MemorySegment#NULL}-like for
  * {@code mmap}), {@link #errno()} holds the error of this thread's last call. The {@code check*} helpers turn a failed
- * result into an {@link ErrnoException} through {@link Errno#exception(String, int, String)}.
+ * result into an {@link ErrnoException} through {@link Errno#exception(Operation, String, int, String)}.
  *
  * <p>Pointers are passed as {@link MemorySegment}s; callers pass native segments (heap segments are rejected by the
  * linker).
@@ -117,16 +117,17 @@ public final class Syscalls
     /**
      * Throws the {@link ErrnoException} for this thread's last call if {@code result} is negative.
      *
-     * @param result  the C result.
-     * @param call    the call as a person reads it, e.g. {@code setsockopt(PACKET_VERSION)}.
-     * @param context what was asked for, or {@code null}.
+     * @param result    the C result.
+     * @param operation what the call was doing (chooses the advice).
+     * @param call      the call as a person reads it, e.g. {@code setsockopt(PACKET_VERSION)}.
+     * @param context   what was asked for, or {@code null}.
      * @return {@code result} when it is not negative.
      */
-    public static long check(final long result, final String call, final String context)
+    public static long check(final long result, final Operation operation, final String call, final String context)
     {
         if (result < 0)
         {
-            throw Errno.exception(call, errno(), context);
+            throw Errno.exception(operation, call, errno(), context);
         }
         return result;
     }

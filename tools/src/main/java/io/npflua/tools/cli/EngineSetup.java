@@ -6,6 +6,7 @@ import io.npflua.engine.output.VerdictSinkFactory;
 import io.npflua.engine.rule.ErrorPolicy;
 import io.npflua.engine.rule.RuleRejectedException;
 import io.npflua.engine.rule.ScriptSpec;
+import io.npflua.ffm.sys.ErrnoException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -72,8 +73,8 @@ final class EngineSetup {
                     }
                 }
             }
-            throw new CliFailure("cannot start the engine", e.getMessage(), hint(e.getMessage()),
-                    privileged(e.getMessage()) ? ExitCodes.NEEDS_ROOT : ExitCodes.FAILURE, e);
+            throw new CliFailure("cannot start the engine", e.getMessage(), null,
+                    privilegeDenied(e) ? ExitCodes.NEEDS_ROOT : ExitCodes.FAILURE, e);
         }
     }
 
@@ -83,8 +84,8 @@ final class EngineSetup {
             engine.start();
         } catch (EngineException e) {
             engine.closeAndReport();
-            throw new CliFailure("cannot start the engine", e.getMessage(), hint(e.getMessage()),
-                    privileged(e.getMessage()) ? ExitCodes.NEEDS_ROOT : ExitCodes.FAILURE, e);
+            throw new CliFailure("cannot start the engine", e.getMessage(), null,
+                    privilegeDenied(e) ? ExitCodes.NEEDS_ROOT : ExitCodes.FAILURE, e);
         }
     }
 
@@ -97,14 +98,17 @@ final class EngineSetup {
         }
     }
 
-    private static boolean privileged(String message) {
-        String m = String.valueOf(message);
-        return m.contains("Operation not permitted") || m.contains("CAP_NET_RAW") || m.contains("EPERM");
-    }
-
-    private static String hint(String message) {
-        // The ffm layer's errno text may already carry the advice; say it once.
-        return privileged(message) && !String.valueOf(message).contains("setcap") ? "run as root, or grant the JDK's java binary cap_net_raw,cap_net_admin with"
-                + " setcap" : null;
+    /**
+     * True when a system call under {@code e} failed for want of privilege (EPERM or EACCES): the errno is read from
+     * the {@link ErrnoException} in the cause chain, never from message text. Its message already carries the advice
+     * (root or CAP_NET_RAW with setcap).
+     */
+    static boolean privilegeDenied(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ErrnoException x) {
+                return x.privilegeDenied();
+            }
+        }
+        return false;
     }
 }

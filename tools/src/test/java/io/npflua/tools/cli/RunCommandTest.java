@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.npflua.engine.json.JsonReader;
+import io.npflua.ffm.sys.Errno;
+import io.npflua.ffm.sys.Operation;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -89,7 +91,8 @@ class RunCommandTest {
 
                     @Override
                     public io.npflua.engine.source.FrameSource open(io.npflua.engine.source.SourceRequest r) {
-                        throw new IllegalStateException("socket(AF_PACKET) failed: Operation not permitted");
+                        // the errno decides, not the text: a real ErrnoException as the ffm layer makes it
+                        throw Errno.exception(Operation.SOCKET, "socket(AF_PACKET, SOCK_RAW)", Errno.EPERM, null);
                     }
                 };
             }
@@ -97,7 +100,8 @@ class RunCommandTest {
         Cli.Result r = Cli.run(f, "run", "-i", "test0", "--no-control");
         assertEquals(ExitCodes.NEEDS_ROOT, r.code(), r.err());
         assertTrue(r.err().startsWith("npflua: cannot start the engine: cannot open test0 for worker 0: socket("
-                + "AF_PACKET) failed: Operation not permitted; run as root, or grant"), r.err());
+                + "AF_PACKET, SOCK_RAW) failed: Operation not permitted: needs root or CAP_NET_RAW (run as root, or grant"
+                + " it: setcap"), r.err());
     }
 
     @Test
