@@ -913,7 +913,7 @@ public final class Engine implements AutoCloseable {
                 } catch (RuleRejectedException e) {
                     engine.close();
                     String name = r instanceof ScriptSpec s ? s.name() : ((HandlerRuleSpec) r).name();
-                    throw new EngineException("rule '" + name + "' rejected: " + e.getMessage(), e);
+                    throw new EngineException(name, "rule '" + name + "' rejected: " + e.getMessage(), e);
                 }
             }
             return engine;

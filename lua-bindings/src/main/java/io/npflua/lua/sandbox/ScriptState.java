@@ -102,7 +102,7 @@ public final class ScriptState implements AutoCloseable {
         try {
             g = SandboxGlobals.create(name, options.printSink(), options.modules(), hook);
         } catch (RuntimeException e) {
-            throw new ScriptLoadException("script '" + name + "': a module failed to open: " + e, e);
+            throw new ScriptLoadException(name, "script '" + name + "': a module failed to open: " + e, e);
         }
         LuaValue chunk;
         List<LuaCompiler.FunctionReport> functions;
@@ -117,7 +117,7 @@ public final class ScriptState implements AutoCloseable {
             // LuaJ's lexer quotes the chunk name Lua-style ([string "name"]); runtime errors use the bare name.
             String message = SyntaxMessages.luaWording(clean(e.getMessage()).replace("[string \"" + name + "\"]",
                     name));
-            throw new ScriptLoadException("script '" + name + "' does not compile: " + message, e);
+            throw positioned(name, " does not compile: ", message, e);
         }
         InstructionBudget b = InstructionBudget.current();
         b.arm(options.loadBudget());
@@ -127,24 +127,24 @@ public final class ScriptState implements AutoCloseable {
             chunk.call();
         } catch (BudgetExceededError e) {
             String site = hook.takeExhaustionSite();
-            throw new ScriptLoadException("script '" + name + "': the top-level chunk did not finish within "
+            throw new ScriptLoadException(name, "script '" + name + "': the top-level chunk did not finish within "
                     + options.loadBudget() + " instructions" + (site == null ? "" : " (cut off at " + site + ")")
                     + "; the chunk must return: put per-packet work in function " + options.entry() + "(pkt)", e);
         } catch (LuaError e) {
-            throw new ScriptLoadException("script '" + name + "' failed while loading: " + describe(e), e);
+            throw positioned(name, " failed while loading: ", describe(e), e);
         } catch (StackOverflowError | OutOfMemoryError e) {
-            throw new ScriptLoadException("script '" + name + "' failed while loading: " + e, e);
+            throw new ScriptLoadException(name, "script '" + name + "' failed while loading: " + e, e);
         } catch (RuntimeException e) {
-            throw new ScriptLoadException("script '" + name + "' failed while loading: " + e, e);
+            throw new ScriptLoadException(name, "script '" + name + "' failed while loading: " + e, e);
         } finally {
             b.disarm();
             b.bind(null);
         }
         LuaValue entry = g.rawget(options.entry());
         if (!entry.isfunction()) {
-            throw new ScriptLoadException("script '" + name + "' defines no function '" + options.entry()
+            throw new ScriptLoadException(name, "script '" + name + "' defines no function '" + options.entry()
                     + "' (found " + entry.typename() + "): the engine calls " + options.entry()
-                    + "(pkt) for each frame; define it as a global function");
+                    + "(pkt) for each frame; define it as a global function", null);
         }
         return new ScriptState(name, g, hook, options, entry, functions, classes);
     }
@@ -295,6 +295,12 @@ public final class ScriptState implements AutoCloseable {
      * converted through {@code __tostring} (that would run script code outside any budget); they are described by
      * type, as the standalone {@code lua} interpreter does.
      */
+    /** A load failure whose Lua text may start with a position in the chunk: the line becomes a field. */
+    private static ScriptLoadException positioned(String name, String what, String luaText, Throwable cause) {
+        ScriptLoadException.Position p = ScriptLoadException.position(luaText, name);
+        return new ScriptLoadException(name, p.line(), p.rest(), "script '" + name + "'" + what + luaText, cause);
+    }
+
     static String describe(LuaError e) {
         LuaValue object = e.getMessageObject();
         if (object != null && object.isstring()) {

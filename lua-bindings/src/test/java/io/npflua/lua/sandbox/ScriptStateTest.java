@@ -11,6 +11,38 @@ class ScriptStateTest {
     private final ScriptFixture fx = new ScriptFixture();
 
     @Test
+    void shouldCarryTheLineAndDetailOfALoadFailureAsFields() {
+        ScriptLoadException syntax = assertThrows(ScriptLoadException.class,
+                () -> fx.load("function filter(p)\n  return p:x(\nend\n"));
+        assertEquals("test.lua", syntax.script());
+        assertEquals(3, syntax.line());
+        assertEquals("unexpected symbol near 'end'", syntax.detail());
+        ScriptLoadException runtime = assertThrows(ScriptLoadException.class,
+                () -> fx.load("local x\n\nlocal y = x.f\nfunction filter() end"));
+        assertEquals(3, runtime.line());
+        // the wording differs between the models (LuaJ's interpreter does not name the variable)
+        assertTrue(runtime.detail().startsWith("attempt to index "), runtime.detail());
+        assertTrue(runtime.getMessage().startsWith("script 'test.lua' failed while loading: test.lua:3"),
+                runtime.getMessage());
+        ScriptLoadException noEntry = assertThrows(ScriptLoadException.class, () -> fx.load("local a = 1"));
+        assertEquals(0, noEntry.line());
+        assertEquals(noEntry.getMessage(), noEntry.detail(), "no position: the detail is the message");
+        ScriptLoadException thrown = assertThrows(ScriptLoadException.class, () -> fx.load("error({})"));
+        assertEquals(0, thrown.line(), "an error value that is not a string has no position");
+    }
+
+    @Test
+    void shouldSplitAPositionOnlyWhenTheTextStartsWithTheChunk() {
+        assertEquals(new ScriptLoadException.Position(12, "boom"), ScriptLoadException.position("a.lua:12: boom", "a.lua"));
+        assertEquals(new ScriptLoadException.Position(4, "boom"), ScriptLoadException.position("@a.lua:4 boom", "a.lua"));
+        assertEquals(new ScriptLoadException.Position(0, "b.lua:4: x"), ScriptLoadException.position("b.lua:4: x", "a.lua"));
+        assertEquals(new ScriptLoadException.Position(0, "a.lua:x: y"), ScriptLoadException.position("a.lua:x: y", "a.lua"));
+        assertEquals(new ScriptLoadException.Position(0, "a.lua:7x"), ScriptLoadException.position("a.lua:7x", "a.lua"));
+        assertEquals(new ScriptLoadException.Position(0, "a.lua:"), ScriptLoadException.position("a.lua:", "a.lua"));
+        assertEquals(new ScriptLoadException.Position(9, ""), ScriptLoadException.position("a.lua:9", "a.lua"));
+    }
+
+    @Test
     void shouldPassOnTruthyResultAndBlockOnFalseOrNil() throws Exception {
         ScriptState s = fx.load("function filter(p) if p == 1 then return 0 elseif p == 2 then return false end end");
         assertEquals(CallOutcome.PASS, s.call(LuaValue.valueOf(1)), "0 is true in Lua");

@@ -71,7 +71,7 @@ final class CheckCommand extends BaseCommand {
                     }
                 }
             } catch (RuleRejectedException e) {
-                err().println(ScriptFiles.locate(e.getMessage(), name, file));
+                err().println(ScriptFiles.locate(file, e.line(), e.detail()));
                 failed++;
             }
         }

@@ -64,11 +64,11 @@ final class EngineSetup {
         try {
             return builder.build();
         } catch (EngineException e) {
-            if (e.getCause() instanceof RuleRejectedException r) {
+            if (e.getCause() instanceof RuleRejectedException r && e.rule() != null) {
                 for (ScriptPlan p : plans) {
-                    if (e.getMessage().startsWith("rule '" + p.name() + "'")) {
+                    if (e.rule().equals(p.name())) {
                         throw new CliFailure("script " + p.file() + " rejected",
-                                ScriptFiles.locate(r.getMessage(), p.name(), p.file()),
+                                ScriptFiles.locate(p.file(), r.line(), r.detail()),
                                 "run 'npflua check " + p.file() + "' and fix the line shown", ExitCodes.FAILURE, e);
                     }
                 }

@@ -11,8 +11,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /** Reading scripts from files and directories, and pointing script errors back at the file they came from. */
@@ -78,22 +76,11 @@ final class ScriptFiles {
     }
 
     /**
-     * Rewrites a script error so that it starts with {@code file:line:} as compilers print it, whatever chunk name
-     * the sandbox used ({@code name}, {@code name.lua} or {@code [string "name"]}; LuaJ omits the colon after the
-     * line of a runtime error, {@code name.lua:3 attempt to ...}); without a line number the result
-     * is {@code file: message}.
+     * A script error as compilers print it: {@code file:line: detail}, or {@code file: detail} when it has no line.
+     * The line and detail come from the exception's fields ({@code ScriptLoadException}, {@code
+     * RuleRejectedException}), never from its message text.
      */
-    static String locate(String message, String name, Path file) {
-        String n = Pattern.quote(name);
-        // The path printed in front says which script; the sandbox's own "script 'x.lua' ...: " prefix only repeats it.
-        String msg = message == null ? "unknown error" : message.replaceFirst("^script '" + n
-                + "(?:\\.lua)?' (?:does not compile|failed while loading): ", "");
-        Pattern p = Pattern.compile("(?:\\[string \"" + n + "(?:\\.lua)?\"\\]|@?" + n + "(?:\\.lua)?):(\\d+)(?::|\\s)\\s*");
-        Matcher m = p.matcher(msg);
-        if (m.find()) {
-            String rest = (msg.substring(0, m.start()) + msg.substring(m.end())).trim();
-            return file + ":" + m.group(1) + ": " + rest;
-        }
-        return file + ": " + msg;
+    static String locate(Path file, int line, String detail) {
+        return line > 0 ? file + ":" + line + ": " + detail : file + ": " + detail;
     }
 }

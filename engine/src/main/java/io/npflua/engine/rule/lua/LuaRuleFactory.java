@@ -171,7 +171,7 @@ public final class LuaRuleFactory implements RuleFactory {
         try {
             return ScriptState.load(options);
         } catch (ScriptLoadException e) {
-            throw new RuleRejectedException(e.getMessage(), e);
+            throw new RuleRejectedException(e.line(), e.detail(), e.getMessage(), e);
         }
     }
 
