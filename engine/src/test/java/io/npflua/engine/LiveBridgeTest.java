@@ -1,10 +1,10 @@
 package io.npflua.engine;
 
 import io.npflua.engine.counter.EngineSnapshot;
-import io.npflua.engine.frames.InternetChecksum;
+import io.npflua.lua.data.InternetChecksum;
 import io.npflua.engine.output.bridge.BridgePorts;
 import io.npflua.engine.rule.Verdict;
-import io.npflua.engine.source.FanoutMode;
+import io.npflua.ffm.socket.FanoutMode;
 import io.npflua.engine.source.Frame;
 import io.npflua.engine.source.ring.LiveCaptureOptions;
 import io.npflua.ffm.lab.LiveTest;

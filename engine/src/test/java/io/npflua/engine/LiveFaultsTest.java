@@ -10,7 +10,7 @@ import io.npflua.engine.rule.ErrorPolicy;
 import io.npflua.engine.rule.RuleRejectedException;
 import io.npflua.engine.rule.ScriptSpec;
 import io.npflua.engine.rule.Verdict;
-import io.npflua.engine.source.FanoutMode;
+import io.npflua.ffm.socket.FanoutMode;
 import io.npflua.engine.source.ring.LiveCaptureOptions;
 import io.npflua.engine.worker.ErrorHandler;
 import io.npflua.ffm.lab.LabTraffic;

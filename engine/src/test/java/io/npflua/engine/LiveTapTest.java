@@ -4,7 +4,7 @@ import io.npflua.engine.counter.EngineSnapshot;
 import io.npflua.engine.counter.WorkerSnapshot;
 import io.npflua.engine.output.pcap.PcapVerdictSink;
 import io.npflua.engine.rule.ScriptSpec;
-import io.npflua.engine.source.FanoutMode;
+import io.npflua.ffm.socket.FanoutMode;
 import io.npflua.engine.source.ring.LiveCaptureOptions;
 import io.npflua.ffm.lab.LiveTest;
 import io.npflua.ffm.lab.VethLab;

@@ -3,7 +3,7 @@ package io.npflua.engine;
 import io.npflua.engine.counter.EngineSnapshot;
 import io.npflua.engine.frames.FrameBuilder;
 import io.npflua.engine.rule.ScriptSpec;
-import io.npflua.engine.source.FanoutMode;
+import io.npflua.ffm.socket.FanoutMode;
 import io.npflua.engine.source.ring.LiveCaptureOptions;
 import io.npflua.ffm.lab.LiveTest;
 import io.npflua.ffm.lab.VethLab;

@@ -1,5 +1,6 @@
 package io.npflua.engine.frames;
 
+import io.npflua.lua.data.InternetChecksum;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.net.Inet4Address;

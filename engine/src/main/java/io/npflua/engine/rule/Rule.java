@@ -1,5 +1,7 @@
 package io.npflua.engine.rule;
 
+import io.npflua.lua.core.InstructionBudget;
+import io.npflua.lua.core.BudgetExceededError;
 import io.npflua.engine.source.Frame;
 
 /**

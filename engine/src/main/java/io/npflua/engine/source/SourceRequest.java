@@ -1,5 +1,7 @@
 package io.npflua.engine.source;
 
+import io.npflua.ffm.socket.FanoutMode;
+
 /**
  * What a worker asks a {@link FrameSourceFactory} for: the interface (or file) {@code name}, this worker's index
  * among {@code workerCount} workers, the fanout mode, whether frames must be writable (inline bridge), and the

@@ -1,5 +1,6 @@
 package io.npflua.engine.frames;
 
+import io.npflua.lua.data.InternetChecksum;
 import io.npflua.engine.pcap.PcapWriter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

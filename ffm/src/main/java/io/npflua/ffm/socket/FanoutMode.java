@@ -1,7 +1,8 @@
 package io.npflua.ffm.socket;
 
 /**
- * How the kernel spreads packets over the sockets of a PACKET_FANOUT group.
+ * How the kernel spreads packets over the sockets of a PACKET_FANOUT group (and so one interface's frames over the
+ * engine's workers; in-memory and file sources ignore it).
  */
 public enum FanoutMode
 {
@@ -29,5 +30,24 @@ public enum FanoutMode
     public int kernelValue()
     {
         return kernelValue;
+    }
+
+    /**
+     * Parses {@code hash|lb|cpu|rollover|rnd|qm} in any case (the command line's and the config file's words).
+     *
+     * @param text the mode's name.
+     * @return the mode.
+     * @throws IllegalArgumentException naming the accepted words otherwise.
+     */
+    public static FanoutMode parse(final String text)
+    {
+        for (final FanoutMode mode : values())
+        {
+            if (mode.name().equalsIgnoreCase(text))
+            {
+                return mode;
+            }
+        }
+        throw new IllegalArgumentException("unknown fanout mode '" + text + "': use hash, lb, cpu, qm, rollover or rnd");
     }
 }

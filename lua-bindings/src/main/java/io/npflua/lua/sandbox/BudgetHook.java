@@ -1,6 +1,8 @@
 package io.npflua.lua.sandbox;
 
 import io.npflua.lua.compiler.CompiledHook;
+import io.npflua.lua.core.ExhaustionListener;
+import io.npflua.lua.core.InstructionBudget;
 import org.luaj.vm2.Lua;
 import org.luaj.vm2.LuaClosure;
 import org.luaj.vm2.LuaFunction;
@@ -34,7 +36,7 @@ import java.util.Arrays;
  * When the interpreter catches a LuaError it asks the hook for a traceback; this one returns none (the message
  * already carries script name and line), so error handling stays cheap too.
  */
-final class BudgetHook extends DebugLib implements CompiledHook {
+final class BudgetHook extends DebugLib implements CompiledHook, ExhaustionListener {
     /** Frame kind of a pcall/xpcall frame: no code of its own. */
     private static final int PCALL = 0;
     /** Frame kind of a function compiled at run time (not adopted): tracked by reference. */
@@ -173,28 +175,19 @@ final class BudgetHook extends DebugLib implements CompiledHook {
     /** The steps of one basic block of compiled code, starting at {@code pc}. Allocates nothing unless it throws. */
     @Override
     public void steps(int n, int pc) {
-        InstructionBudget b = budget;
-        if ((b.remaining -= n) < 0) {
-            b.exceeded(pc);
-        }
+        budget.spend(n, pc);
     }
 
     /** Before a compiled {@code R(from) .. ... .. R(to)}: the size cap and the charge for its bytes. */
     @Override
     public void concat(LuaValue[] stack, int from, int to, int pc) {
-        InstructionBudget b = budget;
-        if ((b.remaining -= checkConcat(stack, from, to) / SandboxLimits.BYTES_PER_STEP) < 0) {
-            b.exceeded(pc);
-        }
+        budget.spend(checkConcat(stack, from, to) / SandboxLimits.BYTES_PER_STEP, pc);
     }
 
     /** Runs before every VM instruction. Allocates nothing unless it throws. */
     @Override
     public void onInstruction(int pc, Varargs v, int top) {
-        InstructionBudget b = budget;
-        if (--b.remaining < 0) {
-            b.exceeded(pc);
-        }
+        budget.spend(1, pc);
         if (kind < 0) {
             checkInstruction(pc);
         }
@@ -205,11 +198,7 @@ final class BudgetHook extends DebugLib implements CompiledHook {
         Prototype p = kind == DYNAMIC ? dynamic[d] : registry[-kind];
         int i = p.code[pc];
         if ((i & 0x3f) == Lua.OP_CONCAT) {
-            InstructionBudget b = budget;
-            if ((b.remaining -= checkConcat(stacks[d], i >>> 23, (i >> 14) & 0x1ff) / SandboxLimits.BYTES_PER_STEP)
-                    < 0) {
-                b.exceeded(pc);
-            }
+            budget.spend(checkConcat(stacks[d], i >>> 23, (i >> 14) & 0x1ff) / SandboxLimits.BYTES_PER_STEP, pc);
         }
     }
 
@@ -239,7 +228,8 @@ final class BudgetHook extends DebugLib implements CompiledHook {
      * Remembers where the budget ran out ({@code chunk:line}, or {@code chunk (in a library function)} when
      * {@code pc < 0}), before the unwinding frames pop the hook's stack. Runs once per exhausted call; allocates.
      */
-    void recordExhaustion(int pc) {
+    @Override
+    public void recordExhaustion(int pc) {
         Prototype p = null;
         for (int d = Math.min(depth, kinds.length - 1); d > 0 && p == null; d--) {
             int k = kinds[d];

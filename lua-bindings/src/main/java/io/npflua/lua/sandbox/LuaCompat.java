@@ -1,5 +1,6 @@
 package io.npflua.lua.sandbox;
 
+import io.npflua.lua.core.InstructionBudget;
 import io.npflua.lua.compiler.LuaOrder;
 import org.luaj.vm2.LuaError;
 import org.luaj.vm2.LuaString;

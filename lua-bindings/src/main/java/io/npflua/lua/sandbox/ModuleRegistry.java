@@ -1,5 +1,6 @@
 package io.npflua.lua.sandbox;
 
+import io.npflua.lua.core.ModuleLoader;
 import io.npflua.lua.data.DataLib;
 import io.npflua.lua.shared.SharedModule;
 import io.npflua.lua.shared.SharedTables;

@@ -1,5 +1,7 @@
 package io.npflua.lua.sandbox;
 
+import io.npflua.lua.core.InstructionBudget;
+import io.npflua.lua.core.ModuleLoader;
 import io.npflua.lua.compiler.LuaCompiler;
 import io.npflua.lua.string.CanonicalStrings;
 import io.npflua.lua.string.LuaNumbers;

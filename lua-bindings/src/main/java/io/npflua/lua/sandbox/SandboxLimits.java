@@ -1,5 +1,9 @@
 package io.npflua.lua.sandbox;
 
+import io.npflua.lua.core.SizeLimitError;
+import io.npflua.lua.core.InstructionBudget;
+import io.npflua.lua.core.BudgetExceededError;
+
 /**
  * Limits every sandboxed state shares, in one place so that the string library and the VM hook enforce the same
  * numbers.

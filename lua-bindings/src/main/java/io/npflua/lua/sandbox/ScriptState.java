@@ -1,5 +1,8 @@
 package io.npflua.lua.sandbox;
 
+import io.npflua.lua.core.SizeLimitError;
+import io.npflua.lua.core.InstructionBudget;
+import io.npflua.lua.core.BudgetExceededError;
 import io.npflua.lua.compiler.CompiledFunction;
 import io.npflua.lua.compiler.LuaCompiler;
 import org.luaj.vm2.Globals;
@@ -209,7 +212,7 @@ public final class ScriptState implements AutoCloseable {
             // A call of more than one slice of steps may have allocated much: the next call samples the counter.
             lastCallLong = b.remaining() < b.limit() - InstructionBudget.SLICE;
             // Library code running outside script calls (tests, Java callers) must not hit this call's leftovers.
-            b.remaining = InstructionBudget.UNLIMITED;
+            b.lift();
         }
     }
 

@@ -1,6 +1,6 @@
 package io.npflua.lua.shared;
 
-import io.npflua.lua.sandbox.ModuleLoader;
+import io.npflua.lua.core.ModuleLoader;
 import org.luaj.vm2.Globals;
 import org.luaj.vm2.LuaError;
 import org.luaj.vm2.LuaTable;

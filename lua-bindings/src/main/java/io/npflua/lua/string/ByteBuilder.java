@@ -1,5 +1,7 @@
 package io.npflua.lua.string;
 
+import io.npflua.lua.core.SizeLimitError;
+
 import java.util.Arrays;
 
 import org.luaj.vm2.LuaError;
@@ -16,7 +18,7 @@ final class ByteBuilder {
 
     /** The error every builder raises at the cap. */
     static LuaError tooLarge() {
-        return new io.npflua.lua.sandbox.SizeLimitError("resulting string too large (limit " + (LuaStrings.MAX_STRING_BYTES >> 20) + " MiB)");
+        return new SizeLimitError("resulting string too large (limit " + (LuaStrings.MAX_STRING_BYTES >> 20) + " MiB)");
     }
 
     /** Throws {@link #tooLarge()} if a string of {@code n} bytes would exceed the cap. */

@@ -1,6 +1,6 @@
 package io.npflua.lua.string;
 
-import io.npflua.lua.sandbox.InstructionBudget;
+import io.npflua.lua.core.InstructionBudget;
 import org.luaj.vm2.LuaError;
 import org.luaj.vm2.LuaInteger;
 import org.luaj.vm2.LuaString;

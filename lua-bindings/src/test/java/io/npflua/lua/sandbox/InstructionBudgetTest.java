@@ -1,5 +1,7 @@
 package io.npflua.lua.sandbox;
 
+import io.npflua.lua.core.InstructionBudget;
+import io.npflua.lua.core.BudgetExceededError;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;

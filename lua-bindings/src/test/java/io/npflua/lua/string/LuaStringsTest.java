@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.npflua.lua.sandbox.BudgetExceededError;
-import io.npflua.lua.sandbox.InstructionBudget;
+import io.npflua.lua.core.BudgetExceededError;
+import io.npflua.lua.core.InstructionBudget;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.luaj.vm2.Globals;

@@ -2,7 +2,7 @@ package io.npflua.tools.cli;
 
 import io.npflua.engine.rule.ErrorPolicy;
 import io.npflua.engine.rule.ScriptLimits;
-import io.npflua.engine.source.FanoutMode;
+import io.npflua.ffm.socket.FanoutMode;
 import io.npflua.lua.sandbox.ExecutionModel;
 import java.nio.file.Path;
 import java.util.ArrayList;

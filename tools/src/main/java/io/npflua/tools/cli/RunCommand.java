@@ -4,7 +4,7 @@ import io.npflua.engine.Engine;
 import io.npflua.engine.counter.EngineSnapshot;
 import io.npflua.engine.output.bridge.BridgePorts;
 import io.npflua.engine.rule.ErrorPolicy;
-import io.npflua.engine.source.FanoutMode;
+import io.npflua.ffm.socket.FanoutMode;
 import io.npflua.engine.worker.ErrorHandler;
 import java.io.IOException;
 import java.nio.file.Files;

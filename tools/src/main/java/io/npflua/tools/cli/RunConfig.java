@@ -1,7 +1,7 @@
 package io.npflua.tools.cli;
 
 import io.npflua.engine.rule.ErrorPolicy;
-import io.npflua.engine.source.FanoutMode;
+import io.npflua.ffm.socket.FanoutMode;
 import java.nio.file.Path;
 import java.util.List;
 

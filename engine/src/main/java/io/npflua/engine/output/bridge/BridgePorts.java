@@ -2,7 +2,7 @@ package io.npflua.engine.output.bridge;
 
 import io.npflua.engine.output.Forwarder;
 import io.npflua.engine.output.ForwarderFactory;
-import io.npflua.engine.source.FanoutMode;
+import io.npflua.ffm.socket.FanoutMode;
 import io.npflua.engine.source.FrameSource;
 import io.npflua.engine.source.FrameSourceFactory;
 import io.npflua.engine.source.SourceRequest;
@@ -129,7 +129,7 @@ public final class BridgePorts extends LiveSourceFactory implements ForwarderFac
                     .promiscuous(options.promiscuous())
                     .filter(options.filter());
             if (workerCount > 1) {
-                b.fanout(Fanout.of(groupId(name), kernelMode(fanout), FanoutFlag.IGNORE_OUTGOING));
+                b.fanout(Fanout.of(groupId(name), fanout, FanoutFlag.IGNORE_OUTGOING));
             } else {
                 b.ignoreOutgoing(true);
             }

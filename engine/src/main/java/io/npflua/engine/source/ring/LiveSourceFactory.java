@@ -1,6 +1,6 @@
 package io.npflua.engine.source.ring;
 
-import io.npflua.engine.source.FanoutMode;
+import io.npflua.ffm.socket.FanoutMode;
 import io.npflua.engine.source.FrameSource;
 import io.npflua.engine.source.FrameSourceFactory;
 import io.npflua.engine.source.SourceRequest;
@@ -74,7 +74,7 @@ public class LiveSourceFactory implements FrameSourceFactory {
                 .filter(options.filter())
                 .snapLength(Math.max(0, request.snapLength()));
         if (request.workerCount() > 1) {
-            b.fanout(Fanout.of(groupId(request.name()), kernelMode(request.fanout())));
+            b.fanout(Fanout.of(groupId(request.name()), request.fanout()));
         }
         PacketSocket socket = PacketSocket.open(b.build());
         // The kernel may take up to two retire periods to hand over a partly filled block.
@@ -85,18 +85,6 @@ public class LiveSourceFactory implements FrameSourceFactory {
     /** The fanout group id this factory uses for interface {@code name} (stable for the factory's life). */
     public int groupId(String name) {
         return groupIds.computeIfAbsent(name, n -> (groupBase + nextGroup.getAndIncrement()) & 0xffff);
-    }
-
-    /** Maps the engine's fanout mode to the kernel's. */
-    public static io.npflua.ffm.socket.FanoutMode kernelMode(FanoutMode mode) {
-        return switch (mode) {
-            case HASH -> io.npflua.ffm.socket.FanoutMode.HASH;
-            case LB -> io.npflua.ffm.socket.FanoutMode.LB;
-            case CPU -> io.npflua.ffm.socket.FanoutMode.CPU;
-            case QM -> io.npflua.ffm.socket.FanoutMode.QM;
-            case ROLLOVER -> io.npflua.ffm.socket.FanoutMode.ROLLOVER;
-            case RND -> io.npflua.ffm.socket.FanoutMode.RND;
-        };
     }
 
 }

@@ -1,6 +1,6 @@
 package io.npflua.engine.source.ring;
 
-import io.npflua.engine.source.FanoutMode;
+import io.npflua.ffm.socket.FanoutMode;
 import io.npflua.engine.source.FrameSource;
 import io.npflua.engine.source.FrameSourceContract;
 import io.npflua.engine.source.SourceRequest;

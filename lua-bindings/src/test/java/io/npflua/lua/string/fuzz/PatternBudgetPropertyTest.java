@@ -8,8 +8,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 import java.util.List;
 import java.util.Set;
 
-import io.npflua.lua.sandbox.BudgetExceededError;
-import io.npflua.lua.sandbox.InstructionBudget;
+import io.npflua.lua.core.BudgetExceededError;
+import io.npflua.lua.core.InstructionBudget;
 import io.npflua.lua.string.LuaStrings;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

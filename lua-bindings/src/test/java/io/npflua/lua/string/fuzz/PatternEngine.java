@@ -1,10 +1,11 @@
 package io.npflua.lua.string.fuzz;
 
+import io.npflua.lua.core.BudgetExceededError;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 
-import io.npflua.lua.sandbox.InstructionBudget;
+import io.npflua.lua.core.InstructionBudget;
 import io.npflua.lua.string.LuaStrings;
 import org.luaj.vm2.Globals;
 import org.luaj.vm2.LuaTable;
@@ -68,7 +69,7 @@ final class PatternEngine {
         budget.arm(steps);
         try {
             return runRepeated(caseLine, times);
-        } catch (io.npflua.lua.sandbox.BudgetExceededError e) {
+        } catch (io.npflua.lua.core.BudgetExceededError e) {
             return "budget exceeded";
         } finally {
             budget.disarm();

@@ -1,4 +1,4 @@
-package io.npflua.engine.frames;
+package io.npflua.lua.data;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package io.npflua.lua.sandbox;
+package io.npflua.lua.core;
 
 import java.lang.management.ManagementFactory;
 
@@ -21,7 +21,7 @@ public final class InstructionBudget {
      * Steps handed out at a time when a call also has a time or allocation limit: those limits are checked each time
      * a slice is spent, never on the per-instruction path. One slice is some tens of microseconds of script work.
      */
-    static final int SLICE = 10_000;
+    public static final int SLICE = 10_000;
 
     private static final ThreadLocal<InstructionBudget> CURRENT = ThreadLocal.withInitial(InstructionBudget::new);
     private static final com.sun.management.ThreadMXBean THREADS =
@@ -37,8 +37,8 @@ public final class InstructionBudget {
         ALLOCATION
     }
 
-    /** Package-private: the VM hook decrements it inline, once per instruction. */
-    long remaining = UNLIMITED;
+    /** Steps left before the next check; the VM hook spends it once per instruction ({@link #spend}). */
+    private long remaining = UNLIMITED;
     private long limit = UNLIMITED;
     /** Steps of the limit not yet handed out to {@link #remaining} (slices). */
     private long unissued;
@@ -50,11 +50,11 @@ public final class InstructionBudget {
     private boolean started;
     private Limit exceededLimit;
     /** The hook of the state whose call is running on this thread: told where the budget ran out. */
-    private BudgetHook hook;
+    private ExhaustionListener hook;
     private boolean exhausted;
 
     /** Bytes the calling thread has allocated so far (the JVM's per-thread counter). */
-    static long threadAllocatedBytes() {
+    public static long threadAllocatedBytes() {
         return THREADS.getCurrentThreadAllocatedBytes();
     }
 
@@ -109,13 +109,30 @@ public final class InstructionBudget {
      * non-throwing path.
      */
     public void charge(long steps) {
+        spend(steps, -1);
+    }
+
+    /**
+     * Spends {@code steps} for VM instruction {@code pc} (the hook's per-instruction and per-block path): one
+     * subtraction and one compare, inlined into the caller; throws {@link BudgetExceededError} once the budget is
+     * spent. Allocates nothing on the non-throwing path.
+     */
+    public void spend(long steps, int pc) {
         if ((remaining -= steps) < 0) {
-            exceeded(-1);
+            exceeded(pc);
         }
     }
 
+    /**
+     * Ends the call's budget: library code running outside script calls (tests, Java callers) must not hit the
+     * last call's leftovers.
+     */
+    public void lift() {
+        remaining = UNLIMITED;
+    }
+
     /** Marks the budget spent and throws; {@code pc} is the VM instruction that ran out, or -1 for library code. */
-    void exceeded(int pc) {
+    private void exceeded(int pc) {
         while (remaining < 0 && unissued > 0) {
             checkTimeAndAllocation(pc);
             long give = Math.min(unissued, SLICE);
@@ -150,7 +167,7 @@ public final class InstructionBudget {
         unissued = 0;
         exhausted = true;
         exceededLimit = which;
-        BudgetHook h = hook;
+        ExhaustionListener h = hook;
         if (h != null) {
             h.recordExhaustion(pc);
         }
@@ -169,7 +186,7 @@ public final class InstructionBudget {
     }
 
     /** What the last exhausted call ran out of, as a phrase for an error message. */
-    String exhaustion() {
+    public String exhaustion() {
         Limit l = exceededLimit();
         if (l == Limit.TIME) {
             return "time limit exceeded (" + timeLimitNanos / 1_000_000.0 + " ms per call)";
@@ -184,7 +201,7 @@ public final class InstructionBudget {
      * Binds the state hook of the call about to run. Stores only on change: a reference store into this long-lived
      * object costs a GC write barrier, and a worker calls the same few states over and over.
      */
-    void bind(BudgetHook hook) {
+    public void bind(ExhaustionListener hook) {
         if (this.hook != hook) {
             this.hook = hook;
         }

@@ -1,4 +1,4 @@
-package io.npflua.lua.sandbox;
+package io.npflua.lua.core;
 
 /**
  * Thrown when a script call exceeds its instruction budget, or its time or allocation limit. An {@link Error} on purpose: LuaJ's {@code pcall}

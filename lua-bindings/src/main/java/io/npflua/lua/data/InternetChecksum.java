@@ -1,4 +1,4 @@
-package io.npflua.engine.frames;
+package io.npflua.lua.data;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;

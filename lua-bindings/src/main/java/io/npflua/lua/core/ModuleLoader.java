@@ -1,4 +1,4 @@
-package io.npflua.lua.sandbox;
+package io.npflua.lua.core;
 
 import org.luaj.vm2.Globals;
 import org.luaj.vm2.LuaValue;
@@ -12,8 +12,8 @@ public interface ModuleLoader {
      * @param globals    the state's globals (for modules that need them; do not expose them to scripts)
      * @param scriptName the name of the script the state runs
      * @return the module's value (usually a table of functions), what {@code require 'name'} returns; a table must
-     *         be new for this state: its string keys are re-keyed to canonical instances
-     *         ({@link io.npflua.lua.string.CanonicalStrings}) when the state is created
+     *         be new for this state: its string keys are re-keyed to the library's canonical string instances when
+     *         the state is created
      */
     LuaValue open(Globals globals, String scriptName);
 }
