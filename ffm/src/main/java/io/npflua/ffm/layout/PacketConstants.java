@@ -7,6 +7,9 @@ package io.npflua.ffm.layout;
 public final class PacketConstants
 {
     public static final int AF_PACKET = 17;
+    /** AF_INET: the family of the plain socket the ethtool ioctl goes through (no privilege needed to open it). */
+    public static final int AF_INET = 2;
+    public static final int SOCK_DGRAM = 2;
     public static final int SOCK_RAW = 3;
     public static final int SOL_SOCKET = 1;
     public static final int SOL_PACKET = 263;
@@ -31,9 +34,19 @@ public final class PacketConstants
     public static final int PACKET_RESERVE = 12;
     public static final int PACKET_TX_RING = 13;
     public static final int PACKET_LOSS = 14;
+    /**
+     * PACKET_VNET_HDR (int, 0/1): a {@code struct virtio_net_hdr} ({@link VirtioNetHdrDescriptor}) before every frame
+     * sent and received. SOCK_RAW only; EBUSY once a ring exists (set it before PACKET_RX_RING/PACKET_TX_RING).
+     */
+    public static final int PACKET_VNET_HDR = 15;
     public static final int PACKET_FANOUT = 18;
     public static final int PACKET_QDISC_BYPASS = 20;
     public static final int PACKET_IGNORE_OUTGOING = 23;
+    /**
+     * PACKET_VNET_HDR_SZ (Linux 6.2+, int): as {@link #PACKET_VNET_HDR} with the header size given: 0 (off), 10
+     * ({@code virtio_net_hdr}) or 12 ({@code virtio_net_hdr_mrg_rxbuf}); anything else is EINVAL.
+     */
+    public static final int PACKET_VNET_HDR_SZ = 24;
 
     public static final int TPACKET_V2 = 1;
     public static final int TPACKET_V3 = 2;
@@ -49,6 +62,8 @@ public final class PacketConstants
     public static final int TP_STATUS_BLK_TMO = 1 << 5;
     public static final int TP_STATUS_VLAN_TPID_VALID = 1 << 6;
     public static final int TP_STATUS_CSUM_VALID = 1 << 7;
+    /** RX (Linux 6.x): the frame is a TCP GSO super-frame (skb_is_gso_tcp); set with or without vnet headers. */
+    public static final int TP_STATUS_GSO_TCP = 1 << 8;
 
     public static final int TP_STATUS_AVAILABLE = 0;
     public static final int TP_STATUS_SEND_REQUEST = 1;

@@ -28,6 +28,7 @@ public final class Errno
     public static final int ENXIO = 6;
     public static final int EMSGSIZE = 90;
     public static final int ENOBUFS = 105;
+    public static final int EOPNOTSUPP = 95;
 
     private Errno()
     {

@@ -29,6 +29,8 @@ public enum Operation
     POLL,
     /** Sending (send, sendto). */
     SEND,
+    /** Reading or changing an interface's offload features (the ethtool ioctl, SIOCETHTOOL). */
+    OFFLOAD,
     /** Anything else (eventfd, ioctl, ...). */
     OTHER;
 
@@ -43,8 +45,10 @@ public enum Operation
     {
         return switch (errno)
         {
-            case Errno.EPERM, Errno.EACCES ->
-                "needs root or CAP_NET_RAW (run as root, or grant it: setcap cap_net_raw,cap_net_admin+ep on the java binary)";
+            case Errno.EPERM, Errno.EACCES -> this == OFFLOAD
+                ? "changing offload features needs root or CAP_NET_ADMIN (run as root, grant it with setcap cap_net_raw,cap_net_admin+ep"
+                    + " on the java binary, or leave the interface's offloads as they are)"
+                : "needs root or CAP_NET_RAW (run as root, or grant it: setcap cap_net_raw,cap_net_admin+ep on the java binary)";
             case Errno.ENODEV, Errno.ENXIO ->
                 "no such interface: " + (context == null ? "?" : context) + " (list them with `ip link`)";
             case Errno.ENOMEM -> this == RING || this == MAP
@@ -63,6 +67,7 @@ public enum Operation
             case Errno.ENETDOWN -> "the interface is down (ip link set IFACE up)";
             case Errno.ENOPROTOOPT -> "this kernel does not support the option";
             case Errno.EAFNOSUPPORT -> "AF_PACKET sockets are not available in this kernel";
+            case Errno.EOPNOTSUPP -> this == OFFLOAD ? "the interface's driver does not support this ethtool command" : null;
             default -> null;
         };
     }

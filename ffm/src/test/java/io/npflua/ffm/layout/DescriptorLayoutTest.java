@@ -126,7 +126,71 @@ class DescriptorLayoutTest
         assertEquals(8, PacketMreqDescriptor.ADDRESS_OFFSET);
 
         assertEquals(40, IfreqDescriptor.LAYOUT.byteSize());
+        assertEquals(0, IfreqDescriptor.NAME_OFFSET);
         assertEquals(16, IfreqDescriptor.FLAGS_OFFSET);
+        assertEquals(16, IfreqDescriptor.DATA_OFFSET);
+    }
+
+    @Test
+    void shouldMatchKernelEthtoolStructs()
+    {
+        // offsetof() as printed by gcc against <linux/ethtool.h> on this machine (x86-64).
+        assertEquals(0, EthtoolSsetInfoDescriptor.CMD_OFFSET);
+        assertEquals(4, EthtoolSsetInfoDescriptor.RESERVED_OFFSET);
+        assertEquals(8, EthtoolSsetInfoDescriptor.SSET_MASK_OFFSET);
+        assertEquals(16, EthtoolSsetInfoDescriptor.DATA_OFFSET);
+
+        assertEquals(0, EthtoolGstringsDescriptor.CMD_OFFSET);
+        assertEquals(4, EthtoolGstringsDescriptor.STRING_SET_OFFSET);
+        assertEquals(8, EthtoolGstringsDescriptor.LEN_OFFSET);
+        assertEquals(12, EthtoolGstringsDescriptor.DATA_OFFSET);
+        assertEquals(12 + 3 * 32, EthtoolGstringsDescriptor.sizeFor(3));
+
+        assertEquals(0, EthtoolGfeaturesDescriptor.CMD_OFFSET);
+        assertEquals(4, EthtoolGfeaturesDescriptor.SIZE_OFFSET);
+        assertEquals(8, EthtoolGfeaturesDescriptor.FEATURES_OFFSET);
+        assertEquals(16, EthtoolGfeaturesDescriptor.BLOCK_LAYOUT.byteSize());
+        assertEquals(0, EthtoolGfeaturesDescriptor.AVAILABLE_OFFSET);
+        assertEquals(4, EthtoolGfeaturesDescriptor.REQUESTED_OFFSET);
+        assertEquals(8, EthtoolGfeaturesDescriptor.ACTIVE_OFFSET);
+        assertEquals(12, EthtoolGfeaturesDescriptor.NEVER_CHANGED_OFFSET);
+        assertEquals(8 + 16 * 3, EthtoolGfeaturesDescriptor.sizeFor(3));
+        assertEquals(8 + 16, EthtoolGfeaturesDescriptor.blockOffset(1));
+
+        assertEquals(0, EthtoolSfeaturesDescriptor.CMD_OFFSET);
+        assertEquals(4, EthtoolSfeaturesDescriptor.SIZE_OFFSET);
+        assertEquals(8, EthtoolSfeaturesDescriptor.FEATURES_OFFSET);
+        assertEquals(8, EthtoolSfeaturesDescriptor.BLOCK_LAYOUT.byteSize());
+        assertEquals(0, EthtoolSfeaturesDescriptor.VALID_OFFSET);
+        assertEquals(4, EthtoolSfeaturesDescriptor.REQUESTED_OFFSET);
+        assertEquals(8 + 8 * 2, EthtoolSfeaturesDescriptor.sizeFor(2));
+
+        assertEquals(0x8946, EthtoolConstants.SIOCETHTOOL);
+        assertEquals(0x37, EthtoolConstants.ETHTOOL_GSSET_INFO);
+        assertEquals(0x1b, EthtoolConstants.ETHTOOL_GSTRINGS);
+        assertEquals(0x3a, EthtoolConstants.ETHTOOL_GFEATURES);
+        assertEquals(0x3b, EthtoolConstants.ETHTOOL_SFEATURES);
+        assertEquals(4, EthtoolConstants.ETH_SS_FEATURES);
+        assertEquals(32, EthtoolConstants.ETH_GSTRING_LEN);
+    }
+
+    @Test
+    void shouldMatchKernelVirtioNetHdr()
+    {
+        assertEquals(10, VirtioNetHdrDescriptor.SIZE);
+        assertEquals(0, VirtioNetHdrDescriptor.FLAGS_OFFSET);
+        assertEquals(1, VirtioNetHdrDescriptor.GSO_TYPE_OFFSET);
+        assertEquals(2, VirtioNetHdrDescriptor.HDR_LEN_OFFSET);
+        assertEquals(4, VirtioNetHdrDescriptor.GSO_SIZE_OFFSET);
+        assertEquals(6, VirtioNetHdrDescriptor.CSUM_START_OFFSET);
+        assertEquals(8, VirtioNetHdrDescriptor.CSUM_OFFSET_OFFSET);
+        assertEquals(1, VirtioNetHdrDescriptor.F_NEEDS_CSUM);
+        assertEquals(2, VirtioNetHdrDescriptor.F_DATA_VALID);
+        assertEquals(1, VirtioNetHdrDescriptor.GSO_TCPV4);
+        assertEquals(3, VirtioNetHdrDescriptor.GSO_UDP);
+        assertEquals(4, VirtioNetHdrDescriptor.GSO_TCPV6);
+        assertEquals(5, VirtioNetHdrDescriptor.GSO_UDP_L4);
+        assertEquals(0x80, VirtioNetHdrDescriptor.GSO_ECN);
     }
 
     @Test
@@ -144,6 +208,11 @@ class DescriptorLayoutTest
         assertEquals(18, PacketConstants.PACKET_FANOUT);
         assertEquals(20, PacketConstants.PACKET_QDISC_BYPASS);
         assertEquals(23, PacketConstants.PACKET_IGNORE_OUTGOING);
+        assertEquals(15, PacketConstants.PACKET_VNET_HDR);
+        assertEquals(24, PacketConstants.PACKET_VNET_HDR_SZ);
+        assertEquals(0x100, PacketConstants.TP_STATUS_GSO_TCP);
+        assertEquals(2, PacketConstants.AF_INET);
+        assertEquals(2, PacketConstants.SOCK_DGRAM);
         assertEquals(26, PacketConstants.SO_ATTACH_FILTER);
         assertEquals(0x40, PacketConstants.MSG_DONTWAIT);
         assertEquals(0x10, PacketConstants.TP_STATUS_VLAN_VALID);

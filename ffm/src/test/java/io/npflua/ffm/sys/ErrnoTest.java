@@ -79,6 +79,17 @@ class ErrnoTest
     }
 
     @Test
+    void shouldAskForCapNetAdminWhenAnOffloadChangeIsRefused()
+    {
+        final ErrnoException e = Errno.exception(Operation.OFFLOAD, "ioctl(SIOCETHTOOL, ETHTOOL_SFEATURES, eth0)", Errno.EPERM, "eth0");
+        assertTrue(e.privilegeDenied());
+        assertTrue(e.getMessage().startsWith("ioctl(SIOCETHTOOL, ETHTOOL_SFEATURES, eth0) failed: Operation not permitted (eth0): "
+            + "changing offload features needs root or CAP_NET_ADMIN"), e.getMessage());
+        assertTrue(Errno.exception(Operation.OFFLOAD, "x", Errno.EOPNOTSUPP, null).getMessage().contains("driver does not support"));
+        assertEquals("x failed: Operation not supported", Errno.exception(Operation.SEND, "x", Errno.EOPNOTSUPP, null).getMessage());
+    }
+
+    @Test
     void shouldNameTheInterfaceOnEnodev()
     {
         assertTrue(Errno.exception(Operation.BIND, "bind(veth9)", Errno.ENODEV, "veth9").getMessage().contains("no such interface: veth9"));
