@@ -18,6 +18,7 @@ import io.npflua.engine.source.Frame;
 import io.npflua.engine.source.FrameConsumer;
 import io.npflua.engine.source.FrameSource;
 import io.npflua.engine.source.ForwardingSource;
+import io.npflua.engine.source.SourceFailedException;
 import io.npflua.engine.source.SourceStats;
 import java.util.List;
 import java.util.Set;
@@ -411,6 +412,59 @@ class EngineTest {
         assertEquals(1, s.workers().get(0).sourceErrors());
         assertEquals(1000 - 32, s.frames());
         assertBalanced(s);
+    }
+
+    @Test
+    void shouldStopPollingASourceWhoseInputFailedWithoutAWorkerDeath() throws Exception {
+        // A source that fails to read after 3 good polls: counted once as a source error, reported once through
+        // onSourceError with its message, never as "worker thread died", no restart; the frames before it count.
+        AtomicInteger polls = new AtomicInteger();
+        MemorySourceFactory sources = new MemorySourceFactory(LAB, 10, MemoryFrameSourceEndless.PASSES, 0,
+                inner -> new ForwardingSource(inner) {
+                    @Override
+                    public int poll(FrameConsumer consumer, int limit) {
+                        if (polls.incrementAndGet() > 3) {
+                            throw new SourceFailedException("veth-a", -1, "read(veth-a) failed: Input/output error",
+                                    null);
+                        }
+                        return super.poll(consumer, limit);
+                    }
+                });
+        Engine engine = builder(sources).tap("veth-a").batch(64).build().start();
+        assertTrue(engine.awaitEnd(30, TimeUnit.SECONDS), "the worker ends: its only source failed");
+        EngineSnapshot s = engine.closeAndReport();
+        WorkerSnapshot w = s.workers().get(0);
+        assertEquals(0, w.restarts(), "an input error is not a crash");
+        assertEquals(1, w.sourceErrors());
+        assertEquals("ended", w.state());
+        assertEquals(3L * 64, s.frames(), "the frames before the failure went through");
+        assertEquals(List.of("0:veth-a#0:read(veth-a) failed: Input/output error"), errors.sourceErrors);
+        assertTrue(errors.workerErrors.isEmpty(), errors.workerErrors.toString());
+        assertBalanced(s);
+    }
+
+    @Test
+    void shouldCountEveryDeathButReportARepeatedCauseOnce() throws Exception {
+        // A bug in a source that strikes at every poll: the worker dies, restarts 10 times and gives up. All 11 deaths
+        // are counted; the cause is reported once, then one line says the worker stops, without the cause again.
+        MemorySourceFactory sources = new MemorySourceFactory(LAB, 10, MemoryFrameSourceEndless.PASSES, 0,
+                inner -> new ForwardingSource(inner) {
+                    @Override
+                    public int poll(FrameConsumer consumer, int limit) {
+                        throw new IllegalStateException("bug in a source adapter");
+                    }
+                });
+        Engine engine = builder(sources).tap("veth-a").maxRestarts(10).build().start();
+        assertTrue(engine.awaitEnd(30, TimeUnit.SECONDS), "the worker gives up");
+        EngineSnapshot s = engine.closeAndReport();
+        WorkerSnapshot w = s.workers().get(0);
+        assertEquals(11, w.restarts(), "every death is counted");
+        assertEquals(11, w.sourceErrors());
+        assertEquals("failed", w.state());
+        assertEquals(List.of(
+                "0:worker thread died:java.lang.IllegalStateException: bug in a source adapter:true",
+                "0:worker thread died 11 times in a row, each time with the error reported above; the worker stops"
+                        + ":null:false"), errors.workerErrors);
     }
 
     private static void waitForFrames(Engine engine, long frames) throws InterruptedException {
