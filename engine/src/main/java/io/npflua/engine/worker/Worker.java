@@ -427,6 +427,11 @@ public final class Worker {
             closeQuietly(r.forwarder());
             closeQuietly(r.source());
         }
+        if (quota != null) {
+            // A worker that ends (its sources gone or failed) leaves its share of the frame limit to the others.
+            quota.giveBack(reserved);
+            reserved = 0;
+        }
         state = end;
     }
 
@@ -447,14 +452,17 @@ public final class Worker {
         if (want == 0) {
             return 0; // the limit (-c) is used up: frames stay in the ring until the engine stops
         }
+        final long seenBefore = counters.get(WorkerCounters.SEEN);
         int n = -1;
         try {
             n = routes[i].source().poll(consumers[i], want);
             return n;
         } finally {
-            // A poll that threw may have handed out part of the batch: count all of it, so that the limit is never
-            // exceeded (a crash may end the run a few frames short instead).
-            final int used = n < 0 ? want : n;
+            // A poll that threw handed out the frames counted as seen since it began, plus the one in hand if the
+            // consumer threw (the crash counts it as seen); the rest of the claim is still this worker's to hand
+            // out or give back, so the limit ends with exactly N frames seen, also after a fault.
+            final int used = n >= 0 ? n
+                    : (int) (counters.get(WorkerCounters.SEEN) - seenBefore) + (inHand ? 1 : 0);
             reserved -= used;
             if (used == 0) {
                 // Nothing came: let the other workers have this worker's share before idling.
