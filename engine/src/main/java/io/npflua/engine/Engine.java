@@ -257,11 +257,13 @@ public final class Engine implements AutoCloseable {
     }
 
     /**
-     * True once the frame limit ({@link Builder#frameLimit}) is used up: every frame of it has been handed to a worker
-     * (those still in a chain finish). False without a limit. Any thread; allocates nothing.
+     * True once the frame limit ({@link Builder#frameLimit}) is used up: that many frames have been through the chains
+     * ({@link #framesSeen()}). A worker that merely holds a claim on frames it has not received yet does not count, so
+     * a limit on a quiet link is reached only when its frames have come. False without a limit. Any thread; allocates
+     * nothing.
      */
     public boolean frameLimitReached() {
-        return frameQuota != null && frameQuota.left() == 0;
+        return frameQuota != null && framesSeen() >= config.frameLimit;
     }
 
     /** What the JIT warm-up at {@link #start()} did ({@link JitWarmup.Result#NONE} before start or when off). */

@@ -1,6 +1,7 @@
 package io.npflua.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -18,10 +19,12 @@ import io.npflua.engine.source.Frame;
 import io.npflua.engine.source.FrameConsumer;
 import io.npflua.engine.source.FrameSource;
 import io.npflua.engine.source.ForwardingSource;
+import io.npflua.engine.source.SourceFailedException;
 import io.npflua.engine.source.SourceStats;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -384,9 +387,9 @@ class EngineTest {
     }
 
     @Test
-    void shouldNeverExceedTheFrameLimitWhenAPollThrowsPartWayThrough() throws Exception {
-        // A poll that hands out half a batch and then throws: the worker cannot know how many of its claim were used,
-        // so it counts the whole claim; the limit ends 32 frames short, never over, also after the final drain.
+    void shouldHandExactlyTheFrameLimitWhenAPollThrowsPartWayThrough() throws Exception {
+        // A poll that hands out half a batch and then throws: the worker counts the 32 frames it saw as used and keeps
+        // the rest of its claim, so the limit still ends with exactly 1,000 frames, never over, also after the drain.
         AtomicInteger polls = new AtomicInteger();
         MemorySourceFactory sources = new MemorySourceFactory(LAB, 10, Long.MAX_VALUE, 0,
                 inner -> new ForwardingSource(inner) {
@@ -409,8 +412,98 @@ class EngineTest {
         Thread.sleep(50);
         EngineSnapshot s = engine.closeAndReport();
         assertEquals(1, s.workers().get(0).sourceErrors());
-        assertEquals(1000 - 32, s.frames());
+        assertEquals(1000, s.frames());
         assertBalanced(s);
+    }
+
+    @Test
+    void shouldNotReachTheFrameLimitWhileAWorkerOnlyHoldsAClaimOnFramesThatHaveNotCome() throws Exception {
+        // A quiet link: the worker claims the whole limit (5 < its claim size) and polls, but no frame is there. The
+        // limit is not used up while it waits; the run's -c watcher reads this, and used to end quiet runs early.
+        CountDownLatch polling = new CountDownLatch(1);
+        CountDownLatch traffic = new CountDownLatch(1);
+        MemorySourceFactory sources = new MemorySourceFactory(LAB, 10, MemoryFrameSourceEndless.PASSES, 0,
+                inner -> new ForwardingSource(inner) {
+                    @Override
+                    public int poll(FrameConsumer consumer, int limit) {
+                        if (traffic.getCount() > 0) {
+                            polling.countDown();
+                            try {
+                                traffic.await(30, TimeUnit.SECONDS); // the worker is inside its poll, claim held
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            }
+                            return 0;
+                        }
+                        return super.poll(consumer, limit);
+                    }
+                });
+        Engine engine = builder(sources).tap("veth-a").batch(64).frameLimit(5).build().start();
+        assertTrue(polling.await(30, TimeUnit.SECONDS), "the worker polls");
+        assertFalse(engine.frameLimitReached(), "no frame came: the limit is not used up");
+        assertEquals(0, engine.framesSeen());
+        traffic.countDown();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!engine.frameLimitReached() && System.nanoTime() < deadline) {
+            Thread.sleep(1);
+        }
+        assertTrue(engine.frameLimitReached(), "reached once the frames came");
+        EngineSnapshot s = engine.closeAndReport();
+        assertEquals(5, s.frames());
+        assertBalanced(s);
+    }
+
+    @Test
+    void shouldStopPollingASourceWhoseInputFailedWithoutAWorkerDeath() throws Exception {
+        // A source that fails to read after 3 good polls: counted once as a source error, reported once through
+        // onSourceError with its message, never as "worker thread died", no restart; the frames before it count.
+        AtomicInteger polls = new AtomicInteger();
+        MemorySourceFactory sources = new MemorySourceFactory(LAB, 10, MemoryFrameSourceEndless.PASSES, 0,
+                inner -> new ForwardingSource(inner) {
+                    @Override
+                    public int poll(FrameConsumer consumer, int limit) {
+                        if (polls.incrementAndGet() > 3) {
+                            throw new SourceFailedException("veth-a", -1, "read(veth-a) failed: Input/output error",
+                                    null);
+                        }
+                        return super.poll(consumer, limit);
+                    }
+                });
+        Engine engine = builder(sources).tap("veth-a").batch(64).build().start();
+        assertTrue(engine.awaitEnd(30, TimeUnit.SECONDS), "the worker ends: its only source failed");
+        EngineSnapshot s = engine.closeAndReport();
+        WorkerSnapshot w = s.workers().get(0);
+        assertEquals(0, w.restarts(), "an input error is not a crash");
+        assertEquals(1, w.sourceErrors());
+        assertEquals("ended", w.state());
+        assertEquals(3L * 64, s.frames(), "the frames before the failure went through");
+        assertEquals(List.of("0:veth-a#0:read(veth-a) failed: Input/output error"), errors.sourceErrors);
+        assertTrue(errors.workerErrors.isEmpty(), errors.workerErrors.toString());
+        assertBalanced(s);
+    }
+
+    @Test
+    void shouldCountEveryDeathButReportARepeatedCauseOnce() throws Exception {
+        // A bug in a source that strikes at every poll: the worker dies, restarts 10 times and gives up. All 11 deaths
+        // are counted; the cause is reported once, then one line says the worker stops, without the cause again.
+        MemorySourceFactory sources = new MemorySourceFactory(LAB, 10, MemoryFrameSourceEndless.PASSES, 0,
+                inner -> new ForwardingSource(inner) {
+                    @Override
+                    public int poll(FrameConsumer consumer, int limit) {
+                        throw new IllegalStateException("bug in a source adapter");
+                    }
+                });
+        Engine engine = builder(sources).tap("veth-a").maxRestarts(10).build().start();
+        assertTrue(engine.awaitEnd(30, TimeUnit.SECONDS), "the worker gives up");
+        EngineSnapshot s = engine.closeAndReport();
+        WorkerSnapshot w = s.workers().get(0);
+        assertEquals(11, w.restarts(), "every death is counted");
+        assertEquals(11, w.sourceErrors());
+        assertEquals("failed", w.state());
+        assertEquals(List.of(
+                "0:worker thread died:java.lang.IllegalStateException: bug in a source adapter:true",
+                "0:worker thread died 11 times in a row, each time with the error reported above; the worker stops"
+                        + ":null:false"), errors.workerErrors);
     }
 
     private static void waitForFrames(Engine engine, long frames) throws InterruptedException {

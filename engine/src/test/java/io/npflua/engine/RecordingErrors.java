@@ -1,6 +1,7 @@
 package io.npflua.engine;
 
 import io.npflua.engine.rule.RuleOutcome;
+import io.npflua.engine.source.SourceFailedException;
 import io.npflua.engine.worker.ErrorHandler;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -9,6 +10,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 final class RecordingErrors implements ErrorHandler {
     final List<String> ruleErrors = new CopyOnWriteArrayList<>();
     final List<String> workerErrors = new CopyOnWriteArrayList<>();
+    final List<String> sourceErrors = new CopyOnWriteArrayList<>();
 
     @Override
     public void onRuleError(int worker, String rule, RuleOutcome kind, String message, long suppressed) {
@@ -18,5 +20,10 @@ final class RecordingErrors implements ErrorHandler {
     @Override
     public void onWorkerError(int worker, String what, Throwable cause, boolean restarting) {
         workerErrors.add(worker + ":" + what + ":" + cause + ":" + restarting);
+    }
+
+    @Override
+    public void onSourceError(int worker, String source, SourceFailedException error) {
+        sourceErrors.add(worker + ":" + source + ":" + error.getMessage());
     }
 }

@@ -32,7 +32,10 @@ public final class WorkerCounters extends CounterSet {
     public static final int ABORTED = 10;
     /** Chain versions the worker adopted (loads, reloads, unloads). */
     public static final int CHAIN_SWAPS = 11;
-    /** Exceptions thrown by a source's poll (the worker restarts). */
+    /**
+     * Sources whose input failed (a corrupt or truncated capture file: no longer polled, no restart) and other
+     * exceptions thrown by a source's poll (bugs: the worker restarts).
+     */
     public static final int SOURCE_ERRORS = 12;
     private static final int COUNT = 13;
 

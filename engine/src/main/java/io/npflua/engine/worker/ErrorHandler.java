@@ -1,6 +1,7 @@
 package io.npflua.engine.worker;
 
 import io.npflua.engine.rule.RuleOutcome;
+import io.npflua.engine.source.SourceFailedException;
 
 /**
  * Where workers report what went wrong. Counting happens in the counters whether or not anything is reported;
@@ -13,9 +14,20 @@ public interface ErrorHandler {
 
     /**
      * A sink, forwarder or source threw, or a worker crashed ({@code restarting} says whether it comes back).
-     * {@code worker} is -1 for engine-level problems (a chain swap that timed out, the control socket).
+     * {@code worker} is -1 for engine-level problems (a chain swap that timed out, the control socket). A worker
+     * reports a crash once per cause: later deaths with the same cause are only counted, and when it gives up after
+     * them {@code cause} is null (it was reported already).
      */
     void onWorkerError(int worker, String what, Throwable cause, boolean restarting);
+
+    /**
+     * A source's input failed for good (a capture file corrupt or cut short, a read that failed): not a bug and not
+     * a crash; the worker has stopped polling that source. Each worker reports each failed source once. Default:
+     * {@link #onWorkerError} with {@code restarting} false.
+     */
+    default void onSourceError(int worker, String source, SourceFailedException error) {
+        onWorkerError(worker, "source " + source + " failed", error, false);
+    }
 
     /** Writes every report to standard error, one line each. */
     ErrorHandler STDERR = new ErrorHandler() {
@@ -27,8 +39,13 @@ public interface ErrorHandler {
 
         @Override
         public void onWorkerError(int worker, String what, Throwable cause, boolean restarting) {
-            System.err.println("npflua: worker " + worker + ": " + what + ": " + cause
+            System.err.println("npflua: worker " + worker + ": " + what + (cause == null ? "" : ": " + cause)
                     + (restarting ? " (restarting the worker)" : ""));
+        }
+
+        @Override
+        public void onSourceError(int worker, String source, SourceFailedException error) {
+            System.err.println("npflua: worker " + worker + ": " + error.getMessage());
         }
     };
 }

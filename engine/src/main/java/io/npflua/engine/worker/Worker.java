@@ -6,6 +6,7 @@ import io.npflua.engine.output.VerdictSink;
 import io.npflua.engine.source.Frame;
 import io.npflua.engine.source.FrameConsumer;
 import io.npflua.engine.source.FrameSource;
+import io.npflua.engine.source.SourceFailedException;
 import io.npflua.engine.source.SourceGoneException;
 import io.npflua.engine.source.SourceStats;
 import java.lang.invoke.MethodHandles;
@@ -19,11 +20,15 @@ import java.util.concurrent.TimeUnit;
  * {@code statsIntervalNs} → idle when there was no work.
  *
  * <p>Faults: a source that throws {@link SourceGoneException} (its interface was deleted) is reported and no longer
- * polled; when no source is left the worker ends cleanly. Rule failures are counted by the chain; a sink or forwarder that throws is counted as an output error
- * and reported; anything else (a bug in a source, an {@code Error}) kills the thread, and the worker restarts on a
- * fresh thread with the same sources, chain and counters (the frame in hand, if any, is counted as seen, blocked and
- * aborted so that the totals still balance). More than {@code maxRestarts} crashes in a row without a frame in
- * between leave the worker failed, reported.
+ * polled; one that throws {@link SourceFailedException} (its input failed: a corrupt or truncated capture file) is
+ * counted as a source error, reported once ({@link ErrorHandler#onSourceError}) and no longer polled; when no source
+ * is left the worker ends cleanly. Rule failures are counted by the chain; a sink or forwarder that throws is counted
+ * as an output error and reported; anything else (a bug in a source, an {@code Error}) kills the thread, and the
+ * worker restarts on a fresh thread with the same sources, chain and counters (the frame in hand, if any, is counted
+ * as seen, blocked and aborted so that the totals still balance). Every death is counted ({@code restarts}); it is
+ * reported with its cause only when that cause differs from the previous death's, so a bug that strikes again and
+ * again is shown once. More than {@code maxRestarts} crashes in a row without a frame in between leave the worker
+ * failed, reported.
  *
  * <p>Stop: {@link #requestStop()} ends the loop after the current batch; the worker then quiesces its sources,
  * drains what the kernel already queued, reads the final kernel stats, and closes sinks, forwarders and sources on its
@@ -87,6 +92,8 @@ public final class Worker {
     private static final int RESERVE_BATCHES = 16;
     private boolean sinksDirty;
     private int crashesInARow;
+    /** Class and message of the last death reported, so that the same cause is not reported again. */
+    private String reportedDeath;
     private volatile boolean running;
     private volatile State state = State.NEW;
     private volatile Thread thread;
@@ -189,6 +196,16 @@ public final class Worker {
             } catch (SourceGoneException e) {
                 gone[i] = true;
                 report("source " + route.source().name() + " is gone; the worker stops polling it", e, false);
+                continue;
+            } catch (SourceFailedException e) {
+                // An input error, not a bug: restarting would only meet it again.
+                gone[i] = true;
+                counters.increment(WorkerCounters.SOURCE_ERRORS);
+                try {
+                    errors.onSourceError(index, route.source().name(), e);
+                } catch (RuntimeException ignored) {
+                    // The error handler must not take the worker down.
+                }
                 continue;
             } catch (RuntimeException e) {
                 counters.increment(WorkerCounters.SOURCE_ERRORS);
@@ -352,7 +369,14 @@ public final class Worker {
         }
         counters.increment(WorkerCounters.RESTARTS);
         boolean restart = running && ++crashesInARow <= maxRestarts;
-        report("worker thread died", t, restart);
+        String death = t.getClass().getName() + ": " + t.getMessage();
+        if (!death.equals(reportedDeath)) {
+            reportedDeath = death;
+            report("worker thread died", t, restart);
+        } else if (!restart && running) {
+            report("worker thread died " + crashesInARow + " times in a row, each time with the error reported"
+                    + " above; the worker stops", null, false);
+        }
         if (restart) {
             // Starting the new thread publishes everything this thread wrote (Thread.start happens-before).
             launch();
@@ -403,6 +427,11 @@ public final class Worker {
             closeQuietly(r.forwarder());
             closeQuietly(r.source());
         }
+        if (quota != null) {
+            // A worker that ends (its sources gone or failed) leaves its share of the frame limit to the others.
+            quota.giveBack(reserved);
+            reserved = 0;
+        }
         state = end;
     }
 
@@ -423,14 +452,17 @@ public final class Worker {
         if (want == 0) {
             return 0; // the limit (-c) is used up: frames stay in the ring until the engine stops
         }
+        final long seenBefore = counters.get(WorkerCounters.SEEN);
         int n = -1;
         try {
             n = routes[i].source().poll(consumers[i], want);
             return n;
         } finally {
-            // A poll that threw may have handed out part of the batch: count all of it, so that the limit is never
-            // exceeded (a crash may end the run a few frames short instead).
-            final int used = n < 0 ? want : n;
+            // A poll that threw handed out the frames counted as seen since it began, plus the one in hand if the
+            // consumer threw (the crash counts it as seen); the rest of the claim is still this worker's to hand
+            // out or give back, so the limit ends with exactly N frames seen, also after a fault.
+            final int used = n >= 0 ? n
+                    : (int) (counters.get(WorkerCounters.SEEN) - seenBefore) + (inHand ? 1 : 0);
             reserved -= used;
             if (used == 0) {
                 // Nothing came: let the other workers have this worker's share before idling.

@@ -1,7 +1,6 @@
 package io.npflua.tools.cli;
 
 import io.npflua.engine.rule.PreparedRule;
-import io.npflua.engine.rule.Rule;
 import io.npflua.engine.rule.RuleFactory;
 import io.npflua.engine.rule.RuleRejectedException;
 import io.npflua.engine.rule.ScriptSpec;
@@ -15,8 +14,9 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code npflua check FILE.lua ...}: the same validation as {@code load} (compile in the sandbox, run the top-level
- * chunk, find the entry function, build one instance), through the Lua rule factory's {@code prepare}, without an
- * engine.
+ * chunk, find the entry function), through the Lua rule factory's {@code prepare}, without an engine. The top-level
+ * chunk runs once, as a user who puts a {@code print} there expects: {@code prepare} builds a complete state, so a
+ * worker's instance (another state, the chunk run again) would find nothing more.
  */
 @Command(name = "check", description = {"Compile scripts in the sandbox and run their top-level chunk, as load"
         + " would; print file:line: message on standard error for each error, or FILE: OK on standard output"
@@ -61,9 +61,6 @@ final class CheckCommand extends BaseCommand {
             }
             try {
                 PreparedRule prepared = rules.prepare(spec);
-                // One instance, as a worker would get: some failures only show when a state is built.
-                Rule rule = prepared.newInstance(0);
-                rule.close();
                 if (!quiet) {
                     out().println(file + ": OK");
                     for (String note : prepared.notes()) {

@@ -15,8 +15,6 @@ import java.util.function.Consumer;
 final class EngineRunner {
     /** How long the shutdown hook waits for the final report before the JVM goes down anyway. */
     private static final long REPORT_TIMEOUT_S = 30;
-    /** How long a used-up frame limit may see no progress before the run ends anyway. */
-    private static final long STALL_NS = TimeUnit.SECONDS.toNanos(1);
     /** Shortest and longest wait between two looks at the frame count (-c) or the status line. */
     static final long MIN_POLL_MS = 5;
     static final long MAX_POLL_MS = 100;
@@ -93,7 +91,6 @@ final class EngineRunner {
             long nextStatus = start + TimeUnit.SECONDS.toNanos(1);
             long lastSeen = 0;
             long lastNs = start;
-            long lastProgressNs = start;
             while (!signalled) {
                 if (engine.awaitEnd(pollMs, TimeUnit.MILLISECONDS)) {
                     break;
@@ -103,14 +100,11 @@ final class EngineRunner {
                     break;
                 }
                 if (maxFrames > 0) {
+                    // Only frames seen count: however long the link stays quiet, -c N ends after N frames (or
+                    // --duration, a signal, or every worker ending). The engine hands out exactly maxFrames, also
+                    // when a source fails part-way through a poll, so this is reached whenever the frames come.
                     long seen = engine.framesSeen();
-                    if (seen != lastSeen) {
-                        lastProgressNs = now;
-                    }
-                    // The engine hands out at most maxFrames (its frame limit); a source that failed part-way
-                    // through a poll has its whole claim counted as used, so a used-up limit with no progress for a
-                    // second (longer than any script's budget lets one call run) also ends the run.
-                    if (seen >= maxFrames || engine.frameLimitReached() && now - lastProgressNs > STALL_NS) {
+                    if (seen >= maxFrames) {
                         break;
                     }
                     pollMs = nextPollMs(maxFrames - seen, seen - lastSeen, now - lastNs);

@@ -7,7 +7,10 @@ package io.npflua.tools.cli;
  *   <li>{@link #FAILURE} 1: the command ran but failed (a script rejected, a file unreadable, the engine refused);</li>
  *   <li>{@link #USAGE} 2: the command line is wrong (unknown option, missing argument, bad value);</li>
  *   <li>{@link #NEEDS_ROOT} 3: the command needs privileges this user lacks (root, or {@code CAP_NET_RAW} /
- *       {@code CAP_NET_ADMIN}), or the control socket refused this user.</li>
+ *       {@code CAP_NET_ADMIN}), or the control socket refused this user;</li>
+ *   <li>{@link #INPUT_DAMAGED} 4: a capture file given to {@code replay} is damaged (a corrupt record, or a last
+ *       record cut short: tcpdump's "truncated dump file"); the records before the damage were processed, counted
+ *       and written to the outputs, nothing after it.</li>
  * </ul>
  * An engine stopped by SIGINT or SIGTERM exits with the shell's usual 128 + signal number.
  */
@@ -20,6 +23,8 @@ public final class ExitCodes {
     public static final int USAGE = 2;
     /** Not allowed for this user. */
     public static final int NEEDS_ROOT = 3;
+    /** A capture file was damaged; what came before the damage was processed. */
+    public static final int INPUT_DAMAGED = 4;
 
     private ExitCodes() {
     }

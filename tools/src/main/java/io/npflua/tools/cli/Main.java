@@ -22,7 +22,8 @@ import picocli.CommandLine.Spec;
                 ManCommand.class, AutoComplete.GenerateCompletion.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:done", "1:failed (the message says why)", "2:wrong command line",
-                "3:needs root or capabilities (CAP_NET_RAW, CAP_NET_ADMIN), or the control socket refused this user"},
+                "3:needs root or capabilities (CAP_NET_RAW, CAP_NET_ADMIN), or the control socket refused this user",
+                "4:a capture file is damaged (corrupt or cut short); the records before the damage were processed"},
         footer = {"", "Quick start: npflua demo.   Manual: npflua man [COMMAND] | man -l -"})
 public final class Main implements Callable<Integer> {
     /** The version string printed by {@code --version}. */

@@ -15,7 +15,9 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code npflua replay FILE.pcap ... -s SCRIPT ...}: the offline mode. The files go through the same workers and rule
  * chains as live capture, as fast as possible, then the counters are printed ({@code --json} adds
- * {@code ns_per_frame}: wall time of the run ÷ frames).
+ * {@code ns_per_frame}: wall time of the run ÷ frames). A damaged capture (a corrupt record header, or a last record
+ * the file ends inside) ends that file: the records before it are processed and counted, the damage is reported once
+ * after the counters, with file and byte offset, and the exit code is {@link ExitCodes#INPUT_DAMAGED}.
  */
 @Command(name = "replay", description = {"Run scripts over pcap/pcapng files (offline mode), as fast as possible,"
         + " and print the counters.",
@@ -71,8 +73,9 @@ final class ReplayCommand extends BaseCommand {
         }
         List<ScriptPlan> plans = ScriptPlan.of(scripts.scripts);
         EngineFactories f = factories();
+        EngineReports reports = new EngineReports(err());
         Engine.Builder b = Engine.builder().workers(n).sources(f.pcapSources(repeat))
-                .ruleFactory(f.luaRules(scripts));
+                .ruleFactory(f.luaRules(scripts)).errorHandler(reports);
         warmup.applyTo(b, 0);
         for (Path file : files) {
             b.tap(file.toString());
@@ -83,7 +86,9 @@ final class ReplayCommand extends BaseCommand {
         Engine engine = EngineSetup.build(b, plans);
         EngineSetup.start(engine);
         new EngineRunner(engine, 0, 0, null).run(true, this::report);
-        return ExitCodes.OK;
+        // A damaged capture (corrupt record, truncated last record): after the counters of what was read, like
+        // tcpdump's "truncated dump file", one line per file, and an exit code that says the input was damaged.
+        return reports.reportSourceFailures();
     }
 
     private void report(EngineSnapshot s) {

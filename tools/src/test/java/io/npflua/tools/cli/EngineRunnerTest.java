@@ -42,10 +42,9 @@ class EngineRunnerTest {
     }
 
     @Test
-    void shouldEndARunWhoseFrameLimitIsUsedUpShortOfTheCount() throws Exception {
-        // A source whose fifth poll hands out half a batch and throws: the worker counts its whole claim as used, so
-        // the engine's limit is used up 32 frames short of -c. The run must still end (after a second without
-        // progress), not wait for frames that will never be counted.
+    void shouldEndARunWithExactlyTheCountWhenAPollThrowsPartWayThrough() throws Exception {
+        // A source whose fifth poll hands out half a batch and throws: the worker counts the 32 frames it saw and
+        // keeps the rest of its claim, so the run still gets exactly -c frames and ends on them.
         AtomicInteger polls = new AtomicInteger();
         FrameSourceFactory sources = new FrameSourceFactory() {
             @Override
@@ -72,6 +71,6 @@ class EngineRunnerTest {
         Engine engine = Engine.builder().tap("test0").sources(sources).batch(64).frameLimit(1000).build().start();
         EngineSnapshot last = CompletableFuture.supplyAsync(() -> new EngineRunner(engine, 1000, 0, null)
                 .run(false, s -> { })).get(20, TimeUnit.SECONDS);
-        assertEquals(1000 - 32, last.frames(), "the frames of the failed poll's claim are counted as used");
+        assertEquals(1000, last.frames(), "exactly -c frames, the failed poll's unused claim handed out later");
     }
 }

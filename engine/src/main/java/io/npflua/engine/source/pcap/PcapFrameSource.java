@@ -8,8 +8,7 @@ import io.npflua.engine.source.Frame;
 import io.npflua.engine.source.FrameConsumer;
 import io.npflua.engine.source.FrameSource;
 import io.npflua.engine.source.ReplayFrameSource;
-
-import java.io.UncheckedIOException;
+import io.npflua.engine.source.SourceFailedException;
 
 /**
  * A {@link FrameSource} over a pcap or pcapng file mapped into memory ({@link PcapReader}): frames are handed out where
@@ -20,6 +19,10 @@ import java.io.UncheckedIOException;
  * ({@code floorMod(hash, workerCount) == workerIndex}), so both directions of a flow meet in one worker as with the
  * kernel's hash fanout. The file is read {@code passes} times ({@code --repeat}: the reader is rewound at the end), then
  * the source reports {@link #endOfStream()}. Stats: every frame handed out counts as a packet, never a drop.
+ *
+ * <p>A damaged file ends the source with {@link SourceFailedException} (naming the file and the byte offset) once every
+ * record before the damage was handed out: a corrupt record header ({@link PcapFormatException}), or a last record the
+ * file ends inside ("truncated dump file", as tcpdump says), which the reader alone would treat as the end.
  *
  * <p>Owned by one worker thread.
  */
@@ -59,6 +62,10 @@ public final class PcapFrameSource extends ReplayFrameSource {
         try {
             while (count < limit && passesLeft > 0 && budget-- > 0) {
                 if (!reader.next()) {
+                    if (reader.truncatedTailOffset() >= 0) {
+                        passesLeft = 0;
+                        throw truncated(reader.truncatedTailOffset());
+                    }
                     if (--passesLeft > 0) {
                         reader.rewind();
                     }
@@ -79,9 +86,17 @@ public final class PcapFrameSource extends ReplayFrameSource {
                 consumer.onFrame(frame);
             }
         } catch (PcapFormatException e) {
-            throw new UncheckedIOException(e);
+            passesLeft = 0;
+            throw new SourceFailedException(e.source(), e.offset(), e.getMessage(), e);
         }
         return count;
+    }
+
+    private SourceFailedException truncated(long offset) {
+        long present = reader.segment().byteSize() - offset;
+        return new SourceFailedException(reader.source(), offset, reader.source() + ": byte offset " + offset
+                + ": truncated dump file: the file ends " + present + " byte" + (present == 1 ? "" : "s")
+                + " into the record that starts here (was the capture stopped while it was being written?)", null);
     }
 
     /** Records the reader skipped as malformed in the current pass (see {@link PcapReader#skippedRecords()}). */
