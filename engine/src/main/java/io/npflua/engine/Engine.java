@@ -1,5 +1,7 @@
 package io.npflua.engine;
 
+import io.npflua.engine.counter.ScriptCounter;
+import io.npflua.engine.counter.WorkerCounter;
 import io.npflua.engine.counter.EngineSnapshot;
 import io.npflua.engine.counter.ScriptCounters;
 import io.npflua.engine.counter.ScriptSnapshot;
@@ -489,8 +491,7 @@ public final class Engine implements AutoCloseable {
         for (Entry e : retired) {
             if (!next.contains(e) && next.stream().noneMatch(n -> n.counters == e.counters)) {
                 for (ScriptCounters c : e.counters) {
-                    unloadedErrors += c.get(ScriptCounters.LUA_ERRORS) + c.get(ScriptCounters.BUDGET_ERRORS)
-                            + c.get(ScriptCounters.HANDLER_ERRORS);
+                    unloadedErrors += c.failures();
                 }
             }
             if (adopted) {
@@ -556,7 +557,7 @@ public final class Engine implements AutoCloseable {
     public long framesSeen() {
         long sum = 0;
         for (WorkerCounters c : workerCounters) {
-            sum += c.get(WorkerCounters.SEEN);
+            sum += c.get(WorkerCounter.SEEN);
         }
         return sum;
     }
@@ -579,20 +580,18 @@ public final class Engine implements AutoCloseable {
         }
         List<ScriptSnapshot> ss = new ArrayList<>(entries.size());
         for (Entry e : entries) {
-            long[] sum = new long[8];
+            long[] sum = new long[ScriptCounter.values().length];
             String lastError = null;
             for (ScriptCounters c : e.counters) {
-                for (int k = 0; k < sum.length; k++) {
-                    sum[k] += c.get(k);
+                for (ScriptCounter k : ScriptCounter.values()) {
+                    sum[k.ordinal()] += c.get(k);
                 }
                 if (c.lastError() != null) {
                     lastError = c.lastError();
                 }
             }
             ss.add(new ScriptSnapshot(e.name, e.kind, e.spec == null ? null : e.spec.entry(), e.policy.label(),
-                    e.generation, sum[ScriptCounters.CALLS], sum[ScriptCounters.PASSED], sum[ScriptCounters.BLOCKED],
-                    sum[ScriptCounters.LUA_ERRORS], sum[ScriptCounters.BUDGET_ERRORS],
-                    sum[ScriptCounters.HANDLER_ERRORS], sum[ScriptCounters.TIME_NS], lastError));
+                    e.generation, sum, lastError));
         }
         long elapsed = !started ? 0 : (endNs != 0 ? endNs : System.nanoTime()) - startNs;
         return new EngineSnapshot(elapsed, isFinal, List.copyOf(ws), List.copyOf(ss), unloadedErrors);

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.npflua.engine.counter.WorkerCounter;
+import io.npflua.engine.counter.ScriptCounter;
 import io.npflua.engine.counter.EngineSnapshot;
 import io.npflua.engine.counter.ScriptSnapshot;
 import io.npflua.engine.counter.WorkerSnapshot;
@@ -45,8 +47,8 @@ class EngineTest {
         assertEquals(s.frames(), s.passed() + s.blocked(), "seen = passed + blocked");
         assertEquals(s.kernelPackets(), s.frames() + s.kernelDrops(), "kernel packets = seen + drops");
         for (WorkerSnapshot w : s.workers()) {
-            assertEquals(w.seen(), w.passed() + w.blocked(), "worker " + w.index() + ": seen = passed + blocked");
-            assertEquals(w.kernelPackets(), w.seen() + w.kernelDrops(), "worker " + w.index() + ": kernel balance");
+            assertEquals(w.seen(), w.get(WorkerCounter.PASSED) + w.get(WorkerCounter.BLOCKED), "worker " + w.index() + ": seen = passed + blocked");
+            assertEquals(w.get(WorkerCounter.KERNEL_PACKETS), w.seen() + w.get(WorkerCounter.KERNEL_DROPS), "worker " + w.index() + ": kernel balance");
         }
         for (ScriptSnapshot r : s.scripts()) {
             assertEquals(r.calls(), r.passed() + r.blocked() + r.errors(), r.name() + ": calls add up");
@@ -135,8 +137,8 @@ class EngineTest {
         assertEquals(s.frames(), s.script("flip").calls(), "every frame went through the script");
         assertEquals(0, s.script("flip").errors(), "no rule instance was used after it was closed");
         assertEquals(101, s.script("flip").generation());
-        assertTrue(s.workers().stream().allMatch(w -> w.chainSwaps() >= 2));
-        assertTrue(s.workers().stream().allMatch(w -> w.restarts() == 0));
+        assertTrue(s.workers().stream().allMatch(w -> w.get(WorkerCounter.CHAIN_SWAPS) >= 2));
+        assertTrue(s.workers().stream().allMatch(w -> w.get(WorkerCounter.RESTARTS) == 0));
         assertEquals(rules.instances.get(), rules.closed.get(), "every instance built was closed");
         assertBalanced(s);
     }
@@ -185,7 +187,7 @@ class EngineTest {
         assertTrue(engine.awaitEnd(10, TimeUnit.SECONDS));
         EngineSnapshot s = engine.closeAndReport();
         assertEquals(300, s.frames());
-        assertEquals(100, s.script("boom").handlerErrors());
+        assertEquals(100, s.script("boom").get(ScriptCounter.HANDLER_ERRORS));
         assertEquals(100, s.blocked(), "the block policy blocked the frames the handler failed on");
         assertEquals(100, s.errors());
         assertEquals(0, s.restarts());
@@ -204,8 +206,8 @@ class EngineTest {
         assertTrue(engine.awaitEnd(10, TimeUnit.SECONDS));
         EngineSnapshot s = engine.closeAndReport();
         assertEquals(100, s.passed());
-        assertEquals(50, s.script("lua").luaErrors());
-        assertEquals(100, s.script("slow").budgetErrors());
+        assertEquals(50, s.script("lua").get(ScriptCounter.LUA_ERRORS));
+        assertEquals(100, s.script("slow").get(ScriptCounter.BUDGET_ERRORS));
         assertEquals(150, s.errors());
         assertBalanced(s);
     }
@@ -234,9 +236,9 @@ class EngineTest {
         EngineSnapshot s = engine.closeAndReport();
 
         WorkerSnapshot w = s.workers().get(0);
-        assertEquals(2, w.restarts());
-        assertEquals(1, w.sourceErrors());
-        assertEquals(1, w.aborted(), "the frame in hand when the thread died");
+        assertEquals(2, w.get(WorkerCounter.RESTARTS));
+        assertEquals(1, w.get(WorkerCounter.SOURCE_ERRORS));
+        assertEquals(1, w.get(WorkerCounter.ABORTED), "the frame in hand when the thread died");
         assertEquals(1000, s.frames(), "every frame handed out is accounted for");
         assertEquals(1, s.blocked(), "the aborted frame is counted as blocked: it went nowhere");
         assertEquals("ended", w.state());
@@ -283,7 +285,7 @@ class EngineTest {
         assertTrue(engine.awaitEnd(10, TimeUnit.SECONDS));
         EngineSnapshot s = engine.closeAndReport();
         assertEquals(100, s.passed());
-        assertEquals(10, s.workers().get(0).outputErrors());
+        assertEquals(10, s.workers().get(0).get(WorkerCounter.OUTPUT_ERRORS));
         assertEquals(0, s.restarts());
         assertBalanced(s);
     }
@@ -411,7 +413,7 @@ class EngineTest {
         assertTrue(engine.frameLimitReached(), "the limit is used up");
         Thread.sleep(50);
         EngineSnapshot s = engine.closeAndReport();
-        assertEquals(1, s.workers().get(0).sourceErrors());
+        assertEquals(1, s.workers().get(0).get(WorkerCounter.SOURCE_ERRORS));
         assertEquals(1000, s.frames());
         assertBalanced(s);
     }
@@ -473,8 +475,8 @@ class EngineTest {
         assertTrue(engine.awaitEnd(30, TimeUnit.SECONDS), "the worker ends: its only source failed");
         EngineSnapshot s = engine.closeAndReport();
         WorkerSnapshot w = s.workers().get(0);
-        assertEquals(0, w.restarts(), "an input error is not a crash");
-        assertEquals(1, w.sourceErrors());
+        assertEquals(0, w.get(WorkerCounter.RESTARTS), "an input error is not a crash");
+        assertEquals(1, w.get(WorkerCounter.SOURCE_ERRORS));
         assertEquals("ended", w.state());
         assertEquals(3L * 64, s.frames(), "the frames before the failure went through");
         assertEquals(List.of("0:veth-a#0:read(veth-a) failed: Input/output error"), errors.sourceErrors);
@@ -497,8 +499,8 @@ class EngineTest {
         assertTrue(engine.awaitEnd(30, TimeUnit.SECONDS), "the worker gives up");
         EngineSnapshot s = engine.closeAndReport();
         WorkerSnapshot w = s.workers().get(0);
-        assertEquals(11, w.restarts(), "every death is counted");
-        assertEquals(11, w.sourceErrors());
+        assertEquals(11, w.get(WorkerCounter.RESTARTS), "every death is counted");
+        assertEquals(11, w.get(WorkerCounter.SOURCE_ERRORS));
         assertEquals("failed", w.state());
         assertEquals(List.of(
                 "0:worker thread died:java.lang.IllegalStateException: bug in a source adapter:true",

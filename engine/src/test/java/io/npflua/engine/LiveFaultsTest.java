@@ -1,5 +1,7 @@
 package io.npflua.engine;
 
+import io.npflua.engine.counter.WorkerCounter;
+import io.npflua.engine.counter.ScriptCounter;
 import io.npflua.engine.control.ControlClient;
 import io.npflua.engine.control.ControlProtocol;
 import io.npflua.engine.control.ControlServer;
@@ -163,8 +165,8 @@ class LiveFaultsTest {
                 LiveFrames.awaitCount(() -> engine.stats().frames(), 1000);
                 EngineSnapshot end = engine.closeAndReport();
                 WorkerSnapshot w = end.workers().get(0);
-                assertEquals(1, w.restarts(), "the dead thread was replaced once: " + errors.workerErrors);
-                assertEquals(1, w.aborted(), "the frame in hand when it died");
+                assertEquals(1, w.get(WorkerCounter.RESTARTS), "the dead thread was replaced once: " + errors.workerErrors);
+                assertEquals(1, w.get(WorkerCounter.ABORTED), "the frame in hand when it died");
                 assertConserved(end);
                 assertEquals(1000, end.kernelPackets());
                 assertEquals(1000 - end.kernelDrops(), end.frames(), "capture went on after the restart");
@@ -356,7 +358,7 @@ class LiveFaultsTest {
                     assertEquals(40, r.calls(), s.name());
                     assertEquals(40, r.errors(), s.name() + " is counted on every call: " + r);
                 }
-                assertTrue(end.script("loop").budgetErrors() == 40 && end.script("pcall_loop").budgetErrors() == 40,
+                assertTrue(end.script("loop").get(ScriptCounter.BUDGET_ERRORS) == 40 && end.script("pcall_loop").get(ScriptCounter.BUDGET_ERRORS) == 40,
                         "endless loops hit the instruction budget");
                 assertEquals(40, end.script("good").passed(), "another script's string library is intact: "
                         + end.script("good"));

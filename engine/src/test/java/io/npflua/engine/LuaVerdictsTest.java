@@ -1,5 +1,6 @@
 package io.npflua.engine;
 
+import io.npflua.engine.counter.ScriptCounter;
 import io.npflua.engine.counter.EngineSnapshot;
 import io.npflua.engine.output.VerdictSink;
 import io.npflua.engine.pcap.PcapReader;
@@ -187,7 +188,7 @@ class LuaVerdictsTest {
             }
             assertEquals(120, s.frames(), "40 frames, three passes");
             assertEquals(0, s.passed(), "writes fail on read-only frames and the policy blocks");
-            assertEquals(90, s.script("writer").luaErrors(), "the 90 frames not to port 7777 tried to write");
+            assertEquals(90, s.script("writer").get(ScriptCounter.LUA_ERRORS), "the 90 frames not to port 7777 tried to write");
             assertEquals(30, s.script("writer").blocked());
             assertTrue(s.script("writer").lastError().contains("read-only"), s.script("writer").lastError());
         } finally {

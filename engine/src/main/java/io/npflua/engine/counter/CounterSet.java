@@ -12,7 +12,7 @@ import java.lang.invoke.VarHandle;
  *
  * <p>The array is padded at both ends so that counters of different workers never share a cache line.
  */
-public class CounterSet {
+public class CounterSet<E extends Enum<E>> {
     private static final VarHandle LONGS = MethodHandles.arrayElementVarHandle(long[].class);
     // 64 bytes of padding on each side: one cache line on x86-64.
     private static final int PAD = 8;
@@ -20,26 +20,26 @@ public class CounterSet {
     private final long[] values;
     private final int size;
 
-    /** A set of {@code size} counters, all zero. */
-    protected CounterSet(int size) {
-        this.size = size;
+    /** One counter per constant of {@code keys}, all zero. */
+    protected CounterSet(Class<E> keys) {
+        this.size = keys.getEnumConstants().length;
         this.values = new long[PAD + size + PAD];
     }
 
-    /** Adds one to counter {@code index}. Writer thread only. Allocates nothing. */
-    public final void increment(int index) {
-        final int i = PAD + index;
+    /** Adds one to {@code counter}. Writer thread only. Allocates nothing. */
+    public final void increment(E counter) {
+        final int i = PAD + counter.ordinal();
         LONGS.setOpaque(values, i, values[i] + 1);
     }
 
-    /** Adds {@code delta} to counter {@code index}. Writer thread only. Allocates nothing. */
-    public final void add(int index, long delta) {
-        final int i = PAD + index;
+    /** Adds {@code delta} to {@code counter}. Writer thread only. Allocates nothing. */
+    public final void add(E counter, long delta) {
+        final int i = PAD + counter.ordinal();
         LONGS.setOpaque(values, i, values[i] + delta);
     }
 
-    /** Reads counter {@code index} from any thread. */
-    public final long get(int index) {
-        return (long) LONGS.getOpaque(values, PAD + java.util.Objects.checkIndex(index, size));
+    /** Reads {@code counter} from any thread. */
+    public final long get(E counter) {
+        return (long) LONGS.getOpaque(values, PAD + counter.ordinal());
     }
 }

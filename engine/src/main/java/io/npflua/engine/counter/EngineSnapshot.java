@@ -11,49 +11,58 @@ import java.util.List;
  */
 public record EngineSnapshot(long elapsedNs, boolean final_, List<WorkerSnapshot> workers,
                              List<ScriptSnapshot> scripts, long unloadedErrors) {
+    /** The sum of {@code counter} over all workers. */
+    public long total(WorkerCounter counter) {
+        long n = 0;
+        for (WorkerSnapshot w : workers) {
+            n += w.get(counter);
+        }
+        return n;
+    }
+
     /** Frames seen by all workers. */
     public long frames() {
-        return workers.stream().mapToLong(WorkerSnapshot::seen).sum();
+        return total(WorkerCounter.SEEN);
     }
 
     /** Frames passed by the whole chain. */
     public long passed() {
-        return workers.stream().mapToLong(WorkerSnapshot::passed).sum();
+        return total(WorkerCounter.PASSED);
     }
 
     /** Frames blocked. */
     public long blocked() {
-        return workers.stream().mapToLong(WorkerSnapshot::blocked).sum();
+        return total(WorkerCounter.BLOCKED);
     }
 
     /** Passed frames forwarded (inline). */
     public long forwarded() {
-        return workers.stream().mapToLong(WorkerSnapshot::forwarded).sum();
+        return total(WorkerCounter.FORWARDED);
+    }
+
+    /** Kernel packet count (includes drops). */
+    public long kernelPackets() {
+        return total(WorkerCounter.KERNEL_PACKETS);
+    }
+
+    /** Kernel drops. */
+    public long kernelDrops() {
+        return total(WorkerCounter.KERNEL_DROPS);
+    }
+
+    /** Ring freezes. */
+    public long freezes() {
+        return total(WorkerCounter.FREEZES);
+    }
+
+    /** Worker restarts. */
+    public long restarts() {
+        return total(WorkerCounter.RESTARTS);
     }
 
     /** Rule failures of all kinds, over all rules, including rules unloaded since. */
     public long errors() {
         return unloadedErrors + scripts.stream().mapToLong(ScriptSnapshot::errors).sum();
-    }
-
-    /** Kernel packet count (includes drops). */
-    public long kernelPackets() {
-        return workers.stream().mapToLong(WorkerSnapshot::kernelPackets).sum();
-    }
-
-    /** Kernel drops. */
-    public long kernelDrops() {
-        return workers.stream().mapToLong(WorkerSnapshot::kernelDrops).sum();
-    }
-
-    /** Ring freezes. */
-    public long freezes() {
-        return workers.stream().mapToLong(WorkerSnapshot::freezes).sum();
-    }
-
-    /** Worker restarts. */
-    public long restarts() {
-        return workers.stream().mapToLong(WorkerSnapshot::restarts).sum();
     }
 
     /** Wall time per frame (elapsed ÷ frames), or -1 before the first frame. */

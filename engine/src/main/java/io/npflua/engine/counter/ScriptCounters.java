@@ -3,48 +3,41 @@ package io.npflua.engine.counter;
 import io.npflua.engine.rule.RuleOutcome;
 
 /**
- * One worker's counters for one rule (by name). Written only by that worker; they outlive reloads of the rule
+ * One worker's counters for one rule ({@link ScriptCounter}, by rule name). Written only by that worker; they outlive reloads of the rule
  * (a reload replaces the code, not the history) and are dropped when the rule is unloaded.
  *
- * <p>{@code calls = passed + blocked + errors}: passed and blocked count the rule's own verdicts, errors count
- * failures (whose frames the error policy then passes or blocks).
+ * <p>{@code calls = passed + blocked + failures}: passed and blocked count the rule's own verdicts, the failure kinds
+ * count calls that failed (whose frames the error policy then passes or blocks).
  */
-public final class ScriptCounters extends CounterSet {
-    /** Rule calls. */
-    public static final int CALLS = 0;
-    /** Frames the rule passed. */
-    public static final int PASSED = 1;
-    /** Frames the rule blocked. */
-    public static final int BLOCKED = 2;
-    /** Lua errors. */
-    public static final int LUA_ERRORS = 3;
-    /** Instruction budget exhausted. */
-    public static final int BUDGET_ERRORS = 4;
-    /** Java handler exceptions. */
-    public static final int HANDLER_ERRORS = 5;
-    /** Estimated nanoseconds spent in the rule (sampled, scaled to all calls). */
-    public static final int TIME_NS = 6;
-    /** Calls whose time was measured. */
-    public static final int TIMED_CALLS = 7;
-    private static final int COUNT = 8;
-
+public final class ScriptCounters extends CounterSet<ScriptCounter> {
     private volatile String lastError;
 
     /** All zero. */
     public ScriptCounters() {
-        super(COUNT);
+        super(ScriptCounter.class);
     }
 
     /** Counts one call's outcome. Writer thread only; allocates nothing. */
     public void count(RuleOutcome outcome) {
-        increment(CALLS);
+        increment(ScriptCounter.CALLS);
         switch (outcome) {
-            case PASS -> increment(PASSED);
-            case BLOCK -> increment(BLOCKED);
-            case LUA_ERROR -> increment(LUA_ERRORS);
-            case BUDGET_EXCEEDED -> increment(BUDGET_ERRORS);
-            case HANDLER_ERROR -> increment(HANDLER_ERRORS);
+            case PASS -> increment(ScriptCounter.PASSED);
+            case BLOCK -> increment(ScriptCounter.BLOCKED);
+            case LUA_ERROR -> increment(ScriptCounter.LUA_ERRORS);
+            case BUDGET_EXCEEDED -> increment(ScriptCounter.BUDGET_ERRORS);
+            case HANDLER_ERROR -> increment(ScriptCounter.HANDLER_ERRORS);
         }
+    }
+
+    /** The failures of all kinds counted so far. */
+    public long failures() {
+        long n = 0;
+        for (ScriptCounter c : ScriptCounter.values()) {
+            if (c.failure()) {
+                n += get(c);
+            }
+        }
+        return n;
     }
 
     /** Records the text of a recent failure (rate-limited by the caller). */

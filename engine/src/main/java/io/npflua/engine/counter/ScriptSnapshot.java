@@ -1,5 +1,8 @@
 package io.npflua.engine.counter;
 
+import java.util.Arrays;
+import java.util.Objects;
+
 /**
  * One rule's counters summed over all workers, with its description. {@code calls = passed + blocked + errors()}.
  *
@@ -8,14 +11,76 @@ package io.npflua.engine.counter;
  * @param entry         the entry function ({@code null} for Java handlers)
  * @param onError       {@code pass} or {@code block}
  * @param generation    1 at load, +1 per reload
- * @param timeNs        estimated time in the rule (sampled and scaled), 0 when timing is off
+ * @param values        the counters, indexed by {@link ScriptCounter#ordinal()} (read them with {@link #get})
  * @param lastError     text of a recent failure, or null
  */
-public record ScriptSnapshot(String name, String kind, String entry, String onError, long generation, long calls,
-                             long passed, long blocked, long luaErrors, long budgetErrors, long handlerErrors,
-                             long timeNs, String lastError) {
+public record ScriptSnapshot(String name, String kind, String entry, String onError, long generation, long[] values,
+                             String lastError) {
+    /** Checks the length and keeps a copy. */
+    public ScriptSnapshot {
+        if (values.length != ScriptCounter.values().length) {
+            throw new IllegalArgumentException("one value per ScriptCounter expected, got " + values.length);
+        }
+        values = values.clone();
+    }
+
+    /** The value of {@code counter}. */
+    public long get(ScriptCounter counter) {
+        return values[counter.ordinal()];
+    }
+
+    /** Calls of the rule. */
+    public long calls() {
+        return get(ScriptCounter.CALLS);
+    }
+
+    /** Frames the rule passed. */
+    public long passed() {
+        return get(ScriptCounter.PASSED);
+    }
+
+    /** Frames the rule blocked. */
+    public long blocked() {
+        return get(ScriptCounter.BLOCKED);
+    }
+
     /** All failures together. */
     public long errors() {
-        return luaErrors + budgetErrors + handlerErrors;
+        long n = 0;
+        for (ScriptCounter c : ScriptCounter.values()) {
+            if (c.failure()) {
+                n += get(c);
+            }
+        }
+        return n;
+    }
+
+    @Override
+    public long[] values() {
+        return values.clone();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ScriptSnapshot s && s.name.equals(name) && s.kind.equals(kind)
+                && Objects.equals(s.entry, entry) && s.onError.equals(onError) && s.generation == generation
+                && Arrays.equals(s.values, values) && Objects.equals(s.lastError, lastError);
+    }
+
+    @Override
+    public int hashCode() {
+        return name.hashCode() * 31 + Arrays.hashCode(values);
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder b = new StringBuilder("ScriptSnapshot[name=").append(name).append(", generation=")
+                .append(generation);
+        for (ScriptCounter c : ScriptCounter.values()) {
+            if (c.json() != null) {
+                b.append(", ").append(c.json()).append('=').append(get(c));
+            }
+        }
+        return b.append(", last_error=").append(lastError).append(']').toString();
     }
 }

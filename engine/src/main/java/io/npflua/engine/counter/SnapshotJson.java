@@ -7,16 +7,17 @@ import io.npflua.engine.json.JsonWriter;
  * and the control socket's {@code stats}:
  *
  * <pre>{@code
- * {"frames":N,"passed":N,"blocked":N,"errors":N,"forwarded":N,"kernel_packets":N,"kernel_drops":N,"freezes":N,
- *  "restarts":N,"elapsed_ns":N,"ns_per_frame":N,"final":true|false,
- *  "scripts":[{"name":"ssh","kind":"lua","entry":"filter","on_error":"pass","generation":1,"calls":N,"passed":N,
- *              "blocked":N,"errors":N,"lua_errors":N,"budget_errors":N,"handler_errors":N,"time_ns":N,
+ * {"frames":N,"passed":N,"blocked":N,"forwarded":N,"kernel_packets":N,"kernel_drops":N,"freezes":N,
+ *  "restarts":N,"errors":N,"elapsed_ns":N,"ns_per_frame":N,"final":true|false,
+ *  "scripts":[{"name":"ssh","kind":"lua","entry":"filter","on_error":"pass","generation":1,"errors":N,"calls":N,
+ *              "passed":N,"blocked":N,"lua_errors":N,"budget_errors":N,"handler_errors":N,"time_ns":N,
  *              "last_error":"..."|null}],
  *  "workers":[{"index":0,"state":"running","frames":N,"passed":N,"blocked":N,"forwarded":N,"forward_failed":N,
  *              "output_errors":N,"kernel_packets":N,"kernel_drops":N,"freezes":N,"restarts":N,"aborted":N,
  *              "chain_swaps":N,"source_errors":N}]}
  * }</pre>
- * {@code ns_per_frame} is omitted before the first frame.
+ * {@code ns_per_frame} is omitted before the first frame. The counter fields are {@link WorkerCounter} and
+ * {@link ScriptCounter} in their order; a counter added there appears here without a change.
  */
 public final class SnapshotJson {
     private SnapshotJson() {
@@ -29,19 +30,19 @@ public final class SnapshotJson {
         return w.toString();
     }
 
-    /** Writes the snapshot object into {@code w} (as a value: call {@code w.name(..)} first inside an object). */
+    /**
+     * Writes the snapshot object into {@code w} (as a value: call {@code w.name(..)} first inside an object): the
+     * totals of the {@link WorkerCounter}s marked as totals, then one object per script and per worker, each a loop
+     * over its counter list.
+     */
     public static void write(EngineSnapshot s, JsonWriter w) {
-        w.beginObject()
-                .field("frames", s.frames())
-                .field("passed", s.passed())
-                .field("blocked", s.blocked())
-                .field("errors", s.errors())
-                .field("forwarded", s.forwarded())
-                .field("kernel_packets", s.kernelPackets())
-                .field("kernel_drops", s.kernelDrops())
-                .field("freezes", s.freezes())
-                .field("restarts", s.restarts())
-                .field("elapsed_ns", s.elapsedNs());
+        w.beginObject();
+        for (WorkerCounter c : WorkerCounter.values()) {
+            if (c.total()) {
+                w.field(c.json(), s.total(c));
+            }
+        }
+        w.field("errors", s.errors()).field("elapsed_ns", s.elapsedNs());
         if (s.nsPerFrame() >= 0) {
             w.field("ns_per_frame", s.nsPerFrame());
         }
@@ -54,37 +55,22 @@ public final class SnapshotJson {
                     .field("entry", r.entry())
                     .field("on_error", r.onError())
                     .field("generation", r.generation())
-                    .field("calls", r.calls())
-                    .field("passed", r.passed())
-                    .field("blocked", r.blocked())
-                    .field("errors", r.errors())
-                    .field("lua_errors", r.luaErrors())
-                    .field("budget_errors", r.budgetErrors())
-                    .field("handler_errors", r.handlerErrors())
-                    .field("time_ns", r.timeNs())
-                    .field("last_error", r.lastError())
-                    .endObject();
+                    .field("errors", r.errors());
+            for (ScriptCounter c : ScriptCounter.values()) {
+                if (c.json() != null) {
+                    w.field(c.json(), r.get(c));
+                }
+            }
+            w.field("last_error", r.lastError()).endObject();
         }
         w.endArray();
         w.name("workers").beginArray();
         for (WorkerSnapshot k : s.workers()) {
-            w.beginObject()
-                    .field("index", k.index())
-                    .field("state", k.state())
-                    .field("frames", k.seen())
-                    .field("passed", k.passed())
-                    .field("blocked", k.blocked())
-                    .field("forwarded", k.forwarded())
-                    .field("forward_failed", k.forwardFailed())
-                    .field("output_errors", k.outputErrors())
-                    .field("kernel_packets", k.kernelPackets())
-                    .field("kernel_drops", k.kernelDrops())
-                    .field("freezes", k.freezes())
-                    .field("restarts", k.restarts())
-                    .field("aborted", k.aborted())
-                    .field("chain_swaps", k.chainSwaps())
-                    .field("source_errors", k.sourceErrors())
-                    .endObject();
+            w.beginObject().field("index", k.index()).field("state", k.state());
+            for (WorkerCounter c : WorkerCounter.values()) {
+                w.field(c.json(), k.get(c));
+            }
+            w.endObject();
         }
         w.endArray();
         w.endObject();

@@ -1,21 +1,65 @@
 package io.npflua.engine.counter;
 
+import java.util.Arrays;
+
 /**
- * One worker's counters at one moment.
+ * One worker's counters at one moment: a value per {@link WorkerCounter}.
  *
  * @param state the worker's state: {@code new}, {@code running}, {@code ended} (its finite sources
  *              are exhausted), {@code stopped} or {@code failed} (too many crashes)
+ * @param values the counters, indexed by {@link WorkerCounter#ordinal()} (read them with {@link #get})
  */
-public record WorkerSnapshot(int index, String state, long seen, long passed, long blocked, long forwarded,
-                             long forwardFailed, long outputErrors, long kernelPackets, long kernelDrops, long freezes,
-                             long restarts, long aborted, long chainSwaps, long sourceErrors) {
+public record WorkerSnapshot(int index, String state, long[] values) {
+    /** Checks the length and keeps a copy. */
+    public WorkerSnapshot {
+        if (values.length != WorkerCounter.values().length) {
+            throw new IllegalArgumentException("one value per WorkerCounter expected, got " + values.length);
+        }
+        values = values.clone();
+    }
+
     /** Reads {@code counters} (opaque loads). */
-    public static WorkerSnapshot of(int index, String state, WorkerCounters c) {
-        return new WorkerSnapshot(index, state, c.get(WorkerCounters.SEEN), c.get(WorkerCounters.PASSED),
-                c.get(WorkerCounters.BLOCKED), c.get(WorkerCounters.FORWARDED), c.get(WorkerCounters.FORWARD_FAILED),
-                c.get(WorkerCounters.OUTPUT_ERRORS), c.get(WorkerCounters.KERNEL_PACKETS),
-                c.get(WorkerCounters.KERNEL_DROPS), c.get(WorkerCounters.FREEZES), c.get(WorkerCounters.RESTARTS),
-                c.get(WorkerCounters.ABORTED), c.get(WorkerCounters.CHAIN_SWAPS),
-                c.get(WorkerCounters.SOURCE_ERRORS));
+    public static WorkerSnapshot of(int index, String state, WorkerCounters counters) {
+        WorkerCounter[] all = WorkerCounter.values();
+        long[] v = new long[all.length];
+        for (WorkerCounter c : all) {
+            v[c.ordinal()] = counters.get(c);
+        }
+        return new WorkerSnapshot(index, state, v);
+    }
+
+    /** The value of {@code counter}. */
+    public long get(WorkerCounter counter) {
+        return values[counter.ordinal()];
+    }
+
+    /** Frames seen ({@link WorkerCounter#SEEN}). */
+    public long seen() {
+        return get(WorkerCounter.SEEN);
+    }
+
+    @Override
+    public long[] values() {
+        return values.clone();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof WorkerSnapshot w && w.index == index && w.state.equals(state)
+                && Arrays.equals(w.values, values);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * (31 * index + state.hashCode()) + Arrays.hashCode(values);
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder b = new StringBuilder("WorkerSnapshot[index=").append(index).append(", state=").append(state);
+        for (WorkerCounter c : WorkerCounter.values()) {
+            b.append(", ").append(c.json()).append('=').append(get(c));
+        }
+        return b.append(']').toString();
     }
 }

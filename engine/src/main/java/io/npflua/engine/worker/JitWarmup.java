@@ -1,5 +1,6 @@
 package io.npflua.engine.worker;
 
+import io.npflua.engine.counter.WorkerCounter;
 import io.npflua.engine.counter.WorkerCounters;
 import io.npflua.engine.frames.FrameBuilder;
 import io.npflua.engine.rule.RuleOutcome;
@@ -102,7 +103,7 @@ public final class JitWarmup {
                                 null, new ChainBoard(new RuleChain[] {chain}), new BackoffIdleStrategy(), SILENT,
                                 counters, BATCH, Long.MAX_VALUE / 4, TimeUnit.MILLISECONDS.toNanos(10), 0);
                         Thread t = new Thread(() -> {
-                            while (counters.get(WorkerCounters.SEEN) < target && System.nanoTime() - deadline < 0) {
+                            while (counters.get(WorkerCounter.SEEN) < target && System.nanoTime() - deadline < 0) {
                                 if (worker.doWork() == 0) {
                                     synthetic.refill();
                                 }
@@ -116,7 +117,7 @@ public final class JitWarmup {
                     } finally {
                         chains.close(chain);
                     }
-                    done += counters.get(WorkerCounters.SEEN);
+                    done += counters.get(WorkerCounter.SEEN);
                 }
             }
         }

@@ -1,5 +1,6 @@
 package io.npflua.engine.worker;
 
+import io.npflua.engine.counter.ScriptCounter;
 import io.npflua.engine.counter.ScriptCounters;
 import io.npflua.engine.rule.ErrorPolicy;
 import io.npflua.engine.rule.Rule;
@@ -66,11 +67,11 @@ public final class RuleChain {
         for (int i = 0; i < rules.length; i++) {
             final ScriptCounters c = counters[i];
             final RuleOutcome outcome;
-            if (timingMask >= 0 && (c.get(ScriptCounters.CALLS) & timingMask) == 0) {
+            if (timingMask >= 0 && (c.get(ScriptCounter.CALLS) & timingMask) == 0) {
                 final long start = System.nanoTime();
                 outcome = call(rules[i], frame);
-                c.add(ScriptCounters.TIME_NS, (System.nanoTime() - start) * (timingMask + 1));
-                c.increment(ScriptCounters.TIMED_CALLS);
+                c.add(ScriptCounter.TIME_NS, (System.nanoTime() - start) * (timingMask + 1));
+                c.increment(ScriptCounter.TIMED_CALLS);
             } else {
                 outcome = call(rules[i], frame);
             }

@@ -1,5 +1,6 @@
 package io.npflua.engine.worker;
 
+import io.npflua.engine.counter.WorkerCounter;
 import io.npflua.engine.counter.WorkerCounters;
 import io.npflua.engine.output.Forwarder;
 import io.npflua.engine.output.VerdictSink;
@@ -181,7 +182,7 @@ public final class Worker {
             // Between two frames: the chain was fully built before it was published.
             chain = v.chains()[index];
             chainVersion = v.number();
-            counters.increment(WorkerCounters.CHAIN_SWAPS);
+            counters.increment(WorkerCounter.CHAIN_SWAPS);
             ADOPTED.setRelease(this, v.number());
         }
         int work = 0;
@@ -200,7 +201,7 @@ public final class Worker {
             } catch (SourceFailedException e) {
                 // An input error, not a bug: restarting would only meet it again.
                 gone[i] = true;
-                counters.increment(WorkerCounters.SOURCE_ERRORS);
+                counters.increment(WorkerCounter.SOURCE_ERRORS);
                 try {
                     errors.onSourceError(index, route.source().name(), e);
                 } catch (RuntimeException ignored) {
@@ -208,7 +209,7 @@ public final class Worker {
                 }
                 continue;
             } catch (RuntimeException e) {
-                counters.increment(WorkerCounters.SOURCE_ERRORS);
+                counters.increment(WorkerCounter.SOURCE_ERRORS);
                 throw e;
             }
             work += n;
@@ -265,9 +266,9 @@ public final class Worker {
                 report("reading kernel stats of " + r.source().name() + " failed", e, false);
             }
         }
-        counters.add(WorkerCounters.KERNEL_PACKETS, stats.packets());
-        counters.add(WorkerCounters.KERNEL_DROPS, stats.drops());
-        counters.add(WorkerCounters.FREEZES, stats.freezes());
+        counters.add(WorkerCounter.KERNEL_PACKETS, stats.packets());
+        counters.add(WorkerCounter.KERNEL_DROPS, stats.drops());
+        counters.add(WorkerCounter.FREEZES, stats.freezes());
     }
 
     /** The per-frame path: chain, verdict counters, sinks, forwarder. Allocates nothing. */
@@ -282,8 +283,8 @@ public final class Worker {
         public void onFrame(Frame frame) {
             inHand = true;
             if (chain.evaluate(frame)) {
-                counters.increment(WorkerCounters.PASSED);
-                counters.increment(WorkerCounters.SEEN);
+                counters.increment(WorkerCounter.PASSED);
+                counters.increment(WorkerCounter.SEEN);
                 inHand = false;
                 if (forwarder != null) {
                     forward(forwarder, frame);
@@ -292,8 +293,8 @@ public final class Worker {
                     sink(passedSink, frame);
                 }
             } else {
-                counters.increment(WorkerCounters.BLOCKED);
-                counters.increment(WorkerCounters.SEEN);
+                counters.increment(WorkerCounter.BLOCKED);
+                counters.increment(WorkerCounter.SEEN);
                 inHand = false;
                 if (blockedSink != null) {
                     sink(blockedSink, frame);
@@ -305,12 +306,12 @@ public final class Worker {
     private void forward(Forwarder forwarder, Frame frame) {
         try {
             if (forwarder.forward(frame)) {
-                counters.increment(WorkerCounters.FORWARDED);
+                counters.increment(WorkerCounter.FORWARDED);
             } else {
-                counters.increment(WorkerCounters.FORWARD_FAILED);
+                counters.increment(WorkerCounter.FORWARD_FAILED);
             }
         } catch (RuntimeException e) {
-            counters.increment(WorkerCounters.FORWARD_FAILED);
+            counters.increment(WorkerCounter.FORWARD_FAILED);
             outputError("forwarder", e);
         }
     }
@@ -347,7 +348,7 @@ public final class Worker {
     }
 
     private void outputError(String what, RuntimeException e) {
-        counters.increment(WorkerCounters.OUTPUT_ERRORS);
+        counters.increment(WorkerCounter.OUTPUT_ERRORS);
         report(what + " failed", e, false);
     }
 
@@ -363,11 +364,11 @@ public final class Worker {
         if (inHand) {
             // The chain never finished this frame: count it blocked (it was not forwarded) so totals balance.
             inHand = false;
-            counters.increment(WorkerCounters.ABORTED);
-            counters.increment(WorkerCounters.BLOCKED);
-            counters.increment(WorkerCounters.SEEN);
+            counters.increment(WorkerCounter.ABORTED);
+            counters.increment(WorkerCounter.BLOCKED);
+            counters.increment(WorkerCounter.SEEN);
         }
-        counters.increment(WorkerCounters.RESTARTS);
+        counters.increment(WorkerCounter.RESTARTS);
         boolean restart = running && ++crashesInARow <= maxRestarts;
         String death = t.getClass().getName() + ": " + t.getMessage();
         if (!death.equals(reportedDeath)) {
@@ -452,7 +453,7 @@ public final class Worker {
         if (want == 0) {
             return 0; // the limit (-c) is used up: frames stay in the ring until the engine stops
         }
-        final long seenBefore = counters.get(WorkerCounters.SEEN);
+        final long seenBefore = counters.get(WorkerCounter.SEEN);
         int n = -1;
         try {
             n = routes[i].source().poll(consumers[i], want);
@@ -462,7 +463,7 @@ public final class Worker {
             // consumer threw (the crash counts it as seen); the rest of the claim is still this worker's to hand
             // out or give back, so the limit ends with exactly N frames seen, also after a fault.
             final int used = n >= 0 ? n
-                    : (int) (counters.get(WorkerCounters.SEEN) - seenBefore) + (inHand ? 1 : 0);
+                    : (int) (counters.get(WorkerCounter.SEEN) - seenBefore) + (inHand ? 1 : 0);
             reserved -= used;
             if (used == 0) {
                 // Nothing came: let the other workers have this worker's share before idling.
@@ -489,8 +490,8 @@ public final class Worker {
 
     /** Frames the kernel counted that were neither seen nor dropped (yet). */
     private long unaccounted() {
-        return counters.get(WorkerCounters.KERNEL_PACKETS) - counters.get(WorkerCounters.SEEN)
-                - counters.get(WorkerCounters.KERNEL_DROPS);
+        return counters.get(WorkerCounter.KERNEL_PACKETS) - counters.get(WorkerCounter.SEEN)
+                - counters.get(WorkerCounter.KERNEL_DROPS);
     }
 
     private void closeQuietly(AutoCloseable c) {

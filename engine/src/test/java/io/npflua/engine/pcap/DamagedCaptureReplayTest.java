@@ -3,6 +3,7 @@ package io.npflua.engine.pcap;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.npflua.engine.counter.WorkerCounter;
 import io.npflua.engine.Engine;
 import io.npflua.engine.EngineSources;
 import io.npflua.engine.counter.EngineSnapshot;
@@ -95,7 +96,7 @@ class DamagedCaptureReplayTest {
         assertEquals(0, s.restarts(), "a damaged file is not a crash");
         assertTrue(reports.workerErrors.isEmpty(), reports.workerErrors.toString());
         for (WorkerSnapshot w : s.workers()) {
-            assertEquals(1, w.sourceErrors(), "worker " + w.index());
+            assertEquals(1, w.get(WorkerCounter.SOURCE_ERRORS), "worker " + w.index());
             assertEquals("ended", w.state());
         }
         assertEquals(workers, reports.sourceErrors.size(), "once per worker: " + reports.sourceErrors);

@@ -1,5 +1,6 @@
 package io.npflua.tools.bench;
 
+import io.npflua.engine.counter.WorkerCounter;
 import io.npflua.engine.counter.ScriptCounters;
 import io.npflua.engine.counter.WorkerCounters;
 import io.npflua.engine.rule.ErrorPolicy;
@@ -104,10 +105,10 @@ public class EngineBenchmark {
     @TearDown(Level.Trial)
     public void tearDown() {
         WorkerCounters c = worker.counters();
-        if (c.get(WorkerCounters.SEEN) != c.get(WorkerCounters.PASSED) + c.get(WorkerCounters.BLOCKED)) {
+        if (c.get(WorkerCounter.SEEN) != c.get(WorkerCounter.PASSED) + c.get(WorkerCounter.BLOCKED)) {
             throw new IllegalStateException("counters do not add up");
         }
-        if (chain.equals("ssh") && c.get(WorkerCounters.BLOCKED) == 0) {
+        if (chain.equals("ssh") && c.get(WorkerCounter.BLOCKED) == 0) {
             throw new IllegalStateException("the SSH script blocked no banner frame");
         }
         source.close();

@@ -1,7 +1,9 @@
 package io.npflua.tools.cli;
 
 import io.npflua.engine.counter.EngineSnapshot;
+import io.npflua.engine.counter.ScriptCounter;
 import io.npflua.engine.counter.SnapshotJson;
+import io.npflua.engine.counter.WorkerCounter;
 import io.npflua.engine.json.JsonReader;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
@@ -44,23 +46,23 @@ final class CounterText {
      */
     @SuppressWarnings("unchecked")
     static void print(Map<String, Object> stats, boolean offline, PrintWriter out) {
-        long frames = JsonValues.number(stats, "frames");
+        long frames = JsonValues.number(stats, WorkerCounter.SEEN.json());
         StringBuilder head = new StringBuilder();
-        head.append(frames).append(" frames: ").append(JsonValues.number(stats, "passed")).append(" passed, ")
-                .append(JsonValues.number(stats, "blocked")).append(" blocked, ")
+        head.append(frames).append(" frames: ").append(JsonValues.number(stats, WorkerCounter.PASSED.json())).append(" passed, ")
+                .append(JsonValues.number(stats, WorkerCounter.BLOCKED.json())).append(" blocked, ")
                 .append(JsonValues.number(stats, "errors")).append(" script errors");
-        long forwarded = JsonValues.number(stats, "forwarded");
+        long forwarded = JsonValues.number(stats, WorkerCounter.FORWARDED.json());
         if (forwarded > 0) {
             head.append(", ").append(forwarded).append(" forwarded");
         }
         out.println(head);
         long elapsedNs = JsonValues.number(stats, "elapsed_ns");
         String source = offline
-                ? "read: " + JsonValues.number(stats, "kernel_packets") + " records"
-                : "kernel: " + JsonValues.number(stats, "kernel_packets") + " packets, "
-                + JsonValues.number(stats, "kernel_drops") + " dropped, " + JsonValues.number(stats, "freezes")
+                ? "read: " + JsonValues.number(stats, WorkerCounter.KERNEL_PACKETS.json()) + " records"
+                : "kernel: " + JsonValues.number(stats, WorkerCounter.KERNEL_PACKETS.json()) + " packets, "
+                + JsonValues.number(stats, WorkerCounter.KERNEL_DROPS.json()) + " dropped, " + JsonValues.number(stats, WorkerCounter.FREEZES.json())
                 + " ring freezes";
-        out.println(source + "; " + JsonValues.number(stats, "restarts") + " worker restarts; " + duration(elapsedNs)
+        out.println(source + "; " + JsonValues.number(stats, WorkerCounter.RESTARTS.json()) + " worker restarts; " + duration(elapsedNs)
                 + (offline && stats.containsKey("ns_per_frame")
                 ? ", " + JsonValues.number(stats, "ns_per_frame") + " ns/frame" : ""));
         List<Object> scripts = (List<Object>) stats.getOrDefault("scripts", List.of());
@@ -74,8 +76,8 @@ final class CounterText {
             for (Object o : scripts) {
                 Map<String, Object> s = (Map<String, Object>) o;
                 Object last = s.get("last_error");
-                out.printf(fmt, JsonValues.text(s, "name"), JsonValues.number(s, "calls"),
-                        JsonValues.number(s, "passed"), JsonValues.number(s, "blocked"),
+                out.printf(fmt, JsonValues.text(s, "name"), JsonValues.number(s, ScriptCounter.CALLS.json()),
+                        JsonValues.number(s, ScriptCounter.PASSED.json()), JsonValues.number(s, ScriptCounter.BLOCKED.json()),
                         JsonValues.number(s, "errors"), last == null ? "" : last);
             }
         }
@@ -86,8 +88,8 @@ final class CounterText {
             for (Object o : workers) {
                 Map<String, Object> w = (Map<String, Object>) o;
                 out.printf(fmt, JsonValues.number(w, "index"), JsonValues.text(w, "state"),
-                        JsonValues.number(w, "frames"), JsonValues.number(w, "passed"),
-                        JsonValues.number(w, "blocked"), JsonValues.number(w, "kernel_drops"));
+                        JsonValues.number(w, WorkerCounter.SEEN.json()), JsonValues.number(w, WorkerCounter.PASSED.json()),
+                        JsonValues.number(w, WorkerCounter.BLOCKED.json()), JsonValues.number(w, WorkerCounter.KERNEL_DROPS.json()));
             }
         }
         out.flush();

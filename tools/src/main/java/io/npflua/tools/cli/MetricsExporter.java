@@ -2,7 +2,9 @@ package io.npflua.tools.cli;
 
 import io.npflua.engine.Engine;
 import io.npflua.engine.counter.EngineSnapshot;
+import io.npflua.engine.counter.ScriptCounter;
 import io.npflua.engine.counter.ScriptSnapshot;
+import io.npflua.engine.counter.WorkerCounter;
 import io.npflua.engine.counter.WorkerSnapshot;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.model.registry.MultiCollector;
@@ -14,22 +16,18 @@ import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapsho
 import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.io.IOException;
-import java.util.List;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.function.Supplier;
-import java.util.function.ToLongFunction;
 
 /**
  * Serves the engine's counters in the Prometheus text format at {@code /metrics} through the official client's HTTP
  * server. Nothing is counted twice: a collector reads one {@link EngineSnapshot} per scrape and turns it into
- * counters labelled by {@code worker} and by {@code script}.
- *
- * <pre>
- * npflua_frames_total{worker="0"}             npflua_script_calls_total{script="ssh"}
- * npflua_passed_total / _blocked_total / _forwarded_total / _kernel_packets_total / _kernel_drops_total /
- * _ring_freezes_total / _worker_restarts_total {worker}
- * npflua_script_passed_total / _blocked_total {script}, npflua_script_errors_total{script, kind=lua|budget|handler},
- * npflua_script_seconds_total{script}, npflua_script_generation{script}, npflua_errors_total
- * </pre>
+ * counters labelled by {@code worker} (one per {@link WorkerCounter}, e.g. {@code npflua_frames_total{worker="0"}})
+ * and by {@code script} (one per {@link ScriptCounter}: {@code npflua_script_calls_total{script="ssh"}}, the failure
+ * kinds as {@code npflua_script_errors_total{script, kind=lua|budget|handler}}, {@code npflua_script_seconds_total}),
+ * plus {@code npflua_script_generation{script}} and {@code npflua_errors_total}. The names and help texts are the
+ * counters' own.
  */
 final class MetricsExporter implements AutoCloseable {
     private final HTTPServer server;
@@ -62,47 +60,34 @@ final class MetricsExporter implements AutoCloseable {
 
     static MetricSnapshots snapshots(EngineSnapshot s) {
         MetricSnapshots.Builder b = MetricSnapshots.builder();
-        List<WorkerSnapshot> ws = s.workers();
-        b.metricSnapshot(perWorker("npflua_frames", "Frames seen by the rule chain", ws, WorkerSnapshot::seen));
-        b.metricSnapshot(perWorker("npflua_passed", "Frames every rule passed", ws, WorkerSnapshot::passed));
-        b.metricSnapshot(perWorker("npflua_blocked", "Frames a rule blocked", ws, WorkerSnapshot::blocked));
-        b.metricSnapshot(perWorker("npflua_forwarded", "Passed frames sent out of the other interface (bridge)", ws,
-                WorkerSnapshot::forwarded));
-        b.metricSnapshot(perWorker("npflua_kernel_packets", "Packets the kernel counted (including drops)", ws,
-                WorkerSnapshot::kernelPackets));
-        b.metricSnapshot(perWorker("npflua_kernel_drops", "Packets the kernel dropped", ws,
-                WorkerSnapshot::kernelDrops));
-        b.metricSnapshot(perWorker("npflua_ring_freezes", "Times the kernel froze a ring", ws,
-                WorkerSnapshot::freezes));
-        b.metricSnapshot(perWorker("npflua_worker_restarts", "Times a worker crashed and was restarted", ws,
-                WorkerSnapshot::restarts));
-        b.metricSnapshot(perWorker("npflua_output_errors", "Failures writing outputs or forwarding", ws,
-                WorkerSnapshot::outputErrors));
-
-        List<ScriptSnapshot> ss = s.scripts();
-        b.metricSnapshot(perScript("npflua_script_calls", "Calls of the script", ss, ScriptSnapshot::calls));
-        b.metricSnapshot(perScript("npflua_script_passed", "Frames the script passed", ss, ScriptSnapshot::passed));
-        b.metricSnapshot(perScript("npflua_script_blocked", "Frames the script blocked", ss,
-                ScriptSnapshot::blocked));
-        CounterSnapshot.Builder errors = CounterSnapshot.builder().name("npflua_script_errors")
-                .help("Script failures by kind (lua error, instruction budget, Java handler exception)");
-        for (ScriptSnapshot r : ss) {
-            errors.dataPoint(point(r.luaErrors(), "script", r.name(), "kind", "lua"));
-            errors.dataPoint(point(r.budgetErrors(), "script", r.name(), "kind", "budget"));
-            errors.dataPoint(point(r.handlerErrors(), "script", r.name(), "kind", "handler"));
+        for (WorkerCounter c : WorkerCounter.values()) {
+            CounterSnapshot.Builder m = CounterSnapshot.builder().name(c.metric()).help(c.help());
+            for (WorkerSnapshot w : s.workers()) {
+                m.dataPoint(point(w.get(c), "worker", Integer.toString(w.index())));
+            }
+            b.metricSnapshot(m.build());
         }
-        b.metricSnapshot(errors.build());
-        CounterSnapshot.Builder seconds = CounterSnapshot.builder().name("npflua_script_seconds")
-                .help("Estimated time spent in the script (sampled)");
+        // Per script: one metric per name; the failure kinds share one, told apart by the kind label.
+        Map<String, CounterSnapshot.Builder> perScript = new LinkedHashMap<>();
+        for (ScriptCounter c : ScriptCounter.values()) {
+            if (c.metric() == null) {
+                continue;
+            }
+            CounterSnapshot.Builder m = perScript.computeIfAbsent(c.metric(),
+                    n -> CounterSnapshot.builder().name(n).help(c.help()));
+            for (ScriptSnapshot r : s.scripts()) {
+                double value = c == ScriptCounter.TIME_NS ? r.get(c) / 1e9 : r.get(c);
+                m.dataPoint(c.kind() == null ? point(value, "script", r.name())
+                        : point(value, "script", r.name(), "kind", c.kind()));
+            }
+        }
+        perScript.values().forEach(m -> b.metricSnapshot(m.build()));
         GaugeSnapshot.Builder generation = GaugeSnapshot.builder().name("npflua_script_generation")
                 .help("1 at load, +1 per reload");
-        for (ScriptSnapshot r : ss) {
-            seconds.dataPoint(CounterDataPointSnapshot.builder().value(r.timeNs() / 1e9)
-                    .labels(Labels.of("script", r.name())).build());
+        for (ScriptSnapshot r : s.scripts()) {
             generation.dataPoint(GaugeDataPointSnapshot.builder().value(r.generation())
                     .labels(Labels.of("script", r.name())).build());
         }
-        b.metricSnapshot(seconds.build());
         b.metricSnapshot(generation.build());
         b.metricSnapshot(CounterSnapshot.builder().name("npflua_errors")
                 .help("Script failures over all scripts, including unloaded ones")
@@ -110,28 +95,9 @@ final class MetricsExporter implements AutoCloseable {
         return b.build();
     }
 
-    private static CounterSnapshot perWorker(String name, String help, List<WorkerSnapshot> ws,
-                                             ToLongFunction<WorkerSnapshot> value) {
-        CounterSnapshot.Builder c = CounterSnapshot.builder().name(name).help(help);
-        for (WorkerSnapshot w : ws) {
-            c.dataPoint(point(value.applyAsLong(w), "worker", Integer.toString(w.index())));
-        }
-        return c.build();
-    }
-
-    private static CounterSnapshot perScript(String name, String help, List<ScriptSnapshot> ss,
-                                             ToLongFunction<ScriptSnapshot> value) {
-        CounterSnapshot.Builder c = CounterSnapshot.builder().name(name).help(help);
-        for (ScriptSnapshot r : ss) {
-            c.dataPoint(point(value.applyAsLong(r), "script", r.name()));
-        }
-        return c.build();
-    }
-
-    private static CounterDataPointSnapshot point(long value, String... labels) {
+    private static CounterDataPointSnapshot point(double value, String... labels) {
         return CounterDataPointSnapshot.builder().value(value).labels(Labels.of(labels)).build();
     }
-
     /** The port served. */
     int port() {
         return server.getPort();

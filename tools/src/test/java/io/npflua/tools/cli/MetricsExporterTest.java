@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.npflua.engine.counter.EngineSnapshot;
 import io.npflua.engine.counter.ScriptSnapshot;
+import io.npflua.engine.counter.WorkerCounter;
 import io.npflua.engine.counter.WorkerSnapshot;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -17,10 +18,10 @@ import org.junit.jupiter.api.Test;
 class MetricsExporterTest {
     private static EngineSnapshot snapshot() {
         return new EngineSnapshot(2_000_000, false,
-                List.of(new WorkerSnapshot(0, "running", 10, 7, 3, 0, 0, 0, 12, 2, 1, 0, 0, 1, 0),
-                        new WorkerSnapshot(1, "running", 5, 5, 0, 0, 0, 0, 5, 0, 0, 1, 0, 1, 0)),
-                List.of(new ScriptSnapshot("ssh", "lua", "filter", "pass", 2, 15, 11, 3, 1, 0, 0, 1_500_000_000L,
-                        null)),
+                List.of(new WorkerSnapshot(0, "running", new long[] {10, 7, 3, 0, 0, 0, 12, 2, 1, 0, 0, 1, 0}),
+                        new WorkerSnapshot(1, "running", new long[] {5, 5, 0, 0, 0, 0, 5, 0, 0, 1, 0, 1, 3})),
+                List.of(new ScriptSnapshot("ssh", "lua", "filter", "pass", 2,
+                        new long[] {15, 11, 3, 1, 0, 0, 1_500_000_000L, 12}, null)),
                 4);
     }
 
@@ -42,6 +43,12 @@ class MetricsExporterTest {
             assertTrue(body.contains("npflua_script_generation{script=\"ssh\"} 2.0"), body);
             assertTrue(body.contains("npflua_errors_total 5.0"), "unloaded rules' errors count too: " + body);
             assertTrue(body.contains("# HELP npflua_blocked_total Frames a rule blocked"), body);
+            assertTrue(body.contains("npflua_source_errors_total{worker=\"1\"} 3.0"), body);
+            for (WorkerCounter c : WorkerCounter.values()) {
+                assertTrue(body.contains("# HELP " + c.metric() + "_total " + c.help()), c + " exported: " + body);
+            }
+            assertTrue(body.contains("npflua_script_errors_total{kind=\"budget\",script=\"ssh\"} 0.0"), body);
+            assertTrue(!body.contains("timed_calls") && !body.contains(" 12.0"), "the timing sample is not exported");
         }
     }
 

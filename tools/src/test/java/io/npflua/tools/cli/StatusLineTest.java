@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Test;
 /** The live line: rate from the difference of two snapshots, compact numbers, rewritten with carriage returns. */
 class StatusLineTest {
     private static EngineSnapshot at(long frames, long blocked, long drops) {
-        return new EngineSnapshot(0, false, List.of(new WorkerSnapshot(0, "running", frames, frames - blocked,
-                blocked, 0, 0, 0, frames + drops, drops, 0, 0, 0, 0, 0)), List.of(), 0);
+        return new EngineSnapshot(0, false, List.of(new WorkerSnapshot(0, "running", new long[] {frames,
+                frames - blocked, blocked, 0, 0, 0, frames + drops, drops, 0, 0, 0, 0, 0})), List.of(), 0);
     }
 
     @Test
