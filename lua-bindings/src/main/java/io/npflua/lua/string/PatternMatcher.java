@@ -134,12 +134,19 @@ final class PatternMatcher {
         /** The parsed form, once the pattern has been used {@link #USES_BEFORE_PROGRAM} times (null if none). */
         PatternProgram program;
         int uses;
+        long prefixWord;
+        long prefixMask;
     }
 
     /** Uses of a cached pattern before it is parsed into a {@link PatternProgram}: a one-off pattern is interpreted. */
     private static final int USES_BEFORE_PROGRAM = 2;
     /** The current pattern's program, or null to interpret it. */
     private PatternProgram program;
+    /** The cache entry of the current pattern (the fields above and below are copied from it). */
+    private Compiled current;
+    /** The first up to 8 prefix bytes as a little-endian word, and the mask of those bytes. */
+    private long prefixWord;
+    private long prefixMask;
 
     /**
      * Recently used patterns, by identity: a script's pattern constants are the same LuaString on every call, so a
@@ -172,7 +179,6 @@ final class PatternMatcher {
         busy = false;
         array = null;
         segment = null;
-        pattern = null;
         int s = steps;
         steps = 0;
         if (s > 0) {
@@ -217,13 +223,22 @@ final class PatternMatcher {
             if (n >= 64) {
                 MemorySegment.copy(seg, ValueLayout.JAVA_BYTE, off, dst, from, n);
             } else {
-                // A short tail by words: MemorySegment.copy's set-up costs more than this loop for a banner.
+                // A short tail by words: MemorySegment.copy's set-up costs more than this loop for a banner. The
+                // last word ends at the subject's end, overlapping the one before (or starting before 'from' with
+                // bytes of the subject all the same).
                 int i = 0;
                 for (; i + 8 <= n; i += 8) {
                     LONG_LE.set(dst, from + i, seg.get(SEGMENT_LONG_LE, off + i));
                 }
-                for (; i < n; i++) {
-                    dst[from + i] = seg.get(ValueLayout.JAVA_BYTE, off + i);
+                if (i < n) {
+                    if (subjectLength >= 8) {
+                        int at = subjectLength - 8;
+                        LONG_LE.set(dst, at, seg.get(SEGMENT_LONG_LE, segmentBase + at));
+                    } else {
+                        for (; i < n; i++) {
+                            dst[from + i] = seg.get(ValueLayout.JAVA_BYTE, off + i);
+                        }
+                    }
                 }
             }
             array = dst;
@@ -241,6 +256,12 @@ final class PatternMatcher {
      * Allocates nothing when the pattern string is among the thread's last four.
      */
     void pattern(LuaString p, boolean honourAnchor) {
+        Compiled last = current;
+        if (last != null && last.key == p && last.honourAnchor == honourAnchor && last.uses >= USES_BEFORE_PROGRAM) {
+            return; // the same pattern as in this matcher's last call: every field below still holds
+        }
+        // Until the fields below are all set again (the budget may cut this call off in between), there is none.
+        current = null;
         pattern = p.m_bytes;
         patternStart = p.m_offset;
         patternEnd = p.m_offset + p.m_length;
@@ -260,7 +281,10 @@ final class PatternMatcher {
                     this::classEndOrMinusOne, this::singleClassMatches);
             countSteps(p.m_length * 8);
         }
+        current = c;
         program = c.program;
+        prefixWord = c.prefixWord;
+        prefixMask = c.prefixMask;
         anchored = c.anchored;
         matchStart = c.matchStart;
         prefix = c.prefix;
@@ -355,6 +379,11 @@ final class PatternMatcher {
         comp.prefixLength = n;
         comp.prefixPatternLength = p - comp.matchStart;
         comp.scanLength = n;
+        comp.prefixWord = 0;
+        for (int i = Math.min(n, 8) - 1; i >= 0; i--) {
+            comp.prefixWord = comp.prefixWord << 8 | (prefix[i] & 0xff);
+        }
+        comp.prefixMask = n >= 8 ? -1L : (1L << (8 * n)) - 1;
         int q = comp.matchStart;
         if (n == 0 && q < patternEnd) {
             int c = pattern[q] & 0xff;
@@ -483,7 +512,15 @@ final class PatternMatcher {
 
     /** True if the subject holds the first {@code k} prefix bytes at {@code i}. */
     private boolean regionMatches(int i, int k) {
-        for (int j = 0; j < k; j++) {
+        int j = 0;
+        if (i + 8 <= subjectLength && k <= prefixLength) {
+            long w = array != null ? (long) LONG_LE.get(array, arrayBase + i) : segment.get(SEGMENT_LONG_LE, segmentBase + i);
+            if (((w ^ prefixWord) & prefixMask) != 0) {
+                return false;
+            }
+            j = 8;
+        }
+        for (; j < k; j++) {
             if (at(i + j) != (prefix[j] & 0xff)) {
                 return false;
             }
