@@ -160,6 +160,16 @@ final class DataMethods {
         public Varargs invoke(Varargs args) {
             return DataStrings.match(self(args.arg1(), "match"), args.subargs(2));
         }
+
+        /** {@code d:match(p)} with a string pattern and one result wanted: no argument list. Allocates only the
+         * capture. */
+        @Override
+        public LuaValue call(LuaValue d, LuaValue pattern) {
+            if (pattern instanceof LuaString p) {
+                return SegmentStrings.match(self(d, "match"), p);
+            }
+            return invoke(LuaValue.varargsOf(d, pattern)).arg1();
+        }
     }
 
     static final class Gmatch extends VarArgFunction {

@@ -16,7 +16,10 @@ import org.luaj.vm2.LuaValue;
  * gets a fresh instance.
  *
  * <p>The pattern is interpreted directly from its bytes, as C Lua does, with the same recursion structure, so the
- * same patterns hit "pattern too complex" ({@link #MAX_DEPTH} nested calls). Every step is charged to the thread's
+ * same patterns hit "pattern too complex" ({@link #MAX_DEPTH} nested calls). A pattern string used again (a
+ * script's constant is the same object on every call) is parsed once into a {@link PatternProgram} where it can
+ * be: same results, no re-reading of its bytes, and no recursion for repetitions that cannot back off. A literal
+ * prefix is searched for first, a word at a time, in a segment subject in place. Every step is charged to the thread's
  * {@link InstructionBudget} in batches of {@link #STEP_BATCH}, so a pattern bomb is cut off by the call's budget.
  *
  * <p>Character classes are byte-wise in the C locale: bytes 128..255 belong to no class but their complements.
@@ -83,6 +86,8 @@ final class PatternMatcher {
     private int arrayBase;
     private MemorySegment segment;
     private long segmentBase;
+    /** A segment subject short enough to be copied into {@link #copied} (see {@link #ensureArray}). */
+    private boolean copyable;
     int subjectLength;
 
     // Pattern: bytes [patternStart, patternEnd) of pattern[].
@@ -126,7 +131,22 @@ final class PatternMatcher {
         long[] setBits = new long[0];
         byte[] setState = new byte[0];
         int[] classEnds = new int[0];
+        /** The parsed form, once the pattern has been used {@link #USES_BEFORE_PROGRAM} times (null if none). */
+        PatternProgram program;
+        int uses;
+        long prefixWord;
+        long prefixMask;
     }
+
+    /** Uses of a cached pattern before it is parsed into a {@link PatternProgram}: a one-off pattern is interpreted. */
+    private static final int USES_BEFORE_PROGRAM = 2;
+    /** The current pattern's program, or null to interpret it. */
+    private PatternProgram program;
+    /** The cache entry of the current pattern (the fields above and below are copied from it). */
+    private Compiled current;
+    /** The first up to 8 prefix bytes as a little-endian word, and the mask of those bytes. */
+    private long prefixWord;
+    private long prefixMask;
 
     /**
      * Recently used patterns, by identity: a script's pattern constants are the same LuaString on every call, so a
@@ -159,7 +179,6 @@ final class PatternMatcher {
         busy = false;
         array = null;
         segment = null;
-        pattern = null;
         int s = steps;
         steps = 0;
         if (s > 0) {
@@ -171,25 +190,60 @@ final class PatternMatcher {
         array = s.m_bytes;
         arrayBase = s.m_offset;
         segment = null;
+        copyable = false;
         subjectLength = s.m_length;
     }
 
+    /**
+     * A subject in native memory. Up to {@link #COPIED_SUBJECT} bytes it is copied into this matcher's array, but
+     * only from the first position a match is tried at ({@link #ensureArray}): a literal prefix is searched for
+     * in the segment itself, so a frame without it is never copied.
+     */
     void subject(MemorySegment seg, long offset, int length) {
-        if (length <= COPIED_SUBJECT) {
-            // One bulk copy into this matcher's own array costs less than the per-byte checks of the segment reads
-            // a match makes: SeedScriptBenchmark.sshFilter (compiled, banner) 278 -> 195 ns with it. Strings made
-            // from the subject are copies either way (LuaString.valueOf copies); the copy lives only for this call.
-            MemorySegment.copy(seg, ValueLayout.JAVA_BYTE, offset, copied, 0, length);
-            array = copied;
-            arrayBase = 0;
-            segment = null;
-            subjectLength = length;
-            return;
-        }
         array = null;
         segment = seg;
         segmentBase = offset;
         subjectLength = length;
+        copyable = length <= COPIED_SUBJECT;
+    }
+
+    /**
+     * Before a match is tried at {@code s}: copies a short segment subject from {@code s - 1} on (a frontier
+     * pattern reads the byte before its position; positions only grow within one call). The copy is cheaper than
+     * the per-byte checks of the segment reads a match makes: SeedScriptBenchmark.sshFilter (compiled, banner)
+     * 278 -> 195 ns with a whole copy. Strings made from the subject are copies either way.
+     */
+    private void ensureArray(int s) {
+        if (array == null && copyable) {
+            int from = s > 0 ? s - 1 : 0;
+            int n = subjectLength - from;
+            MemorySegment seg = segment;
+            long off = segmentBase + from;
+            byte[] dst = copied;
+            if (n >= 64) {
+                MemorySegment.copy(seg, ValueLayout.JAVA_BYTE, off, dst, from, n);
+            } else {
+                // A short tail by words: MemorySegment.copy's set-up costs more than this loop for a banner. The
+                // last word ends at the subject's end, overlapping the one before (or starting before 'from' with
+                // bytes of the subject all the same).
+                int i = 0;
+                for (; i + 8 <= n; i += 8) {
+                    LONG_LE.set(dst, from + i, seg.get(SEGMENT_LONG_LE, off + i));
+                }
+                if (i < n) {
+                    if (subjectLength >= 8) {
+                        int at = subjectLength - 8;
+                        LONG_LE.set(dst, at, seg.get(SEGMENT_LONG_LE, segmentBase + at));
+                    } else {
+                        for (; i < n; i++) {
+                            dst[from + i] = seg.get(ValueLayout.JAVA_BYTE, off + i);
+                        }
+                    }
+                }
+            }
+            array = dst;
+            arrayBase = 0;
+        }
     }
 
     /** Segment subjects up to this length are matched over a copy in {@link #copied} (an Ethernet frame fits). */
@@ -202,6 +256,12 @@ final class PatternMatcher {
      * Allocates nothing when the pattern string is among the thread's last four.
      */
     void pattern(LuaString p, boolean honourAnchor) {
+        Compiled last = current;
+        if (last != null && last.key == p && last.honourAnchor == honourAnchor && last.uses >= USES_BEFORE_PROGRAM) {
+            return; // the same pattern as in this matcher's last call: every field below still holds
+        }
+        // Until the fields below are all set again (the budget may cut this call off in between), there is none.
+        current = null;
         pattern = p.m_bytes;
         patternStart = p.m_offset;
         patternEnd = p.m_offset + p.m_length;
@@ -216,7 +276,15 @@ final class PatternMatcher {
             c = cache[cacheNext];
             cacheNext = (cacheNext + 1) & (cache.length - 1);
             compile(c, p, honourAnchor);
+        } else if (c.uses < USES_BEFORE_PROGRAM && ++c.uses == USES_BEFORE_PROGRAM) {
+            c.program = PatternProgram.compile(pattern, c.matchStart + c.prefixPatternLength, patternEnd, p.m_length,
+                    this::classEndOrMinusOne, this::singleClassMatches);
+            countSteps(p.m_length * 8);
         }
+        current = c;
+        program = c.program;
+        prefixWord = c.prefixWord;
+        prefixMask = c.prefixMask;
         anchored = c.anchored;
         matchStart = c.matchStart;
         prefix = c.prefix;
@@ -228,8 +296,15 @@ final class PatternMatcher {
         classEnds = c.classEnds;
     }
 
+    /** The current pattern's program, or null while it is interpreted (for tests). */
+    PatternProgram program() {
+        return program;
+    }
+
     private void compile(Compiled c, LuaString p, boolean honourAnchor) {
         c.key = null;
+        c.program = null;
+        c.uses = 0;
         c.honourAnchor = honourAnchor;
         c.anchored = honourAnchor && p.m_length > 0 && pattern[patternStart] == '^';
         c.matchStart = c.anchored ? patternStart + 1 : patternStart;
@@ -304,6 +379,11 @@ final class PatternMatcher {
         comp.prefixLength = n;
         comp.prefixPatternLength = p - comp.matchStart;
         comp.scanLength = n;
+        comp.prefixWord = 0;
+        for (int i = Math.min(n, 8) - 1; i >= 0; i--) {
+            comp.prefixWord = comp.prefixWord << 8 | (prefix[i] & 0xff);
+        }
+        comp.prefixMask = n >= 8 ? -1L : (1L << (8 * n)) - 1;
         int q = comp.matchStart;
         if (n == 0 && q < patternEnd) {
             int c = pattern[q] & 0xff;
@@ -323,7 +403,8 @@ final class PatternMatcher {
 
     /**
      * The first position {@code >= s} where a match may start: with a literal prefix, the next occurrence of it
-     * (or -1 when there is none); otherwise {@code s} itself. Allocates nothing.
+     * (or -1 when there is none); otherwise {@code s} itself. A segment subject is searched in place, a word at a
+     * time. Allocates nothing.
      */
     int nextCandidate(int s) {
         int k = scanLength;
@@ -331,50 +412,11 @@ final class PatternMatcher {
             return s;
         }
         int last = subjectLength - k;
-        int first = prefix[0] & 0xff;
-        long first8 = first * 0x0101010101010101L;
-        // With two or more literal bytes, words are tested for the first two at once: far fewer false candidates
-        // in text where the first byte alone is common.
-        long second8 = k >= 2 ? (prefix[1] & 0xff) * 0x0101010101010101L : 0;
         int i = s;
         while (i <= last) {
-            if (i + 17 <= subjectLength) {
-                // Two words per step, the first byte alone first: in text where it is rare (an 'S' in HTTP) most
-                // steps end after two compares.
-                long a = equalBytes(read8(i), first8);
-                long b = equalBytes(read8(i + 8), first8);
-                if ((a | b) == 0) {
-                    i += 16;
-                    continue;
-                }
-                if (k >= 2) {
-                    a &= equalBytes(read8(i + 1), second8);
-                    b &= equalBytes(read8(i + 9), second8);
-                    if ((a | b) == 0) {
-                        i += 16;
-                        continue;
-                    }
-                }
-                i = a != 0 ? i + (Long.numberOfTrailingZeros(a) >>> 3) : i + 8 + (Long.numberOfTrailingZeros(b) >>> 3);
-                if (i > last) {
-                    break;
-                }
-            } else if (i + 9 <= subjectLength) {
-                long t = equalBytes(read8(i), first8);
-                if (k >= 2) {
-                    t &= equalBytes(read8(i + 1), second8);
-                }
-                if (t == 0) {
-                    i += 8;
-                    continue;
-                }
-                i += Long.numberOfTrailingZeros(t) >>> 3;
-                if (i > last) {
-                    break;
-                }
-            } else if (at(i) != first) {
-                i++;
-                continue;
+            i = array != null ? scanArray(i, k) : scanSegment(i, k);
+            if (i < 0) {
+                break;
             }
             if (regionMatches(i, k)) {
                 countSteps((i - s) >>> 3);
@@ -382,14 +424,85 @@ final class PatternMatcher {
             }
             i++;
         }
-        countSteps((Math.max(i, s) - s) >>> 3);
+        countSteps((subjectLength - s) >>> 3);
         return -1;
     }
 
-    /** 0x80 in each byte of the result where {@code word}'s byte equals {@code pattern8}'s (exact, no carries). */
-    private static long equalBytes(long word, long pattern8) {
-        long x = word ^ pattern8;
-        return ~(((x & 0x7F7F7F7F7F7F7F7FL) + 0x7F7F7F7F7F7F7F7FL) | x | 0x7F7F7F7F7F7F7F7FL);
+    /**
+     * The first position {@code p >= i} (up to {@code subjectLength - k}) where the subject may hold the first
+     * two prefix bytes (the first one if {@code k == 1}), or -1; a position returned may be a false one, never
+     * is one skipped. Two words per step, the first byte alone first: in text where it is rare (an 'S' in HTTP)
+     * most steps end after two tests.
+     */
+    private int scanArray(int i, int k) {
+        byte[] a = array;
+        int base = arrayBase;
+        int n = subjectLength;
+        int last = n - k;
+        long first8 = (prefix[0] & 0xff) * ONES;
+        long second8 = k >= 2 ? (prefix[1] & 0xff) * ONES : 0;
+        for (; i + 17 <= n; i += 16) {
+            long x = zeroBytes((long) LONG_LE.get(a, base + i) ^ first8);
+            long y = zeroBytes((long) LONG_LE.get(a, base + i + 8) ^ first8);
+            if ((x | y) != 0) {
+                if (k >= 2) {
+                    x &= zeroBytes((long) LONG_LE.get(a, base + i + 1) ^ second8);
+                    y &= zeroBytes((long) LONG_LE.get(a, base + i + 9) ^ second8);
+                }
+                if ((x | y) != 0) {
+                    int p = x != 0 ? i + (Long.numberOfTrailingZeros(x) >>> 3) : i + 8 + (Long.numberOfTrailingZeros(y) >>> 3);
+                    return p <= last ? p : -1;
+                }
+            }
+        }
+        int first = prefix[0];
+        for (; i <= last; i++) {
+            if (a[base + i] == first) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** {@link #scanArray} over a segment subject. */
+    private int scanSegment(int i, int k) {
+        MemorySegment seg = segment;
+        long base = segmentBase;
+        int n = subjectLength;
+        int last = n - k;
+        long first8 = (prefix[0] & 0xff) * ONES;
+        long second8 = k >= 2 ? (prefix[1] & 0xff) * ONES : 0;
+        for (; i + 17 <= n; i += 16) {
+            long x = zeroBytes(seg.get(SEGMENT_LONG_LE, base + i) ^ first8);
+            long y = zeroBytes(seg.get(SEGMENT_LONG_LE, base + i + 8) ^ first8);
+            if ((x | y) != 0) {
+                if (k >= 2) {
+                    x &= zeroBytes(seg.get(SEGMENT_LONG_LE, base + i + 1) ^ second8);
+                    y &= zeroBytes(seg.get(SEGMENT_LONG_LE, base + i + 9) ^ second8);
+                }
+                if ((x | y) != 0) {
+                    int p = x != 0 ? i + (Long.numberOfTrailingZeros(x) >>> 3) : i + 8 + (Long.numberOfTrailingZeros(y) >>> 3);
+                    return p <= last ? p : -1;
+                }
+            }
+        }
+        byte first = prefix[0];
+        for (; i <= last; i++) {
+            if (seg.get(ValueLayout.JAVA_BYTE, base + i) == first) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static final long ONES = 0x0101010101010101L;
+
+    /**
+     * 0x80 in each byte of the result that may be zero in {@code x}: every zero byte is marked, and the lowest mark
+     * is a zero byte; a byte above a zero one may be marked falsely (the borrow), so marks are candidates only.
+     */
+    private static long zeroBytes(long x) {
+        return (x - ONES) & ~x & 0x8080808080808080L;
     }
 
     private static final java.lang.invoke.VarHandle LONG_LE =
@@ -397,13 +510,17 @@ final class PatternMatcher {
     private static final ValueLayout.OfLong SEGMENT_LONG_LE =
             ValueLayout.JAVA_LONG_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
 
-    /** Subject bytes [i, i + 8) as a little-endian long (byte i in the low bits). */
-    private long read8(int i) {
-        return array != null ? (long) LONG_LE.get(array, arrayBase + i) : segment.get(SEGMENT_LONG_LE, segmentBase + i);
-    }
-
+    /** True if the subject holds the first {@code k} prefix bytes at {@code i}. */
     private boolean regionMatches(int i, int k) {
-        for (int j = 1; j < k; j++) {
+        int j = 0;
+        if (i + 8 <= subjectLength && k <= prefixLength) {
+            long w = array != null ? (long) LONG_LE.get(array, arrayBase + i) : segment.get(SEGMENT_LONG_LE, segmentBase + i);
+            if (((w ^ prefixWord) & prefixMask) != 0) {
+                return false;
+            }
+            j = 8;
+        }
+        for (; j < k; j++) {
             if (at(i + j) != (prefix[j] & 0xff)) {
                 return false;
             }
@@ -416,8 +533,9 @@ final class PatternMatcher {
      * Allocates nothing.
      */
     int matchAt(int s) {
+        ensureArray(s);
         int k = prefixLength;
-        if (k > 0 && (s + k > subjectLength || at(s) != (prefix[0] & 0xff) || !regionMatches(s, k))) {
+        if (k > 0 && (s + k > subjectLength || !regionMatches(s, k))) {
             return -1;
         }
         return matchAtCandidate(s);
@@ -428,9 +546,121 @@ final class PatternMatcher {
      * Allocates nothing.
      */
     int matchAtCandidate(int s) {
+        ensureArray(s);
+        PatternProgram prog = program;
+        if (prog != null && array != null) {
+            level = prog.captures;
+            return run(prog, s + prefixLength, 0);
+        }
         level = 0;
         depth = MAX_DEPTH;
         return match(s + prefixLength, matchStart + prefixPatternLength);
+    }
+
+    /**
+     * Runs {@code prog} from item {@code pc} at subject position {@code s} (an array subject), with Lua's
+     * backtracking: greedy repetitions try the longest run first, lazy ones the shortest. Returns the end of the
+     * match or -1; captures are written as their items are passed (the last path written is the successful one).
+     * Allocates nothing.
+     */
+    private int run(PatternProgram prog, int s, int pc) {
+        if (++steps >= STEP_BATCH) {
+            countSteps(0);
+        }
+        byte[] op = prog.op;
+        int[] arg = prog.arg;
+        byte[] member = prog.member;
+        byte[] a = array;
+        int base = arrayBase;
+        int n = subjectLength;
+        int items = op.length;
+        for (; pc < items; pc++) {
+            int x = arg[pc];
+            switch (op[pc]) {
+                case PatternProgram.ONE -> {
+                    if (s >= n || member[x + (a[base + s] & 0xff)] == 0) {
+                        return -1;
+                    }
+                    s++;
+                }
+                case PatternProgram.STAR_POSSESSIVE, PatternProgram.PLUS_POSSESSIVE -> {
+                    int i = runLength(member, x, a, base + s, n - s);
+                    if (i == 0 && op[pc] == PatternProgram.PLUS_POSSESSIVE) {
+                        return -1;
+                    }
+                    s += i;
+                }
+                case PatternProgram.STAR, PatternProgram.PLUS -> {
+                    int min = op[pc] == PatternProgram.PLUS ? 1 : 0;
+                    for (int i = runLength(member, x, a, base + s, n - s); i >= min; i--) {
+                        int r = run(prog, s + i, pc + 1);
+                        if (r != -1) {
+                            return r;
+                        }
+                    }
+                    return -1;
+                }
+                case PatternProgram.OPTIONAL -> {
+                    if (s < n && member[x + (a[base + s] & 0xff)] != 0) {
+                        int r = run(prog, s + 1, pc + 1);
+                        if (r != -1) {
+                            return r;
+                        }
+                    }
+                }
+                case PatternProgram.LAZY -> {
+                    while (true) {
+                        int r = run(prog, s, pc + 1);
+                        if (r != -1) {
+                            return r;
+                        }
+                        if (s >= n || member[x + (a[base + s] & 0xff)] == 0) {
+                            return -1;
+                        }
+                        s++;
+                    }
+                }
+                case PatternProgram.OPEN -> captureStart[x] = s;
+                case PatternProgram.CLOSE -> captureLength[x] = s - captureStart[x];
+                case PatternProgram.POSITION -> {
+                    captureStart[x] = s;
+                    captureLength[x] = CAP_POSITION;
+                }
+                default -> {
+                    return s == n ? s : -1; // END, always the last item
+                }
+            }
+        }
+        return s;
+    }
+
+    /** The number of bytes from {@code a[from]} on, at most {@code room}, in the class whose table starts at x. */
+    private int runLength(byte[] member, int x, byte[] a, int from, int room) {
+        int i = 0;
+        while (i < room && member[x + (a[from + i] & 0xff)] != 0) {
+            i++;
+        }
+        countSteps(i);
+        return i;
+    }
+
+    /** {@link #classEnd}'s result for the class at {@code p}, or -1 where it would raise an error. */
+    private int classEndOrMinusOne(int p) {
+        try {
+            return classEndSlow(p);
+        } catch (LuaError e) {
+            return -1;
+        }
+    }
+
+    /** True if byte {@code c} matches the single-character class at {@code [p, ep)}, as {@link #singleMatches}. */
+    private boolean singleClassMatches(int c, int p, int ep) {
+        return switch (pattern[p]) {
+            case '.' -> true;
+            case '%' -> classMatches(c, pattern[p + 1] & 0xff);
+            case '[' -> setMatchesSlow(c, p, ep - 1);
+            default -> (pattern[p] & 0xff) == c;
+        };
     }
 
     private void countSteps(int n) {
@@ -843,7 +1073,20 @@ final class PatternMatcher {
     /** Bytes [start, start + len) of the subject as a new Lua string (a copy for a segment). */
     LuaString substring(int start, int len) {
         if (array != null) {
-            return LuaString.valueOf(array, arrayBase + start, len);
+            if (len > SHORT_STRING) {
+                return LuaString.valueOf(array, arrayBase + start, len);
+            }
+            // The last short string made here, if it has these bytes: a filter that extracts the same field
+            // from every packet (a banner's version) then pays a compare, not LuaJ's hash and cache probe.
+            int from = arrayBase + start;
+            LuaString r = lastShort;
+            if (r != null && r.m_length == len
+                    && java.util.Arrays.equals(r.m_bytes, r.m_offset, r.m_offset + len, array, from, from + len)) {
+                return r;
+            }
+            r = LuaString.valueOf(array, from, len);
+            lastShort = r;
+            return r;
         }
         return copyOf(segment, segmentBase + start, len, scratch);
     }
@@ -851,6 +1094,8 @@ final class PatternMatcher {
     /** Longest string that LuaJ's short-string cache may return without allocating (its RECENT_STRINGS_MAX_LENGTH). */
     private static final int SHORT_STRING = 32;
     private final byte[] scratch = new byte[SHORT_STRING];
+    /** The last short string {@link #substring} returned (Lua strings are values: handing it out again is safe). */
+    private LuaString lastShort;
 
     /**
      * Bytes of native memory as a Lua string. A short one goes through a scratch buffer into LuaJ's recent-strings
@@ -925,6 +1170,7 @@ final class PatternMatcher {
         if (k == 0) {
             return init;
         }
+        ensureArray(init);
         byte[] pb = p.m_bytes;
         int po = p.m_offset;
         int last = subjectLength - k;

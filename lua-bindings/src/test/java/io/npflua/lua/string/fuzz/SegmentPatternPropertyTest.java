@@ -74,7 +74,7 @@ class SegmentPatternPropertyTest {
         }
     }
 
-    private static Varargs all(LuaValue iterator) {
+    static Varargs all(LuaValue iterator) {
         List<LuaValue> out = new ArrayList<>();
         for (int i = 0; i < 100; i++) {
             Varargs r = iterator.invoke(LuaValue.NONE);
@@ -95,7 +95,7 @@ class SegmentPatternPropertyTest {
         return b;
     }
 
-    private static String outcome(Supplier<Varargs> call) {
+    static String outcome(Supplier<Varargs> call) {
         try {
             Varargs v = call.get();
             StringBuilder b = new StringBuilder("ok");
