@@ -17,6 +17,7 @@ import java.io.InputStreamReader;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -38,21 +39,27 @@ class LiveBridgeTest {
     private static final String B = "198.18.5.2";
     private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
 
+    /**
+     * Counts datagrams until 1.5 s after the test writes "sent" on its standard input (at most 30 s): a slow start
+     * of the sender on a loaded machine must not end the count before the first datagram.
+     */
     private static final String UDP_RECEIVER = String.join("\n",
-            "import socket, sys",
+            "import select, socket, sys, time",
             "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)",
             "s.bind((sys.argv[1], int(sys.argv[2])))",
             "print('ready', flush=True)",
-            "s.settimeout(1.5)",
             "n = 0",
             "first = b''",
-            "try:",
-            "    while True:",
+            "end = time.time() + 30",
+            "while time.time() < end:",
+            "    r, _, _ = select.select([s, sys.stdin], [], [], 0.1)",
+            "    if s in r:",
             "        d = s.recv(4096)",
             "        first = first or d",
             "        n += 1",
-            "except socket.timeout:",
-            "    pass",
+            "    if sys.stdin in r:",
+            "        sys.stdin.readline()",
+            "        end = min(end, time.time() + 1.5)",
             "print(n, first[:1].decode('latin-1') if first else '-', flush=True)");
     private static final String UDP_SENDER = String.join("\n",
             "import socket, sys, time",
@@ -237,6 +244,8 @@ class LiveBridgeTest {
         try {
             BufferedReader out = awaitReady(receiver);
             a.execInNamespace("python3", "-c", UDP_SENDER, B, Integer.toString(port), Integer.toString(count));
+            receiver.getOutputStream().write("sent\n".getBytes(StandardCharsets.US_ASCII));
+            receiver.getOutputStream().flush();
             String line = out.readLine();
             receiver.waitFor(10, TimeUnit.SECONDS);
             return line == null ? "?" : line.trim();
