@@ -32,7 +32,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." && pwd)"
 OUT="$ROOT/tools/bench/results"
 NPFLUA="$ROOT/npflua"
-SSH_SCRIPT="$ROOT/examples/ssh-version.lua"
+SSH_SCRIPT="${E2E_SCRIPT:-$ROOT/examples/ssh-version.lua}" # E2E_SCRIPT: another script for the capture and inline runs
 ROUNDS=3
 FRAMES=5000000
 REPEAT=500
