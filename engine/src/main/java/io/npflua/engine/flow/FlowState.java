@@ -25,7 +25,7 @@ public final class FlowState {
     private FlowState() {
     }
 
-    /** {@code new}, {@code established}, {@code closing}, {@code closed} (or {@code free}); for scripts and listings. */
+    /** {@code new}, {@code established}, {@code closing}, {@code closed} ({@code free}): for scripts, listings. */
     public static String name(int state) {
         return switch (state) {
             case NEW -> "new";

@@ -160,7 +160,8 @@ class FlowKeyTest {
         assertEquals(FlowKey.MALFORMED, parse(set16(tcp.clone(), 16, 30)), "total length cuts the TCP header");
         assertEquals(FlowKey.MALFORMED, parse(set8(tcp.clone(), 14, 0x44)), "IHL 4");
         assertEquals(FlowKey.MALFORMED, parse(set8(tcp.clone(), 14, 0x55)), "version 5");
-        assertEquals(FlowKey.TRUNCATED, parse(set16(set8(tcp.clone(), 14, 0x4f), 16, 100)), "IHL 15 beyond the capture");
+        assertEquals(FlowKey.TRUNCATED, parse(set16(set8(tcp.clone(), 14, 0x4f), 16, 100)),
+            "IHL 15 beyond the capture");
         assertEquals(FlowKey.MALFORMED, parse(set8(tcp.clone(), 46, 0x40)), "TCP data offset 4");
         // A total length beyond the capture is a snap length: the key is still there.
         assertEquals(FlowKey.OK, parse(set16(tcp.clone(), 16, 1500)));

@@ -24,11 +24,11 @@ final class RawFrames {
 
         /** The same conversation whichever direction this is (for model maps). */
         String canonical() {
-            String a = version + "/" + Long.toUnsignedString(srcHi) + "/" + Long.toUnsignedString(srcLo) + "/" + srcPort;
-            String b = version + "/" + Long.toUnsignedString(dstHi) + "/" + Long.toUnsignedString(dstLo) + "/" + dstPort;
+            String a = Long.toUnsignedString(srcHi) + "/" + Long.toUnsignedString(srcLo) + "/" + srcPort;
+            String b = Long.toUnsignedString(dstHi) + "/" + Long.toUnsignedString(dstLo) + "/" + dstPort;
             String lo = a.compareTo(b) <= 0 ? a : b;
             String hi = lo == a ? b : a;
-            return protocol + "|" + vlan + "|" + lo + "|" + hi;
+            return version + "|" + protocol + "|" + vlan + "|" + lo + "|" + hi;
         }
 
         static Tuple random(SplittableRandom r) {
