@@ -28,8 +28,8 @@ import java.util.concurrent.TimeUnit;
  * flow (IPv4 TCP, IPv6 UDP; key parse, hash, probe, counters, TCP state, two entries of expiry sweep), a create and
  * expire churn (every frame a new flow, old ones expiring through the per-lookup sweep) and a SYN flood into a full
  * table (every frame a new flow that evicts a half-open one). Frames sit in native memory as ring slots would;
- * {@code flows} is how many flows the lookups cycle over (1,000: the table stays in cache; 200,000: about 36 MB of
- * table, so most lookups miss the cache). Every benchmark must show 0 B/op with {@code -prof gc}.
+ * {@code flows} is how many flows the lookups cycle over (1,000: the table stays in cache; 200,000: 400,000 flows,
+ * a table of about 68 MB, so most lookups miss the cache). Every benchmark must show 0 B/op with {@code -prof gc}.
  *
  * <pre>
  * java -jar tools/target/npflua-benchmarks.jar FlowTableBenchmark -f 1 -wi 3 -w 1 -i 5 -r 1 -prof gc
