@@ -5,10 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.npflua.engine.agent.ErrorHandler;
 import io.npflua.engine.counter.ScriptCounters;
 import io.npflua.engine.rule.ErrorPolicy;
 import io.npflua.engine.rule.Rule;
-import io.npflua.engine.rule.RuleOutcome;
+import io.npflua.lua.sandbox.CallOutcome;
 import io.npflua.engine.source.Frame;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
@@ -20,7 +21,7 @@ class RuleChainTest {
     private final List<String> reports = new ArrayList<>();
     private final ErrorHandler errors = new ErrorHandler() {
         @Override
-        public void onRuleError(int worker, String rule, RuleOutcome kind, String message, long suppressed) {
+        public void onRuleError(int worker, String rule, CallOutcome kind, String message, long suppressed) {
             reports.add(rule + " " + kind + " " + message);
         }
 
@@ -43,7 +44,7 @@ class RuleChainTest {
 
     @Test
     void shouldApplyTheErrorPolicyOfTheFailingRule() {
-        Rule failing = f -> RuleOutcome.BUDGET_EXCEEDED;
+        Rule failing = f -> CallOutcome.BUDGET_EXCEEDED;
         assertTrue(chain(0, ErrorPolicy.PASS, failing).evaluate(frame));
         assertFalse(chain(0, ErrorPolicy.BLOCK, failing).evaluate(frame));
         assertEquals(2, reports.size());

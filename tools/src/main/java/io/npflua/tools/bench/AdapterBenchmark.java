@@ -5,7 +5,7 @@ import io.npflua.engine.output.pcap.PcapVerdictSink;
 import io.npflua.engine.pcap.PcapReader;
 import io.npflua.engine.pcap.PcapWriter;
 import io.npflua.engine.rule.Rule;
-import io.npflua.engine.rule.RuleOutcome;
+import io.npflua.lua.sandbox.CallOutcome;
 import io.npflua.engine.rule.ScriptSpec;
 import io.npflua.engine.rule.lua.LuaRuleFactory;
 import io.npflua.engine.source.Frame;
@@ -132,7 +132,7 @@ public class AdapterBenchmark {
 
     /** One Lua rule evaluation through the adapter. */
     @Benchmark
-    public RuleOutcome luaRuleEvaluate(OneFrame s) {
+    public CallOutcome luaRuleEvaluate(OneFrame s) {
         return s.rule.evaluate(s.frame);
     }
 }
