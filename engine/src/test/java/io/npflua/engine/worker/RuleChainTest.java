@@ -17,7 +17,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class RuleChainTest {
-    private final Frame frame = new Frame().wrap(MemorySegment.ofArray(new byte[64]), 0, 64, 64, 0, 1, 0, false);
+    private final Frame frame = new Frame().wrap(MemorySegment.ofArray(new byte[64]), 0, 64, 64, false,
+            Frame.header(0, 1, Frame.DIRECTION_UNKNOWN));
     private final List<String> reports = new ArrayList<>();
     private final ErrorHandler errors = new ErrorHandler() {
         @Override

@@ -101,8 +101,8 @@ public class AdapterBenchmark {
             byte[] bytes = frame(7);
             MemorySegment ring = arena.allocate(4096);
             MemorySegment.copy(bytes, 0, ring, ValueLayout.JAVA_BYTE, 128, bytes.length);
-            frame = new Frame().wrap(ring, 128, bytes.length, bytes.length, 1_768_471_200_000_000_000L, 3,
-                    Frame.DIRECTION_INBOUND, false);
+            frame = new Frame().wrap(ring, 128, bytes.length, bytes.length, false,
+                    Frame.header(1_768_471_200_000_000_000L, 3, Frame.DIRECTION_INBOUND));
             sink = PcapVerdictSink.over(PcapWriter.create(Path.of("/dev/null")));
             String source = script.equals("empty") ? "function filter(pkt) return true end"
                     : "function filter(pkt) local u = pkt:udp() return u == nil or u.dst_port ~= 7777 end";

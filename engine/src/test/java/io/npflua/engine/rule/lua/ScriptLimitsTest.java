@@ -21,8 +21,8 @@ class ScriptLimitsTest {
         try (Rule rule = factory.prepare(spec).newInstance(0)) {
             byte[] bytes = new byte[64];
             Frame frame = new Frame();
-            frame.wrap(MemorySegment.ofArray(bytes), 0, bytes.length, bytes.length, 0, 1, Frame.DIRECTION_INBOUND,
-                    false);
+            frame.wrap(MemorySegment.ofArray(bytes), 0, bytes.length, bytes.length, false,
+                    Frame.header(0, 1, Frame.DIRECTION_INBOUND));
             return rule.evaluate(frame);
         }
     }
