@@ -1,10 +1,11 @@
 package io.npflua.engine;
 
-import io.npflua.engine.counter.ScriptCounter;
-import io.npflua.engine.counter.WorkerCounter;
+import io.npflua.engine.agent.AgentRunner;
+import io.npflua.engine.agent.BackoffIdleStrategy;
+import io.npflua.engine.agent.ErrorHandler;
+import io.npflua.engine.agent.IdleStrategy;
 import io.npflua.engine.counter.EngineSnapshot;
-import io.npflua.engine.counter.ScriptCounters;
-import io.npflua.engine.counter.ScriptSnapshot;
+import io.npflua.engine.counter.WorkerCounter;
 import io.npflua.engine.counter.WorkerCounters;
 import io.npflua.engine.counter.WorkerSnapshot;
 import io.npflua.engine.output.Forwarder;
@@ -13,28 +14,22 @@ import io.npflua.engine.output.VerdictSink;
 import io.npflua.engine.output.VerdictSinkFactory;
 import io.npflua.engine.rule.ErrorPolicy;
 import io.npflua.engine.rule.HandlerRule;
+import io.npflua.engine.rule.HandlerSpec;
 import io.npflua.engine.rule.PacketHandler;
 import io.npflua.engine.rule.PreparedRule;
-import io.npflua.engine.rule.Rule;
 import io.npflua.engine.rule.RuleFactory;
 import io.npflua.engine.rule.RuleRejectedException;
+import io.npflua.engine.rule.RuleSpec;
 import io.npflua.engine.rule.ScriptSpec;
-import io.npflua.ffm.socket.FanoutMode;
 import io.npflua.engine.source.FrameSource;
 import io.npflua.engine.source.FrameSourceFactory;
 import io.npflua.engine.source.SourceRequest;
-import io.npflua.engine.worker.BackoffIdleStrategy;
-import io.npflua.engine.worker.ChainBoard;
-import io.npflua.engine.worker.ErrorHandler;
 import io.npflua.engine.worker.FrameQuota;
-import io.npflua.engine.worker.IdleStrategy;
 import io.npflua.engine.worker.JitWarmup;
-import io.npflua.engine.worker.RuleChain;
 import io.npflua.engine.worker.Worker;
+import io.npflua.ffm.socket.FanoutMode;
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -57,6 +52,10 @@ import java.util.function.Supplier;
  * }
  * }</pre>
  *
+ * <p>The engine is the lifecycle around three parts: its {@link EngineConfig} (fixed at build), its
+ * {@link RuleTable} (the loaded rules and the chains published to the workers) and one {@link Worker} per thread,
+ * each run by an {@link AgentRunner}. The JIT warm-up is {@link EngineWarmup}'s.
+ *
  * <p><b>Changing rules.</b> {@link #load}, {@link #reload} and {@link #unload} run on the caller's thread (the control
  * plane's, never a worker's), one at a time. A new or replaced script is compiled and validated first, then one
  * isolated instance per worker is built, still on the caller's thread; only then is a new chain version published.
@@ -71,19 +70,16 @@ import java.util.function.Supplier;
  * <p>Thread-safety: all public methods may be called from any thread.
  */
 public final class Engine implements AutoCloseable {
-    /** How long a rule change waits for every worker to adopt the new chain before giving up on closing old rules. */
-    private static final long SWAP_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(5);
-
-    private final Builder config;
-    private final int workerCount;
+    private final EngineConfig config;
     private final Object changeLock = new Object();
-    private final List<Entry> entries = new ArrayList<>();
-    private final ChainBoard board;
+    private final RuleTable rules;
     private final Worker[] workers;
+    private final AgentRunner[] runners;
     private final WorkerCounters[] workerCounters;
+    /** The frames the workers may still take ({@code -c}), or null for no limit. */
+    private final FrameQuota frameQuota;
     // Everything start() opened, closed again if start() fails half-way.
     private final List<AutoCloseable> opened = new ArrayList<>();
-    private long unloadedErrors;
     private volatile long startNs;
     private volatile long endNs;
     private volatile boolean started;
@@ -92,53 +88,48 @@ public final class Engine implements AutoCloseable {
     private volatile JitWarmup.Result warmup = JitWarmup.Result.NONE;
     /** True once a warm-up has run a script (at start, or for the first script loaded at run time). */
     private volatile boolean scriptsWarmed;
-    /** The frames the workers may still take ({@code -c}), or null for no limit. */
-    private final FrameQuota frameQuota;
 
-    /** One loaded rule: its description, the per-worker instances in use, and its per-worker counters. */
-    private static final class Entry {
-        final String name;
-        final String kind;
-        final ScriptSpec spec;
-        final ErrorPolicy policy;
-        final long generation;
-        final Rule[] instances;
-        final ScriptCounters[] counters;
-
-        Entry(String name, String kind, ScriptSpec spec, ErrorPolicy policy, long generation, Rule[] instances,
-              ScriptCounters[] counters) {
-            this.name = name;
-            this.kind = kind;
-            this.spec = spec;
-            this.policy = policy;
-            this.generation = generation;
-            this.instances = instances;
-            this.counters = counters;
-        }
-
-        RuleInfo info() {
-            return new RuleInfo(name, kind, spec == null ? null : spec.entry(), policy.label(), generation,
-                    spec == null ? 0 : spec.maxInstructions());
-        }
-    }
-
-    private Engine(Builder b) {
-        this.config = b;
-        this.workerCount = b.workers;
-        this.workerCounters = new WorkerCounters[workerCount];
-        RuleChain[] empty = new RuleChain[workerCount];
-        for (int w = 0; w < workerCount; w++) {
+    private Engine(EngineConfig config) {
+        this.config = config;
+        int n = config.workers();
+        this.workerCounters = new WorkerCounters[n];
+        for (int w = 0; w < n; w++) {
             workerCounters[w] = new WorkerCounters();
-            empty[w] = RuleChain.empty(w, b.errorHandler);
         }
-        this.board = new ChainBoard(empty);
-        this.workers = new Worker[workerCount];
-        this.frameQuota = b.frameLimit > 0 ? new FrameQuota(b.frameLimit) : null;
+        this.workers = new Worker[n];
+        this.runners = new AgentRunner[n];
+        this.rules = new RuleTable(n, config.errorHandler(), config.timingSampleEvery(), this::awaitAdoption);
+        this.frameQuota = config.frameLimit() > 0 ? new FrameQuota(config.frameLimit()) : null;
     }
 
     /** A builder with defaults: one worker, hash fanout, no rules, backoff idling, errors to standard error. */
     public static Builder builder() {
         return new Builder();
+    }
+
+    /**
+     * An engine with {@code config} (validated) and its initial rules loaded: every script is compiled, its top-level
+     * chunk run and its instances built. Throws {@link EngineException} naming the first rule rejected.
+     */
+    static Engine create(EngineConfig config) {
+        Engine engine = new Engine(config);
+        for (RuleSpec r : config.rules()) {
+            try {
+                switch (r) {
+                    case ScriptSpec spec -> engine.load(spec);
+                    case HandlerSpec h -> engine.loadHandler(h);
+                }
+            } catch (RuleRejectedException e) {
+                engine.close();
+                throw new EngineException(r.name(), "rule '" + r.name() + "' rejected: " + e.getMessage(), e);
+            }
+        }
+        return engine;
+    }
+
+    /** What this engine was built with. */
+    public EngineConfig config() {
+        return config;
     }
 
     /**
@@ -151,12 +142,15 @@ public final class Engine implements AutoCloseable {
                 throw new IllegalStateException(closed ? "engine is closed" : "engine already started");
             }
             // Before any socket exists: frames the kernel would queue during the warm-up would only wait or drop.
-            List<WarmupScript> scripts = scriptsToWarm();
-            warmup = warmUp(scripts);
+            List<ScriptSpec> scripts = rules.scripts();
+            warmup = EngineWarmup.run(config, scripts);
             scriptsWarmed = !scripts.isEmpty() && warmup.frames() > 0;
             try {
-                for (int w = 0; w < workerCount; w++) {
+                for (int w = 0; w < workers.length; w++) {
                     workers[w] = newWorker(w);
+                    runners[w] = new AgentRunner(workers[w],
+                            workers[w].idleStrategy(config.idleStrategy().get(), config.awaitTimeoutNs()),
+                            config.errorHandler(), w, config.maxRestarts(), restartCounter(workerCounters[w]));
                 }
             } catch (RuntimeException e) {
                 for (AutoCloseable c : opened) {
@@ -172,90 +166,11 @@ public final class Engine implements AutoCloseable {
             opened.clear();
             startNs = System.nanoTime();
             started = true;
-            for (Worker worker : workers) {
-                worker.start();
+            for (AgentRunner runner : runners) {
+                runner.start();
             }
             return this;
         }
-    }
-
-    /** A script to warm up: what the warm-up needs of an entry. */
-    private record WarmupScript(String name, ScriptSpec spec, ErrorPolicy policy) {
-    }
-
-    /** The loaded scripts (Java handlers left out: their instances may share state with the real ones). */
-    private List<WarmupScript> scriptsToWarm() {
-        List<WarmupScript> scripts = new ArrayList<>();
-        for (Entry e : entries) {
-            if (e.spec != null) {
-                scripts.add(new WarmupScript(e.name, e.spec, e.policy));
-            }
-        }
-        return scripts;
-    }
-
-    /**
-     * Runs a chain of {@code scripts} on synthetic frames in throwaway instances ({@link RuleFactory#warmupFactory()})
-     * so that the JIT has compiled the hot path before the first real frame. A script that cannot be instantiated
-     * again is left out.
-     */
-    private JitWarmup.Result warmUp(List<WarmupScript> scripts) {
-        if (config.warmupFrames <= 0) {
-            return JitWarmup.Result.NONE;
-        }
-        // Without scripts (or without a warm-up factory) the chain is empty: the ring walk and the worker loop are
-        // still worth compiling before the first frame.
-        RuleFactory factory = config.ruleFactory.warmupFactory();
-        List<String> names = new ArrayList<>();
-        List<PreparedRule> prepared = new ArrayList<>();
-        List<ErrorPolicy> policies = new ArrayList<>();
-        for (WarmupScript script : factory == null ? List.<WarmupScript>of() : scripts) {
-            try {
-                prepared.add(factory.prepare(script.spec()));
-                names.add(script.name());
-                policies.add(script.policy());
-            } catch (RuleRejectedException | RuntimeException skipped) {
-                // It loaded once for real; the warm-up just goes without it.
-            }
-        }
-        Map<RuleChain, Rule[]> open = new IdentityHashMap<>();
-        JitWarmup.ChainSource chains = new JitWarmup.ChainSource() {
-            @Override
-            public RuleChain newChain() {
-                List<Rule> rules = new ArrayList<>();
-                List<String> n = new ArrayList<>();
-                List<ErrorPolicy> p = new ArrayList<>();
-                for (int i = 0; i < prepared.size(); i++) {
-                    try {
-                        rules.add(prepared.get(i).newInstance(0));
-                        n.add(names.get(i));
-                        p.add(policies.get(i));
-                    } catch (RuleRejectedException | RuntimeException skipped) {
-                        // As above: this round goes without it.
-                    }
-                }
-                ScriptCounters[] counters = new ScriptCounters[rules.size()];
-                for (int i = 0; i < counters.length; i++) {
-                    counters[i] = new ScriptCounters();
-                }
-                Rule[] r = rules.toArray(Rule[]::new);
-                RuleChain chain = new RuleChain(0, n.toArray(String[]::new), r, counters,
-                        p.toArray(ErrorPolicy[]::new), config.timingSampleEvery, JitWarmup.SILENT);
-                open.put(chain, r);
-                return chain;
-            }
-
-            @Override
-            public void close(RuleChain chain) {
-                Rule[] r = open.remove(chain);
-                if (r != null) {
-                    for (Rule rule : r) {
-                        closeRule(rule);
-                    }
-                }
-            }
-        };
-        return JitWarmup.run(chains, config.warmupFrames, config.warmupMaxNs);
     }
 
     /**
@@ -265,63 +180,12 @@ public final class Engine implements AutoCloseable {
      * nothing.
      */
     public boolean frameLimitReached() {
-        return frameQuota != null && framesSeen() >= config.frameLimit;
+        return frameQuota != null && framesSeen() >= config.frameLimit();
     }
 
     /** What the JIT warm-up at {@link #start()} did ({@link JitWarmup.Result#NONE} before start or when off). */
     public JitWarmup.Result warmup() {
         return warmup;
-    }
-
-    private Worker newWorker(int w) {
-        Builder b = config;
-        List<Worker.Route> routes = new ArrayList<>();
-        if (b.bridge != null) {
-            String a = b.bridge[0];
-            String bb = b.bridge[1];
-            routes.add(new Worker.Route(open(a, w, true), openForwarder(bb, w)));
-            routes.add(new Worker.Route(open(bb, w, true), openForwarder(a, w)));
-        } else {
-            for (String name : b.interfaces) {
-                routes.add(new Worker.Route(open(name, w, false), null));
-            }
-        }
-        VerdictSink passed = b.passedSinks == null ? null : b.passedSinks.open(w);
-        if (passed != null) {
-            opened.add(passed);
-        }
-        VerdictSink blocked = b.blockedSinks == null ? null : b.blockedSinks.open(w);
-        if (blocked != null) {
-            opened.add(blocked);
-        }
-        return new Worker(w, routes.toArray(Worker.Route[]::new), passed, blocked, board, b.idleStrategy.get(),
-                b.errorHandler, workerCounters[w], b.batch, b.statsIntervalNs, b.awaitTimeoutNs, b.maxRestarts)
-                .quota(frameQuota);
-    }
-
-    private FrameSource open(String name, int worker, boolean inline) {
-        try {
-            FrameSource s = config.sourceFactory.open(
-                    new SourceRequest(name, worker, workerCount, config.fanout, inline, config.snapLength));
-            opened.add(s);
-            return s;
-        } catch (RuntimeException e) {
-            throw new EngineException("cannot open " + name + " for worker " + worker + ": " + e.getMessage(), e);
-        }
-    }
-
-    private Forwarder openForwarder(String egress, int worker) {
-        if (config.forwarderFactory == null) {
-            throw new EngineException("inline bridge needs a forwarder factory (Engine.builder().forwarders(...))");
-        }
-        try {
-            Forwarder f = config.forwarderFactory.open(egress, worker);
-            opened.add(f);
-            return f;
-        } catch (RuntimeException e) {
-            throw new EngineException("cannot open " + egress + " for sending (worker " + worker + "): "
-                    + e.getMessage(), e);
-        }
     }
 
     /**
@@ -332,63 +196,50 @@ public final class Engine implements AutoCloseable {
      */
     public RuleInfo load(ScriptSpec spec) throws RuleRejectedException {
         Objects.requireNonNull(spec, "spec");
-        PreparedRule prepared = config.ruleFactory.prepare(spec);
-        if (started && !closed && !scriptsWarmed && config.warmupFrames > 0) {
+        PreparedRule prepared = config.ruleFactory().prepare(spec);
+        if (started && !closed && !scriptsWarmed && config.warmupFrames() > 0) {
             // The first script of an engine that started without one (npflua run, then npflua load): warm it up
             // before it goes live, on this (control) thread, so that the workers do not drop frames while the JIT
             // compiles the interpreter and the script's libraries under full traffic.
-            JitWarmup.Result r = warmUp(List.of(new WarmupScript(spec.name(), spec, spec.onError())));
+            JitWarmup.Result r = EngineWarmup.run(config, List.of(spec));
             if (r.frames() > 0) {
                 warmup = r;
                 scriptsWarmed = true;
             }
         }
-        return add(spec.name(), "lua", spec, spec.onError(), prepared);
+        return add(spec, prepared);
     }
 
     /** Adds a Java handler at the end of the chain; {@code perWorker} is called once per worker. */
     public RuleInfo loadHandler(String name, Supplier<? extends PacketHandler> perWorker, ErrorPolicy onError)
             throws RuleRejectedException {
-        ScriptSpec.checkName(name);
-        Objects.requireNonNull(perWorker, "perWorker");
-        return add(name, "java", null, onError == null ? ErrorPolicy.PASS : onError,
-                worker -> new HandlerRule(perWorker.get()));
+        return loadHandler(new HandlerSpec(name, perWorker, onError));
     }
 
-    private RuleInfo add(String name, String kind, ScriptSpec spec, ErrorPolicy policy, PreparedRule prepared)
-            throws RuleRejectedException {
+    /** Adds a Java handler at the end of the chain; its {@code perWorker} is called once per worker. */
+    public RuleInfo loadHandler(HandlerSpec spec) throws RuleRejectedException {
+        return add(spec, worker -> new HandlerRule(spec.perWorker().get()));
+    }
+
+    private RuleInfo add(RuleSpec spec, PreparedRule prepared) throws RuleRejectedException {
         synchronized (changeLock) {
             checkOpen();
-            if (indexOf(name) >= 0) {
-                throw new RuleRejectedException("a rule named '" + name + "' is already loaded: use reload to replace"
-                        + " it or unload it first");
-            }
-            ScriptCounters[] counters = new ScriptCounters[workerCount];
-            for (int w = 0; w < workerCount; w++) {
-                counters[w] = new ScriptCounters();
-            }
-            Entry entry = new Entry(name, kind, spec, policy, 1, instantiate(name, prepared), counters);
-            List<Entry> next = new ArrayList<>(entries);
-            next.add(entry);
-            swap(next, List.of());
-            return entry.info();
+            return rules.add(spec, prepared);
         }
     }
 
     /** Replaces the source of script {@code name}, keeping its entry, policy, budget, position and counters. */
     public RuleInfo reload(String name, String source) throws RuleRejectedException {
-        ScriptSpec old;
+        RuleSpec old;
         synchronized (changeLock) {
-            int i = indexOf(name);
-            if (i < 0) {
-                throw new RuleRejectedException("no rule named '" + name + "' is loaded");
-            }
-            old = entries.get(i).spec;
-            if (old == null) {
-                throw new RuleRejectedException("rule '" + name + "' is a Java handler and cannot be reloaded");
-            }
+            old = rules.spec(name);
         }
-        return reload(old.withSource(source));
+        return switch (old) {
+            case null -> throw new RuleRejectedException("no rule named '" + name + "' is loaded");
+            case HandlerSpec h ->
+                    throw new RuleRejectedException("rule '" + name + "' is a Java handler and cannot be reloaded");
+            case ScriptSpec s -> reload(s.withSource(source));
+        };
     }
 
     /**
@@ -397,23 +248,10 @@ public final class Engine implements AutoCloseable {
      */
     public RuleInfo reload(ScriptSpec spec) throws RuleRejectedException {
         Objects.requireNonNull(spec, "spec");
-        PreparedRule prepared = config.ruleFactory.prepare(spec);
+        PreparedRule prepared = config.ruleFactory().prepare(spec);
         synchronized (changeLock) {
             checkOpen();
-            int i = indexOf(spec.name());
-            if (i < 0) {
-                throw new RuleRejectedException("no rule named '" + spec.name() + "' is loaded");
-            }
-            Entry old = entries.get(i);
-            if (old.spec == null) {
-                throw new RuleRejectedException("rule '" + spec.name() + "' is a Java handler and cannot be reloaded");
-            }
-            Entry entry = new Entry(spec.name(), old.kind, spec, spec.onError(), old.generation + 1,
-                    instantiate(spec.name(), prepared), old.counters);
-            List<Entry> next = new ArrayList<>(entries);
-            next.set(i, entry);
-            swap(next, List.of(old));
-            return entry.info();
+            return rules.reload(spec, prepared);
         }
     }
 
@@ -421,132 +259,21 @@ public final class Engine implements AutoCloseable {
     public void unload(String name) throws RuleRejectedException {
         synchronized (changeLock) {
             checkOpen();
-            int i = indexOf(name);
-            if (i < 0) {
-                throw new RuleRejectedException("no rule named '" + name + "' is loaded");
-            }
-            Entry old = entries.get(i);
-            List<Entry> next = new ArrayList<>(entries);
-            next.remove(i);
-            swap(next, List.of(old));
+            rules.unload(name);
         }
     }
 
     /** The script loaded as {@code name} (its current source, entry, policy and budget), or null. */
     public ScriptSpec script(String name) {
         synchronized (changeLock) {
-            int i = indexOf(name);
-            return i < 0 ? null : entries.get(i).spec;
+            return rules.spec(name) instanceof ScriptSpec s ? s : null;
         }
     }
 
     /** The loaded rules in chain order. */
     public List<RuleInfo> list() {
         synchronized (changeLock) {
-            return entries.stream().map(Entry::info).toList();
-        }
-    }
-
-    private Rule[] instantiate(String name, PreparedRule prepared) throws RuleRejectedException {
-        Rule[] rules = new Rule[workerCount];
-        try {
-            for (int w = 0; w < workerCount; w++) {
-                rules[w] = Objects.requireNonNull(prepared.newInstance(w), "newInstance returned null");
-            }
-            return rules;
-        } catch (RuleRejectedException | RuntimeException e) {
-            for (Rule r : rules) {
-                closeRule(r);
-            }
-            if (e instanceof RuleRejectedException rre) {
-                throw rre;
-            }
-            throw new RuleRejectedException("rule '" + name + "' could not be instantiated: " + e, e);
-        }
-    }
-
-    /** Publishes {@code next} and, once every running worker runs it, closes the rules in {@code retired}. */
-    private void swap(List<Entry> next, List<Entry> retired) {
-        RuleChain[] chains = new RuleChain[workerCount];
-        for (int w = 0; w < workerCount; w++) {
-            int n = next.size();
-            String[] names = new String[n];
-            Rule[] rules = new Rule[n];
-            ScriptCounters[] counters = new ScriptCounters[n];
-            ErrorPolicy[] policies = new ErrorPolicy[n];
-            for (int i = 0; i < n; i++) {
-                Entry e = next.get(i);
-                names[i] = e.name;
-                rules[i] = e.instances[w];
-                counters[i] = e.counters[w];
-                policies[i] = e.policy;
-            }
-            chains[w] = new RuleChain(w, names, rules, counters, policies, config.timingSampleEvery,
-                    config.errorHandler);
-        }
-        long version = board.publish(chains);
-        entries.clear();
-        entries.addAll(next);
-        boolean adopted = awaitAdoption(version);
-        for (Entry e : retired) {
-            if (!next.contains(e) && next.stream().noneMatch(n -> n.counters == e.counters)) {
-                for (ScriptCounters c : e.counters) {
-                    unloadedErrors += c.failures();
-                }
-            }
-            if (adopted) {
-                for (Rule r : e.instances) {
-                    closeRule(r);
-                }
-            }
-        }
-        if (!adopted) {
-            config.errorHandler.onWorkerError(-1, "a worker did not adopt chain version " + version + " within "
-                    + TimeUnit.NANOSECONDS.toMillis(SWAP_TIMEOUT_NS) + " ms; replaced rules were left open",
-                    new IllegalStateException("chain swap timeout"), false);
-        }
-    }
-
-    private boolean awaitAdoption(long version) {
-        if (!started) {
-            return true;
-        }
-        long deadline = System.nanoTime() + SWAP_TIMEOUT_NS;
-        for (Worker w : workers) {
-            while (!w.isTerminal() && w.adoptedVersion() < version) {
-                if (System.nanoTime() - deadline > 0) {
-                    return false;
-                }
-                Thread.onSpinWait();
-                Thread.yield();
-            }
-        }
-        return true;
-    }
-
-    private void closeRule(Rule r) {
-        if (r == null) {
-            return;
-        }
-        try {
-            r.close();
-        } catch (RuntimeException e) {
-            config.errorHandler.onWorkerError(-1, "closing a rule failed", e, false);
-        }
-    }
-
-    private int indexOf(String name) {
-        for (int i = 0; i < entries.size(); i++) {
-            if (entries.get(i).name.equals(name)) {
-                return i;
-            }
-        }
-        return -1;
-    }
-
-    private void checkOpen() {
-        if (closed) {
-            throw new IllegalStateException("engine is closed");
+            return rules.list();
         }
     }
 
@@ -572,31 +299,6 @@ public final class Engine implements AutoCloseable {
         }
     }
 
-    private EngineSnapshot snapshot(boolean isFinal) {
-        List<WorkerSnapshot> ws = new ArrayList<>(workerCount);
-        for (int w = 0; w < workerCount; w++) {
-            String state = workers[w] == null ? "new" : workers[w].state().name().toLowerCase();
-            ws.add(WorkerSnapshot.of(w, state, workerCounters[w]));
-        }
-        List<ScriptSnapshot> ss = new ArrayList<>(entries.size());
-        for (Entry e : entries) {
-            long[] sum = new long[ScriptCounter.values().length];
-            String lastError = null;
-            for (ScriptCounters c : e.counters) {
-                for (ScriptCounter k : ScriptCounter.values()) {
-                    sum[k.ordinal()] += c.get(k);
-                }
-                if (c.lastError() != null) {
-                    lastError = c.lastError();
-                }
-            }
-            ss.add(new ScriptSnapshot(e.name, e.kind, e.spec == null ? null : e.spec.entry(), e.policy.label(),
-                    e.generation, sum, lastError));
-        }
-        long elapsed = !started ? 0 : (endNs != 0 ? endNs : System.nanoTime()) - startNs;
-        return new EngineSnapshot(elapsed, isFinal, List.copyOf(ws), List.copyOf(ss), unloadedErrors);
-    }
-
     /**
      * Waits until every worker has ended on its own (all its sources reached their end, as with files) or stopped.
      * Returns true when they all did within the timeout.
@@ -606,9 +308,9 @@ public final class Engine implements AutoCloseable {
             return true;
         }
         long deadline = System.nanoTime() + unit.toNanos(timeout);
-        for (Worker w : workers) {
+        for (AgentRunner r : runners) {
             long left = deadline - System.nanoTime();
-            if (left <= 0 || !w.awaitTermination(left, TimeUnit.NANOSECONDS)) {
+            if (left <= 0 || !r.awaitTermination(left, TimeUnit.NANOSECONDS)) {
                 return false;
             }
         }
@@ -627,14 +329,14 @@ public final class Engine implements AutoCloseable {
             }
             closed = true;
             if (started) {
-                for (Worker w : workers) {
-                    w.requestStop();
+                for (AgentRunner r : runners) {
+                    r.requestStop();
                 }
                 boolean interrupted = false;
-                for (Worker w : workers) {
+                for (int w = 0; w < runners.length; w++) {
                     try {
-                        if (!w.awaitTermination(30, TimeUnit.SECONDS)) {
-                            config.errorHandler.onWorkerError(w.index(), "did not stop within 30 s",
+                        if (!runners[w].awaitTermination(30, TimeUnit.SECONDS)) {
+                            config.errorHandler().onWorkerError(w, "did not stop within 30 s",
                                     new IllegalStateException("stop timeout"), false);
                         }
                     } catch (InterruptedException e) {
@@ -647,11 +349,7 @@ public final class Engine implements AutoCloseable {
                 }
             }
             finalSnapshot = snapshot(true);
-            for (Entry e : entries) {
-                for (Rule r : e.instances) {
-                    closeRule(r);
-                }
-            }
+            rules.closeAll();
             return finalSnapshot;
         }
     }
@@ -664,20 +362,108 @@ public final class Engine implements AutoCloseable {
 
     /** Number of workers. */
     public int workerCount() {
-        return workerCount;
+        return workers.length;
+    }
+
+    /** Counts a worker's deaths (its runner calls it on the dying thread, the counters' single writer). */
+    private static Runnable restartCounter(WorkerCounters counters) {
+        return () -> counters.increment(WorkerCounter.RESTARTS);
+    }
+
+    private Worker newWorker(int w) {
+        List<Worker.Route> routes = new ArrayList<>();
+        if (config.isBridge()) {
+            String a = config.bridge().get(0);
+            String b = config.bridge().get(1);
+            routes.add(new Worker.Route(open(a, w, true), openForwarder(b, w)));
+            routes.add(new Worker.Route(open(b, w, true), openForwarder(a, w)));
+        } else {
+            for (String name : config.interfaces()) {
+                routes.add(new Worker.Route(open(name, w, false), null));
+            }
+        }
+        VerdictSink passed = config.passedSinks() == null ? null : config.passedSinks().open(w);
+        if (passed != null) {
+            opened.add(passed);
+        }
+        VerdictSink blocked = config.blockedSinks() == null ? null : config.blockedSinks().open(w);
+        if (blocked != null) {
+            opened.add(blocked);
+        }
+        return new Worker(w, routes.toArray(Worker.Route[]::new), passed, blocked, rules.board(),
+                config.errorHandler(), workerCounters[w], config.batch(), config.statsIntervalNs()).quota(frameQuota);
+    }
+
+    private FrameSource open(String name, int worker, boolean inline) {
+        try {
+            FrameSource s = config.sourceFactory().open(
+                    new SourceRequest(name, worker, workers.length, config.fanout(), inline, config.snapLength()));
+            opened.add(s);
+            return s;
+        } catch (RuntimeException e) {
+            throw new EngineException("cannot open " + name + " for worker " + worker + ": " + e.getMessage(), e);
+        }
+    }
+
+    private Forwarder openForwarder(String egress, int worker) {
+        if (config.forwarderFactory() == null) {
+            throw new EngineException("inline bridge needs a forwarder factory (Engine.builder().forwarders(...))");
+        }
+        try {
+            Forwarder f = config.forwarderFactory().open(egress, worker);
+            opened.add(f);
+            return f;
+        } catch (RuntimeException e) {
+            throw new EngineException("cannot open " + egress + " for sending (worker " + worker + "): "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** Waits until every running worker runs chain {@code version}; false after {@link RuleTable#SWAP_TIMEOUT_NS}. */
+    private boolean awaitAdoption(long version) {
+        if (!started) {
+            return true;
+        }
+        long deadline = System.nanoTime() + RuleTable.SWAP_TIMEOUT_NS;
+        for (int w = 0; w < workers.length; w++) {
+            while (!runners[w].isTerminal() && workers[w].adoptedVersion() < version) {
+                if (System.nanoTime() - deadline > 0) {
+                    return false;
+                }
+                Thread.onSpinWait();
+                Thread.yield();
+            }
+        }
+        return true;
+    }
+
+    private EngineSnapshot snapshot(boolean isFinal) {
+        List<WorkerSnapshot> ws = new ArrayList<>(workers.length);
+        for (int w = 0; w < workers.length; w++) {
+            String state = runners[w] == null ? "new" : runners[w].state().name().toLowerCase();
+            ws.add(WorkerSnapshot.of(w, state, workerCounters[w]));
+        }
+        long elapsed = !started ? 0 : (endNs != 0 ? endNs : System.nanoTime()) - startNs;
+        return new EngineSnapshot(elapsed, isFinal, List.copyOf(ws), rules.snapshots(), rules.unloadedErrors());
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("engine is closed");
+        }
     }
 
     /** Configures and validates an {@link Engine}. */
     public static final class Builder {
         private final List<String> interfaces = new ArrayList<>();
-        private String[] bridge;
+        private List<String> bridge = List.of();
         private int workers = 1;
         private FanoutMode fanout = FanoutMode.HASH;
         private int snapLength;
         private FrameSourceFactory sourceFactory;
         private ForwarderFactory forwarderFactory;
         private RuleFactory ruleFactory = RuleFactory.NONE;
-        private final List<Object> rules = new ArrayList<>();
+        private final List<RuleSpec> rules = new ArrayList<>();
         private VerdictSinkFactory passedSinks;
         private VerdictSinkFactory blockedSinks;
         private ErrorHandler errorHandler = ErrorHandler.STDERR;
@@ -690,10 +476,6 @@ public final class Engine implements AutoCloseable {
         private long warmupFrames;
         private long frameLimit;
         private long warmupMaxNs = TimeUnit.SECONDS.toNanos(5);
-
-        private record HandlerRuleSpec(String name, Supplier<? extends PacketHandler> perWorker,
-                                       ErrorPolicy onError) {
-        }
 
         private Builder() {
         }
@@ -711,7 +493,7 @@ public final class Engine implements AutoCloseable {
             if (Objects.equals(a, b)) {
                 throw new IllegalArgumentException("a bridge needs two different interfaces, got " + a + " twice");
             }
-            this.bridge = new String[] {Objects.requireNonNull(a), Objects.requireNonNull(b)};
+            this.bridge = List.of(Objects.requireNonNull(a), Objects.requireNonNull(b));
             return this;
         }
 
@@ -765,7 +547,7 @@ public final class Engine implements AutoCloseable {
          * after its position among the handlers added so (1-based).
          */
         public Builder handler(PacketHandler handler) {
-            long handlers = rules.stream().filter(r -> r instanceof HandlerRuleSpec).count();
+            long handlers = rules.stream().filter(r -> r instanceof HandlerSpec).count();
             return handler("java-" + (handlers + 1), handler);
         }
 
@@ -777,8 +559,7 @@ public final class Engine implements AutoCloseable {
 
         /** Adds a Java handler, one instance per worker from {@code perWorker}, with an error policy. */
         public Builder handler(String name, Supplier<? extends PacketHandler> perWorker, ErrorPolicy onError) {
-            ScriptSpec.checkName(name);
-            rules.add(new HandlerRuleSpec(name, Objects.requireNonNull(perWorker), onError));
+            rules.add(new HandlerSpec(name, perWorker, onError));
             return this;
         }
 
@@ -876,48 +657,12 @@ public final class Engine implements AutoCloseable {
          * {@link EngineException} with the first problem.
          */
         public Engine build() {
-            if (sourceFactory == null) {
-                throw new EngineException("no source factory: call sources(...) with the live, offline or memory"
-                        + " factory");
-            }
-            if (bridge != null && !interfaces.isEmpty()) {
-                throw new EngineException("choose either tap interfaces " + interfaces + " or a bridge "
-                        + bridge[0] + "," + bridge[1] + ", not both");
-            }
-            if (bridge == null && interfaces.isEmpty()) {
-                throw new EngineException("nothing to capture: give at least one interface (tap) or a bridge");
-            }
-            if (bridge != null && forwarderFactory == null) {
-                throw new EngineException("inline bridge needs a forwarder factory (forwarders(...))");
-            }
-            List<String> names = bridge != null ? List.of(bridge) : interfaces;
-            for (String n : names) {
-                try {
-                    sourceFactory.validate(n);
-                } catch (RuntimeException e) {
-                    throw new EngineException(e.getMessage(), e);
-                }
-            }
-            if (timingSampleEvery < 0 || Integer.bitCount(Math.max(timingSampleEvery, 1)) != 1) {
-                throw new EngineException("timing sample interval must be 0 or a power of two, got "
-                        + timingSampleEvery);
-            }
-            Engine engine = new Engine(this);
-            for (Object r : rules) {
-                try {
-                    if (r instanceof ScriptSpec spec) {
-                        engine.load(spec);
-                    } else {
-                        HandlerRuleSpec h = (HandlerRuleSpec) r;
-                        engine.loadHandler(h.name(), h.perWorker(), h.onError());
-                    }
-                } catch (RuleRejectedException e) {
-                    engine.close();
-                    String name = r instanceof ScriptSpec s ? s.name() : ((HandlerRuleSpec) r).name();
-                    throw new EngineException(name, "rule '" + name + "' rejected: " + e.getMessage(), e);
-                }
-            }
-            return engine;
+            EngineConfig config = new EngineConfig(interfaces, bridge, workers, fanout, snapLength, sourceFactory,
+                    forwarderFactory, ruleFactory, rules, passedSinks, blockedSinks, errorHandler, idleStrategy, batch,
+                    statsIntervalNs, awaitTimeoutNs, maxRestarts, timingSampleEvery, warmupFrames, warmupMaxNs,
+                    frameLimit);
+            config.validate();
+            return Engine.create(config);
         }
     }
 }

@@ -1,6 +1,6 @@
 package io.npflua.engine;
 
-import io.npflua.engine.output.bridge.BridgePorts;
+import io.npflua.engine.bridge.BridgePorts;
 import io.npflua.engine.output.pcap.PcapVerdictSink;
 import io.npflua.engine.rule.RuleFactory;
 import io.npflua.engine.rule.lua.LuaRuleFactory;

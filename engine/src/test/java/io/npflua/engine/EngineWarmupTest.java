@@ -126,7 +126,8 @@ class EngineWarmupTest {
             for (byte[] f : JitWarmup.frames()) {
                 var frame = new io.npflua.engine.source.Frame();
                 var seg = java.lang.foreign.MemorySegment.ofArray(f);
-                frame.wrap(seg, 0, f.length, f.length, 0, 1, io.npflua.engine.source.Frame.DIRECTION_INBOUND, false);
+                frame.wrap(seg, 0, f.length, f.length, false,
+                        io.npflua.engine.source.Frame.header(0, 1, io.npflua.engine.source.Frame.DIRECTION_INBOUND));
                 rule.evaluate(frame);
             }
         } finally {

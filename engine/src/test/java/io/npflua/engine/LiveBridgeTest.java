@@ -2,7 +2,7 @@ package io.npflua.engine;
 
 import io.npflua.engine.counter.EngineSnapshot;
 import io.npflua.lua.data.InternetChecksum;
-import io.npflua.engine.output.bridge.BridgePorts;
+import io.npflua.engine.bridge.BridgePorts;
 import io.npflua.engine.rule.Verdict;
 import io.npflua.ffm.socket.FanoutMode;
 import io.npflua.engine.source.Frame;

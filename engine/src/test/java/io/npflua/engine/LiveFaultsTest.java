@@ -14,7 +14,7 @@ import io.npflua.engine.rule.ScriptSpec;
 import io.npflua.engine.rule.Verdict;
 import io.npflua.ffm.socket.FanoutMode;
 import io.npflua.engine.source.ring.LiveCaptureOptions;
-import io.npflua.engine.worker.ErrorHandler;
+import io.npflua.engine.agent.ErrorHandler;
 import io.npflua.ffm.lab.LabTraffic;
 import io.npflua.ffm.lab.LiveTest;
 import io.npflua.ffm.lab.VethLab;

@@ -2,7 +2,7 @@ package io.npflua.engine;
 
 import io.npflua.engine.counter.EngineSnapshot;
 import io.npflua.engine.counter.WorkerSnapshot;
-import io.npflua.engine.output.bridge.BridgePorts;
+import io.npflua.engine.bridge.BridgePorts;
 import io.npflua.ffm.socket.FanoutMode;
 import io.npflua.engine.source.FrameSource;
 import io.npflua.engine.source.SourceRequest;

@@ -1,8 +1,8 @@
 package io.npflua.engine;
 
-import io.npflua.engine.rule.RuleOutcome;
+import io.npflua.lua.sandbox.CallOutcome;
 import io.npflua.engine.source.SourceFailedException;
-import io.npflua.engine.worker.ErrorHandler;
+import io.npflua.engine.agent.ErrorHandler;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -13,7 +13,7 @@ final class RecordingErrors implements ErrorHandler {
     final List<String> sourceErrors = new CopyOnWriteArrayList<>();
 
     @Override
-    public void onRuleError(int worker, String rule, RuleOutcome kind, String message, long suppressed) {
+    public void onRuleError(int worker, String rule, CallOutcome kind, String message, long suppressed) {
         ruleErrors.add(rule + ":" + kind + ":" + message);
     }
 

@@ -3,7 +3,7 @@ package io.npflua.engine;
 import io.npflua.engine.rule.PreparedRule;
 import io.npflua.engine.rule.Rule;
 import io.npflua.engine.rule.RuleFactory;
-import io.npflua.engine.rule.RuleOutcome;
+import io.npflua.lua.sandbox.CallOutcome;
 import io.npflua.engine.rule.RuleRejectedException;
 import io.npflua.engine.rule.ScriptSpec;
 import io.npflua.engine.source.Frame;
@@ -40,18 +40,18 @@ final class TestRuleFactory implements RuleFactory {
         }
 
         @Override
-        public RuleOutcome evaluate(Frame frame) {
+        public CallOutcome evaluate(Frame frame) {
             if (isClosed) {
                 throw new IllegalStateException("rule used after close");
             }
             boolean odd = (frame.byteAt(0) & 1) != 0;
             return switch (behaviour) {
-                case "pass" -> RuleOutcome.PASS;
-                case "block" -> RuleOutcome.BLOCK;
-                case "block-odd" -> odd ? RuleOutcome.BLOCK : RuleOutcome.PASS;
-                case "block-even" -> odd ? RuleOutcome.PASS : RuleOutcome.BLOCK;
-                case "error-odd" -> odd ? RuleOutcome.LUA_ERROR : RuleOutcome.PASS;
-                default -> RuleOutcome.BUDGET_EXCEEDED;
+                case "pass" -> CallOutcome.PASS;
+                case "block" -> CallOutcome.BLOCK;
+                case "block-odd" -> odd ? CallOutcome.BLOCK : CallOutcome.PASS;
+                case "block-even" -> odd ? CallOutcome.PASS : CallOutcome.BLOCK;
+                case "error-odd" -> odd ? CallOutcome.LUA_ERROR : CallOutcome.PASS;
+                default -> CallOutcome.BUDGET_EXCEEDED;
             };
         }
 

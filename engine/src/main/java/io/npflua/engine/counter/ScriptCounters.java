@@ -1,6 +1,6 @@
 package io.npflua.engine.counter;
 
-import io.npflua.engine.rule.RuleOutcome;
+import io.npflua.lua.sandbox.CallOutcome;
 
 /**
  * One worker's counters for one rule ({@link ScriptCounter}, by rule name). Written only by that worker; they outlive reloads of the rule
@@ -17,15 +17,18 @@ public final class ScriptCounters extends CounterSet<ScriptCounter> {
         super(ScriptCounter.class);
     }
 
-    /** Counts one call's outcome. Writer thread only; allocates nothing. */
-    public void count(RuleOutcome outcome) {
+    /**
+     * Counts one call's outcome: a Java exception (a handler that threw or returned null) is a handler error, the
+     * budget its own kind, every other failure a Lua error. Writer thread only; allocates nothing.
+     */
+    public void count(CallOutcome outcome) {
         increment(ScriptCounter.CALLS);
         switch (outcome) {
             case PASS -> increment(ScriptCounter.PASSED);
             case BLOCK -> increment(ScriptCounter.BLOCKED);
-            case LUA_ERROR -> increment(ScriptCounter.LUA_ERRORS);
             case BUDGET_EXCEEDED -> increment(ScriptCounter.BUDGET_ERRORS);
-            case HANDLER_ERROR -> increment(ScriptCounter.HANDLER_ERRORS);
+            case JAVA_EXCEPTION -> increment(ScriptCounter.HANDLER_ERRORS);
+            case LUA_ERROR, STACK_OVERFLOW, SIZE_LIMIT, OUT_OF_MEMORY -> increment(ScriptCounter.LUA_ERRORS);
         }
     }
 

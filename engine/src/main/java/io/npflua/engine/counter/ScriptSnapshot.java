@@ -24,6 +24,25 @@ public record ScriptSnapshot(String name, String kind, String entry, String onEr
         values = values.clone();
     }
 
+    /**
+     * Sums one rule's per-worker counters into a snapshot (the last error any worker recorded wins). Reads the
+     * counters without a lock: each value is exact, the set is as consistent as the workers' progress allows.
+     */
+    public static ScriptSnapshot sum(String name, String kind, String entry, String onError, long generation,
+                                     ScriptCounters[] perWorker) {
+        long[] sum = new long[ScriptCounter.values().length];
+        String lastError = null;
+        for (ScriptCounters c : perWorker) {
+            for (ScriptCounter k : ScriptCounter.values()) {
+                sum[k.ordinal()] += c.get(k);
+            }
+            if (c.lastError() != null) {
+                lastError = c.lastError();
+            }
+        }
+        return new ScriptSnapshot(name, kind, entry, onError, generation, sum, lastError);
+    }
+
     /** The value of {@code counter}. */
     public long get(ScriptCounter counter) {
         return values[counter.ordinal()];

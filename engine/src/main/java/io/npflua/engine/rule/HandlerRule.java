@@ -1,5 +1,7 @@
 package io.npflua.engine.rule;
 
+import io.npflua.lua.sandbox.CallOutcome;
+
 import io.npflua.engine.source.Frame;
 
 /** Runs a Java {@link PacketHandler} as a {@link Rule}: exceptions and null verdicts become handler errors. */
@@ -15,23 +17,23 @@ public final class HandlerRule implements Rule {
 
     /** Calls the handler; allocates nothing unless the handler throws. */
     @Override
-    public RuleOutcome evaluate(Frame frame) {
+    public CallOutcome evaluate(Frame frame) {
         final Verdict verdict;
         try {
             verdict = handler.onFrame(frame);
         } catch (RuntimeException | StackOverflowError | AssertionError e) {
             lastFailure = e;
             lastWasNull = false;
-            return RuleOutcome.HANDLER_ERROR;
+            return CallOutcome.JAVA_EXCEPTION;
         }
         if (verdict == Verdict.PASS) {
-            return RuleOutcome.PASS;
+            return CallOutcome.PASS;
         }
         if (verdict == Verdict.BLOCK) {
-            return RuleOutcome.BLOCK;
+            return CallOutcome.BLOCK;
         }
         lastWasNull = true;
-        return RuleOutcome.HANDLER_ERROR;
+        return CallOutcome.JAVA_EXCEPTION;
     }
 
     @Override

@@ -1,5 +1,7 @@
 package io.npflua.engine.rule;
 
+import io.npflua.lua.sandbox.CallOutcome;
+
 import io.npflua.lua.core.InstructionBudget;
 import io.npflua.lua.core.BudgetExceededError;
 import io.npflua.engine.source.Frame;
@@ -18,7 +20,7 @@ public interface Rule extends AutoCloseable {
      * maps {@code LuaError} and {@code BudgetExceededError}); the engine still guards against runtime exceptions.
      * Allocates nothing of its own on the hot path.
      */
-    RuleOutcome evaluate(Frame frame);
+    CallOutcome evaluate(Frame frame);
 
     /** A description of the last failure, or null; read when a failure is reported (not per frame). */
     default String lastError() {

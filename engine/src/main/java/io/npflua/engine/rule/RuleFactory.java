@@ -1,11 +1,13 @@
 package io.npflua.engine.rule;
 
+import io.npflua.lua.sandbox.CallOutcome;
+
 /**
  * Turns a {@link ScriptSpec} into a {@link PreparedRule}. The Lua sandbox plugs in here at merge: {@code prepare}
  * compiles the source, runs its top-level chunk in a scratch state under the budget and checks the entry function;
  * {@code newInstance} builds one {@code ScriptState} per worker and wraps it in a {@link Rule} whose
  * {@code evaluate} binds the worker's reusable data object to the frame, calls the entry, releases the object and
- * maps pass/block/error to a {@link RuleOutcome}.
+ * maps pass/block/error to a {@link CallOutcome}.
  *
  * <p>Called on the control thread (start-up or a runtime load), never on a worker.
  */

@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
  * ({@link ScriptLimits}; null fields = the factory's).
  */
 public record ScriptSpec(String name, String source, String entry, ErrorPolicy onError, long maxInstructions,
-                         ExecutionModel execution, ScriptLimits limits) {
+                         ExecutionModel execution, ScriptLimits limits) implements RuleSpec {
     /** The entry function called when none is named. */
     public static final String DEFAULT_ENTRY = "filter";
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
@@ -36,6 +36,12 @@ public record ScriptSpec(String name, String source, String entry, ErrorPolicy o
     /** A script that runs as the factory's default says. */
     public ScriptSpec(String name, String source, String entry, ErrorPolicy onError, long maxInstructions) {
         this(name, source, entry, onError, maxInstructions, null, null);
+    }
+
+    /** Always {@code lua}. */
+    @Override
+    public String kind() {
+        return "lua";
     }
 
     /** A script with the default entry, policy and budget. */

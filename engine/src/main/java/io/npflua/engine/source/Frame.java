@@ -4,14 +4,18 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * A flyweight view of one captured frame: where its bytes are ({@link #segment()} at {@link #offset()}, for
- * {@link #capturedLength()} bytes) and what the capture said about it.
+ * {@link #capturedLength()} bytes), its length on the wire, whether rules may write it, and a {@link Header} that
+ * reads the rest of what the capture said about it (time, interface, direction, a stripped VLAN tag) where the source
+ * keeps it: the ring slot's {@code tpacket} header, the pcap record header. Nothing of that metadata is copied per
+ * frame; it is read only when asked for (by the pcap writer, a Java handler), as Aeron hands its handlers
+ * {@code (buffer, offset, length, header)}.
  *
- * <p>A source owns one {@code Frame} and re-points it at every frame it hands out ({@link #wrap}); the view is valid
- * only during the {@link FrameConsumer#onFrame} call that receives it, because after that the slot may go back to the
- * kernel (a ring) or be re-used. Consumers that need the bytes later must copy them. The segment is the whole backing
- * region (a ring, a mapped file, a test buffer), not a slice, so that binding a frame allocates nothing; code that
- * reads it must stay within {@code [offset, offset + capturedLength)}, which is what the Lua {@code data} object's
- * bounds checks enforce.
+ * <p>A source owns one {@code Frame} and re-points it at every frame it hands out ({@link #wrap}); the view, and its
+ * header, are valid only during the {@link FrameConsumer#onFrame} call that receives it, because after that the slot
+ * may go back to the kernel (a ring) or be re-used. Consumers that need the bytes later must copy them. The segment
+ * is the whole backing region (a ring, a mapped file, a test buffer), not a slice, so that binding a frame allocates
+ * nothing; code that reads it must stay within {@code [offset, offset + capturedLength)}, which is what the Lua
+ * {@code data} object's bounds checks enforce.
  *
  * <p>Not thread-safe: a frame belongs to the worker thread that polls its source.
  */
@@ -25,16 +29,71 @@ public final class Frame {
     /** {@link #vlanTci()} when the kernel stripped no VLAN tag. */
     public static final int NO_VLAN = -1;
 
+    /**
+     * Reads the capture metadata of the frame a source is handing out, from where the source keeps it. A source's
+     * header is a flyweight re-pointed with the frame: valid only during {@code onFrame}. Reading allocates nothing.
+     */
+    public interface Header {
+        /** Capture time, nanoseconds since the Unix epoch (0 when unknown). */
+        long timestampNs();
+
+        /** Interface index the frame was captured on (0 when unknown). */
+        default int ifindex() {
+            return 0;
+        }
+
+        /** One of the {@code DIRECTION_*} constants. */
+        default int direction() {
+            return DIRECTION_UNKNOWN;
+        }
+
+        /**
+         * The VLAN tag the kernel stripped and did not write back into the bytes ({@code TP_STATUS_VLAN_VALID}:
+         * {@code tp_vlan_tci}), or {@link #NO_VLAN}.
+         */
+        default int vlanTci() {
+            return NO_VLAN;
+        }
+
+        /** That tag's TPID ({@code tp_vlan_tpid}, 0x8100 when the kernel gave none), or 0 without a tag. */
+        default int vlanTpid() {
+            return 0;
+        }
+    }
+
+    /** A header with no metadata: time 0, interface 0, direction unknown, no VLAN tag. */
+    public static final Header NO_HEADER = () -> 0;
+
+    /**
+     * A fixed header (allocates one object: for tests, tools and sources whose frames share one header).
+     *
+     * @param direction one of the {@code DIRECTION_*} constants
+     */
+    public static Header header(long timestampNs, int ifindex, int direction) {
+        return new Header() {
+            @Override
+            public long timestampNs() {
+                return timestampNs;
+            }
+
+            @Override
+            public int ifindex() {
+                return ifindex;
+            }
+
+            @Override
+            public int direction() {
+                return direction;
+            }
+        };
+    }
+
     private MemorySegment segment = MemorySegment.NULL;
     private long offset;
     private int capturedLength;
     private int wireLength;
-    private long timestampNs;
-    private int ifindex;
-    private int direction;
     private boolean writable;
-    private int vlanTci = NO_VLAN;
-    private int vlanTpid;
+    private Header header = NO_HEADER;
 
     /**
      * Points this flyweight at a frame. Allocates nothing.
@@ -43,46 +102,29 @@ public final class Frame {
      * @param offset         offset of the frame's first byte (the link-layer header) in {@code segment}
      * @param capturedLength bytes present at {@code offset} (the snap length cut, {@code tp_snaplen})
      * @param wireLength     length of the frame on the wire ({@code tp_len}), at least {@code capturedLength}
-     * @param timestampNs    capture time, nanoseconds since the Unix epoch
-     * @param ifindex        interface index the frame was captured on (0 when unknown)
-     * @param direction      one of the {@code DIRECTION_*} constants
      * @param writable       whether rules may modify the bytes (inline mode only)
+     * @param header         reads the frame's metadata on demand (the source's flyweight, pointed at this frame)
      * @return this frame
      */
-    public Frame wrap(MemorySegment segment, long offset, int capturedLength, int wireLength, long timestampNs,
-                      int ifindex, int direction, boolean writable) {
+    public Frame wrap(MemorySegment segment, long offset, int capturedLength, int wireLength, boolean writable,
+                      Header header) {
         this.segment = segment;
         this.offset = offset;
         this.capturedLength = capturedLength;
         this.wireLength = wireLength;
-        this.timestampNs = timestampNs;
-        this.ifindex = ifindex;
-        this.direction = direction;
         this.writable = writable;
-        this.vlanTci = NO_VLAN;
-        this.vlanTpid = 0;
+        this.header = header;
         return this;
     }
 
-    /**
-     * Records the VLAN tag the kernel stripped from the frame ({@code TP_STATUS_VLAN_VALID}: {@code tp_vlan_tci},
-     * and {@code tp_vlan_tpid} when {@code TP_STATUS_VLAN_TPID_VALID}, else 0x8100). Call after {@link #wrap}, which
-     * clears it. Allocates nothing.
-     */
-    public Frame vlan(int tci, int tpid) {
-        this.vlanTci = tci & 0xffff;
-        this.vlanTpid = tpid == 0 ? 0x8100 : tpid & 0xffff;
-        return this;
-    }
-
-    /** The stripped VLAN tag's TCI (priority, DEI, VLAN id), or {@link #NO_VLAN}. */
+    /** The stripped VLAN tag's TCI (priority, DEI, VLAN id), or {@link #NO_VLAN}. Read on demand. */
     public int vlanTci() {
-        return vlanTci;
+        return header.vlanTci();
     }
 
-    /** The stripped VLAN tag's TPID (0x8100, 0x88a8), or 0 when there is none. */
+    /** The stripped VLAN tag's TPID (0x8100, 0x88a8), or 0 when there is none. Read on demand. */
     public int vlanTpid() {
-        return vlanTpid;
+        return header.vlanTpid();
     }
 
     /** The backing region (not a slice: read within {@code [offset(), offset() + capturedLength())}). */
@@ -105,19 +147,24 @@ public final class Frame {
         return wireLength;
     }
 
-    /** Capture time in nanoseconds since the Unix epoch. */
+    /** Capture time in nanoseconds since the Unix epoch. Read on demand from the source's header. */
     public long timestampNs() {
-        return timestampNs;
+        return header.timestampNs();
     }
 
-    /** Interface index the frame came from, 0 when unknown. */
+    /** Interface index the frame came from, 0 when unknown. Read on demand. */
     public int ifindex() {
-        return ifindex;
+        return header.ifindex();
     }
 
-    /** One of {@link #DIRECTION_UNKNOWN}, {@link #DIRECTION_INBOUND}, {@link #DIRECTION_OUTBOUND}. */
+    /** One of {@link #DIRECTION_UNKNOWN}, {@link #DIRECTION_INBOUND}, {@link #DIRECTION_OUTBOUND}. Read on demand. */
     public int direction() {
-        return direction;
+        return header.direction();
+    }
+
+    /** The header this frame reads its metadata from (valid only during {@code onFrame}). */
+    public Header header() {
+        return header;
     }
 
     /** Whether rules may write to the frame's bytes (true only on an inline bridge). */
@@ -141,6 +188,6 @@ public final class Frame {
     @Override
     public String toString() {
         return "Frame[offset=" + offset + ", caplen=" + capturedLength + ", len=" + wireLength + ", ts="
-                + timestampNs + ", ifindex=" + ifindex + ", dir=" + direction + ", writable=" + writable + ']';
+                + timestampNs() + ", ifindex=" + ifindex() + ", dir=" + direction() + ", writable=" + writable + ']';
     }
 }

@@ -31,6 +31,24 @@ public final class MemoryFrameSource extends ReplayFrameSource {
     private final Arena arena;
 
     private int cursor;
+    /** The frame being handed out, whose metadata {@link #header} reads. */
+    private int current;
+    private final Frame.Header header = new Frame.Header() {
+        @Override
+        public long timestampNs() {
+            return timestampsNs[current];
+        }
+
+        @Override
+        public int ifindex() {
+            return ifindex;
+        }
+
+        @Override
+        public int direction() {
+            return direction;
+        }
+    };
 
     private MemoryFrameSource(Builder b, Arena arena, MemorySegment segment, long[] offsets) {
         super(b.name, b.frames.isEmpty() ? 0 : b.passes);
@@ -65,8 +83,8 @@ public final class MemoryFrameSource extends ReplayFrameSource {
         int count = 0;
         while (count < limit && passesLeft > 0) {
             final int i = cursor;
-            frame.wrap(segment, offsets[i], capturedLengths[i], wireLengths[i], timestampsNs[i], ifindex, direction,
-                    writable);
+            current = i;
+            frame.wrap(segment, offsets[i], capturedLengths[i], wireLengths[i], writable, header);
             // Advance before the callback: a consumer that throws has still taken this frame, like a ring slot
             // that is handed back in a finally block.
             if (++cursor == offsets.length) {

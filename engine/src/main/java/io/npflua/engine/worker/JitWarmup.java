@@ -1,9 +1,10 @@
 package io.npflua.engine.worker;
 
+import io.npflua.engine.agent.ErrorHandler;
 import io.npflua.engine.counter.WorkerCounter;
 import io.npflua.engine.counter.WorkerCounters;
 import io.npflua.engine.frames.FrameBuilder;
-import io.npflua.engine.rule.RuleOutcome;
+import io.npflua.lua.sandbox.CallOutcome;
 import io.npflua.engine.source.ring.RingFrameSource;
 import io.npflua.ffm.layout.PacketConstants;
 import io.npflua.ffm.ring.BlockRing;
@@ -49,7 +50,7 @@ public final class JitWarmup {
     /** An error handler that reports nothing: the warm-up's rule failures say nothing about the real traffic. */
     public static final ErrorHandler SILENT = new ErrorHandler() {
         @Override
-        public void onRuleError(int worker, String rule, RuleOutcome kind, String message, long suppressed) {
+        public void onRuleError(int worker, String rule, CallOutcome kind, String message, long suppressed) {
         }
 
         @Override
@@ -100,8 +101,8 @@ public final class JitWarmup {
                     final WorkerCounters counters = new WorkerCounters();
                     try {
                         final Worker worker = new Worker(0, new Worker.Route[] {new Worker.Route(source, null)}, null,
-                                null, new ChainBoard(new RuleChain[] {chain}), new BackoffIdleStrategy(), SILENT,
-                                counters, BATCH, Long.MAX_VALUE / 4, TimeUnit.MILLISECONDS.toNanos(10), 0);
+                                null, new ChainBoard(new RuleChain[] {chain}), SILENT, counters, BATCH,
+                                Long.MAX_VALUE / 4);
                         Thread t = new Thread(() -> {
                             while (counters.get(WorkerCounter.SEEN) < target && System.nanoTime() - deadline < 0) {
                                 if (worker.doWork() == 0) {

@@ -1,10 +1,11 @@
 package io.npflua.engine.worker;
 
+import io.npflua.engine.agent.ErrorHandler;
 import io.npflua.engine.counter.ScriptCounter;
 import io.npflua.engine.counter.ScriptCounters;
 import io.npflua.engine.rule.ErrorPolicy;
 import io.npflua.engine.rule.Rule;
-import io.npflua.engine.rule.RuleOutcome;
+import io.npflua.lua.sandbox.CallOutcome;
 import io.npflua.engine.source.Frame;
 
 /**
@@ -66,7 +67,7 @@ public final class RuleChain {
         final Rule[] rules = this.rules;
         for (int i = 0; i < rules.length; i++) {
             final ScriptCounters c = counters[i];
-            final RuleOutcome outcome;
+            final CallOutcome outcome;
             if (timingMask >= 0 && (c.get(ScriptCounter.CALLS) & timingMask) == 0) {
                 final long start = System.nanoTime();
                 outcome = call(rules[i], frame);
@@ -76,10 +77,10 @@ public final class RuleChain {
                 outcome = call(rules[i], frame);
             }
             c.count(outcome);
-            if (outcome == RuleOutcome.PASS) {
+            if (outcome == CallOutcome.PASS) {
                 continue;
             }
-            if (outcome == RuleOutcome.BLOCK) {
+            if (outcome == CallOutcome.BLOCK) {
                 return false;
             }
             report(i, outcome);
@@ -90,17 +91,17 @@ public final class RuleChain {
         return true;
     }
 
-    private static RuleOutcome call(Rule rule, Frame frame) {
+    private static CallOutcome call(Rule rule, Frame frame) {
         try {
-            RuleOutcome outcome = rule.evaluate(frame);
-            return outcome == null ? RuleOutcome.HANDLER_ERROR : outcome;
+            CallOutcome outcome = rule.evaluate(frame);
+            return outcome == null ? CallOutcome.JAVA_EXCEPTION : outcome;
         } catch (RuntimeException | StackOverflowError e) {
             // A rule adapter should map its own failures; a leak here is still contained, never fatal.
-            return RuleOutcome.HANDLER_ERROR;
+            return CallOutcome.JAVA_EXCEPTION;
         }
     }
 
-    private void report(int i, RuleOutcome outcome) {
+    private void report(int i, CallOutcome outcome) {
         final long now = System.nanoTime();
         if (now - lastReportNs[i] < REPORT_INTERVAL_NS) {
             suppressed[i]++;
@@ -109,7 +110,7 @@ public final class RuleChain {
         lastReportNs[i] = now;
         String message = rules[i].lastError();
         if (message == null) {
-            message = outcome == RuleOutcome.HANDLER_ERROR ? "rule threw or returned no verdict" : "failed";
+            message = outcome == CallOutcome.JAVA_EXCEPTION ? "rule threw or returned no verdict" : "failed";
         }
         counters[i].lastError(message);
         long skipped = suppressed[i];

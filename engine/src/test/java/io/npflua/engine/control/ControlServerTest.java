@@ -9,7 +9,7 @@ import io.npflua.engine.Engine;
 import io.npflua.engine.EngineFixtures;
 import io.npflua.engine.counter.EngineSnapshot;
 import io.npflua.engine.json.JsonReader;
-import io.npflua.engine.worker.ErrorHandler;
+import io.npflua.engine.agent.ErrorHandler;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;

@@ -32,6 +32,7 @@ import java.util.List;
  * flows over workers.
  */
 final class ExampleRunner {
+    private long errors;
     /** The repository root (tests run in {@code engine/}). */
     static final Path ROOT = Path.of("").toAbsolutePath().getParent();
 
@@ -59,10 +60,15 @@ final class ExampleRunner {
         return ScriptState.load(options(file, source.replace(setting, replacement)));
     }
 
-    /** Errors are counted and kept as {@link ScriptState#lastError()} for the tests; nothing is printed. */
+    /** Errors are kept as {@link ScriptState#lastError()} for the tests; nothing is printed. */
     private ScriptOptions options(String name, String source) {
         return ScriptOptions.of(name, source).withModules(modules).withErrorListener((script, outcome, message) -> {
         });
+    }
+
+    /** Calls of every replay so far that failed (a state does not count its calls: its caller does). */
+    long errors() {
+        return errors;
     }
 
     /** Runs {@code capture} through {@code workers} (frame i on worker i mod n), read-only as in tap mode. */
@@ -101,6 +107,9 @@ final class ExampleRunner {
                 CallOutcome outcome = workers[w].call(pkt);
                 pkt.release();
                 outcomes.add(outcome);
+                if (outcome.isError()) {
+                    errors++;
+                }
                 if (passed != null && outcome == CallOutcome.PASS) {
                     passed.write(r.timestampNs(), r.wireLength(), bytes, offset, r.capturedLength());
                 }

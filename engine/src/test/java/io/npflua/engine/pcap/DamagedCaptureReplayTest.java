@@ -8,10 +8,10 @@ import io.npflua.engine.Engine;
 import io.npflua.engine.EngineSources;
 import io.npflua.engine.counter.EngineSnapshot;
 import io.npflua.engine.counter.WorkerSnapshot;
-import io.npflua.engine.rule.RuleOutcome;
+import io.npflua.lua.sandbox.CallOutcome;
 import io.npflua.engine.rule.Verdict;
 import io.npflua.engine.source.SourceFailedException;
-import io.npflua.engine.worker.ErrorHandler;
+import io.npflua.engine.agent.ErrorHandler;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -39,7 +39,7 @@ class DamagedCaptureReplayTest {
         final List<String> workerErrors = new CopyOnWriteArrayList<>();
 
         @Override
-        public void onRuleError(int worker, String rule, RuleOutcome kind, String message, long suppressed) {
+        public void onRuleError(int worker, String rule, CallOutcome kind, String message, long suppressed) {
         }
 
         @Override

@@ -5,10 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.npflua.engine.agent.ErrorHandler;
 import io.npflua.engine.counter.ScriptCounters;
 import io.npflua.engine.rule.ErrorPolicy;
 import io.npflua.engine.rule.Rule;
-import io.npflua.engine.rule.RuleOutcome;
+import io.npflua.lua.sandbox.CallOutcome;
 import io.npflua.engine.source.Frame;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
@@ -16,11 +17,12 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class RuleChainTest {
-    private final Frame frame = new Frame().wrap(MemorySegment.ofArray(new byte[64]), 0, 64, 64, 0, 1, 0, false);
+    private final Frame frame = new Frame().wrap(MemorySegment.ofArray(new byte[64]), 0, 64, 64, false,
+            Frame.header(0, 1, Frame.DIRECTION_UNKNOWN));
     private final List<String> reports = new ArrayList<>();
     private final ErrorHandler errors = new ErrorHandler() {
         @Override
-        public void onRuleError(int worker, String rule, RuleOutcome kind, String message, long suppressed) {
+        public void onRuleError(int worker, String rule, CallOutcome kind, String message, long suppressed) {
             reports.add(rule + " " + kind + " " + message);
         }
 
@@ -43,7 +45,7 @@ class RuleChainTest {
 
     @Test
     void shouldApplyTheErrorPolicyOfTheFailingRule() {
-        Rule failing = f -> RuleOutcome.BUDGET_EXCEEDED;
+        Rule failing = f -> CallOutcome.BUDGET_EXCEEDED;
         assertTrue(chain(0, ErrorPolicy.PASS, failing).evaluate(frame));
         assertFalse(chain(0, ErrorPolicy.BLOCK, failing).evaluate(frame));
         assertEquals(2, reports.size());

@@ -1,7 +1,7 @@
 package io.npflua.lua.sandbox;
 
 /**
- * Told about every failed call of a script (the outcome is also counted in {@link ScriptCounters}). Called on the
+ * Told about every failed call of a script (the outcome is also returned by {@link ScriptState#call}). Called on the
  * thread that ran the call, after the state has been made ready for the next call; must not throw.
  */
 @FunctionalInterface
@@ -10,7 +10,7 @@ public interface ScriptErrorListener {
     ScriptErrorListener STDERR = (scriptName, outcome, message) ->
             System.err.println("script '" + scriptName + "' " + outcome + ": " + message);
 
-    /** Ignores errors (they are still counted). */
+    /** Ignores errors (the caller still gets the outcome). */
     ScriptErrorListener IGNORE = (scriptName, outcome, message) -> { };
 
     /**

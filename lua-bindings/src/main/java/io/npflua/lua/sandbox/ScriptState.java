@@ -24,14 +24,13 @@ import java.util.List;
  * <pre>{@code
  * ScriptState state = ScriptState.load(ScriptOptions.of("ssh.lua", source));   // throws ScriptLoadException
  * CallOutcome outcome = state.call(pkt);        // PASS, BLOCK or an error kind; never throws
- * state.counters().passed();                    // from any thread
  * state.close();
  * }</pre>
  *
  * <p>Loading compiles the source as a text chunk, runs its top-level chunk under the load budget, and finds the
  * entry function; any failure is a {@link ScriptLoadException} whose message says what to fix. A call runs the
  * entry function under the call budget; every error (Lua error, budget exceeded, call depth, size cap, Java
- * exception, Java stack overflow, out of memory) is caught, counted, reported to the {@link ScriptErrorListener}
+ * exception, Java stack overflow, out of memory) is caught, reported to the {@link ScriptErrorListener}
  * with script name and line, and leaves the state ready for the next call.
  */
 public final class ScriptState implements AutoCloseable {
@@ -42,7 +41,6 @@ public final class ScriptState implements AutoCloseable {
     private final long callTimeLimitNanos;
     private final long callAllocationLimitBytes;
     private final ScriptErrorListener errorListener;
-    private final ScriptCounters counters = new ScriptCounters();
     private LuaValue entry;
     /** The entry with reused registers when it is a Lua function (null once closed or for Java functions). */
     private ReusedRegistersClosure fastEntry;
@@ -153,8 +151,8 @@ public final class ScriptState implements AutoCloseable {
     }
 
     /**
-     * Calls the entry function with {@code pkt}. Never throws: errors are counted, reported and returned as an
-     * outcome. Allocates nothing itself (what the script does may allocate).
+     * Calls the entry function with {@code pkt}. Never throws: errors are reported and returned as an outcome
+     * (the caller counts outcomes: the engine per worker and rule). Allocates nothing itself (what the script does may allocate).
      */
     public CallOutcome call(LuaValue pkt) {
         Thread t = Thread.currentThread();
@@ -184,10 +182,8 @@ public final class ScriptState implements AutoCloseable {
                 return exhaustedCall();
             }
             if (pass) {
-                counters.countPass();
                 return CallOutcome.PASS;
             }
-            counters.countBlock();
             return CallOutcome.BLOCK;
         } catch (BudgetExceededError e) {
             return exhaustedCall();
@@ -241,7 +237,7 @@ public final class ScriptState implements AutoCloseable {
     }
 
     /**
-     * The state keeps more than its limit: this call fails (counted as {@link CallOutcome#OUT_OF_MEMORY}) and the
+     * The state keeps more than its limit: this call fails (outcome {@link CallOutcome#OUT_OF_MEMORY}) and the
      * state is made again from its source, as at load time, so that it is usable and small again. What the script
      * kept is dropped; {@code shared} tables are not the state's and stay.
      */
@@ -283,7 +279,6 @@ public final class ScriptState implements AutoCloseable {
     }
 
     private CallOutcome fail(CallOutcome outcome, String message) {
-        counters.countError(outcome);
         lastError = message;
         try {
             errorListener.onError(name, outcome, message);
@@ -322,11 +317,6 @@ public final class ScriptState implements AutoCloseable {
         return name;
     }
 
-    /** This state's counters (readable from any thread). */
-    public ScriptCounters counters() {
-        return counters;
-    }
-
     /**
      * How each function of the script runs (compiled or interpreted, and why), outermost first: what
      * {@code npflua check} reports.
@@ -349,7 +339,7 @@ public final class ScriptState implements AutoCloseable {
     }
 
     /**
-     * Releases the state: later calls fail with a counted Lua error ("script ... is closed") instead of running
+     * Releases the state: later calls fail with a Lua error ("script ... is closed") instead of running
      * the script. Call from the thread that owns the state, or after it stopped calling.
      */
     @Override
@@ -376,6 +366,6 @@ public final class ScriptState implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "ScriptState[" + name + ", " + counters + "]";
+        return "ScriptState[" + name + "]";
     }
 }

@@ -18,12 +18,13 @@ class HostileScriptTest {
     }
 
     private void assertStoppedAndAlive(ScriptState s, CallOutcome expected, String messagePart) {
-        assertEquals(expected, s.call(LuaValue.valueOf("attack")), fx.lastError());
+        CallTally tally = new CallTally();
+        assertEquals(expected, tally.call(s, LuaValue.valueOf("attack")), fx.lastError());
         assertTrue(fx.lastError().contains(messagePart), fx.lastError());
-        assertEquals(1, s.counters().errors(expected));
-        assertEquals(CallOutcome.PASS, s.call(LuaValue.valueOf("ok")), "the state must serve the next call");
-        assertEquals(expected, s.call(LuaValue.valueOf("attack")), "and be stopped again");
-        assertEquals(2, s.counters().errors(expected));
+        assertEquals(1, tally.errors(expected));
+        assertEquals(CallOutcome.PASS, tally.call(s, LuaValue.valueOf("ok")), "the state must serve the next call");
+        assertEquals(expected, tally.call(s, LuaValue.valueOf("attack")), "and be stopped again");
+        assertEquals(2, tally.errors(expected));
     }
 
     @Test
@@ -307,12 +308,13 @@ class HostileScriptTest {
                 + "  for i = 1, 1e12 do t[i % 1000] = tostring(i) end\nend")
                 .withCallBudget(1_000_000_000_000L).withCallTimeLimitNanos(20_000_000L)
                 .withCallAllocationLimitBytes(0));
+        CallTally tally = new CallTally();
         long start = System.nanoTime();
-        assertEquals(CallOutcome.BUDGET_EXCEEDED, s.call(LuaValue.NIL));
+        assertEquals(CallOutcome.BUDGET_EXCEEDED, tally.call(s, LuaValue.NIL));
         assertTrue(fx.lastError().contains("time limit exceeded (20.0 ms per call)"), fx.lastError());
         assertTrue(System.nanoTime() - start < 5_000_000_000L, "cut off long before the step budget");
-        assertEquals(CallOutcome.BUDGET_EXCEEDED, s.call(LuaValue.NIL), "the next call gets its own limit");
-        assertEquals(2, s.counters().errors());
+        assertEquals(CallOutcome.BUDGET_EXCEEDED, tally.call(s, LuaValue.NIL), "the next call gets its own limit");
+        assertEquals(2, tally.errors());
     }
 
     @Test
@@ -334,12 +336,13 @@ class HostileScriptTest {
                 + "  if p == 'ok' then return true end\n"
                 + "  for i = 1, 2000 do kept[#kept + 1] = ('x'):rep(100) .. #kept end\n  return true\nend")
                 .withStateMemoryLimitBytes(4L << 20));
+        CallTally tally = new CallTally();
         int calls = 0;
-        while (s.counters().errors(CallOutcome.OUT_OF_MEMORY) == 0 && calls < 2_000) {
-            s.call(LuaValue.NIL);
+        while (tally.errors(CallOutcome.OUT_OF_MEMORY) == 0 && calls < 2_000) {
+            tally.call(s, LuaValue.NIL);
             calls++;
         }
-        assertEquals(1, s.counters().errors(CallOutcome.OUT_OF_MEMORY), "cut off after " + calls + " calls");
+        assertEquals(1, tally.errors(CallOutcome.OUT_OF_MEMORY), "cut off after " + calls + " calls");
         assertTrue(fx.lastError().contains("state memory limit exceeded") && fx.lastError().contains("reset"),
                 fx.lastError());
         assertTrue(s.lastMeasuredRetainedBytes() > 4L << 20, "measured " + s.lastMeasuredRetainedBytes());

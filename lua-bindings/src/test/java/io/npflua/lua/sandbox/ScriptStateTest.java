@@ -45,13 +45,14 @@ class ScriptStateTest {
     @Test
     void shouldPassOnTruthyResultAndBlockOnFalseOrNil() throws Exception {
         ScriptState s = fx.load("function filter(p) if p == 1 then return 0 elseif p == 2 then return false end end");
-        assertEquals(CallOutcome.PASS, s.call(LuaValue.valueOf(1)), "0 is true in Lua");
-        assertEquals(CallOutcome.BLOCK, s.call(LuaValue.valueOf(2)));
-        assertEquals(CallOutcome.BLOCK, s.call(LuaValue.valueOf(3)), "nil blocks");
-        assertEquals(3, s.counters().calls());
-        assertEquals(1, s.counters().passed());
-        assertEquals(2, s.counters().blocked());
-        assertEquals(0, s.counters().errors());
+        CallTally tally = new CallTally();
+        assertEquals(CallOutcome.PASS, tally.call(s, LuaValue.valueOf(1)), "0 is true in Lua");
+        assertEquals(CallOutcome.BLOCK, tally.call(s, LuaValue.valueOf(2)));
+        assertEquals(CallOutcome.BLOCK, tally.call(s, LuaValue.valueOf(3)), "nil blocks");
+        assertEquals(3, tally.calls());
+        assertEquals(1, tally.passed());
+        assertEquals(2, tally.blocked());
+        assertEquals(0, tally.errors());
     }
 
     @Test
@@ -183,13 +184,14 @@ class ScriptStateTest {
     @Test
     void shouldReportRuntimeErrorWithScriptNameAndLineAndKeepWorking() throws Exception {
         ScriptState s = fx.load("function filter(p)\n  if p then\n    error('boom')\n  end\n  return true\nend");
-        assertEquals(CallOutcome.LUA_ERROR, s.call(LuaValue.TRUE));
+        CallTally tally = new CallTally();
+        assertEquals(CallOutcome.LUA_ERROR, tally.call(s, LuaValue.TRUE));
         assertTrue(fx.lastError().contains("test.lua:3"), fx.lastError());
         assertTrue(fx.lastError().contains("boom"), fx.lastError());
         assertEquals(fx.lastError(), s.lastError());
-        assertEquals(CallOutcome.PASS, s.call(LuaValue.FALSE));
-        assertEquals(1, s.counters().errors(CallOutcome.LUA_ERROR));
-        assertEquals(2, s.counters().calls());
+        assertEquals(CallOutcome.PASS, tally.call(s, LuaValue.FALSE));
+        assertEquals(1, tally.errors(CallOutcome.LUA_ERROR));
+        assertEquals(2, tally.calls());
     }
 
     @Test
@@ -230,11 +232,12 @@ class ScriptStateTest {
         ScriptState counting = ScriptState.load(fx.options("count.lua",
                 "function filter() local n = 0 for i = 1, 1000 do n = n + 1 end return n == 1000 end")
                 .withCallBudget(10_000));
+        CallTally tally = new CallTally();
         for (int i = 0; i < 3; i++) {
             assertEquals(CallOutcome.BUDGET_EXCEEDED, looping.call(LuaValue.NIL));
-            assertEquals(CallOutcome.PASS, counting.call(LuaValue.NIL), fx.lastError());
+            assertEquals(CallOutcome.PASS, tally.call(counting, LuaValue.NIL), fx.lastError());
         }
-        assertEquals(3, counting.counters().passed());
+        assertEquals(3, tally.passed());
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.npflua.lua.shared;
 
 import io.npflua.lua.sandbox.CallOutcome;
+import io.npflua.lua.sandbox.CallTally;
 import io.npflua.lua.sandbox.ModuleRegistry;
 import io.npflua.lua.sandbox.ScriptErrorListener;
 import io.npflua.lua.sandbox.ScriptOptions;
@@ -151,7 +152,10 @@ class SharedTableTest {
         }
         CountDownLatch start = new CountDownLatch(1);
         List<Thread> workers = new ArrayList<>();
+        List<CallTally> tallies = new ArrayList<>();
         for (ScriptState st : states) {
+            CallTally tally = new CallTally();
+            tallies.add(tally);
             Thread w = new Thread(() -> {
                 try {
                     start.await();
@@ -159,7 +163,7 @@ class SharedTableTest {
                     return;
                 }
                 for (int i = 0; i < perThread; i++) {
-                    st.call(LuaValue.NIL);
+                    tally.call(st, LuaValue.NIL);
                 }
             });
             w.start();
@@ -178,8 +182,8 @@ class SharedTableTest {
             sum += v == null ? 0 : (Double) v;
         }
         assertEquals((double) threads * perThread, sum);
-        for (ScriptState st : states) {
-            assertEquals(perThread, st.counters().passed());
+        for (CallTally tally : tallies) {
+            assertEquals(perThread, tally.passed());
         }
     }
 

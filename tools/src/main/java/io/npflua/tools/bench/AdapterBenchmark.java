@@ -5,7 +5,7 @@ import io.npflua.engine.output.pcap.PcapVerdictSink;
 import io.npflua.engine.pcap.PcapReader;
 import io.npflua.engine.pcap.PcapWriter;
 import io.npflua.engine.rule.Rule;
-import io.npflua.engine.rule.RuleOutcome;
+import io.npflua.lua.sandbox.CallOutcome;
 import io.npflua.engine.rule.ScriptSpec;
 import io.npflua.engine.rule.lua.LuaRuleFactory;
 import io.npflua.engine.source.Frame;
@@ -101,8 +101,8 @@ public class AdapterBenchmark {
             byte[] bytes = frame(7);
             MemorySegment ring = arena.allocate(4096);
             MemorySegment.copy(bytes, 0, ring, ValueLayout.JAVA_BYTE, 128, bytes.length);
-            frame = new Frame().wrap(ring, 128, bytes.length, bytes.length, 1_768_471_200_000_000_000L, 3,
-                    Frame.DIRECTION_INBOUND, false);
+            frame = new Frame().wrap(ring, 128, bytes.length, bytes.length, false,
+                    Frame.header(1_768_471_200_000_000_000L, 3, Frame.DIRECTION_INBOUND));
             sink = PcapVerdictSink.over(PcapWriter.create(Path.of("/dev/null")));
             String source = script.equals("empty") ? "function filter(pkt) return true end"
                     : "function filter(pkt) local u = pkt:udp() return u == nil or u.dst_port ~= 7777 end";
@@ -132,7 +132,7 @@ public class AdapterBenchmark {
 
     /** One Lua rule evaluation through the adapter. */
     @Benchmark
-    public RuleOutcome luaRuleEvaluate(OneFrame s) {
+    public CallOutcome luaRuleEvaluate(OneFrame s) {
         return s.rule.evaluate(s.frame);
     }
 }

@@ -16,9 +16,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import io.npflua.engine.rule.Verdict;
 import io.npflua.engine.source.MemoryFrameSource;
-import io.npflua.engine.worker.BackoffIdleStrategy;
 import io.npflua.engine.worker.ChainBoard;
-import io.npflua.engine.worker.ErrorHandler;
+import io.npflua.engine.agent.ErrorHandler;
 import io.npflua.engine.worker.FrameQuota;
 import io.npflua.engine.worker.RuleChain;
 import io.npflua.engine.worker.Worker;
@@ -95,8 +94,7 @@ public class EngineBenchmark {
         RuleChain chain = new RuleChain(0, names, rs, counters, policies, 64, ErrorHandler.STDERR);
         ChainBoard board = new ChainBoard(new RuleChain[] {chain});
         worker = new Worker(0, new Worker.Route[] {new Worker.Route(source, null)}, null, null, board,
-                new BackoffIdleStrategy(), ErrorHandler.STDERR, new WorkerCounters(), BATCH,
-                TimeUnit.MILLISECONDS.toNanos(100), TimeUnit.MILLISECONDS.toNanos(10), 10);
+                ErrorHandler.STDERR, new WorkerCounters(), BATCH, TimeUnit.MILLISECONDS.toNanos(100));
         if (chain.equals("empty-limit")) {
             worker.quota(new FrameQuota(Long.MAX_VALUE)); // -c with a count never reached: the limit's own cost
         }

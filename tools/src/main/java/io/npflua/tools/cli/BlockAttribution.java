@@ -4,7 +4,7 @@ import io.npflua.engine.rule.ErrorPolicy;
 import io.npflua.engine.rule.PreparedRule;
 import io.npflua.engine.rule.Rule;
 import io.npflua.engine.rule.RuleFactory;
-import io.npflua.engine.rule.RuleOutcome;
+import io.npflua.lua.sandbox.CallOutcome;
 import io.npflua.engine.rule.RuleRejectedException;
 import io.npflua.engine.rule.ScriptSpec;
 import io.npflua.engine.source.Frame;
@@ -52,9 +52,9 @@ final class BlockAttribution implements RuleFactory {
         }
 
         @Override
-        public RuleOutcome evaluate(Frame frame) {
-            RuleOutcome o = rule.evaluate(frame);
-            if (o == RuleOutcome.BLOCK) {
+        public CallOutcome evaluate(Frame frame) {
+            CallOutcome o = rule.evaluate(frame);
+            if (o == CallOutcome.BLOCK) {
                 reasons[worker] = spec.name();
             } else if (o.isError() && spec.onError() == ErrorPolicy.BLOCK) {
                 reasons[worker] = spec.name() + " failed (" + o.name().toLowerCase() + ": " + rule.lastError()

@@ -1,8 +1,8 @@
 package io.npflua.tools.cli;
 
-import io.npflua.engine.rule.RuleOutcome;
+import io.npflua.lua.sandbox.CallOutcome;
 import io.npflua.engine.source.SourceFailedException;
-import io.npflua.engine.worker.ErrorHandler;
+import io.npflua.engine.agent.ErrorHandler;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -24,7 +24,7 @@ final class EngineReports implements ErrorHandler {
     }
 
     @Override
-    public void onRuleError(int worker, String rule, RuleOutcome kind, String message, long suppressed) {
+    public void onRuleError(int worker, String rule, CallOutcome kind, String message, long suppressed) {
         err.println("npflua: worker " + worker + ": rule '" + rule + "' " + kind.name().toLowerCase() + ": "
                 + message + (suppressed > 0 ? " (" + suppressed + " similar reports suppressed)" : ""));
         err.flush();

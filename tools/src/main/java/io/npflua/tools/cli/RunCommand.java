@@ -2,10 +2,10 @@ package io.npflua.tools.cli;
 
 import io.npflua.engine.Engine;
 import io.npflua.engine.counter.EngineSnapshot;
-import io.npflua.engine.output.bridge.BridgePorts;
+import io.npflua.engine.bridge.BridgePorts;
 import io.npflua.engine.rule.ErrorPolicy;
 import io.npflua.ffm.socket.FanoutMode;
-import io.npflua.engine.worker.ErrorHandler;
+import io.npflua.engine.agent.ErrorHandler;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -12,7 +12,7 @@ import io.npflua.engine.control.ControlServer;
 import io.npflua.engine.json.JsonReader;
 import io.npflua.engine.rule.ScriptSpec;
 import io.npflua.engine.source.ring.LiveCaptureOptions;
-import io.npflua.engine.worker.ErrorHandler;
+import io.npflua.engine.agent.ErrorHandler;
 import io.npflua.ffm.lab.LiveTest;
 import io.npflua.ffm.lab.VethLab;
 import java.nio.file.Files;

@@ -109,7 +109,7 @@ class RunCommandTest {
         TestFactories busy = new TestFactories() {
             @Override
             public AutoCloseable controlServer(io.npflua.engine.Engine engine, Path socket,
-                                               io.npflua.engine.worker.ErrorHandler errors) throws Exception {
+                                               io.npflua.engine.agent.ErrorHandler errors) throws Exception {
                 throw new java.io.IOException("another engine is listening on " + socket);
             }
         };

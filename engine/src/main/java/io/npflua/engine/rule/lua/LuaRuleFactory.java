@@ -3,14 +3,13 @@ package io.npflua.engine.rule.lua;
 import io.npflua.engine.rule.PreparedRule;
 import io.npflua.engine.rule.Rule;
 import io.npflua.engine.rule.RuleFactory;
-import io.npflua.engine.rule.RuleOutcome;
+import io.npflua.lua.sandbox.CallOutcome;
 import io.npflua.engine.rule.RuleRejectedException;
 import io.npflua.engine.rule.ScriptLimits;
 import io.npflua.engine.rule.ScriptSpec;
 import io.npflua.engine.source.Frame;
 import io.npflua.lua.compiler.LuaCompiler;
 import io.npflua.lua.data.PacketData;
-import io.npflua.lua.sandbox.CallOutcome;
 import io.npflua.lua.sandbox.ExecutionModel;
 import io.npflua.lua.sandbox.ModuleRegistry;
 import io.npflua.lua.sandbox.PrintSink;
@@ -175,14 +174,12 @@ public final class LuaRuleFactory implements RuleFactory {
         }
     }
 
-    /** Maps a sandbox outcome to the engine's; every failure other than the budget counts as a Lua error. */
-    static RuleOutcome outcome(CallOutcome o) {
-        return switch (o) {
-            case PASS -> RuleOutcome.PASS;
-            case BLOCK -> RuleOutcome.BLOCK;
-            case BUDGET_EXCEEDED -> RuleOutcome.BUDGET_EXCEEDED;
-            case LUA_ERROR, STACK_OVERFLOW, SIZE_LIMIT, OUT_OF_MEMORY, JAVA_EXCEPTION -> RuleOutcome.LUA_ERROR;
-        };
+    /**
+     * The sandbox's outcome as the engine counts it: a Java exception escaping a library function is a failure of
+     * the script's call, counted with the Lua errors ({@code JAVA_EXCEPTION} in the engine is a Java handler's).
+     */
+    static CallOutcome outcome(CallOutcome o) {
+        return o == CallOutcome.JAVA_EXCEPTION ? CallOutcome.LUA_ERROR : o;
     }
 
     /** One worker's state of one script. Used by that worker's thread only; closed on the control thread. */
@@ -200,7 +197,7 @@ public final class LuaRuleFactory implements RuleFactory {
          * frame goes back to the kernel. Allocates nothing of its own.
          */
         @Override
-        public RuleOutcome evaluate(Frame frame) {
+        public CallOutcome evaluate(Frame frame) {
             pkt.bind(frame.segment(), frame.offset(), frame.capturedLength(), frame.writable());
             try {
                 return outcome(state.call(pkt));

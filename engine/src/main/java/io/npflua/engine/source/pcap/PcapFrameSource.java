@@ -30,6 +30,8 @@ public final class PcapFrameSource extends ReplayFrameSource {
     private final PcapReader reader;
     private final int workerIndex;
     private final int workerCount;
+    /** The frame's metadata, read from the reader's record flyweight (time only: a file has no interface index). */
+    private final Frame.Header header;
 
     /**
      * @param reader      the reader (owned: closed with this source)
@@ -43,6 +45,8 @@ public final class PcapFrameSource extends ReplayFrameSource {
         this.reader = reader;
         this.workerIndex = workerIndex;
         this.workerCount = workerCount;
+        final PcapRecord record = reader.record();
+        this.header = record::timestampNs;
     }
 
     private static long requireOnePass(long passes) {
@@ -77,8 +81,7 @@ public final class PcapFrameSource extends ReplayFrameSource {
                         != workerIndex) {
                     continue;
                 }
-                frame.wrap(r.segment(), r.dataOffset(), r.capturedLength(), r.wireLength(), r.timestampNs(),
-                        0, Frame.DIRECTION_UNKNOWN, false);
+                frame.wrap(r.segment(), r.dataOffset(), r.capturedLength(), r.wireLength(), false, header);
                 // The reader has already moved past this record: a consumer that throws has taken it.
                 count++;
                 handedOut++;

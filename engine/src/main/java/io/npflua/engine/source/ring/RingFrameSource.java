@@ -212,18 +212,55 @@ public final class RingFrameSource extends AbstractFrameSource {
         onClose.run();
     }
 
-    /** Re-points the engine's frame at the ring's frame; the ring keeps its place if the consumer throws. */
-    private final class Adapter implements FrameHandler {
+    /**
+     * Re-points the engine's frame at the ring's frame, and is that frame's {@link Frame.Header}: time, interface,
+     * direction and VLAN tag are read from the slot's {@code tpacket} header only when asked for, through the ring's
+     * own flyweight. The ring keeps its place if the consumer throws.
+     */
+    private final class Adapter implements FrameHandler, Frame.Header {
+        private PacketFrame current;
+
+        /** Per frame: three field stores, no header reads. Allocates nothing. */
         @Override
         public void onFrame(PacketFrame f) {
-            final int packetType = f.packetType();
-            frame.wrap(f.segment(), f.dataOffset(), f.capturedLength(), f.wireLength(), f.timestampNs(), f.ifindex(),
-                    packetType == PacketConstants.PACKET_OUTGOING ? Frame.DIRECTION_OUTBOUND : Frame.DIRECTION_INBOUND,
-                    writable);
-            if (f.vlanValid() && !f.vlanTagInData()) {
-                frame.vlan(f.vlanTci(), f.vlanTpidValid() ? f.vlanTpid() : 0);
-            }
+            current = f;
+            frame.wrap(f.segment(), f.dataOffset(), f.capturedLength(), f.wireLength(), writable, this);
             consumer.onFrame(frame);
+        }
+
+        @Override
+        public long timestampNs() {
+            return current.timestampNs();
+        }
+
+        @Override
+        public int ifindex() {
+            return current.ifindex();
+        }
+
+        @Override
+        public int direction() {
+            return current.packetType() == PacketConstants.PACKET_OUTGOING ? Frame.DIRECTION_OUTBOUND
+                    : Frame.DIRECTION_INBOUND;
+        }
+
+        @Override
+        public int vlanTci() {
+            return strippedTag() ? current.vlanTci() & 0xffff : Frame.NO_VLAN;
+        }
+
+        @Override
+        public int vlanTpid() {
+            if (!strippedTag()) {
+                return 0;
+            }
+            final int tpid = current.vlanTpidValid() ? current.vlanTpid() : 0;
+            return tpid == 0 ? 0x8100 : tpid & 0xffff;
+        }
+
+        /** A tag the kernel stripped and the ring did not write back into the bytes. */
+        private boolean strippedTag() {
+            return current.vlanValid() && !current.vlanTagInData();
         }
     }
 }

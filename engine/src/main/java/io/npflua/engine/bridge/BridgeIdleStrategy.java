@@ -1,6 +1,6 @@
-package io.npflua.engine.output.bridge;
+package io.npflua.engine.bridge;
 
-import io.npflua.engine.worker.IdleStrategy;
+import io.npflua.engine.agent.IdleStrategy;
 import io.npflua.ffm.layout.PollfdDescriptor;
 import io.npflua.ffm.socket.PacketSocket;
 import io.npflua.ffm.sys.Syscalls;

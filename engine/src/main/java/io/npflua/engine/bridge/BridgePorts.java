@@ -1,4 +1,4 @@
-package io.npflua.engine.output.bridge;
+package io.npflua.engine.bridge;
 
 import io.npflua.engine.output.Forwarder;
 import io.npflua.engine.output.ForwarderFactory;
@@ -17,7 +17,7 @@ import io.npflua.ffm.socket.PacketSocket;
 import io.npflua.ffm.socket.PacketSocketOptions;
 import io.npflua.ffm.sys.Syscalls;
 
-import io.npflua.engine.worker.IdleStrategy;
+import io.npflua.engine.agent.IdleStrategy;
 
 import java.util.ArrayList;
 import java.util.HashMap;

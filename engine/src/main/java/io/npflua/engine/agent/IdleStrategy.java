@@ -1,4 +1,4 @@
-package io.npflua.engine.worker;
+package io.npflua.engine.agent;
 
 /**
  * What a worker does when a duty cycle found no work: Agrona-style, {@link #idle(int)} is called after every cycle

@@ -1,4 +1,4 @@
-package io.npflua.engine.worker;
+package io.npflua.engine.agent;
 
 import java.util.concurrent.locks.LockSupport;
 

@@ -1,4 +1,4 @@
-package io.npflua.engine.output.bridge;
+package io.npflua.engine.bridge;
 
 import io.npflua.engine.output.Forwarder;
 import io.npflua.engine.source.Frame;

@@ -1,0 +1,90 @@
+package io.npflua.engine;
+
+import io.npflua.engine.counter.ScriptCounters;
+import io.npflua.engine.rule.ErrorPolicy;
+import io.npflua.engine.rule.PreparedRule;
+import io.npflua.engine.rule.Rule;
+import io.npflua.engine.rule.RuleFactory;
+import io.npflua.engine.rule.RuleRejectedException;
+import io.npflua.engine.rule.ScriptSpec;
+import io.npflua.engine.worker.JitWarmup;
+import io.npflua.engine.worker.RuleChain;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The engine's JIT warm-up: runs {@link JitWarmup} over chains of throwaway instances of the given scripts
+ * ({@link RuleFactory#warmupFactory()}: own states, a private {@code shared} registry, {@code print} to nowhere), so
+ * that the hot path is compiled before the first real frame. Java handlers are never warmed up (their instances may
+ * share state with the real ones); a script that cannot be instantiated again is left out.
+ */
+final class EngineWarmup {
+    private EngineWarmup() {
+    }
+
+    /** Warms up {@code scripts} as {@code config} says (nothing when its warm-up frames are 0). */
+    static JitWarmup.Result run(EngineConfig config, List<ScriptSpec> scripts) {
+        if (config.warmupFrames() <= 0) {
+            return JitWarmup.Result.NONE;
+        }
+        // Without scripts (or without a warm-up factory) the chain is empty: the ring walk and the worker loop are
+        // still worth compiling before the first frame.
+        RuleFactory factory = config.ruleFactory().warmupFactory();
+        List<String> names = new ArrayList<>();
+        List<PreparedRule> prepared = new ArrayList<>();
+        List<ErrorPolicy> policies = new ArrayList<>();
+        for (ScriptSpec script : factory == null ? List.<ScriptSpec>of() : scripts) {
+            try {
+                prepared.add(factory.prepare(script));
+                names.add(script.name());
+                policies.add(script.onError());
+            } catch (RuleRejectedException | RuntimeException skipped) {
+                // It loaded once for real; the warm-up just goes without it.
+            }
+        }
+        Map<RuleChain, Rule[]> open = new IdentityHashMap<>();
+        JitWarmup.ChainSource chains = new JitWarmup.ChainSource() {
+            @Override
+            public RuleChain newChain() {
+                List<Rule> rules = new ArrayList<>();
+                List<String> n = new ArrayList<>();
+                List<ErrorPolicy> p = new ArrayList<>();
+                for (int i = 0; i < prepared.size(); i++) {
+                    try {
+                        rules.add(prepared.get(i).newInstance(0));
+                        n.add(names.get(i));
+                        p.add(policies.get(i));
+                    } catch (RuleRejectedException | RuntimeException skipped) {
+                        // As above: this round goes without it.
+                    }
+                }
+                ScriptCounters[] counters = new ScriptCounters[rules.size()];
+                for (int i = 0; i < counters.length; i++) {
+                    counters[i] = new ScriptCounters();
+                }
+                Rule[] r = rules.toArray(Rule[]::new);
+                RuleChain chain = new RuleChain(0, n.toArray(String[]::new), r, counters,
+                        p.toArray(ErrorPolicy[]::new), config.timingSampleEvery(), JitWarmup.SILENT);
+                open.put(chain, r);
+                return chain;
+            }
+
+            @Override
+            public void close(RuleChain chain) {
+                Rule[] r = open.remove(chain);
+                if (r != null) {
+                    for (Rule rule : r) {
+                        try {
+                            rule.close();
+                        } catch (RuntimeException e) {
+                            config.errorHandler().onWorkerError(-1, "closing a rule failed", e, false);
+                        }
+                    }
+                }
+            }
+        };
+        return JitWarmup.run(chains, config.warmupFrames(), config.warmupMaxNs());
+    }
+}
