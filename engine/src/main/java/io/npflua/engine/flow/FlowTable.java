@@ -237,9 +237,22 @@ public final class FlowTable {
         return track(wireLength, nowNs);
     }
 
-    /** {@link #track(MemorySegment, long, int, int, long)} for a key already in {@link #lastKey()}. */
-    private int track(int wireLength, long nowNs) {
-        FlowKey k = key;
+    /** The canonical form of the last key {@link #findCanonical} looked up: the lower endpoint first. */
+    private boolean cSrcIsLow;
+    private long cLowHi;
+    private long cLowLo;
+    private long cHighHi;
+    private long cHighLo;
+    private long cMeta;
+    private long cVlans;
+    private int cHash;
+
+    /**
+     * Puts {@code k} in its direction-free form (the lower address/port first, so that both directions of a flow are
+     * one key) into the {@code c*} fields, and finds its entry: the entry, or a negative number when it has none.
+     * Allocates nothing.
+     */
+    private int findCanonical(FlowKey k) {
         boolean srcIsLow = srcIsLow(k);
         long lowHi = srcIsLow ? k.srcHi() : k.dstHi();
         long lowLo = srcIsLow ? k.srcLo() : k.dstLo();
@@ -250,7 +263,29 @@ public final class FlowTable {
         long meta = (long) lowPort << 16 | highPort | (long) k.protocol() << 32 | (long) k.ipVersion() << 40;
         long vlans = k.outerVlan() << 12 | k.innerVlan();
         int hash = hash(lowHi, lowLo, highHi, highLo, meta, vlans);
-        int e = find(hash, lowHi, lowLo, highHi, highLo, meta, vlans);
+        cSrcIsLow = srcIsLow;
+        cLowHi = lowHi;
+        cLowLo = lowLo;
+        cHighHi = highHi;
+        cHighLo = highLo;
+        cMeta = meta;
+        cVlans = vlans;
+        cHash = hash;
+        return find(hash, lowHi, lowLo, highHi, highLo, meta, vlans);
+    }
+
+    /** {@link #track(MemorySegment, long, int, int, long)} for a key already in {@link #lastKey()}. */
+    private int track(int wireLength, long nowNs) {
+        FlowKey k = key;
+        int e = findCanonical(k);
+        boolean srcIsLow = cSrcIsLow;
+        long lowHi = cLowHi;
+        long lowLo = cLowLo;
+        long highHi = cHighHi;
+        long highLo = cHighLo;
+        long meta = cMeta;
+        long vlans = cVlans;
+        int hash = cHash;
         if (e >= 0) {
             int f = flags[e];
             if (deadlineNs[e] <= nowNs
@@ -396,16 +431,8 @@ public final class FlowTable {
             return NO_FLOW;
         }
         FlowKey k = key;
-        boolean srcIsLow = srcIsLow(k);
-        long lowHi = srcIsLow ? k.srcHi() : k.dstHi();
-        long lowLo = srcIsLow ? k.srcLo() : k.dstLo();
-        long highHi = srcIsLow ? k.dstHi() : k.srcHi();
-        long highLo = srcIsLow ? k.dstLo() : k.srcLo();
-        int lowPort = srcIsLow ? k.srcPort() : k.dstPort();
-        int highPort = srcIsLow ? k.dstPort() : k.srcPort();
-        long meta = (long) lowPort << 16 | highPort | (long) k.protocol() << 32 | (long) k.ipVersion() << 40;
-        long vlans = k.outerVlan() << 12 | k.innerVlan();
-        int e = find(hash(lowHi, lowLo, highHi, highLo, meta, vlans), lowHi, lowLo, highHi, highLo, meta, vlans);
+        int e = findCanonical(k);
+        boolean srcIsLow = cSrcIsLow;
         if (e < 0 || deadlineNs[e] <= nowNs) {
             return NO_FLOW;
         }
