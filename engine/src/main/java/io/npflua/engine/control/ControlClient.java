@@ -1,5 +1,6 @@
 package io.npflua.engine.control;
 
+import java.nio.file.AccessDeniedException;
 import io.npflua.engine.json.JsonReader;
 import io.npflua.engine.json.JsonWriter;
 import java.io.ByteArrayOutputStream;
@@ -41,7 +42,7 @@ public final class ControlClient implements AutoCloseable {
     public static ControlClient connect(Path socket) throws ControlException {
         try {
             return new ControlClient(SocketChannel.open(UnixDomainSocketAddress.of(socket)));
-        } catch (java.nio.file.AccessDeniedException | SecurityException e) {
+        } catch (AccessDeniedException | SecurityException e) {
             throw new ControlException("io", "permission denied on " + socket + ": the control socket is for root"
                     + " and the engine's user only", e);
         } catch (IOException e) {

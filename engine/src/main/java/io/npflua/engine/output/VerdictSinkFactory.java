@@ -1,5 +1,7 @@
 package io.npflua.engine.output;
 
+import io.npflua.engine.source.Frame;
+
 /**
  * Makes one {@link VerdictSink} per worker. A pcap writer shared by several workers can return per-worker sinks that
  * buffer records and append them under a lock on flush, or write one file per worker.
@@ -13,7 +15,7 @@ public interface VerdictSinkFactory {
     static VerdictSinkFactory shared(VerdictSink sink) {
         return worker -> new VerdictSink() {
             @Override
-            public void accept(io.npflua.engine.source.Frame frame) {
+            public void accept(Frame frame) {
                 sink.accept(frame);
             }
 

@@ -1,5 +1,6 @@
 package io.npflua.engine.source;
 
+import java.lang.foreign.ValueLayout;
 import java.lang.foreign.MemorySegment;
 
 /**
@@ -177,12 +178,12 @@ public final class Frame {
         if (index < 0 || index >= capturedLength) {
             throw new IndexOutOfBoundsException("byte " + index + " outside frame of " + capturedLength + " bytes");
         }
-        return segment.get(java.lang.foreign.ValueLayout.JAVA_BYTE, offset + index);
+        return segment.get(ValueLayout.JAVA_BYTE, offset + index);
     }
 
     /** Copies the captured bytes to a new array (allocates: for tests and diagnostics, never the hot path). */
     public byte[] toByteArray() {
-        return segment.asSlice(offset, capturedLength).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
+        return segment.asSlice(offset, capturedLength).toArray(ValueLayout.JAVA_BYTE);
     }
 
     @Override

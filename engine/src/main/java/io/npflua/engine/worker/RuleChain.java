@@ -1,5 +1,6 @@
 package io.npflua.engine.worker;
 
+import java.util.Arrays;
 import io.npflua.engine.agent.ErrorHandler;
 import io.npflua.engine.counter.ScriptCounter;
 import io.npflua.engine.counter.ScriptCounters;
@@ -51,7 +52,7 @@ public final class RuleChain {
         this.errors = errors;
         this.lastReportNs = new long[rules.length];
         this.suppressed = new long[rules.length];
-        java.util.Arrays.fill(lastReportNs, Long.MIN_VALUE / 2);
+        Arrays.fill(lastReportNs, Long.MIN_VALUE / 2);
     }
 
     /** An empty chain for {@code worker}. */

@@ -1,5 +1,6 @@
 package io.npflua.lua.core;
 
+import com.sun.management.ThreadMXBean;
 import java.lang.management.ManagementFactory;
 
 /**
@@ -24,8 +25,8 @@ public final class InstructionBudget {
     public static final int SLICE = 10_000;
 
     private static final ThreadLocal<InstructionBudget> CURRENT = ThreadLocal.withInitial(InstructionBudget::new);
-    private static final com.sun.management.ThreadMXBean THREADS =
-            (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    private static final ThreadMXBean THREADS =
+            (ThreadMXBean) ManagementFactory.getThreadMXBean();
 
     /** Which limit a call ran out of. */
     public enum Limit {

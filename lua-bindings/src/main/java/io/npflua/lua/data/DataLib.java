@@ -1,5 +1,6 @@
 package io.npflua.lua.data;
 
+import java.lang.foreign.ValueLayout;
 import org.luaj.vm2.LuaError;
 import org.luaj.vm2.LuaString;
 import org.luaj.vm2.LuaTable;
@@ -77,7 +78,7 @@ public final class DataLib extends TwoArgFunction {
                 for (int i = 0; i < n; i++) {
                     LuaValue v = t.rawget(i + 1);
                     long x = v.isnumber() ? (long) v.todouble() : 0;
-                    d.seg.set(java.lang.foreign.ValueLayout.JAVA_BYTE, i, (byte) x);
+                    d.seg.set(ValueLayout.JAVA_BYTE, i, (byte) x);
                 }
                 return d;
             }

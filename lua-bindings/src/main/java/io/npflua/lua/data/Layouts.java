@@ -1,5 +1,6 @@
 package io.npflua.lua.data;
 
+import java.util.Arrays;
 import java.nio.ByteOrder;
 
 import io.npflua.lua.string.CanonicalStrings;
@@ -154,8 +155,8 @@ public final class Layouts {
                 break;
             }
             if (n == keys.length) {
-                keys = java.util.Arrays.copyOf(keys, n * 2);
-                values = java.util.Arrays.copyOf(values, n * 2);
+                keys = Arrays.copyOf(keys, n * 2);
+                values = Arrays.copyOf(values, n * 2);
             }
             keys[n] = k;
             values[n++] = next.arg(2);

@@ -1,5 +1,6 @@
 package io.npflua.lua.sandbox;
 
+import java.util.Objects;
 import io.npflua.lua.core.ModuleLoader;
 import io.npflua.lua.data.DataLib;
 import io.npflua.lua.shared.SharedModule;
@@ -47,7 +48,7 @@ public final class ModuleRegistry {
             throw new IllegalArgumentException("cannot register a module named '" + name
                     + "': use a plain identifier that is not a standard library or base function");
         }
-        loaders.put(name, java.util.Objects.requireNonNull(loader, "loader"));
+        loaders.put(name, Objects.requireNonNull(loader, "loader"));
         return this;
     }
 

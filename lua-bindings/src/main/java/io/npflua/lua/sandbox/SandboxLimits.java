@@ -1,5 +1,6 @@
 package io.npflua.lua.sandbox;
 
+import io.npflua.lua.string.LuaStrings;
 import io.npflua.lua.core.SizeLimitError;
 import io.npflua.lua.core.InstructionBudget;
 import io.npflua.lua.core.BudgetExceededError;
@@ -15,7 +16,7 @@ public final class SandboxLimits {
      * {@code format} and {@code gsub}. A frame is at most 64 KiB, so 16 MiB leaves scripts ample room while a few
      * concurrent oversized strings cannot exhaust a normally sized heap.
      */
-    public static final int MAX_STRING_BYTES = io.npflua.lua.string.LuaStrings.MAX_STRING_BYTES;
+    public static final int MAX_STRING_BYTES = LuaStrings.MAX_STRING_BYTES;
 
     /** Default instruction budget of one call of the entry function. */
     public static final long DEFAULT_CALL_BUDGET = 1_000_000L;

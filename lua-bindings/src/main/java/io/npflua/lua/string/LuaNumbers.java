@@ -1,5 +1,6 @@
 package io.npflua.lua.string;
 
+import java.util.Locale;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.math.RoundingMode;
@@ -50,7 +51,7 @@ public final class LuaNumbers {
     static String nonFinite(double d, boolean upper) {
         String s = Double.isNaN(d) ? "nan" : "inf";
         if (upper) {
-            s = s.toUpperCase(java.util.Locale.ROOT);
+            s = s.toUpperCase(Locale.ROOT);
         }
         return isNegative(d) ? "-" + s : s;
     }
@@ -190,6 +191,6 @@ public final class LuaNumbers {
         }
         sb.append(frac).append('p').append(exp < 0 ? '-' : '+').append(Math.abs(exp));
         String s = sb.toString();
-        return upper ? s.toUpperCase(java.util.Locale.ROOT) : s;
+        return upper ? s.toUpperCase(Locale.ROOT) : s;
     }
 }

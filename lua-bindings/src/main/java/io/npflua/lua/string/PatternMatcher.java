@@ -1,5 +1,10 @@
 package io.npflua.lua.string;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+import org.luaj.vm2.Varargs;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
@@ -320,8 +325,8 @@ final class PatternMatcher {
             c.setBits = new long[4 * length];
             c.classEnds = new int[length];
         } else {
-            java.util.Arrays.fill(c.setState, (byte) 0);
-            java.util.Arrays.fill(c.classEnds, 0);
+            Arrays.fill(c.setState, (byte) 0);
+            Arrays.fill(c.classEnds, 0);
         }
         countSteps(length >>> 6);
     }
@@ -505,10 +510,10 @@ final class PatternMatcher {
         return (x - ONES) & ~x & 0x8080808080808080L;
     }
 
-    private static final java.lang.invoke.VarHandle LONG_LE =
-            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle LONG_LE =
+            MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfLong SEGMENT_LONG_LE =
-            ValueLayout.JAVA_LONG_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
+            ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     /** True if the subject holds the first {@code k} prefix bytes at {@code i}. */
     private boolean regionMatches(int i, int k) {
@@ -1081,7 +1086,7 @@ final class PatternMatcher {
             int from = arrayBase + start;
             LuaString r = lastShort;
             if (r != null && r.m_length == len
-                    && java.util.Arrays.equals(r.m_bytes, r.m_offset, r.m_offset + len, array, from, from + len)) {
+                    && Arrays.equals(r.m_bytes, r.m_offset, r.m_offset + len, array, from, from + len)) {
                 return r;
             }
             r = LuaString.valueOf(array, from, len);
@@ -1149,7 +1154,7 @@ final class PatternMatcher {
     }
 
     /** The match's values: captures (or the whole match), as {@code string.match} and {@code gmatch} return them. */
-    org.luaj.vm2.Varargs captures(int s, int e, boolean wholeIfNone) {
+    Varargs captures(int s, int e, boolean wholeIfNone) {
         int n = captureCount(wholeIfNone);
         if (n == 1) {
             return capture(0, s, e);

@@ -1,5 +1,8 @@
 package io.npflua.lua.string;
 
+import java.util.Arrays;
+import java.util.function.IntUnaryOperator;
+
 /**
  * A pattern (the part after its literal prefix) parsed once into a list of items, for {@link PatternMatcher} to
  * run without re-reading the pattern's bytes: each single-character class (a literal, {@code .}, {@code %a}, a
@@ -75,7 +78,7 @@ final class PatternProgram {
      * if it is malformed; {@code test} decides membership. Allocates the program only.
      */
     static PatternProgram compile(byte[] pattern, int from, int end, int patternLength,
-            java.util.function.IntUnaryOperator classEnd, ClassTest test) {
+            IntUnaryOperator classEnd, ClassTest test) {
         if (patternLength > MAX_PATTERN_LENGTH) {
             return null;
         }
@@ -163,8 +166,8 @@ final class PatternProgram {
                 op[i] = op[i] == STAR ? STAR_POSSESSIVE : PLUS_POSSESSIVE;
             }
         }
-        return new PatternProgram(java.util.Arrays.copyOf(op, n), java.util.Arrays.copyOf(arg, n),
-                java.util.Arrays.copyOf(member, 256 * setCount), captures);
+        return new PatternProgram(Arrays.copyOf(op, n), Arrays.copyOf(arg, n),
+                Arrays.copyOf(member, 256 * setCount), captures);
     }
 
     /** True if no shorter run of the repetition at item {@code i} than the longest could be followed by a match. */

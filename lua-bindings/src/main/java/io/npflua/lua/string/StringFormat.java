@@ -1,5 +1,7 @@
 package io.npflua.lua.string;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 import io.npflua.lua.core.InstructionBudget;
 import org.luaj.vm2.LuaError;
 import org.luaj.vm2.LuaString;
@@ -51,7 +53,7 @@ final class StringFormat {
             int conv = i < end ? f[i] & 0xff : -1;
             int specLen = i - specStart + 1;
             String form = "%" + new String(f, specStart, Math.min(i + 1, end) - specStart,
-                    java.nio.charset.StandardCharsets.ISO_8859_1);
+                    StandardCharsets.ISO_8859_1);
             if (specLen >= MAX_SPEC) {
                 throw new LuaError("invalid format (too long)");
             }
@@ -83,7 +85,7 @@ final class StringFormat {
                     } else {
                         digits = Long.toHexString(v);
                         if (conv == 'X') {
-                            digits = digits.toUpperCase(java.util.Locale.ROOT);
+                            digits = digits.toUpperCase(Locale.ROOT);
                         }
                         if (s.alt && v != 0) {
                             prefix = conv == 'X' ? "0X" : "0x";
@@ -103,7 +105,7 @@ final class StringFormat {
                         case LuaValue.TNIL, LuaValue.TBOOLEAN, LuaValue.TNUMBER -> "(null)";
                         default -> "0x" + Integer.toHexString(System.identityHashCode(v));
                     };
-                    padBytes(out, text.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1), text.length(), s);
+                    padBytes(out, text.getBytes(StandardCharsets.ISO_8859_1), text.length(), s);
                 }
                 case 'q' -> {
                     if (form.length() > 2) {
@@ -223,7 +225,7 @@ final class StringFormat {
         double abs = Math.abs(v);
         if (!Double.isFinite(v)) {
             String t = Double.isNaN(v) ? "nan" : "inf";
-            pad(out, sign, upper ? t.toUpperCase(java.util.Locale.ROOT) : t, false, s);
+            pad(out, sign, upper ? t.toUpperCase(Locale.ROOT) : t, false, s);
             return;
         }
         int p = s.precision;

@@ -1,5 +1,6 @@
 package io.npflua.tools.bench;
 
+import java.nio.ByteOrder;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -126,7 +127,7 @@ public class DataBenchmark {
         byte[] head = HexFormat.of().parseHex("020000000002020000000001080045000000000140004006000" + "0c6120001c6120002"
                 + "9c40001601020304a0b0c0d0501801f600000000");
         MemorySegment.copy(head, 0, s, ValueLayout.JAVA_BYTE, 0, head.length);
-        s.set(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(java.nio.ByteOrder.BIG_ENDIAN), 16, (short) (size - 14));
+        s.set(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN), 16, (short) (size - 14));
         for (int i = head.length; i < size; i++) {
             s.set(ValueLayout.JAVA_BYTE, i, (byte) ('a' + i % 26));
         }

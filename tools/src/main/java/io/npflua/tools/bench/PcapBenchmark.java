@@ -1,5 +1,6 @@
 package io.npflua.tools.bench;
 
+import java.lang.foreign.Arena;
 import io.npflua.engine.frames.FrameBuilder;
 import io.npflua.engine.pcap.PcapFormatException;
 import io.npflua.engine.pcap.PcapReader;
@@ -89,7 +90,7 @@ public class PcapBenchmark {
         @Setup(Level.Trial)
         public void setUp() throws IOException {
             writer = PcapWriter.builder(Path.of("/dev/null")).open();
-            frame = java.lang.foreign.Arena.ofAuto().allocate(frameLength);
+            frame = Arena.ofAuto().allocate(frameLength);
         }
 
         @TearDown(Level.Trial)

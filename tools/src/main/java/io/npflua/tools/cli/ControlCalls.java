@@ -1,5 +1,6 @@
 package io.npflua.tools.cli;
 
+import java.nio.file.AccessDeniedException;
 import io.npflua.engine.control.ControlClient;
 import io.npflua.engine.control.ControlException;
 import java.nio.file.Files;
@@ -46,7 +47,7 @@ final class ControlCalls {
             return ControlClient.connect(socket);
         } catch (ControlException e) {
             String why = String.valueOf(e.getCause() == null ? e.getMessage() : e.getCause().getMessage());
-            if (why.contains("Permission denied") || e.getCause() instanceof java.nio.file.AccessDeniedException) {
+            if (why.contains("Permission denied") || e.getCause() instanceof AccessDeniedException) {
                 throw new CliFailure(what, "permission denied", "the control socket is for root and the user"
                         + " running the engine only; run this command as one of them (e.g. with sudo)",
                         ExitCodes.NEEDS_ROOT, e);

@@ -1,5 +1,6 @@
 package io.npflua.tools.cli;
 
+import io.npflua.engine.json.JsonWriter;
 import io.npflua.engine.Engine;
 import io.npflua.engine.counter.EngineSnapshot;
 import io.npflua.engine.output.VerdictSink;
@@ -156,9 +157,9 @@ final class DemoCommand extends BaseCommand {
                     sb.append(',');
                 }
                 StringBuilder reason = new StringBuilder();
-                io.npflua.engine.json.JsonWriter.quote(b.reason(), reason);
+                JsonWriter.quote(b.reason(), reason);
                 StringBuilder summary = new StringBuilder();
-                io.npflua.engine.json.JsonWriter.quote(b.summary(), summary);
+                JsonWriter.quote(b.summary(), summary);
                 sb.append("{\"frame\":").append(b.index()).append(",\"blocked_by\":").append(reason)
                         .append(",\"summary\":").append(summary).append('}');
             }

@@ -1,5 +1,8 @@
 package io.npflua.tools.cli;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import io.npflua.engine.rule.ErrorPolicy;
 import io.npflua.engine.rule.ScriptLimits;
 import io.npflua.ffm.socket.FanoutMode;
@@ -55,10 +58,10 @@ final class LuaConfig {
     static RunConfig read(Path file) {
         String source;
         try {
-            source = java.nio.file.Files.readString(file);
-        } catch (java.nio.file.NoSuchFileException e) {
+            source = Files.readString(file);
+        } catch (NoSuchFileException e) {
             throw new CliFailure("cannot read configuration " + file, "no such file", "check the --config path");
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new CliFailure("cannot read configuration " + file, String.valueOf(e.getMessage()), null);
         }
         return new LuaConfig(file).evaluate(source);

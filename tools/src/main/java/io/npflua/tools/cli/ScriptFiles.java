@@ -1,5 +1,6 @@
 package io.npflua.tools.cli;
 
+import java.nio.ByteBuffer;
 import io.npflua.engine.rule.ErrorPolicy;
 import io.npflua.engine.rule.ScriptSpec;
 import java.io.IOException;
@@ -34,7 +35,7 @@ final class ScriptFiles {
                         + MAX_SCRIPT_BYTES + " a script may have", "split it or move data out of it");
             }
             byte[] bytes = Files.readAllBytes(file);
-            return StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
         } catch (NoSuchFileException e) {
             throw new CliFailure("cannot read script " + file, "no such file", "check the path");
         } catch (AccessDeniedException e) {
