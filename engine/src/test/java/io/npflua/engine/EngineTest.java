@@ -23,6 +23,9 @@ import io.npflua.engine.source.FrameSource;
 import io.npflua.engine.source.ForwardingSource;
 import io.npflua.engine.source.SourceFailedException;
 import io.npflua.engine.source.SourceStats;
+import io.npflua.engine.source.SourceRequest;
+import io.npflua.engine.source.MemoryFrameSource;
+import io.npflua.engine.source.FrameSourceFactory;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -170,6 +173,51 @@ class EngineTest {
         // Each worker bridges both ways: frames of A go out of B and frames of B out of A.
         assertEquals(sent.size() / 2, sent.stream().filter("veth-b"::equals).count());
         assertEquals(2L * 2 * 64 * 20, s.frames());
+        assertBalanced(s);
+    }
+
+    @Test
+    void shouldCountTruncatedFramesAndNeverForwardThem() throws Exception {
+        // Every third frame is captured shorter than it was on the wire (a super-frame bigger than the ring slot).
+        FrameSourceFactory sources = new FrameSourceFactory() {
+            @Override
+            public void validate(String name) {
+            }
+
+            @Override
+            public FrameSource open(SourceRequest request) {
+                MemoryFrameSource.Builder b = MemoryFrameSource.builder(request.name()).writable(request.inline());
+                for (int i = 0; i < 30; i++) {
+                    byte[] f = MemorySourceFactory.frame(i);
+                    b.add(f, i % 3 == 0 ? 9000 : f.length, i * 1_000L);
+                }
+                return b.build();
+            }
+        };
+        AtomicInteger cut = new AtomicInteger();
+        AtomicInteger sent = new AtomicInteger();
+        Engine engine = Engine.builder().sources(sources).ruleFactory(rules).errorHandler(errors)
+                .bridge("veth-a", "veth-b").workers(1)
+                .forwarders((egress, worker) -> new Forwarder() {
+                    @Override
+                    public boolean forward(Frame frame) {
+                        if (frame.capturedLength() < frame.wireLength()) {
+                            cut.incrementAndGet();
+                        }
+                        sent.incrementAndGet();
+                        return true;
+                    }
+                })
+                .script(ScriptSpec.of("odd", "block-odd")).build().start();
+        assertTrue(engine.awaitEnd(30, TimeUnit.SECONDS));
+        EngineSnapshot s = engine.closeAndReport();
+
+        assertEquals(0, cut.get(), "no truncated frame reached a forwarder");
+        // Frames 0, 3, ..., 27 of each of the two ports are truncated: 10 per port; the even ones of them pass.
+        assertEquals(20, s.total(WorkerCounter.TRUNCATED));
+        assertEquals(10, s.total(WorkerCounter.FORWARD_TRUNCATED), "0, 6, 12, 18, 24 per port passed and were cut");
+        assertEquals(s.passed(), s.forwarded() + s.total(WorkerCounter.FORWARD_TRUNCATED));
+        assertEquals(s.forwarded(), sent.get());
         assertBalanced(s);
     }
 

@@ -84,6 +84,10 @@ final class VerdictOutputs {
     }
 
     private void forward(Forwarder forwarder, Frame frame) {
+        if (frame.capturedLength() < frame.wireLength()) {
+            counters.increment(WorkerCounter.FORWARD_TRUNCATED); // never a cut frame on the wire
+            return;
+        }
         try {
             if (forwarder.forward(frame)) {
                 counters.increment(WorkerCounter.FORWARDED);

@@ -304,6 +304,9 @@ public final class Worker implements Agent {
         @Override
         public void onFrame(Frame frame) {
             inHand = true;
+            if (frame.capturedLength() < frame.wireLength()) {
+                counters.increment(WorkerCounter.TRUNCATED);
+            }
             if (chain.evaluate(frame)) {
                 counters.increment(WorkerCounter.PASSED);
                 counters.increment(WorkerCounter.SEEN);
