@@ -1,6 +1,7 @@
 package io.npflua.engine.counter;
 
 import java.util.Arrays;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -41,6 +42,14 @@ public record ScriptSnapshot(String name, String kind, String entry, String onEr
             }
         }
         return new ScriptSnapshot(name, kind, entry, onError, generation, sum, lastError);
+    }
+
+    /** A snapshot with the given values (by name; every other counter 0): for tests and tools, not the hot path. */
+    public static ScriptSnapshot of(String name, String kind, String entry, String onError, long generation,
+                                    Map<ScriptCounter, Long> values, String lastError) {
+        long[] v = new long[ScriptCounter.values().length];
+        values.forEach((c, n) -> v[c.ordinal()] = n);
+        return new ScriptSnapshot(name, kind, entry, onError, generation, v, lastError);
     }
 
     /** The value of {@code counter}. */

@@ -1,6 +1,7 @@
 package io.npflua.engine.counter;
 
 import java.util.Arrays;
+import java.util.Map;
 
 /**
  * One worker's counters at one moment: a value per {@link WorkerCounter}.
@@ -25,6 +26,13 @@ public record WorkerSnapshot(int index, String state, long[] values) {
         for (WorkerCounter c : all) {
             v[c.ordinal()] = counters.get(c);
         }
+        return new WorkerSnapshot(index, state, v);
+    }
+
+    /** A snapshot with the given values (by name; every other counter 0): for tests and tools, not the hot path. */
+    public static WorkerSnapshot of(int index, String state, Map<WorkerCounter, Long> values) {
+        long[] v = new long[WorkerCounter.values().length];
+        values.forEach((c, n) -> v[c.ordinal()] = n);
         return new WorkerSnapshot(index, state, v);
     }
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.npflua.engine.counter.EngineSnapshot;
+import io.npflua.engine.counter.ScriptCounter;
 import io.npflua.engine.counter.ScriptSnapshot;
 import io.npflua.engine.counter.WorkerCounter;
 import io.npflua.engine.counter.WorkerSnapshot;
@@ -12,16 +13,22 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The Prometheus endpoint: per-worker and per-script counters from one snapshot per scrape. */
 class MetricsExporterTest {
     private static EngineSnapshot snapshot() {
         return new EngineSnapshot(2_000_000, false,
-                List.of(new WorkerSnapshot(0, "running", new long[] {10, 7, 3, 0, 0, 0, 12, 2, 1, 0, 0, 1, 0}),
-                        new WorkerSnapshot(1, "running", new long[] {5, 5, 0, 0, 0, 0, 5, 0, 0, 1, 0, 1, 3})),
-                List.of(new ScriptSnapshot("ssh", "lua", "filter", "pass", 2,
-                        new long[] {15, 11, 3, 1, 0, 0, 1_500_000_000L, 777}, null)),
+                List.of(WorkerSnapshot.of(0, "running", Map.of(WorkerCounter.SEEN, 10L, WorkerCounter.PASSED, 7L,
+                        WorkerCounter.BLOCKED, 3L, WorkerCounter.KERNEL_PACKETS, 12L, WorkerCounter.KERNEL_DROPS, 2L,
+                        WorkerCounter.FREEZES, 1L, WorkerCounter.CHAIN_SWAPS, 1L)),
+                        WorkerSnapshot.of(1, "running", Map.of(WorkerCounter.SEEN, 5L, WorkerCounter.PASSED, 5L,
+                        WorkerCounter.KERNEL_PACKETS, 5L, WorkerCounter.RESTARTS, 1L, WorkerCounter.CHAIN_SWAPS, 1L,
+                        WorkerCounter.SOURCE_ERRORS, 3L))),
+                List.of(ScriptSnapshot.of("ssh", "lua", "filter", "pass", 2, Map.of(ScriptCounter.CALLS, 15L,
+                        ScriptCounter.PASSED, 11L, ScriptCounter.BLOCKED, 3L, ScriptCounter.LUA_ERRORS, 1L,
+                        ScriptCounter.TIME_NS, 1_500_000_000L, ScriptCounter.TIMED_CALLS, 777L), null)),
                 4);
     }
 

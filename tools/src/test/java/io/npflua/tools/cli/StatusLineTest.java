@@ -3,17 +3,20 @@ package io.npflua.tools.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.npflua.engine.counter.EngineSnapshot;
+import io.npflua.engine.counter.WorkerCounter;
 import io.npflua.engine.counter.WorkerSnapshot;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The live line: rate from the difference of two snapshots, compact numbers, rewritten with carriage returns. */
 class StatusLineTest {
     private static EngineSnapshot at(long frames, long blocked, long drops) {
-        return new EngineSnapshot(0, false, List.of(new WorkerSnapshot(0, "running", new long[] {frames,
-                frames - blocked, blocked, 0, 0, 0, frames + drops, drops, 0, 0, 0, 0, 0})), List.of(), 0);
+        return new EngineSnapshot(0, false, List.of(WorkerSnapshot.of(0, "running", Map.of(
+                WorkerCounter.SEEN, frames, WorkerCounter.PASSED, frames - blocked, WorkerCounter.BLOCKED, blocked,
+                WorkerCounter.KERNEL_PACKETS, frames + drops, WorkerCounter.KERNEL_DROPS, drops))), List.of(), 0);
     }
 
     @Test
