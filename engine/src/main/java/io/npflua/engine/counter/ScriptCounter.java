@@ -1,5 +1,7 @@
 package io.npflua.engine.counter;
 
+import java.util.function.ToLongFunction;
+
 /**
  * The per-rule counters (summed over workers in a snapshot): the one list of them, with the name in JSON, the
  * Prometheus name and help, and for the failure kinds the value of the {@code kind} label that Prometheus groups
@@ -61,5 +63,16 @@ public enum ScriptCounter {
     /** True for the three failure kinds. */
     public boolean failure() {
         return kind != null;
+    }
+
+    /** The sum of {@code value} over the failure kinds: what "errors" means for a rule, everywhere. */
+    public static long failures(ToLongFunction<ScriptCounter> value) {
+        long n = 0;
+        for (ScriptCounter c : values()) {
+            if (c.failure()) {
+                n += value.applyAsLong(c);
+            }
+        }
+        return n;
     }
 }

@@ -34,13 +34,7 @@ public final class ScriptCounters extends CounterSet<ScriptCounter> {
 
     /** The failures of all kinds counted so far. */
     public long failures() {
-        long n = 0;
-        for (ScriptCounter c : ScriptCounter.values()) {
-            if (c.failure()) {
-                n += get(c);
-            }
-        }
-        return n;
+        return ScriptCounter.failures(this::get);
     }
 
     /** Records the text of a recent failure (rate-limited by the caller). */

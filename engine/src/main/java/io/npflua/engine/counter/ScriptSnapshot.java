@@ -74,13 +74,7 @@ public record ScriptSnapshot(String name, String kind, String entry, String onEr
 
     /** All failures together. */
     public long errors() {
-        long n = 0;
-        for (ScriptCounter c : ScriptCounter.values()) {
-            if (c.failure()) {
-                n += get(c);
-            }
-        }
-        return n;
+        return ScriptCounter.failures(this::get);
     }
 
     @Override
