@@ -511,6 +511,11 @@ class FlowTableTest {
         assertEquals("198.18.0.2", FlowFormat.address(4, 0, 0xc6120002L));
         assertEquals("::", FlowFormat.address(6, 0, 0));
         assertEquals("1:0:2::", FlowFormat.address(6, 0x0001000000020000L, 0));
+        // RFC 5952: one zero group stays, the first of two equal zero runs is the one compressed, lower case hex.
+        assertEquals("2001:db8:0:1:1:1:1:1", FlowFormat.address(6, 0x20010db800000001L, 0x0001000100010001L));
+        assertEquals("2001::1:0:0:1:1", FlowFormat.address(6, 0x2001000000000001L, 0x0000000000010001L));
+        assertEquals("2001:0:0:1::1", FlowFormat.address(6, 0x2001000000000001L, 0x0000000000000001L));
+        assertEquals("fe80::abcd", FlowFormat.address(6, 0xfe80000000000000L, 0xabcdL));
         assertEquals("established", FlowState.name(FlowState.ESTABLISHED));
     }
 

@@ -1,5 +1,6 @@
 package io.npflua.tools.cli;
 
+import io.npflua.engine.flow.FlowFormat;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -205,37 +206,16 @@ final class FrameSummary {
     }
 
     private static String ipv6Address(byte[] f, int off) {
-        StringBuilder s = new StringBuilder();
-        // The longest run of two or more zero groups becomes "::" (RFC 5952).
-        int bestStart = -1;
-        int bestLen = 0;
-        for (int i = 0; i < 8; ) {
-            if (u16(f, off + 2 * i) == 0) {
-                int j = i;
-                while (j < 8 && u16(f, off + 2 * j) == 0) {
-                    j++;
-                }
-                if (j - i > bestLen && j - i >= 2) {
-                    bestStart = i;
-                    bestLen = j - i;
-                }
-                i = j;
-            } else {
-                i++;
-            }
-        }
+        // RFC 5952 text, as the flow table prints addresses.
+        return FlowFormat.address(6, u64(f, off), u64(f, off + 8));
+    }
+
+    private static long u64(byte[] f, int off) {
+        long v = 0;
         for (int i = 0; i < 8; i++) {
-            if (i == bestStart) {
-                s.append("::");
-                i += bestLen - 1;
-                continue;
-            }
-            if (s.length() > 0 && s.charAt(s.length() - 1) != ':') {
-                s.append(':');
-            }
-            s.append(Integer.toHexString(u16(f, off + 2 * i)));
+            v = v << 8 | (f[off + i] & 0xff);
         }
-        return s.toString();
+        return v;
     }
 
     private static int u16(byte[] f, int off) {
