@@ -148,9 +148,13 @@ public final class Engine implements AutoCloseable {
             try {
                 for (int w = 0; w < workers.length; w++) {
                     workers[w] = newWorker(w);
-                    runners[w] = new AgentRunner(workers[w],
+                    runners[w] = new AgentRunner(
+                            workers[w],
                             workers[w].idleStrategy(config.idleStrategy().get(), config.awaitTimeoutNs()),
-                            config.errorHandler(), w, config.maxRestarts(), restartCounter(workerCounters[w]));
+                            config.errorHandler(),
+                            w,
+                            config.maxRestarts(),
+                            restartCounter(workerCounters[w]));
                 }
             } catch (RuntimeException e) {
                 for (AutoCloseable c : opened) {
@@ -237,7 +241,7 @@ public final class Engine implements AutoCloseable {
         return switch (old) {
             case null -> throw new RuleRejectedException("no rule named '" + name + "' is loaded");
             case HandlerSpec h ->
-                    throw new RuleRejectedException("rule '" + name + "' is a Java handler and cannot be reloaded");
+                throw new RuleRejectedException("rule '" + name + "' is a Java handler and cannot be reloaded");
             case ScriptSpec s -> reload(s.withSource(source));
         };
     }
@@ -336,8 +340,12 @@ public final class Engine implements AutoCloseable {
                 for (int w = 0; w < runners.length; w++) {
                     try {
                         if (!runners[w].awaitTermination(30, TimeUnit.SECONDS)) {
-                            config.errorHandler().onWorkerError(w, "did not stop within 30 s",
-                                    new IllegalStateException("stop timeout"), false);
+                            config.errorHandler()
+                                    .onWorkerError(
+                                            w,
+                                            "did not stop within 30 s",
+                                            new IllegalStateException("stop timeout"),
+                                            false);
                         }
                     } catch (InterruptedException e) {
                         interrupted = true;
@@ -382,22 +390,34 @@ public final class Engine implements AutoCloseable {
                 routes.add(new Worker.Route(open(name, w, false), null));
             }
         }
-        VerdictSink passed = config.passedSinks() == null ? null : config.passedSinks().open(w);
+        VerdictSink passed =
+                config.passedSinks() == null ? null : config.passedSinks().open(w);
         if (passed != null) {
             opened.add(passed);
         }
-        VerdictSink blocked = config.blockedSinks() == null ? null : config.blockedSinks().open(w);
+        VerdictSink blocked =
+                config.blockedSinks() == null ? null : config.blockedSinks().open(w);
         if (blocked != null) {
             opened.add(blocked);
         }
-        return new Worker(w, routes.toArray(Worker.Route[]::new), passed, blocked, rules.board(),
-                config.errorHandler(), workerCounters[w], config.batch(), config.statsIntervalNs()).quota(frameQuota);
+        return new Worker(
+                        w,
+                        routes.toArray(Worker.Route[]::new),
+                        passed,
+                        blocked,
+                        rules.board(),
+                        config.errorHandler(),
+                        workerCounters[w],
+                        config.batch(),
+                        config.statsIntervalNs())
+                .quota(frameQuota);
     }
 
     private FrameSource open(String name, int worker, boolean inline) {
         try {
-            FrameSource s = config.sourceFactory().open(
-                    new SourceRequest(name, worker, workers.length, config.fanout(), inline, config.snapLength()));
+            FrameSource s = config.sourceFactory()
+                    .open(new SourceRequest(
+                            name, worker, workers.length, config.fanout(), inline, config.snapLength()));
             opened.add(s);
             return s;
         } catch (RuntimeException e) {
@@ -414,8 +434,8 @@ public final class Engine implements AutoCloseable {
             opened.add(f);
             return f;
         } catch (RuntimeException e) {
-            throw new EngineException("cannot open " + egress + " for sending (worker " + worker + "): "
-                    + e.getMessage(), e);
+            throw new EngineException(
+                    "cannot open " + egress + " for sending (worker " + worker + "): " + e.getMessage(), e);
         }
     }
 
@@ -440,7 +460,8 @@ public final class Engine implements AutoCloseable {
     private EngineSnapshot snapshot(boolean isFinal) {
         List<WorkerSnapshot> ws = new ArrayList<>(workers.length);
         for (int w = 0; w < workers.length; w++) {
-            String state = runners[w] == null ? "new" : runners[w].state().name().toLowerCase();
+            String state =
+                    runners[w] == null ? "new" : runners[w].state().name().toLowerCase();
             ws.add(WorkerSnapshot.of(w, state, workerCounters[w]));
         }
         long elapsed = !started ? 0 : (endNs != 0 ? endNs : System.nanoTime()) - startNs;
@@ -477,8 +498,7 @@ public final class Engine implements AutoCloseable {
         private long frameLimit;
         private long warmupMaxNs = TimeUnit.SECONDS.toNanos(5);
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** Captures on interface (or file) {@code name}; repeatable for several. */
         public Builder tap(String... names) {
@@ -657,9 +677,27 @@ public final class Engine implements AutoCloseable {
          * {@link EngineException} with the first problem.
          */
         public Engine build() {
-            EngineConfig config = new EngineConfig(interfaces, bridge, workers, fanout, snapLength, sourceFactory,
-                    forwarderFactory, ruleFactory, rules, passedSinks, blockedSinks, errorHandler, idleStrategy, batch,
-                    statsIntervalNs, awaitTimeoutNs, maxRestarts, timingSampleEvery, warmupFrames, warmupMaxNs,
+            EngineConfig config = new EngineConfig(
+                    interfaces,
+                    bridge,
+                    workers,
+                    fanout,
+                    snapLength,
+                    sourceFactory,
+                    forwarderFactory,
+                    ruleFactory,
+                    rules,
+                    passedSinks,
+                    blockedSinks,
+                    errorHandler,
+                    idleStrategy,
+                    batch,
+                    statsIntervalNs,
+                    awaitTimeoutNs,
+                    maxRestarts,
+                    timingSampleEvery,
+                    warmupFrames,
+                    warmupMaxNs,
                     frameLimit);
             config.validate();
             return Engine.create(config);

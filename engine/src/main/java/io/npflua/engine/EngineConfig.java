@@ -37,13 +37,28 @@ import java.util.function.Supplier;
  * @param warmupMaxNs       the longest the warm-up may take
  * @param frameLimit        frames the chains may take in all (0 = no limit)
  */
-public record EngineConfig(List<String> interfaces, List<String> bridge, int workers, FanoutMode fanout,
-                           int snapLength, FrameSourceFactory sourceFactory, ForwarderFactory forwarderFactory,
-                           RuleFactory ruleFactory, List<RuleSpec> rules, VerdictSinkFactory passedSinks,
-                           VerdictSinkFactory blockedSinks, ErrorHandler errorHandler,
-                           Supplier<? extends IdleStrategy> idleStrategy, int batch, long statsIntervalNs,
-                           long awaitTimeoutNs, int maxRestarts, int timingSampleEvery, long warmupFrames,
-                           long warmupMaxNs, long frameLimit) {
+public record EngineConfig(
+        List<String> interfaces,
+        List<String> bridge,
+        int workers,
+        FanoutMode fanout,
+        int snapLength,
+        FrameSourceFactory sourceFactory,
+        ForwarderFactory forwarderFactory,
+        RuleFactory ruleFactory,
+        List<RuleSpec> rules,
+        VerdictSinkFactory passedSinks,
+        VerdictSinkFactory blockedSinks,
+        ErrorHandler errorHandler,
+        Supplier<? extends IdleStrategy> idleStrategy,
+        int batch,
+        long statsIntervalNs,
+        long awaitTimeoutNs,
+        int maxRestarts,
+        int timingSampleEvery,
+        long warmupFrames,
+        long warmupMaxNs,
+        long frameLimit) {
     /** Keeps immutable copies of the lists. */
     public EngineConfig {
         interfaces = List.copyOf(interfaces);
@@ -63,12 +78,12 @@ public record EngineConfig(List<String> interfaces, List<String> bridge, int wor
      */
     void validate() {
         if (sourceFactory == null) {
-            throw new EngineException("no source factory: call sources(...) with the live, offline or memory"
-                    + " factory");
+            throw new EngineException(
+                    "no source factory: call sources(...) with the live, offline or memory" + " factory");
         }
         if (isBridge() && !interfaces.isEmpty()) {
-            throw new EngineException("choose either tap interfaces " + interfaces + " or a bridge "
-                    + bridge.get(0) + "," + bridge.get(1) + ", not both");
+            throw new EngineException("choose either tap interfaces " + interfaces + " or a bridge " + bridge.get(0)
+                    + "," + bridge.get(1) + ", not both");
         }
         if (!isBridge() && interfaces.isEmpty()) {
             throw new EngineException("nothing to capture: give at least one interface (tap) or a bridge");
@@ -84,8 +99,7 @@ public record EngineConfig(List<String> interfaces, List<String> bridge, int wor
             }
         }
         if (timingSampleEvery < 0 || Integer.bitCount(Math.max(timingSampleEvery, 1)) != 1) {
-            throw new EngineException("timing sample interval must be 0 or a power of two, got "
-                    + timingSampleEvery);
+            throw new EngineException("timing sample interval must be 0 or a power of two, got " + timingSampleEvery);
         }
     }
 }

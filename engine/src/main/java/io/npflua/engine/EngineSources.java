@@ -8,7 +8,6 @@ import io.npflua.engine.source.FrameSourceFactory;
 import io.npflua.engine.source.pcap.PcapSourceFactory;
 import io.npflua.engine.source.ring.LiveCaptureOptions;
 import io.npflua.engine.source.ring.LiveSourceFactory;
-
 import java.io.IOException;
 import java.nio.file.Path;
 
@@ -31,8 +30,7 @@ import java.nio.file.Path;
  * }</pre>
  */
 public final class EngineSources {
-    private EngineSources() {
-    }
+    private EngineSources() {}
 
     /** Live capture (tap): TPACKET_V3 rings, one per worker and interface, fanout across workers. One per engine. */
     public static LiveSourceFactory live(LiveCaptureOptions options) {

@@ -21,8 +21,7 @@ import java.util.Map;
  * share state with the real ones); a script that cannot be instantiated again is left out.
  */
 final class EngineWarmup {
-    private EngineWarmup() {
-    }
+    private EngineWarmup() {}
 
     /** Warms up {@code scripts} as {@code config} says (nothing when its warm-up frames are 0). */
     static JitWarmup.Result run(EngineConfig config, List<ScriptSpec> scripts) {
@@ -65,8 +64,14 @@ final class EngineWarmup {
                     counters[i] = new ScriptCounters();
                 }
                 Rule[] r = rules.toArray(Rule[]::new);
-                RuleChain chain = new RuleChain(0, n.toArray(String[]::new), r, counters,
-                        p.toArray(ErrorPolicy[]::new), config.timingSampleEvery(), JitWarmup.SILENT);
+                RuleChain chain = new RuleChain(
+                        0,
+                        n.toArray(String[]::new),
+                        r,
+                        counters,
+                        p.toArray(ErrorPolicy[]::new),
+                        config.timingSampleEvery(),
+                        JitWarmup.SILENT);
                 open.put(chain, r);
                 return chain;
             }

@@ -9,6 +9,4 @@ package io.npflua.engine;
  * @param generation      1 at load, +1 per reload
  * @param maxInstructions the per-call budget (0 = factory default; 0 for Java handlers)
  */
-public record RuleInfo(String name, String kind, String entry, String onError, long generation,
-                       long maxInstructions) {
-}
+public record RuleInfo(String name, String kind, String entry, String onError, long generation, long maxInstructions) {}

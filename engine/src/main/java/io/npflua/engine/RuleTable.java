@@ -39,15 +39,17 @@ final class RuleTable {
 
         RuleInfo info() {
             return switch (spec) {
-                case ScriptSpec s -> new RuleInfo(s.name(), s.kind(), s.entry(), s.onError().label(), generation,
-                        s.maxInstructions());
-                case HandlerSpec h -> new RuleInfo(h.name(), h.kind(), null, h.onError().label(), generation, 0);
+                case ScriptSpec s ->
+                    new RuleInfo(s.name(), s.kind(), s.entry(), s.onError().label(), generation, s.maxInstructions());
+                case HandlerSpec h ->
+                    new RuleInfo(h.name(), h.kind(), null, h.onError().label(), generation, 0);
             };
         }
 
         ScriptSnapshot snapshot() {
             String entry = spec instanceof ScriptSpec s ? s.entry() : null;
-            return ScriptSnapshot.sum(spec.name(), spec.kind(), entry, spec.onError().label(), generation, counters);
+            return ScriptSnapshot.sum(
+                    spec.name(), spec.kind(), entry, spec.onError().label(), generation, counters);
         }
     }
 
@@ -57,6 +59,7 @@ final class RuleTable {
     private final int timingSampleEvery;
     /** Waits until every running worker runs the given chain version; false on timeout. */
     private final LongPredicate awaitAdoption;
+
     private final List<Entry> entries = new ArrayList<>();
     /** Failures counted by rules that were unloaded since: they stay in the global error count. */
     private long unloadedErrors;
@@ -222,9 +225,12 @@ final class RuleTable {
             }
         }
         if (!adopted) {
-            errors.onWorkerError(-1, "a worker did not adopt chain version " + version + " within "
-                    + TimeUnit.NANOSECONDS.toMillis(SWAP_TIMEOUT_NS) + " ms; replaced rules were left open",
-                    new IllegalStateException("chain swap timeout"), false);
+            errors.onWorkerError(
+                    -1,
+                    "a worker did not adopt chain version " + version + " within "
+                            + TimeUnit.NANOSECONDS.toMillis(SWAP_TIMEOUT_NS) + " ms; replaced rules were left open",
+                    new IllegalStateException("chain swap timeout"),
+                    false);
         }
     }
 

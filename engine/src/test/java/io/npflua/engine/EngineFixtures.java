@@ -5,15 +5,18 @@ import java.util.concurrent.TimeUnit;
 
 /** Engines for tests outside this package (control plane). */
 public final class EngineFixtures {
-    private EngineFixtures() {
-    }
+    private EngineFixtures() {}
 
     /** An engine with the word-rule factory and one endless in-memory source, not started. */
     public static Engine idleEngine() {
-        return Engine.builder().tap("veth-a").workers(2)
-                .sources(new MemorySourceFactory(Set.of("veth-a"), 64, io.npflua.engine.source.MemoryFrameSource.ENDLESS,
-                        0))
-                .ruleFactory(new TestRuleFactory()).errorHandler(new RecordingErrors()).build();
+        return Engine.builder()
+                .tap("veth-a")
+                .workers(2)
+                .sources(new MemorySourceFactory(
+                        Set.of("veth-a"), 64, io.npflua.engine.source.MemoryFrameSource.ENDLESS, 0))
+                .ruleFactory(new TestRuleFactory())
+                .errorHandler(new RecordingErrors())
+                .build();
     }
 
     /** Same, started: frames flow until close. */

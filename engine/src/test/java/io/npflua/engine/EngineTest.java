@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.npflua.engine.counter.WorkerCounter;
-import io.npflua.engine.counter.ScriptCounter;
 import io.npflua.engine.counter.EngineSnapshot;
+import io.npflua.engine.counter.ScriptCounter;
 import io.npflua.engine.counter.ScriptSnapshot;
+import io.npflua.engine.counter.WorkerCounter;
 import io.npflua.engine.counter.WorkerSnapshot;
 import io.npflua.engine.output.Forwarder;
 import io.npflua.engine.output.VerdictSink;
@@ -17,15 +17,14 @@ import io.npflua.engine.rule.ErrorPolicy;
 import io.npflua.engine.rule.RuleRejectedException;
 import io.npflua.engine.rule.ScriptSpec;
 import io.npflua.engine.rule.Verdict;
+import io.npflua.engine.source.ForwardingSource;
 import io.npflua.engine.source.Frame;
 import io.npflua.engine.source.FrameConsumer;
 import io.npflua.engine.source.FrameSource;
-import io.npflua.engine.source.ForwardingSource;
-import io.npflua.engine.source.SourceFailedException;
-import io.npflua.engine.source.SourceStats;
-import io.npflua.engine.source.SourceRequest;
-import io.npflua.engine.source.MemoryFrameSource;
 import io.npflua.engine.source.FrameSourceFactory;
+import io.npflua.engine.source.MemoryFrameSource;
+import io.npflua.engine.source.SourceFailedException;
+import io.npflua.engine.source.SourceRequest;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -50,8 +49,14 @@ class EngineTest {
         assertEquals(s.frames(), s.passed() + s.blocked(), "seen = passed + blocked");
         assertEquals(s.kernelPackets(), s.frames() + s.kernelDrops(), "kernel packets = seen + drops");
         for (WorkerSnapshot w : s.workers()) {
-            assertEquals(w.seen(), w.get(WorkerCounter.PASSED) + w.get(WorkerCounter.BLOCKED), "worker " + w.index() + ": seen = passed + blocked");
-            assertEquals(w.get(WorkerCounter.KERNEL_PACKETS), w.seen() + w.get(WorkerCounter.KERNEL_DROPS), "worker " + w.index() + ": kernel balance");
+            assertEquals(
+                    w.seen(),
+                    w.get(WorkerCounter.PASSED) + w.get(WorkerCounter.BLOCKED),
+                    "worker " + w.index() + ": seen = passed + blocked");
+            assertEquals(
+                    w.get(WorkerCounter.KERNEL_PACKETS),
+                    w.seen() + w.get(WorkerCounter.KERNEL_DROPS),
+                    "worker " + w.index() + ": kernel balance");
         }
         for (ScriptSnapshot r : s.scripts()) {
             assertEquals(r.calls(), r.passed() + r.blocked() + r.errors(), r.name() + ": calls add up");
@@ -62,8 +67,12 @@ class EngineTest {
     @ValueSource(ints = {1, 2})
     void shouldBalanceCountersAfterAllFramesWentThroughTheWorkers(int workers) throws Exception {
         MemorySourceFactory sources = new MemorySourceFactory(LAB, 100, 50, 7);
-        Engine engine = builder(sources).tap("veth-a").workers(workers)
-                .script(ScriptSpec.of("odd", "block-odd")).build().start();
+        Engine engine = builder(sources)
+                .tap("veth-a")
+                .workers(workers)
+                .script(ScriptSpec.of("odd", "block-odd"))
+                .build()
+                .start();
         assertTrue(engine.awaitEnd(30, TimeUnit.SECONDS), "finite sources end");
         EngineSnapshot s = engine.closeAndReport();
 
@@ -86,13 +95,15 @@ class EngineTest {
     void shouldEndTheChainAtTheFirstBlock() throws Exception {
         MemorySourceFactory sources = new MemorySourceFactory(LAB, 10, 1, 0);
         AtomicLong javaCalls = new AtomicLong();
-        Engine engine = builder(sources).tap("veth-a")
+        Engine engine = builder(sources)
+                .tap("veth-a")
                 .script(ScriptSpec.of("first", "block-odd"))
                 .handler(frame -> {
                     javaCalls.incrementAndGet();
                     return Verdict.PASS;
                 })
-                .build().start();
+                .build()
+                .start();
         engine.awaitEnd(10, TimeUnit.SECONDS);
         EngineSnapshot s = engine.closeAndReport();
         assertEquals(5, s.blocked());
@@ -105,12 +116,17 @@ class EngineTest {
     @Test
     void shouldRejectAScriptThatFailsToCompileAndKeepTheRunningChain() throws Exception {
         MemorySourceFactory sources = new MemorySourceFactory(LAB, 10, MemoryFrameSourceEndless.PASSES, 0);
-        try (Engine engine = builder(sources).tap("veth-a").script(ScriptSpec.of("ssh", "block")).build().start()) {
-            RuleRejectedException e = assertThrows(RuleRejectedException.class,
-                    () -> engine.reload("ssh", "function filter("));
+        try (Engine engine = builder(sources)
+                .tap("veth-a")
+                .script(ScriptSpec.of("ssh", "block"))
+                .build()
+                .start()) {
+            RuleRejectedException e =
+                    assertThrows(RuleRejectedException.class, () -> engine.reload("ssh", "function filter("));
             assertTrue(e.getMessage().contains("ssh.lua:1: syntax error"), e.getMessage());
             assertThrows(RuleRejectedException.class, () -> engine.load(ScriptSpec.of("other", "(((")));
-            assertEquals(List.of("ssh"), engine.list().stream().map(RuleInfo::name).toList());
+            assertEquals(
+                    List.of("ssh"), engine.list().stream().map(RuleInfo::name).toList());
             assertEquals(1, engine.list().get(0).generation());
             waitForFrames(engine, 1000);
             EngineSnapshot s = engine.stats();
@@ -121,9 +137,12 @@ class EngineTest {
     @Test
     void shouldAccountForEveryFrameAcrossAHundredReloadsUnderLoad() throws Exception {
         MemorySourceFactory sources = new MemorySourceFactory(LAB, 256, MemoryFrameSourceEndless.PASSES, 0);
-        Engine engine = builder(sources).tap("veth-a").workers(2)
+        Engine engine = builder(sources)
+                .tap("veth-a")
+                .workers(2)
                 .script(ScriptSpec.of("flip", "block-odd"))
-                .build().start();
+                .build()
+                .start();
         waitForFrames(engine, 10_000);
         for (int i = 0; i < 100; i++) {
             long before = engine.stats().frames();
@@ -151,7 +170,9 @@ class EngineTest {
         MemorySourceFactory sources = new MemorySourceFactory(LAB, 64, 20, 0);
         ConcurrentLinkedQueue<String> sent = new ConcurrentLinkedQueue<>();
         AtomicInteger oddForwarded = new AtomicInteger();
-        Engine engine = builder(sources).bridge("veth-a", "veth-b").workers(2)
+        Engine engine = builder(sources)
+                .bridge("veth-a", "veth-b")
+                .workers(2)
                 .forwarders((egress, worker) -> new Forwarder() {
                     @Override
                     public boolean forward(Frame frame) {
@@ -163,7 +184,9 @@ class EngineTest {
                         return true;
                     }
                 })
-                .script(ScriptSpec.of("odd", "block-odd")).build().start();
+                .script(ScriptSpec.of("odd", "block-odd"))
+                .build()
+                .start();
         assertTrue(engine.awaitEnd(30, TimeUnit.SECONDS));
         EngineSnapshot s = engine.closeAndReport();
 
@@ -181,12 +204,12 @@ class EngineTest {
         // Every third frame is captured shorter than it was on the wire (a super-frame bigger than the ring slot).
         FrameSourceFactory sources = new FrameSourceFactory() {
             @Override
-            public void validate(String name) {
-            }
+            public void validate(String name) {}
 
             @Override
             public FrameSource open(SourceRequest request) {
-                MemoryFrameSource.Builder b = MemoryFrameSource.builder(request.name()).writable(request.inline());
+                MemoryFrameSource.Builder b =
+                        MemoryFrameSource.builder(request.name()).writable(request.inline());
                 for (int i = 0; i < 30; i++) {
                     byte[] f = MemorySourceFactory.frame(i);
                     b.add(f, i % 3 == 0 ? 9000 : f.length, i * 1_000L);
@@ -196,8 +219,12 @@ class EngineTest {
         };
         AtomicInteger cut = new AtomicInteger();
         AtomicInteger sent = new AtomicInteger();
-        Engine engine = Engine.builder().sources(sources).ruleFactory(rules).errorHandler(errors)
-                .bridge("veth-a", "veth-b").workers(1)
+        Engine engine = Engine.builder()
+                .sources(sources)
+                .ruleFactory(rules)
+                .errorHandler(errors)
+                .bridge("veth-a", "veth-b")
+                .workers(1)
                 .forwarders((egress, worker) -> new Forwarder() {
                     @Override
                     public boolean forward(Frame frame) {
@@ -208,7 +235,9 @@ class EngineTest {
                         return true;
                     }
                 })
-                .script(ScriptSpec.of("odd", "block-odd")).build().start();
+                .script(ScriptSpec.of("odd", "block-odd"))
+                .build()
+                .start();
         assertTrue(engine.awaitEnd(30, TimeUnit.SECONDS));
         EngineSnapshot s = engine.closeAndReport();
 
@@ -224,14 +253,19 @@ class EngineTest {
     @Test
     void shouldCountAThrowingJavaHandlerWithoutStoppingTheWorker() throws Exception {
         MemorySourceFactory sources = new MemorySourceFactory(LAB, 30, 10, 0);
-        Engine engine = builder(sources).tap("veth-a")
-                .handler("boom", () -> frame -> {
-                    if (frame.byteAt(0) % 3 == 0) {
-                        throw new IllegalStateException("boom on " + frame.byteAt(0));
-                    }
-                    return Verdict.PASS;
-                }, ErrorPolicy.BLOCK)
-                .build().start();
+        Engine engine = builder(sources)
+                .tap("veth-a")
+                .handler(
+                        "boom",
+                        () -> frame -> {
+                            if (frame.byteAt(0) % 3 == 0) {
+                                throw new IllegalStateException("boom on " + frame.byteAt(0));
+                            }
+                            return Verdict.PASS;
+                        },
+                        ErrorPolicy.BLOCK)
+                .build()
+                .start();
         assertTrue(engine.awaitEnd(10, TimeUnit.SECONDS));
         EngineSnapshot s = engine.closeAndReport();
         assertEquals(300, s.frames());
@@ -239,7 +273,9 @@ class EngineTest {
         assertEquals(100, s.blocked(), "the block policy blocked the frames the handler failed on");
         assertEquals(100, s.errors());
         assertEquals(0, s.restarts());
-        assertTrue(s.script("boom").lastError().contains("boom on"), s.script("boom").lastError());
+        assertTrue(
+                s.script("boom").lastError().contains("boom on"),
+                s.script("boom").lastError());
         assertTrue(!errors.ruleErrors.isEmpty() && errors.ruleErrors.size() < 100, "reports are rate-limited");
         assertBalanced(s);
     }
@@ -247,10 +283,12 @@ class EngineTest {
     @Test
     void shouldPassFramesWhoseScriptFailsUnderTheDefaultPolicyAndCountErrorsByKind() throws Exception {
         MemorySourceFactory sources = new MemorySourceFactory(LAB, 10, 10, 0);
-        Engine engine = builder(sources).tap("veth-a")
+        Engine engine = builder(sources)
+                .tap("veth-a")
                 .script(ScriptSpec.of("lua", "error-odd"))
                 .script(new ScriptSpec("slow", "budget", null, ErrorPolicy.PASS, 1000))
-                .build().start();
+                .build()
+                .start();
         assertTrue(engine.awaitEnd(10, TimeUnit.SECONDS));
         EngineSnapshot s = engine.closeAndReport();
         assertEquals(100, s.passed());
@@ -273,13 +311,16 @@ class EngineTest {
             }
         });
         AtomicInteger calls = new AtomicInteger();
-        Engine engine = builder(sources).tap("veth-a")
+        Engine engine = builder(sources)
+                .tap("veth-a")
                 .handler("oom", frame -> {
                     if (calls.incrementAndGet() == 77) {
                         throw new OutOfMemoryError("simulated: an Error the chain does not contain");
                     }
                     return Verdict.PASS;
-                }).build().start();
+                })
+                .build()
+                .start();
         assertTrue(engine.awaitEnd(10, TimeUnit.SECONDS));
         EngineSnapshot s = engine.closeAndReport();
 
@@ -290,15 +331,16 @@ class EngineTest {
         assertEquals(1000, s.frames(), "every frame handed out is accounted for");
         assertEquals(1, s.blocked(), "the aborted frame is counted as blocked: it went nowhere");
         assertEquals("ended", w.state());
-        assertEquals(2, errors.workerErrors.stream().filter(e -> e.endsWith(":true")).count());
+        assertEquals(
+                2, errors.workerErrors.stream().filter(e -> e.endsWith(":true")).count());
         assertBalanced(s);
     }
 
     @Test
     void shouldStopPollingASourceWhoseInterfaceIsGoneWithoutRestarting() throws Exception {
         AtomicInteger polls = new AtomicInteger();
-        MemorySourceFactory sources = new MemorySourceFactory(LAB, 10, MemoryFrameSourceEndless.PASSES, 0,
-                inner -> new ForwardingSource(inner) {
+        MemorySourceFactory sources = new MemorySourceFactory(
+                LAB, 10, MemoryFrameSourceEndless.PASSES, 0, inner -> new ForwardingSource(inner) {
                     @Override
                     public int poll(FrameConsumer consumer, int limit) {
                         if (inner.name().startsWith("veth-c") && polls.incrementAndGet() > 3) {
@@ -311,7 +353,9 @@ class EngineTest {
         waitForFrames(engine, 10_000);
         EngineSnapshot s = engine.closeAndReport();
         assertEquals(0, s.restarts());
-        assertTrue(errors.workerErrors.stream().anyMatch(e -> e.contains("veth-c#0 is gone")), errors.workerErrors.toString());
+        assertTrue(
+                errors.workerErrors.stream().anyMatch(e -> e.contains("veth-c#0 is gone")),
+                errors.workerErrors.toString());
         assertEquals(3L * 64, sources.opened.get(1).handedOut(), "three polls of a 64-frame batch before it vanished");
         assertTrue(sources.opened.get(0).handedOut() > 10_000, "the other interface kept flowing");
         assertEquals(sources.handedOut(), s.frames());
@@ -322,14 +366,16 @@ class EngineTest {
     void shouldCountAThrowingSinkAsAnOutputErrorAndKeepGoing() throws Exception {
         MemorySourceFactory sources = new MemorySourceFactory(LAB, 10, 10, 0);
         AtomicInteger written = new AtomicInteger();
-        Engine engine = builder(sources).tap("veth-a")
+        Engine engine = builder(sources)
+                .tap("veth-a")
                 .onPassed(frame -> {
                     if (written.incrementAndGet() % 10 == 0) {
                         throw new IllegalStateException("disk full");
                     }
                 })
-                .onBlocked(frame -> { })
-                .build().start();
+                .onBlocked(frame -> {})
+                .build()
+                .start();
         assertTrue(engine.awaitEnd(10, TimeUnit.SECONDS));
         EngineSnapshot s = engine.closeAndReport();
         assertEquals(100, s.passed());
@@ -341,8 +387,12 @@ class EngineTest {
     @Test
     void shouldStopCleanlyWhileFramesFlowAndBalanceTheFinalCounters() throws Exception {
         MemorySourceFactory sources = new MemorySourceFactory(LAB, 100, MemoryFrameSourceEndless.PASSES, 3);
-        Engine engine = builder(sources).tap("veth-a", "veth-c").workers(2)
-                .script(ScriptSpec.of("odd", "block-odd")).build().start();
+        Engine engine = builder(sources)
+                .tap("veth-a", "veth-c")
+                .workers(2)
+                .script(ScriptSpec.of("odd", "block-odd"))
+                .build()
+                .start();
         waitForFrames(engine, 5_000);
         EngineSnapshot s = engine.closeAndReport();
         assertTrue(s.final_());
@@ -357,7 +407,10 @@ class EngineTest {
     @Test
     void shouldKeepCountersAcrossReloadAndDropThemAtUnload() throws Exception {
         MemorySourceFactory sources = new MemorySourceFactory(LAB, 10, 1, 0);
-        Engine engine = builder(sources).tap("veth-a").script(ScriptSpec.of("x", "error-odd")).build();
+        Engine engine = builder(sources)
+                .tap("veth-a")
+                .script(ScriptSpec.of("x", "error-odd"))
+                .build();
         engine.reload("x", "pass");
         assertEquals(2, engine.list().get(0).generation());
         engine.start();
@@ -373,17 +426,28 @@ class EngineTest {
     @Test
     void shouldFailValidationBeforeCapturingWithAClearMessage() {
         MemorySourceFactory sources = new MemorySourceFactory(LAB, 10, 1, 0);
-        EngineException missing = assertThrows(EngineException.class,
-                () -> builder(sources).tap("eth9").build());
+        EngineException missing = assertThrows(
+                EngineException.class, () -> builder(sources).tap("eth9").build());
         assertTrue(missing.getMessage().contains("eth9 does not exist"), missing.getMessage());
-        EngineException broken = assertThrows(EngineException.class,
-                () -> builder(sources).tap("veth-a").script(ScriptSpec.of("bad", "%%")).build());
+        EngineException broken = assertThrows(
+                EngineException.class,
+                () -> builder(sources)
+                        .tap("veth-a")
+                        .script(ScriptSpec.of("bad", "%%"))
+                        .build());
         assertTrue(broken.getMessage().contains("rule 'bad' rejected: bad.lua:1: syntax error"), broken.getMessage());
-        EngineException dup = assertThrows(EngineException.class, () -> builder(sources).tap("veth-a")
-                .script(ScriptSpec.of("a", "pass")).script(ScriptSpec.of("a", "pass")).build());
+        EngineException dup = assertThrows(
+                EngineException.class,
+                () -> builder(sources)
+                        .tap("veth-a")
+                        .script(ScriptSpec.of("a", "pass"))
+                        .script(ScriptSpec.of("a", "pass"))
+                        .build());
         assertTrue(dup.getMessage().contains("already loaded"), dup.getMessage());
         assertThrows(EngineException.class, () -> Engine.builder().tap("veth-a").build());
-        assertThrows(EngineException.class, () -> builder(sources).bridge("veth-a", "veth-b").build());
+        assertThrows(
+                EngineException.class,
+                () -> builder(sources).bridge("veth-a", "veth-b").build());
         assertEquals(0, sources.opened.size(), "nothing was opened by a failed validation");
     }
 
@@ -404,12 +468,20 @@ class EngineTest {
                 return memory.open(request);
             }
         };
-        Engine engine = Engine.builder().tap("veth-a").workers(2).sources(failing).errorHandler(errors).build();
+        Engine engine = Engine.builder()
+                .tap("veth-a")
+                .workers(2)
+                .sources(failing)
+                .errorHandler(errors)
+                .build();
         EngineException e = assertThrows(EngineException.class, engine::start);
-        assertTrue(e.getMessage().contains("cannot open veth-a for worker 1: setsockopt(PACKET_RX_RING) failed"),
+        assertTrue(
+                e.getMessage().contains("cannot open veth-a for worker 1: setsockopt(PACKET_RX_RING) failed"),
                 e.getMessage());
         assertEquals(1, memory.opened.size());
-        assertThrows(IllegalStateException.class, () -> memory.opened.get(0).poll(f -> { }, 1),
+        assertThrows(
+                IllegalStateException.class,
+                () -> memory.opened.get(0).poll(f -> {}, 1),
                 "worker 0's source was closed again");
         engine.close();
     }
@@ -422,8 +494,14 @@ class EngineTest {
         MemorySourceFactory sources = new MemorySourceFactory(LAB, 10, Long.MAX_VALUE, 0);
         AtomicLong written = new AtomicLong();
         VerdictSink counting = frame -> written.incrementAndGet();
-        Engine engine = builder(sources).tap("veth-a").workers(workers).batch(64).frameLimit(1001)
-                .onPassed(counting).build().start();
+        Engine engine = builder(sources)
+                .tap("veth-a")
+                .workers(workers)
+                .batch(64)
+                .frameLimit(1001)
+                .onPassed(counting)
+                .build()
+                .start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (!engine.frameLimitReached() && System.nanoTime() < deadline) {
             Thread.sleep(1);
@@ -441,8 +519,8 @@ class EngineTest {
         // A poll that hands out half a batch and then throws: the worker counts the 32 frames it saw as used and keeps
         // the rest of its claim, so the limit still ends with exactly 1,000 frames, never over, also after the drain.
         AtomicInteger polls = new AtomicInteger();
-        MemorySourceFactory sources = new MemorySourceFactory(LAB, 10, Long.MAX_VALUE, 0,
-                inner -> new ForwardingSource(inner) {
+        MemorySourceFactory sources =
+                new MemorySourceFactory(LAB, 10, Long.MAX_VALUE, 0, inner -> new ForwardingSource(inner) {
                     @Override
                     public int poll(FrameConsumer consumer, int limit) {
                         boolean fail = polls.incrementAndGet() == 5;
@@ -453,7 +531,12 @@ class EngineTest {
                         return n;
                     }
                 });
-        Engine engine = builder(sources).tap("veth-a").batch(64).frameLimit(1000).build().start();
+        Engine engine = builder(sources)
+                .tap("veth-a")
+                .batch(64)
+                .frameLimit(1000)
+                .build()
+                .start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (!engine.frameLimitReached() && System.nanoTime() < deadline) {
             Thread.sleep(1);
@@ -472,8 +555,8 @@ class EngineTest {
         // limit is not used up while it waits; the run's -c watcher reads this, and used to end quiet runs early.
         CountDownLatch polling = new CountDownLatch(1);
         CountDownLatch traffic = new CountDownLatch(1);
-        MemorySourceFactory sources = new MemorySourceFactory(LAB, 10, MemoryFrameSourceEndless.PASSES, 0,
-                inner -> new ForwardingSource(inner) {
+        MemorySourceFactory sources = new MemorySourceFactory(
+                LAB, 10, MemoryFrameSourceEndless.PASSES, 0, inner -> new ForwardingSource(inner) {
                     @Override
                     public int poll(FrameConsumer consumer, int limit) {
                         if (traffic.getCount() > 0) {
@@ -488,7 +571,8 @@ class EngineTest {
                         return super.poll(consumer, limit);
                     }
                 });
-        Engine engine = builder(sources).tap("veth-a").batch(64).frameLimit(5).build().start();
+        Engine engine =
+                builder(sources).tap("veth-a").batch(64).frameLimit(5).build().start();
         assertTrue(polling.await(30, TimeUnit.SECONDS), "the worker polls");
         assertFalse(engine.frameLimitReached(), "no frame came: the limit is not used up");
         assertEquals(0, engine.framesSeen());
@@ -508,13 +592,13 @@ class EngineTest {
         // A source that fails to read after 3 good polls: counted once as a source error, reported once through
         // onSourceError with its message, never as "worker thread died", no restart; the frames before it count.
         AtomicInteger polls = new AtomicInteger();
-        MemorySourceFactory sources = new MemorySourceFactory(LAB, 10, MemoryFrameSourceEndless.PASSES, 0,
-                inner -> new ForwardingSource(inner) {
+        MemorySourceFactory sources = new MemorySourceFactory(
+                LAB, 10, MemoryFrameSourceEndless.PASSES, 0, inner -> new ForwardingSource(inner) {
                     @Override
                     public int poll(FrameConsumer consumer, int limit) {
                         if (polls.incrementAndGet() > 3) {
-                            throw new SourceFailedException("veth-a", -1, "read(veth-a) failed: Input/output error",
-                                    null);
+                            throw new SourceFailedException(
+                                    "veth-a", -1, "read(veth-a) failed: Input/output error", null);
                         }
                         return super.poll(consumer, limit);
                     }
@@ -536,8 +620,8 @@ class EngineTest {
     void shouldCountEveryDeathButReportARepeatedCauseOnce() throws Exception {
         // A bug in a source that strikes at every poll: the worker dies, restarts 10 times and gives up. All 11 deaths
         // are counted; the cause is reported once, then one line says the worker stops, without the cause again.
-        MemorySourceFactory sources = new MemorySourceFactory(LAB, 10, MemoryFrameSourceEndless.PASSES, 0,
-                inner -> new ForwardingSource(inner) {
+        MemorySourceFactory sources = new MemorySourceFactory(
+                LAB, 10, MemoryFrameSourceEndless.PASSES, 0, inner -> new ForwardingSource(inner) {
                     @Override
                     public int poll(FrameConsumer consumer, int limit) {
                         throw new IllegalStateException("bug in a source adapter");
@@ -550,10 +634,12 @@ class EngineTest {
         assertEquals(11, w.get(WorkerCounter.RESTARTS), "every death is counted");
         assertEquals(11, w.get(WorkerCounter.SOURCE_ERRORS));
         assertEquals("failed", w.state());
-        assertEquals(List.of(
-                "0:worker thread died:java.lang.IllegalStateException: bug in a source adapter:true",
-                "0:worker thread died 11 times in a row, each time with the error reported above; the worker stops"
-                        + ":null:false"), errors.workerErrors);
+        assertEquals(
+                List.of(
+                        "0:worker thread died:java.lang.IllegalStateException: bug in a source adapter:true",
+                        "0:worker thread died 11 times in a row, each time with the error reported above; the worker stops"
+                                + ":null:false"),
+                errors.workerErrors);
     }
 
     private static void waitForFrames(Engine engine, long frames) throws InterruptedException {

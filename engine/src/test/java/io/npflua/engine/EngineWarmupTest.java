@@ -1,5 +1,10 @@
 package io.npflua.engine;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.npflua.engine.counter.EngineSnapshot;
 import io.npflua.engine.rule.RuleFactory;
 import io.npflua.engine.rule.ScriptSpec;
@@ -9,18 +14,12 @@ import io.npflua.lua.sandbox.ModuleRegistry;
 import io.npflua.lua.sandbox.PrintSink;
 import io.npflua.lua.shared.SharedModule;
 import io.npflua.lua.shared.SharedTables;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The JIT warm-up at {@link Engine#start()} runs the scripts on synthetic frames in throwaway states: the real states,
@@ -55,8 +54,13 @@ class EngineWarmupTest {
     private Engine run(long warmupFrames, int realFrames) throws Exception {
         Path file = dir.resolve("frames.pcap");
         LiveFrames.write(file, LiveFrames.udpFrames(realFrames));
-        Engine engine = Engine.builder().tap(file.toString()).sources(EngineSources.pcap(1)).ruleFactory(factory())
-                .script(ScriptSpec.of("count", SCRIPT)).warmup(warmupFrames, 10, TimeUnit.SECONDS).build();
+        Engine engine = Engine.builder()
+                .tap(file.toString())
+                .sources(EngineSources.pcap(1))
+                .ruleFactory(factory())
+                .script(ScriptSpec.of("count", SCRIPT))
+                .warmup(warmupFrames, 10, TimeUnit.SECONDS)
+                .build();
         engine.start();
         assertTrue(engine.awaitEnd(20, TimeUnit.SECONDS), "the capture file should be read to its end");
         return engine;
@@ -81,7 +85,9 @@ class EngineWarmupTest {
         // The real state's global counter started at 0: the last line printed is the third call.
         assertEquals(List.of("call 1", "call 2", "call 3"), printed, "warm-up prints go nowhere");
         assertNotNull(tables.find("warm"));
-        assertEquals(3.0, ((Number) tables.find("warm").get("frames")).doubleValue(),
+        assertEquals(
+                3.0,
+                ((Number) tables.find("warm").get("frames")).doubleValue(),
                 "the warm-up has its own shared tables");
     }
 
@@ -90,8 +96,13 @@ class EngineWarmupTest {
         // npflua run with no script, then npflua load: the first load is warmed up before it goes live, without a
         // trace in the real state or the counters; later loads are not (the code is compiled by then).
         MemorySourceFactory sources = new MemorySourceFactory(java.util.Set.of("veth-a"), 10, Long.MAX_VALUE, 0);
-        Engine engine = Engine.builder().tap("veth-a").sources(sources).ruleFactory(factory())
-                .warmup(5_000, 10, TimeUnit.SECONDS).build().start();
+        Engine engine = Engine.builder()
+                .tap("veth-a")
+                .sources(sources)
+                .ruleFactory(factory())
+                .warmup(5_000, 10, TimeUnit.SECONDS)
+                .build()
+                .start();
         try {
             JitWarmup.Result atStart = engine.warmup();
             assertTrue(atStart.frames() >= 5_000, "the worker loop alone is warmed up at start: " + atStart);
@@ -126,7 +137,12 @@ class EngineWarmupTest {
             for (byte[] f : JitWarmup.frames()) {
                 var frame = new io.npflua.engine.source.Frame();
                 var seg = java.lang.foreign.MemorySegment.ofArray(f);
-                frame.wrap(seg, 0, f.length, f.length, false,
+                frame.wrap(
+                        seg,
+                        0,
+                        f.length,
+                        f.length,
+                        false,
                         io.npflua.engine.source.Frame.header(0, 1, io.npflua.engine.source.Frame.DIRECTION_INBOUND));
                 rule.evaluate(frame);
             }

@@ -1,17 +1,17 @@
 package io.npflua.engine;
 
-import io.npflua.engine.counter.EngineSnapshot;
-import io.npflua.lua.data.InternetChecksum;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.npflua.engine.bridge.BridgePorts;
+import io.npflua.engine.counter.EngineSnapshot;
 import io.npflua.engine.rule.Verdict;
-import io.npflua.ffm.socket.FanoutMode;
 import io.npflua.engine.source.Frame;
 import io.npflua.engine.source.ring.LiveCaptureOptions;
 import io.npflua.ffm.lab.LiveTest;
 import io.npflua.ffm.lab.VethLab;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-
+import io.npflua.ffm.socket.FanoutMode;
+import io.npflua.lua.data.InternetChecksum;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.lang.foreign.MemorySegment;
@@ -19,9 +19,8 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Inline bridge: host A (namespace) — veth — [engine bridging two veths in this namespace] — veth — host B
@@ -43,7 +42,8 @@ class LiveBridgeTest {
      * Counts datagrams until 1.5 s after the test writes "sent" on its standard input (at most 30 s): a slow start
      * of the sender on a loaded machine must not end the count before the first datagram.
      */
-    private static final String UDP_RECEIVER = String.join("\n",
+    private static final String UDP_RECEIVER = String.join(
+            "\n",
             "import select, socket, sys, time",
             "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)",
             "s.bind((sys.argv[1], int(sys.argv[2])))",
@@ -61,19 +61,24 @@ class LiveBridgeTest {
             "        sys.stdin.readline()",
             "        end = min(end, time.time() + 1.5)",
             "print(n, first[:1].decode('latin-1') if first else '-', flush=True)");
-    private static final String UDP_SENDER = String.join("\n",
+
+    private static final String UDP_SENDER = String.join(
+            "\n",
             "import socket, sys, time",
             "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)",
             "for i in range(int(sys.argv[3])):",
             "    s.sendto(b'a' * 100, (sys.argv[1], int(sys.argv[2])))",
             "    time.sleep(0.002)");
     /** One datagram from each of 32 sockets (32 source ports: 32 flows for the fanout hash to spread). */
-    private static final String UDP_SPREAD = String.join("\n",
+    private static final String UDP_SPREAD = String.join(
+            "\n",
             "import socket, sys",
             "socks = [socket.socket(socket.AF_INET, socket.SOCK_DGRAM) for _ in range(32)]",
             "for s in socks:",
             "    s.sendto(b'spread', (sys.argv[1], int(sys.argv[2])))");
-    private static final String ECHO_SERVER = String.join("\n",
+
+    private static final String ECHO_SERVER = String.join(
+            "\n",
             "import socket, sys",
             "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)",
             "s.bind((sys.argv[1], int(sys.argv[2])))",
@@ -86,7 +91,8 @@ class LiveBridgeTest {
             "except socket.timeout:",
             "    pass");
     // Round trips of 64-byte datagrams, one at a time, 50 ms apart (the first one also resolves ARP: not counted).
-    private static final String ECHO_CLIENT = String.join("\n",
+    private static final String ECHO_CLIENT = String.join(
+            "\n",
             "import socket, sys, time",
             "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)",
             "s.settimeout(2)",
@@ -100,7 +106,8 @@ class LiveBridgeTest {
             "    time.sleep(0.05)",
             "rtts.sort()",
             "print('%d %.1f %.1f %.1f' % (len(rtts), rtts[0], rtts[len(rtts) // 2], rtts[-1]), flush=True)");
-    private static final String TCP_SERVER = String.join("\n",
+    private static final String TCP_SERVER = String.join(
+            "\n",
             "import socket, sys",
             "s = socket.socket()",
             "s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)",
@@ -119,7 +126,8 @@ class LiveBridgeTest {
             "c.sendall(str(n).encode())",
             "c.close()",
             "print(n, flush=True)");
-    private static final String TCP_CLIENT = String.join("\n",
+    private static final String TCP_CLIENT = String.join(
+            "\n",
             "import socket, sys",
             "c = socket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=10)",
             "c.sendall(b'x' * int(sys.argv[3]))",
@@ -144,8 +152,8 @@ class LiveBridgeTest {
             if (port == REWRITTEN) {
                 int udpLength = s.get(U16, udp + 4) & 0xffff;
                 s.set(U16, udp + 6, (short) 0);
-                int sum = InternetChecksum.finish(InternetChecksum.add(s, udp, udpLength,
-                        InternetChecksum.ipv4PseudoHeader(s, ip, 17, udpLength)));
+                int sum = InternetChecksum.finish(InternetChecksum.add(
+                        s, udp, udpLength, InternetChecksum.ipv4PseudoHeader(s, ip, 17, udpLength)));
                 s.set(U16, udp + 6, (short) (sum == 0 ? 0xffff : sum));
             }
         }
@@ -155,7 +163,9 @@ class LiveBridgeTest {
     @ParameterizedTest(name = "{0} worker(s)")
     @ValueSource(ints = {1, 2})
     void shouldPassTcpAndUdpBlockWhatTheRuleBlocksAndForwardRewrites(int workers) throws Exception {
-        try (VethLab hostA = VethLab.create(); VethLab hostB = VethLab.create(); VethLab direct = VethLab.create()) {
+        try (VethLab hostA = VethLab.create();
+                VethLab hostB = VethLab.create();
+                VethLab direct = VethLab.create()) {
             VethLab.VethPair left = hostA.addPair(true);
             VethLab.VethPair right = hostB.addPair(true);
             hostA.offloadsOff(left);
@@ -165,9 +175,15 @@ class LiveBridgeTest {
             hostB.addAddress(right.b(), hostB.namespace(), B + "/24");
 
             BridgePorts ports = EngineSources.bridge(LiveCaptureOptions.defaults());
-            try (Engine engine = Engine.builder().bridge(left.a(), right.a()).workers(workers)
-                    .fanout(FanoutMode.HASH).sources(ports).forwarders(ports).idleStrategy(ports.idleStrategies())
-                    .handler("bridge-rule", LiveBridgeTest::bridgeRule).build()) {
+            try (Engine engine = Engine.builder()
+                    .bridge(left.a(), right.a())
+                    .workers(workers)
+                    .fanout(FanoutMode.HASH)
+                    .sources(ports)
+                    .forwarders(ports)
+                    .idleStrategy(ports.idleStrategies())
+                    .handler("bridge-rule", LiveBridgeTest::bridgeRule)
+                    .build()) {
                 engine.start();
                 String ping = echo(hostA, hostB.namespace(), B, 6000);
                 assertTrue(ping.startsWith("20 "), "every round trip through the bridge completed: " + ping);
@@ -198,21 +214,24 @@ class LiveBridgeTest {
                 direct.addAddress(d.a(), null, "198.18.6.1/24");
                 direct.addAddress(d.b(), direct.namespace(), "198.18.6.2/24");
                 String directPing = echo(direct, null, "198.18.6.1", 6001);
-                System.out.printf("inline latency (%d worker(s)), UDP round trips n/min/median/max in us: bridge %s,"
-                        + " direct veth %s; %d frames,"
-                        + " %d forwarded, %d blocked, %d kernel drops%n", workers, ping, directPing,
-                        s.frames(), s.forwarded(), s.blocked(), s.kernelDrops());
+                System.out.printf(
+                        "inline latency (%d worker(s)), UDP round trips n/min/median/max in us: bridge %s,"
+                                + " direct veth %s; %d frames,"
+                                + " %d forwarded, %d blocked, %d kernel drops%n",
+                        workers, ping, directPing, s.frames(), s.forwarded(), s.blocked(), s.kernelDrops());
             }
         }
     }
 
     /** Round trips from {@code client}'s namespace to an echo server at {@code ip} in {@code serverNs} (null: here). */
     private static String echo(VethLab client, String serverNs, String ip, int port) throws Exception {
-        Process server = serverNs == null ? startHere(ECHO_SERVER, ip, Integer.toString(port))
+        Process server = serverNs == null
+                ? startHere(ECHO_SERVER, ip, Integer.toString(port))
                 : startIn(serverNs, ECHO_SERVER, ip, Integer.toString(port));
         try {
             awaitReady(server);
-            return client.execInNamespace("python3", "-c", ECHO_CLIENT, ip, Integer.toString(port), "20").trim();
+            return client.execInNamespace("python3", "-c", ECHO_CLIENT, ip, Integer.toString(port), "20")
+                    .trim();
         } finally {
             server.destroyForcibly();
         }
@@ -231,7 +250,8 @@ class LiveBridgeTest {
         Process server = startIn(b.namespace(), TCP_SERVER, B, "5001");
         try {
             awaitReady(server);
-            String got = a.execInNamespace("python3", "-c", TCP_CLIENT, B, "5001", Integer.toString(bytes)).trim();
+            String got = a.execInNamespace("python3", "-c", TCP_CLIENT, B, "5001", Integer.toString(bytes))
+                    .trim();
             server.waitFor(10, TimeUnit.SECONDS);
             return got;
         } finally {
@@ -277,7 +297,8 @@ class LiveBridgeTest {
     }
 
     /** The Lua way: block UDP to 7777, move UDP to 5004 onto port 5002 and fix the checksums with pkt:checksum(). */
-    static final String LUA_BRIDGE_SCRIPT = String.join("\n",
+    static final String LUA_BRIDGE_SCRIPT = String.join(
+            "\n",
             "function filter(pkt)",
             "  local u = pkt:udp()",
             "  if u == nil then return true end",
@@ -291,7 +312,8 @@ class LiveBridgeTest {
 
     @org.junit.jupiter.api.Test
     void shouldApplyALuaScriptsVerdictsAndRewritesInline() throws Exception {
-        try (VethLab hostA = VethLab.create(); VethLab hostB = VethLab.create()) {
+        try (VethLab hostA = VethLab.create();
+                VethLab hostB = VethLab.create()) {
             VethLab.VethPair left = hostA.addPair(true);
             VethLab.VethPair right = hostB.addPair(true);
             hostA.offloadsOff(left);
@@ -300,17 +322,26 @@ class LiveBridgeTest {
             hostA.addAddress(left.b(), hostA.namespace(), A + "/24");
             hostB.addAddress(right.b(), hostB.namespace(), B + "/24");
             BridgePorts ports = EngineSources.bridge(LiveCaptureOptions.defaults());
-            try (Engine engine = Engine.builder().bridge(left.a(), right.a()).workers(2).sources(ports)
-                    .forwarders(ports).idleStrategy(ports.idleStrategies()).ruleFactory(EngineSources.lua())
-                    .script(io.npflua.engine.rule.ScriptSpec.of("bridge", LUA_BRIDGE_SCRIPT)).build()) {
+            try (Engine engine = Engine.builder()
+                    .bridge(left.a(), right.a())
+                    .workers(2)
+                    .sources(ports)
+                    .forwarders(ports)
+                    .idleStrategy(ports.idleStrategies())
+                    .ruleFactory(EngineSources.lua())
+                    .script(io.npflua.engine.rule.ScriptSpec.of("bridge", LUA_BRIDGE_SCRIPT))
+                    .build()) {
                 engine.start();
                 assertEquals("1000000", transferTcp(hostA, hostB, 1_000_000), "TCP crosses the bridge");
                 assertEquals("50 a", udp(hostA, hostB, 5000, 50), "UDP passes unchanged");
                 assertEquals("0 -", udp(hostA, hostB, BLOCKED, 50), "frames the script blocks never reach B");
-                assertEquals("50 a", udpRedirected(hostA, hostB, 5004, 5002, 50),
+                assertEquals(
+                        "50 a",
+                        udpRedirected(hostA, hostB, 5004, 5002, 50),
                         "datagrams the script moved to port 5002 arrive there with valid checksums");
                 EngineSnapshot s = engine.closeAndReport();
-                assertEquals(0, s.errors(), "no script errors: " + s.script("bridge").lastError());
+                assertEquals(
+                        0, s.errors(), "no script errors: " + s.script("bridge").lastError());
                 assertEquals(s.frames(), s.passed() + s.blocked());
                 assertEquals(s.kernelPackets(), s.frames() + s.kernelDrops());
                 assertTrue(s.blocked() >= 50);
@@ -340,14 +371,22 @@ class LiveBridgeTest {
             java.util.List<byte[]> frames = LiveFrames.udpFrames(2000);
             // The receiver is read only after sending: a long block timeout keeps its V3 ring from filling with
             // nearly empty timed-out blocks (blockCount x timeout is its buffering at low rates).
-            BridgePorts ports = EngineSources.bridge(LiveCaptureOptions.defaults().withFilter(LiveFrames.UDP_ONLY));
-            try (io.npflua.ffm.socket.PacketSocket receiver = io.npflua.ffm.socket.PacketSocket.open(
-                    io.npflua.ffm.socket.PacketSocketOptions.capture(right.b(),
-                            io.npflua.ffm.ring.RingGeometry.blocks(1 << 20, 8, 1000)).filter(LiveFrames.UDP_ONLY).build());
-                 Engine engine = Engine.builder().bridge(left.a(), right.a()).workers(workers).sources(ports)
-                         .forwarders(ports).idleStrategy(ports.idleStrategies())
-                         .handler("udp-port", LiveFrames::decide).build();
-                 io.npflua.ffm.socket.PacketSocket tx = LiveFrames.txSocket(left.b())) {
+            BridgePorts ports =
+                    EngineSources.bridge(LiveCaptureOptions.defaults().withFilter(LiveFrames.UDP_ONLY));
+            try (io.npflua.ffm.socket.PacketSocket receiver =
+                            io.npflua.ffm.socket.PacketSocket.open(io.npflua.ffm.socket.PacketSocketOptions.capture(
+                                            right.b(), io.npflua.ffm.ring.RingGeometry.blocks(1 << 20, 8, 1000))
+                                    .filter(LiveFrames.UDP_ONLY)
+                                    .build());
+                    Engine engine = Engine.builder()
+                            .bridge(left.a(), right.a())
+                            .workers(workers)
+                            .sources(ports)
+                            .forwarders(ports)
+                            .idleStrategy(ports.idleStrategies())
+                            .handler("udp-port", LiveFrames::decide)
+                            .build();
+                    io.npflua.ffm.socket.PacketSocket tx = LiveFrames.txSocket(left.b())) {
                 engine.start();
                 LiveFrames.send(tx, frames);
                 io.npflua.ffm.lab.LabTraffic.Received got = io.npflua.ffm.lab.LabTraffic.receive(receiver, 1500, 3000);
@@ -375,8 +414,8 @@ class LiveBridgeTest {
      * flow ({@value #BLOCKED}) arrives.
      */
     @org.junit.jupiter.api.Test
-    void shouldDeliverPassedFramesUnmodifiedByteForByteAndNoFrameOfABlockedFlow(@org.junit.jupiter.api.io.TempDir
-            java.nio.file.Path dir) throws Exception {
+    void shouldDeliverPassedFramesUnmodifiedByteForByteAndNoFrameOfABlockedFlow(
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
         int count = 1200;
         java.util.List<byte[]> frames = new java.util.ArrayList<>();
         for (int i = 0; i < count; i++) {
@@ -386,12 +425,15 @@ class LiveBridgeTest {
             for (int k = 4; k < payload.length; k++) {
                 payload[k] = (byte) (i * 31 + k);
             }
-            io.npflua.engine.frames.FrameBuilder b = io.npflua.engine.frames.FrameBuilder
-                    .ethernet("02:00:00:00:0d:01", "02:00:00:00:0d:02");
+            io.npflua.engine.frames.FrameBuilder b =
+                    io.npflua.engine.frames.FrameBuilder.ethernet("02:00:00:00:0d:01", "02:00:00:00:0d:02");
             if (i % 5 == 0) {
                 b.vlan(100 + i % 7);
             }
-            frames.add(b.ipv4("198.18.10.1", "198.18.10.2").udp(30_000 + i % 300, port).payload(payload).build());
+            frames.add(b.ipv4("198.18.10.1", "198.18.10.2")
+                    .udp(30_000 + i % 300, port)
+                    .payload(payload)
+                    .build());
         }
         try (VethLab lab = VethLab.create()) {
             VethLab.VethPair left = lab.addPair();
@@ -402,19 +444,38 @@ class LiveBridgeTest {
             int expected = count - (count / 4 - count / 20); // all but the untagged frames of the blocked flow
             // tcpdump stops by itself after the expected count (a SIGTERM could lose frames still in its buffer);
             // more frames than that would show up as a higher forwarded count below.
-            Process tcpdump = new ProcessBuilder("tcpdump", "-i", right.b(), "-n", "-U", "-B", "8192", "-s", "0",
-                    "-c", Integer.toString(expected), "-w", arrived.toString(), "udp or (vlan and udp)")
-                    .redirectErrorStream(true).start();
+            Process tcpdump = new ProcessBuilder(
+                            "tcpdump",
+                            "-i",
+                            right.b(),
+                            "-n",
+                            "-U",
+                            "-B",
+                            "8192",
+                            "-s",
+                            "0",
+                            "-c",
+                            Integer.toString(expected),
+                            "-w",
+                            arrived.toString(),
+                            "udp or (vlan and udp)")
+                    .redirectErrorStream(true)
+                    .start();
             EngineSnapshot s;
             try {
                 BufferedReader err = new BufferedReader(new InputStreamReader(tcpdump.getInputStream()));
                 String line = err.readLine();
                 assertTrue(line != null && line.contains("listening on"), "tcpdump started: " + line);
                 BridgePorts ports = EngineSources.bridge(LiveCaptureOptions.defaults());
-                try (Engine engine = Engine.builder().bridge(left.a(), right.a()).workers(2).sources(ports)
-                        .forwarders(ports).idleStrategy(ports.idleStrategies())
-                        .handler("bridge-rule", LiveBridgeTest::bridgeRule).build();
-                     io.npflua.ffm.socket.PacketSocket tx = LiveFrames.txSocket(left.b())) {
+                try (Engine engine = Engine.builder()
+                                .bridge(left.a(), right.a())
+                                .workers(2)
+                                .sources(ports)
+                                .forwarders(ports)
+                                .idleStrategy(ports.idleStrategies())
+                                .handler("bridge-rule", LiveBridgeTest::bridgeRule)
+                                .build();
+                        io.npflua.ffm.socket.PacketSocket tx = LiveFrames.txSocket(left.b())) {
                     engine.start();
                     LiveFrames.send(tx, frames);
                     LiveFrames.awaitCount(() -> engine.stats().forwarded(), expected);
@@ -457,16 +518,21 @@ class LiveBridgeTest {
                     assertTrue(at == null, "frame " + i + " of the blocked flow reached B");
                     continue;
                 }
-                assertTrue(at != null, "passed frame " + i + " did not arrive (" + got.size() + " arrived: "
-                        + new java.util.TreeSet<>(got.keySet()).stream().limit(20).toList() + "; engine " + s + ")");
+                assertTrue(
+                        at != null,
+                        "passed frame " + i + " did not arrive (" + got.size() + " arrived: "
+                                + new java.util.TreeSet<>(got.keySet())
+                                        .stream().limit(20).toList() + "; engine " + s + ")");
                 assertEquals(sent.length, at.length, "frame " + i + " length");
                 if (i % 4 == 1 && !tagged) {
                     int udp = 14 + 20;
                     assertEquals('Z', at[udp + 8], "frame " + i + " was rewritten");
                     for (int k = 0; k < sent.length; k++) {
                         if (k != udp + 8 && k != udp + 6 && k != udp + 7) {
-                            assertEquals(sent[k], at[k], "rewritten frame " + i + " differs at byte " + k
-                                    + " outside the rewrite");
+                            assertEquals(
+                                    sent[k],
+                                    at[k],
+                                    "rewritten frame " + i + " differs at byte " + k + " outside the rewrite");
                         }
                     }
                 } else {
@@ -474,7 +540,8 @@ class LiveBridgeTest {
                 }
                 compared++;
             }
-            System.out.printf("inline byte-for-byte: %d sent, %d arrived and compared, %d blocked never arrived%n",
+            System.out.printf(
+                    "inline byte-for-byte: %d sent, %d arrived and compared, %d blocked never arrived%n",
                     count, compared, s.blocked());
             assertEquals(got.size(), compared, "nothing else arrived");
         }

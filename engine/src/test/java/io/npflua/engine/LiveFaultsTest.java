@@ -1,27 +1,28 @@
 package io.npflua.engine;
 
-import io.npflua.engine.counter.WorkerCounter;
-import io.npflua.engine.counter.ScriptCounter;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.npflua.engine.agent.ErrorHandler;
 import io.npflua.engine.control.ControlClient;
 import io.npflua.engine.control.ControlProtocol;
 import io.npflua.engine.control.ControlServer;
 import io.npflua.engine.counter.EngineSnapshot;
+import io.npflua.engine.counter.ScriptCounter;
 import io.npflua.engine.counter.ScriptSnapshot;
+import io.npflua.engine.counter.WorkerCounter;
 import io.npflua.engine.counter.WorkerSnapshot;
 import io.npflua.engine.rule.ErrorPolicy;
 import io.npflua.engine.rule.RuleRejectedException;
 import io.npflua.engine.rule.ScriptSpec;
 import io.npflua.engine.rule.Verdict;
-import io.npflua.ffm.socket.FanoutMode;
 import io.npflua.engine.source.ring.LiveCaptureOptions;
-import io.npflua.engine.agent.ErrorHandler;
 import io.npflua.ffm.lab.LabTraffic;
 import io.npflua.ffm.lab.LiveTest;
 import io.npflua.ffm.lab.VethLab;
+import io.npflua.ffm.socket.FanoutMode;
 import io.npflua.ffm.socket.PacketSocket;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
@@ -33,10 +34,8 @@ import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Faults while the engine captures live on a veth pair (issue 7): interface flaps, full rings under a slow script,
@@ -56,7 +55,10 @@ class LiveFaultsTest {
     }
 
     private static Engine.Builder tap(VethLab.VethPair pair, int workers, LiveCaptureOptions options) {
-        return Engine.builder().tap(pair.a()).workers(workers).fanout(FanoutMode.HASH)
+        return Engine.builder()
+                .tap(pair.a())
+                .workers(workers)
+                .fanout(FanoutMode.HASH)
                 .sources(EngineSources.live(options.withFilter(LiveFrames.UDP_ONLY)));
     }
 
@@ -66,8 +68,10 @@ class LiveFaultsTest {
             VethLab.VethPair pair = lab.addPair();
             RecordingErrors errors = new RecordingErrors();
             try (Engine engine = tap(pair, 2, LiveCaptureOptions.defaults())
-                    .handler("udp-port", LiveFrames::decide).errorHandler(errors).build();
-                 PacketSocket tx = LiveFrames.txSocket(pair.b())) {
+                            .handler("udp-port", LiveFrames::decide)
+                            .errorHandler(errors)
+                            .build();
+                    PacketSocket tx = LiveFrames.txSocket(pair.b())) {
                 engine.start();
                 long sent = 0;
                 for (int flap = 0; flap < 3; flap++) {
@@ -90,7 +94,8 @@ class LiveFaultsTest {
                 assertEquals(sent, end.kernelPackets(), "every frame sent while up was counted by the kernel");
                 assertEquals(sent, end.frames() + end.kernelDrops());
                 assertEquals(0, end.restarts(), "a flap is not a crash: " + errors.workerErrors);
-                assertTrue(end.frames() >= sent - end.kernelDrops() && end.frames() > 3000,
+                assertTrue(
+                        end.frames() >= sent - end.kernelDrops() && end.frames() > 3000,
                         "capture resumed after every flap: " + end);
             }
         }
@@ -104,9 +109,11 @@ class LiveFaultsTest {
         String slow = "function filter(p) local x = 0 for i = 1, 20000 do x = x + i end return x > 0 end";
         try (VethLab lab = VethLab.create()) {
             VethLab.VethPair pair = lab.addPair();
-            try (Engine engine = tap(pair, 1, small).ruleFactory(EngineSources.lua())
-                    .script(ScriptSpec.of("slow", slow)).build();
-                 PacketSocket tx = LiveFrames.txSocket(pair.b())) {
+            try (Engine engine = tap(pair, 1, small)
+                            .ruleFactory(EngineSources.lua())
+                            .script(ScriptSpec.of("slow", slow))
+                            .build();
+                    PacketSocket tx = LiveFrames.txSocket(pair.b())) {
                 engine.start();
                 LabTraffic.send(tx.txRing(), LiveFrames.udpFrames(20_000), 0);
                 LiveFrames.awaitCount(() -> engine.stats().kernelPackets(), 20_000);
@@ -125,8 +132,9 @@ class LiveFaultsTest {
                     LiveFrames.awaitCount(() -> engine.stats().frames(), target);
                 }
                 EngineSnapshot end = engine.closeAndReport();
-                System.out.printf("ring full: %d sent, %d seen, %d kernel drops, %d freezes%n", 20_500, end.frames(),
-                        end.kernelDrops(), end.freezes());
+                System.out.printf(
+                        "ring full: %d sent, %d seen, %d kernel drops, %d freezes%n",
+                        20_500, end.frames(), end.kernelDrops(), end.freezes());
                 assertConserved(end);
                 assertEquals(20_500, end.kernelPackets(), "the kernel counted every frame sent");
                 assertEquals(end.frames(), end.script("slow").calls(), "every seen frame went through the script");
@@ -151,13 +159,15 @@ class LiveFaultsTest {
             VethLab.VethPair pair = lab.addPair();
             RecordingErrors errors = new RecordingErrors();
             try (Engine engine = tap(pair, 1, LiveCaptureOptions.defaults())
-                    .handler("crash-once", frame -> {
-                        if (calls.incrementAndGet() == 77) {
-                            throw new SimulatedCrash();
-                        }
-                        return LiveFrames.decide(frame);
-                    }).errorHandler(errors).build();
-                 PacketSocket tx = LiveFrames.txSocket(pair.b())) {
+                            .handler("crash-once", frame -> {
+                                if (calls.incrementAndGet() == 77) {
+                                    throw new SimulatedCrash();
+                                }
+                                return LiveFrames.decide(frame);
+                            })
+                            .errorHandler(errors)
+                            .build();
+                    PacketSocket tx = LiveFrames.txSocket(pair.b())) {
                 engine.start();
                 LiveFrames.send(tx, LiveFrames.udpFrames(500));
                 LiveFrames.awaitCount(() -> engine.stats().kernelPackets(), 500);
@@ -165,12 +175,15 @@ class LiveFaultsTest {
                 LiveFrames.awaitCount(() -> engine.stats().frames(), 1000);
                 EngineSnapshot end = engine.closeAndReport();
                 WorkerSnapshot w = end.workers().get(0);
-                assertEquals(1, w.get(WorkerCounter.RESTARTS), "the dead thread was replaced once: " + errors.workerErrors);
+                assertEquals(
+                        1, w.get(WorkerCounter.RESTARTS), "the dead thread was replaced once: " + errors.workerErrors);
                 assertEquals(1, w.get(WorkerCounter.ABORTED), "the frame in hand when it died");
                 assertConserved(end);
                 assertEquals(1000, end.kernelPackets());
                 assertEquals(1000 - end.kernelDrops(), end.frames(), "capture went on after the restart");
-                assertTrue(errors.workerErrors.stream().anyMatch(e -> e.contains("simulated crash")), errors.workerErrors.toString());
+                assertTrue(
+                        errors.workerErrors.stream().anyMatch(e -> e.contains("simulated crash")),
+                        errors.workerErrors.toString());
             }
         }
     }
@@ -180,11 +193,14 @@ class LiveFaultsTest {
         Path socket = dir.resolve("flood.sock");
         try (VethLab lab = VethLab.create()) {
             VethLab.VethPair pair = lab.addPair();
-            try (Engine engine = tap(pair, 2, LiveCaptureOptions.defaults()).ruleFactory(EngineSources.lua())
-                    .script(ScriptSpec.of("udp", "function filter(p) local u = p:udp() return u == nil or u.dst_port ~= 7777 end"))
+            try (Engine engine = tap(pair, 2, LiveCaptureOptions.defaults())
+                    .ruleFactory(EngineSources.lua())
+                    .script(ScriptSpec.of(
+                            "udp", "function filter(p) local u = p:udp() return u == nil or u.dst_port ~= 7777 end"))
                     .build()) {
                 engine.start();
-                try (ControlServer server = ControlServer.start(socket, new ControlProtocol(engine)::handle, ErrorHandler.STDERR)) {
+                try (ControlServer server =
+                        ControlServer.start(socket, new ControlProtocol(engine)::handle, ErrorHandler.STDERR)) {
                     AtomicBoolean flooding = new AtomicBoolean(true);
                     AtomicLong requests = new AtomicLong();
                     Thread flood = new Thread(() -> flood(socket, flooding, requests), "control-flood");
@@ -207,7 +223,8 @@ class LiveFaultsTest {
                         assertEquals(1, ((List<?>) c.list().get("rules")).size(), "the chain is untouched");
                     }
                     EngineSnapshot end = engine.closeAndReport();
-                    System.out.printf("control flood: %d hostile requests/connections, %d frames sent, %d seen, %d drops%n",
+                    System.out.printf(
+                            "control flood: %d hostile requests/connections, %d frames sent, %d seen, %d drops%n",
                             requests.get(), expected, end.frames(), end.kernelDrops());
                     assertTrue(requests.get() > 50, "the flood ran: " + requests.get());
                     assertConserved(end);
@@ -234,8 +251,9 @@ class LiveFaultsTest {
             switch (round % 5) {
                 case 0 -> payload = oversized;
                 case 1 -> payload = "{\"cmd\":\"load\",\"name\":\"x\",\"source\":".getBytes(StandardCharsets.UTF_8);
-                case 2 -> payload = "{\"cmd\":\"unload\",\"name\":\"udp\",\"extra\":1}\n{\"cmd\":\"nope\"}\n"
-                        .getBytes(StandardCharsets.UTF_8);
+                case 2 ->
+                    payload = "{\"cmd\":\"unload\",\"name\":\"udp\",\"extra\":1}\n{\"cmd\":\"nope\"}\n"
+                            .getBytes(StandardCharsets.UTF_8);
                 default -> {
                     payload = new byte[1 + random.nextInt(8192)];
                     random.nextBytes(payload);
@@ -261,31 +279,39 @@ class LiveFaultsTest {
         // compile work, which shares the two cores, cannot make the kernel drop.
         LiveCaptureOptions deep = LiveCaptureOptions.defaults().withBlocks(1 << 20, 64, 8);
         String good = "function filter(p) local u = p:udp() return u == nil or u.dst_port ~= 7777 end";
-        List<String> broken = List.of("function filter(p) return end end", "function filter(p) x = = 1 end",
-                "function filter(p) return true end\nwhile true do end", "local t = nil\nt.x = 1\nfunction filter() end",
-                "return 42", "\u001bLua\u0052\u0000");
+        List<String> broken = List.of(
+                "function filter(p) return end end",
+                "function filter(p) x = = 1 end",
+                "function filter(p) return true end\nwhile true do end",
+                "local t = nil\nt.x = 1\nfunction filter() end",
+                "return 42",
+                "\u001bLua\u0052\u0000");
         try (VethLab lab = VethLab.create()) {
             VethLab.VethPair pair = lab.addPair();
-            try (Engine engine = tap(pair, 2, deep).ruleFactory(EngineSources.lua())
-                    .script(ScriptSpec.of("udp", good)).build()) {
+            try (Engine engine = tap(pair, 2, deep)
+                    .ruleFactory(EngineSources.lua())
+                    .script(ScriptSpec.of("udp", good))
+                    .build()) {
                 engine.start();
                 AtomicBoolean sending = new AtomicBoolean(true);
                 long[] sent = new long[1];
-                Thread sender = new Thread(() -> {
-                    try (PacketSocket tx = LiveFrames.txSocket(pair.b())) {
-                        List<byte[]> batch = LiveFrames.udpFrames(400);
-                        for (int i = 0; i < 100 && sending.get(); i++) {
-                            LiveFrames.send(tx, batch);
-                            sent[0] += batch.size();
-                        }
-                    }
-                }, "compile-fail-traffic");
+                Thread sender = new Thread(
+                        () -> {
+                            try (PacketSocket tx = LiveFrames.txSocket(pair.b())) {
+                                List<byte[]> batch = LiveFrames.udpFrames(400);
+                                for (int i = 0; i < 100 && sending.get(); i++) {
+                                    LiveFrames.send(tx, batch);
+                                    sent[0] += batch.size();
+                                }
+                            }
+                        },
+                        "compile-fail-traffic");
                 sender.start();
                 int rejected = 0;
                 for (int round = 0; round < 5; round++) {
                     for (String source : broken) {
-                        RuleRejectedException e = assertThrows(RuleRejectedException.class,
-                                () -> engine.load(ScriptSpec.of("bad", source)));
+                        RuleRejectedException e = assertThrows(
+                                RuleRejectedException.class, () -> engine.load(ScriptSpec.of("bad", source)));
                         assertTrue(!e.getMessage().isBlank());
                         assertThrows(RuleRejectedException.class, () -> engine.reload("udp", source));
                         rejected += 2;
@@ -295,10 +321,14 @@ class LiveFaultsTest {
                 sender.join(30_000);
                 long total = sent[0];
                 LiveFrames.awaitCount(() -> engine.stats().kernelPackets(), total);
-                assertEquals(List.of("udp"), engine.list().stream().map(RuleInfo::name).toList(), "chain unchanged");
+                assertEquals(
+                        List.of("udp"),
+                        engine.list().stream().map(RuleInfo::name).toList(),
+                        "chain unchanged");
                 EngineSnapshot end = engine.closeAndReport();
                 ScriptSnapshot udp = end.script("udp");
-                System.out.printf("compile failures under traffic: %d rejected, %d frames sent, %d seen, %d drops%n",
+                System.out.printf(
+                        "compile failures under traffic: %d rejected, %d frames sent, %d seen, %d drops%n",
                         rejected, total, end.frames(), end.kernelDrops());
                 assertConserved(end);
                 assertEquals(total, end.kernelPackets());
@@ -316,25 +346,37 @@ class LiveFaultsTest {
                 spec("loop", "function filter(p) while true do end end"),
                 spec("pcall_loop", "function filter(p) while true do pcall(function() while true do end end) end end"),
                 spec("recursion", "local function f(n) return f(n + 1) + 1 end function filter(p) return f(1) end"),
-                spec("pattern_bomb", "function filter(p) local s = string.rep('a', 3000) "
-                        + "return s:find(string.rep('a?', 3000) .. string.rep('a', 3000) .. 'b') end"),
+                spec(
+                        "pattern_bomb",
+                        "function filter(p) local s = string.rep('a', 3000) "
+                                + "return s:find(string.rep('a?', 3000) .. string.rep('a', 3000) .. 'b') end"),
                 spec("string_growth", "function filter(p) local s = tostring(p) while true do s = s .. s end end"),
                 spec("rep_growth", "function filter(p) return #string.rep('x', 2^31) end"),
-                spec("table_growth", "function filter(p) local t = {} local i = 0 while true do i = i + 1 t[i] = i end end"),
+                spec(
+                        "table_growth",
+                        "function filter(p) local t = {} local i = 0 while true do i = i + 1 t[i] = i end end"),
                 spec("escape", "function filter(p) return io.open('/etc/shadow') or os.execute('id') end"),
                 spec("java", "function filter(p) return luajava.bindClass('java.lang.System'):exit(1) end"),
-                spec("error_table", "function filter(p) error(setmetatable({}, {__tostring = function() while true do end end})) end"));
+                spec(
+                        "error_table",
+                        "function filter(p) error(setmetatable({}, {__tostring = function() while true do end end})) end"));
         // Runs after the hostile ones in the same chain: the string library and its own globals still work.
-        ScriptSpec meddler = spec("meddler", "function filter(p) pcall(function() getmetatable('').__index = nil end) "
-                + "string.upper = nil _G.tostring = nil return true end");
-        ScriptSpec good = spec("good", "function filter(p) return ('abc'):upper() == 'ABC' and tostring(p) ~= nil "
-                + "and string.upper ~= nil end");
+        ScriptSpec meddler = spec(
+                "meddler",
+                "function filter(p) pcall(function() getmetatable('').__index = nil end) "
+                        + "string.upper = nil _G.tostring = nil return true end");
+        ScriptSpec good = spec(
+                "good",
+                "function filter(p) return ('abc'):upper() == 'ABC' and tostring(p) ~= nil "
+                        + "and string.upper ~= nil end");
         try (VethLab lab = VethLab.create()) {
             VethLab.VethPair pair = lab.addPair();
             RecordingErrors errors = new RecordingErrors();
-            try (Engine engine = tap(pair, 2, LiveCaptureOptions.defaults()).ruleFactory(EngineSources.lua())
-                    .errorHandler(errors).build();
-                 PacketSocket tx = LiveFrames.txSocket(pair.b())) {
+            try (Engine engine = tap(pair, 2, LiveCaptureOptions.defaults())
+                            .ruleFactory(EngineSources.lua())
+                            .errorHandler(errors)
+                            .build();
+                    PacketSocket tx = LiveFrames.txSocket(pair.b())) {
                 engine.start();
                 for (ScriptSpec s : hostile) {
                     engine.load(s);
@@ -358,10 +400,14 @@ class LiveFaultsTest {
                     assertEquals(40, r.calls(), s.name());
                     assertEquals(40, r.errors(), s.name() + " is counted on every call: " + r);
                 }
-                assertTrue(end.script("loop").get(ScriptCounter.BUDGET_ERRORS) == 40 && end.script("pcall_loop").get(ScriptCounter.BUDGET_ERRORS) == 40,
+                assertTrue(
+                        end.script("loop").get(ScriptCounter.BUDGET_ERRORS) == 40
+                                && end.script("pcall_loop").get(ScriptCounter.BUDGET_ERRORS) == 40,
                         "endless loops hit the instruction budget");
-                assertEquals(40, end.script("good").passed(), "another script's string library is intact: "
-                        + end.script("good"));
+                assertEquals(
+                        40,
+                        end.script("good").passed(),
+                        "another script's string library is intact: " + end.script("good"));
                 assertEquals(40, end.script("meddler").passed());
             }
         }
@@ -376,7 +422,8 @@ class LiveFaultsTest {
         // The kept object is the engine's one reused packet: read on a later call it shows that call's frame, so
         // the verdicts (by sequence number read through the kept reference) are exactly those of the current frame.
         // Views derived in an earlier call are expired: nil fields, length 0.
-        String keeper = String.join("\n",
+        String keeper = String.join(
+                "\n",
                 "function filter(pkt)",
                 "  if old_ip ~= nil and (old_ip.ttl ~= nil or #old_ip ~= 0) then error('stale ip view') end",
                 "  if old_seg ~= nil and #old_seg ~= 0 then error('stale segment') end",
@@ -391,9 +438,12 @@ class LiveFaultsTest {
                 "end");
         try (VethLab lab = VethLab.create()) {
             VethLab.VethPair pair = lab.addPair();
-            try (Engine engine = tap(pair, 2, LiveCaptureOptions.defaults()).ruleFactory(EngineSources.lua())
-                    .script(ScriptSpec.of("keeper", keeper)).handler("java", f -> Verdict.PASS).build();
-                 PacketSocket tx = LiveFrames.txSocket(pair.b())) {
+            try (Engine engine = tap(pair, 2, LiveCaptureOptions.defaults())
+                            .ruleFactory(EngineSources.lua())
+                            .script(ScriptSpec.of("keeper", keeper))
+                            .handler("java", f -> Verdict.PASS)
+                            .build();
+                    PacketSocket tx = LiveFrames.txSocket(pair.b())) {
                 engine.start();
                 LiveFrames.send(tx, LiveFrames.udpFrames(2000));
                 LiveFrames.awaitCount(() -> engine.stats().kernelPackets(), 2000);

@@ -1,28 +1,27 @@
 package io.npflua.engine;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.npflua.engine.bridge.BridgePorts;
 import io.npflua.engine.counter.EngineSnapshot;
 import io.npflua.engine.counter.WorkerSnapshot;
-import io.npflua.engine.bridge.BridgePorts;
-import io.npflua.ffm.socket.FanoutMode;
 import io.npflua.engine.source.FrameSource;
 import io.npflua.engine.source.SourceRequest;
 import io.npflua.engine.source.ring.LiveCaptureOptions;
 import io.npflua.engine.source.ring.LiveSourceFactory;
 import io.npflua.ffm.lab.LiveTest;
 import io.npflua.ffm.lab.VethLab;
+import io.npflua.ffm.socket.FanoutMode;
 import io.npflua.ffm.socket.PacketSocket;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Live figures for the report, not assertions on speed: capture rate on a veth with 1 and 2 workers (tcpreplay
@@ -46,9 +45,14 @@ class LiveFiguresTest {
                 EngineSnapshot s;
                 long wallNs;
                 String replay;
-                try (Engine engine = Engine.builder().tap(pair.a()).workers(workers).fanout(FanoutMode.HASH)
-                        .sources(EngineSources.live(LiveCaptureOptions.defaults().withFilter(LiveFrames.UDP_ONLY)))
-                        .handler("udp-port", LiveFrames::decide).build()) {
+                try (Engine engine = Engine.builder()
+                        .tap(pair.a())
+                        .workers(workers)
+                        .fanout(FanoutMode.HASH)
+                        .sources(
+                                EngineSources.live(LiveCaptureOptions.defaults().withFilter(LiveFrames.UDP_ONLY)))
+                        .handler("udp-port", LiveFrames::decide)
+                        .build()) {
                     engine.start();
                     long t0 = System.nanoTime();
                     replay = LiveFrames.run("tcpreplay", "-i", pair.b(), "--topspeed", "--loop=300", pcap.toString());
@@ -58,11 +62,22 @@ class LiveFiguresTest {
                 }
                 assertEquals(s.frames(), s.passed() + s.blocked());
                 assertEquals(s.kernelPackets(), s.frames() + s.kernelDrops());
-                String rate = replay.lines().filter(l -> l.contains("Rated:")).findFirst().orElse("?").trim();
-                System.out.printf("FIGURE tap %d worker(s): kernel packets %d, seen %d, drops %d, freezes %d,"
+                String rate = replay.lines()
+                        .filter(l -> l.contains("Rated:"))
+                        .findFirst()
+                        .orElse("?")
+                        .trim();
+                System.out.printf(
+                        "FIGURE tap %d worker(s): kernel packets %d, seen %d, drops %d, freezes %d,"
                                 + " per worker %s, %.0f frames/s over the replay wall time; tcpreplay %s%n",
-                        workers, s.kernelPackets(), s.frames(), s.kernelDrops(), s.freezes(),
-                        s.workers().stream().map(WorkerSnapshot::seen).toList(), s.frames() / (wallNs / 1e9), rate);
+                        workers,
+                        s.kernelPackets(),
+                        s.frames(),
+                        s.kernelDrops(),
+                        s.freezes(),
+                        s.workers().stream().map(WorkerSnapshot::seen).toList(),
+                        s.frames() / (wallNs / 1e9),
+                        rate);
             }
         }
     }
@@ -74,13 +89,14 @@ class LiveFiguresTest {
             try (VethLab lab = VethLab.create()) {
                 VethLab.VethPair pair = lab.addPair();
                 SourceRequest request = new SourceRequest(pair.a(), 0, 1, FanoutMode.HASH, ring.equals("V2"), 0);
-                LiveCaptureOptions options = LiveCaptureOptions.defaults().withFilter(LiveFrames.UDP_ONLY)
+                LiveCaptureOptions options = LiveCaptureOptions.defaults()
+                        .withFilter(LiveFrames.UDP_ONLY)
                         .withBlocks(1 << 20, 16, Integer.parseInt(ring.equals("V2") ? "4" : ring.substring(3, 4)));
                 BridgePorts ports = new BridgePorts(options);
                 List<Long> delaysUs = Collections.synchronizedList(new ArrayList<>());
-                try (FrameSource source = ring.equals("V2") ? ports.open(request)
-                        : new LiveSourceFactory(options).open(request);
-                     PacketSocket tx = LiveFrames.txSocket(pair.b())) {
+                try (FrameSource source =
+                                ring.equals("V2") ? ports.open(request) : new LiveSourceFactory(options).open(request);
+                        PacketSocket tx = LiveFrames.txSocket(pair.b())) {
                     List<byte[]> frames = LiveFrames.udpFrames(50);
                     for (byte[] f : frames) {
                         LiveFrames.send(tx, List.of(f));
@@ -88,20 +104,27 @@ class LiveFiguresTest {
                         int got = 0;
                         while (got == 0 && System.nanoTime() < deadline) {
                             source.await(TimeUnit.MILLISECONDS.toNanos(20));
-                            got = source.poll(fr -> {
-                                Instant now = Instant.now();
-                                long nowNs = now.getEpochSecond() * 1_000_000_000L + now.getNano();
-                                delaysUs.add((nowNs - fr.timestampNs()) / 1000);
-                            }, 8);
+                            got = source.poll(
+                                    fr -> {
+                                        Instant now = Instant.now();
+                                        long nowNs = now.getEpochSecond() * 1_000_000_000L + now.getNano();
+                                        delaysUs.add((nowNs - fr.timestampNs()) / 1000);
+                                    },
+                                    8);
                         }
                         Thread.sleep(20);
                     }
                 }
                 List<Long> sorted = new ArrayList<>(delaysUs);
                 Collections.sort(sorted);
-                System.out.printf("FIGURE delivery delay %s: %d frames, min %d us, median %d us, p90 %d us, max %d us%n",
-                        ring, sorted.size(), sorted.get(0), sorted.get(sorted.size() / 2),
-                        sorted.get(sorted.size() * 9 / 10), sorted.get(sorted.size() - 1));
+                System.out.printf(
+                        "FIGURE delivery delay %s: %d frames, min %d us, median %d us, p90 %d us, max %d us%n",
+                        ring,
+                        sorted.size(),
+                        sorted.get(0),
+                        sorted.get(sorted.size() / 2),
+                        sorted.get(sorted.size() * 9 / 10),
+                        sorted.get(sorted.size() - 1));
                 assertEquals(50, sorted.size());
             }
         }

@@ -11,7 +11,6 @@ import io.npflua.ffm.socket.BpfProgram;
 import io.npflua.ffm.socket.PacketSocket;
 import io.npflua.ffm.socket.PacketSocketOptions;
 import io.npflua.ffm.sys.Syscalls;
-
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -32,15 +31,9 @@ final class LiveFrames {
     static final int PASSED_PORT = 5000;
     /** Accepts IPv4 UDP only (ldh [12]; jeq 0x800; ldb [23]; jeq 17; ret 256 KiB; ret 0). */
     static final BpfProgram UDP_ONLY = BpfProgram.of(
-            0x28, 0, 0, 12,
-            0x15, 0, 3, 0x0800,
-            0x30, 0, 0, 23,
-            0x15, 0, 1, 17,
-            0x06, 0, 0, 0x40000,
-            0x06, 0, 0, 0);
+            0x28, 0, 0, 12, 0x15, 0, 3, 0x0800, 0x30, 0, 0, 23, 0x15, 0, 1, 17, 0x06, 0, 0, 0x40000, 0x06, 0, 0, 0);
 
-    private LiveFrames() {
-    }
+    private LiveFrames() {}
 
     static List<byte[]> udpFrames(int count) {
         List<byte[]> frames = new ArrayList<>(count);
@@ -49,7 +42,8 @@ final class LiveFrames {
             frames.add(FrameBuilder.ethernet("02:00:00:00:0a:01", "02:00:00:00:0a:02")
                     .ipv4("198.18.0.1", "198.18.0.2")
                     .udp(10_000 + i % 200, i % 4 == 0 ? BLOCKED_PORT : PASSED_PORT)
-                    .payload(payload).build());
+                    .payload(payload)
+                    .build());
         }
         return frames;
     }
@@ -70,7 +64,8 @@ final class LiveFrames {
 
     static PacketSocket txSocket(String link) {
         return PacketSocket.open(PacketSocketOptions.builder(link)
-                .txRing(RingGeometry.frames(2048, 512, Syscalls.pageSize())).build());
+                .txRing(RingGeometry.frames(2048, 512, Syscalls.pageSize()))
+                .build());
     }
 
     static void send(PacketSocket tx, List<byte[]> frames) {

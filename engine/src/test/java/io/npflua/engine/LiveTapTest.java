@@ -1,19 +1,17 @@
 package io.npflua.engine;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.npflua.engine.counter.EngineSnapshot;
 import io.npflua.engine.counter.WorkerSnapshot;
 import io.npflua.engine.output.pcap.PcapVerdictSink;
 import io.npflua.engine.rule.ScriptSpec;
-import io.npflua.ffm.socket.FanoutMode;
 import io.npflua.engine.source.ring.LiveCaptureOptions;
 import io.npflua.ffm.lab.LiveTest;
 import io.npflua.ffm.lab.VethLab;
+import io.npflua.ffm.socket.FanoutMode;
 import io.npflua.ffm.socket.PacketSocket;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,9 +19,10 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Tap mode on a veth pair: frames injected with the ffm TX ring on one end are captured by the engine on the other
@@ -48,20 +47,29 @@ class LiveTapTest {
             VethLab.VethPair pair = lab.addPair();
             PcapVerdictSink passed = EngineSources.pcapSink(passedFile);
             PcapVerdictSink blocked = EngineSources.pcapSink(blockedFile);
-            try (Engine engine = Engine.builder().tap(pair.a()).workers(workers).fanout(FanoutMode.HASH)
-                    .sources(EngineSources.live(LiveCaptureOptions.defaults().withFilter(LiveFrames.UDP_ONLY)))
-                    .handler("udp-port", LiveFrames::decide)
-                    .onPassedPerWorker(passed.perWorker()).onBlockedPerWorker(blocked.perWorker())
-                    .build();
-                 PacketSocket tx = LiveFrames.txSocket(pair.b())) {
+            try (Engine engine = Engine.builder()
+                            .tap(pair.a())
+                            .workers(workers)
+                            .fanout(FanoutMode.HASH)
+                            .sources(EngineSources.live(
+                                    LiveCaptureOptions.defaults().withFilter(LiveFrames.UDP_ONLY)))
+                            .handler("udp-port", LiveFrames::decide)
+                            .onPassedPerWorker(passed.perWorker())
+                            .onBlockedPerWorker(blocked.perWorker())
+                            .build();
+                    PacketSocket tx = LiveFrames.txSocket(pair.b())) {
                 engine.start();
                 long t0 = System.nanoTime();
                 LiveFrames.send(tx, sent);
                 LiveFrames.awaitCount(() -> engine.stats().frames(), FRAMES);
                 long t1 = System.nanoTime();
                 live = engine.closeAndReport();
-                System.out.printf("tap %d worker(s): %d frames in %.1f ms (sender-bound), kernel drops %d, per worker %s%n",
-                        workers, live.frames(), (t1 - t0) / 1e6, live.kernelDrops(),
+                System.out.printf(
+                        "tap %d worker(s): %d frames in %.1f ms (sender-bound), kernel drops %d, per worker %s%n",
+                        workers,
+                        live.frames(),
+                        (t1 - t0) / 1e6,
+                        live.kernelDrops(),
                         live.workers().stream().map(WorkerSnapshot::seen).toList());
             }
         }
@@ -84,7 +92,8 @@ class LiveTapTest {
             assertTrue(s % 4 != 0, "frames to the blocked port never pass");
         }
         String tcpdump = LiveFrames.run("tcpdump", "-nn", "-r", passedFile.toString());
-        assertEquals(live.passed(), tcpdump.lines().filter(l -> l.contains("UDP")).count(), "tcpdump reads them");
+        assertEquals(
+                live.passed(), tcpdump.lines().filter(l -> l.contains("UDP")).count(), "tcpdump reads them");
 
         // Offline: exactly the frames that were captured live, through the same rule, give the same verdicts.
         Set<Integer> captured = new TreeSet<>(livePassed);
@@ -100,9 +109,14 @@ class LiveTapTest {
         PcapVerdictSink op = EngineSources.pcapSink(offPassed);
         PcapVerdictSink ob = EngineSources.pcapSink(offBlocked);
         EngineSnapshot offline;
-        try (Engine engine = Engine.builder().tap(input.toString()).workers(workers)
-                .sources(EngineSources.pcap(1)).handler("udp-port", LiveFrames::decide)
-                .onPassedPerWorker(op.perWorker()).onBlockedPerWorker(ob.perWorker()).build()) {
+        try (Engine engine = Engine.builder()
+                .tap(input.toString())
+                .workers(workers)
+                .sources(EngineSources.pcap(1))
+                .handler("udp-port", LiveFrames::decide)
+                .onPassedPerWorker(op.perWorker())
+                .onBlockedPerWorker(ob.perWorker())
+                .build()) {
             engine.start();
             assertTrue(engine.awaitEnd(20, TimeUnit.SECONDS), "offline run ends by itself");
             offline = engine.closeAndReport();
@@ -117,9 +131,13 @@ class LiveTapTest {
         try (VethLab lab = VethLab.create()) {
             VethLab.VethPair pair = lab.addPair();
             RecordingErrors errors = new RecordingErrors();
-            try (Engine engine = Engine.builder().tap(pair.a()).workers(1)
+            try (Engine engine = Engine.builder()
+                    .tap(pair.a())
+                    .workers(1)
                     .sources(EngineSources.live(LiveCaptureOptions.defaults().withFilter(LiveFrames.UDP_ONLY)))
-                    .handler("udp-port", LiveFrames::decide).errorHandler(errors).build()) {
+                    .handler("udp-port", LiveFrames::decide)
+                    .errorHandler(errors)
+                    .build()) {
                 engine.start();
                 try (PacketSocket tx = LiveFrames.txSocket(pair.b())) {
                     LiveFrames.send(tx, LiveFrames.udpFrames(100));
@@ -148,28 +166,37 @@ class LiveTapTest {
     void shouldAccountForEveryFrameAcross100ReloadsUnderTraffic(String kind) throws Exception {
         boolean lua = kind.equals("lua");
         String[] versions = lua
-                ? new String[] {"function filter(p) local u = p:udp() return u == nil or u.dst_port ~= 7777 end",
-                                "function filter(p) return true end"}
+                ? new String[] {
+                    "function filter(p) local u = p:udp() return u == nil or u.dst_port ~= 7777 end",
+                    "function filter(p) return true end"
+                }
                 : new String[] {"block-odd", "pass"};
         try (VethLab lab = VethLab.create()) {
             VethLab.VethPair pair = lab.addPair();
             AtomicBoolean sending = new AtomicBoolean(true);
             long[] sentCount = new long[1];
-            try (Engine engine = Engine.builder().tap(pair.a()).workers(2).fanout(FanoutMode.HASH)
+            try (Engine engine = Engine.builder()
+                    .tap(pair.a())
+                    .workers(2)
+                    .fanout(FanoutMode.HASH)
                     .sources(EngineSources.live(LiveCaptureOptions.defaults().withFilter(LiveFrames.UDP_ONLY)))
                     .ruleFactory(lua ? EngineSources.lua() : new TestRuleFactory())
-                    .script(ScriptSpec.of("flip", versions[1])).build()) {
+                    .script(ScriptSpec.of("flip", versions[1]))
+                    .build()) {
                 engine.start();
                 List<byte[]> batch = LiveFrames.udpFrames(400);
-                Thread sender = new Thread(() -> {
-                    try (PacketSocket tx = LiveFrames.txSocket(pair.b())) {
-                        // Bounded: at most 200 batches (80,000 frames), stops earlier when the reloads are done.
-                        for (int i = 0; i < 200 && sending.get(); i++) {
-                            LiveFrames.send(tx, batch);
-                            sentCount[0] += batch.size();
-                        }
-                    }
-                }, "reload-traffic");
+                Thread sender = new Thread(
+                        () -> {
+                            try (PacketSocket tx = LiveFrames.txSocket(pair.b())) {
+                                // Bounded: at most 200 batches (80,000 frames), stops earlier when the reloads are
+                                // done.
+                                for (int i = 0; i < 200 && sending.get(); i++) {
+                                    LiveFrames.send(tx, batch);
+                                    sentCount[0] += batch.size();
+                                }
+                            }
+                        },
+                        "reload-traffic");
                 sender.start();
                 for (int i = 0; i < 100; i++) {
                     engine.reload("flip", versions[i % 2]);
@@ -179,8 +206,12 @@ class LiveTapTest {
                 long sent = sentCount[0];
                 LiveFrames.awaitCount(() -> engine.stats().kernelPackets(), sent);
                 EngineSnapshot end = engine.closeAndReport();
-                System.out.printf("100 reloads (" + kind + "): %d frames sent, %d seen, %d kernel drops, script calls %d%n", sent,
-                        end.frames(), end.kernelDrops(), end.script("flip").calls());
+                System.out.printf(
+                        "100 reloads (" + kind + "): %d frames sent, %d seen, %d kernel drops, script calls %d%n",
+                        sent,
+                        end.frames(),
+                        end.kernelDrops(),
+                        end.script("flip").calls());
                 assertEquals(sent, end.kernelPackets(), "the kernel counted every frame sent");
                 assertEquals(end.kernelPackets(), end.frames() + end.kernelDrops(), "kernel packets = seen + drops");
                 assertEquals(end.frames(), end.passed() + end.blocked(), "seen = passed + blocked");

@@ -1,7 +1,12 @@
 package io.npflua.engine;
 
-import io.npflua.engine.counter.ScriptCounter;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 import io.npflua.engine.counter.EngineSnapshot;
+import io.npflua.engine.counter.ScriptCounter;
 import io.npflua.engine.output.VerdictSink;
 import io.npflua.engine.pcap.PcapReader;
 import io.npflua.engine.rule.ScriptSpec;
@@ -9,10 +14,6 @@ import io.npflua.engine.source.Frame;
 import io.npflua.engine.source.ring.LiveCaptureOptions;
 import io.npflua.ffm.lab.LiveTest;
 import io.npflua.ffm.lab.VethLab;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.foreign.ValueLayout;
@@ -24,11 +25,9 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The seed's SSH script through the Lua rule factory gives the reference interpreter's verdicts (golden files made
@@ -50,15 +49,21 @@ class LuaVerdictsTest {
         Path file = Files.createTempFile("npflua-probe", ".pcap");
         try {
             LiveFrames.write(file, LiveFrames.udpFrames(1));
-            probe = Engine.builder().tap(file.toString()).sources(EngineSources.pcap(1))
+            probe = Engine.builder()
+                    .tap(file.toString())
+                    .sources(EngineSources.pcap(1))
                     .ruleFactory(EngineSources.lua())
                     .script(ScriptSpec.of("probe", "function filter(p) return ('ab c'):match('%g+') == 'ab' end"))
-                    .onPassed(rec.sink("pass")).onBlocked(rec.sink("block")).build();
+                    .onPassed(rec.sink("pass"))
+                    .onBlocked(rec.sink("block"))
+                    .build();
             probe.start();
             probe.awaitEnd(10, TimeUnit.SECONDS);
             EngineSnapshot s = probe.closeAndReport();
-            assumeTrue(s.passed() == 1, "LuaJ's stock string library has no %g/%G pattern classes (shared/FACTS.md): the"
-                    + " seed script cannot match until the project's string library is installed; skipping");
+            assumeTrue(
+                    s.passed() == 1,
+                    "LuaJ's stock string library has no %g/%G pattern classes (shared/FACTS.md): the"
+                            + " seed script cannot match until the project's string library is installed; skipping");
         } finally {
             if (probe != null) {
                 probe.close();
@@ -89,7 +94,8 @@ class LuaVerdictsTest {
             int n = 0;
             while (r.next()) {
                 n++;
-                byBytes.put(HexFormat.of().formatHex(r.record().asSlice().toArray(ValueLayout.JAVA_BYTE)), golden.get(n));
+                byBytes.put(
+                        HexFormat.of().formatHex(r.record().asSlice().toArray(ValueLayout.JAVA_BYTE)), golden.get(n));
             }
         }
         return byBytes;
@@ -118,10 +124,15 @@ class LuaVerdictsTest {
         Map<Integer, String> golden = golden("demo-ssh");
         Recorder rec = new Recorder();
         EngineSnapshot s;
-        try (Engine engine = Engine.builder().tap(DEMO.toString()).workers(workers).sources(EngineSources.pcap(1))
+        try (Engine engine = Engine.builder()
+                .tap(DEMO.toString())
+                .workers(workers)
+                .sources(EngineSources.pcap(1))
                 .ruleFactory(EngineSources.lua())
                 .script(ScriptSpec.of("ssh-version", Files.readString(ROOT.resolve("examples/ssh-version.lua"))))
-                .onPassed(rec.sink("pass")).onBlocked(rec.sink("block")).build()) {
+                .onPassed(rec.sink("pass"))
+                .onBlocked(rec.sink("block"))
+                .build()) {
             engine.start();
             assertTrue(engine.awaitEnd(20, TimeUnit.SECONDS));
             s = engine.closeAndReport();
@@ -147,10 +158,15 @@ class LuaVerdictsTest {
         try (VethLab lab = VethLab.create()) {
             VethLab.VethPair pair = lab.addPair();
             EngineSnapshot s;
-            try (Engine engine = Engine.builder().tap(pair.a()).workers(2)
-                    .sources(EngineSources.live(LiveCaptureOptions.defaults())).ruleFactory(EngineSources.lua())
+            try (Engine engine = Engine.builder()
+                    .tap(pair.a())
+                    .workers(2)
+                    .sources(EngineSources.live(LiveCaptureOptions.defaults()))
+                    .ruleFactory(EngineSources.lua())
                     .script(ScriptSpec.of("ssh-version", Files.readString(ROOT.resolve("examples/ssh-version.lua"))))
-                    .onPassed(rec.sink("pass")).onBlocked(rec.sink("block")).build()) {
+                    .onPassed(rec.sink("pass"))
+                    .onBlocked(rec.sink("block"))
+                    .build()) {
                 engine.start();
                 LiveFrames.run("tcpreplay", "-q", "-i", pair.b(), "--pps=2000", DEMO.toString());
                 LiveFrames.awaitCount(() -> engine.stats().frames(), 64);
@@ -170,7 +186,8 @@ class LuaVerdictsTest {
         Path file = Files.createTempFile("npflua-ro", ".pcap");
         try {
             LiveFrames.write(file, LiveFrames.udpFrames(40));
-            String script = String.join("\n",
+            String script = String.join(
+                    "\n",
                     "function filter(pkt)",
                     "  local u = pkt:udp()",
                     "  if u.dst_port == 7777 then return false end",
@@ -178,8 +195,12 @@ class LuaVerdictsTest {
                     "  return true",
                     "end");
             EngineSnapshot s;
-            try (Engine engine = Engine.builder().tap(file.toString()).workers(2).sources(EngineSources.pcap(3))
-                    .ruleFactory(EngineSources.lua()).errorHandler(new RecordingErrors())
+            try (Engine engine = Engine.builder()
+                    .tap(file.toString())
+                    .workers(2)
+                    .sources(EngineSources.pcap(3))
+                    .ruleFactory(EngineSources.lua())
+                    .errorHandler(new RecordingErrors())
                     .script(new ScriptSpec("writer", script, null, io.npflua.engine.rule.ErrorPolicy.BLOCK, 0))
                     .build()) {
                 engine.start();
@@ -188,9 +209,14 @@ class LuaVerdictsTest {
             }
             assertEquals(120, s.frames(), "40 frames, three passes");
             assertEquals(0, s.passed(), "writes fail on read-only frames and the policy blocks");
-            assertEquals(90, s.script("writer").get(ScriptCounter.LUA_ERRORS), "the 90 frames not to port 7777 tried to write");
+            assertEquals(
+                    90,
+                    s.script("writer").get(ScriptCounter.LUA_ERRORS),
+                    "the 90 frames not to port 7777 tried to write");
             assertEquals(30, s.script("writer").blocked());
-            assertTrue(s.script("writer").lastError().contains("read-only"), s.script("writer").lastError());
+            assertTrue(
+                    s.script("writer").lastError().contains("read-only"),
+                    s.script("writer").lastError());
         } finally {
             Files.deleteIfExists(file);
         }

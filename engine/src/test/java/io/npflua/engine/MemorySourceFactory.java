@@ -26,8 +26,8 @@ final class MemorySourceFactory implements FrameSourceFactory {
         this(known, framesPerPass, passes, kernelDrops, UnaryOperator.identity());
     }
 
-    MemorySourceFactory(Set<String> known, int framesPerPass, long passes, long kernelDrops,
-                        UnaryOperator<FrameSource> wrapper) {
+    MemorySourceFactory(
+            Set<String> known, int framesPerPass, long passes, long kernelDrops, UnaryOperator<FrameSource> wrapper) {
         this.known = known;
         this.framesPerPass = framesPerPass;
         this.passes = passes;
@@ -55,7 +55,9 @@ final class MemorySourceFactory implements FrameSourceFactory {
     @Override
     public FrameSource open(SourceRequest request) {
         MemoryFrameSource.Builder b = MemoryFrameSource.builder(request.name() + "#" + request.workerIndex())
-                .passes(passes).kernelDrops(kernelDrops).writable(request.inline());
+                .passes(passes)
+                .kernelDrops(kernelDrops)
+                .writable(request.inline());
         for (int i = 0; i < framesPerPass; i++) {
             b.add(frame(i));
         }

@@ -1,8 +1,8 @@
 package io.npflua.engine;
 
-import io.npflua.lua.sandbox.CallOutcome;
-import io.npflua.engine.source.SourceFailedException;
 import io.npflua.engine.agent.ErrorHandler;
+import io.npflua.engine.source.SourceFailedException;
+import io.npflua.lua.sandbox.CallOutcome;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 

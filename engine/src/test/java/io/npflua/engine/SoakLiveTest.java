@@ -1,17 +1,17 @@
 package io.npflua.engine;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.npflua.engine.counter.EngineSnapshot;
 import io.npflua.engine.frames.FrameBuilder;
 import io.npflua.engine.rule.ScriptSpec;
-import io.npflua.ffm.socket.FanoutMode;
 import io.npflua.engine.source.ring.LiveCaptureOptions;
 import io.npflua.ffm.lab.LiveTest;
 import io.npflua.ffm.lab.VethLab;
 import io.npflua.ffm.ring.TxRing;
+import io.npflua.ffm.socket.FanoutMode;
 import io.npflua.ffm.socket.PacketSocket;
-import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.management.ManagementFactory;
@@ -22,9 +22,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 
 /**
  * The bounded soak of issue 7: frames at the sender's top rate (the ffm TX ring, no pacing) onto a veth whose peer
@@ -63,16 +62,21 @@ class SoakLiveTest {
             heapAfterGc();
             fdsBeforeEngine = fdTargets();
             mapsBeforeEngine = countSocketMaps();
-            try (Engine engine = Engine.builder().tap(pair.a()).workers(2).fanout(FanoutMode.HASH)
-                    .sources(EngineSources.live(LiveCaptureOptions.defaults())).ruleFactory(EngineSources.lua())
-                    .script(ScriptSpec.of("ssh", ssh)).build()) {
+            try (Engine engine = Engine.builder()
+                    .tap(pair.a())
+                    .workers(2)
+                    .fanout(FanoutMode.HASH)
+                    .sources(EngineSources.live(LiveCaptureOptions.defaults()))
+                    .ruleFactory(EngineSources.lua())
+                    .script(ScriptSpec.of("ssh", ssh))
+                    .build()) {
                 engine.start();
                 AtomicBoolean sending = new AtomicBoolean(true);
                 AtomicBoolean paused = new AtomicBoolean(false);
                 AtomicLong pushed = new AtomicLong();
                 AtomicLong txErrors = new AtomicLong();
-                Thread sender = new Thread(() -> topRate(pair.b(), frames, sending, paused, pushed, txErrors),
-                        "soak-traffic");
+                Thread sender =
+                        new Thread(() -> topRate(pair.b(), frames, sending, paused, pushed, txErrors), "soak-traffic");
                 sender.start();
                 try {
                     // Warm up (JIT, class loading, Lua compile paths), then take the starting figures while quiet.
@@ -85,8 +89,8 @@ class SoakLiveTest {
                     long generationBefore = engine.stats().script("ssh").generation();
                     paused.set(false);
 
-                    long[] reloadsAndFlaps = runPhase(engine, versions, lab, pair, TimeUnit.SECONDS.toMillis(seconds),
-                            FLAP_EVERY_MS);
+                    long[] reloadsAndFlaps =
+                            runPhase(engine, versions, lab, pair, TimeUnit.SECONDS.toMillis(seconds), FLAP_EVERY_MS);
                     // Quiet again with the sender's socket still open, so both figures count the same things.
                     paused.set(true);
                     LiveFrames.awaitCount(() -> engine.stats().kernelPackets(), Long.MAX_VALUE);
@@ -100,26 +104,47 @@ class SoakLiveTest {
                     EngineSnapshot end = engine.closeAndReport();
                     long reloads = end.script("ssh").generation() - generationBefore;
 
-                    System.out.printf("soak: %d s, frames pushed %d (tx errors %d), kernel packets %d, seen %d, passed %d,"
+                    System.out.printf(
+                            "soak: %d s, frames pushed %d (tx errors %d), kernel packets %d, seen %d, passed %d,"
                                     + " blocked %d, kernel drops %d, freezes %d, reloads %d, flaps %d, restarts %d,"
                                     + " heap before/after %.1f/%.1f MiB, fds before/after %d/%d, packet maps before/after"
-                                    + " %d/%d%n", seconds, pushed.get(), txErrors.get(), end.kernelPackets(), end.frames(),
-                            end.passed(), end.blocked(), end.kernelDrops(), end.freezes(), reloads, reloadsAndFlaps[1],
-                            end.restarts(), heapBefore / 1048576.0, heapAfter / 1048576.0, fdsBefore, fdsAfter,
-                            mapsBefore, mapsAfter);
+                                    + " %d/%d%n",
+                            seconds,
+                            pushed.get(),
+                            txErrors.get(),
+                            end.kernelPackets(),
+                            end.frames(),
+                            end.passed(),
+                            end.blocked(),
+                            end.kernelDrops(),
+                            end.freezes(),
+                            reloads,
+                            reloadsAndFlaps[1],
+                            end.restarts(),
+                            heapBefore / 1048576.0,
+                            heapAfter / 1048576.0,
+                            fdsBefore,
+                            fdsAfter,
+                            mapsBefore,
+                            mapsAfter);
 
                     assertEquals(end.frames(), end.passed() + end.blocked(), "seen = passed + blocked");
-                    assertEquals(end.kernelPackets(), end.frames() + end.kernelDrops(), "kernel packets = seen + drops");
+                    assertEquals(
+                            end.kernelPackets(), end.frames() + end.kernelDrops(), "kernel packets = seen + drops");
                     assertEquals(end.frames(), end.script("ssh").calls(), "every seen frame went through the script");
-                    assertEquals(0, end.script("ssh").errors(), end.script("ssh").lastError());
+                    assertEquals(
+                            0, end.script("ssh").errors(), end.script("ssh").lastError());
                     assertTrue(end.blocked() > 0 && end.passed() > 0, "the SSH script judged both kinds: " + end);
                     assertEquals(reloadsAndFlaps[0], reloads, "every reload took effect");
                     assertTrue(reloads >= seconds * 1000 / RELOAD_EVERY_MS / 4, "reloads kept coming: " + reloads);
                     assertEquals(0, end.restarts(), "no worker lost");
-                    assertTrue(running.workers().size() == 2
-                            && running.workers().stream().allMatch(w -> w.state().equals("running")),
+                    assertTrue(
+                            running.workers().size() == 2
+                                    && running.workers().stream()
+                                            .allMatch(w -> w.state().equals("running")),
                             "both workers alive at the end: " + running.workers());
-                    assertTrue(heapAfter <= heapBefore + Math.max(heapBefore / 10, HEAP_SLACK_BYTES),
+                    assertTrue(
+                            heapAfter <= heapBefore + Math.max(heapBefore / 10, HEAP_SLACK_BYTES),
                             "heap after GC within 10 % (+4 MiB slack): " + heapBefore + " -> " + heapAfter);
                     assertTrue(mapsBefore >= 2, "the two workers' rings are visible as socket mappings: " + mapsBefore);
                     assertEquals(fdsBefore, fdsAfter, "no file descriptor leaked while running");
@@ -141,8 +166,9 @@ class SoakLiveTest {
      *
      * @return reloads done, flaps done.
      */
-    private static long[] runPhase(Engine engine, String[] versions, VethLab lab, VethLab.VethPair pair,
-                                   long durationMs, long flapEveryMs) throws Exception {
+    private static long[] runPhase(
+            Engine engine, String[] versions, VethLab lab, VethLab.VethPair pair, long durationMs, long flapEveryMs)
+            throws Exception {
         long start = System.nanoTime();
         long end = start + TimeUnit.MILLISECONDS.toNanos(durationMs);
         long nextFlap = flapEveryMs > 0 ? start + TimeUnit.MILLISECONDS.toNanos(flapEveryMs) : Long.MAX_VALUE;
@@ -175,11 +201,17 @@ class SoakLiveTest {
      * Offers frames to the TX ring as fast as it takes them (kicking when full) until told to stop. While the
      * captured end is down the peer has no carrier and sends may fail; those are counted and the loop goes on.
      */
-    private static void topRate(String link, List<byte[]> frames, AtomicBoolean sending, AtomicBoolean paused,
-                                AtomicLong pushed, AtomicLong txErrors) {
+    private static void topRate(
+            String link,
+            List<byte[]> frames,
+            AtomicBoolean sending,
+            AtomicBoolean paused,
+            AtomicLong pushed,
+            AtomicLong txErrors) {
         try (PacketSocket tx = LiveFrames.txSocket(link)) {
             TxRing ring = tx.txRing();
-            List<MemorySegment> segments = frames.stream().map(MemorySegment::ofArray).toList();
+            List<MemorySegment> segments =
+                    frames.stream().map(MemorySegment::ofArray).toList();
             int i = 0;
             while (sending.get()) {
                 if (paused.get()) {
@@ -216,8 +248,10 @@ class SoakLiveTest {
         List<byte[]> frames = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             String banner = i % 4 == 0 ? "SSH-2.0-OpenSSH_6.4\r\n" : "SSH-2.0-OpenSSH_9.6p1 Debian-" + i + "\r\n";
-            frames.add(FrameBuilder.ethernet("02:00:00:00:0b:01", "02:00:00:00:0b:02").ipv4("198.18.7.1", "198.18.7.2")
-                    .tcp(22, 40_000 + i, 1000 + i, 1, FrameBuilder.TCP_ACK | FrameBuilder.TCP_PSH).payload(banner)
+            frames.add(FrameBuilder.ethernet("02:00:00:00:0b:01", "02:00:00:00:0b:02")
+                    .ipv4("198.18.7.1", "198.18.7.2")
+                    .tcp(22, 40_000 + i, 1000 + i, 1, FrameBuilder.TCP_ACK | FrameBuilder.TCP_PSH)
+                    .payload(banner)
                     .build());
         }
         return frames;
@@ -264,7 +298,9 @@ class SoakLiveTest {
 
     /** Mappings backed by a socket: the AF_PACKET rings (the kernel names them {@code socket:[inode]}). */
     private static long countSocketMaps() throws IOException {
-        return Files.readAllLines(Path.of("/proc/self/maps")).stream().filter(l -> l.contains("socket:[")).count();
+        return Files.readAllLines(Path.of("/proc/self/maps")).stream()
+                .filter(l -> l.contains("socket:["))
+                .count();
     }
 
     private static Path findExample(String name) {
@@ -276,6 +312,7 @@ class SoakLiveTest {
             }
             dir = dir.getParent();
         }
-        throw new IllegalStateException("examples/" + name + " not found above " + Path.of("").toAbsolutePath());
+        throw new IllegalStateException(
+                "examples/" + name + " not found above " + Path.of("").toAbsolutePath());
     }
 }

@@ -3,10 +3,10 @@ package io.npflua.engine;
 import io.npflua.engine.rule.PreparedRule;
 import io.npflua.engine.rule.Rule;
 import io.npflua.engine.rule.RuleFactory;
-import io.npflua.lua.sandbox.CallOutcome;
 import io.npflua.engine.rule.RuleRejectedException;
 import io.npflua.engine.rule.ScriptSpec;
 import io.npflua.engine.source.Frame;
+import io.npflua.lua.sandbox.CallOutcome;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -22,7 +22,7 @@ final class TestRuleFactory implements RuleFactory {
     public PreparedRule prepare(ScriptSpec spec) throws RuleRejectedException {
         String behaviour = spec.source().trim();
         switch (behaviour) {
-            case "pass", "block", "block-odd", "block-even", "error-odd", "budget" -> { }
+            case "pass", "block", "block-odd", "block-even", "error-odd", "budget" -> {}
             default -> throw new RuleRejectedException(spec.name() + ".lua:1: syntax error near '" + behaviour + "'");
         }
         return worker -> {

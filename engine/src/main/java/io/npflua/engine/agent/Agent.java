@@ -11,8 +11,7 @@ package io.npflua.engine.agent;
  */
 public interface Agent {
     /** Called once, on the agent's first thread, before the first {@link #doWork()}. */
-    default void onStart() {
-    }
+    default void onStart() {}
 
     /** One duty cycle; returns the work done (0: nothing to do, the runner may idle). */
     int doWork();
@@ -22,8 +21,7 @@ public interface Agent {
      *
      * @param failed true when the runner gave up after repeated deaths (skip work that would fail again)
      */
-    default void onClose(boolean failed) {
-    }
+    default void onClose(boolean failed) {}
 
     /** The thread name, e.g. {@code npflua-worker-0}. */
     String roleName();

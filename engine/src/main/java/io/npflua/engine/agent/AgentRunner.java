@@ -21,7 +21,13 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class AgentRunner {
     /** A runner's life, as reported in snapshots. */
-    public enum State { NEW, RUNNING, ENDED, STOPPED, FAILED }
+    public enum State {
+        NEW,
+        RUNNING,
+        ENDED,
+        STOPPED,
+        FAILED
+    }
 
     private final Agent agent;
     private final IdleStrategy idle;
@@ -33,6 +39,7 @@ public final class AgentRunner {
     private int deathsInARow;
     /** Class and message of the last death reported, so that the same cause is not reported again. */
     private String reportedDeath;
+
     private boolean startedAgent;
     private volatile boolean running;
     private volatile State state = State.NEW;
@@ -46,8 +53,7 @@ public final class AgentRunner {
      * @param maxRestarts deaths in a row (without work in between) after which the runner gives up
      * @param onDeath     counts a death (called on the dying thread)
      */
-    public AgentRunner(Agent agent, IdleStrategy idle, ErrorHandler errors, int id, int maxRestarts,
-                       Runnable onDeath) {
+    public AgentRunner(Agent agent, IdleStrategy idle, ErrorHandler errors, int id, int maxRestarts, Runnable onDeath) {
         this.agent = Objects.requireNonNull(agent, "agent");
         this.idle = Objects.requireNonNull(idle, "idle");
         this.errors = Objects.requireNonNull(errors, "errors");
@@ -151,8 +157,11 @@ public final class AgentRunner {
             reportedDeath = death;
             report("worker thread died", t, restart);
         } else if (!restart && running) {
-            report("worker thread died " + deathsInARow + " times in a row, each time with the error reported"
-                    + " above; the worker stops", null, false);
+            report(
+                    "worker thread died " + deathsInARow + " times in a row, each time with the error reported"
+                            + " above; the worker stops",
+                    null,
+                    false);
         }
         if (restart) {
             // Starting the new thread publishes everything this thread wrote (Thread.start happens-before).

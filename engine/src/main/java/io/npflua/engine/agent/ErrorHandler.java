@@ -1,7 +1,7 @@
 package io.npflua.engine.agent;
 
-import io.npflua.lua.sandbox.CallOutcome;
 import io.npflua.engine.source.SourceFailedException;
+import io.npflua.lua.sandbox.CallOutcome;
 
 /**
  * Where workers report what went wrong. Counting happens in the counters whether or not anything is reported;
@@ -33,8 +33,9 @@ public interface ErrorHandler {
     ErrorHandler STDERR = new ErrorHandler() {
         @Override
         public void onRuleError(int worker, String rule, CallOutcome kind, String message, long suppressed) {
-            System.err.println("npflua: worker " + worker + ": rule '" + rule + "' " + kind.name().toLowerCase()
-                    + ": " + message + (suppressed > 0 ? " (" + suppressed + " similar reports suppressed)" : ""));
+            System.err.println("npflua: worker " + worker + ": rule '" + rule + "' "
+                    + kind.name().toLowerCase() + ": " + message
+                    + (suppressed > 0 ? " (" + suppressed + " similar reports suppressed)" : ""));
         }
 
         @Override

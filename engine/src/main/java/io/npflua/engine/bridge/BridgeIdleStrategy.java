@@ -1,18 +1,17 @@
 package io.npflua.engine.bridge;
 
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+
 import io.npflua.engine.agent.IdleStrategy;
 import io.npflua.ffm.layout.PollfdDescriptor;
 import io.npflua.ffm.socket.PacketSocket;
 import io.npflua.ffm.sys.Syscalls;
-
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
-
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 /**
  * Idles a bridge worker in one poll(2) over both of its ports' sockets, so a frame arriving on either side wakes the
@@ -79,8 +78,12 @@ final class BridgeIdleStrategy implements IdleStrategy {
         }
         MemorySegment fds = Arena.ofAuto().allocate(PollfdDescriptor.LAYOUT, list.size());
         for (int i = 0; i < list.size(); i++) {
-            fds.set(JAVA_INT, i * STRIDE + PollfdDescriptor.FD_OFFSET, list.get(i).fd());
-            fds.set(JAVA_SHORT, i * STRIDE + PollfdDescriptor.EVENTS_OFFSET, (short) (Syscalls.POLLIN | Syscalls.POLLERR));
+            fds.set(
+                    JAVA_INT,
+                    i * STRIDE + PollfdDescriptor.FD_OFFSET,
+                    list.get(i).fd());
+            fds.set(JAVA_SHORT, i * STRIDE + PollfdDescriptor.EVENTS_OFFSET, (short)
+                    (Syscalls.POLLIN | Syscalls.POLLERR));
         }
         count = list.size();
         pollFds = fds;

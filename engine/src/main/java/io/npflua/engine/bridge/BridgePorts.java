@@ -1,10 +1,9 @@
 package io.npflua.engine.bridge;
 
+import io.npflua.engine.agent.IdleStrategy;
 import io.npflua.engine.output.Forwarder;
 import io.npflua.engine.output.ForwarderFactory;
-import io.npflua.ffm.socket.FanoutMode;
 import io.npflua.engine.source.FrameSource;
-import io.npflua.engine.source.FrameSourceFactory;
 import io.npflua.engine.source.SourceRequest;
 import io.npflua.engine.source.ring.LiveCaptureOptions;
 import io.npflua.engine.source.ring.LiveSourceFactory;
@@ -13,12 +12,10 @@ import io.npflua.ffm.ring.RingGeometry;
 import io.npflua.ffm.ring.SliceScope;
 import io.npflua.ffm.socket.Fanout;
 import io.npflua.ffm.socket.FanoutFlag;
+import io.npflua.ffm.socket.FanoutMode;
 import io.npflua.ffm.socket.PacketSocket;
 import io.npflua.ffm.socket.PacketSocketOptions;
 import io.npflua.ffm.sys.Syscalls;
-
-import io.npflua.engine.agent.IdleStrategy;
-
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -89,8 +86,8 @@ public final class BridgePorts extends LiveSourceFactory implements ForwarderFac
     @Override
     public FrameSource open(SourceRequest request) {
         if (request.snapLength() > 0) {
-            throw new IllegalArgumentException("a snap length cannot be used on an inline bridge: truncated frames"
-                    + " cannot be forwarded");
+            throw new IllegalArgumentException(
+                    "a snap length cannot be used on an inline bridge: truncated frames" + " cannot be forwarded");
         }
         Port port;
         synchronized (ports) {
@@ -98,8 +95,8 @@ public final class BridgePorts extends LiveSourceFactory implements ForwarderFac
             fanout = request.fanout();
             port = port(request.name(), request.workerIndex());
         }
-        return new RingFrameSource(port.socket, request.name() + "#" + request.workerIndex(), true, 1,
-                () -> release(port));
+        return new RingFrameSource(
+                port.socket, request.name() + "#" + request.workerIndex(), true, 1, () -> release(port));
     }
 
     /** The TX side of worker {@code workerIndex}'s port on {@code egress}. */

@@ -1,15 +1,14 @@
 package io.npflua.engine.control;
 
-import java.nio.file.AccessDeniedException;
 import io.npflua.engine.json.JsonReader;
 import io.npflua.engine.json.JsonWriter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -43,14 +42,18 @@ public final class ControlClient implements AutoCloseable {
         try {
             return new ControlClient(SocketChannel.open(UnixDomainSocketAddress.of(socket)));
         } catch (AccessDeniedException | SecurityException e) {
-            throw new ControlException("io", "permission denied on " + socket + ": the control socket is for root"
-                    + " and the engine's user only", e);
+            throw new ControlException(
+                    "io",
+                    "permission denied on " + socket + ": the control socket is for root"
+                            + " and the engine's user only",
+                    e);
         } catch (IOException e) {
             String why = String.valueOf(e.getMessage());
             String hint = why.contains("Permission denied")
                     ? ": the control socket is for root and the engine's user only"
                     : why.contains("No such file") || why.contains("Connection refused")
-                    ? ": is an engine running with --control " + socket + "?" : "";
+                            ? ": is an engine running with --control " + socket + "?"
+                            : "";
             throw new ControlException("io", "cannot connect to " + socket + ": " + why + hint, e);
         }
     }
@@ -124,7 +127,10 @@ public final class ControlClient implements AutoCloseable {
     /** Loads a script; {@code entry} and {@code onError} may be null, {@code maxInstructions} 0 for defaults. */
     public Map<String, Object> load(String name, String source, String entry, String onError, long maxInstructions)
             throws ControlException {
-        JsonWriter w = new JsonWriter().beginObject().field("cmd", "load").field("name", name)
+        JsonWriter w = new JsonWriter()
+                .beginObject()
+                .field("cmd", "load")
+                .field("name", name)
                 .field("source", source);
         if (entry != null) {
             w.field("entry", entry);
@@ -149,7 +155,11 @@ public final class ControlClient implements AutoCloseable {
 
     /** Unloads a rule. */
     public Map<String, Object> unload(String name) throws ControlException {
-        return call(new JsonWriter().beginObject().field("cmd", "unload").field("name", name).endObject());
+        return call(new JsonWriter()
+                .beginObject()
+                .field("cmd", "unload")
+                .field("name", name)
+                .endObject());
     }
 
     /** The loaded rules: the response's {@code rules} array. */

@@ -23,8 +23,8 @@ public final class ControlProtocol {
     /** Protocol version reported by {@code ping}. */
     public static final int VERSION = 1;
 
-    private static final Set<String> LOAD_KEYS = Set.of("cmd", "id", "name", "source", "entry", "on_error",
-            "max_instructions");
+    private static final Set<String> LOAD_KEYS =
+            Set.of("cmd", "id", "name", "source", "entry", "on_error", "max_instructions");
     private static final Set<String> NAME_KEYS = Set.of("cmd", "id", "name");
     private static final Set<String> BARE_KEYS = Set.of("cmd", "id");
 
@@ -59,8 +59,11 @@ public final class ControlProtocol {
                 case "list" -> list(id, request);
                 case "stats" -> stats(id, request);
                 case "ping" -> ping(id, request);
-                default -> error(id, "unknown_command", "unknown command '" + command
-                        + "': use load, reload, unload, list, stats or ping");
+                default ->
+                    error(
+                            id,
+                            "unknown_command",
+                            "unknown command '" + command + "': use load, reload, unload, list, stats or ping");
             };
         } catch (BadRequest e) {
             return error(id, "bad_request", e.getMessage());
@@ -77,8 +80,12 @@ public final class ControlProtocol {
 
     private String load(Object id, Map<String, Object> r) throws BadRequest, RuleRejectedException {
         only(r, LOAD_KEYS);
-        ScriptSpec spec = new ScriptSpec(string(r, "name", true), string(r, "source", true),
-                string(r, "entry", false), policy(r, null), count(r, "max_instructions", 0));
+        ScriptSpec spec = new ScriptSpec(
+                string(r, "name", true),
+                string(r, "source", true),
+                string(r, "entry", false),
+                policy(r, null),
+                count(r, "max_instructions", 0));
         return rule(id, engine.load(spec));
     }
 
@@ -87,14 +94,18 @@ public final class ControlProtocol {
         String name = string(r, "name", true);
         ScriptSpec current = engine.script(name);
         if (current == null) {
-            throw new RuleRejectedException(engine.list().stream().anyMatch(i -> i.name().equals(name))
-                    ? "rule '" + name + "' is a Java handler and cannot be reloaded"
-                    : "no script named '" + name + "' is loaded");
+            throw new RuleRejectedException(
+                    engine.list().stream().anyMatch(i -> i.name().equals(name))
+                            ? "rule '" + name + "' is a Java handler and cannot be reloaded"
+                            : "no script named '" + name + "' is loaded");
         }
         String source = string(r, "source", false);
         String entry = string(r, "entry", false);
-        ScriptSpec spec = new ScriptSpec(name, source == null ? current.source() : source,
-                entry == null ? current.entry() : entry, policy(r, current.onError()),
+        ScriptSpec spec = new ScriptSpec(
+                name,
+                source == null ? current.source() : source,
+                entry == null ? current.entry() : entry,
+                policy(r, current.onError()),
                 count(r, "max_instructions", current.maxInstructions()));
         return rule(id, engine.reload(spec));
     }
@@ -128,7 +139,10 @@ public final class ControlProtocol {
 
     private String ping(Object id, Map<String, Object> r) throws BadRequest {
         only(r, BARE_KEYS);
-        return ok(id).field("version", VERSION).field("workers", engine.workerCount()).endObject().toString();
+        return ok(id).field("version", VERSION)
+                .field("workers", engine.workerCount())
+                .endObject()
+                .toString();
     }
 
     private static String rule(Object id, RuleInfo info) {
@@ -139,9 +153,14 @@ public final class ControlProtocol {
     }
 
     private static void writeRule(JsonWriter w, RuleInfo info) {
-        w.beginObject().field("name", info.name()).field("kind", info.kind()).field("entry", info.entry())
-                .field("on_error", info.onError()).field("generation", info.generation())
-                .field("max_instructions", info.maxInstructions()).endObject();
+        w.beginObject()
+                .field("name", info.name())
+                .field("kind", info.kind())
+                .field("entry", info.entry())
+                .field("on_error", info.onError())
+                .field("generation", info.generation())
+                .field("max_instructions", info.maxInstructions())
+                .endObject();
     }
 
     private static JsonWriter ok(Object id) {

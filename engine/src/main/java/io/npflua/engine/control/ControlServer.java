@@ -69,14 +69,17 @@ public final class ControlServer implements AutoCloseable {
     private volatile boolean running = true;
     private int connections;
 
-    private ControlServer(Path path, Function<String, String> handler, ErrorHandler errors,
-                          Set<PosixFilePermission> mode) throws IOException {
+    private ControlServer(
+            Path path, Function<String, String> handler, ErrorHandler errors, Set<PosixFilePermission> mode)
+            throws IOException {
         this.path = path.toAbsolutePath();
         this.handler = handler;
         this.errors = errors;
         this.server = bindPrivately(this.path, mode);
-        this.fileKey = Files.readAttributes(this.path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
-        this.policy = new PeerPolicy(Files.getOwner(this.path, LinkOption.NOFOLLOW_LINKS).getName());
+        this.fileKey = Files.readAttributes(this.path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+                .fileKey();
+        this.policy = new PeerPolicy(
+                Files.getOwner(this.path, LinkOption.NOFOLLOW_LINKS).getName());
         this.selector = Selector.open();
         server.configureBlocking(false);
         server.register(selector, SelectionKey.OP_ACCEPT);
@@ -95,10 +98,11 @@ public final class ControlServer implements AutoCloseable {
     }
 
     // Package-private: tests widen the mode to reach the SO_PEERCRED check as another user.
-    static ControlServer start(Path path, Function<String, String> handler, ErrorHandler errors,
-                               Set<PosixFilePermission> mode) throws IOException {
-        ControlServer s = new ControlServer(path, Objects.requireNonNull(handler), Objects.requireNonNull(errors),
-                mode);
+    static ControlServer start(
+            Path path, Function<String, String> handler, ErrorHandler errors, Set<PosixFilePermission> mode)
+            throws IOException {
+        ControlServer s =
+                new ControlServer(path, Objects.requireNonNull(handler), Objects.requireNonNull(errors), mode);
         s.thread.start();
         return s;
     }
@@ -112,11 +116,15 @@ public final class ControlServer implements AutoCloseable {
         clearStale(path);
         Path dir;
         try {
-            dir = Files.createTempDirectory(parent, ".npflua-control-",
+            dir = Files.createTempDirectory(
+                    parent,
+                    ".npflua-control-",
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         } catch (IOException e) {
-            throw new IOException("cannot create control socket in " + parent + ": " + e.getMessage()
-                    + " (is the directory writable by this user?)", e);
+            throw new IOException(
+                    "cannot create control socket in " + parent + ": " + e.getMessage()
+                            + " (is the directory writable by this user?)",
+                    e);
         }
         Path staging = dir.resolve("s");
         ServerSocketChannel ch = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
@@ -127,16 +135,22 @@ public final class ControlServer implements AutoCloseable {
             try {
                 Files.move(staging, path, StandardCopyOption.ATOMIC_MOVE);
             } catch (FileAlreadyExistsException e) {
-                throw new IOException("control socket " + path + " appeared while binding: another engine is"
-                        + " starting with the same --control path", e);
+                throw new IOException(
+                        "control socket " + path + " appeared while binding: another engine is"
+                                + " starting with the same --control path",
+                        e);
             }
             return ch;
         } catch (IOException | RuntimeException e) {
             ch.close();
             Files.deleteIfExists(staging);
-            if (e instanceof IOException io && io.getMessage() != null && io.getMessage().contains("too long")) {
-                throw new IOException("control socket path " + path + " is too long for a Unix socket (108 bytes"
-                        + " including a temporary name): choose a shorter --control path", e);
+            if (e instanceof IOException io
+                    && io.getMessage() != null
+                    && io.getMessage().contains("too long")) {
+                throw new IOException(
+                        "control socket path " + path + " is too long for a Unix socket (108 bytes"
+                                + " including a temporary name): choose a shorter --control path",
+                        e);
             }
             throw e;
         } finally {
@@ -155,8 +169,8 @@ public final class ControlServer implements AutoCloseable {
                     + " another --control path)");
         }
         try (SocketChannel probe = SocketChannel.open(UnixDomainSocketAddress.of(path))) {
-            throw new IOException("another engine is listening on " + path + " (stop it or choose another"
-                    + " --control path)");
+            throw new IOException(
+                    "another engine is listening on " + path + " (stop it or choose another" + " --control path)");
         } catch (IOException e) {
             if (e.getMessage() != null && e.getMessage().startsWith("another engine")) {
                 throw e;
@@ -250,8 +264,12 @@ public final class ControlServer implements AutoCloseable {
         if (refusal != null) {
             reply(key, c, ControlProtocol.error(null, "denied", refusal), true);
         } else if (connections > MAX_CONNECTIONS) {
-            reply(key, c, ControlProtocol.error(null, "busy", "too many control connections (" + MAX_CONNECTIONS
-                    + "); try again"), true);
+            reply(
+                    key,
+                    c,
+                    ControlProtocol.error(
+                            null, "busy", "too many control connections (" + MAX_CONNECTIONS + "); try again"),
+                    true);
         }
     }
 
@@ -277,8 +295,15 @@ public final class ControlServer implements AutoCloseable {
         if (n < 0) {
             key.interestOps(key.interestOps() & ~SelectionKey.OP_READ);
             if (c.in.position() > 0) {
-                reply(key, c, ControlProtocol.error(null, "truncated", "request ended without a newline after "
-                        + c.in.position() + " bytes; each request is one JSON object followed by \\n"), true);
+                reply(
+                        key,
+                        c,
+                        ControlProtocol.error(
+                                null,
+                                "truncated",
+                                "request ended without a newline after " + c.in.position()
+                                        + " bytes; each request is one JSON object followed by \\n"),
+                        true);
             } else if (c.out.isEmpty()) {
                 drop(key);
             } else {
@@ -317,15 +342,23 @@ public final class ControlServer implements AutoCloseable {
         }
         c.scanned = in.position();
         if (in.position() > MAX_REQUEST_BYTES) {
-            reply(key, c, ControlProtocol.error(null, "too_large", "request longer than " + MAX_REQUEST_BYTES
-                    + " bytes; closing the connection"), true);
+            reply(
+                    key,
+                    c,
+                    ControlProtocol.error(
+                            null,
+                            "too_large",
+                            "request longer than " + MAX_REQUEST_BYTES + " bytes; closing the connection"),
+                    true);
         }
     }
 
     private String answer(ByteBuffer in, int start, int end) {
         CharBuffer text;
         try {
-            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+            text = StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(in.duplicate().position(start).limit(end));
         } catch (CharacterCodingException e) {
@@ -410,8 +443,10 @@ public final class ControlServer implements AutoCloseable {
         selector.close();
         server.close();
         try {
-            if (Objects.equals(fileKey, Files.readAttributes(path, BasicFileAttributes.class,
-                    LinkOption.NOFOLLOW_LINKS).fileKey())) {
+            if (Objects.equals(
+                    fileKey,
+                    Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+                            .fileKey())) {
                 Files.deleteIfExists(path);
             }
         } catch (IOException ignored) {

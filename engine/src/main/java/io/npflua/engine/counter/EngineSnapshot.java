@@ -9,8 +9,12 @@ import java.util.List;
  * @param final_    true when taken after close: every invariant holds exactly
  * @param unloadedErrors rule failures counted by rules that have since been unloaded (kept in {@link #errors()})
  */
-public record EngineSnapshot(long elapsedNs, boolean final_, List<WorkerSnapshot> workers,
-                             List<ScriptSnapshot> scripts, long unloadedErrors) {
+public record EngineSnapshot(
+        long elapsedNs,
+        boolean final_,
+        List<WorkerSnapshot> workers,
+        List<ScriptSnapshot> scripts,
+        long unloadedErrors) {
     /** The sum of {@code counter} over all workers. */
     public long total(WorkerCounter counter) {
         long n = 0;
@@ -62,7 +66,8 @@ public record EngineSnapshot(long elapsedNs, boolean final_, List<WorkerSnapshot
 
     /** Rule failures of all kinds, over all rules, including rules unloaded since. */
     public long errors() {
-        return unloadedErrors + scripts.stream().mapToLong(ScriptSnapshot::errors).sum();
+        return unloadedErrors
+                + scripts.stream().mapToLong(ScriptSnapshot::errors).sum();
     }
 
     /** Wall time per frame (elapsed ÷ frames), or -1 before the first frame. */

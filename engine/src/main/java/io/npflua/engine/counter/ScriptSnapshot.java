@@ -15,8 +15,8 @@ import java.util.Objects;
  * @param values        the counters, indexed by {@link ScriptCounter#ordinal()} (read them with {@link #get})
  * @param lastError     text of a recent failure, or null
  */
-public record ScriptSnapshot(String name, String kind, String entry, String onError, long generation, long[] values,
-                             String lastError) {
+public record ScriptSnapshot(
+        String name, String kind, String entry, String onError, long generation, long[] values, String lastError) {
     /** Checks the length and keeps a copy. */
     public ScriptSnapshot {
         if (values.length != ScriptCounter.values().length) {
@@ -29,8 +29,8 @@ public record ScriptSnapshot(String name, String kind, String entry, String onEr
      * Sums one rule's per-worker counters into a snapshot (the last error any worker recorded wins). Reads the
      * counters without a lock: each value is exact, the set is as consistent as the workers' progress allows.
      */
-    public static ScriptSnapshot sum(String name, String kind, String entry, String onError, long generation,
-                                     ScriptCounters[] perWorker) {
+    public static ScriptSnapshot sum(
+            String name, String kind, String entry, String onError, long generation, ScriptCounters[] perWorker) {
         long[] sum = new long[ScriptCounter.values().length];
         String lastError = null;
         for (ScriptCounters c : perWorker) {
@@ -45,8 +45,14 @@ public record ScriptSnapshot(String name, String kind, String entry, String onEr
     }
 
     /** A snapshot with the given values (by name; every other counter 0): for tests and tools, not the hot path. */
-    public static ScriptSnapshot of(String name, String kind, String entry, String onError, long generation,
-                                    Map<ScriptCounter, Long> values, String lastError) {
+    public static ScriptSnapshot of(
+            String name,
+            String kind,
+            String entry,
+            String onError,
+            long generation,
+            Map<ScriptCounter, Long> values,
+            String lastError) {
         long[] v = new long[ScriptCounter.values().length];
         values.forEach((c, n) -> v[c.ordinal()] = n);
         return new ScriptSnapshot(name, kind, entry, onError, generation, v, lastError);
@@ -84,9 +90,14 @@ public record ScriptSnapshot(String name, String kind, String entry, String onEr
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof ScriptSnapshot s && s.name.equals(name) && s.kind.equals(kind)
-                && Objects.equals(s.entry, entry) && s.onError.equals(onError) && s.generation == generation
-                && Arrays.equals(s.values, values) && Objects.equals(s.lastError, lastError);
+        return o instanceof ScriptSnapshot s
+                && s.name.equals(name)
+                && s.kind.equals(kind)
+                && Objects.equals(s.entry, entry)
+                && s.onError.equals(onError)
+                && s.generation == generation
+                && Arrays.equals(s.values, values)
+                && Objects.equals(s.lastError, lastError);
     }
 
     @Override
@@ -96,7 +107,9 @@ public record ScriptSnapshot(String name, String kind, String entry, String onEr
 
     @Override
     public String toString() {
-        StringBuilder b = new StringBuilder("ScriptSnapshot[name=").append(name).append(", generation=")
+        StringBuilder b = new StringBuilder("ScriptSnapshot[name=")
+                .append(name)
+                .append(", generation=")
                 .append(generation);
         for (ScriptCounter c : ScriptCounter.values()) {
             if (c.json() != null) {

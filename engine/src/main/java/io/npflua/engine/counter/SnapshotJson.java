@@ -20,8 +20,7 @@ import io.npflua.engine.json.JsonWriter;
  * {@link ScriptCounter} in their order; a counter added there appears here without a change.
  */
 public final class SnapshotJson {
-    private SnapshotJson() {
-    }
+    private SnapshotJson() {}
 
     /** The snapshot as compact JSON. */
     public static String render(EngineSnapshot s) {

@@ -23,17 +23,26 @@ public enum WorkerCounter {
      * Frames captured shorter than they were on the wire: the snap length, or a frame (a GRO/GSO super-frame) bigger
      * than the ring slot. Scripts saw only the captured part.
      */
-    TRUNCATED("truncated", "npflua_truncated_frames",
-            "Frames captured shorter than on the wire (snap length, or a super-frame bigger than the ring slot)", false),
+    TRUNCATED(
+            "truncated",
+            "npflua_truncated_frames",
+            "Frames captured shorter than on the wire (snap length, or a super-frame bigger than the ring slot)",
+            false),
     /**
      * Passed frames not forwarded because they were captured truncated: sending the captured part would put a corrupt
      * frame on the wire (an IP length that lies), so they are counted here instead.
      */
-    FORWARD_TRUNCATED("forward_truncated", "npflua_forward_truncated",
-            "Passed frames not forwarded because only part of them was captured (bridge)", false),
+    FORWARD_TRUNCATED(
+            "forward_truncated",
+            "npflua_forward_truncated",
+            "Passed frames not forwarded because only part of them was captured (bridge)",
+            false),
     /** Passed frames the forwarder could not send (TX ring full, interface down). */
-    FORWARD_FAILED("forward_failed", "npflua_forward_failed",
-            "Passed frames the bridge could not send (TX ring full, interface down)", false),
+    FORWARD_FAILED(
+            "forward_failed",
+            "npflua_forward_failed",
+            "Passed frames the bridge could not send (TX ring full, interface down)",
+            false),
     /** Exceptions thrown by verdict sinks (pcap writers) and forwarders. */
     OUTPUT_ERRORS("output_errors", "npflua_output_errors", "Failures writing outputs or forwarding", false),
     /** Packets the kernel counted for this worker's sockets (tp_packets, which includes drops). */

@@ -53,7 +53,9 @@ public record WorkerSnapshot(int index, String state, long[] values) {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof WorkerSnapshot w && w.index == index && w.state.equals(state)
+        return o instanceof WorkerSnapshot w
+                && w.index == index
+                && w.state.equals(state)
                 && Arrays.equals(w.values, values);
     }
 
@@ -64,7 +66,10 @@ public record WorkerSnapshot(int index, String state, long[] values) {
 
     @Override
     public String toString() {
-        StringBuilder b = new StringBuilder("WorkerSnapshot[index=").append(index).append(", state=").append(state);
+        StringBuilder b = new StringBuilder("WorkerSnapshot[index=")
+                .append(index)
+                .append(", state=")
+                .append(state);
         for (WorkerCounter c : WorkerCounter.values()) {
             b.append(", ").append(c.json()).append('=').append(get(c));
         }

@@ -5,8 +5,7 @@ package io.npflua.engine.flow;
  * {@code 198.18.0.1} or RFC 5952 IPv6 text. Allocates (a string per call); not for the per-packet path.
  */
 public final class FlowFormat {
-    private FlowFormat() {
-    }
+    private FlowFormat() {}
 
     /** {@code tcp}, {@code udp}, {@code icmp}, {@code icmpv6}, {@code sctp}, {@code udplite} or the number. */
     public static String protocolName(int protocol) {

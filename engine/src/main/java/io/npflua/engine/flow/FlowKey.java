@@ -209,8 +209,14 @@ public final class FlowKey {
     }
 
     private static boolean isIpv6Extension(int next) {
-        return next == 0 || next == 43 || next == 44 || next == 60 || next == 51 || next == 135 || next == 139
-            || next == 140;
+        return next == 0
+                || next == 43
+                || next == 44
+                || next == 60
+                || next == 51
+                || next == 135
+                || next == 139
+                || next == 140;
     }
 
     // at: transport header; end: end of the captured datagram; wireEnd: its end by the IP header's length fields.
@@ -245,8 +251,8 @@ public final class FlowKey {
                 }
                 int icmpType = s.get(ValueLayout.JAVA_BYTE, base + at) & 0xff;
                 boolean query = protocol == PROTO_ICMP
-                    ? icmpType == 0 || icmpType == 8 || icmpType >= 13 && icmpType <= 18
-                    : icmpType == 128 || icmpType == 129;
+                        ? icmpType == 0 || icmpType == 8 || icmpType >= 13 && icmpType <= 18
+                        : icmpType == 128 || icmpType == 129;
                 if ((protocol == PROTO_ICMP) != (ipVersion == 4)) {
                     query = false;
                 }
@@ -351,7 +357,7 @@ public final class FlowKey {
     @Override
     public String toString() {
         return FlowFormat.protocolName(protocol) + " " + FlowFormat.address(ipVersion, srcHi, srcLo) + ":" + srcPort
-            + " -> " + FlowFormat.address(ipVersion, dstHi, dstLo) + ":" + dstPort + " vlan " + outerVlan + "/"
-            + innerVlan;
+                + " -> " + FlowFormat.address(ipVersion, dstHi, dstLo) + ":" + dstPort + " vlan " + outerVlan + "/"
+                + innerVlan;
     }
 }

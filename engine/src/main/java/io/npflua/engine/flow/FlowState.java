@@ -17,13 +17,13 @@ package io.npflua.engine.flow;
 public final class FlowState {
     /** A free table entry, never a flow's state. */
     public static final int FREE = 0;
+
     public static final int NEW = 1;
     public static final int ESTABLISHED = 2;
     public static final int CLOSING = 3;
     public static final int CLOSED = 4;
 
-    private FlowState() {
-    }
+    private FlowState() {}
 
     /** {@code new}, {@code established}, {@code closing}, {@code closed} ({@code free}): for scripts, listings. */
     public static String name(int state) {

@@ -79,6 +79,7 @@ public final class FlowTable {
 
     /** Protocol classes, for timeouts. */
     static final int CLASS_TCP = 0;
+
     static final int CLASS_UDP = 1;
     static final int CLASS_ICMP = 2;
     static final int CLASS_OTHER = 3;
@@ -193,14 +194,26 @@ public final class FlowTable {
         sweepPerLookup = options.sweepPerLookup();
         evictEstablished = options.evictEstablished();
         FlowTimeouts t = options.timeouts();
-        setTimeouts(CLASS_TCP, t.tcpNew().toNanos(), t.tcpEstablished().toNanos(), t.tcpClosing().toNanos(),
-            t.tcpClosed().toNanos());
-        setTimeouts(CLASS_UDP, t.udpNew().toNanos(), t.udpEstablished().toNanos(), t.udpEstablished().toNanos(),
-            t.udpEstablished().toNanos());
+        setTimeouts(
+                CLASS_TCP,
+                t.tcpNew().toNanos(),
+                t.tcpEstablished().toNanos(),
+                t.tcpClosing().toNanos(),
+                t.tcpClosed().toNanos());
+        setTimeouts(
+                CLASS_UDP,
+                t.udpNew().toNanos(),
+                t.udpEstablished().toNanos(),
+                t.udpEstablished().toNanos(),
+                t.udpEstablished().toNanos());
         long icmp = t.icmp().toNanos();
         setTimeouts(CLASS_ICMP, icmp, icmp, icmp, icmp);
-        setTimeouts(CLASS_OTHER, t.otherNew().toNanos(), t.otherEstablished().toNanos(),
-            t.otherEstablished().toNanos(), t.otherEstablished().toNanos());
+        setTimeouts(
+                CLASS_OTHER,
+                t.otherNew().toNanos(),
+                t.otherEstablished().toNanos(),
+                t.otherEstablished().toNanos(),
+                t.otherEstablished().toNanos());
         SplittableRandom random = new SplittableRandom(seed);
         for (int i = 0; i < multipliers.length; i++) {
             multipliers[i] = random.nextLong() | 1;
@@ -239,6 +252,7 @@ public final class FlowTable {
 
     /** The canonical form of the last key {@link #findCanonical} looked up: the lower endpoint first. */
     private boolean cSrcIsLow;
+
     private long cLowHi;
     private long cLowLo;
     private long cHighHi;
@@ -289,7 +303,7 @@ public final class FlowTable {
         if (e >= 0) {
             int f = flags[e];
             if (deadlineNs[e] <= nowNs
-                || (f & STATE_MASK) == FlowState.CLOSED && (k.tcpFlags() & (TCP_SYN | TCP_ACK)) == TCP_SYN) {
+                    || (f & STATE_MASK) == FlowState.CLOSED && (k.tcpFlags() & (TCP_SYN | TCP_ACK)) == TCP_SYN) {
                 end(e, END_EXPIRED);
             } else {
                 int direction = srcIsLow == ((f & ORIG_IS_LOW) != 0) ? ORIG : REPLY;
@@ -363,7 +377,8 @@ public final class FlowTable {
                 f |= direction == ORIG ? FIN_ORIG : FIN_REPLY;
                 if (state != FlowState.CLOSED) {
                     newState = (f & (FIN_ORIG | FIN_REPLY)) == (FIN_ORIG | FIN_REPLY)
-                        ? FlowState.CLOSED : FlowState.CLOSING;
+                            ? FlowState.CLOSED
+                            : FlowState.CLOSING;
                 }
             } else if (state == FlowState.NEW) {
                 if (direction == REPLY) {
@@ -412,8 +427,12 @@ public final class FlowTable {
             if ((int) (v >>> 32) == hash) {
                 int e = (int) v - 1;
                 int base = e * KEY_LONGS;
-                if (keys[base] == lowHi && keys[base + 1] == lowLo && keys[base + 2] == highHi
-                    && keys[base + 3] == highLo && keys[base + 4] == meta && keys[base + 5] == vlans) {
+                if (keys[base] == lowHi
+                        && keys[base + 1] == lowLo
+                        && keys[base + 2] == highHi
+                        && keys[base + 3] == highLo
+                        && keys[base + 4] == meta
+                        && keys[base + 5] == vlans) {
                     return e;
                 }
             }
@@ -472,9 +491,11 @@ public final class FlowTable {
         if (expire(nowNs, PRESSURE_SWEEP) > 0) {
             return true;
         }
-        int list = listHead[LIST_CLOSING] >= 0 ? LIST_CLOSING
-            : listHead[LIST_NEW] >= 0 ? LIST_NEW
-            : evictEstablished && listHead[LIST_ESTABLISHED] >= 0 ? LIST_ESTABLISHED : -1;
+        int list = listHead[LIST_CLOSING] >= 0
+                ? LIST_CLOSING
+                : listHead[LIST_NEW] >= 0
+                        ? LIST_NEW
+                        : evictEstablished && listHead[LIST_ESTABLISHED] >= 0 ? LIST_ESTABLISHED : -1;
         if (list < 0) {
             return false;
         }
@@ -753,8 +774,18 @@ public final class FlowTable {
 
     /** Bytes held by this table's arrays (fixed at construction). */
     public long memoryBytes() {
-        return 8L * index.length + 8L * keys.length + 4L * hashes.length + 8L * (ids.length + firstNs.length
-            + lastNs.length + deadlineNs.length + packets.length + bytes.length + passedMask.length
-            + blockedMask.length) + 4L * (flags.length + prev.length + next.length + varsIndex.length);
+        return 8L * index.length
+                + 8L * keys.length
+                + 4L * hashes.length
+                + 8L
+                        * (ids.length
+                                + firstNs.length
+                                + lastNs.length
+                                + deadlineNs.length
+                                + packets.length
+                                + bytes.length
+                                + passedMask.length
+                                + blockedMask.length)
+                + 4L * (flags.length + prev.length + next.length + varsIndex.length);
     }
 }

@@ -27,13 +27,21 @@ import java.util.Objects;
  * </table>
  * Every value must be positive.
  */
-public record FlowTimeouts(Duration tcpNew, Duration tcpEstablished, Duration tcpClosing, Duration tcpClosed,
-                           Duration udpNew, Duration udpEstablished, Duration icmp, Duration otherNew,
-                           Duration otherEstablished) {
+public record FlowTimeouts(
+        Duration tcpNew,
+        Duration tcpEstablished,
+        Duration tcpClosing,
+        Duration tcpClosed,
+        Duration udpNew,
+        Duration udpEstablished,
+        Duration icmp,
+        Duration otherNew,
+        Duration otherEstablished) {
 
     public FlowTimeouts {
-        for (Duration d : new Duration[] {tcpNew, tcpEstablished, tcpClosing, tcpClosed, udpNew, udpEstablished, icmp,
-            otherNew, otherEstablished}) {
+        for (Duration d : new Duration[] {
+            tcpNew, tcpEstablished, tcpClosing, tcpClosed, udpNew, udpEstablished, icmp, otherNew, otherEstablished
+        }) {
             Objects.requireNonNull(d, "timeout");
             if (d.isNegative() || d.isZero()) {
                 throw new IllegalArgumentException("flow timeouts must be positive, got " + d);
@@ -43,9 +51,16 @@ public record FlowTimeouts(Duration tcpNew, Duration tcpEstablished, Duration tc
 
     /** The defaults in the table above. */
     public static FlowTimeouts defaults() {
-        return new FlowTimeouts(Duration.ofSeconds(30), Duration.ofSeconds(3600), Duration.ofSeconds(30),
-            Duration.ofSeconds(10), Duration.ofSeconds(60), Duration.ofSeconds(180), Duration.ofSeconds(30),
-            Duration.ofSeconds(60), Duration.ofSeconds(600));
+        return new FlowTimeouts(
+                Duration.ofSeconds(30),
+                Duration.ofSeconds(3600),
+                Duration.ofSeconds(30),
+                Duration.ofSeconds(10),
+                Duration.ofSeconds(60),
+                Duration.ofSeconds(180),
+                Duration.ofSeconds(30),
+                Duration.ofSeconds(60),
+                Duration.ofSeconds(600));
     }
 
     /** Every timeout set to {@code d} (tests). */
@@ -54,22 +69,22 @@ public record FlowTimeouts(Duration tcpNew, Duration tcpEstablished, Duration tc
     }
 
     public FlowTimeouts withTcp(Duration newFlow, Duration established, Duration closing, Duration closed) {
-        return new FlowTimeouts(newFlow, established, closing, closed, udpNew, udpEstablished, icmp, otherNew,
-            otherEstablished);
+        return new FlowTimeouts(
+                newFlow, established, closing, closed, udpNew, udpEstablished, icmp, otherNew, otherEstablished);
     }
 
     public FlowTimeouts withUdp(Duration newFlow, Duration established) {
-        return new FlowTimeouts(tcpNew, tcpEstablished, tcpClosing, tcpClosed, newFlow, established, icmp, otherNew,
-            otherEstablished);
+        return new FlowTimeouts(
+                tcpNew, tcpEstablished, tcpClosing, tcpClosed, newFlow, established, icmp, otherNew, otherEstablished);
     }
 
     public FlowTimeouts withIcmp(Duration any) {
-        return new FlowTimeouts(tcpNew, tcpEstablished, tcpClosing, tcpClosed, udpNew, udpEstablished, any, otherNew,
-            otherEstablished);
+        return new FlowTimeouts(
+                tcpNew, tcpEstablished, tcpClosing, tcpClosed, udpNew, udpEstablished, any, otherNew, otherEstablished);
     }
 
     public FlowTimeouts withOther(Duration newFlow, Duration established) {
-        return new FlowTimeouts(tcpNew, tcpEstablished, tcpClosing, tcpClosed, udpNew, udpEstablished, icmp, newFlow,
-            established);
+        return new FlowTimeouts(
+                tcpNew, tcpEstablished, tcpClosing, tcpClosed, udpNew, udpEstablished, icmp, newFlow, established);
     }
 }

@@ -41,6 +41,7 @@ public final class FrameBuilder {
     public static final int PROTOCOL_ICMPV6 = 58;
     /** IP protocol "reserved for experimentation", used when no transport is chosen. */
     public static final int PROTOCOL_EXPERIMENTAL = 253;
+
     public static final int TCP_FIN = 0x01;
     public static final int TCP_SYN = 0x02;
     public static final int TCP_RST = 0x04;
@@ -51,12 +52,21 @@ public final class FrameBuilder {
     public static final int ETHERNET_MIN_LENGTH = 60;
 
     private static final ValueLayout.OfShort SHORT_BE =
-        ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+            ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
     private static final ValueLayout.OfInt INT_BE = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
 
-    private enum Network { NONE, IPV4, IPV6 }
+    private enum Network {
+        NONE,
+        IPV4,
+        IPV6
+    }
 
-    private enum Transport { NONE, TCP, UDP, ICMP }
+    private enum Transport {
+        NONE,
+        TCP,
+        UDP,
+        ICMP
+    }
 
     private final byte[] sourceMac;
     private final byte[] destinationMac;
@@ -349,20 +359,19 @@ public final class FrameBuilder {
                 f.set(ValueLayout.JAVA_BYTE, l4 + 1, (byte) icmpCode);
                 f.set(INT_BE, l4 + 4, icmpRest);
                 int sum = network == Network.IPV6
-                    ? transportChecksum(f, ip, l4, protocol, transportLength)
-                    : InternetChecksum.checksum(f, l4, transportLength); // ICMPv4 has no pseudo header
+                        ? transportChecksum(f, ip, l4, protocol, transportLength)
+                        : InternetChecksum.checksum(f, l4, transportLength); // ICMPv4 has no pseudo header
                 f.set(SHORT_BE, l4 + 2, (short) sum);
             }
-            case NONE -> {
-            }
+            case NONE -> {}
         }
         return frame;
     }
 
     private int transportChecksum(MemorySegment f, int ip, int l4, int protocol, int length) {
         long sum = network == Network.IPV4
-            ? InternetChecksum.ipv4PseudoHeader(f, ip, protocol, length)
-            : InternetChecksum.ipv6PseudoHeader(f, ip, protocol, length);
+                ? InternetChecksum.ipv4PseudoHeader(f, ip, protocol, length)
+                : InternetChecksum.ipv6PseudoHeader(f, ip, protocol, length);
         return InternetChecksum.finish(InternetChecksum.add(f, l4, length, sum));
     }
 
@@ -384,8 +393,8 @@ public final class FrameBuilder {
             mac[i] = (byte) Integer.parseInt(parts[i], 16);
         }
         if (mac[0] != 0x02) {
-            throw new IllegalArgumentException("lab MAC addresses must start with 02: (locally administered), got "
-                + text);
+            throw new IllegalArgumentException(
+                    "lab MAC addresses must start with 02: (locally administered), got " + text);
         }
         return mac;
     }
@@ -402,8 +411,11 @@ public final class FrameBuilder {
     static byte[] ipv6Address(String text) {
         InetAddress address = literal(text);
         byte[] bytes = address.getAddress();
-        if (!(address instanceof Inet6Address) || (bytes[0] & 0xFF) != 0x20 || bytes[1] != 0x01
-            || (bytes[2] & 0xFF) != 0x0d || (bytes[3] & 0xFF) != 0xb8) {
+        if (!(address instanceof Inet6Address)
+                || (bytes[0] & 0xFF) != 0x20
+                || bytes[1] != 0x01
+                || (bytes[2] & 0xFF) != 0x0d
+                || (bytes[3] & 0xFF) != 0xb8) {
             throw new IllegalArgumentException("lab IPv6 addresses must lie in 2001:db8::/32, got " + text);
         }
         return bytes;

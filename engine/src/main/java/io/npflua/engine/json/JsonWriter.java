@@ -124,7 +124,8 @@ public final class JsonWriter {
                 default -> {
                     if (c < 0x20 || c == 0x7f || c == '\u2028' || c == '\u2029') {
                         hex(c, out);
-                    } else if (Character.isHighSurrogate(c) && i + 1 < s.length()
+                    } else if (Character.isHighSurrogate(c)
+                            && i + 1 < s.length()
                             && Character.isLowSurrogate(s.charAt(i + 1))) {
                         out.append(c).append(s.charAt(++i));
                     } else if (Character.isSurrogate(c)) {

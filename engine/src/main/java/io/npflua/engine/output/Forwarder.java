@@ -15,11 +15,9 @@ public interface Forwarder extends AutoCloseable {
     boolean forward(Frame frame);
 
     /** Kicks the kernel to send what was queued (e.g. {@code sendto} with {@code MSG_DONTWAIT}); called per batch. */
-    default void flush() {
-    }
+    default void flush() {}
 
     /** Releases the TX ring. */
     @Override
-    default void close() {
-    }
+    default void close() {}
 }

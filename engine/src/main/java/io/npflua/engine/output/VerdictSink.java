@@ -13,8 +13,7 @@ public interface VerdictSink extends AutoCloseable {
     void accept(Frame frame);
 
     /** Pushes buffered data out; called when the worker is idle and before close. */
-    default void flush() {
-    }
+    default void flush() {}
 
     /** Flushes and releases; called once on the worker's thread when it stops. */
     @Override

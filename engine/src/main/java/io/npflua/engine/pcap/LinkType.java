@@ -20,8 +20,7 @@ public final class LinkType {
     /** LINKTYPE_LINUX_SLL2: Linux "cooked" capture v2, 20-byte pseudo header. */
     public static final int LINUX_SLL2 = 276;
 
-    private LinkType() {
-    }
+    private LinkType() {}
 
     /** A short name for messages: {@code EN10MB}, {@code LINUX_SLL}, or {@code LINKTYPE 147} for others. */
     public static String name(int linkType) {

@@ -46,6 +46,5 @@ public final class PcapDescriptor {
      */
     public static final int MAX_CAPTURED_LENGTH = 262_144;
 
-    private PcapDescriptor() {
-    }
+    private PcapDescriptor() {}
 }

@@ -62,12 +62,11 @@ import java.util.Arrays;
  * file, so do not replay a capture that something else is rewriting.
  */
 public final class PcapReader implements AutoCloseable {
-    private static final ValueLayout.OfInt INT_LE =
-        ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfInt INT_LE = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfShort SHORT_LE =
-        ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+            ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfLong LONG_LE =
-        ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+            ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
     private static final long[] POWERS_OF_TEN = new long[19];
 
@@ -224,8 +223,10 @@ public final class PcapReader implements AutoCloseable {
             int capturedLength = u32(at + CAPTURED_LENGTH_OFFSET);
             int wireLength = u32(at + WIRE_LENGTH_OFFSET);
             if (capturedLength < 0 || capturedLength > MAX_CAPTURED_LENGTH) {
-                throw error(at, "record captured length " + Integer.toUnsignedString(capturedLength)
-                    + " exceeds the " + MAX_CAPTURED_LENGTH + "-byte maximum; the file is corrupt from here");
+                throw error(
+                        at,
+                        "record captured length " + Integer.toUnsignedString(capturedLength) + " exceeds the "
+                                + MAX_CAPTURED_LENGTH + "-byte maximum; the file is corrupt from here");
             }
             if (capturedLength > remaining - RECORD_HEADER_LENGTH) {
                 return truncatedTail(at);
@@ -237,8 +238,14 @@ public final class PcapReader implements AutoCloseable {
             }
             long seconds = u32(at + TS_SECONDS_OFFSET) & 0xFFFF_FFFFL;
             long fraction = u32(at + TS_FRACTION_OFFSET) & 0xFFFF_FFFFL;
-            fill(at, at + RECORD_HEADER_LENGTH, capturedLength, wireLength,
-                seconds * NANOS_PER_SECOND + fraction * fractionToNs, 0, classicLinkType);
+            fill(
+                    at,
+                    at + RECORD_HEADER_LENGTH,
+                    capturedLength,
+                    wireLength,
+                    seconds * NANOS_PER_SECOND + fraction * fractionToNs,
+                    0,
+                    classicLinkType);
             return true;
         }
     }
@@ -268,8 +275,14 @@ public final class PcapReader implements AutoCloseable {
             switch (type) {
                 case BLOCK_INTERFACE_DESCRIPTION -> readInterface(at, length);
                 case BLOCK_ENHANCED_PACKET -> {
-                    if (length >= EPB_MIN_LENGTH && packetBlock(at, length, u32(at + EPB_INTERFACE_OFFSET),
-                        EPB_TS_HIGH_OFFSET, EPB_CAPTURED_LENGTH_OFFSET, EPB_DATA_OFFSET)) {
+                    if (length >= EPB_MIN_LENGTH
+                            && packetBlock(
+                                    at,
+                                    length,
+                                    u32(at + EPB_INTERFACE_OFFSET),
+                                    EPB_TS_HIGH_OFFSET,
+                                    EPB_CAPTURED_LENGTH_OFFSET,
+                                    EPB_DATA_OFFSET)) {
                         return true;
                     }
                     if (length < EPB_MIN_LENGTH) {
@@ -277,8 +290,14 @@ public final class PcapReader implements AutoCloseable {
                     }
                 }
                 case BLOCK_PACKET_OBSOLETE -> {
-                    if (length >= PB_MIN_LENGTH && packetBlock(at, length, u16(at + PB_INTERFACE_OFFSET),
-                        PB_TS_HIGH_OFFSET, PB_CAPTURED_LENGTH_OFFSET, PB_DATA_OFFSET)) {
+                    if (length >= PB_MIN_LENGTH
+                            && packetBlock(
+                                    at,
+                                    length,
+                                    u16(at + PB_INTERFACE_OFFSET),
+                                    PB_TS_HIGH_OFFSET,
+                                    PB_CAPTURED_LENGTH_OFFSET,
+                                    PB_DATA_OFFSET)) {
                         return true;
                     }
                     if (length < PB_MIN_LENGTH) {
@@ -301,9 +320,11 @@ public final class PcapReader implements AutoCloseable {
     private int blockLength(long at, long remaining) throws PcapFormatException {
         int length = u32(at + BLOCK_LENGTH_OFFSET);
         if (length < BLOCK_OVERHEAD || (length & 3) != 0 || length > MAX_BLOCK_LENGTH) {
-            throw error(at, "block length " + Integer.toUnsignedString(length)
-                + " is invalid (must be a multiple of 4 between 12 and " + MAX_BLOCK_LENGTH
-                + "); the file is corrupt from here");
+            throw error(
+                    at,
+                    "block length " + Integer.toUnsignedString(length)
+                            + " is invalid (must be a multiple of 4 between 12 and " + MAX_BLOCK_LENGTH
+                            + "); the file is corrupt from here");
         }
         if (length > remaining) {
             truncatedTail(at);
@@ -311,25 +332,32 @@ public final class PcapReader implements AutoCloseable {
         }
         int trailer = u32(at + length - 4);
         if (trailer != length) {
-            throw error(at, "block length " + length + " differs from the length " + Integer.toUnsignedString(trailer)
-                + " at its end; the file is corrupt from here");
+            throw error(
+                    at,
+                    "block length " + length + " differs from the length " + Integer.toUnsignedString(trailer)
+                            + " at its end; the file is corrupt from here");
         }
         return length;
     }
 
-    private boolean packetBlock(long at, int length, int interfaceId, int tsHighOffset, int capturedOffset,
-                                int dataOffset) throws PcapFormatException {
+    private boolean packetBlock(
+            long at, int length, int interfaceId, int tsHighOffset, int capturedOffset, int dataOffset)
+            throws PcapFormatException {
         int capturedLength = u32(at + capturedOffset);
         int wireLength = u32(at + capturedOffset + 4);
         frameNumber++;
         if (interfaceId < 0 || interfaceId >= interfaceCount) {
-            skip(at, "packet block names interface " + Integer.toUnsignedString(interfaceId) + " but the section has "
-                + interfaceCount);
+            skip(
+                    at,
+                    "packet block names interface " + Integer.toUnsignedString(interfaceId) + " but the section has "
+                            + interfaceCount);
             return false;
         }
         if (capturedLength < 0 || capturedLength > length - dataOffset - 4) {
-            skip(at, "packet block claims " + Integer.toUnsignedString(capturedLength) + " captured bytes but holds "
-                + (length - dataOffset - 4));
+            skip(
+                    at,
+                    "packet block claims " + Integer.toUnsignedString(capturedLength) + " captured bytes but holds "
+                            + (length - dataOffset - 4));
             return false;
         }
         if (!usable(at, capturedLength, wireLength, interfaceSnapLength[interfaceId])) {
@@ -337,8 +365,7 @@ public final class PcapReader implements AutoCloseable {
         }
         long units = ((long) u32(at + tsHighOffset) << 32) | (u32(at + tsHighOffset + 4) & 0xFFFF_FFFFL);
         long timestampNs = toNanos(units, interfaceTsResolution[interfaceId]) + interfaceTsOffsetNs[interfaceId];
-        fill(at, at + dataOffset, capturedLength, wireLength, timestampNs, interfaceId,
-            interfaceLinkType[interfaceId]);
+        fill(at, at + dataOffset, capturedLength, wireLength, timestampNs, interfaceId, interfaceLinkType[interfaceId]);
         return true;
     }
 
@@ -376,15 +403,23 @@ public final class PcapReader implements AutoCloseable {
             return false;
         }
         if (wireLength < 0 || wireLength < capturedLength) {
-            skip(at, "record captured length " + capturedLength + " exceeds its wire length "
-                + Integer.toUnsignedString(wireLength));
+            skip(
+                    at,
+                    "record captured length " + capturedLength + " exceeds its wire length "
+                            + Integer.toUnsignedString(wireLength));
             return false;
         }
         return true;
     }
 
-    private void fill(long at, long dataOffset, int capturedLength, int wireLength, long timestampNs,
-                      int interfaceIndex, int linkType) {
+    private void fill(
+            long at,
+            long dataOffset,
+            int capturedLength,
+            int wireLength,
+            long timestampNs,
+            int interfaceIndex,
+            int linkType) {
         PcapRecord r = record;
         r.recordOffset = at;
         r.dataOffset = dataOffset;
@@ -410,8 +445,9 @@ public final class PcapReader implements AutoCloseable {
 
     private void readClassicHeader(int magicLittleEndian) throws PcapFormatException {
         int magic;
-        if (magicLittleEndian == MAGIC_MICROSECONDS || magicLittleEndian == MAGIC_NANOSECONDS
-            || magicLittleEndian == MAGIC_MODIFIED) {
+        if (magicLittleEndian == MAGIC_MICROSECONDS
+                || magicLittleEndian == MAGIC_NANOSECONDS
+                || magicLittleEndian == MAGIC_MODIFIED) {
             bigEndian = false;
             magic = magicLittleEndian;
         } else {
@@ -419,16 +455,24 @@ public final class PcapReader implements AutoCloseable {
             magic = Integer.reverseBytes(magicLittleEndian);
         }
         if (magic == MAGIC_MODIFIED) {
-            throw error(0, "Kuznetzov's modified pcap format (magic 0xa1b2cd34) is not supported; convert it with"
-                + " 'editcap -F pcap IN OUT'");
+            throw error(
+                    0,
+                    "Kuznetzov's modified pcap format (magic 0xa1b2cd34) is not supported; convert it with"
+                            + " 'editcap -F pcap IN OUT'");
         }
         if (magic != MAGIC_MICROSECONDS && magic != MAGIC_NANOSECONDS) {
-            throw error(0, String.format("not a pcap or pcapng file: magic 0x%08x (expected a1b2c3d4, a1b23c4d, "
-                + "their byte-swapped forms, or 0a0d0d0a for pcapng)", magicLittleEndian));
+            throw error(
+                    0,
+                    String.format(
+                            "not a pcap or pcapng file: magic 0x%08x (expected a1b2c3d4, a1b23c4d, "
+                                    + "their byte-swapped forms, or 0a0d0d0a for pcapng)",
+                            magicLittleEndian));
         }
         if (size < FILE_HEADER_LENGTH) {
-            throw error(0, "file header truncated: the file is " + size + " bytes long, the header needs "
-                + FILE_HEADER_LENGTH);
+            throw error(
+                    0,
+                    "file header truncated: the file is " + size + " bytes long, the header needs "
+                            + FILE_HEADER_LENGTH);
         }
         int major = u16(VERSION_MAJOR_OFFSET);
         if (major != VERSION_MAJOR) {
@@ -471,8 +515,10 @@ public final class PcapReader implements AutoCloseable {
         } else if (orderMagic == Integer.reverseBytes(BYTE_ORDER_MAGIC)) {
             bigEndian = true;
         } else {
-            throw error(at + SHB_BYTE_ORDER_MAGIC_OFFSET, String.format(
-                "pcapng byte-order magic is 0x%08x, expected 1a2b3c4d in either byte order", orderMagic));
+            throw error(
+                    at + SHB_BYTE_ORDER_MAGIC_OFFSET,
+                    String.format(
+                            "pcapng byte-order magic is 0x%08x, expected 1a2b3c4d in either byte order", orderMagic));
         }
         int length = blockLength(at, remaining);
         if (length < 0) {
@@ -507,16 +553,19 @@ public final class PcapReader implements AutoCloseable {
                 break;
             }
             if (option + 4 + optionLength > end) {
-                throw error(option, "interface option " + code + " of " + optionLength
-                    + " bytes runs past the end of its block");
+                throw error(
+                        option,
+                        "interface option " + code + " of " + optionLength + " bytes runs past the end of its block");
             }
             if (code == OPTION_IF_TSRESOL && optionLength >= 1) {
                 resolution = segment.get(ValueLayout.JAVA_BYTE, option + 4) & 0xFF;
                 boolean binary = (resolution & 0x80) != 0;
                 int exponent = resolution & 0x7F;
                 if (binary ? exponent > 63 : exponent > 18) {
-                    throw error(option, "interface timestamp resolution if_tsresol=0x"
-                        + Integer.toHexString(resolution) + " is out of range");
+                    throw error(
+                            option,
+                            "interface timestamp resolution if_tsresol=0x" + Integer.toHexString(resolution)
+                                    + " is out of range");
                 }
             } else if (code == OPTION_IF_TSOFFSET && optionLength >= 8) {
                 long seconds = segment.get(LONG_LE, option + 4);
@@ -542,8 +591,9 @@ public final class PcapReader implements AutoCloseable {
     static long toNanos(long units, int resolution) {
         int exponent = resolution & 0x7F;
         if ((resolution & 0x80) == 0) {
-            return exponent <= 9 ? units * POWERS_OF_TEN[9 - exponent]
-                : Long.divideUnsigned(units, POWERS_OF_TEN[exponent - 9]);
+            return exponent <= 9
+                    ? units * POWERS_OF_TEN[9 - exponent]
+                    : Long.divideUnsigned(units, POWERS_OF_TEN[exponent - 9]);
         }
         if (exponent == 0) {
             return units * NANOS_PER_SECOND;

@@ -21,8 +21,7 @@ public final class PcapRecord {
     int interfaceIndex;
     int linkType;
 
-    PcapRecord() {
-    }
+    PcapRecord() {}
 
     /** The whole capture file (mapped or wrapped), not a slice: no allocation per record. */
     public MemorySegment segment() {
@@ -80,7 +79,7 @@ public final class PcapRecord {
     @Override
     public String toString() {
         return "PcapRecord{frame=" + frameNumber + ", ts=" + timestampNs + "ns, caplen=" + capturedLength
-            + ", len=" + wireLength + ", if=" + interfaceIndex + ", linktype=" + LinkType.name(linkType)
-            + ", at=" + recordOffset + "}";
+                + ", len=" + wireLength + ", if=" + interfaceIndex + ", linktype=" + LinkType.name(linkType)
+                + ", at=" + recordOffset + "}";
     }
 }

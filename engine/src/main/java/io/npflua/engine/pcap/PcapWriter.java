@@ -37,10 +37,9 @@ public final class PcapWriter implements AutoCloseable {
 
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
     // Constant layouts let the JIT inline the accesses; the file's byte order is applied by reversing bytes.
-    private static final ValueLayout.OfInt INT_LE =
-        ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfInt INT_LE = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfShort SHORT_LE =
-        ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+            ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     private final FileChannel channel;
     private final String target;
@@ -87,8 +86,10 @@ public final class PcapWriter implements AutoCloseable {
 
     private void writeFileHeader(int linkType) throws IOException {
         MemorySegment b = buffer;
-        putInt(b, PcapDescriptor.MAGIC_OFFSET,
-            nanoseconds ? PcapDescriptor.MAGIC_NANOSECONDS : PcapDescriptor.MAGIC_MICROSECONDS);
+        putInt(
+                b,
+                PcapDescriptor.MAGIC_OFFSET,
+                nanoseconds ? PcapDescriptor.MAGIC_NANOSECONDS : PcapDescriptor.MAGIC_MICROSECONDS);
         putShort(b, PcapDescriptor.VERSION_MAJOR_OFFSET, (short) PcapDescriptor.VERSION_MAJOR);
         putShort(b, PcapDescriptor.VERSION_MINOR_OFFSET, (short) PcapDescriptor.VERSION_MINOR);
         putInt(b, PcapDescriptor.THISZONE_OFFSET, 0);
@@ -109,7 +110,7 @@ public final class PcapWriter implements AutoCloseable {
      * @throws IOException if the file cannot be written (the record is then lost)
      */
     public synchronized void write(long timestampNs, int wireLength, MemorySegment source, long offset, int length)
-        throws IOException {
+            throws IOException {
         if (length < 1 || wireLength < length) {
             throw new IllegalArgumentException("bad record: length " + length + ", wire length " + wireLength);
         }
@@ -144,8 +145,12 @@ public final class PcapWriter implements AutoCloseable {
 
     /** Appends the frame a reader's record describes, with its timestamp and wire length. Allocates nothing. */
     public void write(PcapRecord record) throws IOException {
-        write(record.timestampNs(), record.wireLength(), record.segment(), record.dataOffset(),
-            record.capturedLength());
+        write(
+                record.timestampNs(),
+                record.wireLength(),
+                record.segment(),
+                record.dataOffset(),
+                record.capturedLength());
     }
 
     /** Appends a frame held in a byte array (tests, generators); wraps the array, so it allocates. */
@@ -225,8 +230,8 @@ public final class PcapWriter implements AutoCloseable {
         /** Largest number of bytes stored per frame, 1..262144; 262144 by default. */
         public Builder snapLength(int value) {
             if (value < 1 || value > PcapDescriptor.MAX_CAPTURED_LENGTH) {
-                throw new IllegalArgumentException("snap length must be between 1 and "
-                    + PcapDescriptor.MAX_CAPTURED_LENGTH + ", got " + value);
+                throw new IllegalArgumentException(
+                        "snap length must be between 1 and " + PcapDescriptor.MAX_CAPTURED_LENGTH + ", got " + value);
             }
             snapLength = value;
             return this;
@@ -255,8 +260,8 @@ public final class PcapWriter implements AutoCloseable {
 
         /** Creates or truncates the file, writes the file header and returns the writer. */
         public PcapWriter open() throws IOException {
-            FileChannel channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING);
+            FileChannel channel = FileChannel.open(
+                    path, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
             try {
                 return new PcapWriter(this, channel);
             } catch (IOException | RuntimeException e) {

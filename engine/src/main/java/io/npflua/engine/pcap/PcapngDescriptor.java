@@ -76,6 +76,5 @@ public final class PcapngDescriptor {
      */
     public static final int MAX_BLOCK_LENGTH = 16 * 1024 * 1024;
 
-    private PcapngDescriptor() {
-    }
+    private PcapngDescriptor() {}
 }

@@ -1,8 +1,7 @@
 package io.npflua.engine.rule;
 
-import io.npflua.lua.sandbox.CallOutcome;
-
 import io.npflua.engine.source.Frame;
+import io.npflua.lua.sandbox.CallOutcome;
 
 /** Runs a Java {@link PacketHandler} as a {@link Rule}: exceptions and null verdicts become handler errors. */
 public final class HandlerRule implements Rule {

@@ -1,8 +1,7 @@
 package io.npflua.engine.rule;
 
-import io.npflua.lua.sandbox.CallOutcome;
-
 import io.npflua.engine.source.Frame;
+import io.npflua.lua.sandbox.CallOutcome;
 
 /**
  * A rule written in Java, for programs that embed the engine: {@code Engine.builder().handler("mine", frame -> ...)}.

@@ -1,10 +1,7 @@
 package io.npflua.engine.rule;
 
-import io.npflua.lua.sandbox.CallOutcome;
-
-import io.npflua.lua.core.InstructionBudget;
-import io.npflua.lua.core.BudgetExceededError;
 import io.npflua.engine.source.Frame;
+import io.npflua.lua.sandbox.CallOutcome;
 
 /**
  * One worker's instance of one rule: a Lua script's own state, or a Java {@link PacketHandler}.
@@ -29,6 +26,5 @@ public interface Rule extends AutoCloseable {
 
     /** Frees the instance's state. Called on the control thread once no worker uses the instance any more. */
     @Override
-    default void close() {
-    }
+    default void close() {}
 }

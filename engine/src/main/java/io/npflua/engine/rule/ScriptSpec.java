@@ -11,10 +11,18 @@ import java.util.regex.Pattern;
  * interpreted; null = the factory's default), and its own time, allocation and state-memory limits
  * ({@link ScriptLimits}; null fields = the factory's).
  */
-public record ScriptSpec(String name, String source, String entry, ErrorPolicy onError, long maxInstructions,
-                         ExecutionModel execution, ScriptLimits limits) implements RuleSpec {
+public record ScriptSpec(
+        String name,
+        String source,
+        String entry,
+        ErrorPolicy onError,
+        long maxInstructions,
+        ExecutionModel execution,
+        ScriptLimits limits)
+        implements RuleSpec {
     /** The entry function called when none is named. */
     public static final String DEFAULT_ENTRY = "filter";
+
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
     private static final Pattern ENTRY = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,63}");
 

@@ -12,6 +12,7 @@ public abstract class AbstractFrameSource implements FrameSource {
     protected final String name;
     /** The flyweight handed to consumers, re-pointed at every frame. */
     protected final Frame frame = new Frame();
+
     private boolean closed;
 
     /** @param name for messages, e.g. {@code eth0#1} or a file name */

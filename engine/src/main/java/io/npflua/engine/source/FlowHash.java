@@ -19,8 +19,7 @@ public final class FlowHash {
     private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
     private static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
 
-    private FlowHash() {
-    }
+    private FlowHash() {}
 
     /** The hash of the frame at {@code offset} with {@code length} captured bytes. Allocates nothing. */
     public static int of(MemorySegment segment, long offset, int length) {

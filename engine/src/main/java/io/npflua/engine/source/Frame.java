@@ -1,7 +1,7 @@
 package io.npflua.engine.source;
 
-import java.lang.foreign.ValueLayout;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 
 /**
  * A flyweight view of one captured frame: where its bytes are ({@link #segment()} at {@link #offset()}, for
@@ -107,8 +107,8 @@ public final class Frame {
      * @param header         reads the frame's metadata on demand (the source's flyweight, pointed at this frame)
      * @return this frame
      */
-    public Frame wrap(MemorySegment segment, long offset, int capturedLength, int wireLength, boolean writable,
-                      Header header) {
+    public Frame wrap(
+            MemorySegment segment, long offset, int capturedLength, int wireLength, boolean writable, Header header) {
         this.segment = segment;
         this.offset = offset;
         this.capturedLength = capturedLength;
@@ -188,7 +188,7 @@ public final class Frame {
 
     @Override
     public String toString() {
-        return "Frame[offset=" + offset + ", caplen=" + capturedLength + ", len=" + wireLength + ", ts="
-                + timestampNs() + ", ifindex=" + ifindex() + ", dir=" + direction() + ", writable=" + writable + ']';
+        return "Frame[offset=" + offset + ", caplen=" + capturedLength + ", len=" + wireLength + ", ts=" + timestampNs()
+                + ", ifindex=" + ifindex() + ", dir=" + direction() + ", writable=" + writable + ']';
     }
 }

@@ -49,8 +49,7 @@ public interface FrameSource extends AutoCloseable {
      * record) so that the worker's final drain and stats read balance exactly: every packet the kernel counted is then
      * either dropped or handed out. Called once, on the worker's thread, when the worker stops. Default: nothing.
      */
-    default void quiesce() {
-    }
+    default void quiesce() {}
 
     /** A short name for messages, e.g. {@code eth0#1} or a file name. */
     String name();

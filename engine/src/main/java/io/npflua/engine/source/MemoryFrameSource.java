@@ -33,6 +33,7 @@ public final class MemoryFrameSource extends ReplayFrameSource {
     private int cursor;
     /** The frame being handed out, whose metadata {@link #header} reads. */
     private int current;
+
     private final Frame.Header header = new Frame.Header() {
         @Override
         public long timestampNs() {

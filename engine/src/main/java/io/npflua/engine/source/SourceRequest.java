@@ -7,6 +7,5 @@ import io.npflua.ffm.socket.FanoutMode;
  * among {@code workerCount} workers, the fanout mode, whether frames must be writable (inline bridge), and the
  * snap length (0 = the factory's default).
  */
-public record SourceRequest(String name, int workerIndex, int workerCount, FanoutMode fanout, boolean inline,
-                            int snapLength) {
-}
+public record SourceRequest(
+        String name, int workerIndex, int workerCount, FanoutMode fanout, boolean inline, int snapLength) {}

@@ -7,8 +7,7 @@ package io.npflua.engine.worker;
  */
 public final class ChainBoard {
     /** One published version: {@code chains[i]} belongs to worker {@code i}. */
-    public record Version(long number, RuleChain[] chains) {
-    }
+    public record Version(long number, RuleChain[] chains) {}
 
     private volatile Version current;
 

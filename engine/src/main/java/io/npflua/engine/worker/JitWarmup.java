@@ -4,14 +4,13 @@ import io.npflua.engine.agent.ErrorHandler;
 import io.npflua.engine.counter.WorkerCounter;
 import io.npflua.engine.counter.WorkerCounters;
 import io.npflua.engine.frames.FrameBuilder;
-import io.npflua.lua.sandbox.CallOutcome;
 import io.npflua.engine.source.ring.RingFrameSource;
 import io.npflua.ffm.layout.PacketConstants;
 import io.npflua.ffm.ring.BlockRing;
 import io.npflua.ffm.ring.BlockRingEmulator;
 import io.npflua.ffm.ring.RingGeometry;
 import io.npflua.ffm.ring.SliceScope;
-
+import io.npflua.lua.sandbox.CallOutcome;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.management.CompilationMXBean;
@@ -42,6 +41,7 @@ public final class JitWarmup {
     static final long MAX_COMPILE_WAIT_NS = TimeUnit.SECONDS.toNanos(2);
     /** How long the JIT's total compile time must stay unchanged to count as quiet. */
     private static final long QUIET_NS = TimeUnit.MILLISECONDS.toNanos(60);
+
     private static final long CHECK_NS = TimeUnit.MILLISECONDS.toNanos(20);
     private static final int BATCH = 64;
     /** Rounds of a warm-up, each with fresh states, worker and thread (see {@link #run}). */
@@ -50,16 +50,13 @@ public final class JitWarmup {
     /** An error handler that reports nothing: the warm-up's rule failures say nothing about the real traffic. */
     public static final ErrorHandler SILENT = new ErrorHandler() {
         @Override
-        public void onRuleError(int worker, String rule, CallOutcome kind, String message, long suppressed) {
-        }
+        public void onRuleError(int worker, String rule, CallOutcome kind, String message, long suppressed) {}
 
         @Override
-        public void onWorkerError(int worker, String what, Throwable cause, boolean restarting) {
-        }
+        public void onWorkerError(int worker, String what, Throwable cause, boolean restarting) {}
     };
 
-    private JitWarmup() {
-    }
+    private JitWarmup() {}
 
     /** Makes the throwaway chains of a warm-up, one per round, and frees them again. */
     public interface ChainSource {
@@ -100,16 +97,26 @@ public final class JitWarmup {
                     final RuleChain chain = chains.newChain();
                     final WorkerCounters counters = new WorkerCounters();
                     try {
-                        final Worker worker = new Worker(0, new Worker.Route[] {new Worker.Route(source, null)}, null,
-                                null, new ChainBoard(new RuleChain[] {chain}), SILENT, counters, BATCH,
+                        final Worker worker = new Worker(
+                                0,
+                                new Worker.Route[] {new Worker.Route(source, null)},
+                                null,
+                                null,
+                                new ChainBoard(new RuleChain[] {chain}),
+                                SILENT,
+                                counters,
+                                BATCH,
                                 Long.MAX_VALUE / 4);
-                        Thread t = new Thread(() -> {
-                            while (counters.get(WorkerCounter.SEEN) < target && System.nanoTime() - deadline < 0) {
-                                if (worker.doWork() == 0) {
-                                    synthetic.refill();
-                                }
-                            }
-                        }, "npflua-warmup");
+                        Thread t = new Thread(
+                                () -> {
+                                    while (counters.get(WorkerCounter.SEEN) < target
+                                            && System.nanoTime() - deadline < 0) {
+                                        if (worker.doWork() == 0) {
+                                            synthetic.refill();
+                                        }
+                                    }
+                                },
+                                "npflua-warmup");
                         t.start();
                         t.join();
                     } catch (InterruptedException e) {
@@ -147,7 +154,8 @@ public final class JitWarmup {
             MemorySegment memory = arena.allocate(geometry.sizeBytes(), BLOCK_SIZE);
             ring = new BlockRing(memory, geometry, SliceScope.RING, true);
             kernel = new BlockRingEmulator(memory, geometry, RESERVE);
-            List<MemorySegment> packets = frames().stream().map(MemorySegment::ofArray).toList();
+            List<MemorySegment> packets =
+                    frames().stream().map(MemorySegment::ofArray).toList();
             long ts = System.currentTimeMillis() * 1_000_000L;
             for (int i = 0; ; i++) {
                 MemorySegment p = packets.get(i % packets.size());
@@ -196,7 +204,8 @@ public final class JitWarmup {
     public static List<byte[]> frames() {
         String a = "02:00:00:00:00:01";
         String b = "02:00:00:00:00:02";
-        byte[] http = ("GET /index.html HTTP/1.1\r\n".repeat(60)).substring(0, 1400).getBytes();
+        byte[] http =
+                ("GET /index.html HTTP/1.1\r\n".repeat(60)).substring(0, 1400).getBytes();
         byte[] rtp = new byte[172];
         rtp[0] = (byte) 0x80;
         rtp[1] = 0x00;
@@ -204,20 +213,42 @@ public final class JitWarmup {
         dns[2] = 0x01;
         dns[5] = 0x01;
         return List.of(
-                FrameBuilder.ethernet(a, b).ipv4("198.18.0.1", "198.18.0.2")
+                FrameBuilder.ethernet(a, b)
+                        .ipv4("198.18.0.1", "198.18.0.2")
                         .tcp(40000, 22, 1, 1, FrameBuilder.TCP_PSH | FrameBuilder.TCP_ACK)
-                        .payload("SSH-2.0-OpenSSH_9.6p1 Debian-3ubuntu13\r\n").build(),
-                FrameBuilder.ethernet(a, b).ipv4("198.18.0.3", "198.18.0.2")
+                        .payload("SSH-2.0-OpenSSH_9.6p1 Debian-3ubuntu13\r\n")
+                        .build(),
+                FrameBuilder.ethernet(a, b)
+                        .ipv4("198.18.0.3", "198.18.0.2")
                         .tcp(40001, 22, 1, 1, FrameBuilder.TCP_PSH | FrameBuilder.TCP_ACK)
-                        .payload("SSH-2.0-OpenSSH_6.4\r\n").build(),
-                FrameBuilder.ethernet(a, b).ipv4("198.18.0.1", "198.18.0.2")
-                        .tcp(40002, 80, 1, 1, FrameBuilder.TCP_PSH | FrameBuilder.TCP_ACK).payload(http).build(),
-                FrameBuilder.ethernet(a, b).ipv4("198.18.0.1", "198.18.0.2").udp(40003, 53).payload(dns).build(),
-                FrameBuilder.ethernet(a, b).ipv4("198.18.0.1", "198.18.0.2").udp(40004, 5004).payload(rtp).build(),
-                FrameBuilder.ethernet(a, b).ipv6("2001:db8::1", "2001:db8::2")
-                        .tcp(40005, 443, 1, 1, FrameBuilder.TCP_ACK).payload(new byte[100]).build(),
-                FrameBuilder.ethernet(a, b).vlan(100).ipv4("198.18.0.1", "198.18.0.2")
-                        .echo(true, 1, 1).payload(new byte[56]).build(),
+                        .payload("SSH-2.0-OpenSSH_6.4\r\n")
+                        .build(),
+                FrameBuilder.ethernet(a, b)
+                        .ipv4("198.18.0.1", "198.18.0.2")
+                        .tcp(40002, 80, 1, 1, FrameBuilder.TCP_PSH | FrameBuilder.TCP_ACK)
+                        .payload(http)
+                        .build(),
+                FrameBuilder.ethernet(a, b)
+                        .ipv4("198.18.0.1", "198.18.0.2")
+                        .udp(40003, 53)
+                        .payload(dns)
+                        .build(),
+                FrameBuilder.ethernet(a, b)
+                        .ipv4("198.18.0.1", "198.18.0.2")
+                        .udp(40004, 5004)
+                        .payload(rtp)
+                        .build(),
+                FrameBuilder.ethernet(a, b)
+                        .ipv6("2001:db8::1", "2001:db8::2")
+                        .tcp(40005, 443, 1, 1, FrameBuilder.TCP_ACK)
+                        .payload(new byte[100])
+                        .build(),
+                FrameBuilder.ethernet(a, b)
+                        .vlan(100)
+                        .ipv4("198.18.0.1", "198.18.0.2")
+                        .echo(true, 1, 1)
+                        .payload(new byte[56])
+                        .build(),
                 arpRequest());
     }
 

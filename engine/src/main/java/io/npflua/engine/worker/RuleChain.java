@@ -1,13 +1,13 @@
 package io.npflua.engine.worker;
 
-import java.util.Arrays;
 import io.npflua.engine.agent.ErrorHandler;
 import io.npflua.engine.counter.ScriptCounter;
 import io.npflua.engine.counter.ScriptCounters;
 import io.npflua.engine.rule.ErrorPolicy;
 import io.npflua.engine.rule.Rule;
-import io.npflua.lua.sandbox.CallOutcome;
 import io.npflua.engine.source.Frame;
+import io.npflua.lua.sandbox.CallOutcome;
+import java.util.Arrays;
 
 /**
  * One worker's instance of the rule chain: its own rule instances in load order, each with its counters and error
@@ -32,8 +32,14 @@ public final class RuleChain {
      * @param timingSampleEvery measure time in the rule on one call in this many (a power of two; 1 = every call,
      *                          0 = never)
      */
-    public RuleChain(int worker, String[] names, Rule[] rules, ScriptCounters[] counters, ErrorPolicy[] policies,
-                     int timingSampleEvery, ErrorHandler errors) {
+    public RuleChain(
+            int worker,
+            String[] names,
+            Rule[] rules,
+            ScriptCounters[] counters,
+            ErrorPolicy[] policies,
+            int timingSampleEvery,
+            ErrorHandler errors) {
         if (names.length != rules.length || rules.length != counters.length || counters.length != policies.length) {
             throw new IllegalArgumentException("chain arrays differ in length");
         }

@@ -20,8 +20,8 @@ final class VerdictOutputs {
     private final int worker;
     private boolean sinksDirty;
 
-    VerdictOutputs(VerdictSink passedSink, VerdictSink blockedSink, WorkerCounters counters, ErrorHandler errors,
-                   int worker) {
+    VerdictOutputs(
+            VerdictSink passedSink, VerdictSink blockedSink, WorkerCounters counters, ErrorHandler errors, int worker) {
         this.passedSink = passedSink;
         this.blockedSink = blockedSink;
         this.counters = counters;

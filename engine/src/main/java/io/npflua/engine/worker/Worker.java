@@ -38,8 +38,7 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class Worker implements Agent {
     /** A source and where its passed frames go (null forwarder: capture only). */
-    public record Route(FrameSource source, Forwarder forwarder) {
-    }
+    public record Route(FrameSource source, Forwarder forwarder) {}
 
     private static final VarHandle ADOPTED;
     private static final long DRAIN_LIMIT = 1 << 20;
@@ -70,8 +69,10 @@ public final class Worker implements Agent {
 
     private RuleChain chain;
     private long chainVersion = -1;
+
     @SuppressWarnings("unused") // accessed through ADOPTED
     private long adoptedVersion = -1;
+
     private long nextStatsNs;
     /** True while the chain decides a frame: a death then leaves that frame to be counted as aborted. */
     private boolean inHand;
@@ -85,8 +86,16 @@ public final class Worker implements Agent {
     private int reserved;
 
     /** Builds a worker; nothing runs until a runner calls {@link #doWork()}. */
-    public Worker(int index, Route[] routes, VerdictSink passedSink, VerdictSink blockedSink, ChainBoard board,
-                  ErrorHandler errors, WorkerCounters counters, int batch, long statsIntervalNs) {
+    public Worker(
+            int index,
+            Route[] routes,
+            VerdictSink passedSink,
+            VerdictSink blockedSink,
+            ChainBoard board,
+            ErrorHandler errors,
+            WorkerCounters counters,
+            int batch,
+            long statsIntervalNs) {
         if (routes.length == 0) {
             throw new IllegalArgumentException("a worker needs at least one source");
         }
@@ -282,8 +291,7 @@ public final class Worker implements Agent {
             // A poll that threw handed out the frames counted as seen since it began, plus the one in hand if the
             // consumer threw (the death counts it as seen); the rest of the claim is still this worker's to hand
             // out or give back, so the limit ends with exactly N frames seen, also after a fault.
-            final int used = n >= 0 ? n
-                    : (int) (counters.get(WorkerCounter.SEEN) - seenBefore) + (inHand ? 1 : 0);
+            final int used = n >= 0 ? n : (int) (counters.get(WorkerCounter.SEEN) - seenBefore) + (inHand ? 1 : 0);
             reserved -= used;
             if (used == 0) {
                 // Nothing came: let the other workers have this worker's share before idling.
@@ -392,7 +400,8 @@ public final class Worker implements Agent {
 
     /** Frames the kernel counted that were neither seen nor dropped (yet). */
     private long unaccounted() {
-        return counters.get(WorkerCounter.KERNEL_PACKETS) - counters.get(WorkerCounter.SEEN)
+        return counters.get(WorkerCounter.KERNEL_PACKETS)
+                - counters.get(WorkerCounter.SEEN)
                 - counters.get(WorkerCounter.KERNEL_DROPS);
     }
 

@@ -15,8 +15,7 @@ class AgentRunnerTest {
     private final List<String> reports = new CopyOnWriteArrayList<>();
     private final ErrorHandler errors = new ErrorHandler() {
         @Override
-        public void onRuleError(int worker, String rule, CallOutcome kind, String message, long suppressed) {
-        }
+        public void onRuleError(int worker, String rule, CallOutcome kind, String message, long suppressed) {}
 
         @Override
         public void onWorkerError(int worker, String what, Throwable cause, boolean restarting) {
@@ -25,12 +24,10 @@ class AgentRunnerTest {
     };
     private final IdleStrategy noIdle = new IdleStrategy() {
         @Override
-        public void idle(int workCount) {
-        }
+        public void idle(int workCount) {}
 
         @Override
-        public void reset() {
-        }
+        public void reset() {}
     };
 
     private AgentRunner run(Agent agent, int maxRestarts, AtomicInteger deaths) throws InterruptedException {
@@ -43,17 +40,20 @@ class AgentRunnerTest {
     @Test
     void shouldEndQuietlyWhenTheAgentSaysItIsDone() throws Exception {
         AtomicInteger deaths = new AtomicInteger();
-        AgentRunner r = run(new Agent() {
-            @Override
-            public int doWork() {
-                throw new AgentTerminationException();
-            }
+        AgentRunner r = run(
+                new Agent() {
+                    @Override
+                    public int doWork() {
+                        throw new AgentTerminationException();
+                    }
 
-            @Override
-            public String roleName() {
-                return "test";
-            }
-        }, 3, deaths);
+                    @Override
+                    public String roleName() {
+                        return "test";
+                    }
+                },
+                3,
+                deaths);
         assertEquals(AgentRunner.State.ENDED, r.state());
         assertEquals(List.of(), reports);
         assertEquals(0, deaths.get());
@@ -63,23 +63,26 @@ class AgentRunnerTest {
     void shouldReportAFailedCloseOnceAndEndFailed() throws Exception {
         AtomicInteger deaths = new AtomicInteger();
         AtomicInteger closes = new AtomicInteger();
-        AgentRunner r = run(new Agent() {
-            @Override
-            public int doWork() {
-                throw new AgentTerminationException();
-            }
+        AgentRunner r = run(
+                new Agent() {
+                    @Override
+                    public int doWork() {
+                        throw new AgentTerminationException();
+                    }
 
-            @Override
-            public void onClose(boolean failed) {
-                closes.incrementAndGet();
-                throw new IllegalStateException("cannot release the ring");
-            }
+                    @Override
+                    public void onClose(boolean failed) {
+                        closes.incrementAndGet();
+                        throw new IllegalStateException("cannot release the ring");
+                    }
 
-            @Override
-            public String roleName() {
-                return "test";
-            }
-        }, 3, deaths);
+                    @Override
+                    public String roleName() {
+                        return "test";
+                    }
+                },
+                3,
+                deaths);
         assertEquals(AgentRunner.State.FAILED, r.state());
         assertEquals(List.of("worker failed while stopping: cannot release the ring"), reports);
         assertEquals(1, closes.get(), "close is not tried again");
@@ -90,24 +93,27 @@ class AgentRunnerTest {
     void shouldReportARepeatedDeathOnceThenGiveUp() throws Exception {
         AtomicInteger deaths = new AtomicInteger();
         AtomicInteger failedCloses = new AtomicInteger();
-        AgentRunner r = run(new Agent() {
-            @Override
-            public int doWork() {
-                throw new IllegalStateException("bug");
-            }
+        AgentRunner r = run(
+                new Agent() {
+                    @Override
+                    public int doWork() {
+                        throw new IllegalStateException("bug");
+                    }
 
-            @Override
-            public void onClose(boolean failed) {
-                if (failed) {
-                    failedCloses.incrementAndGet();
-                }
-            }
+                    @Override
+                    public void onClose(boolean failed) {
+                        if (failed) {
+                            failedCloses.incrementAndGet();
+                        }
+                    }
 
-            @Override
-            public String roleName() {
-                return "test";
-            }
-        }, 2, deaths);
+                    @Override
+                    public String roleName() {
+                        return "test";
+                    }
+                },
+                2,
+                deaths);
         assertEquals(AgentRunner.State.FAILED, r.state());
         assertEquals(3, deaths.get(), "every death counted: the first and two restarts");
         assertEquals(2, reports.size(), reports.toString());

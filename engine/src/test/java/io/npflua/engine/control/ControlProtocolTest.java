@@ -49,14 +49,20 @@ class ControlProtocolTest {
         assertEquals(2L, rule.get("generation"));
         assertEquals("check", rule.get("entry"), "reload keeps what it is not told to change");
         assertEquals("pass", engine.script("ssh").source());
-        assertEquals(3L, ((Map<String, Object>) call("{\"cmd\":\"reload\",\"name\":\"ssh\"}").get("rule"))
-                .get("generation"), "reload without source recompiles the current one");
+        assertEquals(
+                3L,
+                ((Map<String, Object>)
+                                call("{\"cmd\":\"reload\",\"name\":\"ssh\"}").get("rule"))
+                        .get("generation"),
+                "reload without source recompiles the current one");
 
         List<Object> rules = (List<Object>) call("{\"cmd\":\"list\"}").get("rules");
         assertEquals(1, rules.size());
         assertEquals("ssh", ((Map<String, Object>) rules.get(0)).get("name"));
 
-        assertEquals("ssh", call("{\"cmd\":\"unload\",\"name\":\"ssh\",\"id\":\"x\"}").get("unloaded"));
+        assertEquals(
+                "ssh",
+                call("{\"cmd\":\"unload\",\"name\":\"ssh\",\"id\":\"x\"}").get("unloaded"));
         assertTrue(engine.list().isEmpty());
     }
 
@@ -64,9 +70,10 @@ class ControlProtocolTest {
     @SuppressWarnings("unchecked")
     void shouldReportStatsWithTheDocumentedFields() throws Exception {
         call("{\"cmd\":\"load\",\"name\":\"a\",\"source\":\"pass\"}");
-        Map<String, Object> stats = (Map<String, Object>) call("{\"cmd\":\"stats\"}").get("stats");
-        for (String key : List.of("frames", "passed", "blocked", "errors", "kernel_packets", "kernel_drops",
-                "scripts", "workers")) {
+        Map<String, Object> stats =
+                (Map<String, Object>) call("{\"cmd\":\"stats\"}").get("stats");
+        for (String key : List.of(
+                "frames", "passed", "blocked", "errors", "kernel_packets", "kernel_drops", "scripts", "workers")) {
             assertTrue(stats.containsKey(key), "stats has " + key + ": " + stats);
         }
         Map<String, Object> script = (Map<String, Object>) ((List<Object>) stats.get("scripts")).get(0);
@@ -98,9 +105,13 @@ class ControlProtocolTest {
         assertError("{\"cmd\":\"list\",\"path\":\"/etc/shadow\"}", "bad_request", "unknown field \"path\"");
         assertError("{\"cmd\":\"load\",\"name\":\"a\"}", "bad_request", "missing \"source\"");
         assertError("{\"cmd\":\"load\",\"name\":\"a b\",\"source\":\"pass\"}", "bad_request", "is invalid");
-        assertError("{\"cmd\":\"load\",\"name\":\"a\",\"source\":\"pass\",\"on_error\":\"explode\"}", "bad_request",
+        assertError(
+                "{\"cmd\":\"load\",\"name\":\"a\",\"source\":\"pass\",\"on_error\":\"explode\"}",
+                "bad_request",
                 "use pass or block");
-        assertError("{\"cmd\":\"load\",\"name\":\"a\",\"source\":\"pass\",\"max_instructions\":-1}", "bad_request",
+        assertError(
+                "{\"cmd\":\"load\",\"name\":\"a\",\"source\":\"pass\",\"max_instructions\":-1}",
+                "bad_request",
                 "non-negative");
         assertError("{\"cmd\":\"load\",\"name\":\"a\",\"source\":1}", "bad_request", "must be a string");
         assertError("{\"cmd\":\"list\",\"id\":[1]}", "bad_request", "\"id\"");

@@ -7,9 +7,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.npflua.engine.Engine;
 import io.npflua.engine.EngineFixtures;
+import io.npflua.engine.agent.ErrorHandler;
 import io.npflua.engine.counter.EngineSnapshot;
 import io.npflua.engine.json.JsonReader;
-import io.npflua.engine.agent.ErrorHandler;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -31,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ControlServerTest {
     @TempDir
     Path dir;
+
     private Engine engine;
     private ControlServer server;
     private Path socket;
@@ -50,8 +51,9 @@ class ControlServerTest {
 
     @Test
     void shouldCreateTheSocketOwnerOnlyWithNoLeftovers() throws Exception {
-        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(socket,
-                LinkOption.NOFOLLOW_LINKS)));
+        assertEquals(
+                "rw-------",
+                PosixFilePermissions.toString(Files.getPosixFilePermissions(socket, LinkOption.NOFOLLOW_LINKS)));
         assertEquals(System.getProperty("user.name"), Files.getOwner(socket).getName());
         try (var files = Files.list(dir)) {
             assertEquals(List.of(socket), files.toList(), "the private staging directory is gone");
@@ -178,15 +180,16 @@ class ControlServerTest {
 
     @Test
     void shouldRefuseToReplaceALiveSocketOrAFile() throws Exception {
-        IOException live = assertThrows(IOException.class,
-                () -> ControlServer.start(socket, line -> "{}", ErrorHandler.STDERR));
+        IOException live =
+                assertThrows(IOException.class, () -> ControlServer.start(socket, line -> "{}", ErrorHandler.STDERR));
         assertTrue(live.getMessage().contains("another engine is listening"), live.getMessage());
         Path file = Files.writeString(dir.resolve("plain"), "data");
-        IOException notSocket = assertThrows(IOException.class,
-                () -> ControlServer.start(file, line -> "{}", ErrorHandler.STDERR));
+        IOException notSocket =
+                assertThrows(IOException.class, () -> ControlServer.start(file, line -> "{}", ErrorHandler.STDERR));
         assertTrue(notSocket.getMessage().contains("is not a socket"), notSocket.getMessage());
         assertEquals("data", Files.readString(file));
-        IOException noDir = assertThrows(IOException.class,
+        IOException noDir = assertThrows(
+                IOException.class,
                 () -> ControlServer.start(dir.resolve("missing/x.sock"), line -> "{}", ErrorHandler.STDERR));
         assertTrue(noDir.getMessage().contains("does not exist"), noDir.getMessage());
     }
@@ -198,8 +201,9 @@ class ControlServerTest {
         ch.bind(UnixDomainSocketAddress.of(stale));
         ch.close(); // the file stays, nobody listens
         assertTrue(Files.exists(stale, LinkOption.NOFOLLOW_LINKS));
-        try (ControlServer second = ControlServer.start(stale, new ControlProtocol(engine)::handle,
-                ErrorHandler.STDERR); ControlClient c = ControlClient.connect(stale)) {
+        try (ControlServer second =
+                        ControlServer.start(stale, new ControlProtocol(engine)::handle, ErrorHandler.STDERR);
+                ControlClient c = ControlClient.connect(stale)) {
             assertEquals(Boolean.TRUE, c.ping().get("ok"));
         }
     }
@@ -207,22 +211,29 @@ class ControlServerTest {
     @Test
     void shouldRefuseAnotherUserAtTheFileAndAtThePeerCredentialCheck() throws Exception {
         assumeTrue("root".equals(System.getProperty("user.name")), "needs root to run a client as nobody");
-        assumeTrue(Files.isExecutable(Path.of("/usr/bin/setpriv")) && Files.isExecutable(Path.of("/usr/bin/python3")),
+        assumeTrue(
+                Files.isExecutable(Path.of("/usr/bin/setpriv")) && Files.isExecutable(Path.of("/usr/bin/python3")),
                 "needs setpriv and /usr/bin/python3");
         // A directory nobody may enter, so that only the socket's own mode and SO_PEERCRED stand in the way.
         Path open = Files.createTempDirectory(Path.of("/tmp"), "npflua-ctl-");
         Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rwxr-xr-x"));
         try {
             Path strict = open.resolve("strict.sock");
-            try (ControlServer s = ControlServer.start(strict, new ControlProtocol(engine)::handle,
-                    ErrorHandler.STDERR)) {
+            try (ControlServer s =
+                    ControlServer.start(strict, new ControlProtocol(engine)::handle, ErrorHandler.STDERR)) {
                 assertEquals("EACCES", asNobody(strict, "{\"cmd\":\"list\"}"), "mode 0600 keeps nobody out");
             }
             Path wide = open.resolve("wide.sock");
-            try (ControlServer s = ControlServer.start(wide, new ControlProtocol(engine)::handle,
-                    ErrorHandler.STDERR, PosixFilePermissions.fromString("rw-rw-rw-"))) {
-                for (String cmd : List.of("{\"cmd\":\"list\"}", "{\"cmd\":\"stats\"}",
-                        "{\"cmd\":\"load\",\"name\":\"evil\",\"source\":\"block\"}", "{\"cmd\":\"unload\",\"name\":\"x\"}")) {
+            try (ControlServer s = ControlServer.start(
+                    wide,
+                    new ControlProtocol(engine)::handle,
+                    ErrorHandler.STDERR,
+                    PosixFilePermissions.fromString("rw-rw-rw-"))) {
+                for (String cmd : List.of(
+                        "{\"cmd\":\"list\"}",
+                        "{\"cmd\":\"stats\"}",
+                        "{\"cmd\":\"load\",\"name\":\"evil\",\"source\":\"block\"}",
+                        "{\"cmd\":\"unload\",\"name\":\"x\"}")) {
                     String answer = asNobody(wide, cmd);
                     assertTrue(answer.startsWith("{"), answer);
                     Map<String, Object> r = JsonReader.parseObject(answer);
@@ -255,8 +266,18 @@ class ControlServerTest {
                     pass  # the server may answer and hang up before reading the request
                 print(s.makefile().readline().strip())
                 """;
-        Process p = new ProcessBuilder("/usr/bin/setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
-                "/usr/bin/python3", "-c", py, socket.toString(), request).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(
+                        "/usr/bin/setpriv",
+                        "--reuid=nobody",
+                        "--regid=nogroup",
+                        "--clear-groups",
+                        "/usr/bin/python3",
+                        "-c",
+                        py,
+                        socket.toString(),
+                        request)
+                .redirectErrorStream(true)
+                .start();
         assertTrue(p.waitFor(30, TimeUnit.SECONDS), "client as nobody finished");
         return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
     }

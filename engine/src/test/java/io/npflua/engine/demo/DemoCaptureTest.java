@@ -1,12 +1,15 @@
 package io.npflua.engine.demo;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 import io.npflua.engine.demo.DemoCaptureGenerator.DemoFrame;
 import io.npflua.engine.pcap.LinkType;
 import io.npflua.engine.pcap.PcapReader;
 import io.npflua.engine.pcap.TimestampPrecision;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,12 +23,8 @@ import java.util.List;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The bundled demo capture is what the generator makes, and the golden verdicts computed by lua5.4
@@ -46,10 +45,13 @@ class DemoCaptureTest {
         Path fresh = dir.resolve("demo.pcap");
         List<DemoFrame> frames = DemoCaptureGenerator.frames();
         DemoCaptureGenerator.write(fresh, frames);
-        assertArrayEquals(Files.readAllBytes(fresh), resource(RESOURCE),
-            "demo.pcap is stale: regenerate it (see DemoCaptureGenerator) and the golden verdicts");
-        assertEquals(DemoCaptureGenerator.index(frames),
-            new String(resource("/io/npflua/engine/demo/demo.txt"), StandardCharsets.UTF_8));
+        assertArrayEquals(
+                Files.readAllBytes(fresh),
+                resource(RESOURCE),
+                "demo.pcap is stale: regenerate it (see DemoCaptureGenerator) and the golden verdicts");
+        assertEquals(
+                DemoCaptureGenerator.index(frames),
+                new String(resource("/io/npflua/engine/demo/demo.txt"), StandardCharsets.UTF_8));
     }
 
     @Test
@@ -101,11 +103,34 @@ class DemoCaptureTest {
         assumeTrue(onPath("tshark"), "tshark is not installed (apt-get install tshark); skipping");
         Path file = dir.resolve("demo.pcap");
         Files.write(file, resource(RESOURCE));
-        Process p = new ProcessBuilder("tshark", "-r", file.toString(), "-o", "tcp.check_checksum:TRUE", "-o",
-            "udp.check_checksum:TRUE", "-o", "ip.check_checksum:TRUE", "-T", "fields", "-E", "occurrence=f", "-e",
-            "ip.checksum.status", "-e", "tcp.checksum.status", "-e", "udp.checksum.status", "-e",
-            "icmp.checksum.status", "-e", "icmpv6.checksum.status", "-e", "_ws.malformed")
-            .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        Process p = new ProcessBuilder(
+                        "tshark",
+                        "-r",
+                        file.toString(),
+                        "-o",
+                        "tcp.check_checksum:TRUE",
+                        "-o",
+                        "udp.check_checksum:TRUE",
+                        "-o",
+                        "ip.check_checksum:TRUE",
+                        "-T",
+                        "fields",
+                        "-E",
+                        "occurrence=f",
+                        "-e",
+                        "ip.checksum.status",
+                        "-e",
+                        "tcp.checksum.status",
+                        "-e",
+                        "udp.checksum.status",
+                        "-e",
+                        "icmp.checksum.status",
+                        "-e",
+                        "icmpv6.checksum.status",
+                        "-e",
+                        "_ws.malformed")
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(0, p.waitFor());
         String[] lines = out.replaceAll("\\n+$", "").split("\n");

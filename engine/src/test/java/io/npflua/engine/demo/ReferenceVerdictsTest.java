@@ -1,7 +1,8 @@
 package io.npflua.engine.demo;
 
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.File;
 import java.io.IOException;
@@ -9,10 +10,8 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The golden verdicts are reproducible: running the reference runner with lua5.4 today gives the committed
@@ -27,9 +26,14 @@ class ReferenceVerdictsTest {
         assumeTrue(onPath("lua5.4"), "lua5.4 is not installed (apt-get install lua5.4); skipping");
         Path runner = ROOT.resolve("tools/reference/run.lua");
         assumeTrue(Files.isRegularFile(runner), "not run from the engine module of a full checkout: " + runner);
-        Process p = new ProcessBuilder("lua5.4", runner.toString(), ROOT.resolve("examples/" + script + ".lua")
-            .toString(), ROOT.resolve("engine/src/main/resources/io/npflua/engine/demo/demo.pcap").toString())
-            .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        Process p = new ProcessBuilder(
+                        "lua5.4",
+                        runner.toString(),
+                        ROOT.resolve("examples/" + script + ".lua").toString(),
+                        ROOT.resolve("engine/src/main/resources/io/npflua/engine/demo/demo.pcap")
+                                .toString())
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(0, p.waitFor());
         assertEquals(verdictLines("/golden/" + golden + ".verdicts"), out);

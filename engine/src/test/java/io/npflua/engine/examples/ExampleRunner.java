@@ -12,7 +12,6 @@ import io.npflua.lua.sandbox.ScriptOptions;
 import io.npflua.lua.sandbox.ScriptState;
 import io.npflua.lua.shared.SharedModule;
 import io.npflua.lua.shared.SharedTables;
-
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -39,8 +38,8 @@ final class ExampleRunner {
     private long nowNs;
     private final SharedTables tables = new SharedTables(() -> nowNs);
     private final ModuleRegistry modules = new ModuleRegistry()
-        .register("data", (globals, scriptName) -> DataLib.newModule())
-        .register(SharedModule.NAME, new SharedModule(tables));
+            .register("data", (globals, scriptName) -> DataLib.newModule())
+            .register(SharedModule.NAME, new SharedModule(tables));
 
     /** Loads {@code examples/<file>} into a new state (one "worker") of this runner. */
     ScriptState load(String file) throws IOException, ScriptLoadException {
@@ -62,8 +61,7 @@ final class ExampleRunner {
 
     /** Errors are kept as {@link ScriptState#lastError()} for the tests; nothing is printed. */
     private ScriptOptions options(String name, String source) {
-        return ScriptOptions.of(name, source).withModules(modules).withErrorListener((script, outcome, message) -> {
-        });
+        return ScriptOptions.of(name, source).withModules(modules).withErrorListener((script, outcome, message) -> {});
     }
 
     /** Calls of every replay so far that failed (a state does not count its calls: its caller does). */
@@ -82,13 +80,14 @@ final class ExampleRunner {
      * that pass are written to it as they are after the call (rewritten or not).
      */
     List<CallOutcome> replay(Path capture, boolean writable, PcapWriter passed, ScriptState... workers)
-        throws IOException {
+            throws IOException {
         List<CallOutcome> outcomes = new ArrayList<>();
         PacketData[] packets = new PacketData[workers.length];
         for (int i = 0; i < packets.length; i++) {
             packets[i] = new PacketData();
         }
-        try (Arena arena = Arena.ofConfined(); PcapReader reader = PcapReader.open(capture)) {
+        try (Arena arena = Arena.ofConfined();
+                PcapReader reader = PcapReader.open(capture)) {
             MemorySegment buffer = arena.allocate(PcapWriter.DEFAULT_SNAP_LENGTH);
             int frame = 0;
             while (reader.next()) {

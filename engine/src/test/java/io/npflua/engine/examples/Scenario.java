@@ -2,7 +2,6 @@ package io.npflua.engine.examples;
 
 import io.npflua.engine.pcap.PcapWriter;
 import io.npflua.lua.sandbox.CallOutcome;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,8 +15,7 @@ final class Scenario {
     /** Capture time of the first frame: 2026-01-15 10:00:00 UTC. */
     static final long START_NS = 1_768_471_200_000_000_000L;
 
-    private record Step(long timestampNs, byte[] frame, CallOutcome expected, String what) {
-    }
+    private record Step(long timestampNs, byte[] frame, CallOutcome expected, String what) {}
 
     private final List<Step> steps = new ArrayList<>();
 
@@ -47,8 +45,12 @@ final class Scenario {
     String lines(List<CallOutcome> outcomes) {
         StringBuilder b = new StringBuilder();
         for (int i = 0; i < Math.max(outcomes.size(), steps.size()); i++) {
-            b.append(i + 1).append(' ').append(i < outcomes.size() ? outcomes.get(i) : "(no call)").append("  ")
-                .append(i < steps.size() ? steps.get(i).what() : "(no frame)").append('\n');
+            b.append(i + 1)
+                    .append(' ')
+                    .append(i < outcomes.size() ? outcomes.get(i) : "(no call)")
+                    .append("  ")
+                    .append(i < steps.size() ? steps.get(i).what() : "(no frame)")
+                    .append('\n');
         }
         return b.toString();
     }

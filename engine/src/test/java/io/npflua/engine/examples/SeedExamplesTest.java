@@ -1,17 +1,16 @@
 package io.npflua.engine.examples;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
 import io.npflua.lua.sandbox.CallOutcome;
 import io.npflua.lua.sandbox.ScriptState;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
+import org.junit.jupiter.api.Test;
 
 /**
  * The seed's two scripts, examples/ssh-version.lua and examples/rtp-h263.lua, run in the sandbox over the bundled
@@ -19,8 +18,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
  * {@code src/test/resources/golden}, see its README).
  */
 class SeedExamplesTest {
-    private static final Path DEMO = ExampleRunner.ROOT.resolve(
-        "engine/src/main/resources/io/npflua/engine/demo/demo.pcap");
+    private static final Path DEMO =
+            ExampleRunner.ROOT.resolve("engine/src/main/resources/io/npflua/engine/demo/demo.pcap");
 
     @Test
     void shouldGiveTheGoldenVerdictsForRtpH263OverTheDemoCapture() throws Exception {

@@ -1,15 +1,14 @@
 package io.npflua.engine.flow;
 
-import io.npflua.engine.frames.FrameBuilder;
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
+import io.npflua.engine.frames.FrameBuilder;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 import java.util.SplittableRandom;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import org.junit.jupiter.api.Test;
 
 class FlowKeyTest {
     private static final String MAC_A = "02:00:00:00:00:01";
@@ -31,8 +30,9 @@ class FlowKeyTest {
 
     @Test
     void shouldExtractIpv4TcpKeyFlagsAndPayload() {
-        byte[] frame = v4().tcp(40000, 22, 1, 2, FrameBuilder.TCP_SYN | FrameBuilder.TCP_ACK).payload("hello")
-            .build();
+        byte[] frame = v4().tcp(40000, 22, 1, 2, FrameBuilder.TCP_SYN | FrameBuilder.TCP_ACK)
+                .payload("hello")
+                .build();
         assertEquals(FlowKey.OK, parse(frame));
         assertEquals(4, key.ipVersion());
         assertEquals(FlowKey.PROTO_TCP, key.protocol());
@@ -99,35 +99,55 @@ class FlowKeyTest {
 
     @Test
     void shouldReadOneAndTwoVlanTagsAndTreatVidZeroAsUntagged() {
-        assertEquals(FlowKey.OK, parse(FrameBuilder.ethernet(MAC_A, MAC_B).vlan(100)
-            .ipv4("198.18.0.1", "198.18.0.2").udp(1, 2).build()));
+        assertEquals(
+                FlowKey.OK,
+                parse(FrameBuilder.ethernet(MAC_A, MAC_B)
+                        .vlan(100)
+                        .ipv4("198.18.0.1", "198.18.0.2")
+                        .udp(1, 2)
+                        .build()));
         assertEquals(100, key.outerVlan());
         assertEquals(0, key.innerVlan());
         assertEquals(18, key.networkOffset());
         assertEquals(1, key.srcPort());
 
-        assertEquals(FlowKey.OK, parse(FrameBuilder.ethernet(MAC_A, MAC_B).qinq(10, 20)
-            .ipv6("2001:db8::1", "2001:db8::2").tcp(1, 2, 0, 0, FrameBuilder.TCP_SYN).build()));
+        assertEquals(
+                FlowKey.OK,
+                parse(FrameBuilder.ethernet(MAC_A, MAC_B)
+                        .qinq(10, 20)
+                        .ipv6("2001:db8::1", "2001:db8::2")
+                        .tcp(1, 2, 0, 0, FrameBuilder.TCP_SYN)
+                        .build()));
         assertEquals(10, key.outerVlan());
         assertEquals(20, key.innerVlan());
         assertEquals(22, key.networkOffset());
         assertEquals(2, key.dstPort());
 
-        assertEquals(FlowKey.OK, parse(FrameBuilder.ethernet(MAC_A, MAC_B).tag(FrameBuilder.TPID_8021Q, 5, 0)
-            .ipv4("198.18.0.1", "198.18.0.2").udp(1, 2).build()));
+        assertEquals(
+                FlowKey.OK,
+                parse(FrameBuilder.ethernet(MAC_A, MAC_B)
+                        .tag(FrameBuilder.TPID_8021Q, 5, 0)
+                        .ipv4("198.18.0.1", "198.18.0.2")
+                        .udp(1, 2)
+                        .build()));
         assertEquals(0, key.outerVlan());
         assertEquals(0, key.innerVlan());
     }
 
     @Test
     void shouldGiveNoFlowToThreeTagsAndNonIpFrames() {
-        byte[] twoTags = FrameBuilder.ethernet(MAC_A, MAC_B).qinq(10, 20).ipv4("198.18.0.1", "198.18.0.2")
-            .udp(1, 2).build();
+        byte[] twoTags = FrameBuilder.ethernet(MAC_A, MAC_B)
+                .qinq(10, 20)
+                .ipv4("198.18.0.1", "198.18.0.2")
+                .udp(1, 2)
+                .build();
         // Turn the EtherType after the second tag into a third 802.1Q TPID.
         twoTags[20] = (byte) 0x81;
         twoTags[21] = 0x00;
         assertEquals(FlowKey.NOT_IP, parse(twoTags));
-        assertEquals(FlowKey.NOT_IP, parse(FrameBuilder.ethernet(MAC_A, MAC_B).payload("arp?").build()));
+        assertEquals(
+                FlowKey.NOT_IP,
+                parse(FrameBuilder.ethernet(MAC_A, MAC_B).payload("arp?").build()));
         byte[] arp = new byte[42];
         arp[12] = 0x08;
         arp[13] = 0x06;
@@ -137,18 +157,27 @@ class FlowKeyTest {
     @Test
     void shouldNeverThrowAndOnlyGiveAFlowOnceTheNeededHeadersAreCaptured() {
         byte[][] frames = {
-            v4().tcp(1000, 80, 1, 2, FrameBuilder.TCP_ACK).payload("GET / HTTP/1.1\r\n").build(),
+            v4().tcp(1000, 80, 1, 2, FrameBuilder.TCP_ACK)
+                    .payload("GET / HTTP/1.1\r\n")
+                    .build(),
             v6().udp(1000, 53).payload("query").build(),
-            FrameBuilder.ethernet(MAC_A, MAC_B).qinq(1, 2).ipv4("198.18.0.1", "198.18.0.2").echo(true, 9, 9).build(),
-            withIpv6Extensions(v6().tcp(1, 2, 0, 0, FrameBuilder.TCP_SYN).payload("x").build(), 0, 60, 43),
+            FrameBuilder.ethernet(MAC_A, MAC_B)
+                    .qinq(1, 2)
+                    .ipv4("198.18.0.1", "198.18.0.2")
+                    .echo(true, 9, 9)
+                    .build(),
+            withIpv6Extensions(
+                    v6().tcp(1, 2, 0, 0, FrameBuilder.TCP_SYN).payload("x").build(), 0, 60, 43),
         };
         int[] needed = {14 + 20 + 20, 14 + 40 + 8, 22 + 20 + 8, 14 + 40 + 8 + 8 + 8 + 20};
         for (int f = 0; f < frames.length; f++) {
             MemorySegment segment = MemorySegment.ofArray(frames[f]);
             for (int length = 0; length <= frames[f].length; length++) {
                 int result = key.parse(segment, 0, length);
-                assertEquals(length >= needed[f] ? FlowKey.OK : FlowKey.TRUNCATED, result,
-                    "frame " + f + " cut at " + length);
+                assertEquals(
+                        length >= needed[f] ? FlowKey.OK : FlowKey.TRUNCATED,
+                        result,
+                        "frame " + f + " cut at " + length);
             }
         }
     }
@@ -160,8 +189,8 @@ class FlowKeyTest {
         assertEquals(FlowKey.MALFORMED, parse(set16(tcp.clone(), 16, 30)), "total length cuts the TCP header");
         assertEquals(FlowKey.MALFORMED, parse(set8(tcp.clone(), 14, 0x44)), "IHL 4");
         assertEquals(FlowKey.MALFORMED, parse(set8(tcp.clone(), 14, 0x55)), "version 5");
-        assertEquals(FlowKey.TRUNCATED, parse(set16(set8(tcp.clone(), 14, 0x4f), 16, 100)),
-            "IHL 15 beyond the capture");
+        assertEquals(
+                FlowKey.TRUNCATED, parse(set16(set8(tcp.clone(), 14, 0x4f), 16, 100)), "IHL 15 beyond the capture");
         assertEquals(FlowKey.MALFORMED, parse(set8(tcp.clone(), 46, 0x40)), "TCP data offset 4");
         // A total length beyond the capture is a snap length: the key is still there.
         assertEquals(FlowKey.OK, parse(set16(tcp.clone(), 16, 1500)));
@@ -172,8 +201,10 @@ class FlowKeyTest {
         assertEquals(FlowKey.MALFORMED, parse(set8(udp6.clone(), 14, 0x40)), "version 4 in an IPv6 EtherType");
         byte[] ext = withIpv6Extensions(v6().udp(1, 2).build(), 60);
         assertEquals(FlowKey.OK, parse(ext));
-        assertEquals(FlowKey.TRUNCATED, parse(set16(set8(ext.clone(), 55, 200), 18, 1700)),
-            "extension runs past the capture");
+        assertEquals(
+                FlowKey.TRUNCATED,
+                parse(set16(set8(ext.clone(), 55, 200), 18, 1700)),
+                "extension runs past the capture");
         assertEquals(FlowKey.MALFORMED, parse(set8(ext.clone(), 55, 200)), "extension runs past the payload");
     }
 
@@ -187,7 +218,8 @@ class FlowKeyTest {
 
     @Test
     void shouldKeyFirstFragmentsByPortsAndGiveLaterFragmentsNoFlow() {
-        byte[] first = v4().dontFragment(false).udp(4000, 5000).payload(new byte[100]).build();
+        byte[] first =
+                v4().dontFragment(false).udp(4000, 5000).payload(new byte[100]).build();
         set16(first, 20, 0x2000); // MF, offset 0
         assertEquals(FlowKey.OK, parse(first));
         assertEquals(4000, key.srcPort());
@@ -197,7 +229,8 @@ class FlowKeyTest {
         set16(later, 20, 185); // last fragment
         assertEquals(FlowKey.LATER_FRAGMENT, parse(later));
 
-        byte[] first6 = withIpv6Extensions(v6().udp(4000, 5000).payload(new byte[100]).build(), 44);
+        byte[] first6 =
+                withIpv6Extensions(v6().udp(4000, 5000).payload(new byte[100]).build(), 44);
         set16(first6, 56, 0x0001); // offset 0, M
         assertEquals(FlowKey.OK, parse(first6));
         assertEquals(FlowKey.PROTO_UDP, key.protocol());
@@ -208,7 +241,8 @@ class FlowKeyTest {
 
     @Test
     void shouldSkipIpv6ExtensionChainsButNotEndlessOnes() {
-        byte[] frame = withIpv6Extensions(v6().tcp(7, 8, 0, 0, FrameBuilder.TCP_SYN).build(), 0, 43, 60, 51);
+        byte[] frame =
+                withIpv6Extensions(v6().tcp(7, 8, 0, 0, FrameBuilder.TCP_SYN).build(), 0, 43, 60, 51);
         assertEquals(FlowKey.OK, parse(frame));
         assertEquals(FlowKey.PROTO_TCP, key.protocol());
         assertEquals(7, key.srcPort());

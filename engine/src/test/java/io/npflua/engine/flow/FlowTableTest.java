@@ -1,10 +1,14 @@
 package io.npflua.engine.flow;
 
+import static io.npflua.engine.flow.FlowTable.ORIG;
+import static io.npflua.engine.flow.FlowTable.REPLY;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.npflua.engine.flow.RawFrames.Tuple;
 import io.npflua.engine.frames.FrameBuilder;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.time.Duration;
@@ -15,13 +19,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
-
-import static io.npflua.engine.flow.FlowTable.ORIG;
-import static io.npflua.engine.flow.FlowTable.REPLY;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 class FlowTableTest {
     private static final long S = 1_000_000_000L;
@@ -214,9 +213,13 @@ class FlowTableTest {
         assertEquals(FlowState.ESTABLISHED, table.state(e));
 
         byte[] request = FrameBuilder.ethernet("02:00:00:00:00:01", "02:00:00:00:00:02")
-            .ipv4("198.18.0.1", "198.18.0.2").echo(true, 77, 1).build();
+                .ipv4("198.18.0.1", "198.18.0.2")
+                .echo(true, 77, 1)
+                .build();
         byte[] reply = FrameBuilder.ethernet("02:00:00:00:00:02", "02:00:00:00:00:01")
-            .ipv4("198.18.0.2", "198.18.0.1").echo(false, 77, 1).build();
+                .ipv4("198.18.0.2", "198.18.0.1")
+                .echo(false, 77, 1)
+                .build();
         int p = table.track(MemorySegment.ofArray(request), 0, request.length, request.length, 3);
         assertEquals(FlowState.NEW, table.state(p));
         assertEquals(p, table.track(MemorySegment.ofArray(reply), 0, reply.length, reply.length, 4));
@@ -275,7 +278,8 @@ class FlowTableTest {
     void shouldStartANewFlowWhenAnExpiredOneIsSeenAgainAndHonourConfiguredTimeouts() {
         FlowTimeouts timeouts = FlowTimeouts.defaults().withUdp(Duration.ofSeconds(5), Duration.ofSeconds(7));
         List<Integer> ended = new ArrayList<>();
-        FlowTable table = table(FlowTableOptions.defaults().withTimeouts(timeouts).withSweepPerLookup(0));
+        FlowTable table =
+                table(FlowTableOptions.defaults().withTimeouts(timeouts).withSweepPerLookup(0));
         table.endListener((entry, reason) -> ended.add(reason));
         Tuple u = udp6(1, 2);
         int e = track(table, u, 0, 0);
@@ -324,8 +328,16 @@ class FlowTableTest {
         }
         for (int i = 0; i < 100_000; i++) {
             now += 1_000; // 1 µs per SYN: 0.1 s in all, no timeout is reached
-            Tuple syn = new Tuple(4, FlowKey.PROTO_TCP, 0, 0, 0xc6120000L | random.nextInt(1 << 16), 0,
-                0xc6130001L, random.nextInt(65536), 443);
+            Tuple syn = new Tuple(
+                    4,
+                    FlowKey.PROTO_TCP,
+                    0,
+                    0,
+                    0xc6120000L | random.nextInt(1 << 16),
+                    0,
+                    0xc6130001L,
+                    random.nextInt(65536),
+                    443);
             int e = track(table, syn, SYN, now);
             assertTrue(e >= 0, "a new flow takes a half-open one's place");
             assertTrue(table.active() <= max);
@@ -407,8 +419,10 @@ class FlowTableTest {
     void shouldMatchAHashMapModelUnderHeavyChurn() {
         int max = 512; // a power of two: the index has exactly 1024 slots, so runs get long and wrap around
         long timeout = 10 * S;
-        FlowTable table = table(FlowTableOptions.defaults().withMaxFlows(max).withSweepPerLookup(0)
-            .withTimeouts(FlowTimeouts.all(Duration.ofNanos(timeout))));
+        FlowTable table = table(FlowTableOptions.defaults()
+                .withMaxFlows(max)
+                .withSweepPerLookup(0)
+                .withTimeouts(FlowTimeouts.all(Duration.ofNanos(timeout))));
         Set<Integer> endedEntries = new HashSet<>();
         table.endListener((entry, reason) -> assertTrue(endedEntries.add(entry), "entry ended twice"));
         SplittableRandom random = new SplittableRandom(3);
@@ -416,8 +430,7 @@ class FlowTableTest {
         for (int i = 0; i < 900; i++) {
             pool.add(Tuple.random(random));
         }
-        record Model(long id, long last) {
-        }
+        record Model(long id, long last) {}
         Map<String, Model> model = new HashMap<>();
         long now = 0;
         long nextId = 1;
@@ -520,7 +533,9 @@ class FlowTableTest {
     }
 
     private static byte[] icmpUnreachable() {
-        return FrameBuilder.ethernet("02:00:00:00:00:01", "02:00:00:00:00:02").ipv4("198.18.0.9", "198.18.0.1")
-            .icmp(3, 1, 0).build();
+        return FrameBuilder.ethernet("02:00:00:00:00:01", "02:00:00:00:00:02")
+                .ipv4("198.18.0.9", "198.18.0.1")
+                .icmp(3, 1, 0)
+                .build();
     }
 }

@@ -16,8 +16,16 @@ final class RawFrames {
     static final ValueLayout.OfLong U64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
 
     /** One direction of a conversation; {@link #reversed()} is the other. Addresses as {@link FlowKey} holds them. */
-    record Tuple(int version, int protocol, int vlan, long srcHi, long srcLo, long dstHi, long dstLo, int srcPort,
-                 int dstPort) {
+    record Tuple(
+            int version,
+            int protocol,
+            int vlan,
+            long srcHi,
+            long srcLo,
+            long dstHi,
+            long dstLo,
+            int srcPort,
+            int dstPort) {
         Tuple reversed() {
             return new Tuple(version, protocol, vlan, dstHi, dstLo, srcHi, srcLo, dstPort, srcPort);
         }
@@ -40,13 +48,11 @@ final class RawFrames {
             // Small address and port spaces so that some tuples share an address or a port.
             long srcLo = version == 6 ? r.nextLong() : 0xc6120000L | r.nextInt(512);
             long dstLo = version == 6 ? r.nextLong() : 0xc6120000L | r.nextInt(512);
-            return new Tuple(version, protocol, vlan, srcHi, srcLo, dstHi, dstLo, r.nextInt(65536),
-                r.nextInt(65536));
+            return new Tuple(version, protocol, vlan, srcHi, srcLo, dstHi, dstLo, r.nextInt(65536), r.nextInt(65536));
         }
     }
 
-    private RawFrames() {
-    }
+    private RawFrames() {}
 
     /** Writes the frame of {@code t} with TCP flags {@code tcpFlags} (ignored for UDP) at 0; returns its length. */
     static int write(MemorySegment s, Tuple t, int tcpFlags) {

@@ -1,10 +1,12 @@
 package io.npflua.engine.frames;
 
-import io.npflua.lua.data.InternetChecksum;
-import io.npflua.engine.pcap.PcapWriter;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.npflua.engine.pcap.PcapWriter;
+import io.npflua.lua.data.InternetChecksum;
 import java.io.File;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -14,11 +16,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class FrameBuilderTest {
     private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
@@ -32,10 +31,12 @@ class FrameBuilderTest {
 
     @Test
     void shouldBuildIpv4TcpWithCorrectLengthsAndChecksums() {
-        byte[] frame = FrameBuilder.ethernet("02:00:00:00:00:01", "02:00:00:00:00:02").ipv4("198.18.0.1", "198.19.255.1")
-            .tcp(40000, 22, 1, 2, FrameBuilder.TCP_PSH | FrameBuilder.TCP_ACK)
-            .tcpOptions(new byte[] {1, 1, 8, 10, 0, 0, 0, 1, 0, 0, 0, 2})
-            .payload("SSH-2.0-OpenSSH_9.6\r\n").build();
+        byte[] frame = FrameBuilder.ethernet("02:00:00:00:00:01", "02:00:00:00:00:02")
+                .ipv4("198.18.0.1", "198.19.255.1")
+                .tcp(40000, 22, 1, 2, FrameBuilder.TCP_PSH | FrameBuilder.TCP_ACK)
+                .tcpOptions(new byte[] {1, 1, 8, 10, 0, 0, 0, 1, 0, 0, 0, 2})
+                .payload("SSH-2.0-OpenSSH_9.6\r\n")
+                .build();
         MemorySegment f = MemorySegment.ofArray(frame);
         assertEquals(14 + 20 + 32 + 21, frame.length);
         assertEquals(0x0800, u16(frame, 12));
@@ -48,9 +49,12 @@ class FrameBuilderTest {
 
     @Test
     void shouldBuildTaggedIpv6UdpAndIcmpv6WithCorrectChecksums() {
-        byte[] udp = FrameBuilder.ethernet("02:00:00:00:00:01", "02:00:00:00:00:02").qinq(300, 30)
-            .ipv6("2001:db8::1", "2001:db8:ffff::2").udp(5000, 5002).payload(new byte[] {(byte) 0x80, 34, 0})
-            .build();
+        byte[] udp = FrameBuilder.ethernet("02:00:00:00:00:01", "02:00:00:00:00:02")
+                .qinq(300, 30)
+                .ipv6("2001:db8::1", "2001:db8:ffff::2")
+                .udp(5000, 5002)
+                .payload(new byte[] {(byte) 0x80, 34, 0})
+                .build();
         MemorySegment u = MemorySegment.ofArray(udp);
         assertEquals(FrameBuilder.TPID_8021AD, u16(udp, 12));
         assertEquals(300, u16(udp, 14) & 0xFFF);
@@ -63,18 +67,24 @@ class FrameBuilderTest {
         long pseudo = InternetChecksum.ipv6PseudoHeader(u, ip, 17, 11);
         assertEquals(0, InternetChecksum.finish(InternetChecksum.add(u, ip + 40, 11, pseudo)));
 
-        byte[] echo = FrameBuilder.ethernet("02:00:00:00:00:01", "02:00:00:00:00:02").ipv6("2001:db8::1",
-            "2001:db8::2").echo(true, 7, 9).payload(new byte[5]).build();
+        byte[] echo = FrameBuilder.ethernet("02:00:00:00:00:01", "02:00:00:00:00:02")
+                .ipv6("2001:db8::1", "2001:db8::2")
+                .echo(true, 7, 9)
+                .payload(new byte[5])
+                .build();
         MemorySegment e = MemorySegment.ofArray(echo);
         assertEquals(128, echo[54] & 0xFF);
-        assertEquals(0, InternetChecksum.finish(InternetChecksum.add(e, 54, 13,
-            InternetChecksum.ipv6PseudoHeader(e, 14, 58, 13))));
+        assertEquals(
+                0,
+                InternetChecksum.finish(
+                        InternetChecksum.add(e, 54, 13, InternetChecksum.ipv6PseudoHeader(e, 14, 58, 13))));
     }
 
     @Test
     void shouldPadShortFramesToTheEthernetMinimumOnlyWhenAsked() {
-        FrameBuilder b = FrameBuilder.ethernet("02:00:00:00:00:01", "02:00:00:00:00:02").ipv4("198.18.0.1",
-            "198.18.0.2").tcp(1, 2, 0, 0, FrameBuilder.TCP_SYN);
+        FrameBuilder b = FrameBuilder.ethernet("02:00:00:00:00:01", "02:00:00:00:00:02")
+                .ipv4("198.18.0.1", "198.18.0.2")
+                .tcp(1, 2, 0, 0, FrameBuilder.TCP_SYN);
         assertEquals(54, b.build().length);
         byte[] padded = b.padToMinimum(true).build();
         assertEquals(60, padded.length);
@@ -89,9 +99,10 @@ class FrameBuilderTest {
         assertThrows(IllegalArgumentException.class, () -> b.ipv6("2001:db9::1", "2001:db8::1"));
         assertThrows(IllegalArgumentException.class, () -> b.ipv6("198.18.0.1", "2001:db8::1"));
         assertThrows(IllegalArgumentException.class, () -> b.ipv4("example.com", "198.18.0.1"));
-        assertThrows(IllegalArgumentException.class,
-            () -> FrameBuilder.ethernet("00:11:22:33:44:55", "02:00:00:00:00:02"));
-        assertThrows(IllegalArgumentException.class, () -> FrameBuilder.ethernet("02:00:00:00:00:01", "ff:ff:ff:ff:ff:ff"));
+        assertThrows(
+                IllegalArgumentException.class, () -> FrameBuilder.ethernet("00:11:22:33:44:55", "02:00:00:00:00:02"));
+        assertThrows(
+                IllegalArgumentException.class, () -> FrameBuilder.ethernet("02:00:00:00:00:01", "ff:ff:ff:ff:ff:ff"));
     }
 
     /** The real dissector checks every checksum of every kind of frame the builder makes. */
@@ -99,19 +110,22 @@ class FrameBuilderTest {
     void shouldBuildFramesTsharkFindsValid() throws Exception {
         assumeTrue(onPath("tshark"), "tshark is not installed (apt-get install tshark); skipping");
         List<byte[]> frames = new ArrayList<>();
-        FrameBuilder v4 = FrameBuilder.ethernet("02:00:00:00:00:01", "02:00:00:00:00:02").ipv4("198.18.0.1",
-            "198.18.1.1");
-        FrameBuilder v6 = FrameBuilder.ethernet("02:00:00:00:00:01", "02:00:00:00:00:02").vlan(7)
-            .ipv6("2001:db8::1", "2001:db8::2");
+        FrameBuilder v4 =
+                FrameBuilder.ethernet("02:00:00:00:00:01", "02:00:00:00:00:02").ipv4("198.18.0.1", "198.18.1.1");
+        FrameBuilder v6 = FrameBuilder.ethernet("02:00:00:00:00:01", "02:00:00:00:00:02")
+                .vlan(7)
+                .ipv6("2001:db8::1", "2001:db8::2");
         for (int size : new int[] {0, 1, 17, 512, 1400}) {
             byte[] payload = new byte[size];
             for (int i = 0; i < size; i++) {
                 payload[i] = (byte) (i * 31 + size);
             }
-            frames.add(v4.tcp(1234, 9, 7, 9, FrameBuilder.TCP_ACK).payload(payload).build());
+            frames.add(
+                    v4.tcp(1234, 9, 7, 9, FrameBuilder.TCP_ACK).payload(payload).build());
             frames.add(v4.udp(1234, 9).payload(payload).build());
             frames.add(v4.echo(true, 1, size).payload(payload).build());
-            frames.add(v6.tcp(1234, 9, 7, 9, FrameBuilder.TCP_ACK).payload(payload).build());
+            frames.add(
+                    v6.tcp(1234, 9, 7, 9, FrameBuilder.TCP_ACK).payload(payload).build());
             frames.add(v6.udp(1234, 9).payload(payload).build());
             frames.add(v6.echo(false, 1, size).payload(payload).build());
         }
@@ -121,11 +135,34 @@ class FrameBuilderTest {
                 writer.write(1_000_000_000L, f);
             }
         }
-        Process p = new ProcessBuilder("tshark", "-r", file.toString(), "-o", "tcp.check_checksum:TRUE", "-o",
-            "udp.check_checksum:TRUE", "-o", "ip.check_checksum:TRUE", "-T", "fields", "-E", "occurrence=f", "-e",
-            "ip.checksum.status", "-e", "tcp.checksum.status", "-e", "udp.checksum.status", "-e",
-            "icmp.checksum.status", "-e", "icmpv6.checksum.status", "-e", "_ws.malformed")
-            .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        Process p = new ProcessBuilder(
+                        "tshark",
+                        "-r",
+                        file.toString(),
+                        "-o",
+                        "tcp.check_checksum:TRUE",
+                        "-o",
+                        "udp.check_checksum:TRUE",
+                        "-o",
+                        "ip.check_checksum:TRUE",
+                        "-T",
+                        "fields",
+                        "-E",
+                        "occurrence=f",
+                        "-e",
+                        "ip.checksum.status",
+                        "-e",
+                        "tcp.checksum.status",
+                        "-e",
+                        "udp.checksum.status",
+                        "-e",
+                        "icmp.checksum.status",
+                        "-e",
+                        "icmpv6.checksum.status",
+                        "-e",
+                        "_ws.malformed")
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(0, p.waitFor());
         String[] lines = out.replaceAll("\\n+$", "").split("\n");

@@ -11,7 +11,10 @@ import org.junit.jupiter.api.Test;
 class JsonTest {
     @Test
     void shouldEscapeQuotesBackslashesAndControlCharacters() {
-        String s = new JsonWriter().beginObject().field("k\"ey", "a\\b\"c\n\t\u0001\u007f\u2028é😀").endObject()
+        String s = new JsonWriter()
+                .beginObject()
+                .field("k\"ey", "a\\b\"c\n\t\u0001\u007f\u2028é😀")
+                .endObject()
                 .toString();
         assertEquals("{\"k\\\"ey\":\"a\\\\b\\\"c\\n\\t\\u0001\\u007f\\u2028é😀\"}", s);
     }
@@ -24,9 +27,25 @@ class JsonTest {
 
     @Test
     void shouldPlaceCommasInNestedObjectsAndArrays() {
-        String s = new JsonWriter().beginObject().field("a", 1).name("b").beginArray().value(1).value("x")
-                .beginObject().endObject().beginArray().endArray().endArray().field("c", true)
-                .name("d").value((String) null).name("e").value(Double.NaN).endObject().toString();
+        String s = new JsonWriter()
+                .beginObject()
+                .field("a", 1)
+                .name("b")
+                .beginArray()
+                .value(1)
+                .value("x")
+                .beginObject()
+                .endObject()
+                .beginArray()
+                .endArray()
+                .endArray()
+                .field("c", true)
+                .name("d")
+                .value((String) null)
+                .name("e")
+                .value(Double.NaN)
+                .endObject()
+                .toString();
         assertEquals("{\"a\":1,\"b\":[1,\"x\",{},[]],\"c\":true,\"d\":null,\"e\":null}", s);
     }
 
@@ -40,7 +59,11 @@ class JsonTest {
                 sb.append((char) (random.nextBoolean() ? random.nextInt(0x80) : random.nextInt(0xD800)));
             }
             String original = sb.toString();
-            String json = new JsonWriter().beginObject().field("s", original).endObject().toString();
+            String json = new JsonWriter()
+                    .beginObject()
+                    .field("s", original)
+                    .endObject()
+                    .toString();
             assertEquals(original, JsonReader.parseObject(json).get("s"), json);
         }
     }
@@ -60,12 +83,29 @@ class JsonTest {
 
     @Test
     void shouldRejectMalformedInputWithItsOffset() {
-        for (String bad : List.of("", "{", "{\"a\"}", "{\"a\":}", "{\"a\":1,}", "[1 2]", "01", "1.", "-", "tru",
-                "\"\\x\"", "\"\\u12\"", "\"a\nb\"", "{\"a\":1,\"a\":2}", "{} {}", "{'a':1}", "[".repeat(40))) {
-            JsonReader.JsonException e = assertThrows(JsonReader.JsonException.class, () -> JsonReader.parse(bad),
-                    bad);
-            org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().startsWith("invalid JSON at offset")
-                    || e.getMessage().startsWith("expected"), e.getMessage());
+        for (String bad : List.of(
+                "",
+                "{",
+                "{\"a\"}",
+                "{\"a\":}",
+                "{\"a\":1,}",
+                "[1 2]",
+                "01",
+                "1.",
+                "-",
+                "tru",
+                "\"\\x\"",
+                "\"\\u12\"",
+                "\"a\nb\"",
+                "{\"a\":1,\"a\":2}",
+                "{} {}",
+                "{'a':1}",
+                "[".repeat(40))) {
+            JsonReader.JsonException e = assertThrows(JsonReader.JsonException.class, () -> JsonReader.parse(bad), bad);
+            org.junit.jupiter.api.Assertions.assertTrue(
+                    e.getMessage().startsWith("invalid JSON at offset")
+                            || e.getMessage().startsWith("expected"),
+                    e.getMessage());
         }
     }
 }

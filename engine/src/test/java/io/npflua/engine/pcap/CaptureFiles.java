@@ -1,7 +1,6 @@
 package io.npflua.engine.pcap;
 
 import io.npflua.engine.frames.FrameBuilder;
-
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -10,12 +9,10 @@ import java.util.List;
 
 /** Builds capture files byte by byte for reader tests, including broken ones our writer would never produce. */
 final class CaptureFiles {
-    private CaptureFiles() {
-    }
+    private CaptureFiles() {}
 
     /** A frame with its capture metadata. */
-    record Frame(long timestampNs, int wireLength, byte[] bytes) {
-    }
+    record Frame(long timestampNs, int wireLength, byte[] bytes) {}
 
     /** A few valid frames of different sizes and times. */
     static List<Frame> sampleFrames() {
@@ -27,7 +24,11 @@ final class CaptureFiles {
                 payload[j] = (byte) (j * 7 + i);
             }
             byte[] frame = FrameBuilder.ethernet("02:00:00:00:00:01", "02:00:00:00:00:02")
-                .ipv4("198.18.0.1", "198.18.1.1").udp(1000 + i, 2000).payload(payload).padToMinimum(true).build();
+                    .ipv4("198.18.0.1", "198.18.1.1")
+                    .udp(1000 + i, 2000)
+                    .payload(payload)
+                    .padToMinimum(true)
+                    .build();
             frames.add(new Frame(ts + i * 1_000_001_001L, frame.length, frame));
         }
         return frames;
@@ -37,8 +38,13 @@ final class CaptureFiles {
     static byte[] classic(ByteOrder order, boolean nanoseconds, int snapLength, int linkType, List<Frame> frames) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteBuffer h = ByteBuffer.allocate(24).order(order);
-        h.putInt(nanoseconds ? 0xa1b23c4d : 0xa1b2c3d4).putShort((short) 2).putShort((short) 4).putInt(0).putInt(0)
-            .putInt(snapLength).putInt(linkType);
+        h.putInt(nanoseconds ? 0xa1b23c4d : 0xa1b2c3d4)
+                .putShort((short) 2)
+                .putShort((short) 4)
+                .putInt(0)
+                .putInt(0)
+                .putInt(snapLength)
+                .putInt(linkType);
         out.writeBytes(h.array());
         for (Frame f : frames) {
             out.writeBytes(classicRecord(order, nanoseconds, f.timestampNs(), f.bytes().length, f.wireLength()));
@@ -47,12 +53,14 @@ final class CaptureFiles {
         return out.toByteArray();
     }
 
-    static byte[] classicRecord(ByteOrder order, boolean nanoseconds, long timestampNs, int capturedLength,
-                                int wireLength) {
+    static byte[] classicRecord(
+            ByteOrder order, boolean nanoseconds, long timestampNs, int capturedLength, int wireLength) {
         ByteBuffer r = ByteBuffer.allocate(16).order(order);
         long fraction = timestampNs % 1_000_000_000L;
-        r.putInt((int) (timestampNs / 1_000_000_000L)).putInt((int) (nanoseconds ? fraction : fraction / 1000))
-            .putInt(capturedLength).putInt(wireLength);
+        r.putInt((int) (timestampNs / 1_000_000_000L))
+                .putInt((int) (nanoseconds ? fraction : fraction / 1000))
+                .putInt(capturedLength)
+                .putInt(wireLength);
         return r.array();
     }
 
@@ -84,10 +92,19 @@ final class CaptureFiles {
 
         Pcapng enhanced(int interfaceId, long units, int capturedLength, int wireLength, byte[] data) {
             ByteBuffer body = buffer(20 + pad(data.length) + 12);
-            body.putInt(interfaceId).putInt((int) (units >>> 32)).putInt((int) units).putInt(capturedLength)
-                .putInt(wireLength).put(data).put(new byte[pad(data.length) - data.length]);
+            body.putInt(interfaceId)
+                    .putInt((int) (units >>> 32))
+                    .putInt((int) units)
+                    .putInt(capturedLength)
+                    .putInt(wireLength)
+                    .put(data)
+                    .put(new byte[pad(data.length) - data.length]);
             // an opt_comment, to prove options after the data are skipped
-            body.putShort((short) 1).putShort((short) 2).put((byte) 'h').put((byte) 'i').putShort((short) 0);
+            body.putShort((short) 1)
+                    .putShort((short) 2)
+                    .put((byte) 'h')
+                    .put((byte) 'i')
+                    .putShort((short) 0);
             body.putInt(0);
             return block(6, slice(body));
         }

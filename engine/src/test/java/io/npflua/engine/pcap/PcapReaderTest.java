@@ -1,12 +1,14 @@
 package io.npflua.engine.pcap;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.npflua.engine.pcap.CaptureFiles.Frame;
 import io.npflua.engine.pcap.CaptureFiles.Pcapng;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
@@ -18,13 +20,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class PcapReaderTest {
     @TempDir
@@ -40,8 +39,9 @@ class PcapReaderTest {
         try (PcapReader reader = PcapReader.open(file)) {
             assertEquals(CaptureFormat.PCAP, reader.format());
             assertEquals(byteOrder, reader.byteOrder());
-            assertEquals(nanos ? TimestampPrecision.NANOSECONDS : TimestampPrecision.MICROSECONDS,
-                reader.timestampPrecision());
+            assertEquals(
+                    nanos ? TimestampPrecision.NANOSECONDS : TimestampPrecision.MICROSECONDS,
+                    reader.timestampPrecision());
             assertEquals(LinkType.ETHERNET, reader.linkType());
             assertEquals(65535, reader.snapLength());
             assertRecords(reader, FRAMES, nanos ? 1 : 1000);
@@ -91,12 +91,14 @@ class PcapReaderTest {
     @Test
     void shouldRejectAnEmptyFileAndATruncatedHeader() throws IOException {
         Path empty = write(new byte[0]);
-        assertTrue(assertThrows(PcapFormatException.class, () -> PcapReader.open(empty)).getMessage()
-            .contains("0 bytes long"));
+        assertTrue(assertThrows(PcapFormatException.class, () -> PcapReader.open(empty))
+                .getMessage()
+                .contains("0 bytes long"));
         byte[] header = Arrays.copyOf(CaptureFiles.classic(ByteOrder.LITTLE_ENDIAN, false, 0, 1, FRAMES), 20);
         Path shortFile = write(header);
-        assertTrue(assertThrows(PcapFormatException.class, () -> PcapReader.open(shortFile)).getMessage()
-            .contains("file header truncated"));
+        assertTrue(assertThrows(PcapFormatException.class, () -> PcapReader.open(shortFile))
+                .getMessage()
+                .contains("file header truncated"));
     }
 
     @Test
@@ -104,14 +106,16 @@ class PcapReaderTest {
         byte[] bytes = CaptureFiles.classic(ByteOrder.LITTLE_ENDIAN, false, 0, 1, FRAMES);
         bytes[4] = 3;
         Path file = write(bytes);
-        assertTrue(assertThrows(PcapFormatException.class, () -> PcapReader.open(file)).getMessage()
-            .contains("unsupported pcap version 3"));
+        assertTrue(assertThrows(PcapFormatException.class, () -> PcapReader.open(file))
+                .getMessage()
+                .contains("unsupported pcap version 3"));
         byte[] modified = CaptureFiles.classic(ByteOrder.LITTLE_ENDIAN, false, 0, 1, FRAMES);
-        MemorySegment.ofArray(modified).set(ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), 0,
-            0xa1b2cd34);
+        MemorySegment.ofArray(modified)
+                .set(ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), 0, 0xa1b2cd34);
         Path modifiedFile = write(modified);
-        assertTrue(assertThrows(PcapFormatException.class, () -> PcapReader.open(modifiedFile)).getMessage()
-            .contains("modified pcap"));
+        assertTrue(assertThrows(PcapFormatException.class, () -> PcapReader.open(modifiedFile))
+                .getMessage()
+                .contains("modified pcap"));
     }
 
     @Test
@@ -126,8 +130,10 @@ class PcapReaderTest {
             assertTrue(reader.next());
             PcapFormatException e = assertThrows(PcapFormatException.class, reader::next);
             assertEquals(badOffset, e.offset());
-            assertEquals(file + ": byte offset " + badOffset + ": record captured length 300000 exceeds the 262144-byte"
-                + " maximum; the file is corrupt from here", e.getMessage());
+            assertEquals(
+                    file + ": byte offset " + badOffset + ": record captured length 300000 exceeds the 262144-byte"
+                            + " maximum; the file is corrupt from here",
+                    e.getMessage());
         }
     }
 
@@ -170,8 +176,9 @@ class PcapReaderTest {
             assertEquals(1514, reader.record().wireLength());
             assertFalse(reader.next());
             assertEquals(3, reader.skippedRecords());
-            assertEquals(file + ": byte offset " + zeroAt + ": record has a captured length of 0 (no frame bytes)",
-                reader.firstSkipReason());
+            assertEquals(
+                    file + ": byte offset " + zeroAt + ": record has a captured length of 0 (no frame bytes)",
+                    reader.firstSkipReason());
         }
     }
 
@@ -216,16 +223,17 @@ class PcapReaderTest {
         byte[] a = FRAMES.get(0).bytes();
         byte[] b = FRAMES.get(1).bytes();
         long ns = 1_768_471_200_123_456_789L;
-        byte[] file = new Pcapng().section(byteOrder)
-            .interfaceBlock(LinkType.ETHERNET, 0, 9, 0)            // if 0: nanoseconds
-            .interfaceBlock(LinkType.LINUX_SLL, 0, -1, 0)           // if 1: default microseconds
-            .interfaceBlock(LinkType.ETHERNET, 0, 0x80 | 20, 100)   // if 2: 2^-20 s, +100 s offset
-            .enhanced(0, ns, a.length, a.length + 4, a)
-            .unknown(5, 20)                                          // interface statistics: skipped
-            .enhanced(1, ns / 1000, b.length, b.length, b)
-            .enhanced(2, (5L << 20) | (1L << 19), a.length, a.length, a)
-            .simple(a.length, a)
-            .bytes();
+        byte[] file = new Pcapng()
+                .section(byteOrder)
+                .interfaceBlock(LinkType.ETHERNET, 0, 9, 0) // if 0: nanoseconds
+                .interfaceBlock(LinkType.LINUX_SLL, 0, -1, 0) // if 1: default microseconds
+                .interfaceBlock(LinkType.ETHERNET, 0, 0x80 | 20, 100) // if 2: 2^-20 s, +100 s offset
+                .enhanced(0, ns, a.length, a.length + 4, a)
+                .unknown(5, 20) // interface statistics: skipped
+                .enhanced(1, ns / 1000, b.length, b.length, b)
+                .enhanced(2, (5L << 20) | (1L << 19), a.length, a.length, a)
+                .simple(a.length, a)
+                .bytes();
         try (PcapReader reader = PcapReader.of(MemorySegment.ofArray(file), "ng")) {
             assertEquals(CaptureFormat.PCAPNG, reader.format());
             assertEquals(byteOrder, reader.byteOrder());
@@ -262,14 +270,15 @@ class PcapReaderTest {
     @Test
     void shouldForgetInterfacesAtANewSectionAndFollowItsByteOrder() throws IOException {
         byte[] a = FRAMES.get(0).bytes();
-        byte[] file = new Pcapng().section(ByteOrder.LITTLE_ENDIAN)
-            .interfaceBlock(LinkType.ETHERNET, 0, 9, 0)
-            .enhanced(0, 7, a.length, a.length, a)
-            .section(ByteOrder.BIG_ENDIAN)
-            .enhanced(0, 8, a.length, a.length, a)                  // no interface yet in this section: skipped
-            .interfaceBlock(LinkType.RAW, 0, 6, 0)
-            .enhanced(0, 9, a.length, a.length, a)
-            .bytes();
+        byte[] file = new Pcapng()
+                .section(ByteOrder.LITTLE_ENDIAN)
+                .interfaceBlock(LinkType.ETHERNET, 0, 9, 0)
+                .enhanced(0, 7, a.length, a.length, a)
+                .section(ByteOrder.BIG_ENDIAN)
+                .enhanced(0, 8, a.length, a.length, a) // no interface yet in this section: skipped
+                .interfaceBlock(LinkType.RAW, 0, 6, 0)
+                .enhanced(0, 9, a.length, a.length, a)
+                .bytes();
         try (PcapReader reader = PcapReader.of(MemorySegment.ofArray(file), "ng")) {
             assertTrue(reader.next());
             assertEquals(7, reader.record().timestampNs());
@@ -287,8 +296,11 @@ class PcapReaderTest {
     @Test
     void shouldRejectAPcapngBlockWhoseTrailerDisagreesWithItsHeader() throws IOException {
         byte[] a = FRAMES.get(0).bytes();
-        byte[] file = new Pcapng().section(ByteOrder.LITTLE_ENDIAN).interfaceBlock(1, 0, 9, 0)
-            .enhanced(0, 7, a.length, a.length, a).bytes();
+        byte[] file = new Pcapng()
+                .section(ByteOrder.LITTLE_ENDIAN)
+                .interfaceBlock(1, 0, 9, 0)
+                .enhanced(0, 7, a.length, a.length, a)
+                .bytes();
         file[file.length - 4] ^= 4;
         try (PcapReader reader = PcapReader.of(MemorySegment.ofArray(file), "ng")) {
             PcapFormatException e = assertThrows(PcapFormatException.class, reader::next);
@@ -300,16 +312,20 @@ class PcapReaderTest {
     void shouldRejectAPcapngFileWithABadByteOrderMagic() {
         byte[] file = new Pcapng().section(ByteOrder.LITTLE_ENDIAN).bytes();
         file[8] = 0;
-        PcapFormatException e = assertThrows(PcapFormatException.class,
-            () -> PcapReader.of(MemorySegment.ofArray(file), "ng"));
+        PcapFormatException e =
+                assertThrows(PcapFormatException.class, () -> PcapReader.of(MemorySegment.ofArray(file), "ng"));
         assertEquals(8, e.offset());
     }
 
     @Test
     void shouldSkipAPcapngPacketClaimingMoreBytesThanItsBlockHolds() throws IOException {
         byte[] a = FRAMES.get(0).bytes();
-        byte[] file = new Pcapng().section(ByteOrder.LITTLE_ENDIAN).interfaceBlock(1, 0, 9, 0)
-            .enhanced(0, 7, a.length + 100, a.length + 100, a).enhanced(0, 8, a.length, a.length, a).bytes();
+        byte[] file = new Pcapng()
+                .section(ByteOrder.LITTLE_ENDIAN)
+                .interfaceBlock(1, 0, 9, 0)
+                .enhanced(0, 7, a.length + 100, a.length + 100, a)
+                .enhanced(0, 8, a.length, a.length, a)
+                .bytes();
         try (PcapReader reader = PcapReader.of(MemorySegment.ofArray(file), "ng")) {
             assertTrue(reader.next());
             assertEquals(8, reader.record().timestampNs());
@@ -337,9 +353,14 @@ class PcapReaderTest {
     void shouldNeverDescribeBytesOutsideTheFileWhateverTheDamage() {
         byte[] a = FRAMES.get(2).bytes();
         byte[] classic = CaptureFiles.classic(ByteOrder.LITTLE_ENDIAN, false, 1000, 1, FRAMES);
-        byte[] ng = new Pcapng().section(ByteOrder.BIG_ENDIAN).interfaceBlock(1, 0, 9, 0)
-            .enhanced(0, 7, a.length, a.length, a).simple(a.length, a).unknown(5, 8)
-            .enhanced(0, 9, a.length, a.length, a).bytes();
+        byte[] ng = new Pcapng()
+                .section(ByteOrder.BIG_ENDIAN)
+                .interfaceBlock(1, 0, 9, 0)
+                .enhanced(0, 7, a.length, a.length, a)
+                .simple(a.length, a)
+                .unknown(5, 8)
+                .enhanced(0, 9, a.length, a.length, a)
+                .bytes();
         SplittableRandom random = new SplittableRandom(20261125);
         int errors = 0;
         int delivered = 0;
@@ -356,8 +377,11 @@ class PcapReaderTest {
             try (PcapReader reader = PcapReader.of(MemorySegment.ofArray(bytes), "fuzz")) {
                 while (reader.next()) {
                     PcapRecord r = reader.record();
-                    assertTrue(r.capturedLength() > 0 && r.dataOffset() >= 0
-                        && r.dataOffset() + r.capturedLength() <= bytes.length, r.toString());
+                    assertTrue(
+                            r.capturedLength() > 0
+                                    && r.dataOffset() >= 0
+                                    && r.dataOffset() + r.capturedLength() <= bytes.length,
+                            r.toString());
                     assertTrue(r.wireLength() >= r.capturedLength(), r.toString());
                     delivered++;
                 }
@@ -370,7 +394,7 @@ class PcapReaderTest {
     }
 
     private static void assertRecords(PcapReader reader, List<Frame> expected, long resolutionNs)
-        throws PcapFormatException {
+            throws PcapFormatException {
         PcapRecord r = reader.record();
         for (int i = 0; i < expected.size(); i++) {
             Frame f = expected.get(i);

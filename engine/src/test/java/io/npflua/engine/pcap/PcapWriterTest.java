@@ -1,9 +1,12 @@
 package io.npflua.engine.pcap;
 
-import io.npflua.engine.pcap.CaptureFiles.Frame;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.npflua.engine.pcap.CaptureFiles.Frame;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -14,12 +17,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class PcapWriterTest {
     @TempDir
@@ -29,15 +28,19 @@ class PcapWriterTest {
     void shouldWriteTheSameBytesAsTheReferenceLayout() throws IOException {
         List<Frame> frames = CaptureFiles.sampleFrames();
         Path file = dir.resolve("out.pcap");
-        try (PcapWriter writer = PcapWriter.builder(file).snapLength(65535).byteOrder(ByteOrder.BIG_ENDIAN)
-            .precision(TimestampPrecision.NANOSECONDS).open()) {
+        try (PcapWriter writer = PcapWriter.builder(file)
+                .snapLength(65535)
+                .byteOrder(ByteOrder.BIG_ENDIAN)
+                .precision(TimestampPrecision.NANOSECONDS)
+                .open()) {
             for (Frame f : frames) {
                 writer.write(f.timestampNs(), f.bytes());
             }
             assertEquals(frames.size(), writer.recordsWritten());
         }
-        assertArrayEquals(CaptureFiles.classic(ByteOrder.BIG_ENDIAN, true, 65535, LinkType.ETHERNET, frames),
-            Files.readAllBytes(file));
+        assertArrayEquals(
+                CaptureFiles.classic(ByteOrder.BIG_ENDIAN, true, 65535, LinkType.ETHERNET, frames),
+                Files.readAllBytes(file));
     }
 
     @Test
@@ -83,8 +86,9 @@ class PcapWriterTest {
         }
         try (PcapReader reader = PcapReader.open(file)) {
             assertTrue(reader.next());
-            assertArrayEquals(Arrays.copyOfRange(ring, 1000, 1100),
-                reader.record().asSlice().toArray(ValueLayout.JAVA_BYTE));
+            assertArrayEquals(
+                    Arrays.copyOfRange(ring, 1000, 1100),
+                    reader.record().asSlice().toArray(ValueLayout.JAVA_BYTE));
             assertEquals(200, reader.record().wireLength());
         }
     }
@@ -93,7 +97,8 @@ class PcapWriterTest {
     void shouldKeepEveryRecordWhenTheBufferFillsOften() throws IOException {
         Path file = dir.resolve("small-buffer.pcap");
         int records = 500;
-        try (PcapWriter writer = PcapWriter.builder(file).bufferSize(64).snapLength(200).open()) {
+        try (PcapWriter writer =
+                PcapWriter.builder(file).bufferSize(64).snapLength(200).open()) {
             for (int i = 0; i < records; i++) {
                 byte[] frame = new byte[60 + i % 140];
                 frame[0] = (byte) i;
@@ -104,8 +109,11 @@ class PcapWriterTest {
             for (int i = 0; i < records; i++) {
                 assertTrue(reader.next());
                 assertEquals(60 + i % 140, reader.record().capturedLength());
-                assertEquals((byte) i, reader.record().segment().get(ValueLayout.JAVA_BYTE,
-                    reader.record().dataOffset()));
+                assertEquals(
+                        (byte) i,
+                        reader.record()
+                                .segment()
+                                .get(ValueLayout.JAVA_BYTE, reader.record().dataOffset()));
             }
             assertFalse(reader.next());
         }
@@ -170,6 +178,8 @@ class PcapWriterTest {
         writer.close();
         IOException e = assertThrows(IOException.class, () -> writer.write(0, 100, frame, 0, 100));
         assertTrue(e.getMessage().contains("closed"));
-        assertThrows(IllegalArgumentException.class, () -> PcapWriter.builder(dir.resolve("x")).snapLength(0));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> PcapWriter.builder(dir.resolve("x")).snapLength(0));
     }
 }

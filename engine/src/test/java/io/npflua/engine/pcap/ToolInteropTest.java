@@ -1,12 +1,12 @@
 package io.npflua.engine.pcap;
 
-import io.npflua.engine.frames.FrameBuilder;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.npflua.engine.frames.FrameBuilder;
 import java.io.File;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
@@ -20,12 +20,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Our files read by the real tshark and tcpdump, and files written by tcpdump, editcap and tshark read by us.
@@ -37,10 +36,14 @@ class ToolInteropTest {
 
     /** Expected frames: timestamps with all nine digits used, one frame longer than the snap length. */
     private static final long[] TIMESTAMPS_NS = {
-        1_768_471_200_000_000_001L, 1_768_471_200_123_456_789L, 1_768_471_201_999_999_999L,
+        1_768_471_200_000_000_001L,
+        1_768_471_200_123_456_789L,
+        1_768_471_201_999_999_999L,
         946_684_800_000_001_000L,
         // the last second tcpdump converts (it prints "[Error converting time]" beyond a signed 32-bit time)
-        2_147_483_647_999_999_999L};
+        2_147_483_647_999_999_999L
+    };
+
     private static final int SNAP_LENGTH = 256;
 
     @BeforeAll
@@ -54,8 +57,11 @@ class ToolInteropTest {
         List<byte[]> frames = new ArrayList<>();
         for (int i = 0; i < TIMESTAMPS_NS.length; i++) {
             frames.add(FrameBuilder.ethernet("02:00:00:00:00:01", "02:00:00:00:00:02")
-                .ipv4("198.18.0.1", "198.18.1.1").udp(4000 + i, 9).payload(new byte[i * 200]).padToMinimum(true)
-                .build());
+                    .ipv4("198.18.0.1", "198.18.1.1")
+                    .udp(4000 + i, 9)
+                    .payload(new byte[i * 200])
+                    .padToMinimum(true)
+                    .build());
         }
         return frames;
     }
@@ -63,8 +69,11 @@ class ToolInteropTest {
     private Path writeOurs(String name, TimestampPrecision precision, ByteOrder order) throws IOException {
         Path file = dir.resolve(name);
         List<byte[]> frames = frames();
-        try (PcapWriter writer = PcapWriter.builder(file).precision(precision).byteOrder(order)
-            .snapLength(SNAP_LENGTH).open()) {
+        try (PcapWriter writer = PcapWriter.builder(file)
+                .precision(precision)
+                .byteOrder(order)
+                .snapLength(SNAP_LENGTH)
+                .open()) {
             for (int i = 0; i < frames.size(); i++) {
                 byte[] f = frames.get(i);
                 writer.write(TIMESTAMPS_NS[i], f.length, MemorySegment.ofArray(f), 0, f.length);
@@ -78,32 +87,48 @@ class ToolInteropTest {
     }
 
     @ParameterizedTest(name = "{0} {1}")
-    @CsvSource({"MICROSECONDS, LITTLE_ENDIAN", "NANOSECONDS, LITTLE_ENDIAN", "MICROSECONDS, BIG_ENDIAN",
-        "NANOSECONDS, BIG_ENDIAN"})
+    @CsvSource({
+        "MICROSECONDS, LITTLE_ENDIAN",
+        "NANOSECONDS, LITTLE_ENDIAN",
+        "MICROSECONDS, BIG_ENDIAN",
+        "NANOSECONDS, BIG_ENDIAN"
+    })
     void shouldWriteFilesTsharkReadsWithExactTimestampsAndLengths(TimestampPrecision precision, String order)
-        throws Exception {
+            throws Exception {
         Path file = writeOurs("ours.pcap", precision, byteOrder(order));
-        List<String> lines = run("tshark", "-r", file.toString(), "-T", "fields", "-e", "frame.len", "-e",
-            "frame.cap_len", "-e", "frame.time_epoch");
+        List<String> lines = run(
+                "tshark",
+                "-r",
+                file.toString(),
+                "-T",
+                "fields",
+                "-e",
+                "frame.len",
+                "-e",
+                "frame.cap_len",
+                "-e",
+                "frame.time_epoch");
         List<byte[]> frames = frames();
         assertEquals(frames.size(), lines.size(), String.join("\n", lines));
         for (int i = 0; i < frames.size(); i++) {
             String[] fields = lines.get(i).split("\t");
             assertEquals(frames.get(i).length, Integer.parseInt(fields[0]), "frame.len of " + (i + 1));
-            assertEquals(Math.min(frames.get(i).length, SNAP_LENGTH), Integer.parseInt(fields[1]),
-                "frame.cap_len of " + (i + 1));
-            assertEquals(BigDecimal.valueOf(expectedNs(i, precision), 9), new BigDecimal(fields[2]),
-                "frame.time_epoch of " + (i + 1));
+            assertEquals(
+                    Math.min(frames.get(i).length, SNAP_LENGTH),
+                    Integer.parseInt(fields[1]),
+                    "frame.cap_len of " + (i + 1));
+            assertEquals(
+                    BigDecimal.valueOf(expectedNs(i, precision), 9),
+                    new BigDecimal(fields[2]),
+                    "frame.time_epoch of " + (i + 1));
         }
     }
 
     @ParameterizedTest(name = "{0}")
     @CsvSource({"MICROSECONDS", "NANOSECONDS"})
-    void shouldWriteFilesTcpdumpReadsWithExactTimestampsAndWireLengths(TimestampPrecision precision)
-        throws Exception {
+    void shouldWriteFilesTcpdumpReadsWithExactTimestampsAndWireLengths(TimestampPrecision precision) throws Exception {
         Path file = writeOurs("ours.pcap", precision, ByteOrder.LITTLE_ENDIAN);
-        List<String> lines = run("tcpdump", "-r", file.toString(), "-nn", "-tt", "-e",
-            "--time-stamp-precision=nano");
+        List<String> lines = run("tcpdump", "-r", file.toString(), "-nn", "-tt", "-e", "--time-stamp-precision=nano");
         List<byte[]> frames = frames();
         assertEquals(frames.size(), lines.size(), String.join("\n", lines));
         Pattern line = Pattern.compile("^(\\d+\\.\\d{9}) .*?, length (\\d+): .*");
@@ -140,7 +165,7 @@ class ToolInteropTest {
     }
 
     private static void assertSameFrames(Path file, CaptureFormat format, TimestampPrecision precision)
-        throws IOException {
+            throws IOException {
         List<byte[]> frames = frames();
         try (PcapReader reader = PcapReader.open(file)) {
             assertEquals(format, reader.format(), file.toString());
@@ -154,7 +179,8 @@ class ToolInteropTest {
                 assertEquals(expectedNs(i, precision), r.timestampNs(), file + " record " + (i + 1));
                 assertEquals(f.length, r.wireLength(), file + " record " + (i + 1));
                 assertEquals(captured, r.capturedLength(), file + " record " + (i + 1));
-                assertArrayEquals(java.util.Arrays.copyOf(f, captured), r.asSlice().toArray(ValueLayout.JAVA_BYTE));
+                assertArrayEquals(
+                        java.util.Arrays.copyOf(f, captured), r.asSlice().toArray(ValueLayout.JAVA_BYTE));
             }
             assertFalse(reader.next());
             assertEquals(0, reader.skippedRecords());
@@ -177,7 +203,9 @@ class ToolInteropTest {
 
     /** Runs a tool, fails the test on a non-zero exit, returns its non-empty stdout lines. */
     static List<String> run(String... command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.PIPE).start();
+        Process p = new ProcessBuilder(command)
+                .redirectError(ProcessBuilder.Redirect.PIPE)
+                .start();
         p.getOutputStream().close();
         byte[] out = p.getInputStream().readAllBytes();
         byte[] err = p.getErrorStream().readAllBytes();

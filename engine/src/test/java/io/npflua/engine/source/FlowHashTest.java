@@ -17,8 +17,15 @@ class FlowHashTest {
             b.putShort((short) (i == 0 ? 0x88a8 : 0x8100)).putShort((short) 100);
         }
         b.putShort((short) 0x0800);
-        b.put((byte) 0x45).put((byte) 0).putShort((short) 28).putInt(0).put((byte) 64).put((byte) protocol)
-                .putShort((short) 0).putInt(src).putInt(dst);
+        b.put((byte) 0x45)
+                .put((byte) 0)
+                .putShort((short) 28)
+                .putInt(0)
+                .put((byte) 64)
+                .put((byte) protocol)
+                .putShort((short) 0)
+                .putInt(src)
+                .putInt(dst);
         b.putShort((short) sport).putShort((short) dport).putInt(0);
         return b.array();
     }
@@ -26,7 +33,12 @@ class FlowHashTest {
     private static byte[] ipv6(byte[] src, byte[] dst, int sport, int dport) {
         ByteBuffer b = ByteBuffer.allocate(14 + 40 + 8);
         b.put(new byte[] {2, 0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 2}).putShort((short) 0x86dd);
-        b.putInt(0x60000000).putShort((short) 8).put((byte) 17).put((byte) 64).put(src).put(dst);
+        b.putInt(0x60000000)
+                .putShort((short) 8)
+                .put((byte) 17)
+                .put((byte) 64)
+                .put(src)
+                .put(dst);
         b.putShort((short) sport).putShort((short) dport).putInt(0);
         return b.array();
     }
@@ -43,8 +55,16 @@ class FlowHashTest {
         assertEquals(hash(ipv4(2, a, b, 5000, 53, 17)), hash(ipv4(2, b, a, 53, 5000, 17)));
         byte[] x = new byte[16];
         byte[] y = new byte[16];
-        x[0] = 0x20; x[1] = 0x01; x[2] = 0x0d; x[3] = (byte) 0xb8; x[15] = 1;
-        y[0] = 0x20; y[1] = 0x01; y[2] = 0x0d; y[3] = (byte) 0xb8; y[15] = 2;
+        x[0] = 0x20;
+        x[1] = 0x01;
+        x[2] = 0x0d;
+        x[3] = (byte) 0xb8;
+        x[15] = 1;
+        y[0] = 0x20;
+        y[1] = 0x01;
+        y[2] = 0x0d;
+        y[3] = (byte) 0xb8;
+        y[15] = 2;
         assertEquals(hash(ipv6(x, y, 1234, 443)), hash(ipv6(y, x, 443, 1234)));
     }
 
@@ -55,8 +75,8 @@ class FlowHashTest {
             workers.add(Math.floorMod(hash(ipv4(0, 0xc6120001, 0xc6130002, port, 80, 6)), 4));
         }
         assertEquals(4, workers.size(), "100 flows reach all four workers");
-        assertNotEquals(hash(ipv4(0, 0xc6120001, 0xc6130002, 1, 80, 6)),
-                hash(ipv4(0, 0xc6120001, 0xc6130002, 2, 80, 6)));
+        assertNotEquals(
+                hash(ipv4(0, 0xc6120001, 0xc6130002, 1, 80, 6)), hash(ipv4(0, 0xc6120001, 0xc6130002, 2, 80, 6)));
     }
 
     @Test

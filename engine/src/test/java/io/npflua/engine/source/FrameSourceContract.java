@@ -74,7 +74,7 @@ public abstract class FrameSourceContract {
             for (int i = 0; i < sent.size(); i++) {
                 assertArrayEquals(sent.get(i), got.get(i), "frame " + i);
             }
-            assertEquals(0, f.source().poll(x -> { }, 10), "nothing more");
+            assertEquals(0, f.source().poll(x -> {}, 10), "nothing more");
             f.source().close();
         }
     }
@@ -86,8 +86,12 @@ public abstract class FrameSourceContract {
             List<String> seen = new ArrayList<>();
             long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(deliveryTimeoutMs());
             while (seen.size() < 3 && System.nanoTime() < deadline) {
-                f.source().poll(x -> seen.add(x.capturedLength() + "/" + x.wireLength() + "/" + x.writable()
-                        + "/" + (x.offset() + x.capturedLength() <= x.segment().byteSize())), 10);
+                f.source()
+                        .poll(
+                                x -> seen.add(x.capturedLength() + "/" + x.wireLength() + "/" + x.writable() + "/"
+                                        + (x.offset() + x.capturedLength()
+                                                <= x.segment().byteSize())),
+                                10);
             }
             assertEquals(List.of("60/60/false/true", "61/61/false/true", "62/62/false/true"), seen);
             f.source().close();
@@ -103,12 +107,15 @@ public abstract class FrameSourceContract {
             boolean thrown = false;
             while (got.size() < sent.size() && System.nanoTime() < deadline) {
                 try {
-                    f.source().poll(x -> {
-                        got.add(x.toByteArray());
-                        if (got.size() == 5) {
-                            throw new IllegalStateException("consumer bug");
-                        }
-                    }, 64);
+                    f.source()
+                            .poll(
+                                    x -> {
+                                        got.add(x.toByteArray());
+                                        if (got.size() == 5) {
+                                            throw new IllegalStateException("consumer bug");
+                                        }
+                                    },
+                                    64);
                 } catch (IllegalStateException e) {
                     thrown = true;
                 }
@@ -144,7 +151,7 @@ public abstract class FrameSourceContract {
     void shouldRefusePollingAfterClose() throws Exception {
         try (Fixture f = open(frames(1))) {
             f.source().close();
-            assertThrows(RuntimeException.class, () -> f.source().poll(x -> { }, 1));
+            assertThrows(RuntimeException.class, () -> f.source().poll(x -> {}, 1));
         }
     }
 }

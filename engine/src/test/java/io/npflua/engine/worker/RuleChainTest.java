@@ -9,16 +9,16 @@ import io.npflua.engine.agent.ErrorHandler;
 import io.npflua.engine.counter.ScriptCounters;
 import io.npflua.engine.rule.ErrorPolicy;
 import io.npflua.engine.rule.Rule;
-import io.npflua.lua.sandbox.CallOutcome;
 import io.npflua.engine.source.Frame;
+import io.npflua.lua.sandbox.CallOutcome;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class RuleChainTest {
-    private final Frame frame = new Frame().wrap(MemorySegment.ofArray(new byte[64]), 0, 64, 64, false,
-            Frame.header(0, 1, Frame.DIRECTION_UNKNOWN));
+    private final Frame frame = new Frame()
+            .wrap(MemorySegment.ofArray(new byte[64]), 0, 64, 64, false, Frame.header(0, 1, Frame.DIRECTION_UNKNOWN));
     private final List<String> reports = new ArrayList<>();
     private final ErrorHandler errors = new ErrorHandler() {
         @Override
@@ -27,8 +27,7 @@ class RuleChainTest {
         }
 
         @Override
-        public void onWorkerError(int worker, String what, Throwable cause, boolean restarting) {
-        }
+        public void onWorkerError(int worker, String what, Throwable cause, boolean restarting) {}
     };
 
     private RuleChain chain(int timing, ErrorPolicy policy, Rule... rules) {
@@ -54,9 +53,14 @@ class RuleChainTest {
 
     @Test
     void shouldContainARuleThatThrowsOrReturnsNull() {
-        assertTrue(chain(0, ErrorPolicy.PASS, f -> {
-            throw new IllegalArgumentException("bug");
-        }, f -> null).evaluate(frame));
+        assertTrue(chain(
+                        0,
+                        ErrorPolicy.PASS,
+                        f -> {
+                            throw new IllegalArgumentException("bug");
+                        },
+                        f -> null)
+                .evaluate(frame));
         assertEquals(2, reports.size());
     }
 

@@ -1,11 +1,11 @@
 package io.npflua.ffm.layout;
 
-import java.lang.foreign.MemoryLayout;
-import java.lang.foreign.StructLayout;
-
 import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.StructLayout;
 
 /**
  * The head of every TPACKET_V3 block: {@code struct tpacket_block_desc} with its {@code struct tpacket_hdr_v1}
@@ -28,20 +28,20 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * };
  * </pre>
  */
-public final class BlockDescriptor
-{
+public final class BlockDescriptor {
     public static final StructLayout LAYOUT = MemoryLayout.structLayout(
-        JAVA_INT.withName("version"),
-        JAVA_INT.withName("offset_to_priv"),
-        JAVA_INT.withName("block_status"),
-        JAVA_INT.withName("num_pkts"),
-        JAVA_INT.withName("offset_to_first_pkt"),
-        JAVA_INT.withName("blk_len"),
-        JAVA_LONG.withName("seq_num"),
-        JAVA_INT.withName("ts_first_sec"),
-        JAVA_INT.withName("ts_first_nsec"),
-        JAVA_INT.withName("ts_last_sec"),
-        JAVA_INT.withName("ts_last_nsec")).withName("tpacket_block_desc");
+                    JAVA_INT.withName("version"),
+                    JAVA_INT.withName("offset_to_priv"),
+                    JAVA_INT.withName("block_status"),
+                    JAVA_INT.withName("num_pkts"),
+                    JAVA_INT.withName("offset_to_first_pkt"),
+                    JAVA_INT.withName("blk_len"),
+                    JAVA_LONG.withName("seq_num"),
+                    JAVA_INT.withName("ts_first_sec"),
+                    JAVA_INT.withName("ts_first_nsec"),
+                    JAVA_INT.withName("ts_last_sec"),
+                    JAVA_INT.withName("ts_last_nsec"))
+            .withName("tpacket_block_desc");
 
     public static final long VERSION_OFFSET = LAYOUT.byteOffset(groupElement("version"));
     public static final long OFFSET_TO_PRIV_OFFSET = LAYOUT.byteOffset(groupElement("offset_to_priv"));
@@ -53,7 +53,5 @@ public final class BlockDescriptor
     public static final long TS_FIRST_OFFSET = LAYOUT.byteOffset(groupElement("ts_first_sec"));
     public static final long TS_LAST_OFFSET = LAYOUT.byteOffset(groupElement("ts_last_sec"));
 
-    private BlockDescriptor()
-    {
-    }
+    private BlockDescriptor() {}
 }

@@ -9,8 +9,7 @@ package io.npflua.ffm.layout;
  * {@code GSTRINGS}, {@code GFEATURES}) need nothing; every "set" command needs CAP_NET_ADMIN in the namespace's user
  * namespace, else EPERM. An unknown interface name gives ENODEV.
  */
-public final class EthtoolConstants
-{
+public final class EthtoolConstants {
     /** SIOCETHTOOL. */
     public static final long SIOCETHTOOL = 0x8946;
 
@@ -38,7 +37,5 @@ public final class EthtoolConstants
     /** ETHTOOL_SFEATURES result flag: some changes went through the legacy per-feature driver calls. */
     public static final int ETHTOOL_F_COMPAT = 1 << 2;
 
-    private EthtoolConstants()
-    {
-    }
+    private EthtoolConstants() {}
 }

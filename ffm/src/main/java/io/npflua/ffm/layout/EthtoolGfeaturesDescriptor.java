@@ -1,10 +1,10 @@
 package io.npflua.ffm.layout;
 
-import java.lang.foreign.MemoryLayout;
-import java.lang.foreign.StructLayout;
-
 import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
+
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.StructLayout;
 
 /**
  * {@code struct ethtool_gfeatures} for {@code ETHTOOL_GFEATURES}: an 8-byte header followed by {@code size} blocks of
@@ -26,17 +26,17 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
  * };
  * </pre>
  */
-public final class EthtoolGfeaturesDescriptor
-{
+public final class EthtoolGfeaturesDescriptor {
     public static final StructLayout LAYOUT = MemoryLayout.structLayout(
-        JAVA_INT.withName("cmd"),
-        JAVA_INT.withName("size")).withName("ethtool_gfeatures");
+                    JAVA_INT.withName("cmd"), JAVA_INT.withName("size"))
+            .withName("ethtool_gfeatures");
 
     public static final StructLayout BLOCK_LAYOUT = MemoryLayout.structLayout(
-        JAVA_INT.withName("available"),
-        JAVA_INT.withName("requested"),
-        JAVA_INT.withName("active"),
-        JAVA_INT.withName("never_changed")).withName("ethtool_get_features_block");
+                    JAVA_INT.withName("available"),
+                    JAVA_INT.withName("requested"),
+                    JAVA_INT.withName("active"),
+                    JAVA_INT.withName("never_changed"))
+            .withName("ethtool_get_features_block");
 
     public static final long CMD_OFFSET = LAYOUT.byteOffset(groupElement("cmd"));
     public static final long SIZE_OFFSET = LAYOUT.byteOffset(groupElement("size"));
@@ -48,16 +48,13 @@ public final class EthtoolGfeaturesDescriptor
     public static final long ACTIVE_OFFSET = BLOCK_LAYOUT.byteOffset(groupElement("active"));
     public static final long NEVER_CHANGED_OFFSET = BLOCK_LAYOUT.byteOffset(groupElement("never_changed"));
 
-    private EthtoolGfeaturesDescriptor()
-    {
-    }
+    private EthtoolGfeaturesDescriptor() {}
 
     /**
      * @param blocks feature blocks.
      * @return bytes to allocate for the header and {@code blocks} blocks.
      */
-    public static long sizeFor(final int blocks)
-    {
+    public static long sizeFor(final int blocks) {
         return FEATURES_OFFSET + blocks * BLOCK_LAYOUT.byteSize();
     }
 
@@ -65,8 +62,7 @@ public final class EthtoolGfeaturesDescriptor
      * @param block a block index.
      * @return the offset of that block from the start of the struct.
      */
-    public static long blockOffset(final int block)
-    {
+    public static long blockOffset(final int block) {
         return FEATURES_OFFSET + block * BLOCK_LAYOUT.byteSize();
     }
 }

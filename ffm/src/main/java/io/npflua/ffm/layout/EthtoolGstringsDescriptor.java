@@ -1,10 +1,10 @@
 package io.npflua.ffm.layout;
 
-import java.lang.foreign.MemoryLayout;
-import java.lang.foreign.StructLayout;
-
 import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
+
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.StructLayout;
 
 /**
  * {@code struct ethtool_gstrings} for {@code ETHTOOL_GSTRINGS}: the 12-byte header is followed by {@code len} strings
@@ -20,12 +20,10 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
  * };
  * </pre>
  */
-public final class EthtoolGstringsDescriptor
-{
+public final class EthtoolGstringsDescriptor {
     public static final StructLayout LAYOUT = MemoryLayout.structLayout(
-        JAVA_INT.withName("cmd"),
-        JAVA_INT.withName("string_set"),
-        JAVA_INT.withName("len")).withName("ethtool_gstrings");
+                    JAVA_INT.withName("cmd"), JAVA_INT.withName("string_set"), JAVA_INT.withName("len"))
+            .withName("ethtool_gstrings");
 
     public static final long CMD_OFFSET = LAYOUT.byteOffset(groupElement("cmd"));
     public static final long STRING_SET_OFFSET = LAYOUT.byteOffset(groupElement("string_set"));
@@ -33,16 +31,13 @@ public final class EthtoolGstringsDescriptor
     /** Where the strings start. */
     public static final long DATA_OFFSET = LAYOUT.byteSize();
 
-    private EthtoolGstringsDescriptor()
-    {
-    }
+    private EthtoolGstringsDescriptor() {}
 
     /**
      * @param count strings in the set.
      * @return bytes to allocate for the header and {@code count} strings.
      */
-    public static long sizeFor(final int count)
-    {
-        return DATA_OFFSET + (long)count * EthtoolConstants.ETH_GSTRING_LEN;
+    public static long sizeFor(final int count) {
+        return DATA_OFFSET + (long) count * EthtoolConstants.ETH_GSTRING_LEN;
     }
 }

@@ -1,10 +1,10 @@
 package io.npflua.ffm.layout;
 
-import java.lang.foreign.MemoryLayout;
-import java.lang.foreign.StructLayout;
-
 import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
+
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.StructLayout;
 
 /**
  * {@code struct ethtool_sfeatures} for {@code ETHTOOL_SFEATURES}: an 8-byte header followed by {@code size} blocks of
@@ -26,15 +26,14 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
  * };
  * </pre>
  */
-public final class EthtoolSfeaturesDescriptor
-{
+public final class EthtoolSfeaturesDescriptor {
     public static final StructLayout LAYOUT = MemoryLayout.structLayout(
-        JAVA_INT.withName("cmd"),
-        JAVA_INT.withName("size")).withName("ethtool_sfeatures");
+                    JAVA_INT.withName("cmd"), JAVA_INT.withName("size"))
+            .withName("ethtool_sfeatures");
 
     public static final StructLayout BLOCK_LAYOUT = MemoryLayout.structLayout(
-        JAVA_INT.withName("valid"),
-        JAVA_INT.withName("requested")).withName("ethtool_set_features_block");
+                    JAVA_INT.withName("valid"), JAVA_INT.withName("requested"))
+            .withName("ethtool_set_features_block");
 
     public static final long CMD_OFFSET = LAYOUT.byteOffset(groupElement("cmd"));
     public static final long SIZE_OFFSET = LAYOUT.byteOffset(groupElement("size"));
@@ -44,16 +43,13 @@ public final class EthtoolSfeaturesDescriptor
     public static final long VALID_OFFSET = BLOCK_LAYOUT.byteOffset(groupElement("valid"));
     public static final long REQUESTED_OFFSET = BLOCK_LAYOUT.byteOffset(groupElement("requested"));
 
-    private EthtoolSfeaturesDescriptor()
-    {
-    }
+    private EthtoolSfeaturesDescriptor() {}
 
     /**
      * @param blocks feature blocks.
      * @return bytes to allocate for the header and {@code blocks} blocks.
      */
-    public static long sizeFor(final int blocks)
-    {
+    public static long sizeFor(final int blocks) {
         return FEATURES_OFFSET + blocks * BLOCK_LAYOUT.byteSize();
     }
 
@@ -61,8 +57,7 @@ public final class EthtoolSfeaturesDescriptor
      * @param block a block index.
      * @return the offset of that block from the start of the struct.
      */
-    public static long blockOffset(final int block)
-    {
+    public static long blockOffset(final int block) {
         return FEATURES_OFFSET + block * BLOCK_LAYOUT.byteSize();
     }
 }

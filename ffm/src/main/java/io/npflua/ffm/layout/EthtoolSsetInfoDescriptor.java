@@ -1,11 +1,11 @@
 package io.npflua.ffm.layout;
 
-import java.lang.foreign.MemoryLayout;
-import java.lang.foreign.StructLayout;
-
 import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.StructLayout;
 
 /**
  * {@code struct ethtool_sset_info} for {@code ETHTOOL_GSSET_INFO}, with room for the size of one string set (the
@@ -20,21 +20,19 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * };
  * </pre>
  */
-public final class EthtoolSsetInfoDescriptor
-{
+public final class EthtoolSsetInfoDescriptor {
     public static final StructLayout LAYOUT = MemoryLayout.structLayout(
-        JAVA_INT.withName("cmd"),
-        JAVA_INT.withName("reserved"),
-        JAVA_LONG.withName("sset_mask"),
-        JAVA_INT.withName("data0"),
-        MemoryLayout.paddingLayout(4)).withName("ethtool_sset_info");
+                    JAVA_INT.withName("cmd"),
+                    JAVA_INT.withName("reserved"),
+                    JAVA_LONG.withName("sset_mask"),
+                    JAVA_INT.withName("data0"),
+                    MemoryLayout.paddingLayout(4))
+            .withName("ethtool_sset_info");
 
     public static final long CMD_OFFSET = LAYOUT.byteOffset(groupElement("cmd"));
     public static final long RESERVED_OFFSET = LAYOUT.byteOffset(groupElement("reserved"));
     public static final long SSET_MASK_OFFSET = LAYOUT.byteOffset(groupElement("sset_mask"));
     public static final long DATA_OFFSET = LAYOUT.byteOffset(groupElement("data0"));
 
-    private EthtoolSsetInfoDescriptor()
-    {
-    }
+    private EthtoolSsetInfoDescriptor() {}
 }

@@ -4,11 +4,11 @@ package io.npflua.ffm.layout;
  * Linux AF_PACKET constants ({@code <linux/if_packet.h>}, {@code <linux/if_ether.h>}, {@code <sys/socket.h>}) on
  * x86-64, as the kernel defines them.
  */
-public final class PacketConstants
-{
+public final class PacketConstants {
     public static final int AF_PACKET = 17;
     /** AF_INET: the family of the plain socket the ethtool ioctl goes through (no privilege needed to open it). */
     public static final int AF_INET = 2;
+
     public static final int SOCK_DGRAM = 2;
     public static final int SOCK_RAW = 3;
     public static final int SOL_SOCKET = 1;
@@ -16,7 +16,8 @@ public final class PacketConstants
     /** ETH_P_ALL in host order; the socket API wants it in network order ({@link #ETH_P_ALL_BE}). */
     public static final int ETH_P_ALL = 0x0003;
     /** htons(ETH_P_ALL) as an int on a little-endian machine. */
-    public static final int ETH_P_ALL_BE = Short.toUnsignedInt(Short.reverseBytes((short)ETH_P_ALL));
+    public static final int ETH_P_ALL_BE = Short.toUnsignedInt(Short.reverseBytes((short) ETH_P_ALL));
+
     public static final int ETH_P_8021Q = 0x8100;
     public static final int ETH_P_8021AD = 0x88A8;
 
@@ -39,6 +40,7 @@ public final class PacketConstants
      * sent and received. SOCK_RAW only; EBUSY once a ring exists (set it before PACKET_RX_RING/PACKET_TX_RING).
      */
     public static final int PACKET_VNET_HDR = 15;
+
     public static final int PACKET_FANOUT = 18;
     public static final int PACKET_QDISC_BYPASS = 20;
     public static final int PACKET_IGNORE_OUTGOING = 23;
@@ -80,19 +82,17 @@ public final class PacketConstants
 
     /** SIOCGIFFLAGS ioctl. */
     public static final long SIOCGIFFLAGS = 0x8913;
+
     public static final int IFF_UP = 0x1;
     public static final int IFF_RUNNING = 0x40;
 
-    private PacketConstants()
-    {
-    }
+    private PacketConstants() {}
 
     /**
      * @param value a length.
      * @return {@code value} rounded up to {@link #TPACKET_ALIGNMENT}, as the kernel's TPACKET_ALIGN.
      */
-    public static int tpacketAlign(final int value)
-    {
+    public static int tpacketAlign(final int value) {
         return (value + TPACKET_ALIGNMENT - 1) & -TPACKET_ALIGNMENT;
     }
 }

@@ -1,12 +1,12 @@
 package io.npflua.ffm.layout;
 
-import java.lang.foreign.MemoryLayout;
-import java.lang.foreign.StructLayout;
-
 import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.StructLayout;
 
 /**
  * {@code struct sockaddr_ll}: a link-level address (20 bytes); the argument of {@code bind} and {@code sendto}, and
@@ -24,16 +24,16 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
  * };
  * </pre>
  */
-public final class SockaddrLlDescriptor
-{
+public final class SockaddrLlDescriptor {
     public static final StructLayout LAYOUT = MemoryLayout.structLayout(
-        JAVA_SHORT.withName("sll_family"),
-        JAVA_SHORT.withName("sll_protocol"),
-        JAVA_INT.withName("sll_ifindex"),
-        JAVA_SHORT.withName("sll_hatype"),
-        JAVA_BYTE.withName("sll_pkttype"),
-        JAVA_BYTE.withName("sll_halen"),
-        MemoryLayout.sequenceLayout(8, JAVA_BYTE).withName("sll_addr")).withName("sockaddr_ll");
+                    JAVA_SHORT.withName("sll_family"),
+                    JAVA_SHORT.withName("sll_protocol"),
+                    JAVA_INT.withName("sll_ifindex"),
+                    JAVA_SHORT.withName("sll_hatype"),
+                    JAVA_BYTE.withName("sll_pkttype"),
+                    JAVA_BYTE.withName("sll_halen"),
+                    MemoryLayout.sequenceLayout(8, JAVA_BYTE).withName("sll_addr"))
+            .withName("sockaddr_ll");
 
     public static final long FAMILY_OFFSET = LAYOUT.byteOffset(groupElement("sll_family"));
     public static final long PROTOCOL_OFFSET = LAYOUT.byteOffset(groupElement("sll_protocol"));
@@ -43,7 +43,5 @@ public final class SockaddrLlDescriptor
     public static final long HALEN_OFFSET = LAYOUT.byteOffset(groupElement("sll_halen"));
     public static final long ADDR_OFFSET = LAYOUT.byteOffset(groupElement("sll_addr"));
 
-    private SockaddrLlDescriptor()
-    {
-    }
+    private SockaddrLlDescriptor() {}
 }

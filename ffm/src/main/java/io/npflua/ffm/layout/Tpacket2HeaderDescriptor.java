@@ -1,12 +1,12 @@
 package io.npflua.ffm.layout;
 
-import java.lang.foreign.MemoryLayout;
-import java.lang.foreign.StructLayout;
-
 import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.StructLayout;
 
 /**
  * {@code struct tpacket2_hdr}: the head of every TPACKET_V2 frame (32 bytes), RX and TX. A {@code sockaddr_ll}
@@ -28,19 +28,19 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
  * };                       // 32, then struct sockaddr_ll
  * </pre>
  */
-public final class Tpacket2HeaderDescriptor
-{
+public final class Tpacket2HeaderDescriptor {
     public static final StructLayout LAYOUT = MemoryLayout.structLayout(
-        JAVA_INT.withName("tp_status"),
-        JAVA_INT.withName("tp_len"),
-        JAVA_INT.withName("tp_snaplen"),
-        JAVA_SHORT.withName("tp_mac"),
-        JAVA_SHORT.withName("tp_net"),
-        JAVA_INT.withName("tp_sec"),
-        JAVA_INT.withName("tp_nsec"),
-        JAVA_SHORT.withName("tp_vlan_tci"),
-        JAVA_SHORT.withName("tp_vlan_tpid"),
-        MemoryLayout.sequenceLayout(4, JAVA_BYTE).withName("tp_padding")).withName("tpacket2_hdr");
+                    JAVA_INT.withName("tp_status"),
+                    JAVA_INT.withName("tp_len"),
+                    JAVA_INT.withName("tp_snaplen"),
+                    JAVA_SHORT.withName("tp_mac"),
+                    JAVA_SHORT.withName("tp_net"),
+                    JAVA_INT.withName("tp_sec"),
+                    JAVA_INT.withName("tp_nsec"),
+                    JAVA_SHORT.withName("tp_vlan_tci"),
+                    JAVA_SHORT.withName("tp_vlan_tpid"),
+                    MemoryLayout.sequenceLayout(4, JAVA_BYTE).withName("tp_padding"))
+            .withName("tpacket2_hdr");
 
     public static final long STATUS_OFFSET = LAYOUT.byteOffset(groupElement("tp_status"));
     public static final long LEN_OFFSET = LAYOUT.byteOffset(groupElement("tp_len"));
@@ -52,13 +52,11 @@ public final class Tpacket2HeaderDescriptor
     public static final long VLAN_TCI_OFFSET = LAYOUT.byteOffset(groupElement("tp_vlan_tci"));
     public static final long VLAN_TPID_OFFSET = LAYOUT.byteOffset(groupElement("tp_vlan_tpid"));
     /** TPACKET_ALIGN(sizeof(struct tpacket2_hdr)). */
-    public static final int SOCKADDR_LL_OFFSET = PacketConstants.tpacketAlign((int)LAYOUT.byteSize());
+    public static final int SOCKADDR_LL_OFFSET = PacketConstants.tpacketAlign((int) LAYOUT.byteSize());
     /** TPACKET2_HDRLEN: header plus {@code sockaddr_ll}. */
-    public static final int HDRLEN = SOCKADDR_LL_OFFSET + (int)SockaddrLlDescriptor.LAYOUT.byteSize();
+    public static final int HDRLEN = SOCKADDR_LL_OFFSET + (int) SockaddrLlDescriptor.LAYOUT.byteSize();
     /** Where the kernel reads a TX frame's bytes: TPACKET2_HDRLEN - sizeof(struct sockaddr_ll). */
-    public static final int TX_DATA_OFFSET = HDRLEN - (int)SockaddrLlDescriptor.LAYOUT.byteSize();
+    public static final int TX_DATA_OFFSET = HDRLEN - (int) SockaddrLlDescriptor.LAYOUT.byteSize();
 
-    private Tpacket2HeaderDescriptor()
-    {
-    }
+    private Tpacket2HeaderDescriptor() {}
 }

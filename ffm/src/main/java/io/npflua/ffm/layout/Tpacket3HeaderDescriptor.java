@@ -1,12 +1,12 @@
 package io.npflua.ffm.layout;
 
-import java.lang.foreign.MemoryLayout;
-import java.lang.foreign.StructLayout;
-
 import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.StructLayout;
 
 /**
  * {@code struct tpacket3_hdr}: one packet record inside a TPACKET_V3 block (48 bytes), followed by a
@@ -33,22 +33,22 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
  * };                         // 48, then struct sockaddr_ll
  * </pre>
  */
-public final class Tpacket3HeaderDescriptor
-{
+public final class Tpacket3HeaderDescriptor {
     public static final StructLayout LAYOUT = MemoryLayout.structLayout(
-        JAVA_INT.withName("tp_next_offset"),
-        JAVA_INT.withName("tp_sec"),
-        JAVA_INT.withName("tp_nsec"),
-        JAVA_INT.withName("tp_snaplen"),
-        JAVA_INT.withName("tp_len"),
-        JAVA_INT.withName("tp_status"),
-        JAVA_SHORT.withName("tp_mac"),
-        JAVA_SHORT.withName("tp_net"),
-        JAVA_INT.withName("tp_rxhash"),
-        JAVA_INT.withName("tp_vlan_tci"),
-        JAVA_SHORT.withName("tp_vlan_tpid"),
-        JAVA_SHORT.withName("hv1_padding"),
-        MemoryLayout.sequenceLayout(8, JAVA_BYTE).withName("tp_padding")).withName("tpacket3_hdr");
+                    JAVA_INT.withName("tp_next_offset"),
+                    JAVA_INT.withName("tp_sec"),
+                    JAVA_INT.withName("tp_nsec"),
+                    JAVA_INT.withName("tp_snaplen"),
+                    JAVA_INT.withName("tp_len"),
+                    JAVA_INT.withName("tp_status"),
+                    JAVA_SHORT.withName("tp_mac"),
+                    JAVA_SHORT.withName("tp_net"),
+                    JAVA_INT.withName("tp_rxhash"),
+                    JAVA_INT.withName("tp_vlan_tci"),
+                    JAVA_SHORT.withName("tp_vlan_tpid"),
+                    JAVA_SHORT.withName("hv1_padding"),
+                    MemoryLayout.sequenceLayout(8, JAVA_BYTE).withName("tp_padding"))
+            .withName("tpacket3_hdr");
 
     public static final long NEXT_OFFSET_OFFSET = LAYOUT.byteOffset(groupElement("tp_next_offset"));
     public static final long SEC_OFFSET = LAYOUT.byteOffset(groupElement("tp_sec"));
@@ -62,11 +62,9 @@ public final class Tpacket3HeaderDescriptor
     public static final long VLAN_TCI_OFFSET = LAYOUT.byteOffset(groupElement("tp_vlan_tci"));
     public static final long VLAN_TPID_OFFSET = LAYOUT.byteOffset(groupElement("tp_vlan_tpid"));
     /** TPACKET_ALIGN(sizeof(struct tpacket3_hdr)): where the {@code sockaddr_ll} sits; TX data starts here too. */
-    public static final int SOCKADDR_LL_OFFSET = PacketConstants.tpacketAlign((int)LAYOUT.byteSize());
+    public static final int SOCKADDR_LL_OFFSET = PacketConstants.tpacketAlign((int) LAYOUT.byteSize());
     /** TPACKET3_HDRLEN: header plus {@code sockaddr_ll}. */
-    public static final int HDRLEN = SOCKADDR_LL_OFFSET + (int)SockaddrLlDescriptor.LAYOUT.byteSize();
+    public static final int HDRLEN = SOCKADDR_LL_OFFSET + (int) SockaddrLlDescriptor.LAYOUT.byteSize();
 
-    private Tpacket3HeaderDescriptor()
-    {
-    }
+    private Tpacket3HeaderDescriptor() {}
 }

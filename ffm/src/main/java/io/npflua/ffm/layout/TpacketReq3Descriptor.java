@@ -1,10 +1,10 @@
 package io.npflua.ffm.layout;
 
-import java.lang.foreign.MemoryLayout;
-import java.lang.foreign.StructLayout;
-
 import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
+
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.StructLayout;
 
 /**
  * {@code struct tpacket_req3}, the argument of {@code PACKET_RX_RING} for TPACKET_V3 (28 bytes).
@@ -21,16 +21,16 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
  * };
  * </pre>
  */
-public final class TpacketReq3Descriptor
-{
+public final class TpacketReq3Descriptor {
     public static final StructLayout LAYOUT = MemoryLayout.structLayout(
-        JAVA_INT.withName("tp_block_size"),
-        JAVA_INT.withName("tp_block_nr"),
-        JAVA_INT.withName("tp_frame_size"),
-        JAVA_INT.withName("tp_frame_nr"),
-        JAVA_INT.withName("tp_retire_blk_tov"),
-        JAVA_INT.withName("tp_sizeof_priv"),
-        JAVA_INT.withName("tp_feature_req_word")).withName("tpacket_req3");
+                    JAVA_INT.withName("tp_block_size"),
+                    JAVA_INT.withName("tp_block_nr"),
+                    JAVA_INT.withName("tp_frame_size"),
+                    JAVA_INT.withName("tp_frame_nr"),
+                    JAVA_INT.withName("tp_retire_blk_tov"),
+                    JAVA_INT.withName("tp_sizeof_priv"),
+                    JAVA_INT.withName("tp_feature_req_word"))
+            .withName("tpacket_req3");
 
     public static final long BLOCK_SIZE_OFFSET = LAYOUT.byteOffset(groupElement("tp_block_size"));
     public static final long BLOCK_NR_OFFSET = LAYOUT.byteOffset(groupElement("tp_block_nr"));
@@ -40,7 +40,5 @@ public final class TpacketReq3Descriptor
     public static final long SIZEOF_PRIV_OFFSET = LAYOUT.byteOffset(groupElement("tp_sizeof_priv"));
     public static final long FEATURE_REQ_WORD_OFFSET = LAYOUT.byteOffset(groupElement("tp_feature_req_word"));
 
-    private TpacketReq3Descriptor()
-    {
-    }
+    private TpacketReq3Descriptor() {}
 }

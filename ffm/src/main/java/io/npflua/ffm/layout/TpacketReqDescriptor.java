@@ -1,10 +1,10 @@
 package io.npflua.ffm.layout;
 
-import java.lang.foreign.MemoryLayout;
-import java.lang.foreign.StructLayout;
-
 import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
+
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.StructLayout;
 
 /**
  * {@code struct tpacket_req}, the argument of {@code PACKET_RX_RING}/{@code PACKET_TX_RING} for TPACKET_V2 (16 bytes).
@@ -18,20 +18,18 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
  * };
  * </pre>
  */
-public final class TpacketReqDescriptor
-{
+public final class TpacketReqDescriptor {
     public static final StructLayout LAYOUT = MemoryLayout.structLayout(
-        JAVA_INT.withName("tp_block_size"),
-        JAVA_INT.withName("tp_block_nr"),
-        JAVA_INT.withName("tp_frame_size"),
-        JAVA_INT.withName("tp_frame_nr")).withName("tpacket_req");
+                    JAVA_INT.withName("tp_block_size"),
+                    JAVA_INT.withName("tp_block_nr"),
+                    JAVA_INT.withName("tp_frame_size"),
+                    JAVA_INT.withName("tp_frame_nr"))
+            .withName("tpacket_req");
 
     public static final long BLOCK_SIZE_OFFSET = LAYOUT.byteOffset(groupElement("tp_block_size"));
     public static final long BLOCK_NR_OFFSET = LAYOUT.byteOffset(groupElement("tp_block_nr"));
     public static final long FRAME_SIZE_OFFSET = LAYOUT.byteOffset(groupElement("tp_frame_size"));
     public static final long FRAME_NR_OFFSET = LAYOUT.byteOffset(groupElement("tp_frame_nr"));
 
-    private TpacketReqDescriptor()
-    {
-    }
+    private TpacketReqDescriptor() {}
 }

@@ -1,10 +1,10 @@
 package io.npflua.ffm.layout;
 
-import java.lang.foreign.MemoryLayout;
-import java.lang.foreign.StructLayout;
-
 import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
+
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.StructLayout;
 
 /**
  * {@code struct tpacket_stats_v3}, read with {@code getsockopt(PACKET_STATISTICS)} (12 bytes; V2 sockets fill only the
@@ -19,18 +19,16 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
  * };
  * </pre>
  */
-public final class TpacketStatsV3Descriptor
-{
+public final class TpacketStatsV3Descriptor {
     public static final StructLayout LAYOUT = MemoryLayout.structLayout(
-        JAVA_INT.withName("tp_packets"),
-        JAVA_INT.withName("tp_drops"),
-        JAVA_INT.withName("tp_freeze_q_cnt")).withName("tpacket_stats_v3");
+                    JAVA_INT.withName("tp_packets"),
+                    JAVA_INT.withName("tp_drops"),
+                    JAVA_INT.withName("tp_freeze_q_cnt"))
+            .withName("tpacket_stats_v3");
 
     public static final long PACKETS_OFFSET = LAYOUT.byteOffset(groupElement("tp_packets"));
     public static final long DROPS_OFFSET = LAYOUT.byteOffset(groupElement("tp_drops"));
     public static final long FREEZE_Q_CNT_OFFSET = LAYOUT.byteOffset(groupElement("tp_freeze_q_cnt"));
 
-    private TpacketStatsV3Descriptor()
-    {
-    }
+    private TpacketStatsV3Descriptor() {}
 }

@@ -1,11 +1,11 @@
 package io.npflua.ffm.layout;
 
-import java.lang.foreign.MemoryLayout;
-import java.lang.foreign.StructLayout;
-
 import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
+
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.StructLayout;
 
 /**
  * {@code struct virtio_net_hdr} (10 bytes), which a packet socket with {@code PACKET_VNET_HDR} reads before every
@@ -24,15 +24,15 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
  * };
  * </pre>
  */
-public final class VirtioNetHdrDescriptor
-{
+public final class VirtioNetHdrDescriptor {
     public static final StructLayout LAYOUT = MemoryLayout.structLayout(
-        JAVA_BYTE.withName("flags"),
-        JAVA_BYTE.withName("gso_type"),
-        JAVA_SHORT_UNALIGNED.withName("hdr_len"),
-        JAVA_SHORT_UNALIGNED.withName("gso_size"),
-        JAVA_SHORT_UNALIGNED.withName("csum_start"),
-        JAVA_SHORT_UNALIGNED.withName("csum_offset")).withName("virtio_net_hdr");
+                    JAVA_BYTE.withName("flags"),
+                    JAVA_BYTE.withName("gso_type"),
+                    JAVA_SHORT_UNALIGNED.withName("hdr_len"),
+                    JAVA_SHORT_UNALIGNED.withName("gso_size"),
+                    JAVA_SHORT_UNALIGNED.withName("csum_start"),
+                    JAVA_SHORT_UNALIGNED.withName("csum_offset"))
+            .withName("virtio_net_hdr");
 
     public static final long FLAGS_OFFSET = LAYOUT.byteOffset(groupElement("flags"));
     public static final long GSO_TYPE_OFFSET = LAYOUT.byteOffset(groupElement("gso_type"));
@@ -42,7 +42,7 @@ public final class VirtioNetHdrDescriptor
     public static final long CSUM_OFFSET_OFFSET = LAYOUT.byteOffset(groupElement("csum_offset"));
 
     /** Size of the struct: what PACKET_VNET_HDR puts before each frame. */
-    public static final int SIZE = (int)LAYOUT.byteSize();
+    public static final int SIZE = (int) LAYOUT.byteSize();
 
     /** The checksum is partial: the sender (or the device) must finish it from csum_start, storing at csum_offset. */
     public static final int F_NEEDS_CSUM = 1;
@@ -64,7 +64,5 @@ public final class VirtioNetHdrDescriptor
     /** Or-ed into a TCP gso_type: the sender uses ECN (CWR set on the first segment only). */
     public static final int GSO_ECN = 0x80;
 
-    private VirtioNetHdrDescriptor()
-    {
-    }
+    private VirtioNetHdrDescriptor() {}
 }

@@ -5,8 +5,7 @@ package io.npflua.ffm.ring;
  * frame at a time without a division (frames never straddle blocks, so the last frame of a block jumps over the
  * block's tail to the next block).
  */
-final class FrameCursor
-{
+final class FrameCursor {
     private final int frameCount;
     private final int framesPerBlock;
     private final int frameSize;
@@ -16,37 +15,29 @@ final class FrameCursor
     private int slot;
     private long offset;
 
-    FrameCursor(final RingGeometry geometry)
-    {
+    FrameCursor(final RingGeometry geometry) {
         frameCount = geometry.frameCount();
         framesPerBlock = geometry.framesPerBlock();
         frameSize = geometry.frameSize();
         // From the last frame of a block to the first of the next one.
-        blockStride = geometry.blockSize() - (long)(framesPerBlock - 1) * frameSize;
+        blockStride = geometry.blockSize() - (long) (framesPerBlock - 1) * frameSize;
     }
 
     /** @return the byte offset of the current frame in the ring. */
-    long offset()
-    {
+    long offset() {
         return offset;
     }
 
     /** Moves to the next frame, wrapping at the end of the ring. Allocation-free (per-packet path). */
-    void advance()
-    {
-        if (++index == frameCount)
-        {
+    void advance() {
+        if (++index == frameCount) {
             index = 0;
             slot = 0;
             offset = 0;
-        }
-        else if (++slot == framesPerBlock)
-        {
+        } else if (++slot == framesPerBlock) {
             slot = 0;
             offset += blockStride;
-        }
-        else
-        {
+        } else {
             offset += frameSize;
         }
     }
@@ -56,8 +47,7 @@ final class FrameCursor
      *
      * @param other a cursor over the same geometry.
      */
-    void moveTo(final FrameCursor other)
-    {
+    void moveTo(final FrameCursor other) {
         index = other.index;
         slot = other.slot;
         offset = other.offset;

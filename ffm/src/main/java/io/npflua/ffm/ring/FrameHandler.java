@@ -7,8 +7,7 @@ package io.npflua.ffm.ring;
  * call, do not keep it.
  */
 @FunctionalInterface
-public interface FrameHandler
-{
+public interface FrameHandler {
     /**
      * Called once per received frame, on the polling thread.
      *

@@ -1,16 +1,15 @@
 package io.npflua.ffm.ring;
 
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+
 import io.npflua.ffm.layout.PacketConstants;
 import io.npflua.ffm.layout.SockaddrLlDescriptor;
 import io.npflua.ffm.layout.Tpacket2HeaderDescriptor;
 import io.npflua.ffm.layout.Tpacket3HeaderDescriptor;
-
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-
-import static java.lang.foreign.ValueLayout.JAVA_BYTE;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 /**
  * Flyweight over one received frame in a ring: the packet bytes stay where the kernel wrote them
@@ -27,8 +26,7 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
  * been written back in front of the EtherType: the bytes, {@link #capturedLength()} and {@link #wireLength()} are
  * those on the wire, and {@link #vlanTagInData()} is true.
  */
-public final class PacketFrame
-{
+public final class PacketFrame {
     MemorySegment segment = MemorySegment.NULL;
     long headerOffset;
     long dataOffset;
@@ -45,8 +43,7 @@ public final class PacketFrame
     private final long sllOffset;
     private final int headroomFloor;
 
-    PacketFrame(final RingVersion version)
-    {
+    PacketFrame(final RingVersion version) {
         v3 = version == RingVersion.V3;
         secOffset = v3 ? Tpacket3HeaderDescriptor.SEC_OFFSET : Tpacket2HeaderDescriptor.SEC_OFFSET;
         nsecOffset = v3 ? Tpacket3HeaderDescriptor.NSEC_OFFSET : Tpacket2HeaderDescriptor.NSEC_OFFSET;
@@ -70,18 +67,28 @@ public final class PacketFrame
      * @param len          {@code tp_len}.
      * @param reinsertVlan whether VLAN re-insertion is on (the socket has PACKET_RESERVE >= 4).
      */
-    void load(final MemorySegment ring, final long header, final long viewBase, final int status, final int mac,
-        final int snaplen, final int len, final boolean reinsertVlan)
-    {
+    void load(
+            final MemorySegment ring,
+            final long header,
+            final long viewBase,
+            final int status,
+            final int mac,
+            final int snaplen,
+            final int len,
+            final boolean reinsertVlan) {
         long data = header + mac;
         boolean inserted = false;
-        if (reinsertVlan && (status & PacketConstants.TP_STATUS_VLAN_VALID) != 0 && snaplen >= 12
-            && mac >= headroomFloor + VlanTags.TAG_LENGTH)
-        {
+        if (reinsertVlan
+                && (status & PacketConstants.TP_STATUS_VLAN_VALID) != 0
+                && snaplen >= 12
+                && mac >= headroomFloor + VlanTags.TAG_LENGTH) {
             // tp_vlan_tci is a __u32 in tpacket3_hdr and a __u16 in tpacket2_hdr.
-            final int tci = v3 ? ring.get(JAVA_INT, header + tciOffset) & 0xFFFF : Short.toUnsignedInt(ring.get(JAVA_SHORT, header + tciOffset));
+            final int tci = v3
+                    ? ring.get(JAVA_INT, header + tciOffset) & 0xFFFF
+                    : Short.toUnsignedInt(ring.get(JAVA_SHORT, header + tciOffset));
             final int tpid = (status & PacketConstants.TP_STATUS_VLAN_TPID_VALID) != 0
-                ? Short.toUnsignedInt(ring.get(JAVA_SHORT, header + tpidOffset)) : 0;
+                    ? Short.toUnsignedInt(ring.get(JAVA_SHORT, header + tpidOffset))
+                    : 0;
             VlanTags.reinsert(ring, data, tpid, tci);
             data -= VlanTags.TAG_LENGTH;
             inserted = true;
@@ -96,111 +103,95 @@ public final class PacketFrame
     }
 
     /** @return the segment holding the packet: the block or batch view, or the whole ring ({@link SliceScope}). */
-    public MemorySegment segment()
-    {
+    public MemorySegment segment() {
         return segment;
     }
 
     /** @return where the packet's first (link-layer) byte is in {@link #segment()}. */
-    public long dataOffset()
-    {
+    public long dataOffset() {
         return dataOffset;
     }
 
     /** @return bytes of the packet present in the ring ({@code tp_snaplen}, plus 4 if a tag was re-inserted). */
-    public int capturedLength()
-    {
+    public int capturedLength() {
         return capturedLength;
     }
 
     /** @return bytes the packet had on the wire ({@code tp_len}, plus 4 if a tag was re-inserted). */
-    public int wireLength()
-    {
+    public int wireLength() {
         return wireLength;
     }
 
     /** @return where the ring header ({@code tpacket3_hdr} or {@code tpacket2_hdr}) of this frame is in {@link #segment()}. */
-    public long headerOffset()
-    {
+    public long headerOffset() {
         return headerOffset;
     }
 
     /** @return the kernel's receive timestamp, nanoseconds since the epoch. */
-    public long timestampNs()
-    {
+    public long timestampNs() {
         return Integer.toUnsignedLong(segment.get(JAVA_INT, headerOffset + secOffset)) * 1_000_000_000L
-            + Integer.toUnsignedLong(segment.get(JAVA_INT, headerOffset + nsecOffset));
+                + Integer.toUnsignedLong(segment.get(JAVA_INT, headerOffset + nsecOffset));
     }
 
     /** @return the raw {@code tp_status} bits (TP_STATUS_* in {@link PacketConstants}). */
-    public int status()
-    {
+    public int status() {
         return status;
     }
 
     /** @return true when the kernel stripped a VLAN tag ({@code TP_STATUS_VLAN_VALID}): {@link #vlanTci()} is set. */
-    public boolean vlanValid()
-    {
+    public boolean vlanValid() {
         return (status & PacketConstants.TP_STATUS_VLAN_VALID) != 0;
     }
 
     /** @return true when {@link #vlanTpid()} is reported by the kernel ({@code TP_STATUS_VLAN_TPID_VALID}). */
-    public boolean vlanTpidValid()
-    {
+    public boolean vlanTpidValid() {
         return (status & PacketConstants.TP_STATUS_VLAN_TPID_VALID) != 0;
     }
 
     /** @return the stripped tag's TCI (PCP, DEI, VID), when {@link #vlanValid()}. */
-    public int vlanTci()
-    {
+    public int vlanTci() {
         return Short.toUnsignedInt(segment.get(JAVA_SHORT, headerOffset + tciOffset));
     }
 
     /** @return the stripped tag's TPID (0x8100 802.1Q, 0x88a8 802.1ad), when {@link #vlanTpidValid()}. */
-    public int vlanTpid()
-    {
+    public int vlanTpid() {
         return Short.toUnsignedInt(segment.get(JAVA_SHORT, headerOffset + tpidOffset));
     }
 
     /** @return true when the stripped tag was written back into the packet bytes (VLAN re-insertion is on). */
-    public boolean vlanTagInData()
-    {
+    public boolean vlanTagInData() {
         return vlanTagInData;
     }
 
     /** @return true when the packet was truncated to the snap length ({@code TP_STATUS_COPY} or snaplen < len). */
-    public boolean truncated()
-    {
+    public boolean truncated() {
         return capturedLength < wireLength;
     }
 
     /** @return the packet type from {@code sockaddr_ll} (PACKET_HOST 0 ... PACKET_OUTGOING 4). */
-    public int packetType()
-    {
-        return Byte.toUnsignedInt(segment.get(JAVA_BYTE, headerOffset + sllOffset + SockaddrLlDescriptor.PKTTYPE_OFFSET));
+    public int packetType() {
+        return Byte.toUnsignedInt(
+                segment.get(JAVA_BYTE, headerOffset + sllOffset + SockaddrLlDescriptor.PKTTYPE_OFFSET));
     }
 
     /** @return true for frames this host sent ({@code PACKET_OUTGOING}). */
-    public boolean outgoing()
-    {
+    public boolean outgoing() {
         return packetType() == PacketConstants.PACKET_OUTGOING;
     }
 
     /** @return the interface index the packet was seen on. */
-    public int ifindex()
-    {
+    public int ifindex() {
         return segment.get(JAVA_INT, headerOffset + sllOffset + SockaddrLlDescriptor.IFINDEX_OFFSET);
     }
 
     /** @return the link-layer protocol (EtherType, host order) from {@code sockaddr_ll}. */
-    public int protocol()
-    {
-        return Short.toUnsignedInt(Short.reverseBytes(segment.get(JAVA_SHORT, headerOffset + sllOffset + SockaddrLlDescriptor.PROTOCOL_OFFSET)));
+    public int protocol() {
+        return Short.toUnsignedInt(Short.reverseBytes(
+                segment.get(JAVA_SHORT, headerOffset + sllOffset + SockaddrLlDescriptor.PROTOCOL_OFFSET)));
     }
 
     /** @return the kernel's flow hash ({@code tp_rxhash}, V3 only; 0 otherwise). */
-    public int rxHash()
-    {
+    public int rxHash() {
         return v3 ? segment.get(JAVA_INT, headerOffset + Tpacket3HeaderDescriptor.RXHASH_OFFSET) : 0;
     }
 
@@ -210,21 +201,18 @@ public final class PacketFrame
      *
      * @return the packet bytes, zero-copy.
      */
-    public MemorySegment slice()
-    {
+    public MemorySegment slice() {
         return segment.asSlice(dataOffset, capturedLength);
     }
 
     /** @return a heap copy of the packet bytes (allocates; for tests and diagnostics). */
-    public byte[] toByteArray()
-    {
+    public byte[] toByteArray() {
         return segment.asSlice(dataOffset, capturedLength).toArray(ValueLayout.JAVA_BYTE);
     }
 
     @Override
-    public String toString()
-    {
-        return "PacketFrame{caplen=" + capturedLength + ", len=" + wireLength 
-            + ", status=0x" + Integer.toHexString(status) + '}';
+    public String toString() {
+        return "PacketFrame{caplen=" + capturedLength + ", len=" + wireLength + ", status=0x"
+                + Integer.toHexString(status) + '}';
     }
 }

@@ -4,7 +4,6 @@ import io.npflua.ffm.layout.BlockDescriptor;
 import io.npflua.ffm.layout.PacketConstants;
 import io.npflua.ffm.layout.Tpacket2HeaderDescriptor;
 import io.npflua.ffm.layout.Tpacket3HeaderDescriptor;
-
 import java.lang.foreign.MemorySegment;
 
 /**
@@ -22,8 +21,7 @@ import java.lang.foreign.MemorySegment;
  * @param blockTimeoutMs V3 only: how long the kernel waits before handing over a partly filled block (0 = kernel
  *                       default, derived from the link speed).
  */
-public record RingGeometry(int blockSize, int blockCount, int frameSize, int frameCount, int blockTimeoutMs)
-{
+public record RingGeometry(int blockSize, int blockCount, int frameSize, int frameCount, int blockTimeoutMs) {
     /** The V3 frame size used for bookkeeping: records in a block are packed regardless of it. */
     public static final int V3_FRAME_SIZE = 2048;
 
@@ -35,8 +33,7 @@ public record RingGeometry(int blockSize, int blockCount, int frameSize, int fra
      * @param blockTimeoutMs how long a partly filled block may wait before it is handed over, in ms.
      * @return the geometry.
      */
-    public static RingGeometry blocks(final int blockSize, final int blockCount, final int blockTimeoutMs)
-    {
+    public static RingGeometry blocks(final int blockSize, final int blockCount, final int blockTimeoutMs) {
         final int frameSize = Math.min(V3_FRAME_SIZE, blockSize);
         final int framesPerBlock = frameSize <= 0 ? 0 : blockSize / frameSize;
         return new RingGeometry(blockSize, blockCount, frameSize, framesPerBlock * blockCount, blockTimeoutMs);
@@ -51,12 +48,10 @@ public record RingGeometry(int blockSize, int blockCount, int frameSize, int fra
      * @param pageSize   the page size ({@code Syscalls.pageSize()}).
      * @return the geometry.
      */
-    public static RingGeometry frames(final int frameSize, final int frameCount, final int pageSize)
-    {
-        if (frameSize <= 0 || frameCount <= 0)
-        {
+    public static RingGeometry frames(final int frameSize, final int frameCount, final int pageSize) {
+        if (frameSize <= 0 || frameCount <= 0) {
             throw new IllegalArgumentException(
-                "ring frames must be positive: frame size " + frameSize + " B, frame count " + frameCount);
+                    "ring frames must be positive: frame size " + frameSize + " B, frame count " + frameCount);
         }
         final int blockSize = Math.ceilDiv(frameSize, pageSize) * pageSize;
         final int framesPerBlock = blockSize / frameSize;
@@ -65,25 +60,22 @@ public record RingGeometry(int blockSize, int blockCount, int frameSize, int fra
     }
 
     /** @return frames in one block. */
-    public int framesPerBlock()
-    {
+    public int framesPerBlock() {
         return blockSize / frameSize;
     }
 
     /** @return bytes of the whole ring. */
-    public long sizeBytes()
-    {
-        return (long)blockSize * blockCount;
+    public long sizeBytes() {
+        return (long) blockSize * blockCount;
     }
 
     /**
      * @param index a frame index below {@link #frameCount()}.
      * @return the frame's offset from the start of the ring (frames never straddle blocks).
      */
-    public long frameOffset(final int index)
-    {
+    public long frameOffset(final int index) {
         final int framesPerBlock = blockSize / frameSize;
-        return (long)(index / framesPerBlock) * blockSize + (long)(index % framesPerBlock) * frameSize;
+        return (long) (index / framesPerBlock) * blockSize + (long) (index % framesPerBlock) * frameSize;
     }
 
     /**
@@ -93,11 +85,10 @@ public record RingGeometry(int blockSize, int blockCount, int frameSize, int fra
      * @return {@code ring}.
      * @throws IllegalArgumentException when the segment is shorter than {@link #sizeBytes()}.
      */
-    public MemorySegment requireFits(final MemorySegment ring)
-    {
-        if (ring.byteSize() < sizeBytes())
-        {
-            throw new IllegalArgumentException("ring segment of " + ring.byteSize() + " B is smaller than " + describe());
+    public MemorySegment requireFits(final MemorySegment ring) {
+        if (ring.byteSize() < sizeBytes()) {
+            throw new IllegalArgumentException(
+                    "ring segment of " + ring.byteSize() + " B is smaller than " + describe());
         }
         return ring;
     }
@@ -111,69 +102,61 @@ public record RingGeometry(int blockSize, int blockCount, int frameSize, int fra
      * @return this geometry.
      * @throws IllegalArgumentException with what is wrong and what to choose instead.
      */
-    public RingGeometry validate(final RingVersion version, final int reserve, final int pageSize)
-    {
-        final int headerLength = version == RingVersion.V3 ? Tpacket3HeaderDescriptor.HDRLEN : Tpacket2HeaderDescriptor.HDRLEN;
+    public RingGeometry validate(final RingVersion version, final int reserve, final int pageSize) {
+        final int headerLength =
+                version == RingVersion.V3 ? Tpacket3HeaderDescriptor.HDRLEN : Tpacket2HeaderDescriptor.HDRLEN;
         final int minFrame = headerLength + reserve;
-        if (blockSize <= 0 || blockCount <= 0)
-        {
+        if (blockSize <= 0 || blockCount <= 0) {
             throw new IllegalArgumentException(
-                "ring needs a positive block size and count, got " + describe() + ": e.g. 1 MiB blocks x 64");
+                    "ring needs a positive block size and count, got " + describe() + ": e.g. 1 MiB blocks x 64");
         }
-        if (blockSize % pageSize != 0)
-        {
-            throw new IllegalArgumentException("ring block size " + blockSize + " B is not a multiple of the page size ("
-                + pageSize + " B): use " + (Math.ceilDiv(blockSize, pageSize) * pageSize) + " B or a power of two");
+        if (blockSize % pageSize != 0) {
+            throw new IllegalArgumentException(
+                    "ring block size " + blockSize + " B is not a multiple of the page size (" + pageSize + " B): use "
+                            + (Math.ceilDiv(blockSize, pageSize) * pageSize) + " B or a power of two");
         }
-        if (frameSize < minFrame)
-        {
-            throw new IllegalArgumentException("ring frame size " + frameSize + " B is smaller than the " + minFrame
-                + " B the " + version + " header needs: use at least " + PacketConstants.tpacketAlign(minFrame + 64) + " B");
+        if (frameSize < minFrame) {
+            throw new IllegalArgumentException(
+                    "ring frame size " + frameSize + " B is smaller than the " + minFrame + " B the " + version
+                            + " header needs: use at least " + PacketConstants.tpacketAlign(minFrame + 64) + " B");
         }
-        if (frameSize % PacketConstants.TPACKET_ALIGNMENT != 0)
-        {
+        if (frameSize % PacketConstants.TPACKET_ALIGNMENT != 0) {
             throw new IllegalArgumentException("ring frame size " + frameSize + " B is not a multiple of "
-                + PacketConstants.TPACKET_ALIGNMENT + ": use " + PacketConstants.tpacketAlign(frameSize) + " B");
+                    + PacketConstants.TPACKET_ALIGNMENT + ": use " + PacketConstants.tpacketAlign(frameSize) + " B");
         }
-        if (frameSize > blockSize)
-        {
+        if (frameSize > blockSize) {
             throw new IllegalArgumentException("ring frame size " + frameSize + " B exceeds the block size " + blockSize
-                + " B: use blocks of at least " + (Math.ceilDiv(frameSize, pageSize) * pageSize) + " B");
+                    + " B: use blocks of at least " + (Math.ceilDiv(frameSize, pageSize) * pageSize) + " B");
         }
-        if (version == RingVersion.V3 && blockSize < BlockDescriptor.LAYOUT.byteSize() + minFrame)
-        {
+        if (version == RingVersion.V3 && blockSize < BlockDescriptor.LAYOUT.byteSize() + minFrame) {
             throw new IllegalArgumentException("ring block size " + blockSize + " B cannot hold one packet record");
         }
-        if ((long)framesPerBlock() * blockCount != frameCount)
-        {
-            throw new IllegalArgumentException("ring frame count " + frameCount + " must equal blocks x frames per block = "
-                + blockCount + " x " + framesPerBlock() + " = " + (long)framesPerBlock() * blockCount);
+        if ((long) framesPerBlock() * blockCount != frameCount) {
+            throw new IllegalArgumentException(
+                    "ring frame count " + frameCount + " must equal blocks x frames per block = " + blockCount + " x "
+                            + framesPerBlock() + " = " + (long) framesPerBlock() * blockCount);
         }
-        if (sizeBytes() > 0xFFFF_FFFFL)
-        {
-            throw new IllegalArgumentException("ring of " + describe() + " exceeds the kernel's 4 GiB limit: use fewer or smaller blocks");
+        if (sizeBytes() > 0xFFFF_FFFFL) {
+            throw new IllegalArgumentException(
+                    "ring of " + describe() + " exceeds the kernel's 4 GiB limit: use fewer or smaller blocks");
         }
-        if (blockTimeoutMs < 0)
-        {
+        if (blockTimeoutMs < 0) {
             throw new IllegalArgumentException("ring block timeout must be >= 0 ms, got " + blockTimeoutMs);
         }
         return this;
     }
 
     /** @return the geometry as a person reads it, e.g. {@code block 4 MiB x 64 = 256 MiB, frame 2048 B}. */
-    public String describe()
-    {
-        return "block " + size(blockSize) + " x " + blockCount + " = " + size(sizeBytes()) + ", frame " + frameSize + " B";
+    public String describe() {
+        return "block " + size(blockSize) + " x " + blockCount + " = " + size(sizeBytes()) + ", frame " + frameSize
+                + " B";
     }
 
-    private static String size(final long bytes)
-    {
-        if (bytes >= 1 << 20 && bytes % (1 << 20) == 0)
-        {
+    private static String size(final long bytes) {
+        if (bytes >= 1 << 20 && bytes % (1 << 20) == 0) {
             return (bytes >> 20) + " MiB";
         }
-        if (bytes >= 1 << 10 && bytes % (1 << 10) == 0)
-        {
+        if (bytes >= 1 << 10 && bytes % (1 << 10) == 0) {
             return (bytes >> 10) + " KiB";
         }
         return bytes + " B";

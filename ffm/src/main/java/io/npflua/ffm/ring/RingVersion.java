@@ -5,8 +5,7 @@ import io.npflua.ffm.layout.PacketConstants;
 /**
  * The TPACKET version of a socket's rings.
  */
-public enum RingVersion
-{
+public enum RingVersion {
     /** Per-frame ownership, low latency: the inline bridge, and every TX ring. */
     V2(PacketConstants.TPACKET_V2),
     /** Per-block ownership, variable-size records: capture. */
@@ -14,14 +13,12 @@ public enum RingVersion
 
     private final int kernelValue;
 
-    RingVersion(final int kernelValue)
-    {
+    RingVersion(final int kernelValue) {
         this.kernelValue = kernelValue;
     }
 
     /** @return the value of {@code PACKET_VERSION}. */
-    public int kernelValue()
-    {
+    public int kernelValue() {
         return kernelValue;
     }
 }

@@ -7,8 +7,7 @@ package io.npflua.ffm.ring;
  * <p>Rings are single-threaded: one thread polls (and, with {@link SliceScope#BLOCK}, only that thread may read the
  * frames' segments).
  */
-public interface RxRing
-{
+public interface RxRing {
     /**
      * Hands up to {@code limit} ready frames to {@code handler}; never blocks. Allocation-free per packet (with
      * {@link SliceScope#BLOCK}: one arena per block or batch).

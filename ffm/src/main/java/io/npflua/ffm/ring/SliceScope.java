@@ -3,8 +3,7 @@ package io.npflua.ffm.ring;
 /**
  * How long the segment behind {@link PacketFrame#segment()} stays readable.
  */
-public enum SliceScope
-{
+public enum SliceScope {
     /**
      * The segment is scoped to a confined {@link java.lang.foreign.Arena} that is closed just before the memory goes
      * back to the kernel: one arena per V3 block, one per non-empty {@code poll} batch on a V2 ring. A slice kept past

@@ -1,12 +1,11 @@
 package io.npflua.ffm.ring;
 
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
 import io.npflua.ffm.layout.PacketConstants;
 import io.npflua.ffm.layout.Tpacket2HeaderDescriptor;
-
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.VarHandle;
-
-import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 /**
  * A TPACKET_V2 transmit ring: frames are filled strictly in ring order, marked TP_STATUS_SEND_REQUEST with a release
@@ -16,14 +15,12 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
  *
  * <p>Single producer: one thread offers and flushes.
  */
-public final class TxRing
-{
+public final class TxRing {
     /**
      * Tells the kernel to send every frame marked SEND_REQUEST.
      */
     @FunctionalInterface
-    public interface Kick
-    {
+    public interface Kick {
         /**
          * @return bytes queued by the kernel, or 0 when nothing could be queued now.
          */
@@ -50,11 +47,9 @@ public final class TxRing
      * @param kick      how to kick the kernel.
      * @param batchSize offers between automatic kicks (1 = kick on every frame).
      */
-    public TxRing(final MemorySegment ring, final RingGeometry geometry, final Kick kick, final int batchSize)
-    {
+    public TxRing(final MemorySegment ring, final RingGeometry geometry, final Kick kick, final int batchSize) {
         geometry.requireFits(ring);
-        if (batchSize < 1)
-        {
+        if (batchSize < 1) {
             throw new IllegalArgumentException("TX batch size must be >= 1, got " + batchSize);
         }
         this.ring = ring;
@@ -75,20 +70,16 @@ public final class TxRing
      * @return true when queued; false when the ring is full (the next frame is still the kernel's) or the packet is
      *         longer than {@link #maxFrameLength()} (counted in {@link #oversizeCount()}).
      */
-    public boolean offer(final MemorySegment source, final long offset, final int length)
-    {
-        if (length > maxFrameLength || length < 0)
-        {
+    public boolean offer(final MemorySegment source, final long offset, final int length) {
+        if (length > maxFrameLength || length < 0) {
             oversize++;
             return false;
         }
         final long frame = next.offset();
         // Acquire: the kernel's last read of this frame (and its status store) happens-before we overwrite it.
-        final int status = (int)INT_HANDLE.getAcquire(ring, frame + Tpacket2HeaderDescriptor.STATUS_OFFSET);
-        if (status != PacketConstants.TP_STATUS_AVAILABLE)
-        {
-            if ((status & PacketConstants.TP_STATUS_WRONG_FORMAT) == 0)
-            {
+        final int status = (int) INT_HANDLE.getAcquire(ring, frame + Tpacket2HeaderDescriptor.STATUS_OFFSET);
+        if (status != PacketConstants.TP_STATUS_AVAILABLE) {
+            if ((status & PacketConstants.TP_STATUS_WRONG_FORMAT) == 0) {
                 return false;
             }
             // Without PACKET_LOSS the kernel parks a rejected frame as WRONG_FORMAT: count it and reuse the slot.
@@ -97,11 +88,11 @@ public final class TxRing
         MemorySegment.copy(source, offset, ring, frame + Tpacket2HeaderDescriptor.TX_DATA_OFFSET, length);
         ring.set(JAVA_INT, frame + Tpacket2HeaderDescriptor.LEN_OFFSET, length);
         // Release: the bytes and tp_len must be visible to the kernel before it sees SEND_REQUEST.
-        INT_HANDLE.setRelease(ring, frame + Tpacket2HeaderDescriptor.STATUS_OFFSET, PacketConstants.TP_STATUS_SEND_REQUEST);
+        INT_HANDLE.setRelease(
+                ring, frame + Tpacket2HeaderDescriptor.STATUS_OFFSET, PacketConstants.TP_STATUS_SEND_REQUEST);
         next.advance();
         offered++;
-        if (++pending >= batchSize)
-        {
+        if (++pending >= batchSize) {
             flush();
         }
         return true;
@@ -113,8 +104,7 @@ public final class TxRing
      * @param frame a frame from an {@link RxRing}, during its handler call.
      * @return as {@link #offer(MemorySegment, long, int)}.
      */
-    public boolean offer(final PacketFrame frame)
-    {
+    public boolean offer(final PacketFrame frame) {
         return offer(frame.segment(), frame.dataOffset(), frame.capturedLength());
     }
 
@@ -123,39 +113,33 @@ public final class TxRing
      *
      * @return bytes the kernel queued (0 if it could not take any now).
      */
-    public long flush()
-    {
+    public long flush() {
         pending = 0;
         return kick.kick();
     }
 
     /** @return frames offered but not yet kicked. */
-    public int pending()
-    {
+    public int pending() {
         return pending;
     }
 
     /** @return the largest packet a frame holds. */
-    public int maxFrameLength()
-    {
+    public int maxFrameLength() {
         return maxFrameLength;
     }
 
     /** @return packets accepted by {@link #offer} since creation. */
-    public long offeredCount()
-    {
+    public long offeredCount() {
         return offered;
     }
 
     /** @return packets refused because they were longer than {@link #maxFrameLength()}. */
-    public long oversizeCount()
-    {
+    public long oversizeCount() {
         return oversize;
     }
 
     /** @return frames found parked as TP_STATUS_WRONG_FORMAT (only without PACKET_LOSS). */
-    public long wrongFormatCount()
-    {
+    public long wrongFormatCount() {
         return wrongFormat;
     }
 
@@ -164,15 +148,13 @@ public final class TxRing
      *
      * @return how many frames the kernel has not finished with yet (SEND_REQUEST or SENDING).
      */
-    public int inFlight()
-    {
+    public int inFlight() {
         int count = 0;
-        for (int i = 0; i < geometry.frameCount(); i++)
-        {
+        for (int i = 0; i < geometry.frameCount(); i++) {
             // Acquire: pairs with the kernel's store of TP_STATUS_AVAILABLE.
-            final int status = (int)INT_HANDLE.getAcquire(ring, geometry.frameOffset(i) + Tpacket2HeaderDescriptor.STATUS_OFFSET);
-            if ((status & (PacketConstants.TP_STATUS_SEND_REQUEST | PacketConstants.TP_STATUS_SENDING)) != 0)
-            {
+            final int status =
+                    (int) INT_HANDLE.getAcquire(ring, geometry.frameOffset(i) + Tpacket2HeaderDescriptor.STATUS_OFFSET);
+            if ((status & (PacketConstants.TP_STATUS_SEND_REQUEST | PacketConstants.TP_STATUS_SENDING)) != 0) {
                 count++;
             }
         }
@@ -180,8 +162,7 @@ public final class TxRing
     }
 
     /** @return the ring's geometry. */
-    public RingGeometry geometry()
-    {
+    public RingGeometry geometry() {
         return geometry;
     }
 }

@@ -11,15 +11,12 @@ import java.util.Set;
  * @param mode    the spreading mode.
  * @param flags   the flags.
  */
-public record Fanout(int groupId, FanoutMode mode, Set<FanoutFlag> flags)
-{
+public record Fanout(int groupId, FanoutMode mode, Set<FanoutFlag> flags) {
     /**
      * @throws IllegalArgumentException when the id does not fit 16 bits.
      */
-    public Fanout
-    {
-        if ((groupId & ~0xFFFF) != 0)
-        {
+    public Fanout {
+        if ((groupId & ~0xFFFF) != 0) {
             throw new IllegalArgumentException("fanout group id must be 0..65535, got " + groupId);
         }
         flags = flags.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(flags));
@@ -31,17 +28,14 @@ public record Fanout(int groupId, FanoutMode mode, Set<FanoutFlag> flags)
      * @param flags   flags, possibly none.
      * @return the membership.
      */
-    public static Fanout of(final int groupId, final FanoutMode mode, final FanoutFlag... flags)
-    {
+    public static Fanout of(final int groupId, final FanoutMode mode, final FanoutFlag... flags) {
         return new Fanout(groupId, mode, flags.length == 0 ? Set.of() : EnumSet.of(flags[0], flags));
     }
 
     /** @return the PACKET_FANOUT argument: {@code id | (mode | flags) << 16}. */
-    public int socketOptionValue()
-    {
+    public int socketOptionValue() {
         int typeFlags = mode.kernelValue();
-        for (final FanoutFlag flag : flags)
-        {
+        for (final FanoutFlag flag : flags) {
             typeFlags |= flag.kernelValue();
         }
         return groupId | typeFlags << 16;

@@ -3,8 +3,7 @@ package io.npflua.ffm.socket;
 /**
  * Flags of a PACKET_FANOUT group, or-ed with the mode.
  */
-public enum FanoutFlag
-{
+public enum FanoutFlag {
     /** Fall over to another socket when this one's ring is full. */
     ROLLOVER(0x1000),
     /** Let the kernel pick a free group id (the id given must be 0). */
@@ -16,14 +15,12 @@ public enum FanoutFlag
 
     private final int kernelValue;
 
-    FanoutFlag(final int kernelValue)
-    {
+    FanoutFlag(final int kernelValue) {
         this.kernelValue = kernelValue;
     }
 
     /** @return PACKET_FANOUT_FLAG_* value. */
-    public int kernelValue()
-    {
+    public int kernelValue() {
         return kernelValue;
     }
 }

@@ -4,8 +4,7 @@ package io.npflua.ffm.socket;
  * How the kernel spreads packets over the sockets of a PACKET_FANOUT group (and so one interface's frames over the
  * engine's workers; in-memory and file sources ignore it).
  */
-public enum FanoutMode
-{
+public enum FanoutMode {
     /** By flow hash: a flow always reaches the same socket. */
     HASH(0),
     /** Round robin. */
@@ -21,14 +20,12 @@ public enum FanoutMode
 
     private final int kernelValue;
 
-    FanoutMode(final int kernelValue)
-    {
+    FanoutMode(final int kernelValue) {
         this.kernelValue = kernelValue;
     }
 
     /** @return PACKET_FANOUT_* value. */
-    public int kernelValue()
-    {
+    public int kernelValue() {
         return kernelValue;
     }
 
@@ -39,15 +36,13 @@ public enum FanoutMode
      * @return the mode.
      * @throws IllegalArgumentException naming the accepted words otherwise.
      */
-    public static FanoutMode parse(final String text)
-    {
-        for (final FanoutMode mode : values())
-        {
-            if (mode.name().equalsIgnoreCase(text))
-            {
+    public static FanoutMode parse(final String text) {
+        for (final FanoutMode mode : values()) {
+            if (mode.name().equalsIgnoreCase(text)) {
                 return mode;
             }
         }
-        throw new IllegalArgumentException("unknown fanout mode '" + text + "': use hash, lb, cpu, qm, rollover or rnd");
+        throw new IllegalArgumentException(
+                "unknown fanout mode '" + text + "': use hash, lb, cpu, qm, rollover or rnd");
     }
 }

@@ -8,11 +8,8 @@ import io.npflua.ffm.sys.Syscalls;
 /**
  * Looks up network interfaces by name.
  */
-public final class NetworkInterfaces
-{
-    private NetworkInterfaces()
-    {
-    }
+public final class NetworkInterfaces {
+    private NetworkInterfaces() {}
 
     /**
      * @param name an interface name.
@@ -20,12 +17,10 @@ public final class NetworkInterfaces
      * @throws io.npflua.ffm.sys.ErrnoException "no such interface: NAME" when it does not exist.
      * @throws IllegalArgumentException when the name cannot be an interface name.
      */
-    public static int indexOf(final String name)
-    {
+    public static int indexOf(final String name) {
         checkName(name);
         final int index = Syscalls.ifNameToIndex(name);
-        if (index == 0)
-        {
+        if (index == 0) {
             throw Errno.exception(Operation.INTERFACE, "if_nametoindex(" + name + ")", Syscalls.errno(), name);
         }
         return index;
@@ -35,18 +30,19 @@ public final class NetworkInterfaces
      * @param name an interface name.
      * @return its index, or 0 when there is none.
      */
-    public static int indexOrZero(final String name)
-    {
+    public static int indexOrZero(final String name) {
         checkName(name);
         return Syscalls.ifNameToIndex(name);
     }
 
-    static void checkName(final String name)
-    {
-        if (name == null || name.isEmpty() || name.length() >= IfreqDescriptor.IFNAMSIZ || name.contains("/") || name.contains(" "))
-        {
-            throw new IllegalArgumentException("'" + name + "' is not an interface name (1 to " + (IfreqDescriptor.IFNAMSIZ - 1)
-                + " characters, no '/' or space)");
+    static void checkName(final String name) {
+        if (name == null
+                || name.isEmpty()
+                || name.length() >= IfreqDescriptor.IFNAMSIZ
+                || name.contains("/")
+                || name.contains(" ")) {
+            throw new IllegalArgumentException("'" + name + "' is not an interface name (1 to "
+                    + (IfreqDescriptor.IFNAMSIZ - 1) + " characters, no '/' or space)");
         }
     }
 }

@@ -13,8 +13,7 @@ import java.util.Locale;
  * receiving side, a packet socket sees super-frames larger than the MTU (up to 64 KiB, more with BIG TCP); with
  * {@link #TX_CHECKSUM}, locally sent frames reach it with a partial checksum ({@code TP_STATUS_CSUMNOTREADY}).
  */
-public enum Offload
-{
+public enum Offload {
     /** TCP segmentation offload: {@code tx-tcp*-segmentation} (IPv4, IPv6, ECN, mangle-id, AccECN). */
     TSO("tso", "tx-tcp", "-segmentation"),
     /** Generic segmentation offload (segmentation in software just before the driver). */
@@ -45,8 +44,7 @@ public enum Offload
      * @param prefix      the feature name, or its start when {@code suffix} is not null.
      * @param suffix      null for an exact name, otherwise the end every member has (may be empty).
      */
-    Offload(final String ethtoolName, final String prefix, final String suffix)
-    {
+    Offload(final String ethtoolName, final String prefix, final String suffix) {
         this.ethtoolName = ethtoolName;
         this.prefix = prefix;
         this.suffix = suffix;
@@ -55,8 +53,7 @@ public enum Offload
     /**
      * @return the name {@code ethtool -K IFACE NAME off} takes for this group, e.g. {@code tso}.
      */
-    public String ethtoolName()
-    {
+    public String ethtoolName() {
         return ethtoolName;
     }
 
@@ -64,18 +61,17 @@ public enum Offload
      * @param featureName a kernel feature name, e.g. {@code tx-tcp6-segmentation}.
      * @return whether it belongs to this group.
      */
-    public boolean matches(final String featureName)
-    {
-        if (suffix == null)
-        {
+    public boolean matches(final String featureName) {
+        if (suffix == null) {
             return featureName.equals(prefix);
         }
-        return featureName.length() >= prefix.length() + suffix.length() && featureName.startsWith(prefix) && featureName.endsWith(suffix);
+        return featureName.length() >= prefix.length() + suffix.length()
+                && featureName.startsWith(prefix)
+                && featureName.endsWith(suffix);
     }
 
     @Override
-    public String toString()
-    {
+    public String toString() {
         return name().toLowerCase(Locale.ROOT) + " (" + ethtoolName + ")";
     }
 }

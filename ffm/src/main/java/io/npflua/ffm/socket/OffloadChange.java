@@ -14,9 +14,12 @@ import java.util.List;
  * @param before        the features before the change.
  * @param after         the features after it.
  */
-public record OffloadChange(String interfaceName, List<String> turnedOff, List<String> stillActive, OffloadSnapshot before,
-    OffloadSnapshot after)
-{
+public record OffloadChange(
+        String interfaceName,
+        List<String> turnedOff,
+        List<String> stillActive,
+        OffloadSnapshot before,
+        OffloadSnapshot after) {
     /**
      * @param interfaceName the interface.
      * @param turnedOff     features turned off.
@@ -24,15 +27,13 @@ public record OffloadChange(String interfaceName, List<String> turnedOff, List<S
      * @param before        state before.
      * @param after         state after.
      */
-    public OffloadChange
-    {
+    public OffloadChange {
         turnedOff = List.copyOf(turnedOff);
         stillActive = List.copyOf(stillActive);
     }
 
     /** @return true when nothing was changed. */
-    public boolean isEmpty()
-    {
+    public boolean isEmpty() {
         return turnedOff.isEmpty();
     }
 
@@ -40,12 +41,10 @@ public record OffloadChange(String interfaceName, List<String> turnedOff, List<S
      * @return one line for an operator, e.g. {@code nf0a: turned off tx-tcp-segmentation, rx-gro (restored on exit)}
      *         or {@code nf0a: offloads left as they were}, with the features that stayed on.
      */
-    public String summary()
-    {
+    public String summary() {
         final StringBuilder line = new StringBuilder(interfaceName).append(": ");
         line.append(turnedOff.isEmpty() ? "offloads left as they were" : "turned off " + String.join(", ", turnedOff));
-        if (!stillActive.isEmpty())
-        {
+        if (!stillActive.isEmpty()) {
             line.append("; still on (cannot be changed here): ").append(String.join(", ", stillActive));
         }
         return line.toString();

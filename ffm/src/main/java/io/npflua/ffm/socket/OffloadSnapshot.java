@@ -12,8 +12,7 @@ import java.util.Objects;
  * An interface's offload features as the kernel reported them at one moment ({@code ETHTOOL_GFEATURES}), by the
  * kernel's feature names ({@code ETH_SS_FEATURES}), in bit order. Immutable.
  */
-public final class OffloadSnapshot
-{
+public final class OffloadSnapshot {
     /**
      * One feature.
      *
@@ -25,13 +24,12 @@ public final class OffloadSnapshot
      *                     depend on each other (TSO needs TX checksumming).
      * @param neverChanged no device may change it ({@code never_changed}).
      */
-    public record Feature(String name, int bit, boolean changeable, boolean requested, boolean active, boolean neverChanged)
-    {
+    public record Feature(
+            String name, int bit, boolean changeable, boolean requested, boolean active, boolean neverChanged) {
         /**
          * @return true when it cannot be changed on this interface (what {@code ethtool -k} marks {@code [fixed]}).
          */
-        public boolean fixed()
-        {
+        public boolean fixed() {
             return !changeable || neverChanged;
         }
     }
@@ -43,26 +41,22 @@ public final class OffloadSnapshot
      * @param interfaceName the interface.
      * @param features      its features in bit order.
      */
-    public OffloadSnapshot(final String interfaceName, final List<Feature> features)
-    {
+    public OffloadSnapshot(final String interfaceName, final List<Feature> features) {
         this.interfaceName = Objects.requireNonNull(interfaceName, "interfaceName");
         final Map<String, Feature> byName = new LinkedHashMap<>();
-        for (final Feature feature : features)
-        {
+        for (final Feature feature : features) {
             byName.put(feature.name(), feature);
         }
         this.features = Collections.unmodifiableMap(byName);
     }
 
     /** @return the interface name. */
-    public String interfaceName()
-    {
+    public String interfaceName() {
         return interfaceName;
     }
 
     /** @return every feature the kernel knows, in bit order. */
-    public Collection<Feature> features()
-    {
+    public Collection<Feature> features() {
         return features.values();
     }
 
@@ -70,8 +64,7 @@ public final class OffloadSnapshot
      * @param name a kernel feature name.
      * @return whether this kernel knows it.
      */
-    public boolean has(final String name)
-    {
+    public boolean has(final String name) {
         return features.containsKey(name);
     }
 
@@ -80,13 +73,12 @@ public final class OffloadSnapshot
      * @return the feature.
      * @throws IllegalArgumentException when this kernel has no feature of that name.
      */
-    public Feature feature(final String name)
-    {
+    public Feature feature(final String name) {
         final Feature feature = features.get(name);
-        if (feature == null)
-        {
-            throw new IllegalArgumentException("'" + name + "' is not an offload feature of this kernel (the names are those `ethtool -k "
-                + interfaceName + "` lists, e.g. tx-tcp-segmentation, rx-gro)");
+        if (feature == null) {
+            throw new IllegalArgumentException(
+                    "'" + name + "' is not an offload feature of this kernel (the names are those `ethtool -k "
+                            + interfaceName + "` lists, e.g. tx-tcp-segmentation, rx-gro)");
         }
         return feature;
     }
@@ -96,8 +88,7 @@ public final class OffloadSnapshot
      * @return whether it is in effect.
      * @throws IllegalArgumentException when this kernel has no feature of that name.
      */
-    public boolean active(final String name)
-    {
+    public boolean active(final String name) {
         return feature(name).active();
     }
 
@@ -105,13 +96,10 @@ public final class OffloadSnapshot
      * @param group a group of features.
      * @return the group's features on this kernel, in bit order (empty when the kernel has none of them).
      */
-    public List<Feature> features(final Offload group)
-    {
+    public List<Feature> features(final Offload group) {
         final List<Feature> members = new ArrayList<>();
-        for (final Feature feature : features.values())
-        {
-            if (group.matches(feature.name()))
-            {
+        for (final Feature feature : features.values()) {
+            if (group.matches(feature.name())) {
                 members.add(feature);
             }
         }
@@ -122,12 +110,9 @@ public final class OffloadSnapshot
      * @param group a group of features.
      * @return whether any feature of the group is in effect.
      */
-    public boolean anyActive(final Offload group)
-    {
-        for (final Feature feature : features(group))
-        {
-            if (feature.active())
-            {
+    public boolean anyActive(final Offload group) {
+        for (final Feature feature : features(group)) {
+            if (feature.active()) {
                 return true;
             }
         }
@@ -137,13 +122,10 @@ public final class OffloadSnapshot
     /**
      * @return the names of the features in effect, in bit order.
      */
-    public List<String> activeNames()
-    {
+    public List<String> activeNames() {
         final List<String> names = new ArrayList<>();
-        for (final Feature feature : features.values())
-        {
-            if (feature.active())
-            {
+        for (final Feature feature : features.values()) {
+            if (feature.active()) {
                 names.add(feature.name());
             }
         }
@@ -152,21 +134,20 @@ public final class OffloadSnapshot
 
     /** Same interface name and the same state of every feature. */
     @Override
-    public boolean equals(final Object other)
-    {
-        return other instanceof OffloadSnapshot that && interfaceName.equals(that.interfaceName) && features.equals(that.features);
+    public boolean equals(final Object other) {
+        return other instanceof OffloadSnapshot that
+                && interfaceName.equals(that.interfaceName)
+                && features.equals(that.features);
     }
 
     @Override
-    public int hashCode()
-    {
+    public int hashCode() {
         return interfaceName.hashCode() * 31 + features.hashCode();
     }
 
     /** @return e.g. {@code veth0 offloads on: [rx-checksum, tx-tcp-segmentation, ...]}. */
     @Override
-    public String toString()
-    {
+    public String toString() {
         return interfaceName + " offloads on: " + activeNames();
     }
 }

@@ -1,5 +1,11 @@
 package io.npflua.ffm.socket;
 
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+
+import io.npflua.ffm.layout.IfreqDescriptor;
 import io.npflua.ffm.layout.PacketConstants;
 import io.npflua.ffm.layout.PacketMreqDescriptor;
 import io.npflua.ffm.layout.PollfdDescriptor;
@@ -8,7 +14,6 @@ import io.npflua.ffm.layout.SockaddrLlDescriptor;
 import io.npflua.ffm.layout.TpacketReq3Descriptor;
 import io.npflua.ffm.layout.TpacketReqDescriptor;
 import io.npflua.ffm.layout.TpacketStatsV3Descriptor;
-import io.npflua.ffm.layout.IfreqDescriptor;
 import io.npflua.ffm.ring.BlockRing;
 import io.npflua.ffm.ring.FrameHandler;
 import io.npflua.ffm.ring.FrameRing;
@@ -21,16 +26,10 @@ import io.npflua.ffm.sys.Errno;
 import io.npflua.ffm.sys.ErrnoException;
 import io.npflua.ffm.sys.Operation;
 import io.npflua.ffm.sys.Syscalls;
-
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.concurrent.locks.LockSupport;
-
-import static java.lang.foreign.ValueLayout.JAVA_BYTE;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
-import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 /**
  * An AF_PACKET socket bound to one interface, with its memory-mapped rings.
@@ -47,8 +46,7 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
  * to return, but must not race a running {@code poll}: closing unmaps the rings under a V3 block the worker may still
  * be reading.
  */
-public final class PacketSocket implements AutoCloseable
-{
+public final class PacketSocket implements AutoCloseable {
     private static final String NO_RX_RING = "this socket has no RX ring (PacketSocketOptions.rxRing)";
 
     private final PacketSocketOptions options;
@@ -73,8 +71,7 @@ public final class PacketSocket implements AutoCloseable
     private int lastErrno;
     private volatile boolean closed;
 
-    private PacketSocket(final PacketSocketOptions options)
-    {
+    private PacketSocket(final PacketSocketOptions options) {
         this.options = options;
         this.interfaceName = options.interfaceName;
     }
@@ -87,11 +84,9 @@ public final class PacketSocket implements AutoCloseable
      * @throws ErrnoException           when a system call fails (message names the call, the reason and what to do).
      * @throws IllegalArgumentException when a ring geometry is invalid.
      */
-    public static PacketSocket open(final PacketSocketOptions options)
-    {
+    public static PacketSocket open(final PacketSocketOptions options) {
         final PacketSocket socket = new PacketSocket(options);
-        try
-        {
+        try {
             socket.validateGeometry();
             socket.resolveInterface();
             socket.createSocket();
@@ -103,75 +98,84 @@ public final class PacketSocket implements AutoCloseable
             socket.addMembership();
             socket.openWakeup();
             return socket;
-        }
-        catch (final RuntimeException | Error e)
-        {
+        } catch (final RuntimeException | Error e) {
             socket.close();
             throw e;
         }
     }
 
-    private void validateGeometry()
-    {
+    private void validateGeometry() {
         final int pageSize = Syscalls.pageSize();
-        if (options.rxGeometry != null)
-        {
+        if (options.rxGeometry != null) {
             options.rxGeometry.validate(options.rxVersion, reserve(), pageSize);
         }
-        if (options.txGeometry != null)
-        {
+        if (options.txGeometry != null) {
             options.txGeometry.validate(RingVersion.V2, 0, pageSize);
         }
     }
 
-    private int reserve()
-    {
+    private int reserve() {
         return options.vlanReinsertion ? 4 : 0;
     }
 
-    private void resolveInterface()
-    {
+    private void resolveInterface() {
         ifindex = NetworkInterfaces.indexOf(interfaceName);
     }
 
-    private void createSocket()
-    {
+    private void createSocket() {
         // Protocol 0: no packet is queued before bind() names the interface and ETH_P_ALL.
-        fd = (int)Syscalls.check(Syscalls.socket(PacketConstants.AF_PACKET, PacketConstants.SOCK_RAW | Syscalls.SOCK_CLOEXEC, 0),
-            Operation.SOCKET, "socket(AF_PACKET, SOCK_RAW)", null);
+        fd = (int) Syscalls.check(
+                Syscalls.socket(PacketConstants.AF_PACKET, PacketConstants.SOCK_RAW | Syscalls.SOCK_CLOEXEC, 0),
+                Operation.SOCKET,
+                "socket(AF_PACKET, SOCK_RAW)",
+                null);
     }
 
-    private void configure()
-    {
+    private void configure() {
         final boolean anyRing = options.rxGeometry != null || options.txGeometry != null;
-        if (anyRing)
-        {
+        if (anyRing) {
             final RingVersion version = options.rxGeometry != null ? options.rxVersion : RingVersion.V2;
-            setInt(PacketConstants.SOL_PACKET, PacketConstants.PACKET_VERSION, version.kernelValue(), "setsockopt(PACKET_VERSION)", version.name());
+            setInt(
+                    PacketConstants.SOL_PACKET,
+                    PacketConstants.PACKET_VERSION,
+                    version.kernelValue(),
+                    "setsockopt(PACKET_VERSION)",
+                    version.name());
         }
-        if (reserve() > 0)
-        {
-            setInt(PacketConstants.SOL_PACKET, PacketConstants.PACKET_RESERVE, reserve(), "setsockopt(PACKET_RESERVE)", reserve() + " B");
+        if (reserve() > 0) {
+            setInt(
+                    PacketConstants.SOL_PACKET,
+                    PacketConstants.PACKET_RESERVE,
+                    reserve(),
+                    "setsockopt(PACKET_RESERVE)",
+                    reserve() + " B");
         }
-        if (options.txGeometry != null && options.txLoss)
-        {
+        if (options.txGeometry != null && options.txLoss) {
             setInt(PacketConstants.SOL_PACKET, PacketConstants.PACKET_LOSS, 1, "setsockopt(PACKET_LOSS)", null);
         }
-        if (options.qdiscBypass)
-        {
-            setInt(PacketConstants.SOL_PACKET, PacketConstants.PACKET_QDISC_BYPASS, 1, "setsockopt(PACKET_QDISC_BYPASS)", null);
+        if (options.qdiscBypass) {
+            setInt(
+                    PacketConstants.SOL_PACKET,
+                    PacketConstants.PACKET_QDISC_BYPASS,
+                    1,
+                    "setsockopt(PACKET_QDISC_BYPASS)",
+                    null);
         }
-        if (options.ignoreOutgoing)
-        {
-            setInt(PacketConstants.SOL_PACKET, PacketConstants.PACKET_IGNORE_OUTGOING, 1, "setsockopt(PACKET_IGNORE_OUTGOING)", null);
+        if (options.ignoreOutgoing) {
+            setInt(
+                    PacketConstants.SOL_PACKET,
+                    PacketConstants.PACKET_IGNORE_OUTGOING,
+                    1,
+                    "setsockopt(PACKET_IGNORE_OUTGOING)",
+                    null);
         }
         BpfProgram filter = options.filter;
-        if (options.snapLength > 0)
-        {
-            filter = filter == null ? BpfProgram.acceptAll(options.snapLength) : filter.withSnapLength(options.snapLength);
+        if (options.snapLength > 0) {
+            filter = filter == null
+                    ? BpfProgram.acceptAll(options.snapLength)
+                    : filter.withSnapLength(options.snapLength);
         }
-        if (filter != null)
-        {
+        if (filter != null) {
             attachFilter(filter);
         }
     }
@@ -181,141 +185,141 @@ public final class PacketSocket implements AutoCloseable
      *
      * @param program the program.
      */
-    public void attachFilter(final BpfProgram program)
-    {
-        try (Arena scratch = Arena.ofConfined())
-        {
+    public void attachFilter(final BpfProgram program) {
+        try (Arena scratch = Arena.ofConfined()) {
             final int count = program.instructions().size();
             final MemorySegment code = scratch.allocate(SockFilterDescriptor.FILTER_LAYOUT, count);
-            for (int i = 0; i < count; i++)
-            {
+            for (int i = 0; i < count; i++) {
                 final BpfInstruction insn = program.instructions().get(i);
                 final long base = i * SockFilterDescriptor.FILTER_LAYOUT.byteSize();
-                code.set(JAVA_SHORT, base + SockFilterDescriptor.CODE_OFFSET, (short)insn.code());
-                code.set(JAVA_BYTE, base + SockFilterDescriptor.JT_OFFSET, (byte)insn.jt());
-                code.set(JAVA_BYTE, base + SockFilterDescriptor.JF_OFFSET, (byte)insn.jf());
+                code.set(JAVA_SHORT, base + SockFilterDescriptor.CODE_OFFSET, (short) insn.code());
+                code.set(JAVA_BYTE, base + SockFilterDescriptor.JT_OFFSET, (byte) insn.jt());
+                code.set(JAVA_BYTE, base + SockFilterDescriptor.JF_OFFSET, (byte) insn.jf());
                 code.set(JAVA_INT, base + SockFilterDescriptor.K_OFFSET, insn.k());
             }
             final MemorySegment prog = scratch.allocate(SockFilterDescriptor.PROG_LAYOUT);
-            prog.set(JAVA_SHORT, SockFilterDescriptor.PROG_LEN_OFFSET, (short)count);
+            prog.set(JAVA_SHORT, SockFilterDescriptor.PROG_LEN_OFFSET, (short) count);
             prog.set(ValueLayout.ADDRESS, SockFilterDescriptor.PROG_FILTER_OFFSET, code);
-            Syscalls.check(Syscalls.setsockopt(fd, PacketConstants.SOL_SOCKET, PacketConstants.SO_ATTACH_FILTER, prog),
-                Operation.FILTER, "setsockopt(SO_ATTACH_FILTER)", count + " instructions");
+            Syscalls.check(
+                    Syscalls.setsockopt(fd, PacketConstants.SOL_SOCKET, PacketConstants.SO_ATTACH_FILTER, prog),
+                    Operation.FILTER,
+                    "setsockopt(SO_ATTACH_FILTER)",
+                    count + " instructions");
         }
     }
 
-    private void requestRings()
-    {
-        if (options.rxGeometry != null)
-        {
-            requestRing(PacketConstants.PACKET_RX_RING, "setsockopt(PACKET_RX_RING)", options.rxGeometry, options.rxVersion);
+    private void requestRings() {
+        if (options.rxGeometry != null) {
+            requestRing(
+                    PacketConstants.PACKET_RX_RING,
+                    "setsockopt(PACKET_RX_RING)",
+                    options.rxGeometry,
+                    options.rxVersion);
         }
-        if (options.txGeometry != null)
-        {
-            requestRing(PacketConstants.PACKET_TX_RING, "setsockopt(PACKET_TX_RING)", options.txGeometry, RingVersion.V2);
+        if (options.txGeometry != null) {
+            requestRing(
+                    PacketConstants.PACKET_TX_RING, "setsockopt(PACKET_TX_RING)", options.txGeometry, RingVersion.V2);
         }
     }
 
-    private void requestRing(final int name, final String call, final RingGeometry g, final RingVersion version)
-    {
-        try (Arena scratch = Arena.ofConfined())
-        {
+    private void requestRing(final int name, final String call, final RingGeometry g, final RingVersion version) {
+        try (Arena scratch = Arena.ofConfined()) {
             final MemorySegment req;
-            if (version == RingVersion.V3)
-            {
+            if (version == RingVersion.V3) {
                 req = scratch.allocate(TpacketReq3Descriptor.LAYOUT);
                 req.set(JAVA_INT, TpacketReq3Descriptor.BLOCK_SIZE_OFFSET, g.blockSize());
                 req.set(JAVA_INT, TpacketReq3Descriptor.BLOCK_NR_OFFSET, g.blockCount());
                 req.set(JAVA_INT, TpacketReq3Descriptor.FRAME_SIZE_OFFSET, g.frameSize());
                 req.set(JAVA_INT, TpacketReq3Descriptor.FRAME_NR_OFFSET, g.frameCount());
                 req.set(JAVA_INT, TpacketReq3Descriptor.RETIRE_BLK_TOV_OFFSET, g.blockTimeoutMs());
-            }
-            else
-            {
+            } else {
                 req = scratch.allocate(TpacketReqDescriptor.LAYOUT);
                 req.set(JAVA_INT, TpacketReqDescriptor.BLOCK_SIZE_OFFSET, g.blockSize());
                 req.set(JAVA_INT, TpacketReqDescriptor.BLOCK_NR_OFFSET, g.blockCount());
                 req.set(JAVA_INT, TpacketReqDescriptor.FRAME_SIZE_OFFSET, g.frameSize());
                 req.set(JAVA_INT, TpacketReqDescriptor.FRAME_NR_OFFSET, g.frameCount());
             }
-            Syscalls.check(Syscalls.setsockopt(fd, PacketConstants.SOL_PACKET, name, req), Operation.RING, call, g.describe());
+            Syscalls.check(
+                    Syscalls.setsockopt(fd, PacketConstants.SOL_PACKET, name, req), Operation.RING, call, g.describe());
         }
     }
 
-    private void mapRings()
-    {
+    private void mapRings() {
         final long rxSize = options.rxGeometry == null ? 0 : options.rxGeometry.sizeBytes();
         final long txSize = options.txGeometry == null ? 0 : options.txGeometry.sizeBytes();
         final long size = rxSize + txSize;
-        if (size == 0)
-        {
+        if (size == 0) {
             return;
         }
         final long address = Syscalls.mmap(size, fd);
-        if (address == -1L)
-        {
+        if (address == -1L) {
             throw Errno.exception(Operation.MAP, "mmap(packet ring)", Syscalls.errno(), size + " B");
         }
         // The mapping lives as long as the socket's arena; closing it unmaps (also when a later setup step fails).
-        mapping = MemorySegment.ofAddress(address).reinterpret(size, arena, segment -> Syscalls.munmap(segment.address(), size));
-        if (options.rxGeometry != null)
-        {
+        mapping = MemorySegment.ofAddress(address)
+                .reinterpret(size, arena, segment -> Syscalls.munmap(segment.address(), size));
+        if (options.rxGeometry != null) {
             final MemorySegment rx = mapping.asSlice(0, rxSize);
             rxRing = options.rxVersion == RingVersion.V3
-                ? new BlockRing(rx, options.rxGeometry, options.sliceScope, options.vlanReinsertion)
-                : new FrameRing(rx, options.rxGeometry, options.sliceScope, options.vlanReinsertion);
+                    ? new BlockRing(rx, options.rxGeometry, options.sliceScope, options.vlanReinsertion)
+                    : new FrameRing(rx, options.rxGeometry, options.sliceScope, options.vlanReinsertion);
         }
-        if (options.txGeometry != null)
-        {
+        if (options.txGeometry != null) {
             txRing = new TxRing(mapping.asSlice(rxSize, txSize), options.txGeometry, this::kickTx, options.txBatchSize);
         }
     }
 
-    private void bind()
-    {
+    private void bind() {
         final MemorySegment address = arena.allocate(SockaddrLlDescriptor.LAYOUT);
-        address.set(JAVA_SHORT, SockaddrLlDescriptor.FAMILY_OFFSET, (short)PacketConstants.AF_PACKET);
+        address.set(JAVA_SHORT, SockaddrLlDescriptor.FAMILY_OFFSET, (short) PacketConstants.AF_PACKET);
         // A socket without RX ring binds with protocol 0: it sends, and the kernel queues nothing for it.
-        address.set(JAVA_SHORT, SockaddrLlDescriptor.PROTOCOL_OFFSET,
-            (short)(options.rxGeometry != null ? PacketConstants.ETH_P_ALL_BE : 0));
+        address.set(JAVA_SHORT, SockaddrLlDescriptor.PROTOCOL_OFFSET, (short)
+                (options.rxGeometry != null ? PacketConstants.ETH_P_ALL_BE : 0));
         address.set(JAVA_INT, SockaddrLlDescriptor.IFINDEX_OFFSET, ifindex);
-        Syscalls.check(Syscalls.bind(fd, address, (int)SockaddrLlDescriptor.LAYOUT.byteSize()), Operation.BIND,
-            "bind(" + interfaceName + ")", interfaceName);
+        Syscalls.check(
+                Syscalls.bind(fd, address, (int) SockaddrLlDescriptor.LAYOUT.byteSize()),
+                Operation.BIND,
+                "bind(" + interfaceName + ")",
+                interfaceName);
         destination = address;
     }
 
-    private void joinFanout()
-    {
-        if (options.fanout != null)
-        {
+    private void joinFanout() {
+        if (options.fanout != null) {
             final Fanout fanout = options.fanout;
-            setInt(PacketConstants.SOL_PACKET, PacketConstants.PACKET_FANOUT, fanout.socketOptionValue(), Operation.FANOUT,
-                "setsockopt(PACKET_FANOUT)",
-                "group " + fanout.groupId() + ", " + fanout.mode() + (fanout.flags().isEmpty() ? "" : " " + fanout.flags()));
+            setInt(
+                    PacketConstants.SOL_PACKET,
+                    PacketConstants.PACKET_FANOUT,
+                    fanout.socketOptionValue(),
+                    Operation.FANOUT,
+                    "setsockopt(PACKET_FANOUT)",
+                    "group " + fanout.groupId() + ", " + fanout.mode()
+                            + (fanout.flags().isEmpty() ? "" : " " + fanout.flags()));
         }
     }
 
-    private void addMembership()
-    {
-        if (options.promiscuous)
-        {
-            try (Arena scratch = Arena.ofConfined())
-            {
+    private void addMembership() {
+        if (options.promiscuous) {
+            try (Arena scratch = Arena.ofConfined()) {
                 final MemorySegment mreq = scratch.allocate(PacketMreqDescriptor.LAYOUT);
                 mreq.set(JAVA_INT, PacketMreqDescriptor.IFINDEX_OFFSET, ifindex);
-                mreq.set(JAVA_SHORT, PacketMreqDescriptor.TYPE_OFFSET, (short)PacketConstants.PACKET_MR_PROMISC);
-                Syscalls.check(Syscalls.setsockopt(fd, PacketConstants.SOL_PACKET, PacketConstants.PACKET_ADD_MEMBERSHIP, mreq),
-                    Operation.MEMBERSHIP, "setsockopt(PACKET_ADD_MEMBERSHIP, promiscuous)", interfaceName);
+                mreq.set(JAVA_SHORT, PacketMreqDescriptor.TYPE_OFFSET, (short) PacketConstants.PACKET_MR_PROMISC);
+                Syscalls.check(
+                        Syscalls.setsockopt(
+                                fd, PacketConstants.SOL_PACKET, PacketConstants.PACKET_ADD_MEMBERSHIP, mreq),
+                        Operation.MEMBERSHIP,
+                        "setsockopt(PACKET_ADD_MEMBERSHIP, promiscuous)",
+                        interfaceName);
             }
         }
     }
 
-    private void openWakeup()
-    {
-        wakeFd = (int)Syscalls.check(Syscalls.eventfd(0, Syscalls.EFD_NONBLOCK_CLOEXEC), Operation.OTHER, "eventfd", null);
+    private void openWakeup() {
+        wakeFd = (int)
+                Syscalls.check(Syscalls.eventfd(0, Syscalls.EFD_NONBLOCK_CLOEXEC), Operation.OTHER, "eventfd", null);
         pollFds = arena.allocate(PollfdDescriptor.LAYOUT, 2);
         pollFds.set(JAVA_INT, PollfdDescriptor.FD_OFFSET, fd);
-        pollFds.set(JAVA_SHORT, PollfdDescriptor.EVENTS_OFFSET, (short)(Syscalls.POLLIN | Syscalls.POLLERR));
+        pollFds.set(JAVA_SHORT, PollfdDescriptor.EVENTS_OFFSET, (short) (Syscalls.POLLIN | Syscalls.POLLERR));
         pollFds.set(JAVA_INT, PollfdDescriptor.LAYOUT.byteSize() + PollfdDescriptor.FD_OFFSET, wakeFd);
         pollFds.set(JAVA_SHORT, PollfdDescriptor.LAYOUT.byteSize() + PollfdDescriptor.EVENTS_OFFSET, Syscalls.POLLIN);
         wakeValue = arena.allocate(JAVA_LONG);
@@ -325,41 +329,45 @@ public final class PacketSocket implements AutoCloseable
         statsLength = arena.allocate(JAVA_INT);
     }
 
-    private void setInt(final int level, final int name, final int value, final String call, final String context)
-    {
+    private void setInt(final int level, final int name, final int value, final String call, final String context) {
         setInt(level, name, value, Operation.SOCKET_OPTION, call, context);
     }
 
-    private void setInt(final int level, final int name, final int value, final Operation operation, final String call,
-        final String context)
-    {
-        try (Arena scratch = Arena.ofConfined())
-        {
-            Syscalls.check(Syscalls.setsockopt(fd, level, name, scratch.allocateFrom(JAVA_INT, value)), operation, call, context);
+    private void setInt(
+            final int level,
+            final int name,
+            final int value,
+            final Operation operation,
+            final String call,
+            final String context) {
+        try (Arena scratch = Arena.ofConfined()) {
+            Syscalls.check(
+                    Syscalls.setsockopt(fd, level, name, scratch.allocateFrom(JAVA_INT, value)),
+                    operation,
+                    call,
+                    context);
         }
     }
 
-    private long kickTx()
-    {
-        return Errno.ioResult(Syscalls.send(fd, MemorySegment.NULL, 0, PacketConstants.MSG_DONTWAIT), Operation.SEND,
-            "send(PACKET_TX_RING, " + interfaceName + ")", null);
+    private long kickTx() {
+        return Errno.ioResult(
+                Syscalls.send(fd, MemorySegment.NULL, 0, PacketConstants.MSG_DONTWAIT),
+                Operation.SEND,
+                "send(PACKET_TX_RING, " + interfaceName + ")",
+                null);
     }
 
     /** @return the RX ring (V3 {@link BlockRing} or V2 {@link FrameRing}). */
-    public RxRing rxRing()
-    {
-        if (rxRing == null)
-        {
+    public RxRing rxRing() {
+        if (rxRing == null) {
             throw new IllegalStateException(NO_RX_RING);
         }
         return rxRing;
     }
 
     /** @return the TX ring. */
-    public TxRing txRing()
-    {
-        if (txRing == null)
-        {
+    public TxRing txRing() {
+        if (txRing == null) {
             throw new IllegalStateException("this socket has no TX ring (PacketSocketOptions.txRing)");
         }
         return txRing;
@@ -373,10 +381,8 @@ public final class PacketSocket implements AutoCloseable
      * @param limit   the most frames in this call.
      * @return frames handled.
      */
-    public int poll(final FrameHandler handler, final int limit)
-    {
-        if (rxRing == null)
-        {
+    public int poll(final FrameHandler handler, final int limit) {
+        if (rxRing == null) {
             throw new IllegalStateException(NO_RX_RING);
         }
         return rxRing.poll(handler, limit);
@@ -388,10 +394,8 @@ public final class PacketSocket implements AutoCloseable
      * @param frame a frame from another socket's RX ring, during its handler call.
      * @return true when queued, false when the TX ring is full or the frame too long.
      */
-    public boolean offer(final PacketFrame frame)
-    {
-        if (txRing == null)
-        {
+    public boolean offer(final PacketFrame frame) {
+        if (txRing == null) {
             throw new IllegalStateException("this socket has no TX ring (PacketSocketOptions.txRing)");
         }
         return txRing.offer(frame);
@@ -405,47 +409,41 @@ public final class PacketSocket implements AutoCloseable
      * @param timeoutMs the most to wait in ms (0 = just look, -1 = no limit: only with a wakeup to end it).
      * @return what happened; for errors see {@link #lastError()}.
      */
-    public WaitResult await(final int timeoutMs)
-    {
-        if (rxRing != null && rxRing.isReadable())
-        {
+    public WaitResult await(final int timeoutMs) {
+        if (rxRing != null && rxRing.isReadable()) {
             return WaitResult.READY;
         }
         final long stride = PollfdDescriptor.LAYOUT.byteSize();
-        pollFds.set(JAVA_SHORT, PollfdDescriptor.REVENTS_OFFSET, (short)0);
-        pollFds.set(JAVA_SHORT, stride + PollfdDescriptor.REVENTS_OFFSET, (short)0);
+        pollFds.set(JAVA_SHORT, PollfdDescriptor.REVENTS_OFFSET, (short) 0);
+        pollFds.set(JAVA_SHORT, stride + PollfdDescriptor.REVENTS_OFFSET, (short) 0);
         final int ready = Syscalls.poll(pollFds, 2, timeoutMs);
-        if (ready == 0)
-        {
+        if (ready == 0) {
             return WaitResult.TIMEOUT;
         }
-        if (ready < 0)
-        {
+        if (ready < 0) {
             Errno.ioResult(ready, Operation.POLL, "poll(" + interfaceName + ")", null); // throws unless retryable
             return WaitResult.TIMEOUT;
         }
         final short wakeEvents = pollFds.get(JAVA_SHORT, stride + PollfdDescriptor.REVENTS_OFFSET);
-        if ((wakeEvents & Syscalls.POLLIN) != 0)
-        {
+        if ((wakeEvents & Syscalls.POLLIN) != 0) {
             Syscalls.read(wakeFd, drainBuffer, Long.BYTES);
             return WaitResult.WAKEUP;
         }
         final short events = pollFds.get(JAVA_SHORT, PollfdDescriptor.REVENTS_OFFSET);
-        if ((events & (Syscalls.POLLERR | Syscalls.POLLNVAL | Syscalls.POLLHUP)) != 0)
-        {
+        if ((events & (Syscalls.POLLERR | Syscalls.POLLNVAL | Syscalls.POLLHUP)) != 0) {
             return readError();
         }
         return WaitResult.READY;
     }
 
-    private WaitResult readError()
-    {
+    private WaitResult readError() {
         // Reading SO_ERROR clears it: the next wait blocks again until frames flow (after the interface is back up).
         final int errno = socketError();
         lastErrno = errno;
-        if (errno == Errno.ENETDOWN || errno == Errno.ENODEV || errno == Errno.ENXIO)
-        {
-            return NetworkInterfaces.indexOrZero(interfaceName) == ifindex ? WaitResult.INTERFACE_DOWN : WaitResult.INTERFACE_GONE;
+        if (errno == Errno.ENETDOWN || errno == Errno.ENODEV || errno == Errno.ENXIO) {
+            return NetworkInterfaces.indexOrZero(interfaceName) == ifindex
+                    ? WaitResult.INTERFACE_DOWN
+                    : WaitResult.INTERFACE_GONE;
         }
         return errno == 0 ? WaitResult.READY : WaitResult.ERROR;
     }
@@ -453,14 +451,15 @@ public final class PacketSocket implements AutoCloseable
     /**
      * @return the pending socket error (SO_ERROR), cleared by this read; 0 when none.
      */
-    public int socketError()
-    {
-        try (Arena scratch = Arena.ofConfined())
-        {
+    public int socketError() {
+        try (Arena scratch = Arena.ofConfined()) {
             final MemorySegment value = scratch.allocate(JAVA_INT);
             final MemorySegment length = scratch.allocateFrom(JAVA_INT, Integer.BYTES);
-            Syscalls.check(Syscalls.getsockopt(fd, PacketConstants.SOL_SOCKET, PacketConstants.SO_ERROR, value, length),
-                Operation.SOCKET_OPTION, "getsockopt(SO_ERROR)", null);
+            Syscalls.check(
+                    Syscalls.getsockopt(fd, PacketConstants.SOL_SOCKET, PacketConstants.SO_ERROR, value, length),
+                    Operation.SOCKET_OPTION,
+                    "getsockopt(SO_ERROR)",
+                    null);
             return value.get(JAVA_INT, 0);
         }
     }
@@ -469,17 +468,16 @@ public final class PacketSocket implements AutoCloseable
      * @return a description of the last error {@link #await(int)} reported, e.g.
      *         {@code veth0: Network is down (interface down; capture resumes when it is up)}; null if none.
      */
-    public String lastError()
-    {
-        if (lastErrno == 0)
-        {
+    public String lastError() {
+        if (lastErrno == 0) {
             return null;
         }
-        if (lastErrno == Errno.ENETDOWN || lastErrno == Errno.ENODEV || lastErrno == Errno.ENXIO)
-        {
+        if (lastErrno == Errno.ENETDOWN || lastErrno == Errno.ENODEV || lastErrno == Errno.ENXIO) {
             return NetworkInterfaces.indexOrZero(interfaceName) == ifindex
-                ? interfaceName + ": " + Errno.describe(lastErrno) + " (interface down; capture resumes when it is up)"
-                : interfaceName + ": interface was deleted (index " + ifindex + "); reopen the socket when it exists again";
+                    ? interfaceName + ": " + Errno.describe(lastErrno)
+                            + " (interface down; capture resumes when it is up)"
+                    : interfaceName + ": interface was deleted (index " + ifindex
+                            + "); reopen the socket when it exists again";
         }
         return interfaceName + ": " + Errno.describe(lastErrno);
     }
@@ -487,14 +485,11 @@ public final class PacketSocket implements AutoCloseable
     /**
      * @return true while the interface exists and is administratively up (SIOCGIFFLAGS).
      */
-    public boolean interfaceUp()
-    {
-        try (Arena scratch = Arena.ofConfined())
-        {
+    public boolean interfaceUp() {
+        try (Arena scratch = Arena.ofConfined()) {
             final MemorySegment ifreq = scratch.allocate(IfreqDescriptor.LAYOUT);
             ifreq.setString(IfreqDescriptor.NAME_OFFSET, interfaceName);
-            if (Syscalls.ioctl(fd, PacketConstants.SIOCGIFFLAGS, ifreq) < 0)
-            {
+            if (Syscalls.ioctl(fd, PacketConstants.SIOCGIFFLAGS, ifreq) < 0) {
                 return false;
             }
             return (ifreq.get(JAVA_SHORT, IfreqDescriptor.FLAGS_OFFSET) & PacketConstants.IFF_UP) != 0;
@@ -504,10 +499,8 @@ public final class PacketSocket implements AutoCloseable
     /**
      * Makes a concurrent or the next {@link #await(int)} return {@link WaitResult#WAKEUP}. Any thread; never blocks.
      */
-    public void wakeup()
-    {
-        if (!closed && wakeFd >= 0)
-        {
+    public void wakeup() {
+        if (!closed && wakeFd >= 0) {
             Syscalls.write(wakeFd, wakeValue, Long.BYTES);
         }
     }
@@ -518,14 +511,20 @@ public final class PacketSocket implements AutoCloseable
      *
      * @return the totals since the socket was opened.
      */
-    public synchronized PacketStatistics statistics()
-    {
-        if (!closed && fd >= 0 && rxRing != null)
-        {
-            statsLength.set(JAVA_INT, 0, (int)TpacketStatsV3Descriptor.LAYOUT.byteSize());
-            statsBuffer.fill((byte)0);
-            Syscalls.check(Syscalls.getsockopt(fd, PacketConstants.SOL_PACKET, PacketConstants.PACKET_STATISTICS, statsBuffer, statsLength),
-                Operation.SOCKET_OPTION, "getsockopt(PACKET_STATISTICS)", interfaceName);
+    public synchronized PacketStatistics statistics() {
+        if (!closed && fd >= 0 && rxRing != null) {
+            statsLength.set(JAVA_INT, 0, (int) TpacketStatsV3Descriptor.LAYOUT.byteSize());
+            statsBuffer.fill((byte) 0);
+            Syscalls.check(
+                    Syscalls.getsockopt(
+                            fd,
+                            PacketConstants.SOL_PACKET,
+                            PacketConstants.PACKET_STATISTICS,
+                            statsBuffer,
+                            statsLength),
+                    Operation.SOCKET_OPTION,
+                    "getsockopt(PACKET_STATISTICS)",
+                    interfaceName);
             packets += Integer.toUnsignedLong(statsBuffer.get(JAVA_INT, TpacketStatsV3Descriptor.PACKETS_OFFSET));
             drops += Integer.toUnsignedLong(statsBuffer.get(JAVA_INT, TpacketStatsV3Descriptor.DROPS_OFFSET));
             freezes += Integer.toUnsignedLong(statsBuffer.get(JAVA_INT, TpacketStatsV3Descriptor.FREEZE_Q_CNT_OFFSET));
@@ -542,41 +541,37 @@ public final class PacketSocket implements AutoCloseable
      * @param length its length.
      * @return bytes sent, or 0 when the kernel could not take it now (EAGAIN/ENOBUFS).
      */
-    public long sendTo(final MemorySegment source, final long offset, final int length)
-    {
-        if (txRing != null)
-        {
+    public long sendTo(final MemorySegment source, final long offset, final int length) {
+        if (txRing != null) {
             throw new IllegalStateException("this socket has a TX ring: send with txRing().offer(...)");
         }
         MemorySegment buffer = source.asSlice(offset, length);
-        if (!buffer.isNative())
-        {
-            if (sendBuffer == null || sendBuffer.byteSize() < length)
-            {
+        if (!buffer.isNative()) {
+            if (sendBuffer == null || sendBuffer.byteSize() < length) {
                 sendBuffer = arena.allocate(Math.max(length, 65536));
             }
             MemorySegment.copy(source, offset, sendBuffer, 0, length);
             buffer = sendBuffer;
         }
-        return Errno.ioResult(Syscalls.sendto(fd, buffer, length, 0, destination, (int)SockaddrLlDescriptor.LAYOUT.byteSize()),
-            Operation.SEND, "sendto(" + interfaceName + ")", length + " B");
+        return Errno.ioResult(
+                Syscalls.sendto(fd, buffer, length, 0, destination, (int) SockaddrLlDescriptor.LAYOUT.byteSize()),
+                Operation.SEND,
+                "sendto(" + interfaceName + ")",
+                length + " B");
     }
 
     /** @return the interface name. */
-    public String interfaceName()
-    {
+    public String interfaceName() {
         return interfaceName;
     }
 
     /** @return the interface index the socket is bound to. */
-    public int ifindex()
-    {
+    public int ifindex() {
         return ifindex;
     }
 
     /** @return the socket's file descriptor (for diagnostics). */
-    public int fd()
-    {
+    public int fd() {
         return fd;
     }
 
@@ -585,64 +580,48 @@ public final class PacketSocket implements AutoCloseable
      * also used when {@link #open} fails half way.
      */
     @Override
-    public void close()
-    {
-        if (closed)
-        {
+    public void close() {
+        if (closed) {
             return;
         }
         closed = true;
-        if (rxRing != null)
-        {
-            try
-            {
+        if (rxRing != null) {
+            try {
                 rxRing.releaseAll();
-            }
-            catch (final WrongThreadException ignored)
-            {
+            } catch (final WrongThreadException ignored) {
                 // A block arena belongs to the polling thread; the mapping goes away below in any case.
             }
         }
-        try
-        {
+        try {
             closeArena();
-        }
-        finally
-        {
-            if (fd >= 0)
-            {
+        } finally {
+            if (fd >= 0) {
                 Syscalls.close(fd);
                 fd = -1;
             }
-            if (wakeFd >= 0)
-            {
+            if (wakeFd >= 0) {
                 Syscalls.close(wakeFd);
                 wakeFd = -1;
             }
         }
     }
 
-    private void closeArena()
-    {
-        for (int attempt = 0; ; attempt++)
-        {
-            if (wakeFd >= 0 && wakeValue != null)
-            {
+    private void closeArena() {
+        for (int attempt = 0; ; attempt++) {
+            if (wakeFd >= 0 && wakeValue != null) {
                 // Ends a wait another thread may be blocked in: its poll(2) holds the arena until it returns.
                 Syscalls.write(wakeFd, wakeValue, Long.BYTES);
             }
-            try
-            {
+            try {
                 arena.close();
                 return;
-            }
-            catch (final IllegalStateException busy)
-            {
+            } catch (final IllegalStateException busy) {
                 // A downcall on another thread (wait, wakeup, statistics) still holds a segment of the arena.
-                if (attempt == 1000)
-                {
-                    throw new IllegalStateException("cannot unmap the ring of " + interfaceName
-                        + ": another thread keeps using the socket; stop it before close()", busy);
+                if (attempt == 1000) {
+                    throw new IllegalStateException(
+                            "cannot unmap the ring of " + interfaceName
+                                    + ": another thread keeps using the socket; stop it before close()",
+                            busy);
                 }
                 LockSupport.parkNanos(1_000_000L);
             }
@@ -650,8 +629,7 @@ public final class PacketSocket implements AutoCloseable
     }
 
     /** @return true once {@link #close()} ran. */
-    public boolean isClosed()
-    {
+    public boolean isClosed() {
         return closed;
     }
 }

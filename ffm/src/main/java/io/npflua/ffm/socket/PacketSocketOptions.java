@@ -3,7 +3,6 @@ package io.npflua.ffm.socket;
 import io.npflua.ffm.ring.RingGeometry;
 import io.npflua.ffm.ring.RingVersion;
 import io.npflua.ffm.ring.SliceScope;
-
 import java.util.Objects;
 
 /**
@@ -13,8 +12,7 @@ import java.util.Objects;
  * filter) and a bridge port ({@link #bridgePort(String, RingGeometry, RingGeometry)}: V2 RX and TX rings on one
  * socket, so the frames it sends are not received back by it).
  */
-public final class PacketSocketOptions
-{
+public final class PacketSocketOptions {
     final String interfaceName;
     final RingVersion rxVersion;
     final RingGeometry rxGeometry;
@@ -30,8 +28,7 @@ public final class PacketSocketOptions
     final boolean ignoreOutgoing;
     final int txBatchSize;
 
-    private PacketSocketOptions(final Builder b)
-    {
+    private PacketSocketOptions(final Builder b) {
         interfaceName = b.interfaceName;
         rxVersion = b.rxVersion;
         rxGeometry = b.rxGeometry;
@@ -52,8 +49,7 @@ public final class PacketSocketOptions
      * @param interfaceName the interface to bind to.
      * @return a builder with no rings (a plain socket using {@link PacketSocket#sendTo}).
      */
-    public static Builder builder(final String interfaceName)
-    {
+    public static Builder builder(final String interfaceName) {
         return new Builder(interfaceName);
     }
 
@@ -62,8 +58,7 @@ public final class PacketSocketOptions
      * @param blocks        a V3 geometry, e.g. {@code RingGeometry.blocks(1 << 20, 64, 10)}.
      * @return a builder for a TPACKET_V3 capture socket.
      */
-    public static Builder capture(final String interfaceName, final RingGeometry blocks)
-    {
+    public static Builder capture(final String interfaceName, final RingGeometry blocks) {
         return new Builder(interfaceName).rxRing(RingVersion.V3, blocks);
     }
 
@@ -73,22 +68,20 @@ public final class PacketSocketOptions
      * @param txFrames      TX geometry.
      * @return a builder for one side of an inline bridge: V2 RX and TX rings on one socket, PACKET_LOSS on.
      */
-    public static Builder bridgePort(final String interfaceName, final RingGeometry rxFrames, final RingGeometry txFrames)
-    {
+    public static Builder bridgePort(
+            final String interfaceName, final RingGeometry rxFrames, final RingGeometry txFrames) {
         return new Builder(interfaceName).rxRing(RingVersion.V2, rxFrames).txRing(txFrames);
     }
 
     /** @return the interface name. */
-    public String interfaceName()
-    {
+    public String interfaceName() {
         return interfaceName;
     }
 
     /**
      * Builds {@link PacketSocketOptions}.
      */
-    public static final class Builder
-    {
+    public static final class Builder {
         private final String interfaceName;
         private RingVersion rxVersion;
         private RingGeometry rxGeometry;
@@ -104,8 +97,7 @@ public final class PacketSocketOptions
         private boolean ignoreOutgoing;
         private int txBatchSize = 32;
 
-        private Builder(final String interfaceName)
-        {
+        private Builder(final String interfaceName) {
             NetworkInterfaces.checkName(interfaceName);
             this.interfaceName = interfaceName;
         }
@@ -115,8 +107,7 @@ public final class PacketSocketOptions
          * @param geometry the ring's shape.
          * @return this.
          */
-        public Builder rxRing(final RingVersion version, final RingGeometry geometry)
-        {
+        public Builder rxRing(final RingVersion version, final RingGeometry geometry) {
             this.rxVersion = Objects.requireNonNull(version);
             this.rxGeometry = Objects.requireNonNull(geometry);
             return this;
@@ -128,8 +119,7 @@ public final class PacketSocketOptions
          * @param geometry the ring's shape.
          * @return this.
          */
-        public Builder txRing(final RingGeometry geometry)
-        {
+        public Builder txRing(final RingGeometry geometry) {
             this.txGeometry = Objects.requireNonNull(geometry);
             return this;
         }
@@ -138,10 +128,8 @@ public final class PacketSocketOptions
          * @param snapLength bytes kept per packet (0 = whole packets); applied by a BPF return cap in the kernel.
          * @return this.
          */
-        public Builder snapLength(final int snapLength)
-        {
-            if (snapLength < 0)
-            {
+        public Builder snapLength(final int snapLength) {
+            if (snapLength < 0) {
                 throw new IllegalArgumentException("snap length must be >= 0, got " + snapLength);
             }
             this.snapLength = snapLength;
@@ -152,8 +140,7 @@ public final class PacketSocketOptions
          * @param promiscuous receive frames for other hosts too (PACKET_ADD_MEMBERSHIP, undone when the socket closes).
          * @return this.
          */
-        public Builder promiscuous(final boolean promiscuous)
-        {
+        public Builder promiscuous(final boolean promiscuous) {
             this.promiscuous = promiscuous;
             return this;
         }
@@ -162,8 +149,7 @@ public final class PacketSocketOptions
          * @param fanout the group to join, or null.
          * @return this.
          */
-        public Builder fanout(final Fanout fanout)
-        {
+        public Builder fanout(final Fanout fanout) {
             this.fanout = fanout;
             return this;
         }
@@ -172,8 +158,7 @@ public final class PacketSocketOptions
          * @param filter a classic BPF program run by the kernel before the ring, or null.
          * @return this.
          */
-        public Builder filter(final BpfProgram filter)
-        {
+        public Builder filter(final BpfProgram filter) {
             this.filter = filter;
             return this;
         }
@@ -183,8 +168,7 @@ public final class PacketSocketOptions
          *                        reads as on the wire; 802.1Q and 802.1ad.
          * @return this.
          */
-        public Builder vlanReinsertion(final boolean vlanReinsertion)
-        {
+        public Builder vlanReinsertion(final boolean vlanReinsertion) {
             this.vlanReinsertion = vlanReinsertion;
             return this;
         }
@@ -193,8 +177,7 @@ public final class PacketSocketOptions
          * @param sliceScope lifetime of frame segments (default {@link SliceScope#BLOCK}).
          * @return this.
          */
-        public Builder sliceScope(final SliceScope sliceScope)
-        {
+        public Builder sliceScope(final SliceScope sliceScope) {
             this.sliceScope = Objects.requireNonNull(sliceScope);
             return this;
         }
@@ -203,8 +186,7 @@ public final class PacketSocketOptions
          * @param txLoss PACKET_LOSS: skip frames the kernel rejects instead of stalling the TX ring (default on).
          * @return this.
          */
-        public Builder txLoss(final boolean txLoss)
-        {
+        public Builder txLoss(final boolean txLoss) {
             this.txLoss = txLoss;
             return this;
         }
@@ -213,8 +195,7 @@ public final class PacketSocketOptions
          * @param qdiscBypass PACKET_QDISC_BYPASS: hand TX frames straight to the driver (no traffic control, no taps).
          * @return this.
          */
-        public Builder qdiscBypass(final boolean qdiscBypass)
-        {
+        public Builder qdiscBypass(final boolean qdiscBypass) {
             this.qdiscBypass = qdiscBypass;
             return this;
         }
@@ -224,8 +205,7 @@ public final class PacketSocketOptions
          *                       group; inside one use {@link FanoutFlag#IGNORE_OUTGOING}).
          * @return this.
          */
-        public Builder ignoreOutgoing(final boolean ignoreOutgoing)
-        {
+        public Builder ignoreOutgoing(final boolean ignoreOutgoing) {
             this.ignoreOutgoing = ignoreOutgoing;
             return this;
         }
@@ -234,10 +214,8 @@ public final class PacketSocketOptions
          * @param txBatchSize TX ring frames between automatic kicks (default 32).
          * @return this.
          */
-        public Builder txBatchSize(final int txBatchSize)
-        {
-            if (txBatchSize < 1)
-            {
+        public Builder txBatchSize(final int txBatchSize) {
+            if (txBatchSize < 1) {
                 throw new IllegalArgumentException("TX batch size must be >= 1, got " + txBatchSize);
             }
             this.txBatchSize = txBatchSize;
@@ -248,20 +226,18 @@ public final class PacketSocketOptions
          * @return the options.
          * @throws IllegalArgumentException when the combination cannot work.
          */
-        public PacketSocketOptions build()
-        {
-            if (txGeometry != null && rxVersion == RingVersion.V3)
-            {
-                throw new IllegalArgumentException("a TX ring needs a V2 socket: use a V2 RX ring (bridge) or a separate TX socket");
+        public PacketSocketOptions build() {
+            if (txGeometry != null && rxVersion == RingVersion.V3) {
+                throw new IllegalArgumentException(
+                        "a TX ring needs a V2 socket: use a V2 RX ring (bridge) or a separate TX socket");
             }
-            if (fanout != null && rxGeometry == null)
-            {
+            if (fanout != null && rxGeometry == null) {
                 throw new IllegalArgumentException("fanout needs a receiving socket: add an RX ring");
             }
-            if (fanout != null && ignoreOutgoing)
-            {
+            if (fanout != null && ignoreOutgoing) {
                 // The kernel accepts PACKET_IGNORE_OUTGOING on a fanout member but ignores it.
-                throw new IllegalArgumentException("ignore-outgoing has no effect inside a fanout group: use FanoutFlag.IGNORE_OUTGOING");
+                throw new IllegalArgumentException(
+                        "ignore-outgoing has no effect inside a fanout group: use FanoutFlag.IGNORE_OUTGOING");
             }
             return new PacketSocketOptions(this);
         }

@@ -9,11 +9,9 @@ package io.npflua.ffm.socket;
  * @param drops   packets dropped because the ring was full (or other socket-level drops).
  * @param freezes times the V3 queue froze because the next block was still held by user space (0 for V2).
  */
-public record PacketStatistics(long packets, long drops, long freezes)
-{
+public record PacketStatistics(long packets, long drops, long freezes) {
     /** @return packets that were put into the ring: {@code packets - drops}. */
-    public long delivered()
-    {
+    public long delivered() {
         return packets - drops;
     }
 }

@@ -3,8 +3,7 @@ package io.npflua.ffm.socket;
 /**
  * What {@link PacketSocket#await(int)} saw.
  */
-public enum WaitResult
-{
+public enum WaitResult {
     /** Frames are ready in the RX ring. */
     READY,
     /** Nothing happened within the timeout. */

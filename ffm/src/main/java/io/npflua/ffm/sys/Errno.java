@@ -7,8 +7,7 @@ package io.npflua.ffm.sys;
  * {@code setsockopt(PACKET_RX_RING) failed: Cannot allocate memory (block 4 MiB x 64): try a smaller ring
  * (--ring-size) or fewer blocks}.
  */
-public final class Errno
-{
+public final class Errno {
     public static final int EPERM = 1;
     public static final int ENOENT = 2;
     public static final int EINTR = 4;
@@ -30,9 +29,7 @@ public final class Errno
     public static final int ENOBUFS = 105;
     public static final int EOPNOTSUPP = 95;
 
-    private Errno()
-    {
-    }
+    private Errno() {}
 
     /**
      * Builds the exception for a failed call. This is the only place in npflua where errno becomes an exception.
@@ -44,16 +41,15 @@ public final class Errno
      *                  the interface name.
      * @return the exception to throw.
      */
-    public static ErrnoException exception(final Operation operation, final String call, final int errno, final String context)
-    {
-        final StringBuilder message = new StringBuilder(96).append(call).append(" failed: ").append(describe(errno));
+    public static ErrnoException exception(
+            final Operation operation, final String call, final int errno, final String context) {
+        final StringBuilder message =
+                new StringBuilder(96).append(call).append(" failed: ").append(describe(errno));
         final String advice = operation.advice(errno, context);
-        if (context != null && !context.isEmpty() && errno != ENODEV)
-        {
+        if (context != null && !context.isEmpty() && errno != ENODEV) {
             message.append(" (").append(context).append(')');
         }
-        if (advice != null)
-        {
+        if (advice != null) {
             message.append(": ").append(advice);
         }
         return new ErrnoException(operation, call, errno, message.toString());
@@ -67,8 +63,7 @@ public final class Errno
      * @param errno a Linux errno value.
      * @return whether the caller should treat the failure as "nothing done, try later".
      */
-    public static boolean retryable(final int errno)
-    {
+    public static boolean retryable(final int errno) {
         return errno == EAGAIN || errno == EINTR || errno == ENOBUFS;
     }
 
@@ -82,15 +77,12 @@ public final class Errno
      * @param context   what was asked for, or {@code null}.
      * @return {@code result}, or 0 for "try again".
      */
-    public static long ioResult(final long result, final Operation operation, final String call, final String context)
-    {
-        if (result >= 0)
-        {
+    public static long ioResult(final long result, final Operation operation, final String call, final String context) {
+        if (result >= 0) {
             return result;
         }
         final int errno = Syscalls.errno();
-        if (retryable(errno))
-        {
+        if (retryable(errno)) {
             return 0;
         }
         throw exception(operation, call, errno, context);
@@ -100,8 +92,7 @@ public final class Errno
      * @param errno a Linux errno value.
      * @return the C library's text for it ({@code strerror}), e.g. {@code Cannot allocate memory}.
      */
-    public static String describe(final int errno)
-    {
+    public static String describe(final int errno) {
         return Syscalls.strerror(errno);
     }
 }

@@ -1,12 +1,11 @@
 package io.npflua.ffm.lab;
 
-import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.extension.ExtendWith;
-
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Marks a live test: it needs root (network namespaces, veth pairs, AF_PACKET). It runs when this process can create
@@ -18,6 +17,4 @@ import java.lang.annotation.Target;
 @Retention(RetentionPolicy.RUNTIME)
 @Tag("live")
 @ExtendWith({LiveTestCondition.class, VethLabExtension.class})
-public @interface LiveTest
-{
-}
+public @interface LiveTest {}

@@ -18,8 +18,7 @@ import java.util.Locale;
  * {@link #addPair(boolean)} can move the peer into the lab namespace instead (for tools run with
  * {@link #execInNamespace(String...)}). Addresses are restricted to 198.18.0.0/15 and 2001:db8::/32.
  */
-public final class VethLab implements AutoCloseable
-{
+public final class VethLab implements AutoCloseable {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     /**
@@ -29,9 +28,7 @@ public final class VethLab implements AutoCloseable
      * @param b           the second end.
      * @param bNamespace  the namespace of {@code b}, or null when it is in this one.
      */
-    public record VethPair(String a, String b, String bNamespace)
-    {
-    }
+    public record VethPair(String a, String b, String bNamespace) {}
 
     private final String prefix;
     private final String namespace;
@@ -39,8 +36,7 @@ public final class VethLab implements AutoCloseable
     private final Thread cleanupHook;
     private boolean closed;
 
-    private VethLab(final String prefix)
-    {
+    private VethLab(final String prefix) {
         this.prefix = prefix;
         this.namespace = prefix + "ns";
         this.cleanupHook = new Thread(this::removeAll, "veth-lab-cleanup-" + prefix);
@@ -52,31 +48,25 @@ public final class VethLab implements AutoCloseable
      *
      * @return the lab.
      */
-    public static VethLab create()
-    {
+    public static VethLab create() {
         final String run = Long.toString(RANDOM.nextLong() >>> 1, 36);
         final VethLab lab = new VethLab("nf" + run.substring(0, 6).toLowerCase(Locale.ROOT));
-        try
-        {
+        try {
             Shell.check("ip", "netns", "add", lab.namespace);
             return lab;
-        }
-        catch (final RuntimeException e)
-        {
+        } catch (final RuntimeException e) {
             lab.close();
             throw e;
         }
     }
 
     /** @return the lab namespace's name. */
-    public String namespace()
-    {
+    public String namespace() {
         return namespace;
     }
 
     /** @return a veth pair with both ends here, up, IPv6 off. */
-    public VethPair addPair()
-    {
+    public VethPair addPair() {
         return addPair(false);
     }
 
@@ -84,17 +74,16 @@ public final class VethLab implements AutoCloseable
      * @param peerInNamespace move the {@code b} end into the lab namespace.
      * @return a new pair, both ends up, IPv6 off.
      */
-    public VethPair addPair(final boolean peerInNamespace)
-    {
+    public VethPair addPair(final boolean peerInNamespace) {
         final int n = pairs.size();
         final String a = prefix + n + "a";
         final String b = prefix + n + "b";
-        Shell.check("ip", "link", "add", a, "address", mac(n, 1), "type", "veth", "peer", "name", b, "address", mac(n, 2));
+        Shell.check(
+                "ip", "link", "add", a, "address", mac(n, 1), "type", "veth", "peer", "name", b, "address", mac(n, 2));
         final VethPair pair = new VethPair(a, b, peerInNamespace ? namespace : null);
         pairs.add(pair);
         disableIpv6(a, null);
-        if (peerInNamespace)
-        {
+        if (peerInNamespace) {
             Shell.check("ip", "link", "set", b, "netns", namespace);
         }
         disableIpv6(b, pair.bNamespace());
@@ -110,21 +99,15 @@ public final class VethLab implements AutoCloseable
      * the veth carrier is on, and frames sent in that window are dropped by the sender without an error, which a
      * loaded machine made visible as a test receiving 0 of 500 frames.
      */
-    private static void awaitOperUp(final String link, final String namespace)
-    {
+    private static void awaitOperUp(final String link, final String namespace) {
         final long deadline = System.nanoTime() + 5_000_000_000L;
-        while (!inNamespace(namespace, "ip", "-o", "link", "show", "dev", link).contains("state UP"))
-        {
-            if (System.nanoTime() > deadline)
-            {
+        while (!inNamespace(namespace, "ip", "-o", "link", "show", "dev", link).contains("state UP")) {
+            if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("lab link " + link + " did not come up within 5 s");
             }
-            try
-            {
+            try {
                 Thread.sleep(10);
-            }
-            catch (final InterruptedException e)
-            {
+            } catch (final InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while waiting for " + link, e);
             }
@@ -136,10 +119,10 @@ public final class VethLab implements AutoCloseable
      *
      * @param pair the pair.
      */
-    public void offloadsOff(final VethPair pair)
-    {
+    public void offloadsOff(final VethPair pair) {
         Shell.check("ethtool", "-K", pair.a(), "tso", "off", "gso", "off", "gro", "off", "tx", "off");
-        inNamespace(pair.bNamespace(), "ethtool", "-K", pair.b(), "tso", "off", "gso", "off", "gro", "off", "tx", "off");
+        inNamespace(
+                pair.bNamespace(), "ethtool", "-K", pair.b(), "tso", "off", "gso", "off", "gro", "off", "tx", "off");
     }
 
     /**
@@ -147,10 +130,10 @@ public final class VethLab implements AutoCloseable
      * @param namespace its namespace or null.
      * @param cidr      an address in 198.18.0.0/15 or 2001:db8::/32, e.g. {@code 198.18.0.1/24}.
      */
-    public void addAddress(final String link, final String namespace, final String cidr)
-    {
-        if (!cidr.startsWith("198.18.") && !cidr.startsWith("198.19.") && !cidr.toLowerCase(Locale.ROOT).startsWith("2001:db8:"))
-        {
+    public void addAddress(final String link, final String namespace, final String cidr) {
+        if (!cidr.startsWith("198.18.")
+                && !cidr.startsWith("198.19.")
+                && !cidr.toLowerCase(Locale.ROOT).startsWith("2001:db8:")) {
             throw new IllegalArgumentException("lab addresses must be in 198.18.0.0/15 or 2001:db8::/32, got " + cidr);
         }
         inNamespace(namespace, "ip", "addr", "add", cidr, "dev", link);
@@ -160,8 +143,7 @@ public final class VethLab implements AutoCloseable
      * @param link an interface in this namespace.
      * @param up   up or down.
      */
-    public void setUp(final String link, final boolean up)
-    {
+    public void setUp(final String link, final boolean up) {
         Shell.check("ip", "link", "set", link, up ? "up" : "down");
     }
 
@@ -170,8 +152,7 @@ public final class VethLab implements AutoCloseable
      *
      * @param pair the pair.
      */
-    public void deletePair(final VethPair pair)
-    {
+    public void deletePair(final VethPair pair) {
         Shell.check("ip", "link", "delete", pair.a());
         pairs.remove(pair);
     }
@@ -180,15 +161,12 @@ public final class VethLab implements AutoCloseable
      * @param command a command run inside the lab namespace.
      * @return its output.
      */
-    public String execInNamespace(final String... command)
-    {
+    public String execInNamespace(final String... command) {
         return inNamespace(namespace, command);
     }
 
-    private static String inNamespace(final String namespace, final String... command)
-    {
-        if (namespace == null)
-        {
+    private static String inNamespace(final String namespace, final String... command) {
+        if (namespace == null) {
             return Shell.check(command);
         }
         final String[] full = new String[command.length + 4];
@@ -200,66 +178,50 @@ public final class VethLab implements AutoCloseable
         return Shell.check(full);
     }
 
-    private void disableIpv6(final String link, final String namespace)
-    {
-        if (namespace == null)
-        {
+    private void disableIpv6(final String link, final String namespace) {
+        if (namespace == null) {
             final Path knob = Path.of("/proc/sys/net/ipv6/conf", link, "disable_ipv6");
-            if (Files.exists(knob))
-            {
-                try
-                {
+            if (Files.exists(knob)) {
+                try {
                     Files.writeString(knob, "1");
-                }
-                catch (final IOException e)
-                {
+                } catch (final IOException e) {
                     throw new IllegalStateException("cannot disable IPv6 on " + link + ": " + e.getMessage(), e);
                 }
             }
-        }
-        else
-        {
+        } else {
             Shell.run("ip", "netns", "exec", namespace, "sysctl", "-qw", "net.ipv6.conf." + link + ".disable_ipv6=1");
         }
     }
 
-    private String mac(final int pair, final int end)
-    {
+    private String mac(final int pair, final int end) {
         // Locally administered (02:), derived from the run prefix so parallel runs differ.
         final int h = prefix.hashCode();
-        return String.format("02:%02x:%02x:%02x:%02x:%02x", (h >> 16) & 0xff, (h >> 8) & 0xff, h & 0xff, pair & 0xff, end);
+        return String.format(
+                "02:%02x:%02x:%02x:%02x:%02x", (h >> 16) & 0xff, (h >> 8) & 0xff, h & 0xff, pair & 0xff, end);
     }
 
     /**
      * Removes every pair and the namespace; reports (but tolerates) what was already gone.
      */
     @Override
-    public synchronized void close()
-    {
-        if (closed)
-        {
+    public synchronized void close() {
+        if (closed) {
             return;
         }
         removeAll();
-        try
-        {
+        try {
             Runtime.getRuntime().removeShutdownHook(cleanupHook);
-        }
-        catch (final IllegalStateException ignored)
-        {
+        } catch (final IllegalStateException ignored) {
             // Already shutting down: the hook is running or ran.
         }
     }
 
-    private synchronized void removeAll()
-    {
-        if (closed)
-        {
+    private synchronized void removeAll() {
+        if (closed) {
             return;
         }
         closed = true;
-        for (final VethPair pair : pairs)
-        {
+        for (final VethPair pair : pairs) {
             Shell.run("ip", "link", "delete", pair.a());
         }
         pairs.clear();
@@ -268,8 +230,7 @@ public final class VethLab implements AutoCloseable
     }
 
     /** @return this lab's name prefix (for leftovers: {@code ip link | grep PREFIX}). */
-    public String prefix()
-    {
+    public String prefix() {
         return prefix;
     }
 }

@@ -1,17 +1,15 @@
 package io.npflua.ffm.layout;
 
-import org.junit.jupiter.api.Test;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.api.Test;
 
 /**
  * Pins every struct offset to the kernel's x86-64 values (shared/FACTS.md, linux/if_packet.h).
  */
-class DescriptorLayoutTest
-{
+class DescriptorLayoutTest {
     @Test
-    void shouldMatchKernelTpacketReq3()
-    {
+    void shouldMatchKernelTpacketReq3() {
         assertEquals(28, TpacketReq3Descriptor.LAYOUT.byteSize());
         assertEquals(0, TpacketReq3Descriptor.BLOCK_SIZE_OFFSET);
         assertEquals(4, TpacketReq3Descriptor.BLOCK_NR_OFFSET);
@@ -23,8 +21,7 @@ class DescriptorLayoutTest
     }
 
     @Test
-    void shouldMatchKernelTpacketReq()
-    {
+    void shouldMatchKernelTpacketReq() {
         assertEquals(16, TpacketReqDescriptor.LAYOUT.byteSize());
         assertEquals(0, TpacketReqDescriptor.BLOCK_SIZE_OFFSET);
         assertEquals(4, TpacketReqDescriptor.BLOCK_NR_OFFSET);
@@ -33,8 +30,7 @@ class DescriptorLayoutTest
     }
 
     @Test
-    void shouldMatchKernelBlockDescriptor()
-    {
+    void shouldMatchKernelBlockDescriptor() {
         assertEquals(48, BlockDescriptor.LAYOUT.byteSize());
         assertEquals(0, BlockDescriptor.VERSION_OFFSET);
         assertEquals(4, BlockDescriptor.OFFSET_TO_PRIV_OFFSET);
@@ -48,8 +44,7 @@ class DescriptorLayoutTest
     }
 
     @Test
-    void shouldMatchKernelTpacket3Header()
-    {
+    void shouldMatchKernelTpacket3Header() {
         assertEquals(48, Tpacket3HeaderDescriptor.LAYOUT.byteSize());
         assertEquals(0, Tpacket3HeaderDescriptor.NEXT_OFFSET_OFFSET);
         assertEquals(4, Tpacket3HeaderDescriptor.SEC_OFFSET);
@@ -67,8 +62,7 @@ class DescriptorLayoutTest
     }
 
     @Test
-    void shouldMatchKernelTpacket2Header()
-    {
+    void shouldMatchKernelTpacket2Header() {
         assertEquals(32, Tpacket2HeaderDescriptor.LAYOUT.byteSize());
         assertEquals(0, Tpacket2HeaderDescriptor.STATUS_OFFSET);
         assertEquals(4, Tpacket2HeaderDescriptor.LEN_OFFSET);
@@ -85,8 +79,7 @@ class DescriptorLayoutTest
     }
 
     @Test
-    void shouldMatchKernelSockaddrLl()
-    {
+    void shouldMatchKernelSockaddrLl() {
         assertEquals(20, SockaddrLlDescriptor.LAYOUT.byteSize());
         assertEquals(0, SockaddrLlDescriptor.FAMILY_OFFSET);
         assertEquals(2, SockaddrLlDescriptor.PROTOCOL_OFFSET);
@@ -98,8 +91,7 @@ class DescriptorLayoutTest
     }
 
     @Test
-    void shouldMatchKernelStatsFilterPollAndMreq()
-    {
+    void shouldMatchKernelStatsFilterPollAndMreq() {
         assertEquals(12, TpacketStatsV3Descriptor.LAYOUT.byteSize());
         assertEquals(0, TpacketStatsV3Descriptor.PACKETS_OFFSET);
         assertEquals(4, TpacketStatsV3Descriptor.DROPS_OFFSET);
@@ -132,8 +124,7 @@ class DescriptorLayoutTest
     }
 
     @Test
-    void shouldMatchKernelEthtoolStructs()
-    {
+    void shouldMatchKernelEthtoolStructs() {
         // offsetof() as printed by gcc against <linux/ethtool.h> on this machine (x86-64).
         assertEquals(0, EthtoolSsetInfoDescriptor.CMD_OFFSET);
         assertEquals(4, EthtoolSsetInfoDescriptor.RESERVED_OFFSET);
@@ -175,8 +166,7 @@ class DescriptorLayoutTest
     }
 
     @Test
-    void shouldMatchKernelVirtioNetHdr()
-    {
+    void shouldMatchKernelVirtioNetHdr() {
         assertEquals(10, VirtioNetHdrDescriptor.SIZE);
         assertEquals(0, VirtioNetHdrDescriptor.FLAGS_OFFSET);
         assertEquals(1, VirtioNetHdrDescriptor.GSO_TYPE_OFFSET);
@@ -194,8 +184,7 @@ class DescriptorLayoutTest
     }
 
     @Test
-    void shouldMatchKernelConstants()
-    {
+    void shouldMatchKernelConstants() {
         assertEquals(263, PacketConstants.SOL_PACKET);
         assertEquals(17, PacketConstants.AF_PACKET);
         assertEquals(0x0300, PacketConstants.ETH_P_ALL_BE);

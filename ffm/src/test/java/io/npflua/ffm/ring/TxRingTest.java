@@ -1,14 +1,5 @@
 package io.npflua.ffm.ring;
 
-import io.npflua.ffm.lab.TestFrames;
-import io.npflua.ffm.layout.PacketConstants;
-import io.npflua.ffm.layout.Tpacket2HeaderDescriptor;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -16,27 +7,31 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class TxRingTest
-{
+import io.npflua.ffm.lab.TestFrames;
+import io.npflua.ffm.layout.PacketConstants;
+import io.npflua.ffm.layout.Tpacket2HeaderDescriptor;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class TxRingTest {
     private static final RingGeometry GEOMETRY = RingGeometry.frames(2048, 4, 4096);
     private final Arena arena = Arena.ofConfined();
     private final MemorySegment ring = arena.allocate(GEOMETRY.sizeBytes(), 4096);
     private int kicks;
 
     @AfterEach
-    void close()
-    {
+    void close() {
         arena.close();
     }
 
-    private int status(final int frame)
-    {
+    private int status(final int frame) {
         return ring.get(JAVA_INT, GEOMETRY.frameOffset(frame) + Tpacket2HeaderDescriptor.STATUS_OFFSET);
     }
 
     @Test
-    void shouldFillFramesInOrderAndKickPerBatch()
-    {
+    void shouldFillFramesInOrderAndKickPerBatch() {
         final TxRing tx = new TxRing(ring, GEOMETRY, () -> ++kicks, 2);
         final byte[] f = TestFrames.frame(5, 100);
         assertTrue(tx.offer(MemorySegment.ofArray(f), 0, f.length));
@@ -51,12 +46,10 @@ class TxRingTest
     }
 
     @Test
-    void shouldRefuseWhenTheNextFrameIsStillTheKernels()
-    {
+    void shouldRefuseWhenTheNextFrameIsStillTheKernels() {
         final TxRing tx = new TxRing(ring, GEOMETRY, () -> 0, 100);
         final byte[] f = TestFrames.frame(1, 60);
-        for (int i = 0; i < 4; i++)
-        {
+        for (int i = 0; i < 4; i++) {
             assertTrue(tx.offer(MemorySegment.ofArray(f), 0, 60));
         }
         assertFalse(tx.offer(MemorySegment.ofArray(f), 0, 60));
@@ -66,8 +59,7 @@ class TxRingTest
     }
 
     @Test
-    void shouldCountOversizeFramesWithoutQueueingThem()
-    {
+    void shouldCountOversizeFramesWithoutQueueingThem() {
         final TxRing tx = new TxRing(ring, GEOMETRY, () -> 0, 1);
         assertEquals(2048 - 32, tx.maxFrameLength());
         assertFalse(tx.offer(MemorySegment.ofArray(new byte[3000]), 0, 3000));
@@ -76,8 +68,7 @@ class TxRingTest
     }
 
     @Test
-    void shouldReuseFramesParkedAsWrongFormat()
-    {
+    void shouldReuseFramesParkedAsWrongFormat() {
         final TxRing tx = new TxRing(ring, GEOMETRY, () -> 0, 100);
         ring.set(JAVA_INT, GEOMETRY.frameOffset(0), PacketConstants.TP_STATUS_WRONG_FORMAT);
         assertTrue(tx.offer(MemorySegment.ofArray(TestFrames.frame(1, 60)), 0, 60));
@@ -85,8 +76,7 @@ class TxRingTest
     }
 
     @Test
-    void shouldCopyStraightFromAnRxFrame()
-    {
+    void shouldCopyStraightFromAnRxFrame() {
         final RingGeometry rxGeometry = RingGeometry.blocks(4096, 2, 10);
         final MemorySegment rx = arena.allocate(rxGeometry.sizeBytes(), 4096);
         final BlockRingEmulator kernel = new BlockRingEmulator(rx, rxGeometry, 0);

@@ -1,34 +1,30 @@
 package io.npflua.ffm.socket;
 
-import io.npflua.ffm.sys.ErrnoException;
-import org.junit.jupiter.api.Test;
-
-import java.util.List;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.npflua.ffm.sys.ErrnoException;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
 /**
  * Offload features without root: reading goes through an ordinary datagram socket, so the loopback interface (present
  * in every network namespace) can be read by any user. Changing them is tested live ({@link OffloadFeaturesLiveTest}).
  */
-class OffloadFeaturesTest
-{
+class OffloadFeaturesTest {
     @Test
-    void shouldReadLoopbackFeaturesWithoutPrivilege()
-    {
+    void shouldReadLoopbackFeaturesWithoutPrivilege() {
         final OffloadSnapshot lo = OffloadFeatures.read("lo");
         assertEquals("lo", lo.interfaceName());
         // The kernel's feature table: bit i is string i; these names have been in it since Linux 3.x.
-        for (final String name : List.of("tx-scatter-gather", "tx-tcp-segmentation", "tx-generic-segmentation", "rx-gro", "rx-lro"))
-        {
+        for (final String name :
+                List.of("tx-scatter-gather", "tx-tcp-segmentation", "tx-generic-segmentation", "rx-gro", "rx-lro")) {
             assertTrue(lo.has(name), name);
         }
         int bit = -1;
-        for (final OffloadSnapshot.Feature feature : lo.features())
-        {
+        for (final OffloadSnapshot.Feature feature : lo.features()) {
             assertTrue(feature.bit() > bit && !feature.name().isEmpty(), feature.name() + " at bit " + feature.bit());
             bit = feature.bit();
         }
@@ -39,8 +35,7 @@ class OffloadFeaturesTest
     }
 
     @Test
-    void shouldGroupFeaturesAsEthtoolShortNamesDo()
-    {
+    void shouldGroupFeaturesAsEthtoolShortNamesDo() {
         assertTrue(Offload.TSO.matches("tx-tcp-segmentation"));
         assertTrue(Offload.TSO.matches("tx-tcp6-segmentation"));
         assertTrue(Offload.TSO.matches("tx-tcp-mangleid-segmentation"));
@@ -56,25 +51,26 @@ class OffloadFeaturesTest
     }
 
     @Test
-    void shouldRefuseUnknownFeatureNamesOnRead()
-    {
-        final IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-            () -> OffloadFeatures.read("lo").feature("tcp-segmentation-offload"));
-        assertTrue(e.getMessage().contains("'tcp-segmentation-offload' is not an offload feature of this kernel"), e.getMessage());
+    void shouldRefuseUnknownFeatureNamesOnRead() {
+        final IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> OffloadFeatures.read("lo").feature("tcp-segmentation-offload"));
+        assertTrue(
+                e.getMessage().contains("'tcp-segmentation-offload' is not an offload feature of this kernel"),
+                e.getMessage());
     }
 
     @Test
-    void shouldReportMissingInterfaceWithTheFfmEnodevMessage()
-    {
+    void shouldReportMissingInterfaceWithTheFfmEnodevMessage() {
         final ErrnoException e = assertThrows(ErrnoException.class, () -> OffloadFeatures.read("npfnosuch0"));
         assertTrue(e.noSuchInterface(), e.getMessage());
-        assertEquals("ioctl(SIOCETHTOOL, ETHTOOL_GSSET_INFO, npfnosuch0) failed: No such device: no such interface: npfnosuch0"
-            + " (list them with `ip link`)", e.getMessage());
+        assertEquals(
+                "ioctl(SIOCETHTOOL, ETHTOOL_GSSET_INFO, npfnosuch0) failed: No such device: no such interface: npfnosuch0"
+                        + " (list them with `ip link`)",
+                e.getMessage());
     }
 
     @Test
-    void shouldLeaveFixedFeaturesAloneAndReportThemStillActive()
-    {
+    void shouldLeaveFixedFeaturesAloneAndReportThemStillActive() {
         // Nothing is changeable here, so no ETHTOOL_SFEATURES is made: no privilege is needed and nothing changes.
         final OffloadChange change = OffloadFeatures.turnOffFeatures("lo", List.of("loopback"));
         assertTrue(change.isEmpty());
@@ -84,8 +80,7 @@ class OffloadFeaturesTest
     }
 
     @Test
-    void shouldRejectNamesThatCannotBeInterfaces()
-    {
+    void shouldRejectNamesThatCannotBeInterfaces() {
         assertThrows(IllegalArgumentException.class, () -> OffloadFeatures.read("a-name-that-is-too-long"));
     }
 }

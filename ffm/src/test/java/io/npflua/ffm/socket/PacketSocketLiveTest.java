@@ -1,5 +1,10 @@
 package io.npflua.ffm.socket;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.npflua.ffm.lab.LabTraffic;
 import io.npflua.ffm.lab.LiveTest;
 import io.npflua.ffm.lab.TestFrames;
@@ -8,89 +13,73 @@ import io.npflua.ffm.layout.PacketConstants;
 import io.npflua.ffm.ring.RingGeometry;
 import io.npflua.ffm.ring.RingVersion;
 import io.npflua.ffm.sys.Syscalls;
-import org.junit.jupiter.api.Test;
-
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /**
  * Live AF_PACKET tests on a veth pair: frames are sent with our own TX paths on end {@code a} and captured on end
  * {@code b}. A BPF filter on the receivers keeps only the test EtherType.
  */
 @LiveTest
-class PacketSocketLiveTest
-{
+class PacketSocketLiveTest {
     static final int PAGE = Syscalls.pageSize();
-    static final BpfProgram TEST_FRAMES_ONLY = BpfProgram.of(
-        0x28, 0, 0, 12,
-        0x15, 0, 1, TestFrames.ETHERTYPE,
-        0x06, 0, 0, 0x40000,
-        0x06, 0, 0, 0);
+    static final BpfProgram TEST_FRAMES_ONLY =
+            BpfProgram.of(0x28, 0, 0, 12, 0x15, 0, 1, TestFrames.ETHERTYPE, 0x06, 0, 0, 0x40000, 0x06, 0, 0, 0);
 
-    static PacketSocket txSocket(final String link)
-    {
-        return PacketSocket.open(PacketSocketOptions.builder(link).txRing(RingGeometry.frames(2048, 256, PAGE)).build());
+    static PacketSocket txSocket(final String link) {
+        return PacketSocket.open(PacketSocketOptions.builder(link)
+                .txRing(RingGeometry.frames(2048, 256, PAGE))
+                .build());
     }
 
-    static PacketSocket v3Socket(final String link)
-    {
+    static PacketSocket v3Socket(final String link) {
         // The kernel retires a part-filled block every timeout (5 ms) while frames flow, so the ring holds
         // blocks x timeout of traffic before it freezes: 128 x 5 ms = 640 ms, enough for a loaded CI machine to
         // finish sending before the test starts draining.
-        return PacketSocket.open(PacketSocketOptions.capture(link, RingGeometry.blocks(1 << 17, 128, 5)).filter(TEST_FRAMES_ONLY).build());
+        return PacketSocket.open(PacketSocketOptions.capture(link, RingGeometry.blocks(1 << 17, 128, 5))
+                .filter(TEST_FRAMES_ONLY)
+                .build());
     }
 
-    static List<byte[]> frames(final int count, final int base)
-    {
+    static List<byte[]> frames(final int count, final int base) {
         final List<byte[]> frames = new ArrayList<>();
-        for (int i = 0; i < count; i++)
-        {
+        for (int i = 0; i < count; i++) {
             frames.add(TestFrames.frame(base + i, 60 + (i * 37) % 1455));
         }
         return frames;
     }
 
-    static void assertSameFrames(final List<byte[]> sent, final LabTraffic.Received received)
-    {
+    static void assertSameFrames(final List<byte[]> sent, final LabTraffic.Received received) {
         assertEquals(sent.size(), received.frames.size(), "frame count");
-        for (int i = 0; i < sent.size(); i++)
-        {
+        for (int i = 0; i < sent.size(); i++) {
             assertArrayEquals(sent.get(i), received.frames.get(i), "frame " + i);
             assertEquals(sent.get(i).length, received.wireLengths.get(i), "wire length of frame " + i);
         }
     }
 
-    static void assertTimestampsWithin(final LabTraffic.Received received, final long fromNs, final long toNs)
-    {
+    static void assertTimestampsWithin(final LabTraffic.Received received, final long fromNs, final long toNs) {
         long previous = 0;
-        for (final long ts : received.timestampsNs)
-        {
+        for (final long ts : received.timestampsNs) {
             assertTrue(ts >= fromNs && ts <= toNs, "timestamp " + ts + " outside [" + fromNs + ", " + toNs + "]");
             assertTrue(ts >= previous, "timestamps go backwards");
             previous = ts;
         }
     }
 
-    static long nowNs()
-    {
+    static long nowNs() {
         final java.time.Instant now = java.time.Instant.now();
         return now.getEpochSecond() * 1_000_000_000L + now.getNano();
     }
 
     @Test
-    void shouldDeliverTxRingFramesByteForByteThroughV3(final VethLab lab)
-    {
+    void shouldDeliverTxRingFramesByteForByteThroughV3(final VethLab lab) {
         final VethLab.VethPair pair = lab.addPair();
-        try (PacketSocket rx = v3Socket(pair.b()); PacketSocket tx = txSocket(pair.a()))
-        {
+        try (PacketSocket rx = v3Socket(pair.b());
+                PacketSocket tx = txSocket(pair.a())) {
             final List<byte[]> sent = frames(1000, 0);
             final long before = nowNs();
             LabTraffic.send(tx.txRing(), sent, 64);
@@ -107,17 +96,17 @@ class PacketSocketLiveTest
     }
 
     @Test
-    void shouldDeliverSendtoFramesByteForByteThroughV2(final VethLab lab)
-    {
+    void shouldDeliverSendtoFramesByteForByteThroughV2(final VethLab lab) {
         final VethLab.VethPair pair = lab.addPair();
         try (PacketSocket rx = PacketSocket.open(PacketSocketOptions.builder(pair.b())
-                .rxRing(RingVersion.V2, RingGeometry.frames(2048, 1024, PAGE)).filter(TEST_FRAMES_ONLY).build());
-             PacketSocket tx = PacketSocket.open(PacketSocketOptions.builder(pair.a()).build()))
-        {
+                        .rxRing(RingVersion.V2, RingGeometry.frames(2048, 1024, PAGE))
+                        .filter(TEST_FRAMES_ONLY)
+                        .build());
+                PacketSocket tx =
+                        PacketSocket.open(PacketSocketOptions.builder(pair.a()).build())) {
             final List<byte[]> sent = frames(500, 5000);
             final long before = nowNs();
-            for (final byte[] frame : sent)
-            {
+            for (final byte[] frame : sent) {
                 assertEquals(frame.length, tx.sendTo(MemorySegment.ofArray(frame), 0, frame.length));
             }
             final LabTraffic.Received received = LabTraffic.receive(rx, sent.size(), 2000);
@@ -131,53 +120,53 @@ class PacketSocketLiveTest
     }
 
     @Test
-    void shouldDeliverEachFrameToExactlyOneFanoutMember(final VethLab lab)
-    {
+    void shouldDeliverEachFrameToExactlyOneFanoutMember(final VethLab lab) {
         final VethLab.VethPair pair = lab.addPair();
-        final Fanout group = Fanout.of((int)(ProcessHandle.current().pid() & 0xFFFF), FanoutMode.LB);
+        final Fanout group = Fanout.of((int) (ProcessHandle.current().pid() & 0xFFFF), FanoutMode.LB);
         // 64 blocks x 5 ms: each member holds 320 ms of retired blocks while the test drains the other one, so a
         // loaded CI machine cannot freeze a queue (4 blocks froze one in 20 ms).
         final PacketSocketOptions options = PacketSocketOptions.capture(pair.b(), RingGeometry.blocks(1 << 16, 64, 5))
-            .filter(TEST_FRAMES_ONLY).fanout(group).build();
-        try (PacketSocket first = PacketSocket.open(options); PacketSocket second = PacketSocket.open(options); PacketSocket tx = txSocket(pair.a()))
-        {
+                .filter(TEST_FRAMES_ONLY)
+                .fanout(group)
+                .build();
+        try (PacketSocket first = PacketSocket.open(options);
+                PacketSocket second = PacketSocket.open(options);
+                PacketSocket tx = txSocket(pair.a())) {
             final List<byte[]> sent = frames(400, 0);
             LabTraffic.send(tx.txRing(), sent, 64);
             final LabTraffic.Received one = new LabTraffic.Received();
             final LabTraffic.Received two = new LabTraffic.Received();
             final long deadline = System.nanoTime() + 10_000_000_000L;
-            while (one.frames.size() + two.frames.size() < sent.size() && System.nanoTime() < deadline)
-            {
+            while (one.frames.size() + two.frames.size() < sent.size() && System.nanoTime() < deadline) {
                 LabTraffic.receiveInto(first, one, one.frames.size() + 1, 2);
                 LabTraffic.receiveInto(second, two, two.frames.size() + 1, 2);
             }
             final Set<Integer> seen = new HashSet<>();
-            for (final byte[] frame : one.frames)
-            {
+            for (final byte[] frame : one.frames) {
                 assertTrue(seen.add(TestFrames.sequenceOf(frame)), "duplicate");
             }
-            for (final byte[] frame : two.frames)
-            {
+            for (final byte[] frame : two.frames) {
                 assertTrue(seen.add(TestFrames.sequenceOf(frame)), "duplicate");
             }
-            assertEquals(sent.size(), seen.size(), "first " + one.frames.size() + " " + first.statistics() + ", second "
-                + two.frames.size() + " " + second.statistics());
+            assertEquals(
+                    sent.size(),
+                    seen.size(),
+                    "first " + one.frames.size() + " " + first.statistics() + ", second " + two.frames.size() + " "
+                            + second.statistics());
             assertEquals(200, one.frames.size(), "round robin splits evenly");
             assertEquals(first.statistics().packets() + second.statistics().packets(), sent.size());
         }
     }
 
     @Test
-    void shouldAccumulateStatisticsWithDropsAndFreezes(final VethLab lab)
-    {
+    void shouldAccumulateStatisticsWithDropsAndFreezes(final VethLab lab) {
         final VethLab.VethPair pair = lab.addPair();
         try (PacketSocket rx = PacketSocket.open(PacketSocketOptions.capture(pair.b(), RingGeometry.blocks(PAGE, 4, 5))
-                .filter(TEST_FRAMES_ONLY).build());
-             PacketSocket tx = txSocket(pair.a()))
-        {
+                        .filter(TEST_FRAMES_ONLY)
+                        .build());
+                PacketSocket tx = txSocket(pair.a())) {
             final List<byte[]> sent = new ArrayList<>();
-            for (int i = 0; i < 200; i++)
-            {
+            for (int i = 0; i < 200; i++) {
                 sent.add(TestFrames.frame(i, 1000));
             }
             // Nobody reads the 4 small blocks while 200 frames arrive: the queue freezes and the rest is dropped.
@@ -197,49 +186,54 @@ class PacketSocketLiveTest
     }
 
     @Test
-    void shouldReportMissingInterfaceByName()
-    {
+    void shouldReportMissingInterfaceByName() {
         final ErrnoExceptionHolder holder = new ErrnoExceptionHolder();
-        final io.npflua.ffm.sys.ErrnoException e = assertThrows(io.npflua.ffm.sys.ErrnoException.class,
-            () -> holder.socket = PacketSocket.open(PacketSocketOptions.capture("npfmissing0", RingGeometry.blocks(1 << 20, 4, 5)).build()));
+        final io.npflua.ffm.sys.ErrnoException e = assertThrows(
+                io.npflua.ffm.sys.ErrnoException.class,
+                () -> holder.socket =
+                        PacketSocket.open(PacketSocketOptions.capture("npfmissing0", RingGeometry.blocks(1 << 20, 4, 5))
+                                .build()));
         assertTrue(e.getMessage().contains("no such interface: npfmissing0"), e.getMessage());
     }
 
-    private static final class ErrnoExceptionHolder
-    {
+    private static final class ErrnoExceptionHolder {
         PacketSocket socket;
     }
 
     @Test
-    void shouldEnterAndLeavePromiscuousModeWithTheSocket(final VethLab lab) throws Exception
-    {
+    void shouldEnterAndLeavePromiscuousModeWithTheSocket(final VethLab lab) throws Exception {
         final VethLab.VethPair pair = lab.addPair();
         final java.nio.file.Path flags = java.nio.file.Path.of("/sys/class/net", pair.b(), "flags");
         final int promisc = 0x100;
         assertEquals(0, Integer.decode(java.nio.file.Files.readString(flags).strip()) & promisc);
-        try (PacketSocket rx = PacketSocket.open(PacketSocketOptions.capture(pair.b(), RingGeometry.blocks(1 << 16, 2, 5)).promiscuous(true).build()))
-        {
-            assertEquals(promisc, Integer.decode(java.nio.file.Files.readString(flags).strip()) & promisc);
+        try (PacketSocket rx =
+                PacketSocket.open(PacketSocketOptions.capture(pair.b(), RingGeometry.blocks(1 << 16, 2, 5))
+                        .promiscuous(true)
+                        .build())) {
+            assertEquals(
+                    promisc,
+                    Integer.decode(java.nio.file.Files.readString(flags).strip()) & promisc);
             assertTrue(rx.interfaceUp());
         }
         assertEquals(0, Integer.decode(java.nio.file.Files.readString(flags).strip()) & promisc);
     }
 
     @Test
-    void shouldReleaseSocketAndMappingOnCloseAndOnFailedSetup(final VethLab lab) throws Exception
-    {
+    void shouldReleaseSocketAndMappingOnCloseAndOnFailedSetup(final VethLab lab) throws Exception {
         final VethLab.VethPair pair = lab.addPair();
         final long fdsBefore = openFds();
         final long mapsBefore = packetMappings();
         final PacketSocketOptions hash = PacketSocketOptions.capture(pair.b(), RingGeometry.blocks(1 << 16, 4, 5))
-            .fanout(Fanout.of(4242, FanoutMode.HASH)).build();
+                .fanout(Fanout.of(4242, FanoutMode.HASH))
+                .build();
         final PacketSocketOptions lb = PacketSocketOptions.capture(pair.b(), RingGeometry.blocks(1 << 16, 4, 5))
-            .fanout(Fanout.of(4242, FanoutMode.LB)).build();
-        try (PacketSocket member = PacketSocket.open(hash))
-        {
+                .fanout(Fanout.of(4242, FanoutMode.LB))
+                .build();
+        try (PacketSocket member = PacketSocket.open(hash)) {
             assertTrue(packetMappings() > mapsBefore, "ring mapped");
             // Same group id, other mode: fails at the fanout step, after socket, ring, mmap and bind.
-            final io.npflua.ffm.sys.ErrnoException e = assertThrows(io.npflua.ffm.sys.ErrnoException.class, () -> PacketSocket.open(lb));
+            final io.npflua.ffm.sys.ErrnoException e =
+                    assertThrows(io.npflua.ffm.sys.ErrnoException.class, () -> PacketSocket.open(lb));
             assertTrue(e.getMessage().startsWith("setsockopt(PACKET_FANOUT) failed: "), e.getMessage());
             assertTrue(e.getMessage().contains("group 4242, LB"), e.getMessage());
         }
@@ -247,43 +241,36 @@ class PacketSocketLiveTest
         assertEquals(mapsBefore, packetMappings(), "ring mappings leaked");
     }
 
-    static long openFds() throws java.io.IOException
-    {
+    static long openFds() throws java.io.IOException {
         // Only sockets and eventfds: the JVM opens and closes pipes and jars concurrently.
-        try (var list = java.nio.file.Files.list(java.nio.file.Path.of("/proc/self/fd")))
-        {
-            return list.filter(fd ->
-            {
-                try
-                {
-                    final String target = java.nio.file.Files.readSymbolicLink(fd).toString();
-                    return target.startsWith("socket:") || target.contains("eventfd");
-                }
-                catch (final java.io.IOException gone)
-                {
-                    return false;
-                }
-            }).count();
+        try (var list = java.nio.file.Files.list(java.nio.file.Path.of("/proc/self/fd"))) {
+            return list.filter(fd -> {
+                        try {
+                            final String target =
+                                    java.nio.file.Files.readSymbolicLink(fd).toString();
+                            return target.startsWith("socket:") || target.contains("eventfd");
+                        } catch (final java.io.IOException gone) {
+                            return false;
+                        }
+                    })
+                    .count();
         }
     }
 
-    static long packetMappings() throws java.io.IOException
-    {
+    static long packetMappings() throws java.io.IOException {
         // Packet rings show up as mappings of the socket inode: "socket:[NNN]" or "[packet]" depending on the kernel.
-        try (var lines = java.nio.file.Files.lines(java.nio.file.Path.of("/proc/self/maps")))
-        {
-            return lines.filter(l -> l.contains("socket:") || l.contains("packet")).count();
+        try (var lines = java.nio.file.Files.lines(java.nio.file.Path.of("/proc/self/maps"))) {
+            return lines.filter(l -> l.contains("socket:") || l.contains("packet"))
+                    .count();
         }
     }
 
     @Test
-    void shouldWakeABlockedWaitFromAnotherThread(final VethLab lab) throws Exception
-    {
+    void shouldWakeABlockedWaitFromAnotherThread(final VethLab lab) throws Exception {
         final VethLab.VethPair pair = lab.addPair();
-        try (PacketSocket rx = v3Socket(pair.b()))
-        {
+        try (PacketSocket rx = v3Socket(pair.b())) {
             final java.util.concurrent.CompletableFuture<WaitResult> waiting =
-                java.util.concurrent.CompletableFuture.supplyAsync(() -> rx.await(-1));
+                    java.util.concurrent.CompletableFuture.supplyAsync(() -> rx.await(-1));
             LabTraffic.sleepMs(50);
             rx.wakeup();
             assertEquals(WaitResult.WAKEUP, waiting.get(10, java.util.concurrent.TimeUnit.SECONDS));
@@ -291,37 +278,39 @@ class PacketSocketLiveTest
     }
 
     @Test
-    void shouldBridgeFramesFromOnePortsRxRingToTheOthersTxRing(final VethLab lab)
-    {
+    void shouldBridgeFramesFromOnePortsRxRingToTheOthersTxRing(final VethLab lab) {
         final VethLab.VethPair in = lab.addPair();
         final VethLab.VethPair out = lab.addPair();
         final RingGeometry rxFrames = RingGeometry.frames(2048, 256, PAGE);
         final RingGeometry txFrames = RingGeometry.frames(2048, 256, PAGE);
-        try (PacketSocket west = PacketSocket.open(PacketSocketOptions.bridgePort(in.b(), rxFrames, txFrames).filter(TEST_FRAMES_ONLY).build());
-             PacketSocket east = PacketSocket.open(PacketSocketOptions.bridgePort(out.a(), rxFrames, txFrames).filter(TEST_FRAMES_ONLY).build());
-             PacketSocket sink = v3Socket(out.b());
-             PacketSocket inject = txSocket(in.a()))
-        {
+        try (PacketSocket west = PacketSocket.open(PacketSocketOptions.bridgePort(in.b(), rxFrames, txFrames)
+                        .filter(TEST_FRAMES_ONLY)
+                        .build());
+                PacketSocket east = PacketSocket.open(PacketSocketOptions.bridgePort(out.a(), rxFrames, txFrames)
+                        .filter(TEST_FRAMES_ONLY)
+                        .build());
+                PacketSocket sink = v3Socket(out.b());
+                PacketSocket inject = txSocket(in.a())) {
             final List<byte[]> sent = frames(100, 700);
             LabTraffic.send(inject.txRing(), sent, 0);
             final int[] forwarded = new int[1];
             final int[] echoed = new int[1];
             final long deadline = System.nanoTime() + 10_000_000_000L;
-            while (forwarded[0] < sent.size() && System.nanoTime() < deadline)
-            {
-                west.poll(frame ->
-                {
-                    assertTrue(frame.segment().isNative());
-                    assertTrue(east.offer(frame));
-                    forwarded[0]++;
-                }, 64);
+            while (forwarded[0] < sent.size() && System.nanoTime() < deadline) {
+                west.poll(
+                        frame -> {
+                            assertTrue(frame.segment().isNative());
+                            assertTrue(east.offer(frame));
+                            forwarded[0]++;
+                        },
+                        64);
                 east.txRing().flush();
                 west.await(10);
             }
             assertTrue(LabTraffic.awaitDrained(east.txRing()));
             final LabTraffic.Received received = LabTraffic.receive(sink, sent.size(), 2000);
             assertSameFrames(sent, received);
-            assertEquals(PacketConstants.PACKET_OTHERHOST, (int)received.packetTypes.get(0));
+            assertEquals(PacketConstants.PACKET_OTHERHOST, (int) received.packetTypes.get(0));
             // A socket does not see the frames it sends itself: the east port's RX ring stays empty.
             east.poll(frame -> echoed[0]++, 1000);
             assertEquals(0, echoed[0]);
@@ -329,33 +318,36 @@ class PacketSocketLiveTest
     }
 
     @Test
-    void shouldSeeOutgoingFramesOnlyWithoutTheIgnoreOutgoingFanoutFlag(final VethLab lab)
-    {
+    void shouldSeeOutgoingFramesOnlyWithoutTheIgnoreOutgoingFanoutFlag(final VethLab lab) {
         final VethLab.VethPair pair = lab.addPair();
         final RingGeometry small = RingGeometry.blocks(1 << 16, 4, 5);
-        try (PacketSocket plain = PacketSocket.open(PacketSocketOptions.capture(pair.a(), small).filter(TEST_FRAMES_ONLY)
-                .fanout(Fanout.of(31001, FanoutMode.HASH)).build());
-             PacketSocket ignoring = PacketSocket.open(PacketSocketOptions.capture(pair.a(), small).filter(TEST_FRAMES_ONLY)
-                 .fanout(Fanout.of(31002, FanoutMode.HASH, FanoutFlag.IGNORE_OUTGOING)).build());
-             PacketSocket tx = txSocket(pair.a()))
-        {
+        try (PacketSocket plain = PacketSocket.open(PacketSocketOptions.capture(pair.a(), small)
+                        .filter(TEST_FRAMES_ONLY)
+                        .fanout(Fanout.of(31001, FanoutMode.HASH))
+                        .build());
+                PacketSocket ignoring = PacketSocket.open(PacketSocketOptions.capture(pair.a(), small)
+                        .filter(TEST_FRAMES_ONLY)
+                        .fanout(Fanout.of(31002, FanoutMode.HASH, FanoutFlag.IGNORE_OUTGOING))
+                        .build());
+                PacketSocket tx = txSocket(pair.a())) {
             LabTraffic.send(tx.txRing(), frames(10, 0), 0);
             final LabTraffic.Received seen = LabTraffic.receive(plain, 10, 2000);
             assertEquals(10, seen.frames.size());
-            assertEquals(PacketConstants.PACKET_OUTGOING, (int)seen.packetTypes.get(0));
+            assertEquals(PacketConstants.PACKET_OUTGOING, (int) seen.packetTypes.get(0));
             assertEquals(0, LabTraffic.receive(ignoring, 1, 200).frames.size());
         }
     }
 
     @Test
-    void shouldSendThroughTheTxRingBypassingTheQdisc(final VethLab lab)
-    {
+    void shouldSendThroughTheTxRingBypassingTheQdisc(final VethLab lab) {
         final VethLab.VethPair pair = lab.addPair();
         lab.offloadsOff(pair);
         try (PacketSocket rx = v3Socket(pair.b());
-             PacketSocket tx = PacketSocket.open(PacketSocketOptions.builder(pair.a()).txRing(RingGeometry.frames(2048, 64, PAGE))
-                 .qdiscBypass(true).txBatchSize(8).build()))
-        {
+                PacketSocket tx = PacketSocket.open(PacketSocketOptions.builder(pair.a())
+                        .txRing(RingGeometry.frames(2048, 64, PAGE))
+                        .qdiscBypass(true)
+                        .txBatchSize(8)
+                        .build())) {
             final List<byte[]> sent = frames(200, 0);
             LabTraffic.send(tx.txRing(), sent, 32);
             assertSameFrames(sent, LabTraffic.receive(rx, sent.size(), 2000));
@@ -364,25 +356,20 @@ class PacketSocketLiveTest
     }
 
     @Test
-    void shouldCloseWithoutHangingWhileAnotherThreadWaits(final VethLab lab) throws Exception
-    {
+    void shouldCloseWithoutHangingWhileAnotherThreadWaits(final VethLab lab) throws Exception {
         final VethLab.VethPair pair = lab.addPair();
         final PacketSocket rx = v3Socket(pair.b());
-        final java.util.concurrent.CompletableFuture<String> worker = java.util.concurrent.CompletableFuture.supplyAsync(() ->
-        {
-            try
-            {
-                while (!rx.isClosed())
-                {
-                    rx.await(-1);
-                }
-                return "stopped";
-            }
-            catch (final IllegalStateException closedUnderneath)
-            {
-                return "stopped: " + closedUnderneath.getMessage();
-            }
-        });
+        final java.util.concurrent.CompletableFuture<String> worker =
+                java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                    try {
+                        while (!rx.isClosed()) {
+                            rx.await(-1);
+                        }
+                        return "stopped";
+                    } catch (final IllegalStateException closedUnderneath) {
+                        return "stopped: " + closedUnderneath.getMessage();
+                    }
+                });
         LabTraffic.sleepMs(50);
         rx.close();
         assertTrue(worker.get(10, java.util.concurrent.TimeUnit.SECONDS).startsWith("stopped"));

@@ -32,6 +32,7 @@ public abstract class CompiledFunction extends LuaFunction {
     protected final LuaValue tostring;
     /** Per child prototype: a template {@link CompiledFunction} of this state, or the {@link Prototype} to interpret. */
     protected final Object[] children;
+
     private final int frameSize;
     private final int numParams;
     private final boolean vararg;
@@ -155,7 +156,8 @@ public abstract class CompiledFunction extends LuaFunction {
         LuaValue[] stack = frame();
         switch (numParams) {
             case 0:
-                return execute(stack, vararg ? varargsOf(arg1, arg2, arg3) : NONE).arg1();
+                return execute(stack, vararg ? varargsOf(arg1, arg2, arg3) : NONE)
+                        .arg1();
             case 1:
                 stack[0] = arg1;
                 return execute(stack, vararg ? varargsOf(arg2, arg3) : NONE).arg1();

@@ -12,20 +12,16 @@ public interface CompiledHook {
     /** No limits: for compiled code outside a sandbox (tests of the compiler itself). */
     CompiledHook NONE = new CompiledHook() {
         @Override
-        public void enter(Prototype p) {
-        }
+        public void enter(Prototype p) {}
 
         @Override
-        public void exit() {
-        }
+        public void exit() {}
 
         @Override
-        public void steps(int n, int pc) {
-        }
+        public void steps(int n, int pc) {}
 
         @Override
-        public void concat(LuaValue[] stack, int from, int to, int pc) {
-        }
+        public void concat(LuaValue[] stack, int from, int to, int pc) {}
     };
 
     /** On entry of a compiled function; may throw to refuse the call (too deep). */

@@ -17,8 +17,7 @@ import org.luaj.vm2.Varargs;
  * execution models give the same answers; where they differ on purpose the method says so.
  */
 final class CompiledSupport {
-    private CompiledSupport() {
-    }
+    private CompiledSupport() {}
 
     /**
      * The open upvalue of register {@code index}, created on first capture. Open upvalues are kept by register, so
@@ -109,7 +108,8 @@ final class CompiledSupport {
         total = 0;
         for (int k = b; k <= c; k++) {
             LuaValue v = stack[k];
-            LuaString s = v instanceof LuaString str ? str
+            LuaString s = v instanceof LuaString str
+                    ? str
                     : v.type() == LuaValue.TNUMBER ? LuaNumbers.toLuaString(v.todouble()) : null;
             if (s == null) {
                 return luajConcat(stack, b, c);

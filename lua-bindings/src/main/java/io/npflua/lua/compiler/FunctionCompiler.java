@@ -54,9 +54,13 @@ final class FunctionCompiler {
     private static final MethodTypeDesc MT_B_V = MethodTypeDesc.of(CD_boolean, CD_LUA_VALUE);
     private static final ClassDesc CD_OBJECTS = ClassDesc.of("java.lang.Object").arrayType();
     /** (prototype, hook, globals, builtin tostring, children): what each state gives its closures. */
-    static final MethodTypeDesc MT_INIT = MethodTypeDesc.of(CD_void, ClassDesc.of("org.luaj.vm2.Prototype"),
-            ClassDesc.of(CompiledHook.class.getName()), ClassDesc.of("org.luaj.vm2.Globals"),
-            ClassDesc.of("org.luaj.vm2.LuaValue"), ClassDesc.of("java.lang.Object").arrayType());
+    static final MethodTypeDesc MT_INIT = MethodTypeDesc.of(
+            CD_void,
+            ClassDesc.of("org.luaj.vm2.Prototype"),
+            ClassDesc.of(CompiledHook.class.getName()),
+            ClassDesc.of("org.luaj.vm2.Globals"),
+            ClassDesc.of("org.luaj.vm2.LuaValue"),
+            ClassDesc.of("java.lang.Object").arrayType());
 
     // Locals of execute().
     private static final int THIS = 0;
@@ -91,11 +95,13 @@ final class FunctionCompiler {
     private final java.util.ArrayDeque<Integer> pending = new java.util.ArrayDeque<>();
     /** Whether in-place strings are allowed (the closures' {@code tostring} field is the state's builtin). */
     private final boolean inPlace;
+
     private Label[] labels;
     private boolean[] leader;
     private int inPlaceSites;
     /** Per pc: the inline-cache site of a constant-name GETTABLE, SELF or SETTABLE, or -1. */
     private int[] site;
+
     private int sites;
 
     /**
@@ -104,8 +110,7 @@ final class FunctionCompiler {
      *                         {@link Prototype})
      * @param budget           false only to measure what the budget costs: no {@code steps} calls
      */
-    FunctionCompiler(Prototype p, ClassDesc thisClass, boolean[] compiledChildren, boolean budget,
-                     boolean inPlace) {
+    FunctionCompiler(Prototype p, ClassDesc thisClass, boolean[] compiledChildren, boolean budget, boolean inPlace) {
         this.p = p;
         this.inPlace = inPlace;
         this.thisClass = thisClass;
@@ -270,7 +275,9 @@ final class FunctionCompiler {
         field(c, "proto");
         c.iload(PC);
         c.aload(STACK);
-        c.invokestatic(CD_SUPPORT, "failure",
+        c.invokestatic(
+                CD_SUPPORT,
+                "failure",
                 MethodTypeDesc.of(CD_Throwable, CD_Throwable, CD_GLOBALS, CD_PROTOTYPE, CD_int, CD_VALUES));
         c.astore(TMP_THROWN);
         leave(c);
@@ -320,8 +327,7 @@ final class FunctionCompiler {
                         pc++;
                     }
                 }
-                default -> {
-                }
+                default -> {}
             }
         }
         return leader;
@@ -422,8 +428,11 @@ final class FunctionCompiler {
                 rk(c, cc);
                 if (site[pc] >= 0) {
                     siteArguments(c, pc);
-                    c.invokestatic(CD_SUPPORT, "assignConstant", MethodTypeDesc.of(CD_void, CD_LUA_VALUE,
-                            CD_LUA_VALUE, CD_LUA_VALUE, CD_COMPILED, CD_int, CD_int));
+                    c.invokestatic(
+                            CD_SUPPORT,
+                            "assignConstant",
+                            MethodTypeDesc.of(
+                                    CD_void, CD_LUA_VALUE, CD_LUA_VALUE, CD_LUA_VALUE, CD_COMPILED, CD_int, CD_int));
                 } else {
                     c.invokevirtual(CD_LUA_VALUE, "set", MethodTypeDesc.of(CD_void, CD_LUA_VALUE, CD_LUA_VALUE));
                 }
@@ -497,7 +506,9 @@ final class FunctionCompiler {
                 if (op == Lua.OP_EQ) {
                     c.invokevirtual(CD_LUA_VALUE, "eq_b", MT_B_V);
                 } else {
-                    c.invokestatic(CD_SUPPORT, op == Lua.OP_LT ? "lt" : "le",
+                    c.invokestatic(
+                            CD_SUPPORT,
+                            op == Lua.OP_LT ? "lt" : "le",
                             MethodTypeDesc.of(CD_boolean, CD_LUA_VALUE, CD_LUA_VALUE));
                 }
                 skipUnless(c, pc, a != 0);
@@ -526,7 +537,9 @@ final class FunctionCompiler {
                     reg(c, a);
                     reg(c, a + 1);
                     field(c, "tostring");
-                    c.invokestatic(CD_SUPPORT, "tostringInPlace",
+                    c.invokestatic(
+                            CD_SUPPORT,
+                            "tostringInPlace",
                             MethodTypeDesc.of(CD_LUA_VALUE, CD_LUA_VALUE, CD_LUA_VALUE, CD_LUA_VALUE));
                     storeEnd(c);
                 } else {
@@ -557,7 +570,9 @@ final class FunctionCompiler {
                     reg(c, a);
                     reg(c, a + 1);
                     reg(c, a + 2);
-                    c.invokestatic(CD_SUPPORT, "forNext",
+                    c.invokestatic(
+                            CD_SUPPORT,
+                            "forNext",
                             MethodTypeDesc.of(CD_LUA_VALUE, CD_LUA_VALUE, CD_LUA_VALUE, CD_LUA_VALUE));
                     c.astore(TMP);
                     c.aload(TMP);
@@ -617,13 +632,15 @@ final class FunctionCompiler {
                     c.loadConstant(offset);
                     c.iload(TOP);
                     c.aload(V);
-                    c.invokestatic(CD_SUPPORT, "setListToTop",
+                    c.invokestatic(
+                            CD_SUPPORT,
+                            "setListToTop",
                             MethodTypeDesc.of(CD_void, CD_VALUES, CD_int, CD_int, CD_int, CD_VARARGS));
                 } else {
                     c.loadConstant(b);
                     c.loadConstant(offset);
-                    c.invokestatic(CD_SUPPORT, "setList", MethodTypeDesc.of(CD_void, CD_VALUES, CD_int, CD_int,
-                            CD_int));
+                    c.invokestatic(
+                            CD_SUPPORT, "setList", MethodTypeDesc.of(CD_void, CD_VALUES, CD_int, CD_int, CD_int));
                 }
             }
             case Lua.OP_CLOSURE -> closure(c, pc, a, bx);
@@ -641,8 +658,8 @@ final class FunctionCompiler {
                     c.aload(STACK);
                     c.loadConstant(a);
                     c.loadConstant(b - 1);
-                    c.invokestatic(CD_SUPPORT, "copyTo",
-                            MethodTypeDesc.of(CD_void, CD_VARARGS, CD_VALUES, CD_int, CD_int));
+                    c.invokestatic(
+                            CD_SUPPORT, "copyTo", MethodTypeDesc.of(CD_void, CD_VARARGS, CD_VALUES, CD_int, CD_int));
                     reload(c, a, a + b - 1);
                 }
             }
@@ -693,7 +710,9 @@ final class FunctionCompiler {
         int self = code[use];
         int selfA = (self >> 6) & 0xff;
         int key = (self >> 14) & 0x1ff;
-        if ((self >>> 23) != a || key <= 0xff || !(p.k[key & 0xff] instanceof LuaString name)
+        if ((self >>> 23) != a
+                || key <= 0xff
+                || !(p.k[key & 0xff] instanceof LuaString name)
                 || !(name.tojstring().equals("match") || name.tojstring().equals("find"))) {
             return false;
         }
@@ -734,9 +753,13 @@ final class FunctionCompiler {
     private boolean isEnvGlobal(int i, String name) {
         int b = i >>> 23;
         int key = (i >> 14) & 0x1ff;
-        return p.upvalues != null && b < p.upvalues.length && p.upvalues[b].name != null
-                && p.upvalues[b].name.tojstring().equals("_ENV") && key > 0xff
-                && p.k[key & 0xff] instanceof org.luaj.vm2.LuaString s && s.tojstring().equals(name);
+        return p.upvalues != null
+                && b < p.upvalues.length
+                && p.upvalues[b].name != null
+                && p.upvalues[b].name.tojstring().equals("_ENV")
+                && key > 0xff
+                && p.k[key & 0xff] instanceof org.luaj.vm2.LuaString s
+                && s.tojstring().equals(name);
     }
 
     /** An instruction that cannot write a frame, raise, or read or write register {@code r}. */
@@ -757,14 +780,29 @@ final class FunctionCompiler {
         int b = i >>> 23;
         int c = (i >> 14) & 0x1ff;
         return switch (i & 0x3f) {
-            case Lua.OP_LOADK, Lua.OP_LOADKX, Lua.OP_LOADBOOL, Lua.OP_LOADNIL, Lua.OP_GETUPVAL, Lua.OP_JMP,
-                 Lua.OP_VARARG, Lua.OP_EXTRAARG -> false;
+            case Lua.OP_LOADK,
+                    Lua.OP_LOADKX,
+                    Lua.OP_LOADBOOL,
+                    Lua.OP_LOADNIL,
+                    Lua.OP_GETUPVAL,
+                    Lua.OP_JMP,
+                    Lua.OP_VARARG,
+                    Lua.OP_EXTRAARG -> false;
             case Lua.OP_MOVE, Lua.OP_UNM, Lua.OP_NOT, Lua.OP_LEN, Lua.OP_TESTSET -> b == r;
             case Lua.OP_GETTABUP -> c == r;
             case Lua.OP_SETTABUP -> b == r || c == r;
             case Lua.OP_SETUPVAL, Lua.OP_TEST -> a == r;
-            case Lua.OP_GETTABLE, Lua.OP_SELF, Lua.OP_ADD, Lua.OP_SUB, Lua.OP_MUL, Lua.OP_DIV, Lua.OP_MOD, Lua.OP_POW,
-                 Lua.OP_EQ, Lua.OP_LT, Lua.OP_LE -> b == r || c == r;
+            case Lua.OP_GETTABLE,
+                    Lua.OP_SELF,
+                    Lua.OP_ADD,
+                    Lua.OP_SUB,
+                    Lua.OP_MUL,
+                    Lua.OP_DIV,
+                    Lua.OP_MOD,
+                    Lua.OP_POW,
+                    Lua.OP_EQ,
+                    Lua.OP_LT,
+                    Lua.OP_LE -> b == r || c == r;
             case Lua.OP_SETTABLE -> a == r || b == r || c == r;
             case Lua.OP_CONCAT -> b <= r && r <= c;
             case Lua.OP_FORLOOP, Lua.OP_FORPREP -> a <= r && r <= a + 3;
@@ -872,8 +910,7 @@ final class FunctionCompiler {
         c.loadConstant(from);
         c.isub();
         c.aload(V);
-        c.invokestatic(CD_LUA_VALUE, "varargsOf",
-                MethodTypeDesc.of(CD_VARARGS, CD_VALUES, CD_int, CD_int, CD_VARARGS));
+        c.invokestatic(CD_LUA_VALUE, "varargsOf", MethodTypeDesc.of(CD_VARARGS, CD_VALUES, CD_int, CD_int, CD_VARARGS));
     }
 
     /** The value on the operand stack is the function's result: leave, then return it. */
@@ -915,8 +952,8 @@ final class FunctionCompiler {
                 c.aload(STACK);
                 c.loadConstant(uv[j].idx & 0xff);
                 c.aload(OPEN);
-                c.invokestatic(CD_SUPPORT, "findUpValue",
-                        MethodTypeDesc.of(CD_UPVALUE, CD_VALUES, CD_int, CD_UPVALUES));
+                c.invokestatic(
+                        CD_SUPPORT, "findUpValue", MethodTypeDesc.of(CD_UPVALUE, CD_VALUES, CD_int, CD_UPVALUES));
             } else {
                 upValue(c, uv[j].idx & 0xff);
             }
@@ -938,7 +975,8 @@ final class FunctionCompiler {
             int op = i & 0x3f;
             int key = op == Lua.OP_SETTABLE ? (i >>> 23) & 0x1ff : (i >> 14) & 0x1ff;
             boolean named = (op == Lua.OP_GETTABLE || op == Lua.OP_SELF || op == Lua.OP_SETTABLE)
-                    && key > 0xff && p.k[key & 0xff] instanceof LuaString;
+                    && key > 0xff
+                    && p.k[key & 0xff] instanceof LuaString;
             site[pc] = named ? sites++ : -1;
             if (op == Lua.OP_SETLIST && ((i >> 14) & 0x1ff) == 0 && pc + 1 < code.length) {
                 site[++pc] = -1; // the data word
@@ -950,8 +988,10 @@ final class FunctionCompiler {
     private void index(CodeBuilder c, int pc) {
         if (site[pc] >= 0) {
             siteArguments(c, pc);
-            c.invokestatic(CD_SUPPORT, "indexConstant", MethodTypeDesc.of(CD_LUA_VALUE, CD_LUA_VALUE, CD_LUA_VALUE,
-                    CD_COMPILED, CD_int, CD_int));
+            c.invokestatic(
+                    CD_SUPPORT,
+                    "indexConstant",
+                    MethodTypeDesc.of(CD_LUA_VALUE, CD_LUA_VALUE, CD_LUA_VALUE, CD_COMPILED, CD_int, CD_int));
         } else {
             c.invokevirtual(CD_LUA_VALUE, "get", MT_V_V);
         }

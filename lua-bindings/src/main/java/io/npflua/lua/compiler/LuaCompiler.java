@@ -49,8 +49,7 @@ public final class LuaCompiler {
             .cached(ConcurrentHashMap::new);
     private static final AtomicLong SEQUENCE = new AtomicLong();
 
-    private LuaCompiler() {
-    }
+    private LuaCompiler() {}
 
     /**
      * How one function of a chunk runs.
@@ -61,8 +60,7 @@ public final class LuaCompiler {
      * @param bytes    length of its compiled body in JVM bytecode (0 if never generated)
      * @param inPlaceSites {@code tostring(x):match(...)} sites that match on {@code x} in place, without a copy
      */
-    public record FunctionReport(String function, boolean compiled, String reason, int bytes, int inPlaceSites) {
-    }
+    public record FunctionReport(String function, boolean compiled, String reason, int bytes, int inPlaceSites) {}
 
     /**
      * A compiled chunk of one state: makes its main function, says how each function runs. It keeps the chunk's
@@ -110,12 +108,10 @@ public final class LuaCompiler {
     }
 
     /** The classes of one source, shared by its states: per prototype, its class's constructor (null: interpreted). */
-    private record Node(MethodHandle constructor, Node[] children) {
-    }
+    private record Node(MethodHandle constructor, Node[] children) {}
 
     /** A compiled source: the tree of classes and what the report says about them. */
-    private record Shape(Node root, List<FunctionReport> reports) {
-    }
+    private record Shape(Node root, List<FunctionReport> reports) {}
 
     /** Compiled sources by key, held weakly: the states of a source keep its shape (and its classes) alive. */
     private static final ConcurrentHashMap<String, WeakReference<Shape>> SHAPES = new ConcurrentHashMap<>();
@@ -139,8 +135,8 @@ public final class LuaCompiler {
      * LuaJ's compiler produce the same prototypes) the classes are shared with every state compiled with the same
      * key while one of them lives, so that all workers' states, and the warm-up's, run (and JIT-compile) one copy.
      */
-    public static Chunk compile(Prototype root, Globals globals, CompiledHook hook, boolean budget,
-                                LuaValue tostring, String sourceKey) {
+    public static Chunk compile(
+            Prototype root, Globals globals, CompiledHook hook, boolean budget, LuaValue tostring, String sourceKey) {
         boolean inPlace = tostring != null;
         String key = sourceKey == null ? null : budget + "/" + inPlace + "/" + sourceKey;
         Shape shape = null;
@@ -162,7 +158,8 @@ public final class LuaCompiler {
                 SHAPES.values().removeIf(r -> r.get() == null);
             }
         }
-        CompiledFunction template = shape.root.constructor == null ? null
+        CompiledFunction template = shape.root.constructor == null
+                ? null
                 : instantiate(shape.root, root, hook, globals, tostring == null ? LuaValue.NIL : tostring);
         return new Chunk(root, globals, template, shape);
     }
@@ -185,8 +182,8 @@ public final class LuaCompiler {
     }
 
     /** This state's template closure of {@code node} (prototype {@code p}), its children's first. */
-    private static CompiledFunction instantiate(Node node, Prototype p, CompiledHook hook, Globals globals,
-                                                LuaValue tostring) {
+    private static CompiledFunction instantiate(
+            Node node, Prototype p, CompiledHook hook, Globals globals, LuaValue tostring) {
         Object[] children = new Object[node.children.length];
         for (int i = 0; i < children.length; i++) {
             Node child = node.children[i];
@@ -202,11 +199,15 @@ public final class LuaCompiler {
     }
 
     /** What to do with one prototype: its class bytes (null: interpreted) and the plans of its children. */
-    private record Plan(Prototype p, byte[] bytes, Plan[] children) {
-    }
+    private record Plan(Prototype p, byte[] bytes, Plan[] children) {}
 
-    private static Plan plan(Prototype p, boolean parentCompiled, boolean budget, boolean inPlace,
-                             List<FunctionReport> reports, String name) {
+    private static Plan plan(
+            Prototype p,
+            boolean parentCompiled,
+            boolean budget,
+            boolean inPlace,
+            List<FunctionReport> reports,
+            String name) {
         int reportIndex = reports.size();
         reports.add(null);
         Prototype[] nested = p.p == null ? new Prototype[0] : p.p;
@@ -222,8 +223,8 @@ public final class LuaCompiler {
                 children[i] = plan(nested[i], true, budget, inPlace, reports, functionName(nested[i]));
                 compiledChildren[i] = children[i].bytes != null;
             }
-            ClassDesc name0 = ClassDesc.of(LuaCompiler.class.getPackageName() + ".Lua$" + p.linedefined + "$"
-                    + SEQUENCE.incrementAndGet());
+            ClassDesc name0 = ClassDesc.of(
+                    LuaCompiler.class.getPackageName() + ".Lua$" + p.linedefined + "$" + SEQUENCE.incrementAndGet());
             ClassFile cf = ClassFile.of(ClassFile.ClassHierarchyResolverOption.of(
                     ClassHierarchyResolver.of(List.of(), Map.of(name0, FunctionCompiler.CD_COMPILED))
                             .orElse(RESOLVER)));
@@ -260,14 +261,16 @@ public final class LuaCompiler {
     private static int executeLength(ClassModel model) {
         for (MethodModel m : model.methods()) {
             if (m.methodName().equalsString("execute")) {
-                return m.findAttribute(Attributes.code()).map(code -> code.codeLength()).orElse(0);
+                return m.findAttribute(Attributes.code())
+                        .map(code -> code.codeLength())
+                        .orElse(0);
             }
         }
         return 0;
     }
 
-    private static final MethodType CONSTRUCTOR = MethodType.methodType(void.class, Prototype.class,
-            CompiledHook.class, Globals.class, LuaValue.class, Object[].class);
+    private static final MethodType CONSTRUCTOR = MethodType.methodType(
+            void.class, Prototype.class, CompiledHook.class, Globals.class, LuaValue.class, Object[].class);
 
     /** Defines the classes of a plan, children first. */
     private static Node define(Plan plan) {
@@ -279,8 +282,8 @@ public final class LuaCompiler {
             return new Node(null, children);
         }
         try {
-            MethodHandles.Lookup lookup = LOOKUP.defineHiddenClassWithClassData(plan.bytes,
-                    FunctionCompiler.classData(plan.p), true);
+            MethodHandles.Lookup lookup =
+                    LOOKUP.defineHiddenClassWithClassData(plan.bytes, FunctionCompiler.classData(plan.p), true);
             return new Node(lookup.findConstructor(lookup.lookupClass(), CONSTRUCTOR), children);
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("cannot define the class of " + functionName(plan.p), e);

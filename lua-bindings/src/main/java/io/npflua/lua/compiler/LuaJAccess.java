@@ -30,8 +30,7 @@ final class LuaJAccess {
         }
     }
 
-    private LuaJAccess() {
-    }
+    private LuaJAccess() {}
 
     /**
      * What Lua does when error {@code e} leaves a compiled frame of {@code p} at {@code pc}, the frame being

@@ -9,8 +9,7 @@ import org.luaj.vm2.LuaValue;
  * {@code <} and {@code <=} and the sandbox's {@code table.sort} use it.
  */
 public final class LuaOrder {
-    private LuaOrder() {
-    }
+    private LuaOrder() {}
 
     /** {@code a < b} as Lua 5.4: strings by unsigned bytes, {@code __lt} also with a number or string on the left. */
     public static boolean lessThan(LuaValue a, LuaValue b) {
@@ -39,7 +38,8 @@ public final class LuaOrder {
         int ta = a.type();
         int tb = b.type();
         return (ta == LuaValue.TNUMBER || ta == LuaValue.TSTRING)
-                && (tb == LuaValue.TTABLE || tb == LuaValue.TUSERDATA) && !b.metatag(tag).isnil();
+                && (tb == LuaValue.TTABLE || tb == LuaValue.TUSERDATA)
+                && !b.metatag(tag).isnil();
     }
 
     /** Byte-wise unsigned comparison, as C Lua's {@code strcoll} in the C locale. */

@@ -16,8 +16,7 @@ import org.luaj.vm2.Prototype;
 final class VmErrors {
     private static final LuaString ENV = LuaValue.valueOf("_ENV");
 
-    private VmErrors() {
-    }
+    private VmErrors() {}
 
     /** The Lua 5.4 message for the failure of the instruction at {@code pc}, or null to keep LuaJ's. */
     static String describe(Prototype p, int pc, LuaValue[] stack) {
@@ -50,7 +49,8 @@ final class VmErrors {
                 if (isArith(v) || hasArithMeta(x) || hasArithMeta(y)) {
                     return null;
                 }
-                return culprit > 0xff ? "attempt to perform arithmetic on a " + v.typename() + " value"
+                return culprit > 0xff
+                        ? "attempt to perform arithmetic on a " + v.typename() + " value"
                         : typeError(p, pc, culprit, v, "perform arithmetic on");
             }
             case Lua.OP_UNM -> {
@@ -60,8 +60,9 @@ final class VmErrors {
             case Lua.OP_LEN -> {
                 LuaValue v = stack[b];
                 int t = v.type();
-                return t == LuaValue.TNIL || t == LuaValue.TBOOLEAN || t == LuaValue.TNUMBER
-                        || t == LuaValue.TFUNCTION ? typeError(p, pc, b, v, "get length of") : null;
+                return t == LuaValue.TNIL || t == LuaValue.TBOOLEAN || t == LuaValue.TNUMBER || t == LuaValue.TFUNCTION
+                        ? typeError(p, pc, b, v, "get length of")
+                        : null;
             }
             case Lua.OP_CONCAT -> {
                 for (int k = c; k > b; k--) {
@@ -69,7 +70,9 @@ final class VmErrors {
                     LuaValue y = stack[k];
                     boolean xs = isStringy(x);
                     boolean ys = isStringy(y);
-                    if (!(xs && ys) && x.metatag(LuaValue.CONCAT).isnil() && y.metatag(LuaValue.CONCAT).isnil()) {
+                    if (!(xs && ys)
+                            && x.metatag(LuaValue.CONCAT).isnil()
+                            && y.metatag(LuaValue.CONCAT).isnil()) {
                         int r = xs ? k : k - 1;
                         return typeError(p, pc, r, stack[r], "concatenate");
                     }
@@ -85,7 +88,8 @@ final class VmErrors {
                 }
                 String t1 = x.typename();
                 String t2 = y.typename();
-                return t1.equals(t2) ? "attempt to compare two " + t1 + " values"
+                return t1.equals(t2)
+                        ? "attempt to compare two " + t1 + " values"
                         : "attempt to compare " + t1 + " with " + t2;
             }
             default -> {
@@ -104,7 +108,8 @@ final class VmErrors {
     }
 
     private static boolean isArith(LuaValue v) {
-        return v.type() == LuaValue.TNUMBER || (v.type() == LuaValue.TSTRING && !v.tonumber().isnil());
+        return v.type() == LuaValue.TNUMBER
+                || (v.type() == LuaValue.TSTRING && !v.tonumber().isnil());
     }
 
     private static boolean hasArithMeta(LuaValue v) {
@@ -157,7 +162,8 @@ final class VmErrors {
             }
             case Lua.OP_GETUPVAL -> {
                 return p.upvalues != null && b < p.upvalues.length && p.upvalues[b].name != null
-                        ? "upvalue '" + p.upvalues[b].name.tojstring() + "'" : null;
+                        ? "upvalue '" + p.upvalues[b].name.tojstring() + "'"
+                        : null;
             }
             case Lua.OP_LOADK -> {
                 return p.k[i >>> 14] instanceof LuaString ? "constant '" + p.k[i >>> 14].tojstring() + "'" : null;
@@ -196,8 +202,16 @@ final class VmErrors {
                     }
                     yield false;
                 }
-                case Lua.OP_SETTABUP, Lua.OP_SETUPVAL, Lua.OP_SETTABLE, Lua.OP_EQ, Lua.OP_LT, Lua.OP_LE, Lua.OP_TEST,
-                     Lua.OP_RETURN, Lua.OP_SETLIST, Lua.OP_EXTRAARG -> false;
+                case Lua.OP_SETTABUP,
+                        Lua.OP_SETUPVAL,
+                        Lua.OP_SETTABLE,
+                        Lua.OP_EQ,
+                        Lua.OP_LT,
+                        Lua.OP_LE,
+                        Lua.OP_TEST,
+                        Lua.OP_RETURN,
+                        Lua.OP_SETLIST,
+                        Lua.OP_EXTRAARG -> false;
                 default -> a == reg;
             };
             if (sets) {

@@ -25,8 +25,7 @@ public final class InstructionBudget {
     public static final int SLICE = 10_000;
 
     private static final ThreadLocal<InstructionBudget> CURRENT = ThreadLocal.withInitial(InstructionBudget::new);
-    private static final ThreadMXBean THREADS =
-            (ThreadMXBean) ManagementFactory.getThreadMXBean();
+    private static final ThreadMXBean THREADS = (ThreadMXBean) ManagementFactory.getThreadMXBean();
 
     /** Which limit a call ran out of. */
     public enum Limit {
@@ -40,18 +39,22 @@ public final class InstructionBudget {
 
     /** Steps left before the next check; the VM hook spends it once per instruction ({@link #spend}). */
     private long remaining = UNLIMITED;
+
     private long limit = UNLIMITED;
     /** Steps of the limit not yet handed out to {@link #remaining} (slices). */
     private long unissued;
+
     private long timeLimitNanos;
     private long allocationLimitBytes;
     /** Clock and allocation counter at the first slice boundary of the call (0 before it). */
     private long startNanos;
+
     private long startAllocated;
     private boolean started;
     private Limit exceededLimit;
     /** The hook of the state whose call is running on this thread: told where the budget ran out. */
     private ExhaustionListener hook;
+
     private boolean exhausted;
 
     /** Bytes the calling thread has allocated so far (the JVM's per-thread counter). */
@@ -174,10 +177,12 @@ public final class InstructionBudget {
         }
         throw switch (which) {
             case STEPS -> new BudgetExceededError(limit);
-            case TIME -> new BudgetExceededError("time limit exceeded (" + timeLimitNanos / 1_000_000.0
-                    + " ms per call)", limit);
-            case ALLOCATION -> new BudgetExceededError("allocation limit exceeded (" + allocationLimitBytes
-                    + " bytes per call)", limit);
+            case TIME ->
+                new BudgetExceededError(
+                        "time limit exceeded (" + timeLimitNanos / 1_000_000.0 + " ms per call)", limit);
+            case ALLOCATION ->
+                new BudgetExceededError(
+                        "allocation limit exceeded (" + allocationLimitBytes + " bytes per call)", limit);
         };
     }
 

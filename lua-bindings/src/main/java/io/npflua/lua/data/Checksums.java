@@ -7,8 +7,7 @@ import java.lang.foreign.MemorySegment;
  * ICMP or ICMPv6 checksum (with the IPv4 or IPv6 pseudo-header where the protocol has one).
  */
 final class Checksums {
-    private Checksums() {
-    }
+    private Checksums() {}
 
     /**
      * Rewrites the checksums of the frame {@code pkt} (as located by {@code h}) and returns how many it wrote (0 to
@@ -40,7 +39,8 @@ final class Checksums {
         long sum = 0;
         if (h.l4Protocol != FrameHeaders.PROTO_ICMP) {
             long ip = b + h.l3Offset;
-            sum = h.ipVersion == 4 ? InternetChecksum.ipv4PseudoHeader(s, ip, h.l4Protocol, length)
+            sum = h.ipVersion == 4
+                    ? InternetChecksum.ipv4PseudoHeader(s, ip, h.l4Protocol, length)
                     : InternetChecksum.ipv6PseudoHeader(s, ip, h.l4Protocol, length);
         }
         int c = InternetChecksum.finish(InternetChecksum.add(s, l4, length, sum));

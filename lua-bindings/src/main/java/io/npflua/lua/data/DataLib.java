@@ -87,8 +87,8 @@ public final class DataLib extends TwoArgFunction {
 
         private static void checkSize(double n) {
             if (n > DataObject.MAX_OWNED_BYTES) {
-                throw new LuaError("data.new: " + (long) n + " bytes exceed the limit of "
-                        + DataObject.MAX_OWNED_BYTES + " bytes");
+                throw new LuaError("data.new: " + (long) n + " bytes exceed the limit of " + DataObject.MAX_OWNED_BYTES
+                        + " bytes");
             }
         }
     }

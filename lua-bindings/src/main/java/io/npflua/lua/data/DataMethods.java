@@ -37,6 +37,7 @@ final class DataMethods {
 
     /** {@link #VIEW} and {@link #FRAME} as the fast tables that {@link DataObject#get} looks methods up in. */
     static final NameTable VIEW_NAMES = NameTable.of(VIEW);
+
     static final NameTable FRAME_NAMES = NameTable.of(FRAME);
 
     private static void both(String name, LibFunction f) {
@@ -44,16 +45,15 @@ final class DataMethods {
         FRAME.rawset(CanonicalStrings.of(name), f);
     }
 
-    private DataMethods() {
-    }
+    private DataMethods() {}
 
     static DataObject self(LuaValue v, String method) {
         if (v instanceof DataObject d) {
             d.checkValid();
             return d;
         }
-        throw new LuaError("bad self to '" + method + "' (data object expected, got " + v.typename()
-                + "; call it as d:" + method + "(...))");
+        throw new LuaError("bad self to '" + method + "' (data object expected, got " + v.typename() + "; call it as d:"
+                + method + "(...))");
     }
 
     /** Base of the fixed-arity methods: LuaJ calls call(a, b, c) for up to three arguments without a Varargs. */
@@ -259,7 +259,10 @@ final class DataMethods {
                     if (h.ip == null) {
                         h.ip = d.view(0, 0);
                     }
-                    return h.ip.rebind(d, h.l3Offset, h.l4End(n) - h.l3Offset,
+                    return h.ip.rebind(
+                            d,
+                            h.l3Offset,
+                            h.l4End(n) - h.l3Offset,
                             h.ipVersion == 4 ? Layouts.IPV4_LAYOUT : Layouts.IPV6_LAYOUT);
                 }
                 case TCP -> {
@@ -287,7 +290,10 @@ final class DataMethods {
                     if (h.icmp == null) {
                         h.icmp = d.view(0, 0);
                     }
-                    return h.icmp.rebind(d, h.l4Offset, h.l4End(n) - h.l4Offset,
+                    return h.icmp.rebind(
+                            d,
+                            h.l4Offset,
+                            h.l4End(n) - h.l4Offset,
                             h.l4Protocol == FrameHeaders.PROTO_ICMP ? Layouts.ICMP_LAYOUT : Layouts.ICMPV6_LAYOUT);
                 }
                 default -> {

@@ -3,17 +3,15 @@ package io.npflua.lua.data;
 import io.npflua.lua.compiler.ConstantIndexed;
 import io.npflua.lua.compiler.InPlaceString;
 import io.npflua.lua.compiler.IndexCache;
+import io.npflua.lua.string.SegmentBytes;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Objects;
-
 import org.luaj.vm2.LuaError;
 import org.luaj.vm2.LuaString;
 import org.luaj.vm2.LuaTable;
 import org.luaj.vm2.LuaUserdata;
 import org.luaj.vm2.LuaValue;
-
-import io.npflua.lua.string.SegmentBytes;
 
 /**
  * A luadata data object: a bounds-checked view of {@code length} bytes at {@code offset} of a {@link MemorySegment},

@@ -10,8 +10,7 @@ import org.luaj.vm2.Varargs;
  * over the object's memory in place (no copy of the packet; only captures are copied out as Lua strings).
  */
 final class DataStrings {
-    private DataStrings() {
-    }
+    private DataStrings() {}
 
     /** {@code d:find(pattern [, init [, plain]])}; {@code args} are the arguments after self. */
     static Varargs find(SegmentBytes self, Varargs args) {

@@ -3,7 +3,6 @@ package io.npflua.lua.data;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
-
 import org.luaj.vm2.LuaError;
 import org.luaj.vm2.LuaInteger;
 import org.luaj.vm2.LuaString;
@@ -44,24 +43,33 @@ final class Field extends LuaUserdata {
     final String name;
     /** As declared: bits for numbers, bytes for strings. */
     final long offset;
+
     final long length;
     final boolean string;
     final boolean littleEndian;
     /** True when a method of the same name hides this field on frame objects / on views (methods win). */
     final boolean hiddenOnFrames;
+
     final boolean hiddenOnViews;
 
     private final int kind;
     private final long byteOffset;
     /** Exclusive end of the field in bits from the start of the object; Long.MAX_VALUE when it can never fit. */
     private final long endBit;
+
     private final int width;
     private final int firstBit;
     private final int byteSpan;
     private final long mask;
 
-    Field(String name, long offset, long length, boolean string, boolean littleEndian, boolean hiddenOnFrames,
-          boolean hiddenOnViews) {
+    Field(
+            String name,
+            long offset,
+            long length,
+            boolean string,
+            boolean littleEndian,
+            boolean hiddenOnFrames,
+            boolean hiddenOnViews) {
         super(null);
         this.m_instance = this;
         this.name = name;

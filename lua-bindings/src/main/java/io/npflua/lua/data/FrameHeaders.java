@@ -26,11 +26,13 @@ final class FrameHeaders {
 
     /** Results of the last {@link #locate}; offsets relative to the frame's first byte, -1 when absent. */
     int vlanOffset;
+
     int l3Offset;
     int ipVersion;
     int l3HeaderEnd;
     /** Where the datagram ends by its own length field; may exceed the frame length (then {@link #l3Clipped}). */
     int l3End;
+
     boolean l3Clipped;
     boolean fragment;
     int l4Offset;

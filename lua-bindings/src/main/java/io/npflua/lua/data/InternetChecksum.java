@@ -11,13 +11,11 @@ import java.nio.ByteOrder;
  * Nothing here allocates.
  */
 public final class InternetChecksum {
-    private static final ValueLayout.OfLong LONG_BE =
-        ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+    private static final ValueLayout.OfLong LONG_BE = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
     private static final ValueLayout.OfShort SHORT_BE =
-        ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+            ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
 
-    private InternetChecksum() {
-    }
+    private InternetChecksum() {}
 
     /**
      * The checksum of {@code length} bytes at {@code offset}, ready to store big-endian in a header whose checksum

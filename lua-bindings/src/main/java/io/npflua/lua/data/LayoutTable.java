@@ -17,6 +17,7 @@ final class LayoutTable extends LuaTable {
 
     /** Whether the stamp was set when last looked up, and {@link #writes} at that time. */
     private boolean stampSeen;
+
     private int stampedAt;
 
     /**

@@ -1,9 +1,8 @@
 package io.npflua.lua.data;
 
-import java.util.Arrays;
-import java.nio.ByteOrder;
-
 import io.npflua.lua.string.CanonicalStrings;
+import java.nio.ByteOrder;
+import java.util.Arrays;
 import org.luaj.vm2.LuaError;
 import org.luaj.vm2.LuaString;
 import org.luaj.vm2.LuaTable;
@@ -36,27 +35,74 @@ public final class Layouts {
         {"tpid", 0, 16}, {"tci", 16, 16}, {"pcp", 16, 3}, {"dei", 19, 1}, {"vid", 20, 12},
     };
     private static final Object[][] IPV4 = {
-        {"version", 0, 4}, {"ihl", 4, 4}, {"tos", 8, 8}, {"type_of_service", 8, 8}, {"dscp", 8, 6}, {"ecn", 14, 2},
-        {"total_length", 16, 16}, {"identification", 32, 16}, {"flags", 48, 3}, {"df", 49, 1}, {"mf", 50, 1},
-        {"fragment_offset", 51, 13}, {"ttl", 64, 8}, {"time_to_live", 64, 8}, {"protocol", 72, 8},
-        {"header_checksum", 80, 16}, {"src", 96, 32}, {"source_address", 96, 32}, {"dst", 128, 32},
-        {"destination_address", 128, 32}, {"src_bytes", 12, 4, "s"}, {"dst_bytes", 16, 4, "s"},
+        {"version", 0, 4},
+        {"ihl", 4, 4},
+        {"tos", 8, 8},
+        {"type_of_service", 8, 8},
+        {"dscp", 8, 6},
+        {"ecn", 14, 2},
+        {"total_length", 16, 16},
+        {"identification", 32, 16},
+        {"flags", 48, 3},
+        {"df", 49, 1},
+        {"mf", 50, 1},
+        {"fragment_offset", 51, 13},
+        {"ttl", 64, 8},
+        {"time_to_live", 64, 8},
+        {"protocol", 72, 8},
+        {"header_checksum", 80, 16},
+        {"src", 96, 32},
+        {"source_address", 96, 32},
+        {"dst", 128, 32},
+        {"destination_address", 128, 32},
+        {"src_bytes", 12, 4, "s"},
+        {"dst_bytes", 16, 4, "s"},
     };
     private static final Object[][] IPV6 = {
-        {"version", 0, 4}, {"traffic_class", 4, 8}, {"dscp", 4, 6}, {"ecn", 10, 2}, {"flow_label", 12, 20},
-        {"payload_length", 32, 16}, {"next_header", 48, 8}, {"hop_limit", 56, 8},
-        {"src", 8, 16, "s"}, {"source_address", 8, 16, "s"}, {"dst", 24, 16, "s"}, {"destination_address", 24, 16, "s"},
+        {"version", 0, 4},
+        {"traffic_class", 4, 8},
+        {"dscp", 4, 6},
+        {"ecn", 10, 2},
+        {"flow_label", 12, 20},
+        {"payload_length", 32, 16},
+        {"next_header", 48, 8},
+        {"hop_limit", 56, 8},
+        {"src", 8, 16, "s"},
+        {"source_address", 8, 16, "s"},
+        {"dst", 24, 16, "s"},
+        {"destination_address", 24, 16, "s"},
     };
     private static final Object[][] TCP = {
-        {"src_port", 0, 16}, {"source_port", 0, 16}, {"dst_port", 16, 16}, {"destination_port", 16, 16},
-        {"seq", 32, 32}, {"sequence_number", 32, 32}, {"ack_number", 64, 32}, {"acknowledgment_number", 64, 32},
-        {"data_offset", 96, 4}, {"reserved", 100, 4}, {"flags", 104, 8}, {"cwr", 104, 1}, {"ece", 105, 1},
-        {"urg", 106, 1}, {"ack", 107, 1}, {"psh", 108, 1}, {"rst", 109, 1}, {"syn", 110, 1}, {"fin", 111, 1},
-        {"window", 112, 16}, {"checksum", 128, 16}, {"urgent_pointer", 144, 16},
+        {"src_port", 0, 16},
+        {"source_port", 0, 16},
+        {"dst_port", 16, 16},
+        {"destination_port", 16, 16},
+        {"seq", 32, 32},
+        {"sequence_number", 32, 32},
+        {"ack_number", 64, 32},
+        {"acknowledgment_number", 64, 32},
+        {"data_offset", 96, 4},
+        {"reserved", 100, 4},
+        {"flags", 104, 8},
+        {"cwr", 104, 1},
+        {"ece", 105, 1},
+        {"urg", 106, 1},
+        {"ack", 107, 1},
+        {"psh", 108, 1},
+        {"rst", 109, 1},
+        {"syn", 110, 1},
+        {"fin", 111, 1},
+        {"window", 112, 16},
+        {"checksum", 128, 16},
+        {"urgent_pointer", 144, 16},
     };
     private static final Object[][] UDP = {
-        {"src_port", 0, 16}, {"source_port", 0, 16}, {"dst_port", 16, 16}, {"destination_port", 16, 16},
-        {"length", 32, 16}, {"checksum", 48, 16},
+        {"src_port", 0, 16},
+        {"source_port", 0, 16},
+        {"dst_port", 16, 16},
+        {"destination_port", 16, 16},
+        {"length", 32, 16},
+        {"checksum", 48, 16},
     };
     private static final Object[][] ICMP = {
         {"type", 0, 8}, {"code", 8, 8}, {"checksum", 16, 16}, {"rest_of_header", 32, 32},
@@ -69,6 +115,7 @@ public final class Layouts {
 
     /** JVM-wide compiled layouts for the header views; never handed to scripts (each module gets copies). */
     static final LuaTable ETHERNET_LAYOUT = build(ETHERNET);
+
     static final LuaTable VLAN_LAYOUT = build(VLAN);
     static final LuaTable IPV4_LAYOUT = build(IPV4);
     static final LuaTable IPV6_LAYOUT = build(IPV6);
@@ -77,8 +124,7 @@ public final class Layouts {
     static final LuaTable ICMP_LAYOUT = build(ICMP);
     static final LuaTable ICMPV6_LAYOUT = build(ICMPV6);
 
-    private Layouts() {
-    }
+    private Layouts() {}
 
     /**
      * A fresh table of fresh compiled copies of the predefined layouts: {@code ethernet}, {@code vlan} (802.1Q /
@@ -230,8 +276,14 @@ public final class Layouts {
     }
 
     private static Field newField(LuaValue key, long offset, long length, boolean string, boolean little) {
-        return new Field(key.tojstring(), offset, length, string, little,
-                !DataMethods.FRAME.rawget(key).isnil(), !DataMethods.VIEW.rawget(key).isnil());
+        return new Field(
+                key.tojstring(),
+                offset,
+                length,
+                string,
+                little,
+                !DataMethods.FRAME.rawget(key).isnil(),
+                !DataMethods.VIEW.rawget(key).isnil());
     }
 
     private static long integer(LuaValue v) {

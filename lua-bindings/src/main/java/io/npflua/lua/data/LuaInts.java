@@ -16,8 +16,7 @@ final class LuaInts {
         }
     }
 
-    private LuaInts() {
-    }
+    private LuaInts() {}
 
     /** The Lua number for {@code v}; allocation-free for 0..65535, exact up to 2^53 in magnitude. */
     static LuaValue of(long v) {

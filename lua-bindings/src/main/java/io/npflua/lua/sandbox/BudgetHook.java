@@ -3,6 +3,7 @@ package io.npflua.lua.sandbox;
 import io.npflua.lua.compiler.CompiledHook;
 import io.npflua.lua.core.ExhaustionListener;
 import io.npflua.lua.core.InstructionBudget;
+import java.util.Arrays;
 import org.luaj.vm2.Lua;
 import org.luaj.vm2.LuaClosure;
 import org.luaj.vm2.LuaFunction;
@@ -11,8 +12,6 @@ import org.luaj.vm2.LuaValue;
 import org.luaj.vm2.Prototype;
 import org.luaj.vm2.Varargs;
 import org.luaj.vm2.lib.DebugLib;
-
-import java.util.Arrays;
 
 /**
  * The VM hook of one sandboxed state, installed as {@code Globals.debuglib} and never exposed to scripts.

@@ -20,8 +20,9 @@ public enum ExecutionModel {
         return switch (name.trim().toLowerCase(Locale.ROOT)) {
             case "compiled", "compiler", "jit" -> COMPILED;
             case "interpreted", "interpreter", "interp" -> INTERPRETED;
-            default -> throw new IllegalArgumentException("unknown execution model '" + name
-                    + "': expected compiled or interpreted");
+            default ->
+                throw new IllegalArgumentException(
+                        "unknown execution model '" + name + "': expected compiled or interpreted");
         };
     }
 

@@ -1,7 +1,7 @@
 package io.npflua.lua.sandbox;
 
-import io.npflua.lua.core.InstructionBudget;
 import io.npflua.lua.compiler.LuaOrder;
+import io.npflua.lua.core.InstructionBudget;
 import org.luaj.vm2.LuaError;
 import org.luaj.vm2.LuaString;
 import org.luaj.vm2.LuaTable;
@@ -21,8 +21,7 @@ final class LuaCompat {
     private static final LuaString ASSERTION_FAILED = LuaValue.valueOf("assertion failed!");
     private static final LuaString PAIRS = LuaValue.valueOf("__pairs");
 
-    private LuaCompat() {
-    }
+    private LuaCompat() {}
 
     /** Lua's wording for a bad argument to a library function. */
     private static LuaError argError(int arg, String function, String message) {
@@ -162,8 +161,8 @@ final class LuaCompat {
             }
             int base = args.checkint(2);
             if (!(v instanceof LuaString s)) {
-                throw argError(1, "tonumber", "string expected, got " + (v.type() == TNUMBER ? "number"
-                        : v.typename()));
+                throw argError(
+                        1, "tonumber", "string expected, got " + (v.type() == TNUMBER ? "number" : v.typename()));
             }
             if (base < 2 || base > 36) {
                 throw argError(2, "tonumber", "base out of range");

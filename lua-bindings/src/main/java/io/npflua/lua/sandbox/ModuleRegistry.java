@@ -1,12 +1,11 @@
 package io.npflua.lua.sandbox;
 
-import java.util.Objects;
 import io.npflua.lua.core.ModuleLoader;
 import io.npflua.lua.data.DataLib;
 import io.npflua.lua.shared.SharedModule;
 import io.npflua.lua.shared.SharedTables;
-
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
@@ -29,8 +28,7 @@ public final class ModuleRegistry {
     private final Map<String, ModuleLoader> loaders = new ConcurrentHashMap<>();
 
     /** An empty registry (tests, embedders who want a different set). */
-    public ModuleRegistry() {
-    }
+    public ModuleRegistry() {}
 
     /** The JVM's default registry, which states use unless told otherwise: {@code data} and {@code shared}. */
     public static ModuleRegistry standard() {

@@ -1,11 +1,17 @@
 package io.npflua.lua.sandbox;
 
+import io.npflua.lua.compiler.LuaCompiler;
 import io.npflua.lua.core.InstructionBudget;
 import io.npflua.lua.core.ModuleLoader;
-import io.npflua.lua.compiler.LuaCompiler;
 import io.npflua.lua.string.CanonicalStrings;
 import io.npflua.lua.string.LuaNumbers;
 import io.npflua.lua.string.LuaStrings;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Set;
 import org.luaj.vm2.Globals;
 import org.luaj.vm2.LuaClosure;
 import org.luaj.vm2.LuaError;
@@ -23,13 +29,6 @@ import org.luaj.vm2.lib.OsLib;
 import org.luaj.vm2.lib.TableLib;
 import org.luaj.vm2.lib.VarArgFunction;
 import org.luaj.vm2.lib.jse.JseMathLib;
-
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.util.List;
-import java.util.Set;
 
 /**
  * Builds the globals of one sandboxed state: what a script can reach, and nothing else.
@@ -50,14 +49,48 @@ final class SandboxGlobals {
      * production: such a script cannot be cut off.
      */
     static final String UNMETERED_PROPERTY = "npflua.lua.compiler.unmetered";
-    private static final Set<String> RESERVED = Set.of("_G", "_VERSION", "assert", "collectgarbage", "error",
-            "getmetatable", "ipairs", "load", "next", "pairs", "pcall", "print", "rawequal", "rawget", "rawlen",
-            "rawset", "require", "select", "setmetatable", "tonumber", "tostring", "type", "xpcall", "string",
-            "table", "math", "bit32", "os", "package", "io", "debug", "coroutine", "luajava", "dofile", "loadfile",
-            "unpack", "loadstring", "module");
 
-    private SandboxGlobals() {
-    }
+    private static final Set<String> RESERVED = Set.of(
+            "_G",
+            "_VERSION",
+            "assert",
+            "collectgarbage",
+            "error",
+            "getmetatable",
+            "ipairs",
+            "load",
+            "next",
+            "pairs",
+            "pcall",
+            "print",
+            "rawequal",
+            "rawget",
+            "rawlen",
+            "rawset",
+            "require",
+            "select",
+            "setmetatable",
+            "tonumber",
+            "tostring",
+            "type",
+            "xpcall",
+            "string",
+            "table",
+            "math",
+            "bit32",
+            "os",
+            "package",
+            "io",
+            "debug",
+            "coroutine",
+            "luajava",
+            "dofile",
+            "loadfile",
+            "unpack",
+            "loadstring",
+            "module");
+
+    private SandboxGlobals() {}
 
     static boolean isReservedName(String name) {
         return RESERVED.contains(name);
@@ -150,8 +183,7 @@ final class SandboxGlobals {
      * A compiled chunk's main function and how each of its functions runs; {@code classes} keeps the compiled
      * classes (shared with the other states of the same script) alive while the state holds it.
      */
-    record Chunk(LuaFunction function, List<LuaCompiler.FunctionReport> functions, Object classes) {
-    }
+    record Chunk(LuaFunction function, List<LuaCompiler.FunctionReport> functions, Object classes) {}
 
     /**
      * Compiles {@code source} as a text chunk (refusing binary chunks) into a function of state {@code g} whose
@@ -159,8 +191,8 @@ final class SandboxGlobals {
      * (the script's own source) and run as {@code model} says; without, they are tracked dynamically and
      * interpreted (chunks compiled by {@code load}).
      */
-    static Chunk compile(Globals g, byte[] source, String chunkName, LuaValue env, BudgetHook hook,
-                         ExecutionModel model) {
+    static Chunk compile(
+            Globals g, byte[] source, String chunkName, LuaValue env, BudgetHook hook, ExecutionModel model) {
         if (source.length > 0 && source[0] == 0x1b) {
             throw new LuaError("binary (precompiled) chunks are refused by the npflua sandbox; load Lua source text");
         }
@@ -173,8 +205,9 @@ final class SandboxGlobals {
             throw e;
         } catch (RuntimeException e) {
             // LuaJ's compiler throws NullPointerException and others past its limits (about 200 locals).
-            throw new LuaError(chunkName + ": the Lua compiler failed (" + e.getClass().getSimpleName()
-                    + "): the chunk is past one of its limits (too many local variables or upvalues in a function?)");
+            throw new LuaError(
+                    chunkName + ": the Lua compiler failed (" + e.getClass().getSimpleName()
+                            + "): the chunk is past one of its limits (too many local variables or upvalues in a function?)");
         }
         CanonicalStrings.adoptConstants(p);
         if (hook != null) {
@@ -182,8 +215,8 @@ final class SandboxGlobals {
         }
         if (hook != null && model == ExecutionModel.COMPILED) {
             String sourceKey = chunkName + "\n" + new String(source, StandardCharsets.ISO_8859_1);
-            LuaCompiler.Chunk chunk = LuaCompiler.compile(p, g, hook, !Boolean.getBoolean(UNMETERED_PROPERTY),
-                    g.rawget("tostring"), sourceKey);
+            LuaCompiler.Chunk chunk = LuaCompiler.compile(
+                    p, g, hook, !Boolean.getBoolean(UNMETERED_PROPERTY), g.rawget("tostring"), sourceKey);
             return new Chunk(chunk.function(env), chunk.functions(), chunk);
         }
         // The interpreter calls the hook only for closures whose environment is the Globals object itself, so the
@@ -192,8 +225,15 @@ final class SandboxGlobals {
         if (env != g && f.upValues.length > 0) {
             f.upValues[0].setValue(env);
         }
-        return new Chunk(f, List.of(new LuaCompiler.FunctionReport("main chunk", false,
-                hook == null ? "a chunk of load()" : "interpreter chosen by option", 0, 0)), null);
+        return new Chunk(
+                f,
+                List.of(new LuaCompiler.FunctionReport(
+                        "main chunk",
+                        false,
+                        hook == null ? "a chunk of load()" : "interpreter chosen by option",
+                        0,
+                        0)),
+                null);
     }
 
     /** {@code print(...)}: one line to the sink, prefixed by the sink with the script's name. */
@@ -268,8 +308,10 @@ final class SandboxGlobals {
             String mode = args.optjstring(3, "bt");
             LuaValue env = args.optvalue(4, globals);
             if (mode.indexOf('t') < 0) {
-                return varargsOf(NIL, valueOf("attempt to load a text chunk (mode is '" + mode
-                        + "'): the npflua sandbox loads text chunks only"));
+                return varargsOf(
+                        NIL,
+                        valueOf("attempt to load a text chunk (mode is '" + mode
+                                + "'): the npflua sandbox loads text chunks only"));
             }
             byte[] source;
             if (chunk.isstring()) {
@@ -290,7 +332,8 @@ final class SandboxGlobals {
             // Compiling is work inside one instruction: charge it (about one step per 8 bytes of source).
             InstructionBudget.current().charge(1 + source.length / 8);
             try {
-                return compile(globals, source, chunkName, env, null, ExecutionModel.INTERPRETED).function();
+                return compile(globals, source, chunkName, env, null, ExecutionModel.INTERPRETED)
+                        .function();
             } catch (LuaError e) {
                 return varargsOf(NIL, valueOf(String.valueOf(e.getMessage()).strip()));
             }
@@ -309,8 +352,7 @@ final class SandboxGlobals {
                 }
                 case "isrunning":
                     return TRUE;
-                case "collect", "step", "stop", "restart", "incremental", "generational", "setpause",
-                     "setstepmul":
+                case "collect", "step", "stop", "restart", "incremental", "generational", "setpause", "setstepmul":
                     // A full GC per packet would stall every worker of the JVM: collection stays the JVM's call.
                     return ZERO;
                 default:
@@ -421,8 +463,8 @@ final class SandboxGlobals {
             double j = args.isnoneornil(3) ? t.length() : args.checkdouble(3);
             double n = j - i + 1;
             if (n > SandboxLimits.MAX_RESULTS) {
-                throw new LuaError("too many results to unpack (" + (long) n + ", at most "
-                        + SandboxLimits.MAX_RESULTS + ")");
+                throw new LuaError(
+                        "too many results to unpack (" + (long) n + ", at most " + SandboxLimits.MAX_RESULTS + ")");
             }
             if (n > 0) {
                 InstructionBudget.current().charge((long) n);

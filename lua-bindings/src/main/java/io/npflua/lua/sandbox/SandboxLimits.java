@@ -1,9 +1,9 @@
 package io.npflua.lua.sandbox;
 
-import io.npflua.lua.string.LuaStrings;
-import io.npflua.lua.core.SizeLimitError;
-import io.npflua.lua.core.InstructionBudget;
 import io.npflua.lua.core.BudgetExceededError;
+import io.npflua.lua.core.InstructionBudget;
+import io.npflua.lua.core.SizeLimitError;
+import io.npflua.lua.string.LuaStrings;
 
 /**
  * Limits every sandboxed state shares, in one place so that the string library and the VM hook enforce the same
@@ -69,8 +69,7 @@ public final class SandboxLimits {
      */
     public static final int MAX_RESULTS = 1_000_000;
 
-    private SandboxLimits() {
-    }
+    private SandboxLimits() {}
 
     /**
      * Charges the calling thread's budget for building {@code bytes} bytes of string ({@link #BYTES_PER_STEP}).
@@ -85,8 +84,8 @@ public final class SandboxLimits {
      * before allocating. A Lua error (a {@code pcall} may catch it, as with Lua's "not enough memory").
      */
     public static SizeLimitError stringTooLarge(long length) {
-        return new SizeLimitError("string of " + length + " bytes exceeds the sandbox limit of "
-                + MAX_STRING_BYTES + " bytes");
+        return new SizeLimitError(
+                "string of " + length + " bytes exceeds the sandbox limit of " + MAX_STRING_BYTES + " bytes");
     }
 
     /** Throws {@link #stringTooLarge(long)} if {@code length} exceeds {@link #MAX_STRING_BYTES}. */

@@ -11,7 +11,7 @@ public interface ScriptErrorListener {
             System.err.println("script '" + scriptName + "' " + outcome + ": " + message);
 
     /** Ignores errors (the caller still gets the outcome). */
-    ScriptErrorListener IGNORE = (scriptName, outcome, message) -> { };
+    ScriptErrorListener IGNORE = (scriptName, outcome, message) -> {};
 
     /**
      * @param scriptName the script's name

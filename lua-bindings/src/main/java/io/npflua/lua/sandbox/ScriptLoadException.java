@@ -74,6 +74,5 @@ public final class ScriptLoadException extends Exception {
     }
 
     /** A line in a chunk (0 = none) and the text after the position. */
-    record Position(int line, String rest) {
-    }
+    record Position(int line, String rest) {}
 }

@@ -32,10 +32,20 @@ import java.util.Objects;
  *                             (default {@link SandboxLimits#DEFAULT_STATE_MEMORY_LIMIT_BYTES}); see
  *                             {@link ScriptState#call}
  */
-public record ScriptOptions(String name, String source, String entry, long callBudget, long loadBudget,
-                            int maxCallDepth, PrintSink printSink, ScriptErrorListener errorListener,
-                            ModuleRegistry modules, ExecutionModel executionModel, long callTimeLimitNanos,
-                            long callAllocationLimitBytes, long stateMemoryLimitBytes) {
+public record ScriptOptions(
+        String name,
+        String source,
+        String entry,
+        long callBudget,
+        long loadBudget,
+        int maxCallDepth,
+        PrintSink printSink,
+        ScriptErrorListener errorListener,
+        ModuleRegistry modules,
+        ExecutionModel executionModel,
+        long callTimeLimitNanos,
+        long callAllocationLimitBytes,
+        long stateMemoryLimitBytes) {
     /** The default entry function name. */
     public static final String DEFAULT_ENTRY = "filter";
 
@@ -66,65 +76,206 @@ public record ScriptOptions(String name, String source, String entry, long callB
 
     /** Options with every default. */
     public static ScriptOptions of(String name, String source) {
-        return new ScriptOptions(name, source, DEFAULT_ENTRY, SandboxLimits.DEFAULT_CALL_BUDGET,
-                SandboxLimits.DEFAULT_LOAD_BUDGET, SandboxLimits.DEFAULT_MAX_CALL_DEPTH, PrintSink.STDERR,
-                DEFAULT_ERROR_LISTENER, ModuleRegistry.standard(), ExecutionModel.defaultModel(),
-                SandboxLimits.DEFAULT_CALL_TIME_LIMIT_NANOS, SandboxLimits.DEFAULT_CALL_ALLOCATION_LIMIT_BYTES,
+        return new ScriptOptions(
+                name,
+                source,
+                DEFAULT_ENTRY,
+                SandboxLimits.DEFAULT_CALL_BUDGET,
+                SandboxLimits.DEFAULT_LOAD_BUDGET,
+                SandboxLimits.DEFAULT_MAX_CALL_DEPTH,
+                PrintSink.STDERR,
+                DEFAULT_ERROR_LISTENER,
+                ModuleRegistry.standard(),
+                ExecutionModel.defaultModel(),
+                SandboxLimits.DEFAULT_CALL_TIME_LIMIT_NANOS,
+                SandboxLimits.DEFAULT_CALL_ALLOCATION_LIMIT_BYTES,
                 SandboxLimits.DEFAULT_STATE_MEMORY_LIMIT_BYTES);
     }
 
     public ScriptOptions withEntry(String entry) {
-        return new ScriptOptions(name, source, entry, callBudget, loadBudget, maxCallDepth, printSink, errorListener,
-                modules, executionModel, callTimeLimitNanos, callAllocationLimitBytes, stateMemoryLimitBytes);
+        return new ScriptOptions(
+                name,
+                source,
+                entry,
+                callBudget,
+                loadBudget,
+                maxCallDepth,
+                printSink,
+                errorListener,
+                modules,
+                executionModel,
+                callTimeLimitNanos,
+                callAllocationLimitBytes,
+                stateMemoryLimitBytes);
     }
 
     public ScriptOptions withCallBudget(long callBudget) {
-        return new ScriptOptions(name, source, entry, callBudget, loadBudget, maxCallDepth, printSink, errorListener,
-                modules, executionModel, callTimeLimitNanos, callAllocationLimitBytes, stateMemoryLimitBytes);
+        return new ScriptOptions(
+                name,
+                source,
+                entry,
+                callBudget,
+                loadBudget,
+                maxCallDepth,
+                printSink,
+                errorListener,
+                modules,
+                executionModel,
+                callTimeLimitNanos,
+                callAllocationLimitBytes,
+                stateMemoryLimitBytes);
     }
 
     public ScriptOptions withLoadBudget(long loadBudget) {
-        return new ScriptOptions(name, source, entry, callBudget, loadBudget, maxCallDepth, printSink, errorListener,
-                modules, executionModel, callTimeLimitNanos, callAllocationLimitBytes, stateMemoryLimitBytes);
+        return new ScriptOptions(
+                name,
+                source,
+                entry,
+                callBudget,
+                loadBudget,
+                maxCallDepth,
+                printSink,
+                errorListener,
+                modules,
+                executionModel,
+                callTimeLimitNanos,
+                callAllocationLimitBytes,
+                stateMemoryLimitBytes);
     }
 
     public ScriptOptions withMaxCallDepth(int maxCallDepth) {
-        return new ScriptOptions(name, source, entry, callBudget, loadBudget, maxCallDepth, printSink, errorListener,
-                modules, executionModel, callTimeLimitNanos, callAllocationLimitBytes, stateMemoryLimitBytes);
+        return new ScriptOptions(
+                name,
+                source,
+                entry,
+                callBudget,
+                loadBudget,
+                maxCallDepth,
+                printSink,
+                errorListener,
+                modules,
+                executionModel,
+                callTimeLimitNanos,
+                callAllocationLimitBytes,
+                stateMemoryLimitBytes);
     }
 
     public ScriptOptions withPrintSink(PrintSink printSink) {
-        return new ScriptOptions(name, source, entry, callBudget, loadBudget, maxCallDepth, printSink, errorListener,
-                modules, executionModel, callTimeLimitNanos, callAllocationLimitBytes, stateMemoryLimitBytes);
+        return new ScriptOptions(
+                name,
+                source,
+                entry,
+                callBudget,
+                loadBudget,
+                maxCallDepth,
+                printSink,
+                errorListener,
+                modules,
+                executionModel,
+                callTimeLimitNanos,
+                callAllocationLimitBytes,
+                stateMemoryLimitBytes);
     }
 
     public ScriptOptions withErrorListener(ScriptErrorListener errorListener) {
-        return new ScriptOptions(name, source, entry, callBudget, loadBudget, maxCallDepth, printSink, errorListener,
-                modules, executionModel, callTimeLimitNanos, callAllocationLimitBytes, stateMemoryLimitBytes);
+        return new ScriptOptions(
+                name,
+                source,
+                entry,
+                callBudget,
+                loadBudget,
+                maxCallDepth,
+                printSink,
+                errorListener,
+                modules,
+                executionModel,
+                callTimeLimitNanos,
+                callAllocationLimitBytes,
+                stateMemoryLimitBytes);
     }
 
     public ScriptOptions withModules(ModuleRegistry modules) {
-        return new ScriptOptions(name, source, entry, callBudget, loadBudget, maxCallDepth, printSink, errorListener,
-                modules, executionModel, callTimeLimitNanos, callAllocationLimitBytes, stateMemoryLimitBytes);
+        return new ScriptOptions(
+                name,
+                source,
+                entry,
+                callBudget,
+                loadBudget,
+                maxCallDepth,
+                printSink,
+                errorListener,
+                modules,
+                executionModel,
+                callTimeLimitNanos,
+                callAllocationLimitBytes,
+                stateMemoryLimitBytes);
     }
 
     public ScriptOptions withExecutionModel(ExecutionModel executionModel) {
-        return new ScriptOptions(name, source, entry, callBudget, loadBudget, maxCallDepth, printSink, errorListener,
-                modules, executionModel, callTimeLimitNanos, callAllocationLimitBytes, stateMemoryLimitBytes);
+        return new ScriptOptions(
+                name,
+                source,
+                entry,
+                callBudget,
+                loadBudget,
+                maxCallDepth,
+                printSink,
+                errorListener,
+                modules,
+                executionModel,
+                callTimeLimitNanos,
+                callAllocationLimitBytes,
+                stateMemoryLimitBytes);
     }
 
     public ScriptOptions withCallTimeLimitNanos(long callTimeLimitNanos) {
-        return new ScriptOptions(name, source, entry, callBudget, loadBudget, maxCallDepth, printSink, errorListener,
-                modules, executionModel, callTimeLimitNanos, callAllocationLimitBytes, stateMemoryLimitBytes);
+        return new ScriptOptions(
+                name,
+                source,
+                entry,
+                callBudget,
+                loadBudget,
+                maxCallDepth,
+                printSink,
+                errorListener,
+                modules,
+                executionModel,
+                callTimeLimitNanos,
+                callAllocationLimitBytes,
+                stateMemoryLimitBytes);
     }
 
     public ScriptOptions withCallAllocationLimitBytes(long callAllocationLimitBytes) {
-        return new ScriptOptions(name, source, entry, callBudget, loadBudget, maxCallDepth, printSink, errorListener,
-                modules, executionModel, callTimeLimitNanos, callAllocationLimitBytes, stateMemoryLimitBytes);
+        return new ScriptOptions(
+                name,
+                source,
+                entry,
+                callBudget,
+                loadBudget,
+                maxCallDepth,
+                printSink,
+                errorListener,
+                modules,
+                executionModel,
+                callTimeLimitNanos,
+                callAllocationLimitBytes,
+                stateMemoryLimitBytes);
     }
 
     public ScriptOptions withStateMemoryLimitBytes(long stateMemoryLimitBytes) {
-        return new ScriptOptions(name, source, entry, callBudget, loadBudget, maxCallDepth, printSink, errorListener,
-                modules, executionModel, callTimeLimitNanos, callAllocationLimitBytes, stateMemoryLimitBytes);
+        return new ScriptOptions(
+                name,
+                source,
+                entry,
+                callBudget,
+                loadBudget,
+                maxCallDepth,
+                printSink,
+                errorListener,
+                modules,
+                executionModel,
+                callTimeLimitNanos,
+                callAllocationLimitBytes,
+                stateMemoryLimitBytes);
     }
 }

@@ -1,10 +1,13 @@
 package io.npflua.lua.sandbox;
 
-import io.npflua.lua.core.SizeLimitError;
-import io.npflua.lua.core.InstructionBudget;
-import io.npflua.lua.core.BudgetExceededError;
 import io.npflua.lua.compiler.CompiledFunction;
 import io.npflua.lua.compiler.LuaCompiler;
+import io.npflua.lua.core.BudgetExceededError;
+import io.npflua.lua.core.InstructionBudget;
+import io.npflua.lua.core.SizeLimitError;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
 import org.luaj.vm2.Globals;
 import org.luaj.vm2.LuaClosure;
 import org.luaj.vm2.LuaError;
@@ -12,10 +15,6 @@ import org.luaj.vm2.LuaTable;
 import org.luaj.vm2.LuaValue;
 import org.luaj.vm2.Varargs;
 import org.luaj.vm2.lib.OneArgFunction;
-
-import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
-import java.util.List;
 
 /**
  * One sandboxed Lua state running one script: created per (worker, script), called once per frame by the thread
@@ -46,6 +45,7 @@ public final class ScriptState implements AutoCloseable {
     private ReusedRegistersClosure fastEntry;
     /** The entry when it is compiled, and its register array reused across calls (see ReusedRegistersClosure). */
     private CompiledFunction compiledEntry;
+
     private LuaValue[] registers;
     private List<LuaCompiler.FunctionReport> functions;
     /** Keeps this script's compiled classes (shared with its other states) from unloading while this state lives. */
@@ -53,6 +53,7 @@ public final class ScriptState implements AutoCloseable {
     private Object classes;
     /** How this state was made: a state over its memory limit is made again from them. */
     private final ScriptOptions options;
+
     private final long stateMemoryLimitBytes;
     /** Whether the last call ran more than {@link InstructionBudget#SLICE} steps. */
     private boolean lastCallLong;
@@ -62,14 +63,21 @@ public final class ScriptState implements AutoCloseable {
     private long lastAllocated;
     /** Bytes the owning thread allocated, as sampled, since the state's memory was last measured. */
     private long allocatedSinceWalk;
+
     private long lastRetained = -1;
     private long resets;
     private Thread owner;
     private InstructionBudget budget;
     private volatile String lastError;
 
-    private ScriptState(String name, Globals globals, BudgetHook hook, ScriptOptions options, LuaValue entry,
-                        List<LuaCompiler.FunctionReport> functions, Object classes) {
+    private ScriptState(
+            String name,
+            Globals globals,
+            BudgetHook hook,
+            ScriptOptions options,
+            LuaValue entry,
+            List<LuaCompiler.FunctionReport> functions,
+            Object classes) {
         this.classes = classes;
         this.options = options;
         this.stateMemoryLimitBytes = options.stateMemoryLimitBytes();
@@ -109,15 +117,15 @@ public final class ScriptState implements AutoCloseable {
         List<LuaCompiler.FunctionReport> functions;
         Object classes;
         try {
-            SandboxGlobals.Chunk compiled = SandboxGlobals.compile(g, options.source().getBytes(
-                    StandardCharsets.UTF_8), name, g, hook, options.executionModel());
+            SandboxGlobals.Chunk compiled = SandboxGlobals.compile(
+                    g, options.source().getBytes(StandardCharsets.UTF_8), name, g, hook, options.executionModel());
             chunk = compiled.function();
             functions = compiled.functions();
             classes = compiled.classes();
         } catch (LuaError e) {
             // LuaJ's lexer quotes the chunk name Lua-style ([string "name"]); runtime errors use the bare name.
-            String message = SyntaxMessages.luaWording(clean(e.getMessage()).replace("[string \"" + name + "\"]",
-                    name));
+            String message =
+                    SyntaxMessages.luaWording(clean(e.getMessage()).replace("[string \"" + name + "\"]", name));
             throw positioned(name, " does not compile: ", message, e);
         }
         InstructionBudget b = InstructionBudget.current();
@@ -128,9 +136,13 @@ public final class ScriptState implements AutoCloseable {
             chunk.call();
         } catch (BudgetExceededError e) {
             String site = hook.takeExhaustionSite();
-            throw new ScriptLoadException(name, "script '" + name + "': the top-level chunk did not finish within "
-                    + options.loadBudget() + " instructions" + (site == null ? "" : " (cut off at " + site + ")")
-                    + "; the chunk must return: put per-packet work in function " + options.entry() + "(pkt)", e);
+            throw new ScriptLoadException(
+                    name,
+                    "script '" + name + "': the top-level chunk did not finish within "
+                            + options.loadBudget() + " instructions"
+                            + (site == null ? "" : " (cut off at " + site + ")")
+                            + "; the chunk must return: put per-packet work in function " + options.entry() + "(pkt)",
+                    e);
         } catch (LuaError e) {
             throw positioned(name, " failed while loading: ", describe(e), e);
         } catch (StackOverflowError | OutOfMemoryError e) {
@@ -143,9 +155,12 @@ public final class ScriptState implements AutoCloseable {
         }
         LuaValue entry = g.rawget(options.entry());
         if (!entry.isfunction()) {
-            throw new ScriptLoadException(name, "script '" + name + "' defines no function '" + options.entry()
-                    + "' (found " + entry.typename() + "): the engine calls " + options.entry()
-                    + "(pkt) for each frame; define it as a global function", null);
+            throw new ScriptLoadException(
+                    name,
+                    "script '" + name + "' defines no function '" + options.entry()
+                            + "' (found " + entry.typename() + "): the engine calls " + options.entry()
+                            + "(pkt) for each frame; define it as a global function",
+                    null);
         }
         return new ScriptState(name, g, hook, options, entry, functions, classes);
     }
@@ -174,7 +189,8 @@ public final class ScriptState implements AutoCloseable {
         try {
             CompiledFunction compiled = compiledEntry;
             ReusedRegistersClosure fast = fastEntry;
-            LuaValue result = compiled != null ? compiled.callWithRegisters(registers, pkt)
+            LuaValue result = compiled != null
+                    ? compiled.callWithRegisters(registers, pkt)
                     : fast != null ? fast.callWith(pkt) : entry.call(pkt);
             boolean pass = result.toboolean();
             if (b.exhausted()) {
@@ -198,8 +214,9 @@ public final class ScriptState implements AutoCloseable {
             }
             return fail(CallOutcome.LUA_ERROR, describe(e));
         } catch (StackOverflowError e) {
-            return fail(CallOutcome.STACK_OVERFLOW, name + ": Java stack overflow (recursion through library "
-                    + "functions or metamethods)");
+            return fail(
+                    CallOutcome.STACK_OVERFLOW,
+                    name + ": Java stack overflow (recursion through library " + "functions or metamethods)");
         } catch (OutOfMemoryError e) {
             return fail(CallOutcome.OUT_OF_MEMORY, name + ": the JVM ran out of heap during the call");
         } catch (RuntimeException e) {

@@ -1,10 +1,9 @@
 package io.npflua.lua.sandbox;
 
-import java.util.ArrayDeque;
-import java.util.IdentityHashMap;
-
 import io.npflua.lua.compiler.CompiledFunction;
 import io.npflua.lua.string.SegmentBytes;
+import java.util.ArrayDeque;
+import java.util.IdentityHashMap;
 import org.luaj.vm2.LuaClosure;
 import org.luaj.vm2.LuaString;
 import org.luaj.vm2.LuaTable;
@@ -39,8 +38,7 @@ final class StateMemory {
     private static final long UPVALUE = 24;
     private static final long USERDATA = 48;
 
-    private StateMemory() {
-    }
+    private StateMemory() {}
 
     /** The estimated bytes reachable from {@code root}, or some value above {@code cap} once it passes it. */
     static long retained(LuaValue root, long cap) {
@@ -100,7 +98,9 @@ final class StateMemory {
         if (v.isnumber()) {
             return NUMBER;
         }
-        if (v instanceof LuaTable || v instanceof LuaClosure || v instanceof CompiledFunction
+        if (v instanceof LuaTable
+                || v instanceof LuaClosure
+                || v instanceof CompiledFunction
                 || v instanceof LuaUserdata) {
             if (seen.put(v, Boolean.TRUE) == null) {
                 todo.push(v);

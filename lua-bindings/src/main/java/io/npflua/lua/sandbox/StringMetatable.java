@@ -17,8 +17,7 @@ import org.luaj.vm2.LuaValue;
  * another.
  */
 public final class StringMetatable {
-    private StringMetatable() {
-    }
+    private StringMetatable() {}
 
     /** A fresh {@code string} table for one state (ours, without {@code dump}). */
     public static LuaTable newStateTable() {

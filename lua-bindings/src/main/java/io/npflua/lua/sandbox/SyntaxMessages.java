@@ -13,14 +13,44 @@ final class SyntaxMessages {
     // read from the jar's constant pool with javap, not from LuaJ's later sources.
     private static final int FIRST_RESERVED = 257;
     private static final String[] TOKENS = {
-            "and", "break", "do", "else", "elseif", "end", "false", "for", "function", "goto", "if", "in", "local",
-            "nil", "not", "or", "repeat", "return", "then", "true", "until", "while",
-            "..", "...", "==", ">=", "<=", "~=", "::", "<eof>", "<number>", "<name>", "<string>"};
+        "and",
+        "break",
+        "do",
+        "else",
+        "elseif",
+        "end",
+        "false",
+        "for",
+        "function",
+        "goto",
+        "if",
+        "in",
+        "local",
+        "nil",
+        "not",
+        "or",
+        "repeat",
+        "return",
+        "then",
+        "true",
+        "until",
+        "while",
+        "..",
+        "...",
+        "==",
+        ">=",
+        "<=",
+        "~=",
+        "::",
+        "<eof>",
+        "<number>",
+        "<name>",
+        "<string>"
+    };
     private static final Pattern UNEXPECTED = Pattern.compile("unexpected symbol (\\d+) \\(.\\)", Pattern.DOTALL);
     private static final Pattern QUOTED_CLASS = Pattern.compile("'<(eos|eof|name|number|string)>' expected");
 
-    private SyntaxMessages() {
-    }
+    private SyntaxMessages() {}
 
     /** {@code message} with LuaJ's token codes and quoted token classes in Lua's words; other text unchanged. */
     static String luaWording(String message) {

@@ -45,7 +45,9 @@ public final class ThrottledErrorListener implements ScriptErrorListener {
             return;
         }
         long suppressed = w.suppressed.getAndSet(0);
-        delegate.onError(scriptName, outcome, suppressed == 0 ? message
-                : message + " (" + suppressed + " similar reports suppressed)");
+        delegate.onError(
+                scriptName,
+                outcome,
+                suppressed == 0 ? message : message + " (" + suppressed + " similar reports suppressed)");
     }
 }

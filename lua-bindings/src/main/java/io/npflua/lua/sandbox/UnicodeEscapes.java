@@ -10,8 +10,7 @@ import java.nio.charset.StandardCharsets;
  * where they are, so error positions do not move. An escape that is not well formed is left alone.
  */
 final class UnicodeEscapes {
-    private UnicodeEscapes() {
-    }
+    private UnicodeEscapes() {}
 
     /** {@code source} with every well-formed {@code &#92;u{XXX}} of a short string rewritten; the same array if none. */
     static byte[] rewrite(byte[] source) {

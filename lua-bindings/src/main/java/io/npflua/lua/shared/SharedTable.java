@@ -172,8 +172,8 @@ public final class SharedTable {
             if (old == null) {
                 entries.decrementAndGet();
             }
-            throw new SharedTableException("shared table '" + name + "' would exceed "
-                    + SharedTables.MAX_TABLE_BYTES + " bytes of keys and strings");
+            throw new SharedTableException("shared table '" + name + "' would exceed " + SharedTables.MAX_TABLE_BYTES
+                    + " bytes of keys and strings");
         }
     }
 

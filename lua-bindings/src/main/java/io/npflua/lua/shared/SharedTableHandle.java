@@ -1,6 +1,7 @@
 package io.npflua.lua.shared;
 
 import io.npflua.lua.string.CanonicalStrings;
+import java.nio.charset.StandardCharsets;
 import org.luaj.vm2.LuaError;
 import org.luaj.vm2.LuaString;
 import org.luaj.vm2.LuaTable;
@@ -8,8 +9,6 @@ import org.luaj.vm2.LuaUserdata;
 import org.luaj.vm2.LuaValue;
 import org.luaj.vm2.Varargs;
 import org.luaj.vm2.lib.VarArgFunction;
-
-import java.nio.charset.StandardCharsets;
 
 /**
  * A state's handle on a {@link SharedTable}: {@code t[k]}, {@code t[k] = v}, {@code t[k] = nil}, {@code #t},
@@ -129,8 +128,8 @@ final class SharedTableHandle extends LuaUserdata {
                 s.copyInto(0, copy, 0, copy.length);
                 table.put(k, copy, ttlNs);
             }
-            default -> throw new LuaError(table + ": values must be strings, numbers or booleans, got "
-                    + value.typename());
+            default ->
+                throw new LuaError(table + ": values must be strings, numbers or booleans, got " + value.typename());
         }
     }
 

@@ -1,9 +1,7 @@
 package io.npflua.lua.string;
 
 import io.npflua.lua.core.SizeLimitError;
-
 import java.util.Arrays;
-
 import org.luaj.vm2.LuaError;
 import org.luaj.vm2.LuaString;
 
@@ -32,7 +30,8 @@ final class ByteBuilder {
         long need = (long) length + extra;
         if (need > bytes.length) {
             checkSize(need);
-            bytes = Arrays.copyOf(bytes, (int) Math.min(LuaStrings.MAX_STRING_BYTES, Math.max(need, bytes.length * 2L)));
+            bytes = Arrays.copyOf(
+                    bytes, (int) Math.min(LuaStrings.MAX_STRING_BYTES, Math.max(need, bytes.length * 2L)));
         }
     }
 

@@ -1,7 +1,6 @@
 package io.npflua.lua.string;
 
 import java.util.concurrent.ConcurrentHashMap;
-
 import org.luaj.vm2.LuaString;
 import org.luaj.vm2.LuaTable;
 import org.luaj.vm2.LuaValue;
@@ -25,10 +24,10 @@ import org.luaj.vm2.Varargs;
 public final class CanonicalStrings {
     /** Longer names are left alone: library names are short, and LuaString compares long ones by hash first. */
     private static final int MAX_LENGTH = 40;
+
     private static final ConcurrentHashMap<LuaString, LuaString> CANONICAL = new ConcurrentHashMap<>();
 
-    private CanonicalStrings() {
-    }
+    private CanonicalStrings() {}
 
     /** The canonical instance of {@code name}, registering it when it is the first. */
     public static LuaString of(String name) {

@@ -13,8 +13,7 @@ final class LuaArgs {
     /** 2^63 as a double: the first double above every int64. */
     static final double TWO_POW_63 = 9.223372036854775808E18;
 
-    private LuaArgs() {
-    }
+    private LuaArgs() {}
 
     static LuaError argError(int arg, String fname, String msg) {
         return new LuaError("bad argument #" + arg + " to '" + fname + "' (" + msg + ")");

@@ -1,10 +1,9 @@
 package io.npflua.lua.string;
 
-import java.util.Locale;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.math.RoundingMode;
-
+import java.util.Locale;
 import org.luaj.vm2.LuaString;
 
 /**
@@ -17,8 +16,7 @@ import org.luaj.vm2.LuaString;
  * prints floats ({@code 0.1}, {@code 1e+100}, {@code inf}, {@code -nan}).
  */
 public final class LuaNumbers {
-    private LuaNumbers() {
-    }
+    private LuaNumbers() {}
 
     /** Lua's {@code tostring} of a number in LuaJ's number model. */
     public static String toJavaString(double d) {

@@ -36,8 +36,7 @@ public final class LuaStrings {
         SHARED_METATABLE = meta.freeze();
     }
 
-    private LuaStrings() {
-    }
+    private LuaStrings() {}
 
     /** A fresh, mutable {@code string} table for one state, holding our (shared, stateless) functions. */
     public static LuaTable newStringTable() {

@@ -10,8 +10,7 @@ import org.luaj.vm2.Varargs;
  * {@link PatternMatcher}: the same code serves Lua strings and data objects.
  */
 final class PatternCalls {
-    private PatternCalls() {
-    }
+    private PatternCalls() {}
 
     /**
      * {@code string.find} ({@code find == true}) or {@code string.match}; {@code init} is the raw Lua argument.

@@ -1,18 +1,17 @@
 package io.npflua.lua.string;
 
+import io.npflua.lua.core.InstructionBudget;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.util.Arrays;
-import org.luaj.vm2.Varargs;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-
-import io.npflua.lua.core.InstructionBudget;
 import org.luaj.vm2.LuaError;
 import org.luaj.vm2.LuaInteger;
 import org.luaj.vm2.LuaString;
 import org.luaj.vm2.LuaValue;
+import org.luaj.vm2.Varargs;
 
 /**
  * The Lua 5.4 pattern matcher, written from the reference manual's semantics (§6.4.1), over a subject that is
@@ -93,6 +92,7 @@ final class PatternMatcher {
     private long segmentBase;
     /** A segment subject short enough to be copied into {@link #copied} (see {@link #ensureArray}). */
     private boolean copyable;
+
     int subjectLength;
 
     // Pattern: bytes [patternStart, patternEnd) of pattern[].
@@ -105,6 +105,7 @@ final class PatternMatcher {
     private int matchStart;
     /** Literal prefix: pattern[matchStart, matchStart + prefixPatternLength) encodes prefix[0, prefixLength). */
     private byte[] prefix;
+
     private int prefixLength;
     private int prefixPatternLength;
     /**
@@ -118,6 +119,7 @@ final class PatternMatcher {
      * few times (a one-off pattern) is interpreted, a hot one gets its map; building it is charged to the budget.
      */
     private long[] setBits;
+
     private byte[] setState;
     private static final int SET_USES_BEFORE_MAP = 16;
     /** classEnds[p - patternStart]: the end of the single-character class at p, once computed (0 = not yet). */
@@ -138,6 +140,7 @@ final class PatternMatcher {
         int[] classEnds = new int[0];
         /** The parsed form, once the pattern has been used {@link #USES_BEFORE_PROGRAM} times (null if none). */
         PatternProgram program;
+
         int uses;
         long prefixWord;
         long prefixMask;
@@ -151,6 +154,7 @@ final class PatternMatcher {
     private Compiled current;
     /** The first up to 8 prefix bytes as a little-endian word, and the mask of those bytes. */
     private long prefixWord;
+
     private long prefixMask;
 
     /**
@@ -158,6 +162,7 @@ final class PatternMatcher {
      * filter that uses a few patterns per packet compiles each once per thread and allocates nothing afterwards.
      */
     private final Compiled[] cache = {new Compiled(), new Compiled(), new Compiled(), new Compiled()};
+
     private int cacheNext;
 
     int level;
@@ -166,8 +171,7 @@ final class PatternMatcher {
     private int depth;
     private int steps;
 
-    private PatternMatcher() {
-    }
+    private PatternMatcher() {}
 
     /** The calling thread's matcher, or a fresh one if it is in use further up the stack. Release with {@link #release()}. */
     static PatternMatcher acquire() {
@@ -282,8 +286,13 @@ final class PatternMatcher {
             cacheNext = (cacheNext + 1) & (cache.length - 1);
             compile(c, p, honourAnchor);
         } else if (c.uses < USES_BEFORE_PROGRAM && ++c.uses == USES_BEFORE_PROGRAM) {
-            c.program = PatternProgram.compile(pattern, c.matchStart + c.prefixPatternLength, patternEnd, p.m_length,
-                    this::classEndOrMinusOne, this::singleClassMatches);
+            c.program = PatternProgram.compile(
+                    pattern,
+                    c.matchStart + c.prefixPatternLength,
+                    patternEnd,
+                    p.m_length,
+                    this::classEndOrMinusOne,
+                    this::singleClassMatches);
             countSteps(p.m_length * 8);
         }
         current = c;
@@ -339,8 +348,7 @@ final class PatternMatcher {
                 case '^', '$', '*', '+', '?', '.', '(', '[', '%', '-' -> {
                     return false;
                 }
-                default -> {
-                }
+                default -> {}
             }
         }
         return true;
@@ -365,8 +373,7 @@ final class PatternMatcher {
                         c = -1;
                     }
                 }
-                default -> {
-                }
+                default -> {}
             }
             if (c < 0) {
                 break;
@@ -455,7 +462,9 @@ final class PatternMatcher {
                     y &= zeroBytes((long) LONG_LE.get(a, base + i + 9) ^ second8);
                 }
                 if ((x | y) != 0) {
-                    int p = x != 0 ? i + (Long.numberOfTrailingZeros(x) >>> 3) : i + 8 + (Long.numberOfTrailingZeros(y) >>> 3);
+                    int p = x != 0
+                            ? i + (Long.numberOfTrailingZeros(x) >>> 3)
+                            : i + 8 + (Long.numberOfTrailingZeros(y) >>> 3);
                     return p <= last ? p : -1;
                 }
             }
@@ -486,7 +495,9 @@ final class PatternMatcher {
                     y &= zeroBytes(seg.get(SEGMENT_LONG_LE, base + i + 9) ^ second8);
                 }
                 if ((x | y) != 0) {
-                    int p = x != 0 ? i + (Long.numberOfTrailingZeros(x) >>> 3) : i + 8 + (Long.numberOfTrailingZeros(y) >>> 3);
+                    int p = x != 0
+                            ? i + (Long.numberOfTrailingZeros(x) >>> 3)
+                            : i + 8 + (Long.numberOfTrailingZeros(y) >>> 3);
                     return p <= last ? p : -1;
                 }
             }
@@ -519,7 +530,9 @@ final class PatternMatcher {
     private boolean regionMatches(int i, int k) {
         int j = 0;
         if (i + 8 <= subjectLength && k <= prefixLength) {
-            long w = array != null ? (long) LONG_LE.get(array, arrayBase + i) : segment.get(SEGMENT_LONG_LE, segmentBase + i);
+            long w = array != null
+                    ? (long) LONG_LE.get(array, arrayBase + i)
+                    : segment.get(SEGMENT_LONG_LE, segmentBase + i);
             if (((w ^ prefixWord) & prefixMask) != 0) {
                 return false;
             }
@@ -883,8 +896,7 @@ final class PatternMatcher {
                         }
                     }
                 }
-                default -> {
-                }
+                default -> {}
             }
             // A single-character class, possibly followed by a quantifier.
             int ep = classEnd(p);
@@ -919,8 +931,7 @@ final class PatternMatcher {
                         result = minExpand(s, p, ep);
                         break loop;
                     }
-                    default -> {
-                    }
+                    default -> {}
                 }
             }
             if (!m) {
@@ -1085,7 +1096,8 @@ final class PatternMatcher {
             // from every packet (a banner's version) then pays a compare, not LuaJ's hash and cache probe.
             int from = arrayBase + start;
             LuaString r = lastShort;
-            if (r != null && r.m_length == len
+            if (r != null
+                    && r.m_length == len
                     && Arrays.equals(r.m_bytes, r.m_offset, r.m_offset + len, array, from, from + len)) {
                 return r;
             }
@@ -1098,6 +1110,7 @@ final class PatternMatcher {
 
     /** Longest string that LuaJ's short-string cache may return without allocating (its RECENT_STRINGS_MAX_LENGTH). */
     private static final int SHORT_STRING = 32;
+
     private final byte[] scratch = new byte[SHORT_STRING];
     /** The last short string {@link #substring} returned (Lua strings are values: handing it out again is safe). */
     private LuaString lastShort;

@@ -77,8 +77,8 @@ final class PatternProgram {
      * or null if the pattern must be interpreted. {@code classEnd} gives the end of the class at a position, or -1
      * if it is malformed; {@code test} decides membership. Allocates the program only.
      */
-    static PatternProgram compile(byte[] pattern, int from, int end, int patternLength,
-            IntUnaryOperator classEnd, ClassTest test) {
+    static PatternProgram compile(
+            byte[] pattern, int from, int end, int patternLength, IntUnaryOperator classEnd, ClassTest test) {
         if (patternLength > MAX_PATTERN_LENGTH) {
             return null;
         }
@@ -150,8 +150,7 @@ final class PatternProgram {
                     case '+' -> q = PLUS;
                     case '?' -> q = OPTIONAL;
                     case '-' -> q = LAZY;
-                    default -> {
-                    }
+                    default -> {}
                 }
             }
             op[n] = q;
@@ -166,8 +165,8 @@ final class PatternProgram {
                 op[i] = op[i] == STAR ? STAR_POSSESSIVE : PLUS_POSSESSIVE;
             }
         }
-        return new PatternProgram(Arrays.copyOf(op, n), Arrays.copyOf(arg, n),
-                Arrays.copyOf(member, 256 * setCount), captures);
+        return new PatternProgram(
+                Arrays.copyOf(op, n), Arrays.copyOf(arg, n), Arrays.copyOf(member, 256 * setCount), captures);
     }
 
     /** True if no shorter run of the repetition at item {@code i} than the longest could be followed by a match. */

@@ -2,7 +2,6 @@ package io.npflua.lua.string;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-
 import org.luaj.vm2.LuaInteger;
 import org.luaj.vm2.LuaString;
 import org.luaj.vm2.LuaValue;
@@ -20,8 +19,7 @@ import org.luaj.vm2.lib.VarArgFunction;
  * error before any byte is read.
  */
 public final class SegmentStrings {
-    private SegmentStrings() {
-    }
+    private SegmentStrings() {}
 
     /** {@code d:find(pattern [, init [, plain]])}. Allocates only the returned values. */
     public static Varargs find(SegmentBytes self, Varargs args) {

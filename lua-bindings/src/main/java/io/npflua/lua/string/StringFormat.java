@@ -1,8 +1,8 @@
 package io.npflua.lua.string;
 
+import io.npflua.lua.core.InstructionBudget;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
-import io.npflua.lua.core.InstructionBudget;
 import org.luaj.vm2.LuaError;
 import org.luaj.vm2.LuaString;
 import org.luaj.vm2.LuaValue;
@@ -17,13 +17,18 @@ final class StringFormat {
     /** Lua 5.4's MAX_FORMAT (32) minus its margin: a conversion spec of 22 or more characters is refused. */
     private static final int MAX_SPEC = 22;
 
-    private StringFormat() {
-    }
+    private StringFormat() {}
 
     /** A parsed conversion: flags, width, precision (-1 when absent) and the conversion letter. */
-    private record Spec(String form, boolean left, boolean plus, boolean space, boolean alt, boolean zero,
-                        int width, int precision) {
-    }
+    private record Spec(
+            String form,
+            boolean left,
+            boolean plus,
+            boolean space,
+            boolean alt,
+            boolean zero,
+            int width,
+            int precision) {}
 
     static LuaString format(Varargs args) {
         LuaString fmt = LuaArgs.checkString(args, 1, NAME);
@@ -52,8 +57,7 @@ final class StringFormat {
             }
             int conv = i < end ? f[i] & 0xff : -1;
             int specLen = i - specStart + 1;
-            String form = "%" + new String(f, specStart, Math.min(i + 1, end) - specStart,
-                    StandardCharsets.ISO_8859_1);
+            String form = "%" + new String(f, specStart, Math.min(i + 1, end) - specStart, StandardCharsets.ISO_8859_1);
             if (specLen >= MAX_SPEC) {
                 throw new LuaError("invalid format (too long)");
             }

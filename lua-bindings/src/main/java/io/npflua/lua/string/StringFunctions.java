@@ -15,12 +15,25 @@ import org.luaj.vm2.lib.VarArgFunction;
  */
 final class StringFunctions {
     static final String[] NAMES = {
-        "byte", "char", "find", "format", "gmatch", "gsub", "len", "lower", "match", "rep", "reverse", "sub",
-        "upper", "pack", "packsize", "unpack",
+        "byte",
+        "char",
+        "find",
+        "format",
+        "gmatch",
+        "gsub",
+        "len",
+        "lower",
+        "match",
+        "rep",
+        "reverse",
+        "sub",
+        "upper",
+        "pack",
+        "packsize",
+        "unpack",
     };
 
-    private StringFunctions() {
-    }
+    private StringFunctions() {}
 
     /** A new table holding every function (the same function objects each time). */
     static void fill(LuaTable t) {
@@ -81,15 +94,25 @@ final class StringFunctions {
             return switch (op) {
                 case OP_BYTE -> byteOf(args);
                 case OP_CHAR -> charOf(args);
-                case OP_FIND -> findOrMatch(LuaArgs.checkString(args, 1, name), LuaArgs.checkString(args, 2, name),
-                        LuaArgs.optInteger(args, 3, name, 1), args.toboolean(4), true);
+                case OP_FIND ->
+                    findOrMatch(
+                            LuaArgs.checkString(args, 1, name),
+                            LuaArgs.checkString(args, 2, name),
+                            LuaArgs.optInteger(args, 3, name, 1),
+                            args.toboolean(4),
+                            true);
                 case OP_FORMAT -> StringFormat.format(args);
                 case OP_GMATCH -> gmatch(args);
                 case OP_GSUB -> gsub(args);
                 case OP_LEN -> LuaInteger.valueOf(LuaArgs.checkString(args, 1, name).m_length);
                 case OP_LOWER -> mapCase(LuaArgs.checkString(args, 1, name), false);
-                case OP_MATCH -> findOrMatch(LuaArgs.checkString(args, 1, name), LuaArgs.checkString(args, 2, name),
-                        LuaArgs.optInteger(args, 3, name, 1), false, false);
+                case OP_MATCH ->
+                    findOrMatch(
+                            LuaArgs.checkString(args, 1, name),
+                            LuaArgs.checkString(args, 2, name),
+                            LuaArgs.optInteger(args, 3, name, 1),
+                            false,
+                            false);
                 case OP_REP -> StringFunctions.rep(args);
                 case OP_REVERSE -> StringFunctions.reverse(LuaArgs.checkString(args, 1, name));
                 case OP_SUB -> StringFunctions.sub(args);

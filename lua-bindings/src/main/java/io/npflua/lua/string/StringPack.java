@@ -2,7 +2,6 @@ package io.npflua.lua.string;
 
 import java.util.ArrayList;
 import java.util.List;
-
 import org.luaj.vm2.LuaError;
 import org.luaj.vm2.LuaInteger;
 import org.luaj.vm2.LuaString;
@@ -21,7 +20,18 @@ final class StringPack {
     private static final int NATIVE_ALIGN = 8;
     private static final int MAX_INT_SIZE = 16;
 
-    private enum Kind { INT, UINT, FLOAT, DOUBLE, CHAR, STRING, ZSTR, PADDING, PADALIGN, NOP }
+    private enum Kind {
+        INT,
+        UINT,
+        FLOAT,
+        DOUBLE,
+        CHAR,
+        STRING,
+        ZSTR,
+        PADDING,
+        PADALIGN,
+        NOP
+    }
 
     /** Parser state over one format string. */
     private static final class Format {
@@ -76,17 +86,50 @@ final class StringPack {
             optChar = opt;
             size = 0;
             switch (opt) {
-                case 'b' -> { size = 1; return Kind.INT; }
-                case 'B' -> { size = 1; return Kind.UINT; }
-                case 'h' -> { size = 2; return Kind.INT; }
-                case 'H' -> { size = 2; return Kind.UINT; }
-                case 'l', 'j' -> { size = 8; return Kind.INT; }
-                case 'L', 'J', 'T' -> { size = 8; return Kind.UINT; }
-                case 'f' -> { size = 4; return Kind.FLOAT; }
-                case 'n', 'd' -> { size = 8; return Kind.DOUBLE; }
-                case 'i' -> { size = intSize(4); return Kind.INT; }
-                case 'I' -> { size = intSize(4); return Kind.UINT; }
-                case 's' -> { size = intSize(8); return Kind.STRING; }
+                case 'b' -> {
+                    size = 1;
+                    return Kind.INT;
+                }
+                case 'B' -> {
+                    size = 1;
+                    return Kind.UINT;
+                }
+                case 'h' -> {
+                    size = 2;
+                    return Kind.INT;
+                }
+                case 'H' -> {
+                    size = 2;
+                    return Kind.UINT;
+                }
+                case 'l', 'j' -> {
+                    size = 8;
+                    return Kind.INT;
+                }
+                case 'L', 'J', 'T' -> {
+                    size = 8;
+                    return Kind.UINT;
+                }
+                case 'f' -> {
+                    size = 4;
+                    return Kind.FLOAT;
+                }
+                case 'n', 'd' -> {
+                    size = 8;
+                    return Kind.DOUBLE;
+                }
+                case 'i' -> {
+                    size = intSize(4);
+                    return Kind.INT;
+                }
+                case 'I' -> {
+                    size = intSize(4);
+                    return Kind.UINT;
+                }
+                case 's' -> {
+                    size = intSize(8);
+                    return Kind.STRING;
+                }
                 case 'c' -> {
                     size = number(-1);
                     if (size == -1) {
@@ -94,13 +137,31 @@ final class StringPack {
                     }
                     return Kind.CHAR;
                 }
-                case 'z' -> { return Kind.ZSTR; }
-                case 'x' -> { size = 1; return Kind.PADDING; }
-                case 'X' -> { return Kind.PADALIGN; }
-                case ' ' -> { return Kind.NOP; }
-                case '<', '=' -> { little = true; return Kind.NOP; }
-                case '>' -> { little = false; return Kind.NOP; }
-                case '!' -> { maxAlign = number(NATIVE_ALIGN); return Kind.NOP; }
+                case 'z' -> {
+                    return Kind.ZSTR;
+                }
+                case 'x' -> {
+                    size = 1;
+                    return Kind.PADDING;
+                }
+                case 'X' -> {
+                    return Kind.PADALIGN;
+                }
+                case ' ' -> {
+                    return Kind.NOP;
+                }
+                case '<', '=' -> {
+                    little = true;
+                    return Kind.NOP;
+                }
+                case '>' -> {
+                    little = false;
+                    return Kind.NOP;
+                }
+                case '!' -> {
+                    maxAlign = number(NATIVE_ALIGN);
+                    return Kind.NOP;
+                }
                 default -> throw new LuaError("invalid format option '" + (char) opt + "'");
             }
         }
@@ -132,8 +193,7 @@ final class StringPack {
         }
     }
 
-    private StringPack() {
-    }
+    private StringPack() {}
 
     static LuaString pack(Varargs args) {
         Format f = new Format(LuaArgs.checkString(args, 1, "pack"));
@@ -202,8 +262,7 @@ final class StringPack {
                     total += s.m_length + 1;
                 }
                 case PADDING -> out.append(0);
-                default -> {
-                }
+                default -> {}
             }
         }
         return out.toLuaString();
@@ -276,12 +335,14 @@ final class StringPack {
             pos += f.toAlign;
             int p = (int) pos;
             switch (f.kind) {
-                case INT, UINT -> results.add(LuaValue.valueOf(
-                        (double) unpackInt(b, base + p, f.little, f.size, f.kind == Kind.INT)));
-                case FLOAT -> results.add(LuaValue.valueOf(
-                        (double) Float.intBitsToFloat((int) unpackInt(b, base + p, f.little, 4, false))));
-                case DOUBLE -> results.add(LuaValue.valueOf(
-                        Double.longBitsToDouble(unpackInt(b, base + p, f.little, 8, false))));
+                case INT, UINT ->
+                    results.add(
+                            LuaValue.valueOf((double) unpackInt(b, base + p, f.little, f.size, f.kind == Kind.INT)));
+                case FLOAT ->
+                    results.add(LuaValue.valueOf(
+                            (double) Float.intBitsToFloat((int) unpackInt(b, base + p, f.little, 4, false))));
+                case DOUBLE ->
+                    results.add(LuaValue.valueOf(Double.longBitsToDouble(unpackInt(b, base + p, f.little, 8, false))));
                 case CHAR -> results.add(LuaString.valueOf(b, base + p, f.size));
                 case STRING -> {
                     long len = unpackInt(b, base + p, f.little, f.size, false);
@@ -302,8 +363,7 @@ final class StringPack {
                     results.add(LuaString.valueOf(b, base + p, len));
                     pos += len + 1;
                 }
-                default -> {
-                }
+                default -> {}
             }
             pos += f.size;
         }

@@ -38,8 +38,11 @@ class BudgetAgreementTest {
                     + "end return n == 5 end");
 
     private static boolean passes(String source, long budget, ExecutionModel model) throws Exception {
-        ScriptState s = ScriptState.load(ScriptOptions.of("b.lua", source).withExecutionModel(model)
-                .withCallBudget(budget).withErrorListener((n, k, m) -> { }).withCallTimeLimitNanos(0)
+        ScriptState s = ScriptState.load(ScriptOptions.of("b.lua", source)
+                .withExecutionModel(model)
+                .withCallBudget(budget)
+                .withErrorListener((n, k, m) -> {})
+                .withCallTimeLimitNanos(0)
                 .withCallAllocationLimitBytes(0));
         return s.call(LuaValue.NIL) == CallOutcome.PASS;
     }
@@ -76,7 +79,8 @@ class BudgetAgreementTest {
             long interpreted = minimalBudget(source, ExecutionModel.INTERPRETED);
             long compiled = minimalBudget(source, ExecutionModel.COMPILED);
             long errors = source.contains("for i = 1, 5") ? 5 : 1;
-            assertTrue(compiled >= interpreted && compiled - interpreted <= 4 * errors,
+            assertTrue(
+                    compiled >= interpreted && compiled - interpreted <= 4 * errors,
                     "interpreted " + interpreted + ", compiled " + compiled + ": " + source);
         }
     }

@@ -34,8 +34,10 @@ class CompiledScriptsTest {
     private final List<String> errors = new ArrayList<>();
 
     private ScriptState load(String source, ExecutionModel model) throws ScriptLoadException {
-        return ScriptState.load(ScriptOptions.of("t.lua", source).withExecutionModel(model)
-                .withErrorListener((s, kind, msg) -> errors.add(msg)).withPrintSink((s, line) -> { }));
+        return ScriptState.load(ScriptOptions.of("t.lua", source)
+                .withExecutionModel(model)
+                .withErrorListener((s, kind, msg) -> errors.add(msg))
+                .withPrintSink((s, line) -> {}));
     }
 
     private static CallOutcome run(ScriptState s, String payload) {
@@ -54,7 +56,9 @@ class CompiledScriptsTest {
     }
 
     private static int inPlaceSites(ScriptState s) {
-        return s.functions().stream().mapToInt(LuaCompiler.FunctionReport::inPlaceSites).sum();
+        return s.functions().stream()
+                .mapToInt(LuaCompiler.FunctionReport::inPlaceSites)
+                .sum();
     }
 
     @Test
@@ -63,8 +67,12 @@ class CompiledScriptsTest {
         assertTrue(compiled.functions().stream().allMatch(LuaCompiler.FunctionReport::compiled));
         assertEquals(1, inPlaceSites(compiled), "tostring(pkt) feeds only :match: matched in place");
         ScriptState interpreted = load(ssh(), ExecutionModel.INTERPRETED);
-        for (String payload : List.of("SSH-2.0-OpenSSH_6.4\r\n", "SSH-2.0-OpenSSH_9.6\r\n", "GET / HTTP/1.1\r\n",
-                "xx SSH-1.99-OpenSSH_6.4 yy", "")) {
+        for (String payload : List.of(
+                "SSH-2.0-OpenSSH_6.4\r\n",
+                "SSH-2.0-OpenSSH_9.6\r\n",
+                "GET / HTTP/1.1\r\n",
+                "xx SSH-1.99-OpenSSH_6.4 yy",
+                "")) {
             assertEquals(run(interpreted, payload), run(compiled, payload), payload);
         }
         assertEquals(CallOutcome.BLOCK, run(compiled, "SSH-2.0-OpenSSH_6.4\r\n"));
@@ -103,7 +111,8 @@ class CompiledScriptsTest {
                 result = count(100000, 0) == 100000 and callable(100000) == 'done'
                 function filter(pkt) return result end
                 """;
-        ScriptState s = ScriptState.load(ScriptOptions.of("t.lua", source).withExecutionModel(ExecutionModel.COMPILED)
+        ScriptState s = ScriptState.load(ScriptOptions.of("t.lua", source)
+                .withExecutionModel(ExecutionModel.COMPILED)
                 .withLoadBudget(50_000_000));
         assertEquals(CallOutcome.PASS, s.call(LuaValue.NIL));
     }
@@ -112,8 +121,11 @@ class CompiledScriptsTest {
     void shouldReportEveryFunctionAndKeepTheInterpreterWhenAsked() throws Exception {
         String source = "local function a() return function() return 1 end end\nfunction filter(p) return a()() end";
         ScriptState compiled = load(source, ExecutionModel.COMPILED);
-        assertEquals(List.of("main chunk", "t.lua:1", "t.lua:1", "t.lua:2"),
-                compiled.functions().stream().map(LuaCompiler.FunctionReport::function).toList());
+        assertEquals(
+                List.of("main chunk", "t.lua:1", "t.lua:1", "t.lua:2"),
+                compiled.functions().stream()
+                        .map(LuaCompiler.FunctionReport::function)
+                        .toList());
         assertTrue(compiled.functions().stream().allMatch(f -> f.compiled() && f.bytes() > 0));
         ScriptState interpreted = load(source, ExecutionModel.INTERPRETED);
         assertFalse(interpreted.functions().get(0).compiled());

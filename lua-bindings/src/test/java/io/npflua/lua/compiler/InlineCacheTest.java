@@ -76,19 +76,32 @@ class InlineCacheTest {
             """;
 
     private static final List<String> EXPECTED = List.of(
-            "alt\t1\t6", "alt\t1\t6", "alt\t1\t6",
-            "edit\t1\t1", "edit\t2\tnil", "edit\t3\tnil",
+            "alt\t1\t6",
+            "alt\t1\t6",
+            "alt\t1\t6",
+            "edit\t1\t1",
+            "edit\t2\tnil",
+            "edit\t3\tnil",
             "recompiled\tnil",
-            "kind\tfunction\tnumber", "kind\tfunction\tnumber",
-            "set\t41\t41", "set\t42\t42", "set\t43\t43", "set nil\tfalse",
+            "kind\tfunction\tnumber",
+            "kind\tfunction\tnumber",
+            "set\t41\t41",
+            "set\t42\t42",
+            "set\t43\t43",
+            "set nil\tfalse",
             "table\tplain",
-            "weak\t8", "weak\t8",
-            "plain\t1286", "plain\tedited\tnil",
-            "live\t8", "expired\tnil", "live\t8");
+            "weak\t8",
+            "weak\t8",
+            "plain\t1286",
+            "plain\tedited\tnil",
+            "live\t8",
+            "expired\tnil",
+            "live\t8");
 
     private static List<String> run(ExecutionModel model) throws ScriptLoadException {
         List<String> lines = new ArrayList<>();
-        ScriptState s = ScriptState.load(ScriptOptions.of("cache.lua", SCRIPT).withExecutionModel(model)
+        ScriptState s = ScriptState.load(ScriptOptions.of("cache.lua", SCRIPT)
+                .withExecutionModel(model)
                 .withErrorListener((state, kind, msg) -> lines.add("error " + msg))
                 .withPrintSink((state, line) -> lines.add(line)));
         byte[] frame = {9, 8, 7, 6};
@@ -112,6 +125,7 @@ class InlineCacheTest {
     void shouldGiveTheInterpretersAnswerAtEverySite() throws Exception {
         List<String> interpreted = run(ExecutionModel.INTERPRETED);
         assertEquals(interpreted, run(ExecutionModel.COMPILED));
-        assertEquals(String.join("\n", EXPECTED), String.join("\n", interpreted).replace("plain edited", "plain\tedited"));
+        assertEquals(
+                String.join("\n", EXPECTED), String.join("\n", interpreted).replace("plain edited", "plain\tedited"));
     }
 }

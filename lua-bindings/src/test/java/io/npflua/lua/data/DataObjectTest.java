@@ -9,7 +9,6 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.function.Function;
 import java.util.stream.Stream;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -94,8 +93,8 @@ class DataObjectTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("memories")
-    void shouldWriteMaskedToTheFieldWidthWithoutTouchingNeighbours(String kind,
-                                                                   Function<byte[], MemorySegment> memory) {
+    void shouldWriteMaskedToTheFieldWidthWithoutTouchingNeighbours(
+            String kind, Function<byte[], MemorySegment> memory) {
         Globals g = withBytes(memory, new byte[13]);
         lua(g, """
                 d:layout{a = {0, 3}, b = {3, 7}, c = {10, 6}, w = {16, 16}, x = {36, 64}, le = {16, 12, 'n', 'l'},
@@ -120,8 +119,8 @@ class DataObjectTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("memories")
-    void shouldReadNilForFieldsPartlyOutsideTheObjectExactToTheBit(String kind,
-                                                                  Function<byte[], MemorySegment> memory) {
+    void shouldReadNilForFieldsPartlyOutsideTheObjectExactToTheBit(
+            String kind, Function<byte[], MemorySegment> memory) {
         Globals g = withBytes(memory, new byte[] {(byte) 0xFF, (byte) 0xFF});
         lua(g, """
                 d:layout{last = {15, 1}, past = {16, 1}, straddle = {9, 8}, inside = {9, 7}, neg = {-1, 4},
@@ -177,8 +176,8 @@ class DataObjectTest {
                 assert(data.new(true) == nil and data.new() == nil and data.new(print) == nil)
                 assert(data.new(2.7) and #data.new(2.7) == 2)
                 """);
-        LuaError e = org.junit.jupiter.api.Assertions.assertThrows(LuaError.class,
-                () -> LuaStates.run(g, "return data.new(2^40)"));
+        LuaError e = org.junit.jupiter.api.Assertions.assertThrows(
+                LuaError.class, () -> LuaStates.run(g, "return data.new(2^40)"));
         assertTrue(e.getMessage().contains("exceed the limit"), e.getMessage());
     }
 
@@ -241,8 +240,8 @@ class DataObjectTest {
                 end
                 assert(data.layout(5) == nil)
                 """);
-        LuaError e = org.junit.jupiter.api.Assertions.assertThrows(LuaError.class,
-                () -> LuaStates.run(g, "data.layout{bad = 3}"));
+        LuaError e = org.junit.jupiter.api.Assertions.assertThrows(
+                LuaError.class, () -> LuaStates.run(g, "data.layout{bad = 3}"));
         assertTrue(e.getMessage().contains("layout entry 'bad' must be a table"), e.getMessage());
     }
 
@@ -262,8 +261,8 @@ class DataObjectTest {
     @Test
     void shouldRaiseClearErrorsForBadFieldValues() {
         Globals g = LuaStates.withData();
-        LuaError e = org.junit.jupiter.api.Assertions.assertThrows(LuaError.class,
-                () -> LuaStates.run(g, "local d = data.new(1):layout{v = {0, 8}}; d.v = {}"));
+        LuaError e = org.junit.jupiter.api.Assertions.assertThrows(
+                LuaError.class, () -> LuaStates.run(g, "local d = data.new(1):layout{v = {0, 8}}; d.v = {}"));
         assertTrue(e.getMessage().contains("field 'v' is a number field; got a table"), e.getMessage());
         lua(g, "local d = data.new(1):layout{v = {0, 8}}; d.v = '12'; assert(d.v == 12)");
     }

@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 import org.luaj.vm2.Globals;
@@ -47,8 +46,11 @@ class DocsExamplesTest {
         }
         PacketData pkt = new PacketData();
         for (int i = 0; i < 2; i++) {
-            pkt.bind(MemorySegment.ofArray(LuaStates.hex(PacketDataTest.VLAN_TCP)), 0,
-                    PacketDataTest.VLAN_TCP.length() / 2, true);
+            pkt.bind(
+                    MemorySegment.ofArray(LuaStates.hex(PacketDataTest.VLAN_TCP)),
+                    0,
+                    PacketDataTest.VLAN_TCP.length() / 2,
+                    true);
             try {
                 assertTrue(filter.call(pkt).toboolean(), "filter verdict of the example at line " + line);
             } finally {

@@ -1,12 +1,11 @@
 package io.npflua.lua.data;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.SplittableRandom;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import org.junit.jupiter.api.Test;
 
 class InternetChecksumTest {
     @Test
@@ -43,8 +42,9 @@ class InternetChecksumTest {
 
     @Test
     void shouldGiveZeroOverARegionHoldingItsOwnChecksum() {
-        byte[] header = {0x45, 0, 0, 0x54, 0x12, 0x34, 0x40, 0, 0x40, 0x01, 0, 0, (byte) 198, 18, 0, 1, (byte) 198,
-            18, 1, 1};
+        byte[] header = {
+            0x45, 0, 0, 0x54, 0x12, 0x34, 0x40, 0, 0x40, 0x01, 0, 0, (byte) 198, 18, 0, 1, (byte) 198, 18, 1, 1
+        };
         MemorySegment s = MemorySegment.ofArray(header);
         int sum = InternetChecksum.checksum(s, 0, 20);
         header[10] = (byte) (sum >>> 8);

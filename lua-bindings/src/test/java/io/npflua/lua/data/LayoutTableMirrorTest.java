@@ -3,7 +3,6 @@ package io.npflua.lua.data;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.SplittableRandom;
-
 import org.junit.jupiter.api.Test;
 import org.luaj.vm2.LuaString;
 import org.luaj.vm2.LuaTable;
@@ -51,7 +50,8 @@ class LayoutTableMirrorTest {
                     }
                     default -> {
                         // reads, many of them: they are what builds and rebuilds the mirror
-                        LuaString probe = LuaString.valueOf(names[rnd.nextInt(names.length)].tojstring().getBytes());
+                        LuaString probe = LuaString.valueOf(
+                                names[rnd.nextInt(names.length)].tojstring().getBytes());
                         assertEquals(plain.rawget(probe), mirrored.rawget(probe), "seed " + seed + " step " + step);
                         assertEquals(plain.get(probe), mirrored.get(probe), "seed " + seed + " step " + step);
                     }

@@ -1,15 +1,13 @@
 package io.npflua.lua.data;
 
 import java.util.HexFormat;
-
 import org.luaj.vm2.Globals;
 import org.luaj.vm2.LuaValue;
 import org.luaj.vm2.lib.jse.JsePlatform;
 
 /** Test states: plain LuaJ globals with the data module installed, and frames from hex. */
 final class LuaStates {
-    private LuaStates() {
-    }
+    private LuaStates() {}
 
     /** JsePlatform.standardGlobals() plus {@code data} (global and {@code package.loaded}). */
     static Globals withData() {

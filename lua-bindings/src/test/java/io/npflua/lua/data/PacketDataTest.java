@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.luaj.vm2.Globals;
@@ -31,8 +30,8 @@ class PacketDataTest {
             + "10db8000000000000000000000002110001040000000000350035000d602368656c6c6f";
     static final String V6_ICMP = "02000000000202000000000186dd60000000000c3a4020010db800000000000000000000000120010d"
             + "b8000000000000000000000002800045630007000970696e67";
-    static final String V4_ICMP = "020000000002020000000001080045000020000100004001eeb4c6120001c61200020800191f000700"
-            + "0970696e67";
+    static final String V4_ICMP =
+            "020000000002020000000001080045000020000100004001eeb4c6120001c61200020800191f000700" + "0970696e67";
     static final String V6_TCP = "02000000000202000000000186dd60000000001f064020010db800000000000000000000000120010db"
             + "800000000000000000000000201bbc3500000000000000000501020009cee00007878787878787878787878";
     /** 44-byte frame padded to Ethernet's 60-byte minimum with zeros. */
@@ -109,8 +108,10 @@ class PacketDataTest {
         assertEquals(0, r.arg(4).toint(), "#segment after the call");
         assertEquals(64, r.arg(5).toint(), "the copy stays valid");
         assertEquals(frame.byteSize() - 16, r.arg(6).toint());
-        for (String expr : new String[] {"tostring(kept)", "tostring(ip)", "kept:ip()", "ip:segment(0)",
-                                         "seg:sub(1)", "pld:find('SSH')", "kept:layout{}", "kept:copy()"}) {
+        for (String expr : new String[] {
+            "tostring(kept)", "tostring(ip)", "kept:ip()", "ip:segment(0)",
+            "seg:sub(1)", "pld:find('SSH')", "kept:layout{}", "kept:copy()"
+        }) {
             LuaError e = assertThrows(LuaError.class, () -> LuaStates.run(g, "return " + expr), expr);
             assertTrue(e.getMessage().contains(DataObject.EXPIRED), expr + ": " + e.getMessage());
         }
@@ -261,7 +262,9 @@ class PacketDataTest {
         Globals g = LuaStates.withData();
         LuaStates.run(g, "function f(pkt) return pkt:payload() and tostring(pkt:payload()) end");
         PacketData pkt = new PacketData();
-        assertEquals("ab", call(g.get("f"), pkt, nativeFrame(SHORT_UDP_PADDED), false).tojstring(),
+        assertEquals(
+                "ab",
+                call(g.get("f"), pkt, nativeFrame(SHORT_UDP_PADDED), false).tojstring(),
                 "Ethernet padding is not payload");
         MemorySegment lying = nativeFrame(RTP0);
         lying.set(Field.BE16, 16 + 14 + 2, (short) 1000); // IPv4 total length beyond the frame
@@ -284,8 +287,8 @@ class PacketDataTest {
 
     @Test
     void shouldRecomputeIpv4TcpUdpIcmpAndIpv6Checksums() {
-        for (String hex : new String[] {RTP34, VLAN_TCP, QINQ_TCP, V6_HBH_UDP, V6_ICMP, V4_ICMP, V6_TCP,
-                                        SHORT_UDP_PADDED}) {
+        for (String hex :
+                new String[] {RTP34, VLAN_TCP, QINQ_TCP, V6_HBH_UDP, V6_ICMP, V4_ICMP, V6_TCP, SHORT_UDP_PADDED}) {
             byte[] expected = LuaStates.hex(hex);
             MemorySegment frame = nativeFrame(hex);
             DataObject probe = DataObject.wrap(frame, 16, expected.length);
@@ -324,9 +327,12 @@ class PacketDataTest {
         LuaStates.run(a, "data.layouts.ipv4.ttl = nil; data.layouts.udp.extra = {0, 8}");
         assertTrue(LuaStates.run(b, "return data.layouts.ipv4.ttl").isuserdata(), "other state untouched");
         LuaStates.run(a, "function f(pkt) return pkt:ip().ttl end");
-        assertEquals(64, call(a.get("f"), new PacketData(), nativeFrame(RTP0), false).toint(),
+        assertEquals(
+                64,
+                call(a.get("f"), new PacketData(), nativeFrame(RTP0), false).toint(),
                 "header views do not use the script-visible tables");
-        assertTrue(LuaStates.run(b, "return rawequal(data.layouts.vlan, data.layouts.ieee8021q)").toboolean());
+        assertTrue(LuaStates.run(b, "return rawequal(data.layouts.vlan, data.layouts.ieee8021q)")
+                .toboolean());
     }
 
     @Test

@@ -1,12 +1,12 @@
 package io.npflua.lua.sandbox;
 
-import org.junit.jupiter.api.Test;
-import org.luaj.vm2.LuaTable;
-import org.luaj.vm2.LuaValue;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import org.luaj.vm2.LuaTable;
+import org.luaj.vm2.LuaValue;
 
 /** Scripts that try to hang, exhaust or escape the sandbox: each is stopped, counted, and the state lives on. */
 class HostileScriptTest {
@@ -42,7 +42,8 @@ class HostileScriptTest {
     void shouldCutOffEndlessLoopInXpcallMessageHandler() throws Exception {
         // LuaJ runs the handler inside catch (Throwable): the exhausted budget stays at zero, so the next
         // instruction after the swallowed error aborts the call anyway.
-        ScriptState s = hostile("  xpcall(function() error('x') end, function() while true do end end)\n  return 'escaped'");
+        ScriptState s =
+                hostile("  xpcall(function() error('x') end, function() while true do end end)\n  return 'escaped'");
         assertStoppedAndAlive(s, CallOutcome.BUDGET_EXCEEDED, "exceeded (");
     }
 
@@ -82,8 +83,9 @@ class HostileScriptTest {
 
     @Test
     void shouldStopDeepRecursionThroughMetamethods() throws Exception {
-        ScriptState s = fx.load("local t = setmetatable({}, {}) getmetatable(t).__index = function(t, k) return t[k] end\n"
-                + "function filter(p) if p == 'ok' then return true end return t.x end");
+        ScriptState s =
+                fx.load("local t = setmetatable({}, {}) getmetatable(t).__index = function(t, k) return t[k] end\n"
+                        + "function filter(p) if p == 'ok' then return true end return t.x end");
         assertStoppedAndAlive(s, CallOutcome.STACK_OVERFLOW, "stack overflow");
     }
 
@@ -120,7 +122,8 @@ class HostileScriptTest {
 
     @Test
     void shouldStopTableConcatOverHugeRange() throws Exception {
-        ScriptState s = hostile("  return table.concat(setmetatable({}, {__index = function() return 'x' end}), '', 1, 2^31 - 1)");
+        ScriptState s = hostile(
+                "  return table.concat(setmetatable({}, {__index = function() return 'x' end}), '', 1, 2^31 - 1)");
         assertTrue(s.call(LuaValue.valueOf("attack")).isError(), fx.lastError());
         assertEquals(CallOutcome.PASS, s.call(LuaValue.valueOf("ok")));
     }
@@ -134,8 +137,8 @@ class HostileScriptTest {
 
     @Test
     void shouldStopHeapGrowthByManyConcatenations() throws Exception {
-        ScriptState s = hostile("  local big = ('x'):rep(8 * 1024 * 1024) local t = {}\n"
-                + "  for i = 1, 1e6 do t[i] = big .. i end");
+        ScriptState s = hostile(
+                "  local big = ('x'):rep(8 * 1024 * 1024) local t = {}\n" + "  for i = 1, 1e6 do t[i] = big .. i end");
         assertStoppedAndAlive(s, CallOutcome.BUDGET_EXCEEDED, "exceeded (");
     }
 
@@ -153,7 +156,8 @@ class HostileScriptTest {
 
     @Test
     void shouldKeepConcatenationWithinTheCapWorking() throws Exception {
-        ScriptState s = fx.load("function filter() local s = string.rep('x', 1000) local t = s .. 1 .. s return #t == 2001 end");
+        ScriptState s = fx.load(
+                "function filter() local s = string.rep('x', 1000) local t = s .. 1 .. s return #t == 2001 end");
         assertEquals(CallOutcome.PASS, s.call(LuaValue.NIL), fx.lastError());
     }
 
@@ -171,7 +175,9 @@ class HostileScriptTest {
     @Test
     void shouldRefuseRequireOfHostFilesAndLibraries() throws Exception {
         ScriptState s = fx.load("function filter(p) return require(p) end");
-        for (String name : new String[] {"os", "io", "/etc/passwd", "../x", "luajava", "debug", "org.luaj.vm2.lib.jse.LuajavaLib"}) {
+        for (String name :
+                new String[] {"os", "io", "/etc/passwd", "../x", "luajava", "debug", "org.luaj.vm2.lib.jse.LuajavaLib"
+                }) {
             CallOutcome o = s.call(LuaValue.valueOf(name));
             if (name.equals("os")) {
                 // os is the reduced table the sandbox already offers, not the host's.
@@ -221,8 +227,9 @@ class HostileScriptTest {
 
     @Test
     void shouldCapConcatenationInNestedFunctions() throws Exception {
-        ScriptState s = fx.load("local function grow(s) return s .. s end\n"
-                + "function filter(p) if p == 'ok' then return true end local s = 'x' while true do s = grow(s) end end");
+        ScriptState s = fx.load(
+                "local function grow(s) return s .. s end\n"
+                        + "function filter(p) if p == 'ok' then return true end local s = 'x' while true do s = grow(s) end end");
         assertStoppedAndAlive(s, CallOutcome.SIZE_LIMIT, "exceeds the sandbox limit");
     }
 
@@ -269,14 +276,16 @@ class HostileScriptTest {
 
     @Test
     void shouldRejectTopLevelChunkThatNeverReturns() {
-        ScriptLoadException e = assertThrows(ScriptLoadException.class,
+        ScriptLoadException e = assertThrows(
+                ScriptLoadException.class,
                 () -> fx.load("function filter() return true end\nlocal i = 0\nwhile true do i = i + 1 end"));
         assertTrue(e.getMessage().contains("top-level chunk did not finish"), e.getMessage());
     }
 
     @Test
     void shouldRejectTopLevelChunkThatRecursesForever() {
-        ScriptLoadException e = assertThrows(ScriptLoadException.class,
+        ScriptLoadException e = assertThrows(
+                ScriptLoadException.class,
                 () -> fx.load("local function f() return f() + 1 end f()\nfunction filter() end"));
         assertTrue(e.getMessage().contains("stack overflow"), e.getMessage());
     }
@@ -294,19 +303,27 @@ class HostileScriptTest {
         };
         assertEquals(CallOutcome.JAVA_EXCEPTION, s.call(thrower), fx.lastError());
         assertTrue(fx.lastError().contains("binding bug"), fx.lastError());
-        assertEquals(CallOutcome.PASS, s.call(LuaValue.valueOf(1).isnumber() ? new org.luaj.vm2.lib.ZeroArgFunction() {
-            @Override
-            public LuaValue call() {
-                return TRUE;
-            }
-        } : LuaValue.NIL));
+        assertEquals(
+                CallOutcome.PASS,
+                s.call(
+                        LuaValue.valueOf(1).isnumber()
+                                ? new org.luaj.vm2.lib.ZeroArgFunction() {
+                                    @Override
+                                    public LuaValue call() {
+                                        return TRUE;
+                                    }
+                                }
+                                : LuaValue.NIL));
     }
 
     @Test
     void shouldCutOffACallThatTakesTooLongWithinItsStepBudget() throws Exception {
-        ScriptState s = ScriptState.load(fx.options("test.lua", "function filter(p)\n  local t = {}\n"
-                + "  for i = 1, 1e12 do t[i % 1000] = tostring(i) end\nend")
-                .withCallBudget(1_000_000_000_000L).withCallTimeLimitNanos(20_000_000L)
+        ScriptState s = ScriptState.load(fx.options(
+                        "test.lua",
+                        "function filter(p)\n  local t = {}\n"
+                                + "  for i = 1, 1e12 do t[i % 1000] = tostring(i) end\nend")
+                .withCallBudget(1_000_000_000_000L)
+                .withCallTimeLimitNanos(20_000_000L)
                 .withCallAllocationLimitBytes(0));
         CallTally tally = new CallTally();
         long start = System.nanoTime();
@@ -319,10 +336,13 @@ class HostileScriptTest {
 
     @Test
     void shouldCutOffACallThatAllocatesTooMuchAndKeepTheStateUsable() throws Exception {
-        ScriptState s = ScriptState.load(fx.options("test.lua", "function filter(p)\n"
-                + "  if p == 'ok' then return true end\n  local t = {}\n"
-                + "  for i = 1, 1e9 do t[i] = ('x'):rep(100) .. i end\nend")
-                .withCallBudget(1_000_000_000_000L).withCallTimeLimitNanos(0)
+        ScriptState s = ScriptState.load(fx.options(
+                        "test.lua",
+                        "function filter(p)\n"
+                                + "  if p == 'ok' then return true end\n  local t = {}\n"
+                                + "  for i = 1, 1e9 do t[i] = ('x'):rep(100) .. i end\nend")
+                .withCallBudget(1_000_000_000_000L)
+                .withCallTimeLimitNanos(0)
                 .withCallAllocationLimitBytes(8L << 20));
         assertEquals(CallOutcome.BUDGET_EXCEEDED, s.call(LuaValue.NIL));
         assertTrue(fx.lastError().contains("allocation limit exceeded (8388608 bytes per call)"), fx.lastError());
@@ -332,9 +352,11 @@ class HostileScriptTest {
     @Test
     void shouldResetAStateThatKeepsGrowingAcrossCallsAndGoOn() throws Exception {
         // Each call keeps 2,000 new strings of about 100 bytes: within every per-call limit, unbounded over calls.
-        ScriptState s = ScriptState.load(fx.options("grow.lua", "kept = {}\nfunction filter(p)\n"
-                + "  if p == 'ok' then return true end\n"
-                + "  for i = 1, 2000 do kept[#kept + 1] = ('x'):rep(100) .. #kept end\n  return true\nend")
+        ScriptState s = ScriptState.load(fx.options(
+                        "grow.lua",
+                        "kept = {}\nfunction filter(p)\n"
+                                + "  if p == 'ok' then return true end\n"
+                                + "  for i = 1, 2000 do kept[#kept + 1] = ('x'):rep(100) .. #kept end\n  return true\nend")
                 .withStateMemoryLimitBytes(4L << 20));
         CallTally tally = new CallTally();
         int calls = 0;
@@ -343,7 +365,9 @@ class HostileScriptTest {
             calls++;
         }
         assertEquals(1, tally.errors(CallOutcome.OUT_OF_MEMORY), "cut off after " + calls + " calls");
-        assertTrue(fx.lastError().contains("state memory limit exceeded") && fx.lastError().contains("reset"),
+        assertTrue(
+                fx.lastError().contains("state memory limit exceeded")
+                        && fx.lastError().contains("reset"),
                 fx.lastError());
         assertTrue(s.lastMeasuredRetainedBytes() > 4L << 20, "measured " + s.lastMeasuredRetainedBytes());
         assertEquals(1, s.memoryResets());
@@ -354,9 +378,12 @@ class HostileScriptTest {
 
     @Test
     void shouldNotResetAStateThatAllocatesMuchButKeepsLittle() throws Exception {
-        ScriptState s = ScriptState.load(fx.options("churn.lua", "last = nil\nfunction filter(p)\n"
-                + "  local t = {}\n  for i = 1, 2000 do t[i] = ('y'):rep(100) .. i end\n  last = t[1]\n"
-                + "  return true\nend").withStateMemoryLimitBytes(4L << 20));
+        ScriptState s = ScriptState.load(fx.options(
+                        "churn.lua",
+                        "last = nil\nfunction filter(p)\n"
+                                + "  local t = {}\n  for i = 1, 2000 do t[i] = ('y'):rep(100) .. i end\n  last = t[1]\n"
+                                + "  return true\nend")
+                .withStateMemoryLimitBytes(4L << 20));
         for (int i = 0; i < 1_000; i++) {
             assertEquals(CallOutcome.PASS, s.call(LuaValue.NIL), fx.lastError());
         }

@@ -1,13 +1,13 @@
 package io.npflua.lua.sandbox;
 
-import io.npflua.lua.core.InstructionBudget;
-import io.npflua.lua.core.BudgetExceededError;
-import org.junit.jupiter.api.Test;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.npflua.lua.core.BudgetExceededError;
+import io.npflua.lua.core.InstructionBudget;
+import org.junit.jupiter.api.Test;
 
 class InstructionBudgetTest {
     @Test

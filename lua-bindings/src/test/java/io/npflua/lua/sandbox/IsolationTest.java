@@ -1,18 +1,19 @@
 package io.npflua.lua.sandbox;
 
-import org.junit.jupiter.api.Test;
-import org.luaj.vm2.LuaValue;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import org.luaj.vm2.LuaValue;
 
 /** What one state does must not be visible in another. */
 class IsolationTest {
     private final ScriptFixture fx = new ScriptFixture();
 
-    private static final String VICTIM = "function filter() return ('abc'):upper() == 'ABC' and string.upper('x') == 'X' "
-            + "and tostring ~= nil and type(print) == 'function' and math.floor(1.5) == 1 end";
+    private static final String VICTIM =
+            "function filter() return ('abc'):upper() == 'ABC' and string.upper('x') == 'X' "
+                    + "and tostring ~= nil and type(print) == 'function' and math.floor(1.5) == 1 end";
 
     @Test
     void shouldNotLetStringMetatableChangesReachOtherStates() throws Exception {
@@ -34,8 +35,10 @@ class IsolationTest {
         }
         assertNull(attacker.lastError(), "the attacker's own state never ran a failing call");
         // Each state's global `string` is its own table: changing it is allowed and stays in that state.
-        for (String own : new String[] {"string.upper = function() return 'pwned' end", "rawset(string, 'upper', nil)"}) {
-            ScriptState a = fx.load("function filter() " + own + " return string.upper ~= getmetatable('').__index.upper end");
+        for (String own :
+                new String[] {"string.upper = function() return 'pwned' end", "rawset(string, 'upper', nil)"}) {
+            ScriptState a =
+                    fx.load("function filter() " + own + " return string.upper ~= getmetatable('').__index.upper end");
             assertEquals(CallOutcome.PASS, a.call(LuaValue.NIL), own);
             assertEquals(CallOutcome.PASS, victim.call(LuaValue.NIL), own);
         }

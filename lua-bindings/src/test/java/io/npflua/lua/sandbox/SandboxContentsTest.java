@@ -1,12 +1,12 @@
 package io.npflua.lua.sandbox;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import org.junit.jupiter.api.Test;
 import org.luaj.vm2.Globals;
 import org.luaj.vm2.LuaTable;
 import org.luaj.vm2.LuaValue;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The libraries a script sees. */
 class SandboxContentsTest {
@@ -44,16 +44,18 @@ class SandboxContentsTest {
             t.rawset("script", LuaValue.valueOf(script));
             return t;
         });
-        ScriptState s = ScriptState.load(fx.options("mod.lua",
-                "local d = require 'data'\nfunction filter() return d == data and d.script == 'mod.lua' "
-                        + "and require('data') == d and package.loaded.data == d end").withModules(registry));
+        ScriptState s = ScriptState.load(fx.options(
+                        "mod.lua",
+                        "local d = require 'data'\nfunction filter() return d == data and d.script == 'mod.lua' "
+                                + "and require('data') == d and package.loaded.data == d end")
+                .withModules(registry));
         assertEquals(CallOutcome.PASS, s.call(LuaValue.NIL), fx.lastError());
     }
 
     @Test
     void shouldRequireStandardLibrariesByName() throws Exception {
-        assertScriptPasses("return require('string') == string and require('table') == table "
-                + "and require('math') == math");
+        assertScriptPasses(
+                "return require('string') == string and require('table') == table " + "and require('math') == math");
     }
 
     @Test
@@ -65,8 +67,8 @@ class SandboxContentsTest {
     void shouldRefuseRegisteringReservedNames() {
         ModuleRegistry r = new ModuleRegistry();
         for (String name : new String[] {"string", "os", "io", "require", "bad-name", ""}) {
-            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-                    () -> r.register(name, (g, s) -> LuaValue.NIL));
+            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
+                    IllegalArgumentException.class, () -> r.register(name, (g, s) -> LuaValue.NIL));
             assertTrue(e.getMessage().contains(name), e.getMessage());
         }
     }

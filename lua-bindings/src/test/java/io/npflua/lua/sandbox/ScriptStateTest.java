@@ -1,28 +1,29 @@
 package io.npflua.lua.sandbox;
 
-import org.junit.jupiter.api.Test;
-import org.luaj.vm2.LuaValue;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import org.luaj.vm2.LuaValue;
 
 class ScriptStateTest {
     private final ScriptFixture fx = new ScriptFixture();
 
     @Test
     void shouldCarryTheLineAndDetailOfALoadFailureAsFields() {
-        ScriptLoadException syntax = assertThrows(ScriptLoadException.class,
-                () -> fx.load("function filter(p)\n  return p:x(\nend\n"));
+        ScriptLoadException syntax =
+                assertThrows(ScriptLoadException.class, () -> fx.load("function filter(p)\n  return p:x(\nend\n"));
         assertEquals("test.lua", syntax.script());
         assertEquals(3, syntax.line());
         assertEquals("unexpected symbol near 'end'", syntax.detail());
-        ScriptLoadException runtime = assertThrows(ScriptLoadException.class,
-                () -> fx.load("local x\n\nlocal y = x.f\nfunction filter() end"));
+        ScriptLoadException runtime = assertThrows(
+                ScriptLoadException.class, () -> fx.load("local x\n\nlocal y = x.f\nfunction filter() end"));
         assertEquals(3, runtime.line());
         // the wording differs between the models (LuaJ's interpreter does not name the variable)
         assertTrue(runtime.detail().startsWith("attempt to index "), runtime.detail());
-        assertTrue(runtime.getMessage().startsWith("script 'test.lua' failed while loading: test.lua:3"),
+        assertTrue(
+                runtime.getMessage().startsWith("script 'test.lua' failed while loading: test.lua:3"),
                 runtime.getMessage());
         ScriptLoadException noEntry = assertThrows(ScriptLoadException.class, () -> fx.load("local a = 1"));
         assertEquals(0, noEntry.line());
@@ -33,11 +34,16 @@ class ScriptStateTest {
 
     @Test
     void shouldSplitAPositionOnlyWhenTheTextStartsWithTheChunk() {
-        assertEquals(new ScriptLoadException.Position(12, "boom"), ScriptLoadException.position("a.lua:12: boom", "a.lua"));
-        assertEquals(new ScriptLoadException.Position(4, "boom"), ScriptLoadException.position("@a.lua:4 boom", "a.lua"));
-        assertEquals(new ScriptLoadException.Position(0, "b.lua:4: x"), ScriptLoadException.position("b.lua:4: x", "a.lua"));
-        assertEquals(new ScriptLoadException.Position(0, "a.lua:x: y"), ScriptLoadException.position("a.lua:x: y", "a.lua"));
-        assertEquals(new ScriptLoadException.Position(0, "a.lua:7x"), ScriptLoadException.position("a.lua:7x", "a.lua"));
+        assertEquals(
+                new ScriptLoadException.Position(12, "boom"), ScriptLoadException.position("a.lua:12: boom", "a.lua"));
+        assertEquals(
+                new ScriptLoadException.Position(4, "boom"), ScriptLoadException.position("@a.lua:4 boom", "a.lua"));
+        assertEquals(
+                new ScriptLoadException.Position(0, "b.lua:4: x"), ScriptLoadException.position("b.lua:4: x", "a.lua"));
+        assertEquals(
+                new ScriptLoadException.Position(0, "a.lua:x: y"), ScriptLoadException.position("a.lua:x: y", "a.lua"));
+        assertEquals(
+                new ScriptLoadException.Position(0, "a.lua:7x"), ScriptLoadException.position("a.lua:7x", "a.lua"));
         assertEquals(new ScriptLoadException.Position(0, "a.lua:"), ScriptLoadException.position("a.lua:", "a.lua"));
         assertEquals(new ScriptLoadException.Position(9, ""), ScriptLoadException.position("a.lua:9", "a.lua"));
     }
@@ -72,7 +78,8 @@ class ScriptStateTest {
         for (int i = 1; i <= 20; i++) {
             assertEquals(CallOutcome.PASS, s.call(LuaValue.valueOf(i)), "call " + i);
         }
-        ScriptState vararg = fx.load("function filter(...) local a = ... ; return a == 7 and select('#', ...) == 1 end");
+        ScriptState vararg =
+                fx.load("function filter(...) local a = ... ; return a == 7 and select('#', ...) == 1 end");
         assertEquals(CallOutcome.PASS, vararg.call(LuaValue.valueOf(7)));
         assertEquals(CallOutcome.BLOCK, vararg.call(LuaValue.valueOf(8)));
     }
@@ -102,7 +109,8 @@ class ScriptStateTest {
 
     @Test
     void shouldCallTheConfiguredEntryFunction() throws Exception {
-        ScriptState s = ScriptState.load(fx.options("x.lua", "function accept() return true end").withEntry("accept"));
+        ScriptState s = ScriptState.load(
+                fx.options("x.lua", "function accept() return true end").withEntry("accept"));
         assertEquals(CallOutcome.PASS, s.call(LuaValue.NIL));
     }
 
@@ -115,8 +123,8 @@ class ScriptStateTest {
 
     @Test
     void shouldRejectScriptThatDoesNotCompileWithNameAndLine() {
-        ScriptLoadException e = assertThrows(ScriptLoadException.class,
-                () -> fx.load("function filter(p)\n  return p +\nend"));
+        ScriptLoadException e =
+                assertThrows(ScriptLoadException.class, () -> fx.load("function filter(p)\n  return p +\nend"));
         assertTrue(e.getMessage().contains("does not compile"), e.getMessage());
         assertTrue(e.getMessage().contains("test.lua:3"), e.getMessage());
     }
@@ -129,9 +137,10 @@ class ScriptStateTest {
         for (int i = 0; i < 260; i++) {
             many.append("local v").append(i).append(" = ").append(i).append('\n');
         }
-        ScriptLoadException e = assertThrows(ScriptLoadException.class,
-                () -> fx.load(many + "function filter(p) return true end"));
-        assertTrue(e.getMessage().contains("does not compile") && e.getMessage().contains("local variables"),
+        ScriptLoadException e =
+                assertThrows(ScriptLoadException.class, () -> fx.load(many + "function filter(p) return true end"));
+        assertTrue(
+                e.getMessage().contains("does not compile") && e.getMessage().contains("local variables"),
                 e.getMessage());
         ScriptState s = fx.load("src = ...\nfunction filter(p)\n  local f, msg = load(p)\n"
                 + "  return f == nil and msg:find('local variables', 1, true) ~= nil\nend");
@@ -141,16 +150,16 @@ class ScriptStateTest {
     @Test
     void shouldNameTheOffendingTokenInLuasWordingNotLuajsTokenCode() {
         String[][] cases = {
-                {"function filter(pkt)\n return pkt:foo(\nend", "test.lua:3: unexpected symbol near 'end'"},
-                {"x = = 1", "test.lua:1: unexpected symbol near '='"},
-                {"return ..", "test.lua:1: unexpected symbol near '..'"},
-                {"x = ~= 1", "test.lua:1: unexpected symbol near '~='"},
-                {"return ::", "test.lua:1: unexpected symbol near '::'"},
-                {"x = 1 +", "test.lua:1: unexpected symbol near <eof>"},
-                {"x = )", "test.lua:1: unexpected symbol near ')'"},
-                {"return 1 2", "test.lua:1: <eof> expected"},
-                {"local = 3", "test.lua:1: <name> expected"},
-                {"if x then", "test.lua:1: 'end' expected"},
+            {"function filter(pkt)\n return pkt:foo(\nend", "test.lua:3: unexpected symbol near 'end'"},
+            {"x = = 1", "test.lua:1: unexpected symbol near '='"},
+            {"return ..", "test.lua:1: unexpected symbol near '..'"},
+            {"x = ~= 1", "test.lua:1: unexpected symbol near '~='"},
+            {"return ::", "test.lua:1: unexpected symbol near '::'"},
+            {"x = 1 +", "test.lua:1: unexpected symbol near <eof>"},
+            {"x = )", "test.lua:1: unexpected symbol near ')'"},
+            {"return 1 2", "test.lua:1: <eof> expected"},
+            {"local = 3", "test.lua:1: <name> expected"},
+            {"if x then", "test.lua:1: 'end' expected"},
         };
         for (String[] c : cases) {
             ScriptLoadException e = assertThrows(ScriptLoadException.class, () -> fx.load(c[0]), c[0]);
@@ -160,15 +169,16 @@ class ScriptStateTest {
 
     @Test
     void shouldRejectTopLevelChunkThatRaises() {
-        ScriptLoadException e = assertThrows(ScriptLoadException.class,
-                () -> fx.load("local x = nil\nx.y = 1\nfunction filter() end"));
+        ScriptLoadException e =
+                assertThrows(ScriptLoadException.class, () -> fx.load("local x = nil\nx.y = 1\nfunction filter() end"));
         assertTrue(e.getMessage().contains("failed while loading"), e.getMessage());
         assertTrue(e.getMessage().contains("test.lua:2"), e.getMessage());
     }
 
     @Test
     void shouldCutOffTopLevelChunkThatNeverReturns() {
-        ScriptLoadException e = assertThrows(ScriptLoadException.class,
+        ScriptLoadException e = assertThrows(
+                ScriptLoadException.class,
                 () -> ScriptState.load(fx.options("loop.lua", "function filter() end\nwhile true do end")
                         .withLoadBudget(100_000)));
         assertTrue(e.getMessage().contains("did not finish within 100000 instructions"), e.getMessage());
@@ -229,8 +239,9 @@ class ScriptStateTest {
     @Test
     void shouldNotLetOneStateExhaustTheBudgetOfAnotherOnTheSameThread() throws Exception {
         ScriptState looping = fx.load("function filter() while true do end end");
-        ScriptState counting = ScriptState.load(fx.options("count.lua",
-                "function filter() local n = 0 for i = 1, 1000 do n = n + 1 end return n == 1000 end")
+        ScriptState counting = ScriptState.load(fx.options(
+                        "count.lua",
+                        "function filter() local n = 0 for i = 1, 1000 do n = n + 1 end return n == 1000 end")
                 .withCallBudget(10_000));
         CallTally tally = new CallTally();
         for (int i = 0; i < 3; i++) {
@@ -243,10 +254,14 @@ class ScriptStateTest {
     @Test
     void shouldApplyTheConfiguredCallBudget() throws Exception {
         String loop = "function filter() local n = 0 for i = 1, 1000 do n = n + 1 end return true end";
-        assertEquals(CallOutcome.BUDGET_EXCEEDED,
-                ScriptState.load(fx.options("small.lua", loop).withCallBudget(500)).call(LuaValue.NIL));
-        assertEquals(CallOutcome.PASS,
-                ScriptState.load(fx.options("big.lua", loop).withCallBudget(50_000)).call(LuaValue.NIL));
+        assertEquals(
+                CallOutcome.BUDGET_EXCEEDED,
+                ScriptState.load(fx.options("small.lua", loop).withCallBudget(500))
+                        .call(LuaValue.NIL));
+        assertEquals(
+                CallOutcome.PASS,
+                ScriptState.load(fx.options("big.lua", loop).withCallBudget(50_000))
+                        .call(LuaValue.NIL));
     }
 
     @Test

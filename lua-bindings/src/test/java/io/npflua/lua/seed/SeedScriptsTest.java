@@ -1,5 +1,7 @@
 package io.npflua.lua.seed;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import io.npflua.lua.data.PacketData;
 import io.npflua.lua.sandbox.CallOutcome;
 import io.npflua.lua.sandbox.CallTally;
@@ -13,8 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * The seed work's two scripts, verbatim from examples/, in a sandboxed state over packet data objects bound to
@@ -48,15 +48,63 @@ class SeedScriptsTest {
         b.writeBytes(new byte[] {2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1, 0x08, 0x00});
         int l4 = proto == 6 ? 20 : 8;
         int total = 20 + l4 + payload.length;
-        b.writeBytes(new byte[] {0x45, 0, (byte) (total >> 8), (byte) total, 0, 1, 0x40, 0, 64, (byte) proto, 0, 0,
-            (byte) 198, 18, 0, 1, (byte) 198, 18, 0, 2});
+        b.writeBytes(new byte[] {
+            0x45,
+            0,
+            (byte) (total >> 8),
+            (byte) total,
+            0,
+            1,
+            0x40,
+            0,
+            64,
+            (byte) proto,
+            0,
+            0,
+            (byte) 198,
+            18,
+            0,
+            1,
+            (byte) 198,
+            18,
+            0,
+            2
+        });
         if (proto == 6) {
-            b.writeBytes(new byte[] {(byte) (sport >> 8), (byte) sport, (byte) (dport >> 8), (byte) dport,
-                0, 0, 0, 1, 0, 0, 0, 0, 0x50, 0x18, (byte) 0xff, (byte) 0xff, 0, 0, 0, 0});
+            b.writeBytes(new byte[] {
+                (byte) (sport >> 8),
+                (byte) sport,
+                (byte) (dport >> 8),
+                (byte) dport,
+                0,
+                0,
+                0,
+                1,
+                0,
+                0,
+                0,
+                0,
+                0x50,
+                0x18,
+                (byte) 0xff,
+                (byte) 0xff,
+                0,
+                0,
+                0,
+                0
+            });
         } else {
             int ulen = 8 + payload.length;
-            b.writeBytes(new byte[] {(byte) (sport >> 8), (byte) sport, (byte) (dport >> 8), (byte) dport,
-                (byte) (ulen >> 8), (byte) ulen, 0, 0});
+            b.writeBytes(new byte[] {
+                (byte) (sport >> 8),
+                (byte) sport,
+                (byte) (dport >> 8),
+                (byte) dport,
+                (byte) (ulen >> 8),
+                (byte) ulen,
+                0,
+                0
+            });
         }
         b.writeBytes(payload);
         return b.toByteArray();
@@ -74,12 +122,16 @@ class SeedScriptsTest {
         ScriptState s = ScriptState.load(ScriptOptions.of("ssh-version.lua", example("ssh-version.lua")));
         byte[] banner = "SSH-2.0-OpenSSH_6.4\r\n".getBytes(StandardCharsets.US_ASCII);
         assertEquals(CallOutcome.BLOCK, run(s, frame(6, 22, 40000, banner)));
-        assertEquals(CallOutcome.BLOCK, run(s, frame(6, 22, 40000,
-                "SSH-1.99-OpenSSH_6.4\r\n".getBytes(StandardCharsets.US_ASCII))));
-        assertEquals(CallOutcome.PASS, run(s, frame(6, 22, 40000,
-                "SSH-2.0-OpenSSH_9.6p1 Debian-3\r\n".getBytes(StandardCharsets.US_ASCII))));
-        assertEquals(CallOutcome.PASS, run(s, frame(6, 22, 40000,
-                "SSH-2.0-OpenSSH_6.4p1\r\n".getBytes(StandardCharsets.US_ASCII))), "6.4p1 is another version");
+        assertEquals(
+                CallOutcome.BLOCK,
+                run(s, frame(6, 22, 40000, "SSH-1.99-OpenSSH_6.4\r\n".getBytes(StandardCharsets.US_ASCII))));
+        assertEquals(
+                CallOutcome.PASS,
+                run(s, frame(6, 22, 40000, "SSH-2.0-OpenSSH_9.6p1 Debian-3\r\n".getBytes(StandardCharsets.US_ASCII))));
+        assertEquals(
+                CallOutcome.PASS,
+                run(s, frame(6, 22, 40000, "SSH-2.0-OpenSSH_6.4p1\r\n".getBytes(StandardCharsets.US_ASCII))),
+                "6.4p1 is another version");
         assertEquals(CallOutcome.PASS, run(s, frame(6, 80, 40000, new byte[1400])));
         assertEquals(0, tally.errors());
     }

@@ -1,22 +1,21 @@
 package io.npflua.lua.shared;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.npflua.lua.sandbox.CallOutcome;
 import io.npflua.lua.sandbox.CallTally;
 import io.npflua.lua.sandbox.ModuleRegistry;
 import io.npflua.lua.sandbox.ScriptErrorListener;
 import io.npflua.lua.sandbox.ScriptOptions;
 import io.npflua.lua.sandbox.ScriptState;
-import org.junit.jupiter.api.Test;
-import org.luaj.vm2.LuaValue;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.luaj.vm2.LuaValue;
 
 class SharedTableTest {
     private final AtomicLong clockNs = new AtomicLong(1_000_000_000L);
@@ -25,7 +24,8 @@ class SharedTableTest {
     private final List<String> errors = new ArrayList<>();
 
     private ScriptState state(String source) throws Exception {
-        return ScriptState.load(ScriptOptions.of("shared.lua", source).withModules(registry)
+        return ScriptState.load(ScriptOptions.of("shared.lua", source)
+                .withModules(registry)
                 .withErrorListener((name, outcome, message) -> errors.add(message)));
     }
 
@@ -105,7 +105,8 @@ class SharedTableTest {
 
     @Test
     void shouldIncrementAtomicallyKeepingTheFirstExpiry() throws Exception {
-        ScriptState s = state("local t = shared.table('rate', {ttl = 1})\nfunction filter(p) return t:incr('ip') <= 2 end");
+        ScriptState s =
+                state("local t = shared.table('rate', {ttl = 1})\nfunction filter(p) return t:incr('ip') <= 2 end");
         assertEquals(CallOutcome.PASS, s.call(LuaValue.NIL));
         clockNs.addAndGet(500_000_000L);
         assertEquals(CallOutcome.PASS, s.call(LuaValue.NIL));
@@ -123,7 +124,8 @@ class SharedTableTest {
 
     @Test
     void shouldBoundEntriesPerTable() throws Exception {
-        ScriptState s = state("local t = shared.table('small', {max = 3})\nfunction filter(p) t[p] = true return true end");
+        ScriptState s =
+                state("local t = shared.table('small', {max = 3})\nfunction filter(p) t[p] = true return true end");
         for (int i = 0; i < 3; i++) {
             assertEquals(CallOutcome.PASS, s.call(LuaValue.valueOf("k" + i)));
         }
@@ -134,7 +136,8 @@ class SharedTableTest {
 
     @Test
     void shouldMakeRoomByPurgingExpiredEntriesWhenFull() throws Exception {
-        ScriptState s = state("local t = shared.table('purge', {max = 2, ttl = 1})\nfunction filter(p) t[p] = 1 return true end");
+        ScriptState s = state(
+                "local t = shared.table('purge', {max = 2, ttl = 1})\nfunction filter(p) t[p] = 1 return true end");
         s.call(LuaValue.valueOf("a"));
         s.call(LuaValue.valueOf("b"));
         clockNs.addAndGet(2_000_000_000L);
@@ -207,8 +210,9 @@ class SharedTableTest {
 
     @Test
     void shouldUseStandardRegistryByDefault() throws Exception {
-        ScriptState a = ScriptState.load(ScriptOptions.of("a.lua", "local t = shared.table('std-test')\n"
-                + "function filter() t.x = 1 return true end").withErrorListener(ScriptErrorListener.IGNORE));
+        ScriptState a = ScriptState.load(ScriptOptions.of(
+                        "a.lua", "local t = shared.table('std-test')\n" + "function filter() t.x = 1 return true end")
+                .withErrorListener(ScriptErrorListener.IGNORE));
         a.call(LuaValue.NIL);
         assertEquals(1.0, SharedTables.global().find("std-test").get("x"));
     }

@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-
 import org.junit.jupiter.api.Test;
 import org.luaj.vm2.Globals;
 import org.luaj.vm2.lib.jse.JsePlatform;
@@ -32,9 +31,11 @@ class DocExamplesTest {
         LuaStrings.install(g);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         g.STDOUT = new PrintStream(out, true, StandardCharsets.ISO_8859_1);
-        g.load(new java.io.ByteArrayInputStream(resource("doc-examples.lua")), "doc-examples.lua", "t", g).call();
+        g.load(new java.io.ByteArrayInputStream(resource("doc-examples.lua")), "doc-examples.lua", "t", g)
+                .call();
         String expected = new String(resource("doc-examples.out"), StandardCharsets.ISO_8859_1);
-        String actual = out.toString(StandardCharsets.ISO_8859_1).replaceFirst("false\t[^\t\n]*?doc-examples.lua:\\d+:? ", "false\t");
+        String actual = out.toString(StandardCharsets.ISO_8859_1)
+                .replaceFirst("false\t[^\t\n]*?doc-examples.lua:\\d+:? ", "false\t");
         assertEquals(expected, actual);
     }
 }

@@ -83,12 +83,15 @@ class LuaStringsTest {
                 int id = t;
                 results.add(pool.submit(() -> {
                     Globals g = newState();
-                    return eval(g, "local n = 0 for i = 1, 2000 do "
-                            + "local s = 'id" + id + "-' .. i "
-                            + "local a, b = s:match('^id(%d+)%-(%d+)$') "
-                            + "if tonumber(a) == " + id + " and tonumber(b) == i and "
-                            + "(s:gsub('%d', function(d) return s:match('^(i)') end)) ~= s then n = n + 1 end end "
-                            + "return n").tojstring();
+                    return eval(
+                                    g,
+                                    "local n = 0 for i = 1, 2000 do "
+                                            + "local s = 'id" + id + "-' .. i "
+                                            + "local a, b = s:match('^id(%d+)%-(%d+)$') "
+                                            + "if tonumber(a) == " + id + " and tonumber(b) == i and "
+                                            + "(s:gsub('%d', function(d) return s:match('^(i)') end)) ~= s then n = n + 1 end end "
+                                            + "return n")
+                            .tojstring();
                 }));
             }
             for (java.util.concurrent.Future<String> f : results) {
@@ -106,8 +109,10 @@ class LuaStringsTest {
         assertEquals("0.1", eval(g, "return tostring(0.1)").tojstring());
         assertEquals("3", eval(g, "return tostring(3.0)").tojstring(), "integral floats print as integers");
         assertEquals("table", eval(g, "return tostring({}):sub(1, 5)").tojstring());
-        assertEquals("OBJ", eval(g, "return tostring(setmetatable({}, {__tostring = function() return 'OBJ' end}))")
-                .tojstring());
+        assertEquals(
+                "OBJ",
+                eval(g, "return tostring(setmetatable({}, {__tostring = function() return 'OBJ' end}))")
+                        .tojstring());
     }
 
     @Test
@@ -124,7 +129,9 @@ class LuaStringsTest {
             LuaError e = assertThrows(LuaError.class, () -> eval(g, code), code);
             assertTrue(e.getMessage().contains(expected), code + ": " + e.getMessage());
         }
-        assertEquals(16 * 1024 * 1024, eval(g, "return #string.rep('x', 16 * 1024 * 1024)").toint());
+        assertEquals(
+                16 * 1024 * 1024,
+                eval(g, "return #string.rep('x', 16 * 1024 * 1024)").toint());
     }
 
     @Test
@@ -141,7 +148,8 @@ class LuaStringsTest {
         String bomb = "return pcall(string.find, string.rep('a', 25), string.rep('a*', 25) .. 'b')";
         assertThrows(BudgetExceededError.class, () -> eval(g, bomb), "pcall must not swallow the budget error");
         InstructionBudget.current().disarm();
-        assertTrue(eval(g, "return string.find(string.rep('a', 10), string.rep('a*', 10) .. 'b') == nil").toboolean());
+        assertTrue(eval(g, "return string.find(string.rep('a', 10), string.rep('a*', 10) .. 'b') == nil")
+                .toboolean());
     }
 
     @Test
@@ -157,23 +165,30 @@ class LuaStringsTest {
     @Test
     void shouldReportPatternTooComplexBeyondTheDepthLimit() {
         Globals g = newState();
-        LuaError e = assertThrows(LuaError.class,
-                () -> eval(g, "return string.match(string.rep('a', 300), string.rep('a?', 300))"));
+        LuaError e = assertThrows(
+                LuaError.class, () -> eval(g, "return string.match(string.rep('a', 300), string.rep('a?', 300))"));
         assertTrue(e.getMessage().contains("pattern too complex"), e.getMessage());
     }
 
     @Test
     void shouldNotLoopOnEmptyMatchesInGmatchAndGsub() {
         Globals g = newState();
-        assertEquals("[][][][]", eval(g,
-                "local r = '' for w in ('abc'):gmatch('x*') do r = r .. '[' .. w .. ']' end return r").tojstring());
+        assertEquals(
+                "[][][][]",
+                eval(g, "local r = '' for w in ('abc'):gmatch('x*') do r = r .. '[' .. w .. ']' end return r")
+                        .tojstring());
         assertEquals("-a-b-c-", eval(g, "return (('abc'):gsub('x*', '-'))").tojstring());
     }
 
     @Test
     void shouldAllowNestedMatchingFromAGsubCallback() {
         Globals g = newState();
-        assertEquals("<A1><B2>", eval(g, "return (('a1 b2'):gsub('(%w+)%s*', function(w) "
-                + "local l, d = w:match('(%a)(%d)') return '<' .. l:upper() .. d .. '>' end))").tojstring());
+        assertEquals(
+                "<A1><B2>",
+                eval(
+                                g,
+                                "return (('a1 b2'):gsub('(%w+)%s*', function(w) "
+                                        + "local l, d = w:match('(%a)(%d)') return '<' .. l:upper() .. d .. '>' end))")
+                        .tojstring());
     }
 }

@@ -10,7 +10,6 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
 import java.util.function.Supplier;
-
 import org.junit.jupiter.api.Test;
 import org.luaj.vm2.LuaError;
 import org.luaj.vm2.LuaString;
@@ -75,8 +74,10 @@ class PatternProgramTest {
                     assertEquals(cold, outcome(() -> STRING.get("match").call(subject, pattern)), what);
                     assertEquals(coldFind, outcome(() -> STRING.get("find").invoke(subject, pattern)), what);
                     assertEquals(cold, outcome(() -> SegmentStrings.match(view, pattern)), what + " (segment)");
-                    assertEquals(coldFind, outcome(() -> SegmentStrings.find(view, LuaValue.varargsOf(pattern,
-                            LuaValue.NIL))), what + " (segment)");
+                    assertEquals(
+                            coldFind,
+                            outcome(() -> SegmentStrings.find(view, LuaValue.varargsOf(pattern, LuaValue.NIL))),
+                            what + " (segment)");
                 }
             }
         }
@@ -107,8 +108,15 @@ class PatternProgramTest {
     @Test
     void shouldNotBackOffARunThatTheNextClassCannotFollow() {
         PatternProgram ssh = compiled(LuaValue.valueOf("SSH%-[^-%G]+%-([^-%G]+)"));
-        assertArrayEquals(new byte[] {PatternProgram.PLUS_POSSESSIVE, PatternProgram.ONE, PatternProgram.OPEN,
-            PatternProgram.PLUS_POSSESSIVE, PatternProgram.CLOSE}, ssh.op);
+        assertArrayEquals(
+                new byte[] {
+                    PatternProgram.PLUS_POSSESSIVE,
+                    PatternProgram.ONE,
+                    PatternProgram.OPEN,
+                    PatternProgram.PLUS_POSSESSIVE,
+                    PatternProgram.CLOSE
+                },
+                ssh.op);
         // 'a' may follow a run of %w, so that run must be able to back off; %d after %a may not
         assertEquals(PatternProgram.PLUS, compiled(LuaValue.valueOf("%w+a")).op[0]);
         assertEquals(PatternProgram.PLUS_POSSESSIVE, compiled(LuaValue.valueOf("%a+%d")).op[0]);
@@ -136,15 +144,17 @@ class PatternProgramTest {
         }
     }
 
-    private record View(MemorySegment segment, long offset, int length) implements SegmentBytes {
-    }
+    private record View(MemorySegment segment, long offset, int length) implements SegmentBytes {}
 
     private static String outcome(Supplier<Varargs> call) {
         try {
             Varargs v = call.get();
             StringBuilder b = new StringBuilder("ok");
             for (int i = 1; i <= v.narg(); i++) {
-                b.append(' ').append(v.arg(i).typename()).append(':').append(v.arg(i).tojstring());
+                b.append(' ')
+                        .append(v.arg(i).typename())
+                        .append(':')
+                        .append(v.arg(i).tojstring());
             }
             return b.toString();
         } catch (LuaError e) {

@@ -7,7 +7,6 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-
 import org.junit.jupiter.api.Test;
 import org.luaj.vm2.LuaString;
 import org.luaj.vm2.LuaTable;
@@ -25,8 +24,7 @@ class PrefixScanTest {
     /** Fillers: no prefix byte; the prefix's first byte alone; bytes one off from it (word-level false hits). */
     private static final String[] FILLERS = {"x", "S", "SR", "RT", "SSH", "SS-", "\u00d3\u0053"};
 
-    private record View(MemorySegment segment, long offset, int length) implements SegmentBytes {
-    }
+    private record View(MemorySegment segment, long offset, int length) implements SegmentBytes {}
 
     @Test
     void shouldFindTheLiteralPrefixAtEveryPositionOfStringsAndSegments() {
@@ -44,8 +42,12 @@ class PrefixScanTest {
                         for (int at = 0; at + lit.length <= length; at++) {
                             byte[] s = base.clone();
                             System.arraycopy(lit, 0, s, at, lit.length);
-                            assertFinds(arena, pattern, lit, s, patterns[k] + " at " + at + " of " + length + " ("
-                                    + filler + ")");
+                            assertFinds(
+                                    arena,
+                                    pattern,
+                                    lit,
+                                    s,
+                                    patterns[k] + " at " + at + " of " + length + " (" + filler + ")");
                         }
                     }
                 }
@@ -60,8 +62,9 @@ class PrefixScanTest {
         try (Arena arena = Arena.ofConfined()) {
             View view = view(arena, s);
             for (int run = 0; run < 4; run++) {
-                assertEquals("7 12 16 33 ", positions(SegmentStrings.gmatch(view, LuaValue.varargsOf(pattern,
-                        LuaValue.NIL))));
+                assertEquals(
+                        "7 12 16 33 ",
+                        positions(SegmentStrings.gmatch(view, LuaValue.varargsOf(pattern, LuaValue.NIL))));
                 assertEquals("7 12 16 33 ", positions(STRING.get("gmatch").call(LuaValue.valueOf(s), pattern)));
             }
         }
@@ -76,13 +79,23 @@ class PrefixScanTest {
                 LuaString pattern = LuaValue.valueOf(p);
                 for (String subject : subjects) {
                     byte[] s = subject.getBytes(StandardCharsets.ISO_8859_1);
-                    String cold = STRING.get("find").invoke(LuaValue.valueOf(s), LuaValue.valueOf(p)).tojstring();
+                    String cold = STRING.get("find")
+                            .invoke(LuaValue.valueOf(s), LuaValue.valueOf(p))
+                            .tojstring();
                     View view = view(arena, s);
                     for (int run = 0; run < 4; run++) {
                         String what = p + " in " + subject + ", run " + run;
-                        assertEquals(cold, STRING.get("find").invoke(LuaValue.valueOf(s), pattern).tojstring(), what);
-                        assertEquals(cold, SegmentStrings.find(view, LuaValue.varargsOf(pattern, LuaValue.NIL))
-                                .tojstring(), what + " (segment)");
+                        assertEquals(
+                                cold,
+                                STRING.get("find")
+                                        .invoke(LuaValue.valueOf(s), pattern)
+                                        .tojstring(),
+                                what);
+                        assertEquals(
+                                cold,
+                                SegmentStrings.find(view, LuaValue.varargsOf(pattern, LuaValue.NIL))
+                                        .tojstring(),
+                                what + " (segment)");
                     }
                 }
             }
@@ -92,8 +105,10 @@ class PrefixScanTest {
     private static void assertFinds(Arena arena, LuaString pattern, byte[] lit, byte[] s, String what) {
         int expected = indexOf(s, lit);
         boolean position = pattern.tojstring().endsWith("()");
-        String want = expected < 0 ? "nil" : (expected + 1) + "\t" + (expected + lit.length)
-                + (position ? "\t" + (expected + lit.length + 1) : "");
+        String want = expected < 0
+                ? "nil"
+                : (expected + 1) + "\t" + (expected + lit.length)
+                        + (position ? "\t" + (expected + lit.length + 1) : "");
         View view = view(arena, s);
         for (int run = 0; run < 3; run++) {
             Varargs onString = STRING.get("find").invoke(LuaValue.valueOf(s), pattern);
@@ -124,11 +139,16 @@ class PrefixScanTest {
     /** The bytes in native memory between guard bytes that would make a match if they were read. */
     private static View view(Arena arena, byte[] s) {
         MemorySegment seg = arena.allocate(s.length + 32);
-        MemorySegment.copy("SSH-SSH-SSH-SSH-".getBytes(StandardCharsets.ISO_8859_1), 0, seg,
-                ValueLayout.JAVA_BYTE, 0, 16);
+        MemorySegment.copy(
+                "SSH-SSH-SSH-SSH-".getBytes(StandardCharsets.ISO_8859_1), 0, seg, ValueLayout.JAVA_BYTE, 0, 16);
         MemorySegment.copy(s, 0, seg, ValueLayout.JAVA_BYTE, 16, s.length);
-        MemorySegment.copy("SSH-SSH-SSH-SSH-".getBytes(StandardCharsets.ISO_8859_1), 0, seg,
-                ValueLayout.JAVA_BYTE, 16 + s.length, 16);
+        MemorySegment.copy(
+                "SSH-SSH-SSH-SSH-".getBytes(StandardCharsets.ISO_8859_1),
+                0,
+                seg,
+                ValueLayout.JAVA_BYTE,
+                16 + s.length,
+                16);
         return new View(seg, 16, s.length);
     }
 

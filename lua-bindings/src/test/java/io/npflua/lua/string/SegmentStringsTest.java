@@ -10,7 +10,6 @@ import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-
 import org.junit.jupiter.api.Test;
 import org.luaj.vm2.Globals;
 import org.luaj.vm2.LuaError;
@@ -105,18 +104,30 @@ class SegmentStringsTest {
                 View view = new View(arena, s.m_bytes);
                 for (LuaValue init : new LuaValue[] {LuaValue.NIL, LuaValue.valueOf(2), LuaValue.valueOf(-3)}) {
                     Varargs args = LuaValue.varargsOf(lua(c[1]), init);
-                    assertEquals(render(string.get("find").invoke(LuaValue.varargsOf(s, args))),
-                            render(SegmentStrings.find(view, args)), "find " + c[0] + " / " + c[1]);
-                    assertEquals(render(string.get("match").invoke(LuaValue.varargsOf(s, args))),
-                            render(SegmentStrings.match(view, args)), "match " + c[0] + " / " + c[1]);
+                    assertEquals(
+                            render(string.get("find").invoke(LuaValue.varargsOf(s, args))),
+                            render(SegmentStrings.find(view, args)),
+                            "find " + c[0] + " / " + c[1]);
+                    assertEquals(
+                            render(string.get("match").invoke(LuaValue.varargsOf(s, args))),
+                            render(SegmentStrings.match(view, args)),
+                            "match " + c[0] + " / " + c[1]);
                 }
-                assertEquals(render(string.get("match").call(s, lua(c[1]))),
-                        render(SegmentStrings.match(view, lua(c[1]))), "match/1 " + c[0]);
+                assertEquals(
+                        render(string.get("match").call(s, lua(c[1]))),
+                        render(SegmentStrings.match(view, lua(c[1]))),
+                        "match/1 " + c[0]);
                 Varargs plain = LuaValue.varargsOf(lua(c[1]), LuaValue.valueOf(1), LuaValue.TRUE);
-                assertEquals(render(string.get("find").invoke(LuaValue.varargsOf(s, plain))),
-                        render(SegmentStrings.find(view, plain)), "plain find " + c[0]);
-                assertEquals(gmatchAll(string.get("gmatch").invoke(LuaValue.varargsOf(s, lua(c[1]))).arg1()),
-                        gmatchAll(SegmentStrings.gmatch(view, lua(c[1]))), "gmatch " + c[0]);
+                assertEquals(
+                        render(string.get("find").invoke(LuaValue.varargsOf(s, plain))),
+                        render(SegmentStrings.find(view, plain)),
+                        "plain find " + c[0]);
+                assertEquals(
+                        gmatchAll(string.get("gmatch")
+                                .invoke(LuaValue.varargsOf(s, lua(c[1])))
+                                .arg1()),
+                        gmatchAll(SegmentStrings.gmatch(view, lua(c[1]))),
+                        "gmatch " + c[0]);
             }
         }
     }
@@ -144,10 +155,14 @@ class SegmentStringsTest {
             long[][] ranges = {{1, 1}, {2, 4}, {-2, -1}, {0, 100}, {4, 2}, {7, 7}, {-100, 2}};
             for (long[] r : ranges) {
                 Varargs args = LuaValue.varargsOf(LuaValue.valueOf(r[0]), LuaValue.valueOf(r[1]));
-                assertEquals(render(string.get("byte").invoke(LuaValue.varargsOf(s, args))),
-                        render(SegmentStrings.byteAt(view, args)), "byte " + r[0] + "," + r[1]);
-                assertEquals(render(string.get("sub").invoke(LuaValue.varargsOf(s, args))),
-                        render(SegmentStrings.sub(view, args)), "sub " + r[0] + "," + r[1]);
+                assertEquals(
+                        render(string.get("byte").invoke(LuaValue.varargsOf(s, args))),
+                        render(SegmentStrings.byteAt(view, args)),
+                        "byte " + r[0] + "," + r[1]);
+                assertEquals(
+                        render(string.get("sub").invoke(LuaValue.varargsOf(s, args))),
+                        render(SegmentStrings.sub(view, args)),
+                        "sub " + r[0] + "," + r[1]);
             }
             assertEquals("number:104", render(SegmentStrings.byteAt(view, LuaValue.NONE)));
             assertTrue(lua("lo\u00ff").raweq(SegmentStrings.sub(view, LuaValue.valueOf(4))), "sub copies raw bytes");
@@ -158,11 +173,14 @@ class SegmentStringsTest {
     void shouldYieldOnlyTheEmptyEndMatchFromGmatchStartingAtLengthPlusOneAndNothingPastIt() {
         try (Arena arena = Arena.ofConfined()) {
             View view = new View(arena, "abc".getBytes(StandardCharsets.ISO_8859_1));
-            assertEquals("[string:]", gmatchAll(SegmentStrings.gmatch(view,
-                    LuaValue.varargsOf(lua(""), LuaValue.valueOf(4)))));
+            assertEquals(
+                    "[string:]",
+                    gmatchAll(SegmentStrings.gmatch(view, LuaValue.varargsOf(lua(""), LuaValue.valueOf(4)))));
             for (int init : new int[] {5, 6, 40}) {
-                assertEquals("", gmatchAll(SegmentStrings.gmatch(view,
-                        LuaValue.varargsOf(lua("()c?"), LuaValue.valueOf(init)))), "init " + init);
+                assertEquals(
+                        "",
+                        gmatchAll(SegmentStrings.gmatch(view, LuaValue.varargsOf(lua("()c?"), LuaValue.valueOf(init)))),
+                        "init " + init);
             }
         }
     }

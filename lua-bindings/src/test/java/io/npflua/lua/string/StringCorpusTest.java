@@ -10,7 +10,6 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-
 import org.junit.jupiter.api.Test;
 import org.luaj.vm2.Globals;
 import org.luaj.vm2.LuaValue;
@@ -78,8 +77,13 @@ class StringCorpusTest {
         for (int i = 0; i < golden.size(); i++) {
             if (!golden.get(i).equals(ours.get(i))) {
                 count++;
-                mismatches.append("\n  case ").append(i + 1).append("\n    lua5.4: ").append(golden.get(i))
-                        .append("\n    ours:   ").append(ours.get(i));
+                mismatches
+                        .append("\n  case ")
+                        .append(i + 1)
+                        .append("\n    lua5.4: ")
+                        .append(golden.get(i))
+                        .append("\n    ours:   ")
+                        .append(ours.get(i));
             }
         }
         if (count > 0) {

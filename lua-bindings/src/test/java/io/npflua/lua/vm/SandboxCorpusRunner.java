@@ -18,7 +18,8 @@ public final class SandboxCorpusRunner implements CorpusRunner {
 
     @Override
     public String run(String name, String source) {
-        SandboxRun run = SandboxRun.of(name, source, ScriptOptions.of(name, source).loadBudget(), model);
+        SandboxRun run =
+                SandboxRun.of(name, source, ScriptOptions.of(name, source).loadBudget(), model);
         StringBuilder out = new StringBuilder();
         for (String line : run.printed()) {
             out.append(line).append('\n');

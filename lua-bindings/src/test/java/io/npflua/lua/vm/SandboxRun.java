@@ -1,12 +1,11 @@
 package io.npflua.lua.vm;
 
-import java.util.ArrayList;
-import java.util.List;
-
 import io.npflua.lua.sandbox.ExecutionModel;
 import io.npflua.lua.sandbox.ScriptLoadException;
 import io.npflua.lua.sandbox.ScriptOptions;
 import io.npflua.lua.sandbox.ScriptState;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A program run as the top-level chunk of a fresh sandboxed {@link ScriptState}: what it printed, and the load
@@ -27,7 +26,7 @@ public record SandboxRun(List<String> printed, String failure) {
         List<String> printed = new ArrayList<>();
         ScriptOptions options = ScriptOptions.of(name, source)
                 .withPrintSink((script, line) -> printed.add(line))
-                .withErrorListener((script, kind, message) -> { })
+                .withErrorListener((script, kind, message) -> {})
                 .withLoadBudget(loadBudget)
                 .withExecutionModel(model);
         try {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.npflua.lua.sandbox.ExecutionModel;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -17,8 +18,6 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-
-import io.npflua.lua.sandbox.ExecutionModel;
 import org.junit.jupiter.api.DynamicContainer;
 import org.junit.jupiter.api.DynamicNode;
 import org.junit.jupiter.api.DynamicTest;
@@ -40,18 +39,31 @@ import org.junit.jupiter.api.TestFactory;
 class VmCorpusTest {
     private static final String DIR = "corpus/";
     /** The corpus files, without extension. */
-    static final List<String> FILES = List.of("registers", "closures", "varargs", "calls", "metatables",
-            "tailcalls", "goto", "errors", "loops", "arith", "strings", "tables", "big", "semantics");
+    static final List<String> FILES = List.of(
+            "registers",
+            "closures",
+            "varargs",
+            "calls",
+            "metatables",
+            "tailcalls",
+            "goto",
+            "errors",
+            "loops",
+            "arith",
+            "strings",
+            "tables",
+            "big",
+            "semantics");
     /** Appended to every case: the sandbox refuses a script without its entry function. */
     static final String FILTER = "\nfunction filter(pkt) return true end\n";
+
     private static final Pattern CASE = Pattern.compile("^-- case: (\\S+)\\s*$");
 
     private static final List<CorpusRunner> RUNNERS = List.of(
             new SandboxCorpusRunner(ExecutionModel.INTERPRETED), new SandboxCorpusRunner(ExecutionModel.COMPILED));
 
     /** One case: its name, source (as run, with the filter function appended) and golden output. */
-    record Case(String file, String name, String source, String golden) {
-    }
+    record Case(String file, String name, String source, String golden) {}
 
     private static String resource(String name) throws IOException {
         try (InputStream in = VmCorpusTest.class.getResourceAsStream(DIR + name)) {
@@ -102,7 +114,9 @@ class VmCorpusTest {
         }
         Map<String, String> programs = sections(file + ".lua", source);
         Map<String, String> goldens = sections(file + ".out", resource(file + ".out"));
-        assertEquals(List.copyOf(programs.keySet()), List.copyOf(goldens.keySet()),
+        assertEquals(
+                List.copyOf(programs.keySet()),
+                List.copyOf(goldens.keySet()),
                 file + ".out must have the cases of " + file + ".lua in the same order (run regen.sh)");
         List<Case> out = new ArrayList<>();
         for (Map.Entry<String, String> e : programs.entrySet()) {
@@ -151,19 +165,28 @@ class VmCorpusTest {
     Stream<DynamicNode> everyCaseMatchesItsGoldenOutput() throws IOException {
         List<Case> all = allCases();
         Map<String, Known> known = knownDifferences();
-        return RUNNERS.stream().map(runner -> DynamicContainer.dynamicContainer(runner.name(),
-                all.stream().map(c -> DynamicTest.dynamicTest(c.file() + ": " + c.name(), () -> {
-                    String actual = runner.run(c.name(), c.source());
-                    Known k = known.get(c.name());
-                    if (k != null && k.appliesTo(runner)) {
-                        assertNotEquals(c.golden(), actual, c.name() + " is listed in known-differences.txt for "
-                                + runner.name() + " (" + k.reason() + ") but now matches its golden output: "
-                                + "update the list");
-                    } else {
-                        assertEquals(c.golden(), actual, c.name() + " (" + c.file() + ".lua) under "
-                                + runner.name());
-                    }
-                }))));
+        return RUNNERS.stream()
+                .map(runner -> DynamicContainer.dynamicContainer(
+                        runner.name(),
+                        all.stream()
+                                .map(c -> DynamicTest.dynamicTest(c.file() + ": " + c.name(), () -> {
+                                    String actual = runner.run(c.name(), c.source());
+                                    Known k = known.get(c.name());
+                                    if (k != null && k.appliesTo(runner)) {
+                                        assertNotEquals(
+                                                c.golden(),
+                                                actual,
+                                                c.name() + " is listed in known-differences.txt for "
+                                                        + runner.name() + " (" + k.reason()
+                                                        + ") but now matches its golden output: "
+                                                        + "update the list");
+                                    } else {
+                                        assertEquals(
+                                                c.golden(),
+                                                actual,
+                                                c.name() + " (" + c.file() + ".lua) under " + runner.name());
+                                    }
+                                }))));
     }
 
     @Test
@@ -198,8 +221,10 @@ class VmCorpusTest {
             }
         }
         // Outside semantics.lua (deliberate probes) cases are written to print the same text in both engines.
-        assertTrue(ordinaryKnown * 20 < ordinary, ordinaryKnown + " known differences among " + ordinary
-                + " ordinary cases: write the cases so both engines print the same text");
+        assertTrue(
+                ordinaryKnown * 20 < ordinary,
+                ordinaryKnown + " known differences among " + ordinary
+                        + " ordinary cases: write the cases so both engines print the same text");
     }
 
     @Test

@@ -5,12 +5,18 @@ import io.npflua.engine.output.pcap.PcapVerdictSink;
 import io.npflua.engine.pcap.PcapReader;
 import io.npflua.engine.pcap.PcapWriter;
 import io.npflua.engine.rule.Rule;
-import io.npflua.lua.sandbox.CallOutcome;
 import io.npflua.engine.rule.ScriptSpec;
 import io.npflua.engine.rule.lua.LuaRuleFactory;
 import io.npflua.engine.source.Frame;
 import io.npflua.engine.source.FrameConsumer;
 import io.npflua.engine.source.pcap.PcapFrameSource;
+import io.npflua.lua.sandbox.CallOutcome;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -23,13 +29,6 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.infra.Blackhole;
-
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Per-frame cost of the engine's adapters that can run without a live socket: the offline source handing out frames
@@ -49,8 +48,11 @@ public class AdapterBenchmark {
     static final int BATCH = 64;
 
     static byte[] frame(int i) {
-        return FrameBuilder.ethernet("02:00:00:00:0a:01", "02:00:00:00:0a:02").ipv4("198.18.0.1", "198.18.0.2")
-                .udp(10_000 + i % 200, 5000).payload(new byte[18 + i % 64]).build();
+        return FrameBuilder.ethernet("02:00:00:00:0a:01", "02:00:00:00:0a:02")
+                .ipv4("198.18.0.1", "198.18.0.2")
+                .udp(10_000 + i % 200, 5000)
+                .payload(new byte[18 + i % 64])
+                .build();
     }
 
     /** A pcap of 10,000 UDP frames read endlessly by worker {@code worker} of {@code workers}. */
@@ -101,10 +103,17 @@ public class AdapterBenchmark {
             byte[] bytes = frame(7);
             MemorySegment ring = arena.allocate(4096);
             MemorySegment.copy(bytes, 0, ring, ValueLayout.JAVA_BYTE, 128, bytes.length);
-            frame = new Frame().wrap(ring, 128, bytes.length, bytes.length, false,
-                    Frame.header(1_768_471_200_000_000_000L, 3, Frame.DIRECTION_INBOUND));
+            frame = new Frame()
+                    .wrap(
+                            ring,
+                            128,
+                            bytes.length,
+                            bytes.length,
+                            false,
+                            Frame.header(1_768_471_200_000_000_000L, 3, Frame.DIRECTION_INBOUND));
             sink = PcapVerdictSink.over(PcapWriter.create(Path.of("/dev/null")));
-            String source = script.equals("empty") ? "function filter(pkt) return true end"
+            String source = script.equals("empty")
+                    ? "function filter(pkt) return true end"
                     : "function filter(pkt) local u = pkt:udp() return u == nil or u.dst_port ~= 7777 end";
             rule = new LuaRuleFactory().prepare(ScriptSpec.of(script, source)).newInstance(0);
         }

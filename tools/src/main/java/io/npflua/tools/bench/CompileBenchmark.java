@@ -51,7 +51,10 @@ public class CompileBenchmark {
         if (script.equals("lines1000")) {
             StringBuilder b = new StringBuilder("local t = {}\n");
             for (int i = 1; i <= 998; i++) {
-                b.append("t[").append(i).append("] = function(p) local a = ").append(i)
+                b.append("t[")
+                        .append(i)
+                        .append("] = function(p) local a = ")
+                        .append(i)
                         .append(" if a > p then return a - p end return p * 2 + a end\n");
             }
             b.append("function filter(pkt) return t[#t](1) > 0 end\n");
@@ -70,7 +73,8 @@ public class CompileBenchmark {
     @Benchmark
     public ScriptState load() throws ScriptLoadException {
         ScriptState s = ScriptState.load(ScriptOptions.of(script + ".lua", source + "\n-- " + serial++)
-                .withExecutionModel(execution).withErrorListener(ScriptErrorListener.IGNORE));
+                .withExecutionModel(execution)
+                .withErrorListener(ScriptErrorListener.IGNORE));
         s.close();
         return s;
     }

@@ -1,12 +1,14 @@
 package io.npflua.tools.bench;
 
-import java.nio.ByteOrder;
+import io.npflua.lua.data.DataLib;
+import io.npflua.lua.data.DataObject;
+import io.npflua.lua.data.PacketData;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
 import java.util.HexFormat;
 import java.util.concurrent.TimeUnit;
-
 import org.luaj.vm2.Globals;
 import org.luaj.vm2.LuaString;
 import org.luaj.vm2.LuaTable;
@@ -25,10 +27,6 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
-import io.npflua.lua.data.DataLib;
-import io.npflua.lua.data.DataObject;
-import io.npflua.lua.data.PacketData;
-
 /**
  * The data module on the per-packet path: field reads (aligned, unaligned, bit fields, 64-bit), {@code d:layout()},
  * {@code d:segment()}, {@code tostring(d)} for 64/512/1500-byte frames, {@code pkt:ip()/tcp()/payload()}, and the
@@ -45,8 +43,9 @@ import io.npflua.lua.data.PacketData;
 @Fork(1)
 public class DataBenchmark {
     /** Ethernet + IPv4 + UDP + RTP (payload type 0), generated with scapy. */
-    private static final String RTP0 = "02000000000202000000000108004500003c000100004011ee88c6120001c6120002138c138c0028"
-            + "7fff8000123400001000deadbeef4141414141414141414141414141414141414141";
+    private static final String RTP0 =
+            "02000000000202000000000108004500003c000100004011ee88c6120001c6120002138c138c0028"
+                    + "7fff8000123400001000deadbeef4141414141414141414141414141414141414141";
 
     private static final String RTP_FILTER = """
             local data = require 'data'
@@ -124,8 +123,9 @@ public class DataBenchmark {
 
     private MemorySegment tcpFrame(int size) {
         MemorySegment s = arena.allocate(size);
-        byte[] head = HexFormat.of().parseHex("020000000002020000000001080045000000000140004006000" + "0c6120001c6120002"
-                + "9c40001601020304a0b0c0d0501801f600000000");
+        byte[] head = HexFormat.of()
+                .parseHex("020000000002020000000001080045000000000140004006000" + "0c6120001c6120002"
+                        + "9c40001601020304a0b0c0d0501801f600000000");
         MemorySegment.copy(head, 0, s, ValueLayout.JAVA_BYTE, 0, head.length);
         s.set(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN), 16, (short) (size - 14));
         for (int i = head.length; i < size; i++) {

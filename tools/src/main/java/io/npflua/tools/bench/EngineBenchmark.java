@@ -1,26 +1,26 @@
 package io.npflua.tools.bench;
 
-import io.npflua.engine.counter.WorkerCounter;
+import io.npflua.engine.agent.ErrorHandler;
 import io.npflua.engine.counter.ScriptCounters;
+import io.npflua.engine.counter.WorkerCounter;
 import io.npflua.engine.counter.WorkerCounters;
+import io.npflua.engine.frames.FrameBuilder;
 import io.npflua.engine.rule.ErrorPolicy;
 import io.npflua.engine.rule.HandlerRule;
 import io.npflua.engine.rule.Rule;
 import io.npflua.engine.rule.RuleRejectedException;
 import io.npflua.engine.rule.ScriptSpec;
+import io.npflua.engine.rule.Verdict;
 import io.npflua.engine.rule.lua.LuaRuleFactory;
-import io.npflua.engine.frames.FrameBuilder;
+import io.npflua.engine.source.MemoryFrameSource;
+import io.npflua.engine.worker.ChainBoard;
+import io.npflua.engine.worker.FrameQuota;
+import io.npflua.engine.worker.RuleChain;
+import io.npflua.engine.worker.Worker;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import io.npflua.engine.rule.Verdict;
-import io.npflua.engine.source.MemoryFrameSource;
-import io.npflua.engine.worker.ChainBoard;
-import io.npflua.engine.agent.ErrorHandler;
-import io.npflua.engine.worker.FrameQuota;
-import io.npflua.engine.worker.RuleChain;
-import io.npflua.engine.worker.Worker;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -69,8 +69,11 @@ public class EngineBenchmark {
         byte[] banner = "SSH-2.0-OpenSSH_6.4\r\n".getBytes(StandardCharsets.US_ASCII);
         for (int i = 0; i < 1024; i++) {
             byte[] payload = i % 16 == 0 ? banner : Arrays.copyOf(filler, 10 + (i * 37) % 1400);
-            b.add(FrameBuilder.ethernet("02:00:00:00:00:01", "02:00:00:00:00:02").ipv4("198.18.0.1", "198.18.0.2")
-                    .tcp(22, 40000 + i, 1, 0, FrameBuilder.TCP_PSH | FrameBuilder.TCP_ACK).payload(payload).build());
+            b.add(FrameBuilder.ethernet("02:00:00:00:00:01", "02:00:00:00:00:02")
+                    .ipv4("198.18.0.1", "198.18.0.2")
+                    .tcp(22, 40000 + i, 1, 0, FrameBuilder.TCP_PSH | FrameBuilder.TCP_ACK)
+                    .payload(payload)
+                    .build());
         }
         source = b.build();
         int rules = switch (chain) {
@@ -85,7 +88,8 @@ public class EngineBenchmark {
         ErrorPolicy[] policies = new ErrorPolicy[rules];
         for (int i = 0; i < rules; i++) {
             final int at = 12 + i;
-            rs[i] = chain.equals("ssh") ? sshScript()
+            rs[i] = chain.equals("ssh")
+                    ? sshScript()
                     : new HandlerRule(frame -> frame.byteAt(at) == 0x7f ? Verdict.BLOCK : Verdict.PASS);
             names[i] = chain + i;
             counters[i] = new ScriptCounters();
@@ -93,8 +97,16 @@ public class EngineBenchmark {
         }
         RuleChain chain = new RuleChain(0, names, rs, counters, policies, 64, ErrorHandler.STDERR);
         ChainBoard board = new ChainBoard(new RuleChain[] {chain});
-        worker = new Worker(0, new Worker.Route[] {new Worker.Route(source, null)}, null, null, board,
-                ErrorHandler.STDERR, new WorkerCounters(), BATCH, TimeUnit.MILLISECONDS.toNanos(100));
+        worker = new Worker(
+                0,
+                new Worker.Route[] {new Worker.Route(source, null)},
+                null,
+                null,
+                board,
+                ErrorHandler.STDERR,
+                new WorkerCounters(),
+                BATCH,
+                TimeUnit.MILLISECONDS.toNanos(100));
         if (chain.equals("empty-limit")) {
             worker.quota(new FrameQuota(Long.MAX_VALUE)); // -c with a count never reached: the limit's own cost
         }
@@ -125,7 +137,9 @@ public class EngineBenchmark {
                 throw new IOException("example ssh-version.lua is not bundled in the jar");
             }
             String source = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            return new LuaRuleFactory().prepare(ScriptSpec.of("ssh-version.lua", source)).newInstance(0);
+            return new LuaRuleFactory()
+                    .prepare(ScriptSpec.of("ssh-version.lua", source))
+                    .newInstance(0);
         }
     }
 }

@@ -5,6 +5,12 @@ import io.npflua.engine.flow.FlowTable;
 import io.npflua.engine.flow.FlowTableOptions;
 import io.npflua.engine.flow.FlowTimeouts;
 import io.npflua.engine.frames.FrameBuilder;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -15,13 +21,6 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
-import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Cost of the flow table per frame ({@code io.npflua.engine.flow}): key extraction alone, the lookup of an existing
@@ -63,10 +62,15 @@ public class FlowTableBenchmark {
         public void setUp() {
             arena = Arena.ofShared();
             byte[] tcp = FrameBuilder.ethernet("02:00:00:00:00:01", "02:00:00:00:00:02")
-                .ipv4("198.18.0.1", "198.19.0.1").tcp(1, 443, 1000, 2000, FrameBuilder.TCP_ACK).payload(new byte[64])
-                .build();
+                    .ipv4("198.18.0.1", "198.19.0.1")
+                    .tcp(1, 443, 1000, 2000, FrameBuilder.TCP_ACK)
+                    .payload(new byte[64])
+                    .build();
             byte[] udp = FrameBuilder.ethernet("02:00:00:00:00:01", "02:00:00:00:00:02")
-                .ipv6("2001:db8::1", "2001:db8:1::1").udp(1, 53).payload(new byte[48]).build();
+                    .ipv6("2001:db8::1", "2001:db8:1::1")
+                    .udp(1, 53)
+                    .payload(new byte[48])
+                    .build();
             tcp4Length = tcp.length;
             udp6Length = udp.length;
             tcp4 = arena.allocate((long) flows * SLOT, 64);
@@ -85,7 +89,7 @@ public class FlowTableBenchmark {
             for (int i = 0; i < flows; i++) {
                 long at = (long) i * SLOT;
                 if (table.track(tcp4, at, tcp4Length, tcp4Length, now) < 0
-                    || table.track(udp6, at, udp6Length, udp6Length, now) < 0) {
+                        || table.track(udp6, at, udp6Length, udp6Length, now) < 0) {
                     throw new IllegalStateException("flow " + i + " not created");
                 }
             }
@@ -141,7 +145,9 @@ public class FlowTableBenchmark {
         void open(FlowTableOptions options) {
             arena = Arena.ofShared();
             byte[] syn = FrameBuilder.ethernet("02:00:00:00:00:01", "02:00:00:00:00:02")
-                .ipv4("198.18.0.1", "198.19.0.1").tcp(1, 443, 1000, 0, FrameBuilder.TCP_SYN).build();
+                    .ipv4("198.18.0.1", "198.19.0.1")
+                    .tcp(1, 443, 1000, 0, FrameBuilder.TCP_SYN)
+                    .build();
             length = syn.length;
             frame = arena.allocate(SLOT, 64);
             MemorySegment.copy(MemorySegment.ofArray(syn), 0, frame, 0, length);
@@ -162,8 +168,9 @@ public class FlowTableBenchmark {
     public static class Expiring extends NewFlows {
         @Setup(Level.Trial)
         public void setUp() {
-            open(FlowTableOptions.defaults().withMaxFlows(MAX_FLOWS)
-                .withTimeouts(FlowTimeouts.all(Duration.ofMillis(20))));
+            open(FlowTableOptions.defaults()
+                    .withMaxFlows(MAX_FLOWS)
+                    .withTimeouts(FlowTimeouts.all(Duration.ofMillis(20))));
         }
 
         @TearDown(Level.Trial)

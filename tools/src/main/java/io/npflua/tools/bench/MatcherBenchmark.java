@@ -1,14 +1,12 @@
 package io.npflua.tools.bench;
 
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.nio.charset.StandardCharsets;
-import java.util.concurrent.TimeUnit;
-
 import io.npflua.lua.string.LuaStrings;
 import io.npflua.lua.string.SegmentBytes;
 import io.npflua.lua.string.SegmentStrings;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.concurrent.TimeUnit;
 import org.luaj.vm2.LuaString;
 import org.luaj.vm2.LuaTable;
 import org.luaj.vm2.LuaValue;
@@ -57,8 +55,7 @@ public class MatcherBenchmark {
     private SegmentBytes payloadView;
 
     /** A fixed view over native memory, as a data object is (minus its liveness check). */
-    private record View(MemorySegment segment, long offset, int length) implements SegmentBytes {
-    }
+    private record View(MemorySegment segment, long offset, int length) implements SegmentBytes {}
 
     @Setup(Level.Trial)
     public void setup() {

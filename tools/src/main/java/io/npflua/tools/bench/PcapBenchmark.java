@@ -1,12 +1,22 @@
 package io.npflua.tools.bench;
 
-import java.lang.foreign.Arena;
 import io.npflua.engine.frames.FrameBuilder;
 import io.npflua.engine.pcap.PcapFormatException;
 import io.npflua.engine.pcap.PcapReader;
 import io.npflua.engine.pcap.PcapRecord;
 import io.npflua.engine.pcap.PcapWriter;
 import io.npflua.engine.pcap.TimestampPrecision;
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -18,17 +28,6 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-
-import java.io.IOException;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Cost of the offline source: walking the records of a mapped capture file (classic pcap and pcapng) with the
@@ -59,7 +58,9 @@ public class PcapBenchmark {
             file = Files.createTempFile("npflua-bench", "." + format);
             byte[][] frames = frames();
             if (format.equals("pcap")) {
-                try (PcapWriter writer = PcapWriter.builder(file).precision(TimestampPrecision.NANOSECONDS).open()) {
+                try (PcapWriter writer = PcapWriter.builder(file)
+                        .precision(TimestampPrecision.NANOSECONDS)
+                        .open()) {
                     for (int i = 0; i < RECORDS; i++) {
                         writer.write(1_768_471_200_000_000_000L + i * 1000L, frames[i % frames.length]);
                     }
@@ -140,8 +141,11 @@ public class PcapBenchmark {
         byte[][] frames = new byte[payloadSizes.length][];
         for (int i = 0; i < frames.length; i++) {
             frames[i] = FrameBuilder.ethernet("02:00:00:00:00:01", "02:00:00:00:00:02")
-                .ipv4("198.18.0.1", "198.18.1.1").tcp(40000, 22, i, 0, FrameBuilder.TCP_ACK)
-                .payload(new byte[payloadSizes[i]]).padToMinimum(true).build();
+                    .ipv4("198.18.0.1", "198.18.1.1")
+                    .tcp(40000, 22, i, 0, FrameBuilder.TCP_ACK)
+                    .payload(new byte[payloadSizes[i]])
+                    .padToMinimum(true)
+                    .build();
         }
         return frames;
     }
@@ -150,10 +154,24 @@ public class PcapBenchmark {
     private static void writePcapng(Path file, byte[][] frames) throws IOException {
         try (FileChannel out = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
             ByteBuffer b = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
-            b.putInt(0x0A0D0D0A).putInt(28).putInt(0x1A2B3C4D).putShort((short) 1).putShort((short) 0).putLong(-1)
-                .putInt(28);
-            b.putInt(1).putInt(32).putShort((short) 1).putShort((short) 0).putInt(0)
-                .putShort((short) 9).putShort((short) 1).put((byte) 9).put(new byte[3]).putInt(0).putInt(32);
+            b.putInt(0x0A0D0D0A)
+                    .putInt(28)
+                    .putInt(0x1A2B3C4D)
+                    .putShort((short) 1)
+                    .putShort((short) 0)
+                    .putLong(-1)
+                    .putInt(28);
+            b.putInt(1)
+                    .putInt(32)
+                    .putShort((short) 1)
+                    .putShort((short) 0)
+                    .putInt(0)
+                    .putShort((short) 9)
+                    .putShort((short) 1)
+                    .put((byte) 9)
+                    .put(new byte[3])
+                    .putInt(0)
+                    .putInt(32);
             for (int i = 0; i < RECORDS; i++) {
                 byte[] f = frames[i % frames.length];
                 int padded = (f.length + 3) & ~3;
@@ -164,8 +182,16 @@ public class PcapBenchmark {
                     b.clear();
                 }
                 long ts = 1_768_471_200_000_000_000L + i * 1000L;
-                b.putInt(6).putInt(length).putInt(0).putInt((int) (ts >>> 32)).putInt((int) ts).putInt(f.length)
-                    .putInt(f.length).put(f).put(new byte[padded - f.length]).putInt(length);
+                b.putInt(6)
+                        .putInt(length)
+                        .putInt(0)
+                        .putInt((int) (ts >>> 32))
+                        .putInt((int) ts)
+                        .putInt(f.length)
+                        .putInt(f.length)
+                        .put(f)
+                        .put(new byte[padded - f.length])
+                        .putInt(length);
             }
             b.flip();
             out.write(b);

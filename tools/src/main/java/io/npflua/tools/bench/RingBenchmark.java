@@ -1,5 +1,7 @@
 package io.npflua.tools.bench;
 
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+
 import io.npflua.ffm.ring.BlockRing;
 import io.npflua.ffm.ring.BlockRingEmulator;
 import io.npflua.ffm.ring.FrameHandler;
@@ -8,6 +10,9 @@ import io.npflua.ffm.ring.FrameRingEmulator;
 import io.npflua.ffm.ring.PacketFrame;
 import io.npflua.ffm.ring.RingGeometry;
 import io.npflua.ffm.ring.SliceScope;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -22,12 +27,6 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
-
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.util.concurrent.TimeUnit;
-
-import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 
 /**
  * The RX ring walks over synthetic rings laid out exactly like the kernel's (written by {@link BlockRingEmulator} and
@@ -45,8 +44,7 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 @Fork(value = 1, jvmArgsAppend = "--enable-native-access=ALL-UNNAMED")
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 3, time = 1)
-public class RingBenchmark
-{
+public class RingBenchmark {
     private static final int BLOCK_SIZE = 1 << 20;
     private static final int BLOCKS = 8;
     // A 64-byte packet takes align8(tp_mac 82 + 64) = 152 bytes after the 48-byte block header.
@@ -62,13 +60,11 @@ public class RingBenchmark
     private static final int V2_BATCH = 64;
 
     /** Reads what a consumer minimally reads: the length and the first byte, through the zero-copy view. */
-    static final class Touch implements FrameHandler
-    {
+    static final class Touch implements FrameHandler {
         long sum;
 
         @Override
-        public void onFrame(final PacketFrame frame)
-        {
+        public void onFrame(final PacketFrame frame) {
             sum += frame.capturedLength() + frame.segment().get(JAVA_BYTE, frame.dataOffset());
         }
     }
@@ -88,8 +84,7 @@ public class RingBenchmark
     private FrameRing v2Walker;
 
     @Setup(Level.Trial)
-    public void setUp()
-    {
+    public void setUp() {
         arena = Arena.ofShared();
         final RingGeometry blocks = RingGeometry.blocks(BLOCK_SIZE, BLOCKS, 10);
         final MemorySegment small = arena.allocate(blocks.sizeBytes(), 4096);
@@ -113,61 +108,52 @@ public class RingBenchmark
         v2 = new FrameRingEmulator(v2Ring, frames, 0);
         final MemorySegment packet = MemorySegment.ofArray(frame(64));
         int written = 0;
-        while (v2.add(packet, 0, 64, 1_700_000_000_000_000_000L, -1, 0, 0, 1))
-        {
+        while (v2.add(packet, 0, 64, 1_700_000_000_000_000_000L, -1, 0, 0, 1)) {
             written++;
         }
         check(written, V2_FRAMES);
         v2Walker = new FrameRing(v2Ring, frames, scope, false);
     }
 
-    private static int fillV3(final BlockRingEmulator emulator, final int length)
-    {
+    private static int fillV3(final BlockRingEmulator emulator, final int length) {
         final MemorySegment packet = MemorySegment.ofArray(frame(length));
         int written = 0;
-        while (emulator.add(packet, 0, length, length, 1_700_000_000_000_000_000L + written, -1, 0, 0, 1))
-        {
+        while (emulator.add(packet, 0, length, length, 1_700_000_000_000_000_000L + written, -1, 0, 0, 1)) {
             written++;
         }
         return written;
     }
 
-    private static byte[] frame(final int length)
-    {
+    private static byte[] frame(final int length) {
         final byte[] frame = new byte[length];
-        final byte[] header = {2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1, (byte)0x88, (byte)0xB5};
+        final byte[] header = {2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1, (byte) 0x88, (byte) 0xB5};
         System.arraycopy(header, 0, frame, 0, header.length);
-        for (int i = header.length; i < length; i++)
-        {
-            frame[i] = (byte)i;
+        for (int i = header.length; i < length; i++) {
+            frame[i] = (byte) i;
         }
         return frame;
     }
 
-    private static void check(final int actual, final int expected)
-    {
-        if (actual != expected)
-        {
-            throw new IllegalStateException("synthetic ring holds " + actual + " packets, benchmark assumes " + expected);
+    private static void check(final int actual, final int expected) {
+        if (actual != expected) {
+            throw new IllegalStateException(
+                    "synthetic ring holds " + actual + " packets, benchmark assumes " + expected);
         }
     }
 
     @TearDown(Level.Trial)
-    public void tearDown()
-    {
+    public void tearDown() {
         arena.close();
     }
 
     /** V3 block walk, 64-byte packets: ns and bytes per packet. */
     @Benchmark
     @OperationsPerInvocation(V3_PACKETS_64)
-    public long v3Walk64()
-    {
+    public long v3Walk64() {
         v3Small.handOverAll();
         int handled = 0;
         int n;
-        while ((n = v3SmallWalker.poll(touch, Integer.MAX_VALUE)) > 0)
-        {
+        while ((n = v3SmallWalker.poll(touch, Integer.MAX_VALUE)) > 0) {
             handled += n;
         }
         return handled + touch.sum;
@@ -176,13 +162,11 @@ public class RingBenchmark
     /** V3 block walk, 64-byte packets, ring resident in the L2 cache. */
     @Benchmark
     @OperationsPerInvocation(V3_PACKETS_64_CACHED)
-    public long v3Walk64Cached()
-    {
+    public long v3Walk64Cached() {
         v3Cached.handOverAll();
         int handled = 0;
         int n;
-        while ((n = v3CachedWalker.poll(touch, Integer.MAX_VALUE)) > 0)
-        {
+        while ((n = v3CachedWalker.poll(touch, Integer.MAX_VALUE)) > 0) {
             handled += n;
         }
         return handled + touch.sum;
@@ -191,13 +175,11 @@ public class RingBenchmark
     /** V3 block walk, 1500-byte packets. */
     @Benchmark
     @OperationsPerInvocation(V3_PACKETS_1500)
-    public long v3Walk1500()
-    {
+    public long v3Walk1500() {
         v3Large.handOverAll();
         int handled = 0;
         int n;
-        while ((n = v3LargeWalker.poll(touch, Integer.MAX_VALUE)) > 0)
-        {
+        while ((n = v3LargeWalker.poll(touch, Integer.MAX_VALUE)) > 0) {
             handled += n;
         }
         return handled + touch.sum;
@@ -206,13 +188,11 @@ public class RingBenchmark
     /** V2 frame walk in duty-cycle batches of 64 frames, 64-byte packets. */
     @Benchmark
     @OperationsPerInvocation(V2_FRAMES)
-    public long v2Walk64()
-    {
+    public long v2Walk64() {
         v2.handOverAll();
         int handled = 0;
         int n;
-        while ((n = v2Walker.poll(touch, V2_BATCH)) > 0)
-        {
+        while ((n = v2Walker.poll(touch, V2_BATCH)) > 0) {
             handled += n;
         }
         return handled + touch.sum;

@@ -6,6 +6,7 @@ import io.npflua.lua.sandbox.ScriptLoadException;
 import io.npflua.lua.sandbox.ScriptOptions;
 import io.npflua.lua.sandbox.ScriptState;
 import io.npflua.lua.sandbox.StringMetatable;
+import java.util.concurrent.TimeUnit;
 import org.luaj.vm2.Globals;
 import org.luaj.vm2.LuaTable;
 import org.luaj.vm2.LuaValue;
@@ -23,8 +24,6 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
-
-import java.util.concurrent.TimeUnit;
 
 /**
  * The cost of calling a script through the sandbox ({@link ScriptState#call}: budget armed, VM hook counting every
@@ -59,6 +58,7 @@ public class ScriptBenchmark {
     private LuaValue findBare;
     /** A 1400-byte payload without the needle: the library call does most of the work. */
     private final LuaValue payload = LuaValue.valueOf("x".repeat(1400));
+
     private ScriptState loopSandboxed;
     private LuaValue emptyBare;
     private LuaValue loopBare;
@@ -66,18 +66,21 @@ public class ScriptBenchmark {
 
     @Setup
     public void setUp() throws ScriptLoadException {
-        emptySandboxed = ScriptState.load(ScriptOptions.of("empty.lua", EMPTY)
-                .withErrorListener(ScriptErrorListener.STDERR));
-        loopSandboxed = ScriptState.load(ScriptOptions.of("loop.lua", LOOP)
-                .withErrorListener(ScriptErrorListener.STDERR));
-        findSandboxed = ScriptState.load(ScriptOptions.of("find.lua", FIND)
-                .withErrorListener(ScriptErrorListener.STDERR));
+        emptySandboxed =
+                ScriptState.load(ScriptOptions.of("empty.lua", EMPTY).withErrorListener(ScriptErrorListener.STDERR));
+        loopSandboxed =
+                ScriptState.load(ScriptOptions.of("loop.lua", LOOP).withErrorListener(ScriptErrorListener.STDERR));
+        findSandboxed =
+                ScriptState.load(ScriptOptions.of("find.lua", FIND).withErrorListener(ScriptErrorListener.STDERR));
         findBare = bare(FIND);
         emptyBare = bare(EMPTY);
         loopBare = bare(LOOP);
-        if (emptySandboxed.call(pkt) != CallOutcome.PASS || loopSandboxed.call(pkt) != CallOutcome.PASS
-                || !emptyBare.call(pkt).toboolean() || !loopBare.call(pkt).toboolean()
-                || findSandboxed.call(payload) != CallOutcome.PASS || !findBare.call(payload).toboolean()) {
+        if (emptySandboxed.call(pkt) != CallOutcome.PASS
+                || loopSandboxed.call(pkt) != CallOutcome.PASS
+                || !emptyBare.call(pkt).toboolean()
+                || !loopBare.call(pkt).toboolean()
+                || findSandboxed.call(payload) != CallOutcome.PASS
+                || !findBare.call(payload).toboolean()) {
             throw new IllegalStateException("benchmark scripts must pass");
         }
         // Every fork runs every variant before measuring, so that LuaJ's interpreter loop is JIT-compiled from the

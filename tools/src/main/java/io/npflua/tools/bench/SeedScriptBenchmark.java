@@ -3,10 +3,10 @@ package io.npflua.tools.bench;
 import io.npflua.engine.frames.FrameBuilder;
 import io.npflua.lua.data.PacketData;
 import io.npflua.lua.sandbox.CallOutcome;
+import io.npflua.lua.sandbox.ExecutionModel;
 import io.npflua.lua.sandbox.SandboxLimits;
 import io.npflua.lua.sandbox.ScriptErrorListener;
 import io.npflua.lua.sandbox.ScriptLoadException;
-import io.npflua.lua.sandbox.ExecutionModel;
 import io.npflua.lua.sandbox.ScriptOptions;
 import io.npflua.lua.sandbox.ScriptState;
 import io.npflua.lua.sandbox.StringMetatable;
@@ -17,6 +17,13 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
+import org.luaj.vm2.Globals;
+import org.luaj.vm2.LuaString;
+import org.luaj.vm2.LuaValue;
+import org.luaj.vm2.compiler.LuaC;
+import org.luaj.vm2.lib.BaseLib;
+import org.luaj.vm2.lib.PackageLib;
+import org.luaj.vm2.lib.StringLib;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -30,13 +37,6 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
-import org.luaj.vm2.Globals;
-import org.luaj.vm2.LuaString;
-import org.luaj.vm2.LuaValue;
-import org.luaj.vm2.compiler.LuaC;
-import org.luaj.vm2.lib.BaseLib;
-import org.luaj.vm2.lib.PackageLib;
-import org.luaj.vm2.lib.StringLib;
 
 /**
  * The seed work's two scripts, verbatim (the examples bundled in the jar), as the engine runs them: a sandboxed
@@ -95,7 +95,8 @@ public class SeedScriptBenchmark {
         byte[] p = switch (payload) {
             case "banner" -> "SSH-2.0-OpenSSH_6.4\r\n".getBytes(StandardCharsets.US_ASCII);
             case "banner40" -> "SSH-2.0-OpenSSH_9.6p1 Debian-3ubuntu13\r\n".getBytes(StandardCharsets.US_ASCII);
-            default -> "GET /index.html HTTP/1.1\r\n".repeat(60).substring(0, 1400).getBytes(StandardCharsets.US_ASCII);
+            default ->
+                "GET /index.html HTTP/1.1\r\n".repeat(60).substring(0, 1400).getBytes(StandardCharsets.US_ASCII);
         };
         tcpBytes = frame(6, 22, 40000, p);
         tcpFrame = copy(tcpBytes);
@@ -108,16 +109,23 @@ public class SeedScriptBenchmark {
         ssh = load("ssh-version.lua", SandboxLimits.DEFAULT_CALL_BUDGET, m);
         rtp = load("rtp-h263.lua", SandboxLimits.DEFAULT_CALL_BUDGET, m);
         empty = ScriptState.load(ScriptOptions.of("empty.lua", "function filter(pkt) return true end")
-                .withErrorListener(ScriptErrorListener.STDERR).withExecutionModel(m));
+                .withErrorListener(ScriptErrorListener.STDERR)
+                .withExecutionModel(m));
         emptyNoLimits = ScriptState.load(ScriptOptions.of("empty.lua", "function filter(pkt) return true end")
-                .withErrorListener(ScriptErrorListener.STDERR).withExecutionModel(m).withCallTimeLimitNanos(0)
-                .withCallAllocationLimitBytes(0).withStateMemoryLimitBytes(0));
+                .withErrorListener(ScriptErrorListener.STDERR)
+                .withExecutionModel(m)
+                .withCallTimeLimitNanos(0)
+                .withCallAllocationLimitBytes(0)
+                .withStateMemoryLimitBytes(0));
         sshUnbounded = load("ssh-version.lua", Long.MAX_VALUE, m);
         sshStock = stockLuaJ(STOCK_SSH);
         CallOutcome expectSsh = payload.equals("banner") ? CallOutcome.BLOCK : CallOutcome.PASS;
-        if (call(ssh, tcpFrame) != expectSsh || call(rtp, rtpFrame) != CallOutcome.BLOCK
-                || call(empty, tcpFrame) != CallOutcome.PASS || call(sshUnbounded, tcpFrame) != expectSsh
-                || chainRtpThenSsh() != expectSsh || !sshFilterStockLuaJ()) {
+        if (call(ssh, tcpFrame) != expectSsh
+                || call(rtp, rtpFrame) != CallOutcome.BLOCK
+                || call(empty, tcpFrame) != CallOutcome.PASS
+                || call(sshUnbounded, tcpFrame) != expectSsh
+                || chainRtpThenSsh() != expectSsh
+                || !sshFilterStockLuaJ()) {
             throw new IllegalStateException("wrong verdict in set-up: " + ssh.lastError() + " " + rtp.lastError());
         }
     }
@@ -220,14 +228,18 @@ public class SeedScriptBenchmark {
                 throw new IOException("example " + name + " is not bundled in the jar");
             }
             String source = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            return ScriptState.load(ScriptOptions.of(name, source).withCallBudget(callBudget)
-                    .withErrorListener(ScriptErrorListener.STDERR).withExecutionModel(model));
+            return ScriptState.load(ScriptOptions.of(name, source)
+                    .withCallBudget(callBudget)
+                    .withErrorListener(ScriptErrorListener.STDERR)
+                    .withExecutionModel(model));
         }
     }
 
     private static byte[] frame(int proto, int sport, int dport, byte[] payload) {
-        FrameBuilder f = FrameBuilder.ethernet("02:00:00:00:00:01", "02:00:00:00:00:02").ipv4("198.18.0.1", "198.18.0.2");
-        f = proto == FrameBuilder.PROTOCOL_TCP ? f.tcp(sport, dport, 1, 0, FrameBuilder.TCP_PSH | FrameBuilder.TCP_ACK)
+        FrameBuilder f =
+                FrameBuilder.ethernet("02:00:00:00:00:01", "02:00:00:00:00:02").ipv4("198.18.0.1", "198.18.0.2");
+        f = proto == FrameBuilder.PROTOCOL_TCP
+                ? f.tcp(sport, dport, 1, 0, FrameBuilder.TCP_PSH | FrameBuilder.TCP_ACK)
                 : f.udp(sport, dport);
         return f.payload(payload).build();
     }

@@ -4,10 +4,10 @@ import io.npflua.engine.rule.ErrorPolicy;
 import io.npflua.engine.rule.PreparedRule;
 import io.npflua.engine.rule.Rule;
 import io.npflua.engine.rule.RuleFactory;
-import io.npflua.lua.sandbox.CallOutcome;
 import io.npflua.engine.rule.RuleRejectedException;
 import io.npflua.engine.rule.ScriptSpec;
 import io.npflua.engine.source.Frame;
+import io.npflua.lua.sandbox.CallOutcome;
 
 /**
  * Wraps a {@link RuleFactory} so that each worker remembers which rule blocked its current frame, and why; a verdict

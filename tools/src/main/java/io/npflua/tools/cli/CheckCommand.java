@@ -18,10 +18,14 @@ import picocli.CommandLine.Parameters;
  * chunk runs once, as a user who puts a {@code print} there expects: {@code prepare} builds a complete state, so a
  * worker's instance (another state, the chunk run again) would find nothing more.
  */
-@Command(name = "check", description = {"Compile scripts in the sandbox and run their top-level chunk, as load"
-        + " would; print file:line: message on standard error for each error, or FILE: OK on standard output"
-        + " followed by how its functions run (compiled, or interpreted and why).",
-        "Exit 1 if any script has an error."})
+@Command(
+        name = "check",
+        description = {
+            "Compile scripts in the sandbox and run their top-level chunk, as load"
+                    + " would; print file:line: message on standard error for each error, or FILE: OK on standard output"
+                    + " followed by how its functions run (compiled, or interpreted and why).",
+            "Exit 1 if any script has an error."
+        })
 final class CheckCommand extends BaseCommand {
     @Parameters(arity = "1..*", paramLabel = "FILE.lua", description = "Scripts to check.")
     List<Path> files = new ArrayList<>();
@@ -32,10 +36,15 @@ final class CheckCommand extends BaseCommand {
     @Option(names = "--max-instructions", paramLabel = "N", description = "Instruction budget per call.")
     long maxInstructions;
 
-    @Option(names = {"-q", "--quiet"}, description = "Print only errors.")
+    @Option(
+            names = {"-q", "--quiet"},
+            description = "Print only errors.")
     boolean quiet;
 
-    @Option(names = "--lua-execution", paramLabel = "compiled|interpreted", converter = Options.ExecutionConverter.class,
+    @Option(
+            names = "--lua-execution",
+            paramLabel = "compiled|interpreted",
+            converter = Options.ExecutionConverter.class,
             description = "Check as the scripts would run: compiled to JVM bytecode (default) or interpreted.")
     ExecutionModel execution;
 
@@ -75,8 +84,8 @@ final class CheckCommand extends BaseCommand {
         out().flush();
         err().flush();
         if (failed > 0) {
-            err().println("npflua: check: " + failed + " of " + files.size() + " script" + (files.size() == 1 ? ""
-                    : "s") + " failed; fix the lines shown above");
+            err().println("npflua: check: " + failed + " of " + files.size() + " script"
+                    + (files.size() == 1 ? "" : "s") + " failed; fix the lines shown above");
             err().flush();
             return ExitCodes.FAILURE;
         }

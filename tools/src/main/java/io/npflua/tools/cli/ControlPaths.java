@@ -13,8 +13,7 @@ final class ControlPaths {
     /** Environment variable that overrides the default path. */
     static final String ENV = "NPFLUA_CONTROL";
 
-    private ControlPaths() {
-    }
+    private ControlPaths() {}
 
     /** The default socket path for this user. */
     static Path defaultPath() {
@@ -29,8 +28,8 @@ final class ControlPaths {
         if (xdg != null && !xdg.isBlank() && Files.isDirectory(Path.of(xdg))) {
             return Path.of(xdg, "npflua", "npflua.sock");
         }
-        return Path.of(System.getProperty("java.io.tmpdir"), "npflua-" + System.getProperty("user.name"),
-                "npflua.sock");
+        return Path.of(
+                System.getProperty("java.io.tmpdir"), "npflua-" + System.getProperty("user.name"), "npflua.sock");
     }
 
     /** Whether this process runs as root (user name root or uid 0 without a passwd entry). */

@@ -16,8 +16,7 @@ import java.util.Map;
  * control socket print alike. {@code ns_per_frame} (wall time ÷ frames) is kept for offline runs only.
  */
 final class CounterText {
-    private CounterText() {
-    }
+    private CounterText() {}
 
     /** A snapshot's JSON form as counted offline (replay, demo): with {@code ns_per_frame}. */
     static Map<String, Object> offline(EngineSnapshot snapshot) {
@@ -48,9 +47,14 @@ final class CounterText {
     static void print(Map<String, Object> stats, boolean offline, PrintWriter out) {
         long frames = JsonValues.number(stats, WorkerCounter.SEEN.json());
         StringBuilder head = new StringBuilder();
-        head.append(frames).append(" frames: ").append(JsonValues.number(stats, WorkerCounter.PASSED.json())).append(" passed, ")
-                .append(JsonValues.number(stats, WorkerCounter.BLOCKED.json())).append(" blocked, ")
-                .append(JsonValues.number(stats, "errors")).append(" script errors");
+        head.append(frames)
+                .append(" frames: ")
+                .append(JsonValues.number(stats, WorkerCounter.PASSED.json()))
+                .append(" passed, ")
+                .append(JsonValues.number(stats, WorkerCounter.BLOCKED.json()))
+                .append(" blocked, ")
+                .append(JsonValues.number(stats, "errors"))
+                .append(" script errors");
         long forwarded = JsonValues.number(stats, WorkerCounter.FORWARDED.json());
         if (forwarded > 0) {
             head.append(", ").append(forwarded).append(" forwarded");
@@ -60,25 +64,34 @@ final class CounterText {
         String source = offline
                 ? "read: " + JsonValues.number(stats, WorkerCounter.KERNEL_PACKETS.json()) + " records"
                 : "kernel: " + JsonValues.number(stats, WorkerCounter.KERNEL_PACKETS.json()) + " packets, "
-                + JsonValues.number(stats, WorkerCounter.KERNEL_DROPS.json()) + " dropped, " + JsonValues.number(stats, WorkerCounter.FREEZES.json())
-                + " ring freezes";
-        out.println(source + "; " + JsonValues.number(stats, WorkerCounter.RESTARTS.json()) + " worker restarts; " + duration(elapsedNs)
+                        + JsonValues.number(stats, WorkerCounter.KERNEL_DROPS.json()) + " dropped, "
+                        + JsonValues.number(stats, WorkerCounter.FREEZES.json())
+                        + " ring freezes";
+        out.println(source + "; " + JsonValues.number(stats, WorkerCounter.RESTARTS.json()) + " worker restarts; "
+                + duration(elapsedNs)
                 + (offline && stats.containsKey("ns_per_frame")
-                ? ", " + JsonValues.number(stats, "ns_per_frame") + " ns/frame" : ""));
+                        ? ", " + JsonValues.number(stats, "ns_per_frame") + " ns/frame"
+                        : ""));
         List<Object> scripts = (List<Object>) stats.getOrDefault("scripts", List.of());
         if (!scripts.isEmpty()) {
             int width = 6;
             for (Object o : scripts) {
-                width = Math.max(width, JsonValues.text((Map<String, Object>) o, "name").length());
+                width = Math.max(
+                        width, JsonValues.text((Map<String, Object>) o, "name").length());
             }
             String fmt = "%-" + width + "s %12s %12s %12s %8s  %s%n";
             out.printf(fmt, "script", "calls", "passed", "blocked", "errors", "last error");
             for (Object o : scripts) {
                 Map<String, Object> s = (Map<String, Object>) o;
                 Object last = s.get("last_error");
-                out.printf(fmt, JsonValues.text(s, "name"), JsonValues.number(s, ScriptCounter.CALLS.json()),
-                        JsonValues.number(s, ScriptCounter.PASSED.json()), JsonValues.number(s, ScriptCounter.BLOCKED.json()),
-                        JsonValues.number(s, "errors"), last == null ? "" : last);
+                out.printf(
+                        fmt,
+                        JsonValues.text(s, "name"),
+                        JsonValues.number(s, ScriptCounter.CALLS.json()),
+                        JsonValues.number(s, ScriptCounter.PASSED.json()),
+                        JsonValues.number(s, ScriptCounter.BLOCKED.json()),
+                        JsonValues.number(s, "errors"),
+                        last == null ? "" : last);
             }
         }
         List<Object> workers = (List<Object>) stats.getOrDefault("workers", List.of());
@@ -87,9 +100,14 @@ final class CounterText {
             out.printf(fmt, "worker", "state", "frames", "passed", "blocked", "kernel drops");
             for (Object o : workers) {
                 Map<String, Object> w = (Map<String, Object>) o;
-                out.printf(fmt, JsonValues.number(w, "index"), JsonValues.text(w, "state"),
-                        JsonValues.number(w, WorkerCounter.SEEN.json()), JsonValues.number(w, WorkerCounter.PASSED.json()),
-                        JsonValues.number(w, WorkerCounter.BLOCKED.json()), JsonValues.number(w, WorkerCounter.KERNEL_DROPS.json()));
+                out.printf(
+                        fmt,
+                        JsonValues.number(w, "index"),
+                        JsonValues.text(w, "state"),
+                        JsonValues.number(w, WorkerCounter.SEEN.json()),
+                        JsonValues.number(w, WorkerCounter.PASSED.json()),
+                        JsonValues.number(w, WorkerCounter.BLOCKED.json()),
+                        JsonValues.number(w, WorkerCounter.KERNEL_DROPS.json()));
             }
         }
         out.flush();

@@ -63,8 +63,7 @@ final class DemoLab implements AutoCloseable {
 
     /** Sends every frame of {@code capture} into the link from the namespace's end, at a bounded rate. */
     void inject(Path capture) {
-        run("ip", "netns", "exec", namespace, "tcpreplay", "-q", "--pps=1000", "-i", injectEnd,
-                capture.toString());
+        run("ip", "netns", "exec", namespace, "tcpreplay", "-q", "--pps=1000", "-i", injectEnd, capture.toString());
     }
 
     private static void disableIpv6(String iface) {
@@ -85,18 +84,23 @@ final class DemoLab implements AutoCloseable {
             byte[] out = p.getInputStream().readAllBytes();
             if (!p.waitFor(COMMAND_TIMEOUT_S, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
-                throw new CliFailure("demo lab: " + String.join(" ", command), "did not finish within "
-                        + COMMAND_TIMEOUT_S + " s", null);
+                throw new CliFailure(
+                        "demo lab: " + String.join(" ", command),
+                        "did not finish within " + COMMAND_TIMEOUT_S + " s",
+                        null);
             }
             String text = new String(out, StandardCharsets.UTF_8).trim();
             if (p.exitValue() != 0) {
-                throw new CliFailure("demo lab: " + String.join(" ", command) + " failed", text.isEmpty()
-                        ? "exit " + p.exitValue() : text, "check that iproute2 and tcpreplay are installed and that"
-                        + " this runs as root");
+                throw new CliFailure(
+                        "demo lab: " + String.join(" ", command) + " failed",
+                        text.isEmpty() ? "exit " + p.exitValue() : text,
+                        "check that iproute2 and tcpreplay are installed and that" + " this runs as root");
             }
             return text;
         } catch (IOException e) {
-            throw new CliFailure("demo lab: cannot run " + command[0], String.valueOf(e.getMessage()),
+            throw new CliFailure(
+                    "demo lab: cannot run " + command[0],
+                    String.valueOf(e.getMessage()),
                     "install " + (command[0].equals("ip") ? "iproute2" : command[0]));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -2,16 +2,16 @@ package io.npflua.tools.cli;
 
 import io.npflua.engine.Engine;
 import io.npflua.engine.EngineSources;
+import io.npflua.engine.agent.ErrorHandler;
+import io.npflua.engine.bridge.BridgePorts;
 import io.npflua.engine.control.ControlProtocol;
 import io.npflua.engine.control.ControlServer;
 import io.npflua.engine.output.ForwarderFactory;
 import io.npflua.engine.output.VerdictSinkFactory;
-import io.npflua.engine.bridge.BridgePorts;
 import io.npflua.engine.rule.RuleFactory;
 import io.npflua.engine.rule.lua.LuaRuleFactory;
 import io.npflua.engine.source.FrameSourceFactory;
 import io.npflua.engine.source.ring.LiveCaptureOptions;
-import io.npflua.engine.agent.ErrorHandler;
 import io.npflua.ffm.socket.BpfProgram;
 import io.npflua.lua.sandbox.ExecutionModel;
 import io.npflua.lua.sandbox.SandboxLimits;
@@ -28,8 +28,7 @@ import java.nio.file.Path;
  */
 public class EngineFactories {
     /** The factories of this build. */
-    public EngineFactories() {
-    }
+    public EngineFactories() {}
 
     /**
      * Live capture: one AF_PACKET socket and TPACKET ring per worker and interface, in one fanout group per interface.
@@ -49,7 +48,8 @@ public class EngineFactories {
         try {
             return options.withFilter(BpfProgram.compileWithTcpdump(bpf));
         } catch (IllegalArgumentException e) {
-            throw CliFailure.usage("filter '" + bpf + "'", e.getMessage(), "check the pcap filter syntax (man pcap-filter)");
+            throw CliFailure.usage(
+                    "filter '" + bpf + "'", e.getMessage(), "check the pcap filter syntax (man pcap-filter)");
         }
     }
 
@@ -65,8 +65,7 @@ public class EngineFactories {
     }
 
     /** Sources and forwarders of an inline bridge (typically the same object twice). */
-    public record LiveBridge(FrameSourceFactory sources, ForwarderFactory forwarders) {
-    }
+    public record LiveBridge(FrameSourceFactory sources, ForwarderFactory forwarders) {}
 
     /**
      * Offline sources: pcap/pcapng files, each read {@code passes} times in a row (for {@code replay --repeat}). The
@@ -85,8 +84,12 @@ public class EngineFactories {
         try {
             return EngineSources.pcapSink(file).perWorker();
         } catch (IOException e) {
-            throw new CliFailure("cannot write " + file, String.valueOf(e.getMessage()),
-                    "check that the directory exists and is writable", ExitCodes.FAILURE, e);
+            throw new CliFailure(
+                    "cannot write " + file,
+                    String.valueOf(e.getMessage()),
+                    "check that the directory exists and is writable",
+                    ExitCodes.FAILURE,
+                    e);
         }
     }
 
@@ -114,15 +117,18 @@ public class EngineFactories {
                 || !(rules instanceof LuaRuleFactory lua)) {
             return rules;
         }
-        long ms = scripts.maxCallMillis != null ? scripts.maxCallMillis
+        long ms = scripts.maxCallMillis != null
+                ? scripts.maxCallMillis
                 : SandboxLimits.DEFAULT_CALL_TIME_LIMIT_NANOS / 1_000_000;
-        long mb = scripts.maxCallMegabytes != null ? scripts.maxCallMegabytes
+        long mb = scripts.maxCallMegabytes != null
+                ? scripts.maxCallMegabytes
                 : SandboxLimits.DEFAULT_CALL_ALLOCATION_LIMIT_BYTES >> 20;
-        long stateMb = scripts.maxStateMegabytes != null ? scripts.maxStateMegabytes
+        long stateMb = scripts.maxStateMegabytes != null
+                ? scripts.maxStateMegabytes
                 : SandboxLimits.DEFAULT_STATE_MEMORY_LIMIT_BYTES >> 20;
         if (ms < 0 || mb < 0 || stateMb < 0) {
-            throw CliFailure.usage("--max-call-ms / --max-call-mb / --max-state-mb", "must be >= 0 (0 = no limit)",
-                    null);
+            throw CliFailure.usage(
+                    "--max-call-ms / --max-call-mb / --max-state-mb", "must be >= 0 (0 = no limit)", null);
         }
         return lua.withCallLimits(ms * 1_000_000, mb << 20).withStateMemoryLimit(stateMb << 20);
     }

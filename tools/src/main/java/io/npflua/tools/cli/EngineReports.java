@@ -1,8 +1,8 @@
 package io.npflua.tools.cli;
 
-import io.npflua.lua.sandbox.CallOutcome;
-import io.npflua.engine.source.SourceFailedException;
 import io.npflua.engine.agent.ErrorHandler;
+import io.npflua.engine.source.SourceFailedException;
+import io.npflua.lua.sandbox.CallOutcome;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -25,8 +25,9 @@ final class EngineReports implements ErrorHandler {
 
     @Override
     public void onRuleError(int worker, String rule, CallOutcome kind, String message, long suppressed) {
-        err.println("npflua: worker " + worker + ": rule '" + rule + "' " + kind.name().toLowerCase() + ": "
-                + message + (suppressed > 0 ? " (" + suppressed + " similar reports suppressed)" : ""));
+        err.println("npflua: worker " + worker + ": rule '" + rule + "' "
+                + kind.name().toLowerCase() + ": " + message
+                + (suppressed > 0 ? " (" + suppressed + " similar reports suppressed)" : ""));
         err.flush();
     }
 
@@ -59,9 +60,13 @@ final class EngineReports implements ErrorHandler {
     int reportSourceFailures() {
         List<SourceFailedException> failures = sourceFailures();
         for (SourceFailedException f : failures) {
-            err.println(new CliFailure("damaged capture " + f.input(), f.getMessage(), "the records before "
-                    + (f.offset() >= 0 ? "byte offset " + f.offset() : "it")
-                    + " went through the scripts and are counted above; none after it was read").line());
+            err.println(new CliFailure(
+                            "damaged capture " + f.input(),
+                            f.getMessage(),
+                            "the records before "
+                                    + (f.offset() >= 0 ? "byte offset " + f.offset() : "it")
+                                    + " went through the scripts and are counted above; none after it was read")
+                    .line());
         }
         err.flush();
         return failures.isEmpty() ? ExitCodes.OK : ExitCodes.INPUT_DAMAGED;

@@ -17,6 +17,7 @@ final class EngineRunner {
     private static final long REPORT_TIMEOUT_S = 30;
     /** Shortest and longest wait between two looks at the frame count (-c) or the status line. */
     static final long MIN_POLL_MS = 5;
+
     static final long MAX_POLL_MS = 100;
 
     private final Engine engine;
@@ -63,7 +64,7 @@ final class EngineRunner {
      * signal's shutdown completes). Returns the final snapshot.
      */
     EngineSnapshot run(boolean handleSignals, Consumer<EngineSnapshot> report) {
-        return run(handleSignals, () -> { }, report);
+        return run(handleSignals, () -> {}, report);
     }
 
     /**
@@ -74,14 +75,16 @@ final class EngineRunner {
         CountDownLatch reported = new CountDownLatch(1);
         Thread hook = null;
         if (handleSignals) {
-            hook = new Thread(() -> {
-                signalled = true;
-                try {
-                    reported.await(REPORT_TIMEOUT_S, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }, "npflua-shutdown");
+            hook = new Thread(
+                    () -> {
+                        signalled = true;
+                        try {
+                            reported.await(REPORT_TIMEOUT_S, TimeUnit.SECONDS);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    },
+                    "npflua-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
         }
         try {

@@ -13,8 +13,7 @@ import java.util.List;
 
 /** Steps {@code run}, {@code replay} and {@code demo} share: outputs checked, scripts added, build errors explained. */
 final class EngineSetup {
-    private EngineSetup() {
-    }
+    private EngineSetup() {}
 
     /** Throws unless {@code file} can be created or overwritten ({@code option} names the flag in the message). */
     static void checkWritable(Path file, String option) {
@@ -34,9 +33,14 @@ final class EngineSetup {
 
     /** Throws unless both outputs (either may be null) are distinct. */
     static void checkDistinct(Path passed, Path blocked) {
-        if (passed != null && blocked != null && passed.toAbsolutePath().normalize()
-                .equals(blocked.toAbsolutePath().normalize())) {
-            throw CliFailure.usage("-w and --write-blocked name the same file " + passed, "each needs its own file",
+        if (passed != null
+                && blocked != null
+                && passed.toAbsolutePath()
+                        .normalize()
+                        .equals(blocked.toAbsolutePath().normalize())) {
+            throw CliFailure.usage(
+                    "-w and --write-blocked name the same file " + passed,
+                    "each needs its own file",
                     "choose two paths");
         }
     }
@@ -67,14 +71,21 @@ final class EngineSetup {
             if (e.getCause() instanceof RuleRejectedException r && e.rule() != null) {
                 for (ScriptPlan p : plans) {
                     if (e.rule().equals(p.name())) {
-                        throw new CliFailure("script " + p.file() + " rejected",
+                        throw new CliFailure(
+                                "script " + p.file() + " rejected",
                                 ScriptFiles.locate(p.file(), r.line(), r.detail()),
-                                "run 'npflua check " + p.file() + "' and fix the line shown", ExitCodes.FAILURE, e);
+                                "run 'npflua check " + p.file() + "' and fix the line shown",
+                                ExitCodes.FAILURE,
+                                e);
                     }
                 }
             }
-            throw new CliFailure("cannot start the engine", e.getMessage(), null,
-                    privilegeDenied(e) ? ExitCodes.NEEDS_ROOT : ExitCodes.FAILURE, e);
+            throw new CliFailure(
+                    "cannot start the engine",
+                    e.getMessage(),
+                    null,
+                    privilegeDenied(e) ? ExitCodes.NEEDS_ROOT : ExitCodes.FAILURE,
+                    e);
         }
     }
 
@@ -84,8 +95,12 @@ final class EngineSetup {
             engine.start();
         } catch (EngineException e) {
             engine.closeAndReport();
-            throw new CliFailure("cannot start the engine", e.getMessage(), null,
-                    privilegeDenied(e) ? ExitCodes.NEEDS_ROOT : ExitCodes.FAILURE, e);
+            throw new CliFailure(
+                    "cannot start the engine",
+                    e.getMessage(),
+                    null,
+                    privilegeDenied(e) ? ExitCodes.NEEDS_ROOT : ExitCodes.FAILURE,
+                    e);
         }
     }
 

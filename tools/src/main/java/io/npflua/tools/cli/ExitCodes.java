@@ -26,6 +26,5 @@ public final class ExitCodes {
     /** A capture file was damaged; what came before the damage was processed. */
     public static final int INPUT_DAMAGED = 4;
 
-    private ExitCodes() {
-    }
+    private ExitCodes() {}
 }

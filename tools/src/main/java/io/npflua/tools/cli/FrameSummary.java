@@ -11,10 +11,10 @@ import java.time.format.DateTimeFormatter;
  * payload type of what looks like RTP. Never throws on a short or odd frame: it says what it could read.
  */
 final class FrameSummary {
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter TIME =
+            DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC);
 
-    private FrameSummary() {
-    }
+    private FrameSummary() {}
 
     /** The summary of {@code frame} (captured bytes) of {@code wireLength} bytes on the wire, captured at {@code tsNs}. */
     static String describe(byte[] frame, int wireLength, long timestampNs) {
@@ -23,8 +23,8 @@ final class FrameSummary {
 
     /** {@code HH:mm:ss.uuuuuu} in UTC. */
     static String time(long timestampNs) {
-        Instant t = Instant.ofEpochSecond(Math.floorDiv(timestampNs, 1_000_000_000L),
-                Math.floorMod(timestampNs, 1_000_000_000L));
+        Instant t = Instant.ofEpochSecond(
+                Math.floorDiv(timestampNs, 1_000_000_000L), Math.floorMod(timestampNs, 1_000_000_000L));
         return TIME.format(t) + String.format(".%06d", t.getNano() / 1000);
     }
 
@@ -66,7 +66,11 @@ final class FrameSummary {
         int end = Math.min(f.length, off + Math.max(total, ihl));
         sb.append("IP ");
         if (fragment) {
-            sb.append(src).append(" > ").append(dst).append(": fragment, proto ").append(proto);
+            sb.append(src)
+                    .append(" > ")
+                    .append(dst)
+                    .append(": fragment, proto ")
+                    .append(proto);
             return;
         }
         transport(f, off + ihl, end, proto, src, dst, sb, false);
@@ -85,8 +89,8 @@ final class FrameSummary {
         transport(f, off + 40, Math.min(f.length, off + 40 + payload), next, src, dst, sb, true);
     }
 
-    private static void transport(byte[] f, int off, int end, int proto, String src, String dst, StringBuilder sb,
-                                  boolean v6) {
+    private static void transport(
+            byte[] f, int off, int end, int proto, String src, String dst, StringBuilder sb, boolean v6) {
         switch (proto) {
             case 6 -> {
                 if (off + 20 > end) {
@@ -97,8 +101,16 @@ final class FrameSummary {
                 int dport = u16(f, off + 2);
                 int dataOff = ((f[off + 12] & 0xff) >> 4) * 4;
                 int payload = Math.max(0, end - off - dataOff);
-                sb.append(src).append('.').append(sport).append(" > ").append(dst).append('.').append(dport)
-                        .append(": TCP [").append(tcpFlags(f[off + 13] & 0xff)).append("], payload ")
+                sb.append(src)
+                        .append('.')
+                        .append(sport)
+                        .append(" > ")
+                        .append(dst)
+                        .append('.')
+                        .append(dport)
+                        .append(": TCP [")
+                        .append(tcpFlags(f[off + 13] & 0xff))
+                        .append("], payload ")
                         .append(payload);
                 if (payload > 0) {
                     sshBanner(f, off + dataOff, end, sb);
@@ -112,8 +124,15 @@ final class FrameSummary {
                 int sport = u16(f, off);
                 int dport = u16(f, off + 2);
                 int payload = Math.max(0, end - off - 8);
-                sb.append(src).append('.').append(sport).append(" > ").append(dst).append('.').append(dport)
-                        .append(": UDP, payload ").append(payload);
+                sb.append(src)
+                        .append('.')
+                        .append(sport)
+                        .append(" > ")
+                        .append(dst)
+                        .append('.')
+                        .append(dport)
+                        .append(": UDP, payload ")
+                        .append(payload);
                 rtp(f, off + 8, end, sport, dport, sb);
             }
             case 1, 58 -> {
@@ -121,11 +140,17 @@ final class FrameSummary {
                 if (off + 2 <= end) {
                     int t = f[off] & 0xff;
                     int code = f[off + 1] & 0xff;
-                    sb.append(' ').append(icmpName(t, v6)).append(" (type ").append(t).append(" code ").append(code)
+                    sb.append(' ')
+                            .append(icmpName(t, v6))
+                            .append(" (type ")
+                            .append(t)
+                            .append(" code ")
+                            .append(code)
                             .append(')');
                 }
             }
-            default -> sb.append(src).append(" > ").append(dst).append(": proto ").append(proto);
+            default ->
+                sb.append(src).append(" > ").append(dst).append(": proto ").append(proto);
         }
     }
 
@@ -198,7 +223,11 @@ final class FrameSummary {
 
     private static void rtp(byte[] f, int off, int end, int sport, int dport, StringBuilder sb) {
         // RTP has no port of its own; tcpdump needs -T rtp. Even ports above 1023 with version 2 are a fair guess.
-        if (end - off < 12 || sport < 1024 || dport < 1024 || (sport & 1) != 0 || (dport & 1) != 0
+        if (end - off < 12
+                || sport < 1024
+                || dport < 1024
+                || (sport & 1) != 0
+                || (dport & 1) != 0
                 || ((f[off] & 0xff) >> 6) != 2) {
             return;
         }

@@ -6,8 +6,7 @@ import java.util.Map;
 
 /** Writes values parsed by {@code JsonReader} (maps, lists, strings, numbers, booleans, null) back as JSON. */
 final class JsonValues {
-    private JsonValues() {
-    }
+    private JsonValues() {}
 
     /** {@code value} as compact JSON text. */
     static String render(Object value) {

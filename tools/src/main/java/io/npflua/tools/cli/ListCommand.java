@@ -11,10 +11,10 @@ final class ListCommand extends ControlCommand {
     @Override
     @SuppressWarnings("unchecked")
     public Integer call() {
-        List<Object> rules = (List<Object>) ControlCalls.send(control.socket(), ControlClient::list)
-                .getOrDefault("rules", List.of());
-        printJsonOrText(json.json, () -> JsonValues.render(Map.of("rules", rules)),
-                () -> RuleText.printList(rules, out()));
+        List<Object> rules = (List<Object>)
+                ControlCalls.send(control.socket(), ControlClient::list).getOrDefault("rules", List.of());
+        printJsonOrText(
+                json.json, () -> JsonValues.render(Map.of("rules", rules)), () -> RuleText.printList(rules, out()));
         return ExitCodes.OK;
     }
 }

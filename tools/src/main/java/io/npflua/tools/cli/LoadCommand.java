@@ -8,9 +8,13 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code npflua load NAME FILE.lua}: adds a script to a running engine's chain (read here, sent as source). */
-@Command(name = "load", description = {"Load a script into a running engine, at the end of its chain.",
-        "The file is read here and its source sent over the control socket; the engine compiles it and runs its"
-                + " top-level chunk before it touches the running chain, so a broken script changes nothing."})
+@Command(
+        name = "load",
+        description = {
+            "Load a script into a running engine, at the end of its chain.",
+            "The file is read here and its source sent over the control socket; the engine compiles it and runs its"
+                    + " top-level chunk before it touches the running chain, so a broken script changes nothing."
+        })
 final class LoadCommand extends ControlCommand {
     @Parameters(index = "0", paramLabel = "NAME", description = "Name of the rule (letters, digits, _ . : -).")
     String name;
@@ -21,7 +25,10 @@ final class LoadCommand extends ControlCommand {
     @Option(names = "--call", paramLabel = "FUNC", description = "Entry function called per frame (default filter).")
     String entry;
 
-    @Option(names = "--on-error", paramLabel = "pass|block", converter = Options.PolicyConverter.class,
+    @Option(
+            names = "--on-error",
+            paramLabel = "pass|block",
+            converter = Options.PolicyConverter.class,
             description = "What happens to a frame when the script fails on it (default pass).")
     ErrorPolicy onError;
 

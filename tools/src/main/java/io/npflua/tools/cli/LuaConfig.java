@@ -1,12 +1,12 @@
 package io.npflua.tools.cli;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import io.npflua.engine.rule.ErrorPolicy;
 import io.npflua.engine.rule.ScriptLimits;
 import io.npflua.ffm.socket.FanoutMode;
 import io.npflua.lua.sandbox.ExecutionModel;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,12 +37,20 @@ final class LuaConfig {
     /** Instructions the chunk may run: generous for any configuration, small enough to stop a runaway loop fast. */
     static final long MAX_INSTRUCTIONS = 10_000_000;
 
-    private static final Set<String> TOP = Set.of("interfaces", "bridge", "workers", "fanout", "snaplen", "bpf",
-            "scripts", "rules_dir", "limits", "outputs");
-    private static final Set<String> SCRIPT = Set.of("name", "file", "entry", "on_error", "max_instructions",
-            "execution", "max_call_ms", "max_call_mb", "max_state_mb");
-    private static final Set<String> LIMITS = Set.of("on_error", "max_instructions", "count", "duration",
-            "max_call_ms", "max_call_mb", "max_state_mb");
+    private static final Set<String> TOP = Set.of(
+            "interfaces", "bridge", "workers", "fanout", "snaplen", "bpf", "scripts", "rules_dir", "limits", "outputs");
+    private static final Set<String> SCRIPT = Set.of(
+            "name",
+            "file",
+            "entry",
+            "on_error",
+            "max_instructions",
+            "execution",
+            "max_call_ms",
+            "max_call_mb",
+            "max_state_mb");
+    private static final Set<String> LIMITS =
+            Set.of("on_error", "max_instructions", "count", "duration", "max_call_ms", "max_call_mb", "max_state_mb");
     private static final Set<String> OUTPUTS = Set.of("passed", "blocked", "metrics_port", "control");
 
     private final Path file;
@@ -102,7 +110,8 @@ final class LuaConfig {
         } catch (LuaError e) {
             throw fail(String.valueOf(e.getMessage()), "fix the configuration");
         } catch (Budget e) {
-            throw fail("the configuration ran more than " + MAX_INSTRUCTIONS + " instructions",
+            throw fail(
+                    "the configuration ran more than " + MAX_INSTRUCTIONS + " instructions",
                     "a configuration only sets values; remove the loop that does not end");
         } catch (StackOverflowError e) {
             throw fail("stack overflow (unbounded recursion)", "fix the configuration");
@@ -190,10 +199,27 @@ final class LuaConfig {
         }
         Long workers = integer(t.rawget("workers"), "workers", 1);
         Long snaplen = integer(t.rawget("snaplen"), "snaplen", 0);
-        return new RunConfig(file, interfaces, bridge, workers == null ? null : workers.intValue(), fanout,
-                snaplen == null ? null : snaplen.intValue(), string(t.rawget("bpf"), "bpf"), scripts,
-                path(rulesDir), onError, max, count, duration, passed, blocked, metrics, control, callMillis,
-                callMegabytes, stateMegabytes);
+        return new RunConfig(
+                file,
+                interfaces,
+                bridge,
+                workers == null ? null : workers.intValue(),
+                fanout,
+                snaplen == null ? null : snaplen.intValue(),
+                string(t.rawget("bpf"), "bpf"),
+                scripts,
+                path(rulesDir),
+                onError,
+                max,
+                count,
+                duration,
+                passed,
+                blocked,
+                metrics,
+                control,
+                callMillis,
+                callMegabytes,
+                stateMegabytes);
     }
 
     private List<ScriptPlan> scripts(LuaValue v) {
@@ -229,11 +255,15 @@ final class LuaConfig {
             } catch (IllegalArgumentException e) {
                 throw fail(where + ": " + e.getMessage(), null);
             }
-            plans.add(new ScriptPlan(name, p, string(s.rawget("entry"), where + ".entry"),
+            plans.add(new ScriptPlan(
+                    name,
+                    p,
+                    string(s.rawget("entry"), where + ".entry"),
                     policy(s.rawget("on_error"), where + ".on_error"),
                     integer(s.rawget("max_instructions"), where + ".max_instructions", 0),
                     execution(s.rawget("execution"), where + ".execution"),
-                    new ScriptLimits(integer(s.rawget("max_call_ms"), where + ".max_call_ms", 0),
+                    new ScriptLimits(
+                            integer(s.rawget("max_call_ms"), where + ".max_call_ms", 0),
                             integer(s.rawget("max_call_mb"), where + ".max_call_mb", 0),
                             integer(s.rawget("max_state_mb"), where + ".max_state_mb", 0))));
         }
@@ -254,8 +284,10 @@ final class LuaConfig {
             }
             String key = k.tojstring();
             if (!k.isstring() || !allowed.contains(key)) {
-                throw fail("unknown " + what + " '" + key + "'", "known: " + String.join(", ",
-                        allowed.stream().sorted().toList()) + " (use local for helper variables)");
+                throw fail(
+                        "unknown " + what + " '" + key + "'",
+                        "known: " + String.join(", ", allowed.stream().sorted().toList())
+                                + " (use local for helper variables)");
             }
         }
     }
@@ -306,7 +338,9 @@ final class LuaConfig {
         if (v.isnil()) {
             return null;
         }
-        if (!v.isnumber() || v.todouble() != Math.floor(v.todouble()) || v.todouble() < min
+        if (!v.isnumber()
+                || v.todouble() != Math.floor(v.todouble())
+                || v.todouble() < min
                 || v.todouble() > Long.MAX_VALUE) {
             throw fail(key + " must be a whole number >= " + min + ", got " + v.tojstring(), null);
         }
@@ -342,8 +376,8 @@ final class LuaConfig {
     }
 
     private CliFailure fail(String why, String todo) {
-        return new CliFailure("configuration " + file, why, todo == null ? "see docs/config.md" : todo,
-                ExitCodes.USAGE, null);
+        return new CliFailure(
+                "configuration " + file, why, todo == null ? "see docs/config.md" : todo, ExitCodes.USAGE, null);
     }
 
     /** Base, table, string and math, with every way to reach files, code loading or the host removed. */
@@ -361,8 +395,18 @@ final class LuaConfig {
         g.load(new Budget.Hook());
         LoadState.install(g);
         LuaC.install(g);
-        for (String name : new String[] {"dofile", "loadfile", "load", "loadstring", "require", "print",
-                "collectgarbage", "debug", "package", "module"}) {
+        for (String name : new String[] {
+            "dofile",
+            "loadfile",
+            "load",
+            "loadstring",
+            "require",
+            "print",
+            "collectgarbage",
+            "debug",
+            "package",
+            "module"
+        }) {
             g.rawset(name, LuaValue.NIL);
         }
         LuaValue string = g.rawget("string");

@@ -14,16 +14,35 @@ import picocli.CommandLine.Spec;
  *
  * <p>{@link #commandLine(EngineFactories)} builds the whole tree; tests execute it with captured output.
  */
-@Command(name = "npflua", scope = CommandLine.ScopeType.INHERIT, mixinStandardHelpOptions = true,
-        versionProvider = Main.Version.class, sortOptions = false, usageHelpAutoWidth = true,
+@Command(
+        name = "npflua",
+        scope = CommandLine.ScopeType.INHERIT,
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
+        sortOptions = false,
+        usageHelpAutoWidth = true,
         description = "Packet filter engine whose rules are Lua scripts (AF_PACKET rings through FFM).",
-        subcommands = {RunCommand.class, ReplayCommand.class, LoadCommand.class, UnloadCommand.class,
-                ReloadCommand.class, ListCommand.class, StatsCommand.class, CheckCommand.class, DemoCommand.class,
-                ManCommand.class, AutoComplete.GenerateCompletion.class},
+        subcommands = {
+            RunCommand.class,
+            ReplayCommand.class,
+            LoadCommand.class,
+            UnloadCommand.class,
+            ReloadCommand.class,
+            ListCommand.class,
+            StatsCommand.class,
+            CheckCommand.class,
+            DemoCommand.class,
+            ManCommand.class,
+            AutoComplete.GenerateCompletion.class
+        },
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:done", "1:failed (the message says why)", "2:wrong command line",
-                "3:needs root or capabilities (CAP_NET_RAW, CAP_NET_ADMIN), or the control socket refused this user",
-                "4:a capture file is damaged (corrupt or cut short); the records before the damage were processed"},
+        exitCodeList = {
+            "0:done",
+            "1:failed (the message says why)",
+            "2:wrong command line",
+            "3:needs root or capabilities (CAP_NET_RAW, CAP_NET_ADMIN), or the control socket refused this user",
+            "4:a capture file is damaged (corrupt or cut short); the records before the damage were processed"
+        },
         footer = {"", "Quick start: npflua demo.   Manual: npflua man [COMMAND] | man -l -"})
 public final class Main implements Callable<Integer> {
     /** The version string printed by {@code --version}. */
@@ -58,7 +77,11 @@ public final class Main implements Callable<Integer> {
         CommandLine cl = new CommandLine(new Main(factories));
         cl.setExecutionExceptionHandler(Main::onExecutionException);
         cl.setParameterExceptionHandler(Main::onParameterException);
-        cl.getSubcommands().get("generate-completion").getCommandSpec().usageMessage().hidden(false);
+        cl.getSubcommands()
+                .get("generate-completion")
+                .getCommandSpec()
+                .usageMessage()
+                .hidden(false);
         return cl;
     }
 
@@ -99,12 +122,14 @@ public final class Main implements Callable<Integer> {
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            return new String[] {"npflua " + VERSION,
-                    "JDK " + Runtime.version() + " (" + System.getProperty("java.vendor") + ", "
-                            + System.getProperty("java.vm.name") + ")",
-                    "kernel " + System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
-                            + System.getProperty("os.arch"),
-                    "LuaJ 3.0.1, picocli " + CommandLine.VERSION};
+            return new String[] {
+                "npflua " + VERSION,
+                "JDK " + Runtime.version() + " (" + System.getProperty("java.vendor") + ", "
+                        + System.getProperty("java.vm.name") + ")",
+                "kernel " + System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
+                        + System.getProperty("os.arch"),
+                "LuaJ 3.0.1, picocli " + CommandLine.VERSION
+            };
         }
     }
 }

@@ -21,9 +21,12 @@ import picocli.CommandLine.Parameters;
  * same picocli model as {@code --help}, so it never disagrees with the code. {@code man -l -} shows it;
  * {@code --output DIR} writes {@code npflua.1} and {@code npflua-COMMAND.1} for every command (for packaging).
  */
-@Command(name = "man", description = {"Print the manual page of npflua or of one command (troff; view with"
-        + " 'npflua man run | man -l -').",
-        "With --output DIR, write npflua.1 and npflua-COMMAND.1 for every command into DIR."})
+@Command(
+        name = "man",
+        description = {
+            "Print the manual page of npflua or of one command (troff; view with" + " 'npflua man run | man -l -').",
+            "With --output DIR, write npflua.1 and npflua-COMMAND.1 for every command into DIR."
+        })
 final class ManCommand extends BaseCommand {
     @Parameters(arity = "0..1", paramLabel = "COMMAND", description = "The command (default: npflua itself).")
     String command;
@@ -67,14 +70,20 @@ final class ManCommand extends BaseCommand {
         StringBuilder sb = new StringBuilder();
         String qualified = spec.qualifiedName(" ");
         String title = spec.qualifiedName("-");
-        sb.append(".TH \"").append(title.toUpperCase()).append("\" 1 \"").append(LocalDate.now())
-                .append("\" \"npflua ").append(Main.VERSION).append("\" \"npflua manual\"\n");
+        sb.append(".TH \"")
+                .append(title.toUpperCase())
+                .append("\" 1 \"")
+                .append(LocalDate.now())
+                .append("\" \"npflua ")
+                .append(Main.VERSION)
+                .append("\" \"npflua manual\"\n");
         sb.append(".SH NAME\n").append(esc(title)).append(" \\- ");
         String[] desc = spec.usageMessage().description();
         sb.append(desc.length > 0 ? esc(plain(desc[0])) : "").append('\n');
         sb.append(".SH SYNOPSIS\n.B ").append(esc(qualified)).append('\n');
         String synopsis = plain(spec.commandLine().getHelp().synopsis(0)).replaceFirst("^Usage:\\s*", "");
-        synopsis = synopsis.substring(Math.min(synopsis.length(), qualified.length())).trim();
+        synopsis = synopsis.substring(Math.min(synopsis.length(), qualified.length()))
+                .trim();
         sb.append(esc(synopsis.replaceAll("\\s+", " "))).append('\n');
         if (desc.length > 0) {
             sb.append(".SH DESCRIPTION\n");
@@ -88,8 +97,11 @@ final class ManCommand extends BaseCommand {
                 if (p.hidden()) {
                     continue;
                 }
-                sb.append(".TP\n.I ").append(esc(p.paramLabel())).append('\n')
-                        .append(esc(plain(String.join(" ", p.description())))).append('\n');
+                sb.append(".TP\n.I ")
+                        .append(esc(p.paramLabel()))
+                        .append('\n')
+                        .append(esc(plain(String.join(" ", p.description()))))
+                        .append('\n');
             }
         }
         if (!spec.options().isEmpty()) {
@@ -102,20 +114,28 @@ final class ManCommand extends BaseCommand {
                 if (o.arity().max() > 0) {
                     sb.append(" \\fI").append(esc(o.paramLabel())).append("\\fR");
                 }
-                sb.append('\n').append(esc(plain(String.join(" ", o.description())))).append('\n');
+                sb.append('\n')
+                        .append(esc(plain(String.join(" ", o.description()))))
+                        .append('\n');
             }
         }
         if (!spec.subcommands().isEmpty()) {
             sb.append(".SH COMMANDS\n");
             for (Map.Entry<String, CommandLine> e : spec.subcommands().entrySet()) {
                 String[] d = e.getValue().getCommandSpec().usageMessage().description();
-                sb.append(".TP\n.B ").append(esc(e.getKey())).append('\n')
-                        .append(esc(plain(d.length > 0 ? d[0] : ""))).append('\n');
+                sb.append(".TP\n.B ")
+                        .append(esc(e.getKey()))
+                        .append('\n')
+                        .append(esc(plain(d.length > 0 ? d[0] : "")))
+                        .append('\n');
             }
         }
         sb.append(".SH EXIT STATUS\n");
         for (Map.Entry<String, String> e : spec.usageMessage().exitCodeList().entrySet()) {
-            sb.append(".TP\n.B ").append(esc(e.getKey().trim())).append('\n').append(esc(plain(e.getValue())))
+            sb.append(".TP\n.B ")
+                    .append(esc(e.getKey().trim()))
+                    .append('\n')
+                    .append(esc(plain(e.getValue())))
                     .append('\n');
         }
         sb.append(".SH SEE ALSO\n");

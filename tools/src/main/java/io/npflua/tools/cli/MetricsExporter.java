@@ -46,10 +46,15 @@ final class MetricsExporter implements AutoCloseable {
         PrometheusRegistry registry = new PrometheusRegistry();
         registry.register(collector(stats));
         try {
-            return new MetricsExporter(HTTPServer.builder().port(port).registry(registry).buildAndStart());
+            return new MetricsExporter(
+                    HTTPServer.builder().port(port).registry(registry).buildAndStart());
         } catch (IOException e) {
-            throw new CliFailure("cannot serve metrics on port " + port, String.valueOf(e.getMessage()),
-                    "choose a free port with --metrics-port", ExitCodes.FAILURE, e);
+            throw new CliFailure(
+                    "cannot serve metrics on port " + port,
+                    String.valueOf(e.getMessage()),
+                    "choose a free port with --metrics-port",
+                    ExitCodes.FAILURE,
+                    e);
         }
     }
 
@@ -61,7 +66,8 @@ final class MetricsExporter implements AutoCloseable {
     static MetricSnapshots snapshots(EngineSnapshot s) {
         MetricSnapshots.Builder b = MetricSnapshots.builder();
         for (WorkerCounter c : WorkerCounter.values()) {
-            CounterSnapshot.Builder m = CounterSnapshot.builder().name(c.metric()).help(c.help());
+            CounterSnapshot.Builder m =
+                    CounterSnapshot.builder().name(c.metric()).help(c.help());
             for (WorkerSnapshot w : s.workers()) {
                 m.dataPoint(point(w.get(c), "worker", Integer.toString(w.index())));
             }
@@ -73,30 +79,39 @@ final class MetricsExporter implements AutoCloseable {
             if (c.metric() == null) {
                 continue;
             }
-            CounterSnapshot.Builder m = perScript.computeIfAbsent(c.metric(),
-                    n -> CounterSnapshot.builder().name(n).help(c.help()));
+            CounterSnapshot.Builder m = perScript.computeIfAbsent(
+                    c.metric(), n -> CounterSnapshot.builder().name(n).help(c.help()));
             for (ScriptSnapshot r : s.scripts()) {
                 double value = c == ScriptCounter.TIME_NS ? r.get(c) / 1e9 : r.get(c);
-                m.dataPoint(c.kind() == null ? point(value, "script", r.name())
-                        : point(value, "script", r.name(), "kind", c.kind()));
+                m.dataPoint(
+                        c.kind() == null
+                                ? point(value, "script", r.name())
+                                : point(value, "script", r.name(), "kind", c.kind()));
             }
         }
         perScript.values().forEach(m -> b.metricSnapshot(m.build()));
-        GaugeSnapshot.Builder generation = GaugeSnapshot.builder().name("npflua_script_generation")
-                .help("1 at load, +1 per reload");
+        GaugeSnapshot.Builder generation =
+                GaugeSnapshot.builder().name("npflua_script_generation").help("1 at load, +1 per reload");
         for (ScriptSnapshot r : s.scripts()) {
-            generation.dataPoint(GaugeDataPointSnapshot.builder().value(r.generation())
-                    .labels(Labels.of("script", r.name())).build());
+            generation.dataPoint(GaugeDataPointSnapshot.builder()
+                    .value(r.generation())
+                    .labels(Labels.of("script", r.name()))
+                    .build());
         }
         b.metricSnapshot(generation.build());
-        b.metricSnapshot(CounterSnapshot.builder().name("npflua_errors")
+        b.metricSnapshot(CounterSnapshot.builder()
+                .name("npflua_errors")
                 .help("Script failures over all scripts, including unloaded ones")
-                .dataPoint(CounterDataPointSnapshot.builder().value(s.errors()).build()).build());
+                .dataPoint(CounterDataPointSnapshot.builder().value(s.errors()).build())
+                .build());
         return b.build();
     }
 
     private static CounterDataPointSnapshot point(double value, String... labels) {
-        return CounterDataPointSnapshot.builder().value(value).labels(Labels.of(labels)).build();
+        return CounterDataPointSnapshot.builder()
+                .value(value)
+                .labels(Labels.of(labels))
+                .build();
     }
     /** The port served. */
     int port() {

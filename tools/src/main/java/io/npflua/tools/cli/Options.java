@@ -14,12 +14,13 @@ import picocli.CommandLine.TypeConversionException;
 
 /** The option groups several subcommands share, as picocli mixins, and their value converters. */
 final class Options {
-    private Options() {
-    }
+    private Options() {}
 
     /** {@code --control PATH}: the engine's control socket. */
     static final class Control {
-        @Option(names = "--control", paramLabel = "PATH",
+        @Option(
+                names = "--control",
+                paramLabel = "PATH",
                 description = "Control socket of the engine (default: /run/npflua/npflua.sock as root, else under"
                         + " $XDG_RUNTIME_DIR or /tmp; or $NPFLUA_CONTROL).")
         Path path;
@@ -48,17 +49,23 @@ final class Options {
         /** The most time the warm-up frames may take. */
         static final int MAX_SECONDS = 5;
 
-        @Option(names = "--warmup", paramLabel = "FRAMES", description = "Before the first real frame, run the"
-                + " scripts on this many synthetic frames in throwaway states so that the JIT has compiled them"
-                + " (run: default " + RUN_DEFAULT_FRAMES + "; replay: default 0; 0 = off; at most " + MAX_SECONDS
-                + " s plus up to 2 s for the JIT).")
+        @Option(
+                names = "--warmup",
+                paramLabel = "FRAMES",
+                description = "Before the first real frame, run the"
+                        + " scripts on this many synthetic frames in throwaway states so that the JIT has compiled them"
+                        + " (run: default " + RUN_DEFAULT_FRAMES + "; replay: default 0; 0 = off; at most "
+                        + MAX_SECONDS
+                        + " s plus up to 2 s for the JIT).")
         Long frames;
 
         /** The frames to warm up with ({@code defaultFrames} when the option is absent); refuses a negative count. */
         long frames(long defaultFrames) {
             long n = frames == null ? defaultFrames : frames;
             if (n < 0) {
-                throw CliFailure.usage("--warmup must be 0 or more frames, got " + n, null,
+                throw CliFailure.usage(
+                        "--warmup must be 0 or more frames, got " + n,
+                        null,
                         "pass --warmup 0 to start without warm-up");
             }
             return n;
@@ -72,41 +79,61 @@ final class Options {
 
     /** {@code --workers N}. */
     static final class Workers {
-        @Option(names = "--workers", paramLabel = "N", description = "Worker threads, each with its own sockets"
-                + " and Lua states (default 1).")
+        @Option(
+                names = "--workers",
+                paramLabel = "N",
+                description = "Worker threads, each with its own sockets" + " and Lua states (default 1).")
         Integer workers;
     }
 
     /** {@code -s [NAME=]FILE.lua} (repeatable), {@code --on-error}, {@code --max-instructions}. */
     static final class Scripts {
-        @Option(names = {"-s", "--script"}, paramLabel = "[NAME=]FILE.lua", converter = ScriptArgConverter.class,
+        @Option(
+                names = {"-s", "--script"},
+                paramLabel = "[NAME=]FILE.lua",
+                converter = ScriptArgConverter.class,
                 description = "A script to run on every frame, in order (repeatable). NAME defaults to the file's"
                         + " base name.")
         List<ScriptArgument> scripts = new ArrayList<>();
 
-        @Option(names = "--on-error", paramLabel = "pass|block", converter = PolicyConverter.class,
+        @Option(
+                names = "--on-error",
+                paramLabel = "pass|block",
+                converter = PolicyConverter.class,
                 description = "What happens to a frame when a script fails on it (default pass: fail open).")
         ErrorPolicy onError;
 
-        @Option(names = "--max-instructions", paramLabel = "N", description = "Instruction budget per script call"
-                + " (default: the sandbox's).")
+        @Option(
+                names = "--max-instructions",
+                paramLabel = "N",
+                description = "Instruction budget per script call" + " (default: the sandbox's).")
         Long maxInstructions;
 
-        @Option(names = "--lua-execution", paramLabel = "compiled|interpreted", converter = ExecutionConverter.class,
+        @Option(
+                names = "--lua-execution",
+                paramLabel = "compiled|interpreted",
+                converter = ExecutionConverter.class,
                 description = "How scripts run: compiled to JVM bytecode (default) or in LuaJ's interpreter.")
         ExecutionModel execution;
 
-        @Option(names = "--max-call-ms", paramLabel = "MS", description = "Wall-clock time one script call may take,"
-                + " 0 = no limit (default 100).")
+        @Option(
+                names = "--max-call-ms",
+                paramLabel = "MS",
+                description = "Wall-clock time one script call may take," + " 0 = no limit (default 100).")
         Long maxCallMillis;
 
-        @Option(names = "--max-call-mb", paramLabel = "MB", description = "Heap one script call may allocate,"
-                + " 0 = no limit (default 32).")
+        @Option(
+                names = "--max-call-mb",
+                paramLabel = "MB",
+                description = "Heap one script call may allocate," + " 0 = no limit (default 32).")
         Long maxCallMegabytes;
 
-        @Option(names = "--max-state-mb", paramLabel = "MB", description = "What one script state may keep across"
-                + " calls (tables, strings in its globals); a state over it is reset from its source and the call"
-                + " counts as an error. 0 = no limit (default 64).")
+        @Option(
+                names = "--max-state-mb",
+                paramLabel = "MB",
+                description = "What one script state may keep across"
+                        + " calls (tables, strings in its globals); a state over it is reset from its source and the call"
+                        + " counts as an error. 0 = no limit (default 64).")
         Long maxStateMegabytes;
     }
 
@@ -159,8 +186,7 @@ final class Options {
     }
 
     /** The two interfaces of {@code --bridge A,B}. */
-    record Bridge(List<String> interfaces) {
-    }
+    record Bridge(List<String> interfaces) {}
 
     /** Parses {@code A,B} (two different interface names). */
     static final class BridgeConverter implements ITypeConverter<Bridge> {
@@ -172,8 +198,8 @@ final class Options {
                         + " --bridge eth1,eth2; got '" + value + "'");
             }
             if (parts[0].equals(parts[1])) {
-                throw new TypeConversionException("a bridge needs two different interfaces, got " + parts[0]
-                        + " twice");
+                throw new TypeConversionException(
+                        "a bridge needs two different interfaces, got " + parts[0] + " twice");
             }
             return new Bridge(List.of(parts[0].trim(), parts[1].trim()));
         }

@@ -5,10 +5,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code npflua reload NAME [FILE]}. */
-@Command(name = "reload", description = {"Replace a running script with a new version, in place, without losing"
-        + " a frame; its counters carry on.",
-        "With FILE the new source is read here and sent; without it the engine recompiles the source it has (which"
-                + " resets the script's state). A script that fails to compile leaves the old one running."})
+@Command(
+        name = "reload",
+        description = {
+            "Replace a running script with a new version, in place, without losing"
+                    + " a frame; its counters carry on.",
+            "With FILE the new source is read here and sent; without it the engine recompiles the source it has (which"
+                    + " resets the script's state). A script that fails to compile leaves the old one running."
+        })
 final class ReloadCommand extends ControlCommand {
     @Parameters(index = "0", paramLabel = "NAME", description = "The rule to replace.")
     String name;
@@ -19,8 +23,8 @@ final class ReloadCommand extends ControlCommand {
     @Override
     public Integer call() {
         String source = file == null ? null : ScriptFiles.read(file);
-        RuleText.printRule("reloaded", ControlCalls.send(control.socket(), c -> c.reload(name, source)), json.json,
-                out());
+        RuleText.printRule(
+                "reloaded", ControlCalls.send(control.socket(), c -> c.reload(name, source)), json.json, out());
         return ExitCodes.OK;
     }
 }

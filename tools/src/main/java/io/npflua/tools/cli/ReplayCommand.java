@@ -19,9 +19,12 @@ import picocli.CommandLine.Parameters;
  * the file ends inside) ends that file: the records before it are processed and counted, the damage is reported once
  * after the counters, with file and byte offset, and the exit code is {@link ExitCodes#INPUT_DAMAGED}.
  */
-@Command(name = "replay", description = {"Run scripts over pcap/pcapng files (offline mode), as fast as possible,"
-        + " and print the counters.",
-        "Use --repeat to time scripts on a small capture, -w/--write-blocked to split a capture by verdict."})
+@Command(
+        name = "replay",
+        description = {
+            "Run scripts over pcap/pcapng files (offline mode), as fast as possible," + " and print the counters.",
+            "Use --repeat to time scripts on a small capture, -w/--write-blocked to split a capture by verdict."
+        })
 final class ReplayCommand extends BaseCommand {
     @Parameters(arity = "1..*", paramLabel = "FILE.pcap", description = "Captures to read (pcap or pcapng).")
     List<Path> files = new ArrayList<>();
@@ -38,7 +41,10 @@ final class ReplayCommand extends BaseCommand {
     @Option(names = "--write-blocked", paramLabel = "BLOCKED.pcap", description = "Write blocked frames here.")
     Path blockedPcap;
 
-    @Option(names = "--repeat", paramLabel = "N", defaultValue = "1",
+    @Option(
+            names = "--repeat",
+            paramLabel = "N",
+            defaultValue = "1",
             description = "Run the captures N times in a row in-process (default 1).")
     long repeat;
 
@@ -60,8 +66,10 @@ final class ReplayCommand extends BaseCommand {
         }
         for (Path f : files) {
             if (!Files.isRegularFile(f) || !Files.isReadable(f)) {
-                throw new CliFailure("cannot read capture " + f, Files.exists(f) ? "not a readable file"
-                        : "no such file", "check the path");
+                throw new CliFailure(
+                        "cannot read capture " + f,
+                        Files.exists(f) ? "not a readable file" : "no such file",
+                        "check the path");
             }
         }
         EngineSetup.checkDistinct(passedPcap, blockedPcap);
@@ -74,13 +82,18 @@ final class ReplayCommand extends BaseCommand {
         List<ScriptPlan> plans = ScriptPlan.of(scripts.scripts);
         EngineFactories f = factories();
         EngineReports reports = new EngineReports(err());
-        Engine.Builder b = Engine.builder().workers(n).sources(f.pcapSources(repeat))
-                .ruleFactory(f.luaRules(scripts)).errorHandler(reports);
+        Engine.Builder b = Engine.builder()
+                .workers(n)
+                .sources(f.pcapSources(repeat))
+                .ruleFactory(f.luaRules(scripts))
+                .errorHandler(reports);
         warmup.applyTo(b, 0);
         for (Path file : files) {
             b.tap(file.toString());
         }
-        EngineSetup.outputs(b, passedPcap == null ? null : f.pcapSink(passedPcap),
+        EngineSetup.outputs(
+                b,
+                passedPcap == null ? null : f.pcapSink(passedPcap),
                 blockedPcap == null ? null : f.pcapSink(blockedPcap));
         EngineSetup.addScripts(b, plans, scripts.onError, scripts.maxInstructions);
         Engine engine = EngineSetup.build(b, plans);
@@ -92,7 +105,7 @@ final class ReplayCommand extends BaseCommand {
     }
 
     private void report(EngineSnapshot s) {
-        printJsonOrText(json.json, () -> SnapshotJson.render(s),
-                () -> CounterText.print(CounterText.offline(s), true, out()));
+        printJsonOrText(
+                json.json, () -> SnapshotJson.render(s), () -> CounterText.print(CounterText.offline(s), true, out()));
     }
 }

@@ -6,8 +6,7 @@ import java.util.Map;
 
 /** Prints rules as the control socket describes them. */
 final class RuleText {
-    private RuleText() {
-    }
+    private RuleText() {}
 
     /** One line for the rule in {@code reply}, or the rule object as JSON. */
     @SuppressWarnings("unchecked")
@@ -33,7 +32,8 @@ final class RuleText {
         }
         int width = 4;
         for (Object o : rules) {
-            width = Math.max(width, JsonValues.text((Map<String, Object>) o, "name").length());
+            width = Math.max(
+                    width, JsonValues.text((Map<String, Object>) o, "name").length());
         }
         String fmt = "%-3s %-" + width + "s %-5s %-12s %-8s %10s %16s%n";
         out.printf(fmt, "#", "name", "kind", "entry", "on_error", "generation", "max_instructions");
@@ -41,8 +41,14 @@ final class RuleText {
         for (Object o : rules) {
             Map<String, Object> r = (Map<String, Object>) o;
             long max = JsonValues.number(r, "max_instructions");
-            out.printf(fmt, i++, JsonValues.text(r, "name"), JsonValues.text(r, "kind"), JsonValues.text(r, "entry"),
-                    JsonValues.text(r, "on_error"), JsonValues.number(r, "generation"),
+            out.printf(
+                    fmt,
+                    i++,
+                    JsonValues.text(r, "name"),
+                    JsonValues.text(r, "kind"),
+                    JsonValues.text(r, "entry"),
+                    JsonValues.text(r, "on_error"),
+                    JsonValues.number(r, "generation"),
                     max == 0 ? "default" : Long.toString(max));
         }
         out.flush();

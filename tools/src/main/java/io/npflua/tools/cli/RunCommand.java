@@ -1,11 +1,11 @@
 package io.npflua.tools.cli;
 
 import io.npflua.engine.Engine;
-import io.npflua.engine.counter.EngineSnapshot;
+import io.npflua.engine.agent.ErrorHandler;
 import io.npflua.engine.bridge.BridgePorts;
+import io.npflua.engine.counter.EngineSnapshot;
 import io.npflua.engine.rule.ErrorPolicy;
 import io.npflua.ffm.socket.FanoutMode;
-import io.npflua.engine.agent.ErrorHandler;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,13 +25,23 @@ import picocli.CommandLine.Option;
  * <p>Everything is validated before the first frame: interfaces (through the source factory), scripts (compiled and
  * their top-level chunks run), outputs (writable), then the engine starts.
  */
-@Command(name = "run", description = {"Capture on interfaces (or bridge two) and run scripts on every frame.",
-        "Stops on Ctrl-C / SIGTERM, after -c frames or --duration seconds, and prints the final counters."})
+@Command(
+        name = "run",
+        description = {
+            "Capture on interfaces (or bridge two) and run scripts on every frame.",
+            "Stops on Ctrl-C / SIGTERM, after -c frames or --duration seconds, and prints the final counters."
+        })
 final class RunCommand extends BaseCommand {
-    @Option(names = {"-i", "--interface"}, paramLabel = "IFACE", description = "Capture on IFACE (repeatable).")
+    @Option(
+            names = {"-i", "--interface"},
+            paramLabel = "IFACE",
+            description = "Capture on IFACE (repeatable).")
     List<String> interfaces = new ArrayList<>();
 
-    @Option(names = "--bridge", paramLabel = "IFACE_A,IFACE_B", converter = Options.BridgeConverter.class,
+    @Option(
+            names = "--bridge",
+            paramLabel = "IFACE_A,IFACE_B",
+            converter = Options.BridgeConverter.class,
             description = "Inline bridge: frames that pass go from A out of B and back; blocked frames do not.")
     Options.Bridge bridge;
 
@@ -41,11 +51,17 @@ final class RunCommand extends BaseCommand {
     @Mixin
     Options.Workers workers;
 
-    @Option(names = "--fanout", paramLabel = "hash|lb|cpu|qm|rollover", converter = Options.FanoutConverter.class,
+    @Option(
+            names = "--fanout",
+            paramLabel = "hash|lb|cpu|qm|rollover",
+            converter = Options.FanoutConverter.class,
             description = "How the kernel spreads frames over workers (default hash: a flow stays on one worker).")
     FanoutMode fanout;
 
-    @Option(names = {"-c", "--count"}, paramLabel = "N", description = "Stop after N frames.")
+    @Option(
+            names = {"-c", "--count"},
+            paramLabel = "N",
+            description = "Stop after N frames.")
     Long count;
 
     @Option(names = "--duration", paramLabel = "SECONDS", description = "Stop after this many seconds.")
@@ -57,12 +73,16 @@ final class RunCommand extends BaseCommand {
     @Option(names = "--write-blocked", paramLabel = "FILE.pcap", description = "Write blocked frames here.")
     Path blockedPcap;
 
-    @Option(names = "--snaplen", paramLabel = "BYTES", description = "Bytes captured per frame (default: whole"
-            + " frames).")
+    @Option(
+            names = "--snaplen",
+            paramLabel = "BYTES",
+            description = "Bytes captured per frame (default: whole" + " frames).")
     Integer snapLength;
 
-    @Option(names = "--bpf", paramLabel = "EXPR", description = "Kernel prefilter in tcpdump syntax; frames it"
-            + " rejects never reach the scripts.")
+    @Option(
+            names = "--bpf",
+            paramLabel = "EXPR",
+            description = "Kernel prefilter in tcpdump syntax; frames it" + " rejects never reach the scripts.")
     String bpf;
 
     @Mixin
@@ -74,16 +94,22 @@ final class RunCommand extends BaseCommand {
     @Option(names = "--no-control", description = "Do not open a control socket.")
     boolean noControl;
 
-    @Option(names = "--config", paramLabel = "FILE.lua", description = "Lua configuration (see docs/config.md);"
-            + " command-line options override it.")
+    @Option(
+            names = "--config",
+            paramLabel = "FILE.lua",
+            description = "Lua configuration (see docs/config.md);" + " command-line options override it.")
     Path config;
 
-    @Option(names = "--rules-dir", paramLabel = "DIR", description = "Load every *.lua in DIR at start, in file"
-            + " name order, each named after its file.")
+    @Option(
+            names = "--rules-dir",
+            paramLabel = "DIR",
+            description = "Load every *.lua in DIR at start, in file" + " name order, each named after its file.")
     Path rulesDir;
 
-    @Option(names = "--metrics-port", paramLabel = "PORT", description = "Serve Prometheus metrics at"
-            + " http://HOST:PORT/metrics.")
+    @Option(
+            names = "--metrics-port",
+            paramLabel = "PORT",
+            description = "Serve Prometheus metrics at" + " http://HOST:PORT/metrics.")
     Integer metricsPort;
 
     @Mixin
@@ -105,7 +131,10 @@ final class RunCommand extends BaseCommand {
             scripts.maxStateMegabytes = cfg.maxStateMegabytes();
         }
 
-        Engine.Builder b = Engine.builder().workers(plan.workers).fanout(plan.fanout).snapLength(plan.snapLength)
+        Engine.Builder b = Engine.builder()
+                .workers(plan.workers)
+                .fanout(plan.fanout)
+                .snapLength(plan.snapLength)
                 .ruleFactory(f.luaRules(scripts));
         warmup.applyTo(b, Options.Warmup.RUN_DEFAULT_FRAMES);
         if (plan.count != null && plan.count > 0) {
@@ -113,7 +142,9 @@ final class RunCommand extends BaseCommand {
         }
         if (plan.bridge != null) {
             EngineFactories.LiveBridge ports = f.liveBridge(plan.bpf);
-            b.bridge(plan.bridge.get(0), plan.bridge.get(1)).sources(ports.sources()).forwarders(ports.forwarders());
+            b.bridge(plan.bridge.get(0), plan.bridge.get(1))
+                    .sources(ports.sources())
+                    .forwarders(ports.forwarders());
             if (ports.sources() instanceof BridgePorts bridgePorts) {
                 // Wake on a frame from either port instead of parking up to 1 ms (docs/engine.md, inline latency).
                 b.idleStrategy(bridgePorts.idleStrategies());
@@ -121,7 +152,9 @@ final class RunCommand extends BaseCommand {
         } else {
             b.tap(plan.interfaces.toArray(String[]::new)).sources(f.liveSources(plan.bpf));
         }
-        EngineSetup.outputs(b, plan.passed == null ? null : f.pcapSink(plan.passed),
+        EngineSetup.outputs(
+                b,
+                plan.passed == null ? null : f.pcapSink(plan.passed),
                 plan.blocked == null ? null : f.pcapSink(plan.blocked));
         EngineSetup.addScripts(b, plan.scripts, plan.onError, plan.maxInstructions);
         Engine engine = EngineSetup.build(b, plan.scripts);
@@ -150,18 +183,18 @@ final class RunCommand extends BaseCommand {
         return ExitCodes.OK;
     }
 
-    private AutoCloseable startControl(EngineFactories f, Engine engine, Path socket)
-            throws Exception {
+    private AutoCloseable startControl(EngineFactories f, Engine engine, Path socket) throws Exception {
         try {
             Path dir = socket.toAbsolutePath().getParent();
             if (dir != null && !Files.isDirectory(dir)) {
                 try {
-                    Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(
-                            PosixFilePermissions.fromString("rwx------")));
+                    Files.createDirectories(
+                            dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
                 } catch (IOException e) {
-                    throw new CliFailure("cannot create the control socket's directory " + dir,
-                            String.valueOf(e.getMessage()), "pass --control PATH in a directory you may write, or"
-                            + " --no-control");
+                    throw new CliFailure(
+                            "cannot create the control socket's directory " + dir,
+                            String.valueOf(e.getMessage()),
+                            "pass --control PATH in a directory you may write, or" + " --no-control");
                 }
             }
             AutoCloseable server = f.controlServer(engine, socket, ErrorHandler.STDERR);
@@ -171,46 +204,69 @@ final class RunCommand extends BaseCommand {
             }
             return server;
         } catch (IOException e) {
-            throw new CliFailure("cannot open the control socket " + socket, String.valueOf(e.getMessage()),
-                    "pass another --control PATH, or --no-control", ExitCodes.FAILURE, e);
+            throw new CliFailure(
+                    "cannot open the control socket " + socket,
+                    String.valueOf(e.getMessage()),
+                    "pass another --control PATH, or --no-control",
+                    ExitCodes.FAILURE,
+                    e);
         }
     }
 
     /** Like tcpdump's "listening on ...": on standard error, so that --json output stays one object. */
     private void listening(Plan plan) {
-        err().println("npflua: " + (plan.bridge != null ? "bridging " + String.join(" <-> ", plan.bridge)
-                : "listening on " + String.join(", ", plan.interfaces)) + " (" + plan.workers + " worker"
-                + (plan.workers == 1 ? "" : "s") + ", fanout " + plan.fanout.name().toLowerCase() + ", "
+        err().println("npflua: "
+                + (plan.bridge != null
+                        ? "bridging " + String.join(" <-> ", plan.bridge)
+                        : "listening on " + String.join(", ", plan.interfaces))
+                + " (" + plan.workers + " worker"
+                + (plan.workers == 1 ? "" : "s") + ", fanout "
+                + plan.fanout.name().toLowerCase() + ", "
                 + plan.scripts.size() + " script" + (plan.scripts.size() == 1 ? "" : "s") + "); Ctrl-C stops");
         err().flush();
     }
 
     private void report(EngineSnapshot s) {
         Map<String, Object> counters = CounterText.live(s);
-        printJsonOrText(json.json, () -> JsonValues.render(counters),
-                () -> CounterText.print(counters, false, err()));
+        printJsonOrText(json.json, () -> JsonValues.render(counters), () -> CounterText.print(counters, false, err()));
     }
 
     /** The merged settings: command line over configuration over defaults, validated. */
-    record Plan(List<String> interfaces, List<String> bridge, int workers, FanoutMode fanout, int snapLength,
-                String bpf, List<ScriptPlan> scripts, ErrorPolicy onError, Long maxInstructions, Long count,
-                Double durationSeconds, Path passed, Path blocked, Integer metricsPort, Path control) {
-    }
+    record Plan(
+            List<String> interfaces,
+            List<String> bridge,
+            int workers,
+            FanoutMode fanout,
+            int snapLength,
+            String bpf,
+            List<ScriptPlan> scripts,
+            ErrorPolicy onError,
+            Long maxInstructions,
+            Long count,
+            Double durationSeconds,
+            Path passed,
+            Path blocked,
+            Integer metricsPort,
+            Path control) {}
 
     Plan plan(RunConfig cfg) {
         List<String> ifs = interfaces;
         List<String> br = bridge == null ? null : bridge.interfaces();
         if (!ifs.isEmpty() && br != null) {
-            throw CliFailure.usage("-i and --bridge together", "capture (-i) and inline bridge (--bridge) are"
-                    + " different modes", "choose one");
+            throw CliFailure.usage(
+                    "-i and --bridge together",
+                    "capture (-i) and inline bridge (--bridge) are" + " different modes",
+                    "choose one");
         }
         if (ifs.isEmpty() && br == null) {
             ifs = cfg.interfaces();
             br = cfg.bridge();
         }
         if (ifs.isEmpty() && br == null) {
-            throw CliFailure.usage("nothing to capture", "no interface given", "add -i IFACE (e.g. -i eth0), --bridge"
-                    + " A,B, or set interfaces in --config");
+            throw CliFailure.usage(
+                    "nothing to capture",
+                    "no interface given",
+                    "add -i IFACE (e.g. -i eth0), --bridge" + " A,B, or set interfaces in --config");
         }
         int w = pick(workers.workers, cfg.workers(), 1);
         if (w < 1 || w > 256) {
@@ -264,12 +320,26 @@ final class RunCommand extends BaseCommand {
         if (blocked != null) {
             EngineSetup.checkWritable(blocked, "--write-blocked");
         }
-        Path socket = noControl ? null : control.path != null ? control.path
-                : cfg.control() != null ? cfg.control() : ControlPaths.defaultPath();
-        return new Plan(List.copyOf(ifs), br == null ? null : List.copyOf(br), w,
-                fanout != null ? fanout : cfg.fanout() != null ? cfg.fanout() : FanoutMode.HASH, snap,
-                bpf != null ? bpf : cfg.bpf(), List.copyOf(plans),
-                scripts.onError != null ? scripts.onError : cfg.onError(), max, cnt, dur, passed, blocked, port,
+        Path socket = noControl
+                ? null
+                : control.path != null
+                        ? control.path
+                        : cfg.control() != null ? cfg.control() : ControlPaths.defaultPath();
+        return new Plan(
+                List.copyOf(ifs),
+                br == null ? null : List.copyOf(br),
+                w,
+                fanout != null ? fanout : cfg.fanout() != null ? cfg.fanout() : FanoutMode.HASH,
+                snap,
+                bpf != null ? bpf : cfg.bpf(),
+                List.copyOf(plans),
+                scripts.onError != null ? scripts.onError : cfg.onError(),
+                max,
+                cnt,
+                dur,
+                passed,
+                blocked,
+                port,
                 socket);
     }
 

@@ -20,14 +20,31 @@ import java.util.List;
  * @param maxCallMegabytes allocation limit per script call ({@code limits.max_call_mb})
  * @param maxStateMegabytes what a script state may keep across calls ({@code limits.max_state_mb})
  */
-record RunConfig(Path file, List<String> interfaces, List<String> bridge, Integer workers, FanoutMode fanout,
-                 Integer snapLength, String bpf, List<ScriptPlan> scripts, Path rulesDir, ErrorPolicy onError,
-                 Long maxInstructions, Long count, Double durationSeconds, Path passedPcap, Path blockedPcap,
-                 Integer metricsPort, Path control, Long maxCallMillis, Long maxCallMegabytes,
-                 Long maxStateMegabytes) {
+record RunConfig(
+        Path file,
+        List<String> interfaces,
+        List<String> bridge,
+        Integer workers,
+        FanoutMode fanout,
+        Integer snapLength,
+        String bpf,
+        List<ScriptPlan> scripts,
+        Path rulesDir,
+        ErrorPolicy onError,
+        Long maxInstructions,
+        Long count,
+        Double durationSeconds,
+        Path passedPcap,
+        Path blockedPcap,
+        Integer metricsPort,
+        Path control,
+        Long maxCallMillis,
+        Long maxCallMegabytes,
+        Long maxStateMegabytes) {
     /** A configuration that sets nothing (no {@code --config}). */
     static RunConfig empty() {
-        return new RunConfig(null, List.of(), null, null, null, null, null, List.of(), null, null, null, null, null,
-                null, null, null, null, null, null, null);
+        return new RunConfig(
+                null, List.of(), null, null, null, null, null, List.of(), null, null, null, null, null, null, null,
+                null, null, null, null, null);
     }
 }

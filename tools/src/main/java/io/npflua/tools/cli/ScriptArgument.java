@@ -36,7 +36,9 @@ record ScriptArgument(String name, Path file) {
 
     /** The file name without directory and without its last extension. */
     static String baseName(Path file) {
-        String f = file.getFileName() == null ? file.toString() : file.getFileName().toString();
+        String f = file.getFileName() == null
+                ? file.toString()
+                : file.getFileName().toString();
         int dot = f.lastIndexOf('.');
         return dot > 0 ? f.substring(0, dot) : f;
     }

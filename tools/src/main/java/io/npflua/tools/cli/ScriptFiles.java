@@ -1,9 +1,9 @@
 package io.npflua.tools.cli;
 
-import java.nio.ByteBuffer;
 import io.npflua.engine.rule.ErrorPolicy;
 import io.npflua.engine.rule.ScriptSpec;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
@@ -19,30 +19,37 @@ final class ScriptFiles {
     /** Largest script accepted (the control protocol carries a source in one request line of at most 1 MiB). */
     static final long MAX_SCRIPT_BYTES = 512 * 1024;
 
-    private ScriptFiles() {
-    }
+    private ScriptFiles() {}
 
     /** The text of {@code file} (UTF-8), or a {@link CliFailure} saying why not. */
     static String read(Path file) {
         try {
             if (Files.isDirectory(file)) {
-                throw new CliFailure("cannot read script " + file, "it is a directory",
+                throw new CliFailure(
+                        "cannot read script " + file,
+                        "it is a directory",
                         "name a .lua file (or use --rules-dir for a directory)");
             }
             long size = Files.size(file);
             if (size > MAX_SCRIPT_BYTES) {
-                throw new CliFailure("cannot read script " + file, "it is " + size + " bytes, more than the "
-                        + MAX_SCRIPT_BYTES + " a script may have", "split it or move data out of it");
+                throw new CliFailure(
+                        "cannot read script " + file,
+                        "it is " + size + " bytes, more than the " + MAX_SCRIPT_BYTES + " a script may have",
+                        "split it or move data out of it");
             }
             byte[] bytes = Files.readAllBytes(file);
-            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
+            return StandardCharsets.UTF_8
+                    .newDecoder()
+                    .decode(ByteBuffer.wrap(bytes))
+                    .toString();
         } catch (NoSuchFileException e) {
             throw new CliFailure("cannot read script " + file, "no such file", "check the path");
         } catch (AccessDeniedException e) {
-            throw new CliFailure("cannot read script " + file, "permission denied",
-                    "make it readable by this user");
+            throw new CliFailure("cannot read script " + file, "permission denied", "make it readable by this user");
         } catch (CharacterCodingException e) {
-            throw new CliFailure("cannot read script " + file, "it is not UTF-8 text",
+            throw new CliFailure(
+                    "cannot read script " + file,
+                    "it is not UTF-8 text",
                     "save it as UTF-8 (precompiled Lua is not accepted)");
         } catch (IOException e) {
             throw new CliFailure("cannot read script " + file, String.valueOf(e.getMessage()), null);
@@ -61,18 +68,21 @@ final class ScriptFiles {
     /** Every {@code *.lua} directly in {@code dir}, sorted by file name (byte order, as {@code LC_ALL=C ls}). */
     static List<Path> rulesDir(Path dir) {
         if (!Files.isDirectory(dir)) {
-            throw new CliFailure("cannot use rules directory " + dir, Files.exists(dir) ? "it is not a directory"
-                    : "no such directory", "create it or fix --rules-dir");
+            throw new CliFailure(
+                    "cannot use rules directory " + dir,
+                    Files.exists(dir) ? "it is not a directory" : "no such directory",
+                    "create it or fix --rules-dir");
         }
         try (Stream<Path> files = Files.list(dir)) {
-            List<Path> lua = new ArrayList<>(files
-                    .filter(p -> p.getFileName().toString().endsWith(".lua") && Files.isRegularFile(p))
-                    .toList());
-            lua.sort((a, b) -> a.getFileName().toString().compareTo(b.getFileName().toString()));
+            List<Path> lua = new ArrayList<>(
+                    files.filter(p -> p.getFileName().toString().endsWith(".lua") && Files.isRegularFile(p))
+                            .toList());
+            lua.sort((a, b) ->
+                    a.getFileName().toString().compareTo(b.getFileName().toString()));
             return lua;
         } catch (IOException e) {
-            throw new CliFailure("cannot list rules directory " + dir, String.valueOf(e.getMessage()),
-                    "check its permissions");
+            throw new CliFailure(
+                    "cannot list rules directory " + dir, String.valueOf(e.getMessage()), "check its permissions");
         }
     }
 

@@ -13,8 +13,14 @@ import java.util.List;
  * {@code maxInstructions}, {@code execution} and {@code limits} mean "the defaults" (command-line or configuration defaults, else
  * the engine's).
  */
-record ScriptPlan(String name, Path file, String entry, ErrorPolicy onError, Long maxInstructions,
-                  ExecutionModel execution, ScriptLimits limits) {
+record ScriptPlan(
+        String name,
+        Path file,
+        String entry,
+        ErrorPolicy onError,
+        Long maxInstructions,
+        ExecutionModel execution,
+        ScriptLimits limits) {
     /** A plan that runs as the command line (or the default) says. */
     ScriptPlan(String name, Path file, String entry, ErrorPolicy onError, Long maxInstructions) {
         this(name, file, entry, onError, maxInstructions, null, null);
@@ -24,7 +30,8 @@ record ScriptPlan(String name, Path file, String entry, ErrorPolicy onError, Lon
     ScriptSpec toSpec(ErrorPolicy defaultPolicy, Long defaultMax) {
         ErrorPolicy policy = onError != null ? onError : defaultPolicy;
         Long max = maxInstructions != null ? maxInstructions : defaultMax;
-        return ScriptFiles.spec(name, file, entry, policy, max == null ? 0 : max).withExecution(execution)
+        return ScriptFiles.spec(name, file, entry, policy, max == null ? 0 : max)
+                .withExecution(execution)
                 .withLimits(limits);
     }
 
@@ -64,7 +71,8 @@ record ScriptPlan(String name, Path file, String entry, ErrorPolicy onError, Lon
         for (int i = 0; i < plans.size(); i++) {
             for (int j = i + 1; j < plans.size(); j++) {
                 if (plans.get(i).name().equals(plans.get(j).name())) {
-                    throw CliFailure.usage("two scripts named '" + plans.get(i).name() + "' " + where,
+                    throw CliFailure.usage(
+                            "two scripts named '" + plans.get(i).name() + "' " + where,
                             plans.get(i).file() + " and " + plans.get(j).file(),
                             "give one of them another name with -s NAME=FILE.lua");
                 }

@@ -38,8 +38,8 @@ final class StatusLine {
         long rate = lastNs == 0 || nowNs <= lastNs ? 0 : (frames - lastFrames) * 1_000_000_000L / (nowNs - lastNs);
         lastFrames = frames;
         lastNs = nowNs;
-        return rate + " frames/s  passed " + compact(s.passed()) + "  blocked " + compact(s.blocked())
-                + "  errors " + compact(s.errors()) + "  kernel drops " + compact(s.kernelDrops());
+        return rate + " frames/s  passed " + compact(s.passed()) + "  blocked " + compact(s.blocked()) + "  errors "
+                + compact(s.errors()) + "  kernel drops " + compact(s.kernelDrops());
     }
 
     /** Ends the line so that what follows starts on a fresh one. */

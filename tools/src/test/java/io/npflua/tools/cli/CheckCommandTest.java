@@ -9,9 +9,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.io.TempDir;
 
 /** {@code npflua check} through {@code CommandLine.execute}, with captured output and the scripts' prints. */
 class CheckCommandTest {
@@ -26,11 +26,12 @@ class CheckCommandTest {
         EngineFactories factories = new EngineFactories() {
             @Override
             public RuleFactory luaRules() {
-                return new LuaRuleFactory((script, line) -> printed.add(script + ": " + line), ModuleRegistry.standard());
+                return new LuaRuleFactory(
+                        (script, line) -> printed.add(script + ": " + line), ModuleRegistry.standard());
             }
         };
-        Path script = Files.writeString(dir.resolve("hello.lua"),
-                "print('top-level chunk ran')\nfunction filter(pkt) return true end\n");
+        Path script = Files.writeString(
+                dir.resolve("hello.lua"), "print('top-level chunk ran')\nfunction filter(pkt) return true end\n");
         Cli.Result r = Cli.run(factories, "check", "--lua-execution", execution, script.toString());
         assertEquals(ExitCodes.OK, r.code(), r.err());
         assertEquals("", r.err());

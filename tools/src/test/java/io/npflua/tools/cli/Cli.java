@@ -5,11 +5,9 @@ import java.io.StringWriter;
 
 /** Runs the command line in-process with captured output. */
 final class Cli {
-    record Result(int code, String out, String err) {
-    }
+    record Result(int code, String out, String err) {}
 
-    private Cli() {
-    }
+    private Cli() {}
 
     static Result run(EngineFactories factories, String... args) {
         StringWriter out = new StringWriter();

@@ -17,8 +17,18 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Every subcommand through {@code CommandLine.execute}, with captured output and exit codes. */
 class CliCommandsTest {
-    private static final List<String> COMMANDS = List.of("run", "replay", "load", "unload", "reload", "list",
-            "stats", "check", "demo", "man", "generate-completion");
+    private static final List<String> COMMANDS = List.of(
+            "run",
+            "replay",
+            "load",
+            "unload",
+            "reload",
+            "list",
+            "stats",
+            "check",
+            "demo",
+            "man",
+            "generate-completion");
 
     @TempDir
     Path dir;
@@ -46,30 +56,30 @@ class CliCommandsTest {
         List<String> lines = Cli.run("--version").out().lines().toList();
         assertEquals("npflua " + Main.VERSION, lines.get(0));
         assertTrue(lines.get(1).startsWith("JDK " + Runtime.version() + " ("), lines.get(1));
-        assertEquals("kernel Linux " + System.getProperty("os.version") + " " + System.getProperty("os.arch"),
-                lines.get(2));
+        assertEquals(
+                "kernel Linux " + System.getProperty("os.version") + " " + System.getProperty("os.arch"), lines.get(2));
     }
 
     @Test
     void shouldExitTwoWithOneLineErrorOnUsageErrors() {
         String[][] cases = {
-                {"run", "--no-such-option"},
-                {"run", "-i", "eth0", "--fanout", "spray"},
-                {"run", "-i", "eth0", "--on-error", "maybe"},
-                {"run", "--bridge", "eth0,eth0"},
-                {"run", "--bridge", "eth0"},
-                {"run", "-i", "eth0", "--bridge", "eth1,eth2"},
-                {"run"},
-                {"run", "-i", "eth0", "--workers", "0"},
-                {"run", "-i", "eth0", "--count", "many"},
-                {"replay"},
-                {"replay", "x.pcap", "--repeat", "0"},
-                {"replay", "x.pcap", "--warmup", "-1"},
-                {"load", "only-a-name"},
-                {"unload"},
-                {"check"},
-                {"man", "nonsense"},
-                {"bogus-command"},
+            {"run", "--no-such-option"},
+            {"run", "-i", "eth0", "--fanout", "spray"},
+            {"run", "-i", "eth0", "--on-error", "maybe"},
+            {"run", "--bridge", "eth0,eth0"},
+            {"run", "--bridge", "eth0"},
+            {"run", "-i", "eth0", "--bridge", "eth1,eth2"},
+            {"run"},
+            {"run", "-i", "eth0", "--workers", "0"},
+            {"run", "-i", "eth0", "--count", "many"},
+            {"replay"},
+            {"replay", "x.pcap", "--repeat", "0"},
+            {"replay", "x.pcap", "--warmup", "-1"},
+            {"load", "only-a-name"},
+            {"unload"},
+            {"check"},
+            {"man", "nonsense"},
+            {"bogus-command"},
         };
         for (String[] args : cases) {
             Cli.Result r = Cli.run(args);
@@ -95,24 +105,35 @@ class CliCommandsTest {
         Path noEntry = write("noentry.lua", "local a = 1\n");
         Path binary = dir.resolve("binary.lua");
         Files.write(binary, new byte[] {0x1b, 'L', 'u', 'a', 0x52, 0, 1, 4, 4, 4, 8, 0});
-        Cli.Result r = Cli.run("check", good.toString(), syntax.toString(), runtime.toString(), noEntry.toString(),
-                binary.toString(), dir.resolve("missing.lua").toString());
+        Cli.Result r = Cli.run(
+                "check",
+                good.toString(),
+                syntax.toString(),
+                runtime.toString(),
+                noEntry.toString(),
+                binary.toString(),
+                dir.resolve("missing.lua").toString());
         assertEquals(ExitCodes.FAILURE, r.code(), r.err());
         assertEquals(good + ": OK\n" + good + ": 2 of 2 functions compiled to JVM bytecode\n", r.out());
         List<String> lines = r.err().lines().toList();
-        assertEquals(List.of(
-                syntax + ":3: unexpected symbol near 'end'",
-                runtime + ":3: attempt to index a nil value (local 'x')",
-                noEntry + ": script 'noentry.lua' defines no function 'filter' (found nil): the engine calls"
-                        + " filter(pkt) for each frame; define it as a global function",
-                binary + ": binary (precompiled) chunks are refused by the npflua sandbox; load Lua source text",
-                dir.resolve("missing.lua") + ": no such file (check the path)",
-                "npflua: check: 5 of 6 scripts failed; fix the lines shown above"), lines, r.err());
+        assertEquals(
+                List.of(
+                        syntax + ":3: unexpected symbol near 'end'",
+                        runtime + ":3: attempt to index a nil value (local 'x')",
+                        noEntry + ": script 'noentry.lua' defines no function 'filter' (found nil): the engine calls"
+                                + " filter(pkt) for each frame; define it as a global function",
+                        binary
+                                + ": binary (precompiled) chunks are refused by the npflua sandbox; load Lua source text",
+                        dir.resolve("missing.lua") + ": no such file (check the path)",
+                        "npflua: check: 5 of 6 scripts failed; fix the lines shown above"),
+                lines,
+                r.err());
     }
 
     @Test
     void shouldSayHowFunctionsRunAndKeepTheInterpreterWhenAsked() throws Exception {
-        Path script = write("two.lua", "local function helper(x) return x end\nfunction filter(pkt) return helper(true) end\n");
+        Path script = write(
+                "two.lua", "local function helper(x) return x end\nfunction filter(pkt) return helper(true) end\n");
         Cli.Result compiled = Cli.run("check", script.toString());
         assertEquals(ExitCodes.OK, compiled.code(), compiled.err());
         assertEquals(script + ": OK\n" + script + ": 3 of 3 functions compiled to JVM bytecode\n", compiled.out());
@@ -130,7 +151,11 @@ class CliCommandsTest {
         Path other = write("b.lua", "function inspect(pkt) return false end\n");
         Cli.Result r = Cli.run("check", "--call", "inspect", other.toString());
         assertEquals(ExitCodes.OK, r.code(), r.err());
-        Cli.Result q = Cli.run("check", "-q", good.toString(), DemoCapture.example(dir, "ssh-version").toString(),
+        Cli.Result q = Cli.run(
+                "check",
+                "-q",
+                good.toString(),
+                DemoCapture.example(dir, "ssh-version").toString(),
                 DemoCapture.example(dir, "rtp-h263").toString());
         assertEquals(ExitCodes.OK, q.code(), q.err());
         assertEquals("", q.out());
@@ -139,18 +164,41 @@ class CliCommandsTest {
     @Test
     void shouldCutOffScriptCallsAtTheAllocationLimitGivenOnTheCommandLineInBothModels() throws Exception {
         Path pcap = DemoCapture.extract(dir);
-        Path hog = write("hog.lua", "function filter(pkt)\n  local t = {}\n"
-                + "  for i = 1, 1e5 do t[i] = tostring(i) .. 'x' end\n  return true\nend\n");
-        Cli.Result free = Cli.run("replay", pcap.toString(), "-s", hog.toString(), "--json",
-                "--max-instructions", "100000000", "--max-call-ms", "0");
-        assertEquals(0L, JsonReader.parseObject(free.out().trim()).get("errors"), "some MB per call pass: " + free.out());
+        Path hog = write(
+                "hog.lua",
+                "function filter(pkt)\n  local t = {}\n"
+                        + "  for i = 1, 1e5 do t[i] = tostring(i) .. 'x' end\n  return true\nend\n");
+        Cli.Result free = Cli.run(
+                "replay",
+                pcap.toString(),
+                "-s",
+                hog.toString(),
+                "--json",
+                "--max-instructions",
+                "100000000",
+                "--max-call-ms",
+                "0");
+        assertEquals(
+                0L, JsonReader.parseObject(free.out().trim()).get("errors"), "some MB per call pass: " + free.out());
         for (String model : List.of("compiled", "interpreted")) {
-            Cli.Result limited = Cli.run("replay", pcap.toString(), "-s", hog.toString(), "--json",
-                    "--max-instructions", "100000000", "--max-call-ms", "0", "--max-call-mb", "1",
-                    "--lua-execution", model);
+            Cli.Result limited = Cli.run(
+                    "replay",
+                    pcap.toString(),
+                    "-s",
+                    hog.toString(),
+                    "--json",
+                    "--max-instructions",
+                    "100000000",
+                    "--max-call-ms",
+                    "0",
+                    "--max-call-mb",
+                    "1",
+                    "--lua-execution",
+                    model);
             assertEquals(ExitCodes.OK, limited.code(), limited.err());
             Map<String, Object> json = JsonReader.parseObject(limited.out().trim());
-            assertEquals((long) DemoCapture.FRAMES, json.get("errors"), model + ": every call cut off: " + limited.out());
+            assertEquals(
+                    (long) DemoCapture.FRAMES, json.get("errors"), model + ": every call cut off: " + limited.out());
         }
         Cli.Result bad = Cli.run("replay", pcap.toString(), "-s", hog.toString(), "--max-call-mb", "-1");
         assertEquals(ExitCodes.USAGE, bad.code(), bad.err());
@@ -160,19 +208,46 @@ class CliCommandsTest {
     void shouldResetAScriptStateOverTheMemoryLimitGivenOnTheCommandLine() throws Exception {
         Path pcap = DemoCapture.extract(dir);
         // keeps about 1.4 MB per frame in a global: over 1 MiB within a few frames, never over a per-call limit
-        Path keeper = write("keeper.lua", "kept = {}\nfunction filter(pkt)\n"
-                + "  for i = 1, 10000 do kept[#kept + 1] = ('k'):rep(100) .. #kept end\n  return true\nend\n");
+        Path keeper = write(
+                "keeper.lua",
+                "kept = {}\nfunction filter(pkt)\n"
+                        + "  for i = 1, 10000 do kept[#kept + 1] = ('k'):rep(100) .. #kept end\n  return true\nend\n");
         for (String model : List.of("compiled", "interpreted")) {
-            Cli.Result limited = Cli.run("replay", pcap.toString(), "-s", keeper.toString(), "--json", "--repeat", "20",
-                    "--max-instructions", "100000000", "--max-call-ms", "0", "--max-state-mb", "1",
-                    "--lua-execution", model);
+            Cli.Result limited = Cli.run(
+                    "replay",
+                    pcap.toString(),
+                    "-s",
+                    keeper.toString(),
+                    "--json",
+                    "--repeat",
+                    "20",
+                    "--max-instructions",
+                    "100000000",
+                    "--max-call-ms",
+                    "0",
+                    "--max-state-mb",
+                    "1",
+                    "--lua-execution",
+                    model);
             assertEquals(ExitCodes.OK, limited.code(), limited.err());
             long errors = (Long) JsonReader.parseObject(limited.out().trim()).get("errors");
-            assertTrue(errors > 0 && errors < 20L * DemoCapture.FRAMES, model + ": some calls found the state over its"
-                    + " limit, and the reset states served the others: " + limited.out());
+            assertTrue(
+                    errors > 0 && errors < 20L * DemoCapture.FRAMES,
+                    model + ": some calls found the state over its" + " limit, and the reset states served the others: "
+                            + limited.out());
         }
-        Cli.Result unlimited = Cli.run("replay", pcap.toString(), "-s", keeper.toString(), "--json",
-                "--max-instructions", "100000000", "--max-call-ms", "0", "--max-state-mb", "0");
+        Cli.Result unlimited = Cli.run(
+                "replay",
+                pcap.toString(),
+                "-s",
+                keeper.toString(),
+                "--json",
+                "--max-instructions",
+                "100000000",
+                "--max-call-ms",
+                "0",
+                "--max-state-mb",
+                "0");
         assertEquals(0L, JsonReader.parseObject(unlimited.out().trim()).get("errors"), unlimited.out());
         Cli.Result bad = Cli.run("replay", pcap.toString(), "-s", keeper.toString(), "--max-state-mb", "-1");
         assertEquals(ExitCodes.USAGE, bad.code(), bad.err());
@@ -188,9 +263,18 @@ class CliCommandsTest {
         Path pcap = DemoCapture.extract(dir);
         Path pass = dir.resolve("pass.pcap");
         Path blocked = dir.resolve("blocked.pcap");
-        Cli.Result r = Cli.run("replay", pcap.toString(), "-s", DemoCapture.example(dir, "ssh-version").toString(),
-                "-s", DemoCapture.example(dir, "rtp-h263").toString(), "--json", "-w", pass.toString(),
-                "--write-blocked", blocked.toString());
+        Cli.Result r = Cli.run(
+                "replay",
+                pcap.toString(),
+                "-s",
+                DemoCapture.example(dir, "ssh-version").toString(),
+                "-s",
+                DemoCapture.example(dir, "rtp-h263").toString(),
+                "--json",
+                "-w",
+                pass.toString(),
+                "--write-blocked",
+                blocked.toString());
         assertEquals(ExitCodes.OK, r.code(), r.err());
         Map<String, Object> json = JsonReader.parseObject(r.out().trim());
         long frames = DemoCapture.FRAMES;
@@ -225,8 +309,15 @@ class CliCommandsTest {
     @Test
     void shouldReplayTheDemoCaptureWithReadableCountersAndRepeat() throws Exception {
         Path pcap = DemoCapture.extract(dir);
-        Cli.Result r = Cli.run("replay", pcap.toString(), "-s", DemoCapture.example(dir, "ssh-version").toString(),
-                "-s", "rtp=" + DemoCapture.example(dir, "rtp-h263"), "--repeat", "3");
+        Cli.Result r = Cli.run(
+                "replay",
+                pcap.toString(),
+                "-s",
+                DemoCapture.example(dir, "ssh-version").toString(),
+                "-s",
+                "rtp=" + DemoCapture.example(dir, "rtp-h263"),
+                "--repeat",
+                "3");
         assertEquals(ExitCodes.OK, r.code(), r.err());
         List<String> lines = r.out().lines().toList();
         assertEquals("192 frames: 165 passed, 27 blocked, 0 script errors", lines.get(0), r.out());
@@ -241,8 +332,15 @@ class CliCommandsTest {
         // The warm-up runs the same scripts on synthetic frames (SSH banners among them) in throwaway states: the
         // counters and verdicts of the replay must be those of the capture alone.
         Path pcap = DemoCapture.extract(dir);
-        Cli.Result r = Cli.run("replay", pcap.toString(), "-s", DemoCapture.example(dir, "ssh-version").toString(),
-                "-s", "rtp=" + DemoCapture.example(dir, "rtp-h263"), "--warmup", "20000");
+        Cli.Result r = Cli.run(
+                "replay",
+                pcap.toString(),
+                "-s",
+                DemoCapture.example(dir, "ssh-version").toString(),
+                "-s",
+                "rtp=" + DemoCapture.example(dir, "rtp-h263"),
+                "--warmup",
+                "20000");
         assertEquals(ExitCodes.OK, r.code(), r.err());
         List<String> lines = r.out().lines().toList();
         assertEquals("64 frames: 55 passed, 9 blocked, 0 script errors", lines.get(0), r.out());
@@ -255,14 +353,21 @@ class CliCommandsTest {
         Path bad = write("bad.lua", "function filter(pkt)\n  return ((\nend\n");
         Cli.Result r = Cli.run("replay", pcap.toString(), "-s", bad.toString());
         assertEquals(ExitCodes.FAILURE, r.code());
-        assertTrue(r.err().startsWith("npflua: script " + bad + " rejected: " + bad + ":3: unexpected symbol near"
-                + " 'end'"), r.err());
+        assertTrue(
+                r.err()
+                        .startsWith("npflua: script " + bad + " rejected: " + bad + ":3: unexpected symbol near"
+                                + " 'end'"),
+                r.err());
     }
 
     @Test
     void shouldRefuseUnwritableOutputsBeforeStarting() throws Exception {
         Path pcap = DemoCapture.extract(dir);
-        Cli.Result r = Cli.run("replay", pcap.toString(), "-w", dir.resolve("no/such/dir/x.pcap").toString());
+        Cli.Result r = Cli.run(
+                "replay",
+                pcap.toString(),
+                "-w",
+                dir.resolve("no/such/dir/x.pcap").toString());
         assertEquals(ExitCodes.FAILURE, r.code());
         assertTrue(r.err().contains("does not exist"), r.err());
         Cli.Result same = Cli.run("replay", pcap.toString(), "-w", "a.pcap", "--write-blocked", "a.pcap");

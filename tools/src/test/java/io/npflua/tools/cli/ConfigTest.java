@@ -77,7 +77,8 @@ class ConfigTest {
 
     @Test
     void shouldParseTheExamplesOfDocsConfigMd() throws Exception {
-        Path doc = Path.of(System.getProperty("user.dir")).resolveSibling("docs").resolve("config.md");
+        Path doc =
+                Path.of(System.getProperty("user.dir")).resolveSibling("docs").resolve("config.md");
         String text = Files.readString(doc);
         int blocks = 0;
         for (String part : text.split("```lua\n")) {
@@ -122,8 +123,14 @@ class ConfigTest {
 
     @Test
     void shouldKeepTheConfigurationAwayFromFilesProcessesAndCodeLoading() {
-        for (String escape : List.of("io.open('/etc/passwd')", "os.execute('true')", "load('return 1')()",
-                "dofile('/etc/passwd')", "require('os')", "debug.sethook()", "luajava.bindClass('java.lang.System')",
+        for (String escape : List.of(
+                "io.open('/etc/passwd')",
+                "os.execute('true')",
+                "load('return 1')()",
+                "dofile('/etc/passwd')",
+                "require('os')",
+                "debug.sethook()",
+                "luajava.bindClass('java.lang.System')",
                 "loadfile('/etc/passwd')")) {
             CliFailure f = assertThrows(CliFailure.class, () -> LuaConfig.parse(dir.resolve("c.lua"), escape));
             assertTrue(f.why().contains("nil"), escape + ": " + f.why());
@@ -132,10 +139,10 @@ class ConfigTest {
 
     @Test
     void shouldStopARunawayConfiguration() {
-        CliFailure f = assertThrows(CliFailure.class,
-                () -> LuaConfig.parse(dir.resolve("c.lua"), "while true do end"));
+        CliFailure f = assertThrows(CliFailure.class, () -> LuaConfig.parse(dir.resolve("c.lua"), "while true do end"));
         assertTrue(f.why().contains("instructions"), f.why());
-        CliFailure p = assertThrows(CliFailure.class,
+        CliFailure p = assertThrows(
+                CliFailure.class,
                 () -> LuaConfig.parse(dir.resolve("c.lua"), "pcall(function() while true do end end)"));
         assertTrue(p.why().contains("instructions"), "pcall cannot swallow the budget: " + p.why());
     }
@@ -148,15 +155,30 @@ class ConfigTest {
         }
         Files.createDirectory(rules.resolve("sub.lua"));
         Path config = dir.resolve("npflua.lua");
-        Files.writeString(config, "interfaces = { 'eth9' }\nworkers = 3\nscripts = { { name = 'a', file = 'x.lua',"
-                + " on_error = 'block' }, 'first.lua' }\n");
-        RunCommand run = parseRun("--config", config.toString(), "--rules-dir", rules.toString(), "-s",
-                "first=other.lua", "-s", "last.lua", "--workers", "2", "--no-control");
+        Files.writeString(
+                config,
+                "interfaces = { 'eth9' }\nworkers = 3\nscripts = { { name = 'a', file = 'x.lua',"
+                        + " on_error = 'block' }, 'first.lua' }\n");
+        RunCommand run = parseRun(
+                "--config",
+                config.toString(),
+                "--rules-dir",
+                rules.toString(),
+                "-s",
+                "first=other.lua",
+                "-s",
+                "last.lua",
+                "--workers",
+                "2",
+                "--no-control");
         RunCommand.Plan plan = run.plan(LuaConfig.read(config));
-        assertEquals(List.of("a", "first", "10-ssh", "20-rtp", "B", "last"),
+        assertEquals(
+                List.of("a", "first", "10-ssh", "20-rtp", "B", "last"),
                 plan.scripts().stream().map(ScriptPlan::name).toList());
-        assertEquals(rules.resolve("a.lua"), plan.scripts().get(0).file(), "the rules directory's a.lua replaces"
-                + " the configuration's a");
+        assertEquals(
+                rules.resolve("a.lua"),
+                plan.scripts().get(0).file(),
+                "the rules directory's a.lua replaces" + " the configuration's a");
         assertEquals(Path.of("other.lua"), plan.scripts().get(1).file(), "-s first=... replaces the config's");
         assertEquals(2, plan.workers(), "--workers overrides the configuration");
         assertEquals(List.of("eth9"), plan.interfaces());

@@ -41,24 +41,26 @@ class ControlCommandsTest {
         Path socket = dir.resolve("ctl.sock");
         server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         server.bind(UnixDomainSocketAddress.of(socket));
-        thread = new Thread(() -> {
-            while (server.isOpen()) {
-                try (SocketChannel c = server.accept()) {
-                    BufferedReader in = new BufferedReader(new InputStreamReader(Channels.newInputStream(c),
-                            StandardCharsets.UTF_8));
-                    OutputStream out = Channels.newOutputStream(c);
-                    String line;
-                    while ((line = in.readLine()) != null) {
-                        Map<String, Object> req = JsonReader.parseObject(line);
-                        requests.add(req);
-                        out.write((answer.apply(req) + "\n").getBytes(StandardCharsets.UTF_8));
-                        out.flush();
+        thread = new Thread(
+                () -> {
+                    while (server.isOpen()) {
+                        try (SocketChannel c = server.accept()) {
+                            BufferedReader in = new BufferedReader(
+                                    new InputStreamReader(Channels.newInputStream(c), StandardCharsets.UTF_8));
+                            OutputStream out = Channels.newOutputStream(c);
+                            String line;
+                            while ((line = in.readLine()) != null) {
+                                Map<String, Object> req = JsonReader.parseObject(line);
+                                requests.add(req);
+                                out.write((answer.apply(req) + "\n").getBytes(StandardCharsets.UTF_8));
+                                out.flush();
+                            }
+                        } catch (Exception e) {
+                            return;
+                        }
                     }
-                } catch (Exception e) {
-                    return;
-                }
-            }
-        }, "fake-control");
+                },
+                "fake-control");
         thread.setDaemon(true);
         thread.start();
         return socket;
@@ -77,8 +79,18 @@ class ControlCommandsTest {
                 + "\"on_error\":\"block\",\"generation\":1,\"max_instructions\":5000}}");
         Path script = dir.resolve("ssh.lua");
         Files.writeString(script, "function inspect(pkt)\n  return \"quoted\\n\" ~= nil\nend\n");
-        Cli.Result r = Cli.run("load", "ssh", script.toString(), "--call", "inspect", "--on-error", "block",
-                "--max-instructions", "5000", "--control", socket.toString());
+        Cli.Result r = Cli.run(
+                "load",
+                "ssh",
+                script.toString(),
+                "--call",
+                "inspect",
+                "--on-error",
+                "block",
+                "--max-instructions",
+                "5000",
+                "--control",
+                socket.toString());
         assertEquals(ExitCodes.OK, r.code(), r.err());
         assertEquals("loaded ssh (entry inspect, on error block, generation 1)\n", r.out());
         Map<String, Object> req = requests.get(0);
@@ -93,14 +105,17 @@ class ControlCommandsTest {
     @Test
     void shouldReloadWithOrWithoutNewSourceAndUnload() throws Exception {
         Path socket = serve(r -> switch ((String) r.get("cmd")) {
-            case "reload" -> "{\"ok\":true,\"rule\":{\"name\":\"ssh\",\"entry\":\"filter\",\"on_error\":\"pass\","
-                    + "\"generation\":2}}";
+            case "reload" ->
+                "{\"ok\":true,\"rule\":{\"name\":\"ssh\",\"entry\":\"filter\",\"on_error\":\"pass\","
+                        + "\"generation\":2}}";
             default -> "{\"ok\":true,\"unloaded\":\"ssh\"}";
         });
         Path script = dir.resolve("v2.lua");
         Files.writeString(script, "function filter() return true end");
-        assertEquals(ExitCodes.OK, Cli.run("reload", "ssh", script.toString(), "--control", socket.toString())
-                .code());
+        assertEquals(
+                ExitCodes.OK,
+                Cli.run("reload", "ssh", script.toString(), "--control", socket.toString())
+                        .code());
         Cli.Result again = Cli.run("reload", "ssh", "--control", socket.toString(), "--json");
         assertEquals(ExitCodes.OK, again.code());
         assertEquals(2L, JsonReader.parseObject(again.out().trim()).get("generation"));
@@ -120,7 +135,8 @@ class ControlCommandsTest {
         assertEquals(ExitCodes.OK, text.code(), text.err());
         assertTrue(text.out().contains("ssh") && text.out().contains("default"), text.out());
         Cli.Result json = Cli.run("list", "--json", "--control", socket.toString());
-        List<Object> rules = (List<Object>) JsonReader.parseObject(json.out().trim()).get("rules");
+        List<Object> rules =
+                (List<Object>) JsonReader.parseObject(json.out().trim()).get("rules");
         assertEquals("ssh", ((Map<String, Object>) rules.get(0)).get("name"));
     }
 
@@ -134,8 +150,8 @@ class ControlCommandsTest {
         Cli.Result json = Cli.run("stats", "--json", "--control", socket.toString());
         assertEquals(ExitCodes.OK, json.code(), json.err());
         Map<String, Object> m = JsonReader.parseObject(json.out().trim());
-        for (String key : List.of("frames", "passed", "blocked", "errors", "kernel_packets", "kernel_drops",
-                "scripts")) {
+        for (String key :
+                List.of("frames", "passed", "blocked", "errors", "kernel_packets", "kernel_drops", "scripts")) {
             assertTrue(m.containsKey(key), key);
         }
         Cli.Result text = Cli.run("stats", "--control", socket.toString());
@@ -161,8 +177,11 @@ class ControlCommandsTest {
     void shouldExplainAMissingSocket() {
         Cli.Result r = Cli.run("list", "--control", dir.resolve("none.sock").toString());
         assertEquals(ExitCodes.FAILURE, r.code());
-        assertTrue(r.err().startsWith("npflua: cannot reach the engine at " + dir.resolve("none.sock")
-                + ": no control socket there; start one with 'npflua run"), r.err());
+        assertTrue(
+                r.err()
+                        .startsWith("npflua: cannot reach the engine at " + dir.resolve("none.sock")
+                                + ": no control socket there; start one with 'npflua run"),
+                r.err());
     }
 
     @Test
@@ -174,14 +193,19 @@ class ControlCommandsTest {
         assertTrue(Files.exists(stale), "closing a bound Unix socket leaves its file");
         Cli.Result r = Cli.run("stats", "--control", stale.toString());
         assertEquals(ExitCodes.FAILURE, r.code());
-        assertEquals("npflua: cannot reach the engine at " + stale + ": nobody is listening (a socket left behind by"
-                + " an engine that stopped); start the engine again or pass the --control PATH of the running one\n",
+        assertEquals(
+                "npflua: cannot reach the engine at " + stale + ": nobody is listening (a socket left behind by"
+                        + " an engine that stopped); start the engine again or pass the --control PATH of the running one\n",
                 r.err());
     }
 
     @Test
     void shouldReadTheScriptBeforeConnecting() {
-        Cli.Result r = Cli.run("load", "x", dir.resolve("absent.lua").toString(), "--control",
+        Cli.Result r = Cli.run(
+                "load",
+                "x",
+                dir.resolve("absent.lua").toString(),
+                "--control",
                 dir.resolve("none.sock").toString());
         assertEquals(ExitCodes.FAILURE, r.code());
         assertTrue(r.err().contains("cannot read script"), r.err());

@@ -6,13 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.npflua.engine.Engine;
 import io.npflua.engine.EngineSources;
 import io.npflua.engine.RuleInfo;
+import io.npflua.engine.agent.ErrorHandler;
 import io.npflua.engine.control.ControlClient;
 import io.npflua.engine.control.ControlProtocol;
 import io.npflua.engine.control.ControlServer;
 import io.npflua.engine.json.JsonReader;
 import io.npflua.engine.rule.ScriptSpec;
 import io.npflua.engine.source.ring.LiveCaptureOptions;
-import io.npflua.engine.agent.ErrorHandler;
 import io.npflua.ffm.lab.LiveTest;
 import io.npflua.ffm.lab.VethLab;
 import java.nio.file.Files;
@@ -66,8 +66,7 @@ class ControlSecurityLiveTest {
         }
     }
 
-    private record Outcome(int exit, String output) {
-    }
+    private record Outcome(int exit, String output) {}
 
     private static Outcome asNobody(String... args) throws Exception {
         NobodyProcess.Result r = nobody.runIn(shared, args);
@@ -75,8 +74,14 @@ class ControlSecurityLiveTest {
     }
 
     private static Engine engine(VethLab.VethPair pair) {
-        return Engine.builder().tap(pair.a()).workers(1).sources(EngineSources.live(LiveCaptureOptions.defaults()))
-                .ruleFactory(EngineSources.lua()).script(ScriptSpec.of("keep", RULE)).build().start();
+        return Engine.builder()
+                .tap(pair.a())
+                .workers(1)
+                .sources(EngineSources.live(LiveCaptureOptions.defaults()))
+                .ruleFactory(EngineSources.lua())
+                .script(ScriptSpec.of("keep", RULE))
+                .build()
+                .start();
     }
 
     private static void assertChainUntouched(Engine engine) {
@@ -105,7 +110,8 @@ class ControlSecurityLiveTest {
         script.toFile().setReadable(true, false);
         Path socket = shared.resolve(lab.prefix() + ".sock");
         try (Engine engine = engine(pair);
-             ControlServer server = ControlServer.start(socket, new ControlProtocol(engine)::handle, ErrorHandler.STDERR)) {
+                ControlServer server =
+                        ControlServer.start(socket, new ControlProtocol(engine)::handle, ErrorHandler.STDERR)) {
             assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(socket)));
             for (String[] command : everyCommand(socket, script)) {
                 Outcome o = asNobody(command);
@@ -137,10 +143,12 @@ class ControlSecurityLiveTest {
         Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("rw-------"));
         Path socket = shared.resolve(lab.prefix() + ".sock");
         try (Engine engine = engine(pair);
-             ControlServer server = ControlServer.start(socket, new ControlProtocol(engine)::handle, ErrorHandler.STDERR)) {
+                ControlServer server =
+                        ControlServer.start(socket, new ControlProtocol(engine)::handle, ErrorHandler.STDERR)) {
             // Even with the socket open to everyone, the file is read by the client, as nobody, and that fails first.
             Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-rw-rw-"));
-            for (String[] command : List.of(new String[] {"load", "stolen", secret.toString()},
+            for (String[] command : List.of(
+                    new String[] {"load", "stolen", secret.toString()},
                     new String[] {"reload", "keep", secret.toString()},
                     new String[] {"load", "stolen", "/root/.bash_history"},
                     new String[] {"load", "stolen", "/etc/shadow"})) {
@@ -163,28 +171,30 @@ class ControlSecurityLiveTest {
         VethLab.VethPair pair = lab.addPair();
         Path socket = shared.resolve(lab.prefix() + ".sock");
         try (Engine engine = engine(pair);
-             ControlServer server = ControlServer.start(socket, new ControlProtocol(engine)::handle, ErrorHandler.STDERR);
-             ControlClient c = ControlClient.connect(socket)) {
+                ControlServer server =
+                        ControlServer.start(socket, new ControlProtocol(engine)::handle, ErrorHandler.STDERR);
+                ControlClient c = ControlClient.connect(socket)) {
             for (String field : List.of("path", "file", "script", "filename", "include")) {
-                Map<String, Object> load = JsonReader.parseObject(c.exchange(
-                        "{\"cmd\":\"load\",\"name\":\"x\",\"" + field + "\":\"/etc/shadow\"}"));
+                Map<String, Object> load = JsonReader.parseObject(
+                        c.exchange("{\"cmd\":\"load\",\"name\":\"x\",\"" + field + "\":\"/etc/shadow\"}"));
                 assertEquals("bad_request", load.get("code"), field + " -> " + load);
-                Map<String, Object> reload = JsonReader.parseObject(c.exchange(
-                        "{\"cmd\":\"reload\",\"name\":\"keep\",\"" + field + "\":\"/etc/shadow\"}"));
+                Map<String, Object> reload = JsonReader.parseObject(
+                        c.exchange("{\"cmd\":\"reload\",\"name\":\"keep\",\"" + field + "\":\"/etc/shadow\"}"));
                 assertEquals("bad_request", reload.get("code"), field + " -> " + reload);
             }
             for (String cmd : List.of("read", "open", "include", "loadfile", "dofile", "exec")) {
-                Map<String, Object> r = JsonReader.parseObject(c.exchange(
-                        "{\"cmd\":\"" + cmd + "\",\"path\":\"/etc/shadow\"}"));
+                Map<String, Object> r =
+                        JsonReader.parseObject(c.exchange("{\"cmd\":\"" + cmd + "\",\"path\":\"/etc/shadow\"}"));
                 assertEquals("unknown_command", r.get("code"), cmd + " -> " + r);
             }
             // A path where source text belongs is compiled as Lua text (a syntax error), never opened.
-            Map<String, Object> asSource = JsonReader.parseObject(c.exchange(
-                    "{\"cmd\":\"load\",\"name\":\"x\",\"source\":\"/etc/shadow\"}"));
+            Map<String, Object> asSource =
+                    JsonReader.parseObject(c.exchange("{\"cmd\":\"load\",\"name\":\"x\",\"source\":\"/etc/shadow\"}"));
             assertEquals("rejected", asSource.get("code"), asSource.toString());
             assertTrue(!String.valueOf(asSource.get("error")).contains("root:"), asSource.toString());
             // And a script cannot open it either: the sandbox has no io, no loadfile, no dofile.
-            for (String src : List.of("local f = io.open('/etc/shadow') function filter() return true end",
+            for (String src : List.of(
+                    "local f = io.open('/etc/shadow') function filter() return true end",
                     "local f = loadfile('/etc/shadow') function filter() return true end",
                     "dofile('/etc/shadow') function filter() return true end",
                     "require('/etc/shadow') function filter() return true end")) {

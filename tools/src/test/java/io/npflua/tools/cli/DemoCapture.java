@@ -19,8 +19,7 @@ final class DemoCapture {
     /** Frames in the demo capture. */
     static final int FRAMES = 64;
 
-    private DemoCapture() {
-    }
+    private DemoCapture() {}
 
     /** Copies the engine jar's demo capture to {@code dir}. */
     static Path extract(Path dir) throws IOException {
@@ -53,8 +52,10 @@ final class DemoCapture {
             case "rtp-h263" -> "demo-rtp.verdicts";
             default -> throw new IllegalArgumentException(script);
         };
-        Path golden = Path.of(System.getProperty("user.dir")).resolveSibling("engine")
-                .resolve("src/test/resources/golden").resolve(file);
+        Path golden = Path.of(System.getProperty("user.dir"))
+                .resolveSibling("engine")
+                .resolve("src/test/resources/golden")
+                .resolve(file);
         TreeSet<Long> blocked = new TreeSet<>();
         for (String line : Files.readAllLines(golden, StandardCharsets.UTF_8)) {
             String[] f = line.strip().split("\\s+");
@@ -74,7 +75,8 @@ final class DemoCapture {
     static List<String> tshark(Path pcap, String field) {
         try {
             Process p = new ProcessBuilder("tshark", "-r", pcap.toString(), "-T", "fields", "-e", field)
-                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+                    .redirectError(ProcessBuilder.Redirect.DISCARD)
+                    .start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
                 throw new IllegalStateException("tshark -r " + pcap + " failed (exit " + p.exitValue() + ")");

@@ -17,14 +17,19 @@ class DemoLabTest {
         try (DemoLab lab = DemoLab.create()) {
             iface = lab.captureInterface();
             assertTrue(Files.exists(Path.of("/sys/class/net", iface)), "capture end exists");
-            assertTrue(Files.exists(Path.of("/run/netns", "npflua-demo-" + ProcessHandle.current().pid())),
+            assertTrue(
+                    Files.exists(Path.of(
+                            "/run/netns",
+                            "npflua-demo-" + ProcessHandle.current().pid())),
                     "namespace exists");
         }
         for (int i = 0; i < 100 && Files.exists(Path.of("/sys/class/net", iface)); i++) {
             Thread.sleep(20);
         }
         assertFalse(Files.exists(Path.of("/sys/class/net", iface)), "capture end removed");
-        assertFalse(Files.exists(Path.of("/run/netns", "npflua-demo-" + ProcessHandle.current().pid())),
+        assertFalse(
+                Files.exists(Path.of(
+                        "/run/netns", "npflua-demo-" + ProcessHandle.current().pid())),
                 "namespace removed");
     }
 }

@@ -1,20 +1,19 @@
 package io.npflua.tools.cli;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import io.npflua.engine.Engine;
 import io.npflua.engine.counter.EngineSnapshot;
+import io.npflua.engine.source.ForwardingSource;
 import io.npflua.engine.source.FrameConsumer;
 import io.npflua.engine.source.FrameSource;
 import io.npflua.engine.source.FrameSourceFactory;
-import io.npflua.engine.source.ForwardingSource;
 import io.npflua.engine.source.MemoryFrameSource;
 import io.npflua.engine.source.SourceRequest;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class EngineRunnerTest {
     private static final long MS = 1_000_000L;
@@ -48,13 +47,14 @@ class EngineRunnerTest {
         AtomicInteger polls = new AtomicInteger();
         FrameSourceFactory sources = new FrameSourceFactory() {
             @Override
-            public void validate(String name) {
-            }
+            public void validate(String name) {}
 
             @Override
             public FrameSource open(SourceRequest r) {
-                FrameSource inner = MemoryFrameSource.builder(r.name()).passes(MemoryFrameSource.ENDLESS)
-                        .add(Frames.tcp4("198.18.0.1", 1, "198.18.0.2", 2, 0x02, "")).build();
+                FrameSource inner = MemoryFrameSource.builder(r.name())
+                        .passes(MemoryFrameSource.ENDLESS)
+                        .add(Frames.tcp4("198.18.0.1", 1, "198.18.0.2", 2, 0x02, ""))
+                        .build();
                 return new ForwardingSource(inner) {
                     @Override
                     public int poll(FrameConsumer consumer, int limit) {
@@ -68,9 +68,16 @@ class EngineRunnerTest {
                 };
             }
         };
-        Engine engine = Engine.builder().tap("test0").sources(sources).batch(64).frameLimit(1000).build().start();
-        EngineSnapshot last = CompletableFuture.supplyAsync(() -> new EngineRunner(engine, 1000, 0, null)
-                .run(false, s -> { })).get(20, TimeUnit.SECONDS);
+        Engine engine = Engine.builder()
+                .tap("test0")
+                .sources(sources)
+                .batch(64)
+                .frameLimit(1000)
+                .build()
+                .start();
+        EngineSnapshot last = CompletableFuture.supplyAsync(
+                        () -> new EngineRunner(engine, 1000, 0, null).run(false, s -> {}))
+                .get(20, TimeUnit.SECONDS);
         assertEquals(1000, last.frames(), "exactly -c frames, the failed poll's unused claim handed out later");
     }
 }

@@ -19,25 +19,75 @@ import org.junit.jupiter.api.Test;
 /** The Prometheus endpoint: per-worker and per-script counters from one snapshot per scrape. */
 class MetricsExporterTest {
     private static EngineSnapshot snapshot() {
-        return new EngineSnapshot(2_000_000, false,
-                List.of(WorkerSnapshot.of(0, "running", Map.of(WorkerCounter.SEEN, 10L, WorkerCounter.PASSED, 7L,
-                        WorkerCounter.BLOCKED, 3L, WorkerCounter.KERNEL_PACKETS, 12L, WorkerCounter.KERNEL_DROPS, 2L,
-                        WorkerCounter.FREEZES, 1L, WorkerCounter.CHAIN_SWAPS, 1L)),
-                        WorkerSnapshot.of(1, "running", Map.of(WorkerCounter.SEEN, 5L, WorkerCounter.PASSED, 5L,
-                        WorkerCounter.KERNEL_PACKETS, 5L, WorkerCounter.RESTARTS, 1L, WorkerCounter.CHAIN_SWAPS, 1L,
-                        WorkerCounter.SOURCE_ERRORS, 3L))),
-                List.of(ScriptSnapshot.of("ssh", "lua", "filter", "pass", 2, Map.of(ScriptCounter.CALLS, 15L,
-                        ScriptCounter.PASSED, 11L, ScriptCounter.BLOCKED, 3L, ScriptCounter.LUA_ERRORS, 1L,
-                        ScriptCounter.TIME_NS, 1_500_000_000L, ScriptCounter.TIMED_CALLS, 777L), null)),
+        return new EngineSnapshot(
+                2_000_000,
+                false,
+                List.of(
+                        WorkerSnapshot.of(
+                                0,
+                                "running",
+                                Map.of(
+                                        WorkerCounter.SEEN,
+                                        10L,
+                                        WorkerCounter.PASSED,
+                                        7L,
+                                        WorkerCounter.BLOCKED,
+                                        3L,
+                                        WorkerCounter.KERNEL_PACKETS,
+                                        12L,
+                                        WorkerCounter.KERNEL_DROPS,
+                                        2L,
+                                        WorkerCounter.FREEZES,
+                                        1L,
+                                        WorkerCounter.CHAIN_SWAPS,
+                                        1L)),
+                        WorkerSnapshot.of(
+                                1,
+                                "running",
+                                Map.of(
+                                        WorkerCounter.SEEN,
+                                        5L,
+                                        WorkerCounter.PASSED,
+                                        5L,
+                                        WorkerCounter.KERNEL_PACKETS,
+                                        5L,
+                                        WorkerCounter.RESTARTS,
+                                        1L,
+                                        WorkerCounter.CHAIN_SWAPS,
+                                        1L,
+                                        WorkerCounter.SOURCE_ERRORS,
+                                        3L))),
+                List.of(ScriptSnapshot.of(
+                        "ssh",
+                        "lua",
+                        "filter",
+                        "pass",
+                        2,
+                        Map.of(
+                                ScriptCounter.CALLS,
+                                15L,
+                                ScriptCounter.PASSED,
+                                11L,
+                                ScriptCounter.BLOCKED,
+                                3L,
+                                ScriptCounter.LUA_ERRORS,
+                                1L,
+                                ScriptCounter.TIME_NS,
+                                1_500_000_000L,
+                                ScriptCounter.TIMED_CALLS,
+                                777L),
+                        null)),
                 4);
     }
 
     @Test
     void shouldServeCountersPerWorkerAndPerScriptOverHttp() throws Exception {
         try (MetricsExporter m = MetricsExporter.start(MetricsExporterTest::snapshot, 0)) {
-            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + m.port() + "/metrics")).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + m.port() + "/metrics"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
             assertEquals(200, r.statusCode());
             String body = r.body();
             assertTrue(body.contains("npflua_frames_total{worker=\"0\"} 10.0"), body);
@@ -62,8 +112,8 @@ class MetricsExporterTest {
     @Test
     void shouldExplainAPortInUse() throws Exception {
         try (MetricsExporter first = MetricsExporter.start(MetricsExporterTest::snapshot, 0)) {
-            CliFailure f = org.junit.jupiter.api.Assertions.assertThrows(CliFailure.class,
-                    () -> MetricsExporter.start(MetricsExporterTest::snapshot, first.port()));
+            CliFailure f = org.junit.jupiter.api.Assertions.assertThrows(
+                    CliFailure.class, () -> MetricsExporter.start(MetricsExporterTest::snapshot, first.port()));
             assertTrue(f.getMessage().contains("choose a free port with --metrics-port"), f.getMessage());
         }
     }

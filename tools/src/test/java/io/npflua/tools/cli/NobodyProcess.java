@@ -17,8 +17,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class NobodyProcess implements AutoCloseable {
     /** Exit code and merged standard output and error. */
-    record Result(int code, String output) {
-    }
+    record Result(int code, String output) {}
 
     private final Path copy;
     private final String classPath;
@@ -65,9 +64,17 @@ final class NobodyProcess implements AutoCloseable {
 
     /** {@link #run} with {@code workingDirectory} (null: this process's) as the child's working directory. */
     Result runIn(Path workingDirectory, String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of("setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
-                "--", Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-cp", classPath, Main.class.getName()));
+        List<String> cmd = new ArrayList<>(List.of(
+                "setpriv",
+                "--reuid=nobody",
+                "--regid=nogroup",
+                "--clear-groups",
+                "--",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED",
+                "-cp",
+                classPath,
+                Main.class.getName()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         if (workingDirectory != null) {

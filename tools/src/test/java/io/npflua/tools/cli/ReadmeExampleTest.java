@@ -1,5 +1,8 @@
 package io.npflua.tools.cli;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -10,9 +13,6 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 /** Keeps the README true: its script, run with the command it shows, prints the output it shows. */
 class ReadmeExampleTest {
     @TempDir
@@ -21,7 +21,8 @@ class ReadmeExampleTest {
     @Test
     void shouldPrintWhatTheReadmeShowsForItsExampleScript() throws Exception {
         String readme = Files.readString(Path.of("..", "README.md"));
-        Matcher lua = Pattern.compile("```lua\n(-- (\\S+\\.lua).*?)```", Pattern.DOTALL).matcher(readme);
+        Matcher lua = Pattern.compile("```lua\n(-- (\\S+\\.lua).*?)```", Pattern.DOTALL)
+                .matcher(readme);
         assertTrue(lua.find(), "README has a ```lua block starting with '-- NAME.lua'");
         Matcher cmd = Pattern.compile("`\\./npflua (replay [^`]+)` prints:\n\n```text\n(.*?)```", Pattern.DOTALL)
                 .matcher(readme);

@@ -34,24 +34,39 @@ class ReplayDamagedCaptureTest {
 
     @ParameterizedTest(name = "{0}, {1}, {2} worker(s)")
     @CsvSource({
-            "pcap, corrupt, 1", "pcap, corrupt, 2", "pcap, truncated, 1", "pcap, truncated, 2",
-            "pcapng, corrupt, 1", "pcapng, truncated, 2"})
-    void shouldProcessTheGoodRecordsThenReportTheDamageOnceAndExitWithItsCode(String format, String damage,
-                                                                              int workers) throws Exception {
+        "pcap, corrupt, 1",
+        "pcap, corrupt, 2",
+        "pcap, truncated, 1",
+        "pcap, truncated, 2",
+        "pcapng, corrupt, 1",
+        "pcapng, truncated, 2"
+    })
+    void shouldProcessTheGoodRecordsThenReportTheDamageOnceAndExitWithItsCode(String format, String damage, int workers)
+            throws Exception {
         byte[] good = format.equals("pcap") ? pcap(GOOD) : pcapng(GOOD);
         byte[] bad;
         String problem;
         if (damage.equals("corrupt")) {
             bad = format.equals("pcap")
                     // a record header claiming 2^31 - 1 captured bytes, as in the issue
-                    ? ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putInt(0).putInt(0)
-                    .putInt(Integer.MAX_VALUE).putInt(60).array()
+                    ? ByteBuffer.allocate(16)
+                            .order(ByteOrder.LITTLE_ENDIAN)
+                            .putInt(0)
+                            .putInt(0)
+                            .putInt(Integer.MAX_VALUE)
+                            .putInt(60)
+                            .array()
                     // a pcapng block whose length is no multiple of 4
-                    : ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putInt(6).putInt(13).putLong(0).array();
+                    : ByteBuffer.allocate(16)
+                            .order(ByteOrder.LITTLE_ENDIAN)
+                            .putInt(6)
+                            .putInt(13)
+                            .putLong(0)
+                            .array();
             problem = format.equals("pcap")
                     ? "record captured length 2147483647 exceeds the 262144-byte maximum; the file is corrupt from here"
                     : "block length 13 is invalid (must be a multiple of 4 between 12 and 16777216); the file is"
-                    + " corrupt from here";
+                            + " corrupt from here";
         } else {
             // the first 30 bytes of one more record: a capture stopped while it was being written
             byte[] one = format.equals("pcap") ? pcap(1) : pcapng(1);
@@ -67,16 +82,25 @@ class ReplayDamagedCaptureTest {
         Path script = Files.writeString(dir.resolve("all.lua"), "function filter(pkt) return true end\n");
         Path passed = dir.resolve("passed.pcap");
 
-        Cli.Result r = Cli.run("replay", capture.toString(), "-s", script.toString(), "-w", passed.toString(),
-                "--workers", String.valueOf(workers));
+        Cli.Result r = Cli.run(
+                "replay",
+                capture.toString(),
+                "-s",
+                script.toString(),
+                "-w",
+                passed.toString(),
+                "--workers",
+                String.valueOf(workers));
 
         assertEquals(ExitCodes.INPUT_DAMAGED, r.code(), r.err());
         assertTrue(r.out().startsWith(GOOD + " frames: " + GOOD + " passed, 0 blocked, 0 script errors\n"), r.out());
         assertTrue(r.out().contains("; 0 worker restarts;"), r.out());
-        assertEquals(List.of("npflua: damaged capture " + capture + ": " + capture + ": byte offset " + good.length
-                + ": " + problem + "; the records before byte offset "
-                + good.length + " went through the scripts and are counted above; none after it was read"),
-                r.err().lines().toList(), "one line, naming file and offset");
+        assertEquals(
+                List.of("npflua: damaged capture " + capture + ": " + capture + ": byte offset " + good.length
+                        + ": " + problem + "; the records before byte offset "
+                        + good.length + " went through the scripts and are counted above; none after it was read"),
+                r.err().lines().toList(),
+                "one line, naming file and offset");
         assertFalse(r.err().contains("worker thread died"), r.err());
         try (PcapReader written = PcapReader.open(passed)) {
             int n = 0;
@@ -132,17 +156,38 @@ class ReplayDamagedCaptureTest {
     /** pcapng: a section header, one Ethernet interface (no options) and one enhanced packet block per frame. */
     private static byte[] pcapng(int n) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.writeBytes(le(28).putInt(0x0A0D0D0A).putInt(28).putInt(0x1A2B3C4D).putShort((short) 1).putShort((short) 0)
-                .putLong(-1).putInt(28).array());
-        out.writeBytes(le(20).putInt(1).putInt(20).putShort((short) 1).putShort((short) 0).putInt(262_144).putInt(20)
+        out.writeBytes(le(28).putInt(0x0A0D0D0A)
+                .putInt(28)
+                .putInt(0x1A2B3C4D)
+                .putShort((short) 1)
+                .putShort((short) 0)
+                .putLong(-1)
+                .putInt(28)
+                .array());
+        out.writeBytes(le(20).putInt(1)
+                .putInt(20)
+                .putShort((short) 1)
+                .putShort((short) 0)
+                .putInt(262_144)
+                .putInt(20)
                 .array());
         long us = 1_750_000_000_000_000L;
         for (byte[] f : frames(n)) {
             int padded = (f.length + 3) & ~3;
             int length = 32 + padded;
             us += 1;
-            out.writeBytes(le(length).putInt(6).putInt(length).putInt(0).putInt((int) (us >>> 32)).putInt((int) us)
-                    .putInt(f.length).putInt(f.length).put(f).put(new byte[padded - f.length]).putInt(length).array());
+            out.writeBytes(le(length)
+                    .putInt(6)
+                    .putInt(length)
+                    .putInt(0)
+                    .putInt((int) (us >>> 32))
+                    .putInt((int) us)
+                    .putInt(f.length)
+                    .putInt(f.length)
+                    .put(f)
+                    .put(new byte[padded - f.length])
+                    .putInt(length)
+                    .array());
         }
         return out.toByteArray();
     }

@@ -29,8 +29,19 @@ class RunCommandTest {
     @Test
     @SuppressWarnings("unchecked")
     void shouldStopAfterExactlyCountFramesAndPrintFinalCountersAsJson() throws Exception {
-        Cli.Result r = Cli.run(new TestFactories(), "run", "-i", "test0", "-s", sshScript().toString(), "-c", "1000",
-                "--json", "--no-control", "--workers", "2");
+        Cli.Result r = Cli.run(
+                new TestFactories(),
+                "run",
+                "-i",
+                "test0",
+                "-s",
+                sshScript().toString(),
+                "-c",
+                "1000",
+                "--json",
+                "--no-control",
+                "--workers",
+                "2");
         assertEquals(ExitCodes.OK, r.code(), r.err());
         Map<String, Object> json = JsonReader.parseObject(r.out().trim());
         long frames = (Long) json.get("frames");
@@ -67,12 +78,12 @@ class RunCommandTest {
     void shouldValidateInterfacesAndScriptsBeforeCapturing() throws Exception {
         Cli.Result noIface = Cli.run(new TestFactories(), "run", "-i", "eth-missing", "--no-control");
         assertEquals(ExitCodes.FAILURE, noIface.code());
-        assertTrue(noIface.err().startsWith("npflua: cannot start the engine: interface eth-missing does not exist"),
+        assertTrue(
+                noIface.err().startsWith("npflua: cannot start the engine: interface eth-missing does not exist"),
                 noIface.err());
         Path bad = dir.resolve("bad.lua");
         Files.writeString(bad, "function filter(pkt)\n  retur true\nend");
-        Cli.Result badScript = Cli.run(new TestFactories(), "run", "-i", "test0", "-s", bad.toString(),
-                "--no-control");
+        Cli.Result badScript = Cli.run(new TestFactories(), "run", "-i", "test0", "-s", bad.toString(), "--no-control");
         assertEquals(ExitCodes.FAILURE, badScript.code());
         assertTrue(badScript.err().contains(bad + ":2:"), badScript.err());
     }
@@ -99,41 +110,66 @@ class RunCommandTest {
         };
         Cli.Result r = Cli.run(f, "run", "-i", "test0", "--no-control");
         assertEquals(ExitCodes.NEEDS_ROOT, r.code(), r.err());
-        assertTrue(r.err().startsWith("npflua: cannot start the engine: cannot open test0 for worker 0: socket("
-                + "AF_PACKET, SOCK_RAW) failed: Operation not permitted: needs root or CAP_NET_RAW (run as root, or grant"
-                + " it: setcap"), r.err());
+        assertTrue(
+                r.err()
+                        .startsWith("npflua: cannot start the engine: cannot open test0 for worker 0: socket("
+                                + "AF_PACKET, SOCK_RAW) failed: Operation not permitted: needs root or CAP_NET_RAW (run as root, or grant"
+                                + " it: setcap"),
+                r.err());
     }
 
     @Test
     void shouldFailWhenTheControlSocketCannotBeServed() throws Exception {
         TestFactories busy = new TestFactories() {
             @Override
-            public AutoCloseable controlServer(io.npflua.engine.Engine engine, Path socket,
-                                               io.npflua.engine.agent.ErrorHandler errors) throws Exception {
+            public AutoCloseable controlServer(
+                    io.npflua.engine.Engine engine, Path socket, io.npflua.engine.agent.ErrorHandler errors)
+                    throws Exception {
                 throw new java.io.IOException("another engine is listening on " + socket);
             }
         };
-        Cli.Result explicit = Cli.run(busy, "run", "-i", "test0", "-c", "10", "--control",
+        Cli.Result explicit = Cli.run(
+                busy,
+                "run",
+                "-i",
+                "test0",
+                "-c",
+                "10",
+                "--control",
                 dir.resolve("c.sock").toString());
         assertEquals(ExitCodes.FAILURE, explicit.code());
-        assertTrue(explicit.err().startsWith("npflua: cannot open the control socket " + dir.resolve("c.sock")
-                + ": another engine is listening"), explicit.err());
+        assertTrue(
+                explicit.err()
+                        .startsWith("npflua: cannot open the control socket " + dir.resolve("c.sock")
+                                + ": another engine is listening"),
+                explicit.err());
     }
 
     @Test
     @SuppressWarnings("unchecked")
     void shouldPrintFinalJsonCountersOnSigint() throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp",
-                System.getProperty("java.class.path"), TestMain.class.getName(), "run", "-i", "test0", "-s",
-                sshScript().toString(), "--json", "--no-control");
+        ProcessBuilder pb = new ProcessBuilder(
+                java,
+                "--enable-native-access=ALL-UNNAMED",
+                "-cp",
+                System.getProperty("java.class.path"),
+                TestMain.class.getName(),
+                "run",
+                "-i",
+                "test0",
+                "-s",
+                sshScript().toString(),
+                "--json",
+                "--no-control");
         Process p = pb.start();
         try {
             // The engine says when it listens; the shutdown hook is in place by then.
-            var err = new java.io.BufferedReader(new java.io.InputStreamReader(p.getErrorStream(),
-                    StandardCharsets.UTF_8));
+            var err = new java.io.BufferedReader(
+                    new java.io.InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8));
             String line = err.readLine();
-            assertTrue(line != null && line.startsWith("npflua: listening on test0 (1 worker, fanout hash, 1 script)"),
+            assertTrue(
+                    line != null && line.startsWith("npflua: listening on test0 (1 worker, fanout hash, 1 script)"),
                     String.valueOf(line));
             new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor();
             assertTrue(p.waitFor(30, TimeUnit.SECONDS), "the process ends after SIGINT");

@@ -28,7 +28,6 @@ class RunControlLiveTest {
     @TempDir
     Path dir;
 
-
     @Test
     @SuppressWarnings("unchecked")
     void shouldLoadListReloadUnloadAndReadStatsWhileTrafficFlows() throws Exception {
@@ -49,21 +48,35 @@ class RunControlLiveTest {
         // Own threads: the common pool may have a single thread on a small machine, which would serialize the two.
         ExecutorService threads = Executors.newCachedThreadPool();
         try (DemoLab lab = DemoLab.create()) {
-            CompletableFuture<Cli.Result> run = CompletableFuture.supplyAsync(() -> Cli.run("run", "-i",
-                    lab.captureInterface(), "--control", socket.toString(), "--duration", "12", "--json"), threads);
+            CompletableFuture<Cli.Result> run = CompletableFuture.supplyAsync(
+                    () -> Cli.run(
+                            "run",
+                            "-i",
+                            lab.captureInterface(),
+                            "--control",
+                            socket.toString(),
+                            "--duration",
+                            "12",
+                            "--json"),
+                    threads);
             for (int i = 0; i < 200 && !Files.exists(socket); i++) {
                 Thread.sleep(50);
             }
             assertTrue(Files.exists(socket), "run opened its control socket");
-            CompletableFuture<Void> traffic = CompletableFuture.runAsync(() -> {
-                for (int i = 0; i < 5; i++) {
-                    lab.inject(capture);
-                }
-            }, threads);
+            CompletableFuture<Void> traffic = CompletableFuture.runAsync(
+                    () -> {
+                        for (int i = 0; i < 5; i++) {
+                            lab.inject(capture);
+                        }
+                    },
+                    threads);
             String sock = socket.toString();
-            assertEquals(ExitCodes.OK, Cli.run("load", "ssh", ssh.toString(), "--control", sock).code());
+            assertEquals(
+                    ExitCodes.OK,
+                    Cli.run("load", "ssh", ssh.toString(), "--control", sock).code());
             Cli.Result list = Cli.run("list", "--json", "--control", sock);
-            List<Object> rules = (List<Object>) JsonReader.parseObject(list.out().trim()).get("rules");
+            List<Object> rules =
+                    (List<Object>) JsonReader.parseObject(list.out().trim()).get("rules");
             assertEquals("ssh", ((Map<String, Object>) rules.get(0)).get("name"));
             Cli.Result reload = Cli.run("reload", "ssh", ssh2.toString(), "--json", "--control", sock);
             assertEquals(2L, JsonReader.parseObject(reload.out().trim()).get("generation"), reload.err());
@@ -77,7 +90,8 @@ class RunControlLiveTest {
                 assertEquals(ExitCodes.NEEDS_ROOT, refused.code(), refused.output());
                 assertTrue(refused.output().contains("permission denied"), refused.output());
             }
-            assertEquals(ExitCodes.OK, Cli.run("unload", "ssh", "--control", sock).code());
+            assertEquals(
+                    ExitCodes.OK, Cli.run("unload", "ssh", "--control", sock).code());
             Cli.Result end = run.get(60, TimeUnit.SECONDS);
             assertEquals(ExitCodes.OK, end.code(), end.err());
             Map<String, Object> last = JsonReader.parseObject(end.out().trim());

@@ -49,8 +49,8 @@ class RunCountLiveTest {
     @Test
     void shouldStillEndAtTheDurationWithFewerFrames(VethLab lab) throws Exception {
         VethLab.VethPair pair = lab.addPair();
-        Running run = Running.start("run", "-i", pair.a(), "-c", "5", "--duration", "6", "--no-control", "--warmup",
-                "0", "--json");
+        Running run = Running.start(
+                "run", "-i", pair.a(), "-c", "5", "--duration", "6", "--no-control", "--warmup", "0", "--json");
         run.awaitListening();
         send(pair.b(), 2);
         Cli.Result r = run.await();
@@ -64,7 +64,8 @@ class RunCountLiveTest {
             frames.add(Frames.udp4("198.18.0.1", 30_000 + i, "198.18.1.1", 5000, new byte[] {(byte) i}));
         }
         try (PacketSocket tx = PacketSocket.open(PacketSocketOptions.builder(link)
-                .txRing(RingGeometry.frames(2048, 64, Syscalls.pageSize())).build())) {
+                .txRing(RingGeometry.frames(2048, 64, Syscalls.pageSize()))
+                .build())) {
             LabTraffic.send(tx.txRing(), frames, 0);
         }
     }

@@ -41,27 +41,59 @@ class RunSigtermLiveTest {
             long ts = 1_750_000_000_000_000_000L;
             for (int i = 0; i < FRAMES; i++) {
                 byte[] frame = FrameBuilder.ethernet("02:00:00:00:0c:01", "02:00:00:00:0c:02")
-                        .ipv4("198.18.8.1", "198.18.8.2").udp(20_000 + i, i % 4 == 0 ? 7777 : 5000)
-                        .payload(ByteBuffer.allocate(8 + i % 32).putInt(i).array()).build();
+                        .ipv4("198.18.8.1", "198.18.8.2")
+                        .udp(20_000 + i, i % 4 == 0 ? 7777 : 5000)
+                        .payload(ByteBuffer.allocate(8 + i % 32).putInt(i).array())
+                        .build();
                 w.write(ts + i * 1000L, frame);
             }
         }
-        Path script = Files.writeString(dir.resolve("udp.lua"),
+        Path script = Files.writeString(
+                dir.resolve("udp.lua"),
                 "function filter(p) local u = p:udp() return u == nil or u.dst_port ~= 7777 end\n");
         Path out = dir.resolve("out.pcap");
         Path stdout = dir.resolve("stdout.json");
         Path stderr = dir.resolve("stderr.txt");
-        Process run = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                Main.class.getName(), "run", "-i", pair.a(), "-s", script.toString(), "--workers", "2", "--json",
-                "-w", out.toString(), "--no-control", "--duration", "60")
-                .redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();
+        Process run = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "--enable-native-access=ALL-UNNAMED",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        Main.class.getName(),
+                        "run",
+                        "-i",
+                        pair.a(),
+                        "-s",
+                        script.toString(),
+                        "--workers",
+                        "2",
+                        "--json",
+                        "-w",
+                        out.toString(),
+                        "--no-control",
+                        "--duration",
+                        "60")
+                .redirectOutput(stdout.toFile())
+                .redirectError(stderr.toFile())
+                .start();
         Process replay = null;
         try {
             awaitText(stderr, "listening on", run);
-            replay = new ProcessBuilder("ip", "netns", "exec", lab.namespace(), "tcpreplay", "-q", "--topspeed",
-                    "--loop=" + LOOPS, "-i", pair.b(), input.toString()).redirectErrorStream(true)
-                    .redirectOutput(dir.resolve("tcpreplay.txt").toFile()).start();
+            replay = new ProcessBuilder(
+                            "ip",
+                            "netns",
+                            "exec",
+                            lab.namespace(),
+                            "tcpreplay",
+                            "-q",
+                            "--topspeed",
+                            "--loop=" + LOOPS,
+                            "-i",
+                            pair.b(),
+                            input.toString())
+                    .redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("tcpreplay.txt").toFile())
+                    .start();
             // Terminate once the engine is demonstrably busy: a few MiB of passed frames written.
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (Files.size(out) < (4 << 20) && System.nanoTime() < deadline && replay.isAlive()) {
@@ -79,24 +111,31 @@ class RunSigtermLiveTest {
         }
         String err = Files.readString(stderr);
         assertEquals(128 + 15, run.exitValue(), "exit status of a SIGTERM'd engine: " + err);
-        Map<String, Object> last = JsonReader.parseObject(Files.readString(stdout).trim());
+        Map<String, Object> last =
+                JsonReader.parseObject(Files.readString(stdout).trim());
         long frames = (Long) last.get("frames");
         long passed = (Long) last.get("passed");
         long blocked = (Long) last.get("blocked");
         assertEquals(Boolean.TRUE, last.get("final"), last.toString());
         assertEquals(frames, passed + blocked, "frames = passed + blocked");
-        assertEquals(last.get("kernel_packets"), frames + (Long) last.get("kernel_drops"),
+        assertEquals(
+                last.get("kernel_packets"),
+                frames + (Long) last.get("kernel_drops"),
                 "kernel_packets = frames + kernel_drops");
         assertTrue(passed > 0 && blocked > 0, last.toString());
 
         Process tshark = new ProcessBuilder("tshark", "-r", out.toString(), "-T", "fields", "-e", "frame.number")
-                .redirectError(dir.resolve("tshark-err.txt").toFile()).start();
-        long read = new String(tshark.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).lines().count();
+                .redirectError(dir.resolve("tshark-err.txt").toFile())
+                .start();
+        long read = new String(tshark.getInputStream().readAllBytes(), StandardCharsets.US_ASCII)
+                .lines()
+                .count();
         assertTrue(tshark.waitFor(120, TimeUnit.SECONDS), "tshark finished");
         String tsharkErr = Files.readString(dir.resolve("tshark-err.txt"));
-        System.out.printf("SIGTERM under load: frames %d, passed %d, blocked %d, kernel packets %s, drops %s;"
-                + " tshark read %d frames from %d bytes%n", frames, passed, blocked, last.get("kernel_packets"),
-                last.get("kernel_drops"), read, Files.size(out));
+        System.out.printf(
+                "SIGTERM under load: frames %d, passed %d, blocked %d, kernel packets %s, drops %s;"
+                        + " tshark read %d frames from %d bytes%n",
+                frames, passed, blocked, last.get("kernel_packets"), last.get("kernel_drops"), read, Files.size(out));
         assertEquals(0, tshark.exitValue(), "tshark reads the file: " + tsharkErr);
         assertTrue(!tsharkErr.contains("cut short") && !tsharkErr.contains("appears to be damaged"), tsharkErr);
         assertEquals(passed, read, "the pcap holds exactly the passed frames");

@@ -14,9 +14,25 @@ import org.junit.jupiter.api.Test;
 /** The live line: rate from the difference of two snapshots, compact numbers, rewritten with carriage returns. */
 class StatusLineTest {
     private static EngineSnapshot at(long frames, long blocked, long drops) {
-        return new EngineSnapshot(0, false, List.of(WorkerSnapshot.of(0, "running", Map.of(
-                WorkerCounter.SEEN, frames, WorkerCounter.PASSED, frames - blocked, WorkerCounter.BLOCKED, blocked,
-                WorkerCounter.KERNEL_PACKETS, frames + drops, WorkerCounter.KERNEL_DROPS, drops))), List.of(), 0);
+        return new EngineSnapshot(
+                0,
+                false,
+                List.of(WorkerSnapshot.of(
+                        0,
+                        "running",
+                        Map.of(
+                                WorkerCounter.SEEN,
+                                frames,
+                                WorkerCounter.PASSED,
+                                frames - blocked,
+                                WorkerCounter.BLOCKED,
+                                blocked,
+                                WorkerCounter.KERNEL_PACKETS,
+                                frames + drops,
+                                WorkerCounter.KERNEL_DROPS,
+                                drops))),
+                List.of(),
+                0);
     }
 
     @Test
@@ -26,9 +42,11 @@ class StatusLineTest {
         line.update(at(1000, 10, 0), 1_000_000_000L);
         line.update(at(2_501_000, 42, 7), 2_000_000_000L);
         line.end();
-        assertEquals("\r0 frames/s  passed 990  blocked 10  errors 0  kernel drops 0\u001b[K"
-                + "\r2500000 frames/s  passed 2.50M  blocked 42  errors 0  kernel drops 7\u001b[K"
-                + System.lineSeparator(), text.toString());
+        assertEquals(
+                "\r0 frames/s  passed 990  blocked 10  errors 0  kernel drops 0\u001b[K"
+                        + "\r2500000 frames/s  passed 2.50M  blocked 42  errors 0  kernel drops 7\u001b[K"
+                        + System.lineSeparator(),
+                text.toString());
     }
 
     @Test

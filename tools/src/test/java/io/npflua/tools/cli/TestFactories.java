@@ -26,7 +26,8 @@ class TestFactories extends EngineFactories {
 
             @Override
             public FrameSource open(SourceRequest r) {
-                return MemoryFrameSource.builder(r.name() + "#" + r.workerIndex()).passes(MemoryFrameSource.ENDLESS)
+                return MemoryFrameSource.builder(r.name() + "#" + r.workerIndex())
+                        .passes(MemoryFrameSource.ENDLESS)
                         .add(Frames.tcp4("198.18.1.22", 22, "198.18.0.10", 50122, 0x18, "SSH-2.0-OpenSSH_6.4\r\n"))
                         .add(Frames.tcp4("198.18.0.10", 50122, "198.18.1.22", 22, 0x02, ""))
                         .build();

@@ -5,7 +5,6 @@ import io.npflua.engine.output.VerdictSinkFactory;
 import io.npflua.engine.pcap.PcapWriter;
 import io.npflua.engine.pcap.TimestampPrecision;
 import io.npflua.engine.source.Frame;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -30,7 +29,9 @@ public final class PcapVerdictSink implements VerdictSink {
 
     /** Creates (or truncates) {@code path} and writes the pcap header: Ethernet, nanosecond timestamps. */
     public static PcapVerdictSink create(Path path) throws IOException {
-        return new PcapVerdictSink(PcapWriter.builder(path).precision(TimestampPrecision.NANOSECONDS).open());
+        return new PcapVerdictSink(PcapWriter.builder(path)
+                .precision(TimestampPrecision.NANOSECONDS)
+                .open());
     }
 
     /** A sink over a writer the caller configured (e.g. microsecond timestamps, a snap length). */
@@ -42,8 +43,8 @@ public final class PcapVerdictSink implements VerdictSink {
     @Override
     public void accept(Frame frame) {
         try {
-            writer.write(frame.timestampNs(), frame.wireLength(), frame.segment(), frame.offset(),
-                    frame.capturedLength());
+            writer.write(
+                    frame.timestampNs(), frame.wireLength(), frame.segment(), frame.offset(), frame.capturedLength());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

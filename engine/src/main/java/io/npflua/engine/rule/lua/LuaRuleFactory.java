@@ -3,13 +3,13 @@ package io.npflua.engine.rule.lua;
 import io.npflua.engine.rule.PreparedRule;
 import io.npflua.engine.rule.Rule;
 import io.npflua.engine.rule.RuleFactory;
-import io.npflua.lua.sandbox.CallOutcome;
 import io.npflua.engine.rule.RuleRejectedException;
 import io.npflua.engine.rule.ScriptLimits;
 import io.npflua.engine.rule.ScriptSpec;
 import io.npflua.engine.source.Frame;
 import io.npflua.lua.compiler.LuaCompiler;
 import io.npflua.lua.data.PacketData;
+import io.npflua.lua.sandbox.CallOutcome;
 import io.npflua.lua.sandbox.ExecutionModel;
 import io.npflua.lua.sandbox.ModuleRegistry;
 import io.npflua.lua.sandbox.PrintSink;
@@ -20,7 +20,6 @@ import io.npflua.lua.sandbox.ScriptOptions;
 import io.npflua.lua.sandbox.ScriptState;
 import io.npflua.lua.shared.SharedModule;
 import io.npflua.lua.shared.SharedTables;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -57,12 +56,22 @@ public final class LuaRuleFactory implements RuleFactory {
      * {@code execution} says.
      */
     public LuaRuleFactory(PrintSink printSink, ModuleRegistry modules, ExecutionModel execution) {
-        this(printSink, modules, execution, SandboxLimits.DEFAULT_CALL_TIME_LIMIT_NANOS,
-                SandboxLimits.DEFAULT_CALL_ALLOCATION_LIMIT_BYTES, SandboxLimits.DEFAULT_STATE_MEMORY_LIMIT_BYTES);
+        this(
+                printSink,
+                modules,
+                execution,
+                SandboxLimits.DEFAULT_CALL_TIME_LIMIT_NANOS,
+                SandboxLimits.DEFAULT_CALL_ALLOCATION_LIMIT_BYTES,
+                SandboxLimits.DEFAULT_STATE_MEMORY_LIMIT_BYTES);
     }
 
-    private LuaRuleFactory(PrintSink printSink, ModuleRegistry modules, ExecutionModel execution,
-                           long callTimeLimitNanos, long callAllocationLimitBytes, long stateMemoryLimitBytes) {
+    private LuaRuleFactory(
+            PrintSink printSink,
+            ModuleRegistry modules,
+            ExecutionModel execution,
+            long callTimeLimitNanos,
+            long callAllocationLimitBytes,
+            long stateMemoryLimitBytes) {
         this.printSink = Objects.requireNonNull(printSink);
         this.modules = Objects.requireNonNull(modules);
         this.execution = Objects.requireNonNull(execution);
@@ -73,8 +82,8 @@ public final class LuaRuleFactory implements RuleFactory {
 
     /** This factory with scripts run as {@code model} says unless they name a model themselves. */
     public LuaRuleFactory withExecution(ExecutionModel model) {
-        return new LuaRuleFactory(printSink, modules, model, callTimeLimitNanos, callAllocationLimitBytes,
-                stateMemoryLimitBytes);
+        return new LuaRuleFactory(
+                printSink, modules, model, callTimeLimitNanos, callAllocationLimitBytes, stateMemoryLimitBytes);
     }
 
     /**
@@ -110,11 +119,19 @@ public final class LuaRuleFactory implements RuleFactory {
     public RuleFactory warmupFactory() {
         ModuleRegistry isolated = new ModuleRegistry();
         for (String name : modules.names()) {
-            isolated.register(name, name.equals(SharedModule.NAME)
-                    ? new SharedModule(new SharedTables(System::nanoTime)) : modules.find(name));
+            isolated.register(
+                    name,
+                    name.equals(SharedModule.NAME)
+                            ? new SharedModule(new SharedTables(System::nanoTime))
+                            : modules.find(name));
         }
-        return new LuaRuleFactory((scriptName, line) -> { }, isolated, execution, callTimeLimitNanos,
-                callAllocationLimitBytes, stateMemoryLimitBytes);
+        return new LuaRuleFactory(
+                (scriptName, line) -> {},
+                isolated,
+                execution,
+                callTimeLimitNanos,
+                callAllocationLimitBytes,
+                stateMemoryLimitBytes);
     }
 
     @Override
@@ -147,8 +164,10 @@ public final class LuaRuleFactory implements RuleFactory {
                 notes.add(f.function() + " runs in the interpreter: " + f.reason());
             }
         }
-        notes.add(0, compiled + " of " + state.functions().size() + " function" + (state.functions().size() == 1
-                ? "" : "s") + " compiled to JVM bytecode");
+        notes.add(
+                0,
+                compiled + " of " + state.functions().size() + " function"
+                        + (state.functions().size() == 1 ? "" : "s") + " compiled to JVM bytecode");
         return List.copyOf(notes);
     }
 
@@ -156,14 +175,18 @@ public final class LuaRuleFactory implements RuleFactory {
         String chunk = spec.name().endsWith(".lua") ? spec.name() : spec.name() + ".lua";
         long budget = spec.maxInstructions() > 0 ? spec.maxInstructions() : SandboxLimits.DEFAULT_CALL_BUDGET;
         ScriptLimits own = spec.limits();
-        return ScriptOptions.of(chunk, spec.source()).withEntry(spec.entry()).withCallBudget(budget)
-                .withPrintSink(printSink).withErrorListener(ScriptErrorListener.IGNORE).withModules(modules)
+        return ScriptOptions.of(chunk, spec.source())
+                .withEntry(spec.entry())
+                .withCallBudget(budget)
+                .withPrintSink(printSink)
+                .withErrorListener(ScriptErrorListener.IGNORE)
+                .withModules(modules)
                 .withExecutionModel(spec.execution() != null ? spec.execution() : execution)
                 .withCallTimeLimitNanos(own.callMillis() != null ? own.callMillis() * 1_000_000 : callTimeLimitNanos)
-                .withCallAllocationLimitBytes(own.callMegabytes() != null ? own.callMegabytes() << 20
-                        : callAllocationLimitBytes)
-                .withStateMemoryLimitBytes(own.stateMegabytes() != null ? own.stateMegabytes() << 20
-                        : stateMemoryLimitBytes);
+                .withCallAllocationLimitBytes(
+                        own.callMegabytes() != null ? own.callMegabytes() << 20 : callAllocationLimitBytes)
+                .withStateMemoryLimitBytes(
+                        own.stateMegabytes() != null ? own.stateMegabytes() << 20 : stateMemoryLimitBytes);
     }
 
     private static ScriptState load(ScriptOptions options) throws RuleRejectedException {

@@ -78,7 +78,7 @@ public final class PcapFrameSource extends ReplayFrameSource {
                 final PcapRecord r = reader.record();
                 if (workerCount > 1
                         && Math.floorMod(FlowHash.of(r.segment(), r.dataOffset(), r.capturedLength()), workerCount)
-                        != workerIndex) {
+                                != workerIndex) {
                     continue;
                 }
                 frame.wrap(r.segment(), r.dataOffset(), r.capturedLength(), r.wireLength(), false, header);
@@ -97,9 +97,13 @@ public final class PcapFrameSource extends ReplayFrameSource {
 
     private SourceFailedException truncated(long offset) {
         long present = reader.segment().byteSize() - offset;
-        return new SourceFailedException(reader.source(), offset, reader.source() + ": byte offset " + offset
-                + ": truncated dump file: the file ends " + present + " byte" + (present == 1 ? "" : "s")
-                + " into the record that starts here (was the capture stopped while it was being written?)", null);
+        return new SourceFailedException(
+                reader.source(),
+                offset,
+                reader.source() + ": byte offset " + offset
+                        + ": truncated dump file: the file ends " + present + " byte" + (present == 1 ? "" : "s")
+                        + " into the record that starts here (was the capture stopped while it was being written?)",
+                null);
     }
 
     /** Records the reader skipped as malformed in the current pass (see {@link PcapReader#skippedRecords()}). */

@@ -5,7 +5,6 @@ import io.npflua.engine.pcap.PcapReader;
 import io.npflua.engine.source.FrameSource;
 import io.npflua.engine.source.FrameSourceFactory;
 import io.npflua.engine.source.SourceRequest;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -19,8 +19,14 @@ import io.npflua.ffm.socket.BpfProgram;
  * @param bridgeFrames   V2 RX frames per bridge port (default 1024)
  * @param bridgeTxFrames V2 TX frames per bridge port (default 512)
  */
-public record LiveCaptureOptions(boolean promiscuous, BpfProgram filter, int blockSize, int blockCount,
-                                 int blockTimeoutMs, int bridgeFrames, int bridgeTxFrames) {
+public record LiveCaptureOptions(
+        boolean promiscuous,
+        BpfProgram filter,
+        int blockSize,
+        int blockCount,
+        int blockTimeoutMs,
+        int bridgeFrames,
+        int bridgeTxFrames) {
     /** Bytes per V2 frame on a bridge port: one MTU-sized Ethernet frame plus ring headers and a VLAN tag. */
     public static final int BRIDGE_FRAME_SIZE = 2048;
 
@@ -51,8 +57,8 @@ public record LiveCaptureOptions(boolean promiscuous, BpfProgram filter, int blo
 
     /** A copy with a kernel filter (e.g. {@code BpfProgram.compileWithTcpdump("tcp port 22")}), or null for none. */
     public LiveCaptureOptions withFilter(BpfProgram program) {
-        return new LiveCaptureOptions(promiscuous, program, blockSize, blockCount, blockTimeoutMs, bridgeFrames,
-                bridgeTxFrames);
+        return new LiveCaptureOptions(
+                promiscuous, program, blockSize, blockCount, blockTimeoutMs, bridgeFrames, bridgeTxFrames);
     }
 
     /** A copy with promiscuous mode on or off. */

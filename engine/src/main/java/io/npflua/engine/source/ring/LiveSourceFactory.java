@@ -1,18 +1,15 @@
 package io.npflua.engine.source.ring;
 
-import io.npflua.ffm.socket.FanoutMode;
 import io.npflua.engine.source.FrameSource;
 import io.npflua.engine.source.FrameSourceFactory;
 import io.npflua.engine.source.SourceRequest;
 import io.npflua.ffm.ring.RingGeometry;
 import io.npflua.ffm.ring.SliceScope;
 import io.npflua.ffm.socket.Fanout;
-
 import io.npflua.ffm.socket.NetworkInterfaces;
 import io.npflua.ffm.socket.PacketSocket;
 import io.npflua.ffm.socket.PacketSocketOptions;
 import io.npflua.ffm.sys.ErrnoException;
-
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -33,6 +30,7 @@ public class LiveSourceFactory implements FrameSourceFactory {
 
     /** The options sockets are opened with. */
     protected final LiveCaptureOptions options;
+
     private final Map<String, Integer> groupIds = new ConcurrentHashMap<>();
     private final int groupBase;
     private final AtomicInteger nextGroup = new AtomicInteger();
@@ -86,5 +84,4 @@ public class LiveSourceFactory implements FrameSourceFactory {
     public int groupId(String name) {
         return groupIds.computeIfAbsent(name, n -> (groupBase + nextGroup.getAndIncrement()) & 0xffff);
     }
-
 }

@@ -15,7 +15,6 @@ import io.npflua.ffm.socket.BpfProgram;
 import io.npflua.ffm.socket.PacketSocket;
 import io.npflua.ffm.socket.PacketStatistics;
 import io.npflua.ffm.socket.WaitResult;
-
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -41,6 +40,7 @@ import java.util.concurrent.locks.LockSupport;
 public final class RingFrameSource extends AbstractFrameSource {
     /** How often (at most) an idle source checks whether its interface went down or away. */
     static final long FAULT_CHECK_MS = 100;
+
     private static final long FAULT_CHECK_NS = TimeUnit.MILLISECONDS.toNanos(FAULT_CHECK_MS);
     private static final BpfProgram DROP_ALL = BpfProgram.of(BpfInstruction.RET_K, 0, 0, 0);
 
@@ -93,7 +93,7 @@ public final class RingFrameSource extends AbstractFrameSource {
         this.ring = ring;
         this.writable = writable;
         this.quiesceWaitMs = 0;
-        this.onClose = onClose != null ? onClose : () -> { };
+        this.onClose = onClose != null ? onClose : () -> {};
         this.nextFaultCheckNs = Long.MAX_VALUE;
     }
 
@@ -142,8 +142,9 @@ public final class RingFrameSource extends AbstractFrameSource {
     /** Records what a wait saw; true when the interface is gone. */
     private boolean noteFaults(WaitResult result) {
         switch (result) {
-            case INTERFACE_GONE -> goneReason = "interface " + socket.interfaceName() + " was deleted ("
-                    + describe(socket.lastError()) + "); " + name + " stops";
+            case INTERFACE_GONE ->
+                goneReason = "interface " + socket.interfaceName() + " was deleted (" + describe(socket.lastError())
+                        + "); " + name + " stops";
             case INTERFACE_DOWN -> down = true;
             case READY -> down = false;
             default -> {
@@ -240,7 +241,8 @@ public final class RingFrameSource extends AbstractFrameSource {
 
         @Override
         public int direction() {
-            return current.packetType() == PacketConstants.PACKET_OUTGOING ? Frame.DIRECTION_OUTBOUND
+            return current.packetType() == PacketConstants.PACKET_OUTGOING
+                    ? Frame.DIRECTION_OUTBOUND
                     : Frame.DIRECTION_INBOUND;
         }
 

@@ -1,13 +1,19 @@
 package io.npflua.engine.pcap.fuzz;
 
-import io.npflua.lua.data.fuzz.FuzzInput;
-import io.npflua.lua.data.fuzz.RandomInputs;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.npflua.engine.frames.FrameBuilder;
+import io.npflua.engine.pcap.PcapFormatException;
+import io.npflua.engine.pcap.PcapReader;
+import io.npflua.engine.pcap.PcapRecord;
+import io.npflua.lua.data.DataObject;
+import io.npflua.lua.data.PacketData;
+import io.npflua.lua.data.fuzz.FuzzInput;
+import io.npflua.lua.data.fuzz.RandomInputs;
 import java.io.ByteArrayOutputStream;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -16,18 +22,8 @@ import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-
 import org.junit.jupiter.api.Test;
 import org.luaj.vm2.LuaValue;
-
-import com.code_intelligence.jazzer.junit.FuzzTest;
-
-import io.npflua.engine.frames.FrameBuilder;
-import io.npflua.engine.pcap.PcapFormatException;
-import io.npflua.engine.pcap.PcapReader;
-import io.npflua.engine.pcap.PcapRecord;
-import io.npflua.lua.data.DataObject;
-import io.npflua.lua.data.PacketData;
 
 /**
  * Fuzzes {@link PcapReader#of(MemorySegment, String)} with raw bytes and with classic pcap and pcapng files built
@@ -45,8 +41,27 @@ import io.npflua.lua.data.PacketData;
  * undamaged generated file yields exactly the records written into it.
  */
 class PcapReaderFuzzTest {
-    private static final int[] INTERESTING = {0, 1, 4, 11, 12, 13, 16, 28, 32, 0x7FFF_FFFF, 0x8000_0000, 0xFFFF_FFFF,
-        16 << 20, (16 << 20) + 4, 262_144, 262_145, 0x0A0D_0D0A, 0x1A2B_3C4D, 0x4D3C_2B1A};
+    private static final int[] INTERESTING = {
+        0,
+        1,
+        4,
+        11,
+        12,
+        13,
+        16,
+        28,
+        32,
+        0x7FFF_FFFF,
+        0x8000_0000,
+        0xFFFF_FFFF,
+        16 << 20,
+        (16 << 20) + 4,
+        262_144,
+        262_145,
+        0x0A0D_0D0A,
+        0x1A2B_3C4D,
+        0x4D3C_2B1A
+    };
     private static final int[] BLOCK_TYPES = {6, 6, 6, 3, 2, 1, 4, 5, 0x0BAD, 0x40000BAD, 0x0A0D0D0A};
     private static final String[] HEADER_METHODS = {"eth", "vlan", "ip", "tcp", "udp", "icmp", "payload"};
     private static final int[] TSRESOL = {-1, 6, 9, 3, 0x80 | 20, 0x80 | 63, 0x80, 18, 0, 19, 0x80 | 64, 0xFF};
@@ -63,23 +78,28 @@ class PcapReaderFuzzTest {
     void shouldDeliverOnlyInBoundsRecordsOrFormatErrorsForCorruptCaptures() {
         Arrays.fill(SEEN, 0);
         RandomInputs.run(0x9CA9_F11EL, 6000, 600, PcapReaderFuzzTest::check);
-        System.out.println("opened, records delivered, undamaged files checked against their records: "
-            + Arrays.toString(SEEN));
+        System.out.println(
+                "opened, records delivered, undamaged files checked against their records: " + Arrays.toString(SEEN));
         assertTrue(SEEN[0] > 1000 && SEEN[1] > 3000 && SEEN[2] > 300, Arrays.toString(SEEN));
     }
 
     /** One record as the reader describes it. */
-    private record Seen(long recordOffset, long dataOffset, int capturedLength, int wireLength, long timestampNs,
-                        int interfaceIndex, int linkType, long frameNumber) {
-    }
+    private record Seen(
+            long recordOffset,
+            long dataOffset,
+            int capturedLength,
+            int wireLength,
+            long timestampNs,
+            int interfaceIndex,
+            int linkType,
+            long frameNumber) {}
 
     /** What a walk over the file produced: the records and the error that stopped it, if any. */
-    private record Walk(List<Seen> records, String error) {
-    }
+    private record Walk(List<Seen> records, String error) {}
 
     static void check(byte[] input) {
         FuzzInput in = new FuzzInput(input);
-        List<long[]> written = new ArrayList<>();   // {dataOffset, capturedLength} of an undamaged file, else null
+        List<long[]> written = new ArrayList<>(); // {dataOffset, capturedLength} of an undamaged file, else null
         byte[] file;
         switch (in.below(5)) {
             case 0 -> {
@@ -136,17 +156,26 @@ class PcapReaderFuzzTest {
                 assertTrue(records.size() < maxSteps, "more records than a " + file.length + "-byte file can hold");
                 assertTrue(r.capturedLength() > 0 && r.capturedLength() <= r.wireLength(), r.toString());
                 assertTrue(r.recordOffset() >= 0 && r.dataOffset() > r.recordOffset(), r.toString());
-                assertTrue(r.dataOffset() + r.capturedLength() <= file.length, r + " runs past the "
-                    + file.length + "-byte file");
+                assertTrue(
+                        r.dataOffset() + r.capturedLength() <= file.length,
+                        r + " runs past the " + file.length + "-byte file");
                 assertTrue(r.frameNumber() > lastFrame, "frame numbers increase");
                 lastFrame = r.frameNumber();
                 MemorySegment slice = r.asSlice();
                 assertEquals(r.capturedLength(), slice.byteSize());
-                assertArrayEquals(Arrays.copyOfRange(file, (int) r.dataOffset(),
-                    (int) r.dataOffset() + r.capturedLength()), slice.toArray(ValueLayout.JAVA_BYTE));
+                assertArrayEquals(
+                        Arrays.copyOfRange(file, (int) r.dataOffset(), (int) r.dataOffset() + r.capturedLength()),
+                        slice.toArray(ValueLayout.JAVA_BYTE));
                 checkPacketViews(pkt, r);
-                records.add(new Seen(r.recordOffset(), r.dataOffset(), r.capturedLength(), r.wireLength(),
-                    r.timestampNs(), r.interfaceIndex(), r.linkType(), r.frameNumber()));
+                records.add(new Seen(
+                        r.recordOffset(),
+                        r.dataOffset(),
+                        r.capturedLength(),
+                        r.wireLength(),
+                        r.timestampNs(),
+                        r.interfaceIndex(),
+                        r.linkType(),
+                        r.frameNumber()));
             }
         } catch (PcapFormatException e) {
             assertNotNull(e.getMessage());
@@ -169,9 +198,14 @@ class PcapReaderFuzzTest {
         int snap = in.below(4) == 0 ? in.i32() : in.bool() ? 0 : 65535;
         boolean clean = snap == 0 || snap >= 100;
         ByteBuffer h = ByteBuffer.allocate(24).order(order);
-        h.putInt(in.below(6) == 0 ? in.pick(new int[] {0xa1b2cd34, in.i32(), 0x0a0d0d0a}) : in.bool() ? 0xa1b2c3d4
-            : 0xa1b23c4d);
-        h.putShort((short) (in.below(8) == 0 ? in.u16() : 2)).putShort((short) 4).putInt(0).putInt(0);
+        h.putInt(
+                in.below(6) == 0
+                        ? in.pick(new int[] {0xa1b2cd34, in.i32(), 0x0a0d0d0a})
+                        : in.bool() ? 0xa1b2c3d4 : 0xa1b23c4d);
+        h.putShort((short) (in.below(8) == 0 ? in.u16() : 2))
+                .putShort((short) 4)
+                .putInt(0)
+                .putInt(0);
         h.putInt(snap).putInt(in.bool() ? 1 : in.u16());
         out.writeBytes(h.array());
         int records = in.below(7);
@@ -203,7 +237,11 @@ class PcapReaderFuzzTest {
             clean &= major == 1;
             shb.putInt(0x1A2B3C4D).putShort((short) major).putShort((short) 0).putLong(-1);
             if (in.below(3) == 0) {
-                shb.putShort((short) 1).putShort((short) 2).put((byte) 'h').put((byte) 'i').putShort((short) 0);
+                shb.putShort((short) 1)
+                        .putShort((short) 2)
+                        .put((byte) 'h')
+                        .put((byte) 'i')
+                        .putShort((short) 0);
             }
             block(out, order, 0x0A0D0D0A, shb);
             int interfaces = in.below(4);
@@ -211,10 +249,15 @@ class PcapReaderFuzzTest {
                 ByteBuffer idb = ByteBuffer.allocate(64).order(order);
                 int snap = in.below(4) == 0 ? in.i32() : 0;
                 clean &= snap == 0;
-                idb.putShort((short) (in.bool() ? 1 : in.u16())).putShort((short) 0).putInt(snap);
+                idb.putShort((short) (in.bool() ? 1 : in.u16()))
+                        .putShort((short) 0)
+                        .putInt(snap);
                 int tsresol = in.pick(TSRESOL);
                 if (tsresol >= 0) {
-                    idb.putShort((short) 9).putShort((short) 1).put((byte) tsresol).put(new byte[3]);
+                    idb.putShort((short) 9)
+                            .putShort((short) 1)
+                            .put((byte) tsresol)
+                            .put(new byte[3]);
                 }
                 if (in.bool()) {
                     idb.putShort((short) 14).putShort((short) 8).putLong(in.i64());
@@ -222,9 +265,10 @@ class PcapReaderFuzzTest {
                 if (in.below(4) == 0) {
                     int code = in.u16();
                     int length = in.below(5) == 0 ? in.u16() : in.below(12);
-                    idb.putShort((short) code).putShort((short) length).put(in.bytes(Math.min((length + 3) & ~3,
-                        idb.remaining() - 4)));
-                    clean = false;                         // an unknown option may well be malformed
+                    idb.putShort((short) code)
+                            .putShort((short) length)
+                            .put(in.bytes(Math.min((length + 3) & ~3, idb.remaining() - 4)));
+                    clean = false; // an unknown option may well be malformed
                 }
                 idb.putShort((short) 0).putShort((short) 0);
                 block(out, order, 1, idb);
@@ -246,8 +290,10 @@ class PcapReaderFuzzTest {
                     } else {
                         body.putShort((short) iface).putShort((short) 0);
                     }
-                    body.putInt(in.i32()).putInt(in.i32()).putInt(length).putInt(length + (in.bool() ? 0
-                        : in.below(1000)));
+                    body.putInt(in.i32())
+                            .putInt(in.i32())
+                            .putInt(length)
+                            .putInt(length + (in.bool() ? 0 : in.below(1000)));
                     body.put(data);
                     long at = out.size();
                     block(out, order, type, body);
@@ -270,7 +316,7 @@ class PcapReaderFuzzTest {
                     ByteBuffer body = ByteBuffer.allocate(padded).order(order);
                     body.put(data);
                     block(out, order, type, body);
-                    clean = false;                         // a bogus interface or section header
+                    clean = false; // a bogus interface or section header
                 } else {
                     ByteBuffer body = ByteBuffer.allocate(padded).order(order);
                     body.put(data);
@@ -296,8 +342,7 @@ class PcapReaderFuzzTest {
         switch (in.below(4)) {
             case 0 -> b.vlan(in.below(4095));
             case 1 -> b.qinq(in.below(4095), in.below(4095));
-            default -> {
-            }
+            default -> {}
         }
         boolean v6 = in.bool();
         if (v6) {
@@ -320,9 +365,10 @@ class PcapReaderFuzzTest {
         for (String method : HEADER_METHODS) {
             LuaValue v = pkt.method(method);
             if (v instanceof DataObject view) {
-                assertTrue(view.offset() >= r.dataOffset()
-                    && view.offset() + view.length() <= r.dataOffset() + r.capturedLength(),
-                    "pkt:" + method + "() lies outside record " + r);
+                assertTrue(
+                        view.offset() >= r.dataOffset()
+                                && view.offset() + view.length() <= r.dataOffset() + r.capturedLength(),
+                        "pkt:" + method + "() lies outside record " + r);
             } else {
                 assertTrue(v.isnil(), "pkt:" + method + "() returned " + v);
             }
@@ -350,8 +396,9 @@ class PcapReaderFuzzTest {
                     if (f.length >= 4) {
                         int at = in.below(f.length - 3) & (in.bool() ? ~3 : ~0);
                         int v = in.below(3) == 0 ? in.i32() : in.pick(INTERESTING);
-                        ByteBuffer.wrap(f).order(in.bool() ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN)
-                            .putInt(at, v);
+                        ByteBuffer.wrap(f)
+                                .order(in.bool() ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN)
+                                .putInt(at, v);
                     }
                 }
             }

@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.npflua.engine.rule.Rule;
-import io.npflua.lua.sandbox.CallOutcome;
 import io.npflua.engine.rule.ScriptLimits;
 import io.npflua.engine.rule.ScriptSpec;
 import io.npflua.engine.source.Frame;
+import io.npflua.lua.sandbox.CallOutcome;
 import java.lang.foreign.MemorySegment;
 import org.junit.jupiter.api.Test;
 
@@ -21,7 +21,12 @@ class ScriptLimitsTest {
         try (Rule rule = factory.prepare(spec).newInstance(0)) {
             byte[] bytes = new byte[64];
             Frame frame = new Frame();
-            frame.wrap(MemorySegment.ofArray(bytes), 0, bytes.length, bytes.length, false,
+            frame.wrap(
+                    MemorySegment.ofArray(bytes),
+                    0,
+                    bytes.length,
+                    bytes.length,
+                    false,
                     Frame.header(0, 1, Frame.DIRECTION_INBOUND));
             return rule.evaluate(frame);
         }
@@ -32,11 +37,15 @@ class ScriptLimitsTest {
         LuaRuleFactory factory = new LuaRuleFactory().withCallLimits(0, 0);
         ScriptSpec hog = new ScriptSpec("hog", HOG, null, null, 100_000_000L);
         assertEquals(CallOutcome.PASS, once(factory, hog), "no limit from the factory");
-        assertEquals(CallOutcome.BUDGET_EXCEEDED, once(factory, hog.withLimits(new ScriptLimits(null, 1L, null))),
+        assertEquals(
+                CallOutcome.BUDGET_EXCEEDED,
+                once(factory, hog.withLimits(new ScriptLimits(null, 1L, null))),
                 "1 MiB of its own");
         LuaRuleFactory strict = new LuaRuleFactory().withCallLimits(0, 1L << 20);
         assertEquals(CallOutcome.BUDGET_EXCEEDED, once(strict, hog));
-        assertEquals(CallOutcome.PASS, once(strict, hog.withLimits(new ScriptLimits(null, 0L, null))),
+        assertEquals(
+                CallOutcome.PASS,
+                once(strict, hog.withLimits(new ScriptLimits(null, 0L, null))),
                 "0 of its own lifts the factory's limit");
         assertEquals(hog.limits(), hog.withSource(HOG).limits());
         assertThrows(IllegalArgumentException.class, () -> new ScriptLimits(-1L, null, null));

@@ -4,7 +4,6 @@ import io.npflua.engine.pcap.PcapReader;
 import io.npflua.engine.pcap.PcapWriter;
 import io.npflua.engine.source.FrameSource;
 import io.npflua.engine.source.FrameSourceContract;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

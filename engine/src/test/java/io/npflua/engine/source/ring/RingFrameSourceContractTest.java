@@ -1,6 +1,5 @@
 package io.npflua.engine.source.ring;
 
-import io.npflua.ffm.socket.FanoutMode;
 import io.npflua.engine.source.FrameSource;
 import io.npflua.engine.source.FrameSourceContract;
 import io.npflua.engine.source.SourceRequest;
@@ -8,10 +7,10 @@ import io.npflua.ffm.lab.LabTraffic;
 import io.npflua.ffm.lab.LiveTest;
 import io.npflua.ffm.lab.VethLab;
 import io.npflua.ffm.ring.RingGeometry;
+import io.npflua.ffm.socket.FanoutMode;
 import io.npflua.ffm.socket.PacketSocket;
 import io.npflua.ffm.socket.PacketSocketOptions;
 import io.npflua.ffm.sys.Syscalls;
-
 import java.util.List;
 
 /**
@@ -30,7 +29,8 @@ class RingFrameSourceContractTest extends FrameSourceContract {
             source = new LiveSourceFactory(LiveCaptureOptions.defaults())
                     .open(new SourceRequest(pair.a(), 0, 1, FanoutMode.HASH, false, 0));
             tx = PacketSocket.open(PacketSocketOptions.builder(pair.b())
-                    .txRing(RingGeometry.frames(2048, 256, Syscalls.pageSize())).build());
+                    .txRing(RingGeometry.frames(2048, 256, Syscalls.pageSize()))
+                    .build());
             LabTraffic.send(tx.txRing(), frames, 0);
             return new LabFixture(lab, source, tx);
         } catch (RuntimeException e) {

@@ -1,5 +1,9 @@
 package io.npflua.engine.source.ring;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
 import io.npflua.engine.source.Frame;
 import io.npflua.engine.source.SourceStats;
 import io.npflua.engine.worker.JitWarmup;
@@ -8,18 +12,13 @@ import io.npflua.ffm.ring.BlockRing;
 import io.npflua.ffm.ring.BlockRingEmulator;
 import io.npflua.ffm.ring.RingGeometry;
 import io.npflua.ffm.ring.SliceScope;
-import org.junit.jupiter.api.Test;
-
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
+import org.junit.jupiter.api.Test;
 
 /** A {@link RingFrameSource} over a bare V3 ring (no socket) hands out the ring's frames like a live one. */
 class RingFrameSourceOverRingTest {
@@ -35,10 +34,13 @@ class RingFrameSourceOverRingTest {
             }
             kernel.closeBlock();
             List<byte[]> seen = new ArrayList<>();
-            try (RingFrameSource source = RingFrameSource.overRing(new BlockRing(memory, geometry, SliceScope.RING,
-                    true), "bare", false, null)) {
-                int n = source.poll((Frame f) -> seen.add(f.segment().asSlice(f.offset(), f.capturedLength())
-                        .toArray(ValueLayout.JAVA_BYTE)), 64);
+            try (RingFrameSource source = RingFrameSource.overRing(
+                    new BlockRing(memory, geometry, SliceScope.RING, true), "bare", false, null)) {
+                int n = source.poll(
+                        (Frame f) -> seen.add(f.segment()
+                                .asSlice(f.offset(), f.capturedLength())
+                                .toArray(ValueLayout.JAVA_BYTE)),
+                        64);
                 assertEquals(sent.size(), n);
                 assertEquals(0, source.poll(f -> seen.add(null), 64), "the ring is empty now");
                 assertFalse(source.canAwait());

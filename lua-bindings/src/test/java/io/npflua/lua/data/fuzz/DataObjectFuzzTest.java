@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.npflua.lua.data.DataObject;
 import java.lang.foreign.MemorySegment;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -12,7 +14,6 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
-
 import org.junit.jupiter.api.Test;
 import org.luaj.vm2.LuaError;
 import org.luaj.vm2.LuaInteger;
@@ -20,10 +21,6 @@ import org.luaj.vm2.LuaString;
 import org.luaj.vm2.LuaTable;
 import org.luaj.vm2.LuaValue;
 import org.luaj.vm2.Varargs;
-
-import com.code_intelligence.jazzer.junit.FuzzTest;
-
-import io.npflua.lua.data.DataObject;
 
 /**
  * Fuzzes data objects and layouts: arbitrary bytes, layouts with any offsets (negative, huge, fractional, NaN), widths
@@ -39,16 +36,51 @@ import io.npflua.lua.data.DataObject;
 class DataObjectFuzzTest {
     private static final int GUARD = 8;
     private static final byte GUARD_BYTE = (byte) 0xA5;
-    private static final Set<String> FRAME_METHODS = Set.of("layout", "segment", "copy", "find", "match", "gmatch",
-        "byte", "sub", "eth", "vlan", "ip", "tcp", "udp", "icmp", "payload", "checksum");
-    private static final Set<String> VIEW_METHODS = Set.of("layout", "segment", "copy", "find", "match", "gmatch",
-        "byte", "sub");
+    private static final Set<String> FRAME_METHODS = Set.of(
+            "layout",
+            "segment",
+            "copy",
+            "find",
+            "match",
+            "gmatch",
+            "byte",
+            "sub",
+            "eth",
+            "vlan",
+            "ip",
+            "tcp",
+            "udp",
+            "icmp",
+            "payload",
+            "checksum");
+    private static final Set<String> VIEW_METHODS =
+            Set.of("layout", "segment", "copy", "find", "match", "gmatch", "byte", "sub");
     private static final String[] NAMES = {"a", "b", "c", "d", "e", "f", "ip", "byte", "payload", "len"};
     private static final String[] TYPES = {"s", "string", "n", "number", "x", "", "l", "b", "h", "big", "S"};
     private static final String[] ENDIANS = {"l", "little", "b", "big", "n", "net", "h", "host", "x", "", "L"};
-    private static final double[] SPECIAL = {-1, -8, -0.5, 0.5, 7.9, 1 << 20, 0x1p31, 0x1p34, 0x1p53, 0x1p61, 0x1p62,
-        0x1p63, 0x1p64, -0x1p63, -0x1p64, 1e300, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.NaN,
-        (double) Integer.MAX_VALUE * 8, (double) Integer.MAX_VALUE * 8 + 1};
+    private static final double[] SPECIAL = {
+        -1,
+        -8,
+        -0.5,
+        0.5,
+        7.9,
+        1 << 20,
+        0x1p31,
+        0x1p34,
+        0x1p53,
+        0x1p61,
+        0x1p62,
+        0x1p63,
+        0x1p64,
+        -0x1p63,
+        -0x1p64,
+        1e300,
+        Double.POSITIVE_INFINITY,
+        Double.NEGATIVE_INFINITY,
+        Double.NaN,
+        (double) Integer.MAX_VALUE * 8,
+        (double) Integer.MAX_VALUE * 8 + 1
+    };
 
     @FuzzTest(maxDuration = "5m")
     void fuzzDataObjects(byte[] input) {
@@ -61,8 +93,7 @@ class DataObjectFuzzTest {
     }
 
     /** One declared field as the reference sees it: offset and length after flooring, the flags decoded. */
-    private record Decl(long offset, long length, boolean string, boolean little) {
-    }
+    private record Decl(long offset, long length, boolean string, boolean little) {}
 
     static void check(byte[] input) {
         FuzzInput in = new FuzzInput(input);
@@ -83,11 +114,13 @@ class DataObjectFuzzTest {
             LuaValue view = target.method("segment", off, len);
             long o = off.isnil() ? 0 : truncated(off);
             long l = len.isnil() ? length - o : truncated(len);
-            boolean inside = o >= 0 && l >= 0 && BigInteger.valueOf(o).add(BigInteger.valueOf(l))
-                .compareTo(BigInteger.valueOf(length)) <= 0;
+            boolean inside = o >= 0
+                    && l >= 0
+                    && BigInteger.valueOf(o).add(BigInteger.valueOf(l)).compareTo(BigInteger.valueOf(length)) <= 0;
             if (!inside) {
-                assertTrue(view.isnil(), "segment(" + off + ", " + len + ") of " + length + " bytes must be nil, got "
-                    + view);
+                assertTrue(
+                        view.isnil(),
+                        "segment(" + off + ", " + len + ") of " + length + " bytes must be nil, got " + view);
                 break;
             }
             DataObject v = (DataObject) view;
@@ -260,8 +293,9 @@ class DataObjectFuzzTest {
             case 1 -> LuaValue.valueOf(-in.u16());
             case 2 -> LuaValue.valueOf((double) in.i64());
             case 3 -> LuaValue.valueOf(Integer.toString(in.u16()));
-            case 4 -> LuaValue.valueOf(new String(new char[] {(char) ('a' + in.below(26)), 'x', 'y', 'z'}, 0,
-                1 + in.below(4)));
+            case 4 ->
+                LuaValue.valueOf(new String(
+                        new char[] {(char) ('a' + in.below(26)), 'x', 'y', 'z'}, 0, 1 + in.below(4)));
             case 5 -> in.bool() ? LuaValue.TRUE : LuaValue.NIL;
             case 6 -> LuaValue.valueOf(in.i32() + 0.5);
             default -> LuaValue.valueOf(in.i32());
@@ -270,8 +304,8 @@ class DataObjectFuzzTest {
 
     // --- the reference model -------------------------------------------------------------------------------
 
-    private static void checkReads(DataObject target, Map<String, Decl> decls, Set<String> methods, byte[] mem,
-                                   int base, int length) {
+    private static void checkReads(
+            DataObject target, Map<String, Decl> decls, Set<String> methods, byte[] mem, int base, int length) {
         for (String name : NAMES) {
             LuaValue actual = target.get(name);
             if (methods.contains(name)) {
@@ -286,8 +320,10 @@ class DataObjectFuzzTest {
                 assertEquals(expected, actual, name + " " + d);
             } else {
                 assertTrue(actual.isnumber(), name + " " + d + " must be a number, got " + actual);
-                assertEquals(expected.todouble(), actual.todouble(), name + " " + d + " over "
-                    + Arrays.toString(Arrays.copyOfRange(mem, base, base + length)));
+                assertEquals(
+                        expected.todouble(),
+                        actual.todouble(),
+                        name + " " + d + " over " + Arrays.toString(Arrays.copyOfRange(mem, base, base + length)));
             }
         }
     }
@@ -303,8 +339,10 @@ class DataObjectFuzzTest {
             }
             return new long[] {d.offset * 8, d.length * 8};
         }
-        if (d.offset < 0 || d.length < 1 || d.length > 64
-            || offset.add(size).compareTo(BigInteger.valueOf(length * 8L)) > 0) {
+        if (d.offset < 0
+                || d.length < 1
+                || d.length > 64
+                || offset.add(size).compareTo(BigInteger.valueOf(length * 8L)) > 0) {
             return null;
         }
         return new long[] {d.offset, d.length};
@@ -326,8 +364,8 @@ class DataObjectFuzzTest {
             return LuaValue.NIL;
         }
         if (d.string) {
-            return LuaString.valueOf(Arrays.copyOfRange(mem, base + (int) d.offset, base + (int) (d.offset
-                + d.length)));
+            return LuaString.valueOf(
+                    Arrays.copyOfRange(mem, base + (int) d.offset, base + (int) (d.offset + d.length)));
         }
         long from = r[0];
         int width = (int) r[1];
@@ -412,13 +450,16 @@ class DataObjectFuzzTest {
                 // string.byte / string.sub rules: a position must have an integer representation
                 LuaValue fi = i;
                 LuaValue fj = j;
-                LuaError e = assertThrows(LuaError.class, () -> {
-                    if (sub) {
-                        target.method("sub", fi, fj);
-                    } else {
-                        target.invokemethod("byte", LuaValue.varargsOf(fi, fj));
-                    }
-                }, (sub ? "d:sub(" : "d:byte(") + i + ", " + j + ") must raise");
+                LuaError e = assertThrows(
+                        LuaError.class,
+                        () -> {
+                            if (sub) {
+                                target.method("sub", fi, fj);
+                            } else {
+                                target.invokemethod("byte", LuaValue.varargsOf(fi, fj));
+                            }
+                        },
+                        (sub ? "d:sub(" : "d:byte(") + i + ", " + j + ") must raise");
                 assertTrue(e.getMessage().contains("number has no integer representation"), e.getMessage());
                 continue;
             }
@@ -458,5 +499,4 @@ class DataObjectFuzzTest {
         }
         return -pos > n ? 0 : n + pos + 1;
     }
-
 }

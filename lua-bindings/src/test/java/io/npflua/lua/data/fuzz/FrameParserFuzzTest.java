@@ -5,18 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.npflua.lua.data.DataObject;
+import io.npflua.lua.data.PacketData;
 import java.io.ByteArrayOutputStream;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
-
 import org.junit.jupiter.api.Test;
 import org.luaj.vm2.LuaError;
 import org.luaj.vm2.LuaValue;
-
-import com.code_intelligence.jazzer.junit.FuzzTest;
-
-import io.npflua.lua.data.DataObject;
-import io.npflua.lua.data.PacketData;
 
 /**
  * Fuzzes the frame parsers behind {@code pkt:eth()}, {@code vlan()}, {@code ip()}, {@code tcp()}, {@code udp()},
@@ -34,10 +31,35 @@ class FrameParserFuzzTest {
     private static final int GUARD = 16;
     private static final byte GUARD_BYTE = (byte) 0x5A;
     private static final String[] METHODS = {"eth", "vlan", "ip", "tcp", "udp", "icmp", "payload"};
-    private static final String[] FIELDS = {"dst", "src", "type", "tpid", "vid", "version", "ihl", "total_length",
-        "fragment_offset", "protocol", "src_bytes", "dst_bytes", "payload_length", "next_header", "flow_label",
-        "src_port", "dst_port", "seq", "data_offset", "syn", "urgent_pointer", "length", "checksum", "code",
-        "rest_of_header", "mtu", "pointer"};
+    private static final String[] FIELDS = {
+        "dst",
+        "src",
+        "type",
+        "tpid",
+        "vid",
+        "version",
+        "ihl",
+        "total_length",
+        "fragment_offset",
+        "protocol",
+        "src_bytes",
+        "dst_bytes",
+        "payload_length",
+        "next_header",
+        "flow_label",
+        "src_port",
+        "dst_port",
+        "seq",
+        "data_offset",
+        "syn",
+        "urgent_pointer",
+        "length",
+        "checksum",
+        "code",
+        "rest_of_header",
+        "mtu",
+        "pointer"
+    };
     private static final int[] TPIDS = {0x8100, 0x88a8, 0x9100, 0x8100, 0x0800};
     private static final int[] IPV6_EXTENSIONS = {0, 43, 60, 44, 51, 44, 0};
     private static final int[] TRANSPORTS = {6, 17, 1, 58, 6, 17};
@@ -54,10 +76,11 @@ class FrameParserFuzzTest {
     void shouldAgreeWithTheReferenceParserOnRandomAndMutatedFrames() {
         Arrays.fill(SEEN, 0);
         RandomInputs.run(0xF4A3_E5L, 8000, 400, FrameParserFuzzTest::check);
-        System.out.println("views returned (eth vlan ip tcp udp icmp payload; checksums 0 1 2): "
-            + Arrays.toString(SEEN));
+        System.out.println(
+                "views returned (eth vlan ip tcp udp icmp payload; checksums 0 1 2): " + Arrays.toString(SEEN));
         for (int count : SEEN) {
-            assertTrue(count >= 50, "the generator must reach every header and checksum case: " + Arrays.toString(SEEN));
+            assertTrue(
+                    count >= 50, "the generator must reach every header and checksum case: " + Arrays.toString(SEEN));
         }
     }
 
@@ -86,8 +109,9 @@ class FrameParserFuzzTest {
             assertTrue(v instanceof DataObject, "pkt:" + METHODS[m] + "() must be a view: " + hex(frame));
             DataObject view = (DataObject) v;
             long off = view.offset() - GUARD;
-            assertTrue(off >= 0 && off + view.length() <= n, "pkt:" + METHODS[m] + "() [" + off + ", +"
-                + view.length() + ") outside the " + n + "-byte frame");
+            assertTrue(
+                    off >= 0 && off + view.length() <= n,
+                    "pkt:" + METHODS[m] + "() [" + off + ", +" + view.length() + ") outside the " + n + "-byte frame");
             assertEquals(span[0], off, "pkt:" + METHODS[m] + "() offset: " + hex(frame));
             assertEquals(span[1], view.length(), "pkt:" + METHODS[m] + "() length: " + hex(frame));
             for (String f : FIELDS) {
@@ -114,8 +138,11 @@ class FrameParserFuzzTest {
             int to = from + view.length();
             for (int i = 0; i < backing.length; i++) {
                 if (i < from || i >= to) {
-                    assertEquals(before[i], backing[i], "a write to pkt:" + METHODS[m] + "()." + name
-                        + " changed byte " + (i - GUARD) + " outside the view");
+                    assertEquals(
+                            before[i],
+                            backing[i],
+                            "a write to pkt:" + METHODS[m] + "()." + name + " changed byte " + (i - GUARD)
+                                    + " outside the view");
                 }
             }
         }
@@ -179,9 +206,9 @@ class FrameParserFuzzTest {
             int hl = Math.max(ihl, 5) * 4;
             int total = in.below(5) == 0 ? in.u16() : hl + l4.length;
             int frag = switch (in.below(6)) {
-                case 0 -> 0x2000;               // MF: first fragment
-                case 1 -> in.u16();             // any offset and flags
-                case 2 -> 0x4000;               // DF
+                case 0 -> 0x2000; // MF: first fragment
+                case 1 -> in.u16(); // any offset and flags
+                case 2 -> 0x4000; // DF
                 default -> 0;
             };
             out.write(in.below(10) == 0 ? in.u8() : 0x40 | ihl);
@@ -210,14 +237,14 @@ class FrameParserFuzzTest {
                 ext.write(next);
                 if (types[i] == 44) {
                     ext.write(0);
-                    put16(ext, in.below(3) == 0 ? in.u16() : in.u8() & 1);  // offset 0 with or without M
+                    put16(ext, in.below(3) == 0 ? in.u16() : in.u8() & 1); // offset 0 with or without M
                     ext.writeBytes(in.bytes(4));
                 } else if (types[i] == 51) {
-                    int len = in.below(4);                                  // (len + 2) * 4 bytes
+                    int len = in.below(4); // (len + 2) * 4 bytes
                     ext.write(len);
                     ext.writeBytes(in.bytes((len + 2) * 4 - 2));
                 } else {
-                    int len = in.below(3);                                  // (len + 1) * 8 bytes
+                    int len = in.below(3); // (len + 1) * 8 bytes
                     ext.write(len);
                     ext.writeBytes(in.bytes((len + 1) * 8 - 2));
                 }
@@ -237,7 +264,7 @@ class FrameParserFuzzTest {
         }
         out.writeBytes(l4);
         if (in.below(4) == 0) {
-            out.writeBytes(in.bytes(in.below(20)));      // Ethernet padding or trailer
+            out.writeBytes(in.bytes(in.below(20))); // Ethernet padding or trailer
         }
         return out.toByteArray();
     }
@@ -265,7 +292,7 @@ class FrameParserFuzzTest {
     private static byte[] mutate(FuzzInput in, byte[] frame) {
         byte[] f = frame;
         if (in.below(3) == 0) {
-            f = Arrays.copyOf(f, in.below(f.length + 1));        // truncated capture, possibly to 0 bytes
+            f = Arrays.copyOf(f, in.below(f.length + 1)); // truncated capture, possibly to 0 bytes
         }
         int flips = in.below(4) == 0 ? in.below(4) : 0;
         for (int i = 0; i < flips && f.length > 0; i++) {
@@ -362,7 +389,7 @@ class FrameParserFuzzTest {
                     break;
                 }
                 if (at + 4 > n) {
-                    return;                 // the tag's TCI and the next type must be in the frame
+                    return; // the tag's TCI and the next type must be in the frame
                 }
                 if (vlan == null) {
                     vlan = new int[] {at - 2, 4};
@@ -370,9 +397,9 @@ class FrameParserFuzzTest {
                 type = u16(at + 2);
                 at += 4;
             }
-            boolean clipped;                // the datagram claims more than the frame holds, or its length lies
+            boolean clipped; // the datagram claims more than the frame holds, or its length lies
             boolean fragment;
-            int end;                        // where the datagram ends by its length field
+            int end; // where the datagram ends by its length field
             int proto;
             if (type == 0x0800) {
                 if (at + 20 > n || (u8(at) >> 4) != 4) {
@@ -396,7 +423,7 @@ class FrameParserFuzzTest {
                 int frag = u16(at + 6);
                 fragment = (frag & 0x2000) != 0 || (frag & 0x1FFF) != 0;
                 if ((frag & 0x1FFF) != 0) {
-                    return;                 // a later fragment: no transport header
+                    return; // a later fragment: no transport header
                 }
                 proto = u8(at + 9);
                 at += hl;
@@ -414,8 +441,9 @@ class FrameParserFuzzTest {
                 proto = u8(at + 6);
                 at += 40;
                 fragment = false;
-                for (int i = 0; i < 8 && (proto == 0 || proto == 43 || proto == 60 || proto == 44 || proto == 51);
-                     i++) {
+                for (int i = 0;
+                        i < 8 && (proto == 0 || proto == 43 || proto == 60 || proto == 44 || proto == 51);
+                        i++) {
                     if (at + 8 > limit) {
                         return;
                     }
@@ -423,7 +451,7 @@ class FrameParserFuzzTest {
                     if (proto == 44) {
                         fragment = true;
                         if ((u16(at + 2) >> 3) != 0) {
-                            return;         // a later fragment
+                            return; // a later fragment
                         }
                         size = 8;
                     } else if (proto == 51) {

@@ -2,12 +2,11 @@ package io.npflua.lua.data.fuzz;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.npflua.lua.data.DataLib;
 import org.junit.jupiter.api.Test;
 import org.luaj.vm2.Globals;
 import org.luaj.vm2.LuaValue;
 import org.luaj.vm2.lib.jse.JsePlatform;
-
-import io.npflua.lua.data.DataLib;
 
 /** The bugs the fuzz targets found, each pinned as a plain Lua-level test. */
 class FuzzFindingsTest {

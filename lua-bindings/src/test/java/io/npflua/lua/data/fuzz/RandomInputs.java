@@ -9,8 +9,7 @@ import java.util.function.Consumer;
  * inputs). A failure names the seed and the case, and the input in hex, to replay it or to commit it as a Jazzer input.
  */
 public final class RandomInputs {
-    private RandomInputs() {
-    }
+    private RandomInputs() {}
 
     public static void run(long seed, int cases, int maxLength, Consumer<byte[]> target) {
         SplittableRandom random = new SplittableRandom(seed);
@@ -20,8 +19,10 @@ public final class RandomInputs {
             try {
                 target.accept(input);
             } catch (Throwable t) {
-                throw new AssertionError("seed " + seed + ", case " + i + ", input "
-                    + java.util.HexFormat.of().formatHex(input) + ": " + t, t);
+                throw new AssertionError(
+                        "seed " + seed + ", case " + i + ", input "
+                                + java.util.HexFormat.of().formatHex(input) + ": " + t,
+                        t);
             }
         }
     }

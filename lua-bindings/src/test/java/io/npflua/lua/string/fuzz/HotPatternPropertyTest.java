@@ -4,13 +4,12 @@ import static io.npflua.lua.string.fuzz.SegmentPatternPropertyTest.all;
 import static io.npflua.lua.string.fuzz.SegmentPatternPropertyTest.outcome;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-
 import io.npflua.lua.string.LuaStrings;
 import io.npflua.lua.string.SegmentBytes;
 import io.npflua.lua.string.SegmentStrings;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import org.junit.jupiter.api.Test;
 import org.luaj.vm2.Globals;
 import org.luaj.vm2.LuaString;
@@ -26,8 +25,7 @@ import org.luaj.vm2.lib.jse.JsePlatform;
 class HotPatternPropertyTest {
     private static final int RUNS = 5;
 
-    private record View(MemorySegment segment, long offset, int length) implements SegmentBytes {
-    }
+    private record View(MemorySegment segment, long offset, int length) implements SegmentBytes {}
 
     @Test
     void shouldGiveTheFirstUsesResultsOnEveryLaterUseOfAPatternString() {
@@ -49,8 +47,8 @@ class HotPatternPropertyTest {
                 String coldInPlace = null;
                 LuaString p = LuaString.valueUsing(c.pattern());
                 for (int run = 0; run < RUNS; run++) {
-                    Varargs args = c.op() == 'f' ? LuaValue.varargsOf(p, init, LuaValue.TRUE)
-                            : LuaValue.varargsOf(p, init);
+                    Varargs args =
+                            c.op() == 'f' ? LuaValue.varargsOf(p, init, LuaValue.TRUE) : LuaValue.varargsOf(p, init);
                     Varargs withSubject = LuaValue.varargsOf(s, args);
                     String onString;
                     String inPlace = null;
@@ -64,11 +62,11 @@ class HotPatternPropertyTest {
                             inPlace = outcome(() -> SegmentStrings.match(view, args));
                         }
                         case 'G' -> {
-                            onString = outcome(() -> all(string.get("gmatch").invoke(withSubject).arg1()));
+                            onString = outcome(() ->
+                                    all(string.get("gmatch").invoke(withSubject).arg1()));
                             inPlace = outcome(() -> all(SegmentStrings.gmatch(view, args)));
                         }
-                        default -> onString = outcome(() -> string.get("gsub").invoke(LuaValue.varargsOf(s, p,
-                                repl)));
+                        default -> onString = outcome(() -> string.get("gsub").invoke(LuaValue.varargsOf(s, p, repl)));
                     }
                     if (run == 0) {
                         cold = onString;

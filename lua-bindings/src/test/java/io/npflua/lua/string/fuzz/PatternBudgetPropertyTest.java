@@ -5,12 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import java.util.List;
-import java.util.Set;
-
 import io.npflua.lua.core.BudgetExceededError;
 import io.npflua.lua.core.InstructionBudget;
 import io.npflua.lua.string.LuaStrings;
+import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.luaj.vm2.Globals;
@@ -23,11 +22,18 @@ import org.luaj.vm2.lib.jse.JsePlatform;
  */
 class PatternBudgetPropertyTest {
     /** Every error a case may end with: the pattern and gsub errors of Lua 5.4, nothing from Java. */
-    private static final Set<String> LUA_ERRORS = Set.of("malformed pattern (ends with '%')",
-            "malformed pattern (missing ']')", "malformed pattern (missing arguments to '%b')",
-            "missing '[' after '%f' in pattern", "invalid pattern capture", "unfinished capture",
-            "too many captures", "pattern too complex", "invalid use of '%' in replacement string",
-            "invalid replacement value (a table)", "invalid replacement value (a boolean)");
+    private static final Set<String> LUA_ERRORS = Set.of(
+            "malformed pattern (ends with '%')",
+            "malformed pattern (missing ']')",
+            "malformed pattern (missing arguments to '%b')",
+            "missing '[' after '%f' in pattern",
+            "invalid pattern capture",
+            "unfinished capture",
+            "too many captures",
+            "pattern too complex",
+            "invalid use of '%' in replacement string",
+            "invalid replacement value (a table)",
+            "invalid replacement value (a boolean)");
 
     @AfterEach
     void liftBudget() {
@@ -36,8 +42,8 @@ class PatternBudgetPropertyTest {
 
     @Test
     void shouldCompleteWithTheUnbudgetedResultOrExceedTheBudgetOnEveryGeneratedCase() {
-        List<String> cases = new PatternCaseGenerator(20261125L).cases(3000).stream().map(PatternCase::toLua)
-                .toList();
+        List<String> cases = new PatternCaseGenerator(20261125L)
+                .cases(3000).stream().map(PatternCase::toLua).toList();
         PatternEngine engine = new PatternEngine();
         String[] unbudgeted = new String[cases.size()];
         for (int i = 0; i < cases.size(); i++) {
@@ -62,7 +68,8 @@ class PatternBudgetPropertyTest {
     @Test
     void shouldGiveTheUnbudgetedResultWhenAPatternRunsAgainAfterACutOff() {
         // a cut-off in the middle of a match must leave no half-built state in the cached pattern
-        List<String> cases = new PatternCaseGenerator(7L).cases(3000).stream().map(PatternCase::toLua).toList();
+        List<String> cases = new PatternCaseGenerator(7L)
+                .cases(3000).stream().map(PatternCase::toLua).toList();
         PatternEngine engine = new PatternEngine();
         InstructionBudget budget = InstructionBudget.current();
         int cut = 0;
@@ -89,7 +96,8 @@ class PatternBudgetPropertyTest {
         }
         assertTrue(result.startsWith("error: "), c + " gave " + result);
         String msg = result.substring("error: ".length());
-        assertTrue(LUA_ERRORS.contains(msg) || msg.matches("invalid capture index %\\d+( in .*)?"),
+        assertTrue(
+                LUA_ERRORS.contains(msg) || msg.matches("invalid capture index %\\d+( in .*)?"),
                 c + " failed with an error lua5.4 does not raise: " + msg);
     }
 
@@ -105,7 +113,7 @@ class PatternBudgetPropertyTest {
         "string.find(string.rep(' a', 50000), string.rep('%f[%a].-', 8) .. 'x')",
         "string.match(string.rep('ab', 50000), string.rep('[ab]-', 12) .. '$x')",
         "(function() local n = 0 for _ in string.gmatch(string.rep('a', 100000), string.rep('a?', 40) .. 'b') do"
-            + " n = n + 1 end return n end)()",
+                + " n = n + 1 end return n end)()",
     };
 
     @Test

@@ -25,12 +25,48 @@ record PatternCase(char op, byte[] subject, byte[] pattern, Integer init, int re
         String p = sliced ? "W(" + literal(pattern) + ")" : literal(pattern);
         String i = init == null ? "nil" : init.toString();
         switch (op) {
-            case 'F' -> b.append("F(").append(s).append(',').append(p).append(',').append(i).append(')');
-            case 'f' -> b.append("F(").append(s).append(',').append(p).append(',').append(i).append(",true)");
-            case 'M' -> b.append("M(").append(s).append(',').append(p).append(',').append(i).append(')');
-            case 'G' -> b.append("G(").append(s).append(',').append(p).append(',').append(i).append(')');
-            case 'S' -> b.append("S(").append(s).append(',').append(p).append(',').append(repl).append(',')
-                    .append(max == null ? "nil" : max.toString()).append(')');
+            case 'F' ->
+                b.append("F(")
+                        .append(s)
+                        .append(',')
+                        .append(p)
+                        .append(',')
+                        .append(i)
+                        .append(')');
+            case 'f' ->
+                b.append("F(")
+                        .append(s)
+                        .append(',')
+                        .append(p)
+                        .append(',')
+                        .append(i)
+                        .append(",true)");
+            case 'M' ->
+                b.append("M(")
+                        .append(s)
+                        .append(',')
+                        .append(p)
+                        .append(',')
+                        .append(i)
+                        .append(')');
+            case 'G' ->
+                b.append("G(")
+                        .append(s)
+                        .append(',')
+                        .append(p)
+                        .append(',')
+                        .append(i)
+                        .append(')');
+            case 'S' ->
+                b.append("S(")
+                        .append(s)
+                        .append(',')
+                        .append(p)
+                        .append(',')
+                        .append(repl)
+                        .append(',')
+                        .append(max == null ? "nil" : max.toString())
+                        .append(')');
             default -> throw new IllegalStateException("unknown op " + op);
         }
         return b.toString();
@@ -52,7 +88,9 @@ record PatternCase(char op, byte[] subject, byte[] pattern, Integer init, int re
             if (c >= 32 && c < 127 && c != '"' && c != '\\') {
                 b.append((char) c);
             } else {
-                b.append('\\').append((char) ('0' + c / 100)).append((char) ('0' + c / 10 % 10))
+                b.append('\\')
+                        .append((char) ('0' + c / 100))
+                        .append((char) ('0' + c / 10 % 10))
                         .append((char) ('0' + c % 10));
             }
         }

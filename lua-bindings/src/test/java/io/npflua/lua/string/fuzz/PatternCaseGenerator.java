@@ -18,11 +18,13 @@ final class PatternCaseGenerator {
     private static final byte[] SPECIALS = "^$*+?.([%-])".getBytes();
     /** Bytes a subject is mostly made of: a small alphabet makes matches likely. */
     private static final byte[] ALPHABET = "aabbc AZ09 ()[]%-.^$\t\n_,".getBytes();
+
     private static final byte[] SET_LITERALS = "abcz09 .-^]%)(".getBytes();
 
     private final SplittableRandom r;
     /** Bounds the backtracking a random pattern can cause, so that one lua5.4 batch stays short. */
     private int quantifiers;
+
     private int captureDepth;
     private int capturesOpen;
     private int capturesClosed;
@@ -32,8 +34,7 @@ final class PatternCaseGenerator {
     }
 
     /** A pattern together with a sample subject fragment it (probably) matches. */
-    record Pattern(byte[] pattern, byte[] sample) {
-    }
+    record Pattern(byte[] pattern, byte[] sample) {}
 
     List<PatternCase> cases(int n) {
         List<PatternCase> out = new ArrayList<>(n);
@@ -100,7 +101,8 @@ final class PatternCaseGenerator {
         String[] units = {"a?", ".?", "[ab]?", "%a?", "()", "(a)", "a-", "%f[a]a?"};
         String unit = units[r.nextInt(units.length)];
         int n = 150 + r.nextInt(110);
-        byte[] sample = "ab".repeat(r.nextInt(3)).concat("a".repeat(r.nextInt(n + 1))).getBytes();
+        byte[] sample =
+                "ab".repeat(r.nextInt(3)).concat("a".repeat(r.nextInt(n + 1))).getBytes();
         return new Pattern(unit.repeat(n).getBytes(), sample);
     }
 
@@ -329,7 +331,8 @@ final class PatternCaseGenerator {
             b[i] = r.nextInt(3) == 0 ? ALPHABET[r.nextInt(ALPHABET.length)] : r.nextInt(20) == 0 ? randomByte() : fill;
         }
         for (int k = r.nextInt(3); k >= 0 && sample.length < n; k--) {
-            int at = r.nextBoolean() ? n - sample.length - r.nextInt(Math.min(17, n - sample.length + 1))
+            int at = r.nextBoolean()
+                    ? n - sample.length - r.nextInt(Math.min(17, n - sample.length + 1))
                     : r.nextInt(n - sample.length + 1);
             System.arraycopy(sample, 0, b, Math.max(0, at), sample.length);
         }

@@ -1,12 +1,10 @@
 package io.npflua.lua.string.fuzz;
 
-import io.npflua.lua.core.BudgetExceededError;
+import io.npflua.lua.core.InstructionBudget;
+import io.npflua.lua.string.LuaStrings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-
-import io.npflua.lua.core.InstructionBudget;
-import io.npflua.lua.string.LuaStrings;
 import org.luaj.vm2.Globals;
 import org.luaj.vm2.LuaTable;
 import org.luaj.vm2.LuaValue;

@@ -74,17 +74,19 @@ public final class PatternFuzzCampaign {
                 cases++;
                 if (!mine.equals(reference.get(i))) {
                     mismatches++;
-                    out.println("mismatch " + lines.get(i) + "\n    lua5.4: " + reference.get(i) + "\n    ours:   "
-                            + mine);
+                    out.println(
+                            "mismatch " + lines.get(i) + "\n    lua5.4: " + reference.get(i) + "\n    ours:   " + mine);
                     if (minimised.size() < 40) {
                         // deleting bytes from a long quantifier chain can make a backtracking bomb for lua5.4
                         PatternCase min = batch.get(i).pattern().length > 64 ? batch.get(i) : c.minimise(batch.get(i));
                         String line = min.toLua();
                         String again = c.reference(List.of(line)).get(0);
-                        minimised.putIfAbsent(line, "lua5.4: " + again + "\n    ours:   "
-                                + c.ours.run(line, CAMPAIGN_STEPS) + "\n    hot:    "
-                                + c.ours.run(line, HOT_RUNS, HOT_RUNS * CAMPAIGN_STEPS)
-                                + "\n    from:   " + lines.get(i));
+                        minimised.putIfAbsent(
+                                line,
+                                "lua5.4: " + again + "\n    ours:   "
+                                        + c.ours.run(line, CAMPAIGN_STEPS) + "\n    hot:    "
+                                        + c.ours.run(line, HOT_RUNS, HOT_RUNS * CAMPAIGN_STEPS)
+                                        + "\n    from:   " + lines.get(i));
                     }
                 }
             }
@@ -100,8 +102,9 @@ public final class PatternFuzzCampaign {
         if (result.startsWith("error: ")) {
             int paren = result.indexOf(" (");
             String k = result.substring(7);
-            return k.startsWith("malformed") || k.startsWith("bad argument") ? result.substring(7, paren < 0
-                    ? result.length() : paren) : k.replaceAll("%\\d", "%n");
+            return k.startsWith("malformed") || k.startsWith("bad argument")
+                    ? result.substring(7, paren < 0 ? result.length() : paren)
+                    : k.replaceAll("%\\d", "%n");
         }
         if (result.equals("ok 1: nil")) {
             return "no match";
@@ -119,13 +122,16 @@ public final class PatternFuzzCampaign {
         Files.write(cases, lines, StandardCharsets.ISO_8859_1);
         Path results = workDir.resolve("results.txt");
         Process p = new ProcessBuilder("lua5.4", driver.toString(), cases.toString())
-                .redirectError(ProcessBuilder.Redirect.INHERIT).redirectOutput(results.toFile()).start();
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .redirectOutput(results.toFile())
+                .start();
         if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS) || p.exitValue() != 0) {
             p.destroyForcibly();
             throw new IOException("lua5.4 failed or took over " + timeoutSeconds + " s on a batch");
         }
         byte[] bytes = Files.readAllBytes(results);
-        List<String> result = new String(bytes, StandardCharsets.ISO_8859_1).lines().toList();
+        List<String> result =
+                new String(bytes, StandardCharsets.ISO_8859_1).lines().toList();
         if (result.size() != lines.size()) {
             throw new IOException("lua5.4 printed " + result.size() + " lines for " + lines.size() + " cases");
         }
@@ -162,7 +168,8 @@ public final class PatternFuzzCampaign {
             }
             for (int i = 0; i < lines.size(); i++) {
                 if (!ours.run(lines.get(i), CAMPAIGN_STEPS).equals(ref.get(i))
-                        || !ours.run(lines.get(i), HOT_RUNS, HOT_RUNS * CAMPAIGN_STEPS).equals(ref.get(i))) {
+                        || !ours.run(lines.get(i), HOT_RUNS, HOT_RUNS * CAMPAIGN_STEPS)
+                                .equals(ref.get(i))) {
                     c = candidates.get(i);
                     progress = true;
                     break;

@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,7 +25,9 @@ class PatternFuzzRegressionTest {
             if (in == null) {
                 throw new IOException("missing test resource " + name);
             }
-            return new String(in.readAllBytes(), StandardCharsets.ISO_8859_1).lines().toList();
+            return new String(in.readAllBytes(), StandardCharsets.ISO_8859_1)
+                    .lines()
+                    .toList();
         }
     }
 
@@ -52,14 +53,20 @@ class PatternFuzzRegressionTest {
             String ours = hot ? engine.runRepeated(cases.get(i), HOT_RUNS) : engine.run(cases.get(i));
             if (!ours.equals(golden.get(i))) {
                 if (++count <= 20) {
-                    mismatches.append("\n  line ").append(i + 1).append(": ").append(cases.get(i))
-                            .append("\n    lua5.4: ").append(golden.get(i)).append("\n    ours:   ").append(ours);
+                    mismatches
+                            .append("\n  line ")
+                            .append(i + 1)
+                            .append(": ")
+                            .append(cases.get(i))
+                            .append("\n    lua5.4: ")
+                            .append(golden.get(i))
+                            .append("\n    ours:   ")
+                            .append(ours);
                 }
             }
         }
         if (count > 0) {
-            fail(count + " of " + cases.size() + " fuzz cases differ from lua5.4" + (hot ? " (hot)" : "")
-                    + mismatches);
+            fail(count + " of " + cases.size() + " fuzz cases differ from lua5.4" + (hot ? " (hot)" : "") + mismatches);
         }
     }
 }

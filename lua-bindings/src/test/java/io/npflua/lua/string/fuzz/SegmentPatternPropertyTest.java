@@ -2,16 +2,15 @@ package io.npflua.lua.string.fuzz;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.npflua.lua.string.LuaStrings;
+import io.npflua.lua.string.SegmentBytes;
+import io.npflua.lua.string.SegmentStrings;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
-
-import io.npflua.lua.string.LuaStrings;
-import io.npflua.lua.string.SegmentBytes;
-import io.npflua.lua.string.SegmentStrings;
 import org.junit.jupiter.api.Test;
 import org.luaj.vm2.Globals;
 import org.luaj.vm2.LuaError;
@@ -26,8 +25,7 @@ import org.luaj.vm2.lib.jse.JsePlatform;
  * functions give on a Lua string, which the differential fuzzer checks against lua5.4.
  */
 class SegmentPatternPropertyTest {
-    private record View(MemorySegment segment, long offset, int length) implements SegmentBytes {
-    }
+    private record View(MemorySegment segment, long offset, int length) implements SegmentBytes {}
 
     @Test
     void shouldMatchInNativeMemoryAsOnAStringForEveryGeneratedCase() {
@@ -49,8 +47,7 @@ class SegmentPatternPropertyTest {
                 MemorySegment.copy(c.subject(), 0, seg, ValueLayout.JAVA_BYTE, 8, c.subject().length);
                 View view = new View(seg, 8, c.subject().length);
                 LuaValue init = c.init() == null ? LuaValue.NIL : LuaValue.valueOf(c.init());
-                Varargs args = c.op() == 'f' ? LuaValue.varargsOf(p, init, LuaValue.TRUE)
-                        : LuaValue.varargsOf(p, init);
+                Varargs args = c.op() == 'f' ? LuaValue.varargsOf(p, init, LuaValue.TRUE) : LuaValue.varargsOf(p, init);
                 Varargs withSubject = LuaValue.varargsOf(s, args);
                 String expected;
                 String actual;
@@ -64,7 +61,8 @@ class SegmentPatternPropertyTest {
                         actual = outcome(() -> SegmentStrings.match(view, args));
                     }
                     default -> {
-                        expected = outcome(() -> all(string.get("gmatch").invoke(withSubject).arg1()));
+                        expected = outcome(() ->
+                                all(string.get("gmatch").invoke(withSubject).arg1()));
                         actual = outcome(() -> all(SegmentStrings.gmatch(view, args)));
                     }
                 }
@@ -102,8 +100,8 @@ class SegmentPatternPropertyTest {
             for (int i = 1; i <= v.narg(); i++) {
                 LuaValue x = v.arg(i);
                 // LuaJ's tojstring decodes UTF-8 and fails on some byte strings: render the bytes themselves
-                String text = x.isstring() && !x.isnumber() ? PatternCase.literal(bytes(x.checkstring()))
-                        : x.tojstring();
+                String text =
+                        x.isstring() && !x.isnumber() ? PatternCase.literal(bytes(x.checkstring())) : x.tojstring();
                 b.append(' ').append(x.typename()).append(':').append(text);
             }
             return b.toString();

@@ -6,7 +6,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
 import org.luaj.vm2.Globals;
 import org.luaj.vm2.LuaError;
 import org.luaj.vm2.lib.jse.JsePlatform;
@@ -29,6 +28,7 @@ public final class DifferentialCampaign {
     private final LuaRunner b;
     /** The same engines with tight limits, for the minimiser's candidates. */
     private final LuaRunner quickA;
+
     private final LuaRunner quickB;
     private final Globals syntax = JsePlatform.standardGlobals();
 
@@ -85,13 +85,23 @@ public final class DifferentialCampaign {
             }
             long done = seed - start + 1;
             if (done % 1000 == 0) {
-                out.printf("progress: %d programs, %d mismatches, %.0f s%n", done, mismatches,
-                        (System.nanoTime() - t0) / 1e9);
+                out.printf(
+                        "progress: %d programs, %d mismatches, %.0f s%n",
+                        done, mismatches, (System.nanoTime() - t0) / 1e9);
             }
         }
-        out.printf("summary: seeds %d..%d, %d programs (%d source lines, %d output lines), %s vs %s: %d mismatches,"
-                        + " %.0f s%n", start, start + count - 1, count, lines, outputLines, args[2], args[3],
-                mismatches, (System.nanoTime() - t0) / 1e9);
+        out.printf(
+                "summary: seeds %d..%d, %d programs (%d source lines, %d output lines), %s vs %s: %d mismatches,"
+                        + " %.0f s%n",
+                start,
+                start + count - 1,
+                count,
+                lines,
+                outputLines,
+                args[2],
+                args[3],
+                mismatches,
+                (System.nanoTime() - t0) / 1e9);
         out.println("uncaught-error endings (" + uncaught + "): " + endings);
         if (!seeds.isEmpty()) {
             out.println("mismatching seeds: " + seeds);
@@ -142,8 +152,8 @@ public final class DifferentialCampaign {
      * runners still disagree on it in the same way (the same first differing lines).
      */
     String minimise(String name, String program) {
-        String signature = signature(DifferentialHarness.run(a, name, program), DifferentialHarness.run(b, name,
-                program));
+        String signature =
+                signature(DifferentialHarness.run(a, name, program), DifferentialHarness.run(b, name, program));
         List<String> lines = new ArrayList<>(Arrays.asList(program.split("\n")));
         int tries = 0;
         for (int chunk = Math.max(1, lines.size() / 2); chunk >= 1 && tries < MINIMISE_TRIES; chunk /= 2) {

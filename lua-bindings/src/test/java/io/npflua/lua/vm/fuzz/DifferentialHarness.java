@@ -22,8 +22,7 @@ public final class DifferentialHarness {
     /** A position prefix of an error message: {@code name:12: } (LuaJ writes {@code name:12 }, without the colon). */
     private static final Pattern POSITION = Pattern.compile("^\\S*?:\\d+:? ");
 
-    private DifferentialHarness() {
-    }
+    private DifferentialHarness() {}
 
     /** {@code program} as it is handed to a runner: with the {@link #FILTER_SUFFIX}. */
     public static String complete(String program) {

@@ -18,8 +18,7 @@ class DifferentialHarnessTest {
     void shouldReportAnUncaughtErrorWithoutItsPosition() {
         assertEquals("a\nerror: boom", DifferentialHarness.run(interpreter, "t", "print('a')\nerror('boom')"));
         assertEquals("error: plain", DifferentialHarness.run(interpreter, "t", "error('plain', 0)"));
-        assertEquals("error: (error object is a table value)",
-                DifferentialHarness.run(interpreter, "t", "error({})"));
+        assertEquals("error: (error object is a table value)", DifferentialHarness.run(interpreter, "t", "error({})"));
     }
 
     @Test
@@ -31,15 +30,20 @@ class DifferentialHarnessTest {
 
     @Test
     void shouldNormaliseErrorValuesInsideGeneratedPrograms() {
-        String out = DifferentialHarness.run(interpreter, "t", LuaProgramGenerator.PRELUDE
-                + "print(errtext(select(2, pcall(error, 'e1'))), errtext(select(2, pcall(function() error(7) end))),"
-                + " errtext(select(2, pcall(error, {code = 3}))), errtext(select(2, pcall(error))))");
+        String out = DifferentialHarness.run(
+                interpreter,
+                "t",
+                LuaProgramGenerator.PRELUDE
+                        + "print(errtext(select(2, pcall(error, 'e1'))), errtext(select(2, pcall(function() error(7) end))),"
+                        + " errtext(select(2, pcall(error, {code = 3}))), errtext(select(2, pcall(error))))");
         assertEquals("string:e1\tstring:7\ttable:3\tnil\nok", out);
     }
 
     @Test
     void shouldGiveEveryIterationOfALoopItsOwnUpvalue() {
-        String out = DifferentialHarness.run(interpreter, "t",
+        String out = DifferentialHarness.run(
+                interpreter,
+                "t",
                 "local fs = {} for i = 1, 3 do fs[i] = function() return i end end print(fs[1](), fs[3]())");
         assertTrue(out.startsWith("1\t3\n"), out);
     }

@@ -66,6 +66,7 @@ final class LuaProgramGenerator {
     private int ids;
     /** Estimated instructions of the code generated so far in the current function or loop body. */
     private long cost;
+
     private Block block;
     private Frame frame;
 
@@ -84,16 +85,13 @@ final class LuaProgramGenerator {
     }
 
     /** A local function of {@code arity} integral arguments returning one integral number. */
-    private record Fn(String name, int arity, long cost) {
-    }
+    private record Fn(String name, int arity, long cost) {}
 
     /** A numeric expression with a bound on its magnitude and whether its value is always an integer. */
-    private record Num(String text, double bound, boolean integral) {
-    }
+    private record Num(String text, double bound, boolean integral) {}
 
     /** A string expression with a bound on its length. */
-    private record Str(String text, int length) {
-    }
+    private record Str(String text, int length) {}
 
     /** One function being generated: whether it has {@code ...}, its loop nesting, its active locals. */
     private static final class Frame {
@@ -322,20 +320,20 @@ final class LuaProgramGenerator {
             case 0, 1, 2 -> {
                 Num a = num(depth - 1);
                 Num b = num(depth - 1);
-                yield new Num("(" + a.text() + " + " + b.text() + ")", a.bound() + b.bound(),
-                        a.integral() && b.integral());
+                yield new Num(
+                        "(" + a.text() + " + " + b.text() + ")", a.bound() + b.bound(), a.integral() && b.integral());
             }
             case 3, 4 -> {
                 Num a = num(depth - 1);
                 Num b = num(depth - 1);
-                yield new Num("(" + a.text() + " - " + b.text() + ")", a.bound() + b.bound(),
-                        a.integral() && b.integral());
+                yield new Num(
+                        "(" + a.text() + " - " + b.text() + ")", a.bound() + b.bound(), a.integral() && b.integral());
             }
             case 5, 6 -> {
                 Num a = num(depth - 1);
                 Num b = a.bound() > 1e6 ? literal() : num(depth - 1);
-                yield new Num("(" + a.text() + " * " + b.text() + ")", a.bound() * b.bound(),
-                        a.integral() && b.integral());
+                yield new Num(
+                        "(" + a.text() + " * " + b.text() + ")", a.bound() * b.bound(), a.integral() && b.integral());
             }
             case 7, 8 -> {
                 Num a = num(depth - 1);
@@ -374,8 +372,10 @@ final class LuaProgramGenerator {
                 String c = cond(depth - 1);
                 Num a = num(depth - 1);
                 Num b = num(depth - 1);
-                yield new Num("(" + c + " and " + a.text() + " or " + b.text() + ")",
-                        Math.max(a.bound(), b.bound()), a.integral() && b.integral());
+                yield new Num(
+                        "(" + c + " and " + a.text() + " or " + b.text() + ")",
+                        Math.max(a.bound(), b.bound()),
+                        a.integral() && b.integral());
             }
             case 19 -> frame.vararg ? new Num("select('#', ...)", 20, true) : leaf();
             case 20 -> {
@@ -387,7 +387,9 @@ final class LuaProgramGenerator {
                 Num a = num(depth - 1);
                 Num b = num(depth - 1);
                 String f = new String[] {"math.max", "math.min"}[r.nextInt(2)];
-                yield new Num(f + "(" + a.text() + ", " + b.text() + ")", Math.max(a.bound(), b.bound()),
+                yield new Num(
+                        f + "(" + a.text() + ", " + b.text() + ")",
+                        Math.max(a.bound(), b.bound()),
                         a.integral() && b.integral());
             }
             default -> {
@@ -474,22 +476,25 @@ final class LuaProgramGenerator {
             }
             case 6 -> {
                 Str a = str(depth - 1);
-                yield new Str("(" + a.text() + "):sub(" + intLit(r.nextInt(9) - 4) + ", " + intLit(r.nextInt(11) - 4)
-                        + ")", a.length());
+                yield new Str(
+                        "(" + a.text() + "):sub(" + intLit(r.nextInt(9) - 4) + ", " + intLit(r.nextInt(11) - 4) + ")",
+                        a.length());
             }
             case 7 -> {
                 Str a = str(depth - 1);
                 yield new Str("(" + a.text() + "):" + (r.nextBoolean() ? "upper" : "lower") + "()", a.length());
             }
-            case 8 -> new Str("string.format(\"%d|%s\", " + integral(num(1)) + ", " + str(depth - 1).text() + ")",
-                    60);
+            case 8 ->
+                new Str(
+                        "string.format(\"%d|%s\", " + integral(num(1)) + ", "
+                                + str(depth - 1).text() + ")",
+                        60);
             case 9 -> new Str("string.char(65 + " + reduce(num(1), true) + " % 26)", 1);
             default -> {
                 String c = cond(depth - 1);
                 Str a = str(depth - 1);
                 Str b = str(depth - 1);
-                yield new Str("(" + c + " and " + a.text() + " or " + b.text() + ")", Math.max(a.length(),
-                        b.length()));
+                yield new Str("(" + c + " and " + a.text() + " or " + b.text() + ")", Math.max(a.length(), b.length()));
             }
         };
         if (s.length() > 120) {
@@ -592,8 +597,8 @@ final class LuaProgramGenerator {
                 long from = r.nextInt(11) - 5;
                 double to = from + s * n + (r.nextBoolean() ? 0 : s / 3);
                 String i = fresh("i");
-                open("for " + i + " = " + intLit(from) + ", " + fmt(to) + ", "
-                        + (s < 0 ? "(" + step + ")" : step) + " do");
+                open("for " + i + " = " + intLit(from) + ", " + fmt(to) + ", " + (s < 0 ? "(" + step + ")" : step)
+                        + " do");
                 block.nums.add(new Var(i, s == Math.rint(s)));
                 local(1);
                 iterations = n + 1;
@@ -922,14 +927,17 @@ final class LuaProgramGenerator {
                 case 0 -> emit("show(" + tag() + ", " + va + "(" + argList(true) + "))");
                 case 1 -> emit("show(" + tag() + ", " + pass + "(" + argList(true) + "))");
                 case 2 -> emit("show(" + tag() + ", (" + va + "(" + argList(true) + ")))");
-                case 3 -> emit("show(" + tag() + ", select(" + (1 + r.nextInt(3)) + ", " + va + "(" + argList(true)
-                        + ")))");
-                case 4 -> emit("print(" + tag() + ", " + sum + "(" + va + "(" + argList(false) + ")) + 0, " + sum
-                        + "(1, " + va + "(2, 3), 4) + 0)");
-                case 5 -> emit("show(" + tag() + ", {" + va + "(" + argList(true) + ")} ~= nil, " + va + "(1, nil),"
-                        + " " + va + "())");
-                default -> emit("print(" + tag() + ", select('#', " + va + "(" + argList(true) + ")), #{" + va
-                        + "(1, 2, 3)})");
+                case 3 ->
+                    emit("show(" + tag() + ", select(" + (1 + r.nextInt(3)) + ", " + va + "(" + argList(true) + ")))");
+                case 4 ->
+                    emit("print(" + tag() + ", " + sum + "(" + va + "(" + argList(false) + ")) + 0, " + sum + "(1, "
+                            + va + "(2, 3), 4) + 0)");
+                case 5 ->
+                    emit("show(" + tag() + ", {" + va + "(" + argList(true) + ")} ~= nil, " + va + "(1, nil)," + " "
+                            + va + "())");
+                default ->
+                    emit("print(" + tag() + ", select('#', " + va + "(" + argList(true) + ")), #{" + va
+                            + "(1, 2, 3)})");
             }
         }
     }
@@ -957,8 +965,7 @@ final class LuaProgramGenerator {
         emit("local function " + t + "w() return " + mr + "() end");
         emit("local function " + t + "x() return (" + mr + "()) end");
         emit("local function " + t + "y() return 0, " + mr + "() end");
-        emit("show(" + tag() + ", " + t + "w()) show(" + tag() + ", " + t + "x()) show(" + tag() + ", " + t
-                + "y())");
+        emit("show(" + tag() + ", " + t + "w()) show(" + tag() + ", " + t + "x()) show(" + tag() + ", " + t + "y())");
         emit("local " + t + "t = {" + mr + "(), k = 5, " + mr + "()}");
         emit("print(" + tag() + ", #" + t + "t, " + t + "t.k)");
         local(11);
@@ -971,7 +978,11 @@ final class LuaProgramGenerator {
         for (int i = 0; i < n; i++) {
             b.append(i == 0 ? "" : ", ").append(reduce(num(1), true));
         }
-        b.append(", name = ").append(str(1).text()).append(", [\"k\" .. ").append(r.nextInt(5)).append("] = 9");
+        b.append(", name = ")
+                .append(str(1).text())
+                .append(", [\"k\" .. ")
+                .append(r.nextInt(5))
+                .append("] = 9");
         emit("local " + t + " = " + b + "}");
         local(1);
         emit(t + "[#" + t + " + 1] = " + reduce(num(2), true));
@@ -984,8 +995,8 @@ final class LuaProgramGenerator {
         }
         emit("local " + t + "s = 0");
         emit("for _, v in ipairs(" + t + ") do " + t + "s = " + t + "s + v end");
-        emit("print(" + tag() + ", #" + t + ", " + t + "s, " + t + ".name, " + t + ".k1, " + t + "[#" + t + "], "
-                + t + "[" + (1 + r.nextInt(n)) + "])");
+        emit("print(" + tag() + ", #" + t + ", " + t + "s, " + t + ".name, " + t + ".k1, " + t + "[#" + t + "], " + t
+                + "[" + (1 + r.nextInt(n)) + "])");
         emit("print(" + tag() + ", table.concat(" + t + ", \",\"))");
         local(1);
         if (r.nextBoolean()) {
@@ -1056,11 +1067,11 @@ final class LuaProgramGenerator {
         }
         emit("print(" + tag() + ", " + p + " .. " + q + ", " + p + " .. \"s\", 3 .. " + q + ", " + p + " .. " + q
                 + " .. \"!\")");
-        emit("print(" + tag() + ", " + p + " == " + q + ", " + p + " ~= " + q + ", " + p + " < " + q + ", " + p
-                + " <= " + q + ", " + p + " > " + q + ", " + q + " >= " + p + ", " + p + " == " + p + ")");
+        emit("print(" + tag() + ", " + p + " == " + q + ", " + p + " ~= " + q + ", " + p + " < " + q + ", " + p + " <= "
+                + q + ", " + p + " > " + q + ", " + q + " >= " + p + ", " + p + " == " + p + ")");
         emit("show(" + tag() + ", " + p + "(" + argList(true) + "))");
-        emit("print(" + tag() + ", rawequal(" + p + ", " + q + "), rawlen(" + p + "), getmetatable(" + p + ") == "
-                + mt + ")");
+        emit("print(" + tag() + ", rawequal(" + p + ", " + q + "), rawlen(" + p + "), getmetatable(" + p + ") == " + mt
+                + ")");
     }
 
     private void indexMetamethods() {
@@ -1080,8 +1091,7 @@ final class LuaProgramGenerator {
         String d = fresh("d");
         emit("local " + b + ", " + d + " = " + base + ".new(" + r.nextInt(20) + "), " + derived + ".new("
                 + r.nextInt(20) + ")");
-        emit("print(" + tag() + ", " + b + ":describe(), " + d + ":describe(), " + d + ".kind, " + b
-                + ".missing)");
+        emit("print(" + tag() + ", " + b + ":describe(), " + d + ":describe(), " + d + ".kind, " + b + ".missing)");
         local(2);
         String p = fresh("proxy");
         String log = fresh("log");
@@ -1180,8 +1190,16 @@ final class LuaProgramGenerator {
     private void errors() {
         String f = fresh("err");
         Frame outer = enterInlineFunction();
-        String[] values = {"\"boom\"", "\"bad \" .. " + reduce(num(1), true), "{code = " + r.nextInt(99) + "}", "nil",
-                Integer.toString(r.nextInt(99)), "\"lvl0\", 0", "\"lvl2\", 2", "setmetatable({code = 3}, {})"};
+        String[] values = {
+            "\"boom\"",
+            "\"bad \" .. " + reduce(num(1), true),
+            "{code = " + r.nextInt(99) + "}",
+            "nil",
+            Integer.toString(r.nextInt(99)),
+            "\"lvl0\", 0",
+            "\"lvl2\", 2",
+            "setmetatable({code = 3}, {})"
+        };
         emit("local function " + f + "(x) if x > " + r.nextInt(5) + " then error(" + values[r.nextInt(values.length)]
                 + ") end return x, \"fine\" end");
         frame = outer;
@@ -1208,8 +1226,10 @@ final class LuaProgramGenerator {
                     local(2);
                 }
                 case 4 -> {
-                    String bad = new String[] {"nil + 1", "({}) .. \"x\"", "#nil", "(nil)()", "(nil).x",
-                            "1 < \"x\"", "({}) < ({})"}[r.nextInt(7)];
+                    String bad = new String[] {
+                                "nil + 1", "({}) .. \"x\"", "#nil", "(nil)()", "(nil).x", "1 < \"x\"", "({}) < ({})"
+                            }
+                            [r.nextInt(7)];
                     emit("local " + ok + ", " + ok + "e = pcall(function() local z = " + bad + " return z end)");
                     emit("print(" + tag() + ", " + ok + ", type(" + ok + "e))");
                     local(2);
@@ -1234,10 +1254,10 @@ final class LuaProgramGenerator {
         emit("local " + s + " = (" + chain + "):sub(1, 60)");
         local(1);
         block.strs.add(s);
-        emit("print(" + tag() + ", " + s + ", #" + s + ", (" + s + "):rep(" + r.nextInt(3) + ", \"-\"), " + s
-                + ":sub(" + intLit(r.nextInt(7) - 3) + ", " + intLit(r.nextInt(9) - 3) + "))");
-        emit("print(" + tag() + ", (\"x\"):rep(" + r.nextInt(5) + "), " + s + ":byte(1), (\"abc\"):byte(" + intLit(
-                r.nextInt(5) - 2) + "), string.format(\"%d\", " + integral(num(2)) + "), " + s + ":upper())");
+        emit("print(" + tag() + ", " + s + ", #" + s + ", (" + s + "):rep(" + r.nextInt(3) + ", \"-\"), " + s + ":sub("
+                + intLit(r.nextInt(7) - 3) + ", " + intLit(r.nextInt(9) - 3) + "))");
+        emit("print(" + tag() + ", (\"x\"):rep(" + r.nextInt(5) + "), " + s + ":byte(1), (\"abc\"):byte("
+                + intLit(r.nextInt(5) - 2) + "), string.format(\"%d\", " + integral(num(2)) + "), " + s + ":upper())");
         emit("print(" + tag() + ", " + s + " == " + str(1).text() + ", " + s + " < " + str(1).text() + ", " + s
                 + ":len() + 0, select('#', (\"abc\"):byte(1, -1)))");
         emit("print(" + tag() + ", string.format(\"%s=%d;%5d;%-4d|%03d\", " + s + ", " + integral(num(1)) + ", "
@@ -1279,7 +1299,11 @@ final class LuaProgramGenerator {
         int n = 1 + r.nextInt(7);
         StringBuilder b = new StringBuilder("{");
         for (int i = 0; i < n; i++) {
-            b.append(i == 0 ? "" : ", ").append("k").append(r.nextInt(20)).append(" = ").append(reduce(num(1), true));
+            b.append(i == 0 ? "" : ", ")
+                    .append("k")
+                    .append(r.nextInt(20))
+                    .append(" = ")
+                    .append(reduce(num(1), true));
         }
         emit("local " + t + " = " + b + "}");
         emit("local " + t + "k = {}");
@@ -1304,8 +1328,8 @@ final class LuaProgramGenerator {
                 case 0, 1 -> emit("a = (a * " + (2 + r.nextInt(7)) + " + " + r.nextInt(100_000) + ") % 10007");
                 case 2 -> emit("b = (b + a + " + i + ") % 1009");
                 case 3 -> emit("t[" + (1 + r.nextInt(50)) + "] = (a + c) % 997");
-                case 4 -> emit("if a > " + r.nextInt(10007) + " then c = (c + b) % 101 else d = (d + " + i
-                        + ") % 103 end");
+                case 4 ->
+                    emit("if a > " + r.nextInt(10007) + " then c = (c + b) % 101 else d = (d + " + i + ") % 103 end");
                 case 5 -> emit("c = (c + #\"s" + i + "\") % 89");
                 case 6 -> emit("d = (d * 3 + (t[" + (1 + r.nextInt(50)) + "] or " + i + ")) % 211");
                 default -> emit("if b % 2 == 0 then a = (a + " + i + ") % 10007 end");
@@ -1322,8 +1346,13 @@ final class LuaProgramGenerator {
     }
 
     private void uncaughtError() {
-        String[] endings = {"error(\"final \" .. " + reduce(num(1), true) + ", 0)", "error(\"positioned\")",
-                "error({code = 1})", "error(" + r.nextInt(100) + ")", "error()"};
+        String[] endings = {
+            "error(\"final \" .. " + reduce(num(1), true) + ", 0)",
+            "error(\"positioned\")",
+            "error({code = 1})",
+            "error(" + r.nextInt(100) + ")",
+            "error()"
+        };
         emit(endings[r.nextInt(endings.length)]);
     }
 }

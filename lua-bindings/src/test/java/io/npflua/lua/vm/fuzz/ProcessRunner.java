@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 final class ProcessRunner implements LuaRunner {
     /** Wall-clock limit of one run by default. */
     static final long TIMEOUT_SECONDS = 20;
+
     private static final String DRIVER = """
             local f, err = loadfile(arg[1])
             if not f then
@@ -59,16 +60,22 @@ final class ProcessRunner implements LuaRunner {
             Path err = dir.resolve("err.txt");
             Files.writeString(file, source, StandardCharsets.UTF_8);
             Process p = new ProcessBuilder(binary, dir.resolve("driver.lua").toString(), file.toString())
-                    .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+                    .redirectOutput(out.toFile())
+                    .redirectError(err.toFile())
+                    .start();
             if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
                 p.destroyForcibly().waitFor();
                 return "timeout after " + timeoutSeconds + " s";
             }
-            List<String> lines = Files.readString(out, StandardCharsets.UTF_8).lines().toList();
+            List<String> lines =
+                    Files.readString(out, StandardCharsets.UTF_8).lines().toList();
             if (p.exitValue() == 0) {
                 return DifferentialHarness.okOutput(lines);
             }
-            String first = Files.readString(err, StandardCharsets.UTF_8).lines().findFirst().orElse("");
+            String first = Files.readString(err, StandardCharsets.UTF_8)
+                    .lines()
+                    .findFirst()
+                    .orElse("");
             return DifferentialHarness.errorOutput(lines, first);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -26,9 +26,10 @@ class RandomProgramsDifferentialTest {
             String program = new LuaProgramGenerator(seed).program();
             String name = "seed" + seed;
             String expected = DifferentialHarness.run(interpreter, name, program);
-            assertFalse(expected.contains("does not compile") || expected.contains("did not finish within"),
-                    () -> "seed " + seed + ": the generated program does not load under the interpreter:\n"
-                            + expected + "\n--- program ---\n" + program);
+            assertFalse(
+                    expected.contains("does not compile") || expected.contains("did not finish within"),
+                    () -> "seed " + seed + ": the generated program does not load under the interpreter:\n" + expected
+                            + "\n--- program ---\n" + program);
             String actual = DifferentialHarness.run(compiled, name, program);
             if (!expected.equals(actual)) {
                 fail("seed " + seed + ": compiled output differs from the interpreter's\n--- interpreter ---\n"
@@ -40,8 +41,8 @@ class RandomProgramsDifferentialTest {
     @Test
     void shouldGenerateTheSameProgramForTheSameSeed() {
         for (long seed : new long[] {0, 1, 42, 123_456_789L}) {
-            assertEquals(new LuaProgramGenerator(seed).program(), new LuaProgramGenerator(seed).program(),
-                    "seed " + seed);
+            assertEquals(
+                    new LuaProgramGenerator(seed).program(), new LuaProgramGenerator(seed).program(), "seed " + seed);
         }
     }
 }

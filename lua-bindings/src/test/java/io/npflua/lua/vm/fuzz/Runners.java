@@ -6,10 +6,10 @@ import io.npflua.lua.sandbox.ExecutionModel;
 public final class Runners {
     /** Instruction budget of the quick interpreter: plenty for any generated program, a runaway loop stops soon. */
     private static final long QUICK_BUDGET = 20_000_000L;
+
     private static final long QUICK_TIMEOUT_SECONDS = 2;
 
-    private Runners() {
-    }
+    private Runners() {}
 
     /** The LuaJ interpreter inside the npflua sandbox. */
     public static LuaRunner interpreter() {
@@ -32,8 +32,9 @@ public final class Runners {
             case "interp" -> interpreter();
             case "compiled" -> compiled();
             case "lua52" -> lua52();
-            default -> throw new IllegalArgumentException("unknown runner '" + name
-                    + "' (expected interp, compiled or lua52)");
+            default ->
+                throw new IllegalArgumentException(
+                        "unknown runner '" + name + "' (expected interp, compiled or lua52)");
         };
     }
 
