@@ -10,7 +10,7 @@ import io.npflua.ffm.sys.ErrnoException;
  * rule may have rewritten them) into the next TX frame, and the kernel is kicked every ring batch and after each poll
  * batch ({@link #flush()}). Owned by one worker thread.
  */
-public final class TxForwarder implements Forwarder {
+final class TxForwarder implements Forwarder {
     private final TxRing tx;
     private final String name;
     private final Runnable onClose;

@@ -5,7 +5,7 @@ package io.npflua.engine.control;
  * file's mode 0600 already keeps other users from connecting; this check, on the kernel's {@code SO_PEERCRED} of each
  * connection, holds even if the file's mode is changed or the socket is passed on.
  */
-public final class PeerPolicy {
+final class PeerPolicy {
     private final String engineUser;
 
     /** A policy that admits root and {@code engineUser} (the owner of the socket file). */

@@ -14,7 +14,7 @@ package io.npflua.engine.flow;
  *       and starts a new flow (a port reused by the next connection).</li>
  * </ul>
  */
-public final class FlowState {
+final class FlowState {
     /** A free table entry, never a flow's state. */
     public static final int FREE = 0;
 

@@ -14,7 +14,7 @@ package io.npflua.engine.pcap;
  * 20 u32 linktype (low 16 bits; upper bits may carry FCS information)
  * </pre>
  */
-public final class PcapDescriptor {
+final class PcapDescriptor {
     /** Magic of a file with microsecond timestamps, as read in the file's own byte order. */
     public static final int MAGIC_MICROSECONDS = 0xa1b2c3d4;
     /** Magic of a file with nanosecond timestamps, as read in the file's own byte order. */

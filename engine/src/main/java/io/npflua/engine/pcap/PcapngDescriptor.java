@@ -17,7 +17,7 @@ package io.npflua.engine.pcap;
  * option: u16 code, u16 length, value padded to 32 bits; code 0 ends the list
  * </pre>
  */
-public final class PcapngDescriptor {
+final class PcapngDescriptor {
     public static final int BLOCK_SECTION_HEADER = 0x0A0D0D0A;
     public static final int BLOCK_INTERFACE_DESCRIPTION = 0x00000001;
     public static final int BLOCK_PACKET_OBSOLETE = 0x00000002;

@@ -16,7 +16,7 @@ import org.luaj.vm2.Varargs;
  * {@code {offset=, length=, type=, endian=}}) with a {@link Field}; an entry of length 0 is removed, as luadata does.
  * The table is then stamped so that applying it again costs one lookup.
  */
-public final class Layouts {
+final class Layouts {
     /** The key stamped into a compiled layout table. */
     static final LuaString STAMP = LuaString.valueOf("__layout");
 

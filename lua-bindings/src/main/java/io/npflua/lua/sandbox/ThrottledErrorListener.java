@@ -9,7 +9,7 @@ import java.util.function.LongSupplier;
  * script failing on every frame at a million frames per second must not flood the log. Counting is unaffected
  * (counters live in the state). Thread-safe.
  */
-public final class ThrottledErrorListener implements ScriptErrorListener {
+final class ThrottledErrorListener implements ScriptErrorListener {
     private final ScriptErrorListener delegate;
     private final long intervalNs;
     private final LongSupplier clockNs;
