@@ -12,8 +12,14 @@
 -- keeps talking to port 22, and closes after OPEN_IDLE seconds of silence. Knocks of one source arriving on two
 -- workers within the same microsecond may race; real knock clients space them out.
 --
+-- With flows (the default), decisions hold for whole connections: a connection to port 22 from a source that had
+-- not knocked is blocked with all its later frames (retransmitted SYNs included) without calling the script again,
+-- and one that was let in is passed: the engine stops calling this script for it. An open source therefore stays
+-- open for OPEN_IDLE seconds after its last new connection to port 22; connections already let in go on. Without
+-- flows (--no-flows) every segment to port 22 is judged alone, as before.
+--
 -- Mode: tap or inline. Tap mode only counts what would be blocked; inline (--bridge) enforces it. The window
--- runs on the engine's clock: in `npflua replay` the time between a capture's frames does not count.
+-- runs on capture time: live, the clock; in `npflua replay`, the capture's own timestamps.
 --   sudo npflua run --bridge eth1,eth2 -s examples/port-knocking.lua --workers 2
 --   npflua replay capture.pcap -s examples/port-knocking.lua --write-blocked refused.pcap
 -- Knock from a client with e.g.: for p in 7000 8000 9000; do nc -z -w1 SERVER $p; done; ssh SERVER
@@ -34,12 +40,15 @@ function filter(pkt)
   if not tcp then return true end
   local ip = pkt:ip()
   local src = ip.version == 4 and ip.src_bytes or ip.src          -- 4 or 16 raw bytes: the table key
+  local flow = pkt:flow()
 
   if tcp.dst_port == PROTECTED_PORT then
     if opened[src] then
       opened[src] = true                                           -- refreshes the idle timer
+      if flow then flow:pass() end                                 -- let the whole connection go
       return true
     end
+    if flow then flow:block('no knock') end                        -- refuse the whole connection
     return false
   end
 

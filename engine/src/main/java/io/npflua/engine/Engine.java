@@ -8,6 +8,8 @@ import io.npflua.engine.counter.EngineSnapshot;
 import io.npflua.engine.counter.WorkerCounter;
 import io.npflua.engine.counter.WorkerCounters;
 import io.npflua.engine.counter.WorkerSnapshot;
+import io.npflua.engine.flow.FlowRecord;
+import io.npflua.engine.flow.FlowTracking;
 import io.npflua.engine.output.Forwarder;
 import io.npflua.engine.output.ForwarderFactory;
 import io.npflua.engine.output.VerdictSink;
@@ -24,14 +26,20 @@ import io.npflua.engine.rule.ScriptSpec;
 import io.npflua.engine.source.FrameSource;
 import io.npflua.engine.source.FrameSourceFactory;
 import io.npflua.engine.source.SourceRequest;
+import io.npflua.engine.worker.CaptureClock;
 import io.npflua.engine.worker.FrameQuota;
 import io.npflua.engine.worker.JitWarmup;
 import io.npflua.engine.worker.Worker;
 import io.npflua.ffm.socket.FanoutMode;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 /**
@@ -304,6 +312,36 @@ public final class Engine implements AutoCloseable {
     }
 
     /**
+     * Lists up to {@code limitPerWorker} flows of each worker, waiting at most {@code timeout} for the workers to
+     * copy them out of their tables (they do it between two frames; a worker waiting for traffic answers within its
+     * await timeout). Workers that have stopped are counted as unanswered.
+     */
+    public FlowListing flows(int limitPerWorker, long timeout, TimeUnit unit) throws InterruptedException {
+        List<String> slotNames;
+        List<CompletableFuture<List<FlowRecord>>> answers = new ArrayList<>();
+        synchronized (changeLock) {
+            slotNames = Arrays.asList(rules.slotNames());
+            if (started && !closed) {
+                for (Worker w : workers) {
+                    answers.add(w.listFlows(limitPerWorker));
+                }
+            }
+        }
+        long deadline = System.nanoTime() + unit.toNanos(timeout);
+        List<FlowRecord> flows = new ArrayList<>();
+        int unanswered = started && !closed ? 0 : workers.length;
+        for (CompletableFuture<List<FlowRecord>> a : answers) {
+            try {
+                flows.addAll(a.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
+            } catch (TimeoutException | ExecutionException | CancellationException e) {
+                a.cancel(false);
+                unanswered++;
+            }
+        }
+        return new FlowListing(flows, slotNames, unanswered);
+    }
+
+    /**
      * Waits until every worker has ended on its own (all its sources reached their end, as with files) or stopped.
      * Returns true when they all did within the timeout.
      */
@@ -410,7 +448,9 @@ public final class Engine implements AutoCloseable {
                         workerCounters[w],
                         config.batch(),
                         config.statsIntervalNs())
-                .quota(frameQuota);
+                .quota(frameQuota)
+                .flows(config.flows())
+                .captureClock(config.captureClock());
     }
 
     private FrameSource open(String name, int worker, boolean inline) {
@@ -496,6 +536,8 @@ public final class Engine implements AutoCloseable {
         private int timingSampleEvery = 64;
         private long warmupFrames;
         private long frameLimit;
+        private FlowTracking flows = FlowTracking.defaults();
+        private CaptureClock captureClock;
         private long warmupMaxNs = TimeUnit.SECONDS.toNanos(5);
 
         private Builder() {}
@@ -644,6 +686,21 @@ public final class Engine implements AutoCloseable {
             return this;
         }
 
+        /** Flow tracking in each worker (default {@link FlowTracking#defaults()}: on, 65,536 flows per worker). */
+        public Builder flows(FlowTracking tracking) {
+            this.flows = Objects.requireNonNull(tracking, "tracking");
+            return this;
+        }
+
+        /**
+         * Workers publish each frame's capture time on {@code clock} (for a replay: give the same clock to the
+         * {@code shared} tables, {@code LuaRuleFactory.withSharedClock}). Default: none.
+         */
+        public Builder captureClock(CaptureClock clock) {
+            this.captureClock = clock;
+            return this;
+        }
+
         /** Frames per source per duty cycle (default 64): bounds how long a stop or chain swap waits. */
         public Builder batch(int frames) {
             if (frames < 1) {
@@ -698,7 +755,9 @@ public final class Engine implements AutoCloseable {
                     timingSampleEvery,
                     warmupFrames,
                     warmupMaxNs,
-                    frameLimit);
+                    frameLimit,
+                    flows,
+                    captureClock);
             config.validate();
             return Engine.create(config);
         }

@@ -2,11 +2,13 @@ package io.npflua.engine;
 
 import io.npflua.engine.agent.ErrorHandler;
 import io.npflua.engine.agent.IdleStrategy;
+import io.npflua.engine.flow.FlowTracking;
 import io.npflua.engine.output.ForwarderFactory;
 import io.npflua.engine.output.VerdictSinkFactory;
 import io.npflua.engine.rule.RuleFactory;
 import io.npflua.engine.rule.RuleSpec;
 import io.npflua.engine.source.FrameSourceFactory;
+import io.npflua.engine.worker.CaptureClock;
 import io.npflua.ffm.socket.FanoutMode;
 import java.util.List;
 import java.util.function.Supplier;
@@ -36,6 +38,8 @@ import java.util.function.Supplier;
  * @param warmupFrames      synthetic frames of the JIT warm-up (0 = none)
  * @param warmupMaxNs       the longest the warm-up may take
  * @param frameLimit        frames the chains may take in all (0 = no limit)
+ * @param flows             flow tracking in each worker
+ * @param captureClock      where workers publish capture times (replay: the {@code shared} tables' clock), or null
  */
 public record EngineConfig(
         List<String> interfaces,
@@ -58,12 +62,15 @@ public record EngineConfig(
         int timingSampleEvery,
         long warmupFrames,
         long warmupMaxNs,
-        long frameLimit) {
+        long frameLimit,
+        FlowTracking flows,
+        CaptureClock captureClock) {
     /** Keeps immutable copies of the lists. */
     public EngineConfig {
         interfaces = List.copyOf(interfaces);
         bridge = List.copyOf(bridge);
         rules = List.copyOf(rules);
+        flows = flows == null ? FlowTracking.off() : flows;
     }
 
     /** True for an inline bridge. */

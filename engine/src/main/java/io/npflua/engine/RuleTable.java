@@ -31,8 +31,12 @@ final class RuleTable {
     /** How long a rule change waits for every worker to adopt the new chain before giving up on closing old rules. */
     static final long SWAP_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(5);
 
-    /** One loaded rule: its spec, the per-worker instances in use, and its per-worker counters. */
-    private record Entry(RuleSpec spec, long generation, Rule[] instances, ScriptCounters[] counters) {
+    /**
+     * One loaded rule: its spec, the per-worker instances in use, its per-worker counters, and its flow decision slot
+     * (-1: none free) with the slot's epoch (unique to this load or reload).
+     */
+    private record Entry(
+            RuleSpec spec, long generation, Rule[] instances, ScriptCounters[] counters, int slot, long epoch) {
         String name() {
             return spec.name();
         }
@@ -61,6 +65,8 @@ final class RuleTable {
     private final LongPredicate awaitAdoption;
 
     private final List<Entry> entries = new ArrayList<>();
+    /** The last epoch given to a decision slot (see {@link RuleChain}). */
+    private long epochs;
     /** Failures counted by rules that were unloaded since: they stay in the global error count. */
     private long unloadedErrors;
 
@@ -91,7 +97,7 @@ final class RuleTable {
         for (int w = 0; w < workerCount; w++) {
             counters[w] = new ScriptCounters();
         }
-        Entry entry = new Entry(spec, 1, instantiate(spec.name(), prepared), counters);
+        Entry entry = new Entry(spec, 1, instantiate(spec.name(), prepared), counters, freeSlot(), ++epochs);
         List<Entry> next = new ArrayList<>(entries);
         next.add(entry);
         swap(next, List.of());
@@ -108,7 +114,14 @@ final class RuleTable {
         if (!(old.spec() instanceof ScriptSpec)) {
             throw new RuleRejectedException("rule '" + spec.name() + "' is a Java handler and cannot be reloaded");
         }
-        Entry entry = new Entry(spec, old.generation() + 1, instantiate(spec.name(), prepared), old.counters());
+        // Same slot, new epoch: the workers clear the old script's flow decisions before the new one runs.
+        Entry entry = new Entry(
+                spec,
+                old.generation() + 1,
+                instantiate(spec.name(), prepared),
+                old.counters(),
+                old.slot(),
+                old.slot() >= 0 ? ++epochs : 0);
         List<Entry> next = new ArrayList<>(entries);
         next.set(i, entry);
         swap(next, List.of(old));
@@ -172,6 +185,28 @@ final class RuleTable {
         }
     }
 
+    /** The lowest decision slot no loaded rule holds, or -1 when all {@link RuleChain#MAX_DECISION_SLOTS} are held. */
+    private int freeSlot() {
+        long held = 0;
+        for (Entry e : entries) {
+            if (e.slot() >= 0) {
+                held |= 1L << e.slot();
+            }
+        }
+        return held == -1L ? -1 : Long.numberOfTrailingZeros(~held);
+    }
+
+    /** The names of the loaded rules by decision slot (null where no rule holds one), for flow listings. */
+    String[] slotNames() {
+        String[] names = new String[RuleChain.MAX_DECISION_SLOTS];
+        for (Entry e : entries) {
+            if (e.slot() >= 0) {
+                names[e.slot()] = e.name();
+            }
+        }
+        return names;
+    }
+
     private Rule[] instantiate(String name, PreparedRule prepared) throws RuleRejectedException {
         Rule[] rules = new Rule[workerCount];
         try {
@@ -199,14 +234,19 @@ final class RuleTable {
             Rule[] rules = new Rule[n];
             ScriptCounters[] counters = new ScriptCounters[n];
             ErrorPolicy[] policies = new ErrorPolicy[n];
+            int[] slots = new int[n];
+            long[] slotEpochs = new long[n];
             for (int i = 0; i < n; i++) {
                 Entry e = next.get(i);
                 names[i] = e.name();
                 rules[i] = e.instances()[w];
                 counters[i] = e.counters()[w];
                 policies[i] = e.spec().onError();
+                slots[i] = e.slot();
+                slotEpochs[i] = e.epoch();
             }
-            chains[w] = new RuleChain(w, names, rules, counters, policies, timingSampleEvery, errors);
+            chains[w] =
+                    new RuleChain(w, names, rules, counters, policies, slots, slotEpochs, timingSampleEvery, errors);
         }
         long version = board.publish(chains);
         entries.clear();

@@ -172,6 +172,15 @@ public final class ControlClient implements AutoCloseable {
         return call(new JsonWriter().beginObject().field("cmd", "stats").endObject());
     }
 
+    /** Up to {@code limit} flows per worker: the response's {@code flows} array and {@code unanswered} count. */
+    public Map<String, Object> flows(long limit) throws ControlException {
+        return call(new JsonWriter()
+                .beginObject()
+                .field("cmd", "flows")
+                .field("limit", limit)
+                .endObject());
+    }
+
     /** Checks that the engine answers. */
     public Map<String, Object> ping() throws ControlException {
         return call(new JsonWriter().beginObject().field("cmd", "ping").endObject());

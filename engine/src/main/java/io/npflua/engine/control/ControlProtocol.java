@@ -1,15 +1,20 @@
 package io.npflua.engine.control;
 
 import io.npflua.engine.Engine;
+import io.npflua.engine.FlowListing;
 import io.npflua.engine.RuleInfo;
 import io.npflua.engine.counter.SnapshotJson;
+import io.npflua.engine.flow.FlowFormat;
+import io.npflua.engine.flow.FlowRecord;
 import io.npflua.engine.json.JsonReader;
 import io.npflua.engine.json.JsonWriter;
 import io.npflua.engine.rule.ErrorPolicy;
 import io.npflua.engine.rule.RuleRejectedException;
 import io.npflua.engine.rule.ScriptSpec;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Turns one request line into one response line, against an {@link Engine}. Transport-free (the
@@ -27,6 +32,7 @@ public final class ControlProtocol {
             Set.of("cmd", "id", "name", "source", "entry", "on_error", "max_instructions");
     private static final Set<String> NAME_KEYS = Set.of("cmd", "id", "name");
     private static final Set<String> BARE_KEYS = Set.of("cmd", "id");
+    private static final Set<String> FLOWS_KEYS = Set.of("cmd", "id", "limit");
 
     private final Engine engine;
 
@@ -50,7 +56,8 @@ public final class ControlProtocol {
         try {
             Object cmd = request.get("cmd");
             if (!(cmd instanceof String command)) {
-                return error(id, "bad_request", "missing \"cmd\": one of load, reload, unload, list, stats, ping");
+                return error(
+                        id, "bad_request", "missing \"cmd\": one of load, reload, unload, list, stats, flows, ping");
             }
             return switch (command) {
                 case "load" -> load(id, request);
@@ -59,11 +66,12 @@ public final class ControlProtocol {
                 case "list" -> list(id, request);
                 case "stats" -> stats(id, request);
                 case "ping" -> ping(id, request);
+                case "flows" -> flows(id, request);
                 default ->
                     error(
                             id,
                             "unknown_command",
-                            "unknown command '" + command + "': use load, reload, unload, list, stats or ping");
+                            "unknown command '" + command + "': use load, reload, unload, list, stats, flows or ping");
             };
         } catch (BadRequest e) {
             return error(id, "bad_request", e.getMessage());
@@ -135,6 +143,59 @@ public final class ControlProtocol {
         w.name("stats");
         SnapshotJson.write(engine.stats(), w);
         return w.endObject().toString();
+    }
+
+    /** Flows listed per worker at most; a request may ask for fewer ({@code limit}). */
+    static final long MAX_FLOWS_LISTED = 100_000;
+    /** How long a listing waits for the workers. */
+    static final long FLOWS_TIMEOUT_MS = 2_000;
+
+    private String flows(Object id, Map<String, Object> r) throws BadRequest {
+        only(r, FLOWS_KEYS);
+        long limit = count(r, "limit", 1_000);
+        if (limit > MAX_FLOWS_LISTED) {
+            throw new BadRequest("\"limit\" must be at most " + MAX_FLOWS_LISTED + " (flows per worker)");
+        }
+        FlowListing listing;
+        try {
+            listing = engine.flows((int) limit, FLOWS_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while listing flows");
+        }
+        JsonWriter w = ok(id);
+        w.field("unanswered", listing.unanswered());
+        w.name("flows").beginArray();
+        for (FlowRecord f : listing.flows()) {
+            w.beginObject()
+                    .field("worker", f.worker())
+                    .field("id", f.id())
+                    .field("proto", FlowFormat.protocolName(f.protocol()))
+                    .field("src", FlowFormat.address(f.family(), f.srcHi(), f.srcLo()))
+                    .field("sport", f.srcPort())
+                    .field("dst", FlowFormat.address(f.family(), f.dstHi(), f.dstLo()))
+                    .field("dport", f.dstPort())
+                    .field("vlan", f.vlan())
+                    .field("state", f.stateName());
+            w.name("first").value(f.firstNs() / 1e9);
+            w.name("last").value(f.lastNs() / 1e9);
+            w.field("packets_orig", f.packetsOrig())
+                    .field("packets_reply", f.packetsReply())
+                    .field("bytes_orig", f.bytesOrig())
+                    .field("bytes_reply", f.bytesReply());
+            names(w.name("passed_by"), listing.rules(f.passedMask()));
+            names(w.name("blocked_by"), listing.rules(f.blockedMask()));
+            w.endObject();
+        }
+        return w.endArray().endObject().toString();
+    }
+
+    private static void names(JsonWriter w, List<String> names) {
+        w.beginArray();
+        for (String n : names) {
+            w.value(n);
+        }
+        w.endArray();
     }
 
     private String ping(Object id, Map<String, Object> r) throws BadRequest {

@@ -38,6 +38,11 @@ public class CounterSet<E extends Enum<E>> {
         LONGS.setOpaque(values, i, values[i] + delta);
     }
 
+    /** Sets {@code counter} (a gauge, or a total copied from elsewhere). Writer thread only. Allocates nothing. */
+    public final void set(E counter, long value) {
+        LONGS.setOpaque(values, PAD + counter.ordinal(), value);
+    }
+
     /** Reads {@code counter} from any thread. */
     public final long get(E counter) {
         return (long) LONGS.getOpaque(values, PAD + counter.ordinal());

@@ -20,6 +20,10 @@ public enum ScriptCounter {
     BUDGET_ERRORS("budget_errors", "npflua_script_errors", ScriptCounter.ERRORS_HELP, "budget"),
     /** Java handler exceptions. */
     HANDLER_ERRORS("handler_errors", "npflua_script_errors", ScriptCounter.ERRORS_HELP, "handler"),
+    /** Flows the rule passed with {@code flow:pass()}: it is not called for them again. */
+    FLOW_PASSES("flow_passes", "npflua_script_flow_passes", "Flows the script passed (done with them)", null),
+    /** Flows the rule blocked with {@code flow:block()}: their later frames are dropped without Lua. */
+    FLOW_BLOCKS("flow_blocks", "npflua_script_flow_blocks", "Flows the script blocked", null),
     /** Estimated nanoseconds spent in the rule (sampled, scaled to all calls); Prometheus shows seconds. */
     TIME_NS("time_ns", "npflua_script_seconds", "Estimated time spent in the script (sampled)", null),
     /** Calls whose time was measured (the sample behind {@link #TIME_NS}); not exported. */

@@ -61,18 +61,48 @@ public enum WorkerCounter {
      * Sources whose input failed (a corrupt or truncated capture file: no longer polled, no restart) and other
      * exceptions thrown by a source's poll (bugs: the worker restarts).
      */
-    SOURCE_ERRORS("source_errors", "npflua_source_errors", "Sources that failed (damaged input, poll errors)", false);
+    SOURCE_ERRORS("source_errors", "npflua_source_errors", "Sources that failed (damaged input, poll errors)", false),
+    /** Passed frames of flows that every rule had passed: no rule was called (part of {@link #PASSED}). */
+    BYPASSED("bypassed", "npflua_bypassed_frames", "Frames of flows every rule had passed: no rule called", true),
+    /** Frames dropped because a rule had blocked their flow: no rule was called (part of {@link #BLOCKED}). */
+    FLOW_BLOCKED(
+            "flow_blocked", "npflua_flow_blocked_frames", "Frames dropped because a rule had blocked their flow", true),
+    /** Flows in the worker's table now (a gauge; published every stats interval). */
+    FLOWS_ACTIVE("flows_active", "npflua_flows_active", "Flows in the table now", true, true),
+    /** Flows created. {@code flows_created = flows_active + flows_expired + flows_evicted} (when published). */
+    FLOWS_CREATED("flows_created", "npflua_flows_created", "Flows created", true),
+    /** Flows ended idle past their timeout. */
+    FLOWS_EXPIRED("flows_expired", "npflua_flows_expired", "Flows ended idle past their timeout", true),
+    /** Flows ended to make room in a full table. */
+    FLOWS_EVICTED("flows_evicted", "npflua_flows_evicted", "Flows evicted from a full table", true),
+    /** IP frames that found the table full with no flow allowed to make room: judged without a flow. */
+    FLOWS_UNTRACKED(
+            "flows_untracked",
+            "npflua_flows_untracked_frames",
+            "Frames judged without a flow because the table was full",
+            false);
 
     private final String json;
     private final String metric;
     private final String help;
     private final boolean total;
+    private final boolean gauge;
 
     WorkerCounter(String json, String metric, String help, boolean total) {
+        this(json, metric, help, total, false);
+    }
+
+    WorkerCounter(String json, String metric, String help, boolean total, boolean gauge) {
         this.json = json;
         this.metric = metric;
         this.help = help;
         this.total = total;
+        this.gauge = gauge;
+    }
+
+    /** True for a value that goes up and down (Prometheus gauge, no {@code _total}); false for a counter. */
+    public boolean gauge() {
+        return gauge;
     }
 
     /** The field name in JSON (per worker, and at the top level when {@link #total()}). */
@@ -80,7 +110,7 @@ public enum WorkerCounter {
         return json;
     }
 
-    /** The Prometheus counter name (the exposition adds {@code _total}), labelled by {@code worker}. */
+    /** The Prometheus name (a counter's exposition adds {@code _total}), labelled by {@code worker}. */
     public String metric() {
         return metric;
     }

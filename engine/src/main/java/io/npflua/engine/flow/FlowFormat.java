@@ -1,5 +1,7 @@
 package io.npflua.engine.flow;
 
+import io.npflua.lua.flow.FlowObject;
+
 /**
  * Text forms of flow fields for logs, tests and listings ({@code npflua flows}): protocol names and addresses as
  * {@code 198.18.0.1} or RFC 5952 IPv6 text. Allocates (a string per call); not for the per-packet path.
@@ -9,15 +11,7 @@ public final class FlowFormat {
 
     /** {@code tcp}, {@code udp}, {@code icmp}, {@code icmpv6}, {@code sctp}, {@code udplite} or the number. */
     public static String protocolName(int protocol) {
-        return switch (protocol) {
-            case FlowKey.PROTO_TCP -> "tcp";
-            case FlowKey.PROTO_UDP -> "udp";
-            case FlowKey.PROTO_ICMP -> "icmp";
-            case FlowKey.PROTO_ICMPV6 -> "icmpv6";
-            case FlowKey.PROTO_SCTP -> "sctp";
-            case FlowKey.PROTO_UDPLITE -> "udplite";
-            default -> Integer.toString(protocol);
-        };
+        return FlowObject.protocolName(protocol).tojstring();
     }
 
     /** The address held as two halves ({@link FlowKey}'s form) in text: dotted quad or RFC 5952 IPv6. */

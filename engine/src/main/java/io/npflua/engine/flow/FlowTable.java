@@ -55,9 +55,8 @@ import java.util.SplittableRandom;
  * frames without a flow key (non-IP, later fragments, malformed).
  *
  * <p><b>Extension slots</b> for the script side, cleared when an entry is reused: {@link #passedMask} and
- * {@link #blockedMask} (bit {@code i}: script {@code i} passed / blocked the flow) and {@link #varsIndex} (an index
- * into a side table of {@code flow.vars}, {@code -1} when none). {@link FlowEndListener} tells their owner when a
- * flow ends.
+ * {@link #blockedMask} (bit {@code i}: the rule holding decision slot {@code i} passed / blocked the flow).
+ * {@link FlowEndListener} tells their owner when a flow ends.
  */
 public final class FlowTable {
     /** {@link #track} result: the frame has no flow (non-IP, later fragment, malformed; see {@link FlowKey}). */
@@ -86,10 +85,10 @@ public final class FlowTable {
 
     static final int KEY_LONGS = 6;
     /**
-     * Bytes per flow of all arrays together, at most: 148 per entry plus 16 to 32 for the index (two to four slots
+     * Bytes per flow of all arrays together, at most: 160 per entry plus 16 to 32 for the index (two to four slots
      * per flow, as {@code maxFlows} rounds up to a power of two).
      */
-    public static final int MAX_BYTES_PER_FLOW = 180;
+    public static final int MAX_BYTES_PER_FLOW = 192;
     /** Extra entries swept for expired flows before evicting from a full table. */
     static final int PRESSURE_SWEEP = 16;
     /** Entries at most passed over (second chance) when picking a victim from one list. */
@@ -129,7 +128,7 @@ public final class FlowTable {
     private final int[] next;
     private final long[] passedMask;
     private final long[] blockedMask;
-    private final int[] varsIndex;
+    private final long[] payloadBytes;
 
     private final long[] timeoutNs = new long[32];
     private final int sweepPerLookup;
@@ -185,7 +184,7 @@ public final class FlowTable {
         next = new int[maxFlows];
         passedMask = new long[maxFlows];
         blockedMask = new long[maxFlows];
-        varsIndex = new int[maxFlows];
+        payloadBytes = new long[maxFlows * 2];
         for (int e = 0; e < maxFlows; e++) {
             next[e] = e + 1 < maxFlows ? e + 1 : -1;
         }
@@ -308,7 +307,7 @@ public final class FlowTable {
             } else {
                 int direction = srcIsLow == ((f & ORIG_IS_LOW) != 0) ? ORIG : REPLY;
                 lastDirection = direction;
-                update(e, f, direction, k.tcpFlags(), wireLength, nowNs);
+                update(e, f, direction, k.tcpFlags(), wireLength, k.payloadLength(), nowNs);
                 return e;
             }
         }
@@ -340,7 +339,8 @@ public final class FlowTable {
         bytes[2 * e + 1] = 0;
         passedMask[e] = 0;
         blockedMask[e] = 0;
-        varsIndex[e] = -1;
+        payloadBytes[2 * e] = k.payloadLength();
+        payloadBytes[2 * e + 1] = 0;
         int protocolClass = protocolClass(k.protocol());
         int state = FlowState.NEW;
         int f = protocolClass << CLASS_SHIFT | (srcIsLow ? ORIG_IS_LOW : 0);
@@ -361,9 +361,10 @@ public final class FlowTable {
         return e;
     }
 
-    private void update(int e, int f, int direction, int tcpFlags, int wireLength, long nowNs) {
+    private void update(int e, int f, int direction, int tcpFlags, int wireLength, int payloadLength, long nowNs) {
         packets[2 * e + direction]++;
         bytes[2 * e + direction] += wireLength;
+        payloadBytes[2 * e + direction] += payloadLength;
         if (nowNs > lastNs[e]) {
             lastNs[e] = nowNs;
         }
@@ -709,13 +710,12 @@ public final class FlowTable {
         blockedMask[entry] = mask;
     }
 
-    /** The index of this flow's {@code flow.vars} in a side table, -1 when none (the value at creation). */
-    public int varsIndex(int entry) {
-        return varsIndex[entry];
-    }
-
-    public void varsIndex(int entry, int value) {
-        varsIndex[entry] = value;
+    /**
+     * Transport payload bytes seen in {@code direction} (TCP/UDP data after the headers, as far as captured; the
+     * whole L4 payload for other protocols), including the last frame's: what {@code --inspect-bytes} limits.
+     */
+    public long payloadBytes(int entry, int direction) {
+        return payloadBytes[2 * entry + direction];
     }
 
     /**
@@ -786,6 +786,7 @@ public final class FlowTable {
                                 + bytes.length
                                 + passedMask.length
                                 + blockedMask.length)
-                + 4L * (flags.length + prev.length + next.length + varsIndex.length);
+                + 8L * payloadBytes.length
+                + 4L * (flags.length + prev.length + next.length);
     }
 }

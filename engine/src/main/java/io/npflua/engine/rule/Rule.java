@@ -24,6 +24,12 @@ public interface Rule extends AutoCloseable {
         return null;
     }
 
+    /**
+     * The worker's flow at table entry {@code entry} ended (idle, evicted): forget anything kept for it. Called on
+     * the worker's thread, between frames. Default: nothing.
+     */
+    default void onFlowEnd(int entry) {}
+
     /** Frees the instance's state. Called on the control thread once no worker uses the instance any more. */
     @Override
     default void close() {}

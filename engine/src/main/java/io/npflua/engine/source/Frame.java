@@ -1,5 +1,6 @@
 package io.npflua.engine.source;
 
+import io.npflua.engine.flow.FlowTable;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
@@ -95,6 +96,15 @@ public final class Frame {
     private int wireLength;
     private boolean writable;
     private Header header = NO_HEADER;
+    private FlowTable flows;
+    private int flowEntry = FlowTable.NO_FLOW;
+    private int flowDirection;
+    private int flowDecision;
+
+    /** {@link #decideFlow}: this rule is done with the frame's flow; its later frames need not be shown to it. */
+    public static final int FLOW_PASS = 1;
+    /** {@link #decideFlow}: this frame and every later frame of its flow are blocked. */
+    public static final int FLOW_BLOCK = 2;
 
     /**
      * Points this flyweight at a frame. Allocates nothing.
@@ -115,7 +125,53 @@ public final class Frame {
         this.wireLength = wireLength;
         this.writable = writable;
         this.header = header;
+        this.flowEntry = FlowTable.NO_FLOW;
         return this;
+    }
+
+    /**
+     * Attaches the frame's flow (set by the worker after it tracked the frame, before the chain runs; {@link #wrap}
+     * detaches it). Allocates nothing.
+     *
+     * @param flows     the worker's flow table
+     * @param entry     the flow's entry in it
+     * @param direction {@link FlowTable#ORIG} or {@link FlowTable#REPLY}
+     */
+    public void flow(FlowTable flows, int entry, int direction) {
+        this.flows = flows;
+        this.flowEntry = entry;
+        this.flowDirection = direction;
+        this.flowDecision = 0;
+    }
+
+    /** The worker's flow table, meaningful only while {@link #flowEntry()} is not negative. */
+    public FlowTable flows() {
+        return flows;
+    }
+
+    /** The frame's flow entry in {@link #flows()}, or {@link FlowTable#NO_FLOW} (no flow: non-IP, tracking off). */
+    public int flowEntry() {
+        return flowEntry;
+    }
+
+    /** {@link FlowTable#ORIG} when the side that opened the flow sent this frame, else {@link FlowTable#REPLY}. */
+    public int flowDirection() {
+        return flowDirection;
+    }
+
+    /**
+     * Records the calling rule's decision about the frame's flow ({@link #FLOW_PASS} or {@link #FLOW_BLOCK}; the
+     * last call wins); the chain applies it when the rule returns. Ignored when the frame has no flow.
+     */
+    public void decideFlow(int decision) {
+        flowDecision = decision;
+    }
+
+    /** The decision recorded since the last call, and clears it (the chain, after each rule). */
+    public int takeFlowDecision() {
+        int d = flowDecision;
+        flowDecision = 0;
+        return d;
     }
 
     /** The stripped VLAN tag's TCI (priority, DEI, VLAN id), or {@link #NO_VLAN}. Read on demand. */

@@ -51,6 +51,14 @@ public interface FrameSource extends AutoCloseable {
      */
     default void quiesce() {}
 
+    /**
+     * True when frames are captured now (their times are the wall clock's, and idle flows age with it); false for
+     * recorded frames (a file), whose own times are the clock.
+     */
+    default boolean live() {
+        return false;
+    }
+
     /** A short name for messages, e.g. {@code eth0#1} or a file name. */
     String name();
 

@@ -3,6 +3,8 @@ package io.npflua.engine.worker;
 import io.npflua.engine.agent.ErrorHandler;
 import io.npflua.engine.counter.WorkerCounter;
 import io.npflua.engine.counter.WorkerCounters;
+import io.npflua.engine.flow.FlowTableOptions;
+import io.npflua.engine.flow.FlowTracking;
 import io.npflua.engine.frames.FrameBuilder;
 import io.npflua.engine.source.ring.RingFrameSource;
 import io.npflua.ffm.layout.PacketConstants;
@@ -31,6 +33,9 @@ import java.util.concurrent.locks.LockSupport;
  * compilations the warm-up queued do not land in the first seconds of capture either.
  */
 public final class JitWarmup {
+    /** Flows of the warm-up's table: the synthetic frames hold few. */
+    private static final int WARMUP_FLOWS = 1024;
+
     /** What a warm-up did. */
     public record Result(long frames, long elapsedNs, long compileWaitNs) {
         /** Nothing was done. */
@@ -98,15 +103,18 @@ public final class JitWarmup {
                     final WorkerCounters counters = new WorkerCounters();
                     try {
                         final Worker worker = new Worker(
-                                0,
-                                new Worker.Route[] {new Worker.Route(source, null)},
-                                null,
-                                null,
-                                new ChainBoard(new RuleChain[] {chain}),
-                                SILENT,
-                                counters,
-                                BATCH,
-                                Long.MAX_VALUE / 4);
+                                        0,
+                                        new Worker.Route[] {new Worker.Route(source, null)},
+                                        null,
+                                        null,
+                                        new ChainBoard(new RuleChain[] {chain}),
+                                        SILENT,
+                                        counters,
+                                        BATCH,
+                                        Long.MAX_VALUE / 4)
+                                // The flow path too, in a small table: capture tracks flows by default.
+                                .flows(FlowTracking.defaults()
+                                        .withTable(FlowTableOptions.defaults().withMaxFlows(WARMUP_FLOWS)));
                         Thread t = new Thread(
                                 () -> {
                                     while (counters.get(WorkerCounter.SEEN) < target

@@ -3,6 +3,7 @@ package io.npflua.engine.worker;
 import io.npflua.engine.agent.ErrorHandler;
 import io.npflua.engine.counter.ScriptCounter;
 import io.npflua.engine.counter.ScriptCounters;
+import io.npflua.engine.flow.FlowTable;
 import io.npflua.engine.rule.ErrorPolicy;
 import io.npflua.engine.rule.Rule;
 import io.npflua.engine.source.Frame;
@@ -13,6 +14,14 @@ import java.util.Arrays;
  * One worker's instance of the rule chain: its own rule instances in load order, each with its counters and error
  * policy. Immutable once built (the engine builds it off the worker, then the worker adopts it between two frames).
  * A frame passes when every rule passes it; the first block ends the chain. An empty chain passes everything.
+ *
+ * <p><b>Flow decisions.</b> A rule that holds a decision slot ({@code 0..}{@value #MAX_DECISION_SLOTS}{@code -1},
+ * given by the rule table for the rule's life) may decide about the frame's flow during its call
+ * ({@link Frame#decideFlow}): a pass sets the rule's bit in the flow's passed mask, and the rule is not called for
+ * that flow again; a block sets its bit in the blocked mask and blocks the frame. The worker drops frames of blocked
+ * flows and bypasses flows whose passed mask covers {@link #decidingMask()} before the chain runs. Each slot comes
+ * with an epoch (new at every load and reload): a worker that adopts a chain whose slot has a new epoch clears that
+ * slot's decisions in its table first, so a reloaded rule decides afresh.
  */
 public final class RuleChain {
     /** Minimum time between two reports of the same rule's failures on one worker. */
@@ -27,6 +36,13 @@ public final class RuleChain {
     private final ErrorHandler errors;
     private final long[] lastReportNs;
     private final long[] suppressed;
+    private final int[] slots;
+    private final long[] epochs;
+    private final long decidingMask;
+    private final long slotMask;
+
+    /** Rules that can hold flow decisions at once (bits of a {@code long}). */
+    public static final int MAX_DECISION_SLOTS = 64;
 
     /**
      * @param timingSampleEvery measure time in the rule on one call in this many (a power of two; 1 = every call,
@@ -40,7 +56,40 @@ public final class RuleChain {
             ErrorPolicy[] policies,
             int timingSampleEvery,
             ErrorHandler errors) {
-        if (names.length != rules.length || rules.length != counters.length || counters.length != policies.length) {
+        this(
+                worker,
+                names,
+                rules,
+                counters,
+                policies,
+                noSlots(rules.length),
+                new long[rules.length],
+                timingSampleEvery,
+                errors);
+    }
+
+    /**
+     * @param slots             each rule's flow decision slot, -1 for none (its flow decisions are ignored, and no
+     *                          flow is bypassed while it is in the chain)
+     * @param epochs            each slot's epoch (see the class comment)
+     * @param timingSampleEvery measure time in the rule on one call in this many (a power of two; 1 = every call,
+     *                          0 = never)
+     */
+    public RuleChain(
+            int worker,
+            String[] names,
+            Rule[] rules,
+            ScriptCounters[] counters,
+            ErrorPolicy[] policies,
+            int[] slots,
+            long[] epochs,
+            int timingSampleEvery,
+            ErrorHandler errors) {
+        if (names.length != rules.length
+                || rules.length != counters.length
+                || counters.length != policies.length
+                || slots.length != rules.length
+                || epochs.length != rules.length) {
             throw new IllegalArgumentException("chain arrays differ in length");
         }
         if (timingSampleEvery < 0 || Integer.bitCount(Math.max(timingSampleEvery, 1)) != 1) {
@@ -59,6 +108,28 @@ public final class RuleChain {
         this.lastReportNs = new long[rules.length];
         this.suppressed = new long[rules.length];
         Arrays.fill(lastReportNs, Long.MIN_VALUE / 2);
+        this.slots = slots.clone();
+        this.epochs = epochs.clone();
+        long mask = 0;
+        boolean all = rules.length > 0;
+        for (int slot : slots) {
+            if (slot >= MAX_DECISION_SLOTS) {
+                throw new IllegalArgumentException("decision slot " + slot + " out of range");
+            }
+            if (slot < 0) {
+                all = false;
+            } else {
+                mask |= 1L << slot;
+            }
+        }
+        this.decidingMask = all ? mask : 0;
+        this.slotMask = mask;
+    }
+
+    private static int[] noSlots(int n) {
+        int[] slots = new int[n];
+        Arrays.fill(slots, -1);
+        return slots;
     }
 
     /** An empty chain for {@code worker}. */
@@ -67,14 +138,22 @@ public final class RuleChain {
     }
 
     /**
-     * Runs the frame through the rules and counts each call; returns true when the frame passes. Allocates nothing
-     * (a failure report, at most once a second per rule, builds its message).
+     * Runs the frame through the rules and counts each call; returns true when the frame passes. A rule that passed
+     * the frame's flow before is skipped; a flow decision made during a call is applied (see the class comment).
+     * Allocates nothing (a failure report, at most once a second per rule, builds its message).
      */
     public boolean evaluate(Frame frame) {
         final Rule[] rules = this.rules;
+        final int entry = frame.flowEntry();
+        final FlowTable flows = entry >= 0 ? frame.flows() : null;
+        long passedFlow = flows != null ? flows.passedMask(entry) : 0;
         for (int i = 0; i < rules.length; i++) {
+            final int slot = slots[i];
+            if (slot >= 0 && (passedFlow >>> slot & 1) != 0) {
+                continue; // this rule is done with the flow
+            }
             final ScriptCounters c = counters[i];
-            final CallOutcome outcome;
+            CallOutcome outcome;
             if (timingMask >= 0 && (c.get(ScriptCounter.CALLS) & timingMask) == 0) {
                 final long start = System.nanoTime();
                 outcome = call(rules[i], frame);
@@ -82,6 +161,19 @@ public final class RuleChain {
                 c.increment(ScriptCounter.TIMED_CALLS);
             } else {
                 outcome = call(rules[i], frame);
+            }
+            final int decision = frame.takeFlowDecision();
+            if (decision != 0 && flows != null && slot >= 0 && completed(outcome)) {
+                if (decision == Frame.FLOW_BLOCK) {
+                    flows.blockedMask(entry, flows.blockedMask(entry) | 1L << slot);
+                    c.increment(ScriptCounter.FLOW_BLOCKS);
+                    outcome = CallOutcome.BLOCK;
+                } else {
+                    passedFlow |= 1L << slot;
+                    flows.passedMask(entry, passedFlow);
+                    c.increment(ScriptCounter.FLOW_PASSES);
+                    outcome = CallOutcome.PASS;
+                }
             }
             c.count(outcome);
             if (outcome == CallOutcome.PASS) {
@@ -96,6 +188,54 @@ public final class RuleChain {
             }
         }
         return true;
+    }
+
+    private static boolean completed(CallOutcome outcome) {
+        return outcome == CallOutcome.PASS || outcome == CallOutcome.BLOCK;
+    }
+
+    /**
+     * The passed-mask bits that let a flow bypass this chain: every rule's slot bit, or 0 when some rule holds no
+     * slot or the chain is empty (nothing is bypassed then).
+     */
+    public long decidingMask() {
+        return decidingMask;
+    }
+
+    /** The bits of every slot the rules hold (whether or not every rule holds one). */
+    public long slotMask() {
+        return slotMask;
+    }
+
+    /** True when a flow whose passed mask is {@code passedMask} need not see this chain at all. */
+    public boolean bypasses(long passedMask) {
+        return decidingMask != 0 && (passedMask & decidingMask) == decidingMask;
+    }
+
+    /** Rule {@code index}'s decision slot, or -1. */
+    public int slot(int index) {
+        return slots[index];
+    }
+
+    /** Rule {@code index}'s slot epoch. */
+    public long epoch(int index) {
+        return epochs[index];
+    }
+
+    /** Rule {@code index}'s name. */
+    public String name(int index) {
+        return names[index];
+    }
+
+    /** Tells every rule that the flow at {@code entry} ended. Worker thread. */
+    public void onFlowEnd(int entry) {
+        for (Rule r : rules) {
+            try {
+                r.onFlowEnd(entry);
+            } catch (RuntimeException ignored) {
+                // A rule's bookkeeping must not stop the worker.
+            }
+        }
     }
 
     private static CallOutcome call(Rule rule, Frame frame) {

@@ -6,6 +6,9 @@ import io.npflua.engine.agent.ErrorHandler;
 import io.npflua.engine.agent.IdleStrategy;
 import io.npflua.engine.counter.WorkerCounter;
 import io.npflua.engine.counter.WorkerCounters;
+import io.npflua.engine.flow.FlowRecord;
+import io.npflua.engine.flow.FlowTable;
+import io.npflua.engine.flow.FlowTracking;
 import io.npflua.engine.output.Forwarder;
 import io.npflua.engine.output.VerdictSink;
 import io.npflua.engine.source.Frame;
@@ -16,7 +19,11 @@ import io.npflua.engine.source.SourceGoneException;
 import io.npflua.engine.source.SourceStats;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -68,6 +75,16 @@ public final class Worker implements Agent {
     private final long statsIntervalNs;
 
     private RuleChain chain;
+    /** Flow tracking, or null when off. */
+    private FlowStage flowStage;
+    /** Where capture time is published (replay), or null. */
+    private CaptureClock captureClock;
+    /** A listing another thread asked for, answered between two frames. */
+    private final AtomicReference<FlowListingRequest> listingRequest = new AtomicReference<>();
+
+    /** A request for this worker's flows: at most {@code limit}, answered through {@code answer}. */
+    private record FlowListingRequest(int limit, CompletableFuture<List<FlowRecord>> answer) {}
+
     private long chainVersion = -1;
 
     @SuppressWarnings("unused") // accessed through ADOPTED
@@ -115,6 +132,27 @@ public final class Worker implements Agent {
         this.nextStatsNs = System.nanoTime();
     }
 
+    /** Publishes each frame's capture time on {@code clock} before the chain runs (replay). Call before it runs. */
+    public Worker captureClock(CaptureClock clock) {
+        this.captureClock = clock;
+        return this;
+    }
+
+    /**
+     * Tracks flows as {@code tracking} says (nothing when it is off): call before the worker runs. Idle flows age with
+     * the wall clock when a source is live, else with the frames' own times.
+     */
+    public Worker flows(FlowTracking tracking) {
+        if (tracking != null && tracking.enabled()) {
+            boolean live = false;
+            for (Route r : routes) {
+                live |= r.source().live();
+            }
+            flowStage = new FlowStage(tracking, index, live);
+        }
+        return this;
+    }
+
     /**
      * Shares the engine's frame limit ({@code -c}) with this worker: it then claims frames from {@code q} before each
      * poll and stops taking frames when it is used up. Call before the worker runs.
@@ -151,8 +189,14 @@ public final class Worker implements Agent {
             // Between two frames: the chain was fully built before it was published.
             chain = v.chains()[index];
             chainVersion = v.number();
+            if (flowStage != null) {
+                flowStage.adopt(chain);
+            }
             counters.increment(WorkerCounter.CHAIN_SWAPS);
             ADOPTED.setRelease(this, v.number());
+        }
+        if (listingRequest.get() != null) {
+            answerListing(listingRequest.getAndSet(null));
         }
         int work = 0;
         try {
@@ -177,6 +221,9 @@ public final class Worker implements Agent {
                 throw new AgentTerminationException();
             }
             outputs.flushSinksIfDirty();
+            if (flowStage != null) {
+                flowStage.expireIdle();
+            }
         }
         return work;
     }
@@ -218,6 +265,33 @@ public final class Worker implements Agent {
             quota.giveBack(reserved);
             reserved = 0;
         }
+    }
+
+    /**
+     * Asks for up to {@code limit} of this worker's flows; the worker copies them out of its table on its own thread
+     * at its next duty cycle (empty when it tracks no flows). The answer never comes if the worker has stopped.
+     */
+    public CompletableFuture<List<FlowRecord>> listFlows(int limit) {
+        CompletableFuture<List<FlowRecord>> answer = new CompletableFuture<>();
+        FlowListingRequest previous = listingRequest.getAndSet(new FlowListingRequest(limit, answer));
+        if (previous != null) {
+            previous.answer().cancel(false);
+        }
+        return answer;
+    }
+
+    private void answerListing(FlowListingRequest request) {
+        if (request == null) {
+            return;
+        }
+        List<FlowRecord> flows = new ArrayList<>();
+        if (flowStage != null) {
+            FlowTable t = flowStage.table();
+            for (int e = t.nextFlow(0); e >= 0 && flows.size() < request.limit(); e = t.nextFlow(e + 1)) {
+                flows.add(FlowRecord.of(index, t, e));
+            }
+        }
+        request.answer().complete(flows);
     }
 
     /** The worker's index. */
@@ -301,7 +375,7 @@ public final class Worker implements Agent {
         }
     }
 
-    /** The per-frame path: chain, verdict counters, outputs. Allocates nothing. */
+    /** The per-frame path: flow, chain, verdict counters, outputs. Allocates nothing. */
     private final class RouteConsumer implements FrameConsumer {
         private final Forwarder forwarder;
 
@@ -315,15 +389,26 @@ public final class Worker implements Agent {
             if (frame.capturedLength() < frame.wireLength()) {
                 counters.increment(WorkerCounter.TRUNCATED);
             }
-            if (chain.evaluate(frame)) {
-                counters.increment(WorkerCounter.PASSED);
-                counters.increment(WorkerCounter.SEEN);
-                inHand = false;
+            if (captureClock != null) {
+                captureClock.advance(index, frame.timestampNs());
+            }
+            final int flow = flowStage == null ? FlowStage.RUN : flowStage.onFrame(frame, counters);
+            final boolean pass;
+            if (flow == FlowStage.RUN) {
+                pass = chain.evaluate(frame);
+            } else if (flow == FlowStage.BYPASS) {
+                counters.increment(WorkerCounter.BYPASSED);
+                pass = true;
+            } else {
+                counters.increment(WorkerCounter.FLOW_BLOCKED);
+                pass = false;
+            }
+            counters.increment(pass ? WorkerCounter.PASSED : WorkerCounter.BLOCKED);
+            counters.increment(WorkerCounter.SEEN);
+            inHand = false;
+            if (pass) {
                 outputs.passed(forwarder, frame);
             } else {
-                counters.increment(WorkerCounter.BLOCKED);
-                counters.increment(WorkerCounter.SEEN);
-                inHand = false;
                 outputs.blocked(frame);
             }
         }
@@ -361,6 +446,9 @@ public final class Worker implements Agent {
         counters.add(WorkerCounter.KERNEL_PACKETS, stats.packets());
         counters.add(WorkerCounter.KERNEL_DROPS, stats.drops());
         counters.add(WorkerCounter.FREEZES, stats.freezes());
+        if (flowStage != null) {
+            flowStage.publish(counters);
+        }
     }
 
     /**

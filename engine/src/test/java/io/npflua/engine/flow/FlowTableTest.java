@@ -496,10 +496,9 @@ class FlowTableTest {
     void shouldKeepExtensionSlotsPerFlowAndClearThemOnReuse() {
         FlowTable table = table(FlowTableOptions.defaults().withMaxFlows(2));
         int e = track(table, tcp4(1, 2), SYN, 0);
-        assertEquals(-1, table.varsIndex(e));
+        assertEquals(0, table.payloadBytes(e, FlowTable.ORIG));
         table.passedMask(e, 0b101);
         table.blockedMask(e, 0b10);
-        table.varsIndex(e, 17);
         table.clearDecisions(0);
         assertEquals(0b100, table.passedMask(e));
         assertEquals(0b10, table.blockedMask(e));
@@ -509,7 +508,7 @@ class FlowTableTest {
         assertEquals(e, f, "the freed entry is reused");
         assertEquals(0, table.passedMask(f));
         assertEquals(0, table.blockedMask(f));
-        assertEquals(-1, table.varsIndex(f));
+        assertEquals(0, table.payloadBytes(f, FlowTable.REPLY));
         assertEquals(2, table.id(f));
         assertEquals(f, table.nextFlow(0));
         assertEquals(-1, table.nextFlow(f + 1));

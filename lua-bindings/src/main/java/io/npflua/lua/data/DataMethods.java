@@ -33,6 +33,9 @@ final class DataMethods {
             FRAME.rawset(CanonicalStrings.of(Header.NAMES[kind]), new Header(kind));
         }
         FRAME.rawset(CanonicalStrings.of("checksum"), new Checksum());
+        for (int kind = Context.TIME; kind <= Context.FLOW; kind++) {
+            FRAME.rawset(CanonicalStrings.of(Context.NAMES[kind]), new Context(kind));
+        }
     }
 
     /** {@link #VIEW} and {@link #FRAME} as the fast tables that {@link DataObject#get} looks methods up in. */
@@ -323,6 +326,50 @@ final class DataMethods {
             FrameHeaders h = d.headers();
             h.locate(d);
             return LuaInts.of(Checksums.fix(d, h));
+        }
+    }
+
+    /**
+     * {@code pkt:time()} (capture time in seconds, a float), {@code pkt:iface()} (interface name),
+     * {@code pkt:dir()} ({@code 'in'} or {@code 'out'}) and {@code pkt:flow()}: what the engine's
+     * {@link PacketContext} says about the frame; nil where it says nothing, and on frames that are not the packet
+     * of a call (copies, {@code data.new}). Allocates only the time's number.
+     */
+    static final class Context extends Method {
+        static final int TIME = 0;
+        static final int IFACE = 1;
+        static final int DIR = 2;
+        static final int FLOW = 3;
+        static final String[] NAMES = {"time", "iface", "dir", "flow"};
+        private static final LuaValue IN = CanonicalStrings.of("in");
+        private static final LuaValue OUT = CanonicalStrings.of("out");
+
+        private final int kind;
+
+        Context(int kind) {
+            super(NAMES[kind]);
+            this.kind = kind;
+        }
+
+        @Override
+        Varargs run(LuaValue self, LuaValue a, LuaValue b, LuaValue c) {
+            DataObject d = self(self, name);
+            PacketContext ctx = d instanceof PacketData p ? p.context : null;
+            if (ctx == null) {
+                return NIL;
+            }
+            return switch (kind) {
+                case TIME -> {
+                    long ns = ctx.timeNs();
+                    yield ns == 0 ? NIL : LuaValue.valueOf(ns / 1e9);
+                }
+                case IFACE -> ctx.iface();
+                case DIR -> {
+                    int dir = ctx.direction();
+                    yield dir == PacketContext.DIRECTION_IN ? IN : dir == PacketContext.DIRECTION_OUT ? OUT : NIL;
+                }
+                default -> ctx.flow();
+            };
         }
     }
 }

@@ -23,6 +23,9 @@ public final class PacketData extends DataObject {
     /** Counts binds (never wraps in practice): identifies the frame a {@link FrameHeaders} parse belongs to. */
     long binding;
 
+    /** What the engine knows about the frame beyond its bytes, or null (then time, iface, dir and flow are nil). */
+    PacketContext context;
+
     /** A packet object bound to nothing yet (expired until the first {@link #bind}). */
     public PacketData() {
         super(MemorySegment.NULL, 0, 0, new Lifetime(false), -1, true);
@@ -47,6 +50,14 @@ public final class PacketData extends DataObject {
         base = offset;
         len = length;
         layout = null;
+    }
+
+    /**
+     * Gives this packet object the engine's context for {@code pkt:time()}, {@code pkt:iface()}, {@code pkt:dir()}
+     * and {@code pkt:flow()} (null: none; those return nil). Set once; the context follows the frames itself.
+     */
+    public void context(PacketContext context) {
+        this.context = context;
     }
 
     /** Ends the call: this object and every view derived from it expire. Allocation-free. */

@@ -8,8 +8,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.luaj.vm2.Globals;
 import org.luaj.vm2.LoadState;
@@ -38,7 +41,18 @@ final class LuaConfig {
     static final long MAX_INSTRUCTIONS = 10_000_000;
 
     private static final Set<String> TOP = Set.of(
-            "interfaces", "bridge", "workers", "fanout", "snaplen", "bpf", "scripts", "rules_dir", "limits", "outputs");
+            "interfaces",
+            "bridge",
+            "workers",
+            "fanout",
+            "snaplen",
+            "bpf",
+            "scripts",
+            "rules_dir",
+            "limits",
+            "outputs",
+            "flows");
+    private static final Set<String> FLOWS = Set.of("enabled", "max", "inspect_bytes", "timeouts");
     private static final Set<String> SCRIPT = Set.of(
             "name",
             "file",
@@ -219,7 +233,49 @@ final class LuaConfig {
                 control,
                 callMillis,
                 callMegabytes,
-                stateMegabytes);
+                stateMegabytes,
+                flows(t.rawget("flows")));
+    }
+
+    /** {@code flows = { enabled = true, max = 65536, inspect_bytes = 4096, timeouts = { tcp_new = 30, ... } }}. */
+    private FlowSettings flows(LuaValue v) {
+        LuaValue f = table(v, "flows");
+        if (f == null) {
+            return FlowSettings.none();
+        }
+        checkKeys((LuaTable) f, FLOWS, "flows field", false);
+        Boolean enabled = null;
+        LuaValue e = f.rawget("enabled");
+        if (!e.isnil()) {
+            if (!e.isboolean()) {
+                throw fail("flows.enabled must be true or false, got " + e.typename(), null);
+            }
+            enabled = e.toboolean();
+        }
+        Map<String, Duration> timeouts = new LinkedHashMap<>();
+        LuaValue t = table(f.rawget("timeouts"), "flows.timeouts");
+        if (t != null) {
+            checkKeys((LuaTable) t, Set.copyOf(FlowSettings.TIMEOUT_NAMES), "flows.timeouts field", false);
+            for (String name : FlowSettings.TIMEOUT_NAMES) {
+                LuaValue s = t.rawget(name);
+                if (s.isnil()) {
+                    continue;
+                }
+                if (!s.isnumber()) {
+                    throw fail("flows.timeouts." + name + " must be a number of seconds, got " + s.typename(), null);
+                }
+                try {
+                    timeouts.put(name, FlowSettings.timeout(name, s.todouble(), "flows.timeouts"));
+                } catch (IllegalArgumentException ex) {
+                    throw fail(ex.getMessage(), null);
+                }
+            }
+        }
+        return new FlowSettings(
+                enabled,
+                integer(f.rawget("max"), "flows.max", 1),
+                integer(f.rawget("inspect_bytes"), "flows.inspect_bytes", 0),
+                timeouts);
     }
 
     private List<ScriptPlan> scripts(LuaValue v) {

@@ -29,6 +29,7 @@ import picocli.CommandLine.Spec;
             UnloadCommand.class,
             ReloadCommand.class,
             ListCommand.class,
+            FlowsCommand.class,
             StatsCommand.class,
             CheckCommand.class,
             DemoCommand.class,

@@ -66,6 +66,18 @@ final class MetricsExporter implements AutoCloseable {
     static MetricSnapshots snapshots(EngineSnapshot s) {
         MetricSnapshots.Builder b = MetricSnapshots.builder();
         for (WorkerCounter c : WorkerCounter.values()) {
+            if (c.gauge()) {
+                GaugeSnapshot.Builder g =
+                        GaugeSnapshot.builder().name(c.metric()).help(c.help());
+                for (WorkerSnapshot w : s.workers()) {
+                    g.dataPoint(GaugeDataPointSnapshot.builder()
+                            .value(w.get(c))
+                            .labels(Labels.of("worker", Integer.toString(w.index())))
+                            .build());
+                }
+                b.metricSnapshot(g.build());
+                continue;
+            }
             CounterSnapshot.Builder m =
                     CounterSnapshot.builder().name(c.metric()).help(c.help());
             for (WorkerSnapshot w : s.workers()) {

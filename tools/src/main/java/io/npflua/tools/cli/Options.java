@@ -5,8 +5,11 @@ import io.npflua.engine.rule.ErrorPolicy;
 import io.npflua.ffm.socket.FanoutMode;
 import io.npflua.lua.sandbox.ExecutionModel;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
@@ -74,6 +77,65 @@ final class Options {
         /** Applies {@link #frames(long)} to {@code b}. */
         Engine.Builder applyTo(Engine.Builder b, long defaultFrames) {
             return b.warmup(frames(defaultFrames), MAX_SECONDS, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Flow tracking: {@code --no-flows}, {@code --max-flows}, {@code --inspect-bytes}, {@code --flow-timeout}. */
+    static final class Flows {
+        @Option(
+                names = "--no-flows",
+                description = "Do not track flows (scripts then see no pkt:flow(), nothing is bypassed).")
+        boolean off;
+
+        @Option(
+                names = "--max-flows",
+                paramLabel = "N",
+                description = "Flows per worker at most (default 65536, about 12 MiB); when full, closing, then"
+                        + " half-open, then the least recently active established flows make room.")
+        Long maxFlows;
+
+        @Option(
+                names = "--inspect-bytes",
+                paramLabel = "N",
+                description = "After N payload bytes in one direction of a flow, scripts that have not decided about"
+                        + " it are treated as having passed it: its later frames bypass them (default: no limit).")
+        Long inspectBytes;
+
+        @Option(
+                names = "--flow-timeout",
+                paramLabel = "NAME=SECONDS",
+                description = "An idle timeout (repeatable): tcp_new, tcp_established, tcp_closing, tcp_closed,"
+                        + " udp_new, udp_established, icmp, other_new, other_established (docs/engine.md has the"
+                        + " defaults).")
+        List<String> timeouts = new ArrayList<>();
+
+        /** What the command line set. */
+        FlowSettings settings() {
+            if (inspectBytes != null && inspectBytes < 0) {
+                throw CliFailure.usage("--inspect-bytes " + inspectBytes, "must be 0 (no limit) or more", null);
+            }
+            Map<String, Duration> t = new LinkedHashMap<>();
+            for (String s : timeouts) {
+                int eq = s.indexOf('=');
+                try {
+                    if (eq < 0) {
+                        throw new IllegalArgumentException("--flow-timeout " + s + ": expected NAME=SECONDS");
+                    }
+                    String name = s.substring(0, eq).trim();
+                    t.put(name, FlowSettings.timeout(name, parseSeconds(s.substring(eq + 1)), "--flow-timeout"));
+                } catch (IllegalArgumentException e) {
+                    throw CliFailure.usage("--flow-timeout " + s, e.getMessage(), "e.g. --flow-timeout tcp_new=10");
+                }
+            }
+            return new FlowSettings(off ? Boolean.FALSE : null, maxFlows, inspectBytes, t);
+        }
+
+        private static double parseSeconds(String s) {
+            try {
+                return Double.parseDouble(s.trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("'" + s + "' is not a number of seconds");
+            }
         }
     }
 

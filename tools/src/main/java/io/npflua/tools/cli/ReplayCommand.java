@@ -3,6 +3,9 @@ package io.npflua.tools.cli;
 import io.npflua.engine.Engine;
 import io.npflua.engine.counter.EngineSnapshot;
 import io.npflua.engine.counter.SnapshotJson;
+import io.npflua.engine.rule.RuleFactory;
+import io.npflua.engine.rule.lua.LuaRuleFactory;
+import io.npflua.engine.worker.CaptureClock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -34,6 +37,9 @@ final class ReplayCommand extends BaseCommand {
 
     @Mixin
     Options.Workers workers;
+
+    @Mixin
+    Options.Flows flows;
 
     @Option(names = "-w", paramLabel = "PASS.pcap", description = "Write passed frames here.")
     Path passedPcap;
@@ -82,10 +88,18 @@ final class ReplayCommand extends BaseCommand {
         List<ScriptPlan> plans = ScriptPlan.of(scripts.scripts);
         EngineFactories f = factories();
         EngineReports reports = new EngineReports(err());
+        // The shared tables' TTLs run on the capture's time, not the wall clock: a 10 s window is 10 s of the file.
+        CaptureClock clock = new CaptureClock(n);
+        RuleFactory rules = f.luaRules(scripts);
+        if (rules instanceof LuaRuleFactory lua) {
+            rules = lua.withSharedClock(clock::nowNs);
+        }
         Engine.Builder b = Engine.builder()
                 .workers(n)
                 .sources(f.pcapSources(repeat))
-                .ruleFactory(f.luaRules(scripts))
+                .ruleFactory(rules)
+                .captureClock(clock)
+                .flows(flows.settings().tracking())
                 .errorHandler(reports);
         warmup.applyTo(b, 0);
         for (Path file : files) {

@@ -51,6 +51,9 @@ final class RunCommand extends BaseCommand {
     @Mixin
     Options.Workers workers;
 
+    @Mixin
+    Options.Flows flows;
+
     @Option(
             names = "--fanout",
             paramLabel = "hash|lb|cpu|qm|rollover",
@@ -135,7 +138,8 @@ final class RunCommand extends BaseCommand {
                 .workers(plan.workers)
                 .fanout(plan.fanout)
                 .snapLength(plan.snapLength)
-                .ruleFactory(f.luaRules(scripts));
+                .ruleFactory(f.luaRules(scripts))
+                .flows(flows.settings().over(cfg.flows()).tracking());
         warmup.applyTo(b, Options.Warmup.RUN_DEFAULT_FRAMES);
         if (plan.count != null && plan.count > 0) {
             b.frameLimit(plan.count); // exactly -c frames reach the scripts and the outputs, as with tcpdump -c

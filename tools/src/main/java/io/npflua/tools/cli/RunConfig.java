@@ -19,6 +19,7 @@ import java.util.List;
  * @param maxCallMillis   wall-clock limit per script call ({@code limits.max_call_ms})
  * @param maxCallMegabytes allocation limit per script call ({@code limits.max_call_mb})
  * @param maxStateMegabytes what a script state may keep across calls ({@code limits.max_state_mb})
+ * @param flows      flow tracking ({@code flows}; nothing set when absent)
  */
 record RunConfig(
         Path file,
@@ -40,11 +41,31 @@ record RunConfig(
         Path control,
         Long maxCallMillis,
         Long maxCallMegabytes,
-        Long maxStateMegabytes) {
+        Long maxStateMegabytes,
+        FlowSettings flows) {
     /** A configuration that sets nothing (no {@code --config}). */
     static RunConfig empty() {
         return new RunConfig(
-                null, List.of(), null, null, null, null, null, List.of(), null, null, null, null, null, null, null,
-                null, null, null, null, null);
+                null,
+                List.of(),
+                null,
+                null,
+                null,
+                null,
+                null,
+                List.of(),
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                FlowSettings.none());
     }
 }

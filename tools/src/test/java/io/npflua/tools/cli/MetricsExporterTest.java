@@ -102,7 +102,12 @@ class MetricsExporterTest {
             assertTrue(body.contains("# HELP npflua_blocked_total Frames a rule blocked"), body);
             assertTrue(body.contains("npflua_source_errors_total{worker=\"1\"} 3.0"), body);
             for (WorkerCounter c : WorkerCounter.values()) {
-                assertTrue(body.contains("# HELP " + c.metric() + "_total " + c.help()), c + " exported: " + body);
+                // Counters get _total; gauges (flows in the table now) do not, and say they are gauges.
+                String name = c.gauge() ? c.metric() : c.metric() + "_total";
+                assertTrue(body.contains("# HELP " + name + " " + c.help()), c + " exported: " + body);
+                assertTrue(
+                        body.contains("# TYPE " + name + (c.gauge() ? " gauge" : " counter")),
+                        c + " typed: " + body);
             }
             assertTrue(body.contains("npflua_script_errors_total{kind=\"budget\",script=\"ssh\"} 0.0"), body);
             assertTrue(!body.contains("timed_calls") && !body.contains(" 777.0"), "the timing sample is not exported");

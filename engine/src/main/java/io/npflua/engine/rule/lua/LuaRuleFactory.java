@@ -23,6 +23,7 @@ import io.npflua.lua.shared.SharedTables;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.LongSupplier;
 
 /**
  * Turns Lua scripts into rules through the sandbox ({@link ScriptState}): {@link #prepare} loads the script once in a
@@ -117,21 +118,25 @@ public final class LuaRuleFactory implements RuleFactory {
      */
     @Override
     public RuleFactory warmupFactory() {
+        return withShared(new SharedTables(System::nanoTime), (scriptName, line) -> {});
+    }
+
+    /**
+     * This factory with the {@code shared} module's tables private to it and their TTLs on {@code clockNs} (a
+     * replay gives the capture's clock, so that a window of 10 s is 10 s of the capture).
+     */
+    public LuaRuleFactory withSharedClock(LongSupplier clockNs) {
+        return withShared(new SharedTables(clockNs), printSink);
+    }
+
+    /** The same modules except {@code shared}, which serves {@code tables}; {@code print} goes to {@code sink}. */
+    private LuaRuleFactory withShared(SharedTables tables, PrintSink sink) {
         ModuleRegistry isolated = new ModuleRegistry();
         for (String name : modules.names()) {
-            isolated.register(
-                    name,
-                    name.equals(SharedModule.NAME)
-                            ? new SharedModule(new SharedTables(System::nanoTime))
-                            : modules.find(name));
+            isolated.register(name, name.equals(SharedModule.NAME) ? new SharedModule(tables) : modules.find(name));
         }
         return new LuaRuleFactory(
-                (scriptName, line) -> {},
-                isolated,
-                execution,
-                callTimeLimitNanos,
-                callAllocationLimitBytes,
-                stateMemoryLimitBytes);
+                sink, isolated, execution, callTimeLimitNanos, callAllocationLimitBytes, stateMemoryLimitBytes);
     }
 
     @Override
@@ -209,24 +214,33 @@ public final class LuaRuleFactory implements RuleFactory {
     static final class LuaRule implements Rule {
         private final ScriptState state;
         private final PacketData pkt = new PacketData();
+        private final FrameContext context = new FrameContext();
 
         LuaRule(ScriptState state) {
             this.state = state;
+            pkt.context(context);
         }
 
         /**
          * Binds the packet object to the frame (writable on an inline bridge only), calls the entry function under
-         * this thread's instruction budget (armed by {@link ScriptState#call}), and releases the object before the
-         * frame goes back to the kernel. Allocates nothing of its own.
+         * this thread's instruction budget (armed by {@link ScriptState#call}), and releases the object (and the flow
+         * object, if the script asked for it) before the frame goes back to the kernel. Allocates nothing of its own.
          */
         @Override
         public CallOutcome evaluate(Frame frame) {
+            context.frame(frame);
             pkt.bind(frame.segment(), frame.offset(), frame.capturedLength(), frame.writable());
             try {
                 return outcome(state.call(pkt));
             } finally {
                 pkt.release();
+                context.release();
             }
+        }
+
+        @Override
+        public void onFlowEnd(int entry) {
+            context.onFlowEnd(entry);
         }
 
         @Override

@@ -163,6 +163,11 @@ public final class RingFrameSource extends AbstractFrameSource {
         return socket != null;
     }
 
+    @Override
+    public boolean live() {
+        return true;
+    }
+
     /** True while the last fault check saw the interface down (diagnostics). */
     public boolean interfaceDown() {
         return down;

@@ -1,0 +1,211 @@
+package io.npflua.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.npflua.engine.counter.EngineSnapshot;
+import io.npflua.engine.counter.ScriptCounter;
+import io.npflua.engine.counter.WorkerCounter;
+import io.npflua.engine.flow.FlowTracking;
+import io.npflua.engine.frames.FrameBuilder;
+import io.npflua.engine.pcap.PcapWriter;
+import io.npflua.engine.rule.ScriptSpec;
+import io.npflua.engine.rule.lua.LuaRuleFactory;
+import io.npflua.lua.sandbox.ModuleRegistry;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Flow decisions end to end in {@code replay}: a script that blocks a flow stops seeing it and its later frames are
+ * dropped without Lua; a flow every script passed is bypassed; {@code --inspect-bytes} ends inspection; scripts read
+ * flow fields, keep per-flow vars and see capture times.
+ */
+class FlowDecisionsTest {
+    /** 2026-01-15 10:00:00 UTC. */
+    private static final long START_NS = 1_768_471_200_000_000_000L;
+
+    private static final Path ROOT = Path.of("").toAbsolutePath().getParent();
+    private static final String CLIENT = "198.18.0.1";
+    private static final String OLD_SERVER = "198.18.0.2";
+    private static final String NEW_SERVER = "198.18.0.3";
+
+    @TempDir
+    Path dir;
+
+    private long clock = START_NS;
+
+    private final List<long[]> times = new ArrayList<>();
+    private final List<byte[]> frames = new ArrayList<>();
+
+    private void add(byte[] frame) {
+        clock += 1_000_000; // 1 ms apart
+        times.add(new long[] {clock});
+        frames.add(frame);
+    }
+
+    private static byte[] tcp(String src, String dst, int sport, int dport, int flags, String payload) {
+        FrameBuilder b = FrameBuilder.ethernet("02:00:00:00:00:01", "02:00:00:00:00:02")
+                .ipv4(src, dst)
+                .tcp(sport, dport, 1, 1, flags);
+        if (payload != null) {
+            b.payload(payload);
+        }
+        return b.build();
+    }
+
+    /** A TCP connection to port 22 from {@code sport}: handshake, banner, then {@code data} segments each way. */
+    private void ssh(String server, int sport, String banner, int data) {
+        add(tcp(CLIENT, server, sport, 22, FrameBuilder.TCP_SYN, null));
+        add(tcp(server, CLIENT, 22, sport, FrameBuilder.TCP_SYN | FrameBuilder.TCP_ACK, null));
+        add(tcp(CLIENT, server, sport, 22, FrameBuilder.TCP_ACK, null));
+        add(tcp(server, CLIENT, 22, sport, FrameBuilder.TCP_ACK | FrameBuilder.TCP_PSH, banner + "\r\n"));
+        for (int i = 0; i < data; i++) {
+            add(tcp(CLIENT, server, sport, 22, FrameBuilder.TCP_ACK, "x".repeat(100)));
+            add(tcp(server, CLIENT, 22, sport, FrameBuilder.TCP_ACK, "y".repeat(100)));
+        }
+    }
+
+    private Path capture() throws Exception {
+        Path file = dir.resolve("flows.pcap");
+        try (PcapWriter out = PcapWriter.create(file)) {
+            for (int i = 0; i < frames.size(); i++) {
+                out.write(times.get(i)[0], frames.get(i));
+            }
+        }
+        return file;
+    }
+
+    private EngineSnapshot replay(Path file, int workers, FlowTracking flows, List<String> printed, String... scripts)
+            throws Exception {
+        Engine.Builder b = Engine.builder()
+                .tap(file.toString())
+                .workers(workers)
+                .sources(EngineSources.pcap(1))
+                .ruleFactory(new LuaRuleFactory((script, line) -> printed.add(line), ModuleRegistry.standard()))
+                .flows(flows);
+        for (int i = 0; i < scripts.length; i++) {
+            b.script(ScriptSpec.of("s" + i, scripts[i]));
+        }
+        try (Engine engine = b.build()) {
+            engine.start();
+            assertTrue(engine.awaitEnd(20, TimeUnit.SECONDS));
+            return engine.closeAndReport();
+        }
+    }
+
+    private static final String FLOW_SSH = String.join(
+            "\n",
+            "function filter(pkt)",
+            "  local flow = pkt:flow()",
+            "  local v = tostring(pkt):match('SSH%-[^-%G]+%-([^-%G]+)')",
+            "  if v == 'OpenSSH_6.4' then flow:block() return false end",
+            "  if v then flow:pass() end",
+            "  return true",
+            "end");
+
+    @ParameterizedTest(name = "{0} worker(s)")
+    @ValueSource(ints = {1, 2})
+    void shouldDropABlockedFlowAndBypassAPassedOneWithoutCallingTheScript(int workers) throws Exception {
+        ssh(OLD_SERVER, 40000, "SSH-2.0-OpenSSH_6.4", 10);
+        ssh(NEW_SERVER, 40001, "SSH-2.0-OpenSSH_9.6", 10);
+        EngineSnapshot s = replay(capture(), workers, FlowTracking.defaults(), new CopyOnWriteArrayList<>(), FLOW_SSH);
+
+        assertEquals(48, s.frames());
+        // Each connection: 4 frames reach the script (handshake and banner), 20 after the decision do not.
+        assertEquals(8, s.script("s0").get(ScriptCounter.CALLS));
+        assertEquals(1, s.script("s0").get(ScriptCounter.FLOW_BLOCKS));
+        assertEquals(1, s.script("s0").get(ScriptCounter.FLOW_PASSES));
+        assertEquals(20, s.total(WorkerCounter.FLOW_BLOCKED));
+        assertEquals(20, s.total(WorkerCounter.BYPASSED));
+        assertEquals(21, s.blocked(), "the banner frame and the 20 after it");
+        assertEquals(27, s.passed());
+        assertEquals(2, s.total(WorkerCounter.FLOWS_CREATED));
+        assertEquals(2, s.total(WorkerCounter.FLOWS_ACTIVE));
+        assertEquals(0, s.errors());
+    }
+
+    @Test
+    void shouldStopCallingTheSeedScriptAfterTheInspectionLimit() throws Exception {
+        String seed = Files.readString(ROOT.resolve("examples/ssh-version.lua"));
+        ssh(NEW_SERVER, 40001, "SSH-2.0-OpenSSH_9.6", 50);
+        Path file = capture();
+
+        EngineSnapshot all = replay(file, 1, FlowTracking.defaults(), new ArrayList<>(), seed);
+        assertEquals(104, all.script("s0").get(ScriptCounter.CALLS), "without a limit every frame meets the script");
+        assertEquals(0, all.total(WorkerCounter.BYPASSED));
+
+        EngineSnapshot limited =
+                replay(file, 1, FlowTracking.defaults().withInspectBytes(1000), new ArrayList<>(), seed);
+        // Client side: 10 segments of 100 bytes reach the limit; the server's banner (21) + 9 segments make 921
+        // bytes, so its 10th segment is still inspected: 4 + 10 + 10 = 24 calls, the rest bypassed.
+        assertEquals(24, limited.script("s0").get(ScriptCounter.CALLS));
+        assertEquals(80, limited.total(WorkerCounter.BYPASSED));
+        assertEquals(104, limited.passed());
+    }
+
+    @Test
+    void shouldShowScriptsTheFlowItsVarsAndTheCaptureTime() throws Exception {
+        ssh(OLD_SERVER, 40000, "SSH-2.0-OpenSSH_6.4", 1);
+        String script = String.join(
+                "\n",
+                "function filter(pkt)",
+                "  local f = pkt:flow()",
+                "  f.vars.n = (f.vars.n or 0) + 1",
+                "  print(string.format('%s %s %s:%d > %s:%d %s %s n=%d pk=%d/%d t=%.3f first=%.3f', f.proto,"
+                        + " f.dir, f.src, f.sport, f.dst, f.dport, f.state, f.family, f.vars.n, f.packets_orig,"
+                        + " f.packets_reply, pkt:time() - 1768471200, f.first - 1768471200))",
+                "  return true",
+                "end");
+        List<String> printed = new ArrayList<>();
+        EngineSnapshot s = replay(capture(), 1, FlowTracking.defaults(), printed, script);
+        assertEquals(0, s.errors(), String.valueOf(printed));
+        assertEquals(
+                List.of(
+                        "tcp orig 198.18.0.1:40000 > 198.18.0.2:22 new 4 n=1 pk=1/0 t=0.001 first=0.001",
+                        "tcp reply 198.18.0.1:40000 > 198.18.0.2:22 new 4 n=2 pk=1/1 t=0.002 first=0.001",
+                        "tcp orig 198.18.0.1:40000 > 198.18.0.2:22 established 4 n=3 pk=2/1 t=0.003 first=0.001",
+                        "tcp reply 198.18.0.1:40000 > 198.18.0.2:22 established 4 n=4 pk=2/2 t=0.004 first=0.001",
+                        "tcp orig 198.18.0.1:40000 > 198.18.0.2:22 established 4 n=5 pk=3/2 t=0.005 first=0.001",
+                        "tcp reply 198.18.0.1:40000 > 198.18.0.2:22 established 4 n=6 pk=3/3 t=0.006 first=0.001"),
+                printed);
+    }
+
+    @Test
+    void shouldGiveNoFlowWhenTrackingIsOff() throws Exception {
+        ssh(OLD_SERVER, 40000, "SSH-2.0-OpenSSH_6.4", 1);
+        List<String> printed = new ArrayList<>();
+        EngineSnapshot s = replay(
+                capture(),
+                1,
+                FlowTracking.off(),
+                printed,
+                "function filter(pkt) print(tostring(pkt:flow())) return true end");
+        assertEquals(List.of("nil", "nil", "nil", "nil", "nil", "nil"), printed);
+        assertEquals(0, s.total(WorkerCounter.FLOWS_CREATED));
+    }
+
+    @Test
+    void shouldRefuseAFlowObjectKeptPastItsCall() throws Exception {
+        ssh(OLD_SERVER, 40000, "SSH-2.0-OpenSSH_6.4", 0);
+        List<String> printed = new ArrayList<>();
+        String script = String.join(
+                "\n",
+                "local kept",
+                "function filter(pkt)",
+                "  if kept then print(pcall(function() return kept.src end)) end",
+                "  kept = pkt:flow()",
+                "  return true",
+                "end");
+        replay(capture(), 1, FlowTracking.defaults(), printed, script);
+        assertEquals(3, printed.size());
+        assertTrue(printed.get(0).startsWith("false\t") && printed.get(0).contains("no longer valid"), printed.get(0));
+    }
+}
