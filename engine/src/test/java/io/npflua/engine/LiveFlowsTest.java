@@ -13,6 +13,7 @@ import io.npflua.engine.flow.FlowRecord;
 import io.npflua.engine.flow.FlowTableOptions;
 import io.npflua.engine.flow.FlowTracking;
 import io.npflua.engine.frames.FrameBuilder;
+import io.npflua.engine.output.pcap.PcapVerdictSink;
 import io.npflua.engine.rule.ScriptSpec;
 import io.npflua.engine.source.ring.LiveCaptureOptions;
 import io.npflua.ffm.lab.LabTraffic;
@@ -31,6 +32,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -41,6 +43,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 @LiveTest
 class LiveFlowsTest {
+    @TempDir
+    Path dir;
+
     private static final Path ROOT = Path.of("").toAbsolutePath().getParent();
     private static final String A = "198.18.30.1";
     private static final String B = "198.18.30.2";
@@ -88,6 +93,11 @@ class LiveFlowsTest {
             hostA.addAddress(left.b(), hostA.namespace(), A + "/24");
             hostB.addAddress(right.b(), hostB.namespace(), B + "/24");
             BridgePorts ports = EngineSources.bridge(LiveCaptureOptions.defaults());
+            Path passedFile = dir.resolve("passed.pcap");
+            Path blockedFile = dir.resolve("blocked.pcap");
+            PcapVerdictSink passed = EngineSources.pcapSink(passedFile);
+            PcapVerdictSink blocked = EngineSources.pcapSink(blockedFile);
+            EngineSnapshot live;
             try (Engine engine = Engine.builder()
                     .bridge(left.a(), right.a())
                     .workers(workers)
@@ -97,6 +107,8 @@ class LiveFlowsTest {
                     .idleStrategy(ports.idleStrategies())
                     .ruleFactory(EngineSources.lua())
                     .script(ScriptSpec.of("ssh", script))
+                    .onPassedPerWorker(passed.perWorker())
+                    .onBlockedPerWorker(blocked.perWorker())
                     .build()) {
                 engine.start();
                 String[] banned = exchange(hostA, hostB, 2201, "SSH-2.0-OpenSSH_6.4", 100_000);
@@ -172,11 +184,35 @@ class LiveFlowsTest {
                 assertTrue(json.contains("\"dport\":2202") && json.contains("\"passed_by\":[\"ssh\"]"), json);
 
                 EngineSnapshot s = engine.closeAndReport();
+                live = s;
                 assertEquals(s.frames(), s.passed() + s.blocked());
                 assertTrue(s.total(WorkerCounter.FLOW_BLOCKED) > 0, "retransmissions dropped without Lua: " + s);
                 assertTrue(s.total(WorkerCounter.BYPASSED) > 50, "the accepted transfer bypassed the script: " + s);
                 assertEquals(1, s.script("ssh").get(ScriptCounter.FLOW_BLOCKS));
                 assertEquals(1, s.script("ssh").get(ScriptCounter.FLOW_PASSES));
+            }
+            // Offline, the same frames in capture order meet the same decisions.
+            Path all = dir.resolve("all.pcap");
+            LiveFrames.run(
+                    "mergecap", "-F", "pcap", "-w", all.toString(), passedFile.toString(), blockedFile.toString());
+            EngineSnapshot offline;
+            try (Engine engine = Engine.builder()
+                    .tap(all.toString())
+                    .workers(workers)
+                    .sources(EngineSources.pcap(1))
+                    .ruleFactory(EngineSources.lua())
+                    .script(ScriptSpec.of("ssh", script))
+                    .build()) {
+                engine.start();
+                assertTrue(engine.awaitEnd(20, TimeUnit.SECONDS));
+                offline = engine.closeAndReport();
+            }
+            assertEquals(live.frames(), offline.frames(), "every frame the bridge saw was written");
+            assertEquals(live.blocked(), offline.blocked(), "the same frames blocked offline");
+            assertEquals(live.total(WorkerCounter.FLOW_BLOCKED), offline.total(WorkerCounter.FLOW_BLOCKED));
+            assertEquals(live.total(WorkerCounter.BYPASSED), offline.total(WorkerCounter.BYPASSED));
+            for (ScriptCounter c : List.of(ScriptCounter.CALLS, ScriptCounter.FLOW_BLOCKS, ScriptCounter.FLOW_PASSES)) {
+                assertEquals(live.script("ssh").get(c), offline.script("ssh").get(c), c + " live and offline");
             }
         }
     }
