@@ -208,4 +208,33 @@ class FlowDecisionsTest {
         assertEquals(3, printed.size());
         assertTrue(printed.get(0).startsWith("false\t") && printed.get(0).contains("no longer valid"), printed.get(0));
     }
+
+    @Test
+    void shouldForgetAReloadedScriptsFlowDecisions() throws Exception {
+        ssh(OLD_SERVER, 40000, "SSH-2.0-OpenSSH_6.4", 5);
+        Path file = capture();
+        String blocker = "function filter(pkt) local f = pkt:flow() if f then f:block() end return false end";
+        try (Engine engine = Engine.builder()
+                .tap(file.toString())
+                .workers(1)
+                .sources(EngineSources.pcap(Long.MAX_VALUE)) // the same connection over and over
+                .ruleFactory(EngineSources.lua())
+                .script(ScriptSpec.of("s", blocker))
+                .build()) {
+            engine.start();
+            EngineFixtures.awaitFrames(engine, 1_000);
+            EngineSnapshot before = engine.stats();
+            assertEquals(1, before.script("s").get(ScriptCounter.CALLS), "blocked on its first frame, then no call");
+            assertTrue(before.total(WorkerCounter.FLOW_BLOCKED) >= 999);
+
+            engine.reload("s", "function filter(pkt) return true end");
+            long seen = engine.stats().frames();
+            EngineFixtures.awaitFrames(engine, seen + 1_000);
+            EngineSnapshot after = engine.stats();
+            assertTrue(
+                    after.script("s").get(ScriptCounter.CALLS) > 500,
+                    "the reloaded script meets the flow again: " + after.script("s"));
+            assertTrue(after.passed() > 500, "and passes it: " + after);
+        }
+    }
 }

@@ -38,7 +38,8 @@ final class FlowStage implements FlowEndListener {
      * @param liveClock idle flows age with the wall clock (live capture); false: with the times of the frames (a file)
      */
     FlowStage(FlowTracking tracking, int worker, boolean liveClock) {
-        this.table = new FlowTable(tracking.table(), (long) worker << 48, new SecureRandom().nextLong());
+        // Ids: worker << 40 + n, unique across workers and exact (and printed whole) as Lua numbers.
+        this.table = new FlowTable(tracking.table(), (long) worker << 40, new SecureRandom().nextLong());
         this.inspectBytes = tracking.inspectBytes();
         this.liveClock = liveClock;
         table.endListener(this);
