@@ -32,6 +32,8 @@ public final class PcapFrameSource extends ReplayFrameSource {
     private final int workerCount;
     /** The frame's metadata, read from the reader's record flyweight (time only: a file has no interface index). */
     private final Frame.Header header;
+    /** Spreads the file's flows over the workers as the kernel's fanout would: both directions on one worker. */
+    private final FlowHash flowHash = new FlowHash();
 
     /**
      * @param reader      the reader (owned: closed with this source)
@@ -77,7 +79,7 @@ public final class PcapFrameSource extends ReplayFrameSource {
                 }
                 final PcapRecord r = reader.record();
                 if (workerCount > 1
-                        && Math.floorMod(FlowHash.of(r.segment(), r.dataOffset(), r.capturedLength()), workerCount)
+                        && Math.floorMod(flowHash.of(r.segment(), r.dataOffset(), r.capturedLength()), workerCount)
                                 != workerIndex) {
                     continue;
                 }
