@@ -4,6 +4,7 @@ import io.npflua.engine.agent.ErrorHandler;
 import io.npflua.engine.counter.ScriptCounters;
 import io.npflua.engine.counter.WorkerCounter;
 import io.npflua.engine.counter.WorkerCounters;
+import io.npflua.engine.flow.FlowTracking;
 import io.npflua.engine.frames.FrameBuilder;
 import io.npflua.engine.rule.ErrorPolicy;
 import io.npflua.engine.rule.HandlerRule;
@@ -38,7 +39,9 @@ import org.openjdk.jmh.annotations.TearDown;
  * Per-frame cost of the engine's worker loop (chain swap check, poll, chain, verdict counters, stats timer) over an
  * in-memory source of 1024 Ethernet/IPv4/TCP frames (64 to about 1460 bytes; one in 16 carries the banner
  * "SSH-2.0-OpenSSH_6.4"), with {@code chain} = {@code empty}, {@code empty-limit} (the same with a frame limit,
- * {@code -c}, that is never reached: what the shared count costs), {@code java1} / {@code java2} (one or two trivial Java
+ * {@code -c}, that is never reached: what the shared count costs), {@code empty-flows} (flow tracking on: what a
+ * lookup in the worker's table costs), {@code ssh-flows} (the SSH script with flows and {@code --inspect-bytes 4096}:
+ * frames of flows past the limit bypass it), {@code java1} / {@code java2} (one or two trivial Java
  * rules that read a byte), or {@code ssh} (the seed's SSH filter, examples/ssh-version.lua, made a rule by the
  * engine's {@link LuaRuleFactory}, as {@code npflua run -s} does). One operation = one frame.
  * Run with {@code -prof gc}: {@code gc.alloc.rate.norm} must be 0 B/op for the empty and Java chains; with the SSH
@@ -56,7 +59,7 @@ public class EngineBenchmark {
     private static final int BATCH = 64;
 
     /** The chain: empty, 1 or 2 trivial Java rules that read a byte, or the seed's SSH script. */
-    @Param({"empty", "empty-limit", "java1", "java2", "ssh"})
+    @Param({"empty", "empty-limit", "empty-flows", "java1", "java2", "ssh", "ssh-flows"})
     public String chain;
 
     private MemoryFrameSource source;
@@ -77,8 +80,8 @@ public class EngineBenchmark {
         }
         source = b.build();
         int rules = switch (chain) {
-            case "empty", "empty-limit" -> 0;
-            case "java1", "ssh" -> 1;
+            case "empty", "empty-limit", "empty-flows" -> 0;
+            case "java1", "ssh", "ssh-flows" -> 1;
             case "java2" -> 2;
             default -> throw new IllegalArgumentException("unknown chain " + chain);
         };
@@ -88,14 +91,19 @@ public class EngineBenchmark {
         ErrorPolicy[] policies = new ErrorPolicy[rules];
         for (int i = 0; i < rules; i++) {
             final int at = 12 + i;
-            rs[i] = chain.equals("ssh")
+            rs[i] = chain.startsWith("ssh")
                     ? sshScript()
                     : new HandlerRule(frame -> frame.byteAt(at) == 0x7f ? Verdict.BLOCK : Verdict.PASS);
             names[i] = chain + i;
             counters[i] = new ScriptCounters();
             policies[i] = ErrorPolicy.PASS;
         }
-        RuleChain chain = new RuleChain(0, names, rs, counters, policies, 64, ErrorHandler.STDERR);
+        int[] slots = new int[rules];
+        for (int i = 0; i < rules; i++) {
+            slots[i] = i;
+        }
+        RuleChain chain =
+                new RuleChain(0, names, rs, counters, policies, slots, new long[rules], 64, ErrorHandler.STDERR);
         ChainBoard board = new ChainBoard(new RuleChain[] {chain});
         worker = new Worker(
                 0,
@@ -107,6 +115,11 @@ public class EngineBenchmark {
                 new WorkerCounters(),
                 BATCH,
                 TimeUnit.MILLISECONDS.toNanos(100));
+        if (this.chain.endsWith("-flows")) {
+            // Flow tracking (1,024 flows, the frames' own); with the SSH script, inspection ends after 4 KiB of
+            // payload each way, so that after the first passes every flow bypasses the script.
+            worker.flows(FlowTracking.defaults().withInspectBytes(this.chain.startsWith("ssh") ? 4096 : 0));
+        }
         if (chain.equals("empty-limit")) {
             worker.quota(new FrameQuota(Long.MAX_VALUE)); // -c with a count never reached: the limit's own cost
         }
@@ -118,7 +131,7 @@ public class EngineBenchmark {
         if (c.get(WorkerCounter.SEEN) != c.get(WorkerCounter.PASSED) + c.get(WorkerCounter.BLOCKED)) {
             throw new IllegalStateException("counters do not add up");
         }
-        if (chain.equals("ssh") && c.get(WorkerCounter.BLOCKED) == 0) {
+        if (chain.startsWith("ssh") && c.get(WorkerCounter.BLOCKED) == 0) {
             throw new IllegalStateException("the SSH script blocked no banner frame");
         }
         source.close();

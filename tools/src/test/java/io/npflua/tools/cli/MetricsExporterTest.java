@@ -106,8 +106,7 @@ class MetricsExporterTest {
                 String name = c.gauge() ? c.metric() : c.metric() + "_total";
                 assertTrue(body.contains("# HELP " + name + " " + c.help()), c + " exported: " + body);
                 assertTrue(
-                        body.contains("# TYPE " + name + (c.gauge() ? " gauge" : " counter")),
-                        c + " typed: " + body);
+                        body.contains("# TYPE " + name + (c.gauge() ? " gauge" : " counter")), c + " typed: " + body);
             }
             assertTrue(body.contains("npflua_script_errors_total{kind=\"budget\",script=\"ssh\"} 0.0"), body);
             assertTrue(!body.contains("timed_calls") && !body.contains(" 777.0"), "the timing sample is not exported");
