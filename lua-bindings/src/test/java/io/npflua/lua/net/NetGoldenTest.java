@@ -35,6 +35,11 @@ class NetGoldenTest {
         }
     }
 
+    /** A prefix object for {@code a/n}, else the address string. */
+    private LuaValue addressOrPrefix(String text) {
+        return text.contains("/") ? net.get("prefix").call(LuaValue.valueOf(text)) : LuaValue.valueOf(text);
+    }
+
     @Test
     void shouldAcceptWhatInetPtonAcceptsAndPrintWhatIpaddressPrints() throws IOException {
         List<String[]> rows = lines("A");
@@ -95,7 +100,7 @@ class NetGoldenTest {
         int yes = 0;
         for (String[] f : rows) {
             LuaValue p = net.get("prefix").call(LuaValue.valueOf(f[1]));
-            LuaValue x = f[2].contains("/") ? net.get("prefix").call(LuaValue.valueOf(f[2])) : LuaValue.valueOf(f[2]);
+            LuaValue x = addressOrPrefix(f[2]);
             boolean expected = f[3].equals("1");
             yes += expected ? 1 : 0;
             assertEquals(expected, p.get("contains").call(p, x).toboolean(), f[1] + " contains " + f[2]);
@@ -113,7 +118,7 @@ class NetGoldenTest {
         List<String[]> rows = lines("Q");
         int yes = 0;
         for (String[] f : rows) {
-            LuaValue x = f[1].contains("/") ? net.get("prefix").call(LuaValue.valueOf(f[1])) : LuaValue.valueOf(f[1]);
+            LuaValue x = addressOrPrefix(f[1]);
             boolean expected = f[2].equals("1");
             yes += expected ? 1 : 0;
             assertEquals(expected, set.get("contains").call(set, x).toboolean(), "set contains " + f[1]);
