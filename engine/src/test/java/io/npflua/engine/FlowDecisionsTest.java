@@ -237,4 +237,34 @@ class FlowDecisionsTest {
             assertTrue(after.passed() > 500, "and passes it: " + after);
         }
     }
+
+    @Test
+    void shouldGiveIpv6AddressesAsTextAndMatchThemWithNetPrefixes() throws Exception {
+        add(FrameBuilder.ethernet("02:00:00:00:00:01", "02:00:00:00:00:02")
+                .ipv6("2001:db8:0:0:1:0:0:1", "2001:db8::2")
+                .udp(5353, 53)
+                .payload("q")
+                .build());
+        add(FrameBuilder.ethernet("02:00:00:00:00:02", "02:00:00:00:00:01")
+                .ipv6("2001:db8::2", "2001:db8:0:0:1:0:0:1")
+                .udp(53, 5353)
+                .payload("a")
+                .build());
+        String script = String.join(
+                "\n",
+                "local inside = net.prefix('2001:db8::/80')",
+                "function filter(pkt)",
+                "  local f = pkt:flow()",
+                "  print(f.proto, f.family, f.src, f.sport, f.dst, f.dport, f.dir, f.state,",
+                "        inside:contains(f.src), inside:contains(f.dst))",
+                "  return true",
+                "end");
+        List<String> printed = new ArrayList<>();
+        replay(capture(), 1, FlowTracking.defaults(), printed, script);
+        assertEquals(
+                List.of(
+                        "udp\t6\t2001:db8::1:0:0:1\t5353\t2001:db8::2\t53\torig\tnew\tfalse\ttrue",
+                        "udp\t6\t2001:db8::1:0:0:1\t5353\t2001:db8::2\t53\treply\testablished\tfalse\ttrue"),
+                printed);
+    }
 }

@@ -1,8 +1,7 @@
 package io.npflua.lua.flow;
 
+import io.npflua.lua.net.NetAddresses;
 import io.npflua.lua.string.CanonicalStrings;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import org.luaj.vm2.LuaError;
 import org.luaj.vm2.LuaString;
 import org.luaj.vm2.LuaTable;
@@ -104,6 +103,11 @@ public final class FlowObject extends LuaUserdata {
     private final LuaValue block = new Decide("block", FlowView.BLOCK);
     private final LuaValue pass = new Decide("pass", FlowView.PASS);
     private FlowView view;
+    /** The addresses of the flow last asked for (by id): consecutive frames of a flow format them once. */
+    private long addressesOf = -1;
+
+    private LuaValue src;
+    private LuaValue dst;
     private LuaTable[] vars;
     private long[] varsId;
 
@@ -156,8 +160,8 @@ public final class FlowObject extends LuaUserdata {
             case PROTO -> protocolName(v.protocol());
             case PROTONUM -> LuaValue.valueOf(v.protocol());
             case FAMILY -> LuaValue.valueOf(v.family());
-            case SRC -> address(v, FlowView.ORIG);
-            case DST -> address(v, FlowView.REPLY);
+            case SRC -> endpointAddress(v, FlowView.ORIG);
+            case DST -> endpointAddress(v, FlowView.REPLY);
             case SPORT -> LuaValue.valueOf(v.port(FlowView.ORIG));
             case DPORT -> LuaValue.valueOf(v.port(FlowView.REPLY));
             case DIR -> v.frameDirection() == FlowView.ORIG ? ORIG_NAME : REPLY_NAME;
@@ -244,25 +248,21 @@ public final class FlowObject extends LuaUserdata {
         };
     }
 
+    private LuaValue endpointAddress(FlowView v, int direction) {
+        if (v.id() != addressesOf) {
+            addressesOf = v.id();
+            src = null;
+            dst = null;
+        }
+        if (direction == FlowView.ORIG) {
+            return src != null ? src : (src = address(v, direction));
+        }
+        return dst != null ? dst : (dst = address(v, direction));
+    }
+
+    /** The address of the side that sent in {@code direction}, as text (RFC 5952 for IPv6). */
     private static LuaValue address(FlowView v, int direction) {
-        long hi = v.addressHi(direction);
-        long lo = v.addressLo(direction);
-        byte[] b;
-        if (v.family() == 4) {
-            int a = (int) lo;
-            b = new byte[] {(byte) (a >>> 24), (byte) (a >>> 16), (byte) (a >>> 8), (byte) a};
-        } else {
-            b = new byte[16];
-            for (int i = 0; i < 8; i++) {
-                b[i] = (byte) (hi >>> (56 - 8 * i));
-                b[8 + i] = (byte) (lo >>> (56 - 8 * i));
-            }
-        }
-        try {
-            return LuaValue.valueOf(InetAddress.getByAddress(b).getHostAddress());
-        } catch (UnknownHostException e) {
-            throw new IllegalStateException(e); // a 4- or 16-byte array is always an address
-        }
+        return NetAddresses.format(v.addressHi(direction), v.addressLo(direction), v.family());
     }
 
     /** {@code flow:block([reason])} and {@code flow:pass([reason])}. */

@@ -2,6 +2,7 @@ package io.npflua.lua.sandbox;
 
 import io.npflua.lua.core.ModuleLoader;
 import io.npflua.lua.data.DataLib;
+import io.npflua.lua.net.NetModule;
 import io.npflua.lua.shared.SharedModule;
 import io.npflua.lua.shared.SharedTables;
 import java.util.Map;
@@ -23,14 +24,15 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class ModuleRegistry {
     private static final ModuleRegistry STANDARD = new ModuleRegistry()
             .register("data", (globals, scriptName) -> DataLib.newModule())
-            .register(SharedModule.NAME, new SharedModule(SharedTables.global()));
+            .register(SharedModule.NAME, new SharedModule(SharedTables.global()))
+            .register(NetModule.NAME, new NetModule());
 
     private final Map<String, ModuleLoader> loaders = new ConcurrentHashMap<>();
 
     /** An empty registry (tests, embedders who want a different set). */
     public ModuleRegistry() {}
 
-    /** The JVM's default registry, which states use unless told otherwise: {@code data} and {@code shared}. */
+    /** The JVM's default registry, which states use unless told otherwise: {@code data}, {@code shared} and {@code net}. */
     public static ModuleRegistry standard() {
         return STANDARD;
     }

@@ -1,5 +1,6 @@
 package io.npflua.lua.data;
 
+import io.npflua.lua.net.NetModule;
 import java.util.HexFormat;
 import org.luaj.vm2.Globals;
 import org.luaj.vm2.LuaValue;
@@ -9,10 +10,13 @@ import org.luaj.vm2.lib.jse.JsePlatform;
 final class LuaStates {
     private LuaStates() {}
 
-    /** JsePlatform.standardGlobals() plus {@code data} (global and {@code package.loaded}). */
+    /** JsePlatform.standardGlobals() plus {@code data} and {@code net} (globals and {@code package.loaded}). */
     static Globals withData() {
         Globals g = JsePlatform.standardGlobals();
         g.load(new DataLib());
+        LuaValue net = new NetModule().open(g, "test");
+        g.set(NetModule.NAME, net);
+        g.get("package").get("loaded").set(NetModule.NAME, net);
         return g;
     }
 
