@@ -11,11 +11,14 @@ import io.npflua.engine.frames.FrameBuilder;
 import io.npflua.engine.pcap.PcapWriter;
 import io.npflua.engine.rule.ScriptSpec;
 import io.npflua.engine.rule.lua.LuaRuleFactory;
+import io.npflua.engine.worker.CaptureClock;
 import io.npflua.lua.sandbox.ModuleRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -266,5 +269,92 @@ class FlowDecisionsTest {
                         "udp\t6\t2001:db8::1:0:0:1\t5353\t2001:db8::2\t53\torig\tnew\tfalse\ttrue",
                         "udp\t6\t2001:db8::1:0:0:1\t5353\t2001:db8::2\t53\treply\testablished\tfalse\ttrue"),
                 printed);
+    }
+
+    private void at(double seconds, byte[] frame) {
+        times.add(new long[] {START_NS + Math.round(seconds * 1e9)});
+        frames.add(frame);
+    }
+
+    private static byte[] syn(String src, int sport, int dport) {
+        return tcp(src, "198.18.0.2", sport, dport, FrameBuilder.TCP_SYN, null);
+    }
+
+    /**
+     * One worker: knocks and the connection they open are different flows, which a replay with several workers reads
+     * in parallel, each its own share of the file, so a SYN may be judged before the knocks that precede it in the
+     * file (live, the wire orders them). Cross-flow state replays exactly with {@code --workers 1}.
+     */
+    @Test
+    void shouldKnockOnCaptureTimeAndDecideWholeConnectionsInReplay() throws Exception {
+        int workers = 1;
+        String a = "198.18.0.10";
+        String d = "198.18.0.12";
+        int ack = FrameBuilder.TCP_ACK | FrameBuilder.TCP_PSH;
+        at(0, syn(a, 50001, 22)); // BLOCK: before knocking (the flow is blocked)
+        at(0.5, tcp(a, "198.18.0.2", 50001, 22, ack, "x")); // BLOCK: same connection, without Lua
+        at(1, syn(a, 50010, 7000));
+        at(2, syn(a, 50011, 8000));
+        at(3, syn(a, 50012, 9000));
+        at(4, syn(a, 50002, 22)); // PASS: a new connection after the knock (the flow is passed)
+        at(4.1, tcp(a, "198.18.0.2", 50002, 22, ack, "SSH-2.0-client")); // PASS: bypassed
+        at(4.2, tcp("198.18.0.2", a, 22, 50002, ack, "SSH-2.0-server")); // PASS: bypassed
+        at(20, syn(d, 50020, 7000));
+        at(25, syn(d, 50021, 8000));
+        at(31, syn(d, 50022, 9000)); // 11 s after the first knock: the window (capture time) is over
+        at(32, syn(d, 50003, 22)); // BLOCK
+        at(40, syn(d, 50030, 7000));
+        at(45, syn(d, 50031, 8000));
+        at(49.9, syn(d, 50032, 9000));
+        at(50, syn(d, 50004, 22)); // PASS
+        Path file = capture();
+
+        // As npflua replay does: the shared tables run on the capture's clock.
+        CaptureClock clock = new CaptureClock(workers);
+        Map<Long, String> verdicts = new ConcurrentHashMap<>();
+        EngineSnapshot s;
+        try (Engine engine = Engine.builder()
+                .tap(file.toString())
+                .workers(workers)
+                .sources(EngineSources.pcap(1))
+                .ruleFactory(new LuaRuleFactory().withSharedClock(clock::nowNs))
+                .captureClock(clock)
+                .script(ScriptSpec.of("knock", Files.readString(ROOT.resolve("examples/port-knocking.lua"))))
+                .onPassed(frame -> verdicts.put(frame.timestampNs(), "pass"))
+                .onBlocked(frame -> verdicts.put(frame.timestampNs(), "block"))
+                .build()) {
+            engine.start();
+            assertTrue(engine.awaitEnd(20, TimeUnit.SECONDS));
+            s = engine.closeAndReport();
+        }
+        StringBuilder got = new StringBuilder();
+        for (long[] t : times) {
+            got.append(String.format("%.1f %s%n", (t[0] - START_NS) / 1e9, verdicts.get(t[0])));
+        }
+        assertEquals(
+                String.join(
+                        "\n",
+                        "0.0 block",
+                        "0.5 block",
+                        "1.0 pass",
+                        "2.0 pass",
+                        "3.0 pass",
+                        "4.0 pass",
+                        "4.1 pass",
+                        "4.2 pass",
+                        "20.0 pass",
+                        "25.0 pass",
+                        "31.0 pass",
+                        "32.0 block",
+                        "40.0 pass",
+                        "45.0 pass",
+                        "49.9 pass",
+                        "50.0 pass",
+                        ""),
+                got.toString());
+        assertEquals(1, s.total(WorkerCounter.FLOW_BLOCKED), "the data after a refused SYN met no script");
+        assertEquals(2, s.total(WorkerCounter.BYPASSED), "the let-in connection's later frames met no script");
+        assertEquals(2, s.script("knock").get(ScriptCounter.FLOW_PASSES), "two connections let in");
+        assertEquals(2, s.script("knock").get(ScriptCounter.FLOW_BLOCKS), "two connections refused");
     }
 }
