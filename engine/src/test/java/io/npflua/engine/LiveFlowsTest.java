@@ -15,12 +15,14 @@ import io.npflua.engine.flow.FlowTracking;
 import io.npflua.engine.frames.FrameBuilder;
 import io.npflua.engine.output.pcap.PcapVerdictSink;
 import io.npflua.engine.rule.ScriptSpec;
+import io.npflua.engine.rule.lua.LuaRuleFactory;
 import io.npflua.engine.source.ring.LiveCaptureOptions;
 import io.npflua.ffm.lab.LabTraffic;
 import io.npflua.ffm.lab.LiveTest;
 import io.npflua.ffm.lab.VethLab;
 import io.npflua.ffm.socket.FanoutMode;
 import io.npflua.ffm.socket.PacketSocket;
+import io.npflua.lua.sandbox.ModuleRegistry;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.file.Files;
@@ -30,6 +32,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -257,8 +260,21 @@ class LiveFlowsTest {
         return byKey;
     }
 
+    /** Fails on a frame whose interface is not the tapped one; prints each direction the first time it is seen. */
+    private static final String CONTEXT = String.join(
+            "\n",
+            "local seen = {}",
+            "function filter(pkt)",
+            "  if pkt:iface() ~= 'IFACE' then error('iface ' .. tostring(pkt:iface())) end",
+            "  local d = pkt:dir()",
+            "  if not seen[d] then seen[d] = true print(d) end",
+            "  assert(pkt:time() > 1.7e9, 'capture time')",
+            "  return true",
+            "end");
+
     @Test
     void shouldMeetBothDirectionsOfEveryConnectionInOneEntryOnATapWithTwoWorkers() throws Exception {
+        List<String> printed = new CopyOnWriteArrayList<>();
         try (VethLab lab = VethLab.create()) {
             VethLab.VethPair pair = lab.addPair(true);
             lab.offloadsOff(pair);
@@ -269,8 +285,8 @@ class LiveFlowsTest {
                     .workers(2)
                     .fanout(FanoutMode.HASH)
                     .sources(EngineSources.live(LiveCaptureOptions.defaults()))
-                    .ruleFactory(EngineSources.lua())
-                    .script(ScriptSpec.of("count", "function filter(pkt) return true end"))
+                    .ruleFactory(new LuaRuleFactory((script, line) -> printed.add(line), ModuleRegistry.standard()))
+                    .script(ScriptSpec.of("context", CONTEXT.replace("IFACE", pair.a())))
                     .build()) {
                 engine.start();
                 // Client here, server in the peer's namespace: every segment of every connection crosses the tapped
@@ -315,6 +331,8 @@ class LiveFlowsTest {
                     assertEquals("198.18.31.1", FlowFormat.address(f.family(), f.srcHi(), f.srcLo()), "opener");
                 }
                 EngineSnapshot s = engine.closeAndReport();
+                assertEquals(0, s.errors(), "pkt:iface() named the tapped interface: " + printed);
+                assertTrue(printed.contains("in") && printed.contains("out"), "pkt:dir() told both ways: " + printed);
                 assertTrue(
                         s.workers().stream().allMatch(w -> w.get(WorkerCounter.FLOWS_CREATED) > 0),
                         "both workers tracked flows: " + s.workers());
