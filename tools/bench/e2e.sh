@@ -3,6 +3,7 @@
 # names unique to this run, only 198.18.0.0/15 and 02:... MACs, bounded traffic, everything deleted on exit).
 # Run by hand as root from anywhere (not in CI):
 #   sudo tools/bench/e2e.sh [--rounds N] [--frames N] [--sections capture,inline,offline] [--repeat N] [--ab-warmup]
+#                           [--flows]
 # Output: tools/bench/results/e2e-<UTC date-time>.json; then /usr/bin/python3 tools/bench/report.py docs.
 # Prerequisites (Debian): iproute2, ethtool, netsniff-ng (trafgen, netsniff-ng), tcpdump, iperf3, lua5.4, python3;
 # a JDK 25 (./npflua finds it and builds the jar on first use).
@@ -22,6 +23,10 @@
 #   inline   iperf3 TCP (-t 5) from namespace A to namespace B through namespace BR, which forwards with a Linux
 #            bridge, with npflua run --bridge, or with npflua run --bridge -s examples/ssh-version.lua (--ab-warmup:
 #            also with --warmup 0).
+#   --flows  adds the flow-tracking contenders: capture without a script with --no-flows (flows are tracked by
+#            default: the pair gives the cost of tracking), and inline with the seed SSH script and
+#            --inspect-bytes 4096 (npflua+ssh-inspect), and with examples/ssh-version-flow.lua and --inspect-bytes 4096
+#            (npflua+sshflow-inspect).
 #   offline  npflua replay --warmup 200000 --repeat N --json -s examples/ssh-version.lua FILE.pcap (its ns_per_frame,
 #            wall clock after the JIT warm-up, and the JVM's CPU seconds per frame, start-up and warm-up included),
 #            the same with --warmup 0, vs
@@ -39,6 +44,7 @@ REPEAT=500
 REPLAY_WARMUP=200000
 SECTIONS="capture,inline,offline"
 AB_WARMUP=0
+FLOWS=0
 
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -47,6 +53,7 @@ while [[ $# -gt 0 ]]; do
     --repeat) REPEAT="$2"; shift 2 ;;
     --sections) SECTIONS="$2"; shift 2 ;;
     --ab-warmup) AB_WARMUP=1; shift ;;
+    --flows) FLOWS=1; shift ;;
     -h|--help) sed -n '2,30p' "$0"; exit 0 ;;
     *) echo "e2e: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
@@ -184,7 +191,7 @@ PY
 # Frames and drops are split by phase where the tool can say so mid-run (npflua: control socket; tcpdump: SIGUSR1);
 # netsniff-ng only reports totals at exit (its cold/steady split is null).
 capture_once() {
-  local tool="$1" workers="$2" script="$3" round="$4" warmup="${5:-}" log="$TMP/cap.log" out="$TMP/cap.out"
+  local tool="$1" workers="$2" script="$3" round="$4" warmup="${5:-}" flows="${6:-on}" log="$TMP/cap.log" out="$TMP/cap.out"
   local pid ready sig ctl="$TMP/ctl.sock" json s0 s1 s2 s3 pps_cold pps_steady mid=""
   : > "$log"; : > "$out"; rm -f "$ctl"
   case "$tool" in
@@ -200,6 +207,7 @@ capture_once() {
       local args=(run -i "${ID}r" --json --control "$ctl" --workers "$workers" --duration 900)
       [[ -n "$script" ]] && args+=(-s "$script")
       [[ -n "$warmup" ]] && args+=(--warmup "$warmup")
+      [[ "$flows" == off ]] && args+=(--no-flows)
       ip netns exec "$NS_RX" "$NPFLUA" "${args[@]}" >"$out" 2>"$log" & pid=$!
       ready="listening on"; sig=TERM ;;
   esac
@@ -208,7 +216,7 @@ capture_once() {
   [[ -n "$script" ]] && sname="$(basename "$script")"
   local sjson=null
   [[ -n "$sname" ]] && sjson="\"$sname\""
-  local base="\"section\":\"capture\",\"tool\":\"$name\",\"workers\":$workers,\"script\":$sjson,\"warmup\":${warmup:-null},\"round\":$round"
+  local base="\"section\":\"capture\",\"tool\":\"$name\",\"workers\":$workers,\"script\":$sjson,\"warmup\":${warmup:-null},\"flows\":\"$flows\",\"round\":$round"
   if ! wait_ready "$pid" "$log" "$ready"; then
     stop "$pid" KILL
     local why; why="$(grep -v '^WARNING' "$log" | tail -1 | tr -d '"\\' )"
@@ -330,6 +338,9 @@ run_capture() {
     capture_once npflua 2 "" "$r"
     capture_once npflua 1 "$SSH_SCRIPT" "$r"
     capture_once npflua 2 "$SSH_SCRIPT" "$r"
+    if [[ $FLOWS -eq 1 ]]; then
+      capture_once npflua 1 "" "$r" "" off
+    fi
     if [[ $AB_WARMUP -eq 1 ]]; then
       # the same runs without the JIT warm-up (npflua run --warmup 0), for the A/B of that feature
       capture_once npflua 1 "$SSH_SCRIPT" "$r" 0
@@ -371,9 +382,11 @@ inline_once() {
       in_ns "$NS_BR" ip link set "${ID}a1" master "${ID}br"
       in_ns "$NS_BR" ip link set "${ID}b1" master "${ID}br"
       in_ns "$NS_BR" ip link set "${ID}br" up ;;
-    npflua|npflua+ssh|npflua+ssh-nowarmup)
+    npflua|npflua+ssh|npflua+ssh-nowarmup|npflua+ssh-inspect|npflua+sshflow-inspect)
       local args=(run --bridge "${ID}a1,${ID}b1" --no-control)
-      [[ "$path" == npflua+ssh* ]] && args+=(-s "$SSH_SCRIPT")
+      [[ "$path" == npflua+ssh || "$path" == npflua+ssh-* ]] && args+=(-s "$SSH_SCRIPT")
+      [[ "$path" == npflua+sshflow* ]] && args+=(-s "$ROOT/examples/ssh-version-flow.lua")
+      [[ "$path" == *-inspect ]] && args+=(--inspect-bytes 4096)
       [[ "$path" == *-nowarmup ]] && args+=(--warmup 0)
       ip netns exec "$NS_BR" "$NPFLUA" "${args[@]}" >/dev/null 2>"$log" & pid=$!
       PIDS+=("$pid")
@@ -417,6 +430,10 @@ run_inline() {
     inline_once npflua "$r"
     inline_once npflua+ssh "$r"
     if [[ $AB_WARMUP -eq 1 ]]; then inline_once npflua+ssh-nowarmup "$r"; fi
+    if [[ $FLOWS -eq 1 ]]; then
+      inline_once npflua+ssh-inspect "$r"
+      inline_once npflua+sshflow-inspect "$r"
+    fi
   done
 }
 
@@ -510,7 +527,7 @@ out = {"meta": {"started": "$STARTED", "finished": "$(date -u +%Y-%m-%dT%H:%M:%S
                 "capture_phases": "cold (from the ready line) then steady (warm process), frames_per_capture_run each",
                 "replay_repeat": $REPEAT, "trafgen": "$(trafgen -v 2>&1 | head -1)",
                 "tcpdump": "$(tcpdump --version 2>&1 | head -1)", "iperf3": "$(iperf3 --version 2>&1 | head -1)",
-                "command": "tools/bench/e2e.sh --rounds $ROUNDS --frames $FRAMES --repeat $REPEAT --sections $SECTIONS$([[ $AB_WARMUP -eq 1 ]] && echo ' --ab-warmup')"}}
+                "command": "tools/bench/e2e.sh --rounds $ROUNDS --frames $FRAMES --repeat $REPEAT --sections $SECTIONS$([[ $AB_WARMUP -eq 1 ]] && echo ' --ab-warmup')$([[ $FLOWS -eq 1 ]] && echo ' --flows')"}}
 for sec in ("capture", "inline", "offline"):
     out[sec] = [r for r in rows if r["section"] == sec]
 json.dump(out, open(sys.argv[2], "w"), indent=1)
