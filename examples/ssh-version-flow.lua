@@ -5,7 +5,8 @@
 -- Without flows (--no-flows, or a frame without IP) it behaves as the seed script: it blocks the banner frame.
 --   sudo npflua run --bridge eth1,eth2 -s examples/ssh-version-flow.lua
 --   npflua replay capture.pcap -s examples/ssh-version-flow.lua --write-blocked refused.pcap
--- With --inspect-bytes 4096 a connection that shows no banner in its first 4 KiB each way is let go as well.
+-- With --inspect-bytes 4096 a connection is let go as well once 4 KiB of payload went one way without a banner
+-- (then neither direction is inspected any more).
 
 local BANNED = 'OpenSSH_6.4'
 

@@ -322,14 +322,17 @@ public final class Engine implements AutoCloseable {
         synchronized (changeLock) {
             slotNames = Arrays.asList(rules.slotNames());
             if (started && !closed) {
-                for (Worker w : workers) {
-                    answers.add(w.listFlows(limitPerWorker));
+                for (int w = 0; w < workers.length; w++) {
+                    // A worker that has ended (its sources are done, or it stayed down) answers nothing.
+                    if (!runners[w].isTerminal()) {
+                        answers.add(workers[w].listFlows(limitPerWorker));
+                    }
                 }
             }
         }
         long deadline = System.nanoTime() + unit.toNanos(timeout);
         List<FlowRecord> flows = new ArrayList<>();
-        int unanswered = started && !closed ? 0 : workers.length;
+        int unanswered = workers.length - answers.size();
         for (CompletableFuture<List<FlowRecord>> a : answers) {
             try {
                 flows.addAll(a.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));

@@ -236,6 +236,7 @@ final class RuleTable {
             ErrorPolicy[] policies = new ErrorPolicy[n];
             int[] slots = new int[n];
             long[] slotEpochs = new long[n];
+            long scripts = 0;
             for (int i = 0; i < n; i++) {
                 Entry e = next.get(i);
                 names[i] = e.name();
@@ -244,9 +245,12 @@ final class RuleTable {
                 policies[i] = e.spec().onError();
                 slots[i] = e.slot();
                 slotEpochs[i] = e.epoch();
+                if (e.slot() >= 0 && e.spec() instanceof ScriptSpec) {
+                    scripts |= 1L << e.slot();
+                }
             }
-            chains[w] =
-                    new RuleChain(w, names, rules, counters, policies, slots, slotEpochs, timingSampleEvery, errors);
+            chains[w] = new RuleChain(
+                    w, names, rules, counters, policies, slots, slotEpochs, scripts, timingSampleEvery, errors);
         }
         long version = board.publish(chains);
         entries.clear();

@@ -10,6 +10,7 @@ import io.npflua.engine.flow.FlowTracking;
 import io.npflua.engine.frames.FrameBuilder;
 import io.npflua.engine.pcap.PcapWriter;
 import io.npflua.engine.rule.ScriptSpec;
+import io.npflua.engine.rule.Verdict;
 import io.npflua.engine.rule.lua.LuaRuleFactory;
 import io.npflua.engine.worker.CaptureClock;
 import io.npflua.lua.sandbox.ModuleRegistry;
@@ -21,6 +22,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -356,5 +358,103 @@ class FlowDecisionsTest {
         assertEquals(2, s.total(WorkerCounter.BYPASSED), "the let-in connection's later frames met no script");
         assertEquals(2, s.script("knock").get(ScriptCounter.FLOW_PASSES), "two connections let in");
         assertEquals(2, s.script("knock").get(ScriptCounter.FLOW_BLOCKS), "two connections refused");
+    }
+
+    @Test
+    void shouldForgetAnUnloadedScriptsFlowBlocks() throws Exception {
+        ssh(OLD_SERVER, 40000, "SSH-2.0-OpenSSH_6.4", 5);
+        Path file = capture();
+        String blocker = "function filter(pkt) local f = pkt:flow() if f then f:block() end return false end";
+        try (Engine engine = Engine.builder()
+                .tap(file.toString())
+                .workers(1)
+                .sources(EngineSources.pcap(Long.MAX_VALUE))
+                .ruleFactory(EngineSources.lua())
+                .script(ScriptSpec.of("s", blocker))
+                .build()) {
+            engine.start();
+            EngineFixtures.awaitFrames(engine, 1_000);
+            engine.unload("s");
+            long seen = engine.stats().frames();
+            long blockedBefore = engine.stats().blocked();
+            EngineFixtures.awaitFrames(engine, seen + 1_000);
+            EngineSnapshot after = engine.stats();
+            // With no rule left every frame passes: a decision of an unloaded script binds nothing.
+            assertTrue(after.blocked() - blockedBefore < 64, "frames still blocked after the unload: " + after);
+            FlowListing listing = engine.flows(10, 5, TimeUnit.SECONDS);
+            assertEquals(1, listing.flows().size());
+            assertEquals(0, listing.flows().get(0).blockedMask(), "the flow's blocked mask was cleared");
+        }
+    }
+
+    @Test
+    void shouldKeepCallingJavaHandlersPastTheInspectionLimit() throws Exception {
+        ssh(NEW_SERVER, 40001, "SSH-2.0-OpenSSH_9.6", 50);
+        AtomicLong handled = new AtomicLong();
+        EngineSnapshot s;
+        try (Engine engine = Engine.builder()
+                .tap(capture().toString())
+                .workers(1)
+                .sources(EngineSources.pcap(1))
+                .ruleFactory(EngineSources.lua())
+                .flows(FlowTracking.defaults().withInspectBytes(1000))
+                .script(ScriptSpec.of("seed", Files.readString(ROOT.resolve("examples/ssh-version.lua"))))
+                .handler("count", frame -> {
+                    handled.incrementAndGet();
+                    return Verdict.PASS;
+                })
+                .build()) {
+            engine.start();
+            assertTrue(engine.awaitEnd(20, TimeUnit.SECONDS));
+            s = engine.closeAndReport();
+        }
+        assertEquals(24, s.script("seed").get(ScriptCounter.CALLS), "the script stops at the limit");
+        assertEquals(104, handled.get(), "a Java handler is called until it decides itself");
+        assertEquals(0, s.total(WorkerCounter.BYPASSED), "a flow the handler has not passed is not bypassed");
+    }
+
+    @Test
+    void shouldAnswerAFlowListingAtOnceWhenTheWorkersHaveEnded() throws Exception {
+        ssh(NEW_SERVER, 40001, "SSH-2.0-OpenSSH_9.6", 1);
+        try (Engine engine = Engine.builder()
+                .tap(capture().toString())
+                .workers(2)
+                .sources(EngineSources.pcap(1))
+                .ruleFactory(EngineSources.lua())
+                .build()) {
+            engine.start();
+            assertTrue(engine.awaitEnd(20, TimeUnit.SECONDS));
+            long start = System.nanoTime();
+            FlowListing listing = engine.flows(10, 5, TimeUnit.SECONDS);
+            assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(1), "no wait for ended workers");
+            assertEquals(2, listing.unanswered());
+        }
+    }
+
+    @Test
+    void shouldCountFlowVarsInTheStatesMemoryLimit() throws Exception {
+        // 4,000 flows, each keeping 2 KiB in its vars: 8 MiB across calls, over a 4 MiB state limit.
+        for (int i = 0; i < 4000; i++) {
+            add(FrameBuilder.ethernet("02:00:00:00:00:01", "02:00:00:00:00:02")
+                    .ipv4(CLIENT, NEW_SERVER)
+                    .udp(10000 + i, 53)
+                    .payload("q")
+                    .build());
+        }
+        String hoarder = "function filter(pkt) pkt:flow().vars.junk = string.rep('x', 2048) .. pkt:flow().sport return"
+                + " true end";
+        EngineSnapshot s;
+        try (Engine engine = Engine.builder()
+                .tap(capture().toString())
+                .workers(1)
+                .sources(EngineSources.pcap(1))
+                .ruleFactory(new LuaRuleFactory().withStateMemoryLimit(4L << 20))
+                .script(ScriptSpec.of("hoard", hoarder))
+                .build()) {
+            engine.start();
+            assertTrue(engine.awaitEnd(20, TimeUnit.SECONDS));
+            s = engine.closeAndReport();
+        }
+        assertTrue(s.script("hoard").get(ScriptCounter.LUA_ERRORS) >= 1, "the state passed its limit: " + s);
     }
 }

@@ -723,7 +723,12 @@ public final class FlowTable {
      * for the reload path, not the packet path. Allocates nothing.
      */
     public void clearDecisions(int bit) {
-        long keep = ~(1L << bit);
+        clearDecisionMask(1L << bit);
+    }
+
+    /** Clears the decision bits of {@code mask} in every flow, in one pass. Allocates nothing. */
+    public void clearDecisionMask(long mask) {
+        long keep = ~mask;
         for (int e = 0; e < maxFlows; e++) {
             passedMask[e] &= keep;
             blockedMask[e] &= keep;

@@ -31,6 +31,9 @@ final class FlowStage implements FlowEndListener {
     private final long inspectBytes;
     private final boolean liveClock;
     private final long[] slotEpochs = new long[RuleChain.MAX_DECISION_SLOTS];
+    /** The slots the adopted chain's rules hold. */
+    private long heldSlots;
+
     private RuleChain chain;
     private long lastFrameNs;
 
@@ -51,18 +54,27 @@ final class FlowStage implements FlowEndListener {
     }
 
     /**
-     * The worker adopted {@code next}: a decision slot whose epoch changed (a rule loaded or reloaded into it) loses
-     * its decisions in every flow first. Visits the whole table only then; not on the packet path.
+     * The worker adopted {@code next}: a decision slot that no rule of {@code next} holds any more (its rule was
+     * unloaded), or whose epoch changed (a rule loaded or reloaded into it), loses its decisions in every flow first.
+     * Visits the whole table only then, once; not on the packet path.
      */
     void adopt(RuleChain next) {
         chain = next;
+        long clear = heldSlots & ~next.slotMask();
         for (int i = 0; i < next.size(); i++) {
             int slot = next.slot(i);
             if (slot >= 0 && slotEpochs[slot] != next.epoch(i)) {
-                table.clearDecisions(slot);
+                clear |= 1L << slot;
                 slotEpochs[slot] = next.epoch(i);
             }
         }
+        for (long m = heldSlots & ~next.slotMask(); m != 0; m &= m - 1) {
+            slotEpochs[Long.numberOfTrailingZeros(m)] = 0;
+        }
+        if (clear != 0) {
+            table.clearDecisionMask(clear);
+        }
+        heldSlots = next.slotMask();
     }
 
     /** Tracks {@code frame} and says what to do with it: {@link #RUN}, {@link #BLOCK} or {@link #BYPASS}. */
@@ -79,16 +91,17 @@ final class FlowStage implements FlowEndListener {
             }
             return RUN;
         }
-        if (t.blockedMask(e) != 0) {
+        if ((t.blockedMask(e) & chain.slotMask()) != 0) {
             return BLOCK;
         }
         final int direction = t.lastDirection();
         long passed = t.passedMask(e);
+        final long inspected = chain.inspectMask();
         if (inspectBytes > 0
-                && t.payloadBytes(e, direction) - t.lastKey().payloadLength() >= inspectBytes
-                && (passed & chain.slotMask()) != chain.slotMask()) {
-            // Inspected enough of this direction: the rules that have not decided are done with the flow.
-            passed |= chain.slotMask();
+                && (passed & inspected) != inspected
+                && t.payloadBytes(e, direction) - t.lastKey().payloadLength() >= inspectBytes) {
+            // Inspected enough of this direction: the scripts that have not decided are done with the flow.
+            passed |= inspected;
             t.passedMask(e, passed);
         }
         if (chain.bypasses(passed)) {

@@ -40,6 +40,7 @@ public final class RuleChain {
     private final long[] epochs;
     private final long decidingMask;
     private final long slotMask;
+    private final long inspectMask;
 
     /** Rules that can hold flow decisions at once (bits of a {@code long}). */
     public static final int MAX_DECISION_SLOTS = 64;
@@ -64,6 +65,7 @@ public final class RuleChain {
                 policies,
                 noSlots(rules.length),
                 new long[rules.length],
+                0,
                 timingSampleEvery,
                 errors);
     }
@@ -72,6 +74,8 @@ public final class RuleChain {
      * @param slots             each rule's flow decision slot, -1 for none (its flow decisions are ignored, and no
      *                          flow is bypassed while it is in the chain)
      * @param epochs            each slot's epoch (see the class comment)
+     * @param inspectMask       the slots of the rules that {@code --inspect-bytes} lets go of a flow for (scripts;
+     *                          Java handlers are always called until they decide)
      * @param timingSampleEvery measure time in the rule on one call in this many (a power of two; 1 = every call,
      *                          0 = never)
      */
@@ -83,6 +87,7 @@ public final class RuleChain {
             ErrorPolicy[] policies,
             int[] slots,
             long[] epochs,
+            long inspectMask,
             int timingSampleEvery,
             ErrorHandler errors) {
         if (names.length != rules.length
@@ -124,6 +129,7 @@ public final class RuleChain {
         }
         this.decidingMask = all ? mask : 0;
         this.slotMask = mask;
+        this.inspectMask = inspectMask & mask;
     }
 
     private static int[] noSlots(int n) {
@@ -200,6 +206,11 @@ public final class RuleChain {
      */
     public long decidingMask() {
         return decidingMask;
+    }
+
+    /** The slots of the rules that an inspection limit counts as passed once reached (the scripts'). */
+    public long inspectMask() {
+        return inspectMask;
     }
 
     /** The bits of every slot the rules hold (whether or not every rule holds one). */

@@ -260,6 +260,8 @@ public final class Worker implements Agent {
             closeQuietly(r.forwarder());
             closeQuietly(r.source());
         }
+        // A listing asked for while the worker was stopping: answer it from the final table.
+        answerListing(listingRequest.getAndSet(null));
         if (quota != null) {
             // A worker that ends (its sources gone or failed) leaves its share of the frame limit to the others.
             quota.giveBack(reserved);
@@ -269,15 +271,13 @@ public final class Worker implements Agent {
 
     /**
      * Asks for up to {@code limit} of this worker's flows; the worker copies them out of its table on its own thread
-     * at its next duty cycle (empty when it tracks no flows). The answer never comes if the worker has stopped.
+     * at its next duty cycle, or when it closes (empty when it tracks no flows). A request still waiting is shared.
      */
     public CompletableFuture<List<FlowRecord>> listFlows(int limit) {
-        CompletableFuture<List<FlowRecord>> answer = new CompletableFuture<>();
-        FlowListingRequest previous = listingRequest.getAndSet(new FlowListingRequest(limit, answer));
-        if (previous != null) {
-            previous.answer().cancel(false);
-        }
-        return answer;
+        // A request still waiting is shared: both callers get the same copy (of the first one's size).
+        return listingRequest
+                .updateAndGet(r -> r != null ? r : new FlowListingRequest(limit, new CompletableFuture<>()))
+                .answer();
     }
 
     private void answerListing(FlowListingRequest request) {

@@ -2,6 +2,7 @@ package io.npflua.lua.flow;
 
 import io.npflua.lua.net.NetAddresses;
 import io.npflua.lua.string.CanonicalStrings;
+import java.util.Arrays;
 import org.luaj.vm2.LuaError;
 import org.luaj.vm2.LuaString;
 import org.luaj.vm2.LuaTable;
@@ -108,8 +109,10 @@ public final class FlowObject extends LuaUserdata {
 
     private LuaValue src;
     private LuaValue dst;
-    private LuaTable[] vars;
-    private long[] varsId;
+    /** Each flow's {@code flow.vars} by table entry + 1: a Lua table, so the sandbox counts it in the state's memory. */
+    private final LuaTable vars = new LuaTable();
+    /** The flow id each entry's vars belong to (an entry is reused by later flows). */
+    private long[] varsId = new long[0];
 
     /** An object bound to no flow (invalid until {@link #bind}). */
     public FlowObject() {
@@ -130,9 +133,15 @@ public final class FlowObject extends LuaUserdata {
 
     /** The flow at table entry {@code entry} ended: its {@code vars} go. */
     public void onFlowEnd(int entry) {
-        if (vars != null && entry < vars.length) {
-            vars[entry] = null;
-        }
+        vars.rawset(entry + 1, NIL);
+    }
+
+    /**
+     * The table that holds every flow's {@code vars} of this script: give it to the script's state
+     * ({@code ScriptState.keep}) so that it counts in the state's memory limit and empties on a reset.
+     */
+    public LuaTable varsTable() {
+        return vars;
     }
 
     private FlowView view() {
@@ -209,20 +218,13 @@ public final class FlowObject extends LuaUserdata {
 
     private LuaValue vars(FlowView v) {
         int e = v.entry();
-        if (vars == null || vars.length < v.capacity()) {
-            LuaTable[] grown = new LuaTable[v.capacity()];
-            long[] grownIds = new long[v.capacity()];
-            if (vars != null) {
-                System.arraycopy(vars, 0, grown, 0, vars.length);
-                System.arraycopy(varsId, 0, grownIds, 0, varsId.length);
-            }
-            vars = grown;
-            varsId = grownIds;
+        if (varsId.length < v.capacity()) {
+            varsId = Arrays.copyOf(varsId, v.capacity());
         }
-        LuaTable t = vars[e];
-        if (t == null || varsId[e] != v.id()) {
+        LuaValue t = vars.rawget(e + 1);
+        if (t.isnil() || varsId[e] != v.id()) {
             t = new LuaTable();
-            vars[e] = t;
+            vars.rawset(e + 1, t);
             varsId[e] = v.id();
         }
         return t;

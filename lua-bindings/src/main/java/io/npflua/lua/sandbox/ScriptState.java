@@ -6,6 +6,7 @@ import io.npflua.lua.core.BudgetExceededError;
 import io.npflua.lua.core.InstructionBudget;
 import io.npflua.lua.core.SizeLimitError;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.luaj.vm2.Globals;
@@ -65,6 +66,9 @@ public final class ScriptState implements AutoCloseable {
     private long allocatedSinceWalk;
 
     private long lastRetained = -1;
+    /** Tables the host keeps for this script outside its globals (its {@code flow.vars}); see {@link #keep}. */
+    private final List<LuaTable> kept = new ArrayList<>();
+
     private long resets;
     private Thread owner;
     private InstructionBudget budget;
@@ -248,7 +252,7 @@ public final class ScriptState implements AutoCloseable {
             return false;
         }
         allocatedSinceWalk = 0;
-        lastRetained = StateMemory.retained(globals, stateMemoryLimitBytes);
+        lastRetained = StateMemory.retained(memoryRoot(), stateMemoryLimitBytes);
         lastAllocated = InstructionBudget.threadAllocatedBytes(); // the walk's own allocation is not the script's
         return lastRetained > stateMemoryLimitBytes;
     }
@@ -271,6 +275,9 @@ public final class ScriptState implements AutoCloseable {
             registers = fresh.registers;
             functions = fresh.functions;
             classes = fresh.classes;
+            for (LuaTable t : kept) {
+                clear(t);
+            }
             resets++;
             what += "; the state was reset (loaded again from its source)";
         } catch (ScriptLoadException e) {
@@ -278,6 +285,43 @@ public final class ScriptState implements AutoCloseable {
         }
         lastAllocated = InstructionBudget.threadAllocatedBytes();
         return fail(CallOutcome.OUT_OF_MEMORY, what);
+    }
+
+    /**
+     * Counts {@code table}, which the host keeps for this script outside its globals (the per-flow {@code flow.vars}
+     * tables), in the state's memory limit, and empties it when the state is reset for passing the limit. Call on the
+     * state's thread, or before it runs.
+     */
+    public void keep(LuaTable table) {
+        kept.add(table);
+    }
+
+    /** The globals, or a table holding the globals and the kept tables when there are any. */
+    private LuaValue memoryRoot() {
+        if (kept.isEmpty()) {
+            return globals;
+        }
+        LuaTable root = new LuaTable(kept.size() + 1, 0);
+        root.rawset(1, globals);
+        for (int i = 0; i < kept.size(); i++) {
+            root.rawset(i + 2, kept.get(i));
+        }
+        return root;
+    }
+
+    private static void clear(LuaTable t) {
+        LuaValue k = LuaValue.NIL;
+        List<LuaValue> keys = new ArrayList<>();
+        while (true) {
+            Varargs n = t.next(k);
+            if ((k = n.arg1()).isnil()) {
+                break;
+            }
+            keys.add(k);
+        }
+        for (LuaValue key : keys) {
+            t.rawset(key, LuaValue.NIL);
+        }
     }
 
     /** How many times the state was reset for passing its memory limit. */

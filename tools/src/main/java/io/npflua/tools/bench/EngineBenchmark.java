@@ -103,7 +103,7 @@ public class EngineBenchmark {
             slots[i] = i;
         }
         RuleChain chain =
-                new RuleChain(0, names, rs, counters, policies, slots, new long[rules], 64, ErrorHandler.STDERR);
+                new RuleChain(0, names, rs, counters, policies, slots, new long[rules], -1L, 64, ErrorHandler.STDERR);
         ChainBoard board = new ChainBoard(new RuleChain[] {chain});
         worker = new Worker(
                 0,

@@ -69,6 +69,11 @@ final class BlockAttribution implements RuleFactory {
         }
 
         @Override
+        public void onFlowEnd(int entry) {
+            rule.onFlowEnd(entry);
+        }
+
+        @Override
         public void close() {
             rule.close();
         }

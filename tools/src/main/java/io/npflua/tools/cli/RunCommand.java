@@ -4,6 +4,7 @@ import io.npflua.engine.Engine;
 import io.npflua.engine.agent.ErrorHandler;
 import io.npflua.engine.bridge.BridgePorts;
 import io.npflua.engine.counter.EngineSnapshot;
+import io.npflua.engine.flow.FlowTracking;
 import io.npflua.engine.rule.ErrorPolicy;
 import io.npflua.ffm.socket.FanoutMode;
 import java.io.IOException;
@@ -134,12 +135,20 @@ final class RunCommand extends BaseCommand {
             scripts.maxStateMegabytes = cfg.maxStateMegabytes();
         }
 
+        FlowTracking flowTracking = flows.settings().over(cfg.flows()).tracking();
+        if (flowTracking.enabled() && plan.workers > 1 && plan.fanout != FanoutMode.HASH) {
+            // Only the hash keeps both directions of a flow on one worker; others split a flow over two tables.
+            err().println("npflua: warning: --fanout " + plan.fanout.name().toLowerCase()
+                    + " spreads the two directions of a flow over different workers: each worker tracks what it"
+                    + " sees, and flow decisions hold for one direction only (use --fanout hash, or --no-flows)");
+            err().flush();
+        }
         Engine.Builder b = Engine.builder()
                 .workers(plan.workers)
                 .fanout(plan.fanout)
                 .snapLength(plan.snapLength)
                 .ruleFactory(f.luaRules(scripts))
-                .flows(flows.settings().over(cfg.flows()).tracking());
+                .flows(flowTracking);
         warmup.applyTo(b, Options.Warmup.RUN_DEFAULT_FRAMES);
         if (plan.count != null && plan.count > 0) {
             b.frameLimit(plan.count); // exactly -c frames reach the scripts and the outputs, as with tcpdump -c

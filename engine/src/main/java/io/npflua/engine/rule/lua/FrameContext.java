@@ -7,6 +7,7 @@ import io.npflua.lua.flow.FlowObject;
 import io.npflua.lua.flow.FlowView;
 import java.net.NetworkInterface;
 import java.net.SocketException;
+import org.luaj.vm2.LuaTable;
 import org.luaj.vm2.LuaValue;
 
 /**
@@ -15,11 +16,11 @@ import org.luaj.vm2.LuaValue;
  * Re-pointed at each frame by {@link LuaRuleFactory.LuaRule}; used on the worker's thread only.
  */
 final class FrameContext implements PacketContext, FlowView {
-    /** Interface indexes whose names are kept (larger ones are looked up on each call). */
-    private static final int NAMES_KEPT = 4096;
-
     private final FlowObject flow = new FlowObject();
-    private LuaValue[] names = new LuaValue[16];
+    private int lastIndex;
+    private LuaValue lastName;
+    private int otherIndex;
+    private LuaValue otherName;
     private Frame frame;
 
     /** Points this context at {@code f} for one call. */
@@ -31,6 +32,11 @@ final class FrameContext implements PacketContext, FlowView {
     void release() {
         flow.release();
         frame = null;
+    }
+
+    /** The table of the script's {@code flow.vars} (for the state's memory accounting). */
+    LuaTable flowVars() {
+        return flow.varsTable();
     }
 
     /** The flow at {@code entry} ended: the script's {@code flow.vars} for it go. */
@@ -51,19 +57,24 @@ final class FrameContext implements PacketContext, FlowView {
         if (index <= 0) {
             return LuaValue.NIL;
         }
-        if (index < names.length && names[index] != null) {
-            return names[index];
+        // A worker sees one interface (tap) or two (bridge): two remembered names answer every frame.
+        if (index == lastIndex) {
+            return lastName;
         }
-        LuaValue name = lookUp(index);
-        if (index < NAMES_KEPT) {
-            if (index >= names.length) {
-                LuaValue[] grown = new LuaValue[Math.min(NAMES_KEPT, Integer.highestOneBit(index) << 1)];
-                System.arraycopy(names, 0, grown, 0, names.length);
-                names = grown;
-            }
-            names[index] = name;
+        if (index == otherIndex) {
+            int i = otherIndex;
+            LuaValue n = otherName;
+            otherIndex = lastIndex;
+            otherName = lastName;
+            lastIndex = i;
+            lastName = n;
+            return n;
         }
-        return name;
+        otherIndex = lastIndex;
+        otherName = lastName;
+        lastIndex = index;
+        lastName = lookUp(index);
+        return lastName;
     }
 
     private static LuaValue lookUp(int index) {

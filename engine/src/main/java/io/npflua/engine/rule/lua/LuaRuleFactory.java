@@ -219,6 +219,7 @@ public final class LuaRuleFactory implements RuleFactory {
         LuaRule(ScriptState state) {
             this.state = state;
             pkt.context(context);
+            state.keep(context.flowVars());
         }
 
         /**
