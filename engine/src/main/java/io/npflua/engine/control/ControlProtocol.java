@@ -3,13 +3,14 @@ package io.npflua.engine.control;
 import io.npflua.engine.Engine;
 import io.npflua.engine.RuleInfo;
 import io.npflua.engine.counter.SnapshotJson;
-import io.npflua.engine.json.JsonReader;
-import io.npflua.engine.json.JsonWriter;
+import io.npflua.engine.json.Json;
 import io.npflua.engine.rule.ErrorPolicy;
 import io.npflua.engine.rule.RuleRejectedException;
 import io.npflua.engine.rule.ScriptSpec;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
+import tools.jackson.core.JsonGenerator;
 
 /**
  * Turns one request line into one response line, against an {@link Engine}. Transport-free (the
@@ -39,8 +40,8 @@ public final class ControlProtocol {
     public String handle(String line) {
         Map<String, Object> request;
         try {
-            request = JsonReader.parseObject(line);
-        } catch (JsonReader.JsonException e) {
+            request = Json.parseObject(Json.CONTROL, line);
+        } catch (Json.JsonException e) {
             return error(null, "malformed", e.getMessage());
         }
         Object id = request.get("id");
@@ -114,73 +115,82 @@ public final class ControlProtocol {
         only(r, NAME_KEYS);
         String name = string(r, "name", true);
         engine.unload(name);
-        JsonWriter w = ok(id);
-        w.field("unloaded", name);
-        return w.endObject().toString();
+        return ok(id, g -> g.writeStringProperty("unloaded", name));
     }
 
     private String list(Object id, Map<String, Object> r) throws BadRequest {
         only(r, BARE_KEYS);
-        JsonWriter w = ok(id);
-        w.name("rules").beginArray();
-        for (RuleInfo info : engine.list()) {
-            writeRule(w, info);
-        }
-        return w.endArray().endObject().toString();
+        return ok(id, g -> {
+            g.writeName("rules");
+            g.writeStartArray();
+            for (RuleInfo info : engine.list()) {
+                writeRule(g, info);
+            }
+            g.writeEndArray();
+        });
     }
 
     private String stats(Object id, Map<String, Object> r) throws BadRequest {
         only(r, BARE_KEYS);
-        JsonWriter w = ok(id);
-        w.name("stats");
-        SnapshotJson.write(engine.stats(), w);
-        return w.endObject().toString();
+        return ok(id, g -> {
+            g.writeName("stats");
+            SnapshotJson.write(engine.stats(), g);
+        });
     }
 
     private String ping(Object id, Map<String, Object> r) throws BadRequest {
         only(r, BARE_KEYS);
-        return ok(id).field("version", VERSION)
-                .field("workers", engine.workerCount())
-                .endObject()
-                .toString();
+        return ok(id, g -> {
+            g.writeNumberProperty("version", VERSION);
+            g.writeNumberProperty("workers", engine.workerCount());
+        });
     }
 
     private static String rule(Object id, RuleInfo info) {
-        JsonWriter w = ok(id);
-        w.name("rule");
-        writeRule(w, info);
-        return w.endObject().toString();
+        return ok(id, g -> {
+            g.writeName("rule");
+            writeRule(g, info);
+        });
     }
 
-    private static void writeRule(JsonWriter w, RuleInfo info) {
-        w.beginObject()
-                .field("name", info.name())
-                .field("kind", info.kind())
-                .field("entry", info.entry())
-                .field("on_error", info.onError())
-                .field("generation", info.generation())
-                .field("max_instructions", info.maxInstructions())
-                .endObject();
+    private static void writeRule(JsonGenerator g, RuleInfo info) {
+        g.writeStartObject();
+        g.writeStringProperty("name", info.name());
+        g.writeStringProperty("kind", info.kind());
+        g.writeStringProperty("entry", info.entry());
+        g.writeStringProperty("on_error", info.onError());
+        g.writeNumberProperty("generation", info.generation());
+        g.writeNumberProperty("max_instructions", info.maxInstructions());
+        g.writeEndObject();
     }
 
-    private static JsonWriter ok(Object id) {
-        JsonWriter w = new JsonWriter().beginObject().field("ok", true);
-        id(w, id);
-        return w;
+    private static String ok(Object id, Consumer<JsonGenerator> members) {
+        return Json.write(g -> {
+            g.writeStartObject();
+            g.writeBooleanProperty("ok", true);
+            id(g, id);
+            members.accept(g);
+            g.writeEndObject();
+        });
     }
 
     /** An error response line. */
     static String error(Object id, String code, String message) {
-        JsonWriter w = new JsonWriter().beginObject().field("ok", false);
-        id(w, id);
-        return w.field("code", code).field("error", message).endObject().toString();
+        return Json.write(g -> {
+            g.writeStartObject();
+            g.writeBooleanProperty("ok", false);
+            id(g, id);
+            g.writeStringProperty("code", code);
+            g.writeStringProperty("error", message);
+            g.writeEndObject();
+        });
     }
 
-    private static void id(JsonWriter w, Object id) {
+    private static void id(JsonGenerator g, Object id) {
         if (id instanceof Long n) {
-            w.field("id", n);
+            g.writeNumberProperty("id", n);
         } else if (id != null) {
-            w.field("id", (String) id);
+            g.writeStringProperty("id", (String) id);
         }
     }
 
