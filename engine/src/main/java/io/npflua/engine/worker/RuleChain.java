@@ -8,6 +8,7 @@ import io.npflua.engine.rule.Rule;
 import io.npflua.engine.source.Frame;
 import io.npflua.lua.sandbox.CallOutcome;
 import java.util.Arrays;
+import org.luaj.vm2.LuaString;
 
 /**
  * One worker's instance of the rule chain: its own rule instances in load order, each with its counters and error
@@ -27,6 +28,10 @@ public final class RuleChain {
     private final ErrorHandler errors;
     private final long[] lastReportNs;
     private final long[] suppressed;
+    /** The rule that ended the last evaluation (blocked, or failed under block-on-error), or -1 when it passed. */
+    private int decidedBy = -1;
+    /** The reason that rule gave with its verdict, or null. */
+    private LuaString decisionReason;
 
     /**
      * @param timingSampleEvery measure time in the rule on one call in this many (a power of two; 1 = every call,
@@ -72,6 +77,8 @@ public final class RuleChain {
      */
     public boolean evaluate(Frame frame) {
         final Rule[] rules = this.rules;
+        decidedBy = -1;
+        decisionReason = null;
         for (int i = 0; i < rules.length; i++) {
             final ScriptCounters c = counters[i];
             final CallOutcome outcome;
@@ -85,17 +92,44 @@ public final class RuleChain {
             }
             c.count(outcome);
             if (outcome == CallOutcome.PASS) {
+                countReason(i, c);
                 continue;
             }
             if (outcome == CallOutcome.BLOCK) {
+                decidedBy = i;
+                decisionReason = countReason(i, c);
                 return false;
             }
             report(i, outcome);
             if (blockOnError[i]) {
+                decidedBy = i;
                 return false;
             }
         }
         return true;
+    }
+
+    private LuaString countReason(int i, ScriptCounters c) {
+        LuaString why = rules[i].reason();
+        if (why != null) {
+            c.countReason(why);
+        }
+        return why;
+    }
+
+    /** The index of the rule that blocked the last frame evaluated (also by its error policy), or -1 if it passed. */
+    public int decidedBy() {
+        return decidedBy;
+    }
+
+    /** The reason the blocking rule gave with its verdict, or null; valid until the next {@link #evaluate}. */
+    public LuaString decisionReason() {
+        return decisionReason;
+    }
+
+    /** The name of the rule at {@code index}. */
+    public String name(int index) {
+        return names[index];
     }
 
     private static CallOutcome call(Rule rule, Frame frame) {

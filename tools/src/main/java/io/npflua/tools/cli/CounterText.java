@@ -93,6 +93,18 @@ final class CounterText {
                         JsonValues.number(s, "errors"),
                         last == null ? "" : last);
             }
+            for (Object o : scripts) {
+                Map<String, Object> s = (Map<String, Object>) o;
+                List<Object> reasons = (List<Object>) s.getOrDefault("top_reasons", List.of());
+                if (!reasons.isEmpty()) {
+                    out.println("reasons of " + JsonValues.text(s, "name") + ":");
+                    for (Object r : reasons) {
+                        Map<String, Object> reason = (Map<String, Object>) r;
+                        out.printf(
+                                "  %12d  %s%n", JsonValues.number(reason, "count"), JsonValues.text(reason, "reason"));
+                    }
+                }
+            }
         }
         List<Object> workers = (List<Object>) stats.getOrDefault("workers", List.of());
         if (workers.size() > 1) {

@@ -23,6 +23,7 @@ import io.npflua.lua.shared.SharedTables;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import org.luaj.vm2.LuaString;
 
 /**
  * Turns Lua scripts into rules through the sandbox ({@link ScriptState}): {@link #prepare} loads the script once in a
@@ -227,6 +228,11 @@ public final class LuaRuleFactory implements RuleFactory {
             } finally {
                 pkt.release();
             }
+        }
+
+        @Override
+        public LuaString reason() {
+            return state.reason();
         }
 
         @Override
