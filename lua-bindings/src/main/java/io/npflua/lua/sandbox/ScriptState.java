@@ -112,7 +112,7 @@ public final class ScriptState implements AutoCloseable {
         BudgetHook hook = new BudgetHook(options.maxCallDepth());
         Globals g;
         try {
-            g = SandboxGlobals.create(name, options.printSink(), options.modules(), hook);
+            g = SandboxGlobals.create(name, options.printSink(), options.alertSink(), options.modules(), hook);
         } catch (RuntimeException e) {
             throw new ScriptLoadException(name, "script '" + name + "': a module failed to open: " + e, e);
         }
