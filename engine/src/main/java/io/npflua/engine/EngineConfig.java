@@ -2,6 +2,7 @@ package io.npflua.engine;
 
 import io.npflua.engine.agent.ErrorHandler;
 import io.npflua.engine.agent.IdleStrategy;
+import io.npflua.engine.event.EventLog;
 import io.npflua.engine.output.ForwarderFactory;
 import io.npflua.engine.output.VerdictSinkFactory;
 import io.npflua.engine.rule.RuleFactory;
@@ -36,6 +37,7 @@ import java.util.function.Supplier;
  * @param warmupFrames      synthetic frames of the JIT warm-up (0 = none)
  * @param warmupMaxNs       the longest the warm-up may take
  * @param frameLimit        frames the chains may take in all (0 = no limit)
+ * @param events            the event log (blocked frames, alerts, script errors), or null
  */
 public record EngineConfig(
         List<String> interfaces,
@@ -58,7 +60,8 @@ public record EngineConfig(
         int timingSampleEvery,
         long warmupFrames,
         long warmupMaxNs,
-        long frameLimit) {
+        long frameLimit,
+        EventLog events) {
     /** Keeps immutable copies of the lists. */
     public EngineConfig {
         interfaces = List.copyOf(interfaces);

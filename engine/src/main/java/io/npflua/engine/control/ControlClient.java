@@ -176,6 +176,11 @@ public final class ControlClient implements AutoCloseable {
         return call("stats", g -> {});
     }
 
+    /** Asks the engine to open its event log file anew (after logrotate moved it). */
+    public Map<String, Object> reopen() throws ControlException {
+        return call("reopen", g -> {});
+    }
+
     /** Checks that the engine answers. */
     public Map<String, Object> ping() throws ControlException {
         return call("ping", g -> {});

@@ -3,6 +3,7 @@ package io.npflua.engine.control;
 import io.npflua.engine.Engine;
 import io.npflua.engine.RuleInfo;
 import io.npflua.engine.counter.SnapshotJson;
+import io.npflua.engine.event.EventLog;
 import io.npflua.engine.json.Json;
 import io.npflua.engine.rule.ErrorPolicy;
 import io.npflua.engine.rule.RuleRejectedException;
@@ -51,7 +52,8 @@ public final class ControlProtocol {
         try {
             Object cmd = request.get("cmd");
             if (!(cmd instanceof String command)) {
-                return error(id, "bad_request", "missing \"cmd\": one of load, reload, unload, list, stats, ping");
+                return error(
+                        id, "bad_request", "missing \"cmd\": one of load, reload, unload, list, stats, ping, reopen");
             }
             return switch (command) {
                 case "load" -> load(id, request);
@@ -60,11 +62,12 @@ public final class ControlProtocol {
                 case "list" -> list(id, request);
                 case "stats" -> stats(id, request);
                 case "ping" -> ping(id, request);
+                case "reopen" -> reopen(id, request);
                 default ->
                     error(
                             id,
                             "unknown_command",
-                            "unknown command '" + command + "': use load, reload, unload, list, stats or ping");
+                            "unknown command '" + command + "': use load, reload, unload, list, stats, ping or reopen");
             };
         } catch (BadRequest e) {
             return error(id, "bad_request", e.getMessage());
@@ -144,6 +147,16 @@ public final class ControlProtocol {
             g.writeNumberProperty("version", VERSION);
             g.writeNumberProperty("workers", engine.workerCount());
         });
+    }
+
+    private String reopen(Object id, Map<String, Object> r) throws BadRequest {
+        only(r, BARE_KEYS);
+        EventLog log = engine.config().events();
+        if (log == null) {
+            throw new IllegalStateException("this engine writes no event log (start it with --events FILE)");
+        }
+        log.reopen();
+        return ok(id, g -> g.writeBooleanProperty("reopened", true));
     }
 
     private static String rule(Object id, RuleInfo info) {

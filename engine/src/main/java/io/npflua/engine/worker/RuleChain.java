@@ -32,6 +32,8 @@ public final class RuleChain {
     private int decidedBy = -1;
     /** The reason that rule gave with its verdict, or null. */
     private LuaString decisionReason;
+    /** That rule's outcome: BLOCK, or the failure its block-on-error policy turned into a block. */
+    private CallOutcome decisionOutcome;
 
     /**
      * @param timingSampleEvery measure time in the rule on one call in this many (a power of two; 1 = every call,
@@ -97,12 +99,14 @@ public final class RuleChain {
             }
             if (outcome == CallOutcome.BLOCK) {
                 decidedBy = i;
+                decisionOutcome = outcome;
                 decisionReason = countReason(i, c);
                 return false;
             }
             report(i, outcome);
             if (blockOnError[i]) {
                 decidedBy = i;
+                decisionOutcome = outcome;
                 return false;
             }
         }
@@ -125,6 +129,11 @@ public final class RuleChain {
     /** The reason the blocking rule gave with its verdict, or null; valid until the next {@link #evaluate}. */
     public LuaString decisionReason() {
         return decisionReason;
+    }
+
+    /** The outcome of the rule that blocked the last frame ({@link #decidedBy()}), or meaningless when it passed. */
+    public CallOutcome decisionOutcome() {
+        return decisionOutcome;
     }
 
     /** The name of the rule at {@code index}. */

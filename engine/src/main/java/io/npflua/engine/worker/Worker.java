@@ -6,6 +6,7 @@ import io.npflua.engine.agent.ErrorHandler;
 import io.npflua.engine.agent.IdleStrategy;
 import io.npflua.engine.counter.WorkerCounter;
 import io.npflua.engine.counter.WorkerCounters;
+import io.npflua.engine.event.EventProducer;
 import io.npflua.engine.output.Forwarder;
 import io.npflua.engine.output.VerdictSink;
 import io.npflua.engine.source.Frame;
@@ -14,6 +15,7 @@ import io.npflua.engine.source.FrameSource;
 import io.npflua.engine.source.SourceFailedException;
 import io.npflua.engine.source.SourceGoneException;
 import io.npflua.engine.source.SourceStats;
+import io.npflua.lua.sandbox.CallOutcome;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.TimeUnit;
@@ -84,6 +86,8 @@ public final class Worker implements Agent {
      * whenever a poll finds nothing, so that a worker without traffic never holds frames another could take.
      */
     private int reserved;
+    /** This worker's side of the event log, or null without one. */
+    private EventProducer events;
 
     /** Builds a worker; nothing runs until a runner calls {@link #doWork()}. */
     public Worker(
@@ -104,7 +108,8 @@ public final class Worker implements Agent {
         this.consumers = new RouteConsumer[routes.length];
         this.gone = new boolean[routes.length];
         for (int i = 0; i < routes.length; i++) {
-            consumers[i] = new RouteConsumer(routes[i].forwarder());
+            consumers[i] =
+                    new RouteConsumer(routes[i].forwarder(), routes[i].source().name());
         }
         this.outputs = new VerdictOutputs(passedSink, blockedSink, counters, errors, index);
         this.board = board;
@@ -121,6 +126,12 @@ public final class Worker implements Agent {
      */
     public Worker quota(FrameQuota q) {
         this.quota = q;
+        return this;
+    }
+
+    /** Hands this worker's blocked frames, alerts and script errors to the event log. Call before the worker runs. */
+    public Worker events(EventProducer producer) {
+        this.events = producer;
         return this;
     }
 
@@ -304,9 +315,11 @@ public final class Worker implements Agent {
     /** The per-frame path: chain, verdict counters, outputs. Allocates nothing. */
     private final class RouteConsumer implements FrameConsumer {
         private final Forwarder forwarder;
+        private final String sourceName;
 
-        RouteConsumer(Forwarder forwarder) {
+        RouteConsumer(Forwarder forwarder, String sourceName) {
             this.forwarder = forwarder;
+            this.sourceName = sourceName;
         }
 
         @Override
@@ -314,6 +327,10 @@ public final class Worker implements Agent {
             inHand = true;
             if (frame.capturedLength() < frame.wireLength()) {
                 counters.increment(WorkerCounter.TRUNCATED);
+            }
+            final EventProducer ev = events;
+            if (ev != null) {
+                ev.frame(frame, sourceName);
             }
             if (chain.evaluate(frame)) {
                 counters.increment(WorkerCounter.PASSED);
@@ -324,6 +341,15 @@ public final class Worker implements Agent {
                 counters.increment(WorkerCounter.BLOCKED);
                 counters.increment(WorkerCounter.SEEN);
                 inHand = false;
+                if (ev != null) {
+                    final RuleChain c = chain;
+                    final int by = c.decidedBy();
+                    ev.blocked(
+                            frame,
+                            by >= 0 ? c.name(by) : "",
+                            c.decisionReason(),
+                            by >= 0 ? c.decisionOutcome() : CallOutcome.BLOCK);
+                }
                 outputs.blocked(frame);
             }
         }

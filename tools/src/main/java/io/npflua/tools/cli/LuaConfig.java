@@ -51,7 +51,8 @@ final class LuaConfig {
             "max_state_mb");
     private static final Set<String> LIMITS =
             Set.of("on_error", "max_instructions", "count", "duration", "max_call_ms", "max_call_mb", "max_state_mb");
-    private static final Set<String> OUTPUTS = Set.of("passed", "blocked", "metrics_port", "control");
+    private static final Set<String> OUTPUTS =
+            Set.of("passed", "blocked", "metrics_port", "control", "events", "events_rate", "events_burst");
 
     private final Path file;
     private final Path dir;
@@ -186,6 +187,9 @@ final class LuaConfig {
         Path blocked = null;
         Integer metrics = null;
         Path control = null;
+        String events = null;
+        Long eventsRate = null;
+        Long eventsBurst = null;
         if (outputs != null) {
             checkKeys((LuaTable) outputs, OUTPUTS, "outputs field", false);
             passed = path(string(outputs.rawget("passed"), "outputs.passed"));
@@ -196,6 +200,12 @@ final class LuaConfig {
             }
             metrics = port == null ? null : port.intValue();
             control = path(string(outputs.rawget("control"), "outputs.control"));
+            events = string(outputs.rawget("events"), "outputs.events");
+            if (events != null && !events.equals("-")) {
+                events = path(events).toString();
+            }
+            eventsRate = integer(outputs.rawget("events_rate"), "outputs.events_rate", 1);
+            eventsBurst = integer(outputs.rawget("events_burst"), "outputs.events_burst", 1);
         }
         Long workers = integer(t.rawget("workers"), "workers", 1);
         Long snaplen = integer(t.rawget("snaplen"), "snaplen", 0);
@@ -219,7 +229,10 @@ final class LuaConfig {
                 control,
                 callMillis,
                 callMegabytes,
-                stateMegabytes);
+                stateMegabytes,
+                events,
+                eventsRate,
+                eventsBurst);
     }
 
     private List<ScriptPlan> scripts(LuaValue v) {

@@ -19,6 +19,9 @@ import java.util.List;
  * @param maxCallMillis   wall-clock limit per script call ({@code limits.max_call_ms})
  * @param maxCallMegabytes allocation limit per script call ({@code limits.max_call_mb})
  * @param maxStateMegabytes what a script state may keep across calls ({@code limits.max_state_mb})
+ * @param events     the event log file, {@code -} for standard output ({@code outputs.events})
+ * @param eventsRate events a second per script and event type ({@code outputs.events_rate})
+ * @param eventsBurst events at once above the rate ({@code outputs.events_burst})
  */
 record RunConfig(
         Path file,
@@ -40,11 +43,14 @@ record RunConfig(
         Path control,
         Long maxCallMillis,
         Long maxCallMegabytes,
-        Long maxStateMegabytes) {
+        Long maxStateMegabytes,
+        String events,
+        Long eventsRate,
+        Long eventsBurst) {
     /** A configuration that sets nothing (no {@code --config}). */
     static RunConfig empty() {
         return new RunConfig(
                 null, List.of(), null, null, null, null, null, List.of(), null, null, null, null, null, null, null,
-                null, null, null, null, null);
+                null, null, null, null, null, null, null, null);
     }
 }
