@@ -1,7 +1,7 @@
 package io.npflua.engine.event;
 
 /** The kinds of event records, with their {@code event_type} in the log (eve.json's where the meaning matches). */
-public enum EventType {
+enum EventType {
     /** A frame a rule blocked (eve's {@code drop}, with an {@code alert} object whose action is {@code blocked}). */
     DROP("drop"),
     /** A script's {@code alert(message, fields)} (eve's {@code alert}, action {@code allowed}: it decided nothing). */
