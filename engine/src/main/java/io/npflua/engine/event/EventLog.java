@@ -11,6 +11,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -43,6 +45,8 @@ public final class EventLog implements AutoCloseable {
     private static final long CHECK_INTERVAL_NS = TimeUnit.SECONDS.toNanos(1);
     private static final long REPORT_INTERVAL_NS = TimeUnit.SECONDS.toNanos(10);
     private static final int BATCH = 256;
+    /** Opaque access to the shared clock word: written by the writer, read by every producer. */
+    static final VarHandle CLOCK = MethodHandles.arrayElementVarHandle(long[].class);
 
     private final EventLogOptions options;
     private final EventRing[] rings;
@@ -51,6 +55,11 @@ public final class EventLog implements AutoCloseable {
     private final ErrorHandler errors;
     private final EventFormat format = new EventFormat(ZoneId.systemDefault());
     private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(1 << 16);
+    /**
+     * System.nanoTime() as of the writer's last turn (0 until it runs; at most 8 ms old while it runs): the
+     * producers' clock for the rate limit.
+     */
+    private final long[] clock = new long[1];
 
     private WorkerCounters[] counters;
     private Thread writer;
@@ -63,6 +72,7 @@ public final class EventLog implements AutoCloseable {
     private long nextStatsNs;
     private long lastReportNs = Long.MIN_VALUE / 2;
     private long unreported;
+    private int idleTurns;
 
     /** An event log for {@code workers} workers; reports its write failures to {@code errors}. Opens nothing yet. */
     public EventLog(EventLogOptions options, int workers, ErrorHandler errors) {
@@ -74,7 +84,7 @@ public final class EventLog implements AutoCloseable {
         int burst = Math.max(1, (options.burst() + workers - 1) / workers);
         for (int w = 0; w < workers; w++) {
             rings[w] = new EventRing(options.queueSlots());
-            producers[w] = new EventProducer(rings[w], w, perWorker, burst, generations);
+            producers[w] = new EventProducer(rings[w], w, perWorker, burst, generations, clock);
         }
     }
 
@@ -149,6 +159,7 @@ public final class EventLog implements AutoCloseable {
             throw new IllegalStateException("event log already started");
         }
         open();
+        CLOCK.setOpaque(clock, 0, System.nanoTime());
         running = true;
         nextCheckNs = System.nanoTime() + CHECK_INTERVAL_NS;
         nextStatsNs = options.statsIntervalNs() > 0 ? System.nanoTime() + options.statsIntervalNs() : Long.MAX_VALUE;
@@ -169,6 +180,23 @@ public final class EventLog implements AutoCloseable {
     /** Times the writer opened the file anew (for tests and reports). */
     public long reopens() {
         return reopens;
+    }
+
+    /**
+     * Gives back every slot worker {@code w} has queued without formatting or writing it: the consumer's half of the
+     * hand-off alone, for benchmarks of the producer (a log that was never started). Returns how many it took.
+     */
+    public int discard(int w) {
+        if (writer != null) {
+            throw new IllegalStateException("the writer thread owns the queues");
+        }
+        EventRing r = rings[w];
+        int n = 0;
+        while (r.ready() > 0) {
+            r.release();
+            n++;
+        }
+        return n;
     }
 
     /** Writes every queued event, flushes and closes the file; call after the workers stopped. Idempotent. */
@@ -197,6 +225,7 @@ public final class EventLog implements AutoCloseable {
                     n += drain(w);
                 }
                 long now = System.nanoTime();
+                CLOCK.setOpaque(clock, 0, now);
                 if (now >= nextStatsNs) {
                     nextStatsNs = now + options.statsIntervalNs();
                     writeStats();
@@ -213,7 +242,12 @@ public final class EventLog implements AutoCloseable {
                     break;
                 }
                 if (n == 0) {
-                    LockSupport.parkNanos(1_000_000L);
+                    // Idle: sleep longer the longer it stays idle (1 to 8 ms), so that a quiet log costs the
+                    // workers' cores next to nothing; events wait at most that long in the queue.
+                    idleTurns = Math.min(idleTurns + 1, 8);
+                    LockSupport.parkNanos(idleTurns * 1_000_000L);
+                } else {
+                    idleTurns = 0;
                 }
             }
         } catch (RuntimeException | Error e) {

@@ -342,17 +342,22 @@ public final class Worker implements Agent {
                 counters.increment(WorkerCounter.SEEN);
                 inHand = false;
                 if (ev != null) {
-                    final RuleChain c = chain;
-                    final int by = c.decidedBy();
-                    ev.blocked(
-                            frame,
-                            by >= 0 ? c.name(by) : "",
-                            c.decisionReason(),
-                            by >= 0 ? c.decisionOutcome() : CallOutcome.BLOCK);
+                    blockedEvent(ev, frame);
                 }
                 outputs.blocked(frame);
             }
         }
+    }
+
+    /** Hands the blocked frame in hand to the event log (kept out of onFrame so that it stays small for the JIT). */
+    private void blockedEvent(EventProducer ev, Frame frame) {
+        final RuleChain c = chain;
+        final int by = c.decidedBy();
+        ev.blocked(
+                frame,
+                by >= 0 ? c.name(by) : "",
+                c.decisionReason(),
+                by >= 0 ? c.decisionOutcome() : CallOutcome.BLOCK);
     }
 
     /** The chain never finished the frame in hand: count it blocked (it was not forwarded) so totals balance. */
