@@ -200,7 +200,9 @@ final class LuaConfig {
             }
             metrics = port == null ? null : port.intValue();
             control = path(string(outputs.rawget("control"), "outputs.control"));
-            events = string(outputs.rawget("events"), "outputs.events");
+            LuaValue ev = outputs.rawget("events");
+            // LuaJ takes the string "-" for a number (isnumber), so it is checked before the string rule.
+            events = ev.type() == LuaValue.TSTRING && ev.tojstring().equals("-") ? "-" : string(ev, "outputs.events");
             if (events != null && !events.equals("-")) {
                 events = path(events).toString();
             }

@@ -39,7 +39,8 @@ class ConfigTest {
             limits = { on_error = "pass", max_instructions = 1000000, count = 0, duration = 3600,
                        max_call_ms = 5, max_call_mb = 8, max_state_mb = 0 }
             outputs = { passed = "out/pass.pcap", blocked = "blocked.pcap", metrics_port = 9100,
-                        control = "/run/npflua/npflua.sock" }
+                        control = "/run/npflua/npflua.sock", events = "log/eve.json", events_rate = 50,
+                        events_burst = 80 }
             """;
 
     @Test
@@ -73,6 +74,13 @@ class ConfigTest {
         assertEquals(dir.resolve("out/pass.pcap"), c.passedPcap());
         assertEquals(9100, c.metricsPort());
         assertEquals(Path.of("/run/npflua/npflua.sock"), c.control());
+        assertEquals(dir.resolve("log/eve.json").toString(), c.events());
+        assertEquals(50L, c.eventsRate());
+        assertEquals(80L, c.eventsBurst());
+        assertEquals(
+                "-",
+                LuaConfig.parse(dir.resolve("x.lua"), "outputs = { events = '-' }")
+                        .events());
     }
 
     @Test
