@@ -84,6 +84,20 @@ class ConfigTest {
     }
 
     @Test
+    void shouldReadTheDeploymentExample() throws Exception {
+        Path file = Path.of("").toAbsolutePath().getParent().resolve("examples/deploy/npflua.lua");
+        RunConfig c = LuaConfig.parse(Path.of("/etc/npflua/npflua.lua"), Files.readString(file));
+        assertEquals(List.of("eth0"), c.interfaces());
+        assertEquals(Path.of("/etc/npflua/rules.d"), c.rulesDir());
+        assertEquals(Path.of("/run/npflua/npflua.sock"), c.control(), "the unit's RuntimeDirectory");
+        assertEquals("/var/log/npflua/eve.json", c.events(), "the unit's LogsDirectory, the logrotate file's path");
+        assertTrue(Files.readString(file.resolveSibling("npflua.logrotate")).contains("/var/log/npflua/eve.json {"));
+        String unit = Files.readString(file.resolveSibling("npflua.service"));
+        assertTrue(unit.contains("run --config /etc/npflua/npflua.lua"), unit);
+        assertTrue(unit.contains("--control /run/npflua/npflua.sock"), unit);
+    }
+
+    @Test
     void shouldParseTheExamplesOfDocsConfigMd() throws Exception {
         Path doc =
                 Path.of(System.getProperty("user.dir")).resolveSibling("docs").resolve("config.md");
