@@ -54,7 +54,7 @@ public final class EventLog implements AutoCloseable {
     private final Map<String, Long> generations = new ConcurrentHashMap<>();
     private final ErrorHandler errors;
     private final EventFormat format = new EventFormat(ZoneId.systemDefault());
-    private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(1 << 16);
+    private final Buffer buffer = new Buffer();
     /**
      * System.nanoTime() as of the writer's last turn (0 until it runs; at most 8 ms old while it runs): the
      * producers' clock for the rate limit.
@@ -265,18 +265,30 @@ public final class EventLog implements AutoCloseable {
             return 0;
         }
         buffer.reset();
+        long formatted = 0;
         for (long k = 0; k < ready; k++) {
             int s = r.oldest();
+            int start = buffer.size();
             try (JsonGenerator g = Json.FACTORY.createGenerator(ObjectWriteContext.empty(), buffer)) {
                 format.write(g, r, s, w);
+                g.flush();
+                buffer.write('\n');
+                formatted++;
+            } catch (RuntimeException e) {
+                // A record Jackson refuses (a script's string that decodes to a lone surrogate): that record is
+                // lost and counted, the others go on.
+                buffer.truncate(start);
+                counters[w].increment(WorkerCounter.EVENTS_LOST);
+                report("a record could not be formatted", e);
             }
-            buffer.write('\n');
             r.release();
         }
-        if (write(buffer.toByteArray(), buffer.size())) {
-            counters[w].add(WorkerCounter.EVENTS_WRITTEN, ready);
-        } else {
-            counters[w].add(WorkerCounter.EVENTS_LOST, ready);
+        if (formatted > 0) {
+            if (write(buffer.array(), buffer.size())) {
+                counters[w].add(WorkerCounter.EVENTS_WRITTEN, formatted);
+            } else {
+                counters[w].add(WorkerCounter.EVENTS_LOST, formatted);
+            }
         }
         return (int) ready;
     }
@@ -302,7 +314,7 @@ public final class EventLog implements AutoCloseable {
             g.writeEndObject();
         }
         buffer.write('\n');
-        write(buffer.toByteArray(), buffer.size());
+        write(buffer.array(), buffer.size());
     }
 
     /**
@@ -333,6 +345,21 @@ public final class EventLog implements AutoCloseable {
             }
             report("write failed", e);
             return false;
+        }
+    }
+
+    /** The writer's reused output buffer, cut back when a record fails half-way. */
+    private static final class Buffer extends ByteArrayOutputStream {
+        Buffer() {
+            super(1 << 16);
+        }
+
+        byte[] array() {
+            return buf;
+        }
+
+        void truncate(int size) {
+            count = size;
         }
     }
 

@@ -236,6 +236,33 @@ class EventLogReplayTest {
     }
 
     @Test
+    void shouldKeepWritingWhenAScriptStringIsNotValidUtf8() throws Exception {
+        // ED A0 80 is a UTF-16 surrogate encoded as UTF-8: not valid UTF-8, whatever the decoder makes of it
+        Path script = Files.writeString(
+                dir.resolve("odd.lua"), "function filter(p) alert('x\\237\\160\\128y') return false, 'odd' end\n");
+        Path log = dir.resolve("eve.json");
+        Cli.Result r = Cli.run(
+                "replay",
+                DEMO.toString(),
+                "-s",
+                script.toString(),
+                "--events",
+                log.toString(),
+                "--events-rate",
+                "1000",
+                "--json");
+        assertEquals(0, r.code(), r.err());
+        Map<String, Object> c = Json.parseObject(r.out().trim());
+        List<Map<String, Object>> records = read(log);
+        assertEquals(
+                64L,
+                records.stream().filter(e -> e.get("event_type").equals("drop")).count());
+        assertEquals(128L, c.get("events"));
+        assertEquals(c.get("events"), (Long) c.get("events_written") + (Long) c.get("events_lost"));
+        assertEquals((long) records.size(), c.get("events_written"));
+    }
+
+    @Test
     void shouldWriteAScriptErrorRecord() throws Exception {
         Path script = Files.writeString(dir.resolve("bad.lua"), "function filter(p) return p.nope.x end\n");
         Path log = dir.resolve("eve.json");
