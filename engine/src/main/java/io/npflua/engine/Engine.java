@@ -8,6 +8,7 @@ import io.npflua.engine.counter.EngineSnapshot;
 import io.npflua.engine.counter.WorkerCounter;
 import io.npflua.engine.counter.WorkerCounters;
 import io.npflua.engine.counter.WorkerSnapshot;
+import io.npflua.engine.event.EventLog;
 import io.npflua.engine.flow.FlowRecord;
 import io.npflua.engine.flow.FlowTracking;
 import io.npflua.engine.output.Forwarder;
@@ -23,6 +24,7 @@ import io.npflua.engine.rule.RuleFactory;
 import io.npflua.engine.rule.RuleRejectedException;
 import io.npflua.engine.rule.RuleSpec;
 import io.npflua.engine.rule.ScriptSpec;
+import io.npflua.engine.rule.lua.LuaRuleFactory;
 import io.npflua.engine.source.FrameSource;
 import io.npflua.engine.source.FrameSourceFactory;
 import io.npflua.engine.source.SourceRequest;
@@ -31,6 +33,7 @@ import io.npflua.engine.worker.FrameQuota;
 import io.npflua.engine.worker.JitWarmup;
 import io.npflua.engine.worker.Worker;
 import io.npflua.ffm.socket.FanoutMode;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -107,6 +110,9 @@ public final class Engine implements AutoCloseable {
         this.workers = new Worker[n];
         this.runners = new AgentRunner[n];
         this.rules = new RuleTable(n, config.errorHandler(), config.timingSampleEvery(), this::awaitAdoption);
+        if (config.events() != null) {
+            config.events().attach(workerCounters);
+        }
         this.frameQuota = config.frameLimit() > 0 ? new FrameQuota(config.frameLimit()) : null;
     }
 
@@ -154,6 +160,13 @@ public final class Engine implements AutoCloseable {
             warmup = EngineWarmup.run(config, scripts);
             scriptsWarmed = !scripts.isEmpty() && warmup.frames() > 0;
             try {
+                if (config.events() != null) {
+                    try {
+                        config.events().start();
+                    } catch (IOException e) {
+                        throw new EngineException("cannot open the event log: " + e.getMessage(), e);
+                    }
+                }
                 for (int w = 0; w < workers.length; w++) {
                     workers[w] = newWorker(w);
                     runners[w] = new AgentRunner(
@@ -173,6 +186,9 @@ public final class Engine implements AutoCloseable {
                     }
                 }
                 opened.clear();
+                if (config.events() != null) {
+                    config.events().close();
+                }
                 throw e instanceof EngineException ? e : new EngineException("cannot start: " + e.getMessage(), e);
             }
             opened.clear();
@@ -236,7 +252,7 @@ public final class Engine implements AutoCloseable {
     private RuleInfo add(RuleSpec spec, PreparedRule prepared) throws RuleRejectedException {
         synchronized (changeLock) {
             checkOpen();
-            return rules.add(spec, prepared);
+            return generation(rules.add(spec, prepared));
         }
     }
 
@@ -263,8 +279,15 @@ public final class Engine implements AutoCloseable {
         PreparedRule prepared = config.ruleFactory().prepare(spec);
         synchronized (changeLock) {
             checkOpen();
-            return rules.reload(spec, prepared);
+            return generation(rules.reload(spec, prepared));
         }
+    }
+
+    private RuleInfo generation(RuleInfo info) {
+        if (config.events() != null) {
+            config.events().generation(info.name(), info.generation());
+        }
+        return info;
     }
 
     /** Removes rule {@code name} from the chain. */
@@ -393,6 +416,10 @@ public final class Engine implements AutoCloseable {
                     }
                 }
                 endNs = System.nanoTime();
+                if (config.events() != null) {
+                    // After the workers: every event they queued is written and the file flushed.
+                    config.events().close();
+                }
                 if (interrupted) {
                     Thread.currentThread().interrupt();
                 }
@@ -453,7 +480,8 @@ public final class Engine implements AutoCloseable {
                         config.statsIntervalNs())
                 .quota(frameQuota)
                 .flows(config.flows())
-                .captureClock(config.captureClock());
+                .captureClock(config.captureClock())
+                .events(config.events() == null ? null : config.events().producer(w));
     }
 
     private FrameSource open(String name, int worker, boolean inline) {
@@ -531,6 +559,7 @@ public final class Engine implements AutoCloseable {
         private VerdictSinkFactory passedSinks;
         private VerdictSinkFactory blockedSinks;
         private ErrorHandler errorHandler = ErrorHandler.STDERR;
+        private EventLog events;
         private Supplier<? extends IdleStrategy> idleStrategy = BackoffIdleStrategy::new;
         private int batch = 64;
         private long statsIntervalNs = TimeUnit.MILLISECONDS.toNanos(100);
@@ -650,6 +679,16 @@ public final class Engine implements AutoCloseable {
             return onBlockedPerWorker(VerdictSinkFactory.shared(sink));
         }
 
+        /**
+         * Writes an event log ({@code docs/events.md}): blocked frames, script alerts and script errors. The log must
+         * be made for this engine's number of workers; the engine starts and closes it. Lua rule factories get their
+         * {@code alert} wired to it.
+         */
+        public Builder events(EventLog log) {
+            this.events = log;
+            return this;
+        }
+
         /** Where failures are reported. Default: standard error. */
         public Builder errorHandler(ErrorHandler handler) {
             this.errorHandler = Objects.requireNonNull(handler);
@@ -737,6 +776,14 @@ public final class Engine implements AutoCloseable {
          * {@link EngineException} with the first problem.
          */
         public Engine build() {
+            if (events != null && events.workers() != workers) {
+                throw new EngineException(
+                        "the event log was made for " + events.workers() + " workers, the engine has " + workers);
+            }
+            EventLog log = events;
+            RuleFactory factory = log != null && ruleFactory instanceof LuaRuleFactory lua
+                    ? lua.withAlerts(log::alertSink)
+                    : ruleFactory;
             EngineConfig config = new EngineConfig(
                     interfaces,
                     bridge,
@@ -745,11 +792,11 @@ public final class Engine implements AutoCloseable {
                     snapLength,
                     sourceFactory,
                     forwarderFactory,
-                    ruleFactory,
+                    factory,
                     rules,
                     passedSinks,
                     blockedSinks,
-                    errorHandler,
+                    log != null ? log.wrap(errorHandler) : errorHandler,
                     idleStrategy,
                     batch,
                     statsIntervalNs,
@@ -760,7 +807,8 @@ public final class Engine implements AutoCloseable {
                     warmupMaxNs,
                     frameLimit,
                     flows,
-                    captureClock);
+                    captureClock,
+                    events);
             config.validate();
             return Engine.create(config);
         }

@@ -2,6 +2,7 @@ package io.npflua.engine;
 
 import io.npflua.engine.agent.ErrorHandler;
 import io.npflua.engine.agent.IdleStrategy;
+import io.npflua.engine.event.EventLog;
 import io.npflua.engine.flow.FlowTracking;
 import io.npflua.engine.output.ForwarderFactory;
 import io.npflua.engine.output.VerdictSinkFactory;
@@ -40,6 +41,7 @@ import java.util.function.Supplier;
  * @param frameLimit        frames the chains may take in all (0 = no limit)
  * @param flows             flow tracking in each worker
  * @param captureClock      where workers publish capture times (replay: the {@code shared} tables' clock), or null
+ * @param events            the event log (blocked frames, alerts, script errors), or null
  */
 public record EngineConfig(
         List<String> interfaces,
@@ -64,7 +66,9 @@ public record EngineConfig(
         long warmupMaxNs,
         long frameLimit,
         FlowTracking flows,
-        CaptureClock captureClock) {
+        CaptureClock captureClock,
+
+        EventLog events) {
     /** Keeps immutable copies of the lists. */
     public EngineConfig {
         interfaces = List.copyOf(interfaces);

@@ -1,7 +1,6 @@
 package io.npflua.engine.control;
 
-import io.npflua.engine.json.JsonReader;
-import io.npflua.engine.json.JsonWriter;
+import io.npflua.engine.json.Json;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.UnixDomainSocketAddress;
@@ -11,6 +10,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.function.Consumer;
+import tools.jackson.core.JsonGenerator;
 
 /**
  * The CLI's side of the control socket: one connection, one request at a time, blocking.
@@ -109,13 +110,21 @@ public final class ControlClient implements AutoCloseable {
         }
     }
 
-    /** Sends a request object and returns the response when {@code ok}, else throws with its error. */
-    public Map<String, Object> call(JsonWriter request) throws ControlException {
-        String response = exchange(request.toString());
+    /**
+     * Sends a request object whose members {@code members} writes (after {@code "cmd"}) and returns the response
+     * when {@code ok}, else throws with its error.
+     */
+    public Map<String, Object> call(String cmd, Consumer<JsonGenerator> members) throws ControlException {
+        String response = exchange(Json.write(g -> {
+            g.writeStartObject();
+            g.writeStringProperty("cmd", cmd);
+            members.accept(g);
+            g.writeEndObject();
+        }));
         Map<String, Object> map;
         try {
-            map = JsonReader.parseObject(response);
-        } catch (JsonReader.JsonException e) {
+            map = Json.parseObject(response);
+        } catch (Json.JsonException e) {
             throw new ControlException("io", "unreadable response from the engine: " + e.getMessage());
         }
         if (!Boolean.TRUE.equals(map.get("ok"))) {
@@ -127,63 +136,59 @@ public final class ControlClient implements AutoCloseable {
     /** Loads a script; {@code entry} and {@code onError} may be null, {@code maxInstructions} 0 for defaults. */
     public Map<String, Object> load(String name, String source, String entry, String onError, long maxInstructions)
             throws ControlException {
-        JsonWriter w = new JsonWriter()
-                .beginObject()
-                .field("cmd", "load")
-                .field("name", name)
-                .field("source", source);
-        if (entry != null) {
-            w.field("entry", entry);
-        }
-        if (onError != null) {
-            w.field("on_error", onError);
-        }
-        if (maxInstructions > 0) {
-            w.field("max_instructions", maxInstructions);
-        }
-        return call(w.endObject());
+        return call("load", g -> {
+            g.writeStringProperty("name", name);
+            g.writeStringProperty("source", source);
+            if (entry != null) {
+                g.writeStringProperty("entry", entry);
+            }
+            if (onError != null) {
+                g.writeStringProperty("on_error", onError);
+            }
+            if (maxInstructions > 0) {
+                g.writeNumberProperty("max_instructions", maxInstructions);
+            }
+        });
     }
 
     /** Reloads a script with new source, or recompiles its current source when {@code source} is null. */
     public Map<String, Object> reload(String name, String source) throws ControlException {
-        JsonWriter w = new JsonWriter().beginObject().field("cmd", "reload").field("name", name);
-        if (source != null) {
-            w.field("source", source);
-        }
-        return call(w.endObject());
+        return call("reload", g -> {
+            g.writeStringProperty("name", name);
+            if (source != null) {
+                g.writeStringProperty("source", source);
+            }
+        });
     }
 
     /** Unloads a rule. */
     public Map<String, Object> unload(String name) throws ControlException {
-        return call(new JsonWriter()
-                .beginObject()
-                .field("cmd", "unload")
-                .field("name", name)
-                .endObject());
+        return call("unload", g -> g.writeStringProperty("name", name));
     }
 
     /** The loaded rules: the response's {@code rules} array. */
     public Map<String, Object> list() throws ControlException {
-        return call(new JsonWriter().beginObject().field("cmd", "list").endObject());
+        return call("list", g -> {});
     }
 
     /** The counters: the response's {@code stats} object (see {@code SnapshotJson}). */
     public Map<String, Object> stats() throws ControlException {
-        return call(new JsonWriter().beginObject().field("cmd", "stats").endObject());
+        return call("stats", g -> {});
+    }
+
+    /** Asks the engine to open its event log file anew (after logrotate moved it). */
+    public Map<String, Object> reopen() throws ControlException {
+        return call("reopen", g -> {});
     }
 
     /** Up to {@code limit} flows per worker: the response's {@code flows} array and {@code unanswered} count. */
     public Map<String, Object> flows(long limit) throws ControlException {
-        return call(new JsonWriter()
-                .beginObject()
-                .field("cmd", "flows")
-                .field("limit", limit)
-                .endObject());
+        return call("flows", g -> g.writeNumberProperty("limit", limit));
     }
 
     /** Checks that the engine answers. */
     public Map<String, Object> ping() throws ControlException {
-        return call(new JsonWriter().beginObject().field("cmd", "ping").endObject());
+        return call("ping", g -> {});
     }
 
     @Override

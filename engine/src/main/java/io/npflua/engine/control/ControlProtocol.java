@@ -4,10 +4,10 @@ import io.npflua.engine.Engine;
 import io.npflua.engine.FlowListing;
 import io.npflua.engine.RuleInfo;
 import io.npflua.engine.counter.SnapshotJson;
+import io.npflua.engine.event.EventLog;
 import io.npflua.engine.flow.FlowFormat;
 import io.npflua.engine.flow.FlowRecord;
-import io.npflua.engine.json.JsonReader;
-import io.npflua.engine.json.JsonWriter;
+import io.npflua.engine.json.Json;
 import io.npflua.engine.rule.ErrorPolicy;
 import io.npflua.engine.rule.RuleRejectedException;
 import io.npflua.engine.rule.ScriptSpec;
@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import tools.jackson.core.JsonGenerator;
 
 /**
  * Turns one request line into one response line, against an {@link Engine}. Transport-free (the
@@ -45,8 +47,8 @@ public final class ControlProtocol {
     public String handle(String line) {
         Map<String, Object> request;
         try {
-            request = JsonReader.parseObject(line);
-        } catch (JsonReader.JsonException e) {
+            request = Json.parseObject(Json.CONTROL, line);
+        } catch (Json.JsonException e) {
             return error(null, "malformed", e.getMessage());
         }
         Object id = request.get("id");
@@ -57,7 +59,9 @@ public final class ControlProtocol {
             Object cmd = request.get("cmd");
             if (!(cmd instanceof String command)) {
                 return error(
-                        id, "bad_request", "missing \"cmd\": one of load, reload, unload, list, stats, flows, ping");
+                        id,
+                        "bad_request",
+                        "missing \"cmd\": one of load, reload, unload, list, stats, flows, ping, reopen");
             }
             return switch (command) {
                 case "load" -> load(id, request);
@@ -67,11 +71,13 @@ public final class ControlProtocol {
                 case "stats" -> stats(id, request);
                 case "ping" -> ping(id, request);
                 case "flows" -> flows(id, request);
+                case "reopen" -> reopen(id, request);
                 default ->
                     error(
                             id,
                             "unknown_command",
-                            "unknown command '" + command + "': use load, reload, unload, list, stats, flows or ping");
+                            "unknown command '" + command
+                                    + "': use load, reload, unload, list, stats, flows, ping or reopen");
             };
         } catch (BadRequest e) {
             return error(id, "bad_request", e.getMessage());
@@ -122,27 +128,27 @@ public final class ControlProtocol {
         only(r, NAME_KEYS);
         String name = string(r, "name", true);
         engine.unload(name);
-        JsonWriter w = ok(id);
-        w.field("unloaded", name);
-        return w.endObject().toString();
+        return ok(id, g -> g.writeStringProperty("unloaded", name));
     }
 
     private String list(Object id, Map<String, Object> r) throws BadRequest {
         only(r, BARE_KEYS);
-        JsonWriter w = ok(id);
-        w.name("rules").beginArray();
-        for (RuleInfo info : engine.list()) {
-            writeRule(w, info);
-        }
-        return w.endArray().endObject().toString();
+        return ok(id, g -> {
+            g.writeName("rules");
+            g.writeStartArray();
+            for (RuleInfo info : engine.list()) {
+                writeRule(g, info);
+            }
+            g.writeEndArray();
+        });
     }
 
     private String stats(Object id, Map<String, Object> r) throws BadRequest {
         only(r, BARE_KEYS);
-        JsonWriter w = ok(id);
-        w.name("stats");
-        SnapshotJson.write(engine.stats(), w);
-        return w.endObject().toString();
+        return ok(id, g -> {
+            g.writeName("stats");
+            SnapshotJson.write(engine.stats(), g);
+        });
     }
 
     /** Flows listed per worker at most; a request may ask for fewer ({@code limit}). */
@@ -163,85 +169,107 @@ public final class ControlProtocol {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while listing flows");
         }
-        JsonWriter w = ok(id);
-        w.field("unanswered", listing.unanswered());
-        w.name("flows").beginArray();
-        for (FlowRecord f : listing.flows()) {
-            w.beginObject()
-                    .field("worker", f.worker())
-                    .field("id", f.id())
-                    .field("proto", FlowFormat.protocolName(f.protocol()))
-                    .field("src", FlowFormat.address(f.family(), f.srcHi(), f.srcLo()))
-                    .field("sport", f.srcPort())
-                    .field("dst", FlowFormat.address(f.family(), f.dstHi(), f.dstLo()))
-                    .field("dport", f.dstPort())
-                    .field("vlan", f.vlan())
-                    .field("state", f.stateName());
-            w.name("first").value(f.firstNs() / 1e9);
-            w.name("last").value(f.lastNs() / 1e9);
-            w.field("packets_orig", f.packetsOrig())
-                    .field("packets_reply", f.packetsReply())
-                    .field("bytes_orig", f.bytesOrig())
-                    .field("bytes_reply", f.bytesReply());
-            names(w.name("passed_by"), listing.rules(f.passedMask()));
-            names(w.name("blocked_by"), listing.rules(f.blockedMask()));
-            w.endObject();
-        }
-        return w.endArray().endObject().toString();
+        return ok(id, g -> {
+            g.writeNumberProperty("unanswered", listing.unanswered());
+            g.writeName("flows");
+            g.writeStartArray();
+            for (FlowRecord f : listing.flows()) {
+                g.writeStartObject();
+                g.writeNumberProperty("worker", f.worker());
+                g.writeNumberProperty("id", f.id());
+                g.writeStringProperty("proto", FlowFormat.protocolName(f.protocol()));
+                g.writeStringProperty("src", FlowFormat.address(f.family(), f.srcHi(), f.srcLo()));
+                g.writeNumberProperty("sport", f.srcPort());
+                g.writeStringProperty("dst", FlowFormat.address(f.family(), f.dstHi(), f.dstLo()));
+                g.writeNumberProperty("dport", f.dstPort());
+                g.writeNumberProperty("vlan", f.vlan());
+                g.writeStringProperty("state", f.stateName());
+                g.writeNumberProperty("first", f.firstNs() / 1e9);
+                g.writeNumberProperty("last", f.lastNs() / 1e9);
+                g.writeNumberProperty("packets_orig", f.packetsOrig());
+                g.writeNumberProperty("packets_reply", f.packetsReply());
+                g.writeNumberProperty("bytes_orig", f.bytesOrig());
+                g.writeNumberProperty("bytes_reply", f.bytesReply());
+                names(g, "passed_by", listing.rules(f.passedMask()));
+                names(g, "blocked_by", listing.rules(f.blockedMask()));
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+        });
     }
 
-    private static void names(JsonWriter w, List<String> names) {
-        w.beginArray();
+    private static void names(JsonGenerator g, String property, List<String> names) {
+        g.writeName(property);
+        g.writeStartArray();
         for (String n : names) {
-            w.value(n);
+            g.writeString(n);
         }
-        w.endArray();
+        g.writeEndArray();
     }
 
     private String ping(Object id, Map<String, Object> r) throws BadRequest {
         only(r, BARE_KEYS);
-        return ok(id).field("version", VERSION)
-                .field("workers", engine.workerCount())
-                .endObject()
-                .toString();
+        return ok(id, g -> {
+            g.writeNumberProperty("version", VERSION);
+            g.writeNumberProperty("workers", engine.workerCount());
+        });
+    }
+
+    private String reopen(Object id, Map<String, Object> r) throws BadRequest {
+        only(r, BARE_KEYS);
+        EventLog log = engine.config().events();
+        if (log == null) {
+            throw new IllegalStateException("this engine writes no event log (start it with --events FILE)");
+        }
+        log.reopen();
+        return ok(id, g -> g.writeBooleanProperty("reopened", true));
     }
 
     private static String rule(Object id, RuleInfo info) {
-        JsonWriter w = ok(id);
-        w.name("rule");
-        writeRule(w, info);
-        return w.endObject().toString();
+        return ok(id, g -> {
+            g.writeName("rule");
+            writeRule(g, info);
+        });
     }
 
-    private static void writeRule(JsonWriter w, RuleInfo info) {
-        w.beginObject()
-                .field("name", info.name())
-                .field("kind", info.kind())
-                .field("entry", info.entry())
-                .field("on_error", info.onError())
-                .field("generation", info.generation())
-                .field("max_instructions", info.maxInstructions())
-                .endObject();
+    private static void writeRule(JsonGenerator g, RuleInfo info) {
+        g.writeStartObject();
+        g.writeStringProperty("name", info.name());
+        g.writeStringProperty("kind", info.kind());
+        g.writeStringProperty("entry", info.entry());
+        g.writeStringProperty("on_error", info.onError());
+        g.writeNumberProperty("generation", info.generation());
+        g.writeNumberProperty("max_instructions", info.maxInstructions());
+        g.writeEndObject();
     }
 
-    private static JsonWriter ok(Object id) {
-        JsonWriter w = new JsonWriter().beginObject().field("ok", true);
-        id(w, id);
-        return w;
+    private static String ok(Object id, Consumer<JsonGenerator> members) {
+        return Json.write(g -> {
+            g.writeStartObject();
+            g.writeBooleanProperty("ok", true);
+            id(g, id);
+            members.accept(g);
+            g.writeEndObject();
+        });
     }
 
     /** An error response line. */
     static String error(Object id, String code, String message) {
-        JsonWriter w = new JsonWriter().beginObject().field("ok", false);
-        id(w, id);
-        return w.field("code", code).field("error", message).endObject().toString();
+        return Json.write(g -> {
+            g.writeStartObject();
+            g.writeBooleanProperty("ok", false);
+            id(g, id);
+            g.writeStringProperty("code", code);
+            g.writeStringProperty("error", message);
+            g.writeEndObject();
+        });
     }
 
-    private static void id(JsonWriter w, Object id) {
+    private static void id(JsonGenerator g, Object id) {
         if (id instanceof Long n) {
-            w.field("id", n);
+            g.writeNumberProperty("id", n);
         } else if (id != null) {
-            w.field("id", (String) id);
+            g.writeStringProperty("id", (String) id);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.npflua.engine.control;
 
 import io.npflua.engine.agent.ErrorHandler;
+import io.npflua.engine.json.Json;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -48,8 +49,11 @@ import jdk.net.UnixDomainPrincipal;
  * workers: the worst a client can do is keep this thread busy for one request.
  */
 public final class ControlServer implements AutoCloseable {
-    /** Largest request line accepted, newline excluded (a script's source travels inside it). */
-    public static final int MAX_REQUEST_BYTES = 1 << 20;
+    /**
+     * Largest request line accepted, newline excluded (a script's source travels inside it): the document length of
+     * the parser's {@link Json#CONTROL_CONSTRAINTS}, so the line buffer and the parser agree on one bound.
+     */
+    public static final int MAX_REQUEST_BYTES = Math.toIntExact(Json.CONTROL_CONSTRAINTS.getMaxDocumentLength());
     /** Clients served at once. */
     public static final int MAX_CONNECTIONS = 32;
     /** A connection with no traffic for this long is closed. */

@@ -1,6 +1,7 @@
 package io.npflua.engine.counter;
 
 import io.npflua.lua.sandbox.CallOutcome;
+import org.luaj.vm2.LuaString;
 
 /**
  * One worker's counters for one rule ({@link ScriptCounter}, by rule name). Written only by that worker; they outlive reloads of the rule
@@ -11,6 +12,7 @@ import io.npflua.lua.sandbox.CallOutcome;
  */
 public final class ScriptCounters extends CounterSet<ScriptCounter> {
     private volatile String lastError;
+    private final ReasonCounts reasons = new ReasonCounts();
 
     /** All zero. */
     public ScriptCounters() {
@@ -30,6 +32,16 @@ public final class ScriptCounters extends CounterSet<ScriptCounter> {
             case JAVA_EXCEPTION -> increment(ScriptCounter.HANDLER_ERRORS);
             case LUA_ERROR, STACK_OVERFLOW, SIZE_LIMIT, OUT_OF_MEMORY -> increment(ScriptCounter.LUA_ERRORS);
         }
+    }
+
+    /** Counts a reason the rule gave with its verdict. Writer thread only; allocates nothing. */
+    public void countReason(LuaString reason) {
+        reasons.count(reason);
+    }
+
+    /** The reasons counted so far. */
+    public ReasonCounts reasons() {
+        return reasons;
     }
 
     /** The failures of all kinds counted so far. */

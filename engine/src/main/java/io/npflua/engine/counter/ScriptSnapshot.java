@@ -1,6 +1,7 @@
 package io.npflua.engine.counter;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -14,15 +15,34 @@ import java.util.Objects;
  * @param generation    1 at load, +1 per reload
  * @param values        the counters, indexed by {@link ScriptCounter#ordinal()} (read them with {@link #get})
  * @param lastError     text of a recent failure, or null
+ * @param topReasons    the reasons the rule gave most often with its verdicts ({@link #TOP_REASONS} at most), most
+ *                      frequent first
  */
 public record ScriptSnapshot(
-        String name, String kind, String entry, String onError, long generation, long[] values, String lastError) {
+        String name,
+        String kind,
+        String entry,
+        String onError,
+        long generation,
+        long[] values,
+        String lastError,
+        List<ReasonCounts.ReasonCount> topReasons) {
+    /** How many reasons a snapshot lists per rule. */
+    public static final int TOP_REASONS = 10;
+
     /** Checks the length and keeps a copy. */
     public ScriptSnapshot {
         if (values.length != ScriptCounter.values().length) {
             throw new IllegalArgumentException("one value per ScriptCounter expected, got " + values.length);
         }
         values = values.clone();
+        topReasons = List.copyOf(topReasons);
+    }
+
+    /** Without reasons. */
+    public ScriptSnapshot(
+            String name, String kind, String entry, String onError, long generation, long[] values, String lastError) {
+        this(name, kind, entry, onError, generation, values, lastError, List.of());
     }
 
     /**
@@ -33,6 +53,10 @@ public record ScriptSnapshot(
             String name, String kind, String entry, String onError, long generation, ScriptCounters[] perWorker) {
         long[] sum = new long[ScriptCounter.values().length];
         String lastError = null;
+        ReasonCounts[] reasons = new ReasonCounts[perWorker.length];
+        for (int i = 0; i < perWorker.length; i++) {
+            reasons[i] = perWorker[i].reasons();
+        }
         for (ScriptCounters c : perWorker) {
             for (ScriptCounter k : ScriptCounter.values()) {
                 sum[k.ordinal()] += c.get(k);
@@ -41,7 +65,8 @@ public record ScriptSnapshot(
                 lastError = c.lastError();
             }
         }
-        return new ScriptSnapshot(name, kind, entry, onError, generation, sum, lastError);
+        return new ScriptSnapshot(
+                name, kind, entry, onError, generation, sum, lastError, ReasonCounts.top(reasons, TOP_REASONS));
     }
 
     /** A snapshot with the given values (by name; every other counter 0): for tests and tools, not the hot path. */
@@ -97,7 +122,8 @@ public record ScriptSnapshot(
                 && s.onError.equals(onError)
                 && s.generation == generation
                 && Arrays.equals(s.values, values)
-                && Objects.equals(s.lastError, lastError);
+                && Objects.equals(s.lastError, lastError)
+                && s.topReasons.equals(topReasons);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.npflua.engine.counter;
 
-import io.npflua.engine.json.JsonWriter;
+import io.npflua.engine.json.Json;
+import tools.jackson.core.JsonGenerator;
 
 /**
  * Renders an {@link EngineSnapshot} as one JSON object, the shape shared by {@code run --json}, {@code replay --json}
@@ -11,7 +12,7 @@ import io.npflua.engine.json.JsonWriter;
  *  "restarts":N,"errors":N,"elapsed_ns":N,"ns_per_frame":N,"final":true|false,
  *  "scripts":[{"name":"ssh","kind":"lua","entry":"filter","on_error":"pass","generation":1,"errors":N,"calls":N,
  *              "passed":N,"blocked":N,"lua_errors":N,"budget_errors":N,"handler_errors":N,"time_ns":N,
- *              "last_error":"..."|null}],
+ *              "last_error":"..."|null,"top_reasons":[{"reason":"...","count":N}]}],
  *  "workers":[{"index":0,"state":"running","frames":N,"passed":N,"blocked":N,"forwarded":N,"forward_failed":N,
  *              "output_errors":N,"kernel_packets":N,"kernel_drops":N,"freezes":N,"restarts":N,"aborted":N,
  *              "chain_swaps":N,"source_errors":N}]}
@@ -24,54 +25,67 @@ public final class SnapshotJson {
 
     /** The snapshot as compact JSON. */
     public static String render(EngineSnapshot s) {
-        JsonWriter w = new JsonWriter();
-        write(s, w);
-        return w.toString();
+        return Json.write(g -> write(s, g));
     }
 
     /**
-     * Writes the snapshot object into {@code w} (as a value: call {@code w.name(..)} first inside an object): the
-     * totals of the {@link WorkerCounter}s marked as totals, then one object per script and per worker, each a loop
-     * over its counter list.
+     * Writes the snapshot object into {@code g} (as a value: call {@code g.writeName(..)} first inside an object):
+     * the totals of the {@link WorkerCounter}s marked as totals, then one object per script and per worker, each a
+     * loop over its counter list.
      */
-    public static void write(EngineSnapshot s, JsonWriter w) {
-        w.beginObject();
+    public static void write(EngineSnapshot s, JsonGenerator g) {
+        g.writeStartObject();
         for (WorkerCounter c : WorkerCounter.values()) {
             if (c.total()) {
-                w.field(c.json(), s.total(c));
+                g.writeNumberProperty(c.json(), s.total(c));
             }
         }
-        w.field("errors", s.errors()).field("elapsed_ns", s.elapsedNs());
+        g.writeNumberProperty("errors", s.errors());
+        g.writeNumberProperty("elapsed_ns", s.elapsedNs());
         if (s.nsPerFrame() >= 0) {
-            w.field("ns_per_frame", s.nsPerFrame());
+            g.writeNumberProperty("ns_per_frame", s.nsPerFrame());
         }
-        w.field("final", s.final_());
-        w.name("scripts").beginArray();
+        g.writeBooleanProperty("final", s.final_());
+        g.writeName("scripts");
+        g.writeStartArray();
         for (ScriptSnapshot r : s.scripts()) {
-            w.beginObject()
-                    .field("name", r.name())
-                    .field("kind", r.kind())
-                    .field("entry", r.entry())
-                    .field("on_error", r.onError())
-                    .field("generation", r.generation())
-                    .field("errors", r.errors());
+            g.writeStartObject();
+            g.writeStringProperty("name", r.name());
+            g.writeStringProperty("kind", r.kind());
+            g.writeStringProperty("entry", r.entry());
+            g.writeStringProperty("on_error", r.onError());
+            g.writeNumberProperty("generation", r.generation());
+            g.writeNumberProperty("errors", r.errors());
             for (ScriptCounter c : ScriptCounter.values()) {
                 if (c.json() != null) {
-                    w.field(c.json(), r.get(c));
+                    g.writeNumberProperty(c.json(), r.get(c));
                 }
             }
-            w.field("last_error", r.lastError()).endObject();
-        }
-        w.endArray();
-        w.name("workers").beginArray();
-        for (WorkerSnapshot k : s.workers()) {
-            w.beginObject().field("index", k.index()).field("state", k.state());
-            for (WorkerCounter c : WorkerCounter.values()) {
-                w.field(c.json(), k.get(c));
+            g.writeStringProperty("last_error", r.lastError());
+            g.writeName("top_reasons");
+            g.writeStartArray();
+            for (ReasonCounts.ReasonCount reason : r.topReasons()) {
+                g.writeStartObject();
+                g.writeStringProperty("reason", reason.reason());
+                g.writeNumberProperty("count", reason.count());
+                g.writeEndObject();
             }
-            w.endObject();
+            g.writeEndArray();
+            g.writeEndObject();
         }
-        w.endArray();
-        w.endObject();
+        g.writeEndArray();
+        g.writeName("workers");
+        g.writeStartArray();
+        for (WorkerSnapshot k : s.workers()) {
+            g.writeStartObject();
+            g.writeNumberProperty("index", k.index());
+            g.writeStringProperty("state", k.state());
+            for (WorkerCounter c : WorkerCounter.values()) {
+                g.writeNumberProperty(c.json(), k.get(c));
+            }
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+        g.writeEndObject();
     }
 }

@@ -8,7 +8,9 @@ package io.npflua.engine.counter;
  *
  * <p>Invariants once the worker has stopped: {@code frames = passed + blocked}; {@code kernel_packets = frames +
  * kernel_drops} for live sources after the final stats read (the source is quiesced and drained first); for
- * in-memory and file sources kernel packets are the frames handed out.
+ * in-memory and file sources kernel packets are the frames handed out. With an event log, once it is closed:
+ * events generated = {@code events + events_suppressed + events_dropped} and {@code events = events_written +
+ * events_lost}.
  */
 public enum WorkerCounter {
     /** Frames that went through the chain (including frames aborted by a worker crash). */
@@ -80,7 +82,26 @@ public enum WorkerCounter {
             "flows_untracked",
             "npflua_flows_untracked_frames",
             "Frames judged without a flow because the table was full",
-            false);
+            false),
+    /** Events (blocked frames, alerts, script errors) the worker handed to the event log's writer. */
+    EVENTS("events", "npflua_events", "Events handed to the event log writer", true),
+    /** Events not handed over because their script and type were over the event rate limit. */
+    EVENTS_SUPPRESSED(
+            "events_suppressed",
+            "npflua_events_suppressed",
+            "Events not logged: over the rate limit of their script and event type",
+            true),
+    /** Events not handed over because the worker's event queue was full (the writer fell behind); never waited for. */
+    EVENTS_DROPPED(
+            "events_dropped", "npflua_events_dropped", "Events not logged: the worker's event queue was full", true),
+    /** This worker's events the writer thread wrote to the log (written by the writer thread, not the worker). */
+    EVENTS_WRITTEN("events_written", "npflua_events_written", "Events written to the event log", true),
+    /** This worker's events the writer could not write (disk full, I/O error; written by the writer thread). */
+    EVENTS_LOST(
+            "events_lost",
+            "npflua_events_lost",
+            "Events the event log writer could not write (disk full, I/O error)",
+            true);
 
     private final String json;
     private final String metric;

@@ -2,6 +2,7 @@ package io.npflua.engine.rule;
 
 import io.npflua.engine.source.Frame;
 import io.npflua.lua.sandbox.CallOutcome;
+import org.luaj.vm2.LuaString;
 
 /**
  * One worker's instance of one rule: a Lua script's own state, or a Java {@link PacketHandler}.
@@ -18,6 +19,14 @@ public interface Rule extends AutoCloseable {
      * Allocates nothing of its own on the hot path.
      */
     CallOutcome evaluate(Frame frame);
+
+    /**
+     * The reason the last {@link #evaluate} gave with its verdict ({@code return false, 'why'} in Lua), or null.
+     * Valid until the next call; read by the same worker thread right after it. Allocates nothing.
+     */
+    default LuaString reason() {
+        return null;
+    }
 
     /** A description of the last failure, or null; read when a failure is reported (not per frame). */
     default String lastError() {

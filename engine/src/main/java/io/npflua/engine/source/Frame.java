@@ -3,6 +3,7 @@ package io.npflua.engine.source;
 import io.npflua.engine.flow.FlowTable;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import org.luaj.vm2.LuaString;
 
 /**
  * A flyweight view of one captured frame: where its bytes are ({@link #segment()} at {@link #offset()}, for
@@ -100,6 +101,7 @@ public final class Frame {
     private int flowEntry = FlowTable.NO_FLOW;
     private int flowDirection;
     private int flowDecision;
+    private LuaString flowReason;
 
     /** {@link #decideFlow}: this rule is done with the frame's flow; its later frames need not be shown to it. */
     public static final int FLOW_PASS = 1;
@@ -164,7 +166,13 @@ public final class Frame {
      * last call wins); the chain applies it when the rule returns. Ignored when the frame has no flow.
      */
     public void decideFlow(int decision) {
+        decideFlow(decision, null);
+    }
+
+    /** {@link #decideFlow(int)} with a reason (counted with the rule's reasons and logged with the event), or null. */
+    public void decideFlow(int decision, LuaString reason) {
         flowDecision = decision;
+        flowReason = reason;
     }
 
     /** The decision recorded since the last call, and clears it (the chain, after each rule). */
@@ -172,6 +180,11 @@ public final class Frame {
         int d = flowDecision;
         flowDecision = 0;
         return d;
+    }
+
+    /** The reason given with the decision {@link #takeFlowDecision()} just returned, or null. */
+    public LuaString flowReason() {
+        return flowReason;
     }
 
     /** The stripped VLAN tag's TCI (priority, DEI, VLAN id), or {@link #NO_VLAN}. Read on demand. */

@@ -9,6 +9,7 @@ import io.npflua.engine.rule.Rule;
 import io.npflua.engine.source.Frame;
 import io.npflua.lua.sandbox.CallOutcome;
 import java.util.Arrays;
+import org.luaj.vm2.LuaString;
 
 /**
  * One worker's instance of the rule chain: its own rule instances in load order, each with its counters and error
@@ -44,6 +45,12 @@ public final class RuleChain {
 
     /** Rules that can hold flow decisions at once (bits of a {@code long}). */
     public static final int MAX_DECISION_SLOTS = 64;
+    /** The rule that ended the last evaluation (blocked, or failed under block-on-error), or -1 when it passed. */
+    private int decidedBy = -1;
+    /** The reason that rule gave with its verdict, or null. */
+    private LuaString decisionReason;
+    /** That rule's outcome: BLOCK, or the failure its block-on-error policy turned into a block. */
+    private CallOutcome decisionOutcome;
 
     /**
      * @param timingSampleEvery measure time in the rule on one call in this many (a power of two; 1 = every call,
@@ -150,6 +157,8 @@ public final class RuleChain {
      */
     public boolean evaluate(Frame frame) {
         final Rule[] rules = this.rules;
+        decidedBy = -1;
+        decisionReason = null;
         final int entry = frame.flowEntry();
         final FlowTable flows = entry >= 0 ? frame.flows() : null;
         long passedFlow = flows != null ? flows.passedMask(entry) : 0;
@@ -169,7 +178,9 @@ public final class RuleChain {
                 outcome = call(rules[i], frame);
             }
             final int decision = frame.takeFlowDecision();
+            LuaString flowWhy = null;
             if (decision != 0 && flows != null && slot >= 0 && completed(outcome)) {
+                flowWhy = frame.flowReason();
                 if (decision == Frame.FLOW_BLOCK) {
                     flows.blockedMask(entry, flows.blockedMask(entry) | 1L << slot);
                     c.increment(ScriptCounter.FLOW_BLOCKS);
@@ -183,13 +194,19 @@ public final class RuleChain {
             }
             c.count(outcome);
             if (outcome == CallOutcome.PASS) {
+                countReason(i, c, flowWhy);
                 continue;
             }
             if (outcome == CallOutcome.BLOCK) {
+                decidedBy = i;
+                decisionOutcome = outcome;
+                decisionReason = countReason(i, c, flowWhy);
                 return false;
             }
             report(i, outcome);
             if (blockOnError[i]) {
+                decidedBy = i;
+                decisionOutcome = outcome;
                 return false;
             }
         }
@@ -234,6 +251,31 @@ public final class RuleChain {
     }
 
     /** Rule {@code index}'s name. */
+    /** Counts the reason of rule {@code i}'s verdict: the one given with its flow decision, else its returned one. */
+    private LuaString countReason(int i, ScriptCounters c, LuaString flowReason) {
+        LuaString why = flowReason != null ? flowReason : rules[i].reason();
+        if (why != null) {
+            c.countReason(why);
+        }
+        return why;
+    }
+
+    /** The index of the rule that blocked the last frame evaluated (also by its error policy), or -1 if it passed. */
+    public int decidedBy() {
+        return decidedBy;
+    }
+
+    /** The reason the blocking rule gave with its verdict, or null; valid until the next {@link #evaluate}. */
+    public LuaString decisionReason() {
+        return decisionReason;
+    }
+
+    /** The outcome of the rule that blocked the last frame ({@link #decidedBy()}), or meaningless when it passed. */
+    public CallOutcome decisionOutcome() {
+        return decisionOutcome;
+    }
+
+    /** The name of the rule at {@code index}. */
     public String name(int index) {
         return names[index];
     }

@@ -6,6 +6,7 @@ import io.npflua.engine.agent.ErrorHandler;
 import io.npflua.engine.agent.IdleStrategy;
 import io.npflua.engine.counter.WorkerCounter;
 import io.npflua.engine.counter.WorkerCounters;
+import io.npflua.engine.event.EventProducer;
 import io.npflua.engine.flow.FlowRecord;
 import io.npflua.engine.flow.FlowTable;
 import io.npflua.engine.flow.FlowTracking;
@@ -17,6 +18,7 @@ import io.npflua.engine.source.FrameSource;
 import io.npflua.engine.source.SourceFailedException;
 import io.npflua.engine.source.SourceGoneException;
 import io.npflua.engine.source.SourceStats;
+import io.npflua.lua.sandbox.CallOutcome;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
@@ -101,6 +103,8 @@ public final class Worker implements Agent {
      * whenever a poll finds nothing, so that a worker without traffic never holds frames another could take.
      */
     private int reserved;
+    /** This worker's side of the event log, or null without one. */
+    private EventProducer events;
 
     /** Builds a worker; nothing runs until a runner calls {@link #doWork()}. */
     public Worker(
@@ -121,7 +125,8 @@ public final class Worker implements Agent {
         this.consumers = new RouteConsumer[routes.length];
         this.gone = new boolean[routes.length];
         for (int i = 0; i < routes.length; i++) {
-            consumers[i] = new RouteConsumer(routes[i].forwarder());
+            consumers[i] =
+                    new RouteConsumer(routes[i].forwarder(), routes[i].source().name());
         }
         this.outputs = new VerdictOutputs(passedSink, blockedSink, counters, errors, index);
         this.board = board;
@@ -159,6 +164,12 @@ public final class Worker implements Agent {
      */
     public Worker quota(FrameQuota q) {
         this.quota = q;
+        return this;
+    }
+
+    /** Hands this worker's blocked frames, alerts and script errors to the event log. Call before the worker runs. */
+    public Worker events(EventProducer producer) {
+        this.events = producer;
         return this;
     }
 
@@ -378,9 +389,11 @@ public final class Worker implements Agent {
     /** The per-frame path: flow, chain, verdict counters, outputs. Allocates nothing. */
     private final class RouteConsumer implements FrameConsumer {
         private final Forwarder forwarder;
+        private final String sourceName;
 
-        RouteConsumer(Forwarder forwarder) {
+        RouteConsumer(Forwarder forwarder, String sourceName) {
             this.forwarder = forwarder;
+            this.sourceName = sourceName;
         }
 
         @Override
@@ -392,6 +405,10 @@ public final class Worker implements Agent {
             if (captureClock != null) {
                 captureClock.advance(index, frame.timestampNs());
             }
+            final EventProducer ev = events;
+            if (ev != null) {
+                ev.frame(frame, sourceName);
+            }
             final int flow = flowStage == null ? FlowStage.RUN : flowStage.onFrame(frame, counters);
             final boolean pass;
             if (flow == FlowStage.RUN) {
@@ -400,6 +417,7 @@ public final class Worker implements Agent {
                 counters.increment(WorkerCounter.BYPASSED);
                 pass = true;
             } else {
+                // Blocked by an earlier decision about the flow (logged then, when the rule decided): counted only.
                 counters.increment(WorkerCounter.FLOW_BLOCKED);
                 pass = false;
             }
@@ -409,9 +427,23 @@ public final class Worker implements Agent {
             if (pass) {
                 outputs.passed(forwarder, frame);
             } else {
+                if (ev != null && flow == FlowStage.RUN) {
+                    blockedEvent(ev, frame);
+                }
                 outputs.blocked(frame);
             }
         }
+    }
+
+    /** Hands the blocked frame in hand to the event log (kept out of onFrame so that it stays small for the JIT). */
+    private void blockedEvent(EventProducer ev, Frame frame) {
+        final RuleChain c = chain;
+        final int by = c.decidedBy();
+        ev.blocked(
+                frame,
+                by >= 0 ? c.name(by) : "",
+                c.decisionReason(),
+                by >= 0 ? c.decisionOutcome() : CallOutcome.BLOCK);
     }
 
     /** The chain never finished the frame in hand: count it blocked (it was not forwarded) so totals balance. */

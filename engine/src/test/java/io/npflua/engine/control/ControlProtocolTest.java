@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.npflua.engine.Engine;
 import io.npflua.engine.EngineFixtures;
-import io.npflua.engine.json.JsonReader;
+import io.npflua.engine.json.Json;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -22,7 +22,7 @@ class ControlProtocolTest {
     }
 
     private Map<String, Object> call(String request) throws Exception {
-        return JsonReader.parseObject(protocol.handle(request));
+        return Json.parseObject(protocol.handle(request));
     }
 
     private void assertError(String request, String code, String fragment) throws Exception {
@@ -115,7 +115,9 @@ class ControlProtocolTest {
                 "non-negative");
         assertError("{\"cmd\":\"load\",\"name\":\"a\",\"source\":1}", "bad_request", "must be a string");
         assertError("{\"cmd\":\"list\",\"id\":[1]}", "bad_request", "\"id\"");
-        assertError("[".repeat(100), "malformed", "nested deeper");
+        assertError("[".repeat(100), "malformed", "expected a JSON object");
+        // The depth bound is Jackson's StreamReadConstraints (Json.CONTROL_CONSTRAINTS: 32 levels).
+        assertError("{\"cmd\":" + "[".repeat(100), "malformed", "nesting depth");
         assertTrue(engine.list().isEmpty());
     }
 

@@ -9,7 +9,7 @@ import io.npflua.engine.Engine;
 import io.npflua.engine.EngineFixtures;
 import io.npflua.engine.agent.ErrorHandler;
 import io.npflua.engine.counter.EngineSnapshot;
-import io.npflua.engine.json.JsonReader;
+import io.npflua.engine.json.Json;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -120,7 +120,7 @@ class ControlServerTest {
         try (SocketChannel ch = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
             write(ch, "nonsense\n{\"cmd\":\"ping\"}\n".getBytes(StandardCharsets.UTF_8));
             assertEquals("malformed", code(readLine(ch)));
-            assertEquals(Boolean.TRUE, JsonReader.parseObject(readLine(ch)).get("ok"));
+            assertEquals(Boolean.TRUE, Json.parseObject(readLine(ch)).get("ok"));
         }
         long frames = engine.stats().frames();
         EngineFixtures.awaitFrames(engine, frames + 1000);
@@ -236,7 +236,7 @@ class ControlServerTest {
                         "{\"cmd\":\"unload\",\"name\":\"x\"}")) {
                     String answer = asNobody(wide, cmd);
                     assertTrue(answer.startsWith("{"), answer);
-                    Map<String, Object> r = JsonReader.parseObject(answer);
+                    Map<String, Object> r = Json.parseObject(answer);
                     assertEquals("denied", r.get("code"), cmd + " -> " + r);
                     assertTrue(((String) r.get("error")).contains("user 'nobody' may not control this engine"));
                 }
@@ -324,6 +324,6 @@ class ControlServerTest {
     }
 
     private static String code(String response) throws Exception {
-        return (String) JsonReader.parseObject(response).get("code");
+        return (String) Json.parseObject(response).get("code");
     }
 }

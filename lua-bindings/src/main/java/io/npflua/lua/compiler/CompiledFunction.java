@@ -94,6 +94,22 @@ public abstract class CompiledFunction extends LuaFunction {
     }
 
     /**
+     * As {@link #callWithRegisters} but returns all the results (the function's own {@code Varargs}: a single value
+     * is itself, two or more are LuaJ's {@code varargsOf}; a tail call comes back unevaluated). Allocates nothing
+     * itself.
+     */
+    public final Varargs invokeWithRegisters(LuaValue[] stack, LuaValue arg) {
+        for (int i = 1; i < numParams; i++) {
+            stack[i] = NIL;
+        }
+        if (numParams == 0) {
+            return execute(stack, vararg ? arg : NONE);
+        }
+        stack[0] = arg;
+        return execute(stack, NONE);
+    }
+
+    /**
      * The inline cache of constant-name site {@code site} of this closure's {@code sites}; allocates only the first
      * time a site is used.
      */

@@ -281,7 +281,12 @@ public final class FlowObject extends LuaUserdata {
             if (args.arg1() != FlowObject.this) {
                 throw new LuaError("bad self to '" + name + "' (call it as flow:" + name + "())");
             }
-            view().decide(decision);
+            LuaValue reason = args.arg(2);
+            if (!reason.isnil() && !reason.isstring()) {
+                throw new LuaError(
+                        "bad argument #1 to '" + name + "' (string expected, got " + reason.typename() + ")");
+            }
+            view().decide(decision, reason.isnil() ? null : reason.checkstring());
             return NONE;
         }
 

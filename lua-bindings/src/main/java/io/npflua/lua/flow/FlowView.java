@@ -1,5 +1,7 @@
 package io.npflua.lua.flow;
 
+import org.luaj.vm2.LuaString;
+
 /**
  * The engine's side of a flow object: reads the flow of the frame being judged, and records a rule's decision about
  * it. Directions are {@link #ORIG} (sent by the side that opened the flow) and {@link #REPLY}. Valid during one call;
@@ -58,6 +60,9 @@ public interface FlowView {
     /** Capture time of its latest frame, ns since the epoch. */
     long lastNs();
 
-    /** Records this rule's decision ({@link #PASS} or {@link #BLOCK}) for the engine to apply after the call. */
-    void decide(int decision);
+    /**
+     * Records this rule's decision ({@link #PASS} or {@link #BLOCK}) and its reason (a Lua string, or null) for the
+     * engine to apply after the call.
+     */
+    void decide(int decision, LuaString reason);
 }

@@ -4,6 +4,7 @@ import java.util.Arrays;
 import org.luaj.vm2.Globals;
 import org.luaj.vm2.LuaClosure;
 import org.luaj.vm2.LuaValue;
+import org.luaj.vm2.Varargs;
 
 /**
  * A script's entry function called with one register array reused across calls. LuaJ's
@@ -24,12 +25,20 @@ final class ReusedRegistersClosure extends LuaClosure {
 
     /** Same result as {@code entry.call(arg)}; allocates nothing itself. */
     LuaValue callWith(LuaValue arg) {
+        return invokeWith(arg).arg1();
+    }
+
+    /**
+     * All the results of {@code entry(arg)}: one value is itself, more are LuaJ's {@code varargsOf} (which allocates
+     * for two or more), a tail call comes back unevaluated. Allocates nothing itself.
+     */
+    Varargs invokeWith(LuaValue arg) {
         LuaValue[] r = registers;
         Arrays.fill(r, LuaValue.NIL);
         if (p.numparams == 0) {
-            return execute(r, arg).arg1();
+            return execute(r, arg);
         }
         r[0] = arg;
-        return execute(r, LuaValue.NONE).arg1();
+        return execute(r, LuaValue.NONE);
     }
 }

@@ -35,7 +35,7 @@ import org.luaj.vm2.lib.jse.JseMathLib;
  *
  * <p>Present: base functions ({@code assert error getmetatable ipairs next pairs pcall rawequal rawget rawlen
  * rawset select setmetatable tonumber tostring type xpcall _G _VERSION}), {@code load} of text chunks only,
- * {@code collectgarbage("count")} (other options are no-ops), {@code print} to the engine's {@link PrintSink},
+ * {@code collectgarbage("count")} (other options are no-ops), {@code print} to the engine's {@link PrintSink}, {@code alert} to its {@link AlertSink},
  * {@code require} of registered modules only, {@code string} (read-only, see {@link StringMetatable}),
  * {@code table} (with {@code concat} capped), {@code math}, {@code bit32}, {@code os.time/clock/date}, a
  * {@code package} table holding only {@code loaded}, and every module of the {@link ModuleRegistry}.
@@ -63,6 +63,7 @@ final class SandboxGlobals {
             "pairs",
             "pcall",
             "print",
+            "alert",
             "rawequal",
             "rawget",
             "rawlen",
@@ -97,7 +98,8 @@ final class SandboxGlobals {
     }
 
     /** Creates the globals of a new state; {@code hook} becomes its {@code debuglib} (never visible to scripts). */
-    static Globals create(String scriptName, PrintSink printSink, ModuleRegistry modules, BudgetHook hook) {
+    static Globals create(
+            String scriptName, PrintSink printSink, AlertSink alertSink, ModuleRegistry modules, BudgetHook hook) {
         StringMetatable.pin();
         Globals g = new MirroredGlobals();
         LuaTable loaded = new LuaTable();
@@ -113,6 +115,7 @@ final class SandboxGlobals {
             g.rawset(absent, LuaValue.NIL);
         }
         g.rawset("print", new Print(scriptName, printSink, tostring));
+        g.rawset("alert", new Alert(scriptName, alertSink));
         g.rawset("error", new ErrorFunction(g.rawget("error")));
         g.rawset("load", new Load(g));
         g.rawset("collectgarbage", new CollectGarbage());
@@ -269,6 +272,60 @@ final class SandboxGlobals {
             }
             sink.print(scriptName, line.toString());
             return NONE;
+        }
+    }
+
+    /**
+     * {@code alert(message [, fields])}: an event that decides nothing. The message is a string (a number is taken
+     * as its string) of at most {@link SandboxLimits#MAX_ALERT_MESSAGE_BYTES} bytes; {@code fields} a flat table of
+     * strings, numbers and booleans (see {@link AlertFields} for the bounds). A bound broken is a Lua error that
+     * names it. Returns true when the event was recorded, false when it was dropped (no event log, rate limit, full
+     * queue). Allocates only what iterating the script's table costs.
+     */
+    private static final class Alert extends VarArgFunction {
+        private final String scriptName;
+        private final AlertSink sink;
+        private final AlertFields fields = new AlertFields();
+
+        Alert(String scriptName, AlertSink sink) {
+            this.scriptName = scriptName;
+            this.sink = sink;
+        }
+
+        @Override
+        public Varargs invoke(Varargs args) {
+            LuaValue m = args.arg1();
+            if (!(m instanceof LuaString) && !m.isnumber()) {
+                throw new LuaError("bad argument #1 to 'alert' (string expected, got " + m.typename() + ")");
+            }
+            LuaString message = m.strvalue();
+            if (message.length() > SandboxLimits.MAX_ALERT_MESSAGE_BYTES) {
+                throw new LuaError("alert: message longer than " + SandboxLimits.MAX_ALERT_MESSAGE_BYTES + " bytes");
+            }
+            LuaValue t = args.arg(2);
+            fields.clear();
+            try {
+                if (!t.isnil()) {
+                    if (!t.istable()) {
+                        throw new LuaError("bad argument #2 to 'alert' (table expected, got " + t.typename() + ")");
+                    }
+                    LuaValue k = LuaValue.NIL;
+                    while (true) {
+                        Varargs next = t.checktable().next(k);
+                        k = next.arg1();
+                        if (k.isnil()) {
+                            break;
+                        }
+                        String error = fields.add(k, next.arg(2));
+                        if (error != null) {
+                            throw new LuaError("alert: " + error);
+                        }
+                    }
+                }
+                return LuaValue.valueOf(sink.alert(scriptName, message, fields));
+            } finally {
+                fields.clear();
+            }
         }
     }
 

@@ -18,6 +18,18 @@ public final class SandboxLimits {
      */
     public static final int MAX_STRING_BYTES = LuaStrings.MAX_STRING_BYTES;
 
+    /** Fields one {@code alert} may carry (they travel in a fixed-size event slot). */
+    public static final int MAX_ALERT_FIELDS = 16;
+
+    /** Bytes of an {@code alert} field name. */
+    public static final int MAX_ALERT_NAME_BYTES = 64;
+
+    /** Bytes of an {@code alert} string field. */
+    public static final int MAX_ALERT_STRING_BYTES = 256;
+
+    /** Bytes of an {@code alert} message. */
+    public static final int MAX_ALERT_MESSAGE_BYTES = 512;
+
     /** Default instruction budget of one call of the entry function. */
     public static final long DEFAULT_CALL_BUDGET = 1_000_000L;
 

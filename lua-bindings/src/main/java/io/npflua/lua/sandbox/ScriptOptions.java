@@ -31,6 +31,7 @@ import java.util.Objects;
  * @param stateMemoryLimitBytes what the state may keep across calls (reachable from its globals), 0 = none
  *                             (default {@link SandboxLimits#DEFAULT_STATE_MEMORY_LIMIT_BYTES}); see
  *                             {@link ScriptState#call}
+ * @param alertSink     where {@code alert(message, fields)} goes (default {@link AlertSink#NONE}: nowhere)
  */
 public record ScriptOptions(
         String name,
@@ -45,7 +46,8 @@ public record ScriptOptions(
         ExecutionModel executionModel,
         long callTimeLimitNanos,
         long callAllocationLimitBytes,
-        long stateMemoryLimitBytes) {
+        long stateMemoryLimitBytes,
+        AlertSink alertSink) {
     /** The default entry function name. */
     public static final String DEFAULT_ENTRY = "filter";
 
@@ -57,6 +59,7 @@ public record ScriptOptions(
         Objects.requireNonNull(source, "source");
         Objects.requireNonNull(entry, "entry");
         Objects.requireNonNull(printSink, "printSink");
+        Objects.requireNonNull(alertSink, "alertSink");
         Objects.requireNonNull(errorListener, "errorListener");
         Objects.requireNonNull(modules, "modules");
         Objects.requireNonNull(executionModel, "executionModel");
@@ -89,7 +92,8 @@ public record ScriptOptions(
                 ExecutionModel.defaultModel(),
                 SandboxLimits.DEFAULT_CALL_TIME_LIMIT_NANOS,
                 SandboxLimits.DEFAULT_CALL_ALLOCATION_LIMIT_BYTES,
-                SandboxLimits.DEFAULT_STATE_MEMORY_LIMIT_BYTES);
+                SandboxLimits.DEFAULT_STATE_MEMORY_LIMIT_BYTES,
+                AlertSink.NONE);
     }
 
     public ScriptOptions withEntry(String entry) {
@@ -106,7 +110,8 @@ public record ScriptOptions(
                 executionModel,
                 callTimeLimitNanos,
                 callAllocationLimitBytes,
-                stateMemoryLimitBytes);
+                stateMemoryLimitBytes,
+                alertSink);
     }
 
     public ScriptOptions withCallBudget(long callBudget) {
@@ -123,7 +128,8 @@ public record ScriptOptions(
                 executionModel,
                 callTimeLimitNanos,
                 callAllocationLimitBytes,
-                stateMemoryLimitBytes);
+                stateMemoryLimitBytes,
+                alertSink);
     }
 
     public ScriptOptions withLoadBudget(long loadBudget) {
@@ -140,7 +146,8 @@ public record ScriptOptions(
                 executionModel,
                 callTimeLimitNanos,
                 callAllocationLimitBytes,
-                stateMemoryLimitBytes);
+                stateMemoryLimitBytes,
+                alertSink);
     }
 
     public ScriptOptions withMaxCallDepth(int maxCallDepth) {
@@ -157,7 +164,8 @@ public record ScriptOptions(
                 executionModel,
                 callTimeLimitNanos,
                 callAllocationLimitBytes,
-                stateMemoryLimitBytes);
+                stateMemoryLimitBytes,
+                alertSink);
     }
 
     public ScriptOptions withPrintSink(PrintSink printSink) {
@@ -174,7 +182,27 @@ public record ScriptOptions(
                 executionModel,
                 callTimeLimitNanos,
                 callAllocationLimitBytes,
-                stateMemoryLimitBytes);
+                stateMemoryLimitBytes,
+                alertSink);
+    }
+
+    /** These options with {@code alert} going to {@code alertSink}. */
+    public ScriptOptions withAlertSink(AlertSink alertSink) {
+        return new ScriptOptions(
+                name,
+                source,
+                entry,
+                callBudget,
+                loadBudget,
+                maxCallDepth,
+                printSink,
+                errorListener,
+                modules,
+                executionModel,
+                callTimeLimitNanos,
+                callAllocationLimitBytes,
+                stateMemoryLimitBytes,
+                alertSink);
     }
 
     public ScriptOptions withErrorListener(ScriptErrorListener errorListener) {
@@ -191,7 +219,8 @@ public record ScriptOptions(
                 executionModel,
                 callTimeLimitNanos,
                 callAllocationLimitBytes,
-                stateMemoryLimitBytes);
+                stateMemoryLimitBytes,
+                alertSink);
     }
 
     public ScriptOptions withModules(ModuleRegistry modules) {
@@ -208,7 +237,8 @@ public record ScriptOptions(
                 executionModel,
                 callTimeLimitNanos,
                 callAllocationLimitBytes,
-                stateMemoryLimitBytes);
+                stateMemoryLimitBytes,
+                alertSink);
     }
 
     public ScriptOptions withExecutionModel(ExecutionModel executionModel) {
@@ -225,7 +255,8 @@ public record ScriptOptions(
                 executionModel,
                 callTimeLimitNanos,
                 callAllocationLimitBytes,
-                stateMemoryLimitBytes);
+                stateMemoryLimitBytes,
+                alertSink);
     }
 
     public ScriptOptions withCallTimeLimitNanos(long callTimeLimitNanos) {
@@ -242,7 +273,8 @@ public record ScriptOptions(
                 executionModel,
                 callTimeLimitNanos,
                 callAllocationLimitBytes,
-                stateMemoryLimitBytes);
+                stateMemoryLimitBytes,
+                alertSink);
     }
 
     public ScriptOptions withCallAllocationLimitBytes(long callAllocationLimitBytes) {
@@ -259,7 +291,8 @@ public record ScriptOptions(
                 executionModel,
                 callTimeLimitNanos,
                 callAllocationLimitBytes,
-                stateMemoryLimitBytes);
+                stateMemoryLimitBytes,
+                alertSink);
     }
 
     public ScriptOptions withStateMemoryLimitBytes(long stateMemoryLimitBytes) {
@@ -276,6 +309,7 @@ public record ScriptOptions(
                 executionModel,
                 callTimeLimitNanos,
                 callAllocationLimitBytes,
-                stateMemoryLimitBytes);
+                stateMemoryLimitBytes,
+                alertSink);
     }
 }

@@ -12,6 +12,7 @@ import java.util.List;
 import org.luaj.vm2.Globals;
 import org.luaj.vm2.LuaClosure;
 import org.luaj.vm2.LuaError;
+import org.luaj.vm2.LuaString;
 import org.luaj.vm2.LuaTable;
 import org.luaj.vm2.LuaValue;
 import org.luaj.vm2.Varargs;
@@ -73,6 +74,8 @@ public final class ScriptState implements AutoCloseable {
     private Thread owner;
     private InstructionBudget budget;
     private volatile String lastError;
+    /** The string the last call returned after its verdict ({@code return false, 'why'}), or null. */
+    private LuaString reason;
 
     private ScriptState(
             String name,
@@ -113,7 +116,7 @@ public final class ScriptState implements AutoCloseable {
         BudgetHook hook = new BudgetHook(options.maxCallDepth());
         Globals g;
         try {
-            g = SandboxGlobals.create(name, options.printSink(), options.modules(), hook);
+            g = SandboxGlobals.create(name, options.printSink(), options.alertSink(), options.modules(), hook);
         } catch (RuntimeException e) {
             throw new ScriptLoadException(name, "script '" + name + "': a module failed to open: " + e, e);
         }
@@ -174,6 +177,7 @@ public final class ScriptState implements AutoCloseable {
      * (the caller counts outcomes: the engine per worker and rule). Allocates nothing itself (what the script does may allocate).
      */
     public CallOutcome call(LuaValue pkt) {
+        reason = null;
         Thread t = Thread.currentThread();
         InstructionBudget b = budget;
         if (owner != t) {
@@ -193,12 +197,18 @@ public final class ScriptState implements AutoCloseable {
         try {
             CompiledFunction compiled = compiledEntry;
             ReusedRegistersClosure fast = fastEntry;
-            LuaValue result = compiled != null
-                    ? compiled.callWithRegisters(registers, pkt)
-                    : fast != null ? fast.callWith(pkt) : entry.call(pkt);
-            boolean pass = result.toboolean();
+            reason = null;
+            Varargs results = compiled != null
+                    ? compiled.invokeWithRegisters(registers, pkt)
+                    : fast != null ? fast.invokeWith(pkt) : entry.invoke(pkt);
+            // One result is the value itself (no second); a tail call is evaluated by arg1().
+            boolean pass = results.arg1().toboolean();
+            if (results.narg() > 1 && results.arg(2) instanceof LuaString why) {
+                reason = why;
+            }
             if (b.exhausted()) {
                 // The error was swallowed by library code and the call still returned: the verdict is void.
+                reason = null;
                 return exhaustedCall();
             }
             if (pass) {
@@ -389,6 +399,15 @@ public final class ScriptState implements AutoCloseable {
     /** The message of the most recent failed call, or null. */
     public String lastError() {
         return lastError;
+    }
+
+    /**
+     * The reason the last call gave with its verdict, {@code return false, 'OpenSSH 6.4 is banned'} (also with a
+     * pass), or null when it gave none, gave a non-string, or failed. The script's own string object (a constant of
+     * the script is the same object on every call): valid until the next call, never copied here.
+     */
+    public LuaString reason() {
+        return reason;
     }
 
     /**

@@ -49,6 +49,36 @@ class ScriptStateTest {
     }
 
     @Test
+    void shouldKeepTheReasonReturnedWithTheVerdictUntilTheNextCall() throws Exception {
+        ScriptState s = fx.load("""
+                local function why(p) return false, 'tail ' .. p end
+                function filter(p)
+                  if p == 1 then return false, 'OpenSSH 6.4 is banned' end
+                  if p == 2 then return true, 'trusted' end
+                  if p == 3 then return false, 42 end
+                  if p == 4 then return why(p) end
+                  if p == 5 then error('boom') end
+                  return false
+                end
+                """);
+        assertEquals(CallOutcome.BLOCK, s.call(LuaValue.valueOf(1)));
+        LuaValue first = s.reason();
+        assertEquals("OpenSSH 6.4 is banned", first.tojstring());
+        assertEquals(CallOutcome.BLOCK, s.call(LuaValue.valueOf(1)));
+        assertTrue(first == s.reason(), "a constant reason is the same string object on every call");
+        assertEquals(CallOutcome.PASS, s.call(LuaValue.valueOf(2)));
+        assertEquals("trusted", s.reason().tojstring());
+        assertEquals(CallOutcome.BLOCK, s.call(LuaValue.valueOf(3)));
+        assertEquals(null, s.reason(), "a number is not a reason");
+        assertEquals(CallOutcome.BLOCK, s.call(LuaValue.valueOf(4)));
+        assertEquals("tail 4", s.reason().tojstring(), "through a tail call");
+        assertEquals(CallOutcome.LUA_ERROR, s.call(LuaValue.valueOf(5)));
+        assertEquals(null, s.reason());
+        assertEquals(CallOutcome.BLOCK, s.call(LuaValue.valueOf(6)));
+        assertEquals(null, s.reason(), "no reason given");
+    }
+
+    @Test
     void shouldPassOnTruthyResultAndBlockOnFalseOrNil() throws Exception {
         ScriptState s = fx.load("function filter(p) if p == 1 then return 0 elseif p == 2 then return false end end");
         CallTally tally = new CallTally();

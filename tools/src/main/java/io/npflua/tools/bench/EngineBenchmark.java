@@ -42,8 +42,10 @@ import org.openjdk.jmh.annotations.TearDown;
  * {@code -c}, that is never reached: what the shared count costs), {@code empty-flows} (flow tracking on: what a
  * lookup in the worker's table costs), {@code ssh-flows} (the SSH script with flows and {@code --inspect-bytes 4096}:
  * frames of flows past the limit bypass it), {@code java1} / {@code java2} (one or two trivial Java
- * rules that read a byte), or {@code ssh} (the seed's SSH filter, examples/ssh-version.lua, made a rule by the
- * engine's {@link LuaRuleFactory}, as {@code npflua run -s} does). One operation = one frame.
+ * rules that read a byte), {@code ssh} (the seed's SSH filter, examples/ssh-version.lua, made a rule by the
+ * engine's {@link LuaRuleFactory}, as {@code npflua run -s} does), or {@code lua-verdict} / {@code lua-reason} (a
+ * script that blocks half the frames, without or with a constant reason: the cost of verdict reasons). One
+ * operation = one frame.
  * Run with {@code -prof gc}: {@code gc.alloc.rate.norm} must be 0 B/op for the empty and Java chains; with the SSH
  * script it is the Lua string its {@code tostring(pkt)} asks for (the frame's length plus LuaJ's string header).
  *
@@ -59,7 +61,7 @@ public class EngineBenchmark {
     private static final int BATCH = 64;
 
     /** The chain: empty, 1 or 2 trivial Java rules that read a byte, or the seed's SSH script. */
-    @Param({"empty", "empty-limit", "empty-flows", "java1", "java2", "ssh", "ssh-flows"})
+    @Param({"empty", "empty-limit", "empty-flows", "java1", "java2", "ssh", "ssh-flows", "lua-verdict", "lua-reason"})
     public String chain;
 
     private MemoryFrameSource source;
@@ -81,7 +83,7 @@ public class EngineBenchmark {
         source = b.build();
         int rules = switch (chain) {
             case "empty", "empty-limit", "empty-flows" -> 0;
-            case "java1", "ssh", "ssh-flows" -> 1;
+            case "java1", "ssh", "ssh-flows", "lua-verdict", "lua-reason" -> 1;
             case "java2" -> 2;
             default -> throw new IllegalArgumentException("unknown chain " + chain);
         };
@@ -93,7 +95,9 @@ public class EngineBenchmark {
             final int at = 12 + i;
             rs[i] = chain.startsWith("ssh")
                     ? sshScript()
-                    : new HandlerRule(frame -> frame.byteAt(at) == 0x7f ? Verdict.BLOCK : Verdict.PASS);
+                    : chain.startsWith("lua-")
+                            ? verdictScript(chain.equals("lua-reason"))
+                            : new HandlerRule(frame -> frame.byteAt(at) == 0x7f ? Verdict.BLOCK : Verdict.PASS);
             names[i] = chain + i;
             counters[i] = new ScriptCounters();
             policies[i] = ErrorPolicy.PASS;
@@ -142,6 +146,18 @@ public class EngineBenchmark {
     @OperationsPerInvocation(BATCH)
     public int workerLoop() {
         return worker.doWork();
+    }
+
+    /**
+     * Blocks the frames to even ports, with a constant reason or without: the two differ only in the second result,
+     * so their B/op differ by what a reason costs (LuaJ's two-result list, unless the JIT removes it).
+     */
+    private static Rule verdictScript(boolean reason) throws RuleRejectedException {
+        String source = "function filter(p) local t = p:tcp() if t.dst_port % 2 == 0 then return false"
+                + (reason ? ", 'even port'" : "") + " end return true end";
+        return new LuaRuleFactory()
+                .prepare(ScriptSpec.of("verdict.lua", source))
+                .newInstance(0);
     }
 
     private static Rule sshScript() throws IOException, RuleRejectedException {

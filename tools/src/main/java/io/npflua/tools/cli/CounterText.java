@@ -4,7 +4,7 @@ import io.npflua.engine.counter.EngineSnapshot;
 import io.npflua.engine.counter.ScriptCounter;
 import io.npflua.engine.counter.SnapshotJson;
 import io.npflua.engine.counter.WorkerCounter;
-import io.npflua.engine.json.JsonReader;
+import io.npflua.engine.json.Json;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,8 +21,8 @@ final class CounterText {
     /** A snapshot's JSON form as counted offline (replay, demo): with {@code ns_per_frame}. */
     static Map<String, Object> offline(EngineSnapshot snapshot) {
         try {
-            return JsonReader.parseObject(SnapshotJson.render(snapshot));
-        } catch (JsonReader.JsonException e) {
+            return Json.parseObject(SnapshotJson.render(snapshot));
+        } catch (Json.JsonException e) {
             throw new IllegalStateException("SnapshotJson wrote invalid JSON: " + e.getMessage(), e);
         }
     }
@@ -92,6 +92,18 @@ final class CounterText {
                         JsonValues.number(s, ScriptCounter.BLOCKED.json()),
                         JsonValues.number(s, "errors"),
                         last == null ? "" : last);
+            }
+            for (Object o : scripts) {
+                Map<String, Object> s = (Map<String, Object>) o;
+                List<Object> reasons = (List<Object>) s.getOrDefault("top_reasons", List.of());
+                if (!reasons.isEmpty()) {
+                    out.println("reasons of " + JsonValues.text(s, "name") + ":");
+                    for (Object r : reasons) {
+                        Map<String, Object> reason = (Map<String, Object>) r;
+                        out.printf(
+                                "  %12d  %s%n", JsonValues.number(reason, "count"), JsonValues.text(reason, "reason"));
+                    }
+                }
             }
         }
         List<Object> workers = (List<Object>) stats.getOrDefault("workers", List.of());

@@ -2,7 +2,7 @@ package io.npflua.tools.cli;
 
 import io.npflua.engine.Engine;
 import io.npflua.engine.counter.EngineSnapshot;
-import io.npflua.engine.json.JsonWriter;
+import io.npflua.engine.json.Json;
 import io.npflua.engine.output.VerdictSink;
 import io.npflua.engine.output.VerdictSinkFactory;
 import io.npflua.engine.rule.ScriptSpec;
@@ -168,29 +168,24 @@ final class DemoCommand extends BaseCommand {
 
     private void print(String label, Result r) {
         if (json.json) {
-            StringBuilder sb = new StringBuilder();
-            sb.append("{\"mode\":\"").append(label).append("\",\"blocked_frames\":[");
-            for (int i = 0; i < r.blocked.size(); i++) {
-                Blocked b = r.blocked.get(i);
-                if (i > 0) {
-                    sb.append(',');
+            String line = Json.write(g -> {
+                g.writeStartObject();
+                g.writeStringProperty("mode", label);
+                g.writeName("blocked_frames");
+                g.writeStartArray();
+                for (Blocked b : r.blocked) {
+                    g.writeStartObject();
+                    g.writeNumberProperty("frame", b.index());
+                    g.writeStringProperty("blocked_by", b.reason());
+                    g.writeStringProperty("summary", b.summary());
+                    g.writeEndObject();
                 }
-                StringBuilder reason = new StringBuilder();
-                JsonWriter.quote(b.reason(), reason);
-                StringBuilder summary = new StringBuilder();
-                JsonWriter.quote(b.summary(), summary);
-                sb.append("{\"frame\":")
-                        .append(b.index())
-                        .append(",\"blocked_by\":")
-                        .append(reason)
-                        .append(",\"summary\":")
-                        .append(summary)
-                        .append('}');
-            }
-            sb.append("],\"counters\":")
-                    .append(JsonValues.render(counters(label, r)))
-                    .append('}');
-            out().println(sb);
+                g.writeEndArray();
+                g.writeName("counters");
+                Json.value(g, counters(label, r));
+                g.writeEndObject();
+            });
+            out().println(line);
             out().flush();
             return;
         }

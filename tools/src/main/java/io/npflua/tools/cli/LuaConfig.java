@@ -65,7 +65,8 @@ final class LuaConfig {
             "max_state_mb");
     private static final Set<String> LIMITS =
             Set.of("on_error", "max_instructions", "count", "duration", "max_call_ms", "max_call_mb", "max_state_mb");
-    private static final Set<String> OUTPUTS = Set.of("passed", "blocked", "metrics_port", "control");
+    private static final Set<String> OUTPUTS =
+            Set.of("passed", "blocked", "metrics_port", "control", "events", "events_rate", "events_burst");
 
     private final Path file;
     private final Path dir;
@@ -200,6 +201,9 @@ final class LuaConfig {
         Path blocked = null;
         Integer metrics = null;
         Path control = null;
+        String events = null;
+        Long eventsRate = null;
+        Long eventsBurst = null;
         if (outputs != null) {
             checkKeys((LuaTable) outputs, OUTPUTS, "outputs field", false);
             passed = path(string(outputs.rawget("passed"), "outputs.passed"));
@@ -210,6 +214,14 @@ final class LuaConfig {
             }
             metrics = port == null ? null : port.intValue();
             control = path(string(outputs.rawget("control"), "outputs.control"));
+            LuaValue ev = outputs.rawget("events");
+            // LuaJ takes the string "-" for a number (isnumber), so it is checked before the string rule.
+            events = ev.type() == LuaValue.TSTRING && ev.tojstring().equals("-") ? "-" : string(ev, "outputs.events");
+            if (events != null && !events.equals("-")) {
+                events = path(events).toString();
+            }
+            eventsRate = integer(outputs.rawget("events_rate"), "outputs.events_rate", 1);
+            eventsBurst = integer(outputs.rawget("events_burst"), "outputs.events_burst", 1);
         }
         Long workers = integer(t.rawget("workers"), "workers", 1);
         Long snaplen = integer(t.rawget("snaplen"), "snaplen", 0);
@@ -234,6 +246,9 @@ final class LuaConfig {
                 callMillis,
                 callMegabytes,
                 stateMegabytes,
+                events,
+                eventsRate,
+                eventsBurst,
                 flows(t.rawget("flows")));
     }
 

@@ -27,6 +27,7 @@ import picocli.CommandLine.Spec;
             ReplayCommand.class,
             LoadCommand.class,
             UnloadCommand.class,
+            ReopenCommand.class,
             ReloadCommand.class,
             ListCommand.class,
             FlowsCommand.class,

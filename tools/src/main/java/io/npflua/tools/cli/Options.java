@@ -1,6 +1,9 @@
 package io.npflua.tools.cli;
 
 import io.npflua.engine.Engine;
+import io.npflua.engine.agent.ErrorHandler;
+import io.npflua.engine.event.EventLog;
+import io.npflua.engine.event.EventLogOptions;
 import io.npflua.engine.rule.ErrorPolicy;
 import io.npflua.ffm.socket.FanoutMode;
 import io.npflua.lua.sandbox.ExecutionModel;
@@ -35,6 +38,61 @@ final class Options {
     }
 
     /** {@code --json}: machine-readable output on standard output. */
+    /** The event log: {@code --events FILE|-}, its rate limit and its stats interval. */
+    static final class Events {
+        @Option(
+                names = "--events",
+                paramLabel = "FILE",
+                description = "Write an event log (eve.json-style JSON lines: blocked frames, alerts, script errors,"
+                        + " stats) to FILE, or '-' for standard output. See docs/events.md.")
+        String events;
+
+        @Option(
+                names = "--events-rate",
+                paramLabel = "N",
+                description = "Events a second per script and event type (default 100); the rest are counted as"
+                        + " suppressed.")
+        Long rate;
+
+        @Option(
+                names = "--events-burst",
+                paramLabel = "N",
+                description = "Events at once above the rate per script and event type (default 200).")
+        Long burst;
+
+        @Option(
+                names = "--events-stats",
+                paramLabel = "SECONDS",
+                description = "Write a stats record this often (default 60; 0 = never).")
+        Double statsSeconds;
+
+        /**
+         * The event log for {@code workers} workers, from these flags over the configuration's values (any may be
+         * null), or null when neither names a file.
+         */
+        EventLog open(String cfgFile, Long cfgRate, Long cfgBurst, int workers, ErrorHandler errors) {
+            String file = events != null ? events : cfgFile;
+            if (file == null) {
+                return null;
+            }
+            Path path = file.equals("-") ? null : Path.of(file);
+            if (path != null) {
+                EngineSetup.checkWritable(path, "--events");
+            }
+            long r = rate != null ? rate : cfgRate != null ? cfgRate : (long) EventLogOptions.DEFAULT_RATE;
+            long b = burst != null ? burst : cfgBurst != null ? cfgBurst : EventLogOptions.DEFAULT_BURST;
+            if (r < 1 || b < 1 || b > Integer.MAX_VALUE) {
+                throw CliFailure.usage("--events-rate " + r + " --events-burst " + b, "both must be at least 1", null);
+            }
+            double stats = statsSeconds != null ? statsSeconds : EventLogOptions.DEFAULT_STATS_INTERVAL_NS / 1e9;
+            if (!(stats >= 0)) {
+                throw CliFailure.usage("--events-stats " + stats, "must be >= 0", null);
+            }
+            EventLogOptions o = EventLogOptions.of(path).withRate(r, (int) b).withStatsIntervalNs((long) (stats * 1e9));
+            return new EventLog(o, workers, errors);
+        }
+    }
+
     static final class Json {
         @Option(names = "--json", description = "Print the result as one JSON object on standard output.")
         boolean json;

@@ -58,6 +58,9 @@ final class ReplayCommand extends BaseCommand {
     Options.Warmup warmup;
 
     @Mixin
+    Options.Events events;
+
+    @Mixin
     Options.Json json;
 
     @Override
@@ -100,7 +103,8 @@ final class ReplayCommand extends BaseCommand {
                 .ruleFactory(rules)
                 .captureClock(clock)
                 .flows(flows.settings().tracking())
-                .errorHandler(reports);
+                .errorHandler(reports)
+                .events(events.open(null, null, null, n, reports));
         warmup.applyTo(b, 0);
         for (Path file : files) {
             b.tap(file.toString());
@@ -112,7 +116,18 @@ final class ReplayCommand extends BaseCommand {
         EngineSetup.addScripts(b, plans, scripts.onError, scripts.maxInstructions);
         Engine engine = EngineSetup.build(b, plans);
         EngineSetup.start(engine);
-        new EngineRunner(engine, 0, 0, null).run(true, this::report);
+        AutoCloseable hup = engine.config().events() == null
+                ? () -> {}
+                : ReopenSignal.install(engine.config().events());
+        try {
+            new EngineRunner(engine, 0, 0, null).run(true, this::report);
+        } finally {
+            try {
+                hup.close();
+            } catch (Exception ignored) {
+                // Restoring the default handler cannot fail in a way worth reporting.
+            }
+        }
         // A damaged capture (corrupt record, truncated last record): after the counters of what was read, like
         // tcpdump's "truncated dump file", one line per file, and an exit code that says the input was damaged.
         return reports.reportSourceFailures();

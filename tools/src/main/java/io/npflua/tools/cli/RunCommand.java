@@ -117,6 +117,9 @@ final class RunCommand extends BaseCommand {
     Integer metricsPort;
 
     @Mixin
+    Options.Events events;
+
+    @Mixin
     Options.Json json;
 
     @Override
@@ -148,7 +151,9 @@ final class RunCommand extends BaseCommand {
                 .fanout(plan.fanout)
                 .snapLength(plan.snapLength)
                 .ruleFactory(f.luaRules(scripts))
-                .flows(flowTracking);
+                .flows(flowTracking)
+                .events(events.open(
+                        cfg.events(), cfg.eventsRate(), cfg.eventsBurst(), plan.workers, ErrorHandler.STDERR));
         warmup.applyTo(b, Options.Warmup.RUN_DEFAULT_FRAMES);
         if (plan.count != null && plan.count > 0) {
             b.frameLimit(plan.count); // exactly -c frames reach the scripts and the outputs, as with tcpdump -c
@@ -181,6 +186,9 @@ final class RunCommand extends BaseCommand {
                 services.add(MetricsExporter.start(engine, plan.metricsPort));
             }
             EngineSetup.start(engine);
+            if (engine.config().events() != null) {
+                services.add(ReopenSignal.install(engine.config().events()));
+            }
             StatusLine status = StatusLine.onTerminal() ? new StatusLine(err()) : null;
             long durationNs = plan.durationSeconds == null ? 0 : (long) (plan.durationSeconds * 1e9);
             new EngineRunner(engine, plan.count == null ? 0 : plan.count, durationNs, status)

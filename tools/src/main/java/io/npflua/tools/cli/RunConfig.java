@@ -19,6 +19,9 @@ import java.util.List;
  * @param maxCallMillis   wall-clock limit per script call ({@code limits.max_call_ms})
  * @param maxCallMegabytes allocation limit per script call ({@code limits.max_call_mb})
  * @param maxStateMegabytes what a script state may keep across calls ({@code limits.max_state_mb})
+ * @param events     the event log file, {@code -} for standard output ({@code outputs.events})
+ * @param eventsRate events a second per script and event type ({@code outputs.events_rate})
+ * @param eventsBurst events at once above the rate ({@code outputs.events_burst})
  * @param flows      flow tracking ({@code flows}; nothing set when absent)
  */
 record RunConfig(
@@ -42,6 +45,9 @@ record RunConfig(
         Long maxCallMillis,
         Long maxCallMegabytes,
         Long maxStateMegabytes,
+        String events,
+        Long eventsRate,
+        Long eventsBurst,
         FlowSettings flows) {
     /** A configuration that sets nothing (no {@code --config}). */
     static RunConfig empty() {
@@ -54,6 +60,9 @@ record RunConfig(
                 null,
                 null,
                 List.of(),
+                null,
+                null,
+                null,
                 null,
                 null,
                 null,

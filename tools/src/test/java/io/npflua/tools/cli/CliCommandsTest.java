@@ -3,7 +3,7 @@ package io.npflua.tools.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.npflua.engine.json.JsonReader;
+import io.npflua.engine.json.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -178,8 +178,7 @@ class CliCommandsTest {
                 "100000000",
                 "--max-call-ms",
                 "0");
-        assertEquals(
-                0L, JsonReader.parseObject(free.out().trim()).get("errors"), "some MB per call pass: " + free.out());
+        assertEquals(0L, Json.parseObject(free.out().trim()).get("errors"), "some MB per call pass: " + free.out());
         for (String model : List.of("compiled", "interpreted")) {
             Cli.Result limited = Cli.run(
                     "replay",
@@ -196,7 +195,7 @@ class CliCommandsTest {
                     "--lua-execution",
                     model);
             assertEquals(ExitCodes.OK, limited.code(), limited.err());
-            Map<String, Object> json = JsonReader.parseObject(limited.out().trim());
+            Map<String, Object> json = Json.parseObject(limited.out().trim());
             assertEquals(
                     (long) DemoCapture.FRAMES, json.get("errors"), model + ": every call cut off: " + limited.out());
         }
@@ -230,7 +229,7 @@ class CliCommandsTest {
                     "--lua-execution",
                     model);
             assertEquals(ExitCodes.OK, limited.code(), limited.err());
-            long errors = (Long) JsonReader.parseObject(limited.out().trim()).get("errors");
+            long errors = (Long) Json.parseObject(limited.out().trim()).get("errors");
             assertTrue(
                     errors > 0 && errors < 20L * DemoCapture.FRAMES,
                     model + ": some calls found the state over its" + " limit, and the reset states served the others: "
@@ -248,7 +247,7 @@ class CliCommandsTest {
                 "0",
                 "--max-state-mb",
                 "0");
-        assertEquals(0L, JsonReader.parseObject(unlimited.out().trim()).get("errors"), unlimited.out());
+        assertEquals(0L, Json.parseObject(unlimited.out().trim()).get("errors"), unlimited.out());
         Cli.Result bad = Cli.run("replay", pcap.toString(), "-s", keeper.toString(), "--max-state-mb", "-1");
         assertEquals(ExitCodes.USAGE, bad.code(), bad.err());
     }
@@ -276,7 +275,7 @@ class CliCommandsTest {
                 "--write-blocked",
                 blocked.toString());
         assertEquals(ExitCodes.OK, r.code(), r.err());
-        Map<String, Object> json = JsonReader.parseObject(r.out().trim());
+        Map<String, Object> json = Json.parseObject(r.out().trim());
         long frames = DemoCapture.FRAMES;
         assertEquals(frames, json.get("frames"));
         assertEquals(frames - 9, json.get("passed"));

@@ -5,12 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.npflua.engine.flow.FlowTracking;
 import io.npflua.engine.rule.ErrorPolicy;
 import io.npflua.engine.rule.ScriptLimits;
 import io.npflua.ffm.socket.FanoutMode;
 import io.npflua.lua.sandbox.ExecutionModel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,7 +41,8 @@ class ConfigTest {
             limits = { on_error = "pass", max_instructions = 1000000, count = 0, duration = 3600,
                        max_call_ms = 5, max_call_mb = 8, max_state_mb = 0 }
             outputs = { passed = "out/pass.pcap", blocked = "blocked.pcap", metrics_port = 9100,
-                        control = "/run/npflua/npflua.sock" }
+                        control = "/run/npflua/npflua.sock", events = "log/eve.json", events_rate = 50,
+                        events_burst = 80 }
             """;
 
     @Test
@@ -73,6 +76,27 @@ class ConfigTest {
         assertEquals(dir.resolve("out/pass.pcap"), c.passedPcap());
         assertEquals(9100, c.metricsPort());
         assertEquals(Path.of("/run/npflua/npflua.sock"), c.control());
+        assertEquals(dir.resolve("log/eve.json").toString(), c.events());
+        assertEquals(50L, c.eventsRate());
+        assertEquals(80L, c.eventsBurst());
+        assertEquals(
+                "-",
+                LuaConfig.parse(dir.resolve("x.lua"), "outputs = { events = '-' }")
+                        .events());
+    }
+
+    @Test
+    void shouldReadTheDeploymentExample() throws Exception {
+        Path file = Path.of("").toAbsolutePath().getParent().resolve("examples/deploy/npflua.lua");
+        RunConfig c = LuaConfig.parse(Path.of("/etc/npflua/npflua.lua"), Files.readString(file));
+        assertEquals(List.of("eth0"), c.interfaces());
+        assertEquals(Path.of("/etc/npflua/rules.d"), c.rulesDir());
+        assertEquals(Path.of("/run/npflua/npflua.sock"), c.control(), "the unit's RuntimeDirectory");
+        assertEquals("/var/log/npflua/eve.json", c.events(), "the unit's LogsDirectory, the logrotate file's path");
+        assertTrue(Files.readString(file.resolveSibling("npflua.logrotate")).contains("/var/log/npflua/eve.json {"));
+        String unit = Files.readString(file.resolveSibling("npflua.service"));
+        assertTrue(unit.contains("run --config /etc/npflua/npflua.lua"), unit);
+        assertTrue(unit.contains("--control /run/npflua/npflua.sock"), unit);
     }
 
     @Test
@@ -88,8 +112,16 @@ class ConfigTest {
             String lua = part.substring(0, part.indexOf("```"));
             RunConfig c = LuaConfig.parse(dir.resolve("npflua.lua"), lua);
             assertTrue(!c.interfaces().isEmpty(), "the example sets interfaces: " + lua);
+            if (lua.contains("flows =")) {
+                FlowTracking t = c.flows().tracking();
+                assertEquals(200_000, t.table().maxFlows());
+                assertEquals(4096, t.inspectBytes());
+                assertEquals(Duration.ofSeconds(600), t.table().timeouts().tcpEstablished());
+                assertEquals(Duration.ofSeconds(30), t.table().timeouts().udpNew());
+                assertEquals(Duration.ofSeconds(30), t.table().timeouts().tcpNew(), "others keep defaults");
+            }
         }
-        assertEquals(3, blocks, "two Lua examples in docs/config.md");
+        assertEquals(4, blocks, "three Lua examples in docs/config.md");
     }
 
     @Test

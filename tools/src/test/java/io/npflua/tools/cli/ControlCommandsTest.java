@@ -3,7 +3,7 @@ package io.npflua.tools.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.npflua.engine.json.JsonReader;
+import io.npflua.engine.json.Json;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
@@ -50,7 +50,7 @@ class ControlCommandsTest {
                             OutputStream out = Channels.newOutputStream(c);
                             String line;
                             while ((line = in.readLine()) != null) {
-                                Map<String, Object> req = JsonReader.parseObject(line);
+                                Map<String, Object> req = Json.parseObject(line);
                                 requests.add(req);
                                 out.write((answer.apply(req) + "\n").getBytes(StandardCharsets.UTF_8));
                                 out.flush();
@@ -118,7 +118,7 @@ class ControlCommandsTest {
                         .code());
         Cli.Result again = Cli.run("reload", "ssh", "--control", socket.toString(), "--json");
         assertEquals(ExitCodes.OK, again.code());
-        assertEquals(2L, JsonReader.parseObject(again.out().trim()).get("generation"));
+        assertEquals(2L, Json.parseObject(again.out().trim()).get("generation"));
         Cli.Result un = Cli.run("unload", "ssh", "--control", socket.toString());
         assertEquals("unloaded ssh\n", un.out());
         assertEquals("function filter() return true end", requests.get(0).get("source"));
@@ -135,8 +135,7 @@ class ControlCommandsTest {
         assertEquals(ExitCodes.OK, text.code(), text.err());
         assertTrue(text.out().contains("ssh") && text.out().contains("default"), text.out());
         Cli.Result json = Cli.run("list", "--json", "--control", socket.toString());
-        List<Object> rules =
-                (List<Object>) JsonReader.parseObject(json.out().trim()).get("rules");
+        List<Object> rules = (List<Object>) Json.parseObject(json.out().trim()).get("rules");
         assertEquals("ssh", ((Map<String, Object>) rules.get(0)).get("name"));
     }
 
@@ -149,7 +148,7 @@ class ControlCommandsTest {
         Path socket = serve(r -> "{\"ok\":true,\"stats\":" + stats + "}");
         Cli.Result json = Cli.run("stats", "--json", "--control", socket.toString());
         assertEquals(ExitCodes.OK, json.code(), json.err());
-        Map<String, Object> m = JsonReader.parseObject(json.out().trim());
+        Map<String, Object> m = Json.parseObject(json.out().trim());
         for (String key :
                 List.of("frames", "passed", "blocked", "errors", "kernel_packets", "kernel_drops", "scripts")) {
             assertTrue(m.containsKey(key), key);

@@ -10,7 +10,7 @@ import io.npflua.engine.agent.ErrorHandler;
 import io.npflua.engine.control.ControlClient;
 import io.npflua.engine.control.ControlProtocol;
 import io.npflua.engine.control.ControlServer;
-import io.npflua.engine.json.JsonReader;
+import io.npflua.engine.json.Json;
 import io.npflua.engine.rule.ScriptSpec;
 import io.npflua.engine.source.ring.LiveCaptureOptions;
 import io.npflua.ffm.lab.LiveTest;
@@ -175,21 +175,21 @@ class ControlSecurityLiveTest {
                         ControlServer.start(socket, new ControlProtocol(engine)::handle, ErrorHandler.STDERR);
                 ControlClient c = ControlClient.connect(socket)) {
             for (String field : List.of("path", "file", "script", "filename", "include")) {
-                Map<String, Object> load = JsonReader.parseObject(
+                Map<String, Object> load = Json.parseObject(
                         c.exchange("{\"cmd\":\"load\",\"name\":\"x\",\"" + field + "\":\"/etc/shadow\"}"));
                 assertEquals("bad_request", load.get("code"), field + " -> " + load);
-                Map<String, Object> reload = JsonReader.parseObject(
+                Map<String, Object> reload = Json.parseObject(
                         c.exchange("{\"cmd\":\"reload\",\"name\":\"keep\",\"" + field + "\":\"/etc/shadow\"}"));
                 assertEquals("bad_request", reload.get("code"), field + " -> " + reload);
             }
             for (String cmd : List.of("read", "open", "include", "loadfile", "dofile", "exec")) {
                 Map<String, Object> r =
-                        JsonReader.parseObject(c.exchange("{\"cmd\":\"" + cmd + "\",\"path\":\"/etc/shadow\"}"));
+                        Json.parseObject(c.exchange("{\"cmd\":\"" + cmd + "\",\"path\":\"/etc/shadow\"}"));
                 assertEquals("unknown_command", r.get("code"), cmd + " -> " + r);
             }
             // A path where source text belongs is compiled as Lua text (a syntax error), never opened.
             Map<String, Object> asSource =
-                    JsonReader.parseObject(c.exchange("{\"cmd\":\"load\",\"name\":\"x\",\"source\":\"/etc/shadow\"}"));
+                    Json.parseObject(c.exchange("{\"cmd\":\"load\",\"name\":\"x\",\"source\":\"/etc/shadow\"}"));
             assertEquals("rejected", asSource.get("code"), asSource.toString());
             assertTrue(!String.valueOf(asSource.get("error")).contains("root:"), asSource.toString());
             // And a script cannot open it either: the sandbox has no io, no loadfile, no dofile.
@@ -198,7 +198,7 @@ class ControlSecurityLiveTest {
                     "local f = loadfile('/etc/shadow') function filter() return true end",
                     "dofile('/etc/shadow') function filter() return true end",
                     "require('/etc/shadow') function filter() return true end")) {
-                Map<String, Object> r = JsonReader.parseObject(c.exchange(
+                Map<String, Object> r = Json.parseObject(c.exchange(
                         "{\"cmd\":\"load\",\"name\":\"x\",\"source\":\"" + src.replace("'", "\\u0027") + "\"}"));
                 assertEquals("rejected", r.get("code"), src + " -> " + r);
             }

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.npflua.engine.json.JsonReader;
+import io.npflua.engine.json.Json;
 import io.npflua.engine.pcap.PcapReader;
 import io.npflua.engine.pcap.PcapWriter;
 import java.io.ByteArrayOutputStream;
@@ -119,7 +119,7 @@ class ReplayDamagedCaptureTest {
         Path script = Files.writeString(dir.resolve("all.lua"), "function filter(pkt) return true end\n");
         Cli.Result r = Cli.run("replay", capture.toString(), "-s", script.toString(), "--json");
         assertEquals(ExitCodes.INPUT_DAMAGED, r.code(), r.err());
-        assertEquals((long) GOOD - 1, JsonReader.parseObject(r.out().trim()).get("frames"), r.out());
+        assertEquals((long) GOOD - 1, Json.parseObject(r.out().trim()).get("frames"), r.out());
         assertTrue(r.err().startsWith("npflua: damaged capture " + capture + ": "), r.err());
         assertTrue(r.err().contains("truncated dump file"), r.err());
     }

@@ -3,7 +3,7 @@ package io.npflua.tools.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.npflua.engine.json.JsonReader;
+import io.npflua.engine.json.Json;
 import io.npflua.ffm.sys.Errno;
 import io.npflua.ffm.sys.Operation;
 import java.nio.charset.StandardCharsets;
@@ -43,7 +43,7 @@ class RunCommandTest {
                 "--workers",
                 "2");
         assertEquals(ExitCodes.OK, r.code(), r.err());
-        Map<String, Object> json = JsonReader.parseObject(r.out().trim());
+        Map<String, Object> json = Json.parseObject(r.out().trim());
         long frames = (Long) json.get("frames");
         assertEquals(1000L, frames, "exactly -c frames, as tcpdump -c, with two workers sharing the limit");
         assertEquals(frames, (Long) json.get("passed") + (Long) json.get("blocked"), "counters add up");
@@ -174,7 +174,7 @@ class RunCommandTest {
             new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor();
             assertTrue(p.waitFor(30, TimeUnit.SECONDS), "the process ends after SIGINT");
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-            Map<String, Object> json = JsonReader.parseObject(out);
+            Map<String, Object> json = Json.parseObject(out);
             assertEquals(Boolean.TRUE, json.get("final"), out);
             assertEquals(json.get("frames"), (Long) json.get("passed") + (Long) json.get("blocked"));
             assertEquals(130, p.exitValue(), "128 + SIGINT");

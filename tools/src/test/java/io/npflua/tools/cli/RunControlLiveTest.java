@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.npflua.engine.json.JsonReader;
+import io.npflua.engine.json.Json;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -76,13 +76,13 @@ class RunControlLiveTest {
                     Cli.run("load", "ssh", ssh.toString(), "--control", sock).code());
             Cli.Result list = Cli.run("list", "--json", "--control", sock);
             List<Object> rules =
-                    (List<Object>) JsonReader.parseObject(list.out().trim()).get("rules");
+                    (List<Object>) Json.parseObject(list.out().trim()).get("rules");
             assertEquals("ssh", ((Map<String, Object>) rules.get(0)).get("name"));
             Cli.Result reload = Cli.run("reload", "ssh", ssh2.toString(), "--json", "--control", sock);
-            assertEquals(2L, JsonReader.parseObject(reload.out().trim()).get("generation"), reload.err());
+            assertEquals(2L, Json.parseObject(reload.out().trim()).get("generation"), reload.err());
             traffic.get(60, TimeUnit.SECONDS);
             Cli.Result stats = Cli.run("stats", "--json", "--control", sock);
-            Map<String, Object> s = JsonReader.parseObject(stats.out().trim());
+            Map<String, Object> s = Json.parseObject(stats.out().trim());
             assertTrue((Long) s.get("frames") > 0, stats.out());
             assertTrue((Long) s.get("blocked") > 0, "the reloaded script blocks the OpenSSH_6.4 banner");
             try (NobodyProcess nobody = NobodyProcess.prepare()) {
@@ -94,7 +94,7 @@ class RunControlLiveTest {
                     ExitCodes.OK, Cli.run("unload", "ssh", "--control", sock).code());
             Cli.Result end = run.get(60, TimeUnit.SECONDS);
             assertEquals(ExitCodes.OK, end.code(), end.err());
-            Map<String, Object> last = JsonReader.parseObject(end.out().trim());
+            Map<String, Object> last = Json.parseObject(end.out().trim());
             assertEquals(last.get("frames"), (Long) last.get("passed") + (Long) last.get("blocked"));
             assertEquals(last.get("kernel_packets"), (Long) last.get("frames") + (Long) last.get("kernel_drops"));
         } finally {

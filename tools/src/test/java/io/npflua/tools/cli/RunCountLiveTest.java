@@ -3,7 +3,7 @@ package io.npflua.tools.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.npflua.engine.json.JsonReader;
+import io.npflua.engine.json.Json;
 import io.npflua.ffm.lab.LabTraffic;
 import io.npflua.ffm.lab.LiveTest;
 import io.npflua.ffm.lab.VethLab;
@@ -41,7 +41,7 @@ class RunCountLiveTest {
         send(pair.b(), 5);
         Cli.Result r = run.await();
         assertEquals(ExitCodes.OK, r.code(), r.err());
-        Map<String, Object> counters = JsonReader.parseObject(r.out().trim());
+        Map<String, Object> counters = Json.parseObject(r.out().trim());
         assertEquals(5L, counters.get("frames"), r.out());
         assertEquals(5L, counters.get("kernel_packets"), "nothing else reached the link: " + r.out());
     }
@@ -55,7 +55,7 @@ class RunCountLiveTest {
         send(pair.b(), 2);
         Cli.Result r = run.await();
         assertEquals(ExitCodes.OK, r.code(), r.err());
-        assertEquals(2L, JsonReader.parseObject(r.out().trim()).get("frames"), r.out());
+        assertEquals(2L, Json.parseObject(r.out().trim()).get("frames"), r.out());
     }
 
     private static void send(String link, int count) {

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.npflua.engine.frames.FrameBuilder;
-import io.npflua.engine.json.JsonReader;
+import io.npflua.engine.json.Json;
 import io.npflua.engine.pcap.PcapWriter;
 import io.npflua.ffm.lab.LiveTest;
 import io.npflua.ffm.lab.VethLab;
@@ -111,8 +111,7 @@ class RunSigtermLiveTest {
         }
         String err = Files.readString(stderr);
         assertEquals(128 + 15, run.exitValue(), "exit status of a SIGTERM'd engine: " + err);
-        Map<String, Object> last =
-                JsonReader.parseObject(Files.readString(stdout).trim());
+        Map<String, Object> last = Json.parseObject(Files.readString(stdout).trim());
         long frames = (Long) last.get("frames");
         long passed = (Long) last.get("passed");
         long blocked = (Long) last.get("blocked");

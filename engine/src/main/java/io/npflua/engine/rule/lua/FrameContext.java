@@ -7,6 +7,7 @@ import io.npflua.lua.flow.FlowObject;
 import io.npflua.lua.flow.FlowView;
 import java.net.NetworkInterface;
 import java.net.SocketException;
+import org.luaj.vm2.LuaString;
 import org.luaj.vm2.LuaTable;
 import org.luaj.vm2.LuaValue;
 
@@ -177,7 +178,7 @@ final class FrameContext implements PacketContext, FlowView {
     }
 
     @Override
-    public void decide(int decision) {
-        frame.decideFlow(decision == FlowView.BLOCK ? Frame.FLOW_BLOCK : Frame.FLOW_PASS);
+    public void decide(int decision, LuaString reason) {
+        frame.decideFlow(decision == FlowView.BLOCK ? Frame.FLOW_BLOCK : Frame.FLOW_PASS, reason);
     }
 }

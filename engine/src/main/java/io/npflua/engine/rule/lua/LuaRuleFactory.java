@@ -9,6 +9,7 @@ import io.npflua.engine.rule.ScriptSpec;
 import io.npflua.engine.source.Frame;
 import io.npflua.lua.compiler.LuaCompiler;
 import io.npflua.lua.data.PacketData;
+import io.npflua.lua.sandbox.AlertSink;
 import io.npflua.lua.sandbox.CallOutcome;
 import io.npflua.lua.sandbox.ExecutionModel;
 import io.npflua.lua.sandbox.ModuleRegistry;
@@ -23,7 +24,9 @@ import io.npflua.lua.shared.SharedTables;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.BiFunction;
 import java.util.function.LongSupplier;
+import org.luaj.vm2.LuaString;
 
 /**
  * Turns Lua scripts into rules through the sandbox ({@link ScriptState}): {@link #prepare} loads the script once in a
@@ -41,6 +44,8 @@ public final class LuaRuleFactory implements RuleFactory {
     private final long callTimeLimitNanos;
     private final long callAllocationLimitBytes;
     private final long stateMemoryLimitBytes;
+    /** Per (worker, rule name): where that instance's {@code alert} goes. */
+    private BiFunction<Integer, String, AlertSink> alerts = (worker, rule) -> AlertSink.NONE;
 
     /** Scripts print to standard error and see the standard modules ({@code data}, {@code shared}). */
     public LuaRuleFactory() {
@@ -83,8 +88,8 @@ public final class LuaRuleFactory implements RuleFactory {
 
     /** This factory with scripts run as {@code model} says unless they name a model themselves. */
     public LuaRuleFactory withExecution(ExecutionModel model) {
-        return new LuaRuleFactory(
-                printSink, modules, model, callTimeLimitNanos, callAllocationLimitBytes, stateMemoryLimitBytes);
+        return keepAlerts(new LuaRuleFactory(
+                printSink, modules, model, callTimeLimitNanos, callAllocationLimitBytes, stateMemoryLimitBytes));
     }
 
     /**
@@ -96,7 +101,8 @@ public final class LuaRuleFactory implements RuleFactory {
         if (timeNanos < 0 || allocationBytes < 0) {
             throw new IllegalArgumentException("call limits must be >= 0 (0 = none)");
         }
-        return new LuaRuleFactory(printSink, modules, execution, timeNanos, allocationBytes, stateMemoryLimitBytes);
+        return keepAlerts(
+                new LuaRuleFactory(printSink, modules, execution, timeNanos, allocationBytes, stateMemoryLimitBytes));
     }
 
     /**
@@ -108,7 +114,24 @@ public final class LuaRuleFactory implements RuleFactory {
         if (bytes < 0) {
             throw new IllegalArgumentException("the state memory limit must be >= 0 (0 = none)");
         }
-        return new LuaRuleFactory(printSink, modules, execution, callTimeLimitNanos, callAllocationLimitBytes, bytes);
+        return keepAlerts(
+                new LuaRuleFactory(printSink, modules, execution, callTimeLimitNanos, callAllocationLimitBytes, bytes));
+    }
+
+    private LuaRuleFactory keepAlerts(LuaRuleFactory f) {
+        f.alerts = alerts;
+        return f;
+    }
+
+    /**
+     * This factory with each instance's {@code alert} going to {@code perWorkerAndRule.apply(worker, ruleName)}
+     * (scratch states at load time and warm-up states keep {@link AlertSink#NONE}).
+     */
+    public LuaRuleFactory withAlerts(BiFunction<Integer, String, AlertSink> perWorkerAndRule) {
+        LuaRuleFactory f = new LuaRuleFactory(
+                printSink, modules, execution, callTimeLimitNanos, callAllocationLimitBytes, stateMemoryLimitBytes);
+        f.alerts = Objects.requireNonNull(perWorkerAndRule);
+        return f;
     }
 
     /**
@@ -148,7 +171,7 @@ public final class LuaRuleFactory implements RuleFactory {
         return new PreparedRule() {
             @Override
             public Rule newInstance(int worker) throws RuleRejectedException {
-                return new LuaRule(load(options));
+                return new LuaRule(load(options.withAlertSink(alerts.apply(worker, spec.name()))));
             }
 
             @Override
@@ -242,6 +265,11 @@ public final class LuaRuleFactory implements RuleFactory {
         @Override
         public void onFlowEnd(int entry) {
             context.onFlowEnd(entry);
+        }
+
+        @Override
+        public LuaString reason() {
+            return state.reason();
         }
 
         @Override

@@ -1,0 +1,87 @@
+package io.npflua.engine.counter;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.luaj.vm2.LuaString;
+
+/**
+ * One worker's count of the reasons one rule gave with its verdicts ({@code return false, 'why'}): a fixed table of
+ * {@link #CAPACITY} distinct reasons, then one count for all the others. Written only by the worker; read without a
+ * lock for snapshots (a count may lag by a few calls).
+ *
+ * <p>A reason that is a constant of the script is the same {@code LuaString} object on every call, so the lookup is
+ * first an identity scan; a reason built per call ({@code 'banned ' .. version}) is compared by content. Neither
+ * allocates: the table keeps the script's own (immutable) string object.
+ */
+public final class ReasonCounts {
+    /** Distinct reasons counted one by one per worker and rule; beyond it they are counted as {@link #others()}. */
+    public static final int CAPACITY = 32;
+
+    private final LuaString[] keys = new LuaString[CAPACITY];
+    private final long[] counts = new long[CAPACITY];
+    private volatile int size;
+    private long others;
+
+    /** Counts one occurrence of {@code reason}. Worker thread only; allocates nothing. */
+    public void count(LuaString reason) {
+        final LuaString[] k = keys;
+        final int n = size;
+        for (int i = 0; i < n; i++) {
+            if (k[i] == reason) {
+                counts[i]++;
+                return;
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            if (k[i].raweq(reason)) {
+                counts[i]++;
+                return;
+            }
+        }
+        if (n < CAPACITY) {
+            k[n] = reason;
+            counts[n] = 1;
+            // The volatile write publishes the key and its first count to snapshot readers.
+            size = n + 1;
+        } else {
+            others++;
+        }
+    }
+
+    /** Occurrences of reasons beyond the first {@link #CAPACITY} distinct ones. */
+    public long others() {
+        return others;
+    }
+
+    /** Adds this table's counts into {@code into}, by reason text (for snapshots; allocates). */
+    void addTo(Map<String, Long> into) {
+        int n = size;
+        for (int i = 0; i < n; i++) {
+            into.merge(keys[i].tojstring(), counts[i], Long::sum);
+        }
+    }
+
+    /** The {@code limit} most frequent reasons of {@code tables} summed by text, most frequent first. */
+    static List<ReasonCount> top(ReasonCounts[] tables, int limit) {
+        Map<String, Long> sum = new HashMap<>();
+        for (ReasonCounts t : tables) {
+            t.addTo(sum);
+        }
+        List<ReasonCount> all = new ArrayList<>(sum.size());
+        sum.forEach((r, c) -> all.add(new ReasonCount(r, c)));
+        all.sort((a, b) -> a.count() != b.count()
+                ? Long.compare(b.count(), a.count())
+                : a.reason().compareTo(b.reason()));
+        return List.copyOf(all.subList(0, Math.min(limit, all.size())));
+    }
+
+    /**
+     * One reason and how often it was given.
+     *
+     * @param reason the text (the script's bytes decoded as UTF-8)
+     * @param count  how many calls gave it
+     */
+    public record ReasonCount(String reason, long count) {}
+}

@@ -1,0 +1,117 @@
+package io.npflua.engine.event;
+
+import io.npflua.lua.sandbox.CallOutcome;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+import org.luaj.vm2.LuaValue;
+import tools.jackson.core.JsonGenerator;
+
+/**
+ * Writes one slot of an {@link EventRing} as an eve.json-shaped object (see {@code docs/events.md}). Writer thread
+ * only; allocates freely.
+ */
+final class EventFormat {
+    /** eve.json's timestamp: microseconds and a numeric offset, e.g. {@code 2026-12-07T10:53:46.123456+0000}. */
+    static final DateTimeFormatter TIMESTAMP =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSZ", Locale.ROOT);
+
+    private final ZoneId zone;
+
+    EventFormat(ZoneId zone) {
+        this.zone = zone;
+    }
+
+    String timestamp(long epochNs) {
+        return TIMESTAMP.format(Instant.ofEpochSecond(0, epochNs).atZone(zone));
+    }
+
+    void write(JsonGenerator g, EventRing r, int s, int worker) {
+        EventType type = r.type[s];
+        g.writeStartObject();
+        g.writeStringProperty("timestamp", timestamp(r.timeNs[s]));
+        if (r.flowId[s] != 0) {
+            g.writeNumberProperty("flow_id", r.flowId[s]);
+        }
+        if (r.iface[s] != null) {
+            g.writeStringProperty("in_iface", r.iface[s]);
+        }
+        g.writeStringProperty("event_type", type.json());
+        FrameHeader h = FrameHeader.parse(r.header, s * EventRing.HEADER_BYTES, r.headerLength[s]);
+        h.write(g);
+        String reason = r.reason[s] == null ? null : r.reason[s].tojstring();
+        switch (type) {
+            case DROP -> {
+                g.writeName("alert");
+                g.writeStartObject();
+                g.writeStringProperty("action", "blocked");
+                g.writeStringProperty("signature", reason != null ? reason : "blocked by " + r.script[s]);
+                g.writeStringProperty("category", "npflua verdict");
+                g.writeNumberProperty("severity", 2);
+                g.writeEndObject();
+            }
+            case ALERT -> {
+                g.writeName("alert");
+                g.writeStartObject();
+                g.writeStringProperty("action", "allowed");
+                g.writeStringProperty("signature", reason);
+                g.writeStringProperty("category", "npflua alert");
+                g.writeNumberProperty("severity", 3);
+                g.writeEndObject();
+            }
+            case SCRIPT_ERROR -> {}
+        }
+        g.writeName("npflua");
+        g.writeStartObject();
+        g.writeStringProperty("script", r.script[s]);
+        g.writeNumberProperty("generation", r.generation[s]);
+        g.writeNumberProperty("worker", worker);
+        g.writeNumberProperty("frame_length", r.frameLength[s]);
+        g.writeNumberProperty("captured_length", r.capturedLength[s]);
+        switch (type) {
+            case DROP -> {
+                CallOutcome o = (CallOutcome) r.kind[s];
+                g.writeStringProperty("verdict", "block");
+                if (o != null && o != CallOutcome.BLOCK) {
+                    g.writeStringProperty("error", o.name().toLowerCase(Locale.ROOT));
+                }
+                if (reason != null) {
+                    g.writeStringProperty("reason", reason);
+                }
+            }
+            case ALERT -> {
+                g.writeName("fields");
+                g.writeStartObject();
+                for (int f = 0, n = r.fieldCount[s]; f < n; f++) {
+                    g.writeName(r.fieldNames[s * EventRing.FIELDS + f].tojstring());
+                    LuaValue v = r.fieldValues[s * EventRing.FIELDS + f];
+                    if (v.type() == LuaValue.TBOOLEAN) {
+                        g.writeBoolean(v.toboolean());
+                    } else if (v.type() == LuaValue.TNUMBER) {
+                        double d = v.todouble();
+                        if (d == Math.rint(d) && Math.abs(d) < 0x1p53) {
+                            g.writeNumber((long) d);
+                        } else if (Double.isFinite(d)) {
+                            g.writeNumber(d);
+                        } else {
+                            g.writeNull();
+                        }
+                    } else {
+                        g.writeString(v.tojstring());
+                    }
+                }
+                g.writeEndObject();
+            }
+            case SCRIPT_ERROR -> {
+                g.writeStringProperty("error", ((CallOutcome) r.kind[s]).name().toLowerCase(Locale.ROOT));
+                g.writeStringProperty("message", r.text[s]);
+            }
+        }
+        if (r.suppressed[s] > 0) {
+            g.writeNumberProperty("suppressed", r.suppressed[s]);
+        }
+        g.writeEndObject();
+        g.writeEndObject();
+    }
+}

@@ -1,0 +1,225 @@
+package io.npflua.engine.event;
+
+import io.npflua.engine.counter.WorkerCounter;
+import io.npflua.engine.counter.WorkerCounters;
+import io.npflua.engine.source.Frame;
+import io.npflua.lua.sandbox.AlertFields;
+import io.npflua.lua.sandbox.AlertSink;
+import io.npflua.lua.sandbox.CallOutcome;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.HashMap;
+import java.util.Map;
+import org.luaj.vm2.LuaString;
+
+/**
+ * One worker's side of the event log: turns a blocked frame, an alert or a script error into a slot of the worker's
+ * {@link EventRing}, after the rate limit of its script and event type. Never waits: a full ring drops the event and
+ * counts it ({@code events_dropped}). Used only by its worker's thread; an alert from any other thread (a script's
+ * top-level chunk runs on the loading thread) is refused.
+ *
+ * <p>The rate limit is a GCRA (virtual scheduling) bucket per script and event type: {@code rate} events a second
+ * on average with bursts of {@code burst}, per worker (the log's limit divided over the workers). An event over it is
+ * counted ({@code events_suppressed}) and its number is reported in the next record of that script and type.
+ */
+public final class EventProducer {
+    private final EventRing ring;
+    private final int worker;
+    private final long intervalNs;
+    /** How far ahead of now the bucket's schedule may run: (burst - 1) intervals. */
+    private final long toleranceNs;
+
+    private final Map<String, Long> generations;
+    /** Per script: per event type {theoretical arrival time, suppressed since the last record}. */
+    private final Map<String, long[]> buckets = new HashMap<>();
+
+    /** The last script's buckets: a flood comes from one script, so most events skip the map. */
+    private String lastScript;
+
+    private long[] lastBucket;
+    private WorkerCounters counters;
+    private Frame frame;
+    private String iface;
+    private Thread owner;
+
+    /** The writer's clock (nanoTime, refreshed at least every millisecond while it runs; 0 before it starts). */
+    private final long[] clock;
+
+    EventProducer(
+            EventRing ring, int worker, double ratePerSecond, int burst, Map<String, Long> generations, long[] clock) {
+        this.ring = ring;
+        this.clock = clock;
+        this.worker = worker;
+        this.intervalNs = (long) Math.max(1, 1e9 / ratePerSecond);
+        this.toleranceNs = intervalNs * (Math.max(1, burst) - 1);
+        this.generations = generations;
+    }
+
+    void attach(WorkerCounters counters) {
+        this.counters = counters;
+    }
+
+    /** The worker index this producer belongs to. */
+    public int worker() {
+        return worker;
+    }
+
+    /**
+     * Before the chain sees {@code frame}: alerts and errors during its evaluation are about this frame, which came
+     * from the source {@code iface}. Allocates nothing.
+     */
+    public void frame(Frame frame, String iface) {
+        // A source's frame is one flyweight: store only on a change, which skips the GC's write barriers per frame.
+        if (this.frame != frame) {
+            this.frame = frame;
+        }
+        if (this.iface != iface) {
+            this.iface = iface;
+        }
+        Thread t = Thread.currentThread();
+        if (owner != t) {
+            owner = t;
+        }
+    }
+
+    /**
+     * A frame the chain blocked: one {@code drop} record (rate-limited) naming the rule that blocked it ({@code ""}
+     * when none did), its reason (or null) and its outcome ({@code BLOCK}, or the failure its error policy turned into
+     * a block). Allocates nothing.
+     */
+    public void blocked(Frame frame, String script, LuaString reason, CallOutcome outcome) {
+        long suppressed = admit(script, EventType.DROP);
+        if (suppressed < 0) {
+            return;
+        }
+        int s = ring.claim();
+        if (s < 0) {
+            counters.increment(WorkerCounter.EVENTS_DROPPED);
+            return;
+        }
+        fill(s, EventType.DROP, script, frame, suppressed);
+        ring.reason[s] = reason;
+        ring.kind[s] = outcome;
+        publish();
+    }
+
+    /**
+     * {@code alert(message, fields)} of {@code script} on this worker's thread, about the current frame. Copies the
+     * references of the (immutable) message and field values into the slot. Allocates nothing.
+     */
+    public boolean alert(String script, LuaString message, AlertFields fields) {
+        if (Thread.currentThread() != owner || counters == null) {
+            return false;
+        }
+        long suppressed = admit(script, EventType.ALERT);
+        if (suppressed < 0) {
+            return false;
+        }
+        int s = ring.claim();
+        if (s < 0) {
+            counters.increment(WorkerCounter.EVENTS_DROPPED);
+            return false;
+        }
+        fill(s, EventType.ALERT, script, frame, suppressed);
+        ring.reason[s] = message;
+        int n = fields.count();
+        for (int f = 0; f < n; f++) {
+            ring.fieldNames[s * EventRing.FIELDS + f] = fields.name(f);
+            ring.fieldValues[s * EventRing.FIELDS + f] = fields.value(f);
+        }
+        ring.fieldCount[s] = n;
+        publish();
+        return true;
+    }
+
+    /** An {@link AlertSink} that records the alerts of rule {@code script} (its chunk name differs). */
+    public AlertSink alertSink(String script) {
+        return (chunk, message, fields) -> alert(script, message, fields);
+    }
+
+    /** A script's failure as the chain reports it (at most once a second per rule): one {@code script_error} record. */
+    void scriptError(String script, CallOutcome kind, String message, long skipped) {
+        if (Thread.currentThread() != owner || counters == null) {
+            return;
+        }
+        long suppressed = admit(script, EventType.SCRIPT_ERROR);
+        if (suppressed < 0) {
+            return;
+        }
+        int s = ring.claim();
+        if (s < 0) {
+            counters.increment(WorkerCounter.EVENTS_DROPPED);
+            return;
+        }
+        fill(s, EventType.SCRIPT_ERROR, script, frame, suppressed + skipped);
+        ring.kind[s] = kind;
+        ring.text[s] = message;
+        publish();
+    }
+
+    /**
+     * The rate limit: -1 when the event is over it (then counted as suppressed), else the number suppressed since the
+     * last admitted event of this script and type (reset here). Allocates only for a script's first event.
+     */
+    private long admit(String script, EventType type) {
+        long[] b = script == lastScript ? lastBucket : buckets.get(script);
+        if (b == null) {
+            b = new long[EventType.values().length * 2];
+            for (int i = 0; i < b.length; i += 2) {
+                b[i] = Long.MIN_VALUE / 4; // no event yet: the first is on time
+            }
+            buckets.put(script, b);
+        }
+        if (lastScript != script) {
+            lastScript = script;
+            lastBucket = b;
+        }
+        int t = type.ordinal() * 2;
+        // The writer's millisecond clock: a plain read of a word it rewrites (a stale value only delays the limit
+        // by a millisecond), where System.nanoTime() per event would cost ~20 ns on every blocked frame of a flood.
+        long now = (long) EventLog.CLOCK.getOpaque(clock, 0);
+        if (now == 0) {
+            now = System.nanoTime();
+        }
+        long tat = Math.max(b[t], now);
+        if (tat - now > toleranceNs) {
+            b[t + 1]++;
+            counters.increment(WorkerCounter.EVENTS_SUPPRESSED);
+            return -1;
+        }
+        b[t] = tat + intervalNs;
+        long suppressed = b[t + 1];
+        b[t + 1] = 0;
+        return suppressed;
+    }
+
+    private void fill(int s, EventType type, String script, Frame f, long suppressed) {
+        EventRing r = ring;
+        r.type[s] = type;
+        r.script[s] = script;
+        r.iface[s] = iface;
+        r.suppressed[s] = suppressed;
+        // The frame's flow (0: none, then the record has no flow_id).
+        r.flowId[s] = f != null && f.flowEntry() >= 0 ? f.flows().id(f.flowEntry()) : 0;
+        Long g = generations.get(script);
+        r.generation[s] = g == null ? 0 : g;
+        if (f != null) {
+            r.timeNs[s] = f.timestampNs();
+            r.frameLength[s] = f.wireLength();
+            r.capturedLength[s] = f.capturedLength();
+            int n = Math.min(f.capturedLength(), EventRing.HEADER_BYTES);
+            MemorySegment.copy(f.segment(), ValueLayout.JAVA_BYTE, f.offset(), r.header, s * EventRing.HEADER_BYTES, n);
+            r.headerLength[s] = n;
+        } else {
+            r.timeNs[s] = 0;
+            r.frameLength[s] = 0;
+            r.capturedLength[s] = 0;
+            r.headerLength[s] = 0;
+        }
+    }
+
+    private void publish() {
+        ring.publish();
+        counters.increment(WorkerCounter.EVENTS);
+    }
+}

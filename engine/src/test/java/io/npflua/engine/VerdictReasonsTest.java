@@ -1,0 +1,70 @@
+package io.npflua.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.npflua.engine.counter.EngineSnapshot;
+import io.npflua.engine.counter.ReasonCounts;
+import io.npflua.engine.counter.ScriptSnapshot;
+import io.npflua.engine.counter.SnapshotJson;
+import io.npflua.engine.json.Json;
+import io.npflua.engine.rule.ScriptSpec;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Reasons returned with verdicts are counted per script, summed over workers, and listed in stats and JSON. */
+class VerdictReasonsTest {
+    static final Path DEMO = Path.of("")
+            .toAbsolutePath()
+            .getParent()
+            .resolve("engine/src/main/resources/io/npflua/engine/demo/demo.pcap");
+
+    static final String BANNERS = """
+            function filter(pkt)
+              local tcp, pld = pkt:tcp(), pkt:payload()
+              if not (tcp and pld) or tcp.src_port ~= 22 then return true end
+              local software = pld:match('^SSH%-[%d.]+%-([^\\r\\n ]+)')
+              if software == 'OpenSSH_6.4' then return false, 'OpenSSH 6.4 is banned' end
+              if software then return true, 'ssh ' .. software end
+              return true
+            end
+            """;
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2})
+    @SuppressWarnings("unchecked")
+    void shouldCountReasonsPerScriptAndListTheTopOnes(int workers) throws Exception {
+        Engine engine = Engine.builder()
+                .tap(DEMO.toString())
+                .workers(workers)
+                .sources(EngineSources.pcap(1))
+                .ruleFactory(EngineSources.lua())
+                .script(ScriptSpec.of("banners", BANNERS))
+                .build();
+        EngineSnapshot s;
+        try {
+            engine.start();
+            engine.awaitEnd(20, TimeUnit.SECONDS);
+            s = engine.closeAndReport();
+        } finally {
+            engine.close();
+        }
+        assertEquals(3, s.blocked());
+        ScriptSnapshot script = s.scripts().get(0);
+        assertEquals(
+                List.of(
+                        new ReasonCounts.ReasonCount("OpenSSH 6.4 is banned", 3),
+                        new ReasonCounts.ReasonCount("ssh OpenSSH_9.6p1", 1)),
+                script.topReasons());
+        Map<String, Object> json = Json.parseObject(SnapshotJson.render(s));
+        Map<String, Object> first = (Map<String, Object>) ((List<Object>) json.get("scripts")).get(0);
+        assertEquals(
+                List.of(
+                        Map.of("reason", "OpenSSH 6.4 is banned", "count", 3L),
+                        Map.of("reason", "ssh OpenSSH_9.6p1", "count", 1L)),
+                first.get("top_reasons"));
+    }
+}

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Replay throughput with and without the event log (issue 14): the demo capture N times through a script that blocks
+# every frame with a reason (the worst case: every frame is an event), once without --events and once with it, and
+# the same with the SSH-banner script (3 frames of 64 blocked). One run each; prints ns/frame from replay --json.
+# Usage: tools/bench/events-overhead.sh [REPEAT]   (default 15625: 1,000,000 frames)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+repeat="${1:-15625}"
+pcap=engine/src/main/resources/io/npflua/engine/demo/demo.pcap
+tmp="$(mktemp -d)"
+trap 'rm -rf "$tmp"' EXIT
+cat >"$tmp/all.lua" <<'LUA'
+function filter(p) return false, 'flood' end
+LUA
+cat >"$tmp/ssh.lua" <<'LUA'
+function filter(pkt)
+  local tcp, pld = pkt:tcp(), pkt:payload()
+  if not (tcp and pld) or tcp.src_port ~= 22 then return true end
+  local software = pld:match('^SSH%-[%d.]+%-([^\r\n ]+)')
+  if software == 'OpenSSH_6.4' then return false, 'OpenSSH 6.4 is banned' end
+  return true
+end
+LUA
+echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+for script in all ssh; do
+  for mode in without with; do
+    args=(replay "$pcap" --repeat "$repeat" -s "$tmp/$script.lua" --json)
+    [[ $mode == with ]] && args+=(--events "$tmp/eve-$script.json")
+    ns=$(./npflua "${args[@]}" | sed -n 's/.*"ns_per_frame":\([0-9]*\).*/\1/p')
+    echo "$script.lua $mode --events: $ns ns/frame"
+  done
+  [[ -f "$tmp/eve-$script.json" ]] && echo "  $(wc -l <"$tmp/eve-$script.json") records written"
+done
+echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
