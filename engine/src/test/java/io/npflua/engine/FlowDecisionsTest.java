@@ -111,7 +111,7 @@ class FlowDecisionsTest {
             "function filter(pkt)",
             "  local flow = pkt:flow()",
             "  local v = tostring(pkt):match('SSH%-[^-%G]+%-([^-%G]+)')",
-            "  if v == 'OpenSSH_6.4' then flow:block() return false end",
+            "  if v == 'OpenSSH_6.4' then flow:block('banned ' .. v) return false end",
             "  if v then flow:pass() end",
             "  return true",
             "end");
@@ -135,6 +135,10 @@ class FlowDecisionsTest {
         assertEquals(2, s.total(WorkerCounter.FLOWS_CREATED));
         assertEquals(2, s.total(WorkerCounter.FLOWS_ACTIVE));
         assertEquals(0, s.errors());
+        assertEquals(
+                "banned OpenSSH_6.4",
+                s.script("s0").topReasons().get(0).reason(),
+                "the flow decision's reason is the verdict's");
     }
 
     @Test
