@@ -3,9 +3,13 @@ package io.npflua.engine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.npflua.engine.agent.ErrorHandler;
 import io.npflua.engine.counter.EngineSnapshot;
 import io.npflua.engine.counter.ScriptCounter;
 import io.npflua.engine.counter.WorkerCounter;
+import io.npflua.engine.event.EventLog;
+import io.npflua.engine.event.EventLogOptions;
+import io.npflua.engine.flow.FlowTableOptions;
 import io.npflua.engine.flow.FlowTracking;
 import io.npflua.engine.frames.FrameBuilder;
 import io.npflua.engine.pcap.PcapWriter;
@@ -460,5 +464,53 @@ class FlowDecisionsTest {
             s = engine.closeAndReport();
         }
         assertTrue(s.script("hoard").get(ScriptCounter.LUA_ERRORS) >= 1, "the state passed its limit: " + s);
+    }
+
+    @Test
+    void shouldLogAFlowRecordForEachFlowThatEnds() throws Exception {
+        // 12 UDP flows through a table of 4: 8 are evicted to make room (the 4 left are active at the end).
+        for (int i = 0; i < 12; i++) {
+            add(FrameBuilder.ethernet("02:00:00:00:00:01", "02:00:00:00:00:02")
+                    .ipv4(CLIENT, NEW_SERVER)
+                    .udp(20000 + i, 53)
+                    .payload("query")
+                    .build());
+        }
+        Path log = dir.resolve("events.json");
+        EventLog events = new EventLog(EventLogOptions.of(log), 1, ErrorHandler.STDERR);
+        EngineSnapshot s;
+        try (Engine engine = Engine.builder()
+                .tap(capture().toString())
+                .workers(1)
+                .sources(EngineSources.pcap(1))
+                .ruleFactory(EngineSources.lua())
+                .flows(FlowTracking.defaults()
+                        .withTable(FlowTableOptions.defaults().withMaxFlows(4)))
+                .script(ScriptSpec.of("pass", "function filter(pkt) return true end"))
+                .events(events)
+                .build()) {
+            engine.start();
+            assertTrue(engine.awaitEnd(20, TimeUnit.SECONDS));
+            s = engine.closeAndReport();
+        }
+        List<String> lines = Files.readAllLines(log);
+        List<String> flows = lines.stream()
+                .filter(l -> l.contains("\"event_type\":\"flow\""))
+                .toList();
+        assertEquals(
+                s.total(WorkerCounter.FLOWS_EVICTED) + s.total(WorkerCounter.FLOWS_EXPIRED),
+                flows.size(),
+                lines.toString());
+        assertEquals(8, flows.size());
+        String first = flows.get(0);
+        assertTrue(
+                first.contains(
+                        "\"src_ip\":\"198.18.0.1\",\"src_port\":20000,\"dest_ip\":\"198.18.0.3\",\"dest_port\":53"),
+                first);
+        assertTrue(first.contains("\"proto\":\"UDP\""), first);
+        assertTrue(first.contains("\"pkts_toserver\":1,\"pkts_toclient\":0"), first);
+        assertTrue(first.contains("\"reason\":\"forced\""), first);
+        assertTrue(first.contains("\"flow_id\":1,"), first);
+        assertTrue(first.contains("\"decision\":\"none\""), first);
     }
 }

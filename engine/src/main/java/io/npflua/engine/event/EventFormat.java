@@ -1,5 +1,8 @@
 package io.npflua.engine.event;
 
+import io.npflua.engine.flow.FlowFormat;
+import io.npflua.engine.flow.FlowTable;
+import io.npflua.lua.net.NetAddresses;
 import io.npflua.lua.sandbox.CallOutcome;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -38,6 +41,10 @@ final class EventFormat {
             g.writeStringProperty("in_iface", r.iface[s]);
         }
         g.writeStringProperty("event_type", type.json());
+        if (type == EventType.FLOW) {
+            writeFlow(g, r, s, worker);
+            return;
+        }
         FrameHeader h = FrameHeader.parse(r.header, s * EventRing.HEADER_BYTES, r.headerLength[s]);
         h.write(g);
         String reason = r.reason[s] == null ? null : r.reason[s].tojstring();
@@ -60,7 +67,7 @@ final class EventFormat {
                 g.writeNumberProperty("severity", 3);
                 g.writeEndObject();
             }
-            case SCRIPT_ERROR -> {}
+            case SCRIPT_ERROR, FLOW -> {}
         }
         g.writeName("npflua");
         g.writeStartObject();
@@ -107,6 +114,51 @@ final class EventFormat {
                 g.writeStringProperty("error", ((CallOutcome) r.kind[s]).name().toLowerCase(Locale.ROOT));
                 g.writeStringProperty("message", r.text[s]);
             }
+            case FLOW -> {}
+        }
+        if (r.suppressed[s] > 0) {
+            g.writeNumberProperty("suppressed", r.suppressed[s]);
+        }
+        g.writeEndObject();
+        g.writeEndObject();
+    }
+
+    /**
+     * A flow record, shaped as eve.json's {@code flow} event: the opener is the source ({@code src_ip}), its packets
+     * and bytes go {@code toserver}; {@code flow.reason} is {@code timeout} (idle past its timeout) or {@code forced}
+     * (evicted from a full table, or removed).
+     */
+    private void writeFlow(JsonGenerator g, EventRing r, int s, int worker) {
+        int meta = r.flowMeta[s];
+        int protocol = meta & 0xff;
+        int family = meta >>> 8 & 0xf;
+        int state = meta >>> 12 & 0xf;
+        int reason = meta >>> 16 & 0xf;
+        int decided = meta >>> 20 & 0x3;
+        g.writeStringProperty("src_ip", NetAddresses.toString(r.flowAddress[4 * s], r.flowAddress[4 * s + 1], family));
+        g.writeNumberProperty("src_port", r.flowPorts[s] >>> 16);
+        g.writeStringProperty(
+                "dest_ip", NetAddresses.toString(r.flowAddress[4 * s + 2], r.flowAddress[4 * s + 3], family));
+        g.writeNumberProperty("dest_port", r.flowPorts[s] & 0xffff);
+        g.writeStringProperty("proto", FrameHeader.protoName(protocol));
+        g.writeName("flow");
+        g.writeStartObject();
+        g.writeNumberProperty("pkts_toserver", r.flowCounts[4 * s]);
+        g.writeNumberProperty("pkts_toclient", r.flowCounts[4 * s + 1]);
+        g.writeNumberProperty("bytes_toserver", r.flowCounts[4 * s + 2]);
+        g.writeNumberProperty("bytes_toclient", r.flowCounts[4 * s + 3]);
+        g.writeStringProperty("start", timestamp(r.flowFirstNs[s]));
+        g.writeStringProperty("end", timestamp(r.timeNs[s]));
+        g.writeNumberProperty("age", Math.max(0, (r.timeNs[s] - r.flowFirstNs[s]) / 1_000_000_000L));
+        g.writeStringProperty("state", FlowFormat.stateName(state));
+        g.writeStringProperty("reason", reason == FlowTable.END_EXPIRED ? "timeout" : "forced");
+        g.writeEndObject();
+        g.writeName("npflua");
+        g.writeStartObject();
+        g.writeNumberProperty("worker", worker);
+        g.writeStringProperty("decision", decided == 2 ? "blocked" : decided == 1 ? "passed" : "none");
+        if (reason == FlowTable.END_EVICTED) {
+            g.writeBooleanProperty("evicted", true);
         }
         if (r.suppressed[s] > 0) {
             g.writeNumberProperty("suppressed", r.suppressed[s]);

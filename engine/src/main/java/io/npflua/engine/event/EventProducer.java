@@ -2,6 +2,7 @@ package io.npflua.engine.event;
 
 import io.npflua.engine.counter.WorkerCounter;
 import io.npflua.engine.counter.WorkerCounters;
+import io.npflua.engine.flow.FlowTable;
 import io.npflua.engine.source.Frame;
 import io.npflua.lua.sandbox.AlertFields;
 import io.npflua.lua.sandbox.AlertSink;
@@ -154,6 +155,51 @@ public final class EventProducer {
         fill(s, EventType.SCRIPT_ERROR, script, frame, suppressed + skipped);
         ring.kind[s] = kind;
         ring.text[s] = message;
+        publish();
+    }
+
+    /** The rate-limit key of flow records (they belong to no script). */
+    static final String FLOWS = "(flows)";
+
+    /**
+     * The flow at {@code entry} of {@code table} is ending ({@code reason}: a {@code FlowTable.END_*} value): one
+     * {@code flow} record (rate-limited like a script's events, under {@link #FLOWS}) with its key, counts, times,
+     * state and whether a rule blocked or every rule passed it. Called on the worker's thread from the table's end
+     * listener, before the entry is freed. Allocates nothing.
+     */
+    public void flowEnded(FlowTable table, int entry, int reason) {
+        if (counters == null) {
+            return;
+        }
+        long suppressed = admit(FLOWS, EventType.FLOW);
+        if (suppressed < 0) {
+            return;
+        }
+        int s = ring.claim();
+        if (s < 0) {
+            counters.increment(WorkerCounter.EVENTS_DROPPED);
+            return;
+        }
+        EventRing r = ring;
+        fill(s, EventType.FLOW, FLOWS, null, suppressed);
+        r.timeNs[s] = table.lastNs(entry);
+        r.flowId[s] = table.id(entry);
+        r.flowFirstNs[s] = table.firstNs(entry);
+        r.flowCounts[4 * s] = table.packets(entry, FlowTable.ORIG);
+        r.flowCounts[4 * s + 1] = table.packets(entry, FlowTable.REPLY);
+        r.flowCounts[4 * s + 2] = table.bytes(entry, FlowTable.ORIG);
+        r.flowCounts[4 * s + 3] = table.bytes(entry, FlowTable.REPLY);
+        r.flowAddress[4 * s] = table.addressHi(entry, FlowTable.ORIG);
+        r.flowAddress[4 * s + 1] = table.addressLo(entry, FlowTable.ORIG);
+        r.flowAddress[4 * s + 2] = table.addressHi(entry, FlowTable.REPLY);
+        r.flowAddress[4 * s + 3] = table.addressLo(entry, FlowTable.REPLY);
+        r.flowPorts[s] = table.port(entry, FlowTable.ORIG) << 16 | table.port(entry, FlowTable.REPLY);
+        int decided = table.blockedMask(entry) != 0 ? 2 : table.passedMask(entry) != 0 ? 1 : 0;
+        r.flowMeta[s] = table.protocol(entry)
+                | table.ipVersion(entry) << 8
+                | table.state(entry) << 12
+                | reason << 16
+                | decided << 20;
         publish();
     }
 

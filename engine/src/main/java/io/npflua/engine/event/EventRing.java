@@ -60,6 +60,16 @@ final class EventRing {
     final LuaString[] fieldNames;
     final LuaValue[] fieldValues;
     final byte[] header;
+    /** Flow records: first capture time. */
+    final long[] flowFirstNs;
+    /** Flow records: packets orig, packets reply, bytes orig, bytes reply (4 per slot). */
+    final long[] flowCounts;
+    /** Flow records: opener's address hi, lo, other side's hi, lo (4 per slot). */
+    final long[] flowAddress;
+    /** Flow records: opener's port << 16 | other side's port. */
+    final int[] flowPorts;
+    /** Flow records: protocol | family << 8 | state << 12 | end reason << 16 | decided << 20 (1 passed, 2 blocked). */
+    final int[] flowMeta;
 
     @SuppressWarnings("unused") // through HEAD
     private long head;
@@ -92,6 +102,11 @@ final class EventRing {
         fieldNames = new LuaString[capacity * FIELDS];
         fieldValues = new LuaValue[capacity * FIELDS];
         header = new byte[capacity * HEADER_BYTES];
+        flowFirstNs = new long[capacity];
+        flowCounts = new long[capacity * 4];
+        flowAddress = new long[capacity * 4];
+        flowPorts = new int[capacity];
+        flowMeta = new int[capacity];
     }
 
     /** Producer: the slot to fill next, or -1 when the ring is full. Allocates nothing. */

@@ -7,7 +7,9 @@ enum EventType {
     /** A script's {@code alert(message, fields)} (eve's {@code alert}, action {@code allowed}: it decided nothing). */
     ALERT("alert"),
     /** A script's call failed (npflua's own; reported at most once a second per script and worker). */
-    SCRIPT_ERROR("script_error");
+    SCRIPT_ERROR("script_error"),
+    /** A flow ended (idle past its timeout, evicted from a full table): eve's {@code flow} record. */
+    FLOW("flow");
 
     private final String json;
 

@@ -1,7 +1,6 @@
 package io.npflua.engine.event;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
+import io.npflua.lua.net.NetAddresses;
 import tools.jackson.core.JsonGenerator;
 
 /**
@@ -94,52 +93,18 @@ record FrameHeader(String src, String dst, int srcPort, int dstPort, int proto, 
         return (b[i] & 0xff) << 8 | (b[i + 1] & 0xff);
     }
 
-    /** Dotted IPv4, or IPv6 in RFC 5952's short form (as inet_ntop writes it). */
+    /** Dotted IPv4, or IPv6 in RFC 5952's short form (as inet_ntop writes it): the project's one formatter. */
     static String address(byte[] b, int off, int len) {
-        byte[] a = new byte[len];
-        System.arraycopy(b, off, a, 0, len);
-        try {
-            String text = InetAddress.getByAddress(a).getHostAddress();
-            return len == 4 ? text : shorten(a);
-        } catch (UnknownHostException e) {
-            throw new IllegalStateException(e);
+        long hi = 0;
+        long lo = 0;
+        if (len == 4) {
+            lo = (long) u16(b, off) << 16 | u16(b, off + 2);
+            return NetAddresses.toString(0, lo, 4);
         }
-    }
-
-    private static String shorten(byte[] a) {
-        int[] w = new int[8];
         for (int i = 0; i < 8; i++) {
-            w[i] = (a[2 * i] & 0xff) << 8 | (a[2 * i + 1] & 0xff);
+            hi = hi << 8 | (b[off + i] & 0xff);
+            lo = lo << 8 | (b[off + 8 + i] & 0xff);
         }
-        int bestStart = -1;
-        int bestLen = 1;
-        for (int i = 0; i < 8; ) {
-            if (w[i] != 0) {
-                i++;
-                continue;
-            }
-            int j = i;
-            while (j < 8 && w[j] == 0) {
-                j++;
-            }
-            if (j - i > bestLen) {
-                bestStart = i;
-                bestLen = j - i;
-            }
-            i = j;
-        }
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < 8; i++) {
-            if (i == bestStart) {
-                sb.append("::");
-                i += bestLen - 1;
-                continue;
-            }
-            if (sb.length() > 0 && sb.charAt(sb.length() - 1) != ':') {
-                sb.append(':');
-            }
-            sb.append(Integer.toHexString(w[i]));
-        }
-        return sb.toString();
+        return NetAddresses.toString(hi, lo, 6);
     }
 }

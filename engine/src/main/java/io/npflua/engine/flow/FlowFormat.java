@@ -15,6 +15,11 @@ public final class FlowFormat {
         return FlowObject.protocolName(protocol).tojstring();
     }
 
+    /** {@code new}, {@code established}, {@code closing}, {@code closed}. */
+    public static String stateName(int state) {
+        return FlowState.name(state);
+    }
+
     /**
      * The address held as two halves ({@link FlowKey}'s form) in text: dotted quad or RFC 5952 IPv6 (the project's
      * one formatter, {@link NetAddresses}).

@@ -2,6 +2,7 @@ package io.npflua.engine.worker;
 
 import io.npflua.engine.counter.WorkerCounter;
 import io.npflua.engine.counter.WorkerCounters;
+import io.npflua.engine.event.EventProducer;
 import io.npflua.engine.flow.FlowEndListener;
 import io.npflua.engine.flow.FlowTable;
 import io.npflua.engine.flow.FlowTracking;
@@ -36,6 +37,7 @@ final class FlowStage implements FlowEndListener {
 
     private RuleChain chain;
     private long lastFrameNs;
+    private EventProducer events;
 
     /**
      * @param liveClock idle flows age with the wall clock (live capture); false: with the times of the frames (a file)
@@ -124,8 +126,16 @@ final class FlowStage implements FlowEndListener {
         counters.set(WorkerCounter.FLOWS_EVICTED, table.evicted() + table.removed());
     }
 
+    /** Flow-end records go to {@code producer} (null: none). */
+    void events(EventProducer producer) {
+        this.events = producer;
+    }
+
     @Override
     public void onFlowEnd(int entry, int reason) {
+        if (events != null) {
+            events.flowEnded(table, entry, reason);
+        }
         if (chain != null) {
             chain.onFlowEnd(entry);
         }

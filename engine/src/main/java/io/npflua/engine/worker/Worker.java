@@ -154,6 +154,7 @@ public final class Worker implements Agent {
                 live |= r.source().live();
             }
             flowStage = new FlowStage(tracking, index, live);
+            flowStage.events(events);
         }
         return this;
     }
@@ -170,6 +171,9 @@ public final class Worker implements Agent {
     /** Hands this worker's blocked frames, alerts and script errors to the event log. Call before the worker runs. */
     public Worker events(EventProducer producer) {
         this.events = producer;
+        if (flowStage != null) {
+            flowStage.events(producer);
+        }
         return this;
     }
 
