@@ -23,6 +23,9 @@ public final class PacketData extends DataObject {
     /** Counts binds (never wraps in practice): identifies the frame a {@link FrameHeaders} parse belongs to. */
     long binding;
 
+    /** Whether the bound frame's transport checksum is partial; asked only by {@code pkt:checksum()}. */
+    PartialChecksum partialChecksum = PartialChecksum.NEVER;
+
     /** A packet object bound to nothing yet (expired until the first {@link #bind}). */
     public PacketData() {
         super(MemorySegment.NULL, 0, 0, new Lifetime(false), -1, true);
@@ -47,6 +50,15 @@ public final class PacketData extends DataObject {
         base = offset;
         len = length;
         layout = null;
+    }
+
+    /**
+     * Tells {@code pkt:checksum()} how to learn whether the bound frame's TCP/UDP checksum is partial (the device
+     * finishes it): then it writes the pseudo-header sum there, as the kernel did, instead of the full checksum.
+     * Set once (e.g. by the engine's rule adapter, reading its current frame's header on demand).
+     */
+    public void partialChecksum(PartialChecksum source) {
+        this.partialChecksum = Objects.requireNonNull(source, "source");
     }
 
     /** Ends the call: this object and every view derived from it expire. Allocation-free. */

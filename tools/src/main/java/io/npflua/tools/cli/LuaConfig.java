@@ -1,5 +1,6 @@
 package io.npflua.tools.cli;
 
+import io.npflua.engine.bridge.OffloadPolicy;
 import io.npflua.engine.rule.ErrorPolicy;
 import io.npflua.engine.rule.ScriptLimits;
 import io.npflua.ffm.socket.FanoutMode;
@@ -38,7 +39,17 @@ final class LuaConfig {
     static final long MAX_INSTRUCTIONS = 10_000_000;
 
     private static final Set<String> TOP = Set.of(
-            "interfaces", "bridge", "workers", "fanout", "snaplen", "bpf", "scripts", "rules_dir", "limits", "outputs");
+            "interfaces",
+            "bridge",
+            "workers",
+            "fanout",
+            "snaplen",
+            "bpf",
+            "scripts",
+            "rules_dir",
+            "limits",
+            "outputs",
+            "offloads");
     private static final Set<String> SCRIPT = Set.of(
             "name",
             "file",
@@ -154,6 +165,15 @@ final class LuaConfig {
                 throw fail(e.getMessage(), null);
             }
         }
+        OffloadPolicy offloads = null;
+        String o = string(t.rawget("offloads"), "offloads");
+        if (o != null) {
+            try {
+                offloads = OffloadPolicy.parse(o);
+            } catch (IllegalArgumentException e) {
+                throw fail(e.getMessage(), null);
+            }
+        }
         List<ScriptPlan> scripts = scripts(t.rawget("scripts"));
         String rulesDir = string(t.rawget("rules_dir"), "rules_dir");
 
@@ -219,7 +239,8 @@ final class LuaConfig {
                 control,
                 callMillis,
                 callMegabytes,
-                stateMegabytes);
+                stateMegabytes,
+                offloads);
     }
 
     private List<ScriptPlan> scripts(LuaValue v) {

@@ -1,6 +1,7 @@
 package io.npflua.tools.cli;
 
 import io.npflua.engine.Engine;
+import io.npflua.engine.bridge.OffloadPolicy;
 import io.npflua.engine.rule.ErrorPolicy;
 import io.npflua.ffm.socket.FanoutMode;
 import io.npflua.lua.sandbox.ExecutionModel;
@@ -179,6 +180,18 @@ final class Options {
         public FanoutMode convert(String value) {
             try {
                 return FanoutMode.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
+    /** {@code --offloads auto|off|leave}. */
+    static final class OffloadsConverter implements ITypeConverter<OffloadPolicy> {
+        @Override
+        public OffloadPolicy convert(String value) {
+            try {
+                return OffloadPolicy.parse(value);
             } catch (IllegalArgumentException e) {
                 throw new TypeConversionException(e.getMessage());
             }

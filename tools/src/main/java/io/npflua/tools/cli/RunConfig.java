@@ -1,5 +1,6 @@
 package io.npflua.tools.cli;
 
+import io.npflua.engine.bridge.OffloadPolicy;
 import io.npflua.engine.rule.ErrorPolicy;
 import io.npflua.ffm.socket.FanoutMode;
 import java.nio.file.Path;
@@ -19,6 +20,7 @@ import java.util.List;
  * @param maxCallMillis   wall-clock limit per script call ({@code limits.max_call_ms})
  * @param maxCallMegabytes allocation limit per script call ({@code limits.max_call_mb})
  * @param maxStateMegabytes what a script state may keep across calls ({@code limits.max_state_mb})
+ * @param offloads   what an inline bridge does about GSO/GRO super-frames ({@code offloads}), or null
  */
 record RunConfig(
         Path file,
@@ -40,11 +42,12 @@ record RunConfig(
         Path control,
         Long maxCallMillis,
         Long maxCallMegabytes,
-        Long maxStateMegabytes) {
+        Long maxStateMegabytes,
+        OffloadPolicy offloads) {
     /** A configuration that sets nothing (no {@code --config}). */
     static RunConfig empty() {
         return new RunConfig(
                 null, List.of(), null, null, null, null, null, List.of(), null, null, null, null, null, null, null,
-                null, null, null, null, null);
+                null, null, null, null, null, null);
     }
 }

@@ -210,8 +210,12 @@ public final class LuaRuleFactory implements RuleFactory {
         private final ScriptState state;
         private final PacketData pkt = new PacketData();
 
+        private Frame current;
+
         LuaRule(ScriptState state) {
             this.state = state;
+            // pkt:checksum() asks the frame being judged, only when a script calls it.
+            pkt.partialChecksum(() -> current != null && current.checksumPartial());
         }
 
         /**
@@ -222,9 +226,11 @@ public final class LuaRuleFactory implements RuleFactory {
         @Override
         public CallOutcome evaluate(Frame frame) {
             pkt.bind(frame.segment(), frame.offset(), frame.capturedLength(), frame.writable());
+            current = frame;
             try {
                 return outcome(state.call(pkt));
             } finally {
+                current = null;
                 pkt.release();
             }
         }
