@@ -85,10 +85,10 @@ final class BridgeOffloads {
                     + " forwarded and are counted as forward_truncated";
         }
         String line = "bridge offloads: " + head + "; " + String.join("; ", parts)
-                + (vnet
-                        ? ""
-                        : "; super-frames that still arrive (a veth peer's or a local sender's TSO/GSO) are"
-                                + " counted as forward_truncated");
+                + (turnOff
+                        ? "; super-frames that still arrive (a veth peer's or a local sender's TSO/GSO) are counted as"
+                                + " forward_truncated"
+                        : "");
         summary = summary == null ? line : summary + " | " + line;
         log.accept(line);
         return vnet;

@@ -6,6 +6,7 @@ import io.npflua.engine.source.Frame;
 import io.npflua.ffm.layout.VirtioNetHdrDescriptor;
 import io.npflua.ffm.ring.TxRing;
 import io.npflua.ffm.sys.ErrnoException;
+import io.npflua.lua.data.InternetChecksum;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
@@ -21,6 +22,10 @@ import java.nio.ByteOrder;
  * and not a super-frame, or a UDP super-frame whose datagrams are ({@code forward_over_mtu}). A TCP super-frame whose
  * segments would exceed the egress MTU (interfaces with different MTUs) is sent with a smaller segment size instead,
  * which TCP allows. The egress MTU is read when the port opens.
+ *
+ * <p>Without vnet headers a frame with a partial checksum ({@code TP_STATUS_CSUMNOTREADY}: sent by a local stack or a
+ * veth peer whose device was to finish it) has its TCP/UDP checksum finished here before it is copied, since nothing
+ * further down would.
  */
 final class TxForwarder implements Forwarder {
     private static final ValueLayout.OfShort BE16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
@@ -87,6 +92,9 @@ final class TxForwarder implements Forwarder {
                 resegmented++;
             }
         }
+        if (!vnet && frame.checksumPartial()) {
+            finishChecksum(s, at, length); // no header to hand the partial checksum on: finish it here
+        }
         try {
             final boolean queued = vnet
                     ? tx.offer(
@@ -124,6 +132,44 @@ final class TxForwarder implements Forwarder {
             l2 += VLAN_TAG;
         }
         return l2;
+    }
+
+    /**
+     * Finishes a partial TCP/UDP checksum (TP_STATUS_CSUMNOTREADY on a ring without vnet headers: a frame a local
+     * sender's device was to checksum) as the device would: the field holds the pseudo-header sum, so the checksum of
+     * the transport segment as it is, from its first byte to the end of the IP packet, is the value to store. IPv4 and
+     * IPv6 without extension headers, behind up to two VLAN tags; anything else is left as it is. Allocates nothing.
+     */
+    private static void finishChecksum(MemorySegment s, long at, int length) {
+        final int l2 = linkHeaderLength(s, at, length);
+        if (l2 + 20 > length) {
+            return;
+        }
+        final int type = s.get(BE16, at + l2 - 2) & 0xffff;
+        final long ip = at + l2;
+        final int protocol;
+        final int l4;
+        final int end;
+        if (type == 0x0800) {
+            protocol = s.get(ValueLayout.JAVA_BYTE, ip + 9);
+            l4 = l2 + (s.get(ValueLayout.JAVA_BYTE, ip) & 0x0f) * 4;
+            end = l2 + (s.get(BE16, ip + 2) & 0xffff);
+        } else if (type == 0x86dd && l2 + 40 <= length) {
+            protocol = s.get(ValueLayout.JAVA_BYTE, ip + 6);
+            l4 = l2 + 40;
+            end = l4 + (s.get(BE16, ip + 4) & 0xffff);
+        } else {
+            return;
+        }
+        final int field = protocol == 6 ? 16 : protocol == 17 ? 6 : -1;
+        if (field < 0 || end > length || l4 + field + 2 > end) {
+            return;
+        }
+        int sum = InternetChecksum.checksum(s, at + l4, end - l4);
+        if (sum == 0 && protocol == 17) {
+            sum = 0xffff; // RFC 768: a computed zero goes out as all ones
+        }
+        s.set(BE16, at + l4 + field, (short) sum);
     }
 
     /** UDP: 8; TCP: its data offset; -1 when the header is not inside the frame. */

@@ -80,7 +80,10 @@ public final class Frame {
             return false;
         }
 
-        /** With {@link #checksumPartial()}: where checksumming starts (the L4 header), from the frame's first byte. */
+        /**
+         * With {@link #checksumPartial()}: where checksumming starts (the L4 header), from the frame's first byte; 0
+         * when the capture does not say (a ring without vnet headers only has {@code TP_STATUS_CSUMNOTREADY}).
+         */
         default int checksumStart() {
             return 0;
         }

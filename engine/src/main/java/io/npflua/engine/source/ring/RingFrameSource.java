@@ -264,9 +264,12 @@ public final class RingFrameSource extends AbstractFrameSource {
             return tpid == 0 ? 0x8100 : tpid & 0xffff;
         }
 
+        /** The vnet header's NEEDS_CSUM; without vnet headers the ring's {@code TP_STATUS_CSUMNOTREADY}. */
         @Override
         public boolean checksumPartial() {
-            return (current.vnetFlags() & VirtioNetHdrDescriptor.F_NEEDS_CSUM) != 0;
+            return current.hasVnetHeader()
+                    ? (current.vnetFlags() & VirtioNetHdrDescriptor.F_NEEDS_CSUM) != 0
+                    : (current.status() & PacketConstants.TP_STATUS_CSUMNOTREADY) != 0;
         }
 
         @Override
