@@ -3,6 +3,7 @@
 # names unique to this run, only 198.18.0.0/15 and 02:... MACs, bounded traffic, everything deleted on exit).
 # Run by hand as root from anywhere (not in CI):
 #   sudo tools/bench/e2e.sh [--rounds N] [--frames N] [--sections capture,inline,offline] [--repeat N] [--ab-warmup]
+#                           [--inline-offloads default|off]
 # Output: tools/bench/results/e2e-<UTC date-time>.json; then /usr/bin/python3 tools/bench/report.py docs.
 # Prerequisites (Debian): iproute2, ethtool, netsniff-ng (trafgen, netsniff-ng), tcpdump, iperf3, lua5.4, python3;
 # a JDK 25 (./npflua finds it and builds the jar on first use).
@@ -21,7 +22,10 @@
 #            runnable (schedstat: other load on the machine shows up there, and explains drops).
 #   inline   iperf3 TCP (-t 5) from namespace A to namespace B through namespace BR, which forwards with a Linux
 #            bridge, with npflua run --bridge, or with npflua run --bridge -s examples/ssh-version.lua (--ab-warmup:
-#            also with --warmup 0).
+#            also with --warmup 0). Offloads stay at the kernel's defaults on every interface (TSO/GSO on: the
+#            hosts send 64 KiB super-frames, as since issue 15; npflua forwards them whole with vnet headers);
+#            --inline-offloads off turns TSO, GSO, GRO and TX checksumming off on all four veth ends first, as
+#            every run before issue 15 did (then every frame is MTU-sized).
 #   offline  npflua replay --warmup 200000 --repeat N --json -s examples/ssh-version.lua FILE.pcap (its ns_per_frame,
 #            wall clock after the JIT warm-up, and the JVM's CPU seconds per frame, start-up and warm-up included),
 #            the same with --warmup 0, vs
@@ -39,6 +43,7 @@ REPEAT=500
 REPLAY_WARMUP=200000
 SECTIONS="capture,inline,offline"
 AB_WARMUP=0
+INLINE_OFFLOADS=default
 
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -47,6 +52,7 @@ while [[ $# -gt 0 ]]; do
     --repeat) REPEAT="$2"; shift 2 ;;
     --sections) SECTIONS="$2"; shift 2 ;;
     --ab-warmup) AB_WARMUP=1; shift ;;
+    --inline-offloads) INLINE_OFFLOADS="$2"; shift 2 ;;
     -h|--help) sed -n '2,30p' "$0"; exit 0 ;;
     *) echo "e2e: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
@@ -353,12 +359,13 @@ inline_lab() {
   for i in a0 b0; do
     local ns="$NS_A"; [[ $i == b0 ]] && ns="$NS_B"
     in_ns "$ns" ip link set "${ID}$i" up
-    offloads_off "$ns" "${ID}$i"
+    [[ "$INLINE_OFFLOADS" == off ]] && offloads_off "$ns" "${ID}$i"
   done
   for i in a1 b1; do
     in_ns "$NS_BR" ip link set "${ID}$i" up promisc on
-    offloads_off "$NS_BR" "${ID}$i"
+    [[ "$INLINE_OFFLOADS" == off ]] && offloads_off "$NS_BR" "${ID}$i"
   done
+  return 0
 }
 
 # One inline measurement: $1 path (kernel-bridge | npflua | npflua+ssh), $2 round.
@@ -404,7 +411,8 @@ mbps = r["end"]["sum_received"]["bits_per_second"] / 1e6
 # CPU seconds of the bridging process during the iperf3 run (null for the kernel bridge: softirq, no process)
 cpu = (int(sys.argv[4]) - int(sys.argv[3])) / int(sys.argv[5]) if sys.argv[1] != "kernel-bridge" else None
 print(json.dumps({"section": "inline", "path": sys.argv[1], "round": int(sys.argv[2]), "mbps": mbps,
-                  "retransmits": r["end"]["sum_sent"].get("retransmits"), "bridge_cpu_s": cpu}))
+                  "retransmits": r["end"]["sum_sent"].get("retransmits"), "bridge_cpu_s": cpu,
+                  "offloads": "$INLINE_OFFLOADS"}))
 PY
   tail -1 "$ROWS" >&2
 }
