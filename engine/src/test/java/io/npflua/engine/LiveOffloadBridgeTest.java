@@ -417,6 +417,90 @@ class LiveOffloadBridgeTest {
         }
     }
 
+    /**
+     * The default-offload variant of {@code LiveBridgeTest.shouldApplyALuaScriptsVerdictsAndRewritesInline}: a script
+     * that rewrites every IPv4 frame (TTL 64 to 63) and UDP to port 5004 onto 5002, then calls {@code pkt:checksum()},
+     * on super-frames and frames with partial checksums. The bridge's own interfaces have TX checksumming (and so TSO)
+     * off: the kernel segments and finishes every checksum in software from what the script left, and B's stack
+     * verifies each, so a full checksum where a pseudo-header sum belongs (or the reverse) would stall TCP and lose the
+     * datagrams.
+     */
+    @Test
+    void shouldRewriteSuperFramesAndPartialChecksumsWithPktChecksum() throws Exception {
+        String script = String.join(
+                "\n",
+                "function filter(pkt)",
+                "  local ip = pkt:ip()",
+                "  if ip == nil or ip.ttl ~= 64 then return true end",
+                "  ip.ttl = 63",
+                "  local u = pkt:udp()",
+                "  if u ~= nil and u.dst_port == 5004 then u.dst_port = 5002 end",
+                "  pkt:checksum()",
+                "  return true",
+                "end");
+        try (Hosts hosts = Hosts.create()) {
+            Shell.check("ethtool", "-K", hosts.left().a(), "tx", "off");
+            Shell.check("ethtool", "-K", hosts.right().a(), "tx", "off");
+            BridgePorts ports = ports(OffloadPolicy.AUTO, new ArrayList<>());
+            SuperFrames seen = new SuperFrames();
+            try (Engine engine = hosts.bridge(ports, 1)
+                    .handler("count", seen::onFrame)
+                    .ruleFactory(EngineSources.lua())
+                    .script(ScriptSpec.of("rewrite", script))
+                    .build()) {
+                engine.start();
+                double tcp = iperf(hosts, A, B, false);
+                assertTrue(tcp > 20e6, "rewritten TCP super-frames arrive with good checksums: " + tcp / 1e6);
+                assertTrue(seen.superFrames.sum() > 0 && seen.partial.sum() > 0, "super-frames, partial checksums");
+                String receiver = String.join(
+                        "\n",
+                        "import socket",
+                        "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)",
+                        "s.bind(('" + B + "', 5002))",
+                        "print('ready', flush=True)",
+                        "s.settimeout(3)",
+                        "n = 0",
+                        "try:",
+                        "    while True:",
+                        "        d, peer = s.recvfrom(2048)",
+                        "        n += 1",
+                        "except socket.timeout:",
+                        "    pass",
+                        "print(n, flush=True)");
+                Process rcv = new ProcessBuilder(
+                                "ip", "netns", "exec", hosts.b().namespace(), "python3", "-c", receiver)
+                        .redirectErrorStream(true)
+                        .start();
+                try {
+                    BufferedReader out = new BufferedReader(new InputStreamReader(rcv.getInputStream()));
+                    assertEquals("ready", out.readLine());
+                    hosts.a()
+                            .execInNamespace(
+                                    "python3",
+                                    "-c",
+                                    String.join(
+                                            "\n",
+                                            "import socket, time",
+                                            "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)",
+                                            "for i in range(50):",
+                                            "    s.sendto(b'r' * 300, ('" + B + "', 5004))",
+                                            "    time.sleep(0.002)"));
+                    assertEquals("50", out.readLine(), "datagrams moved to 5002 arrive with valid UDP checksums");
+                } finally {
+                    rcv.destroyForcibly();
+                    rcv.waitFor(5, TimeUnit.SECONDS);
+                }
+                EngineSnapshot s = engine.closeAndReport();
+                assertBalanced(s);
+                assertEquals(
+                        0,
+                        s.errors(),
+                        "no script errors: " + s.script("rewrite").lastError());
+                System.out.printf("rewriting script, default offloads: %.0f Mbit/s%n", tcp / 1e6);
+            }
+        }
+    }
+
     @Test
     void shouldTurnReceiveOffloadsOffForTheRunAndRestoreThemExactly() throws Exception {
         try (Hosts hosts = Hosts.create()) {
