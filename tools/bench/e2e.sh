@@ -3,7 +3,7 @@
 # names unique to this run, only 198.18.0.0/15 and 02:... MACs, bounded traffic, everything deleted on exit).
 # Run by hand as root from anywhere (not in CI):
 #   sudo tools/bench/e2e.sh [--rounds N] [--frames N] [--sections capture,inline,offline] [--repeat N] [--ab-warmup]
-#                           [--flows]
+#                           [--flows] [--inline-offloads default|off]
 # Output: tools/bench/results/e2e-<UTC date-time>.json; then /usr/bin/python3 tools/bench/report.py docs.
 # Prerequisites (Debian): iproute2, ethtool, netsniff-ng (trafgen, netsniff-ng), tcpdump, iperf3, lua5.4, python3;
 # a JDK 25 (./npflua finds it and builds the jar on first use).
@@ -22,7 +22,10 @@
 #            runnable (schedstat: other load on the machine shows up there, and explains drops).
 #   inline   iperf3 TCP (-t 5) from namespace A to namespace B through namespace BR, which forwards with a Linux
 #            bridge, with npflua run --bridge, or with npflua run --bridge -s examples/ssh-version.lua (--ab-warmup:
-#            also with --warmup 0).
+#            also with --warmup 0). Offloads stay at the kernel's defaults on every interface (TSO/GSO on: the
+#            hosts send 64 KiB super-frames, as since issue 15; npflua forwards them whole with vnet headers);
+#            --inline-offloads off turns TSO, GSO, GRO and TX checksumming off on all four veth ends first, as
+#            every run before issue 15 did (then every frame is MTU-sized).
 #   --flows  adds the flow-tracking contenders: capture without a script with --no-flows (flows are tracked by
 #            default: the pair gives the cost of tracking), and inline with the seed SSH script and
 #            --inspect-bytes 4096 (npflua+ssh-inspect), and with examples/ssh-version-flow.lua and --inspect-bytes 4096
@@ -45,6 +48,7 @@ REPLAY_WARMUP=200000
 SECTIONS="capture,inline,offline"
 AB_WARMUP=0
 FLOWS=0
+INLINE_OFFLOADS=default
 
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -54,6 +58,7 @@ while [[ $# -gt 0 ]]; do
     --sections) SECTIONS="$2"; shift 2 ;;
     --ab-warmup) AB_WARMUP=1; shift ;;
     --flows) FLOWS=1; shift ;;
+    --inline-offloads) INLINE_OFFLOADS="$2"; shift 2 ;;
     -h|--help) sed -n '2,30p' "$0"; exit 0 ;;
     *) echo "e2e: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
@@ -364,12 +369,13 @@ inline_lab() {
   for i in a0 b0; do
     local ns="$NS_A"; [[ $i == b0 ]] && ns="$NS_B"
     in_ns "$ns" ip link set "${ID}$i" up
-    offloads_off "$ns" "${ID}$i"
+    [[ "$INLINE_OFFLOADS" == off ]] && offloads_off "$ns" "${ID}$i"
   done
   for i in a1 b1; do
     in_ns "$NS_BR" ip link set "${ID}$i" up promisc on
-    offloads_off "$NS_BR" "${ID}$i"
+    [[ "$INLINE_OFFLOADS" == off ]] && offloads_off "$NS_BR" "${ID}$i"
   done
+  return 0
 }
 
 # One inline measurement: $1 path (kernel-bridge | npflua | npflua+ssh), $2 round.
@@ -417,7 +423,8 @@ mbps = r["end"]["sum_received"]["bits_per_second"] / 1e6
 # CPU seconds of the bridging process during the iperf3 run (null for the kernel bridge: softirq, no process)
 cpu = (int(sys.argv[4]) - int(sys.argv[3])) / int(sys.argv[5]) if sys.argv[1] != "kernel-bridge" else None
 print(json.dumps({"section": "inline", "path": sys.argv[1], "round": int(sys.argv[2]), "mbps": mbps,
-                  "retransmits": r["end"]["sum_sent"].get("retransmits"), "bridge_cpu_s": cpu}))
+                  "retransmits": r["end"]["sum_sent"].get("retransmits"), "bridge_cpu_s": cpu,
+                  "offloads": "$INLINE_OFFLOADS"}))
 PY
   tail -1 "$ROWS" >&2
 }
@@ -527,7 +534,7 @@ out = {"meta": {"started": "$STARTED", "finished": "$(date -u +%Y-%m-%dT%H:%M:%S
                 "capture_phases": "cold (from the ready line) then steady (warm process), frames_per_capture_run each",
                 "replay_repeat": $REPEAT, "trafgen": "$(trafgen -v 2>&1 | head -1)",
                 "tcpdump": "$(tcpdump --version 2>&1 | head -1)", "iperf3": "$(iperf3 --version 2>&1 | head -1)",
-                "command": "tools/bench/e2e.sh --rounds $ROUNDS --frames $FRAMES --repeat $REPEAT --sections $SECTIONS$([[ $AB_WARMUP -eq 1 ]] && echo ' --ab-warmup')$([[ $FLOWS -eq 1 ]] && echo ' --flows')"}}
+                "command": "tools/bench/e2e.sh --rounds $ROUNDS --frames $FRAMES --repeat $REPEAT --sections $SECTIONS$([[ $AB_WARMUP -eq 1 ]] && echo ' --ab-warmup')$([[ $FLOWS -eq 1 ]] && echo ' --flows') --inline-offloads $INLINE_OFFLOADS"}}
 for sec in ("capture", "inline", "offline"):
     out[sec] = [r for r in rows if r["section"] == sec]
 json.dump(out, open(sys.argv[2], "w"), indent=1)

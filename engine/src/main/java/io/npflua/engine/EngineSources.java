@@ -1,6 +1,7 @@
 package io.npflua.engine;
 
 import io.npflua.engine.bridge.BridgePorts;
+import io.npflua.engine.bridge.OffloadPolicy;
 import io.npflua.engine.output.pcap.PcapVerdictSink;
 import io.npflua.engine.rule.RuleFactory;
 import io.npflua.engine.rule.lua.LuaRuleFactory;
@@ -10,6 +11,7 @@ import io.npflua.engine.source.ring.LiveCaptureOptions;
 import io.npflua.engine.source.ring.LiveSourceFactory;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.function.Consumer;
 
 /**
  * The sources and outputs the CLI (or an embedding program) plugs into {@link Engine.Builder}, one call per mode:
@@ -40,6 +42,14 @@ public final class EngineSources {
     /** Inline bridge: TPACKET_V2 RX+TX port per worker and interface; pass it as sources and forwarders. */
     public static BridgePorts bridge(LiveCaptureOptions options) {
         return new BridgePorts(options);
+    }
+
+    /**
+     * Inline bridge handling GSO/GRO super-frames as {@code offloads} says; the one line about what it decided (and the
+     * one saying what it restored at the end) goes to {@code log}.
+     */
+    public static BridgePorts bridge(LiveCaptureOptions options, OffloadPolicy offloads, Consumer<String> log) {
+        return new BridgePorts(options, offloads, log);
     }
 
     /** Offline: the engine's "interfaces" are capture file paths, each read {@code passes} times (at least 1). */

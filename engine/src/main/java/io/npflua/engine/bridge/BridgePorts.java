@@ -13,6 +13,7 @@ import io.npflua.ffm.ring.SliceScope;
 import io.npflua.ffm.socket.Fanout;
 import io.npflua.ffm.socket.FanoutFlag;
 import io.npflua.ffm.socket.FanoutMode;
+import io.npflua.ffm.socket.OffloadChange;
 import io.npflua.ffm.socket.PacketSocket;
 import io.npflua.ffm.socket.PacketSocketOptions;
 import io.npflua.ffm.sys.Syscalls;
@@ -21,6 +22,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -39,21 +41,80 @@ import java.util.function.Supplier;
  * bridged interfaces). VLAN tags are written back into received frames so that they leave with the tag they came with.
  * Frames are writable: a rule's rewrite goes out as modified.
  *
+ * <p><b>Super-frames.</b> Before the first socket opens, the {@link OffloadPolicy} decides (once, logged in one line):
+ * by default the sockets get {@code PACKET_VNET_HDR} and ring slots of {@value #SUPER_FRAME_SIZE} bytes, so a GSO/GRO
+ * super-frame of up to 64 KiB is received whole, shown whole to the scripts, and sent whole with its {@code
+ * virtio_net_hdr}: the egress device or the kernel's software GSO cuts it into wire frames and finishes its partial
+ * checksum. Where the kernel has no vnet headers on rings (or with {@link OffloadPolicy#OFF}) the interfaces'
+ * receive-coalescing features are turned off instead and restored exactly when the last port closes.
+ *
  * <p>Use: {@code Engine.builder().bridge(a, b).sources(ports).forwarders(ports).idleStrategy(ports.idleStrategies())}.
  * One instance per engine.
  */
 public final class BridgePorts extends LiveSourceFactory implements ForwarderFactory {
     /** How long an idle bridge worker blocks in poll(2) before looking at stop requests and new chains. */
     static final int IDLE_POLL_MS = 10;
+    /**
+     * Bytes per V2 ring frame with vnet headers: 17 pages, room for the ring header and vnet header (tp_mac 80 with
+     * PACKET_RESERVE 4) and a 65,535-byte IP packet with two VLAN tags (docs/ffm.md, "Super-frames").
+     */
+    static final int SUPER_FRAME_SIZE = 17 * 4096;
 
     private final Map<String, Port> ports = new HashMap<>();
+    private final List<String> interfaces = new ArrayList<>();
+    private final BridgeOffloads offloads;
     // From the sources' requests: the engine asks for worker w's B forwarder before its B source.
     private int workerCount = 1;
     private FanoutMode fanout = FanoutMode.HASH;
 
-    /** Bridge ports opened with {@code options} (promiscuous mode, filter and V2 ring sizes). */
+    /** Bridge ports opened with {@code options} (promiscuous mode, filter and V2 ring sizes), offloads {@code AUTO}. */
     public BridgePorts(LiveCaptureOptions options) {
+        this(options, OffloadPolicy.AUTO, line -> System.err.println("npflua: " + line));
+    }
+
+    /**
+     * Bridge ports opened with {@code options}, handling super-frames as {@code policy} says.
+     *
+     * @param log where the one line about offloads goes (and the line saying they were restored)
+     */
+    public BridgePorts(LiveCaptureOptions options, OffloadPolicy policy, Consumer<String> log) {
         super(options);
+        this.offloads = new BridgeOffloads(policy, log);
+    }
+
+    /** Remembers the bridge's interfaces (the engine validates both before opening any), then checks as a tap would. */
+    @Override
+    public void validate(String name) {
+        super.validate(name);
+        synchronized (ports) {
+            if (!interfaces.contains(name)) {
+                interfaces.add(name);
+            }
+        }
+    }
+
+    /** Whether the ports use vnet headers (known once the first port opened). */
+    public boolean vnetHeaders() {
+        return offloads.vnet();
+    }
+
+    /** The offload changes in force (empty when none was needed or they were restored). */
+    public List<OffloadChange> offloadChanges() {
+        return offloads.changes();
+    }
+
+    /** What was decided about offloads, as logged; null before the first port opened. */
+    public String offloadSummary() {
+        return offloads.summary();
+    }
+
+    /**
+     * Puts back the offload features this bridge turned off (done by itself when the last port closes; idempotent).
+     *
+     * @return one line per interface restored
+     */
+    public List<String> restoreOffloads() {
+        return offloads.restore();
     }
 
     /**
@@ -106,7 +167,14 @@ public final class BridgePorts extends LiveSourceFactory implements ForwarderFac
         synchronized (ports) {
             port = port(egress, workerIndex);
         }
-        return new TxForwarder(port.socket.txRing(), egress + "#" + workerIndex, () -> release(port));
+        int mtu;
+        try {
+            mtu = port.socket.mtu();
+        } catch (RuntimeException e) {
+            release(port);
+            throw e;
+        }
+        return new TxForwarder(port.socket.txRing(), mtu, egress + "#" + workerIndex, () -> release(port));
     }
 
     /** The port of {@code name} for {@code worker}, opened on first use; counts one more user. */
@@ -117,10 +185,19 @@ public final class BridgePorts extends LiveSourceFactory implements ForwarderFac
                 existing.users++;
                 return existing;
             }
+            if (!interfaces.contains(name)) {
+                interfaces.add(name);
+            }
+            boolean vnet = offloads.prepare(interfaces);
             int page = Syscalls.pageSize();
-            RingGeometry rx = RingGeometry.frames(LiveCaptureOptions.BRIDGE_FRAME_SIZE, options.bridgeFrames(), page);
-            RingGeometry tx = RingGeometry.frames(LiveCaptureOptions.BRIDGE_FRAME_SIZE, options.bridgeTxFrames(), page);
+            // Super-frame slots hold 34 MiB of RX+TX ring per port at a quarter of the frame counts.
+            int frameSize = vnet ? SUPER_FRAME_SIZE : LiveCaptureOptions.BRIDGE_FRAME_SIZE;
+            int rxFrames = vnet ? Math.max(16, options.bridgeFrames() / 4) : options.bridgeFrames();
+            int txFrames = vnet ? Math.max(16, options.bridgeTxFrames() / 4) : options.bridgeTxFrames();
+            RingGeometry rx = RingGeometry.frames(frameSize, rxFrames, page);
+            RingGeometry tx = RingGeometry.frames(frameSize, txFrames, page);
             PacketSocketOptions.Builder b = PacketSocketOptions.bridgePort(name, rx, tx)
+                    .vnetHeader(vnet)
                     .sliceScope(SliceScope.RING)
                     .vlanReinsertion(true)
                     .promiscuous(options.promiscuous())
@@ -130,7 +207,16 @@ public final class BridgePorts extends LiveSourceFactory implements ForwarderFac
             } else {
                 b.ignoreOutgoing(true);
             }
-            Port port = new Port(key(name, worker), worker, PacketSocket.open(b.build()));
+            PacketSocket socket;
+            try {
+                socket = PacketSocket.open(b.build());
+            } catch (RuntimeException | Error e) {
+                if (ports.isEmpty()) {
+                    offloads.restore(); // nothing else will: no port is open to be closed
+                }
+                throw e;
+            }
+            Port port = new Port(key(name, worker), worker, socket);
             port.users = 1;
             ports.put(port.key, port);
             return port;
@@ -147,6 +233,13 @@ public final class BridgePorts extends LiveSourceFactory implements ForwarderFac
         }
         if (last) {
             port.socket.close();
+            boolean none;
+            synchronized (ports) {
+                none = ports.isEmpty();
+            }
+            if (none) {
+                offloads.restore(); // the bridge is down: put the interfaces back as they were
+            }
         }
     }
 

@@ -1,44 +1,192 @@
 package io.npflua.engine.bridge;
 
+import io.npflua.engine.counter.WorkerCounter;
 import io.npflua.engine.output.Forwarder;
 import io.npflua.engine.source.Frame;
+import io.npflua.ffm.layout.VirtioNetHdrDescriptor;
 import io.npflua.ffm.ring.TxRing;
 import io.npflua.ffm.sys.ErrnoException;
+import io.npflua.lua.data.InternetChecksum;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
 
 /**
  * Sends passed frames out of a bridge port's TX ring: the bytes are copied native to native from the RX slot (where a
  * rule may have rewritten them) into the next TX frame, and the kernel is kicked every ring batch and after each poll
  * batch ({@link #flush()}). Owned by one worker thread.
+ *
+ * <p>With vnet headers a super-frame goes out whole with its {@code virtio_net_hdr} (GSO type and segment size, the
+ * partial checksum's place), and the kernel cuts it into wire frames on the egress side. A frame that cannot go out is
+ * refused by reason ({@link #refusal()}): bigger than a TX slot ({@code forward_oversize}); bigger than the egress MTU
+ * and not a super-frame, or a UDP super-frame whose datagrams are ({@code forward_over_mtu}). A TCP super-frame whose
+ * segments would exceed the egress MTU (interfaces with different MTUs) is sent with a smaller segment size instead,
+ * which TCP allows. The egress MTU is read when the port opens.
+ *
+ * <p>Without vnet headers a frame with a partial checksum ({@code TP_STATUS_CSUMNOTREADY}: sent by a local stack or a
+ * veth peer whose device was to finish it) has its TCP/UDP checksum finished here before it is copied, since nothing
+ * further down would.
  */
 final class TxForwarder implements Forwarder {
+    private static final ValueLayout.OfShort BE16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+    private static final int ETHERNET_HEADER = 14;
+    private static final int VLAN_TAG = 4;
+
     private final TxRing tx;
+    private final boolean vnet;
+    private final int mtu;
     private final String name;
     private final Runnable onClose;
+    private WorkerCounter refusal = WorkerCounter.FORWARD_FAILED;
     private long refusedKicks;
+    private long resegmented;
     private boolean closed;
 
-    TxForwarder(TxRing tx, String name, Runnable onClose) {
+    /**
+     * @param tx  the port's TX ring (with or without vnet headers)
+     * @param mtu the egress interface's MTU
+     */
+    TxForwarder(TxRing tx, int mtu, String name, Runnable onClose) {
         this.tx = tx;
+        this.vnet = tx.hasVnetHeader();
+        this.mtu = mtu;
         this.name = name;
         this.onClose = onClose;
     }
 
     /**
-     * Queues the frame; false when the TX ring is full, the frame was cut by a snap length or does not fit a TX frame,
-     * or the interface refused the kick (down). Allocates nothing.
+     * Queues the frame; false when the TX ring is full, the frame was cut by a snap length, does not fit a TX frame
+     * or the egress MTU, or the interface refused the kick (down): {@link #refusal()} says which. Allocates nothing.
      */
     @Override
     public boolean forward(Frame frame) {
-        if (frame.capturedLength() != frame.wireLength()) {
-            return false;
+        final int length = frame.capturedLength();
+        if (length != frame.wireLength()) {
+            return refuse(WorkerCounter.FORWARD_TRUNCATED);
+        }
+        if (length > tx.maxFrameLength()) {
+            return refuse(WorkerCounter.FORWARD_OVERSIZE);
+        }
+        final MemorySegment s = frame.segment();
+        final long at = frame.offset();
+        final int gsoType = vnet ? frame.gsoType() : Frame.GSO_NONE;
+        int gsoSize = 0;
+        if (gsoType == Frame.GSO_NONE) {
+            // A frame up to MTU + Ethernet header always fits; only longer ones need their link header measured.
+            if (length > mtu + ETHERNET_HEADER && length - linkHeaderLength(s, at, length) > mtu) {
+                return refuse(WorkerCounter.FORWARD_OVER_MTU);
+            }
+        } else {
+            gsoSize = frame.gsoSize();
+            final int l4 = frame.checksumStart();
+            final int headers =
+                    l4 - linkHeaderLength(s, at, length) + transportHeaderLength(s, at, length, gsoType, l4);
+            if (headers < 0) {
+                return refuse(WorkerCounter.FORWARD_OVER_MTU);
+            }
+            if (headers + gsoSize > mtu) {
+                if ((gsoType & ~Frame.GSO_ECN) == Frame.GSO_UDP_L4 || mtu - headers <= 0) {
+                    return refuse(WorkerCounter.FORWARD_OVER_MTU); // each segment is a datagram: cannot be cut smaller
+                }
+                gsoSize = mtu - headers; // TCP: smaller segments fit the egress MTU
+                resegmented++;
+            }
+        }
+        if (!vnet && frame.checksumPartial()) {
+            finishChecksum(s, at, length); // no header to hand the partial checksum on: finish it here
         }
         try {
-            return tx.offer(frame.segment(), frame.offset(), frame.capturedLength());
+            final boolean queued = vnet
+                    ? tx.offer(
+                            s,
+                            at,
+                            length,
+                            frame.checksumPartial() ? VirtioNetHdrDescriptor.F_NEEDS_CSUM : 0,
+                            gsoType,
+                            frame.gsoHeaderLength(),
+                            gsoSize,
+                            frame.checksumStart(),
+                            frame.checksumOffset())
+                    : tx.offer(s, at, length);
+            return queued || refuse(WorkerCounter.FORWARD_FAILED);
         } catch (ErrnoException e) {
             // The automatic kick failed (e.g. ENETDOWN): the frame stays queued and leaves with a later kick.
             refusedKicks++;
-            return false;
+            return refuse(WorkerCounter.FORWARD_FAILED);
         }
+    }
+
+    private boolean refuse(WorkerCounter reason) {
+        refusal = reason;
+        return false;
+    }
+
+    /** Ethernet header plus up to two VLAN tags (802.1Q, 802.1ad) written in the frame. */
+    private static int linkHeaderLength(MemorySegment s, long at, int length) {
+        int l2 = ETHERNET_HEADER;
+        for (int tags = 0; tags < 2 && l2 + VLAN_TAG <= length; tags++) {
+            int type = s.get(BE16, at + l2 - 2) & 0xffff;
+            if (type != 0x8100 && type != 0x88a8) {
+                break;
+            }
+            l2 += VLAN_TAG;
+        }
+        return l2;
+    }
+
+    /**
+     * Finishes a partial TCP/UDP checksum (TP_STATUS_CSUMNOTREADY on a ring without vnet headers: a frame a local
+     * sender's device was to checksum) as the device would: the field holds the pseudo-header sum, so the checksum of
+     * the transport segment as it is, from its first byte to the end of the IP packet, is the value to store. IPv4 and
+     * IPv6 without extension headers, behind up to two VLAN tags; anything else is left as it is. Allocates nothing.
+     */
+    private static void finishChecksum(MemorySegment s, long at, int length) {
+        final int l2 = linkHeaderLength(s, at, length);
+        if (l2 + 20 > length) {
+            return;
+        }
+        final int type = s.get(BE16, at + l2 - 2) & 0xffff;
+        final long ip = at + l2;
+        final int protocol;
+        final int l4;
+        final int end;
+        if (type == 0x0800) {
+            protocol = s.get(ValueLayout.JAVA_BYTE, ip + 9);
+            l4 = l2 + (s.get(ValueLayout.JAVA_BYTE, ip) & 0x0f) * 4;
+            end = l2 + (s.get(BE16, ip + 2) & 0xffff);
+        } else if (type == 0x86dd && l2 + 40 <= length) {
+            protocol = s.get(ValueLayout.JAVA_BYTE, ip + 6);
+            l4 = l2 + 40;
+            end = l4 + (s.get(BE16, ip + 4) & 0xffff);
+        } else {
+            return;
+        }
+        final int field = protocol == 6 ? 16 : protocol == 17 ? 6 : -1;
+        if (field < 0 || end > length || l4 + field + 2 > end) {
+            return;
+        }
+        int sum = InternetChecksum.checksum(s, at + l4, end - l4);
+        if (sum == 0 && protocol == 17) {
+            sum = 0xffff; // RFC 768: a computed zero goes out as all ones
+        }
+        s.set(BE16, at + l4 + field, (short) sum);
+    }
+
+    /** UDP: 8; TCP: its data offset; -1 when the header is not inside the frame. */
+    private static int transportHeaderLength(MemorySegment s, long at, int length, int gsoType, int l4) {
+        if ((gsoType & ~Frame.GSO_ECN) == Frame.GSO_UDP_L4) {
+            return l4 + 8 <= length ? 8 : -1;
+        }
+        if (l4 + 20 > length) {
+            return -1;
+        }
+        return ((s.get(ValueLayout.JAVA_BYTE, at + l4 + 12) & 0xf0) >> 4) * 4;
+    }
+
+    /** Why the last {@link #forward} returned false. */
+    @Override
+    public WorkerCounter refusal() {
+        return refusal;
     }
 
     /** Kicks the kernel; an interface that is down is not an error here (the frames wait in the ring). */
@@ -57,6 +205,11 @@ final class TxForwarder implements Forwarder {
     /** Kicks the kernel refused since the port was opened (interface down). */
     public long refusedKicks() {
         return refusedKicks;
+    }
+
+    /** TCP super-frames sent with a smaller segment size to fit the egress MTU. */
+    long resegmented() {
+        return resegmented;
     }
 
     /** Flushes and releases this forwarder's share of the port. Idempotent. */

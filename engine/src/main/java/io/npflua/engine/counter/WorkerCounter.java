@@ -31,14 +31,31 @@ public enum WorkerCounter {
             "Frames captured shorter than on the wire (snap length, or a super-frame bigger than the ring slot)",
             false),
     /**
-     * Passed frames not forwarded because they were captured truncated: sending the captured part would put a corrupt
-     * frame on the wire (an IP length that lies), so they are counted here instead.
+     * Passed frames not forwarded because they were captured truncated (a super-frame bigger than the RX ring slot,
+     * e.g. a GRO/GSO frame on a ring without vnet headers): sending the captured part would put a corrupt frame on the
+     * wire (an IP length that lies), so they are counted here instead.
      */
     FORWARD_TRUNCATED(
             "forward_truncated",
             "npflua_forward_truncated",
             "Passed frames not forwarded because only part of them was captured (bridge)",
             false),
+    /**
+     * Passed frames not forwarded because they are bigger than the egress interface's MTU and cannot be cut to fit: a
+     * frame that is not a super-frame, or a UDP super-frame (GSO_UDP_L4) whose datagrams are bigger than the MTU (a
+     * TCP super-frame is re-segmented smaller instead).
+     */
+    FORWARD_OVER_MTU(
+            "forward_over_mtu",
+            "npflua_forward_over_mtu",
+            "Passed frames bigger than the egress MTU that cannot be segmented to fit (bridge)",
+            false),
+    /**
+     * Passed frames not forwarded because they do not fit a TX ring slot (a super-frame larger than 64 KiB, BIG TCP;
+     * never with the default slots, which match the RX slots).
+     */
+    FORWARD_OVERSIZE(
+            "forward_oversize", "npflua_forward_oversize", "Passed frames bigger than a TX ring slot (bridge)", false),
     /** Passed frames the forwarder could not send (TX ring full, interface down). */
     FORWARD_FAILED(
             "forward_failed",

@@ -1,5 +1,6 @@
 package io.npflua.engine.output;
 
+import io.npflua.engine.counter.WorkerCounter;
 import io.npflua.engine.source.Frame;
 
 /**
@@ -13,6 +14,15 @@ public interface Forwarder extends AutoCloseable {
      * counted as {@code forward_failed}. Allocates nothing.
      */
     boolean forward(Frame frame);
+
+    /**
+     * Why the last {@link #forward} returned false, as the counter it is counted in: {@code FORWARD_FAILED} (ring
+     * full, interface down) unless the forwarder knows better ({@code FORWARD_OVER_MTU}, {@code FORWARD_OVERSIZE}).
+     * Allocates nothing.
+     */
+    default WorkerCounter refusal() {
+        return WorkerCounter.FORWARD_FAILED;
+    }
 
     /** Kicks the kernel to send what was queued (e.g. {@code sendto} with {@code MSG_DONTWAIT}); called per batch. */
     default void flush() {}

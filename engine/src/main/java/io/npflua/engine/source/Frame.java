@@ -31,6 +31,16 @@ public final class Frame {
     public static final int DIRECTION_OUTBOUND = 2;
     /** {@link #vlanTci()} when the kernel stripped no VLAN tag. */
     public static final int NO_VLAN = -1;
+    /** {@link #gsoType()}: not a super-frame (one frame on the wire). */
+    public static final int GSO_NONE = 0;
+    /** {@link #gsoType()}: a TCP/IPv4 super-frame (GSO/GRO/TSO), segmented into {@link #gsoSize()}-byte payloads. */
+    public static final int GSO_TCPV4 = 1;
+    /** {@link #gsoType()}: a TCP/IPv6 super-frame. */
+    public static final int GSO_TCPV6 = 4;
+    /** {@link #gsoType()}: a UDP super-frame (GSO_UDP_L4): each segment its own datagram of {@link #gsoSize()} bytes. */
+    public static final int GSO_UDP_L4 = 5;
+    /** Or-ed into a TCP {@link #gsoType()}: the sender uses ECN. */
+    public static final int GSO_ECN = 0x80;
 
     /**
      * Reads the capture metadata of the frame a source is handing out, from where the source keeps it. A source's
@@ -60,6 +70,43 @@ public final class Frame {
 
         /** That tag's TPID ({@code tp_vlan_tpid}, 0x8100 when the kernel gave none), or 0 without a tag. */
         default int vlanTpid() {
+            return 0;
+        }
+
+        /**
+         * True when the frame's L4 checksum is partial ({@code VIRTIO_NET_HDR_F_NEEDS_CSUM}, the kernel's
+         * CHECKSUM_PARTIAL): the field at {@link #checksumStart()} + {@link #checksumOffset()} holds only the
+         * pseudo-header sum, and the device (or the kernel's software fallback) completes it on the way out.
+         */
+        default boolean checksumPartial() {
+            return false;
+        }
+
+        /**
+         * With {@link #checksumPartial()}: where checksumming starts (the L4 header), from the frame's first byte; 0
+         * when the capture does not say (a ring without vnet headers only has {@code TP_STATUS_CSUMNOTREADY}).
+         */
+        default int checksumStart() {
+            return 0;
+        }
+
+        /** With {@link #checksumPartial()}: where the checksum field is, from {@link #checksumStart()}. */
+        default int checksumOffset() {
+            return 0;
+        }
+
+        /** One of the {@code GSO_*} constants: whether, and how, this frame is a super-frame of several segments. */
+        default int gsoType() {
+            return GSO_NONE;
+        }
+
+        /** For a super-frame: payload bytes per segment (the TCP MSS, the UDP datagram size); 0 otherwise. */
+        default int gsoSize() {
+            return 0;
+        }
+
+        /** For a super-frame: the length of its headers as the kernel reported it (a hint; 0 when unknown). */
+        default int gsoHeaderLength() {
             return 0;
         }
     }
@@ -195,6 +242,36 @@ public final class Frame {
     /** The stripped VLAN tag's TPID (0x8100, 0x88a8), or 0 when there is none. Read on demand. */
     public int vlanTpid() {
         return header.vlanTpid();
+    }
+
+    /** True when the L4 checksum holds only the pseudo-header sum (see {@link Header#checksumPartial()}). On demand. */
+    public boolean checksumPartial() {
+        return header.checksumPartial();
+    }
+
+    /** With {@link #checksumPartial()}: the L4 header's offset from the frame's first byte. Read on demand. */
+    public int checksumStart() {
+        return header.checksumStart();
+    }
+
+    /** With {@link #checksumPartial()}: the checksum field's offset from {@link #checksumStart()}. Read on demand. */
+    public int checksumOffset() {
+        return header.checksumOffset();
+    }
+
+    /** {@link #GSO_NONE}, or how this super-frame is to be segmented ({@link #GSO_TCPV4}, ...). Read on demand. */
+    public int gsoType() {
+        return header.gsoType();
+    }
+
+    /** For a super-frame: payload bytes per segment. Read on demand. */
+    public int gsoSize() {
+        return header.gsoSize();
+    }
+
+    /** For a super-frame: its header length as the kernel reported it (a hint). Read on demand. */
+    public int gsoHeaderLength() {
+        return header.gsoHeaderLength();
     }
 
     /** The backing region (not a slice: read within {@code [offset(), offset() + capturedLength())}). */

@@ -92,7 +92,7 @@ final class VerdictOutputs {
             if (forwarder.forward(frame)) {
                 counters.increment(WorkerCounter.FORWARDED);
             } else {
-                counters.increment(WorkerCounter.FORWARD_FAILED);
+                counters.increment(forwarder.refusal()); // by reason: failed, over the MTU, over the slot
             }
         } catch (RuntimeException e) {
             counters.increment(WorkerCounter.FORWARD_FAILED);

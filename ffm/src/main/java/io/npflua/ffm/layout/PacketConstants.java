@@ -82,6 +82,8 @@ public final class PacketConstants {
 
     /** SIOCGIFFLAGS ioctl. */
     public static final long SIOCGIFFLAGS = 0x8913;
+    /** SIOCGIFMTU ioctl: the MTU as an int at the start of {@code ifr_ifru}. */
+    public static final long SIOCGIFMTU = 0x8921;
 
     public static final int IFF_UP = 0x1;
     public static final int IFF_RUNNING = 0x40;

@@ -24,7 +24,7 @@ public final class FrameRing implements RxRing {
     private final RingGeometry geometry;
     private final SliceScope scope;
     private final boolean reinsertVlan;
-    private final PacketFrame frame = new PacketFrame(RingVersion.V2);
+    private final PacketFrame frame;
     // The next frame to read, and the first frame of the current BLOCK-scope batch (released when the poll ends).
     private final FrameCursor next;
     private final FrameCursor batchStart;
@@ -37,6 +37,23 @@ public final class FrameRing implements RxRing {
      */
     public FrameRing(
             final MemorySegment ring, final RingGeometry geometry, final SliceScope scope, final boolean reinsertVlan) {
+        this(ring, geometry, scope, reinsertVlan, false);
+    }
+
+    /**
+     * @param ring         the ring memory, {@code geometry.sizeBytes()} long.
+     * @param geometry     its validated geometry.
+     * @param scope        how long frame segments stay readable.
+     * @param reinsertVlan write stripped VLAN tags back into the frames (the socket must have PACKET_RESERVE >= 4).
+     * @param vnetHeader   the socket has PACKET_VNET_HDR: a virtio_net_hdr precedes each frame.
+     */
+    public FrameRing(
+            final MemorySegment ring,
+            final RingGeometry geometry,
+            final SliceScope scope,
+            final boolean reinsertVlan,
+            final boolean vnetHeader) {
+        this.frame = new PacketFrame(RingVersion.V2, vnetHeader);
         this.ring = geometry.requireFits(ring);
         this.geometry = geometry;
         this.scope = scope;

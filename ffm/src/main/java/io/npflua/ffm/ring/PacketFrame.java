@@ -3,11 +3,13 @@ package io.npflua.ffm.ring;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
 
 import io.npflua.ffm.layout.PacketConstants;
 import io.npflua.ffm.layout.SockaddrLlDescriptor;
 import io.npflua.ffm.layout.Tpacket2HeaderDescriptor;
 import io.npflua.ffm.layout.Tpacket3HeaderDescriptor;
+import io.npflua.ffm.layout.VirtioNetHdrDescriptor;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
@@ -25,6 +27,11 @@ import java.lang.foreign.ValueLayout;
  * <p>When VLAN re-insertion is on and the kernel had stripped a tag ({@link #vlanValid()}), the tag has already
  * been written back in front of the EtherType: the bytes, {@link #capturedLength()} and {@link #wireLength()} are
  * those on the wire, and {@link #vlanTagInData()} is true.
+ *
+ * <p>On a socket with {@code PACKET_VNET_HDR} ({@link #hasVnetHeader()}) the kernel's {@code struct virtio_net_hdr}
+ * sits in the {@value VirtioNetHdrDescriptor#SIZE} bytes right before the packet ({@link #vnetHeaderOffset()}), also
+ * after a VLAN tag was written back: the walker moves it 4 bytes down first and adds 4 to its {@code csum_start} and
+ * {@code hdr_len}, so the header always describes the bytes as exposed. Its fields are read on demand.
  */
 public final class PacketFrame {
     MemorySegment segment = MemorySegment.NULL;
@@ -42,15 +49,22 @@ public final class PacketFrame {
     private final long tpidOffset;
     private final long sllOffset;
     private final int headroomFloor;
+    private final boolean vnet;
 
     PacketFrame(final RingVersion version) {
+        this(version, false);
+    }
+
+    PacketFrame(final RingVersion version, final boolean vnetHeader) {
         v3 = version == RingVersion.V3;
+        vnet = vnetHeader;
         secOffset = v3 ? Tpacket3HeaderDescriptor.SEC_OFFSET : Tpacket2HeaderDescriptor.SEC_OFFSET;
         nsecOffset = v3 ? Tpacket3HeaderDescriptor.NSEC_OFFSET : Tpacket2HeaderDescriptor.NSEC_OFFSET;
         tciOffset = v3 ? Tpacket3HeaderDescriptor.VLAN_TCI_OFFSET : Tpacket2HeaderDescriptor.VLAN_TCI_OFFSET;
         tpidOffset = v3 ? Tpacket3HeaderDescriptor.VLAN_TPID_OFFSET : Tpacket2HeaderDescriptor.VLAN_TPID_OFFSET;
         sllOffset = v3 ? Tpacket3HeaderDescriptor.SOCKADDR_LL_OFFSET : Tpacket2HeaderDescriptor.SOCKADDR_LL_OFFSET;
-        headroomFloor = v3 ? Tpacket3HeaderDescriptor.HDRLEN : Tpacket2HeaderDescriptor.HDRLEN;
+        headroomFloor = (v3 ? Tpacket3HeaderDescriptor.HDRLEN : Tpacket2HeaderDescriptor.HDRLEN)
+                + (vnetHeader ? VirtioNetHdrDescriptor.SIZE : 0);
     }
 
     /**
@@ -89,6 +103,9 @@ public final class PacketFrame {
             final int tpid = (status & PacketConstants.TP_STATUS_VLAN_TPID_VALID) != 0
                     ? Short.toUnsignedInt(ring.get(JAVA_SHORT, header + tpidOffset))
                     : 0;
+            if (vnet) {
+                moveVnetHeaderDown(ring, data - VirtioNetHdrDescriptor.SIZE);
+            }
             VlanTags.reinsert(ring, data, tpid, tci);
             data -= VlanTags.TAG_LENGTH;
             inserted = true;
@@ -100,6 +117,74 @@ public final class PacketFrame {
         wireLength = len + added;
         this.status = status;
         vlanTagInData = inserted;
+    }
+
+    /**
+     * Moves the vnet header at {@code at} 4 bytes down (into the PACKET_RESERVE headroom that lies before it) so that
+     * it still ends where the packet starts once the tag is written back, and shifts its offsets by the tag's length.
+     */
+    private static void moveVnetHeaderDown(final MemorySegment ring, final long at) {
+        final long to = at - VlanTags.TAG_LENGTH;
+        MemorySegment.copy(ring, at, ring, to, VirtioNetHdrDescriptor.SIZE);
+        final int flags = ring.get(JAVA_BYTE, to + VirtioNetHdrDescriptor.FLAGS_OFFSET);
+        if ((flags & VirtioNetHdrDescriptor.F_NEEDS_CSUM) != 0) {
+            addToShort(ring, to + VirtioNetHdrDescriptor.CSUM_START_OFFSET, VlanTags.TAG_LENGTH);
+        }
+        if (ring.get(JAVA_SHORT_UNALIGNED, to + VirtioNetHdrDescriptor.HDR_LEN_OFFSET) != 0) {
+            addToShort(ring, to + VirtioNetHdrDescriptor.HDR_LEN_OFFSET, VlanTags.TAG_LENGTH);
+        }
+    }
+
+    private static void addToShort(final MemorySegment ring, final long at, final int delta) {
+        ring.set(JAVA_SHORT_UNALIGNED, at, (short) (Short.toUnsignedInt(ring.get(JAVA_SHORT_UNALIGNED, at)) + delta));
+    }
+
+    /** @return true when the socket has {@code PACKET_VNET_HDR}: a virtio_net_hdr precedes every packet. */
+    public boolean hasVnetHeader() {
+        return vnet;
+    }
+
+    /** @return where the packet's {@code struct virtio_net_hdr} is in {@link #segment()} (with a vnet header only). */
+    public long vnetHeaderOffset() {
+        return dataOffset - VirtioNetHdrDescriptor.SIZE;
+    }
+
+    /** @return the vnet header's {@code flags} (F_NEEDS_CSUM, F_DATA_VALID), 0 without a vnet header. */
+    public int vnetFlags() {
+        return vnet ? Byte.toUnsignedInt(segment.get(JAVA_BYTE, vnetHeaderOffset())) : 0;
+    }
+
+    /** @return the vnet header's {@code gso_type} (GSO_NONE, GSO_TCPV4, ... maybe | GSO_ECN), 0 without one. */
+    public int gsoType() {
+        return vnet
+                ? Byte.toUnsignedInt(
+                        segment.get(JAVA_BYTE, vnetHeaderOffset() + VirtioNetHdrDescriptor.GSO_TYPE_OFFSET))
+                : 0;
+    }
+
+    /** @return the vnet header's {@code gso_size}: payload bytes per segment (the MSS), 0 without one. */
+    public int gsoSize() {
+        return vnetShort(VirtioNetHdrDescriptor.GSO_SIZE_OFFSET);
+    }
+
+    /** @return the vnet header's {@code hdr_len} (length of the headers, a hint), 0 without one. */
+    public int vnetHeaderLength() {
+        return vnetShort(VirtioNetHdrDescriptor.HDR_LEN_OFFSET);
+    }
+
+    /** @return with F_NEEDS_CSUM: where checksumming starts, from the packet's first byte; 0 without a vnet header. */
+    public int csumStart() {
+        return vnetShort(VirtioNetHdrDescriptor.CSUM_START_OFFSET);
+    }
+
+    /** @return with F_NEEDS_CSUM: where the checksum field is, from {@link #csumStart()}; 0 without a vnet header. */
+    public int csumOffset() {
+        return vnetShort(VirtioNetHdrDescriptor.CSUM_OFFSET_OFFSET);
+    }
+
+    private int vnetShort(final long field) {
+        // Little-endian (legacy virtio) = native order on x86-64.
+        return vnet ? Short.toUnsignedInt(segment.get(JAVA_SHORT_UNALIGNED, vnetHeaderOffset() + field)) : 0;
     }
 
     /** @return the segment holding the packet: the block or batch view, or the whole ring ({@link SliceScope}). */

@@ -1,9 +1,12 @@
 package io.npflua.ffm.ring;
 
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
 
 import io.npflua.ffm.layout.PacketConstants;
 import io.npflua.ffm.layout.Tpacket2HeaderDescriptor;
+import io.npflua.ffm.layout.VirtioNetHdrDescriptor;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.VarHandle;
 
@@ -12,6 +15,11 @@ import java.lang.invoke.VarHandle;
  * store, and the kernel is kicked ({@code send(fd, NULL, 0, MSG_DONTWAIT)}) once per batch or on {@link #flush()}.
  * The kernel sets a frame back to TP_STATUS_AVAILABLE when it is done with it. With PACKET_LOSS on (the socket's
  * default), a frame the kernel rejects is skipped instead of stalling the ring.
+ *
+ * <p>On a socket with {@code PACKET_VNET_HDR} ({@link #hasVnetHeader()}) every frame starts with a {@code struct
+ * virtio_net_hdr}: {@link #offer(MemorySegment, long, int, int, int, int, int, int, int)} writes it, and the kernel
+ * then takes a super-frame up to the slot's size (no MTU check for a GSO frame) and segments it, or finishes a partial
+ * checksum, on its way out.
  *
  * <p>Single producer: one thread offers and flushes.
  */
@@ -34,6 +42,7 @@ public final class TxRing {
     private final Kick kick;
     private final int batchSize;
     private final int maxFrameLength;
+    private final boolean vnet;
     // The next frame to fill.
     private final FrameCursor next;
     private int pending;
@@ -48,6 +57,22 @@ public final class TxRing {
      * @param batchSize offers between automatic kicks (1 = kick on every frame).
      */
     public TxRing(final MemorySegment ring, final RingGeometry geometry, final Kick kick, final int batchSize) {
+        this(ring, geometry, kick, batchSize, false);
+    }
+
+    /**
+     * @param ring       the TX ring memory, {@code geometry.sizeBytes()} long.
+     * @param geometry   its validated geometry.
+     * @param kick       how to kick the kernel.
+     * @param batchSize  offers between automatic kicks (1 = kick on every frame).
+     * @param vnetHeader the socket has PACKET_VNET_HDR: each frame starts with a virtio_net_hdr.
+     */
+    public TxRing(
+            final MemorySegment ring,
+            final RingGeometry geometry,
+            final Kick kick,
+            final int batchSize,
+            final boolean vnetHeader) {
         geometry.requireFits(ring);
         if (batchSize < 1) {
             throw new IllegalArgumentException("TX batch size must be >= 1, got " + batchSize);
@@ -56,7 +81,10 @@ public final class TxRing {
         this.geometry = geometry;
         this.kick = kick;
         this.batchSize = batchSize;
-        this.maxFrameLength = geometry.frameSize() - Tpacket2HeaderDescriptor.TX_DATA_OFFSET;
+        this.vnet = vnetHeader;
+        this.maxFrameLength = geometry.frameSize()
+                - Tpacket2HeaderDescriptor.TX_DATA_OFFSET
+                - (vnetHeader ? VirtioNetHdrDescriptor.SIZE : 0);
         this.next = new FrameCursor(geometry);
     }
 
@@ -71,6 +99,36 @@ public final class TxRing {
      *         longer than {@link #maxFrameLength()} (counted in {@link #oversizeCount()}).
      */
     public boolean offer(final MemorySegment source, final long offset, final int length) {
+        return offer(source, offset, length, 0, 0, 0, 0, 0, 0);
+    }
+
+    /**
+     * As {@link #offer(MemorySegment, long, int)}, with the {@code virtio_net_hdr} fields written before the frame when
+     * the socket has vnet headers (ignored otherwise): a GSO super-frame is segmented by the kernel into
+     * {@code gsoSize}-byte payloads, a partial checksum ({@code F_NEEDS_CSUM}) is finished from {@code csumStart}.
+     * Allocation-free.
+     *
+     * @param source     the packet's segment.
+     * @param offset     where the packet starts in {@code source}.
+     * @param length     bytes to send.
+     * @param flags      VIRTIO_NET_HDR_F_* (only F_NEEDS_CSUM means anything on send).
+     * @param gsoType    VIRTIO_NET_HDR_GSO_* (| GSO_ECN), 0 for a frame sent as it is.
+     * @param hdrLen     length of the headers (a hint; 0 lets the kernel choose).
+     * @param gsoSize    payload bytes per segment.
+     * @param csumStart  with F_NEEDS_CSUM: where checksumming starts, from the packet's first byte.
+     * @param csumOffset with F_NEEDS_CSUM: where the checksum goes, from {@code csumStart}.
+     * @return as {@link #offer(MemorySegment, long, int)}.
+     */
+    public boolean offer(
+            final MemorySegment source,
+            final long offset,
+            final int length,
+            final int flags,
+            final int gsoType,
+            final int hdrLen,
+            final int gsoSize,
+            final int csumStart,
+            final int csumOffset) {
         if (length > maxFrameLength || length < 0) {
             oversize++;
             return false;
@@ -85,8 +143,21 @@ public final class TxRing {
             // Without PACKET_LOSS the kernel parks a rejected frame as WRONG_FORMAT: count it and reuse the slot.
             wrongFormat++;
         }
-        MemorySegment.copy(source, offset, ring, frame + Tpacket2HeaderDescriptor.TX_DATA_OFFSET, length);
-        ring.set(JAVA_INT, frame + Tpacket2HeaderDescriptor.LEN_OFFSET, length);
+        long data = frame + Tpacket2HeaderDescriptor.TX_DATA_OFFSET;
+        int total = length;
+        if (vnet) {
+            // virtio_net_hdr: 16-bit fields little-endian (legacy virtio = native on x86-64); tp_len counts it.
+            ring.set(JAVA_BYTE, data + VirtioNetHdrDescriptor.FLAGS_OFFSET, (byte) flags);
+            ring.set(JAVA_BYTE, data + VirtioNetHdrDescriptor.GSO_TYPE_OFFSET, (byte) gsoType);
+            ring.set(JAVA_SHORT_UNALIGNED, data + VirtioNetHdrDescriptor.HDR_LEN_OFFSET, (short) hdrLen);
+            ring.set(JAVA_SHORT_UNALIGNED, data + VirtioNetHdrDescriptor.GSO_SIZE_OFFSET, (short) gsoSize);
+            ring.set(JAVA_SHORT_UNALIGNED, data + VirtioNetHdrDescriptor.CSUM_START_OFFSET, (short) csumStart);
+            ring.set(JAVA_SHORT_UNALIGNED, data + VirtioNetHdrDescriptor.CSUM_OFFSET_OFFSET, (short) csumOffset);
+            data += VirtioNetHdrDescriptor.SIZE;
+            total += VirtioNetHdrDescriptor.SIZE;
+        }
+        MemorySegment.copy(source, offset, ring, data, length);
+        ring.set(JAVA_INT, frame + Tpacket2HeaderDescriptor.LEN_OFFSET, total);
         // Release: the bytes and tp_len must be visible to the kernel before it sees SEND_REQUEST.
         INT_HANDLE.setRelease(
                 ring, frame + Tpacket2HeaderDescriptor.STATUS_OFFSET, PacketConstants.TP_STATUS_SEND_REQUEST);
@@ -105,7 +176,16 @@ public final class TxRing {
      * @return as {@link #offer(MemorySegment, long, int)}.
      */
     public boolean offer(final PacketFrame frame) {
-        return offer(frame.segment(), frame.dataOffset(), frame.capturedLength());
+        return offer(
+                frame.segment(),
+                frame.dataOffset(),
+                frame.capturedLength(),
+                frame.vnetFlags(),
+                frame.gsoType(),
+                frame.vnetHeaderLength(),
+                frame.gsoSize(),
+                frame.csumStart(),
+                frame.csumOffset());
     }
 
     /**
@@ -121,6 +201,11 @@ public final class TxRing {
     /** @return frames offered but not yet kicked. */
     public int pending() {
         return pending;
+    }
+
+    /** @return true when each frame starts with a virtio_net_hdr (the socket has PACKET_VNET_HDR). */
+    public boolean hasVnetHeader() {
+        return vnet;
     }
 
     /** @return the largest packet a frame holds. */

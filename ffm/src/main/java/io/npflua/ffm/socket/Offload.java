@@ -13,7 +13,7 @@ import java.util.Locale;
  * receiving side, a packet socket sees super-frames larger than the MTU (up to 64 KiB, more with BIG TCP); with
  * {@link #TX_CHECKSUM}, locally sent frames reach it with a partial checksum ({@code TP_STATUS_CSUMNOTREADY}).
  */
-enum Offload {
+public enum Offload {
     /** TCP segmentation offload: {@code tx-tcp*-segmentation} (IPv4, IPv6, ECN, mangle-id, AccECN). */
     TSO("tso", "tx-tcp", "-segmentation"),
     /** Generic segmentation offload (segmentation in software just before the driver). */

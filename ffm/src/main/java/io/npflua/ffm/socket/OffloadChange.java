@@ -14,7 +14,7 @@ import java.util.List;
  * @param before        the features before the change.
  * @param after         the features after it.
  */
-record OffloadChange(
+public record OffloadChange(
         String interfaceName,
         List<String> turnedOff,
         List<String> stillActive,

@@ -36,7 +36,7 @@ import java.util.Set;
  *
  * <p>Not for a hot path: each call opens a socket, makes a few ioctls and allocates.
  */
-final class OffloadFeatures {
+public final class OffloadFeatures {
     private OffloadFeatures() {}
 
     /**

@@ -12,7 +12,7 @@ import java.util.Objects;
  * An interface's offload features as the kernel reported them at one moment ({@code ETHTOOL_GFEATURES}), by the
  * kernel's feature names ({@code ETH_SS_FEATURES}), in bit order. Immutable.
  */
-final class OffloadSnapshot {
+public final class OffloadSnapshot {
     /**
      * One feature.
      *

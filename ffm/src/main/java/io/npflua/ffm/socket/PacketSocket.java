@@ -71,6 +71,58 @@ public final class PacketSocket implements AutoCloseable {
     private int lastErrno;
     private volatile boolean closed;
 
+    /**
+     * Set to {@code false} to make {@link #vnetHeadersAvailable()} answer as a kernel without {@code PACKET_VNET_HDR}
+     * would (for tests of the fallbacks): {@value}.
+     */
+    public static final String VNET_HEADERS_PROPERTY = "npflua.ffm.vnetHeaders";
+
+    private static volatile String vnetUnavailableCause;
+    private static volatile boolean vnetProbed;
+
+    /**
+     * Whether this kernel puts a {@code virtio_net_hdr} on packet socket rings ({@code PACKET_VNET_HDR}), probed once
+     * per process on a ring-less socket (Netty's {@code isAvailable()}). False also without CAP_NET_RAW, and when the
+     * system property {@value #VNET_HEADERS_PROPERTY} is {@code false} (a simulated kernel without it).
+     *
+     * @return true when sockets may be opened with {@link PacketSocketOptions.Builder#vnetHeader(boolean)}.
+     */
+    public static boolean vnetHeadersAvailable() {
+        return vnetHeadersUnavailableCause() == null;
+    }
+
+    /** @return why {@link #vnetHeadersAvailable()} is false, or null when it is true. */
+    public static String vnetHeadersUnavailableCause() {
+        if ("false".equalsIgnoreCase(System.getProperty(VNET_HEADERS_PROPERTY))) {
+            return "PACKET_VNET_HDR turned off by -D" + VNET_HEADERS_PROPERTY
+                    + "=false (a kernel without it, simulated)";
+        }
+        if (!vnetProbed) {
+            synchronized (PacketSocket.class) {
+                if (!vnetProbed) {
+                    vnetUnavailableCause = probeVnetHeaders();
+                    vnetProbed = true;
+                }
+            }
+        }
+        return vnetUnavailableCause;
+    }
+
+    private static String probeVnetHeaders() {
+        final int fd =
+                (int) Syscalls.socket(PacketConstants.AF_PACKET, PacketConstants.SOCK_RAW | Syscalls.SOCK_CLOEXEC, 0);
+        if (fd < 0) {
+            return "cannot open a packet socket to probe PACKET_VNET_HDR: " + Errno.describe(Syscalls.errno());
+        }
+        try (Arena scratch = Arena.ofConfined()) {
+            final int rc = Syscalls.setsockopt(
+                    fd, PacketConstants.SOL_PACKET, PacketConstants.PACKET_VNET_HDR, scratch.allocateFrom(JAVA_INT, 1));
+            return rc == 0 ? null : "setsockopt(PACKET_VNET_HDR) failed: " + Errno.describe(Syscalls.errno());
+        } finally {
+            Syscalls.close(fd);
+        }
+    }
+
     private PacketSocket(final PacketSocketOptions options) {
         this.options = options;
         this.interfaceName = options.interfaceName;
@@ -141,6 +193,17 @@ public final class PacketSocket implements AutoCloseable {
                     version.kernelValue(),
                     "setsockopt(PACKET_VERSION)",
                     version.name());
+        }
+        if (options.vnetHeader) {
+            // Before the rings: the kernel refuses it with EBUSY once a ring exists.
+            if (!vnetHeadersAvailable()) {
+                throw Errno.exception(
+                        Operation.SOCKET_OPTION,
+                        "setsockopt(PACKET_VNET_HDR)",
+                        Errno.ENOPROTOOPT,
+                        vnetHeadersUnavailableCause());
+            }
+            setInt(PacketConstants.SOL_PACKET, PacketConstants.PACKET_VNET_HDR, 1, "setsockopt(PACKET_VNET_HDR)", null);
         }
         if (reserve() > 0) {
             setInt(
@@ -262,10 +325,16 @@ public final class PacketSocket implements AutoCloseable {
             final MemorySegment rx = mapping.asSlice(0, rxSize);
             rxRing = options.rxVersion == RingVersion.V3
                     ? new BlockRing(rx, options.rxGeometry, options.sliceScope, options.vlanReinsertion)
-                    : new FrameRing(rx, options.rxGeometry, options.sliceScope, options.vlanReinsertion);
+                    : new FrameRing(
+                            rx, options.rxGeometry, options.sliceScope, options.vlanReinsertion, options.vnetHeader);
         }
         if (options.txGeometry != null) {
-            txRing = new TxRing(mapping.asSlice(rxSize, txSize), options.txGeometry, this::kickTx, options.txBatchSize);
+            txRing = new TxRing(
+                    mapping.asSlice(rxSize, txSize),
+                    options.txGeometry,
+                    this::kickTx,
+                    options.txBatchSize,
+                    options.vnetHeader);
         }
     }
 
@@ -493,6 +562,24 @@ public final class PacketSocket implements AutoCloseable {
                 return false;
             }
             return (ifreq.get(JAVA_SHORT, IfreqDescriptor.FLAGS_OFFSET) & PacketConstants.IFF_UP) != 0;
+        }
+    }
+
+    /**
+     * @return the interface's MTU now (SIOCGIFMTU): the largest L3 packet it sends, without the link-layer header.
+     * @throws ErrnoException when the interface is gone.
+     */
+    public int mtu() {
+        try (Arena scratch = Arena.ofConfined()) {
+            final MemorySegment ifreq = scratch.allocate(IfreqDescriptor.LAYOUT);
+            ifreq.setString(IfreqDescriptor.NAME_OFFSET, interfaceName);
+            Syscalls.check(
+                    Syscalls.ioctl(fd, PacketConstants.SIOCGIFMTU, ifreq),
+                    Operation.SOCKET_OPTION,
+                    "ioctl(SIOCGIFMTU, " + interfaceName + ")",
+                    interfaceName);
+            // ifr_mtu is an int at the start of the ifr_ifru union, where ifr_flags is.
+            return ifreq.get(JAVA_INT, IfreqDescriptor.FLAGS_OFFSET);
         }
     }
 

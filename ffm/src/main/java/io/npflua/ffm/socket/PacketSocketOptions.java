@@ -22,6 +22,7 @@ public final class PacketSocketOptions {
     final Fanout fanout;
     final BpfProgram filter;
     final boolean vlanReinsertion;
+    final boolean vnetHeader;
     final SliceScope sliceScope;
     final boolean txLoss;
     final boolean qdiscBypass;
@@ -38,6 +39,7 @@ public final class PacketSocketOptions {
         fanout = b.fanout;
         filter = b.filter;
         vlanReinsertion = b.vlanReinsertion;
+        vnetHeader = b.vnetHeader;
         sliceScope = b.sliceScope;
         txLoss = b.txLoss;
         qdiscBypass = b.qdiscBypass;
@@ -91,6 +93,7 @@ public final class PacketSocketOptions {
         private Fanout fanout;
         private BpfProgram filter;
         private boolean vlanReinsertion;
+        private boolean vnetHeader;
         private SliceScope sliceScope = SliceScope.BLOCK;
         private boolean txLoss = true;
         private boolean qdiscBypass;
@@ -170,6 +173,18 @@ public final class PacketSocketOptions {
          */
         public Builder vlanReinsertion(final boolean vlanReinsertion) {
             this.vlanReinsertion = vlanReinsertion;
+            return this;
+        }
+
+        /**
+         * @param vnetHeader set {@code PACKET_VNET_HDR}: a {@code struct virtio_net_hdr} before every received and sent
+         *                   frame, so GSO/GRO super-frames are received and sent whole, with their partial checksums
+         *                   described (docs/ffm.md, "Super-frames"). Check {@link PacketSocket#vnetHeadersAvailable()}
+         *                   first; size the rings' frames for 64 KiB packets.
+         * @return this builder.
+         */
+        public Builder vnetHeader(final boolean vnetHeader) {
+            this.vnetHeader = vnetHeader;
             return this;
         }
 

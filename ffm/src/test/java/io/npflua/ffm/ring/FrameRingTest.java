@@ -2,10 +2,12 @@ package io.npflua.ffm.ring;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.npflua.ffm.lab.TestFrames;
 import io.npflua.ffm.layout.PacketConstants;
@@ -115,6 +117,49 @@ class FrameRingTest {
                             assertEquals(94, frame.wireLength());
                         },
                         1);
+    }
+
+    /**
+     * With PACKET_VNET_HDR the kernel writes the virtio_net_hdr at tp_mac - 10 (tp_mac 80 with PACKET_RESERVE 4): the
+     * emulator with a reserve of 4 + 10 puts the frame there. Re-inserting a VLAN tag moves the header down with the
+     * frame's start and adds the tag's 4 bytes to csum_start and hdr_len; an untagged frame's header is left as is.
+     */
+    @Test
+    void shouldKeepTheVnetHeaderRightBeforeTheFrameAndShiftItsOffsetsForAReinsertedTag() {
+        final FrameRingEmulator kernel = new FrameRingEmulator(ring, GEOMETRY, 4 + 10);
+        final byte[] f = TestFrames.frame(3, 90);
+        kernel.add(MemorySegment.ofArray(f), 0, 90, 0, 0x0064, PacketConstants.ETH_P_8021Q, 0, 1);
+        writeVnet(GEOMETRY.frameOffset(0) + 70);
+        kernel.add(MemorySegment.ofArray(f), 0, 90, 0, -1, 0, 0, 1);
+        writeVnet(GEOMETRY.frameOffset(1) + 70);
+        final int[] seen = new int[2];
+        new FrameRing(ring, GEOMETRY, SliceScope.RING, true, true)
+                .poll(
+                        frame -> {
+                            final boolean tagged = frame.vlanTagInData();
+                            assertTrue(frame.hasVnetHeader());
+                            assertEquals(frame.dataOffset() - 10, frame.vnetHeaderOffset());
+                            assertEquals(1, frame.vnetFlags());
+                            assertEquals(1, frame.gsoType());
+                            assertEquals(1448, frame.gsoSize());
+                            assertEquals(16, frame.csumOffset());
+                            assertEquals(tagged ? 38 : 34, frame.csumStart());
+                            assertEquals(tagged ? 70 : 66, frame.vnetHeaderLength());
+                            assertArrayEquals(
+                                    tagged ? TestFrames.taggedFrame(3, 90, 0x8100, 0x0064) : f, frame.toByteArray());
+                            seen[tagged ? 0 : 1]++;
+                        },
+                        2);
+        assertArrayEquals(new int[] {1, 1}, seen);
+    }
+
+    private void writeVnet(final long at) {
+        ring.set(JAVA_BYTE, at, (byte) 1); // NEEDS_CSUM
+        ring.set(JAVA_BYTE, at + 1, (byte) 1); // TCPV4
+        ring.set(JAVA_SHORT_UNALIGNED, at + 2, (short) 66);
+        ring.set(JAVA_SHORT_UNALIGNED, at + 4, (short) 1448);
+        ring.set(JAVA_SHORT_UNALIGNED, at + 6, (short) 34);
+        ring.set(JAVA_SHORT_UNALIGNED, at + 8, (short) 16);
     }
 
     @Test

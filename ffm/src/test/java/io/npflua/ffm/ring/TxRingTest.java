@@ -45,6 +45,26 @@ class TxRingTest {
         assertEquals(2, tx.inFlight());
     }
 
+    /** With vnet headers each frame starts with the virtio_net_hdr, and tp_len counts its 10 bytes. */
+    @Test
+    void shouldWriteTheVnetHeaderBeforeTheFrameAndCountItInTpLen() {
+        final TxRing tx = new TxRing(ring, GEOMETRY, () -> 0, 100, true);
+        assertTrue(tx.hasVnetHeader());
+        assertEquals(2048 - 32 - 10, tx.maxFrameLength());
+        final byte[] f = TestFrames.frame(9, 300);
+        assertTrue(tx.offer(MemorySegment.ofArray(f), 0, f.length, 1, 4, 74, 1428, 54, 16));
+        final long data = GEOMETRY.frameOffset(0) + 32;
+        assertEquals(310, ring.get(JAVA_INT, GEOMETRY.frameOffset(0) + Tpacket2HeaderDescriptor.LEN_OFFSET));
+        assertArrayEquals(
+                new byte[] {1, 4, 74, 0, (byte) 0x94, 5, 54, 0, 16, 0},
+                ring.asSlice(data, 10).toArray(JAVA_BYTE),
+                "flags, gso_type, hdr_len, gso_size, csum_start, csum_offset (little-endian)");
+        assertArrayEquals(f, ring.asSlice(data + 10, 300).toArray(JAVA_BYTE));
+        assertTrue(tx.offer(MemorySegment.ofArray(f), 0, f.length));
+        assertArrayEquals(
+                new byte[10], ring.asSlice(GEOMETRY.frameOffset(1) + 32, 10).toArray(JAVA_BYTE));
+    }
+
     @Test
     void shouldRefuseWhenTheNextFrameIsStillTheKernels() {
         final TxRing tx = new TxRing(ring, GEOMETRY, () -> 0, 100);

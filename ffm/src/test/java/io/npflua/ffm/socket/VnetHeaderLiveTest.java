@@ -106,8 +106,8 @@ class VnetHeaderLiveTest {
     }
 
     /**
-     * A raw packet socket set up step by step (PacketSocket has no vnet option yet): version, vnet header, ring, mmap,
-     * bind.
+     * A raw packet socket set up step by step, to show each step (PacketSocketOptions.vnetHeader does the same):
+     * version, vnet header, ring, mmap, bind.
      */
     private static final class RawSocket implements AutoCloseable {
         final Arena arena = Arena.ofShared();

@@ -308,6 +308,52 @@ class PacketDataTest {
         }
     }
 
+    /**
+     * A partial checksum (a super-frame, or a frame whose device finishes the checksum): after a rewrite,
+     * {@code pkt:checksum()} leaves the pseudo-header sum in the TCP/UDP field, and a device finishing it (summing the
+     * segment with the field as it is, storing the complement) arrives at the checksum a full computation gives.
+     */
+    @Test
+    void shouldWriteThePseudoHeaderSumWhereTheDeviceFinishesTheChecksum() {
+        for (String hex : new String[] {RTP0, VLAN_TCP, V6_TCP, V6_HBH_UDP}) {
+            MemorySegment full = nativeFrame(hex);
+            MemorySegment partial = nativeFrame(hex);
+            Globals g = LuaStates.withData();
+            LuaStates.run(g, "function f(pkt) pkt:ip().ttl = 9; return pkt:checksum() end");
+            LuaValue n = call(g.get("f"), new PacketData(), full, true);
+            PacketData pkt = new PacketData();
+            pkt.context(new PacketContext() {
+                @Override
+                public boolean checksumPartial() {
+                    return true;
+                }
+            });
+            assertEquals(n.toint(), call(g.get("f"), pkt, partial, true).toint(), hex);
+
+            PacketData probe = new PacketData();
+            probe.bind(partial, 16, (int) partial.byteSize() - 16, false);
+            FrameHeaders h = probe.headers();
+            h.locate(probe);
+            int at = h.l4Protocol == 6 ? 16 : 6;
+            long l4 = 16 + h.l4Offset;
+            int length = h.l3End - h.l4Offset;
+            int pseudoField = partial.get(Field.BE16, l4 + at) & 0xffff;
+            long ip = 16 + h.l3Offset;
+            long pseudo = h.ipVersion == 4
+                    ? InternetChecksum.ipv4PseudoHeader(partial, ip, h.l4Protocol, length)
+                    : InternetChecksum.ipv6PseudoHeader(partial, ip, h.l4Protocol, length);
+            assertEquals(~InternetChecksum.finish(pseudo) & 0xffff, pseudoField, "the folded pseudo sum: " + hex);
+            assertTrue(pseudoField != (full.get(Field.BE16, l4 + at) & 0xffff), "not the full checksum: " + hex);
+            // The device: checksum the L4 bytes from csum_start as they are, store the result in the field.
+            int finished = InternetChecksum.checksum(partial, l4, length);
+            partial.set(Field.BE16, l4 + at, (short) finished);
+            assertArrayEquals(
+                    full.toArray(ValueLayout.JAVA_BYTE),
+                    partial.toArray(ValueLayout.JAVA_BYTE),
+                    "finished by the device = computed in full: " + hex);
+        }
+    }
+
     @Test
     void shouldStartEachCallWithoutTheLayoutOfThePreviousOne() {
         Globals g = LuaStates.withData();

@@ -4,6 +4,7 @@ import io.npflua.engine.Engine;
 import io.npflua.engine.EngineSources;
 import io.npflua.engine.agent.ErrorHandler;
 import io.npflua.engine.bridge.BridgePorts;
+import io.npflua.engine.bridge.OffloadPolicy;
 import io.npflua.engine.control.ControlProtocol;
 import io.npflua.engine.control.ControlServer;
 import io.npflua.engine.output.ForwarderFactory;
@@ -17,6 +18,7 @@ import io.npflua.lua.sandbox.ExecutionModel;
 import io.npflua.lua.sandbox.SandboxLimits;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.function.Consumer;
 
 /**
  * The one place where the CLI chooses the engine's pluggable parts: live AF_PACKET sources and forwarders, pcap
@@ -60,7 +62,15 @@ public class EngineFactories {
      * @param bpf a kernel prefilter expression, or null
      */
     public LiveBridge liveBridge(String bpf) {
-        BridgePorts ports = EngineSources.bridge(captureOptions(bpf));
+        return liveBridge(bpf, OffloadPolicy.AUTO, line -> System.err.println("npflua: " + line));
+    }
+
+    /**
+     * The inline bridge, handling GSO/GRO super-frames as {@code offloads} says; its one line about offloads (and the
+     * one about restoring them) goes to {@code log}.
+     */
+    public LiveBridge liveBridge(String bpf, OffloadPolicy offloads, Consumer<String> log) {
+        BridgePorts ports = EngineSources.bridge(captureOptions(bpf), offloads, log);
         return new LiveBridge(ports, ports);
     }
 

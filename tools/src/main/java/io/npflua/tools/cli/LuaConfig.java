@@ -1,5 +1,6 @@
 package io.npflua.tools.cli;
 
+import io.npflua.engine.bridge.OffloadPolicy;
 import io.npflua.engine.rule.ErrorPolicy;
 import io.npflua.engine.rule.ScriptLimits;
 import io.npflua.ffm.socket.FanoutMode;
@@ -51,7 +52,8 @@ final class LuaConfig {
             "rules_dir",
             "limits",
             "outputs",
-            "flows");
+            "flows",
+            "offloads");
     private static final Set<String> FLOWS = Set.of("enabled", "max", "inspect_bytes", "timeouts");
     private static final Set<String> SCRIPT = Set.of(
             "name",
@@ -169,6 +171,15 @@ final class LuaConfig {
                 throw fail(e.getMessage(), null);
             }
         }
+        OffloadPolicy offloads = null;
+        String o = string(t.rawget("offloads"), "offloads");
+        if (o != null) {
+            try {
+                offloads = OffloadPolicy.parse(o);
+            } catch (IllegalArgumentException e) {
+                throw fail(e.getMessage(), null);
+            }
+        }
         List<ScriptPlan> scripts = scripts(t.rawget("scripts"));
         String rulesDir = string(t.rawget("rules_dir"), "rules_dir");
 
@@ -249,7 +260,8 @@ final class LuaConfig {
                 events,
                 eventsRate,
                 eventsBurst,
-                flows(t.rawget("flows")));
+                flows(t.rawget("flows")),
+                offloads);
     }
 
     /** {@code flows = { enabled = true, max = 65536, inspect_bytes = 4096, timeouts = { tcp_new = 30, ... } }}. */

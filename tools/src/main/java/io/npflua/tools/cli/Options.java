@@ -2,6 +2,7 @@ package io.npflua.tools.cli;
 
 import io.npflua.engine.Engine;
 import io.npflua.engine.agent.ErrorHandler;
+import io.npflua.engine.bridge.OffloadPolicy;
 import io.npflua.engine.event.EventLog;
 import io.npflua.engine.event.EventLogOptions;
 import io.npflua.engine.rule.ErrorPolicy;
@@ -299,6 +300,18 @@ final class Options {
         public FanoutMode convert(String value) {
             try {
                 return FanoutMode.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
+    /** {@code --offloads auto|off|leave}. */
+    static final class OffloadsConverter implements ITypeConverter<OffloadPolicy> {
+        @Override
+        public OffloadPolicy convert(String value) {
+            try {
+                return OffloadPolicy.parse(value);
             } catch (IllegalArgumentException e) {
                 throw new TypeConversionException(e.getMessage());
             }

@@ -3,6 +3,7 @@ package io.npflua.tools.cli;
 import io.npflua.engine.Engine;
 import io.npflua.engine.agent.ErrorHandler;
 import io.npflua.engine.bridge.BridgePorts;
+import io.npflua.engine.bridge.OffloadPolicy;
 import io.npflua.engine.counter.EngineSnapshot;
 import io.npflua.engine.flow.FlowTracking;
 import io.npflua.engine.rule.ErrorPolicy;
@@ -45,6 +46,15 @@ final class RunCommand extends BaseCommand {
             converter = Options.BridgeConverter.class,
             description = "Inline bridge: frames that pass go from A out of B and back; blocked frames do not.")
     Options.Bridge bridge;
+
+    @Option(
+            names = "--offloads",
+            paramLabel = "auto|off|leave",
+            converter = Options.OffloadsConverter.class,
+            description = "Bridge: GSO/GRO super-frames. auto (default): forwarded whole with vnet headers where the"
+                    + " kernel can, else receive offloads turned off for the run; off: always turn them off for the"
+                    + " run (restored on exit); leave: never touch them.")
+    OffloadPolicy offloads;
 
     @Mixin
     Options.Scripts scripts;
@@ -159,7 +169,10 @@ final class RunCommand extends BaseCommand {
             b.frameLimit(plan.count); // exactly -c frames reach the scripts and the outputs, as with tcpdump -c
         }
         if (plan.bridge != null) {
-            EngineFactories.LiveBridge ports = f.liveBridge(plan.bpf);
+            EngineFactories.LiveBridge ports = f.liveBridge(plan.bpf, plan.offloads, line -> {
+                err().println("npflua: " + line);
+                err().flush();
+            });
             b.bridge(plan.bridge.get(0), plan.bridge.get(1))
                     .sources(ports.sources())
                     .forwarders(ports.forwarders());
@@ -268,7 +281,8 @@ final class RunCommand extends BaseCommand {
             Path passed,
             Path blocked,
             Integer metricsPort,
-            Path control) {}
+            Path control,
+            OffloadPolicy offloads) {}
 
     Plan plan(RunConfig cfg) {
         List<String> ifs = interfaces;
@@ -288,6 +302,12 @@ final class RunCommand extends BaseCommand {
                     "nothing to capture",
                     "no interface given",
                     "add -i IFACE (e.g. -i eth0), --bridge" + " A,B, or set interfaces in --config");
+        }
+        if (offloads != null && br == null) {
+            throw CliFailure.usage(
+                    "--offloads " + offloads.label(),
+                    "offloads are handled by an inline bridge only",
+                    "use it with --bridge A,B (capture sees super-frames as they are)");
         }
         int w = pick(workers.workers, cfg.workers(), 1);
         if (w < 1 || w > 256) {
@@ -361,7 +381,8 @@ final class RunCommand extends BaseCommand {
                 passed,
                 blocked,
                 port,
-                socket);
+                socket,
+                offloads != null ? offloads : cfg.offloads() != null ? cfg.offloads() : OffloadPolicy.AUTO);
     }
 
     private static int pick(Integer flag, Integer cfg, int dflt) {

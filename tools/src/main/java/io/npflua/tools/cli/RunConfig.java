@@ -1,5 +1,6 @@
 package io.npflua.tools.cli;
 
+import io.npflua.engine.bridge.OffloadPolicy;
 import io.npflua.engine.rule.ErrorPolicy;
 import io.npflua.ffm.socket.FanoutMode;
 import java.nio.file.Path;
@@ -23,6 +24,7 @@ import java.util.List;
  * @param eventsRate events a second per script and event type ({@code outputs.events_rate})
  * @param eventsBurst events at once above the rate ({@code outputs.events_burst})
  * @param flows      flow tracking ({@code flows}; nothing set when absent)
+ * @param offloads   what an inline bridge does about GSO/GRO super-frames ({@code offloads}), or null
  */
 record RunConfig(
         Path file,
@@ -48,7 +50,8 @@ record RunConfig(
         String events,
         Long eventsRate,
         Long eventsBurst,
-        FlowSettings flows) {
+        FlowSettings flows,
+        OffloadPolicy offloads) {
     /** A configuration that sets nothing (no {@code --config}). */
     static RunConfig empty() {
         return new RunConfig(
@@ -75,6 +78,7 @@ record RunConfig(
                 null,
                 null,
                 null,
-                FlowSettings.none());
+                FlowSettings.none(),
+                null);
     }
 }

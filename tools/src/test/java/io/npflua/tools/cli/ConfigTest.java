@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.npflua.engine.bridge.OffloadPolicy;
 import io.npflua.engine.flow.FlowTracking;
 import io.npflua.engine.rule.ErrorPolicy;
 import io.npflua.engine.rule.ScriptLimits;
@@ -236,6 +237,24 @@ class ConfigTest {
         assertEquals(List.of("veth1", "veth2"), plan.bridge());
         assertEquals(List.of(), plan.interfaces());
         assertEquals(4, plan.workers());
+    }
+
+    @Test
+    void shouldTakeTheBridgeOffloadPolicyFromTheCommandLineOverTheConfigurationAndDefaultToAuto() {
+        RunConfig cfg = LuaConfig.parse(dir.resolve("c.lua"), "bridge = { 'a', 'b' }\noffloads = 'leave'");
+        assertEquals(OffloadPolicy.LEAVE, cfg.offloads());
+        assertEquals(OffloadPolicy.LEAVE, parseRun().plan(cfg).offloads());
+        assertEquals(OffloadPolicy.OFF, parseRun("--offloads", "OFF").plan(cfg).offloads());
+        assertEquals(
+                OffloadPolicy.AUTO,
+                parseRun("--bridge", "a,b").plan(RunConfig.empty()).offloads());
+        assertMessage("bridge = { 'a', 'b' }\noffloads = 'disable'", "offloads must be auto, off or leave");
+        CliFailure tap = assertThrows(
+                CliFailure.class,
+                () -> parseRun("-i", "eth0", "--offloads", "off").plan(RunConfig.empty()));
+        assertTrue(tap.getMessage().contains("inline bridge only"), tap.getMessage());
+        assertThrows(
+                CommandLine.ParameterException.class, () -> parseRun("--bridge", "a,b", "--offloads", "sometimes"));
     }
 
     private RunCommand parseRun(String... args) {

@@ -97,6 +97,11 @@ final class FrameContext implements PacketContext, FlowView {
     }
 
     @Override
+    public boolean checksumPartial() {
+        return frame.checksumPartial();
+    }
+
+    @Override
     public LuaValue flow() {
         return frame.flowEntry() < 0 ? LuaValue.NIL : flow.bind(this);
     }

@@ -7,6 +7,7 @@ import io.npflua.engine.source.FrameSource;
 import io.npflua.engine.source.SourceGoneException;
 import io.npflua.engine.source.SourceStats;
 import io.npflua.ffm.layout.PacketConstants;
+import io.npflua.ffm.layout.VirtioNetHdrDescriptor;
 import io.npflua.ffm.ring.FrameHandler;
 import io.npflua.ffm.ring.PacketFrame;
 import io.npflua.ffm.ring.RxRing;
@@ -31,6 +32,9 @@ import java.util.concurrent.locks.LockSupport;
  * <p><b>Faults.</b> When a poll finds nothing, the source looks at the socket's error state at most every
  * {@value #FAULT_CHECK_MS} ms (a zero-timeout poll(2)): an interface that is down just yields no frames and the same
  * socket resumes when it is up; a deleted interface makes {@link #poll} throw {@link SourceGoneException}.
+ *
+ * <p><b>Super-frames.</b> On a socket with vnet headers (an inline bridge by default) the frame's {@link Frame.Header}
+ * also reads the kernel's {@code virtio_net_hdr} in the slot on demand: partial checksum, GSO type and segment size.
  *
  * <p><b>Stats.</b> {@link #readStats} adds the deltas of {@code PACKET_STATISTICS} (cleared on read by the kernel;
  * {@code tp_packets} includes {@code tp_drops}). {@link #quiesce()} attaches a drop-all classic BPF program (packets
@@ -263,6 +267,39 @@ public final class RingFrameSource extends AbstractFrameSource {
             }
             final int tpid = current.vlanTpidValid() ? current.vlanTpid() : 0;
             return tpid == 0 ? 0x8100 : tpid & 0xffff;
+        }
+
+        /** The vnet header's NEEDS_CSUM; without vnet headers the ring's {@code TP_STATUS_CSUMNOTREADY}. */
+        @Override
+        public boolean checksumPartial() {
+            return current.hasVnetHeader()
+                    ? (current.vnetFlags() & VirtioNetHdrDescriptor.F_NEEDS_CSUM) != 0
+                    : (current.status() & PacketConstants.TP_STATUS_CSUMNOTREADY) != 0;
+        }
+
+        @Override
+        public int checksumStart() {
+            return current.csumStart();
+        }
+
+        @Override
+        public int checksumOffset() {
+            return current.csumOffset();
+        }
+
+        @Override
+        public int gsoType() {
+            return current.gsoType();
+        }
+
+        @Override
+        public int gsoSize() {
+            return current.gsoSize();
+        }
+
+        @Override
+        public int gsoHeaderLength() {
+            return current.vnetHeaderLength();
         }
 
         /** A tag the kernel stripped and the ring did not write back into the bytes. */

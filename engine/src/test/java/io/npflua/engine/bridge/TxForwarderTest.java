@@ -1,0 +1,233 @@
+package io.npflua.engine.bridge;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.npflua.engine.counter.WorkerCounter;
+import io.npflua.engine.source.Frame;
+import io.npflua.ffm.layout.Tpacket2HeaderDescriptor;
+import io.npflua.ffm.ring.RingGeometry;
+import io.npflua.ffm.ring.TxRing;
+import io.npflua.lua.data.InternetChecksum;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.management.ManagementFactory;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The forwarder's decisions without a kernel: a TX ring in memory (the kick does nothing), frames with the metadata a
+ * vnet-header ring reports. What goes into the TX slot, what is refused and under which counter, and that none of it
+ * allocates.
+ */
+class TxForwarderTest {
+    private static final ValueLayout.OfShort BE16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+    private static final int SLOT = 17 * 4096;
+
+    private final Arena arena = Arena.ofConfined();
+
+    @AfterEach
+    void close() {
+        arena.close();
+    }
+
+    /** Metadata as a vnet-header ring reports it. */
+    private static final class Meta implements Frame.Header {
+        boolean partial;
+        int start;
+        int offset;
+        int gsoType;
+        int gsoSize;
+
+        @Override
+        public long timestampNs() {
+            return 0;
+        }
+
+        @Override
+        public boolean checksumPartial() {
+            return partial;
+        }
+
+        @Override
+        public int checksumStart() {
+            return start;
+        }
+
+        @Override
+        public int checksumOffset() {
+            return offset;
+        }
+
+        @Override
+        public int gsoType() {
+            return gsoType;
+        }
+
+        @Override
+        public int gsoSize() {
+            return gsoSize;
+        }
+    }
+
+    private TxRing ring(boolean vnet, MemorySegment[] memory) {
+        RingGeometry g = RingGeometry.frames(SLOT, 4, 4096);
+        memory[0] = arena.allocate(g.sizeBytes(), 4096);
+        return new TxRing(memory[0], g, () -> 0, 1000, vnet);
+    }
+
+    /** Ethernet + IPv4 + TCP (or UDP) with {@code payload} bytes; the L4 checksum holds the pseudo-header sum. */
+    private MemorySegment frame(int protocol, int payload) {
+        int l4 = protocol == 6 ? 20 : 8;
+        ByteBuffer b = ByteBuffer.allocate(14 + 20 + l4 + payload);
+        b.put(new byte[] {2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1}).putShort((short) 0x0800);
+        b.put((byte) 0x45).put((byte) 0).putShort((short) (20 + l4 + payload)).putInt(0);
+        b.put((byte) 64).put((byte) protocol).putShort((short) 0);
+        b.put(new byte[] {(byte) 198, 18, 12, 1, (byte) 198, 18, 12, 2});
+        if (protocol == 6) {
+            b.putShort((short) 1000).putShort((short) 2000).putInt(1).putInt(2);
+            b.put((byte) 0x50).put((byte) 0x18).putShort((short) 100).putInt(0);
+        } else {
+            b.putShort((short) 1000)
+                    .putShort((short) 2000)
+                    .putShort((short) (8 + payload))
+                    .putShort((short) 0);
+        }
+        for (int i = 0; i < payload; i++) {
+            b.put((byte) i);
+        }
+        MemorySegment s = arena.allocate(b.capacity());
+        MemorySegment.copy(b.array(), 0, s, ValueLayout.JAVA_BYTE, 0, b.capacity());
+        int pseudo = ~InternetChecksum.finish(InternetChecksum.ipv4PseudoHeader(s, 14, protocol, l4 + payload));
+        s.set(BE16, 34 + (protocol == 6 ? 16 : 6), (short) pseudo);
+        return s;
+    }
+
+    private static Frame wrap(MemorySegment s, Meta meta) {
+        return new Frame().wrap(s, 0, (int) s.byteSize(), (int) s.byteSize(), true, meta);
+    }
+
+    @Test
+    void shouldSendASuperFrameWholeWithItsVnetHeader() {
+        MemorySegment[] mem = new MemorySegment[1];
+        TxForwarder f = new TxForwarder(ring(true, mem), 1500, "t", () -> {});
+        Meta m = new Meta();
+        m.partial = true;
+        m.start = 34;
+        m.offset = 16;
+        m.gsoType = Frame.GSO_TCPV4;
+        m.gsoSize = 1448;
+        MemorySegment s = frame(6, 20_000);
+        assertTrue(f.forward(wrap(s, m)));
+        long data = Tpacket2HeaderDescriptor.TX_DATA_OFFSET;
+        assertEquals(10 + s.byteSize(), mem[0].get(ValueLayout.JAVA_INT, Tpacket2HeaderDescriptor.LEN_OFFSET));
+        assertEquals(1, mem[0].get(ValueLayout.JAVA_BYTE, data), "NEEDS_CSUM");
+        assertEquals(Frame.GSO_TCPV4, mem[0].get(ValueLayout.JAVA_BYTE, data + 1));
+        assertEquals(1448, mem[0].get(ValueLayout.JAVA_SHORT_UNALIGNED, data + 4), "gso_size as received");
+        assertEquals(34, mem[0].get(ValueLayout.JAVA_SHORT_UNALIGNED, data + 6));
+        assertEquals(16, mem[0].get(ValueLayout.JAVA_SHORT_UNALIGNED, data + 8));
+        assertEquals(0, f.resegmented());
+    }
+
+    @Test
+    void shouldCutTcpSegmentsSmallerForASmallerEgressMtuAndRefuseWhatCannotBeCut() {
+        MemorySegment[] mem = new MemorySegment[1];
+        TxForwarder f = new TxForwarder(ring(true, mem), 1400, "t", () -> {});
+        Meta m = new Meta();
+        m.partial = true;
+        m.start = 34;
+        m.offset = 16;
+        m.gsoType = Frame.GSO_TCPV4;
+        m.gsoSize = 1448;
+        assertTrue(f.forward(wrap(frame(6, 20_000), m)));
+        assertEquals(
+                1400 - 40,
+                mem[0].get(ValueLayout.JAVA_SHORT_UNALIGNED, (long) Tpacket2HeaderDescriptor.TX_DATA_OFFSET + 4),
+                "segments of MTU - IP - TCP headers");
+        assertEquals(1, f.resegmented());
+
+        m.gsoType = Frame.GSO_UDP_L4;
+        m.offset = 6;
+        m.gsoSize = 1472;
+        assertFalse(f.forward(wrap(frame(17, 1472 * 8), m)), "UDP datagrams cannot be cut");
+        assertEquals(WorkerCounter.FORWARD_OVER_MTU, f.refusal());
+
+        Meta plain = new Meta();
+        assertFalse(f.forward(wrap(frame(17, 1472), plain)), "a 1500-byte IP packet on a 1400 MTU");
+        assertEquals(WorkerCounter.FORWARD_OVER_MTU, f.refusal());
+        assertTrue(f.forward(wrap(frame(17, 1372), plain)), "1400 bytes of IP fit");
+    }
+
+    @Test
+    void shouldRefuseAFrameBiggerThanATxSlot() {
+        MemorySegment[] mem = new MemorySegment[1];
+        TxForwarder f = new TxForwarder(ring(true, mem), 1500, "t", () -> {});
+        MemorySegment big = arena.allocate(SLOT);
+        assertFalse(f.forward(new Frame().wrap(big, 0, SLOT, SLOT, true, new Meta())));
+        assertEquals(WorkerCounter.FORWARD_OVERSIZE, f.refusal());
+    }
+
+    /** Without vnet headers nothing further down finishes a partial checksum: the forwarder does, as a device would. */
+    @Test
+    void shouldFinishAPartialChecksumWithoutVnetHeaders() {
+        for (int protocol : new int[] {6, 17}) {
+            MemorySegment[] mem = new MemorySegment[1];
+            TxForwarder f = new TxForwarder(ring(false, mem), 1500, "t", () -> {});
+            Meta m = new Meta();
+            m.partial = true;
+            MemorySegment s = frame(protocol, 999);
+            assertTrue(f.forward(wrap(s, m)));
+            MemorySegment sent = mem[0].asSlice(Tpacket2HeaderDescriptor.TX_DATA_OFFSET, s.byteSize());
+            int l4Length = (int) s.byteSize() - 34;
+            long pseudo = InternetChecksum.ipv4PseudoHeader(sent, 14, protocol, l4Length);
+            assertEquals(
+                    0,
+                    InternetChecksum.finish(InternetChecksum.add(sent, 34, l4Length, pseudo)),
+                    "a valid checksum on the wire, protocol " + protocol);
+        }
+    }
+
+    @Test
+    void shouldAllocateNothingPerFrame() {
+        MemorySegment[] mem = new MemorySegment[1];
+        RingGeometry g = RingGeometry.frames(SLOT, 4, 4096);
+        mem[0] = arena.allocate(g.sizeBytes(), 4096);
+        // The "kernel" takes every frame at once: each kick marks the ring available again.
+        TxRing tx = new TxRing(
+                mem[0],
+                g,
+                () -> {
+                    for (int i = 0; i < 4; i++) {
+                        mem[0].set(ValueLayout.JAVA_INT, g.frameOffset(i), 0);
+                    }
+                    return 0;
+                },
+                1,
+                true);
+        TxForwarder f = new TxForwarder(tx, 1400, "t", () -> {});
+        Meta m = new Meta();
+        m.partial = true;
+        m.start = 34;
+        m.offset = 16;
+        m.gsoType = Frame.GSO_TCPV4;
+        m.gsoSize = 1448;
+        Frame superFrame = wrap(frame(6, 4000), m);
+        Frame plain = wrap(frame(17, 1472), new Meta());
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        for (int i = 0; i < 20_000; i++) { // warm up: JIT compiled, counters settled
+            f.forward(superFrame);
+            f.forward(plain);
+        }
+        long before = threads.getCurrentThreadAllocatedBytes();
+        for (int i = 0; i < 100_000; i++) {
+            f.forward(superFrame);
+            f.forward(plain);
+        }
+        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        assertTrue(allocated < 10_000, "200,000 forwards allocated " + allocated + " B");
+    }
+}
