@@ -89,16 +89,10 @@ public final class EventProducer {
      * a block). Allocates nothing.
      */
     public void blocked(Frame frame, String script, LuaString reason, CallOutcome outcome) {
-        long suppressed = admit(script, EventType.DROP);
-        if (suppressed < 0) {
-            return;
-        }
-        int s = ring.claim();
+        int s = open(script, EventType.DROP, frame, 0);
         if (s < 0) {
-            counters.increment(WorkerCounter.EVENTS_DROPPED);
             return;
         }
-        fill(s, EventType.DROP, script, frame, suppressed);
         ring.reason[s] = reason;
         ring.kind[s] = outcome;
         publish();
@@ -112,16 +106,10 @@ public final class EventProducer {
         if (Thread.currentThread() != owner || counters == null) {
             return false;
         }
-        long suppressed = admit(script, EventType.ALERT);
-        if (suppressed < 0) {
-            return false;
-        }
-        int s = ring.claim();
+        int s = open(script, EventType.ALERT, frame, 0);
         if (s < 0) {
-            counters.increment(WorkerCounter.EVENTS_DROPPED);
             return false;
         }
-        fill(s, EventType.ALERT, script, frame, suppressed);
         ring.reason[s] = message;
         int n = fields.count();
         for (int f = 0; f < n; f++) {
@@ -143,16 +131,10 @@ public final class EventProducer {
         if (Thread.currentThread() != owner || counters == null) {
             return;
         }
-        long suppressed = admit(script, EventType.SCRIPT_ERROR);
-        if (suppressed < 0) {
-            return;
-        }
-        int s = ring.claim();
+        int s = open(script, EventType.SCRIPT_ERROR, frame, skipped);
         if (s < 0) {
-            counters.increment(WorkerCounter.EVENTS_DROPPED);
             return;
         }
-        fill(s, EventType.SCRIPT_ERROR, script, frame, suppressed + skipped);
         ring.kind[s] = kind;
         ring.text[s] = message;
         publish();
@@ -171,17 +153,11 @@ public final class EventProducer {
         if (counters == null) {
             return;
         }
-        long suppressed = admit(FLOWS, EventType.FLOW);
-        if (suppressed < 0) {
-            return;
-        }
-        int s = ring.claim();
+        int s = open(FLOWS, EventType.FLOW, null, 0);
         if (s < 0) {
-            counters.increment(WorkerCounter.EVENTS_DROPPED);
             return;
         }
         EventRing r = ring;
-        fill(s, EventType.FLOW, FLOWS, null, suppressed);
         r.timeNs[s] = table.lastNs(entry);
         r.flowId[s] = table.id(entry);
         r.flowFirstNs[s] = table.firstNs(entry);
@@ -201,6 +177,26 @@ public final class EventProducer {
                 | reason << 16
                 | decided << 20;
         publish();
+    }
+
+    /**
+     * One event of {@code script} and {@code type} about frame {@code f} (or none): past the rate limit and into a
+     * claimed slot, which is filled with what every record has (plus {@code alsoSuppressed} to report) and returned
+     * for the caller to complete and {@link #publish()}; -1 when the event is suppressed or the ring is full (then
+     * counted as dropped). Allocates nothing.
+     */
+    private int open(String script, EventType type, Frame f, long alsoSuppressed) {
+        long suppressed = admit(script, type);
+        if (suppressed < 0) {
+            return -1;
+        }
+        int s = ring.claim();
+        if (s < 0) {
+            counters.increment(WorkerCounter.EVENTS_DROPPED);
+            return -1;
+        }
+        fill(s, type, script, f, suppressed + alsoSuppressed);
+        return s;
     }
 
     /**
