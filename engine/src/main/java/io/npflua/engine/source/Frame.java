@@ -187,7 +187,9 @@ public final class Frame {
      * @param direction {@link FlowTable#ORIG} or {@link FlowTable#REPLY}
      */
     public void flow(FlowTable flows, int entry, int direction) {
-        this.flows = flows;
+        if (this.flows != flows) { // the worker's one table: no reference store (and GC barrier) per frame
+            this.flows = flows;
+        }
         this.flowEntry = entry;
         this.flowDirection = direction;
         this.flowDecision = 0;
@@ -225,7 +227,9 @@ public final class Frame {
     /** The decision recorded since the last call, and clears it (the chain, after each rule). */
     public int takeFlowDecision() {
         int d = flowDecision;
-        flowDecision = 0;
+        if (d != 0) {
+            flowDecision = 0;
+        }
         return d;
     }
 

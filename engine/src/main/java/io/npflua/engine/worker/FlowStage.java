@@ -93,7 +93,8 @@ final class FlowStage implements FlowEndListener {
             }
             return RUN;
         }
-        if ((t.blockedMask(e) & chain.slotMask()) != 0) {
+        // Unloaded and reloaded rules' bits were cleared when the chain was adopted: any bit left is a live block.
+        if (t.blockedMask(e) != 0) {
             return BLOCK;
         }
         final int direction = t.lastDirection();

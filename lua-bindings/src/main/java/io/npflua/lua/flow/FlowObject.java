@@ -104,6 +104,8 @@ public final class FlowObject extends LuaUserdata {
     private final LuaValue block = new Decide("block", FlowView.BLOCK);
     private final LuaValue pass = new Decide("pass", FlowView.PASS);
     private FlowView view;
+    /** True during the call that bound this object. */
+    private boolean bound;
     /** The addresses of the flow last asked for (by id): consecutive frames of a flow format them once. */
     private long addressesOf = -1;
 
@@ -122,13 +124,17 @@ public final class FlowObject extends LuaUserdata {
 
     /** Points this object at the frame's flow for one call; returns it. Allocation-free. */
     public FlowObject bind(FlowView flow) {
-        this.view = flow;
+        // The same view every call in practice: a reference store only on a change, a flag per call.
+        if (view != flow) {
+            view = flow;
+        }
+        bound = true;
         return this;
     }
 
     /** Ends the call: the object is invalid until the next {@link #bind}. */
     public void release() {
-        view = null;
+        bound = false;
     }
 
     /** The flow at table entry {@code entry} ended: its {@code vars} go. */
@@ -145,11 +151,10 @@ public final class FlowObject extends LuaUserdata {
     }
 
     private FlowView view() {
-        FlowView v = view;
-        if (v == null) {
+        if (!bound) {
             throw new LuaError(EXPIRED);
         }
-        return v;
+        return view;
     }
 
     @Override
@@ -203,7 +208,7 @@ public final class FlowObject extends LuaUserdata {
     @Override
     public String tojstring() {
         FlowView v = view;
-        if (v == null) {
+        if (!bound) {
             return "flow (expired)";
         }
         return "flow " + v.id() + " " + protocolName(v.protocol()).tojstring() + " "

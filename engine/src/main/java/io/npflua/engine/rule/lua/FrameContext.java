@@ -24,15 +24,19 @@ final class FrameContext implements PacketContext, FlowView {
     private LuaValue otherName;
     private Frame frame;
 
-    /** Points this context at {@code f} for one call. */
+    /**
+     * Points this context at {@code f} for one call (a source's frame is one flyweight: stored only on a change). The
+     * frame stays referenced after the call, but nothing reads it then: the packet object has expired.
+     */
     void frame(Frame f) {
-        frame = f;
+        if (frame != f) {
+            frame = f;
+        }
     }
 
     /** Ends the call: the flow object is invalid until the next frame's {@code pkt:flow()}. */
     void release() {
         flow.release();
-        frame = null;
     }
 
     /** The table of the script's {@code flow.vars} (for the state's memory accounting). */
