@@ -44,7 +44,8 @@ import org.openjdk.jmh.annotations.TearDown;
  * frames of flows past the limit bypass it), {@code java1} / {@code java2} (one or two trivial Java
  * rules that read a byte), {@code ssh} (the seed's SSH filter, examples/ssh-version.lua, made a rule by the
  * engine's {@link LuaRuleFactory}, as {@code npflua run -s} does), or {@code lua-verdict} / {@code lua-reason} (a
- * script that blocks half the frames, without or with a constant reason: the cost of verdict reasons). One
+ * script that blocks half the frames, without or with a constant reason: the cost of verdict reasons), or
+ * {@code flow-fields} (tracking on, a script reading {@code pkt:flow()}'s fields and vars: 0 B/frame). One
  * operation = one frame.
  * Run with {@code -prof gc}: {@code gc.alloc.rate.norm} must be 0 B/op for the empty and Java chains; with the SSH
  * script it is the Lua string its {@code tostring(pkt)} asks for (the frame's length plus LuaJ's string header).
@@ -61,7 +62,18 @@ public class EngineBenchmark {
     private static final int BATCH = 64;
 
     /** The chain: empty, 1 or 2 trivial Java rules that read a byte, or the seed's SSH script. */
-    @Param({"empty", "empty-limit", "empty-flows", "java1", "java2", "ssh", "ssh-flows", "lua-verdict", "lua-reason"})
+    @Param({
+        "empty",
+        "empty-limit",
+        "empty-flows",
+        "java1",
+        "java2",
+        "ssh",
+        "ssh-flows",
+        "flow-fields",
+        "lua-verdict",
+        "lua-reason"
+    })
     public String chain;
 
     private MemoryFrameSource source;
@@ -83,7 +95,7 @@ public class EngineBenchmark {
         source = b.build();
         int rules = switch (chain) {
             case "empty", "empty-limit", "empty-flows" -> 0;
-            case "java1", "ssh", "ssh-flows", "lua-verdict", "lua-reason" -> 1;
+            case "java1", "ssh", "ssh-flows", "flow-fields", "lua-verdict", "lua-reason" -> 1;
             case "java2" -> 2;
             default -> throw new IllegalArgumentException("unknown chain " + chain);
         };
@@ -95,9 +107,11 @@ public class EngineBenchmark {
             final int at = 12 + i;
             rs[i] = chain.startsWith("ssh")
                     ? sshScript()
-                    : chain.startsWith("lua-")
-                            ? verdictScript(chain.equals("lua-reason"))
-                            : new HandlerRule(frame -> frame.byteAt(at) == 0x7f ? Verdict.BLOCK : Verdict.PASS);
+                    : chain.equals("flow-fields")
+                            ? luaScript(FLOW_FIELDS)
+                            : chain.startsWith("lua-")
+                                    ? verdictScript(chain.equals("lua-reason"))
+                                    : new HandlerRule(frame -> frame.byteAt(at) == 0x7f ? Verdict.BLOCK : Verdict.PASS);
             names[i] = chain + i;
             counters[i] = new ScriptCounters();
             policies[i] = ErrorPolicy.PASS;
@@ -119,7 +133,7 @@ public class EngineBenchmark {
                 new WorkerCounters(),
                 BATCH,
                 TimeUnit.MILLISECONDS.toNanos(100));
-        if (this.chain.endsWith("-flows")) {
+        if (this.chain.endsWith("-flows") || this.chain.equals("flow-fields")) {
             // Flow tracking (1,024 flows, the frames' own); with the SSH script, inspection ends after 4 KiB of
             // payload each way, so that after the first passes every flow bypasses the script.
             worker.flows(FlowTracking.defaults().withInspectBytes(this.chain.startsWith("ssh") ? 4096 : 0));
@@ -158,6 +172,25 @@ public class EngineBenchmark {
         return new LuaRuleFactory()
                 .prepare(ScriptSpec.of("verdict.lua", source))
                 .newInstance(0);
+    }
+
+    /**
+     * Reads the fields a flow script typically tests (strings, a port, the per-flow vars) and decides nothing: what
+     * {@code pkt:flow()} costs per frame. Ports of the benchmark's flows are 22 and 40000+: the small one is a cached
+     * Lua number.
+     */
+    private static final String FLOW_FIELDS = String.join(
+            "\n",
+            "function filter(pkt)",
+            "  local f = pkt:flow()",
+            "  if f.proto == 'tcp' and f.dir == 'orig' and f.state ~= 'closed' and f.sport == 22 then",
+            "    return f.vars ~= nil",
+            "  end",
+            "  return true",
+            "end");
+
+    private static Rule luaScript(String source) throws RuleRejectedException {
+        return new LuaRuleFactory().prepare(ScriptSpec.of("bench.lua", source)).newInstance(0);
     }
 
     private static Rule sshScript() throws IOException, RuleRejectedException {

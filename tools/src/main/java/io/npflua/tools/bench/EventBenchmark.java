@@ -5,6 +5,8 @@ import io.npflua.engine.counter.WorkerCounters;
 import io.npflua.engine.event.EventLog;
 import io.npflua.engine.event.EventLogOptions;
 import io.npflua.engine.event.EventProducer;
+import io.npflua.engine.flow.FlowTable;
+import io.npflua.engine.flow.FlowTableOptions;
 import io.npflua.engine.frames.FrameBuilder;
 import io.npflua.engine.source.Frame;
 import io.npflua.lua.sandbox.CallOutcome;
@@ -45,6 +47,8 @@ public class EventBenchmark {
     private EventProducer producer;
     private EventProducer limited;
     private EventProducer full;
+    private final FlowTable flows = new FlowTable(FlowTableOptions.defaults().withMaxFlows(16), 0, 1);
+    private int flowEntry;
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -57,6 +61,7 @@ public class EventBenchmark {
         MemorySegment slot = arena.allocate(bytes.length);
         MemorySegment.copy(bytes, 0, slot, ValueLayout.JAVA_BYTE, 0, bytes.length);
         frame = new Frame().wrap(slot, 0, bytes.length, bytes.length, false, Frame.NO_HEADER);
+        flowEntry = flows.track(slot, 0, bytes.length, bytes.length, 1);
         open = log(1e12, 1 << 20, 1024);
         producer = open.producer(0);
         producer.frame(frame, "eth0");
@@ -98,5 +103,12 @@ public class EventBenchmark {
     @Benchmark
     public void full() {
         full.blocked(frame, "ssh", reason, CallOutcome.BLOCK);
+    }
+
+    /** Hand-off of one flow-end record (key, counts, times from the worker's table), then the slot given back. */
+    @Benchmark
+    public int flowEnded() {
+        producer.flowEnded(flows, flowEntry, FlowTable.END_EXPIRED);
+        return open.discard(0);
     }
 }
