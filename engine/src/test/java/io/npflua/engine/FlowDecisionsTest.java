@@ -513,4 +513,32 @@ class FlowDecisionsTest {
         assertTrue(first.contains("\"flow_id\":1,"), first);
         assertTrue(first.contains("\"decision\":\"none\""), first);
     }
+
+    @Test
+    void shouldRaiseClearErrorsOnMisuseOfTheFlowObject() throws Exception {
+        ssh(OLD_SERVER, 40000, "SSH-2.0-OpenSSH_6.4", 0);
+        String script = String.join(
+                "\n",
+                "local done",
+                "function filter(pkt)",
+                "  if done then return true end",
+                "  done = true",
+                "  local f = pkt:flow()",
+                "  print(pcall(function() f.sport = 1 end))",
+                "  print(pcall(function() f:block({}) end))",
+                "  print(pcall(f.pass, 'not a flow'))",
+                "  print(f.nonsense)",
+                "  return true",
+                "end");
+        List<String> printed = new ArrayList<>();
+        EngineSnapshot s = replay(capture(), 1, FlowTracking.defaults(), printed, script);
+        assertEquals(4, printed.size(), printed.toString());
+        assertTrue(printed.get(0).startsWith("false")
+                && printed.get(0).contains("cannot assign to a flow's field 'sport'"));
+        assertTrue(printed.get(1).startsWith("false") && printed.get(1).contains("bad argument #1 to 'block' (string"));
+        assertTrue(printed.get(2).startsWith("false") && printed.get(2).contains("bad self to 'pass'"));
+        assertEquals("nil", printed.get(3));
+        assertEquals(0, s.script("s0").get(ScriptCounter.FLOW_BLOCKS), "a refused call decided nothing");
+        assertEquals(0, s.errors());
+    }
 }

@@ -133,4 +133,16 @@ class ControlProtocolTest {
         assertTrue(policy.refusal("65534").contains("'65534'"));
         assertTrue(policy.refusal("rooty") != null);
     }
+
+    @Test
+    void shouldRefuseFlowListingsOutOfBoundsAndAnswerAnIdleEngineAtOnce() throws Exception {
+        assertError("{\"cmd\":\"flows\",\"limit\":100001}", "bad_request", "at most 100000");
+        assertError("{\"cmd\":\"flows\",\"limit\":-1}", "bad_request", "non-negative");
+        assertError("{\"cmd\":\"flows\",\"worker\":1}", "bad_request", "unknown field \"worker\"");
+        // Not started: no worker to ask, so none answers and nothing waits.
+        Map<String, Object> r = call("{\"cmd\":\"flows\"}");
+        assertEquals(Boolean.TRUE, r.get("ok"), r.toString());
+        assertEquals(2L, r.get("unanswered"));
+        assertEquals(List.of(), r.get("flows"));
+    }
 }

@@ -266,6 +266,17 @@ class ConfigTest {
         return cl.getSubcommands().get("run").getCommand();
     }
 
+    @Test
+    void shouldRejectBadFlowSettings() {
+        assertMessage("interfaces = 'eth0'; flows = { enabled = 1 }", "flows.enabled must be true or false");
+        assertMessage("interfaces = 'eth0'; flows = { maxx = 5 }", "unknown flows field 'maxx'");
+        assertMessage("interfaces = 'eth0'; flows = { max = 0 }", "flows.max must be a whole number >= 1");
+        assertMessage("interfaces = 'eth0'; flows = { inspect_bytes = -1 }", "flows.inspect_bytes");
+        assertMessage("interfaces = 'eth0'; flows = { timeouts = { tcp_old = 5 } }", "unknown flows.timeouts field");
+        assertMessage("interfaces = 'eth0'; flows = { timeouts = { udp_new = 0 } }", "must be more than 0");
+        assertMessage("interfaces = 'eth0'; flows = { timeouts = { icmp = 'soon' } }", "must be a number of seconds");
+    }
+
     private void assertMessage(String source, String expected) {
         CliFailure f = assertThrows(CliFailure.class, () -> LuaConfig.parse(dir.resolve("c.lua"), source));
         assertTrue(f.getMessage().contains(expected), source + " -> " + f.getMessage());

@@ -1,9 +1,12 @@
 package io.npflua.tools.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -75,5 +78,33 @@ class FlowsCommandTest {
         assertEquals("59.9s", FlowsCommand.seconds(59.94));
         assertEquals("1m00s", FlowsCommand.seconds(60));
         assertEquals("2h03m", FlowsCommand.seconds(7380));
+    }
+
+    @Test
+    void shouldRefuseBadFlowOptionsWithAUsageError() throws Exception {
+        Path script = Files.createTempFile("pass", ".lua");
+        try {
+            Files.writeString(script, "function filter(p) return true end\n");
+            String demo = EventLogReplayTest.DEMO.toString();
+            String[][] cases = {
+                {"--flow-timeout", "tcp_new"},
+                {"--flow-timeout", "tcp_old=5"},
+                {"--flow-timeout", "udp_new=soon"},
+                {"--flow-timeout", "icmp=0"},
+                {"--inspect-bytes", "-1"},
+                {"--max-flows", "0"}
+            };
+            String[] expected = {
+                "expected NAME=SECONDS", "unknown flow timeout 'tcp_old'", "is not a number of seconds",
+                "must be more than 0", "must be 0 (no limit) or more", "must be 1.."
+            };
+            for (int i = 0; i < cases.length; i++) {
+                Cli.Result r = Cli.run("replay", demo, "-s", script.toString(), cases[i][0], cases[i][1]);
+                assertEquals(ExitCodes.USAGE, r.code(), String.join(" ", cases[i]) + ": " + r.err());
+                assertTrue(r.err().contains(expected[i]), String.join(" ", cases[i]) + ": " + r.err());
+            }
+        } finally {
+            Files.deleteIfExists(script);
+        }
     }
 }
