@@ -274,7 +274,8 @@ class LiveBridgeTest {
         }
     }
 
-    private static Process startIn(String namespace, String script, String... args) throws Exception {
+    /** Starts {@code python3 -c script args} in {@code namespace} (a helper server of a live test). */
+    static Process startIn(String namespace, String script, String... args) throws Exception {
         String[] cmd = new String[6 + args.length];
         cmd[0] = "ip";
         cmd[1] = "netns";
@@ -289,7 +290,8 @@ class LiveBridgeTest {
         return new ProcessBuilder(full).redirectErrorStream(true).start();
     }
 
-    private static BufferedReader awaitReady(Process p) throws Exception {
+    /** The output of a helper that says "ready" first, read past that line. */
+    static BufferedReader awaitReady(Process p) throws Exception {
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream()));
         String line = out.readLine();
         assertEquals("ready", line, "helper did not start");

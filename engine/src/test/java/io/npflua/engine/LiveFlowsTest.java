@@ -140,18 +140,7 @@ class LiveFlowsTest {
                     // 40 more connections: with fanout groups that disagreed between the two ports, about half of
                     // them would split into two entries (one per worker).
                     int n = 40;
-                    Process server = new ProcessBuilder(
-                                    "ip",
-                                    "netns",
-                                    "exec",
-                                    hostB.namespace(),
-                                    "python3",
-                                    "-c",
-                                    ECHO_SERVER,
-                                    B,
-                                    Integer.toString(n))
-                            .redirectErrorStream(true)
-                            .start();
+                    Process server = LiveBridgeTest.startIn(hostB.namespace(), ECHO_SERVER, B, Integer.toString(n));
                     try {
                         String port = new BufferedReader(new InputStreamReader(server.getInputStream())).readLine();
                         String done = hostA.execInNamespace("python3", "-c", ECHO_CLIENTS, B, port, Integer.toString(n))
@@ -222,22 +211,9 @@ class LiveFlowsTest {
 
     /** Runs a banner server in B's namespace and a client in A's; returns {client's banner, server's byte count}. */
     private static String[] exchange(VethLab a, VethLab b, int port, String banner, int bytes) throws Exception {
-        Process server = new ProcessBuilder(
-                        "ip",
-                        "netns",
-                        "exec",
-                        b.namespace(),
-                        "python3",
-                        "-c",
-                        BANNER_SERVER,
-                        B,
-                        Integer.toString(port),
-                        banner)
-                .redirectErrorStream(true)
-                .start();
+        Process server = LiveBridgeTest.startIn(b.namespace(), BANNER_SERVER, B, Integer.toString(port), banner);
         try {
-            BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream()));
-            assertEquals("ready", out.readLine(), "server did not start");
+            BufferedReader out = LiveBridgeTest.awaitReady(server);
             String got = a.execInNamespace(
                             "python3", "-c", BANNER_CLIENT, B, Integer.toString(port), Integer.toString(bytes))
                     .trim();
@@ -292,18 +268,8 @@ class LiveFlowsTest {
                 // Client here, server in the peer's namespace: every segment of every connection crosses the tapped
                 // link, and the tap sees both directions (outgoing and incoming on the same interface).
                 int connections = 40;
-                Process server = new ProcessBuilder(
-                                "ip",
-                                "netns",
-                                "exec",
-                                lab.namespace(),
-                                "python3",
-                                "-c",
-                                ECHO_SERVER,
-                                "198.18.31.2",
-                                Integer.toString(connections))
-                        .redirectErrorStream(true)
-                        .start();
+                Process server = LiveBridgeTest.startIn(
+                        lab.namespace(), ECHO_SERVER, "198.18.31.2", Integer.toString(connections));
                 try {
                     BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream()));
                     String port = out.readLine();
