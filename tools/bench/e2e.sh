@@ -3,7 +3,7 @@
 # names unique to this run, only 198.18.0.0/15 and 02:... MACs, bounded traffic, everything deleted on exit).
 # Run by hand as root from anywhere (not in CI):
 #   sudo tools/bench/e2e.sh [--rounds N] [--frames N] [--sections capture,inline,offline] [--repeat N] [--ab-warmup]
-#                           [--flows] [--inline-offloads default|off]
+#                           [--flows] [--flows-only] [--inline-offloads default|off]
 # Output: tools/bench/results/e2e-<UTC date-time>.json; then /usr/bin/python3 tools/bench/report.py docs.
 # Prerequisites (Debian): iproute2, ethtool, netsniff-ng (trafgen, netsniff-ng), tcpdump, iperf3, lua5.4, python3;
 # a JDK 25 (./npflua finds it and builds the jar on first use).
@@ -30,6 +30,10 @@
 #            default: the pair gives the cost of tracking), and inline with the seed SSH script and
 #            --inspect-bytes 4096 (npflua+ssh-inspect), and with examples/ssh-version-flow.lua and --inspect-bytes 4096
 #            (npflua+sshflow-inspect).
+#   --flows-only  the capture section runs only the pair that --flows adds (npflua, 1 worker, no script, flows on
+#            and --no-flows), alternating per round: more rounds of the tracking cost in the same time. With
+#            E2E_NPFLUA_B=/path/to/other/npflua (another checkout's launcher) the same pair of that build runs too
+#            (tool "npflua-b"), interleaved, for a before/after in one run.
 #   offline  npflua replay --warmup 200000 --repeat N --json -s examples/ssh-version.lua FILE.pcap (its ns_per_frame,
 #            wall clock after the JIT warm-up, and the JVM's CPU seconds per frame, start-up and warm-up included),
 #            the same with --warmup 0, vs
@@ -48,6 +52,8 @@ REPLAY_WARMUP=200000
 SECTIONS="capture,inline,offline"
 AB_WARMUP=0
 FLOWS=0
+FLOWS_ONLY=0
+NPFLUA_B="${E2E_NPFLUA_B:-}"
 INLINE_OFFLOADS=default
 
 while [[ $# -gt 0 ]]; do
@@ -58,6 +64,7 @@ while [[ $# -gt 0 ]]; do
     --sections) SECTIONS="$2"; shift 2 ;;
     --ab-warmup) AB_WARMUP=1; shift ;;
     --flows) FLOWS=1; shift ;;
+    --flows-only) FLOWS=1; FLOWS_ONLY=1; shift ;;
     --inline-offloads) INLINE_OFFLOADS="$2"; shift 2 ;;
     -h|--help) sed -n '2,30p' "$0"; exit 0 ;;
     *) echo "e2e: unknown option $1 (see --help)" >&2; exit 2 ;;
@@ -207,13 +214,15 @@ capture_once() {
       # netsniff-ng prints its banner and "Running!" once the ring is set up.
       ip netns exec "$NS_RX" netsniff-ng --in "${ID}r" --out /dev/null --silent >"$log" 2>&1 & pid=$!
       ready="Running"; sig=INT ;;
-    npflua)
+    npflua|npflua-b)
+      local bin="$NPFLUA"
+      [[ "$tool" == npflua-b ]] && bin="$NPFLUA_B"
       # --duration only bounds a run that SIGTERM failed to stop (not -c: its shared count would be measured too)
       local args=(run -i "${ID}r" --json --control "$ctl" --workers "$workers" --duration 900)
       [[ -n "$script" ]] && args+=(-s "$script")
       [[ -n "$warmup" ]] && args+=(--warmup "$warmup")
       [[ "$flows" == off ]] && args+=(--no-flows)
-      ip netns exec "$NS_RX" "$NPFLUA" "${args[@]}" >"$out" 2>"$log" & pid=$!
+      ip netns exec "$NS_RX" "$bin" "${args[@]}" >"$out" 2>"$log" & pid=$!
       ready="listening on"; sig=TERM ;;
   esac
   PIDS+=("$pid")
@@ -234,7 +243,7 @@ capture_once() {
   sleep 1
   thread_ticks "$pid" > "$TMP/t1"
   case "$tool" in
-    npflua) mid="$(npflua_counts "$ctl" 2>/dev/null || true)" ;;
+    npflua|npflua-b) mid="$(npflua_counts "$ctl" 2>/dev/null || true)" ;;
     tcpdump) kill -USR1 "$pid" 2>/dev/null || true ;;
   esac
   sleep 0.5
@@ -255,7 +264,7 @@ capture_once() {
       # "N packets failed filter (out of space)"
       captured="$(tr '\r' '\n' < "$log" | sed -n 's/^ *\([0-9]*\) *packets passed filter.*/\1/p' | tail -1)"
       drops="$(tr '\r' '\n' < "$log" | sed -n 's/^ *\([0-9]*\) *packets failed filter.*/\1/p' | tail -1)" ;;
-    npflua)
+    npflua|npflua-b)
       json="$(grep '^{' "$out" | tail -1)"
       captured="$(printf '%s' "$json" | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["frames"])' 2>/dev/null || true)"
       drops="$(printf '%s' "$json" | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["kernel_drops"])' 2>/dev/null || true)" ;;
@@ -337,6 +346,15 @@ run_capture() {
   capture_lab
   local r
   for r in $(seq 1 "$ROUNDS"); do
+    if [[ $FLOWS_ONLY -eq 1 ]]; then
+      capture_once npflua 1 "" "$r"
+      capture_once npflua 1 "" "$r" "" off
+      if [[ -n "$NPFLUA_B" ]]; then
+        capture_once npflua-b 1 "" "$r"
+        capture_once npflua-b 1 "" "$r" "" off
+      fi
+      continue
+    fi
     capture_once tcpdump 1 "" "$r"
     capture_once npflua 1 "" "$r"
     capture_once netsniff-ng 1 "" "$r"

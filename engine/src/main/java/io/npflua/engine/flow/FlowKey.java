@@ -128,9 +128,12 @@ public final class FlowKey {
         if (length < at + 20) {
             return TRUNCATED;
         }
-        int versionIhl = s.get(ValueLayout.JAVA_BYTE, base + at) & 0xff;
+        // Three wide reads instead of six narrow ones: bytes 0-7 (version/IHL, total length, fragment field) and
+        // 12-19 (the two addresses); the protocol is byte 9.
+        long head = s.get(U64, base + at);
+        int versionIhl = (int) (head >>> 56);
         int ihl = (versionIhl & 0x0f) * 4;
-        int totalLength = u16(s, base + at + 2);
+        int totalLength = (int) (head >>> 32) & 0xffff;
         if (versionIhl >> 4 != 4 || ihl < 20 || totalLength < ihl) {
             return MALFORMED;
         }
@@ -140,16 +143,16 @@ public final class FlowKey {
         if (end < at + ihl) {
             return TRUNCATED;
         }
-        int fragment = u16(s, base + at + 6);
-        if ((fragment & 0x1fff) != 0) {
+        if ((head & 0x1fff) != 0) {
             return LATER_FRAGMENT;
         }
         ipVersion = 4;
         protocol = s.get(ValueLayout.JAVA_BYTE, base + at + 9) & 0xff;
         srcHi = 0;
         dstHi = 0;
-        srcLo = s.get(U32, base + at + 12) & 0xffff_ffffL;
-        dstLo = s.get(U32, base + at + 16) & 0xffff_ffffL;
+        long addresses = s.get(U64, base + at + 12);
+        srcLo = addresses >>> 32;
+        dstLo = addresses & 0xffff_ffffL;
         return transport(s, base, at + ihl, end, at + totalLength);
     }
 
@@ -220,34 +223,59 @@ public final class FlowKey {
     }
 
     // at: transport header; end: end of the captured datagram; wireEnd: its end by the IP header's length fields.
+    // TCP and UDP here, the rest in otherTransport: this method stays small enough for the JIT to inline it.
     private int transport(MemorySegment s, long base, int at, int end, int wireEnd) {
         transportOffset = at;
         int header;
-        switch (protocol) {
-            case PROTO_TCP -> {
-                if (end < at + 20) {
-                    return wireEnd < at + 20 ? MALFORMED : TRUNCATED;
-                }
-                header = (s.get(ValueLayout.JAVA_BYTE, base + at + 12) & 0xf0) >> 2;
-                if (header < 20) {
-                    return MALFORMED;
-                }
-                srcPort = u16(s, base + at);
-                dstPort = u16(s, base + at + 2);
-                tcpFlags = s.get(ValueLayout.JAVA_BYTE, base + at + 13) & 0xff;
+        if (protocol == PROTO_TCP) {
+            if (end < at + 20) {
+                return wireEnd < at + 20 ? MALFORMED : TRUNCATED;
             }
-            case PROTO_UDP, PROTO_UDPLITE, PROTO_SCTP -> {
+            int offsetFlags = u16(s, base + at + 12);
+            header = (offsetFlags & 0xf000) >> 10;
+            if (header < 20) {
+                return MALFORMED;
+            }
+            int ports = s.get(U32, base + at);
+            srcPort = ports >>> 16;
+            dstPort = ports & 0xffff;
+            tcpFlags = offsetFlags & 0xff;
+        } else if (protocol == PROTO_UDP) {
+            header = 8;
+            if (end < at + header) {
+                return wireEnd < at + header ? MALFORMED : TRUNCATED;
+            }
+            int ports = s.get(U32, base + at);
+            srcPort = ports >>> 16;
+            dstPort = ports & 0xffff;
+        } else {
+            header = otherTransport(s, base, at, end, wireEnd);
+            if (header < 0) {
+                return -header;
+            }
+        }
+        payloadOffset = Math.min(at + header, wireEnd);
+        payloadLength = Math.max(0, wireEnd - payloadOffset);
+        return OK;
+    }
+
+    // The transport header's length for protocols other than TCP and UDP (ports set), or minus the parse result.
+    private int otherTransport(MemorySegment s, long base, int at, int end, int wireEnd) {
+        int header;
+        switch (protocol) {
+            case PROTO_UDPLITE, PROTO_SCTP -> {
                 header = protocol == PROTO_SCTP ? 12 : 8;
                 if (end < at + header) {
-                    return wireEnd < at + header ? MALFORMED : TRUNCATED;
+                    return wireEnd < at + header ? -MALFORMED : -TRUNCATED;
                 }
-                srcPort = u16(s, base + at);
-                dstPort = u16(s, base + at + 2);
+                int ports = s.get(U32, base + at);
+                srcPort = ports >>> 16;
+                dstPort = ports & 0xffff;
             }
             case PROTO_ICMP, PROTO_ICMPV6 -> {
                 header = 8;
                 if (end < at + header) {
-                    return wireEnd < at + header ? MALFORMED : TRUNCATED;
+                    return wireEnd < at + header ? -MALFORMED : -TRUNCATED;
                 }
                 int icmpType = s.get(ValueLayout.JAVA_BYTE, base + at) & 0xff;
                 boolean query = protocol == PROTO_ICMP
@@ -266,9 +294,7 @@ public final class FlowKey {
                 dstPort = 0;
             }
         }
-        payloadOffset = Math.min(at + header, wireEnd);
-        payloadLength = Math.max(0, wireEnd - payloadOffset);
-        return OK;
+        return header;
     }
 
     private static int u16(MemorySegment s, long at) {

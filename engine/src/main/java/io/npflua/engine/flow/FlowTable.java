@@ -38,7 +38,8 @@ import java.util.SplittableRandom;
  * first, so both directions build the same key. An entry remembers which endpoint sent the first packet.
  *
  * <p><b>Expiry.</b> Each entry keeps its deadline ({@code last + timeout(protocol, state)}). A clock hand visits
- * {@link FlowTableOptions#sweepPerLookup()} entries per {@link #track} and {@code budget} per {@link #expire} call and
+ * {@link FlowTableOptions#sweepPerLookup()} entries per {@link #track} (in batches: every {@value #SWEEP_BATCH}th
+ * lookup sweeps {@value #SWEEP_BATCH} times as many) and {@code budget} per {@link #expire} call and
  * ends those past their deadline: amortised, never a full scan on the packet path. A lookup that finds its flow
  * past the deadline ends it and starts a new one.
  *
@@ -84,11 +85,22 @@ public final class FlowTable {
     static final int CLASS_OTHER = 3;
 
     static final int KEY_LONGS = 6;
+
+    /** Longs per entry in {@link #stats}, and their offsets: packets, bytes, payload bytes (orig, reply), masks. */
+    static final int STATS = 8;
+
+    private static final int S_PACKETS = 0;
+    private static final int S_BYTES = 2;
+    private static final int S_PAYLOAD = 4;
+    private static final int S_PASSED = 6;
+    private static final int S_BLOCKED = 7;
     /**
      * Bytes per flow of all arrays together, at most: 160 per entry plus 16 to 32 for the index (two to four slots
      * per flow, as {@code maxFlows} rounds up to a power of two).
      */
     public static final int MAX_BYTES_PER_FLOW = 192;
+    /** Lookups per expiry sweep (a power of two); each sweep visits this many times the per-lookup share. */
+    static final int SWEEP_BATCH = 16;
     /** Extra entries swept for expired flows before evicting from a full table. */
     static final int PRESSURE_SWEEP = 16;
     /** Entries at most passed over (second chance) when picking a victim from one list. */
@@ -120,15 +132,16 @@ public final class FlowTable {
     private final long[] ids;
     private final long[] firstNs;
     private final long[] lastNs;
-    private final long[] deadlineNs;
-    private final long[] packets;
-    private final long[] bytes;
+    /**
+     * What a frame of an existing flow updates, one record of {@value #STATS} longs per entry (so a frame touches one
+     * or two cache lines here, not one per field): packets, wire bytes and payload bytes per direction, then the
+     * passed and blocked decision masks.
+     */
+    private final long[] stats;
+
     private final int[] flags;
     private final int[] prev;
     private final int[] next;
-    private final long[] passedMask;
-    private final long[] blockedMask;
-    private final long[] payloadBytes;
 
     private final long[] timeoutNs = new long[32];
     private final int sweepPerLookup;
@@ -142,6 +155,7 @@ public final class FlowTable {
     private FlowEndListener endListener;
     private int freeHead;
     private int sweepHand;
+    private int lookups;
     private int lastDirection;
     private long nextId;
 
@@ -176,15 +190,10 @@ public final class FlowTable {
         ids = new long[maxFlows];
         firstNs = new long[maxFlows];
         lastNs = new long[maxFlows];
-        deadlineNs = new long[maxFlows];
-        packets = new long[maxFlows * 2];
-        bytes = new long[maxFlows * 2];
+        stats = new long[maxFlows * STATS];
         flags = new int[maxFlows];
         prev = new int[maxFlows];
         next = new int[maxFlows];
-        passedMask = new long[maxFlows];
-        blockedMask = new long[maxFlows];
-        payloadBytes = new long[maxFlows * 2];
         for (int e = 0; e < maxFlows; e++) {
             next[e] = e + 1 < maxFlows ? e + 1 : -1;
         }
@@ -239,8 +248,10 @@ public final class FlowTable {
      * Sweeps a few entries for expiry first. Allocates nothing.
      */
     public int track(MemorySegment segment, long offset, int capturedLength, int wireLength, long nowNs) {
-        if (sweepPerLookup > 0) {
-            expire(nowNs, sweepPerLookup);
+        // The expiry sweep runs every SWEEP_BATCH lookups over SWEEP_BATCH times its per-lookup share: the same
+        // entries per frame, one loop instead of one per frame.
+        if (sweepPerLookup > 0 && (++lookups & SWEEP_BATCH - 1) == 0) {
+            expire(nowNs, sweepPerLookup * SWEEP_BATCH);
         }
         if (key.parse(segment, offset, capturedLength) != FlowKey.OK) {
             noFlow++;
@@ -291,31 +302,29 @@ public final class FlowTable {
     private int track(int wireLength, long nowNs) {
         FlowKey k = key;
         int e = findCanonical(k);
-        boolean srcIsLow = cSrcIsLow;
-        long lowHi = cLowHi;
-        long lowLo = cLowLo;
-        long highHi = cHighHi;
-        long highLo = cHighLo;
-        long meta = cMeta;
-        long vlans = cVlans;
-        int hash = cHash;
         if (e >= 0) {
             int f = flags[e];
-            if (deadlineNs[e] <= nowNs
-                    || (f & STATE_MASK) == FlowState.CLOSED && (k.tcpFlags() & (TCP_SYN | TCP_ACK)) == TCP_SYN) {
-                end(e, END_EXPIRED);
-            } else {
-                int direction = srcIsLow == ((f & ORIG_IS_LOW) != 0) ? ORIG : REPLY;
+            if (deadline(e, f) > nowNs
+                    && ((f & STATE_MASK) != FlowState.CLOSED || (k.tcpFlags() & (TCP_SYN | TCP_ACK)) != TCP_SYN)) {
+                int direction = cSrcIsLow == ((f & ORIG_IS_LOW) != 0) ? ORIG : REPLY;
                 lastDirection = direction;
                 update(e, f, direction, k.tcpFlags(), wireLength, k.payloadLength(), nowNs);
                 return e;
             }
+            end(e, END_EXPIRED);
         }
+        return create(k, wireLength, nowNs);
+    }
+
+    // A new flow for the key in the c* fields (kept out of track so that the path of known flows stays small).
+    private int create(FlowKey k, int wireLength, long nowNs) {
         if (active == maxFlows && !makeRoom(nowNs)) {
             untracked++;
             return UNTRACKED;
         }
-        e = freeHead;
+        boolean srcIsLow = cSrcIsLow;
+        int hash = cHash;
+        int e = freeHead;
         freeHead = next[e];
         int slot = hash & indexMask;
         while (index[slot] != 0) {
@@ -323,24 +332,25 @@ public final class FlowTable {
         }
         index[slot] = (long) hash << 32 | e + 1;
         int base = e * KEY_LONGS;
-        keys[base] = lowHi;
-        keys[base + 1] = lowLo;
-        keys[base + 2] = highHi;
-        keys[base + 3] = highLo;
-        keys[base + 4] = meta;
-        keys[base + 5] = vlans;
+        keys[base] = cLowHi;
+        keys[base + 1] = cLowLo;
+        keys[base + 2] = cHighHi;
+        keys[base + 3] = cHighLo;
+        keys[base + 4] = cMeta;
+        keys[base + 5] = cVlans;
         hashes[e] = hash;
         ids[e] = idBase + ++nextId;
         firstNs[e] = nowNs;
         lastNs[e] = nowNs;
-        packets[2 * e] = 1;
-        packets[2 * e + 1] = 0;
-        bytes[2 * e] = wireLength;
-        bytes[2 * e + 1] = 0;
-        passedMask[e] = 0;
-        blockedMask[e] = 0;
-        payloadBytes[2 * e] = k.payloadLength();
-        payloadBytes[2 * e + 1] = 0;
+        int r = e * STATS;
+        stats[r + S_PACKETS] = 1;
+        stats[r + S_PACKETS + 1] = 0;
+        stats[r + S_BYTES] = wireLength;
+        stats[r + S_BYTES + 1] = 0;
+        stats[r + S_PAYLOAD] = k.payloadLength();
+        stats[r + S_PAYLOAD + 1] = 0;
+        stats[r + S_PASSED] = 0;
+        stats[r + S_BLOCKED] = 0;
         int protocolClass = protocolClass(k.protocol());
         int state = FlowState.NEW;
         int f = protocolClass << CLASS_SHIFT | (srcIsLow ? ORIG_IS_LOW : 0);
@@ -353,7 +363,6 @@ public final class FlowTable {
             }
         }
         flags[e] = f | state;
-        deadlineNs[e] = nowNs + timeoutNs[protocolClass << 3 | state];
         link(listOf(state), e);
         active++;
         created++;
@@ -362,12 +371,31 @@ public final class FlowTable {
     }
 
     private void update(int e, int f, int direction, int tcpFlags, int wireLength, int payloadLength, long nowNs) {
-        packets[2 * e + direction]++;
-        bytes[2 * e + direction] += wireLength;
-        payloadBytes[2 * e + direction] += payloadLength;
+        int r = e * STATS + direction;
+        stats[r + S_PACKETS]++;
+        stats[r + S_BYTES] += wireLength;
+        stats[r + S_PAYLOAD] += payloadLength;
         if (nowNs > lastNs[e]) {
             lastNs[e] = nowNs;
         }
+        int state = f & STATE_MASK;
+        // Most frames change nothing but the touched bit: an established TCP flow without FIN or RST, any other
+        // protocol's flow once established (or still new and from its opener).
+        boolean tcp = (f >>> CLASS_SHIFT & 3) == CLASS_TCP;
+        if (tcp
+                ? state == FlowState.ESTABLISHED && (tcpFlags & (TCP_FIN | TCP_RST)) == 0
+                : state != FlowState.NEW || direction == ORIG) {
+            if ((f & TOUCHED) == 0) {
+                flags[e] = f | TOUCHED;
+            }
+            return;
+        }
+        transition(e, f, direction, tcpFlags);
+    }
+
+    // The state machine of update for frames that may change a flow's state (kept out of the common path).
+    private void transition(int e, final int was, int direction, int tcpFlags) {
+        int f = was;
         int state = f & STATE_MASK;
         int protocolClass = f >>> CLASS_SHIFT & 3;
         int newState = state;
@@ -399,8 +427,10 @@ public final class FlowTable {
                 link(to, e);
             }
         }
-        flags[e] = (f & ~STATE_MASK) | newState | TOUCHED;
-        deadlineNs[e] = lastNs[e] + timeoutNs[protocolClass << 3 | newState];
+        int updated = (f & ~STATE_MASK) | newState | TOUCHED;
+        if (updated != was) {
+            flags[e] = updated;
+        }
     }
 
     private static boolean srcIsLow(FlowKey k) {
@@ -453,7 +483,7 @@ public final class FlowTable {
         FlowKey k = key;
         int e = findCanonical(k);
         boolean srcIsLow = cSrcIsLow;
-        if (e < 0 || deadlineNs[e] <= nowNs) {
+        if (e < 0 || deadline(e, flags[e]) <= nowNs) {
             return NO_FLOW;
         }
         lastDirection = srcIsLow == ((flags[e] & ORIG_IS_LOW) != 0) ? ORIG : REPLY;
@@ -471,7 +501,8 @@ public final class FlowTable {
         for (int i = 0; i < budget; i++) {
             int e = hand;
             hand = hand + 1 == maxFlows ? 0 : hand + 1;
-            if (flags[e] != FlowState.FREE && deadlineNs[e] <= nowNs) {
+            int f = flags[e];
+            if (f != FlowState.FREE && deadline(e, f) <= nowNs) {
                 end(e, END_EXPIRED);
                 ended++;
             }
@@ -507,7 +538,7 @@ public final class FlowTable {
             link(list, victim);
             victim = listHead[list];
         }
-        end(victim, deadlineNs[victim] <= nowNs ? END_EXPIRED : END_EVICTED);
+        end(victim, deadline(victim, flags[victim]) <= nowNs ? END_EXPIRED : END_EVICTED);
         return true;
     }
 
@@ -548,6 +579,11 @@ public final class FlowTable {
             case END_EVICTED -> evicted++;
             default -> removed++;
         }
+    }
+
+    /** When entry {@code e} (flags {@code f}) expires: its last time plus the timeout of its protocol and state. */
+    private long deadline(int e, int f) {
+        return lastNs[e] + timeoutNs[(f >>> CLASS_SHIFT & 3) << 3 | f & STATE_MASK];
     }
 
     private static int listOf(int state) {
@@ -669,12 +705,12 @@ public final class FlowTable {
 
     /** Frames seen in {@code direction}. */
     public long packets(int entry, int direction) {
-        return packets[2 * entry + direction];
+        return stats[entry * STATS + S_PACKETS + direction];
     }
 
     /** Wire bytes (Ethernet frame lengths as given to {@link #track}) seen in {@code direction}. */
     public long bytes(int entry, int direction) {
-        return bytes[2 * entry + direction];
+        return stats[entry * STATS + S_BYTES + direction];
     }
 
     /** Capture time of the flow's first frame, ns. */
@@ -689,25 +725,25 @@ public final class FlowTable {
 
     /** When the flow expires unless another frame comes: last time + timeout for its protocol and state, ns. */
     public long deadlineNs(int entry) {
-        return deadlineNs[entry];
+        return deadline(entry, flags[entry]);
     }
 
     /** Bit {@code i} set: script {@code i} passed the flow (is done with it). */
     public long passedMask(int entry) {
-        return passedMask[entry];
+        return stats[entry * STATS + S_PASSED];
     }
 
     public void passedMask(int entry, long mask) {
-        passedMask[entry] = mask;
+        stats[entry * STATS + S_PASSED] = mask;
     }
 
     /** Bit {@code i} set: script {@code i} blocked the flow. */
     public long blockedMask(int entry) {
-        return blockedMask[entry];
+        return stats[entry * STATS + S_BLOCKED];
     }
 
     public void blockedMask(int entry, long mask) {
-        blockedMask[entry] = mask;
+        stats[entry * STATS + S_BLOCKED] = mask;
     }
 
     /**
@@ -715,7 +751,7 @@ public final class FlowTable {
      * whole L4 payload for other protocols), including the last frame's: what {@code --inspect-bytes} limits.
      */
     public long payloadBytes(int entry, int direction) {
-        return payloadBytes[2 * entry + direction];
+        return stats[entry * STATS + S_PAYLOAD + direction];
     }
 
     /**
@@ -730,8 +766,8 @@ public final class FlowTable {
     public void clearDecisionMask(long mask) {
         long keep = ~mask;
         for (int e = 0; e < maxFlows; e++) {
-            passedMask[e] &= keep;
-            blockedMask[e] &= keep;
+            stats[e * STATS + S_PASSED] &= keep;
+            stats[e * STATS + S_BLOCKED] &= keep;
         }
     }
 
@@ -782,16 +818,7 @@ public final class FlowTable {
         return 8L * index.length
                 + 8L * keys.length
                 + 4L * hashes.length
-                + 8L
-                        * (ids.length
-                                + firstNs.length
-                                + lastNs.length
-                                + deadlineNs.length
-                                + packets.length
-                                + bytes.length
-                                + passedMask.length
-                                + blockedMask.length)
-                + 8L * payloadBytes.length
+                + 8L * (ids.length + firstNs.length + lastNs.length + stats.length)
                 + 4L * (flags.length + prev.length + next.length);
     }
 }

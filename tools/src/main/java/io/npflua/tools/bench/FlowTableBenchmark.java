@@ -48,6 +48,10 @@ public class FlowTableBenchmark {
         @Param({"1000", "200000"})
         public int flows;
 
+        /** Entries swept for expiry per lookup ({@code FlowTableOptions.sweepPerLookup}; 2 is the default). */
+        @Param({"2"})
+        public int sweep;
+
         Arena arena;
         MemorySegment tcp4;
         MemorySegment udp6;
@@ -85,7 +89,8 @@ public class FlowTableBenchmark {
                 udp6.set(U32, at + 34, i >>> 12);
                 udp6.set(U16, at + 54, (short) (1024 + (i & 0xfff)));
             }
-            table = new FlowTable(FlowTableOptions.defaults().withMaxFlows(2 * flows), 0, 42);
+            table = new FlowTable(
+                    FlowTableOptions.defaults().withMaxFlows(2 * flows).withSweepPerLookup(sweep), 0, 42);
             for (int i = 0; i < flows; i++) {
                 long at = (long) i * SLOT;
                 if (table.track(tcp4, at, tcp4Length, tcp4Length, now) < 0
@@ -117,6 +122,12 @@ public class FlowTableBenchmark {
     @Benchmark
     public int parseIpv4Tcp(Existing s) {
         return s.key.parse(s.tcp4, (long) s.nextIndex() * SLOT, s.tcp4Length);
+    }
+
+    /** Finding an existing IPv4 TCP flow without counting the frame (parse, hash, probe, key compare). */
+    @Benchmark
+    public int findIpv4Tcp(Existing s) {
+        return s.table.lookup(s.tcp4, (long) s.nextIndex() * SLOT, s.tcp4Length, s.now);
     }
 
     /** Finding and updating an existing IPv4 TCP flow. Allocates nothing. */
