@@ -90,6 +90,6 @@ final class EngineWarmup {
                 }
             }
         };
-        return JitWarmup.run(chains, config.warmupFrames(), config.warmupMaxNs());
+        return JitWarmup.run(chains, config.warmupFrames(), config.warmupMaxNs(), config.flows());
     }
 }

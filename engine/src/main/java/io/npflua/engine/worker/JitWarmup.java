@@ -3,7 +3,6 @@ package io.npflua.engine.worker;
 import io.npflua.engine.agent.ErrorHandler;
 import io.npflua.engine.counter.WorkerCounter;
 import io.npflua.engine.counter.WorkerCounters;
-import io.npflua.engine.flow.FlowTableOptions;
 import io.npflua.engine.flow.FlowTracking;
 import io.npflua.engine.frames.FrameBuilder;
 import io.npflua.engine.source.ring.RingFrameSource;
@@ -84,9 +83,11 @@ public final class JitWarmup {
      * @param chains makes the throwaway chains
      * @param frames how many frames to run in all (0: do nothing)
      * @param maxNs  the most time the frames may take
+     * @param flows  the real workers' flow tracking: the warm-up's workers track flows (in a small table) only if
+     *               they do, so that the compiled worker loop takes the branches the real one takes
      * @return frames run and time spent
      */
-    public static Result run(ChainSource chains, long frames, long maxNs) {
+    public static Result run(ChainSource chains, long frames, long maxNs, FlowTracking flows) {
         if (frames <= 0) {
             return Result.NONE;
         }
@@ -112,9 +113,10 @@ public final class JitWarmup {
                                         counters,
                                         BATCH,
                                         Long.MAX_VALUE / 4)
-                                // The flow path too, in a small table: capture tracks flows by default.
-                                .flows(FlowTracking.defaults()
-                                        .withTable(FlowTableOptions.defaults().withMaxFlows(WARMUP_FLOWS)));
+                                .flows(
+                                        flows.enabled()
+                                                ? flows.withTable(flows.table().withMaxFlows(WARMUP_FLOWS))
+                                                : null);
                         Thread t = new Thread(
                                 () -> {
                                     while (counters.get(WorkerCounter.SEEN) < target
