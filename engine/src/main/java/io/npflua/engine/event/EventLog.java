@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.ZoneId;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -45,6 +46,7 @@ public final class EventLog implements AutoCloseable {
     private static final long CHECK_INTERVAL_NS = TimeUnit.SECONDS.toNanos(1);
     private static final long REPORT_INTERVAL_NS = TimeUnit.SECONDS.toNanos(10);
     private static final int BATCH = 256;
+    private static final EventType[] TYPES = EventType.values();
     /** Opaque access to the shared clock word: written by the writer, read by every producer. */
     static final VarHandle CLOCK = MethodHandles.arrayElementVarHandle(long[].class);
 
@@ -55,6 +57,8 @@ public final class EventLog implements AutoCloseable {
     private final ErrorHandler errors;
     private final EventFormat format = new EventFormat(ZoneId.systemDefault());
     private final Buffer buffer = new Buffer();
+    /** Per event type: records of the batch being written (the writer's; counted once the batch is written). */
+    private final long[] formattedByType = new long[TYPES.length];
     /**
      * System.nanoTime() as of the writer's last turn (0 until it runs; at most 8 ms old while it runs): the
      * producers' clock for the rate limit.
@@ -265,29 +269,35 @@ public final class EventLog implements AutoCloseable {
             return 0;
         }
         buffer.reset();
-        long formatted = 0;
+        long[] formatted = formattedByType;
+        Arrays.fill(formatted, 0);
+        long any = 0;
         for (long k = 0; k < ready; k++) {
             int s = r.oldest();
+            EventType type = r.type[s];
             int start = buffer.size();
             try (JsonGenerator g = Json.FACTORY.createGenerator(ObjectWriteContext.empty(), buffer)) {
                 format.write(g, r, s, w);
                 g.flush();
                 buffer.write('\n');
-                formatted++;
+                formatted[type.ordinal()]++;
+                any++;
             } catch (RuntimeException e) {
                 // A record Jackson refuses (a script's string that decodes to a lone surrogate): that record is
                 // lost and counted, the others go on.
                 buffer.truncate(start);
-                counters[w].increment(WorkerCounter.EVENTS_LOST);
+                counters[w].increment(type.lost);
                 report("a record could not be formatted", e);
             }
             r.release();
         }
-        if (formatted > 0) {
-            if (write(buffer.array(), buffer.size())) {
-                counters[w].add(WorkerCounter.EVENTS_WRITTEN, formatted);
-            } else {
-                counters[w].add(WorkerCounter.EVENTS_LOST, formatted);
+        if (any > 0) {
+            boolean ok = write(buffer.array(), buffer.size());
+            for (EventType type : TYPES) {
+                long n = formatted[type.ordinal()];
+                if (n > 0) {
+                    counters[w].add(ok ? type.written : type.lost, n);
+                }
             }
         }
         return (int) ready;

@@ -1,6 +1,5 @@
 package io.npflua.engine.event;
 
-import io.npflua.engine.counter.WorkerCounter;
 import io.npflua.engine.counter.WorkerCounters;
 import io.npflua.engine.flow.FlowTable;
 import io.npflua.engine.source.Frame;
@@ -16,12 +15,12 @@ import org.luaj.vm2.LuaString;
 /**
  * One worker's side of the event log: turns a blocked frame, an alert or a script error into a slot of the worker's
  * {@link EventRing}, after the rate limit of its script and event type. Never waits: a full ring drops the event and
- * counts it ({@code events_dropped}). Used only by its worker's thread; an alert from any other thread (a script's
+ * counts it ({@code TYPE_events_dropped}). Used only by its worker's thread; an alert from any other thread (a script's
  * top-level chunk runs on the loading thread) is refused.
  *
  * <p>The rate limit is a GCRA (virtual scheduling) bucket per script and event type: {@code rate} events a second
  * on average with bursts of {@code burst}, per worker (the log's limit divided over the workers). An event over it is
- * counted ({@code events_suppressed}) and its number is reported in the next record of that script and type.
+ * counted ({@code TYPE_events_suppressed}) and its number is reported in the next record of that script and type.
  */
 public final class EventProducer {
     private final EventRing ring;
@@ -95,7 +94,7 @@ public final class EventProducer {
         }
         ring.reason[s] = reason;
         ring.kind[s] = outcome;
-        publish();
+        publish(EventType.DROP);
     }
 
     /**
@@ -117,7 +116,7 @@ public final class EventProducer {
             ring.fieldValues[s * EventRing.FIELDS + f] = fields.value(f);
         }
         ring.fieldCount[s] = n;
-        publish();
+        publish(EventType.ALERT);
         return true;
     }
 
@@ -137,7 +136,7 @@ public final class EventProducer {
         }
         ring.kind[s] = kind;
         ring.text[s] = message;
-        publish();
+        publish(EventType.SCRIPT_ERROR);
     }
 
     /** The rate-limit key of flow records (they belong to no script). */
@@ -176,13 +175,13 @@ public final class EventProducer {
                 | table.state(entry) << 12
                 | reason << 16
                 | decided << 20;
-        publish();
+        publish(EventType.FLOW);
     }
 
     /**
      * One event of {@code script} and {@code type} about frame {@code f} (or none): past the rate limit and into a
      * claimed slot, which is filled with what every record has (plus {@code alsoSuppressed} to report) and returned
-     * for the caller to complete and {@link #publish()}; -1 when the event is suppressed or the ring is full (then
+     * for the caller to complete and {@link #publish}; -1 when the event is suppressed or the ring is full (then
      * counted as dropped). Allocates nothing.
      */
     private int open(String script, EventType type, Frame f, long alsoSuppressed) {
@@ -192,7 +191,7 @@ public final class EventProducer {
         }
         int s = ring.claim();
         if (s < 0) {
-            counters.increment(WorkerCounter.EVENTS_DROPPED);
+            counters.increment(type.dropped);
             return -1;
         }
         fill(s, type, script, f, suppressed + alsoSuppressed);
@@ -226,7 +225,7 @@ public final class EventProducer {
         long tat = Math.max(b[t], now);
         if (tat - now > toleranceNs) {
             b[t + 1]++;
-            counters.increment(WorkerCounter.EVENTS_SUPPRESSED);
+            counters.increment(type.suppressed);
             return -1;
         }
         b[t] = tat + intervalNs;
@@ -260,8 +259,8 @@ public final class EventProducer {
         }
     }
 
-    private void publish() {
+    private void publish(EventType type) {
         ring.publish();
-        counters.increment(WorkerCounter.EVENTS);
+        counters.increment(type.handed);
     }
 }
