@@ -3,7 +3,7 @@ interfaces = { "eth0" }
 workers = 2
 fanout = "hash"
 -- Every *.lua here is loaded at start in file name order, named after its file (10-ssh.lua -> 10-ssh);
--- `systemctl reload npflua` recompiles them all in place.
+-- `systemctl reload npflua` (SIGHUP) loads files added since, reloads changed ones, unloads removed ones.
 rules_dir = "/etc/npflua/rules.d"
 limits = { on_error = "pass" }
 outputs = {

@@ -44,7 +44,7 @@ public class CounterSet<E extends Enum<E>> {
     }
 
     /** Reads {@code counter} from any thread. */
-    public final long get(E counter) {
+    public long get(E counter) {
         return (long) LONGS.getOpaque(values, PAD + counter.ordinal());
     }
 }

@@ -8,9 +8,10 @@ package io.npflua.engine.counter;
  *
  * <p>Invariants once the worker has stopped: {@code frames = passed + blocked}; {@code kernel_packets = frames +
  * kernel_drops} for live sources after the final stats read (the source is quiesced and drained first); for
- * in-memory and file sources kernel packets are the frames handed out. With an event log, once it is closed:
- * events generated = {@code events + events_suppressed + events_dropped} and {@code events = events_written +
- * events_lost}.
+ * in-memory and file sources kernel packets are the frames handed out. With an event log, once it is closed, per
+ * event type ({@code drop_events}, {@code flow_events_written}, ...) and in total: events generated = {@code events +
+ * events_suppressed + events_dropped} and {@code events = events_written + events_lost}. The totals are
+ * {@link #derived()}: sums of the per-type counters, computed when read.
  */
 public enum WorkerCounter {
     /** Frames that went through the chain (including frames aborted by a worker crash). */
@@ -100,42 +101,165 @@ public enum WorkerCounter {
             "npflua_flows_untracked_frames",
             "Frames judged without a flow because the table was full",
             false),
-    /** Events (blocked frames, alerts, script errors) the worker handed to the event log's writer. */
-    EVENTS("events", "npflua_events", "Events handed to the event log writer", true),
-    /** Events not handed over because their script and type were over the event rate limit. */
-    EVENTS_SUPPRESSED(
-            "events_suppressed",
-            "npflua_events_suppressed",
-            "Events not logged: over the rate limit of their script and event type",
-            true),
-    /** Events not handed over because the worker's event queue was full (the writer fell behind); never waited for. */
-    EVENTS_DROPPED(
-            "events_dropped", "npflua_events_dropped", "Events not logged: the worker's event queue was full", true),
-    /** This worker's events the writer thread wrote to the log (written by the writer thread, not the worker). */
-    EVENTS_WRITTEN("events_written", "npflua_events_written", "Events written to the event log", true),
-    /** This worker's events the writer could not write (disk full, I/O error; written by the writer thread). */
-    EVENTS_LOST(
-            "events_lost",
-            "npflua_events_lost",
-            "Events the event log writer could not write (disk full, I/O error)",
-            true);
+    /**
+     * Events (blocked frames, alerts, script errors, flow ends) the worker handed to the event log's writer: the sum of
+     * the per-type {@code *_events} counters below (derived when read, never incremented).
+     */
+    EVENTS(EventCount.HANDED),
+    /** Events not handed over because their script and type were over the event rate limit (sum over types). */
+    EVENTS_SUPPRESSED(EventCount.SUPPRESSED),
+    /** Events not handed over because the worker's event queue was full (sum over types); never waited for. */
+    EVENTS_DROPPED(EventCount.DROPPED),
+    /** This worker's events the writer thread wrote to the log (sum over types). */
+    EVENTS_WRITTEN(EventCount.WRITTEN),
+    /** This worker's events the writer could not write (disk full, I/O error; sum over types). */
+    EVENTS_LOST(EventCount.LOST),
+    /** Blocked frames ({@code event_type} {@code drop}): handed over, suppressed, dropped, written, lost. */
+    DROP_EVENTS(EventCount.HANDED, "drop"),
+    DROP_EVENTS_SUPPRESSED(EventCount.SUPPRESSED, "drop"),
+    DROP_EVENTS_DROPPED(EventCount.DROPPED, "drop"),
+    DROP_EVENTS_WRITTEN(EventCount.WRITTEN, "drop"),
+    DROP_EVENTS_LOST(EventCount.LOST, "drop"),
+    /** Alerts ({@code event_type} {@code alert}): handed over, suppressed, dropped, written, lost. */
+    ALERT_EVENTS(EventCount.HANDED, "alert"),
+    ALERT_EVENTS_SUPPRESSED(EventCount.SUPPRESSED, "alert"),
+    ALERT_EVENTS_DROPPED(EventCount.DROPPED, "alert"),
+    ALERT_EVENTS_WRITTEN(EventCount.WRITTEN, "alert"),
+    ALERT_EVENTS_LOST(EventCount.LOST, "alert"),
+    /** Script errors ({@code event_type} {@code script_error}): handed over, suppressed, dropped, written, lost. */
+    SCRIPT_ERROR_EVENTS(EventCount.HANDED, "script_error"),
+    SCRIPT_ERROR_EVENTS_SUPPRESSED(EventCount.SUPPRESSED, "script_error"),
+    SCRIPT_ERROR_EVENTS_DROPPED(EventCount.DROPPED, "script_error"),
+    SCRIPT_ERROR_EVENTS_WRITTEN(EventCount.WRITTEN, "script_error"),
+    SCRIPT_ERROR_EVENTS_LOST(EventCount.LOST, "script_error"),
+    /** Flow ends ({@code event_type} {@code flow}): handed over, suppressed, dropped, written, lost. */
+    FLOW_EVENTS(EventCount.HANDED, "flow"),
+    FLOW_EVENTS_SUPPRESSED(EventCount.SUPPRESSED, "flow"),
+    FLOW_EVENTS_DROPPED(EventCount.DROPPED, "flow"),
+    FLOW_EVENTS_WRITTEN(EventCount.WRITTEN, "flow"),
+    FLOW_EVENTS_LOST(EventCount.LOST, "flow");
 
     private final String json;
     private final String metric;
     private final String help;
     private final boolean total;
     private final boolean gauge;
+    private final EventCount eventCount;
+    private final String eventType;
 
     WorkerCounter(String json, String metric, String help, boolean total) {
         this(json, metric, help, total, false);
     }
 
     WorkerCounter(String json, String metric, String help, boolean total, boolean gauge) {
+        this(json, metric, help, total, gauge, null, null);
+    }
+
+    /** The total of {@code count} over all event types: derived from the per-type counters when read. */
+    WorkerCounter(EventCount count) {
+        this(count.json(), count.metric(), count.help() + " (all event types)", true, false, count, null);
+    }
+
+    /** {@code count} of the events of {@code type} (the log's {@code event_type}). */
+    WorkerCounter(EventCount count, String type) {
+        this(type + "_" + count.json(), count.metric(), count.help(), true, false, count, type);
+    }
+
+    WorkerCounter(
+            String json,
+            String metric,
+            String help,
+            boolean total,
+            boolean gauge,
+            EventCount eventCount,
+            String eventType) {
         this.json = json;
         this.metric = metric;
         this.help = help;
         this.total = total;
         this.gauge = gauge;
+        this.eventCount = eventCount;
+        this.eventType = eventType;
+    }
+
+    /**
+     * The five counts the event log keeps per event type. Once the log is closed, per type and in total: generated =
+     * {@code events + events_suppressed + events_dropped}, and {@code events = events_written + events_lost}.
+     */
+    public enum EventCount {
+        /** Handed to the writer. */
+        HANDED("events", "npflua_events", "Events handed to the event log writer"),
+        /** Over the rate limit of their script (or of flows) and type. */
+        SUPPRESSED(
+                "events_suppressed",
+                "npflua_events_suppressed",
+                "Events not logged: over the rate limit of their script and event type"),
+        /** The worker's queue was full (the writer fell behind): dropped, never waited for. */
+        DROPPED("events_dropped", "npflua_events_dropped", "Events not logged: the worker's event queue was full"),
+        /** Written by the writer thread. */
+        WRITTEN("events_written", "npflua_events_written", "Events written to the event log"),
+        /** The writer could not write them (disk full, I/O error). */
+        LOST("events_lost", "npflua_events_lost", "Events the event log writer could not write (disk full, I/O error)");
+
+        private final String json;
+        private final String metric;
+        private final String help;
+
+        EventCount(String json, String metric, String help) {
+            this.json = json;
+            this.metric = metric;
+            this.help = help;
+        }
+
+        /** The total's JSON name; a type's counter is {@code TYPE_} + this ({@code flow_events_written}). */
+        public String json() {
+            return json;
+        }
+
+        /** The Prometheus name, labelled by {@code worker} and {@code event_type}. */
+        public String metric() {
+            return metric;
+        }
+
+        /** The Prometheus help text. */
+        public String help() {
+            return help;
+        }
+    }
+
+    /** Which of the event log's counts this is, or null for a counter that is not about events. */
+    public EventCount eventCount() {
+        return eventCount;
+    }
+
+    /** The {@code event_type} a per-type event counter counts; null for the totals and all other counters. */
+    public String eventType() {
+        return eventType;
+    }
+
+    /**
+     * True for the event totals ({@code events}, {@code events_written}, ...): their value is the sum of their
+     * per-type counters, computed when read; they are never written.
+     */
+    public boolean derived() {
+        return eventCount != null && eventType == null;
+    }
+
+    /** For a {@link #derived()} counter: the per-type counters it sums (empty for any other). */
+    WorkerCounter[] parts() {
+        return Parts.OF[ordinal()];
+    }
+
+    private static final class Parts {
+        static final WorkerCounter[][] OF = new WorkerCounter[values().length][];
+
+        static {
+            for (WorkerCounter c : values()) {
+                OF[c.ordinal()] = java.util.Arrays.stream(values())
+                        .filter(p -> c.derived() && p.eventCount == c.eventCount && p.eventType != null)
+                        .toArray(WorkerCounter[]::new);
+            }
+        }
     }
 
     /** True for a value that goes up and down (Prometheus gauge, no {@code _total}); false for a counter. */

@@ -8,4 +8,17 @@ public final class WorkerCounters extends CounterSet<WorkerCounter> {
     public WorkerCounters() {
         super(WorkerCounter.class);
     }
+
+    /** Reads {@code counter} from any thread; a {@link WorkerCounter#derived()} total is the sum of its parts. */
+    @Override
+    public long get(WorkerCounter counter) {
+        if (!counter.derived()) {
+            return super.get(counter);
+        }
+        long sum = 0;
+        for (WorkerCounter part : counter.parts()) {
+            sum += super.get(part);
+        }
+        return sum;
+    }
 }

@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.ZoneId;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -45,8 +46,11 @@ public final class EventLog implements AutoCloseable {
     private static final long CHECK_INTERVAL_NS = TimeUnit.SECONDS.toNanos(1);
     private static final long REPORT_INTERVAL_NS = TimeUnit.SECONDS.toNanos(10);
     private static final int BATCH = 256;
+    private static final EventType[] TYPES = EventType.values();
     /** Opaque access to the shared clock word: written by the writer, read by every producer. */
     static final VarHandle CLOCK = MethodHandles.arrayElementVarHandle(long[].class);
+    /** The clock word's index in its padded array. */
+    static final int CLOCK_INDEX = 7;
 
     private final EventLogOptions options;
     private final EventRing[] rings;
@@ -55,11 +59,14 @@ public final class EventLog implements AutoCloseable {
     private final ErrorHandler errors;
     private final EventFormat format = new EventFormat(ZoneId.systemDefault());
     private final Buffer buffer = new Buffer();
+    /** Per event type: records of the batch being written (the writer's; counted once the batch is written). */
+    private final long[] formattedByType = new long[TYPES.length];
     /**
-     * System.nanoTime() as of the writer's last turn (0 until it runs; at most 8 ms old while it runs): the
-     * producers' clock for the rate limit.
+     * System.nanoTime() as of the writer's last turn (at most 8 ms old while it runs; set at construction and at
+     * {@link #start()}): the producers' clock for the rate limit, word {@link #CLOCK_INDEX}, padded by 56 bytes on
+     * each side so that no other data shares its cache line (the writer's store invalidates only this word's line).
      */
-    private final long[] clock = new long[1];
+    private final long[] clock = new long[2 * CLOCK_INDEX + 1];
 
     private WorkerCounters[] counters;
     private Thread writer;
@@ -73,6 +80,7 @@ public final class EventLog implements AutoCloseable {
     private long lastReportNs = Long.MIN_VALUE / 2;
     private long unreported;
     private int idleTurns;
+    private long discards;
 
     /** An event log for {@code workers} workers; reports its write failures to {@code errors}. Opens nothing yet. */
     public EventLog(EventLogOptions options, int workers, ErrorHandler errors) {
@@ -80,6 +88,7 @@ public final class EventLog implements AutoCloseable {
         this.errors = Objects.requireNonNull(errors);
         this.rings = new EventRing[workers];
         this.producers = new EventProducer[workers];
+        CLOCK.setOpaque(clock, CLOCK_INDEX, System.nanoTime());
         double perWorker = options.ratePerSecond() / workers;
         int burst = Math.max(1, (options.burst() + workers - 1) / workers);
         for (int w = 0; w < workers; w++) {
@@ -159,7 +168,7 @@ public final class EventLog implements AutoCloseable {
             throw new IllegalStateException("event log already started");
         }
         open();
-        CLOCK.setOpaque(clock, 0, System.nanoTime());
+        CLOCK.setOpaque(clock, CLOCK_INDEX, System.nanoTime());
         running = true;
         nextCheckNs = System.nanoTime() + CHECK_INTERVAL_NS;
         nextStatsNs = options.statsIntervalNs() > 0 ? System.nanoTime() + options.statsIntervalNs() : Long.MAX_VALUE;
@@ -184,11 +193,15 @@ public final class EventLog implements AutoCloseable {
 
     /**
      * Gives back every slot worker {@code w} has queued without formatting or writing it: the consumer's half of the
-     * hand-off alone, for benchmarks of the producer (a log that was never started). Returns how many it took.
+     * hand-off alone, for benchmarks of the producer (a log that was never started). Like the writer, it refreshes
+     * the producers' clock, here once every 256 calls. Returns how many slots it took.
      */
     public int discard(int w) {
         if (writer != null) {
             throw new IllegalStateException("the writer thread owns the queues");
+        }
+        if ((++discards & 255) == 0) {
+            CLOCK.setOpaque(clock, CLOCK_INDEX, System.nanoTime());
         }
         EventRing r = rings[w];
         int n = 0;
@@ -225,7 +238,7 @@ public final class EventLog implements AutoCloseable {
                     n += drain(w);
                 }
                 long now = System.nanoTime();
-                CLOCK.setOpaque(clock, 0, now);
+                CLOCK.setOpaque(clock, CLOCK_INDEX, now);
                 if (now >= nextStatsNs) {
                     nextStatsNs = now + options.statsIntervalNs();
                     writeStats();
@@ -265,29 +278,35 @@ public final class EventLog implements AutoCloseable {
             return 0;
         }
         buffer.reset();
-        long formatted = 0;
+        long[] formatted = formattedByType;
+        Arrays.fill(formatted, 0);
+        long any = 0;
         for (long k = 0; k < ready; k++) {
             int s = r.oldest();
+            EventType type = r.type[s];
             int start = buffer.size();
             try (JsonGenerator g = Json.FACTORY.createGenerator(ObjectWriteContext.empty(), buffer)) {
                 format.write(g, r, s, w);
                 g.flush();
                 buffer.write('\n');
-                formatted++;
+                formatted[type.ordinal()]++;
+                any++;
             } catch (RuntimeException e) {
                 // A record Jackson refuses (a script's string that decodes to a lone surrogate): that record is
                 // lost and counted, the others go on.
                 buffer.truncate(start);
-                counters[w].increment(WorkerCounter.EVENTS_LOST);
+                counters[w].increment(type.lost);
                 report("a record could not be formatted", e);
             }
             r.release();
         }
-        if (formatted > 0) {
-            if (write(buffer.array(), buffer.size())) {
-                counters[w].add(WorkerCounter.EVENTS_WRITTEN, formatted);
-            } else {
-                counters[w].add(WorkerCounter.EVENTS_LOST, formatted);
+        if (any > 0) {
+            boolean ok = write(buffer.array(), buffer.size());
+            for (EventType type : TYPES) {
+                long n = formatted[type.ordinal()];
+                if (n > 0) {
+                    counters[w].add(ok ? type.written : type.lost, n);
+                }
             }
         }
         return (int) ready;

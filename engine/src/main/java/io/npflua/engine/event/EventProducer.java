@@ -1,6 +1,5 @@
 package io.npflua.engine.event;
 
-import io.npflua.engine.counter.WorkerCounter;
 import io.npflua.engine.counter.WorkerCounters;
 import io.npflua.engine.flow.FlowTable;
 import io.npflua.engine.source.Frame;
@@ -16,12 +15,12 @@ import org.luaj.vm2.LuaString;
 /**
  * One worker's side of the event log: turns a blocked frame, an alert or a script error into a slot of the worker's
  * {@link EventRing}, after the rate limit of its script and event type. Never waits: a full ring drops the event and
- * counts it ({@code events_dropped}). Used only by its worker's thread; an alert from any other thread (a script's
+ * counts it ({@code TYPE_events_dropped}). Used only by its worker's thread; an alert from any other thread (a script's
  * top-level chunk runs on the loading thread) is refused.
  *
  * <p>The rate limit is a GCRA (virtual scheduling) bucket per script and event type: {@code rate} events a second
  * on average with bursts of {@code burst}, per worker (the log's limit divided over the workers). An event over it is
- * counted ({@code events_suppressed}) and its number is reported in the next record of that script and type.
+ * counted ({@code TYPE_events_suppressed}) and its number is reported in the next record of that script and type.
  */
 public final class EventProducer {
     private final EventRing ring;
@@ -38,12 +37,18 @@ public final class EventProducer {
     private String lastScript;
 
     private long[] lastBucket;
+    /** The buckets of flow records ({@link #FLOWS}), kept apart from {@link #lastBucket}. */
+    private final long[] flowBuckets = newBuckets();
+
     private WorkerCounters counters;
     private Frame frame;
     private String iface;
     private Thread owner;
 
-    /** The writer's clock (nanoTime, refreshed at least every millisecond while it runs; 0 before it starts). */
+    /**
+     * The writer's clock: System.nanoTime() at word {@link EventLog#CLOCK_INDEX}, refreshed every turn of the writer
+     * (at most 8 ms apart while it runs); set when the log is made.
+     */
     private final long[] clock;
 
     EventProducer(
@@ -95,7 +100,7 @@ public final class EventProducer {
         }
         ring.reason[s] = reason;
         ring.kind[s] = outcome;
-        publish();
+        publish(EventType.DROP);
     }
 
     /**
@@ -117,7 +122,7 @@ public final class EventProducer {
             ring.fieldValues[s * EventRing.FIELDS + f] = fields.value(f);
         }
         ring.fieldCount[s] = n;
-        publish();
+        publish(EventType.ALERT);
         return true;
     }
 
@@ -137,7 +142,7 @@ public final class EventProducer {
         }
         ring.kind[s] = kind;
         ring.text[s] = message;
-        publish();
+        publish(EventType.SCRIPT_ERROR);
     }
 
     /** The rate-limit key of flow records (they belong to no script). */
@@ -176,13 +181,13 @@ public final class EventProducer {
                 | table.state(entry) << 12
                 | reason << 16
                 | decided << 20;
-        publish();
+        publish(EventType.FLOW);
     }
 
     /**
      * One event of {@code script} and {@code type} about frame {@code f} (or none): past the rate limit and into a
      * claimed slot, which is filled with what every record has (plus {@code alsoSuppressed} to report) and returned
-     * for the caller to complete and {@link #publish()}; -1 when the event is suppressed or the ring is full (then
+     * for the caller to complete and {@link #publish}; -1 when the event is suppressed or the ring is full (then
      * counted as dropped). Allocates nothing.
      */
     private int open(String script, EventType type, Frame f, long alsoSuppressed) {
@@ -192,7 +197,7 @@ public final class EventProducer {
         }
         int s = ring.claim();
         if (s < 0) {
-            counters.increment(WorkerCounter.EVENTS_DROPPED);
+            counters.increment(type.dropped);
             return -1;
         }
         fill(s, type, script, f, suppressed + alsoSuppressed);
@@ -202,37 +207,52 @@ public final class EventProducer {
     /**
      * The rate limit: -1 when the event is over it (then counted as suppressed), else the number suppressed since the
      * last admitted event of this script and type (reset here). Allocates only for a script's first event.
+     *
+     * <p>The path of a flood (the same script over its limit, frame after frame) is one reference compare, one load
+     * of the writer's clock, one compare and two increments: no {@code System.nanoTime()}, no map lookup (flow records
+     * have buckets of their own, so a flow ending amid a flood of drops does not evict the script's), no store to a
+     * cache line another thread writes.
      */
     private long admit(String script, EventType type) {
-        long[] b = script == lastScript ? lastBucket : buckets.get(script);
-        if (b == null) {
-            b = new long[EventType.values().length * 2];
-            for (int i = 0; i < b.length; i += 2) {
-                b[i] = Long.MIN_VALUE / 4; // no event yet: the first is on time
-            }
-            buckets.put(script, b);
-        }
-        if (lastScript != script) {
-            lastScript = script;
-            lastBucket = b;
-        }
-        int t = type.ordinal() * 2;
-        // The writer's millisecond clock: a plain read of a word it rewrites (a stale value only delays the limit
-        // by a millisecond), where System.nanoTime() per event would cost ~20 ns on every blocked frame of a flood.
-        long now = (long) EventLog.CLOCK.getOpaque(clock, 0);
-        if (now == 0) {
-            now = System.nanoTime();
-        }
-        long tat = Math.max(b[t], now);
+        long[] b = script == lastScript ? lastBucket : script == FLOWS ? flowBuckets : bucket(script);
+        int t = type.ordinal() << 1;
+        // The writer's millisecond clock: an opaque read of a word it rewrites on a cache line of its own (a stale
+        // value only delays the limit by a few milliseconds), where System.nanoTime() per event would cost ~20 ns
+        // on every blocked frame of a flood.
+        long now = (long) EventLog.CLOCK.getOpaque(clock, EventLog.CLOCK_INDEX);
+        long tat = b[t];
+        // tat - now > tolerance: the schedule runs further ahead than the burst allows (a tat in the past gives a
+        // negative difference: never over). The deadline form of "suppressed until tat - tolerance".
         if (tat - now > toleranceNs) {
             b[t + 1]++;
-            counters.increment(WorkerCounter.EVENTS_SUPPRESSED);
+            counters.increment(type.suppressed);
             return -1;
         }
-        b[t] = tat + intervalNs;
+        b[t] = Math.max(tat, now) + intervalNs;
         long suppressed = b[t + 1];
         b[t + 1] = 0;
         return suppressed;
+    }
+
+    /** The buckets of {@code script} (made at its first event), remembered as the last script's. */
+    private long[] bucket(String script) {
+        long[] b = buckets.get(script);
+        if (b == null) {
+            b = newBuckets();
+            buckets.put(script, b);
+        }
+        lastScript = script;
+        lastBucket = b;
+        return b;
+    }
+
+    /** Per event type {theoretical arrival time, suppressed since the last record}, with no event yet. */
+    private static long[] newBuckets() {
+        long[] b = new long[EventType.values().length * 2];
+        for (int i = 0; i < b.length; i += 2) {
+            b[i] = Long.MIN_VALUE / 4; // no event yet: the first is on time
+        }
+        return b;
     }
 
     private void fill(int s, EventType type, String script, Frame f, long suppressed) {
@@ -260,8 +280,8 @@ public final class EventProducer {
         }
     }
 
-    private void publish() {
+    private void publish(EventType type) {
         ring.publish();
-        counters.increment(WorkerCounter.EVENTS);
+        counters.increment(type.handed);
     }
 }

@@ -4,6 +4,8 @@ import io.npflua.engine.agent.ErrorHandler;
 import io.npflua.engine.counter.ScriptCounters;
 import io.npflua.engine.counter.WorkerCounter;
 import io.npflua.engine.counter.WorkerCounters;
+import io.npflua.engine.event.EventLog;
+import io.npflua.engine.event.EventLogOptions;
 import io.npflua.engine.flow.FlowTracking;
 import io.npflua.engine.frames.FrameBuilder;
 import io.npflua.engine.rule.ErrorPolicy;
@@ -45,8 +47,10 @@ import org.openjdk.jmh.annotations.TearDown;
  * rules that read a byte), {@code ssh} (the seed's SSH filter, examples/ssh-version.lua, made a rule by the
  * engine's {@link LuaRuleFactory}, as {@code npflua run -s} does), or {@code lua-verdict} / {@code lua-reason} (a
  * script that blocks half the frames, without or with a constant reason: the cost of verdict reasons), or
- * {@code flow-fields} (tracking on, a script reading {@code pkt:flow()}'s fields and vars: 0 B/frame). One
- * operation = one frame.
+ * {@code flow-fields} (tracking on, a script reading {@code pkt:flow()}'s fields and vars: 0 B/frame), or
+ * {@code lua-block} / {@code lua-block-events} (a script that blocks every frame with a reason, without or with an
+ * event log whose rate limit is exceeded: what {@code --events} costs per frame of a flood). One operation = one
+ * frame.
  * Run with {@code -prof gc}: {@code gc.alloc.rate.norm} must be 0 B/op for the empty and Java chains; with the SSH
  * script it is the Lua string its {@code tostring(pkt)} asks for (the frame's length plus LuaJ's string header).
  *
@@ -72,7 +76,9 @@ public class EngineBenchmark {
         "ssh-flows",
         "flow-fields",
         "lua-verdict",
-        "lua-reason"
+        "lua-reason",
+        "lua-block",
+        "lua-block-events"
     })
     public String chain;
 
@@ -95,7 +101,14 @@ public class EngineBenchmark {
         source = b.build();
         int rules = switch (chain) {
             case "empty", "empty-limit", "empty-flows" -> 0;
-            case "java1", "ssh", "ssh-flows", "flow-fields", "lua-verdict", "lua-reason" -> 1;
+            case "java1",
+                    "ssh",
+                    "ssh-flows",
+                    "flow-fields",
+                    "lua-verdict",
+                    "lua-reason",
+                    "lua-block",
+                    "lua-block-events" -> 1;
             case "java2" -> 2;
             default -> throw new IllegalArgumentException("unknown chain " + chain);
         };
@@ -109,9 +122,12 @@ public class EngineBenchmark {
                     ? sshScript()
                     : chain.equals("flow-fields")
                             ? luaScript(FLOW_FIELDS)
-                            : chain.startsWith("lua-")
-                                    ? verdictScript(chain.equals("lua-reason"))
-                                    : new HandlerRule(frame -> frame.byteAt(at) == 0x7f ? Verdict.BLOCK : Verdict.PASS);
+                            : chain.startsWith("lua-block")
+                                    ? luaScript("function filter(p) return false, 'flood' end")
+                                    : chain.startsWith("lua-")
+                                            ? verdictScript(chain.equals("lua-reason"))
+                                            : new HandlerRule(
+                                                    frame -> frame.byteAt(at) == 0x7f ? Verdict.BLOCK : Verdict.PASS);
             names[i] = chain + i;
             counters[i] = new ScriptCounters();
             policies[i] = ErrorPolicy.PASS;
@@ -138,6 +154,13 @@ public class EngineBenchmark {
             // payload each way, so that after the first passes every flow bypasses the script.
             worker.flows(FlowTracking.defaults().withInspectBytes(this.chain.startsWith("ssh") ? 4096 : 0));
         }
+        if (chain.equals("lua-block-events")) {
+            // An event log that is never started: its clock stays where it was made, so after the first burst every
+            // blocked frame takes the suppressed path, the steady state of a flood (--events with a rate limit).
+            EventLog log = new EventLog(EventLogOptions.of(null), 1, ErrorHandler.STDERR);
+            log.attach(new WorkerCounters[] {worker.counters()});
+            worker.events(log.producer(0));
+        }
         if (chain.equals("empty-limit")) {
             worker.quota(new FrameQuota(Long.MAX_VALUE)); // -c with a count never reached: the limit's own cost
         }
@@ -148,6 +171,14 @@ public class EngineBenchmark {
         WorkerCounters c = worker.counters();
         if (c.get(WorkerCounter.SEEN) != c.get(WorkerCounter.PASSED) + c.get(WorkerCounter.BLOCKED)) {
             throw new IllegalStateException("counters do not add up");
+        }
+        if (chain.equals("lua-block-events")
+                && (c.get(WorkerCounter.DROP_EVENTS_SUPPRESSED) == 0
+                        || c.get(WorkerCounter.SEEN)
+                                != c.get(WorkerCounter.DROP_EVENTS)
+                                        + c.get(WorkerCounter.DROP_EVENTS_SUPPRESSED)
+                                        + c.get(WorkerCounter.DROP_EVENTS_DROPPED))) {
+            throw new IllegalStateException("every blocked frame is an event, logged or suppressed");
         }
         if (chain.startsWith("ssh") && c.get(WorkerCounter.BLOCKED) == 0) {
             throw new IllegalStateException("the SSH script blocked no banner frame");

@@ -6,6 +6,7 @@ import io.npflua.engine.counter.SnapshotJson;
 import io.npflua.engine.counter.WorkerCounter;
 import io.npflua.engine.json.Json;
 import java.io.PrintWriter;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -72,6 +73,7 @@ final class CounterText {
                 + (offline && stats.containsKey("ns_per_frame")
                         ? ", " + JsonValues.number(stats, "ns_per_frame") + " ns/frame"
                         : ""));
+        events(stats, out);
         List<Object> scripts = (List<Object>) stats.getOrDefault("scripts", List.of());
         if (!scripts.isEmpty()) {
             int width = 6;
@@ -123,6 +125,29 @@ final class CounterText {
             }
         }
         out.flush();
+    }
+
+    /**
+     * With an event log: one line per event type that had any, {@code events drop: 1200 written, 0 lost, 998800
+     * suppressed, 0 dropped} (written + lost = handed over; suppressed and dropped were never handed over).
+     */
+    private static void events(Map<String, Object> stats, PrintWriter out) {
+        Map<String, long[]> byType = new LinkedHashMap<>();
+        for (WorkerCounter c : WorkerCounter.values()) {
+            if (c.eventType() != null && stats.get(c.json()) instanceof Number n) {
+                byType.computeIfAbsent(c.eventType(), t -> new long[WorkerCounter.EventCount.values().length])[
+                                c.eventCount().ordinal()] =
+                        n.longValue();
+            }
+        }
+        byType.forEach((type, v) -> {
+            if (Arrays.stream(v).anyMatch(x -> x != 0)) {
+                out.println("events " + type + ": " + v[WorkerCounter.EventCount.WRITTEN.ordinal()] + " written, "
+                        + v[WorkerCounter.EventCount.LOST.ordinal()] + " lost, "
+                        + v[WorkerCounter.EventCount.SUPPRESSED.ordinal()] + " suppressed, "
+                        + v[WorkerCounter.EventCount.DROPPED.ordinal()] + " dropped (queue full)");
+            }
+        });
     }
 
     /** {@code 1.234 s}, {@code 12.3 ms} or {@code 456 µs}. */

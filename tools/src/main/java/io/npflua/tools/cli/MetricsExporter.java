@@ -23,7 +23,9 @@ import java.util.function.Supplier;
 /**
  * Serves the engine's counters in the Prometheus text format at {@code /metrics} through the official client's HTTP
  * server. Nothing is counted twice: a collector reads one {@link EngineSnapshot} per scrape and turns it into
- * counters labelled by {@code worker} (one per {@link WorkerCounter}, e.g. {@code npflua_frames_total{worker="0"}})
+ * counters labelled by {@code worker} (one per {@link WorkerCounter}, e.g. {@code npflua_frames_total{worker="0"}};
+ * the event log's counts by {@code worker} and {@code event_type}: {@code npflua_events_written_total{worker="0",
+ * event_type="flow"}}, whose sum over {@code event_type} is the JSON total {@code events_written})
  * and by {@code script} (one per {@link ScriptCounter}: {@code npflua_script_calls_total{script="ssh"}}, the failure
  * kinds as {@code npflua_script_errors_total{script, kind=lua|budget|handler}}, {@code npflua_script_seconds_total}),
  * plus {@code npflua_script_generation{script}} and {@code npflua_errors_total}. The names and help texts are the
@@ -65,7 +67,20 @@ final class MetricsExporter implements AutoCloseable {
 
     static MetricSnapshots snapshots(EngineSnapshot s) {
         MetricSnapshots.Builder b = MetricSnapshots.builder();
+        // The event counts: one metric per count, told apart by the event_type label (their sum is the total).
+        Map<String, CounterSnapshot.Builder> perType = new LinkedHashMap<>();
         for (WorkerCounter c : WorkerCounter.values()) {
+            if (c.eventCount() != null) {
+                if (c.derived()) {
+                    continue;
+                }
+                CounterSnapshot.Builder m = perType.computeIfAbsent(
+                        c.metric(), n -> CounterSnapshot.builder().name(n).help(c.help()));
+                for (WorkerSnapshot w : s.workers()) {
+                    m.dataPoint(point(w.get(c), "worker", Integer.toString(w.index()), "event_type", c.eventType()));
+                }
+                continue;
+            }
             if (c.gauge()) {
                 GaugeSnapshot.Builder g =
                         GaugeSnapshot.builder().name(c.metric()).help(c.help());
@@ -85,6 +100,7 @@ final class MetricsExporter implements AutoCloseable {
             }
             b.metricSnapshot(m.build());
         }
+        perType.values().forEach(m -> b.metricSnapshot(m.build()));
         // Per script: one metric per name; the failure kinds share one, told apart by the kind label.
         Map<String, CounterSnapshot.Builder> perScript = new LinkedHashMap<>();
         for (ScriptCounter c : ScriptCounter.values()) {

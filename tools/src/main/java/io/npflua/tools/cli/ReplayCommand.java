@@ -118,7 +118,7 @@ final class ReplayCommand extends BaseCommand {
         EngineSetup.start(engine);
         AutoCloseable hup = engine.config().events() == null
                 ? () -> {}
-                : ReopenSignal.install(engine.config().events());
+                : HangupSignal.install(engine.config().events()::reopen);
         try {
             new EngineRunner(engine, 0, 0, null).run(true, this::report);
         } finally {

@@ -5,6 +5,7 @@ import io.npflua.engine.agent.ErrorHandler;
 import io.npflua.engine.bridge.BridgePorts;
 import io.npflua.engine.bridge.OffloadPolicy;
 import io.npflua.engine.counter.EngineSnapshot;
+import io.npflua.engine.event.EventLog;
 import io.npflua.engine.flow.FlowTracking;
 import io.npflua.engine.rule.ErrorPolicy;
 import io.npflua.ffm.socket.FanoutMode;
@@ -21,8 +22,9 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code npflua run}: live capture on interfaces (tap) or between two (inline bridge), with scripts from the command
- * line, a Lua configuration and a rules directory; a control socket for runtime changes; Prometheus metrics; final
- * counters at exit (also on SIGINT/SIGTERM).
+ * line, a Lua configuration and a rules directory; a control socket for runtime changes; SIGHUP reads the rule list
+ * again ({@link RuleSync}) and reopens the event log; Prometheus metrics; final counters at exit (also on
+ * SIGINT/SIGTERM).
  *
  * <p>Everything is validated before the first frame: interfaces (through the source factory), scripts (compiled and
  * their top-level chunks run), outputs (writable), then the engine starts.
@@ -199,9 +201,18 @@ final class RunCommand extends BaseCommand {
                 services.add(MetricsExporter.start(engine, plan.metricsPort));
             }
             EngineSetup.start(engine);
-            if (engine.config().events() != null) {
-                services.add(ReopenSignal.install(engine.config().events()));
-            }
+            // SIGHUP (systemctl reload): the rule list read again and applied, then the event log reopened.
+            RuleSync rules = new RuleSync(engine, plan.scripts, this::wantedRules, err());
+            EventLog events = engine.config().events();
+            services.add(HangupSignal.install(() -> {
+                err().println("npflua: SIGHUP: reading the rule list again"
+                        + (config == null ? "" : " (" + config + ")"));
+                err().flush();
+                rules.sync();
+                if (events != null) {
+                    events.reopen();
+                }
+            }));
             StatusLine status = StatusLine.onTerminal() ? new StatusLine(err()) : null;
             long durationNs = plan.durationSeconds == null ? 0 : (long) (plan.durationSeconds * 1e9);
             new EngineRunner(engine, plan.count == null ? 0 : plan.count, durationNs, status)
@@ -245,6 +256,12 @@ final class RunCommand extends BaseCommand {
                     ExitCodes.FAILURE,
                     e);
         }
+    }
+
+    /** The rule list as the configuration file, the rules directory and -s say now (for {@link RuleSync}). */
+    private RuleSync.Wanted wantedRules() {
+        Plan p = plan(config == null ? RunConfig.empty() : LuaConfig.read(config));
+        return new RuleSync.Wanted(p.scripts(), p.onError(), p.maxInstructions());
     }
 
     /** Like tcpdump's "listening on ...": on standard error, so that --json output stays one object. */

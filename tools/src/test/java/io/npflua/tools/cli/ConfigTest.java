@@ -97,7 +97,9 @@ class ConfigTest {
         assertTrue(Files.readString(file.resolveSibling("npflua.logrotate")).contains("/var/log/npflua/eve.json {"));
         String unit = Files.readString(file.resolveSibling("npflua.service"));
         assertTrue(unit.contains("run --config /etc/npflua/npflua.lua"), unit);
-        assertTrue(unit.contains("--control /run/npflua/npflua.sock"), unit);
+        // systemctl reload: every rule file compiled first (a broken one fails the reload), then SIGHUP (RuleSync).
+        assertTrue(unit.contains("check -q \"$$@\"'"), unit);
+        assertTrue(unit.contains("ExecReload=/bin/kill -HUP $MAINPID"), unit);
     }
 
     @Test

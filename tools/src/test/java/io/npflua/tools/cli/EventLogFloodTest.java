@@ -7,15 +7,18 @@ import io.npflua.engine.event.EventLogOptions;
 import io.npflua.engine.json.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A flood of blocked frames cannot flood the log: 1,000,000 frames (the demo capture 15,625 times) all blocked, the
- * log holds at most what the rate limit lets through, and the suppression and drop counters account for the rest.
+ * A flood of blocked frames cannot flood the log: 1,000,000 frames (the demo capture 15,625 times) all blocked, with
+ * flows on, the log holds at most what the rate limit lets through per event type, and each type's suppression and
+ * drop counters account for the rest of its events.
  * Then SIGHUP to a real process after {@code mv} of its log: later records go to a new file, none is lost.
  */
 class EventLogFloodTest {
@@ -23,9 +26,12 @@ class EventLogFloodTest {
     Path dir;
 
     @Test
-    void shouldHoldAtMostTheRateLimitedNumberAndCountTheRest() throws Exception {
+    void shouldHoldAtMostTheRateLimitedNumberAndCountTheRestPerEventType() throws Exception {
         Path script = Files.writeString(dir.resolve("all.lua"), "function filter(p) return false, 'flood' end\n");
         Path log = dir.resolve("eve.json");
+        // Flows on (the default): each pass of the capture is a source of its own, its flows end when the table
+        // fills or they idle out, and their flow records share the log with the drop records, under their own
+        // rate limit and counters.
         Cli.Result r = Cli.run(
                 "replay",
                 EventLogReplayTest.DEMO.toString(),
@@ -35,32 +41,69 @@ class EventLogFloodTest {
                 script.toString(),
                 "--events",
                 log.toString(),
-                // Drop records only: the flow records of the repeated connections have a rate limit of their own.
-                "--no-flows",
                 "--json");
         assertEquals(0, r.code(), r.err());
         Map<String, Object> c = Json.parseObject(r.out().trim());
         long frames = (Long) c.get("frames");
         assertEquals(1_000_000L, frames);
         assertEquals(frames, c.get("blocked"));
-        long lines = Files.readAllLines(log).size();
-        long events = (Long) c.get("events");
-        long suppressed = (Long) c.get("events_suppressed");
-        long dropped = (Long) c.get("events_dropped");
+        Map<String, Long> records = new HashMap<>();
+        Map<String, Long> reported = new HashMap<>();
+        List<String> lines = Files.readAllLines(log);
+        for (String line : lines) {
+            Map<String, Object> record = Json.parseObject(line);
+            String type = (String) record.get("event_type");
+            records.merge(type, 1L, Long::sum);
+            Object s = ((Map<?, ?>) record.get("npflua")).get("suppressed");
+            reported.merge(type, s == null ? 0 : (Long) s, Long::sum);
+        }
         long elapsedNs = (Long) c.get("elapsed_ns");
         double allowed = EventLogOptions.DEFAULT_BURST + EventLogOptions.DEFAULT_RATE * (elapsedNs / 1e9 + 1);
-        assertTrue(lines <= allowed, lines + " records in " + elapsedNs / 1e6 + " ms; at most " + allowed);
-        assertTrue(lines >= EventLogOptions.DEFAULT_BURST, "the burst gets through: " + lines);
-        assertEquals(frames, events + suppressed + dropped, "every blocked frame is logged, suppressed or dropped");
-        assertEquals(events, (Long) c.get("events_written") + (Long) c.get("events_lost"));
-        assertEquals(lines, c.get("events_written"));
-        // The records after the burst report how many were suppressed before them.
-        long reported = 0;
-        for (String line : Files.readAllLines(log)) {
-            Object s = ((Map<?, ?>) Json.parseObject(line).get("npflua")).get("suppressed");
-            reported += s == null ? 0 : (Long) s;
+
+        // Drop records: one generated per blocked frame.
+        long drops = records.getOrDefault("drop", 0L);
+        assertTrue(drops <= allowed, drops + " drop records in " + elapsedNs / 1e6 + " ms; at most " + allowed);
+        assertTrue(drops >= EventLogOptions.DEFAULT_BURST, "the burst gets through: " + drops);
+        assertEquals(
+                frames,
+                (Long) c.get("drop_events")
+                        + (Long) c.get("drop_events_suppressed")
+                        + (Long) c.get("drop_events_dropped"),
+                "every blocked frame is logged, suppressed or dropped: " + c);
+        assertEquals(drops, c.get("drop_events_written"));
+        assertEquals(c.get("drop_events"), (Long) c.get("drop_events_written") + (Long) c.get("drop_events_lost"));
+        long dropsReported = reported.getOrDefault("drop", 0L);
+        assertTrue(
+                dropsReported <= (Long) c.get("drop_events_suppressed") && dropsReported > 0,
+                dropsReported + " reported of " + c.get("drop_events_suppressed"));
+
+        // Flow records: one generated per flow that ended (expired or evicted; those still active at the end are not
+        // logged), under the flows' own rate limit.
+        long flows = records.getOrDefault("flow", 0L);
+        long ended = (Long) c.get("flows_expired") + (Long) c.get("flows_evicted");
+        assertTrue(ended > EventLogOptions.DEFAULT_BURST, "the flood ends many flows: " + c);
+        assertEquals(
+                ended,
+                (Long) c.get("flow_events")
+                        + (Long) c.get("flow_events_suppressed")
+                        + (Long) c.get("flow_events_dropped"),
+                "every ended flow is logged, suppressed or dropped: " + c);
+        assertEquals(flows, c.get("flow_events_written"));
+        assertEquals(c.get("flow_events"), (Long) c.get("flow_events_written") + (Long) c.get("flow_events_lost"));
+        assertTrue(flows >= EventLogOptions.DEFAULT_BURST && flows <= allowed, flows + " flow records");
+        assertTrue(reported.getOrDefault("flow", 0L) <= (Long) c.get("flow_events_suppressed"));
+
+        // Nothing else was logged, and the totals are the sums over the types.
+        assertEquals(Set.of("drop", "flow"), records.keySet(), records.toString());
+        for (String count : List.of("events", "events_suppressed", "events_dropped", "events_written", "events_lost")) {
+            long sum = 0;
+            for (String type : List.of("drop", "alert", "script_error", "flow")) {
+                sum += (Long) c.get(type + "_" + count);
+            }
+            assertEquals(sum, c.get(count), count + " is the sum over the event types: " + c);
         }
-        assertTrue(reported <= suppressed && reported > 0, reported + " reported of " + suppressed);
+        assertEquals((long) lines.size(), c.get("events_written"));
+        assertEquals(0L, c.get("events_lost"));
     }
 
     @Test

@@ -56,7 +56,11 @@ class MetricsExporterTest {
                                         WorkerCounter.CHAIN_SWAPS,
                                         1L,
                                         WorkerCounter.SOURCE_ERRORS,
-                                        3L))),
+                                        3L,
+                                        WorkerCounter.FLOW_EVENTS_WRITTEN,
+                                        4L,
+                                        WorkerCounter.DROP_EVENTS_SUPPRESSED,
+                                        6L))),
                 List.of(ScriptSnapshot.of(
                         "ssh",
                         "lua",
@@ -101,7 +105,15 @@ class MetricsExporterTest {
             assertTrue(body.contains("npflua_errors_total 5.0"), "unloaded rules' errors count too: " + body);
             assertTrue(body.contains("# HELP npflua_blocked_total Frames a rule blocked"), body);
             assertTrue(body.contains("npflua_source_errors_total{worker=\"1\"} 3.0"), body);
+            // Each event type its own series of each count; the totals are their sums, not series of their own.
+            assertTrue(body.contains("npflua_events_written_total{event_type=\"flow\",worker=\"1\"} 4.0"), body);
+            assertTrue(body.contains("npflua_events_written_total{event_type=\"drop\",worker=\"1\"} 0.0"), body);
+            assertTrue(body.contains("npflua_events_suppressed_total{event_type=\"drop\",worker=\"1\"} 6.0"), body);
+            assertTrue(!body.contains("npflua_events_written_total{worker="), "no unlabelled total: " + body);
             for (WorkerCounter c : WorkerCounter.values()) {
+                if (c.derived()) {
+                    continue;
+                }
                 // Counters get _total; gauges (flows in the table now) do not, and say they are gauges.
                 String name = c.gauge() ? c.metric() : c.metric() + "_total";
                 assertTrue(body.contains("# HELP " + name + " " + c.help()), c + " exported: " + body);

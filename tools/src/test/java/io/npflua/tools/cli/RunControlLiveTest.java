@@ -14,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -63,9 +64,16 @@ class RunControlLiveTest {
                 Thread.sleep(50);
             }
             assertTrue(Files.exists(socket), "run opened its control socket");
+            // The control socket opens before the engine's JIT warm-up (about a second), and the capture sockets
+            // only after it: traffic injected before then is never seen. Wait until every worker runs.
+            awaitWorkersRunning(socket.toString());
+            // The capture again and again (64 frames at 1000/s a pass, at most 40 passes) while the rule is loaded
+            // and reloaded, until the reloaded version has blocked a banner: however long the control calls take on a
+            // busy machine, frames flow before, during and after them.
+            AtomicBoolean seenBlocked = new AtomicBoolean();
             CompletableFuture<Void> traffic = CompletableFuture.runAsync(
                     () -> {
-                        for (int i = 0; i < 5; i++) {
+                        for (int i = 0; i < 40 && !seenBlocked.get(); i++) {
                             lab.inject(capture);
                         }
                     },
@@ -80,9 +88,15 @@ class RunControlLiveTest {
             assertEquals("ssh", ((Map<String, Object>) rules.get(0)).get("name"));
             Cli.Result reload = Cli.run("reload", "ssh", ssh2.toString(), "--json", "--control", sock);
             assertEquals(2L, Json.parseObject(reload.out().trim()).get("generation"), reload.err());
+            Cli.Result stats;
+            Map<String, Object> s;
+            do {
+                Thread.sleep(50);
+                stats = Cli.run("stats", "--json", "--control", sock);
+                s = Json.parseObject(stats.out().trim());
+            } while ((Long) s.get("blocked") == 0 && !traffic.isDone());
+            seenBlocked.set(true);
             traffic.get(60, TimeUnit.SECONDS);
-            Cli.Result stats = Cli.run("stats", "--json", "--control", sock);
-            Map<String, Object> s = Json.parseObject(stats.out().trim());
             assertTrue((Long) s.get("frames") > 0, stats.out());
             assertTrue((Long) s.get("blocked") > 0, "the reloaded script blocks the OpenSSH_6.4 banner");
             try (NobodyProcess nobody = NobodyProcess.prepare()) {
@@ -99,6 +113,24 @@ class RunControlLiveTest {
             assertEquals(last.get("kernel_packets"), (Long) last.get("frames") + (Long) last.get("kernel_drops"));
         } finally {
             threads.shutdownNow();
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void awaitWorkersRunning(String socket) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            Cli.Result stats = Cli.run("stats", "--json", "--control", socket);
+            if (stats.code() == ExitCodes.OK) {
+                List<Object> workers =
+                        (List<Object>) Json.parseObject(stats.out().trim()).get("workers");
+                if (!workers.isEmpty()
+                        && workers.stream().allMatch(w -> "running".equals(((Map<String, Object>) w).get("state")))) {
+                    return;
+                }
+            }
+            assertTrue(System.nanoTime() < deadline, "workers not running within 30 s: " + stats.out() + stats.err());
+            Thread.sleep(50);
         }
     }
 }
