@@ -16,15 +16,18 @@ import java.util.SplittableRandom;
  * worker calls {@link #expire} when idle, so that flows end in quiet periods too. Not thread-safe: one table per
  * worker; a listing for another thread must be taken on the worker's thread.
  *
- * <p><b>Layout.</b> Struct of arrays indexed by entry, allocated at construction for {@code maxFlows} (about
+ * <p><b>Layout.</b> Arrays indexed by entry, allocated at construction for {@code maxFlows} (about
  * {@value #MAX_BYTES_PER_FLOW} bytes per flow, see {@link #memoryBytes()}); nothing grows. The key sits in one
  * {@code long[]} with a stride of {@value #KEY_LONGS} (lower side's address high/low, higher side's address
- * high/low, ports|protocol|IP version, VLAN pair), so a key compare reads one run of 48 bytes.
- * Measured alternative: one 128-byte record per entry holding everything a frame touches (two adjacent cache
- * lines instead of about seven arrays) gave the same lookup cost within noise, 165-185 ns per lookup among 400,000
- * flows and 32-35 ns among 2,000 ({@code FlowTableBenchmark}, best iterations, A/B in one session); out of cache
- * the cost is the two dependent misses (index slot, then key), which no layout removes. The arrays stay: the
- * expiry sweep reads 12 bytes per entry instead of 128.
+ * high/low, ports|protocol|IP version, VLAN pair), so a key compare reads one run of 48 bytes; what a frame of a
+ * known flow updates (packets, bytes and payload bytes per direction, the decision masks) is one record of
+ * {@value #STATS} longs; flags and the last time, which the expiry sweep reads, have arrays of their own, and a
+ * deadline is derived from them (last time + the timeout of the protocol and state) rather than stored.
+ * Measured: neither this record nor one 128-byte record holding everything changed the lookup cost beyond noise
+ * against one array per field (out of cache the cost is the two dependent misses, index slot then key, which no
+ * layout removes). What did count is the JIT: the path of a known flow ({@link #track} down to the counters) must
+ * stay small enough to be inlined whole, so creation, the TCP state transitions and the rare transports are
+ * methods of their own ({@code FlowTableBenchmark}, docs/benchmarks.md).
  *
  * <p><b>Index.</b> Open addressing with linear probing over a power-of-two {@code long[]} of at least twice
  * {@code maxFlows} slots (load factor at most 1/2, so probes stay short), each slot {@code hash32 << 32 | entry+1}
