@@ -26,8 +26,36 @@ final class EventFormat {
         this.zone = zone;
     }
 
+    /** The second {@link #prefix} and {@link #offset} belong to. */
+    private long second = Long.MIN_VALUE;
+    /** {@link #TIMESTAMP}'s text of {@link #second} up to and including the decimal point. */
+    private String prefix;
+    /** The zone offset of {@link #second}, e.g. {@code +0100}. */
+    private String offset;
+
+    private final StringBuilder text = new StringBuilder(40);
+
+    /**
+     * {@link #TIMESTAMP} of {@code epochNs} in this format's zone. The date, time and offset are formatted once per
+     * second (records come in bursts of the same second); only the microseconds are written per call.
+     */
     String timestamp(long epochNs) {
-        return TIMESTAMP.format(Instant.ofEpochSecond(0, epochNs).atZone(zone));
+        long sec = Math.floorDiv(epochNs, 1_000_000_000L);
+        int micros = (int) (Math.floorMod(epochNs, 1_000_000_000L) / 1_000);
+        if (sec != second) {
+            String full = TIMESTAMP.format(Instant.ofEpochSecond(sec).atZone(zone));
+            // The pattern ends in ".SSSSSSZ": six digits, then the offset's five characters.
+            prefix = full.substring(0, full.length() - 11);
+            offset = full.substring(full.length() - 5);
+            second = sec;
+        }
+        StringBuilder b = text;
+        b.setLength(0);
+        b.append(prefix);
+        for (int div = 100_000; div > 0; div /= 10) {
+            b.append((char) ('0' + micros / div % 10));
+        }
+        return b.append(offset).toString();
     }
 
     void write(JsonGenerator g, EventRing r, int s, int worker) {
