@@ -369,7 +369,7 @@ def docs(args):
                 mrows.append([case, fmt_ns(o[0]) if o else "–", fmt_b(o[2]) if o else "–",
                               fmt_ns(s[0]) if s else "–", fmt_b(s[2]) if s else "–",
                               ratio(s[0], o[0]) if o and s else "–"])
-        for case in ("sshBannerSegmentOurs", "ssh1400SegmentOurs"):
+        for case in ("sshBannerSegmentOurs", "ssh1400SegmentOurs", "ssh64kRandomSegmentOurs", "ssh64kZeroSegmentOurs"):
             o = get(jmh, f"MatcherBenchmark.{case}")
             if o:
                 mrows.append([case + " (over native memory)", fmt_ns(o[0]), fmt_b(o[2]), "–", "–", "–"])

@@ -415,18 +415,21 @@ final class PatternMatcher {
 
     /**
      * The first position {@code >= s} where a match may start: with a literal prefix, the next occurrence of it
-     * (or -1 when there is none); otherwise {@code s} itself. A segment subject is searched in place, a word at a
-     * time. Allocates nothing.
+     * (or -1 when there is none); otherwise {@code s} itself. A segment subject is searched in place
+     * ({@link #nextInSegment}). Allocates nothing.
      */
     int nextCandidate(int s) {
         int k = scanLength;
         if (k == 0) {
             return s;
         }
+        if (array == null) {
+            return nextInSegment(s, k);
+        }
         int last = subjectLength - k;
         int i = s;
         while (i <= last) {
-            i = array != null ? scanArray(i, k) : scanSegment(i, k);
+            i = scanArray(i, k);
             if (i < 0) {
                 break;
             }
@@ -478,8 +481,98 @@ final class PatternMatcher {
         return -1;
     }
 
-    /** {@link #scanArray} over a segment subject. */
-    private int scanSegment(int i, int k) {
+    /**
+     * {@link #nextCandidate} in a segment subject, in stages. The first {@link #SCAN_HEAD} bytes a word at a time (a
+     * prefix near the start costs what it did before); then blocks, each tested as a whole by
+     * {@link #blockHasCandidate}, a loop C2 turns into vector code: one test per block instead of a branch per 16
+     * bytes. The blocks grow from {@link #SCAN_BLOCK_MIN} to {@link #SCAN_BLOCK_MAX} bytes, so that a candidate soon
+     * after the start has not cost a large block. A block that holds a candidate is searched a word at a time, and the
+     * candidate checked against the whole prefix; after a false one (an "SS" that is not "SSH-") the word scan goes
+     * on for {@link #SCAN_RESUME} bytes, then blocks from the smallest again: false candidates close together cost
+     * what they cost in the word scan alone, a lone one does not leave the rest of a large block to the word scan.
+     * Measured on 64 KiB of random bytes and of zeros: MatcherBenchmark.ssh64kRandomSegmentOurs,
+     * ssh64kZeroSegmentOurs.
+     */
+    private int nextInSegment(int s, int k) {
+        int n = subjectLength;
+        int last = n - k;
+        int i = s;
+        // the word scan runs over [i, stop); the blocks take over from where it stopped
+        int stop = n - i >= SCAN_HEAD + SCAN_BLOCK_MIN + 1 ? i + SCAN_HEAD : n;
+        while (i <= last) {
+            int p = scanSegmentWords(i, k, stop);
+            if (p == NOT_BEFORE) {
+                i = wordsStoppedAt;
+                stop = n;
+                int block = SCAN_BLOCK_MIN;
+                // a block reads up to one byte past its end (the second prefix byte of its last position)
+                while (n - 1 - i >= SCAN_BLOCK_MIN) {
+                    int size = Math.min(block, (n - 1 - i) & -8);
+                    if (blockHasCandidate(i, size, k)) {
+                        stop = i + size;
+                        break;
+                    }
+                    i += size;
+                    block = Math.min(block << 1, SCAN_BLOCK_MAX);
+                }
+            } else if (p < 0) {
+                break;
+            } else if (regionMatches(p, k)) {
+                countSteps((p - s) >>> 3);
+                return p;
+            } else {
+                // a false candidate: the word scan goes on for SCAN_RESUME bytes at most (candidates close together
+                // cost what they cost there), then the blocks again, from the smallest
+                i = p + 1;
+                stop = i + SCAN_RESUME;
+            }
+        }
+        countSteps((n - s) >>> 3);
+        return -1;
+    }
+
+    /** Bytes searched a word at a time before {@link #nextInSegment} tests whole blocks. */
+    static final int SCAN_HEAD = 64;
+    /** The first block size and the largest one (their loop set-up and end test are paid once per block). */
+    static final int SCAN_BLOCK_MIN = 256;
+
+    static final int SCAN_BLOCK_MAX = 4096;
+    /** After a false candidate, bytes searched a word at a time before the blocks take over again. */
+    static final int SCAN_RESUME = 512;
+    /** {@link #scanSegmentWords}: no candidate before its {@code stop}; it stopped at {@link #wordsStoppedAt}. */
+    private static final int NOT_BEFORE = -2;
+
+    private int wordsStoppedAt;
+
+    /**
+     * True if a position in {@code [i, i + size)} may hold the first two prefix bytes (the first one if {@code k ==
+     * 1}); false means none does. {@code size} is a multiple of 8 and {@code i + size + 1 <= subjectLength}. Eight
+     * positions per word, no branch in the loop: the words of the first and of the second byte are compared at
+     * once, and a zero byte anywhere shows in the OR of the zero tests (a borrow marks only bytes above a zero one,
+     * so a block without a candidate has no mark at all).
+     */
+    private boolean blockHasCandidate(int i, int size, int k) {
+        MemorySegment seg = segment;
+        long off = segmentBase + i;
+        long first8 = (prefix[0] & 0xff) * ONES;
+        long second8 = (prefix[1] & 0xff) * ONES;
+        long secondMask = k >= 2 ? -1L : 0;
+        long acc = 0;
+        for (int j = 0; j < size; j += 8) {
+            long x = (seg.get(SEGMENT_LONG_LE, off + j) ^ first8)
+                    | ((seg.get(SEGMENT_LONG_LE, off + j + 1) ^ second8) & secondMask);
+            acc |= (x - ONES) & ~x;
+        }
+        return (acc & HIGHS) != 0;
+    }
+
+    /**
+     * The word-at-a-time scan of {@link #scanArray} over a segment subject from {@code i}: the first position that
+     * may hold the first two prefix bytes, or -1, or {@link #NOT_BEFORE} once it has passed {@code stop} without
+     * one (it may look up to 15 bytes past {@code stop}: a candidate found there is returned, it is the first one
+     * from {@code i} on).
+     */
+    private int scanSegmentWords(int i, int k, int stop) {
         MemorySegment seg = segment;
         long base = segmentBase;
         int n = subjectLength;
@@ -487,6 +580,10 @@ final class PatternMatcher {
         long first8 = (prefix[0] & 0xff) * ONES;
         long second8 = k >= 2 ? (prefix[1] & 0xff) * ONES : 0;
         for (; i + 17 <= n; i += 16) {
+            if (i >= stop) {
+                wordsStoppedAt = i;
+                return NOT_BEFORE;
+            }
             long x = zeroBytes(seg.get(SEGMENT_LONG_LE, base + i) ^ first8);
             long y = zeroBytes(seg.get(SEGMENT_LONG_LE, base + i + 8) ^ first8);
             if ((x | y) != 0) {
@@ -512,13 +609,14 @@ final class PatternMatcher {
     }
 
     private static final long ONES = 0x0101010101010101L;
+    private static final long HIGHS = 0x8080808080808080L;
 
     /**
      * 0x80 in each byte of the result that may be zero in {@code x}: every zero byte is marked, and the lowest mark
      * is a zero byte; a byte above a zero one may be marked falsely (the borrow), so marks are candidates only.
      */
     private static long zeroBytes(long x) {
-        return (x - ONES) & ~x & 0x8080808080808080L;
+        return (x - ONES) & ~x & HIGHS;
     }
 
     private static final VarHandle LONG_LE =

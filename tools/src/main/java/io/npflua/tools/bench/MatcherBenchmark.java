@@ -53,6 +53,8 @@ public class MatcherBenchmark {
     private Arena arena;
     private SegmentBytes bannerView;
     private SegmentBytes payloadView;
+    private SegmentBytes random64kView;
+    private SegmentBytes zero64kView;
 
     /** A fixed view over native memory, as a data object is (minus its liveness check). */
     private record View(MemorySegment segment, long offset, int length) implements SegmentBytes {}
@@ -84,7 +86,29 @@ public class MatcherBenchmark {
         arena = Arena.ofShared();
         bannerView = view(banner);
         payloadView = view(payload1400);
+        random64kView = view(LuaValue.valueOf(superFramePayload(true)));
+        zero64kView = view(LuaValue.valueOf(superFramePayload(false)));
     }
+
+    /**
+     * The TCP payload of a largest GRO/GSO super-frame (65,535 - 40 bytes): random bytes as iperf3 sends (a fixed
+     * seed, any "SSH-" in them broken up), or zeros.
+     */
+    static byte[] superFramePayload(boolean random) {
+        byte[] b = new byte[SUPER_FRAME_PAYLOAD];
+        if (random) {
+            new java.util.Random(15).nextBytes(b);
+            for (int i = 0; i + 4 <= b.length; i++) {
+                if (b[i] == 'S' && b[i + 1] == 'S' && b[i + 2] == 'H' && b[i + 3] == '-') {
+                    b[i] = 'x';
+                }
+            }
+        }
+        return b;
+    }
+
+    /** The payload bytes of an IPv4 TCP super-frame at its largest (IPv4 total length 65,535, no options). */
+    static final int SUPER_FRAME_PAYLOAD = 65_535 - 20 - 20;
 
     private SegmentBytes view(LuaString s) {
         MemorySegment seg = arena.allocate(s.m_length + 64);
@@ -130,6 +154,21 @@ public class MatcherBenchmark {
     @Benchmark
     public LuaValue ssh1400SegmentOurs() {
         return SegmentStrings.match(payloadView, SSH);
+    }
+
+    /**
+     * A super-frame's payload of random bytes (iperf3's) in native memory: the literal-prefix scan over 65,495 bytes
+     * that never hold "SSH-"; allocates nothing.
+     */
+    @Benchmark
+    public LuaValue ssh64kRandomSegmentOurs() {
+        return SegmentStrings.match(random64kView, SSH);
+    }
+
+    /** The same over 65,495 zero bytes; allocates nothing. */
+    @Benchmark
+    public LuaValue ssh64kZeroSegmentOurs() {
+        return SegmentStrings.match(zero64kView, SSH);
     }
 
     @Benchmark

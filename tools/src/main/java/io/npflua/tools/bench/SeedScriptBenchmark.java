@@ -47,9 +47,12 @@ import org.openjdk.jmh.annotations.Warmup;
  * </pre>
  * {@code payload}: {@code banner} = Ethernet+IPv4+TCP carrying "SSH-2.0-OpenSSH_6.4\r\n" (blocked);
  * {@code banner40} = a 40-byte banner "SSH-2.0-OpenSSH_9.6p1 Debian-3ubuntu13\r\n" (passed);
- * {@code plain1400} = 1400 bytes of non-SSH payload (passed). The SSH filter's own {@code tostring(pkt)} copies the
- * frame into a Lua string (the script asks for it): that copy is its B/op. The RTP filter and the empty filter
- * allocate nothing.
+ * {@code plain1400} = 1400 bytes of non-SSH payload (passed); {@code random64k} and {@code zero64k} = a GRO/GSO
+ * super-frame at its largest (65,495 payload bytes) of random bytes as iperf3 sends, or of zeros (passed: the SSH
+ * filter scans every byte for "SSH-"; on request only, {@code -p payload=random64k,zero64k}, to keep the suite
+ * short). Compiled, the SSH filter's {@code tostring(pkt):match(p)} runs on the frame in place (0 B/op);
+ * interpreted, {@code tostring(pkt)} copies the frame into a Lua string (the script asks for it): that copy is its
+ * B/op. The RTP filter and the empty filter allocate nothing.
  *
  * <p>Variants: {@code sshFilterUnboundedBudget} loads the SSH filter with a call budget of {@code Long.MAX_VALUE}
  * (the budget can never run out; the hook still counts, since an unlimited budget is not offered): the difference
@@ -67,6 +70,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 public class SeedScriptBenchmark {
+    /** The suite's payloads; {@code -p payload=random64k,zero64k} selects the super-frames (see the class comment). */
     @Param({"banner", "banner40", "plain1400"})
     public String payload;
 
@@ -95,6 +99,8 @@ public class SeedScriptBenchmark {
         byte[] p = switch (payload) {
             case "banner" -> "SSH-2.0-OpenSSH_6.4\r\n".getBytes(StandardCharsets.US_ASCII);
             case "banner40" -> "SSH-2.0-OpenSSH_9.6p1 Debian-3ubuntu13\r\n".getBytes(StandardCharsets.US_ASCII);
+            case "random64k" -> MatcherBenchmark.superFramePayload(true);
+            case "zero64k" -> MatcherBenchmark.superFramePayload(false);
             default ->
                 "GET /index.html HTTP/1.1\r\n".repeat(60).substring(0, 1400).getBytes(StandardCharsets.US_ASCII);
         };
