@@ -114,12 +114,8 @@ class EventLogFloodTest {
         Path stdout = dir.resolve("stdout.json");
         Path stderr = dir.resolve("stderr.txt");
         // 64 x 2,000,000 frames: far more than the test waits for; SIGTERM ends it.
-        Process p = new ProcessBuilder(
-                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                        "--enable-native-access=ALL-UNNAMED",
-                        "-cp",
-                        System.getProperty("java.class.path"),
-                        Main.class.getName(),
+        Process p = new ProcessBuilder(CliJvm.command(
+                        Main.class,
                         "replay",
                         EventLogReplayTest.DEMO.toString(),
                         "--repeat",
@@ -132,7 +128,7 @@ class EventLogFloodTest {
                         "2000",
                         "--events-burst",
                         "10",
-                        "--json")
+                        "--json"))
                 .redirectOutput(stdout.toFile())
                 .redirectError(stderr.toFile())
                 .start();

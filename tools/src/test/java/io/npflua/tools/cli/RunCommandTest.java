@@ -148,20 +148,8 @@ class RunCommandTest {
     @Test
     @SuppressWarnings("unchecked")
     void shouldPrintFinalJsonCountersOnSigint() throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(
-                java,
-                "--enable-native-access=ALL-UNNAMED",
-                "-cp",
-                System.getProperty("java.class.path"),
-                TestMain.class.getName(),
-                "run",
-                "-i",
-                "test0",
-                "-s",
-                sshScript().toString(),
-                "--json",
-                "--no-control");
+        ProcessBuilder pb = new ProcessBuilder(CliJvm.command(
+                TestMain.class, "run", "-i", "test0", "-s", sshScript().toString(), "--json", "--no-control"));
         Process p = pb.start();
         try {
             // The engine says when it listens; the shutdown hook is in place by then.

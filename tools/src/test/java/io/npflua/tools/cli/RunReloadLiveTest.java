@@ -61,19 +61,15 @@ class RunReloadLiveTest {
                         + "outputs = { events = 'eve.json' }\n");
         Path stdout = dir.resolve("stdout.json");
         Path stderr = dir.resolve("stderr.txt");
-        Process run = new ProcessBuilder(
-                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                        "--enable-native-access=ALL-UNNAMED",
-                        "-cp",
-                        System.getProperty("java.class.path"),
-                        Main.class.getName(),
+        Process run = new ProcessBuilder(CliJvm.command(
+                        Main.class,
                         "run",
                         "--config",
                         config.toString(),
                         "--no-control",
                         "--json",
                         "--duration",
-                        "120")
+                        "120"))
                 .redirectOutput(stdout.toFile())
                 .redirectError(stderr.toFile())
                 .start();

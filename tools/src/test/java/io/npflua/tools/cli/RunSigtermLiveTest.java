@@ -54,12 +54,8 @@ class RunSigtermLiveTest {
         Path out = dir.resolve("out.pcap");
         Path stdout = dir.resolve("stdout.json");
         Path stderr = dir.resolve("stderr.txt");
-        Process run = new ProcessBuilder(
-                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                        "--enable-native-access=ALL-UNNAMED",
-                        "-cp",
-                        System.getProperty("java.class.path"),
-                        Main.class.getName(),
+        Process run = new ProcessBuilder(CliJvm.command(
+                        Main.class,
                         "run",
                         "-i",
                         pair.a(),
@@ -72,7 +68,7 @@ class RunSigtermLiveTest {
                         out.toString(),
                         "--no-control",
                         "--duration",
-                        "60")
+                        "60"))
                 .redirectOutput(stdout.toFile())
                 .redirectError(stderr.toFile())
                 .start();
