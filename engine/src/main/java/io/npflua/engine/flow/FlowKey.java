@@ -236,18 +236,14 @@ public final class FlowKey {
             if (header < 20) {
                 return MALFORMED;
             }
-            int ports = s.get(U32, base + at);
-            srcPort = ports >>> 16;
-            dstPort = ports & 0xffff;
+            ports(s, base + at);
             tcpFlags = offsetFlags & 0xff;
         } else if (protocol == PROTO_UDP) {
             header = 8;
             if (end < at + header) {
                 return wireEnd < at + header ? MALFORMED : TRUNCATED;
             }
-            int ports = s.get(U32, base + at);
-            srcPort = ports >>> 16;
-            dstPort = ports & 0xffff;
+            ports(s, base + at);
         } else {
             header = otherTransport(s, base, at, end, wireEnd);
             if (header < 0) {
@@ -268,9 +264,7 @@ public final class FlowKey {
                 if (end < at + header) {
                     return wireEnd < at + header ? -MALFORMED : -TRUNCATED;
                 }
-                int ports = s.get(U32, base + at);
-                srcPort = ports >>> 16;
-                dstPort = ports & 0xffff;
+                ports(s, base + at);
             }
             case PROTO_ICMP, PROTO_ICMPV6 -> {
                 header = 8;
@@ -295,6 +289,13 @@ public final class FlowKey {
             }
         }
         return header;
+    }
+
+    // The two 16-bit port fields at the transport header's start, in one read.
+    private void ports(MemorySegment s, long at) {
+        int ports = s.get(U32, at);
+        srcPort = ports >>> 16;
+        dstPort = ports & 0xffff;
     }
 
     private static int u16(MemorySegment s, long at) {

@@ -196,6 +196,13 @@ class FlowKeyTest {
         assertEquals(FlowKey.OK, parse(set16(tcp.clone(), 16, 1500)));
         assertEquals(1500 - 40, key.payloadLength());
 
+        byte[] echo = v4().echo(true, 0x1234, 7).build();
+        assertEquals(FlowKey.MALFORMED, parse(set16(echo.clone(), 16, 24)), "total length cuts the ICMP header");
+        assertEquals(
+                FlowKey.TRUNCATED,
+                key.parse(MemorySegment.ofArray(echo), 0, 14 + 20 + 4),
+                "ICMP header cut by the capture");
+
         byte[] udp6 = v6().udp(1, 2).build();
         assertEquals(FlowKey.MALFORMED, parse(set16(udp6.clone(), 18, 4)), "payload length cuts the UDP header");
         assertEquals(FlowKey.MALFORMED, parse(set8(udp6.clone(), 14, 0x40)), "version 4 in an IPv6 EtherType");
