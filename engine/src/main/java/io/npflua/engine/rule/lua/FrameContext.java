@@ -17,11 +17,11 @@ import org.luaj.vm2.LuaValue;
  * Re-pointed at each frame by {@link LuaRuleFactory.LuaRule}; used on the worker's thread only.
  */
 final class FrameContext implements PacketContext, FlowView {
+    /** Interface indexes whose names are kept (larger ones are looked up on each call). */
+    private static final int NAMES_KEPT = 4096;
+
     private final FlowObject flow = new FlowObject();
-    private int lastIndex;
-    private LuaValue lastName;
-    private int otherIndex;
-    private LuaValue otherName;
+    private LuaValue[] names = new LuaValue[16];
     private Frame frame;
 
     /**
@@ -62,24 +62,20 @@ final class FrameContext implements PacketContext, FlowView {
         if (index <= 0) {
             return LuaValue.NIL;
         }
-        // A worker sees one interface (tap) or two (bridge): two remembered names answer every frame.
-        if (index == lastIndex) {
-            return lastName;
+        // A worker may read any number of interfaces (a tap on several, a bridge): each name is looked up once.
+        if (index < names.length && names[index] != null) {
+            return names[index];
         }
-        if (index == otherIndex) {
-            int i = otherIndex;
-            LuaValue n = otherName;
-            otherIndex = lastIndex;
-            otherName = lastName;
-            lastIndex = i;
-            lastName = n;
-            return n;
+        LuaValue name = lookUp(index);
+        if (index < NAMES_KEPT) {
+            if (index >= names.length) {
+                LuaValue[] grown = new LuaValue[Math.min(NAMES_KEPT, Integer.highestOneBit(index) << 1)];
+                System.arraycopy(names, 0, grown, 0, names.length);
+                names = grown;
+            }
+            names[index] = name;
         }
-        otherIndex = lastIndex;
-        otherName = lastName;
-        lastIndex = index;
-        lastName = lookUp(index);
-        return lastName;
+        return name;
     }
 
     private static LuaValue lookUp(int index) {
