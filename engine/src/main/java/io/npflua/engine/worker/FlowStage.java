@@ -82,7 +82,8 @@ final class FlowStage implements FlowEndListener {
     /** Tracks {@code frame} and says what to do with it: {@link #RUN}, {@link #BLOCK} or {@link #BYPASS}. */
     int onFrame(Frame frame, WorkerCounters counters) {
         final long now = frame.timestampNs();
-        if (now > lastFrameNs) {
+        // The file's clock for expireIdle; live, idle flows age with the wall clock instead.
+        if (!liveClock && now > lastFrameNs) {
             lastFrameNs = now;
         }
         final FlowTable t = table;
