@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Collections;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -56,5 +57,16 @@ class NetJavaApiTest {
         assertFalse(set.contains(0, 0xc0000201L, 6));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> NetPrefix.of("10.1.0.0/8"));
         assertEquals("invalid prefix '10.1.0.0/8': host bits set (the network is 10.0.0.0/8)", e.getMessage());
+    }
+
+    @Test
+    void shouldRefuseASetOfMoreThanTheMostPrefixes() {
+        NetPrefix p = NetPrefix.of("198.18.0.0/15");
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> NetSet.of(Collections.nCopies(NetSet.MAX_PREFIXES + 1, p)));
+        assertEquals(
+                "a net set holds at most " + NetSet.MAX_PREFIXES + " prefixes, got " + (NetSet.MAX_PREFIXES + 1),
+                e.getMessage());
+        assertTrue(NetSet.of(List.of(p, p)).contains(0, 0xc6130001L, 4), "duplicates are allowed");
     }
 }
