@@ -71,20 +71,26 @@ public final class EventProducer {
     }
 
     /**
-     * Before the chain sees {@code frame}: alerts and errors during its evaluation are about this frame, which came
-     * from the source {@code iface}. Allocates nothing.
+     * Before the calling thread polls the source {@code iface}: the alerts and errors of its frames come from there
+     * and from this thread (stored only on a change). Once per poll, not per frame. Allocates nothing.
      */
-    public void frame(Frame frame, String iface) {
-        // A source's frame is one flyweight: store only on a change, which skips the GC's write barriers per frame.
-        if (this.frame != frame) {
-            this.frame = frame;
-        }
+    public void source(String iface) {
         if (this.iface != iface) {
             this.iface = iface;
         }
         Thread t = Thread.currentThread();
         if (owner != t) {
             owner = t;
+        }
+    }
+
+    /**
+     * Before the chain sees {@code frame}: alerts and errors during its evaluation are about this frame (a source's
+     * frame is one flyweight, so it is stored only on a change). Allocates nothing.
+     */
+    public void frame(Frame frame) {
+        if (this.frame != frame) {
+            this.frame = frame;
         }
     }
 

@@ -327,6 +327,7 @@ public final class Worker implements Agent {
     /** Polls route {@code i} once; a source that is gone or failed is marked and skipped from now on. */
     private int pollRoute(int i) {
         final Route route = routes[i];
+        eventSource(i);
         final int n;
         try {
             n = pollWithinLimit(i);
@@ -411,7 +412,7 @@ public final class Worker implements Agent {
             }
             final EventProducer ev = events;
             if (ev != null) {
-                ev.frame(frame, sourceName);
+                ev.frame(frame);
             }
             final int flow = flowStage == null ? FlowStage.RUN : flowStage.onFrame(frame, counters);
             final boolean pass;
@@ -507,6 +508,13 @@ public final class Worker implements Agent {
         }
     }
 
+    /** Tells the event log that the frames of the next poll come from route {@code i}, on this thread. */
+    private void eventSource(int i) {
+        if (events != null) {
+            events.source(consumers[i].sourceName);
+        }
+    }
+
     /** Polls every live source until a round yields nothing or {@link #DRAIN_LIMIT}; returns the new total. */
     private long drain(long drained) {
         int n;
@@ -514,6 +522,7 @@ public final class Worker implements Agent {
             n = 0;
             for (int i = 0; i < routes.length; i++) {
                 if (!gone[i]) {
+                    eventSource(i);
                     n += pollWithinLimit(i); // the final drain stays within the frame limit too
                 }
             }

@@ -65,14 +65,17 @@ public class EventBenchmark {
         flowEntry = flows.track(slot, 0, bytes.length, bytes.length, 1);
         open = log(1e12, 1 << 20, 1024);
         producer = open.producer(0);
-        producer.frame(frame, "eth0");
+        producer.source("eth0");
+        producer.frame(frame);
         limited = log(1e-3, 1, 1024).producer(0);
-        limited.frame(frame, "eth0");
+        limited.source("eth0");
+        limited.frame(frame);
         limited.blocked(frame, "ssh", reason, CallOutcome.BLOCK); // uses the one event the limit allows
         // Its clock never moves (no writer, no discard): a burst of 2^31 one-nanosecond intervals keeps the rate
         // limit out of the way for ~40 s of calls, longer than the benchmark runs.
         full = log(1e12, Integer.MAX_VALUE, 2).producer(0);
-        full.frame(frame, "eth0");
+        full.source("eth0");
+        full.frame(frame);
         full.blocked(frame, "ssh", reason, CallOutcome.BLOCK);
         full.blocked(frame, "ssh", reason, CallOutcome.BLOCK);
     }

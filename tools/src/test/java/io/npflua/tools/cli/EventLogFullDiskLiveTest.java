@@ -135,7 +135,8 @@ class EventLogFullDiskLiveTest {
     /** Hands {@code n} events over and waits until the writer has taken them all. */
     private static void produce(EventProducer p, Frame frame, LuaString reason, WorkerCounters c, int n)
             throws InterruptedException {
-        p.frame(frame, "test");
+        p.source("test");
+        p.frame(frame);
         for (int i = 0; i < n; i++) {
             p.blocked(frame, "s", reason, CallOutcome.BLOCK);
         }
