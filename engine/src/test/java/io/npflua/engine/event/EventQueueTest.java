@@ -1,0 +1,43 @@
+package io.npflua.engine.event;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.npflua.engine.agent.ErrorHandler;
+import io.npflua.engine.counter.WorkerCounter;
+import io.npflua.engine.counter.WorkerCounters;
+import io.npflua.engine.frames.FrameBuilder;
+import io.npflua.engine.source.Frame;
+import io.npflua.lua.sandbox.CallOutcome;
+import java.lang.foreign.MemorySegment;
+import org.junit.jupiter.api.Test;
+import org.luaj.vm2.LuaString;
+
+/** The worker's side of the hand-off when the writer falls behind: a full queue drops and counts, never waits. */
+class EventQueueTest {
+    @Test
+    void shouldDropAndCountEventsThatFindTheQueueFull() {
+        byte[] bytes = FrameBuilder.ethernet("02:00:00:00:00:01", "02:00:00:00:00:02")
+                .ipv4("198.18.0.1", "198.18.0.2")
+                .tcp(40000, 22, 1, 0, FrameBuilder.TCP_ACK)
+                .payload("SSH-2.0-OpenSSH_6.4\r\n")
+                .build();
+        Frame frame =
+                new Frame().wrap(MemorySegment.ofArray(bytes), 0, bytes.length, bytes.length, false, Frame.NO_HEADER);
+        // No writer thread: nothing takes the two slots once they are filled. Rate limit out of the way.
+        EventLog log = new EventLog(
+                EventLogOptions.of(null).withRate(1e12, Integer.MAX_VALUE).withQueueSlots(2), 1, ErrorHandler.STDERR);
+        WorkerCounters counters = new WorkerCounters();
+        log.attach(new WorkerCounters[] {counters});
+        EventProducer p = log.producer(0);
+        p.source("test");
+        p.frame(frame);
+        for (int i = 0; i < 5; i++) {
+            p.blocked(frame, "s", LuaString.valueOf("banned"), CallOutcome.BLOCK);
+        }
+        assertEquals(2, counters.get(WorkerCounter.DROP_EVENTS), "handed: the queue's two slots");
+        assertEquals(3, counters.get(WorkerCounter.DROP_EVENTS_DROPPED), "the rest dropped");
+        assertEquals(0, counters.get(WorkerCounter.DROP_EVENTS_SUPPRESSED));
+        assertEquals(3, counters.get(WorkerCounter.EVENTS_DROPPED), "the total sums the types");
+        assertEquals(2, log.discard(0), "the two handed events are queued");
+    }
+}
