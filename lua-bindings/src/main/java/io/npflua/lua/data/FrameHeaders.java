@@ -86,6 +86,9 @@ final class FrameHeaders {
         if (n < 14) {
             return;
         }
+        if (n >= 34 && ipv4Plain(s, b, n)) {
+            return;
+        }
         int type = u16(s, b + 12);
         int off = 14;
         for (int tags = 0; tags < MAX_VLAN_TAGS && (type == 0x8100 || type == 0x88a8 || type == 0x9100); tags++) {
@@ -183,6 +186,38 @@ final class FrameHeaders {
         if (proto < 0) {
             return;
         }
+        transport(s, b, n, off, proto);
+    }
+
+    /**
+     * The common case in two wide loads: untagged IPv4 with a 20-byte header, the whole header in the frame and a
+     * total length that covers it. Returns false (nothing set) for anything else, which the general walk then takes.
+     */
+    private boolean ipv4Plain(MemorySegment s, long b, int n) {
+        long w0 = s.get(Field.BE64, b + 12); // ethertype, version/IHL, TOS, total length, identification
+        if ((w0 >>> 40) != 0x080045L) {
+            return false;
+        }
+        int total = (int) (w0 >>> 16) & 0xFFFF;
+        if (total < 20) {
+            return false;
+        }
+        long w1 = s.get(Field.BE64, b + 20); // flags/fragment offset, TTL, protocol, checksum, source (half)
+        int frag = (int) (w1 >>> 48);
+        l3Offset = 14;
+        ipVersion = 4;
+        l3HeaderEnd = 34;
+        l3End = 14 + total;
+        fragment = (frag & 0x3FFF) != 0;
+        clip(n);
+        if ((frag & 0x1FFF) == 0) {
+            transport(s, b, n, 34, (int) (w1 >>> 32) & 0xFF);
+        }
+        return true;
+    }
+
+    /** The transport header at {@code off} of protocol {@code proto}, and the payload behind it. */
+    private void transport(MemorySegment s, long b, int n, int off, int proto) {
         int segEnd = Math.min(l3End, n);
         int avail = segEnd - off;
         if (proto == PROTO_TCP) {
