@@ -14,11 +14,15 @@ import java.lang.constant.DynamicConstantDesc;
 import java.lang.constant.MethodTypeDesc;
 import java.lang.reflect.AccessFlag;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.luaj.vm2.LocVars;
 import org.luaj.vm2.Lua;
 import org.luaj.vm2.LuaString;
+import org.luaj.vm2.LuaValue;
 import org.luaj.vm2.Prototype;
+import org.luaj.vm2.Varargs;
 
 /**
  * Translates one Lua 5.2 function prototype (LuaJ's register bytecode) into the bytes of a JVM class extending
@@ -103,6 +107,10 @@ final class FunctionCompiler {
     private int[] site;
 
     private int sites;
+    /** Per pc of a return of constants only: its results, made once (class data after the constants). */
+    private final List<Varargs> resultConstants = new ArrayList<>();
+    /** Per pc whose results are in {@link #resultConstants}: their index there (a rebuilt body finds them again). */
+    private final Map<Integer, Integer> resultConstantAt = new HashMap<>();
 
     /**
      * @param compiledChildren for each child prototype, whether it is compiled (the closure's {@code children}
@@ -121,12 +129,16 @@ final class FunctionCompiler {
         this.scalar = !hasOpen && !Boolean.getBoolean("npflua.lua.compiler.arrayRegisters");
     }
 
-    /** Class data: the prototype's constants, {@code k[0..n)}, shared by every state that runs the same source. */
-    static List<Object> classData(Prototype p) {
-        List<Object> data = new ArrayList<>(p.k.length);
+    /**
+     * Class data: the prototype's constants, {@code k[0..n)}, then the constant result lists of its returns
+     * ({@link #constantResults}), shared by every state that runs the same source. Valid after {@link #generate}.
+     */
+    List<Object> classData() {
+        List<Object> data = new ArrayList<>(p.k.length + resultConstants.size());
         for (var k : p.k) {
             data.add(k);
         }
+        data.addAll(resultConstants);
         return data;
     }
 
@@ -558,7 +570,14 @@ final class FunctionCompiler {
                     case 0 -> rangeToTop(c, a);
                     case 1 -> c.getstatic(CD_LUA_VALUE, "NONE", CD_LUA_VALUE);
                     case 2 -> reg(c, a);
-                    default -> range(c, a, b - 1);
+                    default -> {
+                        int k = constantResults(pc, a, b - 1);
+                        if (k >= 0) {
+                            constant(c, k, CD_VARARGS);
+                        } else {
+                            range(c, a, b - 1);
+                        }
+                    }
                 }
                 returnTmp(c);
             }
@@ -734,6 +753,59 @@ final class FunctionCompiler {
             }
         }
         return false;
+    }
+
+    /**
+     * The class-data index of the results of {@code return R(a), ..., R(a+n-1)} at {@code pc} when each of them is a
+     * constant there, else -1. A register is a constant when the instructions right before the return, in its basic
+     * block, load it with {@code LOADK}, {@code LOADBOOL} (without a skip) or {@code LOADNIL}: {@code return false,
+     * 'reason'} then returns one immutable {@code Varargs} made at compile time instead of a new one per call.
+     */
+    private int constantResults(int pc, int a, int n) {
+        Integer known = resultConstantAt.get(pc);
+        if (known != null) {
+            return p.k.length + known;
+        }
+        int start = pc;
+        while (start > 0 && !leader[start] && constantLoad(code[start - 1])) {
+            start--;
+        }
+        LuaValue[] values = new LuaValue[n];
+        for (int q = start; q < pc; q++) {
+            int i = code[q];
+            int qa = (i >> 6) & 0xff;
+            switch (i & 0x3f) {
+                case Lua.OP_LOADK -> setResult(values, a, qa, p.k[i >>> 14]);
+                case Lua.OP_LOADBOOL -> setResult(values, a, qa, (i >>> 23) != 0 ? LuaValue.TRUE : LuaValue.FALSE);
+                default -> {
+                    for (int r = qa; r <= qa + (i >>> 23); r++) {
+                        setResult(values, a, r, LuaValue.NIL);
+                    }
+                }
+            }
+        }
+        for (LuaValue v : values) {
+            if (v == null) {
+                return -1;
+            }
+        }
+        resultConstantAt.put(pc, resultConstants.size());
+        resultConstants.add(LuaValue.varargsOf(values));
+        return p.k.length + resultConstants.size() - 1;
+    }
+
+    private static boolean constantLoad(int i) {
+        return switch (i & 0x3f) {
+            case Lua.OP_LOADK, Lua.OP_LOADNIL -> true;
+            case Lua.OP_LOADBOOL -> ((i >> 14) & 0x1ff) == 0;
+            default -> false;
+        };
+    }
+
+    private static void setResult(LuaValue[] values, int a, int r, LuaValue v) {
+        if (r >= a && r < a + values.length) {
+            values[r - a] = v;
+        }
     }
 
     /** The register of local {@code lv}: the number of locals active at {@code pc} declared before it. */

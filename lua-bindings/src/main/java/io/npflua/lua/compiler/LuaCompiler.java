@@ -199,7 +199,7 @@ public final class LuaCompiler {
     }
 
     /** What to do with one prototype: its class bytes (null: interpreted) and the plans of its children. */
-    private record Plan(Prototype p, byte[] bytes, Plan[] children) {}
+    private record Plan(Prototype p, byte[] bytes, List<Object> classData, Plan[] children) {}
 
     private static Plan plan(
             Prototype p,
@@ -213,6 +213,7 @@ public final class LuaCompiler {
         Prototype[] nested = p.p == null ? new Prototype[0] : p.p;
         String reason = parentCompiled ? FunctionCompiler.refusal(p) : "nested in an interpreted function";
         byte[] bytes = null;
+        List<Object> classData = null;
         int length = 0;
         int sites = 0;
         Plan[] children = new Plan[nested.length];
@@ -231,6 +232,7 @@ public final class LuaCompiler {
             try {
                 FunctionCompiler fc = new FunctionCompiler(p, name0, compiledChildren, budget, inPlace);
                 bytes = fc.generate(cf);
+                classData = fc.classData();
                 sites = fc.inPlaceSites();
                 length = executeLength(cf.parse(bytes));
                 if (length > HUGE_METHOD_BYTES) {
@@ -251,7 +253,7 @@ public final class LuaCompiler {
             }
         }
         reports.set(reportIndex, new FunctionReport(name, reason == null, reason, length, reason == null ? sites : 0));
-        return new Plan(p, bytes, children);
+        return new Plan(p, bytes, classData, children);
     }
 
     private static String functionName(Prototype p) {
@@ -282,8 +284,7 @@ public final class LuaCompiler {
             return new Node(null, children);
         }
         try {
-            MethodHandles.Lookup lookup =
-                    LOOKUP.defineHiddenClassWithClassData(plan.bytes, FunctionCompiler.classData(plan.p), true);
+            MethodHandles.Lookup lookup = LOOKUP.defineHiddenClassWithClassData(plan.bytes, plan.classData, true);
             return new Node(lookup.findConstructor(lookup.lookupClass(), CONSTRUCTOR), children);
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("cannot define the class of " + functionName(plan.p), e);

@@ -149,4 +149,56 @@ class CompiledScriptsTest {
         ScriptState other = load(source + "\n-- changed", ExecutionModel.COMPILED);
         assertFalse(other.globals().rawget("filter").getClass() == fa.getClass(), "another source, other classes");
     }
+
+    @Test
+    void shouldReturnOneSharedResultListWhereEveryResultIsAConstant() throws Exception {
+        String source = String.join(
+                "\n",
+                "function filter(p) return false, 'banned' end",
+                "function three() return nil, 2, 'x' end",
+                "function joined(a) local x, y = 1, 2 if a then x = 5 end return x, y end",
+                "function moved(a) local r = a return r, 'k' end",
+                "function skipped(a) return a == 1, 'eq' end");
+        ScriptState s = load(source, ExecutionModel.COMPILED);
+        assertTrue(s.functions().stream().allMatch(LuaCompiler.FunctionReport::compiled));
+        assertEquals(CallOutcome.BLOCK, s.call(LuaValue.NIL));
+        assertEquals("banned", s.reason().tojstring());
+        LuaValue filter = s.globals().rawget("filter");
+        var first = filter.invoke(LuaValue.NONE);
+        assertTrue(first == filter.invoke(LuaValue.NONE), "constants only: one list made at compile time");
+        assertEquals("false banned", first.arg1() + " " + first.arg(2));
+        var three = s.globals().rawget("three").invoke(LuaValue.NONE);
+        assertTrue(three == s.globals().rawget("three").invoke(LuaValue.NONE));
+        assertEquals("3 nil 2 x", three.narg() + " " + three.arg1() + " " + three.arg(2) + " " + three.arg(3));
+        // Not constants: a value set on another path (the return is a join point), a register copied from an argument,
+        // a comparison's result (LOADBOOL with a skip).
+        LuaValue joined = s.globals().rawget("joined");
+        assertEquals(
+                "5 2",
+                joined.invoke(LuaValue.TRUE).arg1() + " "
+                        + joined.invoke(LuaValue.TRUE).arg(2));
+        assertEquals(
+                "1 2",
+                joined.invoke(LuaValue.FALSE).arg1() + " "
+                        + joined.invoke(LuaValue.FALSE).arg(2));
+        assertFalse(joined.invoke(LuaValue.FALSE) == joined.invoke(LuaValue.FALSE));
+        LuaValue moved = s.globals().rawget("moved");
+        assertEquals(
+                "7 k",
+                moved.invoke(LuaValue.valueOf(7)).arg1() + " "
+                        + moved.invoke(LuaValue.valueOf(7)).arg(2));
+        assertEquals(
+                "8 k",
+                moved.invoke(LuaValue.valueOf(8)).arg1() + " "
+                        + moved.invoke(LuaValue.valueOf(8)).arg(2));
+        LuaValue skipped = s.globals().rawget("skipped");
+        assertEquals(
+                "true eq",
+                skipped.invoke(LuaValue.ONE).arg1() + " "
+                        + skipped.invoke(LuaValue.ONE).arg(2));
+        assertEquals(
+                "false eq",
+                skipped.invoke(LuaValue.ZERO).arg1() + " "
+                        + skipped.invoke(LuaValue.ZERO).arg(2));
+    }
 }
