@@ -166,7 +166,10 @@ final class Field extends LuaUserdata {
             case U32_LE -> LuaInts.of(seg.get(LE32, at) & 0xFFFFFFFFL);
             case U64_BE -> number64(seg.get(BE64, at));
             case U64_LE -> number64(seg.get(LE64, at));
-            case BITS -> width == 64 ? number64(readBits(seg, at)) : LuaInts.of(readBits(seg, at));
+            case BITS -> {
+                long end = base + lengthBytes;
+                yield width == 64 ? number64(readBits(seg, at, end)) : LuaInts.of(readBits(seg, at, end));
+            }
             case STRING -> readString(seg, at);
             default -> NIL;
         };
@@ -235,7 +238,13 @@ final class Field extends LuaUserdata {
         return LuaString.valueUsing(b);
     }
 
-    private long readBits(MemorySegment seg, long at) {
+    /** The field's bits from the bytes at {@code at}; {@code end} is where the object's bytes end. */
+    private long readBits(MemorySegment seg, long at, long end) {
+        if (byteSpan <= 8 && end - at >= 8) {
+            // One big-endian word holds the whole field (the usual case): no byte loop.
+            long v = (seg.get(BE64, at) >>> (64 - firstBit - width)) & mask;
+            return littleEndian && width > 8 ? bigToLittle(v) : v;
+        }
         int n = Math.min(byteSpan, 8);
         long acc = 0;
         for (int i = 0; i < n; i++) {
