@@ -29,8 +29,16 @@ final class DataMethods {
         both("gmatch", new Gmatch());
         both("byte", new ByteFn());
         both("sub", new Sub());
-        for (int kind = Header.ETH; kind <= Header.PAYLOAD; kind++) {
-            FRAME.rawset(CanonicalStrings.of(Header.NAMES[kind]), new Header(kind));
+        for (Header h : new Header[] {
+            new Header.Eth(),
+            new Header.Vlan(),
+            new Header.Ip(),
+            new Header.Tcp(),
+            new Header.Udp(),
+            new Header.Icmp(),
+            new Header.Payload()
+        }) {
+            FRAME.rawset(CanonicalStrings.of(h.methodName()), h);
         }
         FRAME.rawset(CanonicalStrings.of("checksum"), new Checksum());
         for (int kind = Context.TIME; kind <= Context.FLOW; kind++) {
@@ -213,101 +221,160 @@ final class DataMethods {
 
     /** {@code pkt:eth()} ... {@code pkt:payload()}: the located header as a cached view with its layout applied,
      * or nil. Allocation-free after the first call on a frame object. */
-    static final class Header extends Method {
-        static final int ETH = 0;
-        static final int VLAN = 1;
-        static final int IP = 2;
-        static final int TCP = 3;
-        static final int UDP = 4;
-        static final int ICMP = 5;
-        static final int PAYLOAD = 6;
-        static final String[] NAMES = {"eth", "vlan", "ip", "tcp", "udp", "icmp", "payload"};
-
-        private final int kind;
-
-        Header(int kind) {
-            super(NAMES[kind]);
-            this.kind = kind;
+    abstract static class Header extends Method {
+        Header(String name) {
+            super(name);
         }
 
+        String methodName() {
+            return name;
+        }
+
+        /**
+         * The one entry of every header method: locates the frame's headers (once per frame) and returns this kind's
+         * view. A compiled call site that always calls one method inlines it whole, with {@link #view} bound to the
+         * receiver's class; the per-kind work lives in small subclasses so that no inlining limit cuts it off.
+         */
         @Override
-        Varargs run(LuaValue self, LuaValue a, LuaValue b, LuaValue c) {
+        public final LuaValue call(LuaValue self) {
             DataObject d = self(self, name);
             FrameHeaders h = d.headers();
             h.locate(d);
-            int n = d.len;
-            switch (kind) {
-                case ETH -> {
-                    if (n < 14) {
-                        return NIL;
-                    }
-                    if (h.eth == null) {
-                        h.eth = d.view(0, 0);
-                    }
-                    return h.eth.rebind(d, 0, 14, Layouts.ETHERNET_LAYOUT);
+            return view(d, h, d.len);
+        }
+
+        @Override
+        final Varargs run(LuaValue self, LuaValue a, LuaValue b, LuaValue c) {
+            return call(self);
+        }
+
+        /** This kind's view of frame {@code d} of length {@code n} whose headers {@code h} has located, or nil. */
+        abstract LuaValue view(DataObject d, FrameHeaders h, int n);
+
+        static final class Eth extends Header {
+            Eth() {
+                super("eth");
+            }
+
+            @Override
+            LuaValue view(DataObject d, FrameHeaders h, int n) {
+                if (n < 14) {
+                    return NIL;
                 }
-                case VLAN -> {
-                    if (h.vlanOffset < 0) {
-                        return NIL;
-                    }
-                    if (h.vlan == null) {
-                        h.vlan = d.view(0, 0);
-                    }
-                    return h.vlan.rebind(d, h.vlanOffset, 4, Layouts.VLAN_LAYOUT);
+                if (h.eth == null) {
+                    h.eth = d.view(0, 0);
                 }
-                case IP -> {
-                    if (h.l3Offset < 0) {
-                        return NIL;
-                    }
-                    if (h.ip == null) {
-                        h.ip = d.view(0, 0);
-                    }
-                    return h.ip.rebind(
-                            d,
-                            h.l3Offset,
-                            h.l4End(n) - h.l3Offset,
-                            h.ipVersion == 4 ? Layouts.IPV4_LAYOUT : Layouts.IPV6_LAYOUT);
+                return h.eth.rebind(d, 0, 14, Layouts.ETHERNET_LAYOUT);
+            }
+        }
+
+        static final class Vlan extends Header {
+            Vlan() {
+                super("vlan");
+            }
+
+            @Override
+            LuaValue view(DataObject d, FrameHeaders h, int n) {
+                if (h.vlanOffset < 0) {
+                    return NIL;
                 }
-                case TCP -> {
-                    if (h.l4Protocol != FrameHeaders.PROTO_TCP) {
-                        return NIL;
-                    }
-                    if (h.tcp == null) {
-                        h.tcp = d.view(0, 0);
-                    }
-                    return h.tcp.rebind(d, h.l4Offset, h.l4End(n) - h.l4Offset, Layouts.TCP_LAYOUT);
+                if (h.vlan == null) {
+                    h.vlan = d.view(0, 0);
                 }
-                case UDP -> {
-                    if (h.l4Protocol != FrameHeaders.PROTO_UDP) {
-                        return NIL;
-                    }
-                    if (h.udp == null) {
-                        h.udp = d.view(0, 0);
-                    }
-                    return h.udp.rebind(d, h.l4Offset, h.l4End(n) - h.l4Offset, Layouts.UDP_LAYOUT);
+                return h.vlan.rebind(d, h.vlanOffset, 4, Layouts.VLAN_LAYOUT);
+            }
+        }
+
+        static final class Ip extends Header {
+            Ip() {
+                super("ip");
+            }
+
+            @Override
+            LuaValue view(DataObject d, FrameHeaders h, int n) {
+                if (h.l3Offset < 0) {
+                    return NIL;
                 }
-                case ICMP -> {
-                    if (h.l4Protocol != FrameHeaders.PROTO_ICMP && h.l4Protocol != FrameHeaders.PROTO_ICMPV6) {
-                        return NIL;
-                    }
-                    if (h.icmp == null) {
-                        h.icmp = d.view(0, 0);
-                    }
-                    return h.icmp.rebind(
-                            d,
-                            h.l4Offset,
-                            h.l4End(n) - h.l4Offset,
-                            h.l4Protocol == FrameHeaders.PROTO_ICMP ? Layouts.ICMP_LAYOUT : Layouts.ICMPV6_LAYOUT);
+                if (h.ip == null) {
+                    h.ip = d.view(0, 0);
                 }
-                default -> {
-                    if (h.payloadOffset < 0) {
-                        return NIL;
-                    }
-                    if (h.payload == null) {
-                        h.payload = d.view(0, 0);
-                    }
-                    return h.payload.rebind(d, h.payloadOffset, h.payloadEnd - h.payloadOffset, null);
+                return h.ip.rebind(
+                        d,
+                        h.l3Offset,
+                        h.l4End(n) - h.l3Offset,
+                        h.ipVersion == 4 ? Layouts.IPV4_LAYOUT : Layouts.IPV6_LAYOUT);
+            }
+        }
+
+        static final class Tcp extends Header {
+            Tcp() {
+                super("tcp");
+            }
+
+            @Override
+            LuaValue view(DataObject d, FrameHeaders h, int n) {
+                if (h.l4Protocol != FrameHeaders.PROTO_TCP) {
+                    return NIL;
                 }
+                if (h.tcp == null) {
+                    h.tcp = d.view(0, 0);
+                }
+                return h.tcp.rebind(d, h.l4Offset, h.l4End(n) - h.l4Offset, Layouts.TCP_LAYOUT);
+            }
+        }
+
+        static final class Udp extends Header {
+            Udp() {
+                super("udp");
+            }
+
+            @Override
+            LuaValue view(DataObject d, FrameHeaders h, int n) {
+                if (h.l4Protocol != FrameHeaders.PROTO_UDP) {
+                    return NIL;
+                }
+                if (h.udp == null) {
+                    h.udp = d.view(0, 0);
+                }
+                return h.udp.rebind(d, h.l4Offset, h.l4End(n) - h.l4Offset, Layouts.UDP_LAYOUT);
+            }
+        }
+
+        static final class Icmp extends Header {
+            Icmp() {
+                super("icmp");
+            }
+
+            @Override
+            LuaValue view(DataObject d, FrameHeaders h, int n) {
+                if (h.l4Protocol != FrameHeaders.PROTO_ICMP && h.l4Protocol != FrameHeaders.PROTO_ICMPV6) {
+                    return NIL;
+                }
+                if (h.icmp == null) {
+                    h.icmp = d.view(0, 0);
+                }
+                return h.icmp.rebind(
+                        d,
+                        h.l4Offset,
+                        h.l4End(n) - h.l4Offset,
+                        h.l4Protocol == FrameHeaders.PROTO_ICMP ? Layouts.ICMP_LAYOUT : Layouts.ICMPV6_LAYOUT);
+            }
+        }
+
+        static final class Payload extends Header {
+            Payload() {
+                super("payload");
+            }
+
+            @Override
+            LuaValue view(DataObject d, FrameHeaders h, int n) {
+                if (h.payloadOffset < 0) {
+                    return NIL;
+                }
+                if (h.payload == null) {
+                    h.payload = d.view(0, 0);
+                }
+                return h.payload.rebind(d, h.payloadOffset, h.payloadEnd - h.payloadOffset, null);
             }
         }
     }

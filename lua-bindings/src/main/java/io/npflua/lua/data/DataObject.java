@@ -171,6 +171,12 @@ public class DataObject extends LuaUserdata implements SegmentBytes, InPlaceStri
         if (c.filled && c.guard == l && c.kind == frame && (l == null || ((LayoutTable) l).writes == c.version)) {
             return (LuaValue) c.value;
         }
+        return resolveMiss(key, c);
+    }
+
+    // The miss in a method of its own, so that the hit path above stays small where compiled code inlines it.
+    private LuaValue resolveMiss(LuaValue key, IndexCache c) {
+        LuaTable l = layout;
         LuaValue v = resolve(key);
         if (l == null || l instanceof LayoutTable t && t.cacheable()) {
             c.guard = l;

@@ -53,6 +53,9 @@ final class Field extends LuaUserdata {
     final boolean hiddenOnViews;
 
     private final int kind;
+    /** {@link #READERS}[{@link #kind}]. */
+    private final Reader reader;
+
     private final long byteOffset;
     /** Exclusive end of the field in bits from the start of the object; Long.MAX_VALUE when it can never fit. */
     private final long endBit;
@@ -89,6 +92,7 @@ final class Field extends LuaUserdata {
             firstBit = 0;
             byteSpan = width;
             mask = 0;
+            reader = READERS[kind];
             return;
         }
         // luadata accepts any width in a layout; one that no lua_Integer can hold reads nil. So do we.
@@ -100,6 +104,7 @@ final class Field extends LuaUserdata {
             firstBit = 0;
             byteSpan = 0;
             mask = 0;
+            reader = READERS[kind];
             return;
         }
         width = (int) length;
@@ -121,6 +126,7 @@ final class Field extends LuaUserdata {
         } else {
             kind = BITS;
         }
+        reader = READERS[kind];
     }
 
     @Override
@@ -157,23 +163,96 @@ final class Field extends LuaUserdata {
         if (endBit > ((long) lengthBytes << 3)) {
             return NIL;
         }
-        long at = base + byteOffset;
-        return switch (kind) {
-            case U8 -> LuaInts.of(seg.get(ValueLayout.JAVA_BYTE, at) & 0xFF);
-            case U16_BE -> LuaInts.of(seg.get(BE16, at) & 0xFFFF);
-            case U16_LE -> LuaInts.of(seg.get(LE16, at) & 0xFFFF);
-            case U32_BE -> LuaInts.of(seg.get(BE32, at) & 0xFFFFFFFFL);
-            case U32_LE -> LuaInts.of(seg.get(LE32, at) & 0xFFFFFFFFL);
-            case U64_BE -> number64(seg.get(BE64, at));
-            case U64_LE -> number64(seg.get(LE64, at));
-            case BITS -> {
-                long end = base + lengthBytes;
-                yield width == 64 ? number64(readBits(seg, at, end)) : LuaInts.of(readBits(seg, at, end));
-            }
-            case STRING -> readString(seg, at);
-            default -> NIL;
-        };
+        // One small reader per access kind, not a switch over all of them: a call site that reads one or two kinds
+        // compiles (and inlines into the script's compiled code) only those.
+        return reader.read(this, seg, base + byteOffset, base + lengthBytes);
     }
+
+    /** How a field of one access kind reads its value from {@code at}; {@code end} is where the object ends. */
+    private abstract static class Reader {
+        abstract LuaValue read(Field f, MemorySegment seg, long at, long end);
+    }
+
+    private static final class U8Reader extends Reader {
+        @Override
+        LuaValue read(Field f, MemorySegment seg, long at, long end) {
+            return LuaInts.of(seg.get(ValueLayout.JAVA_BYTE, at) & 0xFF);
+        }
+    }
+
+    private static final class U16Reader extends Reader {
+        private final ValueLayout.OfShort layout;
+
+        U16Reader(ValueLayout.OfShort layout) {
+            this.layout = layout;
+        }
+
+        @Override
+        LuaValue read(Field f, MemorySegment seg, long at, long end) {
+            return LuaInts.of(seg.get(layout, at) & 0xFFFF);
+        }
+    }
+
+    private static final class U32Reader extends Reader {
+        private final ValueLayout.OfInt layout;
+
+        U32Reader(ValueLayout.OfInt layout) {
+            this.layout = layout;
+        }
+
+        @Override
+        LuaValue read(Field f, MemorySegment seg, long at, long end) {
+            return LuaInts.of(seg.get(layout, at) & 0xFFFFFFFFL);
+        }
+    }
+
+    private static final class U64Reader extends Reader {
+        private final ValueLayout.OfLong layout;
+
+        U64Reader(ValueLayout.OfLong layout) {
+            this.layout = layout;
+        }
+
+        @Override
+        LuaValue read(Field f, MemorySegment seg, long at, long end) {
+            return number64(seg.get(layout, at));
+        }
+    }
+
+    private static final class BitsReader extends Reader {
+        @Override
+        LuaValue read(Field f, MemorySegment seg, long at, long end) {
+            long v = f.readBits(seg, at, end);
+            return f.width == 64 ? number64(v) : LuaInts.of(v);
+        }
+    }
+
+    private static final class StringReader extends Reader {
+        @Override
+        LuaValue read(Field f, MemorySegment seg, long at, long end) {
+            return f.readString(seg, at);
+        }
+    }
+
+    private static final class NeverReader extends Reader {
+        @Override
+        LuaValue read(Field f, MemorySegment seg, long at, long end) {
+            return NIL;
+        }
+    }
+
+    private static final Reader[] READERS = {
+        new U8Reader(),
+        new U16Reader(BE16),
+        new U16Reader(LE16),
+        new U32Reader(BE32),
+        new U32Reader(LE32),
+        new U64Reader(BE64),
+        new U64Reader(LE64),
+        new BitsReader(),
+        new StringReader(),
+        new NeverReader()
+    };
 
     /**
      * Writes {@code value} masked to the field's width (neighbouring bits are kept); a string writes
@@ -240,11 +319,15 @@ final class Field extends LuaUserdata {
 
     /** The field's bits from the bytes at {@code at}; {@code end} is where the object's bytes end. */
     private long readBits(MemorySegment seg, long at, long end) {
-        if (byteSpan <= 8 && end - at >= 8) {
+        if (byteSpan <= 8 && end - at >= 8 && !littleEndian) {
             // One big-endian word holds the whole field (the usual case): no byte loop.
-            long v = (seg.get(BE64, at) >>> (64 - firstBit - width)) & mask;
-            return littleEndian && width > 8 ? bigToLittle(v) : v;
+            return (seg.get(BE64, at) >>> (64 - firstBit - width)) & mask;
         }
+        // Kept in a method of its own: a call site that never needs it does not compile it in.
+        return readBitsBytewise(seg, at);
+    }
+
+    private long readBitsBytewise(MemorySegment seg, long at) {
         int n = Math.min(byteSpan, 8);
         long acc = 0;
         for (int i = 0; i < n; i++) {

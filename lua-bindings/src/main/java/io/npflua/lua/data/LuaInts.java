@@ -23,6 +23,11 @@ final class LuaInts {
         if ((v >>> 16) == 0) {
             return U16[(int) v];
         }
+        return large(v);
+    }
+
+    // Out of line: the common case above stays small where it is inlined.
+    private static LuaValue large(long v) {
         return LuaInteger.valueOf(v);
     }
 }
