@@ -186,6 +186,23 @@ class PacketSocketLiveTest {
     }
 
     @Test
+    void shouldReadTheMtuAndUpFlagUntilTheInterfaceIsGone(final VethLab lab) {
+        final VethLab.VethPair pair = lab.addPair();
+        io.npflua.ffm.lab.Shell.check("ip", "link", "set", pair.a(), "mtu", "1400");
+        try (PacketSocket tx = txSocket(pair.a())) {
+            assertEquals(1400, tx.mtu());
+            assertTrue(tx.interfaceUp());
+            lab.setUp(pair.a(), false);
+            assertEquals(false, tx.interfaceUp());
+            assertEquals(1400, tx.mtu(), "a down interface still has its MTU");
+            lab.deletePair(pair);
+            assertEquals(false, tx.interfaceUp());
+            final io.npflua.ffm.sys.ErrnoException e = assertThrows(io.npflua.ffm.sys.ErrnoException.class, tx::mtu);
+            assertTrue(e.getMessage().startsWith("ioctl(SIOCGIFMTU, " + pair.a() + ") failed: "), e.getMessage());
+        }
+    }
+
+    @Test
     void shouldReportMissingInterfaceByName() {
         final ErrnoExceptionHolder holder = new ErrnoExceptionHolder();
         final io.npflua.ffm.sys.ErrnoException e = assertThrows(
