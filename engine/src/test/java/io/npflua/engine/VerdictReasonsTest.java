@@ -33,25 +33,26 @@ class VerdictReasonsTest {
             end
             """;
 
-    @ParameterizedTest
-    @ValueSource(ints = {1, 2})
-    @SuppressWarnings("unchecked")
-    void shouldCountReasonsPerScriptAndListTheTopOnes(int workers) throws Exception {
-        Engine engine = Engine.builder()
+    /** The final counters of {@code script} run over the demo capture once with {@code workers} workers. */
+    private static EngineSnapshot replayDemo(int workers, ScriptSpec script) throws Exception {
+        try (Engine engine = Engine.builder()
                 .tap(DEMO.toString())
                 .workers(workers)
                 .sources(EngineSources.pcap(1))
                 .ruleFactory(EngineSources.lua())
-                .script(ScriptSpec.of("banners", BANNERS))
-                .build();
-        EngineSnapshot s;
-        try {
+                .script(script)
+                .build()) {
             engine.start();
             engine.awaitEnd(20, TimeUnit.SECONDS);
-            s = engine.closeAndReport();
-        } finally {
-            engine.close();
+            return engine.closeAndReport();
         }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2})
+    @SuppressWarnings("unchecked")
+    void shouldCountReasonsPerScriptAndListTheTopOnes(int workers) throws Exception {
+        EngineSnapshot s = replayDemo(workers, ScriptSpec.of("banners", BANNERS));
         assertEquals(3, s.blocked());
         ScriptSnapshot script = s.scripts().get(0);
         assertEquals(
@@ -81,21 +82,7 @@ class VerdictReasonsTest {
     @ValueSource(ints = {1, 2})
     @SuppressWarnings("unchecked")
     void shouldCountTheReasonsOutsideTheTopOnesAsOtherReasons(int workers) throws Exception {
-        Engine engine = Engine.builder()
-                .tap(DEMO.toString())
-                .workers(workers)
-                .sources(EngineSources.pcap(1))
-                .ruleFactory(EngineSources.lua())
-                .script(ScriptSpec.of("many", FORTY_REASONS))
-                .build();
-        EngineSnapshot s;
-        try {
-            engine.start();
-            engine.awaitEnd(20, TimeUnit.SECONDS);
-            s = engine.closeAndReport();
-        } finally {
-            engine.close();
-        }
+        EngineSnapshot s = replayDemo(workers, ScriptSpec.of("many", FORTY_REASONS));
         ScriptSnapshot script = s.scripts().get(0);
         assertEquals(ScriptSnapshot.TOP_REASONS, script.topReasons().size());
         long listed = script.topReasons().stream()
