@@ -33,25 +33,26 @@ class VerdictReasonsTest {
             end
             """;
 
-    @ParameterizedTest
-    @ValueSource(ints = {1, 2})
-    @SuppressWarnings("unchecked")
-    void shouldCountReasonsPerScriptAndListTheTopOnes(int workers) throws Exception {
-        Engine engine = Engine.builder()
+    /** The final counters of {@code script} run over the demo capture once with {@code workers} workers. */
+    private static EngineSnapshot replayDemo(int workers, ScriptSpec script) throws Exception {
+        try (Engine engine = Engine.builder()
                 .tap(DEMO.toString())
                 .workers(workers)
                 .sources(EngineSources.pcap(1))
                 .ruleFactory(EngineSources.lua())
-                .script(ScriptSpec.of("banners", BANNERS))
-                .build();
-        EngineSnapshot s;
-        try {
+                .script(script)
+                .build()) {
             engine.start();
             engine.awaitEnd(20, TimeUnit.SECONDS);
-            s = engine.closeAndReport();
-        } finally {
-            engine.close();
+            return engine.closeAndReport();
         }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2})
+    @SuppressWarnings("unchecked")
+    void shouldCountReasonsPerScriptAndListTheTopOnes(int workers) throws Exception {
+        EngineSnapshot s = replayDemo(workers, ScriptSpec.of("banners", BANNERS));
         assertEquals(3, s.blocked());
         ScriptSnapshot script = s.scripts().get(0);
         assertEquals(
@@ -66,5 +67,36 @@ class VerdictReasonsTest {
                         Map.of("reason", "OpenSSH 6.4 is banned", "count", 3L),
                         Map.of("reason", "ssh OpenSSH_9.6p1", "count", 1L)),
                 first.get("top_reasons"));
+    }
+
+    /** One reason per call, 40 distinct in turn: more than a worker counts one by one (32). */
+    static final String FORTY_REASONS = """
+            local n = 0
+            function filter(pkt)
+              n = n + 1
+              return true, 'r' .. (n % 40)
+            end
+            """;
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2})
+    @SuppressWarnings("unchecked")
+    void shouldCountTheReasonsOutsideTheTopOnesAsOtherReasons(int workers) throws Exception {
+        EngineSnapshot s = replayDemo(workers, ScriptSpec.of("many", FORTY_REASONS));
+        ScriptSnapshot script = s.scripts().get(0);
+        assertEquals(ScriptSnapshot.TOP_REASONS, script.topReasons().size());
+        long listed = script.topReasons().stream()
+                .mapToLong(ReasonCounts.ReasonCount::count)
+                .sum();
+        assertEquals(script.calls(), listed + script.otherReasons(), "every reason is listed or counted as other");
+        if (workers == 1) {
+            // 64 frames: r1..r24 twice, r25..r32 once in the table, r33..r39 and r0 once beyond it; the top ten are
+            // ten of the reasons given twice.
+            assertEquals(20, listed);
+            assertEquals(44, script.otherReasons());
+        }
+        Map<String, Object> json = Json.parseObject(SnapshotJson.render(s));
+        Map<String, Object> first = (Map<String, Object>) ((List<Object>) json.get("scripts")).get(0);
+        assertEquals(script.otherReasons(), first.get("other_reasons"));
     }
 }

@@ -63,19 +63,39 @@ public final class ReasonCounts {
         }
     }
 
-    /** The {@code limit} most frequent reasons of {@code tables} summed by text, most frequent first. */
-    static List<ReasonCount> top(ReasonCounts[] tables, int limit) {
+    /**
+     * The {@code limit} most frequent reasons of {@code tables} summed by text, most frequent first, and how many
+     * occurrences that list leaves out: those of less frequent reasons and those beyond a table's {@link #CAPACITY}.
+     */
+    static Summary summarize(ReasonCounts[] tables, int limit) {
         Map<String, Long> sum = new HashMap<>();
+        long all = 0;
         for (ReasonCounts t : tables) {
             t.addTo(sum);
+            all += t.others();
         }
-        List<ReasonCount> all = new ArrayList<>(sum.size());
-        sum.forEach((r, c) -> all.add(new ReasonCount(r, c)));
-        all.sort((a, b) -> a.count() != b.count()
+        List<ReasonCount> list = new ArrayList<>(sum.size());
+        for (Map.Entry<String, Long> e : sum.entrySet()) {
+            list.add(new ReasonCount(e.getKey(), e.getValue()));
+            all += e.getValue();
+        }
+        list.sort((a, b) -> a.count() != b.count()
                 ? Long.compare(b.count(), a.count())
                 : a.reason().compareTo(b.reason()));
-        return List.copyOf(all.subList(0, Math.min(limit, all.size())));
+        List<ReasonCount> top = List.copyOf(list.subList(0, Math.min(limit, list.size())));
+        for (ReasonCount r : top) {
+            all -= r.count();
+        }
+        return new Summary(top, all);
     }
+
+    /**
+     * The most frequent reasons of a rule and the rest.
+     *
+     * @param top    the most frequent reasons, most frequent first
+     * @param others occurrences of every reason not in {@code top}
+     */
+    record Summary(List<ReasonCount> top, long others) {}
 
     /**
      * One reason and how often it was given.

@@ -17,6 +17,8 @@ import java.util.Objects;
  * @param lastError     text of a recent failure, or null
  * @param topReasons    the reasons the rule gave most often with its verdicts ({@link #TOP_REASONS} at most), most
  *                      frequent first
+ * @param otherReasons  how many verdicts came with a reason not in {@code topReasons}: a less frequent one, or one
+ *                      beyond the {@link ReasonCounts#CAPACITY} distinct reasons a worker counts one by one
  */
 public record ScriptSnapshot(
         String name,
@@ -26,7 +28,8 @@ public record ScriptSnapshot(
         long generation,
         long[] values,
         String lastError,
-        List<ReasonCounts.ReasonCount> topReasons) {
+        List<ReasonCounts.ReasonCount> topReasons,
+        long otherReasons) {
     /** How many reasons a snapshot lists per rule. */
     public static final int TOP_REASONS = 10;
 
@@ -42,7 +45,7 @@ public record ScriptSnapshot(
     /** Without reasons. */
     public ScriptSnapshot(
             String name, String kind, String entry, String onError, long generation, long[] values, String lastError) {
-        this(name, kind, entry, onError, generation, values, lastError, List.of());
+        this(name, kind, entry, onError, generation, values, lastError, List.of(), 0);
     }
 
     /**
@@ -65,8 +68,8 @@ public record ScriptSnapshot(
                 lastError = c.lastError();
             }
         }
-        return new ScriptSnapshot(
-                name, kind, entry, onError, generation, sum, lastError, ReasonCounts.top(reasons, TOP_REASONS));
+        ReasonCounts.Summary top = ReasonCounts.summarize(reasons, TOP_REASONS);
+        return new ScriptSnapshot(name, kind, entry, onError, generation, sum, lastError, top.top(), top.others());
     }
 
     /** A snapshot with the given values (by name; every other counter 0): for tests and tools, not the hot path. */
@@ -123,7 +126,8 @@ public record ScriptSnapshot(
                 && s.generation == generation
                 && Arrays.equals(s.values, values)
                 && Objects.equals(s.lastError, lastError)
-                && s.topReasons.equals(topReasons);
+                && s.topReasons.equals(topReasons)
+                && s.otherReasons == otherReasons;
     }
 
     @Override

@@ -12,7 +12,8 @@ import tools.jackson.core.JsonGenerator;
  *  "restarts":N,"errors":N,"elapsed_ns":N,"ns_per_frame":N,"final":true|false,
  *  "scripts":[{"name":"ssh","kind":"lua","entry":"filter","on_error":"pass","generation":1,"errors":N,"calls":N,
  *              "passed":N,"blocked":N,"lua_errors":N,"budget_errors":N,"handler_errors":N,"time_ns":N,
- *              "last_error":"..."|null,"top_reasons":[{"reason":"...","count":N}]}],
+ *              "last_error":"..."|null,"top_reasons":[{"reason":"...","count":N}],
+ *              "other_reasons":N}],
  *  "workers":[{"index":0,"state":"running","frames":N,"passed":N,"blocked":N,"forwarded":N,"forward_failed":N,
  *              "output_errors":N,"kernel_packets":N,"kernel_drops":N,"freezes":N,"restarts":N,"aborted":N,
  *              "chain_swaps":N,"source_errors":N}]}
@@ -71,6 +72,7 @@ public final class SnapshotJson {
                 g.writeEndObject();
             }
             g.writeEndArray();
+            g.writeNumberProperty("other_reasons", r.otherReasons());
             g.writeEndObject();
         }
         g.writeEndArray();

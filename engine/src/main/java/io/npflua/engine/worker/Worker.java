@@ -285,14 +285,20 @@ public final class Worker implements Agent {
     }
 
     /**
-     * Asks for up to {@code limit} of this worker's flows; the worker copies them out of its table on its own thread
-     * at its next duty cycle, or when it closes (empty when it tracks no flows). A request still waiting is shared.
+     * Asks for up to {@code limitAsked} (at least 0) of this worker's flows; the worker copies them out of its table
+     * on its own thread at its next duty cycle, or when it closes (empty when it tracks no flows). Callers at once
+     * share one request, each answered with at most its own limit; cancelling the returned future leaves the others'
+     * answers alone.
      */
-    public CompletableFuture<List<FlowRecord>> listFlows(int limit) {
-        // A request still waiting is shared: both callers get the same copy (of the first one's size).
-        return listingRequest
-                .updateAndGet(r -> r != null ? r : new FlowListingRequest(limit, new CompletableFuture<>()))
-                .answer();
+    public CompletableFuture<List<FlowRecord>> listFlows(int limitAsked) {
+        final int limit = Math.max(0, limitAsked);
+        // A request still waiting is shared and raised to the largest limit asked (same answer, a new record: the
+        // worker takes whichever is in place with getAndSet). Each caller gets its own dependent future, cut to its
+        // limit, so that one caller giving up (cancel) does not cancel the shared answer.
+        FlowListingRequest shared = listingRequest.updateAndGet(r -> r == null
+                ? new FlowListingRequest(limit, new CompletableFuture<>())
+                : r.limit() >= limit ? r : new FlowListingRequest(limit, r.answer()));
+        return shared.answer().thenApply(flows -> flows.size() <= limit ? flows : List.copyOf(flows.subList(0, limit)));
     }
 
     private void answerListing(FlowListingRequest request) {

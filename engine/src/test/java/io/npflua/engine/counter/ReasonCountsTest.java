@@ -18,7 +18,8 @@ class ReasonCountsTest {
         assertEquals(6, a.others(), "x and 31 distinct fit; 6 more do not");
         ReasonCounts b = new ReasonCounts();
         b.count(LuaString.valueOf("x"));
-        List<ReasonCounts.ReasonCount> top = ReasonCounts.top(new ReasonCounts[] {a, b}, 2);
-        assertEquals(List.of(new ReasonCounts.ReasonCount("x", 3), new ReasonCounts.ReasonCount("r0", 1)), top);
+        ReasonCounts.Summary top = ReasonCounts.summarize(new ReasonCounts[] {a, b}, 2);
+        assertEquals(List.of(new ReasonCounts.ReasonCount("x", 3), new ReasonCounts.ReasonCount("r0", 1)), top.top());
+        assertEquals(30 + 6, top.others(), "r1..r30 in a's table below the top two, 6 beyond the table");
     }
 }

@@ -30,6 +30,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.ToIntFunction;
 
 /**
  * An AF_PACKET socket bound to one interface, with its memory-mapped rings.
@@ -555,13 +556,12 @@ public final class PacketSocket implements AutoCloseable {
      * @return true while the interface exists and is administratively up (SIOCGIFFLAGS).
      */
     public boolean interfaceUp() {
-        try (Arena scratch = Arena.ofConfined()) {
-            final MemorySegment ifreq = scratch.allocate(IfreqDescriptor.LAYOUT);
-            ifreq.setString(IfreqDescriptor.NAME_OFFSET, interfaceName);
-            if (Syscalls.ioctl(fd, PacketConstants.SIOCGIFFLAGS, ifreq) < 0) {
-                return false;
-            }
-            return (ifreq.get(JAVA_SHORT, IfreqDescriptor.FLAGS_OFFSET) & PacketConstants.IFF_UP) != 0;
+        try {
+            int flags = ifreqIoctl(
+                    PacketConstants.SIOCGIFFLAGS, "SIOCGIFFLAGS", r -> r.get(JAVA_SHORT, IfreqDescriptor.FLAGS_OFFSET));
+            return (flags & PacketConstants.IFF_UP) != 0;
+        } catch (ErrnoException gone) {
+            return false;
         }
     }
 
@@ -570,16 +570,30 @@ public final class PacketSocket implements AutoCloseable {
      * @throws ErrnoException when the interface is gone.
      */
     public int mtu() {
+        // ifr_mtu is an int at the start of the ifr_ifru union, where ifr_flags is.
+        return ifreqIoctl(PacketConstants.SIOCGIFMTU, "SIOCGIFMTU", r -> r.get(JAVA_INT, IfreqDescriptor.FLAGS_OFFSET));
+    }
+
+    /**
+     * One {@code ifreq} ioctl about this socket's interface: names the interface in a fresh {@code struct ifreq},
+     * makes the call and reads the answer out of the struct.
+     *
+     * @param request the ioctl, e.g. {@link PacketConstants#SIOCGIFMTU}
+     * @param name    its name for the error message
+     * @param answer  reads the answer from the {@code ifreq} after the call
+     * @return what {@code answer} read
+     * @throws ErrnoException when the call fails (e.g. the interface is gone)
+     */
+    private int ifreqIoctl(long request, String name, ToIntFunction<MemorySegment> answer) {
         try (Arena scratch = Arena.ofConfined()) {
             final MemorySegment ifreq = scratch.allocate(IfreqDescriptor.LAYOUT);
             ifreq.setString(IfreqDescriptor.NAME_OFFSET, interfaceName);
             Syscalls.check(
-                    Syscalls.ioctl(fd, PacketConstants.SIOCGIFMTU, ifreq),
+                    Syscalls.ioctl(fd, request, ifreq),
                     Operation.SOCKET_OPTION,
-                    "ioctl(SIOCGIFMTU, " + interfaceName + ")",
+                    "ioctl(" + name + ", " + interfaceName + ")",
                     interfaceName);
-            // ifr_mtu is an int at the start of the ifr_ifru union, where ifr_flags is.
-            return ifreq.get(JAVA_INT, IfreqDescriptor.FLAGS_OFFSET);
+            return answer.applyAsInt(ifreq);
         }
     }
 

@@ -186,6 +186,56 @@ class PacketSocketLiveTest {
     }
 
     @Test
+    void shouldReadTheMtuAndUpFlagUntilTheInterfaceIsGone(final VethLab lab) {
+        final VethLab.VethPair pair = lab.addPair();
+        io.npflua.ffm.lab.Shell.check("ip", "link", "set", pair.a(), "mtu", "1400");
+        try (PacketSocket tx = txSocket(pair.a())) {
+            assertEquals(1400, tx.mtu());
+            assertTrue(tx.interfaceUp());
+            lab.setUp(pair.a(), false);
+            assertEquals(false, tx.interfaceUp());
+            assertEquals(1400, tx.mtu(), "a down interface still has its MTU");
+            lab.deletePair(pair);
+            assertEquals(false, tx.interfaceUp());
+            final io.npflua.ffm.sys.ErrnoException e = assertThrows(io.npflua.ffm.sys.ErrnoException.class, tx::mtu);
+            assertTrue(e.getMessage().startsWith("ioctl(SIOCGIFMTU, " + pair.a() + ") failed: "), e.getMessage());
+        }
+    }
+
+    @Test
+    void shouldRefuseVnetHeadersOnAKernelWithoutThemAndReleaseTheSocket(final VethLab lab) throws Exception {
+        final VethLab.VethPair pair = lab.addPair();
+        final PacketSocketOptions withVnet = PacketSocketOptions.builder(pair.a())
+                .txRing(RingGeometry.frames(2048, 256, PAGE))
+                .vnetHeader(true)
+                .build();
+        final long fdsBefore = openFds();
+        final String old = System.getProperty(PacketSocket.VNET_HEADERS_PROPERTY);
+        System.setProperty(PacketSocket.VNET_HEADERS_PROPERTY, "false");
+        try {
+            assertEquals(false, PacketSocket.vnetHeadersAvailable());
+            final io.npflua.ffm.sys.ErrnoException e =
+                    assertThrows(io.npflua.ffm.sys.ErrnoException.class, () -> PacketSocket.open(withVnet));
+            assertEquals(io.npflua.ffm.sys.Errno.ENOPROTOOPT, e.errno());
+            assertEquals(
+                    "setsockopt(PACKET_VNET_HDR) failed: Protocol not available (PACKET_VNET_HDR turned off by"
+                            + " -Dnpflua.ffm.vnetHeaders=false (a kernel without it, simulated)): this kernel does not"
+                            + " support the option",
+                    e.getMessage());
+        } finally {
+            if (old == null) {
+                System.clearProperty(PacketSocket.VNET_HEADERS_PROPERTY);
+            } else {
+                System.setProperty(PacketSocket.VNET_HEADERS_PROPERTY, old);
+            }
+        }
+        assertEquals(fdsBefore, openFds(), "the refused socket was closed");
+        try (PacketSocket tx = PacketSocket.open(withVnet)) {
+            assertTrue(tx.txRing().hasVnetHeader(), "this kernel takes the option once nothing simulates otherwise");
+        }
+    }
+
+    @Test
     void shouldReportMissingInterfaceByName() {
         final ErrnoExceptionHolder holder = new ErrnoExceptionHolder();
         final io.npflua.ffm.sys.ErrnoException e = assertThrows(

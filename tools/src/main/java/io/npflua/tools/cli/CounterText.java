@@ -98,12 +98,16 @@ final class CounterText {
             for (Object o : scripts) {
                 Map<String, Object> s = (Map<String, Object>) o;
                 List<Object> reasons = (List<Object>) s.getOrDefault("top_reasons", List.of());
-                if (!reasons.isEmpty()) {
+                long others = JsonValues.number(s, "other_reasons");
+                if (!reasons.isEmpty() || others > 0) {
                     out.println("reasons of " + JsonValues.text(s, "name") + ":");
                     for (Object r : reasons) {
                         Map<String, Object> reason = (Map<String, Object>) r;
                         out.printf(
                                 "  %12d  %s%n", JsonValues.number(reason, "count"), JsonValues.text(reason, "reason"));
+                    }
+                    if (others > 0) {
+                        out.printf("  %12d  (other reasons)%n", others);
                     }
                 }
             }

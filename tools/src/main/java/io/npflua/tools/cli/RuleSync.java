@@ -24,7 +24,7 @@ import java.util.function.Supplier;
  * filtering. A configuration file that cannot be read changes nothing.
  *
  * <p>Only rules the list named are ever unloaded: one loaded over the control socket ({@code npflua load}) under a
- * name the list does not use stays. Settings other than the rule list (interfaces, workers, outputs, limits) are read
+ * name the list does not use stays, and a Java handler is neither replaced nor unloaded by a list entry of its name. Settings other than the rule list (interfaces, workers, outputs, limits) are read
  * at start only.
  */
 final class RuleSync {
@@ -87,6 +87,11 @@ final class RuleSync {
                 continue;
             }
             listed.remove(name);
+            RuleInfo running = loaded(name);
+            if (running != null && running.kind().equals("java")) {
+                // A Java handler is never the list's: its name was only taken up by a file the list could not load.
+                continue;
+            }
             try {
                 engine.unload(name);
                 unloaded++;
@@ -139,17 +144,23 @@ final class RuleSync {
         return r;
     }
 
+    /** The loaded rule named {@code name}, or null. */
+    private RuleInfo loaded(String name) {
+        for (RuleInfo i : engine.list()) {
+            if (i.name().equals(name)) {
+                return i;
+            }
+        }
+        return null;
+    }
+
     private boolean isLoaded(String name) {
-        return engine.list().stream().anyMatch(i -> i.name().equals(name));
+        return loaded(name) != null;
     }
 
     private String keeps(String name) {
-        for (RuleInfo i : engine.list()) {
-            if (i.name().equals(name)) {
-                return "; generation " + i.generation() + " keeps running";
-            }
-        }
-        return "";
+        RuleInfo i = loaded(name);
+        return i == null ? "" : "; generation " + i.generation() + " keeps running";
     }
 
     private void say(String line) {

@@ -327,6 +327,28 @@ class CliCommandsTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void shouldShowTheReasonsOutsideTheTopTenAsOtherReasonsInTextAndJson() throws Exception {
+        // 40 distinct reasons in turn over the demo's 64 frames: r1..r24 twice, the rest once, 8 of them beyond the
+        // 32 a worker counts one by one. The top ten are ten of the reasons given twice; the other 44 are the rest.
+        Path pcap = DemoCapture.extract(dir);
+        Path many = write("many.lua", "local n = 0\nfunction filter(pkt) n = n + 1 return true, 'r' .. (n % 40) end\n");
+        Cli.Result text = Cli.run("replay", pcap.toString(), "-s", many.toString());
+        assertEquals(ExitCodes.OK, text.code(), text.err());
+        List<String> lines = text.out().lines().toList();
+        int at = lines.indexOf("reasons of many:");
+        assertTrue(at > 0, text.out());
+        assertEquals("             2  r1", lines.get(at + 1), text.out());
+        assertEquals("            44  (other reasons)", lines.get(at + 11), text.out());
+        Cli.Result json = Cli.run("replay", pcap.toString(), "-s", many.toString(), "--json");
+        assertEquals(ExitCodes.OK, json.code(), json.err());
+        Map<String, Object> script = (Map<String, Object>)
+                ((List<Object>) Json.parseObject(json.out().trim()).get("scripts")).get(0);
+        assertEquals(10, ((List<Object>) script.get("top_reasons")).size());
+        assertEquals(44L, script.get("other_reasons"));
+    }
+
+    @Test
     void shouldLeaveNoTraceOfTheWarmupInTheReplayCounters() throws Exception {
         // The warm-up runs the same scripts on synthetic frames (SSH banners among them) in throwaway states: the
         // counters and verdicts of the replay must be those of the capture alone.

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.npflua.engine.Engine;
 import io.npflua.engine.RuleInfo;
 import io.npflua.engine.rule.ScriptSpec;
+import io.npflua.engine.rule.Verdict;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -49,15 +50,24 @@ class RuleSyncTest {
 
     /** An engine started with the rules the directory holds now, and a RuleSync that reads the directory again. */
     private RuleSync start() {
-        List<ScriptPlan> atStart = wanted().get().scripts();
+        return start(wanted(), b -> {});
+    }
+
+    /**
+     * An engine started with the rules {@code wanted} names now (plus what {@code extra} adds to its builder), and a
+     * RuleSync that asks {@code wanted} again.
+     */
+    private RuleSync start(Supplier<RuleSync.Wanted> wanted, java.util.function.Consumer<Engine.Builder> extra) {
+        List<ScriptPlan> atStart = wanted.get().scripts();
         Engine.Builder b = Engine.builder()
                 .workers(1)
                 .sources(new EngineFactories().pcapSources(1))
                 .ruleFactory(new EngineFactories().luaRules())
                 .tap(EventLogReplayTest.DEMO.toString());
         EngineSetup.addScripts(b, atStart, null, null);
+        extra.accept(b);
         engine = EngineSetup.build(b, atStart);
-        return new RuleSync(engine, atStart, wanted(), new PrintWriter(out));
+        return new RuleSync(engine, atStart, wanted, new PrintWriter(out));
     }
 
     private Supplier<RuleSync.Wanted> wanted() {
@@ -154,5 +164,78 @@ class RuleSyncTest {
         assertEquals(new RuleSync.Result(0, 0, 1, 0, 0), sync.sync());
 
         assertEquals(Map.of("manual", 1L), chain());
+    }
+
+    @Test
+    void shouldNeitherReplaceNorUnloadAJavaHandlerWhoseNameTheListTakesUp() throws Exception {
+        Files.writeString(rules.resolve("10-a.lua"), PASS);
+        RuleSync sync = start(wanted(), b -> b.handler("20-h", f -> Verdict.BLOCK));
+        Files.writeString(rules.resolve("20-h.lua"), PASS);
+
+        assertEquals(new RuleSync.Result(0, 0, 0, 1, 1), sync.sync());
+
+        assertEquals(Map.of("10-a", 1L, "20-h", 1L), chain());
+        assertEquals(null, engine.script("20-h"), "still the Java handler");
+        assertTrue(
+                out.toString().contains("npflua: rule 20-h not loaded: a Java handler of that name is loaded"),
+                out.toString());
+
+        // The file goes again: the list never loaded that rule, so it has nothing to unload.
+        Files.delete(rules.resolve("20-h.lua"));
+        assertEquals(new RuleSync.Result(0, 0, 0, 1, 0), sync.sync());
+        assertEquals(Map.of("10-a", 1L, "20-h", 1L), chain(), "the handler stays: " + out);
+        assertEquals("java", engine.list().get(1).kind());
+    }
+
+    @Test
+    void shouldChangeNothingWhenTwoRulesOfTheListShareAName() throws Exception {
+        Files.writeString(rules.resolve("10-a.lua"), PASS);
+        Path other = Files.writeString(dir.resolve("elsewhere.lua"), "function filter(p) return false end\n");
+        List<ScriptPlan> extra = new ArrayList<>();
+        Supplier<RuleSync.Wanted> withExtra = () -> {
+            List<ScriptPlan> plans = new ArrayList<>(wanted().get().scripts());
+            plans.addAll(extra);
+            return new RuleSync.Wanted(plans, null, null);
+        };
+        RuleSync sync = start(withExtra, b -> {});
+        Files.writeString(rules.resolve("20-b.lua"), PASS);
+        extra.add(new ScriptPlan("10-a", other, null, null, null));
+
+        assertEquals(new RuleSync.Result(0, 0, 0, 0, 1), sync.sync());
+
+        assertEquals(Map.of("10-a", 1L), chain(), "neither the duplicate nor the new rule was taken");
+        assertEquals(PASS, engine.script("10-a").source());
+        String said = out.toString();
+        assertTrue(
+                said.contains("npflua: reload failed: two scripts named '10-a' in the rule list: "
+                        + rules.resolve("10-a.lua") + " and " + other),
+                said);
+        assertTrue(said.contains("; the running rules are unchanged"), said);
+
+        extra.clear();
+        assertEquals(new RuleSync.Result(1, 0, 0, 1, 0), sync.sync(), "once the list is fixed, the next pass applies");
+        assertEquals(Map.of("10-a", 1L, "20-b", 1L), chain());
+    }
+
+    @Test
+    void shouldLoadAgainARuleUnloadedOverTheControlSocketWhileTheListStillNamesIt() throws Exception {
+        Files.writeString(rules.resolve("10-a.lua"), PASS);
+        Files.writeString(rules.resolve("20-b.lua"), PASS);
+        RuleSync sync = start();
+        engine.unload("10-a");
+        engine.unload("20-b");
+        Files.delete(rules.resolve("20-b.lua"));
+
+        // The list is what the engine runs after SIGHUP: 10-a is back (a new rule, at the end); 20-b left the list
+        // and is gone already.
+        assertEquals(new RuleSync.Result(1, 0, 0, 0, 0), sync.sync());
+
+        assertEquals(Map.of("10-a", 1L), chain());
+        String said = out.toString();
+        assertTrue(
+                said.contains("npflua: rule 10-a loaded from " + rules.resolve("10-a.lua") + " (generation 1)"), said);
+        assertTrue(said.contains("npflua: rule 20-b left the rule list; it was not loaded ("), said);
+        assertTrue(!said.contains("rule 20-b unloaded"), said);
+        assertEquals(new RuleSync.Result(0, 0, 0, 1, 0), sync.sync());
     }
 }
