@@ -292,8 +292,8 @@ public final class EventLog implements AutoCloseable {
                 formatted[type.ordinal()]++;
                 any++;
             } catch (RuntimeException e) {
-                // A record Jackson refuses (a script's string that decodes to a lone surrogate): that record is
-                // lost and counted, the others go on.
+                // A bug in formatting one record (its strings cannot make Jackson refuse it: Utf8Text): that
+                // record is lost, counted and reported, the others go on.
                 buffer.truncate(start);
                 counters[w].increment(type.lost);
                 report("a record could not be formatted", e);
