@@ -252,7 +252,7 @@ public final class Engine implements AutoCloseable {
     private RuleInfo add(RuleSpec spec, PreparedRule prepared) throws RuleRejectedException {
         synchronized (changeLock) {
             checkOpen();
-            return generation(rules.add(spec, prepared));
+            return rules.add(spec, prepared);
         }
     }
 
@@ -279,15 +279,8 @@ public final class Engine implements AutoCloseable {
         PreparedRule prepared = config.ruleFactory().prepare(spec);
         synchronized (changeLock) {
             checkOpen();
-            return generation(rules.reload(spec, prepared));
+            return rules.reload(spec, prepared);
         }
-    }
-
-    private RuleInfo generation(RuleInfo info) {
-        if (config.events() != null) {
-            config.events().generation(info.name(), info.generation());
-        }
-        return info;
     }
 
     /** Removes rule {@code name} from the chain. */

@@ -22,9 +22,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.ZoneId;
 import java.util.Arrays;
-import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import tools.jackson.core.JsonGenerator;
@@ -55,7 +53,6 @@ public final class EventLog implements AutoCloseable {
     private final EventLogOptions options;
     private final EventRing[] rings;
     private final EventProducer[] producers;
-    private final Map<String, Long> generations = new ConcurrentHashMap<>();
     private final ErrorHandler errors;
     private final EventFormat format = new EventFormat(ZoneId.systemDefault());
     private final Buffer buffer = new Buffer();
@@ -93,7 +90,7 @@ public final class EventLog implements AutoCloseable {
         int burst = Math.max(1, (options.burst() + workers - 1) / workers);
         for (int w = 0; w < workers; w++) {
             rings[w] = new EventRing(options.queueSlots());
-            producers[w] = new EventProducer(rings[w], w, perWorker, burst, generations, clock);
+            producers[w] = new EventProducer(rings[w], w, perWorker, burst, clock);
         }
     }
 
@@ -115,11 +112,6 @@ public final class EventLog implements AutoCloseable {
     /** The sink for {@code alert} of rule {@code script} in worker {@code w}'s state. */
     public AlertSink alertSink(int w, String script) {
         return producers[w].alertSink(script);
-    }
-
-    /** Records the generation of rule {@code name} (1 at load, +1 per reload) for the records that follow. */
-    public void generation(String name, long generation) {
-        generations.put(name, generation);
     }
 
     /**

@@ -136,8 +136,10 @@ public class EngineBenchmark {
         for (int i = 0; i < rules; i++) {
             slots[i] = i;
         }
-        RuleChain chain =
-                new RuleChain(0, names, rs, counters, policies, slots, new long[rules], -1L, 64, ErrorHandler.STDERR);
+        long[] generations = new long[rules];
+        Arrays.fill(generations, 1);
+        RuleChain chain = new RuleChain(
+                0, names, generations, rs, counters, policies, slots, new long[rules], -1L, 64, ErrorHandler.STDERR);
         ChainBoard board = new ChainBoard(new RuleChain[] {chain});
         worker = new Worker(
                 0,

@@ -70,14 +70,14 @@ public class EventBenchmark {
         limited = log(1e-3, 1, 1024).producer(0);
         limited.source("eth0");
         limited.frame(frame);
-        limited.blocked(frame, "ssh", reason, CallOutcome.BLOCK); // uses the one event the limit allows
+        limited.blocked(frame, "ssh", 1, reason, CallOutcome.BLOCK); // uses the one event the limit allows
         // Its clock never moves (no writer, no discard): a burst of 2^31 one-nanosecond intervals keeps the rate
         // limit out of the way for ~40 s of calls, longer than the benchmark runs.
         full = log(1e12, Integer.MAX_VALUE, 2).producer(0);
         full.source("eth0");
         full.frame(frame);
-        full.blocked(frame, "ssh", reason, CallOutcome.BLOCK);
-        full.blocked(frame, "ssh", reason, CallOutcome.BLOCK);
+        full.blocked(frame, "ssh", 1, reason, CallOutcome.BLOCK);
+        full.blocked(frame, "ssh", 1, reason, CallOutcome.BLOCK);
     }
 
     private static EventLog log(double rate, int burst, int slots) {
@@ -95,20 +95,20 @@ public class EventBenchmark {
     /** Hand-off of one blocked frame, then the slot given back. */
     @Benchmark
     public int blocked() {
-        producer.blocked(frame, "ssh", reason, CallOutcome.BLOCK);
+        producer.blocked(frame, "ssh", 1, reason, CallOutcome.BLOCK);
         return open.discard(0);
     }
 
     /** The same over the rate limit: counted as suppressed. */
     @Benchmark
     public void suppressed() {
-        limited.blocked(frame, "ssh", reason, CallOutcome.BLOCK);
+        limited.blocked(frame, "ssh", 1, reason, CallOutcome.BLOCK);
     }
 
     /** The same into a full queue (rate limit off): counted as dropped, never waited for. */
     @Benchmark
     public void full() {
-        full.blocked(frame, "ssh", reason, CallOutcome.BLOCK);
+        full.blocked(frame, "ssh", 1, reason, CallOutcome.BLOCK);
     }
 
     /** Hand-off of one flow-end record (key, counts, times from the worker's table), then the slot given back. */

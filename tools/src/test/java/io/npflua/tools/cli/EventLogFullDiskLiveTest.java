@@ -138,7 +138,7 @@ class EventLogFullDiskLiveTest {
         p.source("test");
         p.frame(frame);
         for (int i = 0; i < n; i++) {
-            p.blocked(frame, "s", reason, CallOutcome.BLOCK);
+            p.blocked(frame, "s", 1, reason, CallOutcome.BLOCK);
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (c.get(WorkerCounter.EVENTS_WRITTEN) + c.get(WorkerCounter.EVENTS_LOST) < c.get(WorkerCounter.EVENTS)) {
