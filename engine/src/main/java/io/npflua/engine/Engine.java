@@ -529,7 +529,13 @@ public final class Engine implements AutoCloseable {
             ws.add(WorkerSnapshot.of(w, state, workerCounters[w]));
         }
         long elapsed = !started ? 0 : (endNs != 0 ? endNs : System.nanoTime()) - startNs;
-        return new EngineSnapshot(elapsed, isFinal, List.copyOf(ws), rules.snapshots(), rules.unloadedErrors());
+        return new EngineSnapshot(
+                elapsed,
+                isFinal,
+                List.copyOf(ws),
+                rules.snapshots(),
+                rules.unloadedErrors(),
+                config.events() == null ? 0 : config.events().writerRestarts());
     }
 
     private void checkOpen() {
