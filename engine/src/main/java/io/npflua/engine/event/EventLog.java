@@ -40,8 +40,9 @@ import tools.jackson.core.ObjectWriteContext;
  * <p>The writer survives a full disk (the failed batch is cut off the file again, counted as {@code events_lost} and
  * reported, and writing resumes when there is room) and a deleted or renamed file: once a second, and at once after
  * {@link #reopen()}, it compares the file it has open with what the path names now and opens the path anew when they
- * differ (logrotate's {@code create} mode needs no signal; {@code reopen} serves its {@code postrotate}). A file that
- * cannot be opened again is reported and retried every second; its events are counted as lost meanwhile.
+ * differ (logrotate's {@code create} mode needs no signal; {@code reopen} serves its {@code postrotate}). A path that
+ * cannot be opened again is reported; while it still names the open file, writing goes on there, else the events are
+ * counted as lost and the path is tried again every second.
  * {@link #close()} writes every event still queued and flushes.
  *
  * <p>Anything else the writer meets (a bug, an output that throws what it should not) kills its thread: the runner
@@ -451,22 +452,28 @@ public final class EventLog implements AutoCloseable {
         }
     }
 
+    /** Reports a failure that loses events (at most every 10 s; the failures in between are counted in the next). */
     private void report(String what, Exception e) {
-        long now = System.nanoTime();
         unreported++;
+        report(
+                what + "; events are dropped and counted as events_lost (" + unreported
+                        + " failed writes since the last report)",
+                e,
+                true);
+    }
+
+    private void report(String message, Exception e, boolean losing) {
+        long now = System.nanoTime();
         if (now - lastReportNs < REPORT_INTERVAL_NS) {
             return;
         }
         lastReportNs = now;
         String where =
                 options.path() == null ? "standard output" : options.path().toString();
-        errors.onWorkerError(
-                -1,
-                "event log " + where + ": " + what + "; events are dropped and counted as events_lost (" + unreported
-                        + " failed writes since the last report)",
-                e,
-                false);
-        unreported = 0;
+        errors.onWorkerError(-1, "event log " + where + ": " + message, e, false);
+        if (losing) {
+            unreported = 0;
+        }
     }
 
     private void open() throws IOException {
@@ -495,17 +502,42 @@ public final class EventLog implements AutoCloseable {
         }
     }
 
+    /**
+     * Opens the path anew and only then closes the file it had. When the path cannot be opened: if it still names the
+     * file we have open (nothing was moved; e.g. its file system became read-only for new opens), writing goes on
+     * there and nothing is lost; otherwise (moved away or deleted) the old file is let go, the events are counted as
+     * lost until an open succeeds (retried every second and at each {@link #reopen()}).
+     */
     private void reopenQuietly() {
-        if (options.path() == null) {
+        Path p = options.path();
+        if (p == null) {
             return;
         }
-        closeChannel();
+        FileChannel next = null;
         try {
-            open();
+            next = output.open(p);
+            Object key = Files.readAttributes(p, BasicFileAttributes.class).fileKey();
+            closeChannel();
+            channel = next;
+            fileKey = key;
             reopens++;
         } catch (IOException e) {
-            channel = null;
-            report("cannot open the file again", e);
+            if (next != null) {
+                try {
+                    next.close();
+                } catch (IOException ignored) {
+                    // It was never written.
+                }
+            }
+            if (channel != null && !moved()) {
+                report(
+                        "cannot open the file again; writing on to the file it has open, which the path still names",
+                        e,
+                        false);
+            } else {
+                closeChannel();
+                report("cannot open the file again", e);
+            }
         }
     }
 
