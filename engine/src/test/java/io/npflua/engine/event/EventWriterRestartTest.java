@@ -1,17 +1,13 @@
 package io.npflua.engine.event;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.npflua.engine.agent.ErrorHandler;
+import io.npflua.engine.RecordingErrors;
 import io.npflua.engine.counter.WorkerCounter;
 import io.npflua.engine.counter.WorkerCounters;
 import io.npflua.engine.json.Json;
-import io.npflua.engine.source.Frame;
-import io.npflua.lua.sandbox.CallOutcome;
 import java.io.IOException;
-import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
@@ -23,11 +19,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.luaj.vm2.LuaString;
 
 /**
  * The writer runs under an agent runner: an output that throws what no output should (a bug, not an I/O error) kills
@@ -38,45 +32,33 @@ class EventWriterRestartTest {
     @TempDir
     Path dir;
 
-    private final List<String> reports = new CopyOnWriteArrayList<>();
-    private final ErrorHandler errors = new ErrorHandler() {
-        @Override
-        public void onRuleError(int worker, String rule, CallOutcome kind, String message, long suppressed) {}
-
-        @Override
-        public void onWorkerError(int worker, String what, Throwable cause, boolean restarting) {
-            reports.add(worker + ":" + what + ":" + cause + ":" + restarting);
-        }
-    };
+    private final RecordingErrors errors = new RecordingErrors();
 
     @Test
     void shouldCountAndReportAWriterDeathAndKeepWritingTheEventsAfterIt() throws Exception {
         Path log = dir.resolve("eve.json");
         EventOutput output = path -> new BrokenOnce(EventOutput.FILES.open(path), "boom");
         EventLog events = new EventLog(EventLogOptions.of(log).withRate(1e12, 1 << 30), 1, errors, output);
-        WorkerCounters counters = new WorkerCounters();
-        events.attach(new WorkerCounters[] {counters});
-        events.start();
-        EventProducer producer = events.producer(0);
-        Frame frame = new Frame().wrap(MemorySegment.ofArray(new byte[60]), 0, 60, 60, false, Frame.NO_HEADER);
+        EventFixtures worker = EventFixtures.start(events);
+        WorkerCounters counters = worker.counters();
         try {
-            produce(producer, frame, "ok", counters, 20);
+            worker.produce("ok", 20);
             assertEquals(20, counters.get(WorkerCounter.DROP_EVENTS_WRITTEN));
 
-            produce(producer, frame, "boom", counters, 1);
+            worker.produce("boom", 1);
             assertEquals(1, counters.get(WorkerCounter.DROP_EVENTS_LOST), "the batch in hand is lost, and counted");
             // The batch is counted on the way out of the dying thread, the death by the runner just after.
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (reports.isEmpty()) {
+            while (errors.workerErrors.isEmpty()) {
                 assertTrue(System.nanoTime() < deadline, "no report of the death");
                 Thread.sleep(5);
             }
             assertEquals(1, events.writerRestarts(), "the death is counted");
             assertEquals(
                     List.of("-1:event log writer thread died:java.lang.IllegalStateException: bug in the output:true"),
-                    reports);
+                    errors.workerErrors);
 
-            produce(producer, frame, "ok", counters, 20);
+            worker.produce("ok", 20);
             assertEquals(40, counters.get(WorkerCounter.DROP_EVENTS_WRITTEN), "the writer went on");
         } finally {
             events.close();
@@ -90,23 +72,6 @@ class EventWriterRestartTest {
         assertEquals(
                 counters.get(WorkerCounter.EVENTS),
                 counters.get(WorkerCounter.EVENTS_WRITTEN) + counters.get(WorkerCounter.EVENTS_LOST));
-    }
-
-    /** Hands {@code n} blocked frames with {@code reason} over and waits until the writer has taken them all. */
-    private static void produce(EventProducer p, Frame frame, String reason, WorkerCounters c, int n)
-            throws InterruptedException {
-        p.source("test");
-        p.frame(frame);
-        LuaString why = LuaString.valueOf(reason);
-        for (int i = 0; i < n; i++) {
-            p.blocked(frame, "s", 1, why, CallOutcome.BLOCK);
-        }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (c.get(WorkerCounter.EVENTS_WRITTEN) + c.get(WorkerCounter.EVENTS_LOST) < c.get(WorkerCounter.EVENTS)) {
-            assertTrue(System.nanoTime() < deadline, "writer stuck");
-            Thread.sleep(5);
-        }
-        assertFalse(c.get(WorkerCounter.EVENTS_DROPPED) > 0);
     }
 
     /**

@@ -107,6 +107,17 @@ class EventLogReplayTest {
         return rows;
     }
 
+    /** {@code jq -s -r FILTER LOG}'s output (jq must succeed). */
+    static String jq(Path log, String filter) throws IOException, InterruptedException {
+        Process jq = new ProcessBuilder("jq", "-s", "-r", filter, log.toString())
+                .redirectErrorStream(true)
+                .start();
+        String out = new String(jq.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        assertTrue(jq.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(0, jq.exitValue(), out);
+        return out;
+    }
+
     private static String first(String a, String b) {
         return !a.isEmpty() ? a : b.isEmpty() ? null : b;
     }
@@ -183,14 +194,7 @@ class EventLogReplayTest {
             assertEquals("all", n.get("reason"));
         }
         // and jq, as a pipeline would read it
-        Process jq = new ProcessBuilder(
-                        "jq", "-s", "-r", "map(select(.event_type == \"drop\")) | length", log.toString())
-                .redirectErrorStream(true)
-                .start();
-        String n = new String(jq.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-        assertTrue(jq.waitFor(30, TimeUnit.SECONDS));
-        assertEquals(0, jq.exitValue(), n);
-        assertEquals("64", n);
+        assertEquals("64", jq(log, "map(select(.event_type == \"drop\")) | length"));
     }
 
     @Test
@@ -281,14 +285,7 @@ class EventLogReplayTest {
             }
         }
         // read() decodes the file strictly as UTF-8 (it throws on a malformed byte); and jq, as a pipeline reads it
-        Process jq = new ProcessBuilder(
-                        "jq", "-s", "-r", "map(.alert.signature) | unique | join(\"|\")", log.toString())
-                .redirectErrorStream(true)
-                .start();
-        String out = new String(jq.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-        assertTrue(jq.waitFor(30, TimeUnit.SECONDS));
-        assertEquals(0, jq.exitValue(), out);
-        assertEquals("odd\\xff|x\\xed\\xa0\\x80y", out);
+        assertEquals("odd\\xff|x\\xed\\xa0\\x80y", jq(log, "map(.alert.signature) | unique | join(\"|\")"));
     }
 
     @Test
