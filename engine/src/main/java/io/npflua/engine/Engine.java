@@ -252,7 +252,7 @@ public final class Engine implements AutoCloseable {
     private RuleInfo add(RuleSpec spec, PreparedRule prepared) throws RuleRejectedException {
         synchronized (changeLock) {
             checkOpen();
-            return generation(rules.add(spec, prepared));
+            return rules.add(spec, prepared);
         }
     }
 
@@ -279,15 +279,8 @@ public final class Engine implements AutoCloseable {
         PreparedRule prepared = config.ruleFactory().prepare(spec);
         synchronized (changeLock) {
             checkOpen();
-            return generation(rules.reload(spec, prepared));
+            return rules.reload(spec, prepared);
         }
-    }
-
-    private RuleInfo generation(RuleInfo info) {
-        if (config.events() != null) {
-            config.events().generation(info.name(), info.generation());
-        }
-        return info;
     }
 
     /** Removes rule {@code name} from the chain. */
@@ -536,7 +529,13 @@ public final class Engine implements AutoCloseable {
             ws.add(WorkerSnapshot.of(w, state, workerCounters[w]));
         }
         long elapsed = !started ? 0 : (endNs != 0 ? endNs : System.nanoTime()) - startNs;
-        return new EngineSnapshot(elapsed, isFinal, List.copyOf(ws), rules.snapshots(), rules.unloadedErrors());
+        return new EngineSnapshot(
+                elapsed,
+                isFinal,
+                List.copyOf(ws),
+                rules.snapshots(),
+                rules.unloadedErrors(),
+                config.events() == null ? 0 : config.events().writerRestarts());
     }
 
     private void checkOpen() {

@@ -231,6 +231,7 @@ final class RuleTable {
         for (int w = 0; w < workerCount; w++) {
             int n = next.size();
             String[] names = new String[n];
+            long[] generations = new long[n];
             Rule[] rules = new Rule[n];
             ScriptCounters[] counters = new ScriptCounters[n];
             ErrorPolicy[] policies = new ErrorPolicy[n];
@@ -240,6 +241,7 @@ final class RuleTable {
             for (int i = 0; i < n; i++) {
                 Entry e = next.get(i);
                 names[i] = e.name();
+                generations[i] = e.generation();
                 rules[i] = e.instances()[w];
                 counters[i] = e.counters()[w];
                 policies[i] = e.spec().onError();
@@ -250,7 +252,17 @@ final class RuleTable {
                 }
             }
             chains[w] = new RuleChain(
-                    w, names, rules, counters, policies, slots, slotEpochs, scripts, timingSampleEvery, errors);
+                    w,
+                    names,
+                    generations,
+                    rules,
+                    counters,
+                    policies,
+                    slots,
+                    slotEpochs,
+                    scripts,
+                    timingSampleEvery,
+                    errors);
         }
         long version = board.publish(chains);
         entries.clear();

@@ -6,11 +6,14 @@ import io.npflua.lua.sandbox.CallOutcome;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-/** An error handler that keeps every report, for assertions. */
-final class RecordingErrors implements ErrorHandler {
-    final List<String> ruleErrors = new CopyOnWriteArrayList<>();
-    final List<String> workerErrors = new CopyOnWriteArrayList<>();
-    final List<String> sourceErrors = new CopyOnWriteArrayList<>();
+/**
+ * An error handler that keeps every report, for assertions: {@code worker:what:cause:restarting} for worker errors,
+ * {@code rule:KIND:message} for rule errors, {@code worker:source:message} for source errors.
+ */
+public final class RecordingErrors implements ErrorHandler {
+    public final List<String> ruleErrors = new CopyOnWriteArrayList<>();
+    public final List<String> workerErrors = new CopyOnWriteArrayList<>();
+    public final List<String> sourceErrors = new CopyOnWriteArrayList<>();
 
     @Override
     public void onRuleError(int worker, String rule, CallOutcome kind, String message, long suppressed) {

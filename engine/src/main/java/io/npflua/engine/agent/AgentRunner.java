@@ -35,6 +35,8 @@ public final class AgentRunner {
     private final int id;
     private final int maxRestarts;
     private final Runnable onDeath;
+    /** What the agent is in reports: {@code worker}, {@code event log writer}. */
+    private final String what;
 
     private int deathsInARow;
     /** Class and message of the last death reported, so that the same cause is not reported again. */
@@ -46,6 +48,8 @@ public final class AgentRunner {
     private volatile Thread thread;
 
     /**
+     * A runner for a worker: its reports say {@code worker thread died}.
+     *
      * @param agent       what to run
      * @param idle        how to idle after a cycle without work
      * @param errors      where deaths are reported (as {@link ErrorHandler#onWorkerError} of worker {@code id})
@@ -54,6 +58,22 @@ public final class AgentRunner {
      * @param onDeath     counts a death (called on the dying thread)
      */
     public AgentRunner(Agent agent, IdleStrategy idle, ErrorHandler errors, int id, int maxRestarts, Runnable onDeath) {
+        this(agent, idle, errors, id, maxRestarts, onDeath, "worker");
+    }
+
+    /**
+     * A runner whose reports name the agent {@code what} ({@code event log writer thread died}); {@code id} is -1 for
+     * an agent that is not a worker.
+     */
+    public AgentRunner(
+            Agent agent,
+            IdleStrategy idle,
+            ErrorHandler errors,
+            int id,
+            int maxRestarts,
+            Runnable onDeath,
+            String what) {
+        this.what = Objects.requireNonNull(what, "what");
         this.agent = Objects.requireNonNull(agent, "agent");
         this.idle = Objects.requireNonNull(idle, "idle");
         this.errors = Objects.requireNonNull(errors, "errors");
@@ -75,6 +95,11 @@ public final class AgentRunner {
     /** Asks the agent to stop after its current cycle (and wakes a parked thread). Any thread. */
     public void requestStop() {
         running = false;
+        wake();
+    }
+
+    /** Wakes the agent's thread if it is parked in its idle strategy (something is waiting for it). Any thread. */
+    public void wake() {
         final Thread t = thread;
         if (t != null) {
             LockSupport.unpark(t);
@@ -155,11 +180,11 @@ public final class AgentRunner {
         final String death = t.getClass().getName() + ": " + t.getMessage();
         if (!death.equals(reportedDeath)) {
             reportedDeath = death;
-            report("worker thread died", t, restart);
+            report(what + " thread died", t, restart);
         } else if (!restart && running) {
             report(
-                    "worker thread died " + deathsInARow + " times in a row, each time with the error reported"
-                            + " above; the worker stops",
+                    what + " thread died " + deathsInARow + " times in a row, each time with the error reported"
+                            + " above; the " + what + " stops",
                     null,
                     false);
         }
@@ -176,14 +201,14 @@ public final class AgentRunner {
             agent.onClose(end == State.FAILED);
             state = end;
         } catch (Throwable again) {
-            report("worker failed while stopping", again, false);
+            report(what + " failed while stopping", again, false);
             state = State.FAILED;
         }
     }
 
-    private void report(String what, Throwable cause, boolean restarting) {
+    private void report(String message, Throwable cause, boolean restarting) {
         try {
-            errors.onWorkerError(id, what, cause, restarting);
+            errors.onWorkerError(id, message, cause, restarting);
         } catch (RuntimeException ignored) {
             // The error handler must not take the runner down.
         }

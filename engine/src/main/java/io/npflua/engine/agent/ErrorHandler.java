@@ -29,6 +29,16 @@ public interface ErrorHandler {
         onWorkerError(worker, "source " + source + " failed", error, false);
     }
 
+    /**
+     * The one line that reports {@link #onWorkerError}: {@code npflua: worker 0: worker thread died: CAUSE (restarting
+     * the worker)}; an engine-level report ({@code worker} -1: the event log writer, the control socket) names no
+     * worker.
+     */
+    static String workerErrorLine(int worker, String what, Throwable cause, boolean restarting) {
+        return "npflua: " + (worker >= 0 ? "worker " + worker + ": " : "") + what + (cause == null ? "" : ": " + cause)
+                + (restarting ? (worker >= 0 ? " (restarting the worker)" : " (restarting it)") : "");
+    }
+
     /** Writes every report to standard error, one line each. */
     ErrorHandler STDERR = new ErrorHandler() {
         @Override
@@ -40,8 +50,7 @@ public interface ErrorHandler {
 
         @Override
         public void onWorkerError(int worker, String what, Throwable cause, boolean restarting) {
-            System.err.println("npflua: worker " + worker + ": " + what + (cause == null ? "" : ": " + cause)
-                    + (restarting ? " (restarting the worker)" : ""));
+            System.err.println(workerErrorLine(worker, what, cause, restarting));
         }
 
         @Override

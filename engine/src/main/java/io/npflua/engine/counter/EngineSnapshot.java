@@ -8,13 +8,15 @@ import java.util.List;
  * @param elapsedNs wall time since the engine started (up to close when closed)
  * @param final_    true when taken after close: every invariant holds exactly
  * @param unloadedErrors rule failures counted by rules that have since been unloaded (kept in {@link #errors()})
+ * @param eventWriterRestarts times the event log's writer thread died and was run again (0 without an event log)
  */
 public record EngineSnapshot(
         long elapsedNs,
         boolean final_,
         List<WorkerSnapshot> workers,
         List<ScriptSnapshot> scripts,
-        long unloadedErrors) {
+        long unloadedErrors,
+        long eventWriterRestarts) {
     /** The sum of {@code counter} over all workers. */
     public long total(WorkerCounter counter) {
         long n = 0;

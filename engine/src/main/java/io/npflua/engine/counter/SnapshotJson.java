@@ -9,7 +9,7 @@ import tools.jackson.core.JsonGenerator;
  *
  * <pre>{@code
  * {"frames":N,"passed":N,"blocked":N,"forwarded":N,"kernel_packets":N,"kernel_drops":N,"freezes":N,
- *  "restarts":N,"errors":N,"elapsed_ns":N,"ns_per_frame":N,"final":true|false,
+ *  "restarts":N,"errors":N,"events_writer_restarts":N,"elapsed_ns":N,"ns_per_frame":N,"final":true|false,
  *  "scripts":[{"name":"ssh","kind":"lua","entry":"filter","on_error":"pass","generation":1,"errors":N,"calls":N,
  *              "passed":N,"blocked":N,"lua_errors":N,"budget_errors":N,"handler_errors":N,"time_ns":N,
  *              "last_error":"..."|null,"top_reasons":[{"reason":"...","count":N}],
@@ -22,6 +22,9 @@ import tools.jackson.core.JsonGenerator;
  * {@link ScriptCounter} in their order; a counter added there appears here without a change.
  */
 public final class SnapshotJson {
+    /** The top-level field of {@link EngineSnapshot#eventWriterRestarts()}. */
+    public static final String EVENTS_WRITER_RESTARTS = "events_writer_restarts";
+
     private SnapshotJson() {}
 
     /** The snapshot as compact JSON. */
@@ -42,6 +45,7 @@ public final class SnapshotJson {
             }
         }
         g.writeNumberProperty("errors", s.errors());
+        g.writeNumberProperty(EVENTS_WRITER_RESTARTS, s.eventWriterRestarts());
         g.writeNumberProperty("elapsed_ns", s.elapsedNs());
         if (s.nsPerFrame() >= 0) {
             g.writeNumberProperty("ns_per_frame", s.nsPerFrame());

@@ -8,12 +8,14 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
+import org.luaj.vm2.LuaString;
 import org.luaj.vm2.LuaValue;
 import tools.jackson.core.JsonGenerator;
 
 /**
- * Writes one slot of an {@link EventRing} as an eve.json-shaped object (see {@code docs/events.md}). Writer thread
- * only; allocates freely.
+ * Writes one slot of an {@link EventRing} as an eve.json-shaped object (see {@code docs/events.md}). Every string
+ * goes through {@link Utf8Text}, so a record is valid UTF-8 whatever bytes a script put in it. Writer thread only;
+ * allocates freely.
  */
 final class EventFormat {
     /** eve.json's timestamp: microseconds and a numeric offset, e.g. {@code 2026-12-07T10:53:46.123456+0000}. */
@@ -66,7 +68,7 @@ final class EventFormat {
             g.writeNumberProperty("flow_id", r.flowId[s]);
         }
         if (r.iface[s] != null) {
-            g.writeStringProperty("in_iface", r.iface[s]);
+            g.writeStringProperty("in_iface", Utf8Text.of(r.iface[s]));
         }
         g.writeStringProperty("event_type", type.json());
         if (type == EventType.FLOW) {
@@ -75,13 +77,14 @@ final class EventFormat {
         }
         FrameHeader h = FrameHeader.parse(r.header, s * EventRing.HEADER_BYTES, r.headerLength[s]);
         h.write(g);
-        String reason = r.reason[s] == null ? null : r.reason[s].tojstring();
+        String reason = Utf8Text.of(r.reason[s]);
+        String script = Utf8Text.of(r.script[s]);
         switch (type) {
             case DROP -> {
                 g.writeName("alert");
                 g.writeStartObject();
                 g.writeStringProperty("action", "blocked");
-                g.writeStringProperty("signature", reason != null ? reason : "blocked by " + r.script[s]);
+                g.writeStringProperty("signature", reason != null ? reason : "blocked by " + script);
                 g.writeStringProperty("category", "npflua verdict");
                 g.writeNumberProperty("severity", 2);
                 g.writeEndObject();
@@ -99,7 +102,7 @@ final class EventFormat {
         }
         g.writeName("npflua");
         g.writeStartObject();
-        g.writeStringProperty("script", r.script[s]);
+        g.writeStringProperty("script", script);
         g.writeNumberProperty("generation", r.generation[s]);
         g.writeNumberProperty("worker", worker);
         g.writeNumberProperty("frame_length", r.frameLength[s]);
@@ -119,7 +122,7 @@ final class EventFormat {
                 g.writeName("fields");
                 g.writeStartObject();
                 for (int f = 0, n = r.fieldCount[s]; f < n; f++) {
-                    g.writeName(r.fieldNames[s * EventRing.FIELDS + f].tojstring());
+                    g.writeName(Utf8Text.of(r.fieldNames[s * EventRing.FIELDS + f]));
                     LuaValue v = r.fieldValues[s * EventRing.FIELDS + f];
                     if (v.type() == LuaValue.TBOOLEAN) {
                         g.writeBoolean(v.toboolean());
@@ -132,15 +135,17 @@ final class EventFormat {
                         } else {
                             g.writeNull();
                         }
+                    } else if (v instanceof LuaString text) {
+                        g.writeString(Utf8Text.of(text));
                     } else {
-                        g.writeString(v.tojstring());
+                        g.writeString(Utf8Text.of(v.tojstring()));
                     }
                 }
                 g.writeEndObject();
             }
             case SCRIPT_ERROR -> {
                 g.writeStringProperty("error", ((CallOutcome) r.kind[s]).name().toLowerCase(Locale.ROOT));
-                g.writeStringProperty("message", r.text[s]);
+                g.writeStringProperty("message", Utf8Text.of(r.text[s]));
             }
             case FLOW -> {}
         }

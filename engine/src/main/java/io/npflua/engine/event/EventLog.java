@@ -1,6 +1,11 @@
 package io.npflua.engine.event;
 
+import io.npflua.engine.agent.Agent;
+import io.npflua.engine.agent.AgentRunner;
+import io.npflua.engine.agent.AgentTerminationException;
+import io.npflua.engine.agent.BackoffIdleStrategy;
 import io.npflua.engine.agent.ErrorHandler;
+import io.npflua.engine.counter.SnapshotJson;
 import io.npflua.engine.counter.WorkerCounter;
 import io.npflua.engine.counter.WorkerCounters;
 import io.npflua.engine.json.Json;
@@ -18,34 +23,41 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.ZoneId;
 import java.util.Arrays;
-import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.ObjectWriteContext;
 
 /**
  * The event log: one JSON object per line (eve.json's shape, see {@code docs/events.md}) for each blocked frame,
  * alert and script error, plus periodic {@code stats} records. Workers hand events over through their own
- * {@link EventRing} ({@link #producer(int)}); one writer thread ({@code npflua-events}) formats them with Jackson and
- * writes them, so no worker ever formats, writes or waits.
+ * {@link EventRing} ({@link #producer(int)}); one writer ({@code npflua-events}, an {@link Agent} run by an
+ * {@link AgentRunner}) formats them with Jackson and writes them, so no worker ever formats, writes or waits.
  *
  * <p>The writer survives a full disk (the failed batch is cut off the file again, counted as {@code events_lost} and
  * reported, and writing resumes when there is room) and a deleted or renamed file: once a second, and at once after
  * {@link #reopen()}, it compares the file it has open with what the path names now and opens the path anew when they
- * differ (logrotate's {@code create} mode needs no signal; {@code reopen} serves its {@code postrotate}). {@link #close()}
- * writes every event still queued and flushes.
+ * differ (logrotate's {@code create} mode needs no signal; {@code reopen} serves its {@code postrotate}). A path that
+ * cannot be opened again is reported; while it still names the open file, writing goes on there, else the events are
+ * counted as lost and the path is tried again every second.
+ * {@link #close()} writes every event still queued and flushes.
+ *
+ * <p>Anything else the writer meets (a bug, an output that throws what it should not) kills its thread: the runner
+ * counts the death ({@link #writerRestarts()}), reports it once per cause and runs the writer again on a fresh thread,
+ * which goes on with the next events; the batch in hand is counted as lost. After {@value #MAX_RESTARTS} deaths in a
+ * row without an event written in between the runner gives up: the queues then fill and their events are counted as
+ * dropped, and those still queued at {@link #close()} as lost.
  */
 public final class EventLog implements AutoCloseable {
     private static final long CHECK_INTERVAL_NS = TimeUnit.SECONDS.toNanos(1);
     private static final long REPORT_INTERVAL_NS = TimeUnit.SECONDS.toNanos(10);
     private static final int BATCH = 256;
+    /** Deaths of the writer in a row (without an event written between them) after which it stays down. */
+    static final int MAX_RESTARTS = 10;
+
     private static final EventType[] TYPES = EventType.values();
     /** Opaque access to the shared clock word: written by the writer, read by every producer. */
     static final VarHandle CLOCK = MethodHandles.arrayElementVarHandle(long[].class);
@@ -55,7 +67,6 @@ public final class EventLog implements AutoCloseable {
     private final EventLogOptions options;
     private final EventRing[] rings;
     private final EventProducer[] producers;
-    private final Map<String, Long> generations = new ConcurrentHashMap<>();
     private final ErrorHandler errors;
     private final EventFormat format = new EventFormat(ZoneId.systemDefault());
     private final Buffer buffer = new Buffer();
@@ -68,24 +79,36 @@ public final class EventLog implements AutoCloseable {
      */
     private final long[] clock = new long[2 * CLOCK_INDEX + 1];
 
+    private final EventOutput output;
+
     private WorkerCounters[] counters;
-    private Thread writer;
-    private volatile boolean running;
+    private AgentRunner writer;
+    /** Set by {@link #close()}: the writer writes what is queued, then ends. */
+    private volatile boolean stopping;
+
     private volatile boolean reopenRequested;
     private volatile long reopens;
+    /** Deaths of the writer's thread: written by the dying thread (deaths come one after the other). */
+    private volatile long writerRestarts;
+
     private FileChannel channel;
     private Object fileKey;
     private long nextCheckNs;
     private long nextStatsNs;
     private long lastReportNs = Long.MIN_VALUE / 2;
     private long unreported;
-    private int idleTurns;
     private long discards;
 
     /** An event log for {@code workers} workers; reports its write failures to {@code errors}. Opens nothing yet. */
     public EventLog(EventLogOptions options, int workers, ErrorHandler errors) {
+        this(options, workers, errors, EventOutput.FILES);
+    }
+
+    /** The same, writing through {@code output} (tests: an output that fails on demand). */
+    EventLog(EventLogOptions options, int workers, ErrorHandler errors, EventOutput output) {
         this.options = Objects.requireNonNull(options);
         this.errors = Objects.requireNonNull(errors);
+        this.output = Objects.requireNonNull(output);
         this.rings = new EventRing[workers];
         this.producers = new EventProducer[workers];
         CLOCK.setOpaque(clock, CLOCK_INDEX, System.nanoTime());
@@ -93,7 +116,7 @@ public final class EventLog implements AutoCloseable {
         int burst = Math.max(1, (options.burst() + workers - 1) / workers);
         for (int w = 0; w < workers; w++) {
             rings[w] = new EventRing(options.queueSlots());
-            producers[w] = new EventProducer(rings[w], w, perWorker, burst, generations, clock);
+            producers[w] = new EventProducer(rings[w], w, perWorker, burst, clock);
         }
     }
 
@@ -115,11 +138,6 @@ public final class EventLog implements AutoCloseable {
     /** The sink for {@code alert} of rule {@code script} in worker {@code w}'s state. */
     public AlertSink alertSink(int w, String script) {
         return producers[w].alertSink(script);
-    }
-
-    /** Records the generation of rule {@code name} (1 at load, +1 per reload) for the records that follow. */
-    public void generation(String name, long generation) {
-        generations.put(name, generation);
     }
 
     /**
@@ -169,26 +187,41 @@ public final class EventLog implements AutoCloseable {
         }
         open();
         CLOCK.setOpaque(clock, CLOCK_INDEX, System.nanoTime());
-        running = true;
         nextCheckNs = System.nanoTime() + CHECK_INTERVAL_NS;
         nextStatsNs = options.statsIntervalNs() > 0 ? System.nanoTime() + options.statsIntervalNs() : Long.MAX_VALUE;
-        writer = new Thread(this::run, "npflua-events");
-        writer.setDaemon(true);
+        // Idle: parks of 1 to 8 ms (doubling), so that a quiet log costs the workers' cores next to nothing; events
+        // wait at most that long in the queue, and the producers' clock is at most that old.
+        writer = new AgentRunner(
+                new Writer(),
+                new BackoffIdleStrategy(0, 0, 1_000_000, 8_000_000),
+                errors,
+                -1,
+                MAX_RESTARTS,
+                () -> writerRestarts++,
+                "event log writer");
         writer.start();
     }
 
     /** Asks the writer to open the file anew (after logrotate moved it); returns at once. */
     public void reopen() {
         reopenRequested = true;
-        Thread t = writer;
-        if (t != null) {
-            LockSupport.unpark(t);
+        AgentRunner r = writer;
+        if (r != null) {
+            r.wake();
         }
     }
 
     /** Times the writer opened the file anew (for tests and reports). */
     public long reopens() {
         return reopens;
+    }
+
+    /**
+     * Times the writer's thread died from something it did not expect (each death is counted; the runner reports it
+     * and runs the writer again, up to {@value #MAX_RESTARTS} times in a row). Any thread.
+     */
+    public long writerRestarts() {
+        return writerRestarts;
     }
 
     /**
@@ -212,65 +245,87 @@ public final class EventLog implements AutoCloseable {
         return n;
     }
 
-    /** Writes every queued event, flushes and closes the file; call after the workers stopped. Idempotent. */
+    /**
+     * Writes every queued event, flushes and closes the file; call after the workers stopped. Idempotent. When the
+     * writer had given up (or does not end within 30 s), the events still queued are counted as lost.
+     */
     @Override
     public synchronized void close() {
-        Thread t = writer;
-        if (t == null) {
+        AgentRunner r = writer;
+        if (r == null) {
             return;
         }
-        running = false;
-        LockSupport.unpark(t);
+        stopping = true;
+        r.wake();
+        boolean ended = false;
         try {
-            t.join(TimeUnit.SECONDS.toMillis(30));
+            ended = r.awaitTermination(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (ended) {
+            // The writer's thread is gone (joined): its queues and the lost counters are this thread's now.
+            for (int w = 0; w < rings.length; w++) {
+                EventRing ring = rings[w];
+                while (ring.ready() > 0) {
+                    counters[w].increment(ring.type[ring.oldest()].lost);
+                    ring.release();
+                }
+            }
+        } else {
+            r.requestStop();
+            errors.onWorkerError(-1, "event log writer did not stop within 30 s", null, false);
         }
         writer = null;
     }
 
-    private void run() {
-        try {
-            while (true) {
-                boolean stopping = !running;
-                int n = 0;
-                for (int w = 0; w < rings.length; w++) {
-                    n += drain(w);
-                }
-                long now = System.nanoTime();
-                CLOCK.setOpaque(clock, CLOCK_INDEX, now);
-                if (now >= nextStatsNs) {
-                    nextStatsNs = now + options.statsIntervalNs();
-                    writeStats();
-                }
-                if (reopenRequested || now >= nextCheckNs) {
-                    nextCheckNs = now + CHECK_INTERVAL_NS;
-                    boolean asked = reopenRequested;
-                    reopenRequested = false;
-                    if (asked || channel == null || moved()) {
-                        reopenQuietly();
-                    }
-                }
-                if (stopping && n == 0) {
-                    break;
-                }
-                if (n == 0) {
-                    // Idle: sleep longer the longer it stays idle (1 to 8 ms), so that a quiet log costs the
-                    // workers' cores next to nothing; events wait at most that long in the queue.
-                    idleTurns = Math.min(idleTurns + 1, 8);
-                    LockSupport.parkNanos(idleTurns * 1_000_000L);
-                } else {
-                    idleTurns = 0;
+    /**
+     * The writer's duty cycle: drain every worker's queue (a batch each), refresh the producers' clock, write a stats
+     * record when due, follow a moved file; ends (after a last empty turn) once {@link #close()} asked.
+     */
+    private final class Writer implements Agent {
+        @Override
+        public int doWork() {
+            boolean last = stopping; // read first: every event queued before close() is drained below
+            int n = 0;
+            for (int w = 0; w < rings.length; w++) {
+                n += drain(w);
+            }
+            long now = System.nanoTime();
+            CLOCK.setOpaque(clock, CLOCK_INDEX, now);
+            if (now >= nextStatsNs) {
+                nextStatsNs = now + options.statsIntervalNs();
+                writeStats();
+            }
+            if (reopenRequested || now >= nextCheckNs) {
+                nextCheckNs = now + CHECK_INTERVAL_NS;
+                boolean asked = reopenRequested;
+                reopenRequested = false;
+                if (asked || channel == null || moved()) {
+                    reopenQuietly();
                 }
             }
-        } catch (RuntimeException | Error e) {
-            errors.onWorkerError(-1, "event log writer died", e, false);
-        } finally {
+            if (last && n == 0) {
+                throw new AgentTerminationException();
+            }
+            return n;
+        }
+
+        @Override
+        public void onClose(boolean failed) {
             closeChannel();
+        }
+
+        @Override
+        public String roleName() {
+            return "npflua-events";
         }
     }
 
-    /** Formats and writes up to {@link #BATCH} events of worker {@code w}; returns how many it took. */
+    /**
+     * Formats and writes up to {@link #BATCH} events of worker {@code w}; returns how many it took. Each event taken
+     * is counted once, written or lost, whatever is thrown on the way.
+     */
     private int drain(int w) {
         EventRing r = rings[w];
         long ready = Math.min(r.ready(), BATCH);
@@ -280,36 +335,47 @@ public final class EventLog implements AutoCloseable {
         buffer.reset();
         long[] formatted = formattedByType;
         Arrays.fill(formatted, 0);
-        long any = 0;
-        for (long k = 0; k < ready; k++) {
-            int s = r.oldest();
-            EventType type = r.type[s];
-            int start = buffer.size();
-            try (JsonGenerator g = Json.FACTORY.createGenerator(ObjectWriteContext.empty(), buffer)) {
-                format.write(g, r, s, w);
-                g.flush();
-                buffer.write('\n');
-                formatted[type.ordinal()]++;
-                any++;
-            } catch (RuntimeException e) {
-                // A record Jackson refuses (a script's string that decodes to a lone surrogate): that record is
-                // lost and counted, the others go on.
-                buffer.truncate(start);
-                counters[w].increment(type.lost);
-                report("a record could not be formatted", e);
+        boolean written = false;
+        try {
+            for (long k = 0; k < ready; k++) {
+                format(r, w);
             }
-            r.release();
-        }
-        if (any > 0) {
-            boolean ok = write(buffer.array(), buffer.size());
+            written = buffer.size() > 0 && write(buffer.array(), buffer.size());
+        } finally {
             for (EventType type : TYPES) {
                 long n = formatted[type.ordinal()];
                 if (n > 0) {
-                    counters[w].add(ok ? type.written : type.lost, n);
+                    counters[w].add(written ? type.written : type.lost, n);
                 }
             }
         }
         return (int) ready;
+    }
+
+    /** Appends the oldest event of {@code r} to the batch as one line and gives its slot back. */
+    private void format(EventRing r, int w) {
+        int s = r.oldest();
+        EventType type = r.type[s];
+        int start = buffer.size();
+        boolean done = false;
+        try {
+            try (JsonGenerator g = Json.FACTORY.createGenerator(ObjectWriteContext.empty(), buffer)) {
+                format.write(g, r, s, w);
+            }
+            buffer.write('\n');
+            formattedByType[type.ordinal()]++;
+            done = true;
+        } catch (RuntimeException e) {
+            // A bug in formatting one record (its strings cannot make Jackson refuse it: Utf8Text): that record is
+            // lost, counted and reported, the others go on.
+            report("a record could not be formatted", e);
+        } finally {
+            if (!done) {
+                buffer.truncate(start);
+                counters[w].increment(type.lost);
+            }
+            r.release();
+        }
     }
 
     private void writeStats() {
@@ -329,6 +395,7 @@ public final class EventLog implements AutoCloseable {
                     g.writeNumberProperty(c.json(), sum);
                 }
             }
+            g.writeNumberProperty(SnapshotJson.EVENTS_WRITER_RESTARTS, writerRestarts);
             g.writeEndObject();
             g.writeEndObject();
         }
@@ -337,8 +404,8 @@ public final class EventLog implements AutoCloseable {
     }
 
     /**
-     * Writes {@code n} bytes; on failure cuts the file back to where it was (no half line stays behind), reports at
-     * most every 10 s and returns false.
+     * Writes {@code n} bytes; on failure (or whatever is thrown) cuts the file back to where it was (no half line
+     * stays behind); reports an I/O error at most every 10 s and returns false.
      */
     private boolean write(byte[] bytes, int n) {
         FileChannel c = channel;
@@ -347,23 +414,26 @@ public final class EventLog implements AutoCloseable {
             return false;
         }
         long before = -1;
+        boolean done = false;
         try {
             before = options.path() == null ? -1 : c.size();
             ByteBuffer b = ByteBuffer.wrap(bytes, 0, n);
             while (b.hasRemaining()) {
                 c.write(b);
             }
+            done = true;
             return true;
         } catch (IOException e) {
-            if (before >= 0) {
+            report("write failed", e);
+            return false;
+        } finally {
+            if (!done && before >= 0) {
                 try {
                     c.truncate(before);
-                } catch (IOException ignored) {
+                } catch (IOException | RuntimeException ignored) {
                     // The next successful batch still starts on a new line: records end with their newline.
                 }
             }
-            report("write failed", e);
-            return false;
         }
     }
 
@@ -382,22 +452,28 @@ public final class EventLog implements AutoCloseable {
         }
     }
 
+    /** Reports a failure that loses events (at most every 10 s; the failures in between are counted in the next). */
     private void report(String what, Exception e) {
-        long now = System.nanoTime();
         unreported++;
+        report(
+                what + "; events are dropped and counted as events_lost (" + unreported
+                        + " failed writes since the last report)",
+                e,
+                true);
+    }
+
+    private void report(String message, Exception e, boolean losing) {
+        long now = System.nanoTime();
         if (now - lastReportNs < REPORT_INTERVAL_NS) {
             return;
         }
         lastReportNs = now;
         String where =
                 options.path() == null ? "standard output" : options.path().toString();
-        errors.onWorkerError(
-                -1,
-                "event log " + where + ": " + what + "; events are dropped and counted as events_lost (" + unreported
-                        + " failed writes since the last report)",
-                e,
-                false);
-        unreported = 0;
+        errors.onWorkerError(-1, "event log " + where + ": " + message, e, false);
+        if (losing) {
+            unreported = 0;
+        }
     }
 
     private void open() throws IOException {
@@ -406,7 +482,7 @@ public final class EventLog implements AutoCloseable {
             channel = new FileOutputStream(FileDescriptor.out).getChannel();
             return;
         }
-        channel = FileChannel.open(p, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+        channel = output.open(p);
         fileKey = Files.readAttributes(p, BasicFileAttributes.class).fileKey();
     }
 
@@ -426,17 +502,42 @@ public final class EventLog implements AutoCloseable {
         }
     }
 
+    /**
+     * Opens the path anew and only then closes the file it had. When the path cannot be opened: if it still names the
+     * file we have open (nothing was moved; e.g. its file system became read-only for new opens), writing goes on
+     * there and nothing is lost; otherwise (moved away or deleted) the old file is let go, the events are counted as
+     * lost until an open succeeds (retried every second and at each {@link #reopen()}).
+     */
     private void reopenQuietly() {
-        if (options.path() == null) {
+        Path p = options.path();
+        if (p == null) {
             return;
         }
-        closeChannel();
+        FileChannel next = null;
         try {
-            open();
+            next = output.open(p);
+            Object key = Files.readAttributes(p, BasicFileAttributes.class).fileKey();
+            closeChannel();
+            channel = next;
+            fileKey = key;
             reopens++;
         } catch (IOException e) {
-            channel = null;
-            report("cannot open the file again", e);
+            if (next != null) {
+                try {
+                    next.close();
+                } catch (IOException ignored) {
+                    // It was never written.
+                }
+            }
+            if (channel != null && !moved()) {
+                report(
+                        "cannot open the file again; writing on to the file it has open, which the path still names",
+                        e,
+                        false);
+            } else {
+                closeChannel();
+                report("cannot open the file again", e);
+            }
         }
     }
 

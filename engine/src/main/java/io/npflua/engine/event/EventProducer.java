@@ -10,6 +10,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.LongSupplier;
 import org.luaj.vm2.LuaString;
 
 /**
@@ -29,7 +30,6 @@ public final class EventProducer {
     /** How far ahead of now the bucket's schedule may run: (burst - 1) intervals. */
     private final long toleranceNs;
 
-    private final Map<String, Long> generations;
     /** Per script: per event type {theoretical arrival time, suppressed since the last record}. */
     private final Map<String, long[]> buckets = new HashMap<>();
 
@@ -41,6 +41,9 @@ public final class EventProducer {
     private final long[] flowBuckets = newBuckets();
 
     private WorkerCounters counters;
+    /** The generation of the rule the worker's chain is calling: whose alerts and failures come in. */
+    private LongSupplier generationInCall = () -> 0;
+
     private Frame frame;
     private String iface;
     private Thread owner;
@@ -51,18 +54,24 @@ public final class EventProducer {
      */
     private final long[] clock;
 
-    EventProducer(
-            EventRing ring, int worker, double ratePerSecond, int burst, Map<String, Long> generations, long[] clock) {
+    EventProducer(EventRing ring, int worker, double ratePerSecond, int burst, long[] clock) {
         this.ring = ring;
         this.clock = clock;
         this.worker = worker;
         this.intervalNs = (long) Math.max(1, 1e9 / ratePerSecond);
         this.toleranceNs = intervalNs * (Math.max(1, burst) - 1);
-        this.generations = generations;
     }
 
     void attach(WorkerCounters counters) {
         this.counters = counters;
+    }
+
+    /**
+     * Where alerts and script failures find the generation of their rule: the worker's chain, which knows the rule it
+     * is calling ({@code RuleChain.generationInCall}). Set once, before the worker runs; called on its thread.
+     */
+    public void generations(LongSupplier inCall) {
+        this.generationInCall = inCall;
     }
 
     /** The worker index this producer belongs to. */
@@ -96,11 +105,11 @@ public final class EventProducer {
 
     /**
      * A frame the chain blocked: one {@code drop} record (rate-limited) naming the rule that blocked it ({@code ""}
-     * when none did), its reason (or null) and its outcome ({@code BLOCK}, or the failure its error policy turned into
-     * a block). Allocates nothing.
+     * when none did) and that rule's generation (from the chain), its reason (or null) and its outcome ({@code BLOCK},
+     * or the failure its error policy turned into a block). Allocates nothing.
      */
-    public void blocked(Frame frame, String script, LuaString reason, CallOutcome outcome) {
-        int s = open(script, EventType.DROP, frame, 0);
+    public void blocked(Frame frame, String script, long generation, LuaString reason, CallOutcome outcome) {
+        int s = open(script, generation, EventType.DROP, frame, 0);
         if (s < 0) {
             return;
         }
@@ -117,7 +126,7 @@ public final class EventProducer {
         if (Thread.currentThread() != owner || counters == null) {
             return false;
         }
-        int s = open(script, EventType.ALERT, frame, 0);
+        int s = open(script, generationInCall.getAsLong(), EventType.ALERT, frame, 0);
         if (s < 0) {
             return false;
         }
@@ -142,7 +151,7 @@ public final class EventProducer {
         if (Thread.currentThread() != owner || counters == null) {
             return;
         }
-        int s = open(script, EventType.SCRIPT_ERROR, frame, skipped);
+        int s = open(script, generationInCall.getAsLong(), EventType.SCRIPT_ERROR, frame, skipped);
         if (s < 0) {
             return;
         }
@@ -164,7 +173,7 @@ public final class EventProducer {
         if (counters == null) {
             return;
         }
-        int s = open(FLOWS, EventType.FLOW, null, 0);
+        int s = open(FLOWS, 0, EventType.FLOW, null, 0);
         if (s < 0) {
             return;
         }
@@ -191,12 +200,12 @@ public final class EventProducer {
     }
 
     /**
-     * One event of {@code script} and {@code type} about frame {@code f} (or none): past the rate limit and into a
+     * One event of {@code script} (of {@code generation}) and {@code type} about frame {@code f} (or none): past the rate limit and into a
      * claimed slot, which is filled with what every record has (plus {@code alsoSuppressed} to report) and returned
      * for the caller to complete and {@link #publish}; -1 when the event is suppressed or the ring is full (then
      * counted as dropped). Allocates nothing.
      */
-    private int open(String script, EventType type, Frame f, long alsoSuppressed) {
+    private int open(String script, long generation, EventType type, Frame f, long alsoSuppressed) {
         long suppressed = admit(script, type);
         if (suppressed < 0) {
             return -1;
@@ -206,7 +215,7 @@ public final class EventProducer {
             counters.increment(type.dropped);
             return -1;
         }
-        fill(s, type, script, f, suppressed + alsoSuppressed);
+        fill(s, type, script, generation, f, suppressed + alsoSuppressed);
         return s;
     }
 
@@ -261,7 +270,7 @@ public final class EventProducer {
         return b;
     }
 
-    private void fill(int s, EventType type, String script, Frame f, long suppressed) {
+    private void fill(int s, EventType type, String script, long generation, Frame f, long suppressed) {
         EventRing r = ring;
         r.type[s] = type;
         r.script[s] = script;
@@ -269,8 +278,7 @@ public final class EventProducer {
         r.suppressed[s] = suppressed;
         // The frame's flow (0: none, then the record has no flow_id).
         r.flowId[s] = f != null && f.flowEntry() >= 0 ? f.flows().id(f.flowEntry()) : 0;
-        Long g = generations.get(script);
-        r.generation[s] = g == null ? 0 : g;
+        r.generation[s] = generation;
         if (f != null) {
             r.timeNs[s] = f.timestampNs();
             r.frameLength[s] = f.wireLength();

@@ -30,6 +30,9 @@ public final class RuleChain {
 
     private final int worker;
     private final String[] names;
+    /** Each rule's generation (1 at load, +1 per reload), for the event log's records. */
+    private final long[] generations;
+
     private final Rule[] rules;
     private final ScriptCounters[] counters;
     private final boolean[] blockOnError;
@@ -51,6 +54,8 @@ public final class RuleChain {
     private LuaString decisionReason;
     /** That rule's outcome: BLOCK, or the failure its block-on-error policy turned into a block. */
     private CallOutcome decisionOutcome;
+    /** The rule {@link #evaluate} calls now (or called last), -1 before the first call: whose alerts these are. */
+    private int calling = -1;
 
     /**
      * @param timingSampleEvery measure time in the rule on one call in this many (a power of two; 1 = every call,
@@ -67,6 +72,7 @@ public final class RuleChain {
         this(
                 worker,
                 names,
+                firstGenerations(rules.length),
                 rules,
                 counters,
                 policies,
@@ -78,6 +84,7 @@ public final class RuleChain {
     }
 
     /**
+     * @param generations       each rule's generation (1 at load, +1 per reload): written with its events
      * @param slots             each rule's flow decision slot, -1 for none (its flow decisions are ignored, and no
      *                          flow is bypassed while it is in the chain)
      * @param epochs            each slot's epoch (see the class comment)
@@ -89,6 +96,7 @@ public final class RuleChain {
     public RuleChain(
             int worker,
             String[] names,
+            long[] generations,
             Rule[] rules,
             ScriptCounters[] counters,
             ErrorPolicy[] policies,
@@ -98,6 +106,7 @@ public final class RuleChain {
             int timingSampleEvery,
             ErrorHandler errors) {
         if (names.length != rules.length
+                || generations.length != rules.length
                 || rules.length != counters.length
                 || counters.length != policies.length
                 || slots.length != rules.length
@@ -109,6 +118,7 @@ public final class RuleChain {
         }
         this.worker = worker;
         this.names = names.clone();
+        this.generations = generations.clone();
         this.rules = rules.clone();
         this.counters = counters.clone();
         this.blockOnError = new boolean[policies.length];
@@ -137,6 +147,12 @@ public final class RuleChain {
         this.decidingMask = all ? mask : 0;
         this.slotMask = mask;
         this.inspectMask = inspectMask & mask;
+    }
+
+    private static long[] firstGenerations(int n) {
+        long[] g = new long[n];
+        Arrays.fill(g, 1);
+        return g;
     }
 
     private static int[] noSlots(int n) {
@@ -168,6 +184,7 @@ public final class RuleChain {
                 continue; // this rule is done with the flow
             }
             final ScriptCounters c = counters[i];
+            calling = i;
             CallOutcome outcome;
             if (timingMask >= 0 && (c.get(ScriptCounter.CALLS) & timingMask) == 0) {
                 final long start = System.nanoTime();
@@ -250,7 +267,6 @@ public final class RuleChain {
         return epochs[index];
     }
 
-    /** Rule {@code index}'s name. */
     /** Counts the reason of rule {@code i}'s verdict: the one given with its flow decision, else its returned one. */
     private LuaString countReason(int i, ScriptCounters c, LuaString flowReason) {
         LuaString why = flowReason != null ? flowReason : rules[i].reason();
@@ -278,6 +294,20 @@ public final class RuleChain {
     /** The name of the rule at {@code index}. */
     public String name(int index) {
         return names[index];
+    }
+
+    /** The generation of the rule at {@code index} (1 at load, +1 per reload). */
+    public long generation(int index) {
+        return generations[index];
+    }
+
+    /**
+     * The generation of the rule {@link #evaluate} is calling (the one whose {@code alert} or failure is being
+     * reported), 0 before any call. Worker thread; allocates nothing.
+     */
+    public long generationInCall() {
+        final int i = calling;
+        return i >= 0 ? generations[i] : 0;
     }
 
     /** Tells every rule that the flow at {@code entry} ended. Worker thread. */

@@ -168,9 +168,16 @@ public final class Worker implements Agent {
         return this;
     }
 
-    /** Hands this worker's blocked frames, alerts and script errors to the event log. Call before the worker runs. */
+    /**
+     * Hands this worker's blocked frames, alerts and script errors to the event log ({@code null}: none). Call before
+     * the worker runs.
+     */
     public Worker events(EventProducer producer) {
         this.events = producer;
+        if (producer != null) {
+            // The generation of an alert's or a failure's rule is the chain's: the rule it is calling.
+            producer.generations(() -> chain.generationInCall());
+        }
         if (flowStage != null) {
             flowStage.events(producer);
         }
@@ -453,6 +460,7 @@ public final class Worker implements Agent {
         ev.blocked(
                 frame,
                 by >= 0 ? c.name(by) : "",
+                by >= 0 ? c.generation(by) : 0,
                 c.decisionReason(),
                 by >= 0 ? c.decisionOutcome() : CallOutcome.BLOCK);
     }

@@ -32,7 +32,7 @@ class EventQueueTest {
         p.source("test");
         p.frame(frame);
         for (int i = 0; i < 5; i++) {
-            p.blocked(frame, "s", LuaString.valueOf("banned"), CallOutcome.BLOCK);
+            p.blocked(frame, "s", 1, LuaString.valueOf("banned"), CallOutcome.BLOCK);
         }
         assertEquals(2, counters.get(WorkerCounter.DROP_EVENTS), "handed: the queue's two slots");
         assertEquals(3, counters.get(WorkerCounter.DROP_EVENTS_DROPPED), "the rest dropped");

@@ -37,8 +37,11 @@ public final class AlertFields {
         count = 0;
     }
 
-    /** Adds a field, or returns the error text when it breaks a bound. */
-    String add(LuaValue name, LuaValue value) {
+    /**
+     * Adds a field, or returns the error text when it breaks a bound (the field is not added then). The sandbox's
+     * {@code alert} fills its instance this way; Java callers (benchmarks, tests) may too.
+     */
+    public String add(LuaValue name, LuaValue value) {
         if (!(name instanceof LuaString n)) {
             return "field names must be strings (got a " + name.typename() + ")";
         }

@@ -136,9 +136,12 @@ public class EngineBenchmark {
         for (int i = 0; i < rules; i++) {
             slots[i] = i;
         }
-        RuleChain chain =
-                new RuleChain(0, names, rs, counters, policies, slots, new long[rules], -1L, 64, ErrorHandler.STDERR);
-        ChainBoard board = new ChainBoard(new RuleChain[] {chain});
+        long[] generations = new long[rules];
+        Arrays.fill(generations, 1);
+        // Not named chain: that is the parameter, which the checks below compare.
+        RuleChain ruleChain = new RuleChain(
+                0, names, generations, rs, counters, policies, slots, new long[rules], -1L, 64, ErrorHandler.STDERR);
+        ChainBoard board = new ChainBoard(new RuleChain[] {ruleChain});
         worker = new Worker(
                 0,
                 new Worker.Route[] {new Worker.Route(source, null)},
@@ -149,10 +152,10 @@ public class EngineBenchmark {
                 new WorkerCounters(),
                 BATCH,
                 TimeUnit.MILLISECONDS.toNanos(100));
-        if (this.chain.endsWith("-flows") || this.chain.equals("flow-fields")) {
+        if (chain.endsWith("-flows") || chain.equals("flow-fields")) {
             // Flow tracking (1,024 flows, the frames' own); with the SSH script, inspection ends after 4 KiB of
             // payload each way, so that after the first passes every flow bypasses the script.
-            worker.flows(FlowTracking.defaults().withInspectBytes(this.chain.startsWith("ssh") ? 4096 : 0));
+            worker.flows(FlowTracking.defaults().withInspectBytes(chain.startsWith("ssh") ? 4096 : 0));
         }
         if (chain.equals("lua-block-events")) {
             // An event log that is never started: its clock stays where it was made, so after the first burst every
@@ -178,7 +181,10 @@ public class EngineBenchmark {
                                 != c.get(WorkerCounter.DROP_EVENTS)
                                         + c.get(WorkerCounter.DROP_EVENTS_SUPPRESSED)
                                         + c.get(WorkerCounter.DROP_EVENTS_DROPPED))) {
-            throw new IllegalStateException("every blocked frame is an event, logged or suppressed");
+            throw new IllegalStateException("every blocked frame is an event, logged or suppressed: frames "
+                    + c.get(WorkerCounter.SEEN) + ", handed " + c.get(WorkerCounter.DROP_EVENTS) + ", suppressed "
+                    + c.get(WorkerCounter.DROP_EVENTS_SUPPRESSED) + ", dropped "
+                    + c.get(WorkerCounter.DROP_EVENTS_DROPPED) + ", blocked " + c.get(WorkerCounter.BLOCKED));
         }
         if (chain.startsWith("ssh") && c.get(WorkerCounter.BLOCKED) == 0) {
             throw new IllegalStateException("the SSH script blocked no banner frame");

@@ -144,6 +144,10 @@ final class CounterText {
                         n.longValue();
             }
         }
+        long restarts = JsonValues.number(stats, SnapshotJson.EVENTS_WRITER_RESTARTS);
+        if (restarts > 0) {
+            out.println("event log writer: " + restarts + " restarts (its thread died; see the reports above)");
+        }
         byType.forEach((type, v) -> {
             if (Arrays.stream(v).anyMatch(x -> x != 0)) {
                 out.println("events " + type + ": " + v[WorkerCounter.EventCount.WRITTEN.ordinal()] + " written, "

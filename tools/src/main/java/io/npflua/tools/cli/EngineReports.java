@@ -33,8 +33,7 @@ final class EngineReports implements ErrorHandler {
 
     @Override
     public void onWorkerError(int worker, String what, Throwable cause, boolean restarting) {
-        err.println("npflua: worker " + worker + ": " + what + (cause == null ? "" : ": " + cause)
-                + (restarting ? " (restarting the worker)" : ""));
+        err.println(ErrorHandler.workerErrorLine(worker, what, cause, restarting));
         err.flush();
     }
 

@@ -28,7 +28,8 @@ import java.util.function.Supplier;
  * event_type="flow"}}, whose sum over {@code event_type} is the JSON total {@code events_written})
  * and by {@code script} (one per {@link ScriptCounter}: {@code npflua_script_calls_total{script="ssh"}}, the failure
  * kinds as {@code npflua_script_errors_total{script, kind=lua|budget|handler}}, {@code npflua_script_seconds_total}),
- * plus {@code npflua_script_generation{script}} and {@code npflua_errors_total}. The names and help texts are the
+ * plus {@code npflua_script_generation{script}}, {@code npflua_errors_total} and
+ * {@code npflua_events_writer_restarts_total}. The names and help texts are the
  * counters' own.
  */
 final class MetricsExporter implements AutoCloseable {
@@ -131,6 +132,13 @@ final class MetricsExporter implements AutoCloseable {
                 .name("npflua_errors")
                 .help("Script failures over all scripts, including unloaded ones")
                 .dataPoint(CounterDataPointSnapshot.builder().value(s.errors()).build())
+                .build());
+        b.metricSnapshot(CounterSnapshot.builder()
+                .name("npflua_events_writer_restarts")
+                .help("Times the event log's writer thread died and was run again")
+                .dataPoint(CounterDataPointSnapshot.builder()
+                        .value(s.eventWriterRestarts())
+                        .build())
                 .build());
         return b.build();
     }

@@ -3,29 +3,23 @@ package io.npflua.tools.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.npflua.engine.agent.ErrorHandler;
+import io.npflua.engine.RecordingErrors;
 import io.npflua.engine.counter.WorkerCounter;
 import io.npflua.engine.counter.WorkerCounters;
+import io.npflua.engine.event.EventFixtures;
 import io.npflua.engine.event.EventLog;
 import io.npflua.engine.event.EventLogOptions;
-import io.npflua.engine.event.EventProducer;
 import io.npflua.engine.json.Json;
-import io.npflua.engine.source.Frame;
-import io.npflua.engine.source.SourceFailedException;
 import io.npflua.ffm.lab.LiveTest;
-import io.npflua.lua.sandbox.CallOutcome;
-import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.luaj.vm2.LuaString;
 
 /**
  * A full disk (a 64 KiB tmpfs, mounted by the test as root and unmounted after): writes that fail are reported and
@@ -50,7 +44,7 @@ class EventLogFullDiskLiveTest {
         run("umount", mount.toString());
     }
 
-    private static void run(String... cmd) throws Exception {
+    static void run(String... cmd) throws Exception {
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes());
         assertTrue(p.waitFor(30, TimeUnit.SECONDS));
@@ -96,33 +90,18 @@ class EventLogFullDiskLiveTest {
         Path filler = mount.resolve("filler");
         Files.write(filler, new byte[60 * 1024]);
         Path log = mount.resolve("eve.json");
-        List<String> reports = new CopyOnWriteArrayList<>();
-        ErrorHandler errors = new ErrorHandler() {
-            @Override
-            public void onRuleError(int worker, String rule, CallOutcome kind, String message, long suppressed) {}
-
-            @Override
-            public void onWorkerError(int worker, String what, Throwable cause, boolean restarting) {
-                reports.add(what + ": " + cause);
-            }
-
-            @Override
-            public void onSourceError(int worker, String source, SourceFailedException error) {}
-        };
+        RecordingErrors errors = new RecordingErrors();
+        List<String> reports = errors.workerErrors;
         EventLog events = new EventLog(EventLogOptions.of(log).withRate(1e9, 1_000_000), 1, errors);
-        WorkerCounters counters = new WorkerCounters();
-        events.attach(new WorkerCounters[] {counters});
-        events.start();
-        EventProducer producer = events.producer(0);
-        Frame frame = new Frame().wrap(MemorySegment.ofArray(new byte[60]), 0, 60, 60, false, Frame.NO_HEADER);
-        LuaString reason = LuaString.valueOf("why");
+        EventFixtures worker = EventFixtures.start(events);
+        WorkerCounters counters = worker.counters();
         try {
-            produce(producer, frame, reason, counters, 200);
+            worker.produce("why", 200);
             assertTrue(counters.get(WorkerCounter.EVENTS_LOST) > 0, "the disk is full");
             assertTrue(reports.stream().anyMatch(s -> s.contains("write failed")), reports.toString());
             Files.delete(filler);
             long written = counters.get(WorkerCounter.EVENTS_WRITTEN);
-            produce(producer, frame, reason, counters, 20);
+            worker.produce("why", 20);
             assertEquals(written + 20, counters.get(WorkerCounter.EVENTS_WRITTEN), "writing resumed");
         } finally {
             events.close();
@@ -130,20 +109,5 @@ class EventLogFullDiskLiveTest {
         assertEquals(
                 counters.get(WorkerCounter.EVENTS_WRITTEN),
                 Files.readAllLines(log).size());
-    }
-
-    /** Hands {@code n} events over and waits until the writer has taken them all. */
-    private static void produce(EventProducer p, Frame frame, LuaString reason, WorkerCounters c, int n)
-            throws InterruptedException {
-        p.source("test");
-        p.frame(frame);
-        for (int i = 0; i < n; i++) {
-            p.blocked(frame, "s", reason, CallOutcome.BLOCK);
-        }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (c.get(WorkerCounter.EVENTS_WRITTEN) + c.get(WorkerCounter.EVENTS_LOST) < c.get(WorkerCounter.EVENTS)) {
-            assertTrue(System.nanoTime() < deadline, "writer stuck");
-            Thread.sleep(5);
-        }
     }
 }

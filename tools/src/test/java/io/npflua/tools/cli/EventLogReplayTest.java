@@ -107,6 +107,17 @@ class EventLogReplayTest {
         return rows;
     }
 
+    /** {@code jq -s -r FILTER LOG}'s output (jq must succeed). */
+    static String jq(Path log, String filter) throws IOException, InterruptedException {
+        Process jq = new ProcessBuilder("jq", "-s", "-r", filter, log.toString())
+                .redirectErrorStream(true)
+                .start();
+        String out = new String(jq.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        assertTrue(jq.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(0, jq.exitValue(), out);
+        return out;
+    }
+
     private static String first(String a, String b) {
         return !a.isEmpty() ? a : b.isEmpty() ? null : b;
     }
@@ -183,14 +194,7 @@ class EventLogReplayTest {
             assertEquals("all", n.get("reason"));
         }
         // and jq, as a pipeline would read it
-        Process jq = new ProcessBuilder(
-                        "jq", "-s", "-r", "map(select(.event_type == \"drop\")) | length", log.toString())
-                .redirectErrorStream(true)
-                .start();
-        String n = new String(jq.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-        assertTrue(jq.waitFor(30, TimeUnit.SECONDS));
-        assertEquals(0, jq.exitValue(), n);
-        assertEquals("64", n);
+        assertEquals("64", jq(log, "map(select(.event_type == \"drop\")) | length"));
     }
 
     @Test
@@ -238,10 +242,15 @@ class EventLogReplayTest {
     }
 
     @Test
-    void shouldKeepWritingWhenAScriptStringIsNotValidUtf8() throws Exception {
-        // ED A0 80 is a UTF-16 surrogate encoded as UTF-8: not valid UTF-8, whatever the decoder makes of it
-        Path script = Files.writeString(
-                dir.resolve("odd.lua"), "function filter(p) alert('x\\237\\160\\128y') return false, 'odd' end\n");
+    void shouldWriteEveryRecordWithBytesThatAreNotUtf8EscapedAndKeepTheLogValidForJq() throws Exception {
+        // ED A0 80 is a UTF-16 surrogate encoded as UTF-8 (LuaJ decodes it to a lone surrogate, which a UTF-8 writer
+        // refuses); FF is never UTF-8; F0 9F 94 92 is a valid four-byte sequence (U+1F512, which LuaJ mangles).
+        Path script = Files.writeString(dir.resolve("odd.lua"), """
+                function filter(p)
+                  alert('x\\237\\160\\128y', {['k\\255'] = 'v\\255', lock = '\\240\\159\\148\\146'})
+                  return false, 'odd\\255'
+                end
+                """);
         Path log = dir.resolve("eve.json");
         Cli.Result r = Cli.run(
                 "replay",
@@ -256,12 +265,27 @@ class EventLogReplayTest {
         assertEquals(0, r.code(), r.err());
         Map<String, Object> c = Json.parseObject(r.out().trim());
         List<Map<String, Object>> records = read(log);
-        assertEquals(
-                64L,
-                records.stream().filter(e -> e.get("event_type").equals("drop")).count());
         assertEquals(128L, c.get("events"));
-        assertEquals(c.get("events"), (Long) c.get("events_written") + (Long) c.get("events_lost"));
-        assertEquals((long) records.size(), c.get("events_written"));
+        assertEquals(128L, c.get("events_written"), "no record is lost for its content: " + c);
+        assertEquals(0L, c.get("events_lost"));
+        assertEquals(128, records.size());
+        List<Map<String, Object>> alerts = records.stream()
+                .filter(e -> e.get("event_type").equals("alert"))
+                .toList();
+        assertEquals(64, alerts.size());
+        for (Map<String, Object> a : alerts) {
+            assertEquals("x\\xed\\xa0\\x80y", object(a, "alert").get("signature"));
+            Map<String, Object> fields = object(object(a, "npflua"), "fields");
+            assertEquals("v\\xff", fields.get("k\\xff"), a.toString());
+            assertEquals("\uD83D\uDD12", fields.get("lock"), a.toString());
+        }
+        for (Map<String, Object> d : records) {
+            if (d.get("event_type").equals("drop")) {
+                assertEquals("odd\\xff", object(d, "npflua").get("reason"));
+            }
+        }
+        // read() decodes the file strictly as UTF-8 (it throws on a malformed byte); and jq, as a pipeline reads it
+        assertEquals("odd\\xff|x\\xed\\xa0\\x80y", jq(log, "map(.alert.signature) | unique | join(\"|\")"));
     }
 
     @Test

@@ -81,7 +81,8 @@ class MetricsExporterTest {
                                 ScriptCounter.TIMED_CALLS,
                                 777L),
                         null)),
-                4);
+                4,
+                2);
     }
 
     @Test
@@ -103,6 +104,7 @@ class MetricsExporterTest {
             assertTrue(body.contains("npflua_script_seconds_total{script=\"ssh\"} 1.5"), body);
             assertTrue(body.contains("npflua_script_generation{script=\"ssh\"} 2.0"), body);
             assertTrue(body.contains("npflua_errors_total 5.0"), "unloaded rules' errors count too: " + body);
+            assertTrue(body.contains("npflua_events_writer_restarts_total 2.0"), body);
             assertTrue(body.contains("# HELP npflua_blocked_total Frames a rule blocked"), body);
             assertTrue(body.contains("npflua_source_errors_total{worker=\"1\"} 3.0"), body);
             // Each event type its own series of each count; the totals are their sums, not series of their own.

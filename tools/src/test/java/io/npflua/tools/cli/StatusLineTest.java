@@ -32,6 +32,7 @@ class StatusLineTest {
                                 WorkerCounter.KERNEL_DROPS,
                                 drops))),
                 List.of(),
+                0,
                 0);
     }
 
