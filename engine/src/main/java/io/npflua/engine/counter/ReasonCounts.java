@@ -1,5 +1,6 @@
 package io.npflua.engine.counter;
 
+import io.npflua.engine.json.Utf8Text;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -59,7 +60,7 @@ public final class ReasonCounts {
     void addTo(Map<String, Long> into) {
         int n = size;
         for (int i = 0; i < n; i++) {
-            into.merge(keys[i].tojstring(), counts[i], Long::sum);
+            into.merge(Utf8Text.of(keys[i]), counts[i], Long::sum);
         }
     }
 
@@ -100,7 +101,7 @@ public final class ReasonCounts {
     /**
      * One reason and how often it was given.
      *
-     * @param reason the text (the script's bytes decoded as UTF-8)
+     * @param reason the text (the script's bytes decoded as UTF-8, each invalid byte as {@code \xHH}: {@link Utf8Text})
      * @param count  how many calls gave it
      */
     public record ReasonCount(String reason, long count) {}

@@ -2,6 +2,7 @@ package io.npflua.engine.event;
 
 import io.npflua.engine.flow.FlowFormat;
 import io.npflua.engine.flow.FlowTable;
+import io.npflua.engine.json.Utf8Text;
 import io.npflua.lua.net.NetAddresses;
 import io.npflua.lua.sandbox.CallOutcome;
 import java.time.Instant;

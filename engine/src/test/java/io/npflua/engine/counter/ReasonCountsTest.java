@@ -22,4 +22,19 @@ class ReasonCountsTest {
         assertEquals(List.of(new ReasonCounts.ReasonCount("x", 3), new ReasonCounts.ReasonCount("r0", 1)), top.top());
         assertEquals(30 + 6, top.others(), "r1..r30 in a's table below the top two, 6 beyond the table");
     }
+
+    @Test
+    void shouldNameReasonsByTheirUtf8TextWithInvalidBytesEscaped() {
+        ReasonCounts a = new ReasonCounts();
+        byte[] lock = "blocked \uD83D\uDD12".getBytes(java.nio.charset.StandardCharsets.UTF_8); // a four-byte character
+        a.count(LuaString.valueOf(lock));
+        a.count(LuaString.valueOf(new byte[] {'b', 'a', 'd', (byte) 0xff}));
+        List<ReasonCounts.ReasonCount> top =
+                ReasonCounts.summarize(new ReasonCounts[] {a}, 2).top();
+        assertEquals(
+                List.of(
+                        new ReasonCounts.ReasonCount("bad\\xff", 1),
+                        new ReasonCounts.ReasonCount("blocked \uD83D\uDD12", 1)),
+                top);
+    }
 }

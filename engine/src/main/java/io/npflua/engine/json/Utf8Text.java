@@ -1,4 +1,4 @@
-package io.npflua.engine.event;
+package io.npflua.engine.json;
 
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
@@ -15,13 +15,13 @@ import org.luaj.vm2.LuaString;
  * own {@code tojstring()} is not used: it turns such bytes into lone surrogates (which a UTF-8 writer refuses) or
  * into other characters, and it mangles valid four-byte sequences. Writer thread; allocates.
  */
-final class Utf8Text {
+public final class Utf8Text {
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 
     private Utf8Text() {}
 
     /** The string's bytes as text, invalid bytes as {@code \xHH}; null for null. */
-    static String of(LuaString s) {
+    public static String of(LuaString s) {
         if (s == null) {
             return null;
         }
@@ -58,7 +58,7 @@ final class Utf8Text {
      * message quoting them) written as {@code \xHH} of the three bytes that encode it, as {@link #of(LuaString)} writes
      * those bytes; {@code s} itself when it has none (the usual case: one scan, no copy). Null for null.
      */
-    static String of(String s) {
+    public static String of(String s) {
         if (s == null) {
             return null;
         }

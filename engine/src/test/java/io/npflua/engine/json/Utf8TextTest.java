@@ -1,4 +1,4 @@
-package io.npflua.engine.event;
+package io.npflua.engine.json;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
