@@ -1,6 +1,7 @@
 package io.npflua.engine.bridge;
 
 import io.npflua.engine.counter.WorkerCounter;
+import io.npflua.engine.flow.FlowKey;
 import io.npflua.engine.output.Forwarder;
 import io.npflua.engine.source.Frame;
 import io.npflua.ffm.layout.VirtioNetHdrDescriptor;
@@ -30,7 +31,9 @@ import java.nio.ByteOrder;
 final class TxForwarder implements Forwarder {
     private static final ValueLayout.OfShort BE16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
     private static final int ETHERNET_HEADER = 14;
-    private static final int VLAN_TAG = 4;
+
+    /** Locates the L3 and L4 headers: the flow table's parser, one per forwarder (one worker thread). */
+    private final FlowKey key = new FlowKey();
 
     private final TxRing tx;
     private final boolean vnet;
@@ -78,12 +81,11 @@ final class TxForwarder implements Forwarder {
             }
         } else {
             gsoSize = frame.gsoSize();
-            final int l4 = frame.checksumStart();
-            final int headers =
-                    l4 - linkHeaderLength(s, at, length) + transportHeaderLength(s, at, length, gsoType, l4);
-            if (headers < 0) {
-                return refuse(WorkerCounter.FORWARD_OVER_MTU);
+            // Every segment repeats the IP header, its extension headers and the TCP/UDP header.
+            if (key.parse(s, at, length) != FlowKey.OK || key.protocol() != gsoProtocol(gsoType)) {
+                return refuse(WorkerCounter.FORWARD_OVER_MTU); // the headers cannot be measured
             }
+            final int headers = key.payloadOffset() - key.networkOffset();
             if (headers + gsoSize > mtu) {
                 if ((gsoType & ~Frame.GSO_ECN) == Frame.GSO_UDP_L4 || mtu - headers <= 0) {
                     return refuse(WorkerCounter.FORWARD_OVER_MTU); // each segment is a datagram: cannot be cut smaller
@@ -122,65 +124,39 @@ final class TxForwarder implements Forwarder {
     }
 
     /** Ethernet header plus up to two VLAN tags (802.1Q, 802.1ad) written in the frame. */
-    private static int linkHeaderLength(MemorySegment s, long at, int length) {
-        int l2 = ETHERNET_HEADER;
-        for (int tags = 0; tags < 2 && l2 + VLAN_TAG <= length; tags++) {
-            int type = s.get(BE16, at + l2 - 2) & 0xffff;
-            if (type != 0x8100 && type != 0x88a8) {
-                break;
-            }
-            l2 += VLAN_TAG;
-        }
-        return l2;
+    private int linkHeaderLength(MemorySegment s, long at, int length) {
+        key.parse(s, at, length);
+        return key.networkOffset();
+    }
+
+    /** The IP protocol a GSO type segments: TCP or UDP. */
+    private static int gsoProtocol(int gsoType) {
+        return (gsoType & ~Frame.GSO_ECN) == Frame.GSO_UDP_L4 ? FlowKey.PROTO_UDP : FlowKey.PROTO_TCP;
     }
 
     /**
      * Finishes a partial TCP/UDP checksum (TP_STATUS_CSUMNOTREADY on a ring without vnet headers: a frame a local
      * sender's device was to checksum) as the device would: the field holds the pseudo-header sum, so the checksum of
      * the transport segment as it is, from its first byte to the end of the IP packet, is the value to store. IPv4 and
-     * IPv6 without extension headers, behind up to two VLAN tags; anything else is left as it is. Allocates nothing.
+     * IPv6 (after its extension headers), behind up to two VLAN tags, located by the flow table's parser; anything
+     * else, and a datagram not wholly in the frame, is left as it is. Allocates nothing.
      */
-    private static void finishChecksum(MemorySegment s, long at, int length) {
-        final int l2 = linkHeaderLength(s, at, length);
-        if (l2 + 20 > length) {
+    private void finishChecksum(MemorySegment s, long at, int length) {
+        if (key.parse(s, at, length) != FlowKey.OK) {
             return;
         }
-        final int type = s.get(BE16, at + l2 - 2) & 0xffff;
-        final long ip = at + l2;
-        final int protocol;
-        final int l4;
-        final int end;
-        if (type == 0x0800) {
-            protocol = s.get(ValueLayout.JAVA_BYTE, ip + 9);
-            l4 = l2 + (s.get(ValueLayout.JAVA_BYTE, ip) & 0x0f) * 4;
-            end = l2 + (s.get(BE16, ip + 2) & 0xffff);
-        } else if (type == 0x86dd && l2 + 40 <= length) {
-            protocol = s.get(ValueLayout.JAVA_BYTE, ip + 6);
-            l4 = l2 + 40;
-            end = l4 + (s.get(BE16, ip + 4) & 0xffff);
-        } else {
-            return;
-        }
-        final int field = protocol == 6 ? 16 : protocol == 17 ? 6 : -1;
-        if (field < 0 || end > length || l4 + field + 2 > end) {
+        final int protocol = key.protocol();
+        final int field = protocol == FlowKey.PROTO_TCP ? 16 : protocol == FlowKey.PROTO_UDP ? 6 : -1;
+        final int l4 = key.transportOffset();
+        final int end = key.datagramEnd();
+        if (field < 0 || end > length) {
             return;
         }
         int sum = InternetChecksum.checksum(s, at + l4, end - l4);
-        if (sum == 0 && protocol == 17) {
+        if (sum == 0 && protocol == FlowKey.PROTO_UDP) {
             sum = 0xffff; // RFC 768: a computed zero goes out as all ones
         }
         s.set(BE16, at + l4 + field, (short) sum);
-    }
-
-    /** UDP: 8; TCP: its data offset; -1 when the header is not inside the frame. */
-    private static int transportHeaderLength(MemorySegment s, long at, int length, int gsoType, int l4) {
-        if ((gsoType & ~Frame.GSO_ECN) == Frame.GSO_UDP_L4) {
-            return l4 + 8 <= length ? 8 : -1;
-        }
-        if (l4 + 20 > length) {
-            return -1;
-        }
-        return ((s.get(ValueLayout.JAVA_BYTE, at + l4 + 12) & 0xf0) >> 4) * 4;
     }
 
     /** Why the last {@link #forward} returned false. */

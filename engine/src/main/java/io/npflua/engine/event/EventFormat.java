@@ -1,6 +1,7 @@
 package io.npflua.engine.event;
 
 import io.npflua.engine.flow.FlowFormat;
+import io.npflua.engine.flow.FlowKey;
 import io.npflua.engine.flow.FlowTable;
 import io.npflua.engine.json.Utf8Text;
 import io.npflua.lua.net.NetAddresses;
@@ -37,6 +38,9 @@ final class EventFormat {
     private String offset;
 
     private final StringBuilder text = new StringBuilder(40);
+
+    /** Locates the headers of each record's frame copy (the flow table's parser). */
+    private final FlowKey headerKey = new FlowKey();
 
     /**
      * {@link #TIMESTAMP} of {@code epochNs} in this format's zone. The date, time and offset are formatted once per
@@ -76,7 +80,8 @@ final class EventFormat {
             writeFlow(g, r, s, worker);
             return;
         }
-        FrameHeader h = FrameHeader.parse(r.header, s * EventRing.HEADER_BYTES, r.headerLength[s]);
+        FrameHeader h =
+                FrameHeader.parse(headerKey, r.headerSegment, (long) s * EventRing.HEADER_BYTES, r.headerLength[s]);
         h.write(g);
         String reason = Utf8Text.of(r.reason[s]);
         String script = Utf8Text.of(r.script[s]);

@@ -1,5 +1,6 @@
 package io.npflua.engine.event;
 
+import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import org.luaj.vm2.LuaString;
@@ -21,7 +22,10 @@ import org.luaj.vm2.LuaValue;
  * with an acquire load, so it sees the slot complete, and gives slots back with a release store of {@code head}.
  */
 final class EventRing {
-    /** Bytes of the frame copied into a slot: Ethernet, two VLAN tags, IPv6 and a TCP header's ports fit. */
+    /**
+     * Bytes of the frame copied into a slot: Ethernet, two VLAN tags, IPv6, 46 bytes of extension headers and a TCP
+     * header fit.
+     */
     static final int HEADER_BYTES = 128;
 
     /** Fields an alert slot holds (the sandbox's bound). */
@@ -60,6 +64,8 @@ final class EventRing {
     final LuaString[] fieldNames;
     final LuaValue[] fieldValues;
     final byte[] header;
+    /** {@link #header} as a segment, for the writer's header parser. */
+    final MemorySegment headerSegment;
     /** Flow records: first capture time. */
     final long[] flowFirstNs;
     /** Flow records: packets orig, packets reply, bytes orig, bytes reply (4 per slot). */
@@ -102,6 +108,7 @@ final class EventRing {
         fieldNames = new LuaString[capacity * FIELDS];
         fieldValues = new LuaValue[capacity * FIELDS];
         header = new byte[capacity * HEADER_BYTES];
+        headerSegment = MemorySegment.ofArray(header);
         flowFirstNs = new long[capacity];
         flowCounts = new long[capacity * 4];
         flowAddress = new long[capacity * 4];

@@ -32,6 +32,12 @@ import java.nio.ByteOrder;
  * ({@link #NOT_IP}) has no flow. A capture cut by a snap length after the transport header still has one: only the
  * headers the key needs must be present.
  *
+ * <p><b>One parser for every reader of headers.</b> The event log's addresses and ports and the bridge's checksum and
+ * segment-size arithmetic use this parse too, so what it leaves set after a result other than {@link #OK} is part of
+ * the contract: {@link #networkOffset()} once the link header was read (also for {@link #NOT_IP}); {@link #ipVersion()}
+ * is 0 unless the fixed IP header is captured and its version, IHL and total length agree, and then the addresses and
+ * {@link #protocol()} are set even when the transport header is missing, cut, or in a later fragment.
+ *
  * <p>Addresses are held as two 64-bit halves each, IPv4 in the low 32 bits of the low half; the IP version is part
  * of the key, so an IPv4 flow never meets an IPv6 one.
  */
@@ -86,9 +92,11 @@ public final class FlowKey {
     /**
      * Parses the frame at {@code offset} with {@code length} captured bytes into this key and returns {@link #OK}, or
      * why the frame has no flow ({@link #NOT_IP}, {@link #TRUNCATED}, {@link #MALFORMED}, {@link #LATER_FRAGMENT});
-     * the fields are then unspecified. Reads only captured bytes, never throws for any content. Allocates nothing.
+     * the fields then hold what the class comment says. Reads only captured bytes, never throws for any content.
+     * Allocates nothing.
      */
     public int parse(MemorySegment segment, long offset, int length) {
+        ipVersion = 0;
         if (length < ETH_HEADER || offset < 0 || offset + length > segment.byteSize()) {
             return length < ETH_HEADER ? TRUNCATED : MALFORMED;
         }
@@ -99,6 +107,7 @@ public final class FlowKey {
         innerVlan = 0;
         for (int tags = 0; type == TPID_8021Q || type == TPID_8021AD; tags++) {
             if (tags == 2) {
+                networkOffset = pos;
                 return NOT_IP;
             }
             if (length < pos + 4) {
@@ -137,6 +146,13 @@ public final class FlowKey {
         if (versionIhl >> 4 != 4 || ihl < 20 || totalLength < ihl) {
             return MALFORMED;
         }
+        ipVersion = 4;
+        protocol = s.get(ValueLayout.JAVA_BYTE, base + at + 9) & 0xff;
+        srcHi = 0;
+        dstHi = 0;
+        long addresses = s.get(U64, base + at + 12);
+        srcLo = addresses >>> 32;
+        dstLo = addresses & 0xffff_ffffL;
         // The datagram ends at its total length or at the end of the capture (snap length), whichever comes first;
         // Ethernet padding after the total length is never read as transport header.
         int end = Math.min(length, at + totalLength);
@@ -146,13 +162,6 @@ public final class FlowKey {
         if ((head & 0x1fff) != 0) {
             return LATER_FRAGMENT;
         }
-        ipVersion = 4;
-        protocol = s.get(ValueLayout.JAVA_BYTE, base + at + 9) & 0xff;
-        srcHi = 0;
-        dstHi = 0;
-        long addresses = s.get(U64, base + at + 12);
-        srcLo = addresses >>> 32;
-        dstLo = addresses & 0xffff_ffffL;
         return transport(s, base, at + ihl, end, at + totalLength);
     }
 
@@ -175,6 +184,9 @@ public final class FlowKey {
         srcLo = s.get(U64, base + at + 16);
         dstHi = s.get(U64, base + at + 24);
         dstLo = s.get(U64, base + at + 32);
+        // protocol follows the chain: where the walk stops (a later fragment, a broken chain) it is the last
+        // next-header value read.
+        protocol = next;
         int pos = at + 40;
         for (int n = 0; ; n++) {
             if (!isIpv6Extension(next)) {
@@ -190,6 +202,7 @@ public final class FlowKey {
             int size;
             if (next == 44) {
                 if ((u16(s, base + pos + 2) & 0xfff8) != 0) {
+                    protocol = following;
                     return LATER_FRAGMENT;
                 }
                 size = 8;
@@ -200,6 +213,7 @@ public final class FlowKey {
             }
             pos += size;
             next = following;
+            protocol = next;
         }
         if (pos > wireEnd) {
             return MALFORMED;
@@ -207,7 +221,6 @@ public final class FlowKey {
         if (pos > end) {
             return TRUNCATED;
         }
-        protocol = next;
         return transport(s, base, pos, end, wireEnd);
     }
 
@@ -302,12 +315,15 @@ public final class FlowKey {
         return s.get(U16, at) & 0xffff;
     }
 
-    /** 4 or 6. */
+    /** 4 or 6; 0 when the frame has no valid IP header (see the class comment for results other than OK). */
     public int ipVersion() {
         return ipVersion;
     }
 
-    /** The IP protocol (IPv6: the header after the extension headers). */
+    /**
+     * The IP protocol (IPv6: the header after the extension headers; for a later fragment the fragment header's next
+     * header; where the chain is broken, the last next-header value read).
+     */
     public int protocol() {
         return protocol;
     }
@@ -357,7 +373,10 @@ public final class FlowKey {
         return tcpFlags;
     }
 
-    /** Offset of the IP header from the frame's start (after the VLAN tags). */
+    /**
+     * Offset of the IP header from the frame's start: the length of the link header (Ethernet and the VLAN tags read;
+     * also set for {@link #NOT_IP}).
+     */
     public int networkOffset() {
         return networkOffset;
     }
@@ -370,6 +389,15 @@ public final class FlowKey {
     /** Offset of the transport payload from the frame's start (after the TCP options). */
     public int payloadOffset() {
         return payloadOffset;
+    }
+
+    /**
+     * Offset from the frame's start of the end of the IP datagram by its header's length fields (IPv4 total length,
+     * IPv6 payload length; a jumbogram ends at the capture's end), after {@link #OK}: may lie beyond the captured
+     * bytes.
+     */
+    public int datagramEnd() {
+        return payloadOffset + payloadLength;
     }
 
     /**

@@ -11,8 +11,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * Builds valid Ethernet frames, with up to two VLAN tags (802.1Q, 802.1ad), IPv4 or IPv6, and TCP, UDP, ICMP or
- * ICMPv6, with every length and checksum computed, for tests, the demo capture and traffic generation.
+ * Builds valid Ethernet frames, with up to two VLAN tags (802.1Q, 802.1ad), IPv4 or IPv6 (with extension headers if
+ * asked), and TCP, UDP, ICMP or ICMPv6, with every length and checksum computed, for tests, the demo capture and
+ * traffic generation.
  *
  * <p>Lab safety: addresses must lie in 198.18.0.0/15 (RFC 2544) or 2001:db8::/32 (RFC 3849) and MAC addresses must
  * start with {@code 02} (locally administered, unicast); anything else is refused with
@@ -80,6 +81,7 @@ public final class FrameBuilder {
     private int ipId;
     private int trafficClass;
     private int flowLabel;
+    private int[] ipv6Extensions = new int[0];
     private boolean dontFragment = true;
     private Transport transport = Transport.NONE;
     private int sourcePort;
@@ -166,6 +168,22 @@ public final class FrameBuilder {
     /** IPv6 flow label (0 by default). */
     public FrameBuilder flowLabel(int value) {
         flowLabel = value & 0xF_FFFF;
+        return this;
+    }
+
+    /**
+     * IPv6 extension headers, in this order, between the IPv6 header and the transport: hop-by-hop options (0), routing
+     * (43), fragment (44), destination options (60), each 8 bytes of zeros after its next-header and length bytes
+     * (padding options, a routing header with no segments left, an atomic fragment), or an authentication header (51)
+     * of 16 bytes. None by default.
+     */
+    public FrameBuilder ipv6Extensions(int... types) {
+        for (int type : types) {
+            if (type != 0 && type != 43 && type != 44 && type != 60 && type != 51) {
+                throw new IllegalArgumentException("IPv6 extension header 0, 43, 44, 51 or 60, got " + type);
+            }
+        }
+        ipv6Extensions = types.clone();
         return this;
     }
 
@@ -273,13 +291,20 @@ public final class FrameBuilder {
             case TCP -> 20 + tcpOptions.length;
             case UDP, ICMP -> 8;
         };
+        int extensions = 0;
+        for (int type : ipv6Extensions) {
+            extensions += extensionLength(type);
+        }
         int networkHeader = switch (network) {
             case NONE -> 0;
             case IPV4 -> 20;
-            case IPV6 -> 40;
+            case IPV6 -> 40 + extensions;
         };
         if (network == Network.NONE && transport != Transport.NONE) {
             throw new IllegalStateException("a transport needs ipv4 or ipv6");
+        }
+        if (network != Network.IPV6 && extensions > 0) {
+            throw new IllegalStateException("extension headers need ipv6");
         }
         int transportLength = transportHeader + payload.length;
         int packetLength = networkHeader + transportLength;
@@ -326,11 +351,21 @@ public final class FrameBuilder {
             f.set(SHORT_BE, ip + 10, (short) InternetChecksum.checksum(f, ip, 20));
         } else if (network == Network.IPV6) {
             f.set(INT_BE, ip, 6 << 28 | trafficClass << 20 | flowLabel);
-            f.set(SHORT_BE, ip + 4, (short) transportLength);
-            f.set(ValueLayout.JAVA_BYTE, ip + 6, (byte) protocol);
+            f.set(SHORT_BE, ip + 4, (short) (extensions + transportLength));
+            f.set(ValueLayout.JAVA_BYTE, ip + 6, (byte) (extensions > 0 ? ipv6Extensions[0] : protocol));
             f.set(ValueLayout.JAVA_BYTE, ip + 7, (byte) ttl);
             System.arraycopy(sourceIp, 0, frame, ip + 8, 16);
             System.arraycopy(destinationIp, 0, frame, ip + 24, 16);
+            int header = ip + 40;
+            for (int i = 0; i < ipv6Extensions.length; i++) {
+                int type = ipv6Extensions[i];
+                int length = extensionLength(type);
+                int next = i + 1 < ipv6Extensions.length ? ipv6Extensions[i + 1] : protocol;
+                f.set(ValueLayout.JAVA_BYTE, header, (byte) next);
+                // The length byte: AH counts 4-byte words minus 2, the others 8-byte units minus 1.
+                f.set(ValueLayout.JAVA_BYTE, header + 1, (byte) (type == 51 ? length / 4 - 2 : length / 8 - 1));
+                header += length;
+            }
         }
         int l4 = ip + networkHeader;
         System.arraycopy(payload, 0, frame, l4 + transportHeader, payload.length);
@@ -366,6 +401,10 @@ public final class FrameBuilder {
             case NONE -> {}
         }
         return frame;
+    }
+
+    private static int extensionLength(int type) {
+        return type == 51 ? 16 : 8;
     }
 
     private int transportChecksum(MemorySegment f, int ip, int l4, int protocol, int length) {

@@ -1,10 +1,12 @@
 package io.npflua.engine.bridge;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.npflua.engine.counter.WorkerCounter;
+import io.npflua.engine.frames.FrameBuilder;
 import io.npflua.engine.source.Frame;
 import io.npflua.ffm.layout.Tpacket2HeaderDescriptor;
 import io.npflua.ffm.ring.RingGeometry;
@@ -189,6 +191,83 @@ class TxForwarderTest {
                     InternetChecksum.finish(InternetChecksum.add(sent, 34, l4Length, pseudo)),
                     "a valid checksum on the wire, protocol " + protocol);
         }
+    }
+
+    /**
+     * An IPv6 frame with extension headers (and a VLAN tag), built with a valid checksum by {@link FrameBuilder}, in
+     * native memory with the checksum field holding the pseudo-header sum instead, as a sender hands it to its device.
+     */
+    private MemorySegment partialIpv6(byte[] built, int l3, int l4, int protocol) {
+        MemorySegment s = arena.allocate(built.length);
+        MemorySegment.copy(built, 0, s, ValueLayout.JAVA_BYTE, 0, built.length);
+        int pseudo = ~InternetChecksum.finish(InternetChecksum.ipv6PseudoHeader(s, l3, protocol, built.length - l4));
+        s.set(BE16, l4 + (protocol == 6 ? 16 : 6), (short) pseudo);
+        return s;
+    }
+
+    /** The transport header follows the extension headers: the checksum goes there, not at the IPv6 header's end. */
+    @Test
+    void shouldFinishThePartialChecksumOfAnIpv6FrameBehindExtensionHeaders() {
+        FrameBuilder b = FrameBuilder.ethernet("02:00:00:00:00:01", "02:00:00:00:00:02")
+                .vlan(7)
+                .ipv6("2001:db8::1", "2001:db8:1::2")
+                .ipv6Extensions(0, 43, 60);
+        int l4 = 18 + 40 + 24;
+        for (int payload : new int[] {999, 20_000}) {
+            byte[] data = new byte[payload];
+            for (int i = 0; i < payload; i++) {
+                data[i] = (byte) (i * 7 + 3);
+            }
+            for (int protocol : new int[] {6, 17}) {
+                byte[] built = (protocol == 6 ? b.tcp(40000, 443, 1, 2, FrameBuilder.TCP_ACK) : b.udp(5000, 5001))
+                        .payload(data)
+                        .build();
+                MemorySegment[] mem = new MemorySegment[1];
+                TxForwarder f = new TxForwarder(ring(false, mem), 65_000, "t", () -> {});
+                Meta m = new Meta();
+                m.partial = true;
+                assertTrue(f.forward(wrap(partialIpv6(built, 18, l4, protocol), m)));
+                MemorySegment sent = mem[0].asSlice(Tpacket2HeaderDescriptor.TX_DATA_OFFSET, built.length);
+                int l4Length = built.length - l4;
+                long pseudo = InternetChecksum.ipv6PseudoHeader(sent, 18, protocol, l4Length);
+                String what = "protocol " + protocol + ", payload " + payload;
+                assertEquals(
+                        0,
+                        InternetChecksum.finish(InternetChecksum.add(sent, l4, l4Length, pseudo)),
+                        "a valid checksum on the wire, " + what);
+                assertArrayEquals(
+                        built, sent.toArray(ValueLayout.JAVA_BYTE), "only the checksum field changed, " + what);
+            }
+        }
+    }
+
+    /** The headers every segment repeats include the extension headers: the segment size leaves room for them. */
+    @Test
+    void shouldCountIpv6ExtensionHeadersInTheSegmentsOfASuperFrame() {
+        MemorySegment[] mem = new MemorySegment[1];
+        TxForwarder f = new TxForwarder(ring(true, mem), 1400, "t", () -> {});
+        byte[] built = FrameBuilder.ethernet("02:00:00:00:00:01", "02:00:00:00:00:02")
+                .ipv6("2001:db8::1", "2001:db8:1::2")
+                .ipv6Extensions(0, 51)
+                .tcp(40000, 443, 1, 2, FrameBuilder.TCP_ACK)
+                .payload(new byte[20_000])
+                .build();
+        Meta m = new Meta();
+        m.partial = true;
+        m.start = 14 + 40 + 24;
+        m.offset = 16;
+        m.gsoType = Frame.GSO_TCPV6;
+        m.gsoSize = 1428;
+        assertTrue(f.forward(wrap(partialIpv6(built, 14, m.start, 6), m)));
+        assertEquals(
+                1400 - 40 - 24 - 20,
+                mem[0].get(ValueLayout.JAVA_SHORT_UNALIGNED, (long) Tpacket2HeaderDescriptor.TX_DATA_OFFSET + 4),
+                "segments of MTU - IPv6 - extension - TCP headers");
+        assertEquals(1, f.resegmented());
+
+        m.gsoType = Frame.GSO_UDP_L4;
+        assertFalse(f.forward(wrap(partialIpv6(built, 14, m.start, 6), m)), "a UDP super-frame that holds TCP");
+        assertEquals(WorkerCounter.FORWARD_OVER_MTU, f.refusal());
     }
 
     @Test

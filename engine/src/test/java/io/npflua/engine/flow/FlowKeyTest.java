@@ -145,6 +145,7 @@ class FlowKeyTest {
         twoTags[20] = (byte) 0x81;
         twoTags[21] = 0x00;
         assertEquals(FlowKey.NOT_IP, parse(twoTags));
+        assertEquals(22, key.networkOffset(), "two tags read");
         assertEquals(
                 FlowKey.NOT_IP,
                 parse(FrameBuilder.ethernet(MAC_A, MAC_B).payload("arp?").build()));
@@ -166,8 +167,10 @@ class FlowKeyTest {
                     .ipv4("198.18.0.1", "198.18.0.2")
                     .echo(true, 9, 9)
                     .build(),
-            withIpv6Extensions(
-                    v6().tcp(1, 2, 0, 0, FrameBuilder.TCP_SYN).payload("x").build(), 0, 60, 43),
+            v6().ipv6Extensions(0, 60, 43)
+                    .tcp(1, 2, 0, 0, FrameBuilder.TCP_SYN)
+                    .payload("x")
+                    .build(),
         };
         int[] needed = {14 + 20 + 20, 14 + 40 + 8, 22 + 20 + 8, 14 + 40 + 8 + 8 + 8 + 20};
         for (int f = 0; f < frames.length; f++) {
@@ -206,7 +209,7 @@ class FlowKeyTest {
         byte[] udp6 = v6().udp(1, 2).build();
         assertEquals(FlowKey.MALFORMED, parse(set16(udp6.clone(), 18, 4)), "payload length cuts the UDP header");
         assertEquals(FlowKey.MALFORMED, parse(set8(udp6.clone(), 14, 0x40)), "version 4 in an IPv6 EtherType");
-        byte[] ext = withIpv6Extensions(v6().udp(1, 2).build(), 60);
+        byte[] ext = v6().ipv6Extensions(60).udp(1, 2).build();
         assertEquals(FlowKey.OK, parse(ext));
         assertEquals(
                 FlowKey.TRUNCATED,
@@ -237,7 +240,7 @@ class FlowKeyTest {
         assertEquals(FlowKey.LATER_FRAGMENT, parse(later));
 
         byte[] first6 =
-                withIpv6Extensions(v6().udp(4000, 5000).payload(new byte[100]).build(), 44);
+                v6().ipv6Extensions(44).udp(4000, 5000).payload(new byte[100]).build();
         set16(first6, 56, 0x0001); // offset 0, M
         assertEquals(FlowKey.OK, parse(first6));
         assertEquals(FlowKey.PROTO_UDP, key.protocol());
@@ -246,10 +249,92 @@ class FlowKeyTest {
         assertEquals(FlowKey.LATER_FRAGMENT, parse(later6));
     }
 
+    /**
+     * The event log and the bridge read the same parse: after a result other than OK the IP header's fields stay
+     * when that header is good, and a bad or cut IP header leaves {@code ipVersion() == 0} (never the last frame's).
+     */
+    @Test
+    void shouldKeepAGoodIpHeaderWhenTheTransportHeaderIsMissing() {
+        byte[] later =
+                v4().dontFragment(false).udp(4000, 5000).payload(new byte[100]).build();
+        set16(later, 20, 185);
+        assertEquals(FlowKey.LATER_FRAGMENT, parse(later));
+        assertEquals(4, key.ipVersion());
+        assertEquals(FlowKey.PROTO_UDP, key.protocol());
+        assertEquals(0xc6120001L, key.srcLo());
+        assertEquals(0xc613ff02L, key.dstLo());
+
+        byte[] later6 =
+                v6().ipv6Extensions(0, 44).udp(1, 2).payload(new byte[100]).build();
+        set16(later6, 14 + 40 + 8 + 2, 100 << 3);
+        assertEquals(FlowKey.LATER_FRAGMENT, parse(later6));
+        assertEquals(6, key.ipVersion());
+        assertEquals(FlowKey.PROTO_UDP, key.protocol(), "the fragment header's next header");
+        assertEquals(0x20010db800010000L, key.dstHi());
+
+        byte[] tcp = v4().tcp(1000, 80, 1, 2, FrameBuilder.TCP_ACK).build();
+        assertEquals(FlowKey.TRUNCATED, key.parse(MemorySegment.ofArray(tcp), 0, 14 + 20 + 10));
+        assertEquals(4, key.ipVersion());
+        assertEquals(FlowKey.PROTO_TCP, key.protocol());
+
+        byte[] chain =
+                v6().ipv6Extensions(0, 60).tcp(1, 2, 0, 0, FrameBuilder.TCP_SYN).build();
+        assertEquals(FlowKey.TRUNCATED, key.parse(MemorySegment.ofArray(chain), 0, 14 + 40 + 8 + 4));
+        assertEquals(6, key.ipVersion());
+        assertEquals(60, key.protocol(), "the header where the walk stopped");
+    }
+
+    @Test
+    void shouldLeaveNoIpHeaderAfterABadOrCutOne() {
+        byte[] tcp = v4().tcp(1000, 80, 1, 2, FrameBuilder.TCP_ACK).build();
+        byte[][] bad = {
+            set8(tcp.clone(), 14, 0x44), // IHL 4
+            set8(tcp.clone(), 14, 0x65), // version 6 in an IPv4 EtherType
+            set16(tcp.clone(), 16, 19), // total length below the header
+            set8(v6().udp(1, 2).build(), 14, 0x40), // version 4 in an IPv6 EtherType
+        };
+        for (byte[] frame : bad) {
+            assertEquals(FlowKey.OK, parse(tcp));
+            assertEquals(FlowKey.MALFORMED, parse(frame));
+            assertEquals(0, key.ipVersion());
+        }
+        assertEquals(FlowKey.OK, parse(tcp));
+        assertEquals(FlowKey.TRUNCATED, key.parse(MemorySegment.ofArray(tcp), 0, 14 + 19));
+        assertEquals(0, key.ipVersion());
+        assertEquals(
+                FlowKey.NOT_IP,
+                parse(FrameBuilder.ethernet(MAC_A, MAC_B).payload("x").build()));
+        assertEquals(0, key.ipVersion());
+    }
+
+    @Test
+    void shouldGiveTheLinkHeaderLengthOfNonIpFramesAndTheDatagramEnd() {
+        assertEquals(
+                FlowKey.NOT_IP,
+                parse(FrameBuilder.ethernet(MAC_A, MAC_B).vlan(3).payload("x").build()));
+        assertEquals(18, key.networkOffset(), "the link header of a non-IP frame");
+
+        byte[] padded = v4().udp(1, 2).payload(new byte[2]).padToMinimum(true).build();
+        assertEquals(FlowKey.OK, parse(padded));
+        assertEquals(14 + 20 + 8 + 2, key.datagramEnd(), "padding is not part of the datagram");
+        byte[] ext = v6().ipv6Extensions(0, 51)
+                .tcp(1, 2, 0, 0, FrameBuilder.TCP_SYN)
+                .payload("abc")
+                .build();
+        assertEquals(FlowKey.OK, parse(ext));
+        assertEquals(14 + 40 + 8 + 16, key.transportOffset());
+        assertEquals(ext.length, key.datagramEnd());
+        assertEquals(
+                FlowKey.OK,
+                parse(set16(v4().tcp(1, 2, 0, 0, FrameBuilder.TCP_ACK).build(), 16, 1500)));
+        assertEquals(14 + 1500, key.datagramEnd(), "beyond the capture: a snap length");
+    }
+
     @Test
     void shouldSkipIpv6ExtensionChainsButNotEndlessOnes() {
-        byte[] frame =
-                withIpv6Extensions(v6().tcp(7, 8, 0, 0, FrameBuilder.TCP_SYN).build(), 0, 43, 60, 51);
+        byte[] frame = v6().ipv6Extensions(0, 43, 60, 51)
+                .tcp(7, 8, 0, 0, FrameBuilder.TCP_SYN)
+                .build();
         assertEquals(FlowKey.OK, parse(frame));
         assertEquals(FlowKey.PROTO_TCP, key.protocol());
         assertEquals(7, key.srcPort());
@@ -257,10 +342,11 @@ class FlowKeyTest {
 
         int[] nine = new int[FlowKey.MAX_IPV6_EXTENSIONS + 1];
         Arrays.fill(nine, 60);
-        assertEquals(FlowKey.MALFORMED, parse(withIpv6Extensions(v6().udp(1, 2).build(), nine)));
+        assertEquals(
+                FlowKey.MALFORMED, parse(v6().ipv6Extensions(nine).udp(1, 2).build()));
         int[] eight = new int[FlowKey.MAX_IPV6_EXTENSIONS];
         Arrays.fill(eight, 60);
-        assertEquals(FlowKey.OK, parse(withIpv6Extensions(v6().udp(1, 2).build(), eight)));
+        assertEquals(FlowKey.OK, parse(v6().ipv6Extensions(eight).udp(1, 2).build()));
     }
 
     @Test
@@ -304,30 +390,6 @@ class FlowKeyTest {
             }
         }
         assertNotEquals(0, ok, "some random frames should still parse");
-    }
-
-    // Inserts empty 8-byte extension headers (AH: 12 bytes) of the given types between the IPv6 header and the
-    // transport header of an untagged frame.
-    private static byte[] withIpv6Extensions(byte[] frame, int... types) {
-        int ip = 14;
-        int inserted = 0;
-        for (int type : types) {
-            inserted += type == 51 ? 16 : 8;
-        }
-        byte[] out = new byte[frame.length + inserted];
-        System.arraycopy(frame, 0, out, 0, ip + 40);
-        System.arraycopy(frame, ip + 40, out, ip + 40 + inserted, frame.length - ip - 40);
-        int transport = frame[ip + 6] & 0xff;
-        out[ip + 6] = (byte) types[0];
-        int at = ip + 40;
-        for (int i = 0; i < types.length; i++) {
-            out[at] = (byte) (i + 1 < types.length ? types[i + 1] : transport);
-            int size = types[i] == 51 ? 16 : 8;
-            out[at + 1] = (byte) (types[i] == 51 ? size / 4 - 2 : size / 8 - 1);
-            at += size;
-        }
-        set16(out, ip + 4, ((frame[ip + 4] & 0xff) << 8 | frame[ip + 5] & 0xff) + inserted);
-        return out;
     }
 
     private static byte[] set16(byte[] frame, int at, int value) {

@@ -81,6 +81,35 @@ class FrameBuilderTest {
     }
 
     @Test
+    void shouldChainIpv6ExtensionHeadersBeforeTheTransport() {
+        byte[] frame = FrameBuilder.ethernet("02:00:00:00:00:01", "02:00:00:00:00:02")
+                .ipv6("2001:db8::1", "2001:db8::2")
+                .ipv6Extensions(0, 51, 60)
+                .udp(5000, 53)
+                .payload(new byte[] {1, 2, 3})
+                .build();
+        MemorySegment f = MemorySegment.ofArray(frame);
+        assertEquals(14 + 40 + 8 + 16 + 8 + 8 + 3, frame.length);
+        assertEquals(8 + 16 + 8 + 8 + 3, u16(frame, 18), "IPv6 payload length covers the extension headers");
+        assertEquals(0, frame[20], "hop-by-hop first");
+        assertEquals(51, frame[54]);
+        assertEquals(0, frame[55], "8 bytes: 0 units beyond the first 8");
+        assertEquals(60, frame[62]);
+        assertEquals(2, frame[63], "AH: 16 bytes, 4-byte words minus 2");
+        assertEquals(17, frame[78]);
+        assertEquals(0, frame[79]);
+        int udp = 14 + 40 + 32;
+        assertEquals(5000, u16(frame, udp));
+        long pseudo = InternetChecksum.ipv6PseudoHeader(f, 14, 17, 11);
+        assertEquals(0, InternetChecksum.finish(InternetChecksum.add(f, udp, 11, pseudo)), "UDP checksum");
+        FrameBuilder v4 = FrameBuilder.ethernet("02:00:00:00:00:01", "02:00:00:00:00:02")
+                .ipv4("198.18.0.1", "198.18.0.2")
+                .ipv6Extensions(60);
+        assertThrows(IllegalStateException.class, v4::build);
+        assertThrows(IllegalArgumentException.class, () -> v4.ipv6Extensions(6));
+    }
+
+    @Test
     void shouldPadShortFramesToTheEthernetMinimumOnlyWhenAsked() {
         FrameBuilder b = FrameBuilder.ethernet("02:00:00:00:00:01", "02:00:00:00:00:02")
                 .ipv4("198.18.0.1", "198.18.0.2")
@@ -115,6 +144,9 @@ class FrameBuilderTest {
         FrameBuilder v6 = FrameBuilder.ethernet("02:00:00:00:00:01", "02:00:00:00:00:02")
                 .vlan(7)
                 .ipv6("2001:db8::1", "2001:db8::2");
+        FrameBuilder v6x = FrameBuilder.ethernet("02:00:00:00:00:01", "02:00:00:00:00:02")
+                .ipv6("2001:db8::1", "2001:db8::2")
+                .ipv6Extensions(0, 43, 44, 51, 60);
         for (int size : new int[] {0, 1, 17, 512, 1400}) {
             byte[] payload = new byte[size];
             for (int i = 0; i < size; i++) {
@@ -128,6 +160,11 @@ class FrameBuilderTest {
                     v6.tcp(1234, 9, 7, 9, FrameBuilder.TCP_ACK).payload(payload).build());
             frames.add(v6.udp(1234, 9).payload(payload).build());
             frames.add(v6.echo(false, 1, size).payload(payload).build());
+            frames.add(v6x.tcp(1234, 9, 7, 9, FrameBuilder.TCP_ACK)
+                    .payload(payload)
+                    .build());
+            frames.add(v6x.udp(1234, 9).payload(payload).build());
+            frames.add(v6x.echo(false, 1, size).payload(payload).build());
         }
         Path file = dir.resolve("frames.pcap");
         try (PcapWriter writer = PcapWriter.create(file)) {
@@ -174,8 +211,8 @@ class FrameBuilderTest {
                 assertTrue(fields[c].isEmpty() || fields[c].equals("1"), "frame " + (i + 1) + ": " + lines[i]);
                 good += fields[c].equals("1") ? 1 : 0;
             }
-            // IPv4 frames: IP + transport checksums; IPv6: the transport checksum.
-            assertEquals(i % 6 < 3 ? 2 : 1, good, "frame " + (i + 1) + ": " + lines[i]);
+            // IPv4 frames: IP + transport checksums; IPv6 (also behind extension headers): the transport checksum.
+            assertEquals(i % 9 < 3 ? 2 : 1, good, "frame " + (i + 1) + ": " + lines[i]);
             assertTrue(fields.length < 6 || fields[5].isEmpty(), "malformed frame " + (i + 1));
         }
     }
