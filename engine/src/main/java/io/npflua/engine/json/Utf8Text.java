@@ -8,12 +8,12 @@ import java.nio.charset.StandardCharsets;
 import org.luaj.vm2.LuaString;
 
 /**
- * The text of a script's string as the event log writes it: always valid UTF-8, so no record is ever refused for its
+ * The text of a script's string as the event log and the top reasons write it: always valid UTF-8, so no record is ever refused for its
  * content. A Lua string is bytes: each valid UTF-8 sequence becomes its character, and each byte that is not part of
  * one (a stray continuation byte, a cut-off sequence, an overlong form, an encoded UTF-16 surrogate, anything past
  * U+10FFFF) becomes the four characters {@code \xHH} (lower-case hex, as Python's {@code backslashreplace}). LuaJ's
  * own {@code tojstring()} is not used: it turns such bytes into lone surrogates (which a UTF-8 writer refuses) or
- * into other characters, and it mangles valid four-byte sequences. Writer thread; allocates.
+ * into other characters, and it mangles valid four-byte sequences. Stateless (any thread); allocates.
  */
 public final class Utf8Text {
     private static final char[] HEX = "0123456789abcdef".toCharArray();

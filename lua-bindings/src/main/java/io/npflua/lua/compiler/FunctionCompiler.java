@@ -767,7 +767,13 @@ final class FunctionCompiler {
             return p.k.length + known;
         }
         int start = pc;
-        while (start > 0 && !leader[start] && constantLoad(code[start - 1])) {
+        // (start - 2 a SETLIST with C = 0: start - 1 is its data word, not an instruction.)
+        while (start > 0
+                && !leader[start]
+                && constantLoad(code[start - 1])
+                && !(start >= 2
+                        && (code[start - 2] & 0x3f) == Lua.OP_SETLIST
+                        && ((code[start - 2] >> 14) & 0x1ff) == 0)) {
             start--;
         }
         LuaValue[] values = new LuaValue[n];

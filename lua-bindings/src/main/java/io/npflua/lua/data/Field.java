@@ -165,17 +165,17 @@ final class Field extends LuaUserdata {
         }
         // One small reader per access kind, not a switch over all of them: a call site that reads one or two kinds
         // compiles (and inlines into the script's compiled code) only those.
-        return reader.read(this, seg, base + byteOffset, base + lengthBytes);
+        return reader.read(this, seg, base + byteOffset);
     }
 
-    /** How a field of one access kind reads its value from {@code at}; {@code end} is where the object ends. */
+    /** How a field of one access kind reads its value from {@code at} (the caller checked that it fits). */
     private abstract static class Reader {
-        abstract LuaValue read(Field f, MemorySegment seg, long at, long end);
+        abstract LuaValue read(Field f, MemorySegment seg, long at);
     }
 
     private static final class U8Reader extends Reader {
         @Override
-        LuaValue read(Field f, MemorySegment seg, long at, long end) {
+        LuaValue read(Field f, MemorySegment seg, long at) {
             return LuaInts.of(seg.get(ValueLayout.JAVA_BYTE, at) & 0xFF);
         }
     }
@@ -188,7 +188,7 @@ final class Field extends LuaUserdata {
         }
 
         @Override
-        LuaValue read(Field f, MemorySegment seg, long at, long end) {
+        LuaValue read(Field f, MemorySegment seg, long at) {
             return LuaInts.of(seg.get(layout, at) & 0xFFFF);
         }
     }
@@ -201,7 +201,7 @@ final class Field extends LuaUserdata {
         }
 
         @Override
-        LuaValue read(Field f, MemorySegment seg, long at, long end) {
+        LuaValue read(Field f, MemorySegment seg, long at) {
             return LuaInts.of(seg.get(layout, at) & 0xFFFFFFFFL);
         }
     }
@@ -214,14 +214,14 @@ final class Field extends LuaUserdata {
         }
 
         @Override
-        LuaValue read(Field f, MemorySegment seg, long at, long end) {
+        LuaValue read(Field f, MemorySegment seg, long at) {
             return number64(seg.get(layout, at));
         }
     }
 
     private static final class BitsReader extends Reader {
         @Override
-        LuaValue read(Field f, MemorySegment seg, long at, long end) {
+        LuaValue read(Field f, MemorySegment seg, long at) {
             long v = f.readBits(seg, at);
             return f.width == 64 ? number64(v) : LuaInts.of(v);
         }
@@ -229,14 +229,14 @@ final class Field extends LuaUserdata {
 
     private static final class StringReader extends Reader {
         @Override
-        LuaValue read(Field f, MemorySegment seg, long at, long end) {
+        LuaValue read(Field f, MemorySegment seg, long at) {
             return f.readString(seg, at);
         }
     }
 
     private static final class NeverReader extends Reader {
         @Override
-        LuaValue read(Field f, MemorySegment seg, long at, long end) {
+        LuaValue read(Field f, MemorySegment seg, long at) {
             return NIL;
         }
     }

@@ -158,7 +158,8 @@ class CompiledScriptsTest {
                 "function three() return nil, 2, 'x' end",
                 "function joined(a) local x, y = 1, 2 if a then x = 5 end return x, y end",
                 "function moved(a) local r = a return r, 'k' end",
-                "function skipped(a) return a == 1, 'eq' end");
+                "function skipped(a) return a == 1, 'eq' end",
+                "function andor(a) return a and 1 or 2, 'x' end");
         ScriptState s = load(source, ExecutionModel.COMPILED);
         assertTrue(s.functions().stream().allMatch(LuaCompiler.FunctionReport::compiled));
         assertEquals(CallOutcome.BLOCK, s.call(LuaValue.NIL));
@@ -170,8 +171,8 @@ class CompiledScriptsTest {
         var three = s.globals().rawget("three").invoke(LuaValue.NONE);
         assertTrue(three == s.globals().rawget("three").invoke(LuaValue.NONE));
         assertEquals("3 nil 2 x", three.narg() + " " + three.arg1() + " " + three.arg(2) + " " + three.arg(3));
-        // Not constants: a value set on another path (the return is a join point), a register copied from an argument,
-        // a comparison's result (LOADBOOL with a skip).
+        // Not constants: values copied into the result registers (MOVE), a comparison's result (LOADBOOL with a skip),
+        // loads that a jump enters in the middle (andor).
         LuaValue joined = s.globals().rawget("joined");
         assertEquals(
                 "5 2",
