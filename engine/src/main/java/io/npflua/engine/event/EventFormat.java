@@ -80,8 +80,7 @@ final class EventFormat {
             writeFlow(g, r, s, worker);
             return;
         }
-        FrameHeader h =
-                FrameHeader.parse(headerKey, r.headerSegment, (long) s * EventRing.HEADER_BYTES, r.headerLength[s]);
+        FrameHeader h = FrameHeader.parse(headerKey, r.header, (long) s * EventRing.HEADER_BYTES, r.headerLength[s]);
         h.write(g);
         String reason = Utf8Text.of(r.reason[s]);
         String script = Utf8Text.of(r.script[s]);

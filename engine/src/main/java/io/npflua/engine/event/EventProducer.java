@@ -7,7 +7,6 @@ import io.npflua.lua.sandbox.AlertFields;
 import io.npflua.lua.sandbox.AlertSink;
 import io.npflua.lua.sandbox.CallOutcome;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.LongSupplier;
@@ -284,7 +283,7 @@ public final class EventProducer {
             r.frameLength[s] = f.wireLength();
             r.capturedLength[s] = f.capturedLength();
             int n = Math.min(f.capturedLength(), EventRing.HEADER_BYTES);
-            MemorySegment.copy(f.segment(), ValueLayout.JAVA_BYTE, f.offset(), r.header, s * EventRing.HEADER_BYTES, n);
+            MemorySegment.copy(f.segment(), f.offset(), r.header, (long) s * EventRing.HEADER_BYTES, n);
             r.headerLength[s] = n;
         } else {
             r.timeNs[s] = 0;

@@ -1,5 +1,6 @@
 package io.npflua.engine.event;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -63,9 +64,12 @@ final class EventRing {
     final int[] fieldCount;
     final LuaString[] fieldNames;
     final LuaValue[] fieldValues;
-    final byte[] header;
-    /** {@link #header} as a segment, for the writer's header parser. */
-    final MemorySegment headerSegment;
+    /**
+     * The frames' first bytes, {@link #HEADER_BYTES} per slot, in native memory: the writer parses them with the flow
+     * table's {@code FlowKey}, whose compiled code then sees native segments only, as the flow table's does on a live
+     * ring (a heap array here made its memory accesses polymorphic and the flow lookups of the workers slower).
+     */
+    final MemorySegment header;
     /** Flow records: first capture time. */
     final long[] flowFirstNs;
     /** Flow records: packets orig, packets reply, bytes orig, bytes reply (4 per slot). */
@@ -107,8 +111,7 @@ final class EventRing {
         fieldCount = new int[capacity];
         fieldNames = new LuaString[capacity * FIELDS];
         fieldValues = new LuaValue[capacity * FIELDS];
-        header = new byte[capacity * HEADER_BYTES];
-        headerSegment = MemorySegment.ofArray(header);
+        header = Arena.ofAuto().allocate((long) capacity * HEADER_BYTES, 8);
         flowFirstNs = new long[capacity];
         flowCounts = new long[capacity * 4];
         flowAddress = new long[capacity * 4];

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import io.npflua.engine.frames.FrameBuilder;
 import io.npflua.engine.json.Json;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
@@ -34,7 +36,7 @@ class EventFormatTest {
         r.frameLength[s] = frame.length;
         r.capturedLength[s] = captured;
         int n = Math.min(captured, EventRing.HEADER_BYTES);
-        System.arraycopy(frame, 0, r.header, s * EventRing.HEADER_BYTES, n);
+        MemorySegment.copy(frame, 0, r.header, ValueLayout.JAVA_BYTE, (long) s * EventRing.HEADER_BYTES, n);
         r.headerLength[s] = n;
         return Json.parseObject(Json.write(g -> new EventFormat(ZoneOffset.UTC).write(g, r, s, 0)));
     }
