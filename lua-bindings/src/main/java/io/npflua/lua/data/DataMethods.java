@@ -222,8 +222,12 @@ final class DataMethods {
     /** {@code pkt:eth()} ... {@code pkt:payload()}: the located header as a cached view with its layout applied,
      * or nil. Allocation-free after the first call on a frame object. */
     abstract static class Header extends Method {
-        Header(String name) {
+        /** This method's view in {@link FrameHeaders#views}. */
+        private final int slot;
+
+        Header(String name, int slot) {
             super(name);
+            this.slot = slot;
         }
 
         String methodName() {
@@ -251,9 +255,18 @@ final class DataMethods {
         /** This kind's view of frame {@code d} of length {@code n} whose headers {@code h} has located, or nil. */
         abstract LuaValue view(DataObject d, FrameHeaders h, int n);
 
+        /** This method's cached view of {@code d}, re-pointed at {@code [from, from + count)} with {@code layout}. */
+        final DataObject rebound(DataObject d, FrameHeaders h, int from, int count, LuaTable layout) {
+            DataObject v = h.views[slot];
+            if (v == null) {
+                h.views[slot] = v = d.view(0, 0);
+            }
+            return v.rebind(d, from, count, layout);
+        }
+
         static final class Eth extends Header {
             Eth() {
-                super("eth");
+                super("eth", 0);
             }
 
             @Override
@@ -261,16 +274,13 @@ final class DataMethods {
                 if (n < 14) {
                     return NIL;
                 }
-                if (h.eth == null) {
-                    h.eth = d.view(0, 0);
-                }
-                return h.eth.rebind(d, 0, 14, Layouts.ETHERNET_LAYOUT);
+                return rebound(d, h, 0, 14, Layouts.ETHERNET_LAYOUT);
             }
         }
 
         static final class Vlan extends Header {
             Vlan() {
-                super("vlan");
+                super("vlan", 1);
             }
 
             @Override
@@ -278,16 +288,13 @@ final class DataMethods {
                 if (h.vlanOffset < 0) {
                     return NIL;
                 }
-                if (h.vlan == null) {
-                    h.vlan = d.view(0, 0);
-                }
-                return h.vlan.rebind(d, h.vlanOffset, 4, Layouts.VLAN_LAYOUT);
+                return rebound(d, h, h.vlanOffset, 4, Layouts.VLAN_LAYOUT);
             }
         }
 
         static final class Ip extends Header {
             Ip() {
-                super("ip");
+                super("ip", 2);
             }
 
             @Override
@@ -295,11 +302,9 @@ final class DataMethods {
                 if (h.l3Offset < 0) {
                     return NIL;
                 }
-                if (h.ip == null) {
-                    h.ip = d.view(0, 0);
-                }
-                return h.ip.rebind(
+                return rebound(
                         d,
+                        h,
                         h.l3Offset,
                         h.l4End(n) - h.l3Offset,
                         h.ipVersion == 4 ? Layouts.IPV4_LAYOUT : Layouts.IPV6_LAYOUT);
@@ -308,7 +313,7 @@ final class DataMethods {
 
         static final class Tcp extends Header {
             Tcp() {
-                super("tcp");
+                super("tcp", 3);
             }
 
             @Override
@@ -316,16 +321,13 @@ final class DataMethods {
                 if (h.l4Protocol != FrameHeaders.PROTO_TCP) {
                     return NIL;
                 }
-                if (h.tcp == null) {
-                    h.tcp = d.view(0, 0);
-                }
-                return h.tcp.rebind(d, h.l4Offset, h.l4End(n) - h.l4Offset, Layouts.TCP_LAYOUT);
+                return rebound(d, h, h.l4Offset, h.l4End(n) - h.l4Offset, Layouts.TCP_LAYOUT);
             }
         }
 
         static final class Udp extends Header {
             Udp() {
-                super("udp");
+                super("udp", 4);
             }
 
             @Override
@@ -333,16 +335,13 @@ final class DataMethods {
                 if (h.l4Protocol != FrameHeaders.PROTO_UDP) {
                     return NIL;
                 }
-                if (h.udp == null) {
-                    h.udp = d.view(0, 0);
-                }
-                return h.udp.rebind(d, h.l4Offset, h.l4End(n) - h.l4Offset, Layouts.UDP_LAYOUT);
+                return rebound(d, h, h.l4Offset, h.l4End(n) - h.l4Offset, Layouts.UDP_LAYOUT);
             }
         }
 
         static final class Icmp extends Header {
             Icmp() {
-                super("icmp");
+                super("icmp", 5);
             }
 
             @Override
@@ -350,11 +349,9 @@ final class DataMethods {
                 if (h.l4Protocol != FrameHeaders.PROTO_ICMP && h.l4Protocol != FrameHeaders.PROTO_ICMPV6) {
                     return NIL;
                 }
-                if (h.icmp == null) {
-                    h.icmp = d.view(0, 0);
-                }
-                return h.icmp.rebind(
+                return rebound(
                         d,
+                        h,
                         h.l4Offset,
                         h.l4End(n) - h.l4Offset,
                         h.l4Protocol == FrameHeaders.PROTO_ICMP ? Layouts.ICMP_LAYOUT : Layouts.ICMPV6_LAYOUT);
@@ -363,7 +360,7 @@ final class DataMethods {
 
         static final class Payload extends Header {
             Payload() {
-                super("payload");
+                super("payload", 6);
             }
 
             @Override
@@ -371,10 +368,7 @@ final class DataMethods {
                 if (h.payloadOffset < 0) {
                     return NIL;
                 }
-                if (h.payload == null) {
-                    h.payload = d.view(0, 0);
-                }
-                return h.payload.rebind(d, h.payloadOffset, h.payloadEnd - h.payloadOffset, null);
+                return rebound(d, h, h.payloadOffset, h.payloadEnd - h.payloadOffset, null);
             }
         }
     }

@@ -41,13 +41,10 @@ final class FrameHeaders {
     int payloadOffset;
     int payloadEnd;
 
-    DataObject eth;
-    DataObject vlan;
-    DataObject ip;
-    DataObject tcp;
-    DataObject udp;
-    DataObject icmp;
-    DataObject payload;
+    /** One reusable view per header method ({@code DataMethods.Header}'s slot), made on its first call. */
+    final DataObject[] views = new DataObject[VIEW_SLOTS];
+
+    static final int VIEW_SLOTS = 7;
 
     /** The {@link PacketData#binding} whose read-only frame the fields describe; 0 = none. */
     private long locatedBinding;
