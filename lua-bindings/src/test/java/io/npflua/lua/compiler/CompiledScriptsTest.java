@@ -174,32 +174,24 @@ class CompiledScriptsTest {
         // Not constants: values copied into the result registers (MOVE), a comparison's result (LOADBOOL with a skip),
         // loads that a jump enters in the middle (andor).
         LuaValue joined = s.globals().rawget("joined");
-        assertEquals(
-                "5 2",
-                joined.invoke(LuaValue.TRUE).arg1() + " "
-                        + joined.invoke(LuaValue.TRUE).arg(2));
-        assertEquals(
-                "1 2",
-                joined.invoke(LuaValue.FALSE).arg1() + " "
-                        + joined.invoke(LuaValue.FALSE).arg(2));
+        assertEquals("5 2", firstTwo(joined, LuaValue.TRUE));
+        assertEquals("1 2", firstTwo(joined, LuaValue.FALSE));
         assertFalse(joined.invoke(LuaValue.FALSE) == joined.invoke(LuaValue.FALSE));
         LuaValue moved = s.globals().rawget("moved");
-        assertEquals(
-                "7 k",
-                moved.invoke(LuaValue.valueOf(7)).arg1() + " "
-                        + moved.invoke(LuaValue.valueOf(7)).arg(2));
-        assertEquals(
-                "8 k",
-                moved.invoke(LuaValue.valueOf(8)).arg1() + " "
-                        + moved.invoke(LuaValue.valueOf(8)).arg(2));
+        assertEquals("7 k", firstTwo(moved, LuaValue.valueOf(7)));
+        assertEquals("8 k", firstTwo(moved, LuaValue.valueOf(8)));
         LuaValue skipped = s.globals().rawget("skipped");
-        assertEquals(
-                "true eq",
-                skipped.invoke(LuaValue.ONE).arg1() + " "
-                        + skipped.invoke(LuaValue.ONE).arg(2));
-        assertEquals(
-                "false eq",
-                skipped.invoke(LuaValue.ZERO).arg1() + " "
-                        + skipped.invoke(LuaValue.ZERO).arg(2));
+        assertEquals("true eq", firstTwo(skipped, LuaValue.ONE));
+        assertEquals("false eq", firstTwo(skipped, LuaValue.ZERO));
+        // LOADK 2; LOADK 'x'; RETURN, where the 'and' branch jumps onto the LOADK 'x': not constants.
+        LuaValue andor = s.globals().rawget("andor");
+        assertEquals("1 x", firstTwo(andor, LuaValue.TRUE));
+        assertEquals("2 x", firstTwo(andor, LuaValue.FALSE));
+    }
+
+    /** The first two results of {@code f(arg)}, space-separated. */
+    private static String firstTwo(LuaValue f, LuaValue arg) {
+        var r = f.invoke(arg);
+        return r.arg1() + " " + r.arg(2);
     }
 }
