@@ -21,6 +21,9 @@ public interface CompiledHook {
         public void steps(int n, int pc) {}
 
         @Override
+        public void settle(int n) {}
+
+        @Override
         public void concat(LuaValue[] stack, int from, int to, int pc) {}
     };
 
@@ -30,8 +33,17 @@ public interface CompiledHook {
     /** On every exit of a compiled function (return, tail call or throw). */
     void exit();
 
-    /** Charges {@code n} steps, the instructions of the basic block that starts at {@code pc}; may throw. */
+    /**
+     * Charges {@code n} steps, the instructions of the basic blocks entered since the last charge, at {@code pc} (a
+     * back-edge, a call of a Lua function, a return); may throw.
+     */
     void steps(int n, int pc);
+
+    /**
+     * Charges {@code n} steps without checking (an error is leaving the function: the blocks it entered are charged,
+     * and the next check anywhere sees the budget as it is). Never throws.
+     */
+    void settle(int n);
 
     /**
      * Before {@code R(from) .. ... .. R(to)} at {@code pc}: may refuse a result above the size cap, and charge for

@@ -34,8 +34,10 @@ import org.luaj.vm2.Varargs;
  * the states that share the class (hook, prototype, globals, builtin {@code tostring}, child templates) are final
  * fields of each closure ({@link CompiledFunction}); the hook is read once per call into a local.
  *
- * <p>The budget: each basic block starts with {@code hook.steps(instructions in the block, pc)}, so the count of a
- * call equals the interpreter's (which charges per instruction) whenever the block runs to its end.
+ * <p>The budget: each basic block adds its instruction count to a local ({@code PENDING}), and the sum is charged
+ * with {@code hook.steps(n, pc)} before every back-edge, every call of a Lua function and every return (and settled
+ * on the way out of an error), so the count of a call equals the interpreter's (which charges per instruction)
+ * whenever its blocks run to their end, and a runaway loop is cut off at its back-edge.
  */
 final class FunctionCompiler {
     static final ClassDesc CD_LUA_VALUE = ClassDesc.of("org.luaj.vm2.LuaValue");
@@ -49,6 +51,7 @@ final class FunctionCompiler {
     static final ClassDesc CD_COMPILED = ClassDesc.of(CompiledFunction.class.getName());
     static final ClassDesc CD_HOOK = ClassDesc.of(CompiledHook.class.getName());
     static final ClassDesc CD_SUPPORT = ClassDesc.of(CompiledSupport.class.getName());
+    static final ClassDesc CD_LIB_FUNCTION = ClassDesc.of("org.luaj.vm2.lib.LibFunction");
 
     private static final ClassDesc CD_VALUES = CD_LUA_VALUE.arrayType();
     private static final ClassDesc CD_UPVALUES = CD_UPVALUE.arrayType();
@@ -79,8 +82,10 @@ final class FunctionCompiler {
     private static final int TMP_VARARGS = 9;
     private static final int TMP_THROWN = 10;
     private static final int HOOK_LOCAL = 11;
+    /** Steps of the basic blocks entered since the last charge (with the budget on). */
+    private static final int PENDING = 12;
     /** With scalar registers: register r is local {@code REGISTERS + r}. */
-    private static final int REGISTERS = 12;
+    private static final int REGISTERS = 13;
 
     private final Prototype p;
     private final ClassDesc thisClass;
@@ -228,6 +233,8 @@ final class FunctionCompiler {
             c.aconst_null();
         }
         c.astore(OPEN);
+        c.iconst_0();
+        c.istore(PENDING);
         c.aload(THIS);
         c.getfield(CD_COMPILED, "upValues", CD_UPVALUES);
         c.astore(UPS);
@@ -255,13 +262,13 @@ final class FunctionCompiler {
         c.labelBinding(start);
         for (int pc = 0; pc < code.length; pc++) {
             c.labelBinding(labels[pc]);
-            if (leader[pc] && budget) {
-                c.aload(HOOK_LOCAL);
-                c.loadConstant(blockLength[pc]);
-                c.loadConstant(pc);
-                c.invokeinterface(CD_HOOK, "steps", MethodTypeDesc.of(CD_void, CD_int, CD_int));
-            }
             int i = code[pc];
+            if (budget) {
+                if (leader[pc]) {
+                    c.iinc(PENDING, blockLength[pc]);
+                }
+                charge(c, pc, i);
+            }
             if ((i & 0x3f) == Lua.OP_SETLIST && ((i >> 14) & 0x1ff) == 0) {
                 instruction(c, pc, i);
                 pc++;
@@ -281,6 +288,11 @@ final class FunctionCompiler {
 
         c.labelBinding(handler);
         c.astore(TMP_THROWN);
+        if (budget) {
+            c.aload(HOOK_LOCAL);
+            c.iload(PENDING);
+            c.invokeinterface(CD_HOOK, "settle", MethodTypeDesc.of(CD_void, CD_int));
+        }
         spill(c, 0, p.maxstacksize);
         c.aload(TMP_THROWN);
         field(c, "globals");
@@ -296,6 +308,37 @@ final class FunctionCompiler {
         c.aload(TMP_THROWN);
         c.athrow();
         c.exceptionCatchAll(start, end, handler);
+    }
+
+    /**
+     * Charges the pending steps before instruction {@code i} at {@code pc} if it is a return, a back-edge or a call:
+     * always for returns (tail calls too) and back-edges; for a call only when the callee is not a library function
+     * (a library function charges for its own work, so the steps of a filter that calls only {@code pkt:udp()} and
+     * the like are charged once, at its return).
+     */
+    private void charge(CodeBuilder c, int pc, int i) {
+        int op = i & 0x3f;
+        boolean backEdge =
+                op == Lua.OP_FORLOOP || op == Lua.OP_TFORLOOP || (op == Lua.OP_JMP && (i >>> 14) - 0x1ffff < 0);
+        if (op == Lua.OP_RETURN || op == Lua.OP_TAILCALL || backEdge) {
+            flush(c, pc);
+        } else if (op == Lua.OP_CALL || op == Lua.OP_TFORCALL) {
+            Label library = c.newLabel();
+            reg(c, (i >> 6) & 0xff);
+            c.instanceOf(CD_LIB_FUNCTION);
+            c.ifne(library);
+            flush(c, pc);
+            c.labelBinding(library);
+        }
+    }
+
+    private void flush(CodeBuilder c, int pc) {
+        c.aload(HOOK_LOCAL);
+        c.iload(PENDING);
+        c.loadConstant(pc);
+        c.invokeinterface(CD_HOOK, "steps", MethodTypeDesc.of(CD_void, CD_int, CD_int));
+        c.iconst_0();
+        c.istore(PENDING);
     }
 
     /** The exit work of every path out: close open upvalues, then tell the hook. */

@@ -128,6 +128,14 @@ public final class InstructionBudget {
     }
 
     /**
+     * Spends {@code steps} without the check: the next {@link #spend} throws if the budget is gone. For compiled code
+     * leaving a function by an error, whose pending steps must be counted without replacing the error.
+     */
+    public void settle(long steps) {
+        remaining -= steps;
+    }
+
+    /**
      * Ends the call's budget: library code running outside script calls (tests, Java callers) must not hit the
      * last call's leftovers.
      */

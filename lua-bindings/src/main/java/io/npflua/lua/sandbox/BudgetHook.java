@@ -177,6 +177,12 @@ final class BudgetHook extends DebugLib implements CompiledHook, ExhaustionListe
         budget.spend(n, pc);
     }
 
+    /** The steps of the blocks a failing compiled function entered: charged, checked by the next charge. */
+    @Override
+    public void settle(int n) {
+        budget.settle(n);
+    }
+
     /** Before a compiled {@code R(from) .. ... .. R(to)}: the size cap and the charge for its bytes. */
     @Override
     public void concat(LuaValue[] stack, int from, int to, int pc) {

@@ -28,7 +28,17 @@ class BudgetAgreementTest {
             "function filter(p) local i = 0\n"
                     + "  while i < 30 do i = i + 1 if i % 7 == 0 then goto skip end ::skip:: end return i == 30 end",
             "function filter(p) local fs = {} for i = 1, 10 do fs[i] = function() return i end end\n"
-                    + "  local s = 0 for _, f in ipairs(fs) do s = s + f() end return s == 55 end");
+                    + "  local s = 0 for _, f in ipairs(fs) do s = s + f() end return s == 55 end",
+            // library calls only: compiled code charges the whole call once, at its return
+            "function filter(p) local s = ('ab'):rep(3) if #s ~= 6 then return false end\n"
+                    + "  local u = s:upper() if u:sub(1, 2) == 'AB' then return string.len(u) == 6 end return false end",
+            // a backward jump that is also a test's target, and a library that calls back into Lua
+            "function filter(p) local i, n = 0, 0 repeat i = i + 1 if i % 2 == 0 then n = n + 1 end until i >= 20\n"
+                    + "  local r = ('a b c'):gsub('%a', function(c) n = n + 1 return c:upper() end) return n == 13 end",
+            // calls through __call and a tail call
+            "local t = setmetatable({}, {__call = function(self, x) return x * 2 end})\n"
+                    + "local function tail(n) if n == 0 then return 0 end return tail(n - 1) end\n"
+                    + "function filter(p) return t(21) == 42 and tail(40) == 0 end");
 
     /** Each raises inside a basic block: compiled code has charged that block whole (at most a few steps more). */
     private static final List<String> RAISING = List.of(
