@@ -18,6 +18,9 @@ public interface CompiledHook {
         public void exit() {}
 
         @Override
+        public void exitCharging(int n, int pc) {}
+
+        @Override
         public void steps(int n, int pc) {}
 
         @Override
@@ -32,6 +35,12 @@ public interface CompiledHook {
 
     /** On every exit of a compiled function (return, tail call or throw). */
     void exit();
+
+    /**
+     * A return or tail call at {@code pc}: charges {@code n} steps as {@link #steps} does (which may throw, and then
+     * the function has not exited yet), then {@link #exit}.
+     */
+    void exitCharging(int n, int pc);
 
     /**
      * Charges {@code n} steps, the instructions of the basic blocks entered since the last charge, at {@code pc} (a

@@ -179,6 +179,36 @@ final class CompiledSupport {
     }
 
     /**
+     * {@code local s = tostring(x)} at a site whose local is only matched, measured, tested or compared with string
+     * constants (see {@code FunctionCompiler}): 1 when {@code x} itself may stand for its copy for the whole scope
+     * ({@code f} is still the builtin, {@code x} an in-place string whose bytes cannot change during the call), else 0.
+     */
+    static int keepsInPlace(LuaValue f, LuaValue x, LuaValue builtin) {
+        return f == builtin && x instanceof InPlaceString s && s.inPlaceReadOnly() ? 1 : 0;
+    }
+
+    /** The value of such a {@code tostring(x)}: {@code x} when {@link #keepsInPlace} said so, else the call. */
+    static LuaValue tostringKept(int kept, LuaValue f, LuaValue x) {
+        return kept != 0 ? x : f.call(x);
+    }
+
+    /**
+     * {@code x == y} where one side is such a local and the other a string constant: while the local holds the frame
+     * in place of its copy ({@code kept}), the frame's bytes are compared with the string; else Lua's equality.
+     */
+    static boolean equalsKept(int kept, LuaValue x, LuaValue y) {
+        if (kept != 0) {
+            if (x instanceof InPlaceString s && y instanceof LuaString t) {
+                return s.inPlaceEquals(t);
+            }
+            if (y instanceof InPlaceString s && x instanceof LuaString t) {
+                return s.inPlaceEquals(t);
+            }
+        }
+        return x.eq_b(y);
+    }
+
+    /**
      * {@code x.name} for a constant string {@code key} at inline-cache site {@code site} of {@code f} (one of
      * {@code sites}): through the cache when {@code o} offers one ({@link ConstantIndexed}), else {@code o.get(key)}.
      */

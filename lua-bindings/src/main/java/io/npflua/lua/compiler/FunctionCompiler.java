@@ -108,6 +108,14 @@ final class FunctionCompiler {
     private Label[] labels;
     private boolean[] leader;
     private int inPlaceSites;
+    /**
+     * Per pc of a {@code tostring(x)} call whose result, a named local, is only matched, measured ({@code #}), tested
+     * or compared with string constants in its scope: the JVM local of its flag (1 while the local holds {@code x}
+     * itself in place of the copy). Absent: no such site.
+     */
+    private final Map<Integer, Integer> keptInPlace = new HashMap<>();
+    /** Per pc of an {@code EQ} that compares such a local with a string constant: the local's flag. */
+    private final Map<Integer, Integer> keptEquals = new HashMap<>();
     /** Per pc: the inline-cache site of a constant-name GETTABLE, SELF or SETTABLE, or -1. */
     private int[] site;
 
@@ -255,6 +263,13 @@ final class FunctionCompiler {
                 c.astore(REGISTERS + r);
             }
         }
+        if (inPlace) {
+            planKeptInPlace();
+            for (int flag : keptInPlace.values()) {
+                c.iconst_0();
+                c.istore(flag);
+            }
+        }
 
         Label start = c.newLabel();
         Label end = c.newLabel();
@@ -311,8 +326,8 @@ final class FunctionCompiler {
     }
 
     /**
-     * Charges the pending steps before instruction {@code i} at {@code pc} if it is a return, a back-edge or a call:
-     * always for returns (tail calls too) and back-edges; for a call only when the callee is not a library function
+     * Charges the pending steps before instruction {@code i} at {@code pc} if it is a back-edge or a call: always for
+     * back-edges; for a call only when the callee is not a library function
      * (a library function charges for its own work, so the steps of a filter that calls only {@code pkt:udp()} and
      * the like are charged once, at its return).
      */
@@ -320,8 +335,8 @@ final class FunctionCompiler {
         int op = i & 0x3f;
         boolean backEdge =
                 op == Lua.OP_FORLOOP || op == Lua.OP_TFORLOOP || (op == Lua.OP_JMP && (i >>> 14) - 0x1ffff < 0);
-        if (op == Lua.OP_RETURN || op == Lua.OP_TAILCALL || backEdge) {
-            flush(c, pc);
+        if (backEdge) {
+            flush(c, pc); // (returns charge in their exit: returnTmp)
         } else if (op == Lua.OP_CALL || op == Lua.OP_TFORCALL) {
             Label library = c.newLabel();
             reg(c, (i >> 6) & 0xff);
@@ -556,9 +571,18 @@ final class FunctionCompiler {
             }
             case Lua.OP_EQ, Lua.OP_LT, Lua.OP_LE -> {
                 at(c, pc);
+                Integer kept = keptEquals.get(pc);
+                if (kept != null) {
+                    c.iload(kept);
+                }
                 rk(c, b);
                 rk(c, cc);
-                if (op == Lua.OP_EQ) {
+                if (kept != null) {
+                    c.invokestatic(
+                            CD_SUPPORT,
+                            "equalsKept",
+                            MethodTypeDesc.of(CD_boolean, CD_int, CD_LUA_VALUE, CD_LUA_VALUE));
+                } else if (op == Lua.OP_EQ) {
                     c.invokevirtual(CD_LUA_VALUE, "eq_b", MT_B_V);
                 } else {
                     c.invokestatic(
@@ -597,6 +621,28 @@ final class FunctionCompiler {
                             "tostringInPlace",
                             MethodTypeDesc.of(CD_LUA_VALUE, CD_LUA_VALUE, CD_LUA_VALUE, CD_LUA_VALUE));
                     storeEnd(c);
+                } else if (keptInPlace.containsKey(pc)) {
+                    inPlaceSites++;
+                    // flag := the frame itself may stand for its copy; R(a) := flag ? R(a+1) : tostring(R(a+1))
+                    int flag = keptInPlace.get(pc);
+                    at(c, pc);
+                    reg(c, a);
+                    reg(c, a + 1);
+                    field(c, "tostring");
+                    c.invokestatic(
+                            CD_SUPPORT,
+                            "keepsInPlace",
+                            MethodTypeDesc.of(CD_int, CD_LUA_VALUE, CD_LUA_VALUE, CD_LUA_VALUE));
+                    c.istore(flag);
+                    storeStart(c, a);
+                    c.iload(flag);
+                    reg(c, a);
+                    reg(c, a + 1);
+                    c.invokestatic(
+                            CD_SUPPORT,
+                            "tostringKept",
+                            MethodTypeDesc.of(CD_LUA_VALUE, CD_int, CD_LUA_VALUE, CD_LUA_VALUE));
+                    storeEnd(c);
                 } else {
                     call(c, pc, a, b, cc);
                 }
@@ -606,7 +652,7 @@ final class FunctionCompiler {
                 reg(c, a);
                 arguments(c, a, b);
                 c.invokestatic(CD_SUPPORT, "tailcall", MethodTypeDesc.of(CD_VARARGS, CD_LUA_VALUE, CD_VARARGS));
-                returnTmp(c);
+                returnTmp(c, pc);
             }
             case Lua.OP_RETURN -> {
                 switch (b) {
@@ -622,7 +668,7 @@ final class FunctionCompiler {
                         }
                     }
                 }
-                returnTmp(c);
+                returnTmp(c, pc);
             }
             case Lua.OP_FORLOOP -> {
                 at(c, pc);
@@ -739,24 +785,8 @@ final class FunctionCompiler {
      */
     private boolean inPlaceToString(int pc, int a) {
         // The function: R(a) := _ENV.tostring, within this basic block.
-        int def = -1;
-        for (int q = pc - 1; q >= 0 && q >= pc - 3; q--) {
-            int i = code[q];
-            if ((i & 0x3f) == Lua.OP_GETTABUP && ((i >> 6) & 0xff) == a) {
-                def = q;
-                break;
-            }
-            if (leader[q]) {
-                return false;
-            }
-        }
-        if (def < 0 || !isEnvGlobal(code[def], "tostring")) {
+        if (!tostringDefined(pc, a)) {
             return false;
-        }
-        for (int q = def + 1; q < pc; q++) {
-            if (leader[q] || !harmless(code[q], a)) {
-                return false;
-            }
         }
         // The use: SELF A' a K("match"|"find"), after harmless instructions only.
         int use = pc + 1;
@@ -881,6 +911,169 @@ final class FunctionCompiler {
                 && key > 0xff
                 && p.k[key & 0xff] instanceof org.luaj.vm2.LuaString s
                 && s.tojstring().equals(name);
+    }
+
+    /**
+     * Finds the {@code local s = tostring(x)} sites that can keep {@code x} in place of the copy for the whole scope
+     * of {@code s} (the single-use sites of {@link #inPlaceToString} aside): every read of {@code s} there is the
+     * receiver of {@code :match} or {@code :find}, {@code #s}, a truth test, or {@code ==}/{@code ~=} against a
+     * string constant, and nothing in the scope writes {@code s} (a closure that captures it reads it). The packet's
+     * methods give the copy's answers for those ({@link InPlaceString}); the bytes cannot change in between because
+     * the runtime keeps the frame in place only when it is read-only. Sandboxed scripts have no coroutines, so the
+     * scope cannot outlive the call.
+     */
+    private void planKeptInPlace() {
+        int next = REGISTERS + p.maxstacksize;
+        for (int pc = 0; pc < code.length; pc++) {
+            int i = code[pc];
+            int op = i & 0x3f;
+            if (op == Lua.OP_SETLIST && ((i >> 14) & 0x1ff) == 0) {
+                pc++; // its data word
+                continue;
+            }
+            int a = (i >> 6) & 0xff;
+            if (op != Lua.OP_CALL || (i >>> 23) != 2 || ((i >> 14) & 0x1ff) != 2 || !tostringDefined(pc, a)) {
+                continue;
+            }
+            if (inPlaceToString(pc, a)) {
+                continue; // matched once, right after: the single-use form
+            }
+            List<Integer> equals = new ArrayList<>();
+            if (keptScope(pc, a, equals)) {
+                int flag = next++;
+                keptInPlace.put(pc, flag);
+                for (int q : equals) {
+                    keptEquals.put(q, flag);
+                }
+            }
+        }
+    }
+
+    /** R(a) holds {@code _ENV.tostring} from earlier in the basic block of the call at {@code pc}. */
+    private boolean tostringDefined(int pc, int a) {
+        int def = -1;
+        for (int q = pc - 1; q >= 0 && q >= pc - 3; q--) {
+            int i = code[q];
+            if ((i & 0x3f) == Lua.OP_GETTABUP && ((i >> 6) & 0xff) == a) {
+                def = q;
+                break;
+            }
+            if (leader[q]) {
+                return false;
+            }
+        }
+        if (def < 0 || !isEnvGlobal(code[def], "tostring")) {
+            return false;
+        }
+        for (int q = def + 1; q < pc; q++) {
+            if (leader[q] || !harmless(code[q], a)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The scope test of {@link #planKeptInPlace} for the local in R(a) from {@code pc + 1}; collects its EQ pcs. */
+    private boolean keptScope(int pc, int a, List<Integer> equals) {
+        if (p.locvars == null) {
+            return false;
+        }
+        for (var lv : p.locvars) {
+            if (lv == null || lv.startpc != pc + 1 || registerOf(lv, pc + 1) != a) {
+                continue;
+            }
+            for (int q = pc + 1; q < lv.endpc && q < code.length; q++) {
+                int i = code[q];
+                int op = i & 0x3f;
+                int b = i >>> 23;
+                int c = (i >> 14) & 0x1ff;
+                if (mayWrite(i, a)) {
+                    return false;
+                }
+                if (mayRead(i, a)) {
+                    boolean allowed = switch (op) {
+                        case Lua.OP_SELF -> b == a && c > 0xff && isStringConstant(c, "match", "find");
+                        case Lua.OP_LEN -> b == a;
+                        case Lua.OP_TEST -> ((i >> 6) & 0xff) == a;
+                        case Lua.OP_EQ ->
+                            (b == a && c > 0xff && isStringConstant(c)) || (c == a && b > 0xff && isStringConstant(b));
+                        default -> false;
+                    };
+                    if (!allowed) {
+                        return false;
+                    }
+                    if (op == Lua.OP_EQ) {
+                        equals.add(q);
+                    }
+                }
+                if (op == Lua.OP_SETLIST && c == 0) {
+                    q++; // its data word
+                }
+            }
+            return true;
+        }
+        return false;
+    }
+
+    /** Constant {@code rk} (an RK operand above 255) is a string, one of {@code names} if any are given. */
+    private boolean isStringConstant(int rk, String... names) {
+        if (!(p.k[rk & 0xff] instanceof LuaString s)) {
+            return false;
+        }
+        if (names.length == 0) {
+            return true;
+        }
+        String n = s.tojstring();
+        for (String name : names) {
+            if (name.equals(n)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether instruction {@code i} may write register {@code r} (conservative: calls write everything above A). */
+    private static boolean mayWrite(int i, int r) {
+        int a = (i >> 6) & 0xff;
+        int b = i >>> 23;
+        return switch (i & 0x3f) {
+            case Lua.OP_MOVE,
+                    Lua.OP_LOADK,
+                    Lua.OP_LOADKX,
+                    Lua.OP_LOADBOOL,
+                    Lua.OP_GETUPVAL,
+                    Lua.OP_GETTABUP,
+                    Lua.OP_GETTABLE,
+                    Lua.OP_NEWTABLE,
+                    Lua.OP_ADD,
+                    Lua.OP_SUB,
+                    Lua.OP_MUL,
+                    Lua.OP_DIV,
+                    Lua.OP_MOD,
+                    Lua.OP_POW,
+                    Lua.OP_UNM,
+                    Lua.OP_NOT,
+                    Lua.OP_LEN,
+                    Lua.OP_CONCAT,
+                    Lua.OP_TESTSET,
+                    Lua.OP_CLOSURE,
+                    Lua.OP_TFORLOOP -> a == r;
+            case Lua.OP_LOADNIL -> a <= r && r <= a + b;
+            case Lua.OP_SELF -> r == a || r == a + 1;
+            case Lua.OP_FORLOOP, Lua.OP_FORPREP -> a <= r && r <= a + 3;
+            case Lua.OP_CALL, Lua.OP_TAILCALL, Lua.OP_VARARG, Lua.OP_TFORCALL -> r >= a;
+            case Lua.OP_SETTABUP,
+                    Lua.OP_SETTABLE,
+                    Lua.OP_SETUPVAL,
+                    Lua.OP_SETLIST,
+                    Lua.OP_JMP,
+                    Lua.OP_EQ,
+                    Lua.OP_LT,
+                    Lua.OP_LE,
+                    Lua.OP_TEST,
+                    Lua.OP_RETURN -> false;
+            default -> true;
+        };
     }
 
     /** An instruction that cannot write a frame, raise, or read or write register {@code r}. */
@@ -1035,9 +1228,21 @@ final class FunctionCompiler {
     }
 
     /** The value on the operand stack is the function's result: leave, then return it. */
-    private void returnTmp(CodeBuilder c) {
+    /** Returns the results on the operand stack: the exit work, with the pending steps charged by the same call. */
+    private void returnTmp(CodeBuilder c, int pc) {
         c.astore(TMP_VARARGS);
-        leave(c);
+        if (budget) {
+            if (hasOpen) {
+                c.aload(OPEN);
+                c.invokestatic(CD_SUPPORT, "closeAll", MethodTypeDesc.of(CD_void, CD_UPVALUES));
+            }
+            c.aload(HOOK_LOCAL);
+            c.iload(PENDING);
+            c.loadConstant(pc);
+            c.invokeinterface(CD_HOOK, "exitCharging", MethodTypeDesc.of(CD_void, CD_int, CD_int));
+        } else {
+            leave(c);
+        }
         c.aload(TMP_VARARGS);
         c.areturn();
     }

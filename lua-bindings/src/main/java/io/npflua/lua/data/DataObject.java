@@ -232,6 +232,29 @@ public class DataObject extends LuaUserdata implements SegmentBytes, InPlaceStri
         return lifetime.generation == generation;
     }
 
+    /** For compiled code: {@code local s = tostring(d)} may keep {@code d} for the whole scope of {@code s}. */
+    @Override
+    public final boolean inPlaceReadOnly() {
+        return lifetime.generation == generation && !lifetime.writable;
+    }
+
+    /** For compiled code: {@code tostring(d) == s} without the copy. */
+    @Override
+    public final boolean inPlaceEquals(LuaString s) {
+        int n = s.m_length;
+        if (n != len) {
+            return false;
+        }
+        byte[] b = s.m_bytes;
+        int o = s.m_offset;
+        for (int i = 0; i < n; i++) {
+            if (seg.get(ValueLayout.JAVA_BYTE, base + i) != b[o + i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** {@code tostring(d)}: the bytes as a Lua string (a copy). */
     @Override
     public final LuaValue tostring() {

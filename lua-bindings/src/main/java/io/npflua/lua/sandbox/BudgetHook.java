@@ -171,7 +171,14 @@ final class BudgetHook extends DebugLib implements CompiledHook, ExhaustionListe
         kind = kinds[d];
     }
 
-    /** The steps of one basic block of compiled code, starting at {@code pc}. Allocates nothing unless it throws. */
+    /** A compiled return: the function's pending steps, then its exit. */
+    @Override
+    public void exitCharging(int n, int pc) {
+        budget.spend(n, pc);
+        exit();
+    }
+
+    /** The pending steps of compiled code, charged at {@code pc}. Allocates nothing unless it throws. */
     @Override
     public void steps(int n, int pc) {
         budget.spend(n, pc);

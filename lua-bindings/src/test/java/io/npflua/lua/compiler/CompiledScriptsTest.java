@@ -55,6 +55,22 @@ class CompiledScriptsTest {
         }
     }
 
+    /** {@link #run} on a frame of exactly {@code payload}'s bytes, read-only (tap) or writable (bridge). */
+    private static CallOutcome runBytes(ScriptState s, String payload, boolean writable) {
+        byte[] bytes = payload.getBytes(StandardCharsets.ISO_8859_1);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment seg = arena.allocate(Math.max(1, bytes.length));
+            MemorySegment.copy(bytes, 0, seg, ValueLayout.JAVA_BYTE, 0, bytes.length);
+            PacketData pkt = new PacketData();
+            pkt.bind(seg, 0, bytes.length, writable);
+            try {
+                return s.call(pkt);
+            } finally {
+                pkt.release();
+            }
+        }
+    }
+
     private static int inPlaceSites(ScriptState s) {
         return s.functions().stream()
                 .mapToInt(LuaCompiler.FunctionReport::inPlaceSites)
@@ -77,6 +93,71 @@ class CompiledScriptsTest {
         }
         assertEquals(CallOutcome.BLOCK, run(compiled, "SSH-2.0-OpenSSH_6.4\r\n"));
         assertEquals(CallOutcome.PASS, run(compiled, "SSH-2.0-OpenSSH_7.4\r\n"));
+    }
+
+    /** A DPI-style filter that reads its {@code tostring(pkt)} several times: # , ==, :find, :match, truth. */
+    private static final String KEPT = "function filter(pkt)\n"
+            + "  local s = tostring(pkt)\n"
+            + "  if not s or #s < 4 then return true end\n"
+            + "  if s == 'drop me' or 'DROP' == s then return false, 'exact' end\n"
+            + "  local at = s:find('SSH-', 1, true)\n"
+            + "  if at and s:match('OpenSSH_(%d+%.%d+)', at) == '6.4' then return false, 'banned' end\n"
+            + "  if s ~= 'keep' then return true end\n"
+            + "  return false\n"
+            + "end";
+
+    @Test
+    void shouldKeepThePacketInPlaceOfItsStringForAWholeScopeOfFindsMatchesLengthsAndComparisons() throws Exception {
+        ScriptState compiled = load(KEPT, ExecutionModel.COMPILED);
+        assertEquals(1, inPlaceSites(compiled), "every read of s is a find, match, #, == or truth test");
+        ScriptState interpreted = load(KEPT, ExecutionModel.INTERPRETED);
+        for (boolean writable : new boolean[] {false, true}) {
+            for (String payload : List.of(
+                    "SSH-2.0-OpenSSH_6.4\r\n",
+                    "SSH-2.0-OpenSSH_9.6\r\n",
+                    "xx SSH-1.99-OpenSSH_6.4 yy",
+                    "drop me",
+                    "drop me!",
+                    "DROP",
+                    "keep",
+                    "kee",
+                    "\u00ff\u0080keep",
+                    "")) {
+                CallOutcome expected = runBytes(interpreted, payload, writable);
+                assertEquals(expected, runBytes(compiled, payload, writable), payload + " writable=" + writable);
+            }
+        }
+        assertEquals(CallOutcome.BLOCK, runBytes(compiled, "drop me", false));
+        assertEquals(CallOutcome.BLOCK, runBytes(compiled, "keep", false));
+        assertEquals(CallOutcome.PASS, runBytes(compiled, "keep!", false));
+        assertEquals(CallOutcome.BLOCK, runBytes(compiled, "SSH-2.0-OpenSSH_6.4\r\n", false));
+        assertTrue(errors.isEmpty(), String.valueOf(errors));
+    }
+
+    @Test
+    void shouldCopyWhenTheKeptStringIsUsedOtherwiseOrTostringIsNotTheBuiltin() throws Exception {
+        for (String use : List.of(
+                "local n = string.len(s)", // an argument
+                "local n = s .. ''", // concatenated
+                "local t = {s}", // stored
+                "local n = s < 'x'", // an order comparison
+                "local n = s:sub(1, 2)", // a method the packet does not answer as the copy
+                "local f = function() return s end", // captured
+                "s = s:match('S+')", // written
+                "local u = s local v = u:find('x')")) { // moved
+            String source = "function filter(pkt)\n  local s = tostring(pkt)\n  local a = s:find('SSH', 1, true)\n  "
+                    + use + "\n  return #s > 0 and s ~= 'x'\nend";
+            ScriptState s = load(source, ExecutionModel.COMPILED);
+            assertEquals(0, inPlaceSites(s), use);
+            assertEquals(CallOutcome.PASS, runBytes(s, "SSH-2.0-x", false), use + " " + errors);
+        }
+        // A tostring that returns the packet itself: the packet is not equal to any string, in place or not.
+        String rebound = "tostring = function(x) return x end\nfunction filter(pkt)\n  local s = tostring(pkt)\n"
+                + "  if s == 'abc' then return false end\n  return #s == 3\nend";
+        ScriptState r = load(rebound, ExecutionModel.COMPILED);
+        assertEquals(1, inPlaceSites(r), "specialised, guarded by the builtin's identity");
+        assertEquals(CallOutcome.PASS, runBytes(r, "abc", false), String.valueOf(errors));
+        assertEquals(CallOutcome.PASS, runBytes(load(rebound, ExecutionModel.INTERPRETED), "abc", false));
     }
 
     @Test
