@@ -158,7 +158,21 @@ final class DataMethods {
 
         @Override
         public Varargs invoke(Varargs args) {
-            return DataStrings.find(self(args.arg1(), "find"), args.subargs(2));
+            return SegmentStrings.findOrMatchMethod(self(args.arg1(), "find"), args, true);
+        }
+
+        /** {@code d:find(p)} with one result wanted: no argument list. */
+        @Override
+        public LuaValue call(LuaValue d, LuaValue pattern) {
+            return SegmentStrings.findOrMatch(self(d, "find"), pattern, NIL, true)
+                    .arg1();
+        }
+
+        /** {@code d:find(p, init)} with one result wanted: no argument list. */
+        @Override
+        public LuaValue call(LuaValue d, LuaValue pattern, LuaValue init) {
+            return SegmentStrings.findOrMatch(self(d, "find"), pattern, init, true)
+                    .arg1();
         }
     }
 
@@ -169,7 +183,7 @@ final class DataMethods {
 
         @Override
         public Varargs invoke(Varargs args) {
-            return DataStrings.match(self(args.arg1(), "match"), args.subargs(2));
+            return SegmentStrings.findOrMatchMethod(self(args.arg1(), "match"), args, false);
         }
 
         /** {@code d:match(p)} with a string pattern and one result wanted: no argument list. Allocates only the
@@ -180,6 +194,13 @@ final class DataMethods {
                 return SegmentStrings.match(self(d, "match"), p);
             }
             return invoke(LuaValue.varargsOf(d, pattern)).arg1();
+        }
+
+        /** {@code d:match(p, init)} with one result wanted: no argument list. */
+        @Override
+        public LuaValue call(LuaValue d, LuaValue pattern, LuaValue init) {
+            return SegmentStrings.findOrMatch(self(d, "match"), pattern, init, false)
+                    .arg1();
         }
     }
 

@@ -93,6 +93,23 @@ final class LuaArgs {
         return l;
     }
 
+    /** A single value that must be an integer (a number or numeric string); reported as argument {@code arg}. */
+    static long checkInteger(LuaValue v, int arg, String fname) {
+        double d;
+        if (v.type() == LuaValue.TNUMBER) {
+            d = v.todouble();
+        } else if (v instanceof LuaString && !v.tonumber().isnil()) {
+            d = v.tonumber().todouble();
+        } else {
+            throw argError(arg, fname, "number expected, got " + v.typename());
+        }
+        long l = (long) d;
+        if (l != d || d >= TWO_POW_63) {
+            throw argError(arg, fname, "number has no integer representation");
+        }
+        return l;
+    }
+
     static long optInteger(Varargs args, int arg, String fname, long def) {
         return args.isnoneornil(arg) ? def : checkInteger(args, arg, fname);
     }

@@ -1280,30 +1280,53 @@ final class PatternMatcher {
         return LuaValue.varargsOf(v);
     }
 
-    /** Plain search for {@code p} in the subject from position {@code init} (0-based); -1 if absent. */
+    /** The needle's first bytes while {@link #indexOf} runs: its literal prefix for the candidate scan. */
+    private final byte[] plainPrefix = new byte[32];
+
+    /**
+     * Plain search for {@code p} in the subject from position {@code init} (0-based); -1 if absent. The needle's
+     * first (up to 32) bytes become the literal prefix of {@link #nextCandidate}, so a plain {@code find} gets the
+     * word-at-a-time and block scans of patterns, in place on a segment subject (no copy of the frame); the rest of
+     * a longer needle is compared at each candidate. The pattern fields are the needle's afterwards: the next
+     * {@link #pattern} sets them all again.
+     */
     int indexOf(LuaString p, int init) {
         int k = p.m_length;
         if (k == 0) {
             return init;
         }
-        ensureArray(init);
+        int last = subjectLength - k;
+        if (init > last) {
+            return -1;
+        }
+        current = null;
         byte[] pb = p.m_bytes;
         int po = p.m_offset;
-        int last = subjectLength - k;
-        int first = pb[po] & 0xff;
-        for (int i = init; i <= last; i++) {
-            if (at(i) == first) {
-                int j = 1;
-                while (j < k && at(i + j) == (pb[po + j] & 0xff)) {
-                    j++;
-                }
-                if (j == k) {
-                    countSteps((i - init) >>> 3);
-                    return i;
-                }
-            }
+        int n = Math.min(k, plainPrefix.length);
+        System.arraycopy(pb, po, plainPrefix, 0, n);
+        prefix = plainPrefix;
+        prefixLength = n;
+        scanLength = n;
+        long w = 0;
+        for (int i = Math.min(n, 8) - 1; i >= 0; i--) {
+            w = w << 8 | (plainPrefix[i] & 0xff);
         }
-        countSteps(Math.max(0, last - init) >>> 3);
-        return -1;
+        prefixWord = w;
+        prefixMask = n >= 8 ? -1L : (1L << (8 * n)) - 1;
+        int i = init;
+        while (true) {
+            i = nextCandidate(i);
+            if (i < 0 || i > last) {
+                return -1;
+            }
+            int j = n;
+            while (j < k && at(i + j) == (pb[po + j] & 0xff)) {
+                j++;
+            }
+            if (j == k) {
+                return i;
+            }
+            i++;
+        }
     }
 }

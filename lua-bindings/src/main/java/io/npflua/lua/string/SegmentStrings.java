@@ -47,12 +47,44 @@ public final class SegmentStrings {
         }
     }
 
+    /**
+     * {@code d:find(...)} or {@code d:match(...)} with the method's whole argument list, self first: no sub-list of
+     * the arguments is made (a compiled call with three arguments allocates nothing more than its own list).
+     */
+    public static Varargs findOrMatchMethod(SegmentBytes self, Varargs args, boolean find) {
+        return findOrMatch(self, args, 2, find);
+    }
+
     private static Varargs findOrMatch(SegmentBytes self, Varargs args, boolean find) {
+        return findOrMatch(self, args, 1, find);
+    }
+
+    /**
+     * {@code d:find(pattern, init)} or {@code d:match(pattern, init)} with the arguments at hand ({@code init} nil when
+     * absent), for a method's fixed-arity call: no argument list. Errors as {@link #findOrMatchMethod} reports them.
+     */
+    public static Varargs findOrMatch(SegmentBytes self, LuaValue pattern, LuaValue init, boolean find) {
         String name = find ? "find" : "match";
         MemorySegment seg = self.segment();
-        LuaString p = LuaArgs.checkString(args, 1, name, 1);
-        long init = args.isnoneornil(2) ? 1 : LuaArgs.checkInteger(args, 2, name, 1);
-        boolean plain = find && args.toboolean(3);
+        LuaString p = LuaArgs.checkString(pattern, 2, name);
+        long from = init.isnil() ? 1 : LuaArgs.checkInteger(init, 3, name);
+        PatternMatcher m = PatternMatcher.acquire();
+        try {
+            m.subject(seg, self.offset(), self.length());
+            return PatternCalls.findOrMatch(m, p, from, false, find);
+        } finally {
+            m.release();
+        }
+    }
+
+    /** {@code first}: where the pattern is in {@code args}; argument errors count from the pattern as #2. */
+    private static Varargs findOrMatch(SegmentBytes self, Varargs args, int first, boolean find) {
+        String name = find ? "find" : "match";
+        int shift = 2 - first;
+        MemorySegment seg = self.segment();
+        LuaString p = LuaArgs.checkString(args, first, name, shift);
+        long init = args.isnoneornil(first + 1) ? 1 : LuaArgs.checkInteger(args, first + 1, name, shift);
+        boolean plain = find && args.toboolean(first + 2);
         PatternMatcher m = PatternMatcher.acquire();
         try {
             m.subject(seg, self.offset(), self.length());

@@ -292,6 +292,30 @@ class DataObjectTest {
                 local n = 0
                 for w in d:gmatch('%a+') do n = n + 1 end
                 assert(n == 4)
+                -- one result wanted (fixed-arity calls) and all results (argument lists) agree with string.find/match
+                local s = tostring(d)
+                for _, p in ipairs({'index', 'T', '%s(%S+)', 'x'}) do
+                  for _, i in ipairs({1, 2, 6, -8, 100}) do
+                    assert(d:find(p, i) == s:find(p, i), p .. ' ' .. i)
+                    assert(d:match(p, i) == s:match(p, i), p .. ' ' .. i)
+                    assert(select('#', d:find(p, i)) == select('#', s:find(p, i)), p .. ' ' .. i)
+                    local a, b, c = d:find(p, i)
+                    local x, y, z = s:find(p, i)
+                    assert(a == x and b == y and c == z, p .. ' ' .. i)
+                  end
+                  assert(d:find(p) == s:find(p) and d:match(p) == s:match(p), p)
+                end
+                assert(d:find('1', '23') == 24, 'a numeric string as init')
+                -- the same argument errors through either path
+                local function err(f) local ok, e = pcall(f) assert(not ok) return e:match('bad argument.*') end
+                local e1 = err(function() local v = d:find({}) end)
+                local e2 = err(function() local v, w = d:find({}, 1, false) end)
+                assert(e1 == e2 and e1:find('bad argument #2', 1, true), e1 .. ' / ' .. e2)
+                local e3 = err(function() local v = d:match('x', 1.5) end)
+                local e4 = err(function() local v, w = d:match('x', 1.5) end)
+                assert(e3 == e4 and e3:find('#3', 1, true), e3 .. ' / ' .. e4)
+                local e5 = err(function() local v = d:find('x', 'y') end)
+                assert(e5:find('#3', 1, true) and e5:find('number expected, got string', 1, true), e5)
                 """);
     }
 

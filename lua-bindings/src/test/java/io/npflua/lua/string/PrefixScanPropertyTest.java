@@ -185,6 +185,48 @@ class PrefixScanPropertyTest {
             Varargs got = SegmentStrings.find(view, LuaValue.varargsOf(pattern, LuaValue.valueOf(from + 1)));
             assertEquals(want, text(got), what + ", from " + from + ", run " + run);
         }
+        // the same needle as a plain find, in place and on the string, and then the pattern again (the plain search
+        // borrows the matcher's prefix fields: the pattern after it must get its own back)
+        String plain = expected < 0 ? "nil" : (expected + 1) + "\t" + (expected + lit.length);
+        Varargs args = LuaValue.varargsOf(LuaValue.valueOf(lit), LuaValue.valueOf(from + 1), LuaValue.TRUE);
+        assertEquals(plain, text(SegmentStrings.find(view, args)), what + ", plain, from " + from);
+        assertEquals(
+                plain,
+                text(STRING.get("find").invoke(LuaValue.varargsOf(LuaValue.valueOf(s), args))),
+                what + ", plain on the string, from " + from);
+        Varargs again = SegmentStrings.find(view, LuaValue.varargsOf(pattern, LuaValue.valueOf(from + 1)));
+        assertEquals(want, text(again), what + ", the pattern after a plain find, from " + from);
+    }
+
+    @Test
+    void shouldFindLongPlainNeedlesWhoseNearMissesDifferAfterTheScannedPrefix() {
+        Random random = new Random(4242L);
+        for (int c = 0; c < 400; c++) {
+            try (Arena arena = Arena.ofConfined()) {
+                byte[] needle = new byte[33 + random.nextInt(60)];
+                fillFrom(random, needle, "SH-.%x");
+                byte[] s = new byte[random.nextInt(5000)];
+                fillFrom(random, s, "SH-.%x");
+                for (int k = random.nextInt(4); k > 0 && s.length >= needle.length; k--) {
+                    int at = random.nextInt(s.length - needle.length + 1);
+                    System.arraycopy(needle, 0, s, at, needle.length);
+                    if (random.nextBoolean()) {
+                        s[at + 32 + random.nextInt(needle.length - 32)] ^= 1; // a near miss past the prefix
+                    }
+                }
+                int offset = random.nextInt(16);
+                View view = view(arena, s, offset, needle);
+                int from = random.nextInt(s.length + 2);
+                int expected = from > s.length ? -1 : indexOf(s, needle, from);
+                String plain = expected < 0 ? "nil" : (expected + 1) + "\t" + (expected + needle.length);
+                Varargs args = LuaValue.varargsOf(LuaValue.valueOf(needle), LuaValue.valueOf(from + 1), LuaValue.TRUE);
+                assertEquals(plain, text(SegmentStrings.find(view, args)), "case " + c);
+                assertEquals(
+                        plain,
+                        text(STRING.get("find").invoke(LuaValue.varargsOf(LuaValue.valueOf(s), args))),
+                        "case " + c + " on the string");
+            }
+        }
     }
 
     /** The naive search: the first i >= from where every byte of lit is at s[i..]. */
