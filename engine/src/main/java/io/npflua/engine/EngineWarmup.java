@@ -7,6 +7,8 @@ import io.npflua.engine.rule.Rule;
 import io.npflua.engine.rule.RuleFactory;
 import io.npflua.engine.rule.RuleRejectedException;
 import io.npflua.engine.rule.ScriptSpec;
+import io.npflua.engine.source.FrameSource;
+import io.npflua.engine.source.FrameSourceFactory;
 import io.npflua.engine.worker.JitWarmup;
 import io.npflua.engine.worker.RuleChain;
 import java.util.ArrayList;
@@ -17,7 +19,9 @@ import java.util.Map;
 /**
  * The engine's JIT warm-up: runs {@link JitWarmup} over chains of throwaway instances of the given scripts
  * ({@link RuleFactory#warmupFactory()}: own states, a private {@code shared} registry, {@code print} to nowhere), so
- * that the hot path is compiled before the first real frame. Java handlers are never warmed up (their instances may
+ * that the hot path is compiled before the first real frame; over the first input's own frames when the source
+ * factory can give them ({@code replay}: the pcap file, {@link FrameSourceFactory#openForWarmup}), else over a
+ * synthetic ring. Java handlers are never warmed up (their instances may
  * share state with the real ones); a script that cannot be instantiated again is left out.
  */
 final class EngineWarmup {
@@ -90,6 +94,18 @@ final class EngineWarmup {
                 }
             }
         };
+        FrameSource own = null;
+        if (!config.interfaces().isEmpty() && config.sourceFactory() != null) {
+            try {
+                own = config.sourceFactory().openForWarmup(config.interfaces().get(0));
+            } catch (RuntimeException e) {
+                // The real sources were validated; a warm-up without the file's frames is still a warm-up.
+            }
+        }
+        if (own != null) {
+            return JitWarmup.run(
+                    chains, config.warmupFrames(), config.warmupMaxNs(), config.flows(), JitWarmup.looping(own));
+        }
         return JitWarmup.run(chains, config.warmupFrames(), config.warmupMaxNs(), config.flows());
     }
 }

@@ -9,6 +9,9 @@ import io.npflua.engine.counter.EngineSnapshot;
 import io.npflua.engine.rule.RuleFactory;
 import io.npflua.engine.rule.ScriptSpec;
 import io.npflua.engine.rule.lua.LuaRuleFactory;
+import io.npflua.engine.source.FrameSource;
+import io.npflua.engine.source.FrameSourceFactory;
+import io.npflua.engine.source.SourceRequest;
 import io.npflua.engine.worker.JitWarmup;
 import io.npflua.lua.sandbox.ModuleRegistry;
 import io.npflua.lua.sandbox.PrintSink;
@@ -64,6 +67,44 @@ class EngineWarmupTest {
         engine.start();
         assertTrue(engine.awaitEnd(20, TimeUnit.SECONDS), "the capture file should be read to its end");
         return engine;
+    }
+
+    @Test
+    void shouldWarmUpOverTheCaptureFileItselfWhenTheSourcesCanGiveItsFrames() throws Exception {
+        Path file = dir.resolve("own.pcap");
+        LiveFrames.write(file, LiveFrames.udpFrames(5));
+        List<String> asked = new CopyOnWriteArrayList<>();
+        FrameSourceFactory pcap = EngineSources.pcap(1);
+        FrameSourceFactory recording = new FrameSourceFactory() {
+            @Override
+            public void validate(String name) {
+                pcap.validate(name);
+            }
+
+            @Override
+            public FrameSource open(SourceRequest request) {
+                return pcap.open(request);
+            }
+
+            @Override
+            public FrameSource openForWarmup(String name) {
+                asked.add(name);
+                return pcap.openForWarmup(name);
+            }
+        };
+        Engine engine = Engine.builder()
+                .tap(file.toString())
+                .sources(recording)
+                .ruleFactory(factory())
+                .script(ScriptSpec.of("count", SCRIPT))
+                .warmup(2_000, 10, TimeUnit.SECONDS)
+                .build();
+        engine.start();
+        assertTrue(engine.awaitEnd(20, TimeUnit.SECONDS));
+        JitWarmup.Result w = engine.warmup();
+        engine.closeAndReport();
+        assertEquals(List.of(file.toString()), asked, "the warm-up asked for the file's own frames");
+        assertTrue(w.frames() >= 2_000, "and ran them: " + w.frames());
     }
 
     @Test

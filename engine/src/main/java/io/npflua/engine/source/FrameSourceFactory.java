@@ -13,4 +13,14 @@ public interface FrameSourceFactory {
 
     /** Opens the source worker {@code request.workerIndex()} will own. May throw with an actionable message. */
     FrameSource open(SourceRequest request);
+
+    /**
+     * A source for the JIT warm-up that hands out the frames of {@code name} the way the workers' sources will (the
+     * same source and frame classes, the same kind of memory) and never ends, or null when this factory has none
+     * (live capture: the warm-up then runs a synthetic ring of the kind the workers read). See
+     * {@code JitWarmup.FrameSupply}.
+     */
+    default FrameSource openForWarmup(String name) {
+        return null;
+    }
 }

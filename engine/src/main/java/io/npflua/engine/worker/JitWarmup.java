@@ -5,6 +5,7 @@ import io.npflua.engine.counter.WorkerCounter;
 import io.npflua.engine.counter.WorkerCounters;
 import io.npflua.engine.flow.FlowTracking;
 import io.npflua.engine.frames.FrameBuilder;
+import io.npflua.engine.source.FrameSource;
 import io.npflua.engine.source.ring.RingFrameSource;
 import io.npflua.ffm.layout.PacketConstants;
 import io.npflua.ffm.ring.BlockRing;
@@ -50,6 +51,8 @@ public final class JitWarmup {
     private static final int BATCH = 64;
     /** Rounds of a warm-up, each with fresh states, worker and thread (see {@link #run}). */
     static final int ROUNDS = 40;
+    /** Polls without a frame after which a round ends (a supply with no frames at all: an empty capture file). */
+    private static final int MAX_IDLE_POLLS = 10_000;
 
     /** An error handler that reports nothing: the warm-up's rule failures say nothing about the real traffic. */
     public static final ErrorHandler SILENT = new ErrorHandler() {
@@ -61,6 +64,47 @@ public final class JitWarmup {
     };
 
     private JitWarmup() {}
+
+    /**
+     * Where a warm-up's frames come from. The JIT's type profiles must see what the real workers will see (the same
+     * {@code FrameSource} and {@code Frame} classes, the same kind of memory): compiled for a synthetic ring and then
+     * fed a pcap file's frames, the worker loop, the flow key and the packet's binding meet classes they never saw,
+     * trap back to the interpreter and are recompiled without their speculations (replay with the synthetic warm-up
+     * ran 20-25 % slower than without any). Live capture warms up over {@link #syntheticRing}, replay over the file.
+     */
+    public interface FrameSupply extends AutoCloseable {
+        /** The source every round reads from (opened once). */
+        FrameSource source();
+
+        /** Called when the source had no frame: makes frames available again (a ring hands its blocks back). */
+        void refill();
+
+        @Override
+        void close();
+    }
+
+    /** The synthetic V3 ring ({@link #frames()}, packed as the kernel packs them) in memory of {@code arena}. */
+    public static FrameSupply syntheticRing(Arena arena) {
+        return new SyntheticRing(arena);
+    }
+
+    /** A source that already loops over frames of the real run (a pcap file read without end): no refill. */
+    public static FrameSupply looping(FrameSource source) {
+        return new FrameSupply() {
+            @Override
+            public FrameSource source() {
+                return source;
+            }
+
+            @Override
+            public void refill() {}
+
+            @Override
+            public void close() {
+                source.close();
+            }
+        };
+    }
 
     /** Makes the throwaway chains of a warm-up, one per round, and frees them again. */
     public interface ChainSource {
@@ -91,51 +135,69 @@ public final class JitWarmup {
         if (frames <= 0) {
             return Result.NONE;
         }
+        try (Arena arena = Arena.ofShared()) {
+            return run(chains, frames, maxNs, flows, syntheticRing(arena));
+        }
+    }
+
+    /** {@link #run(ChainSource, long, long, FlowTracking)} over the frames of {@code supply} (closed at the end). */
+    public static Result run(ChainSource chains, long frames, long maxNs, FlowTracking flows, FrameSupply supply) {
+        if (frames <= 0) {
+            supply.close();
+            return Result.NONE;
+        }
         final long start = System.nanoTime();
         final long deadline = start + maxNs;
         final long perRound = Math.max(1, frames / ROUNDS);
         long done = 0;
-        try (Arena arena = Arena.ofShared()) {
-            final SyntheticRing synthetic = new SyntheticRing(arena);
-            try (RingFrameSource source = synthetic.source()) {
-                while (done < frames && System.nanoTime() - deadline < 0) {
-                    final long target = Math.min(perRound, frames - done);
-                    final RuleChain chain = chains.newChain();
-                    final WorkerCounters counters = new WorkerCounters();
-                    try {
-                        final Worker worker = new Worker(
-                                        0,
-                                        new Worker.Route[] {new Worker.Route(source, null)},
-                                        null,
-                                        null,
-                                        new ChainBoard(new RuleChain[] {chain}),
-                                        SILENT,
-                                        counters,
-                                        BATCH,
-                                        Long.MAX_VALUE / 4)
-                                .flows(
-                                        flows.enabled()
-                                                ? flows.withTable(flows.table().withMaxFlows(WARMUP_FLOWS))
-                                                : null);
-                        Thread t = new Thread(
-                                () -> {
-                                    while (counters.get(WorkerCounter.SEEN) < target
-                                            && System.nanoTime() - deadline < 0) {
-                                        if (worker.doWork() == 0) {
-                                            synthetic.refill();
-                                        }
+        try (supply) {
+            final FrameSource source = supply.source();
+            while (done < frames && System.nanoTime() - deadline < 0) {
+                final long target = Math.min(perRound, frames - done);
+                final RuleChain chain = chains.newChain();
+                final WorkerCounters counters = new WorkerCounters();
+                try {
+                    final Worker worker = new Worker(
+                                    0,
+                                    new Worker.Route[] {new Worker.Route(source, null)},
+                                    null,
+                                    null,
+                                    new ChainBoard(new RuleChain[] {chain}),
+                                    SILENT,
+                                    counters,
+                                    BATCH,
+                                    Long.MAX_VALUE / 4)
+                            .flows(
+                                    flows.enabled()
+                                            ? flows.withTable(flows.table().withMaxFlows(WARMUP_FLOWS))
+                                            : null);
+                    Thread t = new Thread(
+                            () -> {
+                                int idle = 0;
+                                while (counters.get(WorkerCounter.SEEN) < target
+                                        && System.nanoTime() - deadline < 0
+                                        && idle < MAX_IDLE_POLLS) {
+                                    if (worker.doWork() == 0) {
+                                        supply.refill();
+                                        idle++;
+                                    } else {
+                                        idle = 0;
                                     }
-                                },
-                                "npflua-warmup");
-                        t.start();
-                        t.join();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        break;
-                    } finally {
-                        chains.close(chain);
-                    }
-                    done += counters.get(WorkerCounter.SEEN);
+                                }
+                            },
+                            "npflua-warmup");
+                    t.start();
+                    t.join();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                } finally {
+                    chains.close(chain);
+                }
+                long seen = counters.get(WorkerCounter.SEEN);
+                done += seen;
+                if (seen == 0) {
+                    break; // a round without a frame: the supply has none
                 }
             }
         }
@@ -150,7 +212,7 @@ public final class JitWarmup {
      * by the same {@link BlockRing} and {@link RingFrameSource} code as a live capture socket (VLAN re-insertion on,
      * the whole ring as the frames' segment), and handed back to the walker whenever it has read everything.
      */
-    private static final class SyntheticRing {
+    private static final class SyntheticRing implements FrameSupply {
         private static final int BLOCK_SIZE = 1 << 16;
         private static final int BLOCKS = 4;
         // PACKET_RESERVE of a live capture socket with VLAN re-insertion.
@@ -158,6 +220,7 @@ public final class JitWarmup {
 
         private final BlockRing ring;
         private final BlockRingEmulator kernel;
+        private RingFrameSource source;
 
         SyntheticRing(Arena arena) {
             RingGeometry geometry = RingGeometry.blocks(BLOCK_SIZE, BLOCKS, 1);
@@ -176,13 +239,25 @@ public final class JitWarmup {
             }
         }
 
-        RingFrameSource source() {
-            return RingFrameSource.overRing(ring, "warm-up", false, null);
+        @Override
+        public FrameSource source() {
+            if (source == null) {
+                source = RingFrameSource.overRing(ring, "warm-up", false, null);
+            }
+            return source;
         }
 
         /** Gives every block to the walker again (after it released them all). */
-        void refill() {
+        @Override
+        public void refill() {
             kernel.handOverAll();
+        }
+
+        @Override
+        public void close() {
+            if (source != null) {
+                source.close();
+            }
         }
     }
 

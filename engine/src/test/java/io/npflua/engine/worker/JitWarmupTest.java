@@ -5,12 +5,24 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.npflua.engine.counter.ScriptCounters;
 import io.npflua.engine.flow.FlowTracking;
+import io.npflua.engine.frames.FrameBuilder;
+import io.npflua.engine.pcap.PcapWriter;
 import io.npflua.engine.rule.ErrorPolicy;
 import io.npflua.engine.rule.Rule;
+import io.npflua.engine.source.FrameSource;
+import io.npflua.engine.source.pcap.PcapSourceFactory;
 import io.npflua.lua.sandbox.CallOutcome;
+import java.lang.foreign.ValueLayout;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The warm-up runs the worker loop as the real workers will: with flow tracking only if they track flows. */
 class JitWarmupTest {
@@ -43,6 +55,78 @@ class JitWarmupTest {
     }
 
     private static final long MAX_NS = TimeUnit.SECONDS.toNanos(20);
+
+    @Test
+    void shouldWarmUpOverTheFramesOfTheCaptureFileWhenTheSourceFactoryCanGiveThem(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("three.pcap");
+        List<byte[]> frames = List.of(
+                FrameBuilder.ethernet("02:00:00:00:00:01", "02:00:00:00:00:02")
+                        .ipv4("198.18.0.1", "198.18.0.2")
+                        .udp(1111, 2222)
+                        .payload("warm-up-from-file-1".getBytes(StandardCharsets.US_ASCII))
+                        .build(),
+                FrameBuilder.ethernet("02:00:00:00:00:01", "02:00:00:00:00:02")
+                        .ipv4("198.18.0.1", "198.18.0.2")
+                        .tcp(3333, 22, 1, 0, FrameBuilder.TCP_ACK)
+                        .payload("warm-up-from-file-22".getBytes(StandardCharsets.US_ASCII))
+                        .build(),
+                FrameBuilder.ethernet("02:00:00:00:00:01", "02:00:00:00:00:02")
+                        .ipv4("198.18.0.3", "198.18.0.4")
+                        .udp(5555, 53)
+                        .payload("warm-up-from-file-333".getBytes(StandardCharsets.US_ASCII))
+                        .build());
+        try (PcapWriter out = PcapWriter.create(file)) {
+            for (int i = 0; i < frames.size(); i++) {
+                out.write(1_700_000_000_000_000_000L + i, frames.get(i));
+            }
+        }
+        Set<Integer> lengths = ConcurrentHashMap.newKeySet();
+        AtomicLong foreign = new AtomicLong();
+        JitWarmup.ChainSource chains = new JitWarmup.ChainSource() {
+            @Override
+            public RuleChain newChain() {
+                Rule rule = frame -> {
+                    byte[] b = frame.segment()
+                            .asSlice(frame.offset(), frame.capturedLength())
+                            .toArray(ValueLayout.JAVA_BYTE);
+                    if (frames.stream().noneMatch(f -> Arrays.equals(f, b))) {
+                        foreign.incrementAndGet();
+                    }
+                    lengths.add(b.length);
+                    return CallOutcome.PASS;
+                };
+                return new RuleChain(
+                        0,
+                        new String[] {"file"},
+                        new Rule[] {rule},
+                        new ScriptCounters[] {new ScriptCounters()},
+                        new ErrorPolicy[] {ErrorPolicy.PASS},
+                        0,
+                        JitWarmup.SILENT);
+            }
+
+            @Override
+            public void close(RuleChain chain) {}
+        };
+        FrameSource own = new PcapSourceFactory(1).openForWarmup(file.toString());
+        JitWarmup.Result r = JitWarmup.run(chains, 3_000, MAX_NS, FlowTracking.defaults(), JitWarmup.looping(own));
+        assertTrue(r.frames() >= 3_000, "the three frames over and over: " + r.frames());
+        assertEquals(0, foreign.get(), "every frame the warm-up ran is one of the file's");
+        assertEquals(3, lengths.size(), "all three of them: " + lengths);
+
+        // An empty capture ends the warm-up's rounds instead of spinning until the deadline.
+        Path empty = dir.resolve("empty.pcap");
+        PcapWriter.create(empty).close();
+        long start = System.nanoTime();
+        JitWarmup.Result none = JitWarmup.run(
+                chains,
+                3_000,
+                MAX_NS,
+                FlowTracking.off(),
+                JitWarmup.looping(new PcapSourceFactory(1).openForWarmup(empty.toString())));
+        assertEquals(0, none.frames());
+        assertTrue(System.nanoTime() - start < MAX_NS / 2, "ended early");
+    }
 
     @Test
     void shouldTrackFlowsInTheWarmupWhenTheWorkersDo() {

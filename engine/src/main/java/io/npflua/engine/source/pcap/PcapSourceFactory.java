@@ -50,6 +50,17 @@ public final class PcapSourceFactory implements FrameSourceFactory {
         }
     }
 
+    /** The whole file, read over and over (a warm-up stops after its frame count). */
+    @Override
+    public FrameSource openForWarmup(String name) {
+        try {
+            PcapReader reader = PcapReader.open(Path.of(name));
+            return new PcapFrameSource(reader, Path.of(name).getFileName() + "#warm-up", 0, 1, Long.MAX_VALUE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + name + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Maps the file for worker {@code request.workerIndex()}. */
     @Override
     public FrameSource open(SourceRequest request) {
