@@ -144,6 +144,8 @@ final class PatternMatcher {
         int uses;
         long prefixWord;
         long prefixMask;
+        /** The matcher's lookup count at this entry's last use (the older of a pair is evicted). */
+        long used;
     }
 
     /** Uses of a cached pattern before it is parsed into a {@link PatternProgram}: a one-off pattern is interpreted. */
@@ -159,11 +161,21 @@ final class PatternMatcher {
 
     /**
      * Recently used patterns, by identity: a script's pattern constants are the same LuaString on every call, so a
-     * filter that uses a few patterns per packet compiles each once per thread and allocates nothing afterwards.
+     * filter compiles each of its patterns once per thread and allocates nothing afterwards. {@value #CACHE_SLOTS}
+     * slots, a pattern in one of the eight from its hash on (LuaJ computes the hash when the string is made; a hit
+     * is usually the first slot), the least recently used of those eight evicted: a DPI script with dozens of signatures keeps every one parsed (a
+     * round-robin cache of four parsed a script with five patterns again on every call). Entries are made on first
+     * use, so a nested matcher ({@link #acquire()} when busy) costs nothing until it needs them.
      */
-    private final Compiled[] cache = {new Compiled(), new Compiled(), new Compiled(), new Compiled()};
+    private final Compiled[] cache = new Compiled[CACHE_SLOTS];
 
-    private int cacheNext;
+    static final int CACHE_SLOTS = 64;
+    /** Slots a pattern may sit in, from its hash on: the least recently used of them is evicted. */
+    private static final int CACHE_PROBES = 8;
+    /** Pattern lookups so far: the recency of each entry ({@code Compiled.used}). */
+    private long lookups;
+    /** Patterns compiled (parsed from their bytes) by this matcher: for tests. */
+    private long compiles;
 
     int level;
     private final int[] captureStart = new int[MAX_CAPTURES];
@@ -262,7 +274,7 @@ final class PatternMatcher {
 
     /**
      * Sets the pattern; {@code honourAnchor} is false for gmatch, where 5.4 treats a leading '^' literally.
-     * Allocates nothing when the pattern string is among the thread's last four.
+     * Allocates nothing once the pattern string is in the thread's cache.
      */
     void pattern(LuaString p, boolean honourAnchor) {
         Compiled last = current;
@@ -274,16 +286,32 @@ final class PatternMatcher {
         pattern = p.m_bytes;
         patternStart = p.m_offset;
         patternEnd = p.m_offset + p.m_length;
+        int h = p.hashCode();
+        int home = h ^ (h >>> 16);
         Compiled c = null;
-        for (Compiled e : cache) {
-            if (e.key == p && e.honourAnchor == honourAnchor) {
+        int free = -1;
+        Compiled oldest = null;
+        for (int k = 0; k < CACHE_PROBES; k++) {
+            int i = (home + k) & (CACHE_SLOTS - 1);
+            Compiled e = cache[i];
+            if (e == null) {
+                if (free < 0) {
+                    free = i;
+                }
+            } else if (e.key == p && e.honourAnchor == honourAnchor) {
                 c = e;
                 break;
+            } else if (oldest == null || e.used < oldest.used) {
+                oldest = e;
             }
         }
         if (c == null) {
-            c = cache[cacheNext];
-            cacheNext = (cacheNext + 1) & (cache.length - 1);
+            if (free >= 0) {
+                cache[free] = c = new Compiled();
+            } else {
+                c = oldest;
+            }
+            compiles++;
             compile(c, p, honourAnchor);
         } else if (c.uses < USES_BEFORE_PROGRAM && ++c.uses == USES_BEFORE_PROGRAM) {
             c.program = PatternProgram.compile(
@@ -295,6 +323,7 @@ final class PatternMatcher {
                     this::singleClassMatches);
             countSteps(p.m_length * 8);
         }
+        c.used = ++lookups;
         current = c;
         program = c.program;
         prefixWord = c.prefixWord;
@@ -308,6 +337,11 @@ final class PatternMatcher {
         setBits = c.setBits;
         setState = c.setState;
         classEnds = c.classEnds;
+    }
+
+    /** Patterns compiled from their bytes by this matcher so far (for tests). */
+    long compiles() {
+        return compiles;
     }
 
     /** The current pattern's program, or null while it is interpreted (for tests). */

@@ -124,6 +124,38 @@ class PatternProgramTest {
         assertEquals(PatternProgram.STAR, compiled(LuaValue.valueOf("x%s*%d?")).op[0]);
     }
 
+    @Test
+    void shouldParseEachOfManyPatternsOnceWhenAScriptUsesThemInTurn() {
+        // A DPI script with two dozen signatures: each pattern is compiled once per thread and then runs as a program,
+        // however many other patterns are used between two of its uses (a cache of four recompiled every one of them
+        // on every call once a script had five).
+        LuaString[] patterns = new LuaString[24];
+        for (int i = 0; i < patterns.length; i++) {
+            patterns[i] = LuaValue.valueOf("sig" + i + "%-(%d+)");
+        }
+        LuaString subject = LuaValue.valueOf("x sig7-42 y");
+        PatternMatcher m = PatternMatcher.acquire();
+        try {
+            m.subject(subject);
+            long before = m.compiles();
+            for (int call = 0; call < 50; call++) {
+                for (LuaString p : patterns) {
+                    m.pattern(p, true);
+                    if (call >= 2) {
+                        assertNotNull(m.program(), "runs as a program from its third use: " + p);
+                    }
+                }
+            }
+            assertEquals(patterns.length, m.compiles() - before, "each pattern compiled once");
+            // gmatch's reading of the same string (a leading '^' is literal there) is an entry of its own
+            m.pattern(patterns[3], false);
+            assertEquals(patterns.length + 1, m.compiles() - before);
+        } finally {
+            m.release();
+        }
+        assertEquals("42", STRING.get("match").call(subject, patterns[7]).tojstring());
+    }
+
     /** The program the matcher builds for {@code p} (null if it interprets it), after the uses that trigger it. */
     private static PatternProgram compiled(LuaString p) {
         PatternMatcher m = PatternMatcher.acquire();
