@@ -72,11 +72,12 @@ class EventGenerationsTest {
                 .events(events)
                 .build()) {
             engine.start();
-            EngineFixtures.awaitFrames(engine, 20_000);
+            // Every worker past each version's first 100 frames (and then some) before the next reload.
+            EngineFixtures.awaitFramesPerWorker(engine, null, 10_000);
             assertEquals(2, engine.reload("hot", hot("v2")).generation());
-            EngineFixtures.awaitFrames(engine, engine.stats().frames() + 20_000);
+            EngineFixtures.awaitFramesPerWorker(engine, engine.stats(), 10_000);
             assertEquals(3, engine.reload("hot", hot("v3")).generation());
-            EngineFixtures.awaitFrames(engine, engine.stats().frames() + 20_000);
+            EngineFixtures.awaitFramesPerWorker(engine, engine.stats(), 10_000);
             s = engine.closeAndReport();
         }
         assertEquals(0, s.total(WorkerCounter.EVENTS_DROPPED), "every record was handed over: " + s);
