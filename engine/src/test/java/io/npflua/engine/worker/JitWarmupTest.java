@@ -33,25 +33,29 @@ class JitWarmupTest {
 
         @Override
         public RuleChain newChain() {
-            Rule rule = frame -> {
+            return chainOf("count", frame -> {
                 frames.incrementAndGet();
                 if (frame.flowEntry() >= 0) {
                     withFlow.incrementAndGet();
                 }
                 return CallOutcome.PASS;
-            };
-            return new RuleChain(
-                    0,
-                    new String[] {"count"},
-                    new Rule[] {rule},
-                    new ScriptCounters[] {new ScriptCounters()},
-                    new ErrorPolicy[] {ErrorPolicy.PASS},
-                    0,
-                    JitWarmup.SILENT);
+            });
         }
 
         @Override
         public void close(RuleChain chain) {}
+    }
+
+    /** A warm-up chain of the one rule {@code rule} (errors pass, nothing reported). */
+    private static RuleChain chainOf(String name, Rule rule) {
+        return new RuleChain(
+                0,
+                new String[] {name},
+                new Rule[] {rule},
+                new ScriptCounters[] {new ScriptCounters()},
+                new ErrorPolicy[] {ErrorPolicy.PASS},
+                0,
+                JitWarmup.SILENT);
     }
 
     private static final long MAX_NS = TimeUnit.SECONDS.toNanos(20);
@@ -85,7 +89,7 @@ class JitWarmupTest {
         JitWarmup.ChainSource chains = new JitWarmup.ChainSource() {
             @Override
             public RuleChain newChain() {
-                Rule rule = frame -> {
+                return chainOf("file", frame -> {
                     byte[] b = frame.segment()
                             .asSlice(frame.offset(), frame.capturedLength())
                             .toArray(ValueLayout.JAVA_BYTE);
@@ -94,15 +98,7 @@ class JitWarmupTest {
                     }
                     lengths.add(b.length);
                     return CallOutcome.PASS;
-                };
-                return new RuleChain(
-                        0,
-                        new String[] {"file"},
-                        new Rule[] {rule},
-                        new ScriptCounters[] {new ScriptCounters()},
-                        new ErrorPolicy[] {ErrorPolicy.PASS},
-                        0,
-                        JitWarmup.SILENT);
+                });
             }
 
             @Override

@@ -356,6 +356,13 @@ final class FunctionCompiler {
         c.istore(PENDING);
     }
 
+    /** Pushes what a {@code tostring(R(a+1))} site's support calls take: the callee R(a), the value, the builtin. */
+    private void tostringOperands(CodeBuilder c, int a) {
+        reg(c, a);
+        reg(c, a + 1);
+        field(c, "tostring");
+    }
+
     /** The exit work of every path out: close open upvalues, then tell the hook. */
     private void leave(CodeBuilder c) {
         if (hasOpen) {
@@ -613,9 +620,7 @@ final class FunctionCompiler {
                     // R(a) := tostring(R(a+1)), or R(a+1) itself when it is an InPlaceString (see the analysis)
                     at(c, pc);
                     storeStart(c, a);
-                    reg(c, a);
-                    reg(c, a + 1);
-                    field(c, "tostring");
+                    tostringOperands(c, a);
                     c.invokestatic(
                             CD_SUPPORT,
                             "tostringInPlace",
@@ -626,9 +631,7 @@ final class FunctionCompiler {
                     // flag := the frame itself may stand for its copy; R(a) := flag ? R(a+1) : tostring(R(a+1))
                     int flag = keptInPlace.get(pc);
                     at(c, pc);
-                    reg(c, a);
-                    reg(c, a + 1);
-                    field(c, "tostring");
+                    tostringOperands(c, a);
                     c.invokestatic(
                             CD_SUPPORT,
                             "keepsInPlace",
