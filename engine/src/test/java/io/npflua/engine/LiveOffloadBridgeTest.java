@@ -33,7 +33,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The inline bridge with the kernel's DEFAULT offloads (issue 15): host A (namespace) — veth — [engine] — veth — host
@@ -175,13 +175,14 @@ class LiveOffloadBridgeTest {
         });
     }
 
-    @ParameterizedTest(name = "{0} worker(s)")
-    @ValueSource(ints = {1, 2})
-    void shouldCarryIperf3TcpBothWaysWithDefaultOffloadsAsWholeSuperFrames(int workers) throws Exception {
+    @ParameterizedTest(name = "{0} worker(s), super-frames sent from their RX slot: {1}")
+    @CsvSource({"1, true", "2, true", "1, false"})
+    void shouldCarryIperf3TcpBothWaysWithDefaultOffloadsAsWholeSuperFrames(int workers, boolean direct)
+            throws Exception {
         try (Hosts hosts = Hosts.create()) {
             OffloadSnapshot leftBefore = OffloadFeatures.read(hosts.left().a());
             List<String> log = new ArrayList<>();
-            BridgePorts ports = ports(OffloadPolicy.AUTO, log);
+            BridgePorts ports = ports(OffloadPolicy.AUTO, log).directSend(direct);
             SuperFrames seen = new SuperFrames();
             try (Engine engine =
                     hosts.bridge(ports, workers).handler("count", seen::onFrame).build()) {
@@ -201,6 +202,11 @@ class LiveOffloadBridgeTest {
                 assertTrue(seen.largest > 1514 * 4, "a script saw a frame of " + seen.largest + " B");
                 assertTrue(seen.partial.sum() > 0, "partial checksums were seen");
                 assertEquals(0, s.total(WorkerCounter.FORWARD_TRUNCATED), "nothing was cut: " + s);
+                if (direct) {
+                    assertTrue(ports.framesSentDirect() > 0, "super-frames went out from their RX slots");
+                } else {
+                    assertEquals(0, ports.framesSentDirect(), "every frame went out from the TX ring");
+                }
             }
             assertEquals(1, log.size(), "one line about offloads, none about restoring: " + log);
             assertTrue(log.get(0).contains("vnet headers"), log.get(0));

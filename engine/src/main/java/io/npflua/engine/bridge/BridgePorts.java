@@ -59,9 +59,16 @@ public final class BridgePorts extends LiveSourceFactory implements ForwarderFac
      * PACKET_RESERVE 4) and a 65,535-byte IP packet with two VLAN tags (docs/ffm.md, "Super-frames").
      */
     static final int SUPER_FRAME_SIZE = 17 * 4096;
+    /**
+     * The default of {@link #directSend(boolean)}: on; {@code -Dnpflua.bridge.directSend=false} turns it off (for
+     * comparisons).
+     */
+    static final boolean DIRECT_SEND = !"false".equals(System.getProperty("npflua.bridge.directSend"));
 
     private final Map<String, Port> ports = new HashMap<>();
     private final List<String> interfaces = new ArrayList<>();
+    private final List<TxForwarder> forwarders = new ArrayList<>();
+    private boolean directSend = DIRECT_SEND;
     private final BridgeOffloads offloads;
     // From the sources' requests: the engine asks for worker w's B forwarder before its B source.
     private int workerCount = 1;
@@ -80,6 +87,30 @@ public final class BridgePorts extends LiveSourceFactory implements ForwarderFac
     public BridgePorts(LiveCaptureOptions options, OffloadPolicy policy, Consumer<String> log) {
         super(options);
         this.offloads = new BridgeOffloads(policy, log);
+    }
+
+    /**
+     * Whether ports with vnet headers send frames of 16 KiB and more (super-frames) straight from their RX slot
+     * through a second, ring-less socket per port instead of copying them into the TX ring first (default on): one
+     * copy fewer per super-frame, and on a veth two (the veth copies the TX ring's pages again). Set before the engine
+     * opens the ports.
+     */
+    public BridgePorts directSend(boolean on) {
+        synchronized (ports) {
+            directSend = on;
+        }
+        return this;
+    }
+
+    /** Frames sent straight from their RX slot by the forwarders opened so far (read after the engine closed). */
+    public long framesSentDirect() {
+        synchronized (ports) {
+            long n = 0;
+            for (TxForwarder f : forwarders) {
+                n += f.sentDirect();
+            }
+            return n;
+        }
     }
 
     /** Remembers the bridge's interfaces (the engine validates both before opening any), then checks as a tap would. */
@@ -174,7 +205,16 @@ public final class BridgePorts extends LiveSourceFactory implements ForwarderFac
             release(port);
             throw e;
         }
-        return new TxForwarder(port.socket.txRing(), mtu, egress + "#" + workerIndex, () -> release(port));
+        TxForwarder f = new TxForwarder(
+                port.socket.txRing(),
+                port.direct == null ? null : port.direct::send,
+                mtu,
+                egress + "#" + workerIndex,
+                () -> release(port));
+        synchronized (ports) {
+            forwarders.add(f);
+        }
+        return f;
     }
 
     /** The port of {@code name} for {@code worker}, opened on first use; counts one more user. */
@@ -216,7 +256,21 @@ public final class BridgePorts extends LiveSourceFactory implements ForwarderFac
                 }
                 throw e;
             }
-            Port port = new Port(key(name, worker), worker, socket);
+            PacketSocket direct = null;
+            if (vnet && directSend) {
+                try {
+                    // Protocol 0, no ring: it only sends (TxForwarder.sendDirect), the kernel queues nothing for it.
+                    direct = PacketSocket.open(
+                            PacketSocketOptions.builder(name).vnetHeader(true).build());
+                } catch (RuntimeException | Error e) {
+                    socket.close();
+                    if (ports.isEmpty()) {
+                        offloads.restore();
+                    }
+                    throw e;
+                }
+            }
+            Port port = new Port(key(name, worker), worker, socket, direct);
             port.users = 1;
             ports.put(port.key, port);
             return port;
@@ -233,6 +287,9 @@ public final class BridgePorts extends LiveSourceFactory implements ForwarderFac
         }
         if (last) {
             port.socket.close();
+            if (port.direct != null) {
+                port.direct.close();
+            }
             boolean none;
             synchronized (ports) {
                 none = ports.isEmpty();
@@ -252,12 +309,16 @@ public final class BridgePorts extends LiveSourceFactory implements ForwarderFac
         final String key;
         final int worker;
         final PacketSocket socket;
+        /** With vnet headers: the ring-less socket that sends big frames from their RX slot, or null. */
+        final PacketSocket direct;
+
         int users;
 
-        Port(String key, int worker, PacketSocket socket) {
+        Port(String key, int worker, PacketSocket socket, PacketSocket direct) {
             this.key = key;
             this.worker = worker;
             this.socket = socket;
+            this.direct = direct;
         }
     }
 }

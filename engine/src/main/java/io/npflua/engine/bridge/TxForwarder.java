@@ -6,6 +6,7 @@ import io.npflua.engine.output.Forwarder;
 import io.npflua.engine.source.Frame;
 import io.npflua.ffm.layout.VirtioNetHdrDescriptor;
 import io.npflua.ffm.ring.TxRing;
+import io.npflua.ffm.socket.PacketSocket;
 import io.npflua.ffm.sys.ErrnoException;
 import io.npflua.lua.data.InternetChecksum;
 import java.lang.foreign.MemorySegment;
@@ -29,13 +30,31 @@ import java.nio.ByteOrder;
  * further down would.
  */
 final class TxForwarder implements Forwarder {
+    /** Sends bytes of native memory as one packet: {@link PacketSocket#send}. */
+    @FunctionalInterface
+    interface DirectSend {
+        /**
+         * @return bytes sent, or 0 when the kernel could not take them now
+         * @throws ErrnoException when the interface refused them
+         */
+        long send(MemorySegment source, long offset, int length);
+    }
+
     private static final ValueLayout.OfShort BE16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
     private static final int ETHERNET_HEADER = 14;
+    /**
+     * Frames this long or longer go out through the direct socket when there is one: for them one copy saved outweighs
+     * a send(2) of their own (a TX-ring kick covers a whole batch of small frames).
+     */
+    static final int DIRECT_BYTES = 16 * 1024;
 
     /** Locates the L3 and L4 headers: the flow table's parser, one per forwarder (one worker thread). */
     private final FlowKey key = new FlowKey();
 
     private final TxRing tx;
+    /** Sends big frames straight from their RX slot (a ring-less socket of the same port), or null. */
+    private final DirectSend direct;
+
     private final boolean vnet;
     private final int mtu;
     private final String name;
@@ -43,6 +62,7 @@ final class TxForwarder implements Forwarder {
     private WorkerCounter refusal = WorkerCounter.FORWARD_FAILED;
     private long refusedKicks;
     private long resegmented;
+    private long sentDirect;
     private boolean closed;
 
     /**
@@ -50,8 +70,23 @@ final class TxForwarder implements Forwarder {
      * @param mtu the egress interface's MTU
      */
     TxForwarder(TxRing tx, int mtu, String name, Runnable onClose) {
+        this(tx, null, mtu, name, onClose);
+    }
+
+    /**
+     * @param tx     the port's TX ring (with or without vnet headers)
+     * @param direct with vnet headers: sends frames of {@value #DIRECT_BYTES} bytes or more from their RX slot (a
+     *               ring-less socket bound to the same interface with vnet headers, {@link PacketSocket#send}); null to
+     *               send every frame from the TX ring
+     * @param mtu    the egress interface's MTU
+     */
+    TxForwarder(TxRing tx, DirectSend direct, int mtu, String name, Runnable onClose) {
         this.tx = tx;
         this.vnet = tx.hasVnetHeader();
+        if (direct != null && !vnet) {
+            throw new IllegalArgumentException("direct sending needs vnet headers on the TX ring");
+        }
+        this.direct = direct;
         this.mtu = mtu;
         this.name = name;
         this.onClose = onClose;
@@ -94,6 +129,9 @@ final class TxForwarder implements Forwarder {
                 resegmented++;
             }
         }
+        if (direct != null && length >= DIRECT_BYTES) {
+            return sendDirect(frame, s, at, length, gsoType, gsoSize);
+        }
         if (!vnet && frame.checksumPartial()) {
             finishChecksum(s, at, length); // no header to hand the partial checksum on: finish it here
         }
@@ -114,6 +152,39 @@ final class TxForwarder implements Forwarder {
         } catch (ErrnoException e) {
             // The automatic kick failed (e.g. ENETDOWN): the frame stays queued and leaves with a later kick.
             refusedKicks++;
+            return refuse(WorkerCounter.FORWARD_FAILED);
+        }
+    }
+
+    /**
+     * Sends a big frame from its RX slot with send(2): the vnet header is written in the slot's room for it, right
+     * before the frame, and frames queued in the TX ring are kicked first so that the order holds. The kernel copies
+     * the bytes once into pages of its own; from the TX ring they would be copied twice on a veth (into the slot, then
+     * out of its pages by the veth, which may not pass user pages on) and once on a device that reads the slot itself.
+     */
+    private boolean sendDirect(Frame frame, MemorySegment s, long at, int length, int gsoType, int gsoSize) {
+        final long header = at - VirtioNetHdrDescriptor.SIZE;
+        if (header < 0 || !s.isNative()) {
+            return refuse(WorkerCounter.FORWARD_FAILED); // not a ring slot with a vnet header before the frame
+        }
+        flush();
+        VirtioNetHdrDescriptor.write(
+                s,
+                header,
+                frame.checksumPartial() ? VirtioNetHdrDescriptor.F_NEEDS_CSUM : 0,
+                gsoType,
+                frame.gsoHeaderLength(),
+                gsoSize,
+                frame.checksumStart(),
+                frame.checksumOffset());
+        try {
+            if (direct.send(s, header, length + VirtioNetHdrDescriptor.SIZE) == 0) {
+                return refuse(WorkerCounter.FORWARD_FAILED); // the kernel could not take it now
+            }
+            sentDirect++;
+            return true;
+        } catch (ErrnoException e) {
+            refusedKicks++; // e.g. ENETDOWN: as a refused kick of the ring
             return refuse(WorkerCounter.FORWARD_FAILED);
         }
     }
@@ -181,6 +252,11 @@ final class TxForwarder implements Forwarder {
     /** Kicks the kernel refused since the port was opened (interface down). */
     public long refusedKicks() {
         return refusedKicks;
+    }
+
+    /** Frames sent from their RX slot by the direct socket. */
+    long sentDirect() {
+        return sentDirect;
     }
 
     /** TCP super-frames sent with a smaller segment size to fit the egress MTU. */

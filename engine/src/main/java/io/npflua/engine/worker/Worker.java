@@ -244,7 +244,7 @@ public final class Worker implements Agent {
             }
             outputs.flushSinksIfDirty();
             if (flowStage != null) {
-                flowStage.expireIdle();
+                flowStage.expireIdle(now);
             }
         }
         return work;

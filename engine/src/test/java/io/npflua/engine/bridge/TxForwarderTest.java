@@ -11,6 +11,8 @@ import io.npflua.engine.source.Frame;
 import io.npflua.ffm.layout.Tpacket2HeaderDescriptor;
 import io.npflua.ffm.ring.RingGeometry;
 import io.npflua.ffm.ring.TxRing;
+import io.npflua.ffm.sys.Errno;
+import io.npflua.ffm.sys.Operation;
 import io.npflua.lua.data.InternetChecksum;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -18,6 +20,8 @@ import java.lang.foreign.ValueLayout;
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -133,6 +137,104 @@ class TxForwarderTest {
         assertEquals(34, mem[0].get(ValueLayout.JAVA_SHORT_UNALIGNED, data + 6));
         assertEquals(16, mem[0].get(ValueLayout.JAVA_SHORT_UNALIGNED, data + 8));
         assertEquals(0, f.resegmented());
+    }
+
+    /** A copy of {@code frame} in native memory with a vnet header's room before it, as in an RX slot. */
+    private Frame inSlot(MemorySegment frame, Meta meta) {
+        int n = (int) frame.byteSize();
+        MemorySegment slot = arena.allocate(n + 10);
+        MemorySegment.copy(frame, 0, slot, 10, n);
+        return new Frame().wrap(slot, 10, n, n, true, meta);
+    }
+
+    private static Meta superFrame(int gsoSize) {
+        Meta m = new Meta();
+        m.partial = true;
+        m.start = 34;
+        m.offset = 16;
+        m.gsoType = Frame.GSO_TCPV4;
+        m.gsoSize = gsoSize;
+        return m;
+    }
+
+    @Test
+    void shouldSendASuperFrameStraightFromItsSlotAfterTheFramesQueuedBeforeIt() {
+        List<String> order = new ArrayList<>();
+        MemorySegment[] sent = new MemorySegment[1];
+        long[] where = new long[1];
+        RingGeometry g = RingGeometry.frames(SLOT, 4, 4096);
+        TxRing tx = new TxRing(
+                arena.allocate(g.sizeBytes(), 4096),
+                g,
+                () -> {
+                    order.add("kick");
+                    return 0;
+                },
+                1000,
+                true);
+        TxForwarder f = new TxForwarder(
+                tx,
+                (source, offset, length) -> {
+                    order.add("send " + length);
+                    sent[0] = source;
+                    where[0] = offset;
+                    return length;
+                },
+                1400,
+                "t",
+                () -> {});
+        assertTrue(f.forward(inSlot(frame(17, 1000), new Meta())), "a small frame goes into the TX ring");
+        assertEquals(List.of(), order, "queued, not kicked yet");
+
+        MemorySegment big = frame(6, 20_000);
+        Frame superFrame = inSlot(big, superFrame(1448));
+        assertTrue(f.forward(superFrame));
+        assertEquals(
+                List.of("kick", "send " + (big.byteSize() + 10)), order, "the frame queued before it leaves first");
+        assertEquals(1, tx.offeredCount(), "the super-frame was not copied into the ring");
+        assertEquals(1, f.sentDirect());
+        MemorySegment s = sent[0];
+        assertEquals(superFrame.segment(), s, "sent from the frame's own memory");
+        assertEquals(0, where[0], "the vnet header right before the frame");
+        assertEquals(1, s.get(ValueLayout.JAVA_BYTE, 0), "NEEDS_CSUM");
+        assertEquals(Frame.GSO_TCPV4, s.get(ValueLayout.JAVA_BYTE, 1));
+        assertEquals(1400 - 40, s.get(ValueLayout.JAVA_SHORT_UNALIGNED, 4), "segments cut to the egress MTU");
+        assertEquals(34, s.get(ValueLayout.JAVA_SHORT_UNALIGNED, 6));
+        assertEquals(16, s.get(ValueLayout.JAVA_SHORT_UNALIGNED, 8));
+        assertEquals(-1, big.mismatch(s.asSlice(10)), "the frame's bytes as they were");
+        assertEquals(1, f.resegmented());
+
+        order.clear();
+        assertTrue(f.forward(inSlot(frame(17, 1000), new Meta())), "small frames still go into the TX ring");
+        assertEquals(List.of(), order);
+    }
+
+    @Test
+    void shouldCountASuperFrameTheDirectSocketCouldNotTake() {
+        MemorySegment[] mem = new MemorySegment[1];
+        long[] answer = {0};
+        TxForwarder f = new TxForwarder(
+                ring(true, mem),
+                (source, offset, length) -> {
+                    if (answer[0] < 0) {
+                        throw Errno.exception(Operation.SEND, "send(t)", Errno.ENETDOWN, null);
+                    }
+                    return answer[0];
+                },
+                1500,
+                "t",
+                () -> {});
+        assertFalse(f.forward(inSlot(frame(6, 20_000), superFrame(1448))), "the kernel could not take it now");
+        assertEquals(WorkerCounter.FORWARD_FAILED, f.refusal());
+        answer[0] = -1;
+        assertFalse(f.forward(inSlot(frame(6, 20_000), superFrame(1448))), "the interface is down");
+        assertEquals(WorkerCounter.FORWARD_FAILED, f.refusal());
+        assertEquals(1, f.refusedKicks());
+        assertEquals(0, f.sentDirect());
+        assertFalse(
+                f.forward(wrap(frame(6, 20_000), superFrame(1448))),
+                "a frame without room for its vnet header before it is not sent from its memory");
+        assertEquals(WorkerCounter.FORWARD_FAILED, f.refusal());
     }
 
     @Test
@@ -308,5 +410,20 @@ class TxForwarderTest {
         }
         long allocated = threads.getCurrentThreadAllocatedBytes() - before;
         assertTrue(allocated < 10_000, "200,000 forwards allocated " + allocated + " B");
+
+        TxForwarder direct = new TxForwarder(tx, (source, offset, length) -> length, 1400, "t", () -> {});
+        Frame big = inSlot(frame(6, 20_000), superFrame(1448));
+        for (int i = 0; i < 20_000; i++) {
+            direct.forward(big);
+            direct.forward(plain);
+        }
+        before = threads.getCurrentThreadAllocatedBytes();
+        for (int i = 0; i < 100_000; i++) {
+            direct.forward(big);
+            direct.forward(plain);
+        }
+        allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        assertTrue(allocated < 10_000, "200,000 forwards with direct sends allocated " + allocated + " B");
+        assertEquals(120_000, direct.sentDirect());
     }
 }

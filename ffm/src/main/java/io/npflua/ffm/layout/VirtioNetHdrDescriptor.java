@@ -5,6 +5,7 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
 
 import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 
 /**
@@ -65,4 +66,31 @@ public final class VirtioNetHdrDescriptor {
     public static final int GSO_ECN = 0x80;
 
     private VirtioNetHdrDescriptor() {}
+
+    /**
+     * Writes a header at {@code at} of {@code segment} (a TX slot, or the room before a received frame). Allocation-free.
+     *
+     * @param flags      VIRTIO_NET_HDR_F_* (only F_NEEDS_CSUM means anything on send).
+     * @param gsoType    GSO_* (| GSO_ECN), 0 for a frame sent as it is.
+     * @param hdrLen     length of the headers (a hint; 0 lets the kernel choose).
+     * @param gsoSize    payload bytes per segment.
+     * @param csumStart  with F_NEEDS_CSUM: where checksumming starts, from the frame's first byte.
+     * @param csumOffset with F_NEEDS_CSUM: where the checksum goes, from {@code csumStart}.
+     */
+    public static void write(
+            final MemorySegment segment,
+            final long at,
+            final int flags,
+            final int gsoType,
+            final int hdrLen,
+            final int gsoSize,
+            final int csumStart,
+            final int csumOffset) {
+        segment.set(JAVA_BYTE, at + FLAGS_OFFSET, (byte) flags);
+        segment.set(JAVA_BYTE, at + GSO_TYPE_OFFSET, (byte) gsoType);
+        segment.set(JAVA_SHORT_UNALIGNED, at + HDR_LEN_OFFSET, (short) hdrLen);
+        segment.set(JAVA_SHORT_UNALIGNED, at + GSO_SIZE_OFFSET, (short) gsoSize);
+        segment.set(JAVA_SHORT_UNALIGNED, at + CSUM_START_OFFSET, (short) csumStart);
+        segment.set(JAVA_SHORT_UNALIGNED, at + CSUM_OFFSET_OFFSET, (short) csumOffset);
+    }
 }

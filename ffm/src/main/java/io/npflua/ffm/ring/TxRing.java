@@ -1,8 +1,6 @@
 package io.npflua.ffm.ring;
 
-import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
 
 import io.npflua.ffm.layout.PacketConstants;
 import io.npflua.ffm.layout.Tpacket2HeaderDescriptor;
@@ -147,12 +145,7 @@ public final class TxRing {
         int total = length;
         if (vnet) {
             // virtio_net_hdr: 16-bit fields little-endian (legacy virtio = native on x86-64); tp_len counts it.
-            ring.set(JAVA_BYTE, data + VirtioNetHdrDescriptor.FLAGS_OFFSET, (byte) flags);
-            ring.set(JAVA_BYTE, data + VirtioNetHdrDescriptor.GSO_TYPE_OFFSET, (byte) gsoType);
-            ring.set(JAVA_SHORT_UNALIGNED, data + VirtioNetHdrDescriptor.HDR_LEN_OFFSET, (short) hdrLen);
-            ring.set(JAVA_SHORT_UNALIGNED, data + VirtioNetHdrDescriptor.GSO_SIZE_OFFSET, (short) gsoSize);
-            ring.set(JAVA_SHORT_UNALIGNED, data + VirtioNetHdrDescriptor.CSUM_START_OFFSET, (short) csumStart);
-            ring.set(JAVA_SHORT_UNALIGNED, data + VirtioNetHdrDescriptor.CSUM_OFFSET_OFFSET, (short) csumOffset);
+            VirtioNetHdrDescriptor.write(ring, data, flags, gsoType, hdrLen, gsoSize, csumStart, csumOffset);
             data += VirtioNetHdrDescriptor.SIZE;
             total += VirtioNetHdrDescriptor.SIZE;
         }

@@ -29,6 +29,7 @@ import io.npflua.ffm.sys.Syscalls;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.Objects;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.ToIntFunction;
 
@@ -659,6 +660,29 @@ public final class PacketSocket implements AutoCloseable {
                 Operation.SEND,
                 "sendto(" + interfaceName + ")",
                 length + " B");
+    }
+
+    /**
+     * Sends bytes of native memory (a slot of another socket's ring, say) as one packet with send(2) to the bound
+     * interface, without copying them first and without allocating; for sockets without a TX ring. With vnet headers
+     * the bytes start with the {@code virtio_net_hdr}. Blocks while the socket's send buffer is full.
+     *
+     * @param source native memory, e.g. an RX ring.
+     * @param offset where the packet starts in {@code source}.
+     * @param length its length.
+     * @return bytes sent, or 0 when the kernel could not take it now (EAGAIN/ENOBUFS).
+     */
+    public long send(final MemorySegment source, final long offset, final int length) {
+        if (txRing != null) {
+            throw new IllegalStateException("this socket has a TX ring: send with txRing().offer(...)");
+        }
+        if (!source.isNative()) {
+            throw new IllegalArgumentException("send needs native memory; use sendTo for heap segments");
+        }
+        Objects.checkFromIndexSize(offset, length, source.byteSize());
+        final long sent = Syscalls.sendAt(fd, source.address() + offset, length, 0);
+        // The error's texts only on an error: the hot path allocates nothing.
+        return sent >= 0 ? sent : Errno.ioResult(sent, Operation.SEND, "send(" + interfaceName + ")", length + " B");
     }
 
     /** @return the interface name. */

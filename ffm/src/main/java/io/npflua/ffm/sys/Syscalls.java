@@ -51,6 +51,9 @@ public final class Syscalls {
             capturing("poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
     private static final MethodHandle SEND =
             capturing("send", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+    // send(2) with the buffer as a raw address: a slice of a mapped ring is sent without making a segment for it.
+    private static final MethodHandle SEND_AT =
+            capturing("send", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT));
     private static final MethodHandle SENDTO = capturing(
             "sendto", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle CLOSE = capturing("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
@@ -232,6 +235,18 @@ public final class Syscalls {
     public static long send(final int fd, final MemorySegment buffer, final long length, final int flags) {
         try {
             return (long) SEND.invokeExact(CAPTURE.get(), fd, buffer, length, flags);
+        } catch (final Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * send(2) of {@code length} bytes at native address {@code address}; the caller keeps that memory mapped and
+     * checks its bounds. Allocation-free. @return bytes sent or -1.
+     */
+    public static long sendAt(final int fd, final long address, final long length, final int flags) {
+        try {
+            return (long) SEND_AT.invokeExact(CAPTURE.get(), fd, address, length, flags);
         } catch (final Throwable t) {
             throw rethrow(t);
         }
