@@ -3,6 +3,7 @@ package io.npflua.lua.data;
 import io.npflua.lua.compiler.ConstantIndexed;
 import io.npflua.lua.compiler.InPlaceString;
 import io.npflua.lua.compiler.IndexCache;
+import io.npflua.lua.string.MatcherHome;
 import io.npflua.lua.string.SegmentBytes;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -125,6 +126,12 @@ public class DataObject extends LuaUserdata implements SegmentBytes, InPlaceStri
     @Override
     public final long offset() {
         return base;
+    }
+
+    /** The packet's (the state's) matcher home; null for owned memory. */
+    @Override
+    public final MatcherHome matcherHome() {
+        return lifetime.matchers;
     }
 
     /** The length in bytes; 0 once expired. Also LuaJ's {@code length()}. */

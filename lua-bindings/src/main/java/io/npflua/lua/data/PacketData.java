@@ -1,5 +1,6 @@
 package io.npflua.lua.data;
 
+import io.npflua.lua.string.MatcherHome;
 import java.lang.foreign.MemorySegment;
 import java.util.Objects;
 
@@ -28,7 +29,7 @@ public final class PacketData extends DataObject {
 
     /** A packet object bound to nothing yet (expired until the first {@link #bind}). */
     public PacketData() {
-        super(MemorySegment.NULL, 0, 0, new Lifetime(false), -1, true);
+        super(MemorySegment.NULL, 0, 0, new Lifetime(false, new MatcherHome()), -1, true);
         headers();
     }
 

@@ -187,7 +187,28 @@ final class PatternMatcher {
 
     /** The calling thread's matcher, or a fresh one if it is in use further up the stack. Release with {@link #release()}. */
     static PatternMatcher acquire() {
-        PatternMatcher m = CURRENT.get();
+        return claim(CURRENT.get());
+    }
+
+    /**
+     * As {@link #acquire()}, the thread's matcher found through {@code home} (a data object's) when the home already
+     * holds this thread's: one compare instead of the thread-local lookup.
+     */
+    static PatternMatcher acquire(MatcherHome home) {
+        if (home == null) {
+            return acquire();
+        }
+        Thread t = Thread.currentThread();
+        PatternMatcher m = home.matcher;
+        if (home.owner != t || m == null) {
+            m = CURRENT.get();
+            home.matcher = m;
+            home.owner = t;
+        }
+        return claim(m);
+    }
+
+    private static PatternMatcher claim(PatternMatcher m) {
         if (m.busy) {
             m = new PatternMatcher();
         }

@@ -20,4 +20,9 @@ public interface SegmentBytes {
 
     /** Number of bytes in the view. */
     int length();
+
+    /** Where the running thread's matcher is kept for these bytes, or null to look it up per thread. */
+    default MatcherHome matcherHome() {
+        return null;
+    }
 }

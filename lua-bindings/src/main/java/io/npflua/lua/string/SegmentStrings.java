@@ -38,7 +38,7 @@ public final class SegmentStrings {
     public static LuaValue match(SegmentBytes self, LuaValue pattern) {
         MemorySegment seg = self.segment();
         LuaString p = pattern instanceof LuaString s ? s : LuaArgs.checkString(pattern, 1, "match");
-        PatternMatcher m = PatternMatcher.acquire();
+        PatternMatcher m = PatternMatcher.acquire(self.matcherHome());
         try {
             m.subject(seg, self.offset(), self.length());
             return PatternCalls.findOrMatch(m, p, 1, false, false).arg1();
@@ -68,7 +68,7 @@ public final class SegmentStrings {
         MemorySegment seg = self.segment();
         LuaString p = LuaArgs.checkString(pattern, 2, name);
         long from = init.isnil() ? 1 : LuaArgs.checkInteger(init, 3, name);
-        PatternMatcher m = PatternMatcher.acquire();
+        PatternMatcher m = PatternMatcher.acquire(self.matcherHome());
         try {
             m.subject(seg, self.offset(), self.length());
             return PatternCalls.findOrMatch(m, p, from, false, find);
@@ -85,7 +85,7 @@ public final class SegmentStrings {
         LuaString p = LuaArgs.checkString(args, first, name, shift);
         long init = args.isnoneornil(first + 1) ? 1 : LuaArgs.checkInteger(args, first + 1, name, shift);
         boolean plain = find && args.toboolean(first + 2);
-        PatternMatcher m = PatternMatcher.acquire();
+        PatternMatcher m = PatternMatcher.acquire(self.matcherHome());
         try {
             m.subject(seg, self.offset(), self.length());
             return PatternCalls.findOrMatch(m, p, init, plain, find);
@@ -111,7 +111,7 @@ public final class SegmentStrings {
             @Override
             public Varargs invoke(Varargs ignored) {
                 MemorySegment seg = self.segment();
-                PatternMatcher m = PatternMatcher.acquire();
+                PatternMatcher m = PatternMatcher.acquire(self.matcherHome());
                 try {
                     m.subject(seg, self.offset(), self.length());
                     Varargs r = PatternCalls.gmatchStep(m, p, state);
