@@ -1,6 +1,7 @@
 package io.npflua.engine.event;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.npflua.engine.agent.ErrorHandler;
 import io.npflua.engine.counter.WorkerCounter;
@@ -9,7 +10,11 @@ import io.npflua.engine.frames.FrameBuilder;
 import io.npflua.engine.source.Frame;
 import io.npflua.lua.sandbox.CallOutcome;
 import java.lang.foreign.MemorySegment;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.luaj.vm2.LuaString;
 
 /** The worker's side of the hand-off when the writer falls behind: a full queue drops and counts, never waits. */
@@ -39,5 +44,42 @@ class EventQueueTest {
         assertEquals(0, counters.get(WorkerCounter.DROP_EVENTS_SUPPRESSED));
         assertEquals(3, counters.get(WorkerCounter.EVENTS_DROPPED), "the total sums the types");
         assertEquals(2, log.discard(0), "the two handed events are queued");
+    }
+
+    /**
+     * Starting the log formats a throwaway record (so that the formatting code is loaded then, not by the first
+     * event): it must write nothing, count nothing and leave the workers' rate limits alone.
+     */
+    @Test
+    void shouldStartWithoutWritingCountingOrSpendingTheRateLimit(@TempDir Path dir) throws Exception {
+        byte[] bytes = FrameBuilder.ethernet("02:00:00:00:00:01", "02:00:00:00:00:02")
+                .ipv4("198.18.0.1", "198.18.0.2")
+                .tcp(40000, 22, 1, 0, FrameBuilder.TCP_ACK)
+                .build();
+        Frame frame =
+                new Frame().wrap(MemorySegment.ofArray(bytes), 0, bytes.length, bytes.length, false, Frame.NO_HEADER);
+        Path file = dir.resolve("eve.json");
+        // One event per hour, burst 1: a warm-up that spent the real producer's allowance would suppress the next.
+        EventLog log = new EventLog(EventLogOptions.of(file).withRate(1.0 / 3600, 1), 1, ErrorHandler.STDERR);
+        WorkerCounters counters = new WorkerCounters();
+        log.attach(new WorkerCounters[] {counters});
+        log.start();
+        try {
+            assertEquals(0, Files.size(file), "nothing written at start");
+            for (WorkerCounter c : WorkerCounter.values()) {
+                assertEquals(0, counters.get(c), c + " counted nothing at start");
+            }
+            EventProducer p = log.producer(0);
+            p.source("test");
+            p.frame(frame);
+            p.blocked(frame, "s", 1, LuaString.valueOf("banned"), CallOutcome.BLOCK);
+            assertEquals(1, counters.get(WorkerCounter.DROP_EVENTS), "the first real event is handed");
+            assertEquals(0, counters.get(WorkerCounter.DROP_EVENTS_SUPPRESSED));
+        } finally {
+            log.close();
+        }
+        List<String> lines = Files.readAllLines(file);
+        assertEquals(1, lines.size(), "one record: " + lines);
+        assertTrue(lines.get(0).contains("\"script\":\"s\""), lines.get(0));
     }
 }
