@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -69,13 +70,10 @@ class EngineWarmupTest {
         return engine;
     }
 
-    @Test
-    void shouldWarmUpOverTheCaptureFileItselfWhenTheSourcesCanGiveItsFrames() throws Exception {
-        Path file = dir.resolve("own.pcap");
-        LiveFrames.write(file, LiveFrames.udpFrames(5));
-        List<String> asked = new CopyOnWriteArrayList<>();
-        FrameSourceFactory pcap = EngineSources.pcap(1);
-        FrameSourceFactory recording = new FrameSourceFactory() {
+    /** {@code pcap}'s sources, with {@code forWarmup} answering {@link FrameSourceFactory#openForWarmup}. */
+    private static FrameSourceFactory withWarmupFrames(
+            FrameSourceFactory pcap, Function<String, FrameSource> forWarmup) {
+        return new FrameSourceFactory() {
             @Override
             public void validate(String name) {
                 pcap.validate(name);
@@ -88,10 +86,21 @@ class EngineWarmupTest {
 
             @Override
             public FrameSource openForWarmup(String name) {
-                asked.add(name);
-                return pcap.openForWarmup(name);
+                return forWarmup.apply(name);
             }
         };
+    }
+
+    @Test
+    void shouldWarmUpOverTheCaptureFileItselfWhenTheSourcesCanGiveItsFrames() throws Exception {
+        Path file = dir.resolve("own.pcap");
+        LiveFrames.write(file, LiveFrames.udpFrames(5));
+        List<String> asked = new CopyOnWriteArrayList<>();
+        FrameSourceFactory pcap = EngineSources.pcap(1);
+        FrameSourceFactory recording = withWarmupFrames(pcap, name -> {
+            asked.add(name);
+            return pcap.openForWarmup(name);
+        });
         Engine engine = Engine.builder()
                 .tap(file.toString())
                 .sources(recording)
@@ -105,6 +114,32 @@ class EngineWarmupTest {
         engine.closeAndReport();
         assertEquals(List.of(file.toString()), asked, "the warm-up asked for the file's own frames");
         assertTrue(w.frames() >= 2_000, "and ran them: " + w.frames());
+    }
+
+    @Test
+    void shouldWarmUpOverTheSyntheticRingWhenTheFileCannotBeOpenedForIt() throws Exception {
+        Path file = dir.resolve("own.pcap");
+        LiveFrames.write(file, LiveFrames.udpFrames(5));
+        List<String> asked = new CopyOnWriteArrayList<>();
+        FrameSourceFactory pcap = EngineSources.pcap(1);
+        FrameSourceFactory failing = withWarmupFrames(pcap, name -> {
+            asked.add(name);
+            throw new IllegalStateException("the file is gone for the warm-up");
+        });
+        Engine engine = Engine.builder()
+                .tap(file.toString())
+                .sources(failing)
+                .ruleFactory(factory())
+                .script(ScriptSpec.of("count", SCRIPT))
+                .warmup(2_000, 10, TimeUnit.SECONDS)
+                .build();
+        engine.start();
+        assertTrue(engine.awaitEnd(20, TimeUnit.SECONDS), "the engine started and read the file");
+        JitWarmup.Result w = engine.warmup();
+        EngineSnapshot s = engine.closeAndReport();
+        assertEquals(List.of(file.toString()), asked, "the warm-up asked for the file's frames");
+        assertTrue(w.frames() >= 2_000, "and warmed up over the synthetic ring instead: " + w.frames());
+        assertEquals(5, s.frames(), "the real run saw the file's frames: " + s);
     }
 
     @Test

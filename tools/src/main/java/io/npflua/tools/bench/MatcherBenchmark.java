@@ -16,6 +16,7 @@ import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -50,6 +51,13 @@ public class MatcherBenchmark {
     private LuaString nested;
     private LuaString sentence;
 
+    /** Signatures tried in turn by {@link #signaturesOurs}: a DPI script's many constant patterns. */
+    @Param({"1", "24"})
+    public int signatures;
+
+    private LuaString[] signatureSet;
+    private int nextSignature;
+
     private Arena arena;
     private SegmentBytes bannerView;
     private SegmentBytes payloadView;
@@ -71,6 +79,10 @@ public class MatcherBenchmark {
         oursGsub = ours.get("gsub");
 
         banner = LuaValue.valueOf("SSH-2.0-OpenSSH_6.4\r\n");
+        signatureSet = new LuaString[signatures];
+        for (int i = 0; i < signatures; i++) {
+            signatureSet[i] = LuaValue.valueOf("^GET /app" + i + "/(%w+)%?id=(%d+)");
+        }
         StringBuilder sb = new StringBuilder(1400);
         for (int i = 0; sb.length() < 1400; i++) {
             sb.append((char) ('a' + i % 26));
@@ -119,6 +131,17 @@ public class MatcherBenchmark {
     @TearDown(Level.Trial)
     public void tearDown() {
         arena.close();
+    }
+
+    /**
+     * One of {@link #signatures} patterns per call, in turn, on the banner (none matches): with more patterns than the
+     * matcher's cache kept, every call would parse its pattern again (and allocate); 0 B/op says none is.
+     */
+    @Benchmark
+    public LuaValue signaturesOurs() {
+        int i = nextSignature;
+        nextSignature = i + 1 == signatureSet.length ? 0 : i + 1;
+        return oursMatch.call(banner, signatureSet[i]);
     }
 
     /** The banner: ours returns "OpenSSH_6.4". Allocates only the capture. */
