@@ -33,7 +33,9 @@
 #   --flows-only  the capture section runs only the pair that --flows adds (npflua, 1 worker, no script, flows on
 #            and --no-flows), alternating per round: more rounds of the tracking cost in the same time. With
 #            E2E_NPFLUA_B=/path/to/other/npflua (another checkout's launcher) the same pair of that build runs too
-#            (tool "npflua-b"), interleaved, for a before/after in one run.
+#            (tool "npflua-b"), interleaved, for a before/after in one run; the inline section then also runs
+#            that build's bridge without and with the SSH script (paths "npflua-b", "npflua-b+ssh") after each of
+#            this build's.
 #   offline  npflua replay --warmup 200000 --repeat N --json -s examples/ssh-version.lua FILE.pcap (its ns_per_frame,
 #            wall clock after the JIT warm-up, and the JVM's CPU seconds per frame, start-up and warm-up included),
 #            the same with --warmup 0, vs
@@ -406,13 +408,14 @@ inline_once() {
       in_ns "$NS_BR" ip link set "${ID}a1" master "${ID}br"
       in_ns "$NS_BR" ip link set "${ID}b1" master "${ID}br"
       in_ns "$NS_BR" ip link set "${ID}br" up ;;
-    npflua|npflua+ssh|npflua+ssh-nowarmup|npflua+ssh-inspect|npflua+sshflow-inspect)
-      local args=(run --bridge "${ID}a1,${ID}b1" --no-control)
-      [[ "$path" == npflua+ssh || "$path" == npflua+ssh-* ]] && args+=(-s "$SSH_SCRIPT")
+    npflua|npflua+ssh|npflua+ssh-nowarmup|npflua+ssh-inspect|npflua+sshflow-inspect|npflua-b|npflua-b+ssh)
+      local args=(run --bridge "${ID}a1,${ID}b1" --no-control) bin="$NPFLUA"
+      [[ "$path" == npflua-b* ]] && bin="$NPFLUA_B"
+      [[ "$path" == npflua+ssh || "$path" == npflua+ssh-* || "$path" == npflua-b+ssh ]] && args+=(-s "$SSH_SCRIPT")
       [[ "$path" == npflua+sshflow* ]] && args+=(-s "$ROOT/examples/ssh-version-flow.lua")
       [[ "$path" == *-inspect ]] && args+=(--inspect-bytes 4096)
       [[ "$path" == *-nowarmup ]] && args+=(--warmup 0)
-      ip netns exec "$NS_BR" "$NPFLUA" "${args[@]}" >/dev/null 2>"$log" & pid=$!
+      ip netns exec "$NS_BR" "$bin" "${args[@]}" >/dev/null 2>"$log" & pid=$!
       PIDS+=("$pid")
       if ! wait_ready "$pid" "$log" "listening on\|bridging"; then
         stop "$pid" KILL
@@ -453,7 +456,9 @@ run_inline() {
   for r in $(seq 1 "$ROUNDS"); do
     inline_once kernel-bridge "$r"
     inline_once npflua "$r"
+    if [[ -n "$NPFLUA_B" ]]; then inline_once npflua-b "$r"; fi
     inline_once npflua+ssh "$r"
+    if [[ -n "$NPFLUA_B" ]]; then inline_once npflua-b+ssh "$r"; fi
     if [[ $AB_WARMUP -eq 1 ]]; then inline_once npflua+ssh-nowarmup "$r"; fi
     if [[ $FLOWS -eq 1 ]]; then
       inline_once npflua+ssh-inspect "$r"

@@ -295,6 +295,7 @@ class LiveOffloadBridgeTest {
                 assertEquals(1, seen.superFrames.sum(), "the bridge saw one super-frame: " + s);
                 assertEquals(frame.length, seen.largest, "whole, with its tag");
                 assertEquals(38, checksumStart[0], "csum_start counts the re-inserted tag");
+                assertEquals(1, ports.framesSentDirect(), "sent from its RX slot, tag and vnet header before it");
                 int segments = 0;
                 int bytes = 0;
                 for (byte[] f : got.frames) {

@@ -286,16 +286,22 @@ public final class BridgePorts extends LiveSourceFactory implements ForwarderFac
             }
         }
         if (last) {
-            port.socket.close();
-            if (port.direct != null) {
-                port.direct.close();
-            }
-            boolean none;
-            synchronized (ports) {
-                none = ports.isEmpty();
-            }
-            if (none) {
-                offloads.restore(); // the bridge is down: put the interfaces back as they were
+            try {
+                try {
+                    port.socket.close();
+                } finally {
+                    if (port.direct != null) {
+                        port.direct.close();
+                    }
+                }
+            } finally {
+                boolean none;
+                synchronized (ports) {
+                    none = ports.isEmpty();
+                }
+                if (none) {
+                    offloads.restore(); // the bridge is down: put the interfaces back as they were
+                }
             }
         }
     }

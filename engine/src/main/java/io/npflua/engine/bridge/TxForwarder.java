@@ -16,7 +16,8 @@ import java.nio.ByteOrder;
 /**
  * Sends passed frames out of a bridge port's TX ring: the bytes are copied native to native from the RX slot (where a
  * rule may have rewritten them) into the next TX frame, and the kernel is kicked every ring batch and after each poll
- * batch ({@link #flush()}). Owned by one worker thread.
+ * batch ({@link #flush()}); with a direct socket, frames of {@value #DIRECT_BYTES} bytes and more go out straight from
+ * their RX slot instead ({@link #sendDirect}). Owned by one worker thread.
  *
  * <p>With vnet headers a super-frame goes out whole with its {@code virtio_net_hdr} (GSO type and segment size, the
  * partial checksum's place), and the kernel cuts it into wire frames on the egress side. A frame that cannot go out is
@@ -130,7 +131,11 @@ final class TxForwarder implements Forwarder {
             }
         }
         if (direct != null && length >= DIRECT_BYTES) {
-            return sendDirect(frame, s, at, length, gsoType, gsoSize);
+            final int sent = sendDirect(frame, s, at, length, gsoType, gsoSize);
+            if (sent != DIRECT_NOT_NOW) {
+                return sent == DIRECT_SENT || refuse(WorkerCounter.FORWARD_FAILED);
+            }
+            // Not now (frames still wait in the TX ring, the socket's buffer is full): through the ring, in order.
         }
         if (!vnet && frame.checksumPartial()) {
             finishChecksum(s, at, length); // no header to hand the partial checksum on: finish it here
@@ -156,18 +161,30 @@ final class TxForwarder implements Forwarder {
         }
     }
 
+    private static final int DIRECT_SENT = 0;
+    private static final int DIRECT_NOT_NOW = 1;
+    private static final int DIRECT_FAILED = 2;
+
     /**
      * Sends a big frame from its RX slot with send(2): the vnet header is written in the slot's room for it, right
-     * before the frame, and frames queued in the TX ring are kicked first so that the order holds. The kernel copies
-     * the bytes once into pages of its own; from the TX ring they would be copied twice on a veth (into the slot, then
-     * out of its pages by the veth, which may not pass user pages on) and once on a device that reads the slot itself.
+     * before the frame, after the frames queued in the TX ring were kicked and taken, so that the order holds. The
+     * kernel copies the bytes once into pages of its own; from the TX ring they would be copied twice on a veth (into
+     * the slot, then out of its pages by the veth, which may not pass user pages on) and once on a device that reads
+     * the slot itself.
+     *
+     * @return {@link #DIRECT_SENT}; {@link #DIRECT_NOT_NOW} when the frame should go through the TX ring instead (not
+     *         in a ring slot, frames of the ring not yet taken by the kernel, the socket's send buffer full or the
+     *         device's queue: EAGAIN/ENOBUFS); {@link #DIRECT_FAILED} when the interface refused it (down)
      */
-    private boolean sendDirect(Frame frame, MemorySegment s, long at, int length, int gsoType, int gsoSize) {
+    private int sendDirect(Frame frame, MemorySegment s, long at, int length, int gsoType, int gsoSize) {
         final long header = at - VirtioNetHdrDescriptor.SIZE;
         if (header < 0 || !s.isNative()) {
-            return refuse(WorkerCounter.FORWARD_FAILED); // not a ring slot with a vnet header before the frame
+            return DIRECT_NOT_NOW; // not a ring slot with room for a vnet header before the frame
         }
         flush();
+        if (!tx.allTaken()) {
+            return DIRECT_NOT_NOW; // the ring's socket could not take them all: this frame must queue behind them
+        }
         VirtioNetHdrDescriptor.write(
                 s,
                 header,
@@ -179,13 +196,13 @@ final class TxForwarder implements Forwarder {
                 frame.checksumOffset());
         try {
             if (direct.send(s, header, length + VirtioNetHdrDescriptor.SIZE) == 0) {
-                return refuse(WorkerCounter.FORWARD_FAILED); // the kernel could not take it now
+                return DIRECT_NOT_NOW;
             }
             sentDirect++;
-            return true;
+            return DIRECT_SENT;
         } catch (ErrnoException e) {
             refusedKicks++; // e.g. ENETDOWN: as a refused kick of the ring
-            return refuse(WorkerCounter.FORWARD_FAILED);
+            return DIRECT_FAILED;
         }
     }
 

@@ -230,17 +230,17 @@ public final class EventLog implements AutoCloseable {
             p.attach(new WorkerCounters());
             p.blocked(frame, "warm-up", 1, null, CallOutcome.BLOCK);
             if (scratch.ready() > 0) {
-                WorkerCounters[] kept = counters;
-                counters = new WorkerCounters[] {new WorkerCounters()};
-                try {
-                    buffer.reset();
-                    format(scratch, 0);
+                // Straight to the record's format (not format(), which would report a failure as lost events).
+                try (JsonGenerator g = Json.FACTORY.createGenerator(ObjectWriteContext.empty(), buffer)) {
+                    format.write(g, scratch, scratch.oldest(), 0);
                 } finally {
-                    counters = kept;
-                    buffer.reset();
-                    Arrays.fill(formattedByType, 0);
+                    scratch.release();
                 }
             }
+        } catch (RuntimeException | LinkageError e) {
+            // Only a warm-up: the first real record will load what this could not, and say so if it fails.
+        } finally {
+            buffer.reset();
         }
     }
 

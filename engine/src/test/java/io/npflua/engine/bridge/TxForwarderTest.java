@@ -163,11 +163,13 @@ class TxForwarderTest {
         MemorySegment[] sent = new MemorySegment[1];
         long[] where = new long[1];
         RingGeometry g = RingGeometry.frames(SLOT, 4, 4096);
+        MemorySegment ringMemory = arena.allocate(g.sizeBytes(), 4096);
         TxRing tx = new TxRing(
-                arena.allocate(g.sizeBytes(), 4096),
+                ringMemory,
                 g,
                 () -> {
                     order.add("kick");
+                    taken(ringMemory, g);
                     return 0;
                 },
                 1000,
@@ -209,32 +211,71 @@ class TxForwarderTest {
         assertEquals(List.of(), order);
     }
 
+    /** The fake kernel takes every frame marked SEND_REQUEST (marks it SENDING, as tpacket_snd does). */
+    private static void taken(MemorySegment ring, RingGeometry g) {
+        for (int i = 0; i < g.frameCount(); i++) {
+            long status = g.frameOffset(i) + Tpacket2HeaderDescriptor.STATUS_OFFSET;
+            if (ring.get(ValueLayout.JAVA_INT, status) == 1) {
+                ring.set(ValueLayout.JAVA_INT, status, 2);
+            }
+        }
+    }
+
     @Test
-    void shouldCountASuperFrameTheDirectSocketCouldNotTake() {
-        MemorySegment[] mem = new MemorySegment[1];
+    void shouldSendThroughTheTxRingWhatTheDirectSocketCannotTakeNowAndCountARefusal() {
+        RingGeometry g = RingGeometry.frames(SLOT, 4, 4096);
+        MemorySegment ringMemory = arena.allocate(g.sizeBytes(), 4096);
+        boolean[] kernelTakes = {true};
+        TxRing tx = new TxRing(
+                ringMemory,
+                g,
+                () -> {
+                    if (kernelTakes[0]) {
+                        taken(ringMemory, g);
+                    }
+                    return 0;
+                },
+                1000,
+                true);
         long[] answer = {0};
+        List<Long> sends = new ArrayList<>();
         TxForwarder f = new TxForwarder(
-                ring(true, mem),
+                tx,
                 (source, offset, length) -> {
                     if (answer[0] < 0) {
                         throw Errno.exception(Operation.SEND, "send(t)", Errno.ENETDOWN, null);
                     }
+                    sends.add(answer[0]);
                     return answer[0];
                 },
                 1500,
                 "t",
                 () -> {});
-        assertFalse(f.forward(inSlot(frame(6, 20_000), superFrame(1448))), "the kernel could not take it now");
-        assertEquals(WorkerCounter.FORWARD_FAILED, f.refusal());
+        assertTrue(f.forward(inSlot(frame(6, 20_000), superFrame(1448))), "EAGAIN: through the ring instead");
+        assertEquals(1, tx.offeredCount());
+        assertEquals(List.of(0L), sends);
+
+        kernelTakes[0] = false; // the ring's socket leaves the frame queued: a direct send would overtake it
+        answer[0] = 30_000;
+        assertTrue(f.forward(inSlot(frame(6, 20_000), superFrame(1448))), "behind the frame still in the ring");
+        assertEquals(2, tx.offeredCount());
+        assertEquals(List.of(0L), sends, "not sent directly");
+
+        kernelTakes[0] = true;
+        assertTrue(f.forward(inSlot(frame(6, 20_000), superFrame(1448))), "the ring taken: directly again");
+        assertEquals(2, tx.offeredCount());
+        assertEquals(1, f.sentDirect());
+
+        assertTrue(
+                f.forward(wrap(frame(6, 20_000), superFrame(1448))),
+                "a frame without room for its vnet header before it goes through the ring");
+        assertEquals(3, tx.offeredCount());
+
         answer[0] = -1;
         assertFalse(f.forward(inSlot(frame(6, 20_000), superFrame(1448))), "the interface is down");
         assertEquals(WorkerCounter.FORWARD_FAILED, f.refusal());
         assertEquals(1, f.refusedKicks());
-        assertEquals(0, f.sentDirect());
-        assertFalse(
-                f.forward(wrap(frame(6, 20_000), superFrame(1448))),
-                "a frame without room for its vnet header before it is not sent from its memory");
-        assertEquals(WorkerCounter.FORWARD_FAILED, f.refusal());
+        assertEquals(1, f.sentDirect());
     }
 
     @Test

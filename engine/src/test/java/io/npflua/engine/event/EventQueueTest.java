@@ -13,6 +13,7 @@ import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.luaj.vm2.LuaString;
@@ -60,12 +61,25 @@ class EventQueueTest {
                 new Frame().wrap(MemorySegment.ofArray(bytes), 0, bytes.length, bytes.length, false, Frame.NO_HEADER);
         Path file = dir.resolve("eve.json");
         // One event per hour, burst 1: a warm-up that spent the real producer's allowance would suppress the next.
-        EventLog log = new EventLog(EventLogOptions.of(file).withRate(1.0 / 3600, 1), 1, ErrorHandler.STDERR);
+        List<String> reports = new CopyOnWriteArrayList<>();
+        ErrorHandler recording = new ErrorHandler() {
+            @Override
+            public void onRuleError(int worker, String rule, CallOutcome kind, String message, long suppressed) {
+                reports.add(message);
+            }
+
+            @Override
+            public void onWorkerError(int worker, String what, Throwable cause, boolean restarting) {
+                reports.add(what);
+            }
+        };
+        EventLog log = new EventLog(EventLogOptions.of(file).withRate(1.0 / 3600, 1), 1, recording);
         WorkerCounters counters = new WorkerCounters();
         log.attach(new WorkerCounters[] {counters});
         log.start();
         try {
             assertEquals(0, Files.size(file), "nothing written at start");
+            assertEquals(List.of(), reports, "nothing reported at start");
             for (WorkerCounter c : WorkerCounter.values()) {
                 assertEquals(0, counters.get(c), c + " counted nothing at start");
             }
@@ -78,6 +92,7 @@ class EventQueueTest {
         } finally {
             log.close();
         }
+        assertEquals(List.of(), reports, "nothing reported");
         List<String> lines = Files.readAllLines(file);
         assertEquals(1, lines.size(), "one record: " + lines);
         assertTrue(lines.get(0).contains("\"script\":\"s\""), lines.get(0));

@@ -44,6 +44,9 @@ public final class TxRing {
     // The next frame to fill.
     private final FrameCursor next;
     private int pending;
+    /** The ring offset of the frame offered last, or -1 before the first. */
+    private long lastOffered = -1;
+
     private long offered;
     private long oversize;
     private long wrongFormat;
@@ -154,6 +157,7 @@ public final class TxRing {
         // Release: the bytes and tp_len must be visible to the kernel before it sees SEND_REQUEST.
         INT_HANDLE.setRelease(
                 ring, frame + Tpacket2HeaderDescriptor.STATUS_OFFSET, PacketConstants.TP_STATUS_SEND_REQUEST);
+        lastOffered = frame;
         next.advance();
         offered++;
         if (++pending >= batchSize) {
@@ -219,6 +223,20 @@ public final class TxRing {
     /** @return frames found parked as TP_STATUS_WRONG_FORMAT (only without PACKET_LOSS). */
     public long wrongFormatCount() {
         return wrongFormat;
+    }
+
+    /**
+     * Whether the kernel has taken every frame offered so far (none is still marked SEND_REQUEST), so that a packet
+     * sent another way now leaves after them. The kernel takes frames in ring order, so the one offered last says it.
+     * A kick ({@link #flush()}) may leave frames behind when the socket's send buffer is full. Allocation-free.
+     */
+    public boolean allTaken() {
+        final long last = lastOffered;
+        // Acquire: pairs with the kernel's store of SENDING (or AVAILABLE) once it took the frame.
+        return last < 0
+                || ((int) INT_HANDLE.getAcquire(ring, last + Tpacket2HeaderDescriptor.STATUS_OFFSET)
+                                & PacketConstants.TP_STATUS_SEND_REQUEST)
+                        == 0;
     }
 
     /**

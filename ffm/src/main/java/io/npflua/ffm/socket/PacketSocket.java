@@ -665,7 +665,8 @@ public final class PacketSocket implements AutoCloseable {
     /**
      * Sends bytes of native memory (a slot of another socket's ring, say) as one packet with send(2) to the bound
      * interface, without copying them first and without allocating; for sockets without a TX ring. With vnet headers
-     * the bytes start with the {@code virtio_net_hdr}. Blocks while the socket's send buffer is full.
+     * the bytes start with the {@code virtio_net_hdr}. Never waits: a full send buffer (EAGAIN) or a full device queue
+     * (ENOBUFS) answers 0.
      *
      * @param source native memory, e.g. an RX ring.
      * @param offset where the packet starts in {@code source}.
@@ -680,9 +681,17 @@ public final class PacketSocket implements AutoCloseable {
             throw new IllegalArgumentException("send needs native memory; use sendTo for heap segments");
         }
         Objects.checkFromIndexSize(offset, length, source.byteSize());
-        final long sent = Syscalls.sendAt(fd, source.address() + offset, length, 0);
-        // The error's texts only on an error: the hot path allocates nothing.
-        return sent >= 0 ? sent : Errno.ioResult(sent, Operation.SEND, "send(" + interfaceName + ")", length + " B");
+        final long sent = Syscalls.sendAt(fd, source.address() + offset, length, PacketConstants.MSG_DONTWAIT);
+        if (sent >= 0) {
+            return sent;
+        }
+        // The error's texts only for an error that is thrown: "try again" (an overloaded egress, frame after frame)
+        // allocates nothing.
+        final int errno = Syscalls.errno();
+        if (Errno.retryable(errno)) {
+            return 0;
+        }
+        throw Errno.exception(Operation.SEND, "send(" + interfaceName + ")", errno, length + " B");
     }
 
     /** @return the interface name. */

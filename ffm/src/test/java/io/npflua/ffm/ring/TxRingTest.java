@@ -66,6 +66,22 @@ class TxRingTest {
     }
 
     @Test
+    void shouldSayWhetherTheKernelTookEveryFrameOffered() {
+        final TxRing tx = new TxRing(ring, GEOMETRY, () -> 0, 100);
+        final byte[] f = TestFrames.frame(1, 60);
+        assertTrue(tx.allTaken(), "nothing offered yet");
+        assertTrue(tx.offer(MemorySegment.ofArray(f), 0, 60));
+        assertTrue(tx.offer(MemorySegment.ofArray(f), 0, 60));
+        assertFalse(tx.allTaken(), "both still SEND_REQUEST");
+        ring.set(JAVA_INT, GEOMETRY.frameOffset(0), PacketConstants.TP_STATUS_SENDING);
+        assertFalse(tx.allTaken(), "the second one still waits");
+        ring.set(JAVA_INT, GEOMETRY.frameOffset(1), PacketConstants.TP_STATUS_SENDING);
+        assertTrue(tx.allTaken(), "taken, on its way (SENDING)");
+        ring.set(JAVA_INT, GEOMETRY.frameOffset(1), PacketConstants.TP_STATUS_AVAILABLE);
+        assertTrue(tx.allTaken(), "and done");
+    }
+
+    @Test
     void shouldRefuseWhenTheNextFrameIsStillTheKernels() {
         final TxRing tx = new TxRing(ring, GEOMETRY, () -> 0, 100);
         final byte[] f = TestFrames.frame(1, 60);

@@ -83,6 +83,9 @@ final class PatternMatcher {
     private static final ThreadLocal<PatternMatcher> CURRENT = ThreadLocal.withInitial(PatternMatcher::new);
 
     private final InstructionBudget budget = InstructionBudget.current();
+    /** The thread this matcher (and its budget) belongs to. */
+    private final Thread owner = Thread.currentThread();
+
     private boolean busy;
 
     // Subject: exactly one of array / segment is set.
@@ -198,12 +201,10 @@ final class PatternMatcher {
         if (home == null) {
             return acquire();
         }
-        Thread t = Thread.currentThread();
         PatternMatcher m = home.matcher;
-        if (home.owner != t || m == null) {
+        if (m == null || m.owner != Thread.currentThread()) {
             m = CURRENT.get();
             home.matcher = m;
-            home.owner = t;
         }
         return claim(m);
     }

@@ -39,7 +39,6 @@ class MatcherHomeTest {
             View v = view(arena, "x".repeat(20_000));
             assertTrue(SegmentStrings.match(v, DIGITS).isnil());
             PatternMatcher mine = v.matcherHome().matcher;
-            assertSame(Thread.currentThread(), v.matcherHome().owner);
             PatternMatcher again = PatternMatcher.acquire();
             again.release();
             assertSame(again, mine, "the home holds this thread's own matcher (one pattern cache per thread)");
@@ -62,7 +61,6 @@ class MatcherHomeTest {
             assertTrue(charged.get() >= 20_000 / PatternMatcher.STEP_BATCH, "their budget was charged " + charged);
             assertEquals(1_000_000, ours.remaining(), "ours was not");
             assertTrue(theirs.get() != mine, "the home took the other thread's matcher");
-            assertSame(t, v.matcherHome().owner);
 
             SegmentStrings.match(v, DIGITS);
             assertSame(mine, v.matcherHome().matcher, "and this thread's back when the state came back");
