@@ -202,6 +202,7 @@ class LiveOffloadBridgeTest {
                 assertTrue(seen.largest > 1514 * 4, "a script saw a frame of " + seen.largest + " B");
                 assertTrue(seen.partial.sum() > 0, "partial checksums were seen");
                 assertEquals(0, s.total(WorkerCounter.FORWARD_TRUNCATED), "nothing was cut: " + s);
+                assertEquals(ports.framesSentDirect(), s.total(WorkerCounter.FORWARDED_DIRECT), "counted: " + s);
                 if (direct) {
                     assertTrue(ports.framesSentDirect() > 0, "super-frames went out from their RX slots");
                 } else {

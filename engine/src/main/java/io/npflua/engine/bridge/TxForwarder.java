@@ -272,7 +272,8 @@ final class TxForwarder implements Forwarder {
     }
 
     /** Frames sent from their RX slot by the direct socket. */
-    long sentDirect() {
+    @Override
+    public long sentDirect() {
         return sentDirect;
     }
 

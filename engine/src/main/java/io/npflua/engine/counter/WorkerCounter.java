@@ -23,6 +23,15 @@ public enum WorkerCounter {
     /** Passed frames sent out of the other interface (inline bridge). */
     FORWARDED("forwarded", "npflua_forwarded", "Passed frames sent out of the other interface (bridge)", true),
     /**
+     * Of the forwarded frames, those sent straight from their RX slot through the port's send-only socket (super-frames
+     * of 16 KiB and more with vnet headers) instead of through the TX ring. Published every stats interval.
+     */
+    FORWARDED_DIRECT(
+            "forwarded_direct",
+            "npflua_forwarded_direct",
+            "Forwarded frames sent straight from their RX slot, not through the TX ring (bridge super-frames)",
+            false),
+    /**
      * Frames captured shorter than they were on the wire: the snap length, or a frame (a GRO/GSO super-frame) bigger
      * than the ring slot. Scripts saw only the captured part.
      */

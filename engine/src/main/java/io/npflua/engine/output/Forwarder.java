@@ -24,6 +24,11 @@ public interface Forwarder extends AutoCloseable {
         return WorkerCounter.FORWARD_FAILED;
     }
 
+    /** Frames sent so far without the TX ring (straight from their RX slot); 0 for forwarders that never do. */
+    default long sentDirect() {
+        return 0;
+    }
+
     /** Kicks the kernel to send what was queued (e.g. {@code sendto} with {@code MSG_DONTWAIT}); called per batch. */
     default void flush() {}
 

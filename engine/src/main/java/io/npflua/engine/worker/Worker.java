@@ -497,6 +497,15 @@ public final class Worker implements Agent {
         counters.add(WorkerCounter.KERNEL_PACKETS, stats.packets());
         counters.add(WorkerCounter.KERNEL_DROPS, stats.drops());
         counters.add(WorkerCounter.FREEZES, stats.freezes());
+        long direct = 0;
+        for (Route r : routes) {
+            if (r.forwarder() != null) {
+                direct += r.forwarder().sentDirect();
+            }
+        }
+        if (direct > 0) {
+            counters.set(WorkerCounter.FORWARDED_DIRECT, direct);
+        }
         if (flowStage != null) {
             flowStage.publish(counters);
         }
