@@ -215,6 +215,47 @@ class LiveOffloadBridgeTest {
         }
     }
 
+    /**
+     * A shaped egress (a token bucket) keeps the frames sent to it queued, so the send-only socket's buffer fills and
+     * the kernel answers EAGAIN: those super-frames must go through the TX ring instead, behind anything queued there,
+     * and TCP must still flow at about the shaped rate with every passed frame accounted for.
+     */
+    @Test
+    void shouldKeepForwardingThroughAShapedEgressWhenTheDirectSocketIsFull() throws Exception {
+        try (Hosts hosts = Hosts.create()) {
+            Shell.check(
+                    "tc",
+                    "qdisc",
+                    "add",
+                    "dev",
+                    hosts.right().a(),
+                    "root",
+                    "tbf",
+                    "rate",
+                    "300mbit",
+                    "burst",
+                    "256kb",
+                    "latency",
+                    "100ms");
+            BridgePorts ports = ports(OffloadPolicy.AUTO, new ArrayList<>());
+            try (Engine engine =
+                    hosts.bridge(ports, 1).handler("pass", f -> Verdict.PASS).build()) {
+                engine.start();
+                double forward = iperf(hosts, A, B, false);
+                EngineSnapshot s = engine.closeAndReport();
+                System.out.printf(
+                        "shaped egress (300 Mbit/s): iperf3 A->B %.0f Mbit/s; %d super-frames sent directly, %d through"
+                                + " the ring instead%n",
+                        forward / 1e6, ports.framesSentDirect(), ports.framesDeferredToRing());
+                assertTrue(forward > 50e6 && forward < 400e6, "TCP flowed at about the shaped rate: " + forward / 1e6);
+                assertBalanced(s);
+                assertTrue(s.total(WorkerCounter.FORWARDED_DIRECT) > 0, "super-frames still went out directly: " + s);
+                assertEquals(ports.framesSentDirect(), s.total(WorkerCounter.FORWARDED_DIRECT));
+                assertTrue(ports.framesDeferredToRing() > 0, "and some through the ring when the socket was full");
+            }
+        }
+    }
+
     @Test
     void shouldCarryIpv6TcpAndUdpGsoWithDefaultOffloads() throws Exception {
         try (Hosts hosts = Hosts.create()) {

@@ -102,6 +102,20 @@ public final class BridgePorts extends LiveSourceFactory implements ForwarderFac
         return this;
     }
 
+    /**
+     * Frames big enough to be sent from their RX slot that went through the TX ring instead (frames of the ring not yet
+     * taken, or the send-only socket's buffer full), by the forwarders opened so far (read after the engine closed).
+     */
+    public long framesDeferredToRing() {
+        synchronized (ports) {
+            long n = 0;
+            for (TxForwarder f : forwarders) {
+                n += f.directDeferred();
+            }
+            return n;
+        }
+    }
+
     /** Frames sent straight from their RX slot by the forwarders opened so far (read after the engine closed). */
     public long framesSentDirect() {
         synchronized (ports) {

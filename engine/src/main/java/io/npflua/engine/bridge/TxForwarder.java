@@ -64,6 +64,7 @@ final class TxForwarder implements Forwarder {
     private long refusedKicks;
     private long resegmented;
     private long sentDirect;
+    private long directDeferred;
     private boolean closed;
 
     /**
@@ -135,6 +136,7 @@ final class TxForwarder implements Forwarder {
             if (sent != DIRECT_NOT_NOW) {
                 return sent == DIRECT_SENT || refuse(WorkerCounter.FORWARD_FAILED);
             }
+            directDeferred++;
             // Not now (frames still wait in the TX ring, the socket's buffer is full): through the ring, in order.
         }
         if (!vnet && frame.checksumPartial()) {
@@ -275,6 +277,11 @@ final class TxForwarder implements Forwarder {
     @Override
     public long sentDirect() {
         return sentDirect;
+    }
+
+    /** Frames big enough for the direct socket that went through the TX ring instead (not now: {@link #sendDirect}). */
+    long directDeferred() {
+        return directDeferred;
     }
 
     /** TCP super-frames sent with a smaller segment size to fit the egress MTU. */

@@ -253,6 +253,7 @@ class TxForwarderTest {
                 () -> {});
         assertTrue(f.forward(inSlot(frame(6, 20_000), superFrame(1448))), "EAGAIN: through the ring instead");
         assertEquals(1, tx.offeredCount());
+        assertEquals(1, f.directDeferred());
         assertEquals(List.of(0L), sends);
 
         kernelTakes[0] = false; // the ring's socket leaves the frame queued: a direct send would overtake it
