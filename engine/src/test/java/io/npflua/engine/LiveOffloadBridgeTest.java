@@ -237,7 +237,7 @@ class LiveOffloadBridgeTest {
                     "256kb",
                     "latency",
                     "100ms");
-            BridgePorts ports = ports(OffloadPolicy.AUTO, new ArrayList<>());
+            BridgePorts ports = ports(OffloadPolicy.AUTO, new ArrayList<>()).directSend(true);
             try (Engine engine =
                     hosts.bridge(ports, 1).handler("pass", f -> Verdict.PASS).build()) {
                 engine.start();
@@ -247,7 +247,9 @@ class LiveOffloadBridgeTest {
                         "shaped egress (300 Mbit/s): iperf3 A->B %.0f Mbit/s; %d super-frames sent directly, %d through"
                                 + " the ring instead%n",
                         forward / 1e6, ports.framesSentDirect(), ports.framesDeferredToRing());
-                assertTrue(forward > 50e6 && forward < 400e6, "TCP flowed at about the shaped rate: " + forward / 1e6);
+                // Loose on purpose (2 shared cores): TCP flowed, and no faster than the shaper lets anything through.
+                assertTrue(
+                        forward > 20e6 && forward < 350e6, "TCP flowed at most at the shaped rate: " + forward / 1e6);
                 assertBalanced(s);
                 assertTrue(s.total(WorkerCounter.FORWARDED_DIRECT) > 0, "super-frames still went out directly: " + s);
                 assertEquals(ports.framesSentDirect(), s.total(WorkerCounter.FORWARDED_DIRECT));
@@ -295,7 +297,7 @@ class LiveOffloadBridgeTest {
             int payload = 20_000;
             int mss = 1000;
             byte[] frame = taggedTcpSuperFrame(payload);
-            BridgePorts ports = ports(OffloadPolicy.AUTO, new ArrayList<>());
+            BridgePorts ports = ports(OffloadPolicy.AUTO, new ArrayList<>()).directSend(true);
             SuperFrames seen = new SuperFrames();
             int[] checksumStart = new int[1];
             try (PacketSocket receiver = PacketSocket.open(PacketSocketOptions.capture(

@@ -300,22 +300,37 @@ public final class BridgePorts extends LiveSourceFactory implements ForwarderFac
             }
         }
         if (last) {
-            try {
-                try {
-                    port.socket.close();
-                } finally {
-                    if (port.direct != null) {
-                        port.direct.close();
+            RuntimeException failed = null;
+            for (PacketSocket socket : new PacketSocket[] {port.socket, port.direct}) {
+                if (socket != null) {
+                    try {
+                        socket.close();
+                    } catch (RuntimeException e) {
+                        if (failed == null) {
+                            failed = e;
+                        } else {
+                            failed.addSuppressed(e);
+                        }
                     }
                 }
-            } finally {
-                boolean none;
-                synchronized (ports) {
-                    none = ports.isEmpty();
-                }
-                if (none) {
+            }
+            boolean none;
+            synchronized (ports) {
+                none = ports.isEmpty();
+            }
+            if (none) {
+                try {
                     offloads.restore(); // the bridge is down: put the interfaces back as they were
+                } catch (RuntimeException e) {
+                    if (failed == null) {
+                        failed = e;
+                    } else {
+                        failed.addSuppressed(e);
+                    }
                 }
+            }
+            if (failed != null) {
+                throw failed;
             }
         }
     }

@@ -35,7 +35,8 @@ final class TxForwarder implements Forwarder {
     @FunctionalInterface
     interface DirectSend {
         /**
-         * @return bytes sent, or 0 when the kernel could not take them now
+         * @return bytes sent; 0 when the kernel could not take them now (nothing queued); {@link PacketSocket#DROPPED}
+         *     when it took and dropped them (the device's queue, an egress filter)
          * @throws ErrnoException when the interface refused them
          */
         long send(MemorySegment source, long offset, int length);
@@ -107,6 +108,7 @@ final class TxForwarder implements Forwarder {
         if (length > tx.maxFrameLength()) {
             return refuse(WorkerCounter.FORWARD_OVERSIZE);
         }
+        boolean deferring = false;
         final MemorySegment s = frame.segment();
         final long at = frame.offset();
         final int gsoType = vnet ? frame.gsoType() : Frame.GSO_NONE;
@@ -136,8 +138,10 @@ final class TxForwarder implements Forwarder {
             if (sent != DIRECT_NOT_NOW) {
                 return sent == DIRECT_SENT || refuse(WorkerCounter.FORWARD_FAILED);
             }
-            directDeferred++;
             // Not now (frames still wait in the TX ring, the socket's buffer is full): through the ring, in order.
+            // The frame's own vnet header in the slot may have been rewritten by sendDirect with the same values (and
+            // without F_DATA_VALID, which nothing reads): what follows reads it as before.
+            deferring = true;
         }
         if (!vnet && frame.checksumPartial()) {
             finishChecksum(s, at, length); // no header to hand the partial checksum on: finish it here
@@ -155,6 +159,9 @@ final class TxForwarder implements Forwarder {
                             frame.checksumStart(),
                             frame.checksumOffset())
                     : tx.offer(s, at, length);
+            if (deferring && queued) {
+                directDeferred++;
+            }
             return queued || refuse(WorkerCounter.FORWARD_FAILED);
         } catch (ErrnoException e) {
             // The automatic kick failed (e.g. ENETDOWN): the frame stays queued and leaves with a later kick.
@@ -175,8 +182,9 @@ final class TxForwarder implements Forwarder {
      * the slot itself.
      *
      * @return {@link #DIRECT_SENT}; {@link #DIRECT_NOT_NOW} when the frame should go through the TX ring instead (not
-     *         in a ring slot, frames of the ring not yet taken by the kernel, the socket's send buffer full or the
-     *         device's queue: EAGAIN/ENOBUFS); {@link #DIRECT_FAILED} when the interface refused it (down)
+     *         in a ring slot, frames of the ring not yet taken by the kernel, the socket's send buffer full: EAGAIN);
+     *         {@link #DIRECT_FAILED} when the kernel dropped it (ENOBUFS: the device's queue or an egress filter; sent
+     *         again through the ring it would be retried there for ever) or the interface refused it (down)
      */
     private int sendDirect(Frame frame, MemorySegment s, long at, int length, int gsoType, int gsoSize) {
         final long header = at - VirtioNetHdrDescriptor.SIZE;
@@ -197,8 +205,12 @@ final class TxForwarder implements Forwarder {
                 frame.checksumStart(),
                 frame.checksumOffset());
         try {
-            if (direct.send(s, header, length + VirtioNetHdrDescriptor.SIZE) == 0) {
+            final long sent = direct.send(s, header, length + VirtioNetHdrDescriptor.SIZE);
+            if (sent == 0) {
                 return DIRECT_NOT_NOW;
+            }
+            if (sent < 0) {
+                return DIRECT_FAILED; // dropped by the kernel: counted as forward_failed, as a full ring is
             }
             sentDirect++;
             return DIRECT_SENT;
@@ -255,10 +267,15 @@ final class TxForwarder implements Forwarder {
         return refusal;
     }
 
-    /** Kicks the kernel; an interface that is down is not an error here (the frames wait in the ring). */
+    /**
+     * Kicks the kernel; an interface that is down is not an error here (the frames wait in the ring). Also when nothing
+     * new was queued but a kick left frames behind (the ring socket's send buffer was full): the worker calls this
+     * after every poll of the route, so they leave without waiting for more traffic in their direction. Allocation-free;
+     * one load when there is nothing to send.
+     */
     @Override
     public void flush() {
-        if (tx.pending() == 0) {
+        if (tx.pending() == 0 && tx.allTaken()) {
             return;
         }
         try {
@@ -279,7 +296,9 @@ final class TxForwarder implements Forwarder {
         return sentDirect;
     }
 
-    /** Frames big enough for the direct socket that went through the TX ring instead (not now: {@link #sendDirect}). */
+    /**
+     * Frames big enough for the direct socket that were queued in the TX ring instead (not now: {@link #sendDirect}).
+     */
     long directDeferred() {
         return directDeferred;
     }

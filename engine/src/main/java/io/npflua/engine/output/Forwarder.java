@@ -29,7 +29,10 @@ public interface Forwarder extends AutoCloseable {
         return 0;
     }
 
-    /** Kicks the kernel to send what was queued (e.g. {@code sendto} with {@code MSG_DONTWAIT}); called per batch. */
+    /**
+     * Kicks the kernel to send what was queued (e.g. {@code sendto} with {@code MSG_DONTWAIT}); called after every poll
+     * of the route, also one that handed out nothing, so it must be cheap when there is nothing to send.
+     */
     default void flush() {}
 
     /** Releases the TX ring. */

@@ -46,7 +46,7 @@ final class VerdictOutputs {
         }
     }
 
-    /** Sends what a forwarder batched (after each poll that handed out frames). */
+    /** Sends what a forwarder batched, or what a kick left behind (after each poll of the route). */
     void flush(Forwarder forwarder) {
         try {
             forwarder.flush();

@@ -362,7 +362,8 @@ public final class Worker implements Agent {
             counters.increment(WorkerCounter.SOURCE_ERRORS);
             throw e;
         }
-        if (n > 0 && route.forwarder() != null) {
+        if (route.forwarder() != null) {
+            // Also after an empty poll: a kick may have left frames in the TX ring (its send buffer was full).
             outputs.flush(route.forwarder());
         }
         return n;

@@ -11,6 +11,7 @@ import io.npflua.engine.source.Frame;
 import io.npflua.ffm.layout.Tpacket2HeaderDescriptor;
 import io.npflua.ffm.ring.RingGeometry;
 import io.npflua.ffm.ring.TxRing;
+import io.npflua.ffm.socket.PacketSocket;
 import io.npflua.ffm.sys.Errno;
 import io.npflua.ffm.sys.Operation;
 import io.npflua.lua.data.InternetChecksum;
@@ -222,6 +223,38 @@ class TxForwarderTest {
     }
 
     @Test
+    void shouldKickAgainWhileAKickLeftFramesInTheRingAndNotOtherwise() {
+        RingGeometry g = RingGeometry.frames(SLOT, 4, 4096);
+        MemorySegment ringMemory = arena.allocate(g.sizeBytes(), 4096);
+        boolean[] kernelTakes = {false};
+        int[] kicks = {0};
+        TxRing tx = new TxRing(
+                ringMemory,
+                g,
+                () -> {
+                    kicks[0]++;
+                    if (kernelTakes[0]) {
+                        taken(ringMemory, g);
+                    }
+                    return 0;
+                },
+                1000,
+                true);
+        TxForwarder f = new TxForwarder(tx, 1500, "t", () -> {});
+        f.flush();
+        assertEquals(0, kicks[0], "nothing queued: no kick");
+        assertTrue(f.forward(inSlot(frame(17, 1000), new Meta())));
+        f.flush();
+        assertEquals(1, kicks[0]);
+        f.flush();
+        assertEquals(2, kicks[0], "the kick left the frame (the socket's buffer was full): kicked again");
+        kernelTakes[0] = true;
+        f.flush();
+        f.flush();
+        assertEquals(3, kicks[0], "taken: no more kicks");
+    }
+
+    @Test
     void shouldSendThroughTheTxRingWhatTheDirectSocketCannotTakeNowAndCountARefusal() {
         RingGeometry g = RingGeometry.frames(SLOT, 4, 4096);
         MemorySegment ringMemory = arena.allocate(g.sizeBytes(), 4096);
@@ -242,7 +275,7 @@ class TxForwarderTest {
         TxForwarder f = new TxForwarder(
                 tx,
                 (source, offset, length) -> {
-                    if (answer[0] < 0) {
+                    if (answer[0] == -2) {
                         throw Errno.exception(Operation.SEND, "send(t)", Errno.ENETDOWN, null);
                     }
                     sends.add(answer[0]);
@@ -272,7 +305,15 @@ class TxForwarderTest {
                 "a frame without room for its vnet header before it goes through the ring");
         assertEquals(3, tx.offeredCount());
 
-        answer[0] = -1;
+        answer[0] = PacketSocket.DROPPED;
+        assertFalse(
+                f.forward(inSlot(frame(6, 20_000), superFrame(1448))),
+                "dropped by the kernel (ENOBUFS): counted, not sent again through the ring");
+        assertEquals(WorkerCounter.FORWARD_FAILED, f.refusal());
+        assertEquals(3, tx.offeredCount());
+        assertEquals(0, f.refusedKicks());
+
+        answer[0] = -2;
         assertFalse(f.forward(inSlot(frame(6, 20_000), superFrame(1448))), "the interface is down");
         assertEquals(WorkerCounter.FORWARD_FAILED, f.refusal());
         assertEquals(1, f.refusedKicks());

@@ -227,10 +227,16 @@ public final class TxRing {
 
     /**
      * Whether the kernel has taken every frame offered so far (none is still marked SEND_REQUEST), so that a packet
-     * sent another way now leaves after them. The kernel takes frames in ring order, so the one offered last says it.
-     * A kick ({@link #flush()}) may leave frames behind when the socket's send buffer is full. Allocation-free.
+     * sent another way now leaves after them. The kernel takes frames in ring order (`tpacket_snd` advances its head
+     * once per frame taken or skipped), so the one offered last says it. A kick ({@link #flush()}) may leave frames
+     * behind when the socket's send buffer is full. That order holds with PACKET_LOSS (bridge ports have it): without
+     * it the kernel parks a rejected frame as WRONG_FORMAT at its head and {@link #offer} reuses that slot out of
+     * order, so once that happened this answers false for good. Allocation-free.
      */
     public boolean allTaken() {
+        if (wrongFormat > 0) {
+            return false;
+        }
         final long last = lastOffered;
         // Acquire: pairs with the kernel's store of SENDING (or AVAILABLE) once it took the frame.
         return last < 0

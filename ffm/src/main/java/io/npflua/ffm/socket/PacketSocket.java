@@ -421,11 +421,11 @@ public final class PacketSocket implements AutoCloseable {
     }
 
     private long kickTx() {
-        return Errno.ioResult(
-                Syscalls.send(fd, MemorySegment.NULL, 0, PacketConstants.MSG_DONTWAIT),
-                Operation.SEND,
-                "send(PACKET_TX_RING, " + interfaceName + ")",
-                null);
+        final long sent = Syscalls.send(fd, MemorySegment.NULL, 0, PacketConstants.MSG_DONTWAIT);
+        // The call's text only for an error (a kick per poll batch must not allocate).
+        return sent >= 0
+                ? sent
+                : Errno.ioResult(sent, Operation.SEND, "send(PACKET_TX_RING, " + interfaceName + ")", null);
     }
 
     /** @return the RX ring (V3 {@link BlockRing} or V2 {@link FrameRing}). */
@@ -662,16 +662,21 @@ public final class PacketSocket implements AutoCloseable {
                 length + " B");
     }
 
+    /** {@link #send}'s answer for a packet the kernel took and dropped (ENOBUFS): sending it again would not help. */
+    public static final long DROPPED = -1;
+
     /**
      * Sends bytes of native memory (a slot of another socket's ring, say) as one packet with send(2) to the bound
      * interface, without copying them first and without allocating; for sockets without a TX ring. With vnet headers
-     * the bytes start with the {@code virtio_net_hdr}. Never waits: a full send buffer (EAGAIN) or a full device queue
-     * (ENOBUFS) answers 0.
+     * the bytes start with the {@code virtio_net_hdr}. Never waits: a full send buffer (EAGAIN: nothing was queued)
+     * answers 0; a packet the device's queue or an egress filter dropped (ENOBUFS: the kernel consumed it) answers
+     * {@link #DROPPED}.
      *
      * @param source native memory, e.g. an RX ring.
      * @param offset where the packet starts in {@code source}.
      * @param length its length.
-     * @return bytes sent, or 0 when the kernel could not take it now (EAGAIN/ENOBUFS).
+     * @return bytes sent; 0 when the kernel could not take it now (EAGAIN, EINTR); {@link #DROPPED} when it took and
+     *         dropped it (ENOBUFS)
      */
     public long send(final MemorySegment source, final long offset, final int length) {
         if (txRing != null) {
@@ -688,6 +693,9 @@ public final class PacketSocket implements AutoCloseable {
         // The error's texts only for an error that is thrown: "try again" (an overloaded egress, frame after frame)
         // allocates nothing.
         final int errno = Syscalls.errno();
+        if (errno == Errno.ENOBUFS) {
+            return DROPPED;
+        }
         if (Errno.retryable(errno)) {
             return 0;
         }
