@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import java.util.function.ToLongFunction;
 
 /**
  * The inline bridge's sockets: for each worker and each of the two interfaces, one bridge port, a socket with a
@@ -107,21 +108,19 @@ public final class BridgePorts extends LiveSourceFactory implements ForwarderFac
      * taken, or the send-only socket's buffer full), by the forwarders opened so far (read after the engine closed).
      */
     public long framesDeferredToRing() {
-        synchronized (ports) {
-            long n = 0;
-            for (TxForwarder f : forwarders) {
-                n += f.directDeferred();
-            }
-            return n;
-        }
+        return sumOverForwarders(TxForwarder::directDeferred);
     }
 
     /** Frames sent straight from their RX slot by the forwarders opened so far (read after the engine closed). */
     public long framesSentDirect() {
+        return sumOverForwarders(TxForwarder::sentDirect);
+    }
+
+    private long sumOverForwarders(ToLongFunction<TxForwarder> count) {
         synchronized (ports) {
             long n = 0;
             for (TxForwarder f : forwarders) {
-                n += f.sentDirect();
+                n += count.applyAsLong(f);
             }
             return n;
         }
@@ -300,38 +299,35 @@ public final class BridgePorts extends LiveSourceFactory implements ForwarderFac
             }
         }
         if (last) {
-            RuntimeException failed = null;
-            for (PacketSocket socket : new PacketSocket[] {port.socket, port.direct}) {
-                if (socket != null) {
-                    try {
-                        socket.close();
-                    } catch (RuntimeException e) {
-                        if (failed == null) {
-                            failed = e;
-                        } else {
-                            failed.addSuppressed(e);
-                        }
-                    }
-                }
-            }
             boolean none;
             synchronized (ports) {
                 none = ports.isEmpty();
             }
+            // Every step runs whatever the others throw; the first failure is thrown, the rest ride on it.
+            RuntimeException failed = attempt(null, port.socket::close);
+            if (port.direct != null) {
+                failed = attempt(failed, port.direct::close);
+            }
             if (none) {
-                try {
-                    offloads.restore(); // the bridge is down: put the interfaces back as they were
-                } catch (RuntimeException e) {
-                    if (failed == null) {
-                        failed = e;
-                    } else {
-                        failed.addSuppressed(e);
-                    }
-                }
+                failed = attempt(failed, offloads::restore); // the bridge is down: put the interfaces back
             }
             if (failed != null) {
                 throw failed;
             }
+        }
+    }
+
+    /** Runs {@code step}; returns {@code failed}, or what the step threw (added to {@code failed} if there was one). */
+    private static RuntimeException attempt(RuntimeException failed, Runnable step) {
+        try {
+            step.run();
+            return failed;
+        } catch (RuntimeException e) {
+            if (failed == null) {
+                return e;
+            }
+            failed.addSuppressed(e);
+            return failed;
         }
     }
 

@@ -504,9 +504,7 @@ public final class Worker implements Agent {
                 direct += r.forwarder().sentDirect();
             }
         }
-        if (direct > 0) {
-            counters.set(WorkerCounter.FORWARDED_DIRECT, direct);
-        }
+        counters.set(WorkerCounter.FORWARDED_DIRECT, direct);
         if (flowStage != null) {
             flowStage.publish(counters);
         }

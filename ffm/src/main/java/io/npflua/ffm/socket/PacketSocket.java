@@ -54,6 +54,9 @@ public final class PacketSocket implements AutoCloseable {
     private final PacketSocketOptions options;
     private final Arena arena = Arena.ofShared();
     private final String interfaceName;
+    // The calls as errors name them, made once: the per-batch kick and poll must not build strings per call.
+    private final String kickCall;
+    private final String pollCall;
     private int ifindex;
     private int fd = -1;
     private int wakeFd = -1;
@@ -128,6 +131,8 @@ public final class PacketSocket implements AutoCloseable {
     private PacketSocket(final PacketSocketOptions options) {
         this.options = options;
         this.interfaceName = options.interfaceName;
+        this.kickCall = "send(PACKET_TX_RING, " + interfaceName + ")";
+        this.pollCall = "poll(" + interfaceName + ")";
     }
 
     /**
@@ -421,11 +426,8 @@ public final class PacketSocket implements AutoCloseable {
     }
 
     private long kickTx() {
-        final long sent = Syscalls.send(fd, MemorySegment.NULL, 0, PacketConstants.MSG_DONTWAIT);
-        // The call's text only for an error (a kick per poll batch must not allocate).
-        return sent >= 0
-                ? sent
-                : Errno.ioResult(sent, Operation.SEND, "send(PACKET_TX_RING, " + interfaceName + ")", null);
+        return Errno.ioResult(
+                Syscalls.send(fd, MemorySegment.NULL, 0, PacketConstants.MSG_DONTWAIT), Operation.SEND, kickCall, null);
     }
 
     /** @return the RX ring (V3 {@link BlockRing} or V2 {@link FrameRing}). */
@@ -492,7 +494,7 @@ public final class PacketSocket implements AutoCloseable {
             return WaitResult.TIMEOUT;
         }
         if (ready < 0) {
-            Errno.ioResult(ready, Operation.POLL, "poll(" + interfaceName + ")", null); // throws unless retryable
+            Errno.ioResult(ready, Operation.POLL, pollCall, null); // throws unless retryable
             return WaitResult.TIMEOUT;
         }
         final short wakeEvents = pollFds.get(JAVA_SHORT, stride + PollfdDescriptor.REVENTS_OFFSET);
