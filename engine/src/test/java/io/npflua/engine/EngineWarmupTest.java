@@ -91,6 +91,23 @@ class EngineWarmupTest {
         };
     }
 
+    private record WarmedUp(JitWarmup.Result warmup, EngineSnapshot snapshot) {}
+
+    /** The counting script over {@code file} through {@code sources}, with a warm-up of 2,000 frames, run to its end. */
+    private WarmedUp warmedUpRun(Path file, FrameSourceFactory sources) throws Exception {
+        Engine engine = Engine.builder()
+                .tap(file.toString())
+                .sources(sources)
+                .ruleFactory(factory())
+                .script(ScriptSpec.of("count", SCRIPT))
+                .warmup(2_000, 10, TimeUnit.SECONDS)
+                .build();
+        engine.start();
+        assertTrue(engine.awaitEnd(20, TimeUnit.SECONDS), "the engine started and read the file");
+        JitWarmup.Result w = engine.warmup();
+        return new WarmedUp(w, engine.closeAndReport());
+    }
+
     @Test
     void shouldWarmUpOverTheCaptureFileItselfWhenTheSourcesCanGiveItsFrames() throws Exception {
         Path file = dir.resolve("own.pcap");
@@ -101,17 +118,8 @@ class EngineWarmupTest {
             asked.add(name);
             return pcap.openForWarmup(name);
         });
-        Engine engine = Engine.builder()
-                .tap(file.toString())
-                .sources(recording)
-                .ruleFactory(factory())
-                .script(ScriptSpec.of("count", SCRIPT))
-                .warmup(2_000, 10, TimeUnit.SECONDS)
-                .build();
-        engine.start();
-        assertTrue(engine.awaitEnd(20, TimeUnit.SECONDS));
-        JitWarmup.Result w = engine.warmup();
-        engine.closeAndReport();
+        WarmedUp run = warmedUpRun(file, recording);
+        JitWarmup.Result w = run.warmup();
         assertEquals(List.of(file.toString()), asked, "the warm-up asked for the file's own frames");
         assertTrue(w.frames() >= 2_000, "and ran them: " + w.frames());
     }
@@ -126,17 +134,9 @@ class EngineWarmupTest {
             asked.add(name);
             throw new IllegalStateException("the file is gone for the warm-up");
         });
-        Engine engine = Engine.builder()
-                .tap(file.toString())
-                .sources(failing)
-                .ruleFactory(factory())
-                .script(ScriptSpec.of("count", SCRIPT))
-                .warmup(2_000, 10, TimeUnit.SECONDS)
-                .build();
-        engine.start();
-        assertTrue(engine.awaitEnd(20, TimeUnit.SECONDS), "the engine started and read the file");
-        JitWarmup.Result w = engine.warmup();
-        EngineSnapshot s = engine.closeAndReport();
+        WarmedUp run = warmedUpRun(file, failing);
+        JitWarmup.Result w = run.warmup();
+        EngineSnapshot s = run.snapshot();
         assertEquals(List.of(file.toString()), asked, "the warm-up asked for the file's frames");
         assertTrue(w.frames() >= 2_000, "and warmed up over the synthetic ring instead: " + w.frames());
         assertEquals(5, s.frames(), "the real run saw the file's frames: " + s);

@@ -13,6 +13,7 @@ import io.npflua.ffm.layout.PacketConstants;
 import io.npflua.ffm.ring.RingGeometry;
 import io.npflua.ffm.ring.RingVersion;
 import io.npflua.ffm.sys.Syscalls;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -116,6 +117,65 @@ class PacketSocketLiveTest {
             final PacketStatistics stats = rx.statistics();
             assertEquals(500, stats.packets());
             assertEquals(0, stats.drops());
+        }
+    }
+
+    /**
+     * {@link PacketSocket#send} from native memory (as the bridge sends a super-frame from its RX slot): byte for byte,
+     * allocation-free after warm-up (and so is a TX ring's kick), and refused clearly for heap memory, out of bounds and
+     * on a socket with a TX ring.
+     */
+    @Test
+    void shouldSendFromNativeMemoryByteForByteWithoutAllocating(final VethLab lab) {
+        final VethLab.VethPair pair = lab.addPair();
+        try (Arena arena = Arena.ofConfined();
+                PacketSocket rx = PacketSocket.open(PacketSocketOptions.builder(pair.b())
+                        .rxRing(RingVersion.V2, RingGeometry.frames(2048, 1024, PAGE))
+                        .filter(TEST_FRAMES_ONLY)
+                        .build());
+                PacketSocket tx =
+                        PacketSocket.open(PacketSocketOptions.builder(pair.a()).build());
+                PacketSocket withRing = PacketSocket.open(PacketSocketOptions.builder(pair.a())
+                        .txRing(RingGeometry.frames(2048, 16, PAGE))
+                        .build())) {
+            final List<byte[]> sent = frames(300, 9000);
+            // Each frame at an odd offset of one native block, with other bytes around it: only its own go out.
+            final MemorySegment block = arena.allocate(2048L * sent.size());
+            block.fill((byte) 0x5a);
+            for (int i = 0; i < sent.size(); i++) {
+                MemorySegment.copy(MemorySegment.ofArray(sent.get(i)), 0, block, 2048L * i + 7, sent.get(i).length);
+            }
+            for (int i = 0; i < sent.size(); i++) {
+                assertEquals(sent.get(i).length, tx.send(block, 2048L * i + 7, sent.get(i).length));
+            }
+            assertSameFrames(sent, LabTraffic.receive(rx, sent.size(), 2000));
+
+            final com.sun.management.ThreadMXBean threads =
+                    (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+            final int n = sent.get(0).length;
+            for (int i = 0; i < 20_000; i++) { // warm up (the receiver's ring may overflow: dropped there, not here)
+                tx.send(block, 7, n);
+            }
+            final long before = threads.getCurrentThreadAllocatedBytes();
+            for (int i = 0; i < 50_000; i++) {
+                tx.send(block, 7, n);
+            }
+            final long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+            assertTrue(allocated < 10_000, "50,000 sends allocated " + allocated + " B");
+            // The TX ring's kick (send(fd, NULL, 0)) after every poll of a bridge route: allocation-free too.
+            for (int i = 0; i < 20_000; i++) {
+                withRing.txRing().flush();
+            }
+            final long beforeKicks = threads.getCurrentThreadAllocatedBytes();
+            for (int i = 0; i < 50_000; i++) {
+                withRing.txRing().flush();
+            }
+            final long kicks = threads.getCurrentThreadAllocatedBytes() - beforeKicks;
+            assertTrue(kicks < 10_000, "50,000 kicks allocated " + kicks + " B");
+
+            assertThrows(IllegalArgumentException.class, () -> tx.send(MemorySegment.ofArray(new byte[64]), 0, 64));
+            assertThrows(IndexOutOfBoundsException.class, () -> tx.send(block, block.byteSize() - 10, 64));
+            assertThrows(IllegalStateException.class, () -> withRing.send(block, 7, n));
         }
     }
 
