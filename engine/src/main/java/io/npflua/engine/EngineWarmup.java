@@ -68,12 +68,31 @@ final class EngineWarmup {
                     counters[i] = new ScriptCounters();
                 }
                 Rule[] r = rules.toArray(Rule[]::new);
+                // Shaped like the real chains (RuleTable.swap): each script with a decision slot of its own, so that
+                // the compiled chain takes the real one's branches (a warm-up without slots left "slot >= 0" never
+                // taken, and the real run's first frame trapped out of RuleChain.evaluate).
+                int[] slots = new int[r.length];
+                long[] epochs = new long[r.length];
+                long[] generations = new long[r.length];
+                long scripts = 0;
+                for (int i = 0; i < r.length; i++) {
+                    slots[i] = i < RuleChain.MAX_DECISION_SLOTS ? i : -1;
+                    epochs[i] = i + 1;
+                    generations[i] = 1;
+                    if (slots[i] >= 0) {
+                        scripts |= 1L << i;
+                    }
+                }
                 RuleChain chain = new RuleChain(
                         0,
                         n.toArray(String[]::new),
+                        generations,
                         r,
                         counters,
                         p.toArray(ErrorPolicy[]::new),
+                        slots,
+                        epochs,
+                        scripts,
                         config.timingSampleEvery(),
                         JitWarmup.SILENT);
                 open.put(chain, r);
@@ -102,10 +121,13 @@ final class EngineWarmup {
                 // The real sources were validated; a warm-up without the file's frames is still a warm-up.
             }
         }
+        JitWarmup.Like like = new JitWarmup.Like(
+                config.flows(),
+                config.events() == null ? null : config.events().options(),
+                config.captureClock() != null);
         if (own != null) {
-            return JitWarmup.run(
-                    chains, config.warmupFrames(), config.warmupMaxNs(), config.flows(), JitWarmup.looping(own));
+            return JitWarmup.run(chains, config.warmupFrames(), config.warmupMaxNs(), like, JitWarmup.looping(own));
         }
-        return JitWarmup.run(chains, config.warmupFrames(), config.warmupMaxNs(), config.flows());
+        return JitWarmup.run(chains, config.warmupFrames(), config.warmupMaxNs(), like);
     }
 }

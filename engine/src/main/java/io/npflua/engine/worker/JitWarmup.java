@@ -3,6 +3,8 @@ package io.npflua.engine.worker;
 import io.npflua.engine.agent.ErrorHandler;
 import io.npflua.engine.counter.WorkerCounter;
 import io.npflua.engine.counter.WorkerCounters;
+import io.npflua.engine.event.EventLog;
+import io.npflua.engine.event.EventLogOptions;
 import io.npflua.engine.flow.FlowTracking;
 import io.npflua.engine.frames.FrameBuilder;
 import io.npflua.engine.source.FrameSource;
@@ -132,20 +134,57 @@ public final class JitWarmup {
      * @return frames run and time spent
      */
     public static Result run(ChainSource chains, long frames, long maxNs, FlowTracking flows) {
+        return run(chains, frames, maxNs, Like.flows(flows));
+    }
+
+    /** {@link #run(ChainSource, long, long, FlowTracking)} for workers shaped {@code like}. */
+    public static Result run(ChainSource chains, long frames, long maxNs, Like like) {
         if (frames <= 0) {
             return Result.NONE;
         }
         try (Arena arena = Arena.ofShared()) {
-            return run(chains, frames, maxNs, flows, syntheticRing(arena));
+            return run(chains, frames, maxNs, like, syntheticRing(arena));
         }
     }
 
     /** {@link #run(ChainSource, long, long, FlowTracking)} over the frames of {@code supply} (closed at the end). */
     public static Result run(ChainSource chains, long frames, long maxNs, FlowTracking flows, FrameSupply supply) {
+        return run(chains, frames, maxNs, Like.flows(flows), supply);
+    }
+
+    /**
+     * What the real workers have besides their chain, which the warm-up's workers then have too: the JIT compiles
+     * the worker loop for the branches it saw taken, and a branch a warm-up never took (the event log's hand-off, the
+     * capture clock) is an uncommon trap that sends the compiled loop back to the interpreter on the real run's first
+     * frame (seen with {@code -Xlog:deoptimization=debug}: {@code RouteConsumer.onFrame}, {@code
+     * EventProducer.admit}) and recompiles it under load.
+     *
+     * @param flows        the real workers' flow tracking: the warm-up's workers track flows (in a small table) only
+     *                     if they do
+     * @param events       the real event log's options, or null: each round's worker then hands its events to a
+     *                     small throwaway log of the same rate limit (never started: the round's thread formats
+     *                     the events as the writer would and throws the lines away), a fresh one per round as each real worker's producer is fresh
+     * @param captureClock whether the real workers publish capture times ({@code replay}): each round then gets a
+     *                     clock of its own
+     */
+    public record Like(FlowTracking flows, EventLogOptions events, boolean captureClock) {
+        /** Workers with flow tracking {@code flows} and nothing else. */
+        public static Like flows(FlowTracking flows) {
+            return new Like(flows, null, false);
+        }
+    }
+
+    /** Slots of a warm-up round's event queue: its thread empties it after every poll. */
+    private static final int WARMUP_EVENT_SLOTS = 256;
+
+    /** {@link #run(ChainSource, long, long, Like)} over the frames of {@code supply} (closed at the end). */
+    public static Result run(ChainSource chains, long frames, long maxNs, Like like, FrameSupply supply) {
+        final FlowTracking flows = like.flows();
         if (frames <= 0) {
             supply.close();
             return Result.NONE;
         }
+        loadSegmentKinds();
         final long start = System.nanoTime();
         final long deadline = start + maxNs;
         final long perRound = Math.max(1, frames / ROUNDS);
@@ -156,6 +195,12 @@ public final class JitWarmup {
                 final long target = Math.min(perRound, frames - done);
                 final RuleChain chain = chains.newChain();
                 final WorkerCounters counters = new WorkerCounters();
+                final EventLog log = like.events() == null
+                        ? null
+                        : new EventLog(like.events().withQueueSlots(WARMUP_EVENT_SLOTS), 1, SILENT);
+                if (log != null) {
+                    log.attach(new WorkerCounters[] {counters});
+                }
                 try {
                     final Worker worker = new Worker(
                                     0,
@@ -170,7 +215,9 @@ public final class JitWarmup {
                             .flows(
                                     flows.enabled()
                                             ? flows.withTable(flows.table().withMaxFlows(WARMUP_FLOWS))
-                                            : null);
+                                            : null)
+                            .events(log == null ? null : log.producer(0))
+                            .captureClock(like.captureClock() ? new CaptureClock(1) : null);
                     Thread t = new Thread(
                             () -> {
                                 int idle = 0;
@@ -182,6 +229,9 @@ public final class JitWarmup {
                                         idle++;
                                     } else {
                                         idle = 0;
+                                    }
+                                    if (log != null) {
+                                        log.formatAndDiscard(0);
                                     }
                                 }
                             },
@@ -205,6 +255,25 @@ public final class JitWarmup {
         awaitQuietCompiler(MAX_COMPILE_WAIT_NS);
         final long end = System.nanoTime();
         return new Result(done, end - start, end - waitStart);
+    }
+
+    /**
+     * Loads the classes of heap memory segments (one per element type) before anything is compiled. While only native
+     * segments exist, C2 binds every segment access to the native class by class hierarchy analysis; the first heap
+     * segment made later (the event log's start built a frame in a {@code byte[]}, a script's {@code data.new}) then
+     * invalidated every method compiled that way at once — {@code PcapReader}, {@code PacketData.bind}, {@code
+     * RuleChain.evaluate}, the source's poll: "made not entrant: marked for deoptimization" under
+     * {@code -XX:+PrintCompilation}, 1 M replayed frames 45 → 104-115 ns each — and the run went on interpreted while
+     * they were compiled again. With both kinds loaded the compiled accesses check the class they profiled instead.
+     */
+    static void loadSegmentKinds() {
+        MemorySegment.ofArray(new byte[0]);
+        MemorySegment.ofArray(new char[0]);
+        MemorySegment.ofArray(new short[0]);
+        MemorySegment.ofArray(new int[0]);
+        MemorySegment.ofArray(new float[0]);
+        MemorySegment.ofArray(new long[0]);
+        MemorySegment.ofArray(new double[0]);
     }
 
     /**

@@ -1,6 +1,8 @@
 package io.npflua.engine.event;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.npflua.engine.agent.ErrorHandler;
@@ -62,18 +64,7 @@ class EventQueueTest {
         Path file = dir.resolve("eve.json");
         // One event per hour, burst 1: a warm-up that spent the real producer's allowance would suppress the next.
         List<String> reports = new CopyOnWriteArrayList<>();
-        ErrorHandler recording = new ErrorHandler() {
-            @Override
-            public void onRuleError(int worker, String rule, CallOutcome kind, String message, long suppressed) {
-                reports.add(message);
-            }
-
-            @Override
-            public void onWorkerError(int worker, String what, Throwable cause, boolean restarting) {
-                reports.add(what);
-            }
-        };
-        EventLog log = new EventLog(EventLogOptions.of(file).withRate(1.0 / 3600, 1), 1, recording);
+        EventLog log = new EventLog(EventLogOptions.of(file).withRate(1.0 / 3600, 1), 1, recording(reports));
         WorkerCounters counters = new WorkerCounters();
         log.attach(new WorkerCounters[] {counters});
         log.start();
@@ -96,5 +87,63 @@ class EventQueueTest {
         List<String> lines = Files.readAllLines(file);
         assertEquals(1, lines.size(), "one record: " + lines);
         assertTrue(lines.get(0).contains("\"script\":\"s\""), lines.get(0));
+    }
+
+    /**
+     * A JIT warm-up's log (never started) formats its queued events as the writer would and throws them away: every
+     * slot comes back, nothing is written or counted as written or lost, nothing is reported; once the writer runs,
+     * the queues are its own.
+     */
+    @Test
+    void shouldFormatAndDiscardQueuedEventsWithoutWritingOrCounting(@TempDir Path dir) throws Exception {
+        byte[] bytes = FrameBuilder.ethernet("02:00:00:00:00:01", "02:00:00:00:00:02")
+                .ipv4("198.18.0.1", "198.18.0.2")
+                .tcp(40000, 22, 1, 0, FrameBuilder.TCP_ACK)
+                .build();
+        Frame frame =
+                new Frame().wrap(MemorySegment.ofArray(bytes), 0, bytes.length, bytes.length, false, Frame.NO_HEADER);
+        List<String> reports = new CopyOnWriteArrayList<>();
+        Path file = dir.resolve("eve.json");
+        EventLog log = new EventLog(
+                EventLogOptions.of(file).withRate(1e12, Integer.MAX_VALUE).withQueueSlots(4), 1, recording(reports));
+        WorkerCounters counters = new WorkerCounters();
+        log.attach(new WorkerCounters[] {counters});
+        EventProducer p = log.producer(0);
+        p.source("test");
+        p.frame(frame);
+        for (int i = 0; i < 3; i++) {
+            p.blocked(frame, "s", 1, LuaString.valueOf("banned"), CallOutcome.BLOCK);
+        }
+        assertEquals(3, log.formatAndDiscard(0), "the three queued events");
+        assertEquals(0, log.formatAndDiscard(0), "their slots are free again");
+        for (int i = 0; i < 4; i++) {
+            p.blocked(frame, "s", 1, LuaString.valueOf("banned"), CallOutcome.BLOCK);
+        }
+        assertEquals(0, counters.get(WorkerCounter.DROP_EVENTS_DROPPED), "all four slots were given back");
+        assertEquals(4, log.formatAndDiscard(0));
+        assertEquals(0, counters.get(WorkerCounter.EVENTS_WRITTEN), "nothing written");
+        assertEquals(0, counters.get(WorkerCounter.EVENTS_LOST), "nothing lost");
+        assertEquals(List.of(), reports, "nothing reported");
+        assertFalse(Files.exists(file), "no file opened");
+        log.start();
+        try {
+            assertThrows(IllegalStateException.class, () -> log.formatAndDiscard(0), "the writer owns the queues");
+        } finally {
+            log.close();
+        }
+    }
+
+    private static ErrorHandler recording(List<String> reports) {
+        return new ErrorHandler() {
+            @Override
+            public void onRuleError(int worker, String rule, CallOutcome kind, String message, long suppressed) {
+                reports.add(message);
+            }
+
+            @Override
+            public void onWorkerError(int worker, String what, Throwable cause, boolean restarting) {
+                reports.add(what);
+            }
+        };
     }
 }

@@ -1,9 +1,11 @@
 package io.npflua.engine.worker;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.npflua.engine.counter.ScriptCounters;
+import io.npflua.engine.event.EventLogOptions;
 import io.npflua.engine.flow.FlowTracking;
 import io.npflua.engine.frames.FrameBuilder;
 import io.npflua.engine.pcap.PcapWriter;
@@ -14,6 +16,7 @@ import io.npflua.engine.source.pcap.PcapSourceFactory;
 import io.npflua.lua.sandbox.CallOutcome;
 import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -143,5 +146,33 @@ class JitWarmupTest {
         assertTrue(r.frames() >= 4_000, "frames run: " + r.frames());
         assertTrue(chains.frames.get() >= 4_000);
         assertEquals(0, chains.withFlow.get(), "--no-flows: the warm-up's frames carry no flow either");
+    }
+
+    /**
+     * With the real workers' event log and capture clock, the warm-up's workers have their own (each round a small
+     * log that is never started and whose events the round's thread formats and throws away): every blocked frame
+     * goes through the event hand-off, and nothing of it reaches the real log's file.
+     */
+    @Test
+    void shouldHandBlockedFramesToAThrowawayLogWhenTheWorkersHaveOne(@TempDir Path dir) {
+        AtomicLong blocked = new AtomicLong();
+        JitWarmup.ChainSource chains = new JitWarmup.ChainSource() {
+            @Override
+            public RuleChain newChain() {
+                return chainOf("block", frame -> {
+                    blocked.incrementAndGet();
+                    return CallOutcome.BLOCK;
+                });
+            }
+
+            @Override
+            public void close(RuleChain chain) {}
+        };
+        Path file = dir.resolve("eve.json");
+        JitWarmup.Result r = JitWarmup.run(
+                chains, 4_000, MAX_NS, new JitWarmup.Like(FlowTracking.defaults(), EventLogOptions.of(file), true));
+        assertTrue(r.frames() >= 4_000, "frames run: " + r.frames());
+        assertEquals(r.frames(), blocked.get(), "every frame blocked, each one through the event hand-off");
+        assertFalse(Files.exists(file), "the warm-up never opens the real log");
     }
 }

@@ -18,14 +18,18 @@ final class CliJvm {
 
     /** {@code env --default-signal=... java --enable-native-access=ALL-UNNAMED -cp CP main args...}. */
     static String[] command(Class<?> main, String... args) {
+        return command(List.of(), main, args);
+    }
+
+    /** The same with {@code jvmOptions} before the class path. */
+    static String[] command(List<String> jvmOptions, Class<?> main, String... args) {
         List<String> cmd = new ArrayList<>(List.of(
                 "env",
                 "--default-signal=HUP,INT,TERM",
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED",
-                "-cp",
-                System.getProperty("java.class.path"),
-                main.getName()));
+                "--enable-native-access=ALL-UNNAMED"));
+        cmd.addAll(jvmOptions);
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
         cmd.addAll(List.of(args));
         return cmd.toArray(String[]::new);
     }

@@ -1,0 +1,105 @@
+package io.npflua.tools.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * What a JIT warm-up is for: once it ran, the real worker does not fall back out of compiled code. A real {@code npflua
+ * replay --warmup} with the event log, the capture clock and a script that blocks every frame with a reason, under
+ * HotSpot's compilation log: no method of the per-frame path may be "made not entrant" while the real worker runs,
+ * neither by an uncommon trap (a branch the warm-up never took: the event hand-off, the capture clock, the chain's
+ * decision slots) nor by a class loaded after the warm-up that breaks what the compiled code assumed (the first heap
+ * memory segment, made by the event log's start, did that to every compiled segment access).
+ */
+class ReplayWarmupJitTest {
+    /** The per-frame path; the source's poll and the worker's loop trap once at the end of the file, as they should. */
+    private static final Pattern PER_FRAME = Pattern.compile(
+            "RouteConsumer::onFrame|RuleChain::|LuaRule::|EventProducer::|Worker::blockedEvent|PacketData::"
+                    + "|CaptureClock::|FlowStage::|FlowTable::|FlowKey::");
+
+    private static final Pattern LINE = Pattern.compile("^\\[(\\d+)ms\\] (.*)$");
+
+    @TempDir
+    Path dir;
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"flows", "--no-flows"})
+    void shouldNotLeaveCompiledCodeWhileTheRealWorkerRuns(String flows) throws Exception {
+        Path script = Files.writeString(dir.resolve("all.lua"), "function filter(p) return false, 'flood' end\n");
+        Path jitLog = dir.resolve("jit.txt");
+        List<String> args = new ArrayList<>(List.of(
+                "replay",
+                EventLogReplayTest.DEMO.toString(),
+                "--repeat",
+                "3125",
+                "--warmup",
+                "100000",
+                "-s",
+                script.toString(),
+                "--events",
+                dir.resolve("eve.json").toString(),
+                "--json"));
+        if (flows.startsWith("--")) {
+            args.add(flows);
+        }
+        Process p = new ProcessBuilder(CliJvm.command(
+                        List.of("-Xlog:jit+compilation=debug,os+thread=info:file=" + jitLog + ":uptimemillis"),
+                        Main.class,
+                        args.toArray(String[]::new)))
+                .redirectOutput(dir.resolve("out.json").toFile())
+                .redirectError(dir.resolve("err.txt").toFile())
+                .start();
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "replay ended");
+        assertEquals(0, p.exitValue(), Files.readString(dir.resolve("err.txt")));
+        assertTrue(Files.readString(dir.resolve("out.json")).contains("\"frames\":200000"));
+
+        List<String> lines = Files.readAllLines(jitLog);
+        String tid = null;
+        long end = -1;
+        for (String line : lines) {
+            Matcher m = Pattern.compile("JavaThread exiting \\(name: \"npflua-worker-0\", tid: (\\d+)\\)")
+                    .matcher(line);
+            if (m.find()) {
+                tid = m.group(1);
+                end = millis(line);
+            }
+        }
+        assertTrue(tid != null, "the worker's thread is in the log");
+        long start = -1;
+        for (String line : lines) {
+            if (line.contains("Thread is alive (tid: " + tid + ",")) {
+                start = millis(line);
+            }
+        }
+        assertTrue(start >= 0 && start <= end, "the worker's start is in the log");
+        List<String> left = new ArrayList<>();
+        for (String line : lines) {
+            long t = millis(line);
+            if (t < start || t > end || !line.contains("made not entrant") || !line.contains("io.npflua.")) {
+                continue;
+            }
+            if (line.contains("marked for deoptimization")
+                    || (line.contains("uncommon trap")
+                            && PER_FRAME.matcher(line).find())) {
+                left.add(line);
+            }
+        }
+        assertEquals(List.of(), left, "compiled code left while the real worker ran (" + start + "-" + end + " ms)");
+    }
+
+    private static long millis(String line) {
+        Matcher m = LINE.matcher(line);
+        return m.find() ? Long.parseLong(m.group(1)) : -1;
+    }
+}
