@@ -33,9 +33,10 @@
 #   --flows-only  the capture section runs only the pair that --flows adds (npflua, 1 worker, no script, flows on
 #            and --no-flows), alternating per round: more rounds of the tracking cost in the same time. With
 #            E2E_NPFLUA_B=/path/to/other/npflua (another checkout's launcher) the same pair of that build runs too
-#            (tool "npflua-b"), interleaved, for a before/after in one run; the inline section then also runs
-#            that build's bridge without and with the SSH script (paths "npflua-b", "npflua-b+ssh") after each of
-#            this build's.
+#            (tool "npflua-b"), interleaved, for a before/after in one run (without --flows-only: that build with 1
+#            worker without and with the SSH script, after this build's runs of each round); the inline section
+#            then also runs that build's bridge without and with the SSH script (paths "npflua-b", "npflua-b+ssh")
+#            after each of this build's.
 #   offline  npflua replay --warmup 200000 --repeat N --json -s examples/ssh-version.lua FILE.pcap (its ns_per_frame,
 #            wall clock after the JIT warm-up, and the JVM's CPU seconds per frame, start-up and warm-up included),
 #            the same with --warmup 0, vs
@@ -363,6 +364,10 @@ run_capture() {
     capture_once npflua 2 "" "$r"
     capture_once npflua 1 "$SSH_SCRIPT" "$r"
     capture_once npflua 2 "$SSH_SCRIPT" "$r"
+    if [[ -n "$NPFLUA_B" ]]; then
+      capture_once npflua-b 1 "" "$r"
+      capture_once npflua-b 1 "$SSH_SCRIPT" "$r"
+    fi
     if [[ $FLOWS -eq 1 ]]; then
       capture_once npflua 1 "" "$r" "" off
     fi
