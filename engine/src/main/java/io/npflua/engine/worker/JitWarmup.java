@@ -352,55 +352,176 @@ public final class JitWarmup {
     }
 
     /**
-     * The synthetic traffic: SSH banners (one a filter would pass, one it would block), a 1400-byte HTTP segment, DNS
-     * and RTP over UDP, TCP over IPv6, a VLAN-tagged ping and an ARP request; lab addresses only.
+     * The synthetic traffic, two-way as real traffic is, so that the flow table's paths and the chain's are all in
+     * the JIT's profile before the first real frame (one-way frames only, as before session 12, left every reply,
+     * every TCP state change and every flow end a never-taken branch, and real traffic's first conversation sent the
+     * worker loop back to the interpreter: {@code FlowTable.update}, {@code transition}, {@code track}, {@code
+     * FlowStage.onFrame} under {@code -Xlog:jit+compilation} at a bridge's first iperf3 frames). Lab addresses only:
+     * <ul>
+     *   <li>an SSH connection over IPv4 from its handshake to both FINs: the client's banner, the server's (one a
+     *       filter passes), an ACK; the same five frames again start it anew (a SYN on a closed flow);</li>
+     *   <li>an SSH server announcing OpenSSH_6.4 (the banner the seed filter blocks), mid-connection;</li>
+     *   <li>a connection refused (SYN, RST) and a 1400-byte HTTP segment;</li>
+     *   <li>DNS over UDP, query and answer; RTP, one way;</li>
+     *   <li>TCP over IPv6 (handshake, data both ways), UDP both ways between two prefixes, an ICMPv6 echo and its
+     *       reply, a neighbour solicitation (a reachability probe) behind a hop-by-hop header (no ports: not a
+     *       query);</li>
+     *   <li>a VLAN-tagged ping and its reply, and an ARP request (no flow).</li>
+     * </ul>
      */
     public static List<byte[]> frames() {
         String a = "02:00:00:00:00:01";
         String b = "02:00:00:00:00:02";
+        String v4a = "198.18.0.1";
+        String v4b = "198.18.0.2";
+        String v6a = "2001:db8::1";
+        String v6b = "2001:db8::2";
+        int syn = FrameBuilder.TCP_SYN;
+        int ack = FrameBuilder.TCP_ACK;
+        int pshAck = FrameBuilder.TCP_PSH | ack;
+        int finAck = FrameBuilder.TCP_FIN | ack;
         byte[] http =
                 ("GET /index.html HTTP/1.1\r\n".repeat(60)).substring(0, 1400).getBytes();
         byte[] rtp = new byte[172];
         rtp[0] = (byte) 0x80;
         rtp[1] = 0x00;
-        byte[] dns = new byte[40];
-        dns[2] = 0x01;
-        dns[5] = 0x01;
+        byte[] dnsQuery = new byte[40];
+        dnsQuery[2] = 0x01;
+        dnsQuery[5] = 0x01;
+        byte[] dnsAnswer = dnsQuery.clone();
+        dnsAnswer[2] = (byte) 0x81;
+        dnsAnswer[3] = (byte) 0x80;
         return List.of(
+                // SSH over IPv4, client 40000 -> server 22, from SYN to the last ACK
                 FrameBuilder.ethernet(a, b)
-                        .ipv4("198.18.0.1", "198.18.0.2")
-                        .tcp(40000, 22, 1, 1, FrameBuilder.TCP_PSH | FrameBuilder.TCP_ACK)
+                        .ipv4(v4a, v4b)
+                        .tcp(40000, 22, 100, 0, syn)
+                        .build(),
+                FrameBuilder.ethernet(b, a)
+                        .ipv4(v4b, v4a)
+                        .tcp(22, 40000, 500, 101, syn | ack)
+                        .build(),
+                FrameBuilder.ethernet(a, b)
+                        .ipv4(v4a, v4b)
+                        .tcp(40000, 22, 101, 501, ack)
+                        .build(),
+                FrameBuilder.ethernet(a, b)
+                        .ipv4(v4a, v4b)
+                        .tcp(40000, 22, 101, 501, pshAck)
+                        .payload("SSH-2.0-OpenSSH_9.6p1 Debian-3ubuntu13\r\n")
+                        .build(),
+                FrameBuilder.ethernet(b, a)
+                        .ipv4(v4b, v4a)
+                        .tcp(22, 40000, 501, 142, pshAck)
                         .payload("SSH-2.0-OpenSSH_9.6p1 Debian-3ubuntu13\r\n")
                         .build(),
                 FrameBuilder.ethernet(a, b)
-                        .ipv4("198.18.0.3", "198.18.0.2")
-                        .tcp(40001, 22, 1, 1, FrameBuilder.TCP_PSH | FrameBuilder.TCP_ACK)
-                        .payload("SSH-2.0-OpenSSH_6.4\r\n")
+                        .ipv4(v4a, v4b)
+                        .tcp(40000, 22, 142, 542, ack)
                         .build(),
                 FrameBuilder.ethernet(a, b)
-                        .ipv4("198.18.0.1", "198.18.0.2")
-                        .tcp(40002, 80, 1, 1, FrameBuilder.TCP_PSH | FrameBuilder.TCP_ACK)
+                        .ipv4(v4a, v4b)
+                        .tcp(40000, 22, 142, 542, finAck)
+                        .build(),
+                FrameBuilder.ethernet(b, a)
+                        .ipv4(v4b, v4a)
+                        .tcp(22, 40000, 542, 143, finAck)
+                        .build(),
+                FrameBuilder.ethernet(a, b)
+                        .ipv4(v4a, v4b)
+                        .tcp(40000, 22, 143, 543, ack)
+                        .build(),
+                // an OpenSSH_6.4 server's banner (what the seed filter blocks)
+                FrameBuilder.ethernet(b, a)
+                        .ipv4("198.18.0.3", v4a)
+                        .tcp(22, 40001, 1, 1, pshAck)
+                        .payload("SSH-2.0-OpenSSH_6.4\r\n")
+                        .build(),
+                // a connection refused
+                FrameBuilder.ethernet(a, b)
+                        .ipv4(v4a, v4b)
+                        .tcp(40006, 23, 1, 0, syn)
+                        .build(),
+                FrameBuilder.ethernet(b, a)
+                        .ipv4(v4b, v4a)
+                        .tcp(23, 40006, 0, 2, FrameBuilder.TCP_RST | ack)
+                        .build(),
+                FrameBuilder.ethernet(a, b)
+                        .ipv4(v4a, v4b)
+                        .tcp(40002, 80, 1, 1, pshAck)
                         .payload(http)
                         .build(),
                 FrameBuilder.ethernet(a, b)
-                        .ipv4("198.18.0.1", "198.18.0.2")
+                        .ipv4(v4a, v4b)
                         .udp(40003, 53)
-                        .payload(dns)
+                        .payload(dnsQuery)
+                        .build(),
+                FrameBuilder.ethernet(b, a)
+                        .ipv4(v4b, v4a)
+                        .udp(53, 40003)
+                        .payload(dnsAnswer)
                         .build(),
                 FrameBuilder.ethernet(a, b)
-                        .ipv4("198.18.0.1", "198.18.0.2")
+                        .ipv4(v4a, v4b)
                         .udp(40004, 5004)
                         .payload(rtp)
                         .build(),
+                // IPv6: TCP both ways, an echo and its reply, a neighbour solicitation behind a hop-by-hop header
                 FrameBuilder.ethernet(a, b)
-                        .ipv6("2001:db8::1", "2001:db8::2")
-                        .tcp(40005, 443, 1, 1, FrameBuilder.TCP_ACK)
+                        .ipv6(v6a, v6b)
+                        .tcp(40005, 443, 1, 0, syn)
+                        .build(),
+                FrameBuilder.ethernet(b, a)
+                        .ipv6(v6b, v6a)
+                        .tcp(443, 40005, 1, 2, syn | ack)
+                        .build(),
+                FrameBuilder.ethernet(a, b)
+                        .ipv6(v6a, v6b)
+                        .tcp(40005, 443, 2, 2, pshAck)
                         .payload(new byte[100])
+                        .build(),
+                FrameBuilder.ethernet(b, a)
+                        .ipv6(v6b, v6a)
+                        .tcp(443, 40005, 2, 102, pshAck)
+                        .payload(new byte[300])
+                        .build(),
+                FrameBuilder.ethernet(a, b)
+                        .ipv6(v6a, v6b)
+                        .echo(true, 7, 1)
+                        .payload(new byte[56])
+                        .build(),
+                // between two prefixes (the addresses' high halves differ: the key's ordering compares them)
+                FrameBuilder.ethernet(a, b)
+                        .ipv6("2001:db8:1::1", "2001:db8:2::2")
+                        .udp(40007, 4789)
+                        .payload(new byte[64])
+                        .build(),
+                FrameBuilder.ethernet(b, a)
+                        .ipv6("2001:db8:2::2", "2001:db8:1::1")
+                        .udp(4789, 40007)
+                        .payload(new byte[64])
+                        .build(),
+                FrameBuilder.ethernet(b, a)
+                        .ipv6(v6b, v6a)
+                        .echo(false, 7, 1)
+                        .payload(new byte[56])
+                        .build(),
+                FrameBuilder.ethernet(a, b)
+                        .ipv6(v6a, v6b)
+                        .ipv6Extensions(0)
+                        .icmp(135, 0, 0)
+                        .payload(new byte[16])
                         .build(),
                 FrameBuilder.ethernet(a, b)
                         .vlan(100)
-                        .ipv4("198.18.0.1", "198.18.0.2")
+                        .ipv4(v4a, v4b)
                         .echo(true, 1, 1)
+                        .payload(new byte[56])
+                        .build(),
+                FrameBuilder.ethernet(b, a)
+                        .vlan(100)
+                        .ipv4(v4b, v4a)
+                        .echo(false, 1, 1)
                         .payload(new byte[56])
                         .build(),
                 arpRequest());

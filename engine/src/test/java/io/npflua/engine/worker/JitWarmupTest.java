@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.npflua.engine.counter.ScriptCounters;
 import io.npflua.engine.event.EventLogOptions;
+import io.npflua.engine.flow.FlowTable;
+import io.npflua.engine.flow.FlowTableOptions;
 import io.npflua.engine.flow.FlowTracking;
 import io.npflua.engine.frames.FrameBuilder;
 import io.npflua.engine.pcap.PcapWriter;
@@ -14,11 +16,13 @@ import io.npflua.engine.rule.Rule;
 import io.npflua.engine.source.FrameSource;
 import io.npflua.engine.source.pcap.PcapSourceFactory;
 import io.npflua.lua.sandbox.CallOutcome;
+import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -174,5 +178,44 @@ class JitWarmupTest {
         assertTrue(r.frames() >= 4_000, "frames run: " + r.frames());
         assertEquals(r.frames(), blocked.get(), "every frame blocked, each one through the event hand-off");
         assertFalse(Files.exists(file), "the warm-up never opens the real log");
+    }
+
+    /**
+     * The synthetic traffic is two-way, as real traffic is: run twice through a flow table, it takes flows through
+     * every state, in both directions, ends flows (a SYN on a closed one), orders keys by either half of an IPv6
+     * address and has frames without a flow. A warm-up over one-way frames left those paths uncompiled, and the
+     * first real conversation sent the worker loop back to the interpreter.
+     */
+    @Test
+    void shouldTakeFlowsThroughEveryStateInBothDirections() {
+        FlowTable table = new FlowTable(FlowTableOptions.defaults());
+        AtomicLong ended = new AtomicLong();
+        table.endListener((entry, reason) -> ended.incrementAndGet());
+        Set<Integer> states = new HashSet<>();
+        Set<Integer> directions = new HashSet<>();
+        Set<String> highHalvesOrdered = new HashSet<>();
+        int noFlow = 0;
+        long now = 1_000_000_000L;
+        for (int round = 0; round < 2; round++) {
+            for (byte[] f : JitWarmup.frames()) {
+                int e = table.track(MemorySegment.ofArray(f), 0, f.length, f.length, now += 1_000);
+                if (e < 0) {
+                    noFlow++;
+                    continue;
+                }
+                states.add(table.state(e));
+                directions.add(table.lastDirection());
+                long src = table.lastKey().srcHi();
+                long dst = table.lastKey().dstHi();
+                if (src != dst) {
+                    highHalvesOrdered.add(Long.compareUnsigned(src, dst) < 0 ? "src lower" : "src higher");
+                }
+            }
+        }
+        assertEquals(Set.of(1, 2, 3, 4), states, "every state: new, established, closing, closed (FlowState 1-4)");
+        assertEquals(Set.of(FlowTable.ORIG, FlowTable.REPLY), directions, "both directions");
+        assertTrue(ended.get() > 0, "a closed flow met a SYN and ended");
+        assertEquals(Set.of("src lower", "src higher"), highHalvesOrdered, "IPv6 keys ordered by the high halves");
+        assertTrue(noFlow > 0, "frames without a flow (ARP)");
     }
 }
