@@ -2,7 +2,8 @@
 # Replay throughput with and without the event log (issue 14): the demo capture N times through a script that blocks
 # every frame with a reason (the worst case: every frame is an event), once without --events and once with it, with
 # flows on (the default: flow-end records join the drop records) and with --no-flows; then the same with the
-# SSH-banner script (3 frames of 64 blocked). One run each; prints ns/frame from replay --json.
+# SSH-banner script (3 frames of 64 blocked). One run each (ROUNDS below for more); prints ns/frame from replay
+# --json.
 # Usage: tools/bench/events-overhead.sh [REPEAT] [WARMUP]   (default 15625: 1,000,000 frames; WARMUP frames of JIT
 # warm-up over the file before each run, default 200000 as `npflua run` has by default: a 1 M-frame replay lasts
 # 0.05-0.5 s, and without a warm-up what it measures is mostly the JIT compiling the run's code in it; 0 = cold)

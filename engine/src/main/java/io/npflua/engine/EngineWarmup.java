@@ -77,7 +77,7 @@ final class EngineWarmup {
                 long scripts = 0;
                 for (int i = 0; i < r.length; i++) {
                     slots[i] = i < RuleChain.MAX_DECISION_SLOTS ? i : -1;
-                    epochs[i] = i + 1;
+                    epochs[i] = slots[i] >= 0 ? i + 1 : 0;
                     generations[i] = 1;
                     if (slots[i] >= 0) {
                         scripts |= 1L << i;

@@ -278,18 +278,26 @@ public final class EventLog implements AutoCloseable {
     /**
      * {@link #discard}, formatting each event as the writer would and throwing the lines away: a JIT warm-up's log
      * (never started) so that the writer's formatting is compiled before the real run, where it would otherwise be
-     * interpreted and compiled on a core the workers need (a flood replay on two cores lost a tenth of its
-     * throughput to that).
+     * interpreted and compiled on a core the workers need. The producers' clock moves on every call (as on every turn
+     * of a writer), so that the rate limit lets events through again and their records carry the number suppressed.
+     * A record that cannot be formatted is counted lost and reported, as the writer does.
      */
     public int formatAndDiscard(int w) {
         return takeWithoutWriting(w, true);
     }
 
+    /** Bytes of the lines {@link #formatAndDiscard} formatted and threw away (tests). */
+    long discardedLineBytes() {
+        return discardedLineBytes;
+    }
+
+    private long discardedLineBytes;
+
     private int takeWithoutWriting(int w, boolean formatting) {
         if (writer != null) {
             throw new IllegalStateException("the writer thread owns the queues");
         }
-        if ((++discards & 255) == 0) {
+        if (formatting || (++discards & 255) == 0) {
             CLOCK.setOpaque(clock, CLOCK_INDEX, System.nanoTime());
         }
         EventRing r = rings[w];
@@ -297,6 +305,7 @@ public final class EventLog implements AutoCloseable {
         while (r.ready() > 0) {
             if (formatting) {
                 format(r, w);
+                discardedLineBytes += buffer.size();
                 buffer.reset();
             } else {
                 r.release();

@@ -35,13 +35,21 @@ import java.util.concurrent.locks.LockSupport;
  * compilations the warm-up queued do not land in the first seconds of capture either.
  */
 public final class JitWarmup {
+    /** Slots of a warm-up round's event queue: its thread empties it after every poll. */
+    private static final int WARMUP_EVENT_SLOTS = 256;
+
     /** Flows of the warm-up's table: the synthetic frames hold few. */
     private static final int WARMUP_FLOWS = 1024;
 
-    /** What a warm-up did. */
-    public record Result(long frames, long elapsedNs, long compileWaitNs) {
+    /**
+     * What a warm-up did.
+     *
+     * @param events events its workers handed to their throwaway event logs, each formatted and thrown away (0 when
+     *               the real workers have no event log)
+     */
+    public record Result(long frames, long elapsedNs, long compileWaitNs, long events) {
         /** Nothing was done. */
-        public static final Result NONE = new Result(0, 0, 0);
+        public static final Result NONE = new Result(0, 0, 0, 0);
     }
 
     /** How long the wait for a quiet compiler lasts at most. */
@@ -161,9 +169,11 @@ public final class JitWarmup {
      *
      * @param flows        the real workers' flow tracking: the warm-up's workers track flows (in a small table) only
      *                     if they do
-     * @param events       the real event log's options, or null: each round's worker then hands its events to a
-     *                     small throwaway log of the same rate limit (never started: the round's thread formats
-     *                     the events as the writer would and throws the lines away), a fresh one per round as each real worker's producer is fresh
+     * @param events       the real event log's options, or null: each round's worker then hands its blocked frames
+     *                     and flow ends to a small throwaway log of these options for one worker (never started: the
+     *                     round's thread formats the events as the writer would and throws the lines away), a fresh
+     *                     one per round as each real worker's producer is fresh. Alerts and script errors of the
+     *                     warm-up's states are not handed over (its rule factory has no alert sink)
      * @param captureClock whether the real workers publish capture times ({@code replay}): each round then gets a
      *                     clock of its own
      */
@@ -173,9 +183,6 @@ public final class JitWarmup {
             return new Like(flows, null, false);
         }
     }
-
-    /** Slots of a warm-up round's event queue: its thread empties it after every poll. */
-    private static final int WARMUP_EVENT_SLOTS = 256;
 
     /** {@link #run(ChainSource, long, long, Like)} over the frames of {@code supply} (closed at the end). */
     public static Result run(ChainSource chains, long frames, long maxNs, Like like, FrameSupply supply) {
@@ -189,12 +196,14 @@ public final class JitWarmup {
         final long deadline = start + maxNs;
         final long perRound = Math.max(1, frames / ROUNDS);
         long done = 0;
+        long events = 0;
         try (supply) {
             final FrameSource source = supply.source();
             while (done < frames && System.nanoTime() - deadline < 0) {
                 final long target = Math.min(perRound, frames - done);
                 final RuleChain chain = chains.newChain();
                 final WorkerCounters counters = new WorkerCounters();
+                final long[] formatted = new long[1];
                 final EventLog log = like.events() == null
                         ? null
                         : new EventLog(like.events().withQueueSlots(WARMUP_EVENT_SLOTS), 1, SILENT);
@@ -231,7 +240,7 @@ public final class JitWarmup {
                                         idle = 0;
                                     }
                                     if (log != null) {
-                                        log.formatAndDiscard(0);
+                                        formatted[0] += log.formatAndDiscard(0);
                                     }
                                 }
                             },
@@ -246,6 +255,7 @@ public final class JitWarmup {
                 }
                 long seen = counters.get(WorkerCounter.SEEN);
                 done += seen;
+                events += formatted[0];
                 if (seen == 0) {
                     break; // a round without a frame: the supply has none
                 }
@@ -254,7 +264,7 @@ public final class JitWarmup {
         final long waitStart = System.nanoTime();
         awaitQuietCompiler(MAX_COMPILE_WAIT_NS);
         final long end = System.nanoTime();
-        return new Result(done, end - start, end - waitStart);
+        return new Result(done, end - start, end - waitStart, events);
     }
 
     /**

@@ -115,12 +115,21 @@ class EventQueueTest {
             p.blocked(frame, "s", 1, LuaString.valueOf("banned"), CallOutcome.BLOCK);
         }
         assertEquals(3, log.formatAndDiscard(0), "the three queued events");
+        long formatted = log.discardedLineBytes();
+        assertTrue(formatted > 3 * 100, "three records formatted: " + formatted + " bytes");
         assertEquals(0, log.formatAndDiscard(0), "their slots are free again");
         for (int i = 0; i < 4; i++) {
             p.blocked(frame, "s", 1, LuaString.valueOf("banned"), CallOutcome.BLOCK);
         }
         assertEquals(0, counters.get(WorkerCounter.DROP_EVENTS_DROPPED), "all four slots were given back");
         assertEquals(4, log.formatAndDiscard(0));
+        p.blocked(frame, "s", 1, LuaString.valueOf("banned"), CallOutcome.BLOCK);
+        assertEquals(1, log.discard(0), "discard gives the slot back");
+        assertTrue(log.discardedLineBytes() > formatted, "formatted the four");
+        long afterFormatting = log.discardedLineBytes();
+        p.blocked(frame, "s", 1, LuaString.valueOf("banned"), CallOutcome.BLOCK);
+        assertEquals(1, log.discard(0));
+        assertEquals(afterFormatting, log.discardedLineBytes(), "discard formats nothing");
         assertEquals(0, counters.get(WorkerCounter.EVENTS_WRITTEN), "nothing written");
         assertEquals(0, counters.get(WorkerCounter.EVENTS_LOST), "nothing lost");
         assertEquals(List.of(), reports, "nothing reported");

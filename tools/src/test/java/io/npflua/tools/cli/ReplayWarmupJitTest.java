@@ -1,6 +1,7 @@
 package io.npflua.tools.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -17,18 +18,25 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * What a JIT warm-up is for: once it ran, the real worker does not fall back out of compiled code. A real {@code npflua
  * replay --warmup} with the event log, the capture clock and a script that blocks every frame with a reason, under
- * HotSpot's compilation log: no method of the per-frame path may be "made not entrant" while the real worker runs,
- * neither by an uncommon trap (a branch the warm-up never took: the event hand-off, the capture clock, the chain's
- * decision slots) nor by a class loaded after the warm-up that breaks what the compiled code assumed (the first heap
- * memory segment, made by the event log's start, did that to every compiled segment access).
+ * HotSpot's compilation and deoptimization logs: no method of the per-frame path may trap while the real worker runs
+ * (a branch the warm-up never took: the event hand-off, the capture clock, the chain's decision slots; the
+ * deoptimization log names the method that trapped even when it was inlined into another), nor be "made not
+ * entrant" because a class loaded after the warm-up broke what the compiled code assumed (the first heap memory
+ * segment, made by the event log's start, did that to every compiled segment access).
  */
 class ReplayWarmupJitTest {
-    /** The per-frame path; the source's poll and the worker's loop trap once at the end of the file, as they should. */
-    private static final Pattern PER_FRAME = Pattern.compile(
-            "RouteConsumer::onFrame|RuleChain::|LuaRule::|EventProducer::|Worker::blockedEvent|PacketData::"
-                    + "|CaptureClock::|FlowStage::|FlowTable::|FlowKey::");
+    /**
+     * The per-frame path, as the compilation log ({@code Class::method}) and the deoptimization log
+     * ({@code pkg.Class.method(}) name it; the source's poll and the worker's loop trap once at the end of the file, as
+     * they should, and are left out.
+     */
+    private static final Pattern PER_FRAME = Pattern.compile("(Worker\\$RouteConsumer(::|\\.)onFrame|RuleChain(::|\\.)"
+            + "|LuaRule(::|\\.)|EventProducer(::|\\.)|Worker(::|\\.)blockedEvent|PacketData(::|\\.)"
+            + "|CaptureClock(::|\\.)|FlowStage(::|\\.)|FlowTable(::|\\.)|FlowKey(::|\\.)|PcapReader(::|\\.))");
 
     private static final Pattern LINE = Pattern.compile("^\\[(\\d+)ms\\] (.*)$");
+    private static final Pattern WORKER_EXIT =
+            Pattern.compile("JavaThread exiting \\(name: \"npflua-worker-0\", tid: (\\d+)\\)");
 
     @TempDir
     Path dir;
@@ -54,7 +62,8 @@ class ReplayWarmupJitTest {
             args.add(flows);
         }
         Process p = new ProcessBuilder(CliJvm.command(
-                        List.of("-Xlog:jit+compilation=debug,os+thread=info:file=" + jitLog + ":uptimemillis"),
+                        List.of("-Xlog:jit+compilation=debug,deoptimization=debug,os+thread=info:file=" + jitLog
+                                + ":uptimemillis"),
                         Main.class,
                         args.toArray(String[]::new)))
                 .redirectOutput(dir.resolve("out.json").toFile())
@@ -65,33 +74,40 @@ class ReplayWarmupJitTest {
         assertTrue(Files.readString(dir.resolve("out.json")).contains("\"frames\":200000"));
 
         List<String> lines = Files.readAllLines(jitLog);
+        // The logs say what this test reads: compilations of our code, code made not entrant, traps.
+        assertTrue(lines.stream().anyMatch(l -> l.contains("io.npflua.engine.worker.Worker::doWork")), "compilations");
+        assertTrue(lines.stream().anyMatch(l -> l.contains("made not entrant")), "code made not entrant");
+        assertTrue(lines.stream().anyMatch(l -> l.contains("trap_bci=")), "traps");
         String tid = null;
         long end = -1;
         for (String line : lines) {
-            Matcher m = Pattern.compile("JavaThread exiting \\(name: \"npflua-worker-0\", tid: (\\d+)\\)")
-                    .matcher(line);
+            Matcher m = WORKER_EXIT.matcher(line);
             if (m.find()) {
                 tid = m.group(1);
                 end = millis(line);
             }
         }
-        assertTrue(tid != null, "the worker's thread is in the log");
+        assertNotNull(tid, "the worker's thread is in the log");
         long start = -1;
         for (String line : lines) {
-            if (line.contains("Thread is alive (tid: " + tid + ",")) {
-                start = millis(line);
+            long t = millis(line);
+            if (line.contains("Thread is alive (tid: " + tid + ",") && t <= end) {
+                start = t;
             }
         }
-        assertTrue(start >= 0 && start <= end, "the worker's start is in the log");
+        assertTrue(start >= 0, "the worker's start is in the log");
         List<String> left = new ArrayList<>();
         for (String line : lines) {
             long t = millis(line);
-            if (t < start || t > end || !line.contains("made not entrant") || !line.contains("io.npflua.")) {
+            if (t < start
+                    || t > end
+                    || !line.contains("io.npflua.")
+                    || !PER_FRAME.matcher(line).find()) {
                 continue;
             }
-            if (line.contains("marked for deoptimization")
-                    || (line.contains("uncommon trap")
-                            && PER_FRAME.matcher(line).find())) {
+            if (line.contains("trap_bci=")
+                    || line.contains("made not entrant: uncommon trap")
+                    || line.contains("marked for deoptimization")) {
                 left.add(line);
             }
         }
