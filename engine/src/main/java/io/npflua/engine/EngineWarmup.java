@@ -1,16 +1,19 @@
 package io.npflua.engine;
 
 import io.npflua.engine.counter.ScriptCounters;
+import io.npflua.engine.event.EventLog;
 import io.npflua.engine.rule.ErrorPolicy;
 import io.npflua.engine.rule.PreparedRule;
 import io.npflua.engine.rule.Rule;
 import io.npflua.engine.rule.RuleFactory;
 import io.npflua.engine.rule.RuleRejectedException;
 import io.npflua.engine.rule.ScriptSpec;
+import io.npflua.engine.rule.lua.LuaRuleFactory;
 import io.npflua.engine.source.FrameSource;
 import io.npflua.engine.source.FrameSourceFactory;
 import io.npflua.engine.worker.JitWarmup;
 import io.npflua.engine.worker.RuleChain;
+import io.npflua.lua.sandbox.AlertSink;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -35,6 +38,13 @@ final class EngineWarmup {
         // Without scripts (or without a warm-up factory) the chain is empty: the ring walk and the worker loop are
         // still worth compiling before the first frame.
         RuleFactory factory = config.ruleFactory().warmupFactory();
+        // With an event log, each round's alerts go to that round's throwaway log (JitWarmup makes one per round),
+        // through the same kind of sink as the real ones; its chain reports script failures there too.
+        EventLog[] roundLog = new EventLog[1];
+        if (config.events() != null && factory instanceof LuaRuleFactory lua) {
+            factory = lua.withAlerts(
+                    (worker, name) -> roundLog[0] == null ? AlertSink.NONE : roundLog[0].alertSink(0, name));
+        }
         List<String> names = new ArrayList<>();
         List<PreparedRule> prepared = new ArrayList<>();
         List<ErrorPolicy> policies = new ArrayList<>();
@@ -51,6 +61,12 @@ final class EngineWarmup {
         JitWarmup.ChainSource chains = new JitWarmup.ChainSource() {
             @Override
             public RuleChain newChain() {
+                return newChain(null);
+            }
+
+            @Override
+            public RuleChain newChain(EventLog log) {
+                roundLog[0] = log;
                 List<Rule> rules = new ArrayList<>();
                 List<String> n = new ArrayList<>();
                 List<ErrorPolicy> p = new ArrayList<>();
@@ -94,7 +110,7 @@ final class EngineWarmup {
                         epochs,
                         scripts,
                         config.timingSampleEvery(),
-                        JitWarmup.SILENT);
+                        log == null ? JitWarmup.SILENT : log.wrap(JitWarmup.SILENT));
                 open.put(chain, r);
                 return chain;
             }

@@ -5,7 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.npflua.engine.agent.ErrorHandler;
 import io.npflua.engine.counter.EngineSnapshot;
+import io.npflua.engine.event.EventLog;
+import io.npflua.engine.event.EventLogOptions;
+import io.npflua.engine.flow.FlowTracking;
 import io.npflua.engine.rule.RuleFactory;
 import io.npflua.engine.rule.ScriptSpec;
 import io.npflua.engine.rule.lua.LuaRuleFactory;
@@ -20,8 +24,10 @@ import io.npflua.lua.sandbox.PrintSink;
 import io.npflua.lua.shared.SharedModule;
 import io.npflua.lua.shared.SharedTables;
 import java.lang.foreign.MemorySegment;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -261,5 +267,37 @@ class EngineWarmupTest {
         } finally {
             rule.close();
         }
+    }
+
+    /**
+     * With an event log, the warm-up's alerts go to its rounds' throwaway logs (formatted and dropped, counted in the
+     * warm-up's result), so that the alert path is compiled before the first real alert; nothing reaches the real log
+     * or its counters.
+     */
+    @Test
+    void shouldHandWarmupAlertsToTheRoundsThrowawayLogs() throws Exception {
+        MemorySourceFactory sources = new MemorySourceFactory(Set.of("veth-a"), 1, 0, 0);
+        Path file = dir.resolve("eve.json");
+        EventLog log = new EventLog(EventLogOptions.of(file), 1, ErrorHandler.STDERR);
+        Engine engine = Engine.builder()
+                .tap("veth-a")
+                .sources(sources)
+                .ruleFactory(factory())
+                .flows(FlowTracking.off())
+                .events(log)
+                .script(ScriptSpec.of("alerting", "function filter(p) alert('seen') return true end"))
+                .warmup(5_000, 10, TimeUnit.SECONDS)
+                .build()
+                .start();
+        EngineSnapshot s;
+        try {
+            JitWarmup.Result w = engine.warmup();
+            assertTrue(w.frames() >= 5_000, "warmed up: " + w);
+            assertTrue(w.events() > 0, "the warm-up's alerts went to its throwaway logs: " + w);
+        } finally {
+            s = engine.closeAndReport();
+        }
+        assertEquals(0, s.frames(), "no real frame");
+        assertEquals(0, Files.size(file), "nothing of the warm-up in the real log");
     }
 }

@@ -121,6 +121,14 @@ public final class JitWarmup {
         /** A chain of fresh throwaway rule instances. */
         RuleChain newChain();
 
+        /**
+         * {@link #newChain()} for a round whose worker hands its events to {@code roundLog} (null: none), where the
+         * chain's alerts and script errors may go too.
+         */
+        default RuleChain newChain(EventLog roundLog) {
+            return newChain();
+        }
+
         /** Frees the instances of a chain {@link #newChain()} made. */
         void close(RuleChain chain);
     }
@@ -172,8 +180,8 @@ public final class JitWarmup {
      * @param events       the real event log's options, or null: each round's worker then hands its blocked frames
      *                     and flow ends to a small throwaway log of these options for one worker (never started: the
      *                     round's thread formats the events as the writer would and throws the lines away), a fresh
-     *                     one per round as each real worker's producer is fresh. Alerts and script errors of the
-     *                     warm-up's states are not handed over (its rule factory has no alert sink)
+     *                     one per round as each real worker's producer is fresh; the chain source may send the
+     *                     chain's alerts and script errors there too ({@link ChainSource#newChain(EventLog)})
      * @param captureClock whether the real workers publish capture times ({@code replay}): each round then gets a
      *                     clock of its own
      */
@@ -201,7 +209,6 @@ public final class JitWarmup {
             final FrameSource source = supply.source();
             while (done < frames && System.nanoTime() - deadline < 0) {
                 final long target = Math.min(perRound, frames - done);
-                final RuleChain chain = chains.newChain();
                 final WorkerCounters counters = new WorkerCounters();
                 final long[] formatted = new long[1];
                 final EventLog log = like.events() == null
@@ -210,6 +217,7 @@ public final class JitWarmup {
                 if (log != null) {
                     log.attach(new WorkerCounters[] {counters});
                 }
+                final RuleChain chain = chains.newChain(log);
                 try {
                     final Worker worker = new Worker(
                                     0,

@@ -125,7 +125,7 @@ public final class LuaRuleFactory implements RuleFactory {
 
     /**
      * This factory with each instance's {@code alert} going to {@code perWorkerAndRule.apply(worker, ruleName)}
-     * (scratch states at load time and warm-up states keep {@link AlertSink#NONE}).
+     * (scratch states at load time keep {@link AlertSink#NONE}; the warm-up's factory is given one of its own).
      */
     public LuaRuleFactory withAlerts(BiFunction<Integer, String, AlertSink> perWorkerAndRule) {
         LuaRuleFactory f = new LuaRuleFactory(
