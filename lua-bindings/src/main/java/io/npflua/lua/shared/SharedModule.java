@@ -29,11 +29,6 @@ public final class SharedModule implements ModuleLoader {
         this.tables = tables;
     }
 
-    /** The registry it serves. */
-    public SharedTables tables() {
-        return tables;
-    }
-
     @Override
     public LuaValue open(Globals globals, String scriptName) {
         LuaTable module = new LuaTable();

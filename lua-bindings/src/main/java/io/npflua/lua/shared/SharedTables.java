@@ -34,11 +34,6 @@ public final class SharedTables {
         this.clockNs = clockNs;
     }
 
-    /** The clock its tables' TTLs run on. */
-    public LongSupplier clock() {
-        return clockNs;
-    }
-
     /** The JVM-wide registry the standard {@code shared} module uses. */
     public static SharedTables global() {
         return GLOBAL;

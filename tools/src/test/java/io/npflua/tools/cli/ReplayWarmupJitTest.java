@@ -42,9 +42,18 @@ class ReplayWarmupJitTest {
     Path dir;
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"flows", "--no-flows"})
+    @ValueSource(strings = {"flows", "--no-flows", "alerts"})
     void shouldNotLeaveCompiledCodeWhileTheRealWorkerRuns(String flows) throws Exception {
-        Path script = Files.writeString(dir.resolve("all.lua"), "function filter(p) return false, 'flood' end\n");
+        // The third case: a script that also alerts (on every thousandth frame).
+        String lua = flows.equals("alerts") ? """
+                local n = 0
+                function filter(p)
+                  n = n + 1
+                  if n % 1000 == 0 then alert("a thousand more") end
+                  return false, 'flood'
+                end
+                """ : "function filter(p) return false, 'flood' end\n";
+        Path script = Files.writeString(dir.resolve("all.lua"), lua);
         Path jitLog = dir.resolve("jit.txt");
         List<String> args = new ArrayList<>(List.of(
                 "replay",

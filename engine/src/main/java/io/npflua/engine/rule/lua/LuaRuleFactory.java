@@ -137,16 +137,11 @@ public final class LuaRuleFactory implements RuleFactory {
     /**
      * Throwaway states for the JIT warm-up: {@code print} goes nowhere and {@code shared} is a private registry of
      * the warm-up (the other modules are the same loaders as here), so a warm-up leaves no table, entry or line
-     * behind. Its tables run on the same clock object as this factory's (the capture's in {@code replay}): the TTL
-     * code the warm-up compiles calls the clock the real tables call, where another clock's class would be a type
-     * the compiled code never saw.
+     * behind.
      */
     @Override
     public RuleFactory warmupFactory() {
-        LongSupplier clock = modules.find(SharedModule.NAME) instanceof SharedModule m
-                ? m.tables().clock()
-                : SharedTables.global().clock();
-        return withShared(new SharedTables(clock), (scriptName, line) -> {});
+        return withShared(new SharedTables(System::nanoTime), (scriptName, line) -> {});
     }
 
     /**
