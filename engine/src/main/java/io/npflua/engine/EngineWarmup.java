@@ -39,7 +39,8 @@ final class EngineWarmup {
         // still worth compiling before the first frame.
         RuleFactory factory = config.ruleFactory().warmupFactory();
         // With an event log, each round's alerts go to that round's throwaway log (JitWarmup makes one per round),
-        // through the same kind of sink as the real ones; its chain reports script failures there too.
+        // through the same kind of sink as the real ones (Lua rules; other factories' warm-ups have no alerts); its
+        // chain reports script failures there too.
         EventLog[] roundLog = new EventLog[1];
         if (config.events() != null && factory instanceof LuaRuleFactory lua) {
             factory = lua.withAlerts(

@@ -17,6 +17,7 @@ import io.npflua.engine.source.FrameSource;
 import io.npflua.engine.source.FrameSourceFactory;
 import io.npflua.engine.source.SourceRequest;
 import io.npflua.engine.worker.JitWarmup;
+import io.npflua.lua.sandbox.CallOutcome;
 import io.npflua.lua.sandbox.ModuleRegistry;
 import io.npflua.lua.sandbox.PrintSink;
 import io.npflua.lua.shared.SharedModule;
@@ -30,6 +31,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The JIT warm-up at {@link Engine#start()} runs the scripts on synthetic frames in throwaway states: the real states,
@@ -236,22 +239,36 @@ class EngineWarmupTest {
     }
 
     /**
-     * With an event log, the warm-up's alerts go to its rounds' throwaway logs (formatted and dropped, counted in the
-     * warm-up's result), so that the alert path is compiled before the first real alert; nothing reaches the real log
-     * or its counters.
+     * With an event log, the warm-up's alerts and script failures go to its rounds' throwaway logs (formatted and
+     * dropped, counted in the warm-up's result), so that their paths are compiled before the first real one; none of
+     * it reaches the real log, its error handler or the engine's.
      */
-    @Test
-    void shouldHandWarmupAlertsToTheRoundsThrowawayLogs() throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"function filter(p) alert('seen') return true end", "function filter(p) error('x') end"})
+    void shouldHandWarmupAlertsAndFailuresToTheRoundsThrowawayLogs(String script) throws Exception {
         MemorySourceFactory sources = new MemorySourceFactory(Set.of("veth-a"), 1, 0, 0);
         Path file = dir.resolve("eve.json");
-        EventLog log = new EventLog(EventLogOptions.of(file), 1, ErrorHandler.STDERR);
+        List<String> reports = new CopyOnWriteArrayList<>();
+        ErrorHandler recording = new ErrorHandler() {
+            @Override
+            public void onRuleError(int worker, String rule, CallOutcome kind, String message, long suppressed) {
+                reports.add(rule + ": " + message);
+            }
+
+            @Override
+            public void onWorkerError(int worker, String what, Throwable cause, boolean restarting) {
+                reports.add(what);
+            }
+        };
+        EventLog log = new EventLog(EventLogOptions.of(file), 1, recording);
         Engine engine = Engine.builder()
                 .tap("veth-a")
                 .sources(sources)
                 .ruleFactory(factory())
                 .flows(FlowTracking.off())
                 .events(log)
-                .script(ScriptSpec.of("alerting", "function filter(p) alert('seen') return true end"))
+                .errorHandler(recording)
+                .script(ScriptSpec.of("warm", script))
                 .warmup(5_000, 10, TimeUnit.SECONDS)
                 .build()
                 .start();
@@ -259,11 +276,13 @@ class EngineWarmupTest {
         try {
             JitWarmup.Result w = engine.warmup();
             assertTrue(w.frames() >= 5_000, "warmed up: " + w);
-            assertTrue(w.events() > 0, "the warm-up's alerts went to its throwaway logs: " + w);
+            // Frames pass or fail without a block, flows are off: only alerts or failures can be events.
+            assertTrue(w.events() > 0, "handed to the throwaway logs: " + w);
         } finally {
             s = engine.closeAndReport();
         }
         assertEquals(0, s.frames(), "no real frame");
         assertEquals(0, Files.size(file), "nothing of the warm-up in the real log");
+        assertEquals(List.of(), reports, "nothing reported to the real handlers");
     }
 }

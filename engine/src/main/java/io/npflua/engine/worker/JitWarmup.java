@@ -129,7 +129,7 @@ public final class JitWarmup {
             return newChain();
         }
 
-        /** Frees the instances of a chain {@link #newChain()} made. */
+        /** Frees the instances of a chain {@link #newChain()} or {@link #newChain(EventLog)} made. */
         void close(RuleChain chain);
     }
 

@@ -20,7 +20,13 @@ public final class SharedTables {
     /** Longest string value, in bytes. */
     public static final int MAX_VALUE_BYTES = 64 * 1024;
 
-    private static final SharedTables GLOBAL = new SharedTables(System::nanoTime);
+    /**
+     * The monotonic clock of the JVM-wide registry, one object: a registry made elsewhere on it (the JIT warm-up's)
+     * calls the same class the real tables call, where another {@code System::nanoTime} would be a class of its own.
+     */
+    public static final LongSupplier SYSTEM_CLOCK = System::nanoTime;
+
+    private static final SharedTables GLOBAL = new SharedTables(SYSTEM_CLOCK);
 
     private final Map<String, SharedTable> tables = new ConcurrentHashMap<>();
     private final LongSupplier clockNs;

@@ -32,7 +32,8 @@ class ReplayWarmupJitTest {
      */
     private static final Pattern PER_FRAME = Pattern.compile("(Worker\\$RouteConsumer(::|\\.)onFrame|RuleChain(::|\\.)"
             + "|LuaRule(::|\\.)|EventProducer(::|\\.)|Worker(::|\\.)blockedEvent|PacketData(::|\\.)"
-            + "|CaptureClock(::|\\.)|FlowStage(::|\\.)|FlowTable(::|\\.)|FlowKey(::|\\.)|PcapReader(::|\\.))");
+            + "|CaptureClock(::|\\.)|FlowStage(::|\\.)|FlowTable(::|\\.)|FlowKey(::|\\.)|PcapReader(::|\\.)"
+            + "|SandboxGlobals(::|\\.))");
 
     private static final Pattern LINE = Pattern.compile("^\\[(\\d+)ms\\] (.*)$");
     private static final Pattern WORKER_EXIT =
@@ -43,16 +44,14 @@ class ReplayWarmupJitTest {
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"flows", "--no-flows", "alerts"})
-    void shouldNotLeaveCompiledCodeWhileTheRealWorkerRuns(String flows) throws Exception {
-        // The third case: a script that also alerts (on every thousandth frame).
-        String lua = flows.equals("alerts") ? """
-                local n = 0
-                function filter(p)
-                  n = n + 1
-                  if n % 1000 == 0 then alert("a thousand more") end
-                  return false, 'flood'
-                end
-                """ : "function filter(p) return false, 'flood' end\n";
+    void shouldNotLeaveCompiledCodeWhileTheRealWorkerRuns(String kind) throws Exception {
+        // The third case: a script that also alerts on every frame (the rate limit suppresses most): the alert path
+        // must not trap either. (That the warm-up hands its alerts over at all is EngineWarmupTest's; without it this
+        // case still passed: the sandbox's call of the sink did not trap here.)
+        boolean alerts = kind.equals("alerts");
+        String lua = alerts
+                ? "function filter(p) alert('seen') return false, 'flood' end\n"
+                : "function filter(p) return false, 'flood' end\n";
         Path script = Files.writeString(dir.resolve("all.lua"), lua);
         Path jitLog = dir.resolve("jit.txt");
         List<String> args = new ArrayList<>(List.of(
@@ -67,8 +66,8 @@ class ReplayWarmupJitTest {
                 "--events",
                 dir.resolve("eve.json").toString(),
                 "--json"));
-        if (flows.startsWith("--")) {
-            args.add(flows);
+        if (kind.startsWith("--")) {
+            args.add(kind);
         }
         Process p = new ProcessBuilder(CliJvm.command(
                         List.of("-Xlog:jit+compilation=debug,deoptimization=debug,os+thread=info:file=" + jitLog
@@ -81,6 +80,11 @@ class ReplayWarmupJitTest {
         assertTrue(p.waitFor(120, TimeUnit.SECONDS), "replay ended");
         assertEquals(0, p.exitValue(), Files.readString(dir.resolve("err.txt")));
         assertTrue(Files.readString(dir.resolve("out.json")).contains("\"frames\":200000"));
+        if (alerts) {
+            assertTrue(
+                    Files.readString(dir.resolve("eve.json")).contains("\"event_type\":\"alert\""),
+                    "alert records in the log");
+        }
 
         List<String> lines = Files.readAllLines(jitLog);
         // The logs say what this test reads: compilations of our code, code made not entrant, traps.

@@ -137,11 +137,12 @@ public final class LuaRuleFactory implements RuleFactory {
     /**
      * Throwaway states for the JIT warm-up: {@code print} goes nowhere and {@code shared} is a private registry of
      * the warm-up (the other modules are the same loaders as here), so a warm-up leaves no table, entry or line
-     * behind.
+     * behind. Its tables run on the JVM-wide registry's clock object (the one a live run's tables call); a replay's
+     * tables run on the capture's clock, which stands still until the real run, so the warm-up keeps a moving one.
      */
     @Override
     public RuleFactory warmupFactory() {
-        return withShared(new SharedTables(System::nanoTime), (scriptName, line) -> {});
+        return withShared(new SharedTables(SharedTables.SYSTEM_CLOCK), (scriptName, line) -> {});
     }
 
     /**
