@@ -48,15 +48,28 @@ class ReplayWarmupJitTest {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"flows", "--no-flows", "alerts"})
     void shouldNotLeaveCompiledCodeWhileTheRealWorkerRuns(String kind) throws Exception {
-        // The third case: a script that also alerts on every frame (the rate limit suppresses most): the alert path
-        // must not trap either. (That the warm-up hands its alerts over at all is EngineWarmupTest's; without it this
-        // case still passed: the sandbox's call of the sink did not trap here.)
+        List<String> first = leftWhileTheRealWorkerRan(kind, 1);
+        if (first.isEmpty()) {
+            return;
+        }
+        // HotSpot's compilations are not the same from run to run (timing, queue order); a regression leaves code
+        // behind in every run, a rare compilation of the moment in one. So a second run decides.
+        List<String> second = leftWhileTheRealWorkerRan(kind, 2);
+        assertEquals(
+                List.of(), second, "compiled code left while the real worker ran, twice (first run: " + first + ")");
+    }
+
+    /** One real replay of {@code kind}: the lines of the per-frame path's compiled code left in the real run. */
+    private List<String> leftWhileTheRealWorkerRan(String kind, int attempt) throws Exception {
+        // The third case: a script that also alerts on every frame (the rate limit suppresses most): warmed up
+        // without its alerts going anywhere, the sandbox's call of the sink traps on a class check in the real run.
         boolean alerts = kind.equals("alerts");
         String lua = alerts
                 ? "function filter(p) alert('seen') return false, 'flood' end\n"
                 : "function filter(p) return false, 'flood' end\n";
         Path script = Files.writeString(dir.resolve("all.lua"), lua);
-        Path jitLog = dir.resolve("jit.txt");
+        Path jitLog = dir.resolve("jit-" + attempt + ".txt");
+        Path events = dir.resolve("eve-" + attempt + ".json");
         List<String> args = new ArrayList<>(List.of(
                 "replay",
                 EventLogReplayTest.DEMO.toString(),
@@ -67,7 +80,7 @@ class ReplayWarmupJitTest {
                 "-s",
                 script.toString(),
                 "--events",
-                dir.resolve("eve.json").toString(),
+                events.toString(),
                 "--json"));
         if (kind.startsWith("--")) {
             args.add(kind);
@@ -84,9 +97,7 @@ class ReplayWarmupJitTest {
         assertEquals(0, p.exitValue(), Files.readString(dir.resolve("err.txt")));
         assertTrue(Files.readString(dir.resolve("out.json")).contains("\"frames\":200000"));
         if (alerts) {
-            assertTrue(
-                    Files.readString(dir.resolve("eve.json")).contains("\"event_type\":\"alert\""),
-                    "alert records in the log");
+            assertTrue(Files.readString(events).contains("\"event_type\":\"alert\""), "alert records in the log");
         }
 
         List<String> lines = Files.readAllLines(jitLog);
@@ -129,7 +140,7 @@ class ReplayWarmupJitTest {
                 left.add(line);
             }
         }
-        assertEquals(List.of(), left, "compiled code left while the real worker ran (" + start + "-" + end + " ms)");
+        return left;
     }
 
     private static long millis(String line) {
