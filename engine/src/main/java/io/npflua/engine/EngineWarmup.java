@@ -61,11 +61,6 @@ final class EngineWarmup {
         Map<RuleChain, Rule[]> open = new IdentityHashMap<>();
         JitWarmup.ChainSource chains = new JitWarmup.ChainSource() {
             @Override
-            public RuleChain newChain() {
-                return newChain(null);
-            }
-
-            @Override
             public RuleChain newChain(EventLog log) {
                 roundLog[0] = log;
                 List<Rule> rules = new ArrayList<>();

@@ -118,18 +118,13 @@ public final class JitWarmup {
 
     /** Makes the throwaway chains of a warm-up, one per round, and frees them again. */
     public interface ChainSource {
-        /** A chain of fresh throwaway rule instances. */
-        RuleChain newChain();
-
         /**
-         * {@link #newChain()} for a round whose worker hands its events to {@code roundLog} (null: none), where the
-         * chain's alerts and script errors may go too.
+         * A chain of fresh throwaway rule instances, for a round whose worker hands its events to {@code roundLog}
+         * (null: none), where the chain's alerts and script errors may go too.
          */
-        default RuleChain newChain(EventLog roundLog) {
-            return newChain();
-        }
+        RuleChain newChain(EventLog roundLog);
 
-        /** Frees the instances of a chain {@link #newChain()} or {@link #newChain(EventLog)} made. */
+        /** Frees the instances of a chain {@link #newChain} made. */
         void close(RuleChain chain);
     }
 
@@ -145,15 +140,9 @@ public final class JitWarmup {
      * @param chains makes the throwaway chains
      * @param frames how many frames to run in all (0: do nothing)
      * @param maxNs  the most time the frames may take
-     * @param flows  the real workers' flow tracking: the warm-up's workers track flows (in a small table) only if
-     *               they do, so that the compiled worker loop takes the branches the real one takes
-     * @return frames run and time spent
+     * @param like   what the real workers have besides their chain (flow tracking, event log, capture clock)
+     * @return frames run, time spent, events handed over
      */
-    public static Result run(ChainSource chains, long frames, long maxNs, FlowTracking flows) {
-        return run(chains, frames, maxNs, Like.flows(flows));
-    }
-
-    /** {@link #run(ChainSource, long, long, FlowTracking)} for workers shaped {@code like}. */
     public static Result run(ChainSource chains, long frames, long maxNs, Like like) {
         if (frames <= 0) {
             return Result.NONE;
@@ -161,11 +150,6 @@ public final class JitWarmup {
         try (Arena arena = Arena.ofShared()) {
             return run(chains, frames, maxNs, like, syntheticRing(arena));
         }
-    }
-
-    /** {@link #run(ChainSource, long, long, FlowTracking)} over the frames of {@code supply} (closed at the end). */
-    public static Result run(ChainSource chains, long frames, long maxNs, FlowTracking flows, FrameSupply supply) {
-        return run(chains, frames, maxNs, Like.flows(flows), supply);
     }
 
     /**
@@ -181,7 +165,7 @@ public final class JitWarmup {
      *                     and flow ends to a small throwaway log of these options for one worker (never started: the
      *                     round's thread formats the events as the writer would and throws the lines away), a fresh
      *                     one per round as each real worker's producer is fresh; the chain source may send the
-     *                     chain's alerts and script errors there too ({@link ChainSource#newChain(EventLog)})
+     *                     chain's alerts and script errors there too ({@link ChainSource#newChain})
      * @param captureClock whether the real workers publish capture times ({@code replay}): each round then gets a
      *                     clock of its own
      */
@@ -388,8 +372,6 @@ public final class JitWarmup {
      * </ul>
      */
     public static List<byte[]> frames() {
-        String a = "02:00:00:00:00:01";
-        String b = "02:00:00:00:00:02";
         String v4a = "198.18.0.1";
         String v4b = "198.18.0.2";
         String v6a = "2001:db8::1";
@@ -411,138 +393,90 @@ public final class JitWarmup {
         dnsAnswer[3] = (byte) 0x80;
         return List.of(
                 // SSH over IPv4, client 40000 -> server 22, from SYN to the last ACK
-                FrameBuilder.ethernet(a, b)
-                        .ipv4(v4a, v4b)
-                        .tcp(40000, 22, 100, 0, syn)
-                        .build(),
-                FrameBuilder.ethernet(b, a)
-                        .ipv4(v4b, v4a)
-                        .tcp(22, 40000, 500, 101, syn | ack)
-                        .build(),
-                FrameBuilder.ethernet(a, b)
-                        .ipv4(v4a, v4b)
-                        .tcp(40000, 22, 101, 501, ack)
-                        .build(),
-                FrameBuilder.ethernet(a, b)
-                        .ipv4(v4a, v4b)
+                fromA(v4a, v4b).tcp(40000, 22, 100, 0, syn).build(),
+                fromB(v4b, v4a).tcp(22, 40000, 500, 101, syn | ack).build(),
+                fromA(v4a, v4b).tcp(40000, 22, 101, 501, ack).build(),
+                fromA(v4a, v4b)
                         .tcp(40000, 22, 101, 501, pshAck)
                         .payload("SSH-2.0-OpenSSH_9.6p1 Debian-3ubuntu13\r\n")
                         .build(),
-                FrameBuilder.ethernet(b, a)
-                        .ipv4(v4b, v4a)
+                fromB(v4b, v4a)
                         .tcp(22, 40000, 501, 142, pshAck)
                         .payload("SSH-2.0-OpenSSH_9.6p1 Debian-3ubuntu13\r\n")
                         .build(),
-                FrameBuilder.ethernet(a, b)
-                        .ipv4(v4a, v4b)
-                        .tcp(40000, 22, 142, 542, ack)
-                        .build(),
-                FrameBuilder.ethernet(a, b)
-                        .ipv4(v4a, v4b)
-                        .tcp(40000, 22, 142, 542, finAck)
-                        .build(),
-                FrameBuilder.ethernet(b, a)
-                        .ipv4(v4b, v4a)
-                        .tcp(22, 40000, 542, 143, finAck)
-                        .build(),
-                FrameBuilder.ethernet(a, b)
-                        .ipv4(v4a, v4b)
-                        .tcp(40000, 22, 143, 543, ack)
-                        .build(),
+                fromA(v4a, v4b).tcp(40000, 22, 142, 542, ack).build(),
+                fromA(v4a, v4b).tcp(40000, 22, 142, 542, finAck).build(),
+                fromB(v4b, v4a).tcp(22, 40000, 542, 143, finAck).build(),
+                fromA(v4a, v4b).tcp(40000, 22, 143, 543, ack).build(),
                 // an OpenSSH_6.4 server's banner (what the seed filter blocks)
-                FrameBuilder.ethernet(b, a)
-                        .ipv4("198.18.0.3", v4a)
+                fromB("198.18.0.3", v4a)
                         .tcp(22, 40001, 1, 1, pshAck)
                         .payload("SSH-2.0-OpenSSH_6.4\r\n")
                         .build(),
                 // a connection refused
-                FrameBuilder.ethernet(a, b)
-                        .ipv4(v4a, v4b)
-                        .tcp(40006, 23, 1, 0, syn)
-                        .build(),
-                FrameBuilder.ethernet(b, a)
-                        .ipv4(v4b, v4a)
-                        .tcp(23, 40006, 0, 2, FrameBuilder.TCP_RST | ack)
-                        .build(),
-                FrameBuilder.ethernet(a, b)
-                        .ipv4(v4a, v4b)
-                        .tcp(40002, 80, 1, 1, pshAck)
-                        .payload(http)
-                        .build(),
-                FrameBuilder.ethernet(a, b)
-                        .ipv4(v4a, v4b)
-                        .udp(40003, 53)
-                        .payload(dnsQuery)
-                        .build(),
-                FrameBuilder.ethernet(b, a)
-                        .ipv4(v4b, v4a)
-                        .udp(53, 40003)
-                        .payload(dnsAnswer)
-                        .build(),
-                FrameBuilder.ethernet(a, b)
-                        .ipv4(v4a, v4b)
-                        .udp(40004, 5004)
-                        .payload(rtp)
-                        .build(),
+                fromA(v4a, v4b).tcp(40006, 23, 1, 0, syn).build(),
+                fromB(v4b, v4a).tcp(23, 40006, 0, 2, FrameBuilder.TCP_RST | ack).build(),
+                fromA(v4a, v4b).tcp(40002, 80, 1, 1, pshAck).payload(http).build(),
+                fromA(v4a, v4b).udp(40003, 53).payload(dnsQuery).build(),
+                fromB(v4b, v4a).udp(53, 40003).payload(dnsAnswer).build(),
+                fromA(v4a, v4b).udp(40004, 5004).payload(rtp).build(),
                 // IPv6: TCP both ways, an echo and its reply, a neighbour solicitation behind a hop-by-hop header
-                FrameBuilder.ethernet(a, b)
-                        .ipv6(v6a, v6b)
-                        .tcp(40005, 443, 1, 0, syn)
-                        .build(),
-                FrameBuilder.ethernet(b, a)
-                        .ipv6(v6b, v6a)
-                        .tcp(443, 40005, 1, 2, syn | ack)
-                        .build(),
-                FrameBuilder.ethernet(a, b)
-                        .ipv6(v6a, v6b)
+                fromA(v6a, v6b).tcp(40005, 443, 1, 0, syn).build(),
+                fromB(v6b, v6a).tcp(443, 40005, 1, 2, syn | ack).build(),
+                fromA(v6a, v6b)
                         .tcp(40005, 443, 2, 2, pshAck)
                         .payload(new byte[100])
                         .build(),
-                FrameBuilder.ethernet(b, a)
-                        .ipv6(v6b, v6a)
+                fromB(v6b, v6a)
                         .tcp(443, 40005, 2, 102, pshAck)
                         .payload(new byte[300])
                         .build(),
-                FrameBuilder.ethernet(a, b)
-                        .ipv6(v6a, v6b)
-                        .echo(true, 7, 1)
-                        .payload(new byte[56])
-                        .build(),
+                fromA(v6a, v6b).echo(true, 7, 1).payload(new byte[56]).build(),
                 // between two prefixes (the addresses' high halves differ: the key's ordering compares them)
-                FrameBuilder.ethernet(a, b)
-                        .ipv6("2001:db8:1::1", "2001:db8:2::2")
+                fromA("2001:db8:1::1", "2001:db8:2::2")
                         .udp(40007, 4789)
                         .payload(new byte[64])
                         .build(),
-                FrameBuilder.ethernet(b, a)
-                        .ipv6("2001:db8:2::2", "2001:db8:1::1")
+                fromB("2001:db8:2::2", "2001:db8:1::1")
                         .udp(4789, 40007)
                         .payload(new byte[64])
                         .build(),
-                FrameBuilder.ethernet(b, a)
-                        .ipv6(v6b, v6a)
-                        .echo(false, 7, 1)
-                        .payload(new byte[56])
-                        .build(),
-                FrameBuilder.ethernet(a, b)
-                        .ipv6(v6a, v6b)
+                fromB(v6b, v6a).echo(false, 7, 1).payload(new byte[56]).build(),
+                fromA(v6a, v6b)
                         .ipv6Extensions(0)
                         .icmp(135, 0, 0)
                         .payload(new byte[16])
                         .build(),
-                FrameBuilder.ethernet(a, b)
+                FrameBuilder.ethernet(HOST_A, HOST_B)
                         .vlan(100)
                         .ipv4(v4a, v4b)
                         .echo(true, 1, 1)
                         .payload(new byte[56])
                         .build(),
-                FrameBuilder.ethernet(b, a)
+                FrameBuilder.ethernet(HOST_B, HOST_A)
                         .vlan(100)
                         .ipv4(v4b, v4a)
                         .echo(false, 1, 1)
                         .payload(new byte[56])
                         .build(),
                 arpRequest());
+    }
+
+    private static final String HOST_A = "02:00:00:00:00:01";
+    private static final String HOST_B = "02:00:00:00:00:02";
+
+    /** A frame from host a to host b, IPv4 or IPv6 as the addresses are. */
+    private static FrameBuilder fromA(String source, String destination) {
+        return ip(FrameBuilder.ethernet(HOST_A, HOST_B), source, destination);
+    }
+
+    /** A frame from host b to host a. */
+    private static FrameBuilder fromB(String source, String destination) {
+        return ip(FrameBuilder.ethernet(HOST_B, HOST_A), source, destination);
+    }
+
+    private static FrameBuilder ip(FrameBuilder frame, String source, String destination) {
+        return source.indexOf(':') >= 0 ? frame.ipv6(source, destination) : frame.ipv4(source, destination);
     }
 
     /** An ARP who-has 198.18.0.2 from 198.18.0.1, padded to the Ethernet minimum. */

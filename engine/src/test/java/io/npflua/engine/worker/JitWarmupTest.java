@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.npflua.engine.counter.ScriptCounters;
+import io.npflua.engine.event.EventLog;
 import io.npflua.engine.event.EventLogOptions;
 import io.npflua.engine.flow.FlowTable;
 import io.npflua.engine.flow.FlowTableOptions;
@@ -39,7 +40,7 @@ class JitWarmupTest {
         final AtomicLong withFlow = new AtomicLong();
 
         @Override
-        public RuleChain newChain() {
+        public RuleChain newChain(EventLog roundLog) {
             return chainOf("count", frame -> {
                 frames.incrementAndGet();
                 if (frame.flowEntry() >= 0) {
@@ -95,7 +96,7 @@ class JitWarmupTest {
         AtomicLong foreign = new AtomicLong();
         JitWarmup.ChainSource chains = new JitWarmup.ChainSource() {
             @Override
-            public RuleChain newChain() {
+            public RuleChain newChain(EventLog roundLog) {
                 return chainOf("file", frame -> {
                     byte[] b = frame.segment()
                             .asSlice(frame.offset(), frame.capturedLength())
@@ -112,7 +113,8 @@ class JitWarmupTest {
             public void close(RuleChain chain) {}
         };
         FrameSource own = new PcapSourceFactory(1).openForWarmup(file.toString());
-        JitWarmup.Result r = JitWarmup.run(chains, 3_000, MAX_NS, FlowTracking.defaults(), JitWarmup.looping(own));
+        JitWarmup.Result r = JitWarmup.run(
+                chains, 3_000, MAX_NS, JitWarmup.Like.flows(FlowTracking.defaults()), JitWarmup.looping(own));
         assertTrue(r.frames() >= 3_000, "the three frames over and over: " + r.frames());
         assertEquals(0, foreign.get(), "every frame the warm-up ran is one of the file's");
         assertEquals(3, lengths.size(), "all three of them: " + lengths);
@@ -125,7 +127,7 @@ class JitWarmupTest {
                 chains,
                 3_000,
                 MAX_NS,
-                FlowTracking.off(),
+                JitWarmup.Like.flows(FlowTracking.off()),
                 JitWarmup.looping(new PcapSourceFactory(1).openForWarmup(empty.toString())));
         assertEquals(0, none.frames());
         assertTrue(System.nanoTime() - start < MAX_NS / 2, "ended early");
@@ -134,7 +136,7 @@ class JitWarmupTest {
     @Test
     void shouldTrackFlowsInTheWarmupWhenTheWorkersDo() {
         CountingChains chains = new CountingChains();
-        JitWarmup.Result r = JitWarmup.run(chains, 4_000, MAX_NS, FlowTracking.defaults());
+        JitWarmup.Result r = JitWarmup.run(chains, 4_000, MAX_NS, JitWarmup.Like.flows(FlowTracking.defaults()));
         assertTrue(r.frames() >= 4_000, "frames run: " + r.frames());
         assertTrue(chains.frames.get() >= 4_000);
         // The synthetic frames are mostly IP (a few are ARP and the like, without a flow).
@@ -146,7 +148,7 @@ class JitWarmupTest {
     @Test
     void shouldNotTrackFlowsInTheWarmupWhenTheWorkersDoNot() {
         CountingChains chains = new CountingChains();
-        JitWarmup.Result r = JitWarmup.run(chains, 4_000, MAX_NS, FlowTracking.off());
+        JitWarmup.Result r = JitWarmup.run(chains, 4_000, MAX_NS, JitWarmup.Like.flows(FlowTracking.off()));
         assertTrue(r.frames() >= 4_000, "frames run: " + r.frames());
         assertTrue(chains.frames.get() >= 4_000);
         assertEquals(0, chains.withFlow.get(), "--no-flows: the warm-up's frames carry no flow either");
@@ -162,7 +164,7 @@ class JitWarmupTest {
         AtomicLong blocked = new AtomicLong();
         JitWarmup.ChainSource chains = new JitWarmup.ChainSource() {
             @Override
-            public RuleChain newChain() {
+            public RuleChain newChain(EventLog roundLog) {
                 return chainOf("block", frame -> {
                     blocked.incrementAndGet();
                     return CallOutcome.BLOCK;
