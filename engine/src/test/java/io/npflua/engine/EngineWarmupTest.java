@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -117,36 +118,41 @@ class EngineWarmupTest {
         return new WarmedUp(w, engine.closeAndReport());
     }
 
+    /**
+     * {@link #warmedUpRun} over a capture of 5 frames ({@link #OWN}) whose pcap sources answer a request for warm-up
+     * frames with {@code forWarmup}; every name asked for is added to {@code asked}.
+     */
+    private WarmedUp warmedUpOverOwnCapture(
+            List<String> asked, BiFunction<FrameSourceFactory, String, FrameSource> forWarmup) throws Exception {
+        Path file = dir.resolve(OWN);
+        LiveFrames.write(file, LiveFrames.udpFrames(5));
+        FrameSourceFactory pcap = EngineSources.pcap(1);
+        return warmedUpRun(file, withWarmupFrames(pcap, name -> {
+            asked.add(name);
+            return forWarmup.apply(pcap, name);
+        }));
+    }
+
+    private static final String OWN = "own.pcap";
+
     @Test
     void shouldWarmUpOverTheCaptureFileItselfWhenTheSourcesCanGiveItsFrames() throws Exception {
-        Path file = dir.resolve("own.pcap");
-        LiveFrames.write(file, LiveFrames.udpFrames(5));
         List<String> asked = new CopyOnWriteArrayList<>();
-        FrameSourceFactory pcap = EngineSources.pcap(1);
-        FrameSourceFactory recording = withWarmupFrames(pcap, name -> {
-            asked.add(name);
-            return pcap.openForWarmup(name);
-        });
-        WarmedUp run = warmedUpRun(file, recording);
+        WarmedUp run = warmedUpOverOwnCapture(asked, FrameSourceFactory::openForWarmup);
         JitWarmup.Result w = run.warmup();
-        assertEquals(List.of(file.toString()), asked, "the warm-up asked for the file's own frames");
+        assertEquals(List.of(dir.resolve(OWN).toString()), asked, "the warm-up asked for the file's own frames");
         assertTrue(w.frames() >= 2_000, "and ran them: " + w.frames());
     }
 
     @Test
     void shouldWarmUpOverTheSyntheticRingWhenTheFileCannotBeOpenedForIt() throws Exception {
-        Path file = dir.resolve("own.pcap");
-        LiveFrames.write(file, LiveFrames.udpFrames(5));
         List<String> asked = new CopyOnWriteArrayList<>();
-        FrameSourceFactory pcap = EngineSources.pcap(1);
-        FrameSourceFactory failing = withWarmupFrames(pcap, name -> {
-            asked.add(name);
+        WarmedUp run = warmedUpOverOwnCapture(asked, (pcap, name) -> {
             throw new IllegalStateException("the file is gone for the warm-up");
         });
-        WarmedUp run = warmedUpRun(file, failing);
         JitWarmup.Result w = run.warmup();
         EngineSnapshot s = run.snapshot();
-        assertEquals(List.of(file.toString()), asked, "the warm-up asked for the file's frames");
+        assertEquals(List.of(dir.resolve(OWN).toString()), asked, "the warm-up asked for the file's frames");
         assertTrue(w.frames() >= 2_000, "and warmed up over the synthetic ring instead: " + w.frames());
         assertEquals(5, s.frames(), "the real run saw the file's frames: " + s);
     }

@@ -24,13 +24,7 @@ import org.luaj.vm2.LuaString;
 class EventQueueTest {
     @Test
     void shouldDropAndCountEventsThatFindTheQueueFull() {
-        byte[] bytes = FrameBuilder.ethernet("02:00:00:00:00:01", "02:00:00:00:00:02")
-                .ipv4("198.18.0.1", "198.18.0.2")
-                .tcp(40000, 22, 1, 0, FrameBuilder.TCP_ACK)
-                .payload("SSH-2.0-OpenSSH_6.4\r\n")
-                .build();
-        Frame frame =
-                new Frame().wrap(MemorySegment.ofArray(bytes), 0, bytes.length, bytes.length, false, Frame.NO_HEADER);
+        Frame frame = ackFrame("SSH-2.0-OpenSSH_6.4\r\n");
         // No writer thread: nothing takes the two slots once they are filled. Rate limit out of the way.
         EventLog log = new EventLog(
                 EventLogOptions.of(null).withRate(1e12, Integer.MAX_VALUE).withQueueSlots(2), 1, ErrorHandler.STDERR);
@@ -55,12 +49,7 @@ class EventQueueTest {
      */
     @Test
     void shouldStartWithoutWritingCountingOrSpendingTheRateLimit(@TempDir Path dir) throws Exception {
-        byte[] bytes = FrameBuilder.ethernet("02:00:00:00:00:01", "02:00:00:00:00:02")
-                .ipv4("198.18.0.1", "198.18.0.2")
-                .tcp(40000, 22, 1, 0, FrameBuilder.TCP_ACK)
-                .build();
-        Frame frame =
-                new Frame().wrap(MemorySegment.ofArray(bytes), 0, bytes.length, bytes.length, false, Frame.NO_HEADER);
+        Frame frame = ackFrame("");
         Path file = dir.resolve("eve.json");
         // One event per hour, burst 1: a warm-up that spent the real producer's allowance would suppress the next.
         List<String> reports = new CopyOnWriteArrayList<>();
@@ -96,12 +85,7 @@ class EventQueueTest {
      */
     @Test
     void shouldFormatAndDiscardQueuedEventsWithoutWritingOrCounting(@TempDir Path dir) throws Exception {
-        byte[] bytes = FrameBuilder.ethernet("02:00:00:00:00:01", "02:00:00:00:00:02")
-                .ipv4("198.18.0.1", "198.18.0.2")
-                .tcp(40000, 22, 1, 0, FrameBuilder.TCP_ACK)
-                .build();
-        Frame frame =
-                new Frame().wrap(MemorySegment.ofArray(bytes), 0, bytes.length, bytes.length, false, Frame.NO_HEADER);
+        Frame frame = ackFrame("");
         List<String> reports = new CopyOnWriteArrayList<>();
         Path file = dir.resolve("eve.json");
         EventLog log = new EventLog(
@@ -154,5 +138,15 @@ class EventQueueTest {
                 reports.add(what);
             }
         };
+    }
+
+    /** A TCP ACK from 198.18.0.1:40000 to 198.18.0.2:22 carrying {@code payload}, as a frame in hand. */
+    private static Frame ackFrame(String payload) {
+        byte[] bytes = FrameBuilder.ethernet("02:00:00:00:00:01", "02:00:00:00:00:02")
+                .ipv4("198.18.0.1", "198.18.0.2")
+                .tcp(40000, 22, 1, 0, FrameBuilder.TCP_ACK)
+                .payload(payload)
+                .build();
+        return new Frame().wrap(MemorySegment.ofArray(bytes), 0, bytes.length, bytes.length, false, Frame.NO_HEADER);
     }
 }
