@@ -318,7 +318,7 @@ public final class BridgePorts extends LiveSourceFactory implements ForwarderFac
     }
 
     /** Runs {@code step}; returns {@code failed}, or what the step threw (added to {@code failed} if there was one). */
-    private static RuntimeException attempt(RuntimeException failed, Runnable step) {
+    static RuntimeException attempt(RuntimeException failed, Runnable step) {
         try {
             step.run();
             return failed;
