@@ -12,10 +12,11 @@ public final class IndexCache {
     public Object guard;
     /** A version of the guard at resolution time (for a layout table: its write count). */
     public int version;
-    /** A second part of the guard (for a data object: whether it is a frame). */
-    public boolean kind;
-    /** True once the fields hold an answer. */
-    public boolean filled;
+    /**
+     * A second part of the guard, and whether the fields hold an answer at all: 0 while empty (no receiver's kind is
+     * 0, so an empty cache never hits); for a data object, the kind of receiver the answer is for (frame or view).
+     */
+    public int kind;
     /** The answer: for a data object, the {@code Field} to read or the method value. */
     public Object value;
 }

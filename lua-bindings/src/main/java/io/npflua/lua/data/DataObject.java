@@ -45,6 +45,9 @@ public class DataObject extends LuaUserdata implements SegmentBytes, InPlaceStri
     int generation;
     LuaTable layout;
     final boolean frame;
+    /** {@link IndexCache#kind} of this object's answers: 2 for a frame, 1 for a view (never 0, an empty cache). */
+    private final int cacheKind;
+
     private FrameHeaders headers;
 
     DataObject(MemorySegment seg, long base, int len, Lifetime lifetime, int generation, boolean frame) {
@@ -56,6 +59,7 @@ public class DataObject extends LuaUserdata implements SegmentBytes, InPlaceStri
         this.lifetime = lifetime;
         this.generation = generation;
         this.frame = frame;
+        this.cacheKind = frame ? 2 : 1;
     }
 
     /**
@@ -175,7 +179,7 @@ public class DataObject extends LuaUserdata implements SegmentBytes, InPlaceStri
 
     private LuaValue resolveCached(LuaValue key, IndexCache c) {
         LuaTable l = layout;
-        if (c.filled && c.guard == l && c.kind == frame && (l == null || ((LayoutTable) l).writes == c.version)) {
+        if (c.kind == cacheKind && c.guard == l && (l == null || ((LayoutTable) l).writes == c.version)) {
             return (LuaValue) c.value;
         }
         return resolveMiss(key, c);
@@ -188,11 +192,10 @@ public class DataObject extends LuaUserdata implements SegmentBytes, InPlaceStri
         if (l == null || l instanceof LayoutTable t && t.cacheable()) {
             c.guard = l;
             c.version = l == null ? 0 : ((LayoutTable) l).writes;
-            c.kind = frame;
+            c.kind = cacheKind;
             c.value = v;
-            c.filled = true;
         } else {
-            c.filled = false;
+            c.kind = 0;
         }
         return v;
     }

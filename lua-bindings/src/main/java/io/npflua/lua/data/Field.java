@@ -39,6 +39,7 @@ final class Field extends LuaUserdata {
     private static final int BITS = 7;
     private static final int STRING = 8;
     private static final int NEVER = 9;
+    private static final int BITS_IN_BYTE = 10;
 
     final String name;
     /** As declared: bits for numbers, bytes for strings. */
@@ -113,7 +114,9 @@ final class Field extends LuaUserdata {
         endBit = offset + length;
         byteSpan = (firstBit + width + 7) >>> 3;
         mask = width == 64 ? -1L : (1L << width) - 1;
-        if (firstBit != 0) {
+        if (byteSpan == 1 && width < 8) {
+            kind = BITS_IN_BYTE;
+        } else if (firstBit != 0) {
             kind = BITS;
         } else if (width == 8) {
             kind = U8;
@@ -176,7 +179,7 @@ final class Field extends LuaUserdata {
     private static final class U8Reader extends Reader {
         @Override
         LuaValue read(Field f, MemorySegment seg, long at) {
-            return LuaInts.of(seg.get(ValueLayout.JAVA_BYTE, at) & 0xFF);
+            return LuaInts.small(seg.get(ValueLayout.JAVA_BYTE, at) & 0xFF);
         }
     }
 
@@ -189,7 +192,7 @@ final class Field extends LuaUserdata {
 
         @Override
         LuaValue read(Field f, MemorySegment seg, long at) {
-            return LuaInts.of(seg.get(layout, at) & 0xFFFF);
+            return LuaInts.small(seg.get(layout, at) & 0xFFFF);
         }
     }
 
@@ -227,6 +230,15 @@ final class Field extends LuaUserdata {
         }
     }
 
+    /** A field of 1 to 7 bits inside one byte (flags, versions, header lengths): one load, a shift and a mask. */
+    private static final class BitsInByteReader extends Reader {
+        @Override
+        LuaValue read(Field f, MemorySegment seg, long at) {
+            return LuaInts.small(
+                    ((seg.get(ValueLayout.JAVA_BYTE, at) & 0xFF) >>> (8 - f.firstBit - f.width)) & (int) f.mask);
+        }
+    }
+
     private static final class StringReader extends Reader {
         @Override
         LuaValue read(Field f, MemorySegment seg, long at) {
@@ -251,7 +263,8 @@ final class Field extends LuaUserdata {
         new U64Reader(LE64),
         new BitsReader(),
         new StringReader(),
-        new NeverReader()
+        new NeverReader(),
+        new BitsInByteReader()
     };
 
     /**
@@ -284,7 +297,7 @@ final class Field extends LuaUserdata {
             case U32_LE -> seg.set(LE32, at, (int) v);
             case U64_BE -> seg.set(BE64, at, v);
             case U64_LE -> seg.set(LE64, at, v);
-            case BITS -> writeBits(seg, at, v & mask);
+            case BITS, BITS_IN_BYTE -> writeBits(seg, at, v & mask);
             default -> {
                 // a width no read can return: ignored, like any write that does not fit
             }

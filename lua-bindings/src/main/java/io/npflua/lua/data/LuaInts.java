@@ -26,6 +26,11 @@ final class LuaInts {
         return large(v);
     }
 
+    /** The Lua number for {@code v} in 0..65535 (the caller knows it is: a field of at most 16 bits). */
+    static LuaValue small(int v) {
+        return U16[v];
+    }
+
     // Out of line: the common case above stays small where it is inlined.
     private static LuaValue large(long v) {
         return LuaInteger.valueOf(v);
