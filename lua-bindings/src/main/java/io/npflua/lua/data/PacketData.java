@@ -47,10 +47,17 @@ public final class PacketData extends DataObject {
         l.writable = writable;
         binding++;
         generation = l.generation;
-        seg = segment;
+        // Reference fields are stored only when they change (usually never: one ring, no layout on the packet):
+        // every store of a reference into this long-lived object is a GC write barrier, which on G1 can be a
+        // full store-load fence.
+        if (seg != segment) {
+            seg = segment;
+        }
         base = offset;
         len = length;
-        layout = null;
+        if (layout != null) {
+            layout = null;
+        }
     }
 
     /**
@@ -64,7 +71,9 @@ public final class PacketData extends DataObject {
     /** Ends the call: this object and every view derived from it expire. Allocation-free. */
     public void release() {
         lifetime.generation++;
-        seg = MemorySegment.NULL;
+        // The segment stays referenced (no barrier per frame); the bumped generation is what makes every read of this
+        // object and its views nil, every write ignored and every method raise the expired error, and the length 0
+        // is what makes a bounds check refuse anything that got past it.
         base = 0;
         len = 0;
     }

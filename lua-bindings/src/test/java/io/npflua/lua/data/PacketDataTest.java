@@ -13,6 +13,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.luaj.vm2.Globals;
 import org.luaj.vm2.LuaError;
+import org.luaj.vm2.LuaTable;
 import org.luaj.vm2.LuaValue;
 
 /** The per-worker packet object: lifetime across calls, read-only tap mode, header helpers, checksums. */
@@ -117,6 +118,21 @@ class PacketDataTest {
         }
         LuaStates.run(g, "ip.ttl = 1"); // ignored: the frame is gone
         assertEquals(64, frame.get(ValueLayout.JAVA_BYTE, 16 + 18 + 8));
+        // Every method of a frame and of a view, whatever its arguments would be, raises the expired error: the
+        // generation is the only thing that stands between an expired object and the memory (release keeps the
+        // segment referenced, so that no reference is stored per frame).
+        for (var methods : new LuaTable[] {DataMethods.FRAME, DataMethods.VIEW}) {
+            String self = methods == DataMethods.FRAME ? "kept" : "pld";
+            LuaValue k = LuaValue.NIL;
+            int n = 0;
+            while (!(k = methods.next(k).arg1()).isnil()) {
+                String expr = self + ":" + k.tojstring() + "(0, 1)";
+                LuaError e = assertThrows(LuaError.class, () -> LuaStates.run(g, "return " + expr), expr);
+                assertTrue(e.getMessage().contains(DataObject.EXPIRED), expr + ": " + e.getMessage());
+                n++;
+            }
+            assertTrue(n >= (methods == DataMethods.FRAME ? 20 : 8), self + " has its methods: " + n);
+        }
     }
 
     @Test
