@@ -252,7 +252,7 @@ public class DataObject extends LuaUserdata implements SegmentBytes, InPlaceStri
     @Override
     public final boolean inPlaceEquals(LuaString s) {
         int n = s.m_length;
-        if (n != len) {
+        if (n != len || lifetime.generation != generation) {
             return false;
         }
         byte[] b = s.m_bytes;

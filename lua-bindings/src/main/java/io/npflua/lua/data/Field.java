@@ -64,6 +64,9 @@ final class Field extends LuaUserdata {
     private final int width;
     private final int firstBit;
     private final int byteSpan;
+    /** For a field inside one byte: how far its lowest bit lies from the byte's lowest bit. */
+    private final int shiftInByte;
+
     private final long mask;
 
     Field(
@@ -93,6 +96,7 @@ final class Field extends LuaUserdata {
             firstBit = 0;
             byteSpan = width;
             mask = 0;
+            shiftInByte = 0;
             reader = READERS[kind];
             return;
         }
@@ -105,6 +109,7 @@ final class Field extends LuaUserdata {
             firstBit = 0;
             byteSpan = 0;
             mask = 0;
+            shiftInByte = 0;
             reader = READERS[kind];
             return;
         }
@@ -114,6 +119,7 @@ final class Field extends LuaUserdata {
         endBit = offset + length;
         byteSpan = (firstBit + width + 7) >>> 3;
         mask = width == 64 ? -1L : (1L << width) - 1;
+        shiftInByte = 8 - firstBit - width; // meaningful when byteSpan == 1
         if (byteSpan == 1 && width < 8) {
             kind = BITS_IN_BYTE;
         } else if (firstBit != 0) {
@@ -234,8 +240,7 @@ final class Field extends LuaUserdata {
     private static final class BitsInByteReader extends Reader {
         @Override
         LuaValue read(Field f, MemorySegment seg, long at) {
-            return LuaInts.small(
-                    ((seg.get(ValueLayout.JAVA_BYTE, at) & 0xFF) >>> (8 - f.firstBit - f.width)) & (int) f.mask);
+            return LuaInts.small(((seg.get(ValueLayout.JAVA_BYTE, at) & 0xFF) >>> f.shiftInByte) & (int) f.mask);
         }
     }
 

@@ -71,9 +71,9 @@ public final class PacketData extends DataObject {
     /** Ends the call: this object and every view derived from it expire. Allocation-free. */
     public void release() {
         lifetime.generation++;
-        // The segment stays referenced (no barrier per frame); the bumped generation is what makes every read of this
-        // object and its views nil, every write ignored and every method raise the expired error, and the length 0
-        // is what makes a bounds check refuse anything that got past it.
+        // The segment stays referenced (no barrier per frame): the bumped generation is what makes every read of this
+        // object and of its views nil, every write ignored and every method raise the expired error (views keep
+        // their own offset and length; this object's length 0 is one more refusal for anything reading it).
         base = 0;
         len = 0;
     }

@@ -93,6 +93,10 @@ class PacketDataTest {
                 function filter(pkt)
                   kept, ip, seg, pld = pkt, pkt:ip(), pkt:segment(14, 20), pkt:payload()
                   keptcopy = pkt:copy()
+                  pkt:layout{first = {0, 8}}
+                  assert(pkt.first == 2)
+                  each = pkt:gmatch('.')
+                  assert(each() == '\\2')
                   return true
                 end
                 function probe()
@@ -116,6 +120,10 @@ class PacketDataTest {
             LuaError e = assertThrows(LuaError.class, () -> LuaStates.run(g, "return " + expr), expr);
             assertTrue(e.getMessage().contains(DataObject.EXPIRED), expr + ": " + e.getMessage());
         }
+        assertTrue(
+                LuaStates.run(g, "return kept.first").isnil(), "a layout applied during the call reads nil after it");
+        LuaError stepped = assertThrows(LuaError.class, () -> LuaStates.run(g, "return each()"), "a kept gmatch");
+        assertTrue(stepped.getMessage().contains(DataObject.EXPIRED), stepped.getMessage());
         LuaStates.run(g, "ip.ttl = 1"); // ignored: the frame is gone
         assertEquals(64, frame.get(ValueLayout.JAVA_BYTE, 16 + 18 + 8));
         // Every method of a frame and of a view, whatever its arguments would be, raises the expired error: the
