@@ -19,7 +19,10 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -288,6 +291,14 @@ public final class JitWarmup {
         private static final int BLOCKS = 4;
         // PACKET_RESERVE of a live capture socket with VLAN re-insertion.
         private static final int RESERVE = 4;
+        /**
+         * Frames per block, as a live ring's blocks hold however many frames came before the block's timeout: some
+         * end exactly where a worker's batch of {@value JitWarmup#BATCH} ends (the walker then gives the block back
+         * on its way out of {@code poll}), others mid-batch; 384 in all, a multiple of the batch, so every pass over
+         * the ring sees both. A ring whose blocks were all filled to the brim never ended a batch at a block's end,
+         * and the first live block that did threw {@code BlockRing.poll}'s compiled code away.
+         */
+        private static final int[] FRAMES_PER_BLOCK = {BATCH, 100, 92, 2 * BATCH};
 
         private final BlockRing ring;
         private final BlockRingEmulator kernel;
@@ -301,12 +312,16 @@ public final class JitWarmup {
             List<MemorySegment> packets =
                     frames().stream().map(MemorySegment::ofArray).toList();
             long ts = System.currentTimeMillis() * 1_000_000L;
-            for (int i = 0; ; i++) {
-                MemorySegment p = packets.get(i % packets.size());
-                int len = (int) p.byteSize();
-                if (!kernel.add(p, 0, len, len, ts + i, -1, 0, PacketConstants.PACKET_OTHERHOST, 1)) {
-                    break;
+            int i = 0;
+            for (int block = 0; block < BLOCKS; block++) {
+                for (int n = 0; n < FRAMES_PER_BLOCK[block]; n++, i++) {
+                    MemorySegment p = packets.get(i % packets.size());
+                    int len = (int) p.byteSize();
+                    if (!kernel.add(p, 0, len, len, ts + i, -1, 0, PacketConstants.PACKET_OTHERHOST, 1)) {
+                        throw new IllegalStateException("the synthetic frames do not fit the warm-up ring");
+                    }
                 }
+                kernel.closeBlock();
             }
         }
 
@@ -368,7 +383,9 @@ public final class JitWarmup {
      *   <li>TCP over IPv6 (handshake, data both ways), UDP both ways between two prefixes, an ICMPv6 echo and its
      *       reply, a neighbour solicitation (a reachability probe) behind a hop-by-hop header (no ports: not a
      *       query);</li>
-     *   <li>a VLAN-tagged ping and its reply, and an ARP request (no flow).</li>
+     *   <li>a VLAN-tagged ping and its reply, and an ARP request (no flow);</li>
+     *   <li>{@value #BUSY_HEADER_FRAMES} segments of many TCP clients with header bytes of every value
+     *       ({@link #busyHeaders}).</li>
      * </ul>
      */
     public static List<byte[]> frames() {
@@ -391,7 +408,7 @@ public final class JitWarmup {
         byte[] dnsAnswer = dnsQuery.clone();
         dnsAnswer[2] = (byte) 0x81;
         dnsAnswer[3] = (byte) 0x80;
-        return List.of(
+        List<byte[]> frames = new ArrayList<>(List.of(
                 // SSH over IPv4, client 40000 -> server 22, from SYN to the last ACK
                 fromA(v4a, v4b).tcp(40000, 22, 100, 0, syn).build(),
                 fromB(v4b, v4a).tcp(22, 40000, 500, 101, syn | ack).build(),
@@ -459,8 +476,52 @@ public final class JitWarmup {
                         .echo(false, 1, 1)
                         .payload(new byte[56])
                         .build(),
-                arpRequest());
+                arpRequest()));
+        frames.addAll(busyHeaders(v4a, v4b));
+        return List.copyOf(frames);
     }
+
+    /**
+     * Mid-connection TCP segments of many clients, both ways, with ephemeral ports, sequence and acknowledgement
+     * numbers drawn from a fixed-seed generator: header bytes of every value, as real traffic has (the frames above
+     * repeat a few ports and small numbers). A script that searches whole frames ({@code tostring(pkt):match}) meets
+     * its pattern's first byte in headers where it is not followed by the rest: with only the frames above, that
+     * branch of the prefix scan ({@code PatternMatcher.scanArray}) was never taken, and the first live frames with
+     * such a byte threw the seed SSH filter's compiled code away. Payloads: SSH banners, an HTTP request line, random
+     * bytes, none.
+     */
+    private static List<byte[]> busyHeaders(String client, String server) {
+        SplittableRandom random = new SplittableRandom(0x5eed);
+        byte[][] payloads = {
+            "SSH-2.0-OpenSSH_9.6p1 Debian-3ubuntu13\r\n".getBytes(StandardCharsets.ISO_8859_1),
+            "SSH-2.0-OpenSSH_6.4\r\n".getBytes(StandardCharsets.ISO_8859_1),
+            "GET / HTTP/1.1\r\nHost: example.test\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1),
+            null,
+            new byte[0]
+        };
+        List<byte[]> out = new ArrayList<>(BUSY_HEADER_FRAMES);
+        for (int i = 0; i < BUSY_HEADER_FRAMES; i++) {
+            int clientPort = 32768 + random.nextInt(28232);
+            int serverPort = i % 3 == 0 ? 22 : i % 3 == 1 ? 80 : 443;
+            long seq = random.nextLong() >>> 32;
+            long ack = random.nextLong() >>> 32;
+            byte[] payload = payloads[i % payloads.length];
+            if (payload == null) {
+                payload = new byte[16 + random.nextInt(200)];
+                random.nextBytes(payload);
+            }
+            FrameBuilder f = i % 2 == 0
+                    ? fromA(client, server)
+                            .tcp(clientPort, serverPort, seq, ack, FrameBuilder.TCP_PSH | FrameBuilder.TCP_ACK)
+                    : fromB(server, client)
+                            .tcp(serverPort, clientPort, seq, ack, FrameBuilder.TCP_PSH | FrameBuilder.TCP_ACK);
+            out.add(f.payload(payload).build());
+        }
+        return out;
+    }
+
+    /** How many {@link #busyHeaders} frames the synthetic traffic has. */
+    static final int BUSY_HEADER_FRAMES = 64;
 
     private static final String HOST_A = "02:00:00:00:00:01";
     private static final String HOST_B = "02:00:00:00:00:02";

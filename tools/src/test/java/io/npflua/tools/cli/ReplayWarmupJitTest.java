@@ -1,7 +1,6 @@
 package io.npflua.tools.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -9,7 +8,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -35,13 +33,6 @@ class ReplayWarmupJitTest {
             + "|LuaRule(::|\\.)|EventProducer(::|\\.)|Worker(::|\\.)blockedEvent|PacketData(::|\\.)"
             + "|CaptureClock(::|\\.)|FlowStage(::|\\.)|FlowTable(::|\\.)|FlowKey(::|\\.)|PcapReader(::|\\.)"
             + "|SandboxGlobals[$\\w]*(::|\\.))");
-
-    /** An on-stack-replacement compilation: the deoptimization log's "osr level=", the compilation log's "%". */
-    private static final Pattern OSR = Pattern.compile(" osr level=|^\\[\\d+ms\\] +\\d+ +%");
-
-    private static final Pattern LINE = Pattern.compile("^\\[(\\d+)ms\\] (.*)$");
-    private static final Pattern WORKER_EXIT =
-            Pattern.compile("JavaThread exiting \\(name: \"npflua-worker-0\", tid: (\\d+)\\)");
 
     @TempDir
     Path dir;
@@ -86,11 +77,7 @@ class ReplayWarmupJitTest {
         if (kind.startsWith("--")) {
             args.add(kind);
         }
-        Process p = new ProcessBuilder(CliJvm.command(
-                        List.of("-Xlog:jit+compilation=debug,deoptimization=debug,os+thread=info:file=" + jitLog
-                                + ":uptimemillis"),
-                        Main.class,
-                        args.toArray(String[]::new)))
+        Process p = new ProcessBuilder(CliJvm.command(JitLog.options(jitLog), Main.class, args.toArray(String[]::new)))
                 .redirectOutput(dir.resolve("out.json").toFile())
                 .redirectError(dir.resolve("err.txt").toFile())
                 .start();
@@ -101,53 +88,9 @@ class ReplayWarmupJitTest {
             assertTrue(Files.readString(events).contains("\"event_type\":\"alert\""), "alert records in the log");
         }
 
-        List<String> lines = Files.readAllLines(jitLog);
-        // The logs say what this test reads: compilations of our code, code made not entrant, traps.
-        assertTrue(lines.stream().anyMatch(l -> l.contains("io.npflua.engine.worker.Worker::doWork")), "compilations");
-        assertTrue(lines.stream().anyMatch(l -> l.contains("made not entrant")), "code made not entrant");
-        assertTrue(lines.stream().anyMatch(l -> l.contains("trap_bci=")), "traps");
-        String tid = null;
-        long end = -1;
-        for (String line : lines) {
-            Matcher m = WORKER_EXIT.matcher(line);
-            if (m.find()) {
-                tid = m.group(1);
-                end = millis(line);
-            }
-        }
-        assertNotNull(tid, "the worker's thread is in the log");
+        JitLog log = JitLog.read(jitLog);
         // From the end of the warm-up (its last round's thread) on: what is thrown away between the warm-up and the
         // worker's first frame (the event log's start loading a class, say) is lost to the real run just the same.
-        long start = -1;
-        for (String line : lines) {
-            long t = millis(line);
-            if (line.contains("JavaThread exiting (name: \"npflua-warmup\"") && t <= end) {
-                start = t;
-            }
-        }
-        assertTrue(start >= 0, "the warm-up's end is in the log");
-        List<String> left = new ArrayList<>();
-        for (String line : lines) {
-            long t = millis(line);
-            if (t < start
-                    || t > end
-                    || !line.contains("io.npflua.")
-                    || !PER_FRAME.matcher(line).find()
-                    // a loop compiled for one long invocation (the table's sweep when a chain is adopted)
-                    || OSR.matcher(line).find()) {
-                continue;
-            }
-            if (line.contains("trap_bci=")
-                    || line.contains("made not entrant: uncommon trap")
-                    || line.contains("marked for deoptimization")) {
-                left.add(line);
-            }
-        }
-        return left;
-    }
-
-    private static long millis(String line) {
-        Matcher m = LINE.matcher(line);
-        return m.find() ? Long.parseLong(m.group(1)) : -1;
+        return log.thrownAway(log.warmupEnd(), log.workerExit(), PER_FRAME);
     }
 }

@@ -136,7 +136,7 @@ class RunSigtermLiveTest {
         assertEquals(passed, read, "the pcap holds exactly the passed frames");
     }
 
-    private static void awaitText(Path file, String text, Process process) throws Exception {
+    static void awaitText(Path file, String text, Process process) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (!Files.readString(file).contains(text)) {
             assertTrue(process.isAlive(), "npflua run ended early: " + Files.readString(file));
