@@ -136,7 +136,8 @@ final class EngineWarmup {
         JitWarmup.Like like = new JitWarmup.Like(
                 config.flows(),
                 config.events() == null ? null : config.events().options(),
-                config.captureClock() != null);
+                config.captureClock() != null,
+                config.isBridge());
         if (own != null) {
             return JitWarmup.run(chains, config.warmupFrames(), config.warmupMaxNs(), like, JitWarmup.looping(own));
         }

@@ -291,4 +291,43 @@ class EngineWarmupTest {
         assertEquals(0, Files.size(file), "nothing of the warm-up in the real log");
         assertEquals(List.of(), reports, "nothing reported to the real handlers");
     }
+
+    /**
+     * The warm-up's frames are writable exactly when the real ones are: a script that writes a header field fails on
+     * every warm-up frame of a tap (read-only, as its real frames) and on none of a bridge's (so that its write path,
+     * not its error path, is what gets compiled before the first real frame).
+     */
+    @ParameterizedTest(name = "bridge {0}")
+    @ValueSource(booleans = {false, true})
+    void shouldHandTheWarmupFramesWritableExactlyWhenTheRealOnesAre(boolean bridge) throws Exception {
+        MemorySourceFactory sources = new MemorySourceFactory(Set.of("veth-a", "veth-b"), 1, 0, 0);
+        Path file = dir.resolve("eve.json");
+        EventLog log = new EventLog(EventLogOptions.of(file), 1, ErrorHandler.STDERR);
+        Engine.Builder b = Engine.builder()
+                .sources(sources)
+                .ruleFactory(factory())
+                .flows(FlowTracking.off())
+                .events(log)
+                .script(ScriptSpec.of(
+                        "ttl", "function filter(p) local ip = p:ip() if ip then ip.ttl = 63 end return true end"))
+                .warmup(5_000, 10, TimeUnit.SECONDS);
+        if (bridge) {
+            b.bridge("veth-a", "veth-b").forwarders((egress, worker) -> frame -> true);
+        } else {
+            b.tap("veth-a");
+        }
+        Engine engine = b.build().start();
+        try {
+            JitWarmup.Result w = engine.warmup();
+            assertTrue(w.frames() >= 5_000, "warmed up: " + w);
+            // Nothing is blocked and flows are off: every event is a script failure (a write to a read-only frame).
+            if (bridge) {
+                assertEquals(0, w.events(), "writes to a bridge's warm-up frames succeed: " + w);
+            } else {
+                assertTrue(w.events() > 0, "writes to a tap's warm-up frames fail as they would live: " + w);
+            }
+        } finally {
+            engine.closeAndReport();
+        }
+    }
 }

@@ -96,9 +96,12 @@ public final class JitWarmup {
         void close();
     }
 
-    /** The synthetic V3 ring ({@link #frames()}, packed as the kernel packs them) in memory of {@code arena}. */
-    public static FrameSupply syntheticRing(Arena arena) {
-        return new SyntheticRing(arena);
+    /**
+     * The synthetic V3 ring ({@link #frames()}, packed as the kernel packs them) in memory of {@code arena}; its frames
+     * are handed out {@code writable} or read-only, as a bridge's or a tap's are.
+     */
+    public static FrameSupply syntheticRing(Arena arena, boolean writable) {
+        return new SyntheticRing(arena, writable);
     }
 
     /** A source that already loops over frames of the real run (a pcap file read without end): no refill. */
@@ -151,7 +154,7 @@ public final class JitWarmup {
             return Result.NONE;
         }
         try (Arena arena = Arena.ofShared()) {
-            return run(chains, frames, maxNs, like, syntheticRing(arena));
+            return run(chains, frames, maxNs, like, syntheticRing(arena, like.inline()));
         }
     }
 
@@ -171,11 +174,14 @@ public final class JitWarmup {
      *                     chain's alerts and script errors there too ({@link ChainSource#newChain})
      * @param captureClock whether the real workers publish capture times ({@code replay}): each round then gets a
      *                     clock of its own
+     * @param inline       whether the real workers' frames are writable (a bridge's): the synthetic frames are then
+     *                     writable too, so that a script's packet calls take the paths they take inline (a writable
+     *                     frame is parsed again on every header call; {@code tostring} of it copies)
      */
-    public record Like(FlowTracking flows, EventLogOptions events, boolean captureClock) {
+    public record Like(FlowTracking flows, EventLogOptions events, boolean captureClock, boolean inline) {
         /** Workers with flow tracking {@code flows} and nothing else. */
         public static Like flows(FlowTracking flows) {
-            return new Like(flows, null, false);
+            return new Like(flows, null, false, false);
         }
     }
 
@@ -287,7 +293,8 @@ public final class JitWarmup {
      * the whole ring as the frames' segment), and handed back to the walker whenever it has read everything.
      */
     private static final class SyntheticRing implements FrameSupply {
-        private static final int BLOCK_SIZE = 1 << 16;
+        // Large enough for a block of FRAMES_PER_BLOCK frames with a super-frame among them.
+        private static final int BLOCK_SIZE = 1 << 18;
         private static final int BLOCKS = 4;
         // PACKET_RESERVE of a live capture socket with VLAN re-insertion.
         private static final int RESERVE = 4;
@@ -302,9 +309,11 @@ public final class JitWarmup {
 
         private final BlockRing ring;
         private final BlockRingEmulator kernel;
+        private final boolean writable;
         private RingFrameSource source;
 
-        SyntheticRing(Arena arena) {
+        SyntheticRing(Arena arena, boolean writable) {
+            this.writable = writable;
             RingGeometry geometry = RingGeometry.blocks(BLOCK_SIZE, BLOCKS, 1);
             MemorySegment memory = arena.allocate(geometry.sizeBytes(), BLOCK_SIZE);
             ring = new BlockRing(memory, geometry, SliceScope.RING, true);
@@ -328,7 +337,7 @@ public final class JitWarmup {
         @Override
         public FrameSource source() {
             if (source == null) {
-                source = RingFrameSource.overRing(ring, "warm-up", false, null);
+                source = RingFrameSource.overRing(ring, "warm-up", writable, null);
             }
             return source;
         }
@@ -384,7 +393,8 @@ public final class JitWarmup {
      *       reply, a neighbour solicitation (a reachability probe) behind a hop-by-hop header (no ports: not a
      *       query);</li>
      *   <li>a VLAN-tagged ping and its reply, and an ARP request (no flow);</li>
-     *   <li>{@value #BUSY_HEADER_FRAMES} segments of many TCP clients with header bytes of every value
+     *   <li>{@value #BUSY_HEADER_FRAMES} segments of many TCP clients with header bytes of every value, and two TCP
+     *       super-frames
      *       ({@link #busyHeaders}).</li>
      * </ul>
      */
@@ -488,7 +498,9 @@ public final class JitWarmup {
      * its pattern's first byte in headers where it is not followed by the rest: with only the frames above, that
      * branch of the prefix scan ({@code PatternMatcher.scanArray}) was never taken, and the first live frames with
      * such a byte threw the seed SSH filter's compiled code away. Payloads: SSH banners, an HTTP request line, random
-     * bytes, none.
+     * bytes, random text (letters, digits and '-': a text pattern's prefix, whole and in part, at every position, as
+     * in a bulk transfer's data), none; and two super-frames of random text (20 and 60 KiB: what a tap on a host with
+     * GRO and a bridge with offloads receive; a string search over them runs in place, not on a copy).
      */
     private static List<byte[]> busyHeaders(String client, String server) {
         SplittableRandom random = new SplittableRandom(0x5eed);
@@ -496,20 +508,24 @@ public final class JitWarmup {
             "SSH-2.0-OpenSSH_9.6p1 Debian-3ubuntu13\r\n".getBytes(StandardCharsets.ISO_8859_1),
             "SSH-2.0-OpenSSH_6.4\r\n".getBytes(StandardCharsets.ISO_8859_1),
             "GET / HTTP/1.1\r\nHost: example.test\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1),
-            null,
-            new byte[0]
+            null, // random bytes
+            new byte[0],
+            null // random text
         };
-        List<byte[]> out = new ArrayList<>(BUSY_HEADER_FRAMES);
-        for (int i = 0; i < BUSY_HEADER_FRAMES; i++) {
+        List<byte[]> out = new ArrayList<>(BUSY_HEADER_FRAMES + 2);
+        for (int i = 0; i < BUSY_HEADER_FRAMES + 2; i++) {
             int clientPort = 32768 + random.nextInt(28232);
             int serverPort = i % 3 == 0 ? 22 : i % 3 == 1 ? 80 : 443;
             long seq = random.nextLong() >>> 32;
             long ack = random.nextLong() >>> 32;
-            byte[] payload = payloads[i % payloads.length];
-            if (payload == null) {
-                payload = new byte[16 + random.nextInt(200)];
-                random.nextBytes(payload);
-            }
+            int kind = i % payloads.length;
+            byte[] payload = i >= BUSY_HEADER_FRAMES
+                    ? randomText(random, i == BUSY_HEADER_FRAMES ? 20 << 10 : 60 << 10)
+                    : payloads[kind] != null
+                            ? payloads[kind]
+                            : kind == 3
+                                    ? randomBytes(random, 16 + random.nextInt(200))
+                                    : randomText(random, 16 + random.nextInt(1400));
             FrameBuilder f = i % 2 == 0
                     ? fromA(client, server)
                             .tcp(clientPort, serverPort, seq, ack, FrameBuilder.TCP_PSH | FrameBuilder.TCP_ACK)
@@ -520,7 +536,23 @@ public final class JitWarmup {
         return out;
     }
 
-    /** How many {@link #busyHeaders} frames the synthetic traffic has. */
+    private static byte[] randomBytes(SplittableRandom random, int n) {
+        byte[] b = new byte[n];
+        random.nextBytes(b);
+        return b;
+    }
+
+    private static byte[] randomText(SplittableRandom random, int n) {
+        byte[] b = new byte[n];
+        for (int i = 0; i < n; i++) {
+            b[i] = (byte) TEXT.charAt(random.nextInt(TEXT.length()));
+        }
+        return b;
+    }
+
+    private static final String TEXT = "ABCDEFGHIJKLMNOPQRSTUVWXYZ-0123456789";
+
+    /** How many {@link #busyHeaders} frames of ordinary size the synthetic traffic has (and two super-frames). */
     static final int BUSY_HEADER_FRAMES = 64;
 
     private static final String HOST_A = "02:00:00:00:00:01";

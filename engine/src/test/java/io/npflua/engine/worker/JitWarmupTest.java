@@ -176,7 +176,10 @@ class JitWarmupTest {
         };
         Path file = dir.resolve("eve.json");
         JitWarmup.Result r = JitWarmup.run(
-                chains, 4_000, MAX_NS, new JitWarmup.Like(FlowTracking.defaults(), EventLogOptions.of(file), true));
+                chains,
+                4_000,
+                MAX_NS,
+                new JitWarmup.Like(FlowTracking.defaults(), EventLogOptions.of(file), true, false));
         assertTrue(r.frames() >= 4_000, "frames run: " + r.frames());
         assertEquals(r.frames(), blocked.get(), "every frame blocked");
         assertTrue(r.events() > 0, "events handed to the throwaway logs and formatted: " + r.events());
