@@ -562,6 +562,8 @@ out = {"meta": {"started": "$STARTED", "finished": "$(date -u +%Y-%m-%dT%H:%M:%S
                 "capture_phases": "cold (from the ready line) then steady (warm process), frames_per_capture_run each",
                 "replay_repeat": $REPEAT, "trafgen": "$(trafgen -v 2>&1 | head -1)",
                 "tcpdump": "$(tcpdump --version 2>&1 | head -1)", "iperf3": "$(iperf3 --version 2>&1 | head -1)",
+                "commit": "$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null)$(git -C "$ROOT" diff --quiet HEAD 2>/dev/null || echo '+changes')",
+                "commit_b": "$([[ -n "$NPFLUA_B" ]] && git -C "$(dirname "$(readlink -f "$NPFLUA_B")")" rev-parse --short HEAD 2>/dev/null)",
                 "command": "tools/bench/e2e.sh --rounds $ROUNDS --frames $FRAMES --repeat $REPEAT --sections $SECTIONS$([[ $AB_WARMUP -eq 1 ]] && echo ' --ab-warmup')$([[ $FLOWS_ONLY -eq 1 ]] && echo ' --flows-only' || { [[ $FLOWS -eq 1 ]] && echo ' --flows'; })$([[ -n "$NPFLUA_B" ]] && echo " (E2E_NPFLUA_B=$NPFLUA_B)") --inline-offloads $INLINE_OFFLOADS"}}
 for sec in ("capture", "inline", "offline"):
     out[sec] = [r for r in rows if r["section"] == sec]

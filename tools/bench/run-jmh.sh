@@ -19,9 +19,17 @@ META="$OUT/jmh-$STAMP.meta.json"
 LOG="$OUT/jmh-$STAMP.log"
 
 # -f 1 -wi 3 -w 1 -i 3 -r 1: about 8 s per benchmark and parameter set (7 s measured + fork start-up), ~70 sets.
+# Each of these defaults is left out when the extra options give it (JMH refuses an option given twice), e.g.
+# tools/bench/run-jmh.sh REGEX -wi 5 -i 40 -r 100ms for the minima docs/benchmarks.md quotes.
 # -jvm: the forks must run the same JDK 25 as this launcher, whatever java is first on PATH.
+DEFAULTS=()
+for opt in "-f 1" "-wi 3" "-w 1" "-i 3" "-r 1"; do
+  given=0
+  for a in "$@"; do [[ "$a" == "${opt%% *}" ]] && given=1; done
+  ((given)) || DEFAULTS+=(${opt})
+done
 CMD=("$JAVA" --enable-native-access=ALL-UNNAMED -jar "$JAR" "$REGEX"
-     -f 1 -wi 3 -w 1 -i 3 -r 1 -prof gc
+     "${DEFAULTS[@]}" -prof gc
      -jvm "$JAVA" -jvmArgsAppend --enable-native-access=ALL-UNNAMED
      -rf json -rff "$RESULT" "$@")
 

@@ -293,7 +293,7 @@ public final class JitWarmup {
      * the whole ring as the frames' segment), and handed back to the walker whenever it has read everything.
      */
     private static final class SyntheticRing implements FrameSupply {
-        // Large enough for a block of FRAMES_PER_BLOCK frames with a super-frame among them.
+        // Room for the fullest block: the last one holds both super-frames twice, about 218 KB in all.
         private static final int BLOCK_SIZE = 1 << 18;
         private static final int BLOCKS = 4;
         // PACKET_RESERVE of a live capture socket with VLAN re-insertion.
@@ -310,12 +310,16 @@ public final class JitWarmup {
         private final BlockRing ring;
         private final BlockRingEmulator kernel;
         private final boolean writable;
+        private final MemorySegment memory;
+        /** The ring as filled, when scripts may write the frames: every pass starts from it again. */
+        private final MemorySegment pristine;
+
         private RingFrameSource source;
 
         SyntheticRing(Arena arena, boolean writable) {
             this.writable = writable;
             RingGeometry geometry = RingGeometry.blocks(BLOCK_SIZE, BLOCKS, 1);
-            MemorySegment memory = arena.allocate(geometry.sizeBytes(), BLOCK_SIZE);
+            memory = arena.allocate(geometry.sizeBytes(), BLOCK_SIZE);
             ring = new BlockRing(memory, geometry, SliceScope.RING, true);
             kernel = new BlockRingEmulator(memory, geometry, RESERVE);
             List<MemorySegment> packets =
@@ -332,6 +336,9 @@ public final class JitWarmup {
                 }
                 kernel.closeBlock();
             }
+            // A script's writes to a bridge's frames (a TTL decremented, a field scrubbed) would otherwise stay in the
+            // ring for every later pass, and the warm-up would profile traffic that drifts away from real traffic.
+            pristine = writable ? arena.allocate(memory.byteSize()).copyFrom(memory) : null;
         }
 
         @Override
@@ -342,9 +349,12 @@ public final class JitWarmup {
             return source;
         }
 
-        /** Gives every block to the walker again (after it released them all). */
+        /** Gives every block to the walker again (after it released them all), as filled when frames are writable. */
         @Override
         public void refill() {
+            if (pristine != null) {
+                memory.copyFrom(pristine);
+            }
             kernel.handOverAll();
         }
 

@@ -32,7 +32,7 @@ final class JitLog {
     /** An on-stack-replacement compilation: the deoptimization log's "osr level=", the compilation log's "%". */
     private static final Pattern OSR = Pattern.compile(" osr level=|\\[\\d+ms\\] +\\d+ +%");
 
-    private static final Pattern UPTIME = Pattern.compile("\\[(\\d+)ms\\] ");
+    private static final Pattern UPTIME = Pattern.compile("\\[ *(\\d+)ms *\\] ");
     private static final Pattern WALL = Pattern.compile("^\\[(\\d{4}-\\d\\d-\\d\\dT[^\\]]+)\\]");
     private static final DateTimeFormatter WALL_FORMAT = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSZ");
     private static final Pattern WORKER_EXIT =

@@ -26,7 +26,7 @@ class RingFrameSourceOverRingTest {
     void shouldHandOutTheFramesOfABareRingAndNeverWait() {
         List<byte[]> sent = JitWarmup.frames();
         try (Arena arena = Arena.ofShared()) {
-            RingGeometry geometry = RingGeometry.blocks(1 << 16, 2, 1);
+            RingGeometry geometry = RingGeometry.blocks(1 << 18, 2, 1); // the frames fit one block
             MemorySegment memory = arena.allocate(geometry.sizeBytes(), 1 << 16);
             BlockRingEmulator kernel = new BlockRingEmulator(memory, geometry, 4);
             for (byte[] f : sent) {
@@ -40,7 +40,7 @@ class RingFrameSourceOverRingTest {
                         (Frame f) -> seen.add(f.segment()
                                 .asSlice(f.offset(), f.capturedLength())
                                 .toArray(ValueLayout.JAVA_BYTE)),
-                        64);
+                        1024);
                 assertEquals(sent.size(), n);
                 assertEquals(0, source.poll(f -> seen.add(null), 64), "the ring is empty now");
                 assertFalse(source.canAwait());
