@@ -67,13 +67,18 @@ class CaptureWarmupJitLiveTest {
                 w.write(ts + i * 1000L, frame);
             }
         }
+        // As in ReplayWarmupJitTest: a regression throws code away in every run, a compilation of the moment in one
+        // (live traffic and two cores make the moment less predictable than a replay's: up to three runs decide).
         List<String> first = thrownAway(lab, pair, input, 1);
-        if (first.isEmpty()) {
-            return;
+        for (int attempt = 2; attempt <= 3 && !first.isEmpty(); attempt++) {
+            List<String> again = thrownAway(lab, pair, input, attempt);
+            if (again.isEmpty()) {
+                return;
+            }
+            if (attempt == 3) {
+                assertEquals(List.of(), again, "compiled code thrown away in three runs (first: " + first + ")");
+            }
         }
-        // As in ReplayWarmupJitTest: a regression throws code away in every run, a compilation of the moment in one.
-        assertEquals(
-                List.of(), thrownAway(lab, pair, input, 2), "compiled code thrown away twice (first: " + first + ")");
     }
 
     private List<String> thrownAway(VethLab lab, VethLab.VethPair pair, Path input, int attempt) throws Exception {
