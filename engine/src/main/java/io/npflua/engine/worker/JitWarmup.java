@@ -514,28 +514,24 @@ public final class JitWarmup {
      */
     private static List<byte[]> busyHeaders(String client, String server) {
         SplittableRandom random = new SplittableRandom(0x5eed);
-        byte[][] payloads = {
-            "SSH-2.0-OpenSSH_9.6p1 Debian-3ubuntu13\r\n".getBytes(StandardCharsets.ISO_8859_1),
-            "SSH-2.0-OpenSSH_6.4\r\n".getBytes(StandardCharsets.ISO_8859_1),
-            "GET / HTTP/1.1\r\nHost: example.test\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1),
-            null, // random bytes
-            new byte[0],
-            null // random text
-        };
         List<byte[]> out = new ArrayList<>(BUSY_HEADER_FRAMES + 2);
         for (int i = 0; i < BUSY_HEADER_FRAMES + 2; i++) {
             int clientPort = 32768 + random.nextInt(28232);
             int serverPort = i % 3 == 0 ? 22 : i % 3 == 1 ? 80 : 443;
             long seq = random.nextLong() >>> 32;
             long ack = random.nextLong() >>> 32;
-            int kind = i % payloads.length;
-            byte[] payload = i >= BUSY_HEADER_FRAMES
-                    ? randomText(random, i == BUSY_HEADER_FRAMES ? 20 << 10 : 60 << 10)
-                    : payloads[kind] != null
-                            ? payloads[kind]
-                            : kind == 3
-                                    ? randomBytes(random, 16 + random.nextInt(200))
-                                    : randomText(random, 16 + random.nextInt(1400));
+            byte[] payload = i == BUSY_HEADER_FRAMES
+                    ? randomText(random, 20 << 10)
+                    : i > BUSY_HEADER_FRAMES
+                            ? randomText(random, 60 << 10)
+                            : switch (i % 6) {
+                                case 0 -> ascii("SSH-2.0-OpenSSH_9.6p1 Debian-3ubuntu13\r\n");
+                                case 1 -> ascii("SSH-2.0-OpenSSH_6.4\r\n");
+                                case 2 -> ascii("GET / HTTP/1.1\r\nHost: example.test\r\n\r\n");
+                                case 3 -> randomBytes(random, 16 + random.nextInt(200));
+                                case 4 -> new byte[0];
+                                default -> randomText(random, 16 + random.nextInt(1400));
+                            };
             FrameBuilder f = i % 2 == 0
                     ? fromA(client, server)
                             .tcp(clientPort, serverPort, seq, ack, FrameBuilder.TCP_PSH | FrameBuilder.TCP_ACK)
@@ -544,6 +540,10 @@ public final class JitWarmup {
             out.add(f.payload(payload).build());
         }
         return out;
+    }
+
+    private static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.ISO_8859_1);
     }
 
     private static byte[] randomBytes(SplittableRandom random, int n) {

@@ -109,22 +109,8 @@ class CaptureWarmupJitLiveTest {
         Instant stopped;
         Process replay = null;
         try {
-            RunSigtermLiveTest.awaitText(stderr, "listening on", run);
-            replay = new ProcessBuilder(
-                            "ip",
-                            "netns",
-                            "exec",
-                            lab.namespace(),
-                            "tcpreplay",
-                            "-q",
-                            "--topspeed",
-                            "--loop=" + LOOPS,
-                            "-i",
-                            pair.b(),
-                            input.toString())
-                    .redirectErrorStream(true)
-                    .redirectOutput(dir.resolve("tcpreplay.txt").toFile())
-                    .start();
+            LiveRuns.awaitText(stderr, "listening on", run);
+            replay = LiveRuns.replayTopSpeed(lab, pair.b(), input, LOOPS, dir.resolve("tcpreplay.txt"));
             assertTrue(replay.waitFor(120, TimeUnit.SECONDS), "tcpreplay finished");
             assertEquals(0, replay.exitValue(), Files.readString(dir.resolve("tcpreplay.txt")));
             // The worker drains what is left in its ring, then idles (the idle poll is a path of its own).

@@ -74,7 +74,7 @@ class RunReloadLiveTest {
                 .redirectError(stderr.toFile())
                 .start();
         try {
-            awaitText(stderr, "listening on", 1, run);
+            LiveRuns.awaitText(stderr, "listening on", 1, run);
             // The rule list changes: edited, removed, added, added broken (line 2 does not parse); 50-same stays.
             Files.writeString(rules.resolve("10-keep.lua"), "-- edited\n" + PASS);
             Files.delete(rules.resolve("20-old.lua"));
@@ -85,7 +85,7 @@ class RunReloadLiveTest {
             Files.writeString(rules.resolve("40-broken.lua"), "function filter(p)\n  return = true\nend\n");
             Files.move(log, dir.resolve("eve.json.1")); // logrotate's move: SIGHUP opens a new file
             hangup(run);
-            awaitText(stderr, "rules reloaded:", 1, run);
+            LiveRuns.awaitText(stderr, "rules reloaded:", 1, run);
             String err = Files.readString(stderr);
             assertTrue(err.contains("npflua: rule 20-old unloaded (no longer in the rule list)"), err);
             assertTrue(err.contains("npflua: rule 10-keep reloaded from "), err);
@@ -124,7 +124,7 @@ class RunReloadLiveTest {
             // Fixed, then a second SIGHUP: loaded now; the rest unchanged.
             Files.writeString(rules.resolve("40-broken.lua"), PASS);
             hangup(run);
-            awaitText(stderr, "rules reloaded:", 2, run);
+            LiveRuns.awaitText(stderr, "rules reloaded:", 2, run);
             err = Files.readString(stderr);
             assertTrue(err.contains("npflua: rule 40-broken loaded from "), err);
             assertTrue(err.contains("rules reloaded: 1 loaded, 0 reloaded, 0 unloaded, 3 unchanged, 0 failed"), err);
@@ -155,23 +155,5 @@ class RunReloadLiveTest {
                 new ProcessBuilder("kill", "-HUP", Long.toString(p.pid()))
                         .start()
                         .waitFor());
-    }
-
-    /** Waits until {@code text} occurs {@code times} times in {@code file}. */
-    private static void awaitText(Path file, String text, int times, Process process) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (count(Files.readString(file), text) < times) {
-            assertTrue(process.isAlive(), "npflua run ended early: " + Files.readString(file));
-            assertTrue(System.nanoTime() < deadline, "no '" + text + "' within 60 s: " + Files.readString(file));
-            Thread.sleep(20);
-        }
-    }
-
-    private static int count(String s, String text) {
-        int n = 0;
-        for (int i = s.indexOf(text); i >= 0; i = s.indexOf(text, i + 1)) {
-            n++;
-        }
-        return n;
     }
 }

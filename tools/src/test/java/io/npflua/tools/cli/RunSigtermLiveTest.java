@@ -74,22 +74,8 @@ class RunSigtermLiveTest {
                 .start();
         Process replay = null;
         try {
-            awaitText(stderr, "listening on", run);
-            replay = new ProcessBuilder(
-                            "ip",
-                            "netns",
-                            "exec",
-                            lab.namespace(),
-                            "tcpreplay",
-                            "-q",
-                            "--topspeed",
-                            "--loop=" + LOOPS,
-                            "-i",
-                            pair.b(),
-                            input.toString())
-                    .redirectErrorStream(true)
-                    .redirectOutput(dir.resolve("tcpreplay.txt").toFile())
-                    .start();
+            LiveRuns.awaitText(stderr, "listening on", run);
+            replay = LiveRuns.replayTopSpeed(lab, pair.b(), input, LOOPS, dir.resolve("tcpreplay.txt"));
             // Terminate once the engine is demonstrably busy: a few MiB of passed frames written.
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (Files.size(out) < (4 << 20) && System.nanoTime() < deadline && replay.isAlive()) {
@@ -134,14 +120,5 @@ class RunSigtermLiveTest {
         assertEquals(0, tshark.exitValue(), "tshark reads the file: " + tsharkErr);
         assertTrue(!tsharkErr.contains("cut short") && !tsharkErr.contains("appears to be damaged"), tsharkErr);
         assertEquals(passed, read, "the pcap holds exactly the passed frames");
-    }
-
-    static void awaitText(Path file, String text, Process process) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!Files.readString(file).contains(text)) {
-            assertTrue(process.isAlive(), "npflua run ended early: " + Files.readString(file));
-            assertTrue(System.nanoTime() < deadline, "npflua run did not start within 30 s: " + Files.readString(file));
-            Thread.sleep(20);
-        }
     }
 }
